@@ -1,0 +1,45 @@
+"""The catalogue: every finding code pin-preflight can emit, declared once, documented once.
+
+Importing this package imports every category module, whose ``Code`` constants register
+themselves; ``CATALOGUE`` is the result, in a stable order (categories alphabetically, then
+declaration order).
+``pin-preflight codes`` prints it and the README's table is generated from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from validator.codes import board, calendar, carousel, media, pin, text, video
+from validator.codes.base import REGISTRY, Code, Stage
+
+__all__ = ["CATALOGUE", "Code", "Stage", "lookup", "matching"]
+
+# The modules are imported for their side effect of registering codes.
+_CATEGORY_MODULES = (board, calendar, carousel, media, pin, text, video)
+
+#: Code id → entry, read-only.
+CATALOGUE: Mapping[str, Code] = MappingProxyType(REGISTRY)
+
+
+def lookup(code_id: str) -> Code:
+    """The entry for ``code_id``; a ``KeyError`` whose message suggests close ids otherwise."""
+    try:
+        return CATALOGUE[code_id]
+    except KeyError:
+        close = difflib.get_close_matches(code_id, list(CATALOGUE), n=3)
+        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"unknown code {code_id!r}{suggestion}") from None
+
+
+def matching(selector: str) -> list[Code]:
+    """Codes selected by ``selector``: an exact id, a category (``media``) or a prefix (``media.``).
+
+    Used for ``--select`` / ``--ignore``; an empty list means the selector matches nothing.
+    """
+    if selector in CATALOGUE:
+        return [CATALOGUE[selector]]
+    prefix = selector if selector.endswith(".") or "." in selector else selector + "."
+    return [code for code_id, code in CATALOGUE.items() if code_id.startswith(prefix)]

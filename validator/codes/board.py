@@ -1,0 +1,60 @@
+"""``board.*``: the board (and section) a pin is published to."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from validator.codes.base import Code
+from validator.codes.examples import image_pin
+from validator.findings import Action, Severity
+
+BOARD_MISSING: Final = Code(
+    id="board.missing",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="The pin has no board: board_id is absent, null or blank.",
+    why=(
+        "Pinterest needs a board for every pin it creates; without one the create call is "
+        "refused, often after the media has already been uploaded."
+    ),
+    fix=(
+        "Set board_id to the numeric id of the board (GET /v5/boards lists them); in "
+        "Pinterest's bulk CSV, fill the 'Pinterest board' column."
+    ),
+    reference="pinterest-api.md §1.3 (board_id required in practice)",
+    example_bad=image_pin(board_id=""),
+    example_good=image_pin(),
+)
+
+BOARD_INVALID_ID: Final = Code(
+    id="board.invalid_id",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="board_id is not a numeric board id (a board name or URL was given).",
+    why=(
+        "The API accepts only the board's numeric id (pattern ^\\d+$); a name such as "
+        "'Spring recipes' or a board URL fails with \"does not match '^\\d+$'\"."
+    ),
+    fix=(
+        "Look the board up with GET /v5/boards and send its id as a string of digits, "
+        'e.g. "549755885175".'
+    ),
+    reference="pinterest-api.md §1.2 (board_id pattern ^\\d+$), §5.3",
+    example_bad=image_pin(board_id="Spring recipes"),
+    example_good=image_pin(),
+)
+
+BOARD_SECTION_INVALID_ID: Final = Code(
+    id="board.section_invalid_id",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="board_section_id is present but is not a numeric section id.",
+    why="The API accepts only numeric section ids (pattern ^\\d+$) and refuses the pin otherwise.",
+    fix=(
+        "Send the section's numeric id (GET /v5/boards/{board_id}/sections lists them), "
+        "or leave board_section_id out to publish to the board itself."
+    ),
+    reference="pinterest-api.md §1.2 (board_section_id pattern ^\\d+$)",
+    example_bad=image_pin(board_section_id="Desserts"),
+    example_good=image_pin(board_section_id="5195655289634"),
+)

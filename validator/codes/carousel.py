@@ -1,0 +1,24 @@
+"""``carousel.*``: pins of several images (``multiple_image_urls``, ``multiple_image_base64``)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from validator.codes.base import Code
+from validator.codes.examples import carousel_source, media_pin
+from validator.findings import Action, Severity
+
+CAROUSEL_ITEM_COUNT: Final = Code(
+    id="carousel.item_count",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A carousel has fewer than 2 or more than 5 items.",
+    why=(
+        "The API takes 2 to 5 images per carousel (minItems 2, maxItems 5) and refuses the pin "
+        'otherwise ("constraint: maxItems=5").'
+    ),
+    fix="Send 2 to 5 items; a single image is an image_url pin, more than 5 need several pins.",
+    reference="pinterest-api.md §2 and §4.3 (items minItems 2, maxItems 5)",
+    example_bad=media_pin(carousel_source(6)),
+    example_good=media_pin(carousel_source(3)),
+)

@@ -1,0 +1,366 @@
+"""Turn whatever the caller gave into a ``PinCreate``, and pydantic's complaints into findings.
+
+``parse`` never raises for bad input. The valid case costs one pydantic validation (in Rust, a few
+microseconds). When validation fails, each pydantic error becomes a finding with a catalogue code
+and the path the user wrote (``media_source.items[2].url``: pydantic's discriminator tag is taken
+out of the path). The offending values are then removed from a copy of the payload, which is
+validated again, so that the rules still see everything that *was* valid: a pin with a too-long
+title still gets its video cover checked. ``Parsed.covers`` tells the engine which fields are
+already reported, so a removed field is not reported a second time as missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, NamedTuple
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from validator.codes import board, carousel, media, pin, text, video
+from validator.codes.base import Code
+from validator.findings import Finding
+from validator.messages import json_type, plural, quote
+from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES, PinCreate
+
+__all__ = ["Parsed", "field_path", "parse"]
+
+Path = tuple[str | int, ...]
+_MAX_PASSES = 3
+
+
+class Parsed(NamedTuple):
+    """The outcome of parsing one payload: the model (if any part was usable) and the findings.
+
+    A named tuple, as one is made for every pin.
+    """
+
+    pin: PinCreate | None
+    findings: tuple[Finding, ...] = ()
+    reported: tuple[str, ...] = ()
+    title: str | None = None
+    """The pin's title as given, even when it was too long to keep in ``pin``: for display."""
+
+    def covers(self, field: str | None) -> bool:
+        """Whether ``field`` (or a field containing it) was already reported while parsing."""
+        if field is None or not self.reported:
+            return False
+        return any(
+            field == done or field.startswith((done + ".", done + "[")) for done in self.reported
+        )
+
+
+def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED) -> Parsed:
+    """Parse a dict, a JSON text (str or bytes) or a ``PinCreate``; never raises.
+
+    ``malformed`` is the code for a payload that is not a JSON object at all: ``pin.malformed``
+    for API callers, ``calendar.row_malformed`` for rows of a file.
+    """
+    if isinstance(payload, PinCreate):
+        return Parsed(payload, title=payload.title)
+    errors: list[ErrorDetails] | None = None
+    if isinstance(payload, str | bytes | bytearray):
+        try:
+            model = PinCreate.model_validate_json(payload)
+            return Parsed(model, title=model.title)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False)  # the first pass of the slow path, for free
+        try:
+            raw: object = json.loads(payload)
+        except (ValueError, RecursionError) as exc:
+            return Parsed(None, (malformed.finding(None, f"the pin is not valid JSON: {exc}"),))
+    else:
+        raw = payload
+    if not isinstance(raw, Mapping):
+        message = f"the pin is {json_type(raw)}, not a JSON object"
+        return Parsed(None, (malformed.finding(None, message),))
+    return _parse_mapping(dict(raw), errors)
+
+
+def _parse_mapping(raw: dict[str, Any], errors: list[ErrorDetails] | None) -> Parsed:
+    """Report every error, drop the offending values, validate again: until the rest is valid."""
+    findings: list[Finding] = []
+    reported: list[str] = []
+    title = raw.get("title") if isinstance(raw.get("title"), str) else None
+    for _ in range(_MAX_PASSES):
+        if errors is None:
+            try:
+                model = PinCreate.model_validate(raw)
+            except ValidationError as exc:
+                errors = exc.errors(include_url=False)
+            except RecursionError:
+                message = "the pin is nested too deeply to read"
+                findings.append(pin.PIN_MALFORMED.finding(None, message))
+                return Parsed(None, tuple(findings), tuple(reported), title)
+            else:
+                return Parsed(model, tuple(findings), tuple(reported), title)
+        for error in errors:
+            finding, path = _translate(error)
+            findings.append(finding)
+            reported.append(field_path(path))
+            raw = _without(raw, path)
+        errors = None
+    return Parsed(None, tuple(findings), tuple(reported), title)  # pragma: no cover - defensive
+
+
+def field_path(path: Path) -> str:
+    """``("media_source", "items", 2, "url")`` → ``"media_source.items[2].url"``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out = f"{out}.{part}" if out else part
+    return out
+
+
+def _raw_path(loc: tuple[str | int, ...]) -> Path:
+    """Pydantic's location without the discriminator tag it inserts after ``media_source``."""
+    if len(loc) > 1 and loc[0] == "media_source" and loc[1] in SOURCE_TYPES:
+        return (loc[0], *loc[2:])
+    return loc
+
+
+_REMOVED: Any = object()
+
+
+def _without(value: Any, path: Path) -> Any:
+    """A copy of ``value`` without what ``path`` points at.
+
+    List items become ``{}``, keeping the positions of the other items (and so the indices of
+    their findings).
+    """
+    if not path:
+        return _REMOVED
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict) and head in value:
+        child = _without(value[head], rest)
+        copy = dict(value)
+        if child is _REMOVED:
+            del copy[head]
+        else:
+            copy[head] = child
+        return copy
+    if isinstance(value, list) and isinstance(head, int) and 0 <= head < len(value):
+        child = _without(value[head], rest)
+        items = list(value)
+        items[head] = {} if child is _REMOVED else child
+        return items
+    return value
+
+
+# --- pydantic error → finding -------------------------------------------------------------------
+
+_ID_CODES: dict[str, Code] = {
+    "board_id": board.BOARD_INVALID_ID,
+    "board_section_id": board.BOARD_SECTION_INVALID_ID,
+    "parent_pin_id": pin.PIN_PARENT_PIN_ID_INVALID,
+    "sponsor_id": pin.PIN_SPONSOR_ID_INVALID,
+    "media_id": media.MEDIA_MEDIA_ID_INVALID,
+}
+_TOO_LONG_CODES: dict[str, Code] = {
+    "title": text.TEXT_TITLE_TOO_LONG,
+    "description": text.TEXT_DESCRIPTION_TOO_LONG,
+    "alt_text": text.TEXT_ALT_TEXT_TOO_LONG,
+    "link": text.TEXT_LINK_TOO_LONG,
+}
+_EXPECTED = {
+    "string_type": "a string",
+    "bool_type": "true or false",
+    "int_type": "an integer",
+    "list_type": "a list",
+    "dict_type": "an object",
+    "model_type": "an object",
+    "model_attributes_type": "an object",
+}
+
+
+def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
+    """One pydantic error as a finding, and the payload path to remove before validating again."""
+    path = _raw_path(error["loc"])
+    field = field_path(path)
+    kind = error["type"]
+    value = error.get("input")
+    ctx: dict[str, Any] = dict(error.get("ctx") or {})
+    leaf = path[-1] if path and isinstance(path[-1], str) else None
+
+    if path == ("media_source",) and kind in ("union_tag_invalid", "union_tag_not_found"):
+        return _source_type(kind, ctx), path
+    if path and path[0] == "ai_disclosures":
+        return _ai_disclosures(kind, value), ("ai_disclosures",)
+    if leaf in _ID_CODES:
+        return _id_finding(_ID_CODES[leaf], leaf, field, value), path
+    if leaf in _TOO_LONG_CODES and kind == "string_too_long":
+        return _too_long(_TOO_LONG_CODES[leaf], leaf, field, value, ctx), path
+    if leaf == "items" and kind in ("too_short", "too_long"):
+        return _item_count(field, ctx), path
+    if leaf in ("url", "cover_image_url"):
+        message = f"{field} is {json_type(value)}, not a URL string"
+        return media.MEDIA_URL_INVALID.finding(field, message), path
+    if leaf in ("data", "cover_image_data"):
+        return _base64(field, value), path
+    if leaf == "content_type":
+        return _content_type(media.MEDIA_CONTENT_TYPE_INVALID, field, value), path
+    if leaf == "cover_image_content_type":
+        code = video.VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID
+        return _content_type(code, field, value), path
+    if leaf == "cover_image_key_frame_time":
+        return _key_frame(field, kind, value), path
+    return _wrong_type(field, kind, value, error["msg"]), path
+
+
+def _source_type(kind: str, ctx: Mapping[str, Any]) -> Finding:
+    field = "media_source.source_type"
+    code = media.MEDIA_SOURCE_TYPE_INVALID
+    if kind == "union_tag_not_found":
+        return code.finding(field, "media_source has no source_type")
+    tag = ctx.get("tag", "")
+    known = ", ".join(SOURCE_TYPES)
+    message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
+    hint = None
+    lowered = str(tag).lower()
+    if "video" in lowered:
+        hint = "A video must be uploaded first (POST /v5/media); then use source_type 'video_id'."
+    elif "url" in lowered or lowered in ("image", "img", "photo", "picture"):
+        hint = "A single image fetched from a URL is source_type 'image_url'."
+    return code.finding(field, message, hint)
+
+
+def _ai_disclosures(kind: str, value: object) -> Finding:
+    code = pin.PIN_AI_DISCLOSURES_INVALID
+    field = "ai_disclosures"
+    if kind in ("model_type", "model_attributes_type"):
+        return code.finding(field, f"ai_disclosures is {json_type(value)}, not an object")
+    if kind == "missing":
+        return code.finding(field, "ai_disclosures has no 'values' list")
+    if kind == "too_short":
+        return code.finding(field, "ai_disclosures.values is empty")
+    if kind == "literal_error":
+        message = (
+            f"ai_disclosures.values holds {quote(value)}, not AI_MODIFIED or SYNTHETIC_PERFORMER"
+        )
+        return code.finding(field, message)
+    return code.finding(field, f"ai_disclosures.values is {json_type(value)}, not a list")
+
+
+def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
+    if isinstance(value, str):
+        if not value.strip() and name == "board_id":
+            return board.BOARD_MISSING.finding(field, "board_id is blank")
+        if not value.strip():
+            return code.finding(field, f"{name} is blank", None)
+        hint = None
+        if "://" in value or "pinterest." in value:
+            hint = f"{quote(value, 40)} is a URL; send the numeric id it stands for instead."
+        elif any(ch.isalpha() for ch in value):
+            hint = f"{quote(value, 40)} looks like a name; send the numeric id instead."
+        if hint is not None:
+            hint = f"{hint} {code.fix}"
+        return code.finding(field, f"{name} {quote(value)} is not a numeric id", hint)
+    message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
+    hint = f'Quote the id: "{value}".' if isinstance(value, int) else None
+    return code.finding(field, message, hint)
+
+
+def _too_long(code: Code, name: str, field: str, value: object, ctx: Mapping[str, Any]) -> Finding:
+    limit = int(ctx.get("max_length", 0))
+    length = len(value) if isinstance(value, str) else 0
+    message = f"{name} is {length} characters ({quote(value, 40)}); the limit is {limit}"
+    hint = f"Remove at least {plural(length - limit, 'character')}. {code.fix}"
+    return code.finding(field, message, hint)
+
+
+def _item_count(field: str, ctx: Mapping[str, Any]) -> Finding:
+    code = carousel.CAROUSEL_ITEM_COUNT
+    actual = int(ctx.get("actual_length", 0))
+    message = (
+        f"the carousel has {plural(actual, 'item')}; "
+        f"it takes {CAROUSEL_MIN_ITEMS} to {CAROUSEL_MAX_ITEMS}"
+    )
+    if actual > CAROUSEL_MAX_ITEMS:
+        hint = f"Remove {actual - CAROUSEL_MAX_ITEMS}, or split the images into several pins."
+    else:
+        hint = "Add images up to at least 2, or publish a single image as source_type 'image_url'."
+    return code.finding(field, message, hint)
+
+
+def base64_problem(value: str) -> tuple[str, str] | None:
+    """What is wrong with a base64 text by the API's pattern, and its fix; ``None`` if nothing.
+
+    Shared with the rules, which check what the pattern cannot: padding and decodability.
+    """
+    if _BASE64_TEXT.fullmatch(value) is not None:
+        return None
+    if value == "":
+        return "is empty", "Put the base64 of the image file here."
+    if value.startswith("data:"):
+        return (
+            "starts with a data: URI prefix",
+            "Send only what follows the comma of the data: URI (the raw base64).",
+        )
+    for position, char in enumerate(value):
+        if char.isspace():
+            return (
+                f"contains whitespace (at character {position})",
+                "Remove the line breaks and spaces: base64.b64encode() output is one line.",
+            )
+        if char in "-_":
+            return (
+                "uses the URL-safe alphabet ('-' and '_')",
+                "Encode with base64.b64encode, not base64.urlsafe_b64encode.",
+            )
+        if not (char.isascii() and (char.isalnum() or char in "+/=")):
+            return f"contains {quote(char)}, which is not a base64 character", _BASE64_FIX
+    return None
+
+
+_BASE64_TEXT = re.compile(r"[a-zA-Z0-9+/=]+")  # the API's pattern (pinterest-api.md §2)
+_BASE64_FIX = "Encode the image file with base64.b64encode(file_bytes).decode()."
+
+
+def _base64(field: str, value: object) -> Finding:
+    code = media.MEDIA_BASE64_INVALID
+    if not isinstance(value, str):
+        return code.finding(field, f"{field} is {json_type(value)}, not a base64 string")
+    problem = base64_problem(value) or ("is not valid base64", _BASE64_FIX)
+    return code.finding(field, f"{field} {problem[0]}", problem[1])
+
+
+def _content_type(code: Code, field: str, value: object) -> Finding:
+    if not isinstance(value, str):
+        return code.finding(field, f"{field} is {json_type(value)}; it must be a string")
+    message = f"{field} is {quote(value)}; Pinterest takes image/jpeg or image/png"
+    lowered = value.strip().lower()
+    hint = None
+    if lowered in ("image/jpg", "jpg", "jpeg", "image/pjpeg"):
+        hint = 'Write "image/jpeg".'
+    elif lowered in ("png", "image/x-png"):
+        hint = 'Write "image/png".'
+    elif lowered in ("image/jpeg", "image/png"):
+        hint = f'Write exactly "{lowered}", without spaces or capitals.'
+    elif lowered.startswith("image/"):
+        hint = f"Pinterest does not take {lowered}: convert the image to JPEG or PNG and say which."
+    return code.finding(field, message, hint)
+
+
+def _key_frame(field: str, kind: str, value: object) -> Finding:
+    code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
+    if kind == "greater_than_equal":
+        return code.finding(field, f"{field} is {value}; it must be 0 or more")
+    message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
+    hint = f"Use {round(value)}." if isinstance(value, float) and value >= 0 else None
+    return code.finding(field, message, hint)
+
+
+def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
+    code = pin.PIN_FIELD_TYPE_INVALID
+    expected = _EXPECTED.get(kind)
+    if expected is not None:
+        message = f"{field} is {json_type(value)}; it must be {expected}"
+    elif kind == "greater_than_equal":
+        message = f"{field} is {value}; it must be 0 or more"
+    else:
+        message = f"{field}: {fallback}"
+    return code.finding(field or None, message)

@@ -1,0 +1,109 @@
+"""The terminal report: each pin with problems, its findings and what to do, then a summary.
+
+Lines are rich ``Text`` objects so that severities can be coloured on a terminal; ``render``
+gives the same report as plain text (for files and tests).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator
+
+from rich.text import Text
+
+from validator.findings import Action, Finding, Severity
+from validator.messages import plural, quote
+from validator.report import Report, Summary
+
+__all__ = ["Verbosity", "pin_lines", "render", "summary_lines"]
+
+_SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+
+
+class Verbosity(enum.IntEnum):
+    """Which pins are listed: only failing ones, those with any finding, or all."""
+
+    QUIET = 0
+    NORMAL = 1
+    VERBOSE = 2
+
+
+def pin_lines(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterator[Text]:
+    """The lines of one pin: a header, then each finding with its remedy."""
+    findings = report.findings
+    if verbosity == Verbosity.QUIET:
+        findings = report.errors
+    if not findings and verbosity < Verbosity.VERBOSE:
+        return
+    yield _header(report)
+    for finding in findings:
+        yield from _finding_lines(finding)
+
+
+def _header(report: Report) -> Text:
+    if not report.ok:
+        mark, style = "✗", "bold red"
+    elif report.findings:
+        mark, style = "!", "yellow"
+    else:
+        mark, style = "✓", "green"
+    line = Text()
+    line.append(mark, style=style)
+    line.append(" ")
+    line.append(str(report.location), style="bold")
+    if report.title:
+        line.append(f" {quote(report.title, 50)}")
+    counts = []
+    if report.errors:
+        counts.append(plural(len(report.errors), "error"))
+    if report.warnings:
+        counts.append(plural(len(report.warnings), "warning"))
+    if counts:
+        line.append(" — " + ", ".join(counts), style="dim")
+    return line
+
+
+def _finding_lines(finding: Finding) -> Iterator[Text]:
+    line = Text("    ")
+    line.append(finding.severity.value, style=_SEVERITY_STYLE[finding.severity])
+    line.append(" ")
+    line.append(finding.code, style="bold")
+    if finding.field:
+        line.append(f" ({finding.field})", style="cyan")
+    line.append(f": {finding.message}")
+    yield line
+    remedy = Text("      ")
+    remedy.append(f"{finding.action.label}: ", style="bold")
+    remedy.append(finding.hint, style="dim")
+    yield remedy
+
+
+def summary_lines(summary: Summary) -> Iterator[Text]:
+    """The closing summary: pins, ok, failed, and the remedies needed."""
+    line = Text()
+    line.append(f"{plural(summary.pins, 'pin')} checked: ")
+    line.append(f"{summary.ok} ok", style="green" if summary.ok else "")
+    line.append(", ")
+    line.append(f"{summary.failed} failed", style="bold red" if summary.failed else "")
+    line.append(
+        f" · {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}", style="dim"
+    )
+    yield line
+    if summary.by_action:
+        parts = [
+            f"{action.label}: {summary.by_action.get(action, 0)}"
+            for action in Action
+            if summary.by_action.get(action)
+        ]
+        yield Text("Errors by remedy: " + " · ".join(parts), style="dim")
+
+
+def render(
+    reports: Iterable[Report], summary: Summary, verbosity: Verbosity = Verbosity.NORMAL
+) -> str:
+    """The whole terminal report as plain text."""
+    lines = [line.plain for report in reports for line in pin_lines(report, verbosity)]
+    if lines:
+        lines.append("")
+    lines.extend(line.plain for line in summary_lines(summary))
+    return "\n".join(lines) + "\n"

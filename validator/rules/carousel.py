@@ -1,0 +1,41 @@
+"""Carousel rules: the items themselves (their count is checked by the model while parsing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from validator.codes.carousel import CAROUSEL_ITEM_COUNT
+from validator.findings import Finding
+from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate
+from validator.rules.common import check_base64, check_content_type, check_link, check_media_url
+from validator.settings import Settings
+from validator.urls import MediaKind
+
+__all__ = ["check_carousel"]
+
+
+def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """Each slide is a usable image with a usable link; a carousel without items fails."""
+    source = pin.media_source
+    if not isinstance(source, ImagesURLSource | ImagesBase64Source):
+        return ()
+    if source.items is None:
+        field = "media_source.items"
+        return (CAROUSEL_ITEM_COUNT.finding(field, "the carousel has no items; it takes 2 to 5"),)
+    found: list[Finding | None] = []
+    links: list[str | None] = []
+    if isinstance(source, ImagesURLSource):
+        for index, url_item in enumerate(source.items):
+            field = f"media_source.items[{index}].url"
+            found.append(check_media_url(url_item.url, field, MediaKind.IMAGE))
+            links.append(url_item.link)
+    else:
+        for index, data_item in enumerate(source.items):
+            prefix = f"media_source.items[{index}]"
+            found.append(check_content_type(data_item.content_type, f"{prefix}.content_type"))
+            found.append(check_base64(data_item.data, f"{prefix}.data"))
+            links.append(data_item.link)
+    for index, link in enumerate(links):
+        if link is not None:
+            found.append(check_link(link, f"media_source.items[{index}].link"))
+    return [finding for finding in found if finding is not None]

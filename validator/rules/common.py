@@ -1,0 +1,96 @@
+"""Checks shared by several rules: a media URL, a base64 image, a destination link.
+
+Image URLs appear in four places (``image_url``, carousel items, video covers, and calendar rows);
+each goes through ``check_media_url`` so that they are judged, and worded, the same way. Each
+check finds at most one problem in its value and returns it, or ``None``: the rules run for every
+pin of every calendar, and a plain return keeps the common, clean case cheap.
+"""
+
+from __future__ import annotations
+
+import binascii
+
+from validator.codes.media import (
+    MEDIA_BASE64_INVALID,
+    MEDIA_CONTENT_TYPE_INVALID,
+    MEDIA_UNSUPPORTED_FORMAT,
+    MEDIA_URL_INVALID,
+)
+from validator.codes.text import TEXT_LINK_INVALID
+from validator.findings import Finding
+from validator.messages import quote
+from validator.parse import base64_problem
+from validator.urls import (
+    DeclaredFormat,
+    MediaKind,
+    declared_format,
+    is_plain_image_url,
+    url_problem,
+)
+
+__all__ = ["check_base64", "check_content_type", "check_link", "check_media_url"]
+
+
+def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | None:
+    """A URL Pinterest must fetch: present, absolute http(s), and not declaring a wrong format."""
+    if url is None:
+        return MEDIA_URL_INVALID.finding(field, f"{field} is missing")
+    if is_plain_image_url(url):
+        return None
+    problem = url_problem(url)
+    if problem is not None:
+        return MEDIA_URL_INVALID.finding(field, f"the URL {quote(url)} {problem}")
+    ext, declared = declared_format(url)
+    if declared is DeclaredFormat.UNKNOWN:
+        return None
+    if kind is MediaKind.IMAGE and declared is not DeclaredFormat.IMAGE_OK:
+        if declared in (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED):
+            message = f"the URL {quote(url)} is a .{ext} video where an image (JPEG or PNG) belongs"
+            hint = (
+                "Upload the video with POST /v5/media and publish it as source_type 'video_id'; "
+                "image slots take JPEG or PNG only."
+            )
+        else:
+            message = f"the URL {quote(url)} is a .{ext} image; Pinterest takes JPEG or PNG"
+            hint = f"Convert the .{ext} file to JPEG or PNG and point the URL at the new file."
+        return MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)
+    if kind is MediaKind.VIDEO and declared is not DeclaredFormat.VIDEO_OK:
+        if declared is DeclaredFormat.IMAGE_OK:
+            return None  # an image where a video could be: the calendar decides the kind of pin
+        message = f"the URL {quote(url)} is a .{ext} file; Pinterest takes MP4, MOV or M4V video"
+        hint = f"Convert the .{ext} file to MP4 (H.264 or H.265) and point the URL at it."
+        return MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)
+    return None
+
+
+def check_base64(data: str | None, field: str) -> Finding | None:
+    """Base64 text that passed the API's pattern must also decode (padding, length)."""
+    if data is None:
+        return MEDIA_BASE64_INVALID.finding(field, f"{field} is missing")
+    problem = base64_problem(data)
+    if problem is not None:  # a PinCreate made with model_construct skips the model's pattern
+        return MEDIA_BASE64_INVALID.finding(field, f"{field} {problem[0]}", problem[1])
+    try:
+        binascii.a2b_base64(data, strict_mode=True)
+    except binascii.Error as exc:
+        message = f"{field} does not decode as base64 ({exc}; {len(data)} characters)"
+        hint = "The text is cut off or mangled: encode the whole file again, with its '=' padding."
+        return MEDIA_BASE64_INVALID.finding(field, message, hint)
+    return None
+
+
+def check_content_type(content_type: str | None, field: str) -> Finding | None:
+    """An inline image must say what it is (the model already restricts the value)."""
+    if content_type is None:
+        return MEDIA_CONTENT_TYPE_INVALID.finding(field, f"{field} is missing")
+    return None
+
+
+def check_link(link: str | None, field: str) -> Finding | None:
+    """A destination link, when given, must be an absolute http(s) URL."""
+    if link is None:
+        return None
+    problem = url_problem(link)
+    if problem is not None:
+        return TEXT_LINK_INVALID.finding(field, f"the link {quote(link)} {problem}")
+    return None

@@ -1,0 +1,54 @@
+"""Media source rules for single-media pins: the pin has media, and it is usable as given.
+
+Carousels and video covers have their own rule modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from validator.codes.media import MEDIA_MEDIA_ID_INVALID, MEDIA_MISSING
+from validator.findings import Finding
+from validator.model import ImageBase64Source, ImageURLSource, PinCreate, VideoSource
+from validator.rules.common import check_base64, check_content_type, check_media_url
+from validator.settings import Settings
+from validator.urls import MediaKind
+
+__all__ = ["check_image_base64", "check_image_url", "check_media_missing", "check_video_media_id"]
+
+
+def check_media_missing(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """``media.missing``: every pin needs a media_source."""
+    return (MEDIA_MISSING.finding("media_source", "the pin has no media_source"),)
+
+
+def check_image_url(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """An ``image_url`` pin's URL: present, fetchable, and JPEG or PNG by its name."""
+    source = pin.media_source
+    if not isinstance(source, ImageURLSource):
+        return ()
+    finding = check_media_url(source.url, "media_source.url", MediaKind.IMAGE)
+    return () if finding is None else (finding,)
+
+
+def check_image_base64(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """An ``image_base64`` pin's content type and data."""
+    source = pin.media_source
+    if not isinstance(source, ImageBase64Source):
+        return ()
+    found = (
+        check_content_type(source.content_type, "media_source.content_type"),
+        check_base64(source.data, "media_source.data"),
+    )
+    return [finding for finding in found if finding is not None]
+
+
+def check_video_media_id(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """A ``video_id`` pin names the uploaded video (its format is checked while parsing)."""
+    source = pin.media_source
+    if not isinstance(source, VideoSource):
+        return ()
+    if source.media_id is None:
+        field = "media_source.media_id"
+        return (MEDIA_MEDIA_ID_INVALID.finding(field, "the video pin has no media_id"),)
+    return ()

@@ -1,0 +1,101 @@
+"""Whole-pin rules: fields Pinterest would ignore, and the dominant colour's format."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from pydantic import BaseModel
+
+from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
+from validator.findings import Finding
+from validator.messages import quote
+from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate, VideoSource
+from validator.settings import Settings
+
+__all__ = ["check_dominant_color", "check_unknown_fields"]
+
+_HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+_SHORT_HEX_COLOR = re.compile(r"#?[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}")
+
+_MEDIA_SOURCE_HINT = 'Put it in media_source: {"source_type": "image_url", "url": "https://…"}.'
+_UPLOAD_HINT = "Upload the video with POST /v5/media and send its media_id in media_source."
+_NAME_HINT = "Put keywords in the title and description; the API has no such field."
+_READ_ONLY = ("is read-only: Pinterest sets it and ignores it on create", "Remove it.")
+
+# Top-level names with a specific explanation: what is wrong (completing "FIELD ...") and the fix.
+# pinterest-api.md §1.2: read-only fields of the Pin model, and fields PinCreate no longer takes.
+_TOP_LEVEL: Mapping[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("id", "created_at", "board_owner", "media", "creative_type", "is_owner",
+         "is_standard", "has_been_promoted", "pin_metrics"),
+        _READ_ONLY,
+    ),
+    "note": ("was removed from PinCreate in API 5.20 and is ignored", "Remove it."),
+    "product_tags": ("existed only in API 5.16-5.17 and is ignored", "Remove it."),
+    "is_removable": ("existed only in API 5.16-5.17 and is ignored", "Remove it."),
+    "board": ("is not an API field", "Send the board's numeric id as board_id."),
+    "board_name": ("is not an API field", "Send the board's numeric id as board_id."),
+    "image_url": ("is not a pin field", _MEDIA_SOURCE_HINT),
+    "url": ("is not a pin field", _MEDIA_SOURCE_HINT),
+    "media_url": ("is not a pin field", _MEDIA_SOURCE_HINT),
+    "video_url": ("is not a pin field", _UPLOAD_HINT),
+    "tags": ("is not an API field", _NAME_HINT),
+    "keywords": ("is not an API field", _NAME_HINT),
+}  # fmt: skip
+_VIDEO_SOURCE: Mapping[str, tuple[str, str]] = {
+    "url": ("is not taken by a video_id pin", _UPLOAD_HINT),
+    "video_url": ("is not taken by a video_id pin", _UPLOAD_HINT),
+}
+
+
+def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """``pin.unknown_field`` for extra keys of the pin, its media source and carousel items."""
+    found: list[Finding] = []
+    if pin.model_extra:
+        found.extend(_unknown(pin, "", _TOP_LEVEL))
+    source = pin.media_source
+    if source is None:
+        return found
+    if source.model_extra:
+        special = _VIDEO_SOURCE if isinstance(source, VideoSource) else {}
+        found.extend(_unknown(source, "media_source.", special))
+    if isinstance(source, ImagesURLSource | ImagesBase64Source) and source.items:
+        for index, item in enumerate(source.items):
+            if item.model_extra:
+                found.extend(_unknown(item, f"media_source.items[{index}].", {}))
+    return found
+
+
+def _unknown(
+    model: BaseModel, prefix: str, special: Mapping[str, tuple[str, str]]
+) -> Iterator[Finding]:
+    known = [name for name in type(model).model_fields if name != "source_type"]
+    for name in model.model_extra or ():
+        field = f"{prefix}{name}"
+        if name in special:
+            what, hint = special[name]
+            yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}", hint)
+            continue
+        message = f"{field} is not a field Pinterest takes here; it would be ignored"
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+        if close:
+            hint = f"Did you mean {close[0]}? Rename it."
+        else:
+            hint = f"Remove it; the fields here are: {', '.join(known)}."
+        yield PIN_UNKNOWN_FIELD.finding(field, message, hint)
+
+
+def check_dominant_color(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """``pin.dominant_color_invalid`` unless the colour is ``#RRGGBB``."""
+    color = pin.dominant_color
+    if color is None or _HEX_COLOR.fullmatch(color):
+        return ()
+    message = f"dominant_color {quote(color)} is not of the form #RRGGBB"
+    hint = None
+    if _SHORT_HEX_COLOR.fullmatch(color):
+        digits = color.lstrip("#")
+        full = digits if len(digits) == 6 else "".join(ch * 2 for ch in digits)
+        hint = f"Write it as #{full.upper()}."
+    return (PIN_DOMINANT_COLOR_INVALID.finding("dominant_color", message, hint),)

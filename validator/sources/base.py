@@ -1,0 +1,25 @@
+"""The unit every source yields: one pin's payload and where it came from."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from validator.findings import Finding, Location
+
+__all__ = ["PinInput"]
+
+
+class PinInput(NamedTuple):
+    """One pin as read from its source, before parsing.
+
+    ``payload`` is whatever the source holds (a dict, a JSON text, a ``PinCreate``); parsing
+    decides what it is worth. ``row`` says it came from a file, so that a payload which is no pin
+    at all is reported as a broken row of that file. ``problem`` is set instead of a payload when
+    the source could not even cut the pin out (a CSV row with the wrong number of columns).
+    A named tuple, as one is made for every pin read.
+    """
+
+    location: Location
+    payload: object
+    row: bool = False
+    problem: Finding | None = None
