@@ -1,0 +1,173 @@
+"""What the offline rules say, beyond *that* they fire (tests/codes covers that): where, and how."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from validator import Settings, validate
+from validator.codes.examples import BOARD_ID, COVER_URL, IMAGE_URL, PNG_BASE64
+from validator.findings import Finding
+
+
+def image_pin(**fields: Any) -> dict[str, Any]:
+    pin: dict[str, Any] = {
+        "board_id": BOARD_ID,
+        "media_source": {"source_type": "image_url", "url": IMAGE_URL},
+    }
+    pin.update(fields)
+    return pin
+
+
+def video_pin(**source: Any) -> dict[str, Any]:
+    media = {
+        "source_type": "video_id",
+        "media_id": "4876543210987654321",
+        "cover_image_url": COVER_URL,
+        "cover_image_content_type": "image/jpeg",
+    }
+    media.update(source)
+    return image_pin(media_source={k: v for k, v in media.items() if v is not None})
+
+
+def only(pin: dict[str, Any], code: str) -> Finding:
+    """The one finding of ``code`` on ``pin`` (failing if there are none or several)."""
+    report = validate(pin)
+    findings = [f for f in report.findings if f.code == code]
+    assert len(findings) == 1, sorted(report.codes)
+    return findings[0]
+
+
+def test_board_missing_points_at_board_id() -> None:
+    finding = only(
+        {"media_source": {"source_type": "image_url", "url": IMAGE_URL}}, "board.missing"
+    )
+    assert finding.field == "board_id"
+    assert "GET /v5/boards" in finding.hint
+
+
+def test_board_name_is_quoted_and_the_hint_asks_for_the_numeric_id() -> None:
+    finding = only(image_pin(board_id="Summer recipes"), "board.invalid_id")
+    assert '"Summer recipes"' in finding.message
+    assert "numeric id" in finding.hint
+
+
+def test_webp_is_one_unsupported_format_finding_not_also_an_invalid_url() -> None:
+    report = validate(
+        image_pin(media_source={"source_type": "image_url", "url": "https://a.example/x.webp"})
+    )
+    assert report.codes == {"media.unsupported_format"}
+    assert ".webp" in report.findings[0].message
+
+
+def test_carousel_findings_name_the_item() -> None:
+    items = [
+        {"url": "https://a.example/1.jpg"},
+        {"url": "https://a.example/2.gif"},
+        {"url": "https://a.example/3.jpg", "link": "www.shop.example"},
+    ]
+    report = validate(
+        image_pin(media_source={"source_type": "multiple_image_urls", "items": items})
+    )
+    fields = {f.code: f.field for f in report.findings}
+    assert fields == {
+        "media.unsupported_format": "media_source.items[1].url",
+        "text.link_invalid": "media_source.items[2].link",
+    }
+
+
+def test_carousel_count_message_gives_the_count_and_the_range() -> None:
+    items = [{"url": f"https://a.example/{i}.jpg"} for i in range(6)]
+    finding = only(
+        image_pin(media_source={"source_type": "multiple_image_urls", "items": items}),
+        "carousel.item_count",
+    )
+    assert "6 items" in finding.message
+    assert "2 to 5" in finding.message
+    assert "Remove 1" in finding.hint
+
+
+def test_title_too_long_quotes_length_and_limit() -> None:
+    finding = only(image_pin(title="t" * 130), "text.title_too_long")
+    assert "130 characters" in finding.message
+    assert "100" in finding.message
+    assert "Remove at least 30" in finding.hint
+
+
+def test_a_too_long_title_does_not_hide_the_media_problem() -> None:
+    pin = image_pin(
+        title="t" * 130,
+        media_source={"source_type": "image_url", "url": "https://a.example/x.heic"},
+    )
+    assert validate(pin).codes == {"text.title_too_long", "media.unsupported_format"}
+
+
+def test_description_warning_threshold_follows_the_settings() -> None:
+    pin = image_pin(description="d" * 450)
+    assert validate(pin).ok
+    assert validate(pin).findings == ()
+    report = validate(pin, settings=Settings(description_warn_length=400))
+    assert report.codes == {"text.description_long"}
+    assert report.ok  # a warning does not fail the pin
+
+
+def test_strict_turns_warnings_into_errors() -> None:
+    pin = image_pin(dominant_color="sand")
+    assert validate(pin).ok
+    strict = validate(pin, strict=True)
+    assert not strict.ok
+    assert [f.severity for f in strict.findings] == ["error"]
+
+
+def test_key_frame_cover_is_refused_by_default_and_accepted_on_request() -> None:
+    pin = video_pin(
+        cover_image_url=None, cover_image_content_type=None, cover_image_key_frame_time=2
+    )
+    finding = only(pin, "video.cover_image_url_missing")
+    assert "(2 s)" in finding.message
+    assert validate(pin, settings=Settings(accept_key_frame_cover=True)).ok
+
+
+def test_cover_content_type_must_agree_with_the_cover_extension() -> None:
+    pin = video_pin(
+        cover_image_url="https://a.example/cover.png", cover_image_content_type="image/jpeg"
+    )
+    finding = only(pin, "video.cover_image_content_type_invalid")
+    assert "image/png" in finding.hint
+    assert validate(video_pin(cover_image_url="https://a.example/cover?id=7")).ok  # no extension
+
+
+def test_cover_data_instead_of_a_url_is_checked_as_base64() -> None:
+    pin = video_pin(cover_image_url=None, cover_image_data=PNG_BASE64[:-2])
+    assert validate(pin).codes == {"media.base64_invalid"}
+    assert validate(video_pin(cover_image_url=None, cover_image_data=PNG_BASE64)).ok
+
+
+@pytest.mark.parametrize(
+    ("name", "hint_part"),
+    [
+        ("titel", "Did you mean title?"),
+        ("note", "Remove it."),
+        ("board", "board_id"),
+        ("xyz", "the fields here are"),
+    ],
+)
+def test_unknown_field_hints(name: str, hint_part: str) -> None:
+    finding = only(image_pin(**{name: "x"}), "pin.unknown_field")
+    assert finding.field == name
+    assert hint_part in finding.hint
+
+
+def test_short_hex_colour_gets_the_long_form_as_hint() -> None:
+    finding = only(image_pin(dominant_color="#e7a"), "pin.dominant_color_invalid")
+    assert finding.hint == "Write it as #EE77AA."
+
+
+def test_pin_url_pins_need_only_a_board() -> None:
+    assert validate(
+        image_pin(
+            media_source={"source_type": "pin_url", "is_affiliate_link": False},
+            link="https://shop.example/p/1",
+        )
+    ).ok

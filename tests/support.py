@@ -1,0 +1,27 @@
+"""Shared paths and payload loaders for the test suite (importable: pyproject sets pythonpath)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+VALID_PAYLOADS = sorted((FIXTURES / "payloads" / "valid").glob("*.json"))
+CODE_FIXTURES = sorted((FIXTURES / "codes").glob("*.json"))
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cases() -> list[Any]:
+    """Every bad payload of fixtures/codes/, as pytest params ``(code, pin)`` with readable ids."""
+    return [
+        pytest.param(path.stem, case["pin"], id=f"{path.stem}: {case['case']}")
+        for path in CODE_FIXTURES
+        for case in load_json(path)
+    ]

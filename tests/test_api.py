@@ -1,0 +1,91 @@
+"""The Python API: what publishing code calls before it sends a pin."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.metadata
+import json
+
+import pytest
+
+import validator
+from validator import (
+    Action,
+    PinCreate,
+    Report,
+    Settings,
+    avalidate,
+    avalidate_many,
+    validate,
+    validate_many,
+)
+from validator.codes.examples import BOARD_ID, IMAGE_URL
+
+GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
+BAD = {"board_id": "Recipes", "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
+
+
+def test_every_public_name_is_importable() -> None:
+    namespace: dict[str, object] = {}
+    exec("from validator import *", namespace)  # noqa: S102 - the star import is what is tested
+    assert set(validator.__all__) <= set(namespace) | {"__version__"}
+    assert validator.__version__ == importlib.metadata.version("pin-preflight")
+    with pytest.raises(AttributeError):
+        _ = validator.no_such_name
+
+
+@pytest.mark.parametrize(
+    "pin",
+    [GOOD, json.dumps(GOOD), json.dumps(GOOD).encode(), PinCreate.model_validate(GOOD)],
+    ids=["dict", "str", "bytes", "model"],
+)
+def test_every_input_form_gives_the_same_verdict(pin: object) -> None:
+    report = validate(pin, offline=True)
+    assert isinstance(report, Report)
+    assert report.ok
+    assert report.findings == ()
+    assert str(report.location) == "<input>[0]"
+
+
+def test_a_bad_pin_reports_what_to_do() -> None:
+    report = validate(BAD, offline=True)
+    assert not report.ok
+    assert [f.code for f in report.errors] == ["board.invalid_id"]
+    assert report.action is Action.USER_ERROR
+    assert report.by_action() == {Action.USER_ERROR: report.errors}
+    assert not report.errors[0].retryable
+
+
+def test_validate_many_keeps_order_and_locations() -> None:
+    reports = validate_many([GOOD, BAD, "not json", GOOD], offline=True)
+    assert [r.ok for r in reports] == [True, False, False, True]
+    assert [r.location.position for r in reports] == [0, 1, 2, 3]
+    assert reports[2].codes == {"pin.malformed"}
+
+
+def test_validate_many_refuses_a_single_pin() -> None:
+    with pytest.raises(TypeError, match="use validate"):
+        validate_many(GOOD)
+
+
+def test_options_override_settings() -> None:
+    pin = {**GOOD, "dominant_color": "sand"}
+    assert validate(pin, settings=Settings(strict=True), strict=False).ok
+    assert not validate(pin, settings=Settings(strict=False), strict=True).ok
+
+
+def test_async_variants_match_the_sync_ones() -> None:
+    async def run() -> tuple[Report, list[Report]]:
+        return await avalidate(BAD, offline=True), await avalidate_many([GOOD, BAD], offline=True)
+
+    one, many = asyncio.run(run())
+    assert one.codes == {"board.invalid_id"}
+    assert [r.ok for r in many] == [True, False]
+
+
+def test_the_doctest_in_the_package_docstring_holds() -> None:
+    import doctest
+
+    failures, tried = doctest.testmod(validator)
+    assert tried > 0
+    assert failures == 0
