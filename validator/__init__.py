@@ -10,7 +10,14 @@ The public API is exactly what ``__all__`` lists; every other module is internal
 
 from __future__ import annotations
 
-from validator.api import avalidate, avalidate_many, validate, validate_many
+from validator.api import (
+    avalidate,
+    avalidate_many,
+    avalidate_media,
+    validate,
+    validate_many,
+    validate_media,
+)
 from validator.codes import CATALOGUE, Code, lookup
 from validator.errors import ConfigError, SourceError, ValidatorError
 from validator.findings import Action, Finding, Location, Severity
@@ -35,9 +42,11 @@ __all__ = [
     "__version__",
     "avalidate",
     "avalidate_many",
+    "avalidate_media",
     "lookup",
     "validate",
     "validate_many",
+    "validate_media",
 ]
 
 

@@ -1,20 +1,34 @@
 """The Python API: check pins from your own publishing code, before the request is sent.
 
 Every function takes one pin (a dict, a JSON text or a ``PinCreate``) or an iterable of them and
-returns one ``Report`` per pin, in order. None of them raises for a bad pin; they raise
-``TypeError`` only for a call that cannot be meant (a single dict given to ``validate_many``).
+returns one ``Report`` per pin, in order. None of them raises for a bad pin or an unreachable
+URL; they raise ``TypeError`` only for a call that cannot be meant (a single dict given to
+``validate_many``) and ``RuntimeError`` when the sync functions are asked to fetch from inside a
+running event loop (``await`` the ``a...`` variants there).
+
+Unless ``offline``, media URLs are fetched: the sync functions run their own event loop, the
+async ones run on the caller's.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 
 from validator.engine import Engine
 from validator.report import Report
 from validator.settings import Settings
 from validator.sources import from_objects
+from validator.urls import MediaKind
 
-__all__ = ["avalidate", "avalidate_many", "validate", "validate_many"]
+__all__ = [
+    "avalidate",
+    "avalidate_many",
+    "avalidate_media",
+    "validate",
+    "validate_many",
+    "validate_media",
+]
 
 
 def validate(
@@ -46,7 +60,16 @@ def validate_many(
     if isinstance(pins, str | bytes | bytearray | Mapping):
         raise TypeError("validate_many() takes an iterable of pins; use validate() for one pin")
     engine = Engine(_settings(settings, offline=offline, strict=strict))
-    return list(engine.check_all(from_objects(pins)))
+    if engine.settings.offline:
+        return list(engine.check_all(from_objects(pins)))
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_run(engine, pins))
+    raise RuntimeError(
+        "validate() and validate_many() run their own event loop to fetch media; in async code "
+        "use 'await avalidate(...)' / 'await avalidate_many(...)', or pass offline=True"
+    )
 
 
 async def avalidate(
@@ -68,7 +91,49 @@ async def avalidate_many(
     strict: bool | None = None,
 ) -> list[Report]:
     """``validate_many`` for code that runs in an event loop."""
-    return validate_many(pins, settings=settings, offline=offline, strict=strict)
+    if isinstance(pins, str | bytes | bytearray | Mapping):
+        raise TypeError("avalidate_many() takes an iterable of pins; use avalidate() for one pin")
+    return await _run(Engine(_settings(settings, offline=offline, strict=strict)), pins)
+
+
+def validate_media(
+    urls: Iterable[str],
+    kind: MediaKind | str = MediaKind.IMAGE,
+    *,
+    settings: Settings | None = None,
+) -> list[Report]:
+    """Check media files by URL alone, as Pinterest will fetch them.
+
+    ``kind`` is what they must be: ``"image"`` (JPEG or PNG) or ``"video"`` (MP4 or MOV, H.264 or
+    H.265, 4 s to 15 min).
+
+    For a video before it is uploaded with ``POST /v5/media``, or a calendar's media column.
+    Findings are on the field ``url``; reports are located ``<media>[i]``.
+    """
+    if isinstance(urls, str):
+        raise TypeError("validate_media() takes an iterable of URLs, e.g. [url]")
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(avalidate_media(urls, kind, settings=settings))
+    raise RuntimeError("in async code use 'await avalidate_media(...)'")
+
+
+async def avalidate_media(
+    urls: Iterable[str],
+    kind: MediaKind | str = MediaKind.IMAGE,
+    *,
+    settings: Settings | None = None,
+) -> list[Report]:
+    """``validate_media`` for code that runs in an event loop."""
+    engine = Engine(settings)
+    async with engine.session() as session:
+        return [report async for report in session.check_media(urls, MediaKind(kind))]
+
+
+async def _run(engine: Engine, pins: Iterable[object]) -> list[Report]:
+    async with engine.session() as session:
+        return [report async for report in session.check_all(from_objects(pins))]
 
 
 def _settings(settings: Settings | None, **overrides: bool | None) -> Settings:

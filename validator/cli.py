@@ -9,9 +9,10 @@ unusable. An unusable invocation is one line on standard error, never a tracebac
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,35 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="treat warnings as errors",
     )
+    network = check.add_argument_group("network checks (without --offline)")
+    network.add_argument(
+        "--allow-private-hosts",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="fetch URLs on private and loopback addresses (tests, local demos)",
+    )
+    network.add_argument(
+        "--deep",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="download and decode images completely",
+    )
+    network.add_argument(
+        "--concurrency", type=int, metavar="N", help="requests in flight at once (default 16)"
+    )
+    network.add_argument(
+        "--per-host", type=int, metavar="N", help="requests in flight per host (default 4)"
+    )
+    network.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        dest="deadline",
+        help="deadline for probing one URL (default 30)",
+    )
+    network.add_argument(
+        "--max-redirects", type=int, metavar="N", help="redirects followed (default 10)"
+    )
     check.add_argument(
         "--config",
         type=Path,
@@ -127,20 +157,15 @@ def _check(args: argparse.Namespace) -> int:
         else text.Verbosity.NORMAL
     )
     console = _console()
-    reports: list[Report] = []
-    unreadable = 0
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
-    for name in args.paths:
-        try:
-            for report in engine.check_all(sources.load(name)):
-                reports.append(report)
-                if as_text:
-                    for line in text.pin_lines(report, verbosity):
-                        console.print(line)
-        except SourceError as exc:
-            unreadable += 1
-            _error(str(exc))
+
+    def show(report: Report) -> None:
+        if as_text:
+            for line in text.pin_lines(report, verbosity):
+                console.print(line)
+
+    reports, unreadable = asyncio.run(_run(engine, args.paths, show))
     summary = Summary.of(reports)
     if as_text:
         if reports and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
@@ -152,6 +177,27 @@ def _check(args: argparse.Namespace) -> int:
     if unreadable:
         return EXIT_UNUSABLE
     return EXIT_ERRORS if summary.failed else EXIT_OK
+
+
+async def _run(
+    engine: Engine, paths: Sequence[str], show: Callable[[Report], None]
+) -> tuple[list[Report], int]:
+    """Check every file in one session: one client, each URL probed once.
+
+    Unreadable files are reported on stderr and counted; the others still run.
+    """
+    reports: list[Report] = []
+    unreadable = 0
+    async with engine.session() as session:
+        for name in paths:
+            try:
+                async for report in session.check_all(sources.load(name)):
+                    reports.append(report)
+                    show(report)
+            except SourceError as exc:
+                unreadable += 1
+                _error(str(exc))
+    return reports, unreadable
 
 
 def _codes(args: argparse.Namespace) -> int:
@@ -181,11 +227,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     pyproject = args.config if args.config is not None else find_pyproject(Path.cwd())
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such file")
-    overrides = {
-        key: value
-        for key, value in (("offline", args.offline), ("strict", args.strict))
-        if value is not None
-    }
+    flags = ("offline", "strict", "allow_private_hosts", "deep", "concurrency", "per_host",
+             "deadline", "max_redirects")  # fmt: skip
+    overrides = {key: getattr(args, key) for key in flags if getattr(args, key) is not None}
     return load_settings(pyproject, overrides)
 
 

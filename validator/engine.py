@@ -2,49 +2,105 @@
 
 ``sources`` cut the input into ``PinInput``s; ``check`` parses each one, runs the offline rules
 and stamps the run's severity policy; the result is one ``Report`` per pin, in input order.
-Nothing here raises for a bad pin: exceptions are left for programming errors.
+Without ``offline``, a ``Session`` then probes the media URLs (each unique URL once per session)
+and adds what the files really are. Nothing here raises for a bad pin or a bad server:
+exceptions are left for programming errors.
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
 
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED
 from validator.codes.pin import PIN_MALFORMED
-from validator.findings import Finding, Severity
+from validator.errors import SourceError
+from validator.findings import Finding, Location, Severity
 from validator.model import PinCreate
 from validator.parse import Parsed, parse
+from validator.probes.fetch import Fetcher, Guard
+from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
+from validator.rules.common import check_media_url
+from validator.rules.expiry import check_expiry
+from validator.rules.media_facts import carousel_findings, probe_findings
+from validator.rules.slots import Slot, media_slots
 from validator.settings import Settings
 from validator.sources import PinInput
+from validator.urls import MediaKind
 
-__all__ = ["Engine"]
+__all__ = ["MEDIA_SOURCE", "Engine", "Session"]
+
+#: The ``source`` of media URLs checked on their own (``validate_media``).
+MEDIA_SOURCE = "<media>"
+
+# Pins whose probes are started before the first of them is reported: enough to keep every
+# connection busy, few enough that a 100,000-row calendar is never held in flight at once.
+_WINDOW = 512
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A pin after the offline stage: its findings so far, and the slots still to probe."""
+
+    item: PinInput
+    findings: list[Finding]
+    title: str | None
+    slots: list[Slot]
 
 
 class Engine:
     """Checks pins against one set of settings."""
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, *, guard: Guard | None = None) -> None:
         self.settings = settings if settings is not None else Settings()
+        self.guard = guard
+        self.now = datetime.now(UTC)
+        """The run's "now", for signed URLs' deadlines: one clock reading for every pin."""
 
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
+        checked = self.offline_stage(item, with_slots=False)
+        return Report(item.location, self.apply_policy(checked.findings), checked.title)
+
+    def check_all(self, items: Iterable[PinInput]) -> Iterator[Report]:
+        """``check`` over a stream of pins, lazily, in order (offline only)."""
+        for item in items:
+            yield self.check(item)
+
+    def session(self) -> Session:
+        """A run that shares one HTTP client and one probe per URL over many sources."""
+        return Session(self)
+
+    def offline_stage(self, item: PinInput, *, with_slots: bool) -> _Checked:
+        """Parse and run the offline rules; with ``with_slots``, list the URLs left to probe."""
         if item.problem is not None:
-            return Report(item.location, self._policy([item.problem]))
+            return _Checked(item, [item.problem], None, [])
         parsed = parse(
             item.payload, malformed=CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
         )
         findings = list(parsed.findings)
+        slots: list[Slot] = []
         if parsed.pin is not None:
             self._run_rules(parsed.pin, parsed, findings)
-        return Report(item.location, self._policy(findings), parsed.title)
-
-    def check_all(self, items: Iterable[PinInput]) -> Iterator[Report]:
-        """``check`` over a stream of pins, lazily, in order."""
-        for item in items:
-            yield self.check(item)
+            slots = _unreported_slots(parsed.pin, findings)
+            if any("?" in slot.url for slot in slots):  # only a query string can carry a signature
+                findings.extend(
+                    check_expiry(
+                        slots,
+                        now=self.now,
+                        publish_at=item.publish_at,
+                        margin_hours=self.settings.expiry_margin_hours,
+                    )
+                )
+                if with_slots:
+                    slots = _unreported_slots(parsed.pin, findings)
+        return _Checked(item, findings, parsed.title, slots if with_slots else [])
 
     def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
         """Append the rules' findings, except on fields that parsing already reported."""
@@ -54,7 +110,7 @@ class Engine:
             if found:
                 findings.extend(f for f in found if not parsed.covers(f.field))
 
-    def _policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
+    def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
         """Apply ``strict``: every warning becomes an error (the run's choice, not the code's)."""
         if not findings:
             return ()
@@ -66,3 +122,125 @@ class Engine:
                 for f in findings
             )
         return tuple(findings)
+
+
+class Session:
+    """One run of the engine: offline checks, then (unless offline) the media probes.
+
+    Use as ``async with engine.session() as session``; ``check_all`` may be called once per
+    source, and a URL probed for one source is not probed again for the next.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._fetcher: Fetcher | None = None
+        self._prober: Prober | None = None
+
+    async def __aenter__(self) -> Session:
+        if not self.engine.settings.offline:
+            guard = self.engine.guard
+            self._fetcher = (
+                Fetcher(self.engine.settings)
+                if guard is None
+                else Fetcher(self.engine.settings, guard=guard)
+            )
+            self._prober = Prober(self._fetcher)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._fetcher is not None:
+            await self._fetcher.aclose()
+
+    @property
+    def requests(self) -> int:
+        """HTTP requests sent so far."""
+        return self._fetcher.requests if self._fetcher is not None else 0
+
+    @property
+    def bytes_read(self) -> int:
+        """Body bytes received so far."""
+        return self._fetcher.bytes_read if self._fetcher is not None else 0
+
+    @property
+    def unique_urls(self) -> int:
+        """Distinct URLs probed so far."""
+        return self._prober.unique_urls if self._prober is not None else 0
+
+    async def check_all(self, items: Iterable[PinInput]) -> AsyncIterator[Report]:
+        """One report per pin, in input order; probes of a window of pins run concurrently.
+
+        A ``SourceError`` (a file that stops being readable halfway) is raised only after the
+        pins read before it are reported: nothing that was readable is lost.
+        """
+        prober = self._prober
+        iterator = iter(items)
+        while True:
+            window: list[_Checked] = []
+            broken: SourceError | None = None
+            try:
+                for item in iterator:
+                    window.append(self.engine.offline_stage(item, with_slots=prober is not None))
+                    if len(window) == _WINDOW:
+                        break
+            except SourceError as exc:
+                broken = exc
+            if prober is None:
+                for checked in window:
+                    yield self._report(checked)
+            else:
+                pending = [[prober.probe(slot.url) for slot in c.slots] for c in window]
+                for checked, tasks in zip(window, pending, strict=True):
+                    probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
+                    yield self._report(checked, probes)
+            if broken is not None:
+                raise broken
+            if len(window) < _WINDOW:
+                return
+
+    async def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
+        """One report per media URL, checked as the file for a slot of ``kind``.
+
+        For files on their way to Pinterest by another road than a pin payload: a video before
+        ``POST /v5/media``, a calendar's media column.
+        """
+        for position, url in enumerate(urls):
+            item = PinInput(Location(MEDIA_SOURCE, position), url)
+            slot = Slot("url", url, kind)
+            findings = list(self._media_offline(slot, item))
+            slots = [slot] if not findings and self._prober is not None else []
+            checked = _Checked(item, findings, None, slots)
+            probes = [await self._prober.probe(url)] if slots and self._prober else []
+            yield self._report(checked, probes)
+
+    def _media_offline(self, slot: Slot, item: PinInput) -> list[Finding]:
+        found = check_media_url(slot.url, slot.field, slot.kind)
+        if found is not None:
+            return [found]
+        return check_expiry(
+            [slot],
+            now=self.engine.now,
+            publish_at=item.publish_at,
+            margin_hours=self.engine.settings.expiry_margin_hours,
+        )
+
+    def _report(self, checked: _Checked, probes: list[Probe] | None = None) -> Report:
+        findings = checked.findings
+        if probes:
+            settings = self.engine.settings
+            for slot, probe in zip(checked.slots, probes, strict=True):
+                findings.extend(probe_findings(slot, probe, settings))
+            if len(checked.slots) > 1:
+                findings.extend(carousel_findings(checked.slots, probes))
+        policy = self.engine.apply_policy(findings)
+        return Report(checked.item.location, policy, checked.title)
+
+
+def _unreported_slots(pin: PinCreate, findings: list[Finding]) -> list[Slot]:
+    """The pin's media URLs, except those the offline stage already found wrong."""
+    reported = {finding.field for finding in findings}
+    return [slot for slot in media_slots(pin) if slot.field not in reported]

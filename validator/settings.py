@@ -43,6 +43,62 @@ class Settings(BaseModel):
     """Warn (``text.description_long``) above this many characters: the help center's limit,
     below the API's 800 (pinterest-api.md §4.4)."""
 
+    # --- The network stage (media URLs are fetched unless ``offline``). -------------------------
+
+    allow_private_hosts: bool = False
+    """Fetch URLs on private, loopback and link-local addresses instead of reporting them
+    (``media.url_not_public``). For tests and local demos: Pinterest can never fetch them."""
+
+    deep: bool = False
+    """Download and decode images completely (slower, catches corruption inside the file)."""
+
+    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    """Requests in flight at once, over all hosts."""
+
+    per_host: Annotated[int, Field(ge=1, le=64)] = 4
+    """Requests in flight at once to one host: polite to CDNs and origin servers alike."""
+
+    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
+    """Seconds to open a connection."""
+
+    read_timeout: Annotated[float, Field(gt=0)] = 10.0
+    """Seconds to wait for the next bytes of an answer."""
+
+    deadline: Annotated[float, Field(gt=0)] = 30.0
+    """Seconds for one attempt at probing a URL, redirects and ranged reads included."""
+
+    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""
+
+    retry_after_cap: Annotated[float, Field(ge=0)] = 30.0
+    """The longest ``Retry-After`` honoured, in seconds; a longer one is reported, not awaited."""
+
+    max_redirects: Annotated[int, Field(ge=0, le=50)] = 10
+    """Redirects followed before ``media.too_many_redirects``."""
+
+    block_size: Annotated[int, Field(ge=4096, le=4 * 1024 * 1024)] = 64 * 1024
+    """Bytes asked for in the first ranged GET: format, size and most image headers fit in it
+    (media-probing.md: 16 KiB suits cold connections, 64 KiB reused ones)."""
+
+    max_bytes_per_url: Annotated[int, Field(ge=65536)] = 4 * 1024 * 1024
+    """Byte cap per URL over all its requests (a server that ignores Range is cut off here)."""
+
+    user_agent: str = "pin-preflight/{version} (media checker)"
+    """Sent with every request; ``{version}`` is replaced with pin-preflight's version."""
+
+    image_max_bytes: Annotated[int, Field(ge=1)] = 20 * 1000 * 1000
+    """``media.too_large`` above this size for images (pinterest-api.md §4.1: sources say 10, 20
+    or 32 MB; 20 MB is what most publishing tools enforce)."""
+
+    video_max_bytes: Annotated[int, Field(ge=1)] = 2 * 1000 * 1000 * 1000
+    """``media.too_large`` above this size for video (pinterest-api.md §4.2: 2 GB)."""
+
+    image_min_width: Annotated[int, Field(ge=1)] = 600
+    """``media.image_too_small`` below this width (pinterest-api.md §4.1: 600 px, third-party)."""
+
+    expiry_margin_hours: Annotated[float, Field(ge=0)] = 24.0
+    """``media.url_expires`` warns when a signed URL expires within this many hours."""
+
 
 def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` that has a pin-preflight table."""

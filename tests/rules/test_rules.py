@@ -6,9 +6,14 @@ from typing import Any
 
 import pytest
 
-from validator import Settings, validate
+from validator import Report, Settings, validate
 from validator.codes.examples import BOARD_ID, COVER_URL, IMAGE_URL, PNG_BASE64
 from validator.findings import Finding
+
+
+def check(pin: object, **options: Any) -> Report:
+    """``validate`` without the network: these tests are about the payload alone."""
+    return validate(pin, offline=True, **options)
 
 
 def image_pin(**fields: Any) -> dict[str, Any]:
@@ -33,7 +38,7 @@ def video_pin(**source: Any) -> dict[str, Any]:
 
 def only(pin: dict[str, Any], code: str) -> Finding:
     """The one finding of ``code`` on ``pin`` (failing if there are none or several)."""
-    report = validate(pin)
+    report = check(pin)
     findings = [f for f in report.findings if f.code == code]
     assert len(findings) == 1, sorted(report.codes)
     return findings[0]
@@ -54,7 +59,7 @@ def test_board_name_is_quoted_and_the_hint_asks_for_the_numeric_id() -> None:
 
 
 def test_webp_is_one_unsupported_format_finding_not_also_an_invalid_url() -> None:
-    report = validate(
+    report = check(
         image_pin(media_source={"source_type": "image_url", "url": "https://a.example/x.webp"})
     )
     assert report.codes == {"media.unsupported_format"}
@@ -67,9 +72,7 @@ def test_carousel_findings_name_the_item() -> None:
         {"url": "https://a.example/2.gif"},
         {"url": "https://a.example/3.jpg", "link": "www.shop.example"},
     ]
-    report = validate(
-        image_pin(media_source={"source_type": "multiple_image_urls", "items": items})
-    )
+    report = check(image_pin(media_source={"source_type": "multiple_image_urls", "items": items}))
     fields = {f.code: f.field for f in report.findings}
     assert fields == {
         "media.unsupported_format": "media_source.items[1].url",
@@ -100,22 +103,22 @@ def test_a_too_long_title_does_not_hide_the_media_problem() -> None:
         title="t" * 130,
         media_source={"source_type": "image_url", "url": "https://a.example/x.heic"},
     )
-    assert validate(pin).codes == {"text.title_too_long", "media.unsupported_format"}
+    assert check(pin).codes == {"text.title_too_long", "media.unsupported_format"}
 
 
 def test_description_warning_threshold_follows_the_settings() -> None:
     pin = image_pin(description="d" * 450)
-    assert validate(pin).ok
-    assert validate(pin).findings == ()
-    report = validate(pin, settings=Settings(description_warn_length=400))
+    assert check(pin).ok
+    assert check(pin).findings == ()
+    report = check(pin, settings=Settings(description_warn_length=400))
     assert report.codes == {"text.description_long"}
     assert report.ok  # a warning does not fail the pin
 
 
 def test_strict_turns_warnings_into_errors() -> None:
     pin = image_pin(dominant_color="sand")
-    assert validate(pin).ok
-    strict = validate(pin, strict=True)
+    assert check(pin).ok
+    strict = check(pin, strict=True)
     assert not strict.ok
     assert [f.severity for f in strict.findings] == ["error"]
 
@@ -126,7 +129,7 @@ def test_key_frame_cover_is_refused_by_default_and_accepted_on_request() -> None
     )
     finding = only(pin, "video.cover_image_url_missing")
     assert "(2 s)" in finding.message
-    assert validate(pin, settings=Settings(accept_key_frame_cover=True)).ok
+    assert check(pin, settings=Settings(accept_key_frame_cover=True)).ok
 
 
 def test_cover_content_type_must_agree_with_the_cover_extension() -> None:
@@ -135,13 +138,13 @@ def test_cover_content_type_must_agree_with_the_cover_extension() -> None:
     )
     finding = only(pin, "video.cover_image_content_type_invalid")
     assert "image/png" in finding.hint
-    assert validate(video_pin(cover_image_url="https://a.example/cover?id=7")).ok  # no extension
+    assert check(video_pin(cover_image_url="https://a.example/cover?id=7")).ok  # no extension
 
 
 def test_cover_data_instead_of_a_url_is_checked_as_base64() -> None:
     pin = video_pin(cover_image_url=None, cover_image_data=PNG_BASE64[:-2])
-    assert validate(pin).codes == {"media.base64_invalid"}
-    assert validate(video_pin(cover_image_url=None, cover_image_data=PNG_BASE64)).ok
+    assert check(pin).codes == {"media.base64_invalid"}
+    assert check(video_pin(cover_image_url=None, cover_image_data=PNG_BASE64)).ok
 
 
 @pytest.mark.parametrize(
@@ -165,7 +168,7 @@ def test_short_hex_colour_gets_the_long_form_as_hint() -> None:
 
 
 def test_pin_url_pins_need_only_a_board() -> None:
-    assert validate(
+    assert check(
         image_pin(
             media_source={"source_type": "pin_url", "is_affiliate_link": False},
             link="https://shop.example/p/1",

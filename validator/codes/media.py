@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from validator.codes.base import Code
+from validator.codes.base import Code, Stage
 from validator.codes.examples import PNG_BASE64, image_pin, media_pin, video_source
 from validator.findings import Action, Severity
 
@@ -125,4 +125,165 @@ MEDIA_MEDIA_ID_INVALID: Final = Code(
     reference="pinterest-api.md §2 (video_id.media_id pattern), §3 (upload flow)",
     example_bad=media_pin(video_source(media_id="https://cdn.example.com/spring.mp4")),
     example_good=media_pin(video_source()),
+)
+
+
+# --- Decided by fetching the URL (issue 3): what Pinterest's crawler would meet. -----------------
+# pinterest-api.md §5.3: a media URL Pinterest cannot fetch fails the create call with code 2786
+# "Unable to reach the URL", a broken image with 235, a too-small one with 233.
+
+
+def _network(
+    id: str, summary: str, why: str, fix: str, *, severity: Severity = Severity.ERROR,
+    action: Action = Action.USER_ERROR, reference: str = "pinterest-api.md §5.3 (code 2786)",
+) -> Code:  # fmt: skip
+    return Code(
+        id=id,
+        severity=severity,
+        action=action,
+        summary=summary,
+        why=why,
+        fix=fix,
+        reference=reference,
+        stage=Stage.NETWORK,
+    )
+
+
+MEDIA_FORBIDDEN: Final = _network(
+    "media.forbidden",
+    "The media URL answers 401 or 403 to a GET: the file is not public.",
+    "Pinterest's crawler fetches the file anonymously and gets the same refusal; the pin fails "
+    'with "Unable to reach the URL".',
+    "Make the file public (bucket or CDN policy, hotlink protection, login walls), or use a "
+    "signed URL that is valid until the pin is published.",
+)
+MEDIA_NOT_FOUND: Final = _network(
+    "media.not_found",
+    "The media URL answers 404 or 410: there is no file there.",
+    "Pinterest cannot fetch a file that does not exist; the create call fails.",
+    "Check the URL for typos and that the file was uploaded (and not deleted or renamed).",
+)
+MEDIA_REDIRECT_LOOP: Final = _network(
+    "media.redirect_loop",
+    "The media URL redirects in a circle: the chain returns to a URL it already visited.",
+    "A crawler following the redirects never reaches a file; Pinterest gives up.",
+    "Point the pin at the file's final address, and fix the redirect rules on the server.",
+)
+MEDIA_TOO_MANY_REDIRECTS: Final = _network(
+    "media.too_many_redirects",
+    "The media URL redirects more times than the limit (10 by default).",
+    "Crawlers stop after a handful of redirects; a long chain is also slow and fragile.",
+    "Use the final URL of the chain directly.",
+)
+MEDIA_UNREACHABLE: Final = _network(
+    "media.unreachable",
+    "The media host cannot be reached: unknown host name, connection refused or TLS failure.",
+    "If the host cannot be reached from here it most likely cannot be reached by Pinterest either.",
+    "Check the host name, that the server is up and that its TLS certificate is valid.",
+)
+MEDIA_URL_NOT_PUBLIC: Final = _network(
+    "media.url_not_public",
+    "The media URL (or a redirect) points at a private, loopback, link-local or reserved address.",
+    "Pinterest fetches media over the public internet; an intranet or localhost address can never "
+    "be reached by it.",
+    "Host the file on a public server or CDN. (For local tests: allow_private_hosts.)",
+)
+MEDIA_SERVER_ERROR: Final = _network(
+    "media.server_error",
+    "The media server answered 5xx, also after retries.",
+    "A server error now is likely a server error when Pinterest fetches the file.",
+    "Try again later; if it persists, fix the server or move the file.",
+    action=Action.RETRY,
+)
+MEDIA_TIMEOUT: Final = _network(
+    "media.timeout",
+    "The media server did not answer within the deadline, also after retries.",
+    "Pinterest's crawler gives up on slow hosts too.",
+    "Try again later; if it persists, serve the file from a faster host or CDN.",
+    action=Action.RETRY,
+)
+MEDIA_RATE_LIMITED: Final = _network(
+    "media.rate_limited",
+    "The media server answered 429 Too Many Requests, also after waiting as it asked.",
+    "The host throttles fetches; Pinterest may be throttled the same way.",
+    "Try again later (the message gives the Retry-After seen), or lower the concurrency.",
+    action=Action.RETRY,
+)
+MEDIA_URL_EXPIRES: Final = Code(
+    id="media.url_expires",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A signed media URL has expired, or expires before the pin is published.",
+    why=(
+        "Pinterest fetches the file when the pin is created (for a scheduled pin, at publish "
+        "time); a presigned S3, CloudFront, GCS or Azure SAS URL that has expired answers 403."
+    ),
+    fix=(
+        "Sign the URL again with a lifetime that reaches past the publish time, or use a public "
+        "URL. (A warning when it expires within the configured margin.)"
+    ),
+    reference="pinterest-api.md §5.3 (code 2786); provider docs for the expiry parameters",
+    example_bad=image_pin(
+        media_source={
+            "source_type": "image_url",
+            "url": "https://bucket.s3.amazonaws.com/pin.jpg?X-Amz-Date=20200101T000000Z"
+            "&X-Amz-Expires=3600&X-Amz-Signature=abc",
+        }
+    ),
+    example_good=image_pin(),
+)
+MEDIA_INVALID: Final = _network(
+    "media.invalid",
+    "The file does not decode as what it claims to be: truncated or corrupt.",
+    'Pinterest refuses broken images ("Sorry, this image is broken", code 235) and cannot '
+    "transcode broken video.",
+    "Export or upload the file again, completely, and check that it opens.",
+    reference="pinterest-api.md §4.1 (code 235), §5.3",
+)
+MEDIA_TYPE_MISMATCH: Final = _network(
+    "media.type_mismatch",
+    "The Content-Type header or the file name disagrees with what the bytes are.",
+    "Some fetchers trust the header or the extension; a PNG served as image/jpeg or named .jpg "
+    "works by luck and breaks on stricter paths (covers, previews).",
+    "Serve the file with the Content-Type of its real format, and name it accordingly.",
+    severity=Severity.WARNING,
+    reference="pinterest-api.md §4.1, §4.2",
+)
+MEDIA_TOO_LARGE: Final = _network(
+    "media.too_large",
+    "The file is larger than Pinterest takes: 20 MB for images, 2 GB for video (configurable).",
+    "Pinterest refuses files over its size limits (sources disagree on images: 10, 20 or 32 MB; "
+    "20 MB is the common ground).",
+    "Compress or resize the image (a 1000x1500 JPEG is a few hundred KB), or shorten the video.",
+    reference="pinterest-api.md §4.1, §4.2 (size limits, CONFLICT)",
+)
+MEDIA_IMAGE_TOO_SMALL: Final = _network(
+    "media.image_too_small",
+    "The image is narrower than the minimum width (600 px by default).",
+    'Pinterest refuses very small images ("Your image is too small", code 233) and shows small '
+    "ones blurred.",
+    "Use an image at least 600 px wide; 1000x1500 (2:3) is what Pinterest recommends.",
+    severity=Severity.WARNING,
+    reference="pinterest-api.md §4.1 (code 233, min size UNCERTAIN)",
+)
+MEDIA_ASPECT_RATIO: Final = _network(
+    "media.aspect_ratio",
+    "The image is taller than 1:2.1 (it gets cut off), or carousel images differ in size.",
+    "Pinterest crops pins taller than 2:3 in feeds, and tall ones beyond 1:2.1 heavily; carousel "
+    "slides of different sizes jump as people swipe.",
+    "Crop to 2:3 (1000x1500) or 1:1; give all carousel images the same dimensions.",
+    severity=Severity.WARNING,
+    reference="pinterest-api.md §4.1 (ratio), §4.3 (carousel same dimensions)",
+)
+MEDIA_URL_EXPIRES_SOON: Final = Code(
+    id="media.url_expires_soon",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A signed media URL expires within the safety margin (24 hours by default).",
+    why=(
+        "Pinterest may fetch the file later than planned (a retry, a queue, a delayed publish); "
+        "a signed URL that expires just after the planned moment can still be dead by then."
+    ),
+    fix="Sign the URL again with a longer lifetime, or use a public URL.",
+    reference="provider docs for the expiry parameters; expiry_margin_hours",
 )

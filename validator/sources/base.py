@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
 
 from validator.findings import Finding, Location
@@ -23,3 +24,5 @@ class PinInput(NamedTuple):
     payload: object
     row: bool = False
     problem: Finding | None = None
+    publish_at: datetime | None = None
+    """When the pin is scheduled to go out (calendars say): signed URLs must outlive it."""

@@ -1,0 +1,163 @@
+"""The HTTP layer against a real server on 127.0.0.1: ranges, redirects, limits, retries."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from media_server import MEDIA, MediaServer, serve
+
+from validator import netguard
+from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, Response
+from validator.settings import Settings
+
+JPEG = "photo-baseline.jpg"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MediaServer]:
+    with serve() as running:
+        yield running
+
+
+async def loopback_only(host: str, port: int) -> netguard.NotPublic | netguard.ResolveError | None:
+    """The real address check, except for the test server's own loopback address."""
+    if host == "127.0.0.1":
+        return None
+    return await netguard.check_public(host, port)
+
+
+def fetch(url: str, **settings: object) -> Response | Failure:
+    options = {"allow_private_hosts": True, "block_size": 16384, **settings}
+    config = Settings.model_validate(options)
+
+    async def run() -> Response | Failure:
+        async with Fetcher(config) as fetcher:
+            return await fetcher.open(url, Budget(config.max_bytes_per_url))
+
+    return asyncio.run(run())
+
+
+def test_a_ranged_get_reads_one_block_and_the_total_size(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/media/{JPEG}"))
+    assert isinstance(outcome, Response)
+    assert outcome.status == 206
+    assert outcome.ranges
+    assert len(outcome.data) == 16384
+    assert outcome.total_size == (MEDIA / JPEG).stat().st_size
+    assert outcome.content_type == "image/jpeg"
+
+
+def test_a_server_ignoring_range_is_cut_off_at_the_byte_cap(server: MediaServer) -> None:
+    outcome = fetch(server.url("/endless"), max_bytes_per_url=100_000)
+    assert isinstance(outcome, Response)
+    assert not outcome.ranges
+    assert outcome.truncated_at_cap
+    assert len(outcome.data) == 100_000
+
+
+def test_a_small_file_without_range_support_is_read_whole(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/norange/{JPEG}"))
+    assert isinstance(outcome, Response)
+    assert outcome.status == 200
+    assert outcome.complete
+    assert outcome.data == (MEDIA / JPEG).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("status", "kind"),
+    [(401, FailureKind.FORBIDDEN), (403, FailureKind.FORBIDDEN), (404, FailureKind.NOT_FOUND),
+     (410, FailureKind.NOT_FOUND), (500, FailureKind.SERVER_ERROR), (405, FailureKind.HTTP_ERROR)],
+)  # fmt: skip
+def test_error_statuses_become_failures(
+    server: MediaServer, status: int, kind: FailureKind
+) -> None:
+    outcome = fetch(server.url(f"/status/{status}"))
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is kind
+    assert outcome.status == status
+    assert f"answered {status}" in outcome.detail
+
+
+def test_head_refusals_do_not_matter_a_get_is_what_counts(server: MediaServer) -> None:
+    assert isinstance(fetch(server.url(f"/media/{JPEG}")), Response)  # HEAD there answers 403
+
+
+def test_a_redirect_loop_is_caught_with_its_chain(server: MediaServer) -> None:
+    outcome = fetch(server.url("/loop/a"))
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.REDIRECT_LOOP
+    assert [hop.url.rsplit("/", 1)[1] for hop in outcome.chain] == ["a", "b"]
+
+
+def test_a_chain_longer_than_the_limit_stops(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/chain/12/{JPEG}"))
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.TOO_MANY_REDIRECTS
+    assert len(outcome.chain) == 11
+    assert isinstance(fetch(server.url(f"/chain/12/{JPEG}"), max_redirects=12), Response)
+
+
+def test_a_short_chain_is_followed_and_recorded(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/chain/3/{JPEG}"))
+    assert isinstance(outcome, Response)
+    assert [hop.status for hop in outcome.chain] == [302, 302, 302, 206]
+    assert outcome.url.endswith(f"/chain/0/{JPEG}")
+
+
+def test_a_redirect_to_a_private_address_is_refused_before_it_is_sent(server: MediaServer) -> None:
+    config = Settings()
+
+    async def run() -> Response | Failure:
+        async with Fetcher(config, guard=loopback_only) as fetcher:
+            url = server.url("/redirect?to=http://10.20.30.40/spring.jpg")
+            return await fetcher.open(url, Budget(config.max_bytes_per_url))
+
+    outcome = asyncio.run(run())
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.NOT_PUBLIC
+    assert "10.20.30.40" in outcome.detail
+    assert "private" in outcome.detail
+
+
+def test_loopback_is_refused_unless_allowed(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/media/{JPEG}"), allow_private_hosts=False)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.NOT_PUBLIC
+    assert server.requests_to("/nothing-sent") == []
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_temporary_statuses_are_retried_after_retry_after(server: MediaServer, status: int) -> None:
+    outcome = fetch(server.url(f"/flaky/retry-{status}/{status}/{JPEG}"))
+    assert isinstance(outcome, Response)
+    assert len(server.requests_to(f"/flaky/retry-{status}/")) == 2
+
+
+def test_rate_limit_that_persists_is_reported_with_retry_after(server: MediaServer) -> None:
+    outcome = fetch(server.url("/status/429"), retries=1)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.RATE_LIMITED
+    assert outcome.attempts == 2
+
+
+def test_a_slow_body_hits_the_deadline(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/slow/{JPEG}"), deadline=0.5, read_timeout=5, retries=0)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.TIMEOUT
+
+
+def test_a_connection_reset_is_retried_then_reported(server: MediaServer) -> None:
+    outcome = fetch(server.url(f"/reset/{JPEG}"), retries=1)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.UNREACHABLE
+    assert outcome.attempts == 2
+
+
+def test_a_closed_port_is_unreachable() -> None:
+    with serve() as running:
+        url = running.url(f"/media/{JPEG}")
+    outcome = fetch(url, retries=0)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.UNREACHABLE

@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+import json
+import struct
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validator.probes import video as video_module
+from validator.probes.rangefile import RangeFile
+from validator.probes.sniff import Container, iso_boxes
+from validator.probes.video import (
+    TAIL_LIMIT,
+    VideoFacts,
+    VideoProblem,
+    VideoProblemKind,
+    plan_video_reads,
+    read_video_facts,
+)
+
+MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
+MANIFEST: dict[str, dict[str, Any]] = json.loads((MEDIA / "manifest.json").read_text())
+ISO = sorted(n for n, f in MANIFEST.items() if f["format"] in ("MP4", "MOV"))
+READABLE = [n for n in ISO if not MANIFEST[n]["truncated"]]
+OTHER_VIDEO = sorted(n for n, f in MANIFEST.items() if f["kind"] == "video" and n not in ISO)
+KiB = 1024
+# media-probing.md: any MP4/MOV, whatever its size, in at most ~4 requests and 256 KiB.
+MAX_REQUESTS = 4
+MAX_BYTES = 256 * KiB
+Remote = Callable[..., tuple[RangeFile, Any]]
+
+
+def read(name: str) -> bytes:
+    return (MEDIA / name).read_bytes()
+
+
+def check_against_manifest(facts: VideoFacts | VideoProblem, name: str) -> None:
+    expected = MANIFEST[name]
+    assert isinstance(facts, VideoFacts), facts
+    assert facts.container == Container[expected["format"]]
+    assert facts.codec == expected["codec"]
+    assert (facts.width, facts.height) == (expected["width"], expected["height"])
+    assert facts.duration_s == pytest.approx(expected["duration_s"], abs=0.05)
+    assert facts.faststart == expected["faststart"]
+    assert facts.truncated == expected["truncated"]
+    assert facts.fragmented == (name == "fragmented.mp4")
+    assert facts.rotation == 0
+    assert not facts.partial
+    assert facts.codec_ok == (expected["codec"] in ("AVC", "HEVC"))
+
+
+@pytest.mark.parametrize("name", READABLE)
+@pytest.mark.parametrize("head", [16 * KiB, 64 * KiB])
+def test_facts_match_manifest_within_request_limits(name: str, head: int, remote: Remote) -> None:
+    file, fetch = remote(read(name), head=head)
+    check_against_manifest(read_video_facts(file), name)
+    assert fetch.bytes_served <= MAX_BYTES
+    if name == "fragmented.mp4":  # re-parsed at speed 0: it reads every fragment
+        assert fetch.requests <= MAX_REQUESTS + (head < 64 * KiB)
+    else:
+        assert fetch.requests <= 2
+
+
+def test_codec_ids(remote: Remote) -> None:
+    ids = {}
+    for name in ("h264-faststart.mp4", "h265.mp4", "mpeg4-part2.mp4", "clip.mov"):
+        facts = read_video_facts(remote(read(name))[0])
+        assert isinstance(facts, VideoFacts)
+        ids[name] = facts.codec_id
+    assert ids == {
+        "h264-faststart.mp4": "avc1",
+        "h265.mp4": "hvc1",
+        "mpeg4-part2.mp4": "mp4v-20",
+        "clip.mov": "avc1",
+    }
+
+
+@pytest.mark.parametrize("head", [16 * KiB, 64 * KiB])
+def test_truncated_mp4_is_detected(head: int, remote: Remote) -> None:
+    file, fetch = remote(read("truncated.mp4"), head=head)
+    problem = read_video_facts(file)
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.TRUNCATED
+    assert "cut short" in problem.reason
+    assert fetch.requests <= 2
+
+
+@pytest.mark.parametrize(("name", "cut"), [("h264-faststart.mp4", 80_000), ("clip.mov", 104_000)])
+def test_cut_files_that_keep_their_index_are_flagged(name: str, cut: int, remote: Remote) -> None:
+    facts = read_video_facts(remote(read(name)[:cut])[0])
+    assert isinstance(facts, VideoFacts)
+    assert facts.truncated
+    assert facts.width == 360
+
+
+def test_file_without_index_is_truncated(remote: Remote) -> None:
+    data = read("h264-moov-end.mp4")
+    mdat = next(b for b in iso_boxes(data, len(data)) if b.type == "mdat")
+    problem = read_video_facts(remote(data[: mdat.end])[0])  # stopped before moov was written
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.TRUNCATED
+    assert "moov" in problem.reason
+
+
+@pytest.mark.parametrize("name", [*OTHER_VIDEO, "image.heic", "image.avif", "error-page.jpg"])
+def test_other_containers_never_reach_mediainfo(
+    name: str, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("MediaInfo must not see this file")
+
+    monkeypatch.setattr(video_module.MediaInfo, "parse", refuse)
+    file, fetch = remote(read(name))
+    problem = read_video_facts(file)
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.UNSUPPORTED
+    assert problem.container.label in problem.reason
+    assert fetch.requests == 1
+
+
+def test_fragmented_duration_needs_the_reparse(remote: Remote) -> None:
+    file, _ = remote(read("fragmented.mp4"))
+    facts = read_video_facts(file)
+    assert isinstance(facts, VideoFacts)
+    assert facts.fragmented
+    assert facts.duration_s == pytest.approx(10.0, abs=0.05)  # 2.0 s from the first fragment
+    cheap, _ = remote(read("fragmented.mp4"))
+    capped = read_video_facts(cheap, fragment_budget=30_000)
+    assert isinstance(capped, VideoFacts)
+    assert capped.partial
+    assert capped.duration_s is not None
+    assert capped.duration_s < 10.0
+    assert cheap.bytes_fetched <= 30_000
+    assert cheap.budget == file.budget  # restored after the re-parse
+
+
+def test_budget_exhausted_before_the_index(remote: Remote) -> None:
+    file, _ = remote(read("h264-moov-end.mp4"), head=16 * KiB, budget=100)
+    result = read_video_facts(file)
+    assert file.exhausted
+    assert file.bytes_fetched <= 100
+    assert isinstance(result, VideoProblem)
+    assert result.kind is VideoProblemKind.INCOMPLETE
+
+
+def test_budget_cut_inside_the_index_is_partial(remote: Remote) -> None:
+    file, _ = remote(read("h264-moov-end.mp4"), head=16 * KiB, budget=1000)
+    result = read_video_facts(file)
+    assert file.exhausted
+    if isinstance(result, VideoFacts):
+        assert result.partial
+    else:
+        assert result.kind is VideoProblemKind.INCOMPLETE
+
+
+def test_a_failing_fetch_is_raised_after_the_parse(remote: Remote) -> None:
+    class Down(Exception):
+        pass
+
+    data = read("mpeg4-part2.mp4")
+    calls = []
+
+    def fetch(start: int, end_inclusive: int) -> bytes:
+        calls.append(start)
+        raise Down
+
+    with pytest.raises(Down):
+        read_video_facts(RangeFile(len(data), fetch, head=data[: 64 * KiB]))
+    assert calls == [171_813]  # the moov prefetch
+    with pytest.raises(Down):
+        read_video_facts(RangeFile(len(data), fetch))
+    # The lock was released and the library is fine.
+    assert isinstance(read_video_facts(remote(data)[0]), VideoFacts)
+
+
+def test_parses_from_many_threads(remote: Remote) -> None:
+    files = [remote(read(name))[0] for name in READABLE * 3]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(read_video_facts, files))
+    for name, facts in zip(READABLE * 3, results, strict=True):
+        check_against_manifest(facts, name)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.binary(min_size=0, max_size=3000))
+def test_garbage_after_ftyp_never_raises(rest: bytes) -> None:
+    data = struct.pack(">I4s4sI", 16, b"ftyp", b"isom", 0) + rest
+    file = RangeFile(len(data), lambda a, b: data[a : b + 1], budget=64 * KiB)
+    result = read_video_facts(file)
+    assert isinstance(result, VideoFacts | VideoProblem)
+
+
+# -- plan_video_reads ----------------------------------------------------------------------------
+
+
+def box(kind: bytes, size: int) -> bytes:
+    return struct.pack(">I4s", size, kind)
+
+
+def layout(*boxes: tuple[bytes, int]) -> tuple[bytes, int]:
+    """Headers of consecutive boxes padded to their sizes (the head of a synthetic file)."""
+    data = b"".join(box(kind, size) + b"\x00" * (size - 8) for kind, size in boxes)
+    return data, len(data)
+
+
+def test_plan_moov_first_within_head_reads_nothing() -> None:
+    data, total = layout((b"ftyp", 32), (b"moov", 5000), (b"mdat", 1_000_000))
+    assert plan_video_reads(data[: 64 * KiB], total) == []
+
+
+def test_plan_moov_first_beyond_head_reads_the_rest_of_moov() -> None:
+    data, total = layout((b"ftyp", 32), (b"moov", 900_000), (b"mdat", 1_000_000))
+    assert plan_video_reads(data[: 64 * KiB], total) == [(64 * KiB, 900_031)]
+
+
+def test_plan_moov_last_reads_the_tail() -> None:
+    data, total = layout((b"ftyp", 32), (b"free", 8), (b"mdat", 50_000_000), (b"moov", 30_000))
+    assert plan_video_reads(data[: 16 * KiB], total) == [(50_000_040, total - 1)]
+
+
+def test_plan_reads_through_a_short_rest_of_mdat() -> None:
+    data, total = layout((b"ftyp", 32), (b"mdat", 100_000), (b"moov", 5000))
+    assert plan_video_reads(data[: 64 * KiB], total) == [(64 * KiB, total - 1)]
+
+
+def test_plan_long_tail_reads_one_block() -> None:
+    data, total = layout((b"ftyp", 32), (b"mdat", 1000 * KiB), (b"mdat", TAIL_LIMIT + 1))
+    assert plan_video_reads(data[: 64 * KiB], total, 64 * KiB) == [
+        (1000 * KiB + 32, 1000 * KiB + 32 + 64 * KiB - 1)
+    ]
+
+
+def test_plan_header_cut_by_the_head_reads_one_block() -> None:
+    data, total = layout((b"ftyp", 32), (b"free", 16_348), (b"moov", 300_000))
+    assert plan_video_reads(data[: 16 * KiB], total, 64 * KiB) == [(16_380, 16_380 + 64 * KiB - 1)]
+
+
+def test_plan_truncated_or_garbage_reads_nothing() -> None:
+    data, _ = layout((b"ftyp", 32), (b"mdat", 1_000_000))
+    assert plan_video_reads(data[: 64 * KiB], 500_000) == []  # mdat runs past the end
+    assert plan_video_reads(data[:32] + b"\x00" * 64, 500_000) == []
+    assert plan_video_reads(b"", 0) == []
+
+
+# -- large files: the cost does not grow with the size ----------------------------------------
+
+
+def grow_mdat(source: str, path: Path, mdat_size: int, *, largesize: bool = False) -> int:
+    """Write ``source`` with its mdat grown to ``mdat_size`` by a sparse hole; the file size.
+
+    The samples stay where they were (the hole comes after them), so the index stays true. With
+    ``largesize`` the ``free`` box before mdat becomes a 64-bit mdat header, as muxers do.
+    """
+    data = read(source)
+    boxes = iso_boxes(data, len(data))
+    mdat = next(b for b in boxes if b.type == "mdat")
+    with path.open("wb") as out:
+        if largesize:
+            free = next(b for b in boxes if b.type == "free" and b.end == mdat.start)
+            out.write(data[: free.start])
+            out.write(struct.pack(">I4sQ", 1, b"mdat", mdat_size))
+            mdat_start = free.start
+        else:
+            out.write(data[: mdat.start])
+            out.write(struct.pack(">I4s", mdat_size, b"mdat"))
+            mdat_start = mdat.start
+        out.write(data[mdat.start + 8 : mdat.end])
+        rest = data[mdat.end :]
+        out.seek(mdat_start + mdat_size)
+        out.write(rest)
+        out.truncate(mdat_start + mdat_size + len(rest))  # extends a moov-first file, sparse
+    return mdat_start + mdat_size + len(rest)
+
+
+def file_fetch(path: Path) -> Callable[[int, int], bytes]:
+    def fetch(start: int, end_inclusive: int) -> bytes:
+        with path.open("rb") as handle:
+            handle.seek(start)
+            return handle.read(end_inclusive - start + 1)
+
+    return fetch
+
+
+@pytest.mark.parametrize(
+    ("source", "largesize"),
+    [("h264-moov-end.mp4", False), ("h264-moov-end.mp4", True), ("h264-faststart.mp4", False)],
+)
+@pytest.mark.parametrize("head", [16 * KiB, 64 * KiB])
+def test_200_mb_video_costs_what_a_small_one_does(
+    tmp_path: Path, source: str, largesize: bool, head: int
+) -> None:
+    path = tmp_path / "big.mp4"
+    size = grow_mdat(source, path, 200 * 1024 * KiB, largesize=largesize)
+    assert path.stat().st_size == size > 200 * 1024 * KiB
+    calls: list[tuple[int, int]] = []
+    inner = file_fetch(path)
+
+    def fetch(start: int, end_inclusive: int) -> bytes:
+        calls.append((start, end_inclusive))
+        return inner(start, end_inclusive)
+
+    file = RangeFile(size, fetch, head=fetch(0, head - 1))
+    facts = read_video_facts(file)
+    assert isinstance(facts, VideoFacts), facts
+    assert (facts.codec, facts.width, facts.height) == ("AVC", 360, 640)
+    assert facts.duration_s == pytest.approx(5.0)
+    assert not facts.truncated
+    assert facts.faststart == (source == "h264-faststart.mp4")
+    assert len(calls) <= 2
+    assert sum(b - a + 1 for a, b in calls) < MAX_BYTES
+
+
+def test_a_large_index_is_fetched_in_one_request(tmp_path: Path) -> None:
+    # A moov-last file whose moov carries 600 KB more (a long clip's sample tables): still two
+    # requests, the second being the whole tail.
+    data = read("h264-moov-end.mp4")
+    moov = next(b for b in iso_boxes(data, len(data)) if b.type == "moov")
+    padding = 600 * KiB
+    grown = (
+        data[: moov.start]
+        + struct.pack(">I4s", moov.size + padding, b"moov")
+        + data[moov.start + 8 : moov.end]
+        + struct.pack(">I4s", padding, b"free")
+        + b"\x00" * (padding - 8)
+    )
+    calls: list[tuple[int, int]] = []
+
+    def fetch(start: int, end_inclusive: int) -> bytes:
+        calls.append((start, end_inclusive))
+        return grown[start : end_inclusive + 1]
+
+    file = RangeFile(len(grown), fetch, head=fetch(0, 16 * KiB - 1))
+    facts = read_video_facts(file)
+    assert isinstance(facts, VideoFacts)
+    assert facts.duration_s == pytest.approx(5.0)
+    assert calls == [(0, 16 * KiB - 1), (moov.start, len(grown) - 1)]

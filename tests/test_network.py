@@ -1,0 +1,192 @@
+"""Network checks end to end: pins and media URLs against a real server serving real files.
+
+Every network code is produced here over HTTP, and the run always goes on for the other pins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from media_server import MediaServer, serve
+
+from validator import Report, Settings, validate_many, validate_media
+
+NETWORK = Settings(allow_private_hosts=True, retries=1, deadline=3.0, read_timeout=2.0)
+BOARD = "549755885175"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[MediaServer]:
+    with serve() as running:
+        yield running
+
+
+def image_pin(url: str) -> dict[str, Any]:
+    return {"board_id": BOARD, "media_source": {"source_type": "image_url", "url": url}}
+
+
+def video_pin(cover: str, content_type: str = "image/jpeg") -> dict[str, Any]:
+    source = {"source_type": "video_id", "media_id": "4876543210987654321",
+              "cover_image_url": cover, "cover_image_content_type": content_type}  # fmt: skip
+    return {"board_id": BOARD, "media_source": source}
+
+
+def one(pin: dict[str, Any], settings: Settings = NETWORK) -> Report:
+    (report,) = validate_many([pin], settings=settings)
+    return report
+
+
+@pytest.mark.parametrize(
+    ("path", "code"),
+    [
+        ("/status/403", "media.forbidden"),
+        ("/status/401", "media.forbidden"),
+        ("/status/404", "media.not_found"),
+        ("/status/410", "media.not_found"),
+        ("/loop/a", "media.redirect_loop"),
+        ("/chain/12/photo-baseline.jpg", "media.too_many_redirects"),
+        ("/status/500", "media.server_error"),
+        ("/status/503", "media.server_error"),
+        ("/status/429", "media.rate_limited"),
+        ("/reset/photo-baseline.jpg", "media.unreachable"),
+        ("/media/image.webp", "media.unsupported_format"),
+        ("/media/webp-named.jpg", "media.unsupported_format"),
+        ("/media/error-page.jpg", "media.unsupported_format"),
+        ("/media/clip.mov", "media.unsupported_format"),
+        ("/media/truncated.jpg", "media.invalid"),
+        ("/media/truncated.png", "media.invalid"),
+        ("/media/empty.jpg", "media.invalid"),
+        ("/media/png-named.jpg", "media.type_mismatch"),
+        ("/type/image/jpeg/graphic.png", "media.type_mismatch"),
+        ("/media/small.jpg", "media.image_too_small"),
+        ("/media/tall.jpg", "media.aspect_ratio"),
+    ],
+)
+def test_each_media_problem_has_its_code(server: MediaServer, path: str, code: str) -> None:
+    report = one(image_pin(server.url(path)))
+    assert code in report.codes, [f.message for f in report.findings]
+    finding = next(f for f in report.findings if f.code == code)
+    assert finding.field == "media_source.url"
+    assert server.base in finding.message or "127.0.0.1" in finding.message
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["photo-baseline.jpg", "photo-progressive.jpg", "big-header.jpg", "square.jpg", "graphic.png"],
+)
+def test_good_images_pass_with_few_requests_and_bytes(server: MediaServer, name: str) -> None:
+    before = len(server.log)
+    report = one(image_pin(server.url(f"/media/{name}")))
+    assert report.findings == ()
+    requests = server.log[before:]
+    assert len(requests) <= 3  # the first block, at most one header read, the end marker
+    assert sum(entry.sent for entry in requests) <= 64 * 1024 + 256 * 1024 + 12
+
+
+def test_a_server_ignoring_range_still_gets_a_verdict(server: MediaServer) -> None:
+    assert one(image_pin(server.url("/norange/photo-baseline.jpg"))).findings == ()
+    assert "media.invalid" in one(image_pin(server.url("/norange/truncated.jpg"))).codes
+
+
+def test_an_endless_body_is_cut_at_the_byte_cap(server: MediaServer) -> None:
+    report = one(
+        image_pin(server.url("/endless")), NETWORK.model_copy(update={"max_bytes_per_url": 200_000})
+    )
+    assert "media.invalid" in report.codes or "media.unsupported_format" in report.codes
+    (entry,) = server.requests_to("/endless")[-1:]
+    assert entry.sent < 50 * 1024 * 1024
+
+
+def test_too_large_follows_the_configured_limit(server: MediaServer) -> None:
+    settings = NETWORK.model_copy(update={"image_max_bytes": 100_000})
+    report = one(image_pin(server.url("/media/photo-baseline.jpg")), settings)
+    assert report.codes == {"media.too_large"}
+
+
+def test_a_timeout_is_retryable(server: MediaServer) -> None:
+    settings = NETWORK.model_copy(update={"deadline": 0.5, "retries": 0})
+    report = one(image_pin(server.url("/slow/photo-baseline.jpg")), settings)
+    assert report.codes == {"media.timeout"}
+    assert report.findings[0].retryable
+
+
+def test_a_flaky_server_recovers_within_the_retries(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/flaky/net-503/503/photo-baseline.jpg")))
+    assert report.findings == ()
+
+
+def test_a_private_address_is_refused_unless_allowed(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/media/photo-baseline.jpg")), Settings())
+    assert report.codes == {"media.url_not_public"}
+    assert "loopback" in report.findings[0].message
+
+
+def test_video_cover_type_must_match_the_real_cover(server: MediaServer) -> None:
+    assert one(video_pin(server.url("/media/cover.jpg"))).findings == ()
+    report = one(video_pin(server.url("/media/cover.jpg"), "image/png"))
+    assert "video.cover_image_content_type_mismatch" in report.codes
+
+
+def test_carousel_items_are_probed_and_must_match_in_size(server: MediaServer) -> None:
+    items = [
+        {"url": server.url("/media/photo-baseline.jpg")},
+        {"url": server.url("/media/square.jpg")},
+    ]
+    pin = {
+        "board_id": BOARD,
+        "media_source": {"source_type": "multiple_image_urls", "items": items},
+    }
+    report = one(pin)
+    assert report.codes == {"media.aspect_ratio"}
+    assert report.findings[0].field == "media_source.items"
+
+
+def test_each_unique_url_is_fetched_once_per_run(server: MediaServer) -> None:
+    url = server.url("/media/cover.png?shared=1")
+    before = len(server.requests_to("shared=1"))
+    reports = validate_many([video_pin(url, "image/png") for _ in range(20)], settings=NETWORK)
+    assert all(report.ok for report in reports)
+    assert len(server.requests_to("shared=1")) - before <= 2  # one block, one end-marker read
+
+
+def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> None:
+    pins = [image_pin(server.url("/reset/a.jpg")), image_pin(server.url("/media/square.jpg")), "{"]
+    reports = validate_many(pins, settings=NETWORK)
+    assert [report.ok for report in reports] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("mpeg4-part2.mp4", "video.codec_unsupported"),
+        ("short-2s.mp4", "video.duration_out_of_range"),
+        ("wide-3x1.mp4", "video.aspect_ratio_out_of_range"),
+        ("truncated.mp4", "media.invalid"),
+        ("clip.webm", "media.unsupported_format"),
+        ("clip.mkv", "media.unsupported_format"),
+        ("clip.avi", "media.unsupported_format"),
+    ],
+)
+def test_video_problems(server: MediaServer, name: str, code: str) -> None:
+    (report,) = validate_media([server.url(f"/media/{name}")], "video", settings=NETWORK)
+    assert code in report.codes, [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "h264-faststart.mp4",
+        "h264-moov-end.mp4",
+        "h265.mp4",
+        "clip.mov",
+        "fragmented.mp4",
+        "landscape.mp4",
+    ],
+)
+def test_good_videos_pass(server: MediaServer, name: str) -> None:
+    before = len(server.log)
+    (report,) = validate_media([server.url(f"/media/{name}")], "video", settings=NETWORK)
+    assert report.findings == (), [f.message for f in report.findings]
+    assert len(server.log) - before <= 4

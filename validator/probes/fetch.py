@@ -1,0 +1,531 @@
+"""HTTP for the probes: ranged GETs with our own redirects, limits, retries and address checks.
+
+Everything the network stage sends goes through ``Fetcher``. It follows redirects itself, not
+through httpx, so that the whole chain is recorded, a loop is caught the moment a URL comes back,
+and every hop's host is checked for a public address before anything is sent to it (Pinterest's
+crawler could never reach a private one). It asks for byte ranges, streams the body and closes it
+as soon as it has what was asked for, so a server that ignores ``Range`` costs a bounded read,
+not a download. Temporary failures (429, 502, 503, 504, timeouts, resets) are retried a few times
+with jittered exponential backoff; a 429 pauses that host only.
+
+Nothing here raises for a bad URL: the outcome is a ``Response`` or a ``Failure`` value.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import email.utils
+import enum
+import random
+import re
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from validator import netguard
+from validator.settings import Settings
+
+__all__ = ["Budget", "Failure", "FailureKind", "Fetcher", "Guard", "Hop", "Response"]
+
+#: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
+#: must reach 127.0.0.1 and still see a redirect to another private address refused.
+Guard = Callable[[str, int], Awaitable[netguard.NotPublic | netguard.ResolveError | None]]
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
+_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+_BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with full jitter
+
+
+class FailureKind(enum.StrEnum):
+    """Why a URL gave no usable answer; each maps to one finding code (``rules.media_facts``)."""
+
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not found"
+    HTTP_ERROR = "HTTP error"
+    REDIRECT_LOOP = "redirect loop"
+    TOO_MANY_REDIRECTS = "too many redirects"
+    UNREACHABLE = "unreachable"
+    NOT_PUBLIC = "not public"
+    SERVER_ERROR = "server error"
+    TIMEOUT = "timeout"
+    RATE_LIMITED = "rate limited"
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One request of a redirect chain: the URL asked and the status it answered."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """No usable answer. ``detail`` completes a sentence ("answered 403 Forbidden")."""
+
+    kind: FailureKind
+    url: str
+    detail: str
+    chain: tuple[Hop, ...] = ()
+    status: int | None = None
+    retry_after: float | None = None
+    attempts: int = 1
+    temporary: bool = False
+    """Worth another attempt although the kind alone does not say so (a reset, a DNS hiccup)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The first block of a resource, and what the headers say about the rest.
+
+    ``total_size`` comes from ``Content-Range`` (or ``Content-Length`` of a full answer);
+    ``complete`` says ``data`` is the whole resource (small file, or a server that ignored Range
+    and sent all of it under the cap); ``ranges`` says later ranged reads can be asked for.
+    """
+
+    url: str
+    """The final URL, after redirects: later ranged reads go there directly."""
+    chain: tuple[Hop, ...]
+    status: int
+    content_type: str | None
+    total_size: int | None
+    data: bytes
+    complete: bool
+    ranges: bool
+    truncated_at_cap: bool = False
+
+
+@dataclass(slots=True)
+class _Host:
+    """Per-host politeness: a slot limit, and a time before which nothing is sent (after 429)."""
+
+    slots: asyncio.Semaphore
+    not_before: float = 0.0
+
+
+@dataclass(slots=True)
+class Budget:
+    """Bytes still allowed for one URL, over all its requests (``max_bytes_per_url``)."""
+
+    remaining: int
+    requests: int = 0
+    received: int = field(default=0)
+
+    def take(self, count: int) -> None:
+        """Count ``count`` bytes read."""
+        self.remaining -= count
+        self.received += count
+
+
+class Fetcher:
+    """One per run: the shared client, the global and per-host limits, the retry policy."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client: httpx.AsyncClient | None = None,
+        *,
+        guard: Guard = netguard.check_public,
+    ) -> None:
+        self.settings = settings
+        self._guard = guard
+        self._client = client if client is not None else self.new_client(settings)
+        self._owns_client = client is None
+        self._slots = asyncio.Semaphore(settings.concurrency)
+        self._hosts: dict[str, _Host] = {}
+        self.requests = 0
+        self.bytes_read = 0
+
+    @staticmethod
+    def new_client(settings: Settings) -> httpx.AsyncClient:
+        """The run's client: pooled, no redirects of its own, identity encoding, our timeouts."""
+        from validator import __version__  # resolved once per run, not at import
+
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout,
+            read=settings.read_timeout,
+            write=settings.read_timeout,
+            pool=settings.deadline,
+        )
+        limits = httpx.Limits(
+            max_connections=settings.concurrency,
+            max_keepalive_connections=settings.concurrency,
+        )
+        headers = {
+            "User-Agent": settings.user_agent.replace("{version}", __version__),
+            "Accept-Encoding": "identity",  # byte ranges of the file itself, not of a gzip
+        }
+        return httpx.AsyncClient(
+            timeout=timeout,
+            limits=limits,
+            headers=headers,
+            follow_redirects=False,
+            trust_env=True,
+        )
+
+    async def aclose(self) -> None:
+        """Close the client if this fetcher made it."""
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    # --- the first request of a URL ------------------------------------------------------------
+
+    async def open(
+        self, url: str, budget: Budget, *, length: int | None = None
+    ) -> Response | Failure:
+        """GET the first ``length`` bytes (default: the block size) of ``url``.
+
+        Redirects are followed and what is temporary is retried.
+        """
+        want = length if length is not None else self.settings.block_size
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                async with asyncio.timeout(self.settings.deadline):
+                    outcome = await self._follow(url, want, budget)
+            except TimeoutError:
+                outcome = Failure(
+                    FailureKind.TIMEOUT,
+                    url,
+                    f"gave no complete answer within {self.settings.deadline:g} s",
+                    attempts=attempt,
+                )
+            if isinstance(outcome, Response) or not _is_temporary(outcome):
+                return _with_attempts(outcome, attempt)
+            if attempt > self.settings.retries:
+                return _with_attempts(outcome, attempt)
+            wait = _backoff(attempt)
+            if outcome.retry_after is not None:
+                if outcome.retry_after > self.settings.retry_after_cap:
+                    return _with_attempts(outcome, attempt)  # longer than we are willing to wait
+                wait = max(wait, outcome.retry_after)
+                self._host(_host_key(outcome.url)).not_before = time.monotonic() + wait
+            await asyncio.sleep(wait)
+
+    async def _follow(self, url: str, want: int, budget: Budget) -> Response | Failure:
+        chain: list[Hop] = []
+        seen: set[str] = set()
+        current = url
+        while True:
+            refused = await self._refuse(current, tuple(chain))
+            if refused is not None:
+                return refused
+            seen.add(current)
+            headers = {"Range": f"bytes=0-{want - 1}"}
+            try:
+                async with self._request(current, headers, budget) as answer:
+                    chain.append(Hop(current, answer.status_code))
+                    if answer.status_code in _REDIRECTS:
+                        location = answer.headers.get("location")
+                        if not location:
+                            return Failure(
+                                FailureKind.HTTP_ERROR,
+                                current,
+                                f"answered {answer.status_code} without a Location header",
+                                tuple(chain),
+                                answer.status_code,
+                            )
+                        target = urljoin(current, location)
+                        if target in seen:
+                            return Failure(
+                                FailureKind.REDIRECT_LOOP,
+                                url,
+                                f"redirects back to {target}",
+                                tuple(chain),
+                                answer.status_code,
+                            )
+                        if len(chain) > self.settings.max_redirects:
+                            return Failure(
+                                FailureKind.TOO_MANY_REDIRECTS,
+                                url,
+                                f"redirects more than {self.settings.max_redirects} times",
+                                tuple(chain),
+                                answer.status_code,
+                            )
+                        current = target
+                        continue
+                    if answer.status_code == 416 and _empty_resource(answer):
+                        # nginx and others refuse any range of a 0-byte file
+                        return Response(current, tuple(chain), 416, None, 0, b"", True, True)
+                    if answer.status_code >= 400:
+                        return _status_failure(url, answer, tuple(chain))
+                    return await self._first_block(current, answer, want, budget, tuple(chain))
+            except httpx.TimeoutException as exc:
+                return Failure(
+                    FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), tuple(chain)
+                )
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                return Failure(
+                    FailureKind.UNREACHABLE,
+                    url,
+                    f"dropped the connection ({_reason(exc)})",
+                    tuple(chain),
+                    temporary=True,
+                )
+            except httpx.ConnectError as exc:
+                return Failure(
+                    FailureKind.UNREACHABLE,
+                    url,
+                    f"cannot be connected to ({_reason(exc)})",
+                    tuple(chain),
+                )
+            except httpx.UnsupportedProtocol:
+                return Failure(
+                    FailureKind.NOT_PUBLIC,
+                    url,
+                    f"redirects to {current}, which is not http(s)",
+                    tuple(chain),
+                )
+            except httpx.HTTPError as exc:
+                return Failure(FailureKind.UNREACHABLE, url, _reason(exc), tuple(chain))
+
+    async def _first_block(
+        self,
+        url: str,
+        answer: httpx.Response,
+        want: int,
+        budget: Budget,
+        chain: tuple[Hop, ...],
+    ) -> Response | Failure:
+        content_type = answer.headers.get("content-type")
+        if answer.status_code == 206:
+            span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
+            if span is None or int(span[1]) != 0:
+                # A 206 we cannot place (or of the wrong start) is read as if Range were ignored.
+                return await self._read_whole(url, answer, budget, chain, content_type)
+            total = None if span[3] == "*" else int(span[3])
+            data = await _read_at_most(answer, min(want, budget.remaining))
+            budget.take(len(data))
+            self.bytes_read += len(data)
+            complete = total is not None and len(data) >= total
+            return Response(url, chain, 206, content_type, total, data, complete, ranges=True)
+        return await self._read_whole(url, answer, budget, chain, content_type)
+
+    async def _read_whole(
+        self,
+        url: str,
+        answer: httpx.Response,
+        budget: Budget,
+        chain: tuple[Hop, ...],
+        content_type: str | None,
+    ) -> Response:
+        """A 200 that ignored Range: read up to the cap, then hang up."""
+        declared = answer.headers.get("content-length")
+        total = int(declared) if declared and declared.isdigit() else None
+        data = await _read_at_most(answer, budget.remaining + 1)
+        cut = len(data) > budget.remaining
+        data = data[: budget.remaining]
+        budget.take(len(data))
+        self.bytes_read += len(data)
+        complete = not cut and (total is None or len(data) >= total)
+        if complete:
+            total = len(data)
+        return Response(
+            url,
+            chain,
+            answer.status_code,
+            content_type,
+            total,
+            data,
+            complete,
+            ranges=False,
+            truncated_at_cap=cut,
+        )
+
+    # --- later reads of the same resource ------------------------------------------------------
+
+    async def read_range(self, url: str, start: int, end: int, budget: Budget) -> bytes:
+        """Bytes ``start..end`` (inclusive) of the final URL of an ``open``.
+
+        ``b""`` when the budget is spent or the server will not say: the caller reports what it
+        could read.
+        """
+        end = min(end, start + budget.remaining - 1)
+        if end < start:
+            return b""
+        return await self._ranged(url, f"bytes={start}-{end}", end - start + 1, budget)
+
+    async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
+        """The last ``length`` bytes: where JPEG and PNG keep their end markers."""
+        return await self._ranged(url, f"bytes=-{length}", length, budget)
+
+    async def _ranged(self, url: str, spec: str, length: int, budget: Budget) -> bytes:
+        if budget.remaining <= 0:
+            return b""
+        try:
+            async with asyncio.timeout(self.settings.deadline):
+                async with self._request(url, {"Range": spec}, budget) as answer:
+                    if answer.status_code != 206:
+                        return b""  # Range is not honoured after all: do not read a whole file
+                    data = await _read_at_most(answer, min(length, budget.remaining))
+        except (TimeoutError, httpx.HTTPError):
+            return b""
+        budget.take(len(data))
+        self.bytes_read += len(data)
+        return data
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _request(
+        self, url: str, headers: dict[str, str], budget: Budget
+    ) -> AsyncIterator[httpx.Response]:
+        """One GET, under the global and per-host limits, after any 429 pause of the host."""
+        host = self._host(_host_key(url))
+        async with self._slots, host.slots:
+            pause = host.not_before - time.monotonic()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            self.requests += 1
+            budget.requests += 1
+            async with self._client.stream("GET", url, headers=headers) as answer:
+                yield answer
+
+    async def _refuse(self, url: str, chain: tuple[Hop, ...]) -> Failure | None:
+        """A URL Pinterest could never fetch: not http(s), or on a non-public address."""
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            where = "redirects to" if chain else "is"
+            return Failure(
+                FailureKind.NOT_PUBLIC,
+                chain[0].url if chain else url,
+                f"{where} {url}, which is not an http(s) URL",
+                chain,
+            )
+        if self.settings.allow_private_hosts:
+            return None
+        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        verdict = await self._guard(parts.hostname, port)
+        if isinstance(verdict, netguard.NotPublic):
+            where = f"redirects to {url}: " if chain else ""
+            return Failure(
+                FailureKind.NOT_PUBLIC,
+                chain[0].url if chain else url,
+                f"{where}{verdict.message}",
+                chain,
+            )
+        if isinstance(verdict, netguard.ResolveError):
+            detail = f"has a host name that does not resolve ({verdict.reason})"
+            return Failure(
+                FailureKind.UNREACHABLE,
+                chain[0].url if chain else url,
+                detail,
+                chain,
+                temporary=verdict.temporary,
+            )
+        return None
+
+    def _host(self, key: str) -> _Host:
+        host = self._hosts.get(key)
+        if host is None:
+            host = self._hosts[key] = _Host(asyncio.Semaphore(self.settings.per_host))
+        return host
+
+
+def _host_key(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port}"
+
+
+async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
+    """Stream at most ``limit`` bytes of the body, then stop (the context manager hangs up)."""
+    chunks: list[bytes] = []
+    size = 0
+    if limit <= 0:
+        return b""
+    async for chunk in answer.aiter_raw():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)[:limit]
+
+
+def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) -> Failure:
+    status = answer.status_code
+    described = f"{status} {answer.reason_phrase}".strip()
+    via = (
+        f" (after {len(chain) - 1} redirect{'s' if len(chain) > 2 else ''})"
+        if len(chain) > 1
+        else ""
+    )
+    detail = f"answered {described}{via}"
+    if status in (401, 403):
+        kind = FailureKind.FORBIDDEN
+    elif status in (404, 410):
+        kind = FailureKind.NOT_FOUND
+    elif status == 429:
+        kind = FailureKind.RATE_LIMITED
+    elif status >= 500:
+        kind = FailureKind.SERVER_ERROR
+    else:
+        kind = FailureKind.HTTP_ERROR
+    retry_after = _retry_after(answer.headers.get("retry-after")) if status in (429, 503) else None
+    if retry_after is not None:
+        detail += f", Retry-After {retry_after:g} s"
+    return Failure(kind, url, detail, chain, status, retry_after)
+
+
+def _empty_resource(answer: httpx.Response) -> bool:
+    """A 416 that says the resource has no bytes at all (``Content-Range: bytes */0``)."""
+    span = str(answer.headers.get("content-range", ""))
+    return span.replace(" ", "").lower() == "bytes*/0"
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds: a number of seconds, or an HTTP date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _is_temporary(failure: Failure) -> bool:
+    if failure.kind is FailureKind.TIMEOUT:
+        return True
+    if failure.status in _TEMPORARY_STATUSES:
+        return True
+    return failure.temporary
+
+
+def _backoff(attempt: int) -> float:
+    """Full jitter (AWS architecture blog's "exponential backoff and jitter")."""
+    return random.uniform(0, _BACKOFF_BASE * 2 ** (attempt - 1))  # noqa: S311 - not security
+
+
+def _with_attempts(outcome: Response | Failure, attempts: int) -> Response | Failure:
+    if isinstance(outcome, Failure) and attempts > 1:
+        return dataclasses.replace(outcome, attempts=attempts)
+    return outcome
+
+
+def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"did not accept a connection within {settings.connect_timeout:g} s"
+    return f"stopped sending for more than {settings.read_timeout:g} s"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text or type(exc).__name__

@@ -1,0 +1,232 @@
+"""Facts about a JPEG or PNG image from its header: format, size, mode, progressive, orientation.
+
+Pillow reads them from the bytes before the image data (up to a JPEG's start-of-scan, a PNG's
+first IDAT), restricted to the JPEG and PNG parsers: without the restriction the WebP plugin reads
+the whole file and others read kilobytes of a video (media-probing.md, Traps). The source is a
+``RangeFile`` over a URL, bytes (base64 image data, decoded) or any binary file.
+
+Bad bytes never raise: the answer is an ``ImageProblem`` with a kind the caller can map to a
+finding and a reason in plain words. An image over ``PIL.Image.MAX_IMAGE_PIXELS`` is a problem
+decided from its header, before Pillow (whose own check warns through the process-wide warnings
+machinery). Only a failing fetch raises, after Pillow is done, as the fetch callback raised it.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+from dataclasses import dataclass
+from typing import IO, cast
+
+from PIL import Image
+
+from validator.probes.rangefile import RangeFile
+from validator.probes.sniff import Container, header_end, image_size, sniff
+
+__all__ = [
+    "HEADER_READ",
+    "ImageFacts",
+    "ImageProblem",
+    "ImageProblemKind",
+    "ImageSource",
+    "decode_fully",
+    "plan_image_reads",
+    "read_image_facts",
+]
+
+ImageSource = bytes | bytearray | memoryview | RangeFile | IO[bytes]
+"""What the probes read: a ranged remote file, the image's bytes, or a local binary file."""
+
+# When a JPEG's headers do not fit in the first block (ICC profiles, XMP, EXIF thumbnails: 260 KB
+# seen), one more read of this much past the head finds the start-of-scan in all but freak files.
+HEADER_READ = 256 * 1024
+_PILLOW_FORMATS = ("JPEG", "PNG")
+_EXIF_ORIENTATION = 0x0112
+_LOCAL_HEAD = 64 * 1024 + HEADER_READ
+
+
+class ImageProblemKind(enum.StrEnum):
+    """Why no facts came back; the network stage maps each to a finding."""
+
+    UNSUPPORTED = "unsupported"  # not JPEG or PNG
+    TOO_LARGE = "too-large"  # more pixels than Image.MAX_IMAGE_PIXELS: a decompression bomb
+    CORRUPT = "corrupt"  # JPEG/PNG magic, but Pillow cannot read the header or the data
+    TRUNCATED = "truncated"  # the data stops before the image does
+    INCOMPLETE = "incomplete"  # the byte budget ran out before the bytes needed were read
+
+
+@dataclass(frozen=True, slots=True)
+class ImageProblem:
+    """What is wrong with the bytes. ``reason`` completes "The image …" ("is an HTML page, …")."""
+
+    kind: ImageProblemKind
+    reason: str
+    container: Container
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFacts:
+    """What Pinterest's media checks need from an image (pinterest-api.md §4.1).
+
+    ``progressive`` is known for JPEG only (``None`` for PNG). ``orientation`` is the EXIF
+    orientation tag of a JPEG (1-8, ``None`` when absent); 5-8 mean the picture is shown rotated a
+    quarter turn, so its displayed size is ``display_size``, not ``(width, height)``.
+    """
+
+    container: Container
+    width: int
+    height: int
+    mode: str
+    progressive: bool | None = None
+    orientation: int | None = None
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """(width, height) as viewers show it, after the EXIF orientation."""
+        if self.orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
+
+
+def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
+    """The span to fetch after ``head`` so Pillow can open the image: ``[]`` or one span.
+
+    Spans are ``(first, last)`` byte offsets, inclusive like an HTTP Range. Empty when the head
+    already holds every byte before the image data, or for anything but a JPEG or PNG.
+    """
+    container = sniff(head)
+    if not container.is_image_ok or len(head) >= total_size:
+        return []
+    if header_end(container, head) is not None:
+        return []
+    return [(len(head), min(total_size, len(head) + HEADER_READ) - 1)]
+
+
+def read_image_facts(source: ImageSource) -> ImageFacts | ImageProblem:
+    """Facts from the image's header, or the problem that prevents them.
+
+    With a ``RangeFile``, costs no request when the seeded head holds the headers, else one
+    (``plan_image_reads``); Pillow's later reads, if any, go block by block within the budget.
+    """
+    return _probe(source, decode=False)
+
+
+def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
+    """Like ``read_image_facts``, then decode every pixel: the ``--deep`` check.
+
+    Catches what the header hides: data cut short (``TRUNCATED``), corrupt compressed data
+    (``CORRUPT``). Reads the whole file (a ``RangeFile`` fetches the rest in one request, and
+    needs a budget of the file's size: ``INCOMPLETE`` otherwise). Pillow's ``LOAD_TRUNCATED_IMAGES`` is left as the process set it.
+    """
+    return _probe(source, decode=True)
+
+
+def _probe(source: ImageSource, *, decode: bool) -> ImageFacts | ImageProblem:
+    fp, head, ranged = _open(source)
+    if ranged is not None:
+        ranged.reraise()  # no first block: the network failed, the bytes did not
+    container = sniff(head)
+    if not container.is_image_ok:
+        return ImageProblem(
+            ImageProblemKind.UNSUPPORTED, f"is {container.a_label}, not a JPEG or PNG", container
+        )
+    if ranged is not None:
+        if decode:  # every byte will be read: one request rather than one per block
+            ranged.prefetch(len(head), ranged.size - 1)
+        for start, end in plan_image_reads(head, ranged.size):
+            ranged.prefetch(start, end)
+        head = ranged.cached_prefix()
+    too_large = _pixel_limit_problem(container, image_size(container, head))
+    if too_large is not None:
+        return too_large
+    fp.seek(0)
+    try:
+        with Image.open(cast("IO[bytes]", fp), formats=_PILLOW_FORMATS) as image:
+            facts = _facts(container, image)
+            too_large = _pixel_limit_problem(container, (facts.width, facts.height))
+            if too_large is not None:
+                return too_large
+            if decode:
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        return ImageProblem(ImageProblemKind.TOO_LARGE, f"is too large to decode: {exc}", container)
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... on bad bytes
+        return _failure(container, exc, ranged, decoding=decode)
+    if ranged is not None:
+        ranged.reraise()
+    return facts
+
+
+def _open(source: ImageSource) -> tuple[IO[bytes] | RangeFile, bytes, RangeFile | None]:
+    """The file to give Pillow, the bytes known from its start, and the RangeFile if it is one."""
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+        return io.BytesIO(data), data, None
+    if isinstance(source, RangeFile):
+        head = source.cached_prefix() or source.pread(0, source.block_size)
+        return source, head, source
+    source.seek(0)
+    head = source.read(_LOCAL_HEAD)
+    return source, head, None
+
+
+def _pixel_limit_problem(container: Container, size: tuple[int, int] | None) -> ImageProblem | None:
+    limit = Image.MAX_IMAGE_PIXELS
+    if size is None or limit is None:
+        return None
+    width, height = size
+    if width * height <= limit:
+        return None
+    return ImageProblem(
+        ImageProblemKind.TOO_LARGE,
+        f"has {width}×{height} = {width * height:,} pixels, over the decoding limit of "
+        f"{limit:,} (a decompression bomb, or far larger than any pin needs)",
+        container,
+    )
+
+
+def _facts(container: Container, image: Image.Image) -> ImageFacts:
+    width, height = image.size
+    progressive = None
+    orientation = None
+    if container is Container.JPEG:
+        progressive = bool(image.info.get("progressive") or image.info.get("progression"))
+        orientation = _orientation(image)
+    return ImageFacts(container, width, height, image.mode, progressive, orientation)
+
+
+def _orientation(image: Image.Image) -> int | None:
+    # A JPEG's EXIF is already in memory after open (its APP1 segment); a PNG's getexif() would
+    # decode the whole image to look for an eXIf chunk after IDAT, so PNGs are not asked.
+    try:
+        value = image.getexif().get(_EXIF_ORIENTATION)
+    except Exception:  # malformed EXIF is not worth a problem: the image itself is fine
+        return None
+    return value if isinstance(value, int) and 1 <= value <= 8 else None
+
+
+def _failure(
+    container: Container, exc: Exception, ranged: RangeFile | None, *, decoding: bool
+) -> ImageProblem:
+    if ranged is not None:
+        ranged.reraise()
+        if ranged.exhausted:
+            return ImageProblem(
+                ImageProblemKind.INCOMPLETE,
+                f"could not be read within the byte budget ({ranged.bytes_fetched:,} bytes "
+                "fetched)",
+                container,
+            )
+    message = str(exc) or type(exc).__name__
+    if decoding and ("truncated" in message or isinstance(exc, EOFError)):
+        return ImageProblem(
+            ImageProblemKind.TRUNCATED,
+            f"is cut short: its {container.label} data ends early ({message})",
+            container,
+        )
+    action = "decoded" if decoding else "read"
+    return ImageProblem(
+        ImageProblemKind.CORRUPT,
+        f"looks like {container.a_label} but cannot be {action}: {message}",
+        container,
+    )

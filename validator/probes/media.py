@@ -1,0 +1,194 @@
+"""Probe one media URL: reach it, then learn what the file really is from as few bytes as it takes.
+
+The first ranged GET (``fetch.Fetcher.open``) decides reachability, the size and the container
+(magic bytes, ``sniff``). What follows depends on the container (media-probing.md):
+
+- JPEG / PNG: Pillow reads the header from the bytes at hand, plus one more range when a JPEG's
+  headers run past the first block; a 12-byte suffix range then checks the end marker, which a
+  truncated upload lacks. ``deep`` downloads the image (within the caps) and decodes every pixel.
+- MP4 / MOV: pymediainfo parses a ``RangeFile`` whose reads become ranged GETs; the index
+  (``moov``) is fetched in one request wherever it lies, so a 2 GB video costs what a 2 MB one
+  does. pymediainfo is synchronous, so it runs in a worker thread whose reads are sent back to
+  the event loop, where the run's one client lives.
+- anything else (WebP, GIF, HTML, ...) is decided by the magic bytes alone: not another byte.
+
+``Prober.probe`` runs each unique URL once per run, however many pins share it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from validator.probes.fetch import Budget, Failure, Fetcher, Response
+from validator.probes.image import (
+    ImageFacts,
+    ImageProblem,
+    ImageProblemKind,
+    decode_fully,
+    plan_image_reads,
+    read_image_facts,
+)
+from validator.probes.rangefile import RangeFile
+from validator.probes.sniff import Container, end_marker_ok, sniff
+from validator.probes.video import VideoFacts, VideoProblem, plan_video_reads, read_video_facts
+from validator.settings import Settings
+
+__all__ = ["MediaProbe", "Probe", "Prober"]
+
+_END_MARKER_BYTES = 12  # the PNG IEND chunk; a JPEG's FF D9 is its last two
+
+
+@dataclass(frozen=True, slots=True)
+class MediaProbe:
+    """What a reachable URL serves. Rules read this; it holds facts, not verdicts.
+
+    ``broken`` is set when the bytes do not hold up (truncated, corrupt), with the reason as a
+    phrase completing "the file ...". ``note`` says what could not be read and why (a server that
+    ignores Range and a file larger than the byte cap), so that silence is never mistaken for ok.
+    """
+
+    url: str
+    response: Response
+    container: Container
+    image: ImageFacts | None = None
+    video: VideoFacts | None = None
+    broken: str | None = None
+    note: str | None = None
+    requests: int = 1
+    bytes_read: int = 0
+
+    @property
+    def size(self) -> int | None:
+        """The file's size in bytes, when the server said."""
+        return self.response.total_size
+
+
+Probe = MediaProbe | Failure
+
+
+class Prober:
+    """Probes URLs through one ``Fetcher``, each unique URL once."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+        self.settings: Settings = fetcher.settings
+        self._tasks: dict[str, asyncio.Task[Probe]] = {}
+
+    @property
+    def unique_urls(self) -> int:
+        """URLs probed (or being probed) so far."""
+        return len(self._tasks)
+
+    def probe(self, url: str) -> asyncio.Task[Probe]:
+        """The probe of ``url``: started on first request, shared afterwards."""
+        task = self._tasks.get(url)
+        if task is None:
+            task = self._tasks[url] = asyncio.ensure_future(self._probe(url))
+        return task
+
+    async def _probe(self, url: str) -> Probe:
+        budget = Budget(self.settings.max_bytes_per_url)
+        opened = await self.fetcher.open(url, budget)
+        if isinstance(opened, Failure):
+            return opened
+        container = sniff(opened.data)
+        if container.is_image_ok:
+            probe = await self._image(opened, container, budget)
+        elif container.is_video_ok:
+            probe = await self._video(opened, container, budget)
+        else:
+            probe = MediaProbe(url, opened, container)
+        return _counted(probe, budget)
+
+    # --- images ----------------------------------------------------------------------------------
+
+    async def _image(self, opened: Response, container: Container, budget: Budget) -> MediaProbe:
+        data = opened.data
+        url = opened.url
+        total = opened.total_size
+        if self.settings.deep and not opened.complete and opened.ranges and total is not None:
+            whole = min(total, self.settings.image_max_bytes, budget.remaining + len(data))
+            data += await self.fetcher.read_range(url, len(data), whole - 1, budget)
+        elif not opened.complete and opened.ranges and total is not None:
+            for first, last in plan_image_reads(data, total):
+                data += await self.fetcher.read_range(url, first, last, budget)
+        read = decode_fully if self.settings.deep else read_image_facts
+        facts = read(data)
+        if isinstance(facts, ImageProblem):
+            return self._image_problem(opened, container, facts)
+        complete = total is not None and len(data) >= total
+        if complete:
+            tail = data[-_END_MARKER_BYTES:]
+        elif opened.ranges:
+            tail = await self.fetcher.read_suffix(url, _END_MARKER_BYTES, budget)
+        else:
+            note = (
+                f"the server ignores Range and the file is larger than the "
+                f"{self.settings.max_bytes_per_url:,}-byte cap, so its end was not checked"
+            )
+            return MediaProbe(opened.url, opened, container, image=facts, note=note)
+        broken = None
+        if tail and not end_marker_ok(container, tail):
+            broken = f"is cut off: it does not end with the {container.label} end marker"
+        return MediaProbe(opened.url, opened, container, image=facts, broken=broken)
+
+    @staticmethod
+    def _image_problem(opened: Response, container: Container, problem: ImageProblem) -> MediaProbe:
+        if problem.kind is ImageProblemKind.INCOMPLETE:
+            note = f"the image could not be read within the byte cap ({problem.reason})"
+            return MediaProbe(opened.url, opened, container, note=note)
+        if problem.kind is ImageProblemKind.UNSUPPORTED:
+            return MediaProbe(opened.url, opened, problem.container)
+        return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+    # --- video -----------------------------------------------------------------------------------
+
+    async def _video(self, opened: Response, container: Container, budget: Budget) -> MediaProbe:
+        total = opened.total_size
+        if total is None or not (opened.ranges or opened.complete):
+            note = (
+                "the server ignores Range and the video is larger than the "
+                f"{self.settings.max_bytes_per_url:,}-byte cap, so it was not parsed"
+            )
+            return MediaProbe(opened.url, opened, container, note=note)
+        loop = asyncio.get_running_loop()
+        url = opened.url
+        deadline = self.settings.deadline
+
+        def fetch(first: int, last: int) -> bytes:
+            """Called by pymediainfo's thread: the read happens on the loop, on the run's client."""
+            if opened.complete:
+                return b""
+            pending = asyncio.run_coroutine_threadsafe(
+                self.fetcher.read_range(url, first, last, budget), loop
+            )
+            return pending.result(timeout=deadline)
+
+        def parse() -> VideoFacts | VideoProblem:
+            file = RangeFile(
+                total, fetch, head=opened.data, block_size=self.settings.block_size, budget=None
+            )
+            for first, last in plan_video_reads(opened.data, total, self.settings.block_size):
+                file.prefetch(first, last)
+            return read_video_facts(file)
+
+        facts = await asyncio.to_thread(parse)
+        if isinstance(facts, VideoProblem):
+            return MediaProbe(opened.url, opened, container, broken=facts.reason)
+        broken = "is cut off: the container says data is missing" if facts.truncated else None
+        return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
+
+
+def _counted(probe: MediaProbe, budget: Budget) -> MediaProbe:
+    return MediaProbe(
+        probe.url,
+        probe.response,
+        probe.container,
+        probe.image,
+        probe.video,
+        probe.broken,
+        probe.note,
+        requests=budget.requests,
+        bytes_read=budget.received,
+    )

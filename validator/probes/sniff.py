@@ -1,0 +1,514 @@
+"""What a file is, decided from its first bytes, and where its parts lie.
+
+The network stage fetches one block from the start of every media URL. Everything here works on
+that block alone, so that a GIF, a WebM or an HTML error page is refused without another byte, and
+so that a video's index (the ISO-BMFF ``moov`` box) or a JPEG's headers can be fetched in one
+further request because we know where they are. No function here raises on bad bytes: a file that
+parses as nothing is ``Container.UNKNOWN``, a box walk stops where the bytes stop making sense.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import struct
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "PNG_IEND",
+    "Box",
+    "Container",
+    "end_marker_ok",
+    "header_end",
+    "image_size",
+    "iso_boxes",
+    "jpeg_scan_offset",
+    "png_data_offset",
+    "sniff",
+    "walk_boxes",
+]
+
+
+class Container(enum.StrEnum):
+    """The file type that the magic bytes show, whatever the URL or Content-Type claims."""
+
+    JPEG = "jpeg"
+    PNG = "png"
+    GIF = "gif"
+    WEBP = "webp"
+    HEIF = "heif"
+    AVIF = "avif"
+    BMP = "bmp"
+    TIFF = "tiff"
+    ICO = "ico"
+    JXL = "jxl"
+    SVG = "svg"
+    MP4 = "mp4"
+    MOV = "mov"
+    WEBM = "webm"
+    MATROSKA = "matroska"
+    AVI = "avi"
+    FLV = "flv"
+    ASF = "asf"
+    MPEG_TS = "mpeg-ts"
+    MPEG_PS = "mpeg-ps"
+    OGG = "ogg"
+    HTML = "html"
+    XML = "xml"
+    JSON = "json"
+    PDF = "pdf"
+    GZIP = "gzip"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
+
+    @property
+    def is_image_ok(self) -> bool:
+        """Whether Pinterest takes this as an image (pinterest-api.md §4.1: JPEG or PNG)."""
+        return self in _IMAGE_OK
+
+    @property
+    def is_video_ok(self) -> bool:
+        """Whether Pinterest takes this as a video (§4.2: .mp4, .mov, .m4v are all ISO-BMFF)."""
+        return self in _VIDEO_OK
+
+    @property
+    def is_image(self) -> bool:
+        """Whether this is a picture format at all, taken by Pinterest or not."""
+        return self in _IMAGES
+
+    @property
+    def is_video(self) -> bool:
+        """Whether this is a video (or audio/video) container, taken by Pinterest or not."""
+        return self in _VIDEOS
+
+    @property
+    def label(self) -> str:
+        """How messages name it: "WebP image", "HTML page"."""
+        return _LABELS[self]
+
+    @property
+    def a_label(self) -> str:
+        """The label with its indefinite article, for "is an HTML page", "is a WebP image"."""
+        article = "an" if self in _AN else "a"
+        return f"{article} {_LABELS[self]}"
+
+
+_IMAGE_OK = frozenset({Container.JPEG, Container.PNG})
+_VIDEO_OK = frozenset({Container.MP4, Container.MOV})
+_IMAGES = frozenset(
+    {
+        Container.JPEG,
+        Container.PNG,
+        Container.GIF,
+        Container.WEBP,
+        Container.HEIF,
+        Container.AVIF,
+        Container.BMP,
+        Container.TIFF,
+        Container.ICO,
+        Container.JXL,
+        Container.SVG,
+    }
+)
+_VIDEOS = frozenset(
+    {
+        Container.MP4,
+        Container.MOV,
+        Container.WEBM,
+        Container.MATROSKA,
+        Container.AVI,
+        Container.FLV,
+        Container.ASF,
+        Container.MPEG_TS,
+        Container.MPEG_PS,
+        Container.OGG,
+    }
+)
+# Labels read with a vowel sound first: "an AVI video", "an HTML page", "an MP4 video".
+_AN = frozenset(
+    {
+        Container.AVIF,
+        Container.ICO,
+        Container.SVG,
+        Container.MP4,
+        Container.AVI,
+        Container.MPEG_TS,
+        Container.MPEG_PS,
+        Container.OGG,
+        Container.HTML,
+        Container.XML,
+        Container.EMPTY,
+    }
+)
+_LABELS = {
+    Container.JPEG: "JPEG image",
+    Container.PNG: "PNG image",
+    Container.GIF: "GIF image",
+    Container.WEBP: "WebP image",
+    Container.HEIF: "HEIF/HEIC image",
+    Container.AVIF: "AVIF image",
+    Container.BMP: "BMP image",
+    Container.TIFF: "TIFF image",
+    Container.ICO: "ICO icon",
+    Container.JXL: "JPEG XL image",
+    Container.SVG: "SVG image",
+    Container.MP4: "MP4 video",
+    Container.MOV: "QuickTime (MOV) video",
+    Container.WEBM: "WebM video",
+    Container.MATROSKA: "Matroska (MKV) video",
+    Container.AVI: "AVI video",
+    Container.FLV: "Flash (FLV) video",
+    Container.ASF: "Windows Media (ASF/WMV) video",
+    Container.MPEG_TS: "MPEG transport stream",
+    Container.MPEG_PS: "MPEG program stream",
+    Container.OGG: "Ogg media",
+    Container.HTML: "HTML page",
+    Container.XML: "XML document",
+    Container.JSON: "JSON document",
+    Container.PDF: "PDF document",
+    Container.GZIP: "gzip-compressed file",
+    Container.EMPTY: "empty file",
+    Container.UNKNOWN: "file of unknown type",
+}
+
+# ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; HEIF and AVIF are still images (an AVIF
+# often has major brand mif1 with avif among the compatible brands); anything else is MP4 (isom,
+# mp41, mp42, avc1, iso2..iso9, M4V, dash, 3gp...), which is how Pinterest's .mp4/.m4v arrive.
+_MOV_BRAND = "qt  "
+_AVIF_BRANDS = frozenset({"avif", "avis"})
+_HEIF_BRANDS = frozenset(
+    {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "mif2", "msf1"}
+    | {"avci", "avcs"}
+)
+# A QuickTime file from before `ftyp` existed starts straight with one of these boxes.
+_LEGACY_QT_BOXES = frozenset({b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"})
+_ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
+_JXL_CONTAINER = b"\x00\x00\x00\x0cJXL \r\n\x87\n"
+_BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
+_TS_PACKET = 188
+# HTML detection: the tags an error page, a login wall or a CDN block page starts with.
+_HTML_TAG = re.compile(r"<(?:html|head|body|meta|title|script|style|div|p|h[1-6]|center)\b")
+_TAG_START = re.compile(r"<[a-z!?]")
+
+
+def sniff(head: bytes) -> Container:
+    """The container of a file from its first bytes (a few hundred are enough, a block is best).
+
+    Only the magic numbers decide: an extension or Content-Type is a guess by whoever named or
+    served the file (nginx serves an HTML page named .jpg as image/jpeg).
+    """
+    if not head:
+        return Container.EMPTY
+    found = _sniff_binary(head)
+    if found is not None:
+        return found
+    return _sniff_text(head)
+
+
+def _sniff_binary(head: bytes) -> Container | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return Container.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return Container.PNG
+    if head[4:8] == b"ftyp":
+        return _iso_brand(head)
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return Container.GIF
+    if head.startswith(b"RIFF") and len(head) >= 12:
+        return {b"WEBP": Container.WEBP, b"AVI ": Container.AVI}.get(head[8:12])
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return _ebml_doctype(head)
+    if head.startswith((b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+")):
+        return Container.TIFF
+    if head.startswith(b"BM") and _is_bmp(head):
+        return Container.BMP
+    if head.startswith((b"\xff\x0a", _JXL_CONTAINER)):
+        return Container.JXL
+    if head.startswith(b"\x00\x00\x01\x00") and len(head) >= 6 and head[4:6] != b"\x00\x00":
+        return Container.ICO
+    if head.startswith(b"FLV\x01"):
+        return Container.FLV
+    if head.startswith(_ASF_GUID):
+        return Container.ASF
+    if head.startswith(b"OggS"):
+        return Container.OGG
+    if head.startswith((b"\x00\x00\x01\xba", b"\x00\x00\x01\xb3")):
+        return Container.MPEG_PS
+    if _is_transport_stream(head):
+        return Container.MPEG_TS
+    if head.startswith(b"%PDF-"):
+        return Container.PDF
+    if head.startswith(b"\x1f\x8b\x08"):
+        return Container.GZIP
+    if len(head) >= 8 and head[4:8] in _LEGACY_QT_BOXES and _box_size_plausible(head):
+        return Container.MOV
+    return None
+
+
+def _iso_brand(head: bytes) -> Container:
+    major = head[8:12].decode("latin-1")
+    if major == _MOV_BRAND:
+        return Container.MOV
+    (ftyp_size,) = struct.unpack_from(">I", head, 0)
+    # Compatible brands follow the major brand and its 4-byte minor version.
+    compatible_bytes = head[16 : min(ftyp_size, len(head))]
+    compatible = {
+        compatible_bytes[i : i + 4].decode("latin-1") for i in range(0, len(compatible_bytes), 4)
+    }
+    if major in _AVIF_BRANDS or (major in _HEIF_BRANDS and compatible & _AVIF_BRANDS):
+        return Container.AVIF
+    if major in _HEIF_BRANDS:
+        return Container.HEIF
+    return Container.MP4
+
+
+def _ebml_doctype(head: bytes) -> Container:
+    # The EBML header holds a DocType element (ID 0x4282): "webm" or "matroska".
+    at = head.find(b"\x42\x82", 4, 64)
+    if at != -1 and at + 3 <= len(head) and head[at + 2] & 0x80:
+        length = head[at + 2] & 0x7F
+        if head[at + 3 : at + 3 + length] == b"webm":
+            return Container.WEBM
+    return Container.MATROSKA
+
+
+def _is_bmp(head: bytes) -> bool:
+    # "BM" alone is too common a start for text; the DIB header size pins it down.
+    if len(head) < 18:
+        return False
+    (dib_size,) = struct.unpack_from("<I", head, 14)
+    return dib_size in _BMP_HEADER_SIZES
+
+
+def _is_transport_stream(head: bytes) -> bool:
+    # A sync byte every 188 bytes (or every 192 in a Blu-ray .m2ts with its 4-byte prefix).
+    for first in (0, 4):
+        if len(head) > first + _TS_PACKET + 4 and all(
+            head[first + k * (_TS_PACKET + first)] == 0x47 for k in range(2)
+        ):
+            return True
+    return False
+
+
+def _box_size_plausible(head: bytes) -> bool:
+    (size,) = struct.unpack_from(">I", head, 0)
+    return size in (0, 1) or size >= 8
+
+
+def _sniff_text(head: bytes) -> Container:
+    sample = head[:1024]
+    if sample.startswith(b"\xef\xbb\xbf"):
+        text = sample[3:].decode("utf-8", "replace")
+    elif sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = sample.decode("utf-16", "replace")
+    elif b"\x00" in sample[:256]:
+        return Container.UNKNOWN  # binary data, not a text page
+    else:
+        text = sample.decode("latin-1")
+    text = text.lstrip(" \t\r\n\f\v\ufeff").lower()
+    if text.startswith("<"):
+        return _markup(text)
+    if text.startswith(("{", "[")):
+        return Container.JSON
+    return Container.UNKNOWN
+
+
+def _markup(text: str) -> Container:
+    if text.startswith("<!doctype"):
+        return Container.SVG if text[9:].lstrip().startswith("svg") else Container.HTML
+    if text.startswith("<svg"):
+        return Container.SVG
+    if _HTML_TAG.search(text):
+        return Container.HTML
+    if "<svg" in text:
+        return Container.SVG
+    if text.startswith("<?xml"):
+        return Container.XML
+    # "<p>Not found</p>", "<!-- cached -->": tag soup is what error pages are made of.
+    return Container.HTML if _TAG_START.match(text) else Container.UNKNOWN
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """One ISO-BMFF box: its four-character type, where it starts and its whole size in bytes.
+
+    ``header`` is 8, or 16 when the size is a 64-bit ``largesize``. A box whose ``end`` lies past
+    the end of the file belongs to a file that was cut short.
+    """
+
+    type: str
+    start: int
+    size: int
+    header: int = 8
+
+    @property
+    def end(self) -> int:
+        """The offset just past the box (where the next one starts)."""
+        return self.start + self.size
+
+
+def _valid_type(raw: bytes) -> bool:
+    # Box types are printable four-character codes; "©" (0xA9) starts QuickTime metadata atoms.
+    return all(0x20 <= c <= 0x7E or c == 0xA9 for c in raw)
+
+
+def walk_boxes(read: Callable[[int, int], bytes], start: int, end: int) -> list[Box]:
+    """The boxes one after another from ``start`` up to ``end`` (exclusive).
+
+    ``read(offset, length)`` returns the bytes available there, possibly fewer: the walk stops at
+    the first header it cannot read in full, at a size that cannot be (smaller than its header),
+    at a type that is not a four-character code, or after a box that ends past ``end`` (which is
+    kept: it shows the file was cut short). Used on the first block for the top-level boxes and
+    on a ``moov`` box for its children.
+    """
+    boxes: list[Box] = []
+    pos = start
+    while pos + 8 <= end:
+        header = read(pos, 16)
+        if len(header) < 8 or not _valid_type(header[4:8]):
+            break
+        (size,) = struct.unpack_from(">I", header, 0)
+        header_size = 8
+        if size == 1:
+            if len(header) < 16:
+                break
+            (size,) = struct.unpack_from(">Q", header, 8)
+            header_size = 16
+        elif size == 0:
+            size = end - pos  # "extends to the end of the file"
+        if size < header_size:
+            break
+        boxes.append(Box(header[4:8].decode("latin-1"), pos, size, header_size))
+        pos += size
+    return boxes
+
+
+def iso_boxes(head: bytes, total_size: int) -> list[Box]:
+    """The top-level ISO-BMFF boxes whose headers lie within ``head``, the file's first bytes.
+
+    With the sizes of the boxes seen, a caller knows where the next one starts even when that is
+    far past ``head``: whether ``moov`` was seen, where ``mdat`` ends, and whether a box runs past
+    ``total_size`` (a truncated file).
+    """
+
+    def read(offset: int, length: int) -> bytes:
+        return head[offset : offset + length]
+
+    return walk_boxes(read, 0, total_size)
+
+
+# JPEG markers without a length field: TEM, RST0-7, SOI (EOI ends the walk).
+_JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8), 0xD8})
+# Start-of-frame markers (C0-CF but not DHT C4, JPG C8, DAC CC) hold the image size.
+_JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
+_JPEG_SOS = 0xDA
+_JPEG_EOI = 0xD9
+
+
+def _jpeg_segments(head: bytes) -> Iterator[tuple[int, int, int]]:
+    """(marker, offset of its 0xFF, offset past the segment) for each header segment in ``head``."""
+    if not head.startswith(b"\xff\xd8"):
+        return
+    pos = 2
+    while pos + 2 <= len(head):
+        if head[pos] != 0xFF:
+            return  # not a marker where one must be: corrupt
+        marker = head[pos + 1]
+        if marker == 0xFF:
+            pos += 1  # fill byte before a marker
+            continue
+        if marker in _JPEG_STANDALONE:
+            pos += 2
+            continue
+        if marker == _JPEG_EOI or pos + 4 > len(head):
+            return
+        (length,) = struct.unpack_from(">H", head, pos + 2)
+        if length < 2:
+            return
+        end = pos + 2 + length
+        if end > len(head):
+            return
+        yield marker, pos, end
+        if marker == _JPEG_SOS:
+            return
+        pos = end
+
+
+def jpeg_scan_offset(head: bytes) -> int | None:
+    """Where the JPEG's scan data starts (just past the SOS segment), or ``None`` if not in head.
+
+    Pillow's JPEG parser reads every byte before that offset, and EXIF thumbnails, XMP and
+    multi-segment ICC profiles can put it hundreds of KB into the file (260 KB seen): when this is
+    ``None`` the caller needs a second, larger read before Pillow can open the file cheaply.
+    """
+    for marker, _start, end in _jpeg_segments(head):
+        if marker == _JPEG_SOS:
+            return end
+    return None
+
+
+def png_data_offset(head: bytes) -> int | None:
+    """Where the PNG's first IDAT chunk's data starts, or ``None`` if not within ``head``.
+
+    Pillow's PNG parser reads every chunk before the first IDAT (ICC profiles, text, EXIF), so
+    these are the bytes it needs to open the file.
+    """
+    if not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None
+    pos = 8
+    while pos + 8 <= len(head):
+        (length,) = struct.unpack_from(">I", head, pos)
+        if head[pos + 4 : pos + 8] == b"IDAT":
+            return pos + 8
+        pos += 12 + length  # length, type, data, CRC
+    return None
+
+
+def header_end(container: Container, head: bytes) -> int | None:
+    """How many bytes Pillow reads to open a JPEG or PNG, or ``None`` if more than ``head`` holds.
+
+    Other containers have no answer here (``None``).
+    """
+    if container is Container.JPEG:
+        return jpeg_scan_offset(head)
+    if container is Container.PNG:
+        return png_data_offset(head)
+    return None
+
+
+def image_size(container: Container, head: bytes) -> tuple[int, int] | None:
+    """The (width, height) a JPEG's frame header or a PNG's IHDR declares, if within ``head``.
+
+    This is read before Pillow so that an oversized image (a decompression bomb) can be refused
+    from its header, without Pillow's process-wide warning machinery.
+    """
+    if container is Container.PNG:
+        if len(head) >= 24 and head[12:16] == b"IHDR":
+            width, height = struct.unpack_from(">II", head, 16)
+            return width, height
+        return None
+    if container is Container.JPEG:
+        for marker, start, end in _jpeg_segments(head):
+            if marker in _JPEG_SOF and end - start >= 9:
+                height, width = struct.unpack_from(">HH", head, start + 5)
+                return width, height
+    return None
+
+
+PNG_IEND = bytes.fromhex("0000000049454e44ae426082")
+
+
+def end_marker_ok(container: Container, tail: bytes) -> bool:
+    """Whether the file's last bytes are its format's end marker (a truncation check).
+
+    ``tail`` is the end of the file, as a 12-byte suffix request (``Range: bytes=-12``) returns
+    it. JPEG ends with EOI ``FF D9``; PNG with the 12-byte IEND chunk. Some cameras append data
+    after EOI, so a JPEG without the marker that decodes in full deserves a warning, not an
+    error. Containers without an end marker pass.
+    """
+    if container is Container.JPEG:
+        return tail.endswith(b"\xff\xd9")
+    if container is Container.PNG:
+        return tail.endswith(PNG_IEND)
+    return True

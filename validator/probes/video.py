@@ -1,0 +1,303 @@
+"""Facts about an MP4 or MOV video from its index: codec, size, rotation, duration, truncation.
+
+libmediainfo (through pymediainfo) reads them from the ``moov`` box alone when asked for the
+container only (``parse_speed=-1``, media-probing.md): the default 0.5 reads about a thousand
+frames per stream, tens of MB of a large video. The first block shows where ``moov`` lies, so
+``plan_video_reads`` names the one span to fetch whole, wherever the box sits, and a video of any
+size costs two requests and some tens of KB. A fragmented MP4 (``mvex`` in ``moov``) states only
+its first fragment in ``moov``; it is parsed again at speed 0, within a separate byte budget.
+
+Only MP4 and MOV go to MediaInfo: given Matroska or WebM with a negative speed it reads the whole
+file. Its options are process-global, so parses are serialised by a lock. Bad bytes never raise:
+the answer is a ``VideoProblem``; a failing fetch raises after MediaInfo is done with the file.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from pymediainfo import MediaInfo
+
+from validator.probes.rangefile import DEFAULT_BLOCK_SIZE, RangeFile
+from validator.probes.sniff import Box, Container, iso_boxes, sniff, walk_boxes
+
+__all__ = [
+    "FRAGMENT_BUDGET",
+    "SUPPORTED_CODECS",
+    "TAIL_LIMIT",
+    "VideoFacts",
+    "VideoProblem",
+    "VideoProblemKind",
+    "plan_video_reads",
+    "read_video_facts",
+]
+
+# pinterest-api.md §4.2: H.264 or H.265, as MediaInfo names them.
+SUPPORTED_CODECS = frozenset({"AVC", "HEVC"})
+# A moov-last file's tail (moov, maybe udta or free) is fetched whole up to this size; a longer
+# tail holds more than an index (another mdat), so only its first block is fetched.
+TAIL_LIMIT = 8 * 1024 * 1024
+# Extra bytes the speed-0 re-parse of a fragmented MP4 may fetch: every fragment is a seek, and a
+# file of hundreds of fragments would otherwise cost hundreds of requests.
+FRAGMENT_BUDGET = 2 * 1024 * 1024
+
+# How far MediaInfo reads on instead of seeking (measured with 4-256 KiB buffers: it read through
+# 22-38 KB of mdat, and sought past 83-100 KB).
+_READ_THROUGH = 64 * 1024
+_MIN_BUFFER = 4096
+
+_PARSE_LOCK = threading.Lock()
+_VIDEO_CONTAINERS = frozenset({Container.MP4, Container.MOV})
+
+
+class VideoProblemKind(enum.StrEnum):
+    """Why no facts came back; the network stage maps each to a finding."""
+
+    UNSUPPORTED = "unsupported"  # not MP4 or MOV: never given to MediaInfo
+    TRUNCATED = "truncated"  # cut short (or never finished) so that its index is missing
+    NO_VIDEO = "no-video"  # a readable container without a video track (audio only)
+    UNREADABLE = "unreadable"  # MediaInfo cannot make sense of it
+    INCOMPLETE = "incomplete"  # the byte budget ran out before the index was read
+
+
+@dataclass(frozen=True, slots=True)
+class VideoProblem:
+    """What is wrong with the bytes. ``reason`` completes "The video …" ("is cut short: …")."""
+
+    kind: VideoProblemKind
+    reason: str
+    container: Container
+
+
+@dataclass(frozen=True, slots=True)
+class VideoFacts:
+    """What Pinterest's video checks need (pinterest-api.md §4.2), as the file's index states it.
+
+    ``codec`` is MediaInfo's format name ("AVC", "HEVC", "MPEG-4 Visual"), ``codec_id`` the
+    sample entry ("avc1", "hvc1", "mp4v-20"). ``rotation`` is the display rotation in degrees
+    (0-359); ``display_size`` applies it. ``duration_s`` is ``None`` when no duration is stated.
+    ``truncated``: the file is shorter than its boxes say (MediaInfo's ``IsTruncated``), though its
+    index was read. ``fragmented``: ``moov`` has an ``mvex`` box. ``faststart``: ``moov`` comes
+    before ``mdat`` (``None`` when one of them was not seen). ``partial``: the byte budget ran out
+    while reading, so the duration of a fragmented file may be short.
+    """
+
+    container: Container
+    codec: str
+    codec_id: str
+    width: int
+    height: int
+    rotation: int
+    duration_s: float | None
+    truncated: bool
+    fragmented: bool
+    faststart: bool | None = None
+    partial: bool = False
+
+    @property
+    def codec_ok(self) -> bool:
+        """Whether Pinterest takes the codec (H.264 or H.265)."""
+        return self.codec in SUPPORTED_CODECS
+
+    @property
+    def display_size(self) -> tuple[int, int]:
+        """(width, height) as players show it, after the rotation."""
+        if self.rotation in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+
+def plan_video_reads(
+    head: bytes, total_size: int, block: int = DEFAULT_BLOCK_SIZE, *, tail_limit: int = TAIL_LIMIT
+) -> list[tuple[int, int]]:
+    """The spans to prefetch after ``head`` so MediaInfo finds the whole index cached.
+
+    Spans are ``(first, last)`` byte offsets, inclusive like an HTTP Range; at most one today.
+    ``moov`` seen in the box walk: the part of it past the head, whether it comes first or last.
+    Not seen, and the walk ended in a box running past the head (``mdat``): everything from that
+    box's end to the end of the file, which is where a moov-last file keeps it (only one block if
+    that tail is over ``tail_limit``), starting at the head's end if the box ends within 64 KiB of
+    it (MediaInfo reads through such a stretch). A header cut by the end of the head: one block
+    from it. Nothing when the walk reached the end of the file (cut short, or without ``moov``).
+    """
+    boxes = iso_boxes(head, total_size)
+    have = min(len(head), total_size)
+    moov = _first(boxes, "moov")
+    if moov is not None:
+        first, stop = max(moov.start, have), min(moov.end, total_size)
+        return [(first, stop - 1)] if first < stop else []
+    if not boxes:
+        return []
+    after = boxes[-1].end
+    if after >= total_size:
+        return []
+    if after >= have:
+        # MediaInfo reads on through the rest of an mdat that ends within about 64 KiB rather
+        # than seek past it: fetch that stretch with the tail rather than in a request of its own.
+        first = have if after - have <= _READ_THROUGH else after
+        if total_size - after <= tail_limit:
+            return [(first, total_size - 1)]
+        return [(first, min(total_size, after + block) - 1)]
+    if after + 16 > have:
+        return [(after, min(total_size, after + block) - 1)]
+    return []  # the walk stopped on bytes that are not a box: nothing to aim at
+
+
+def read_video_facts(
+    file: RangeFile, *, fragment_budget: int = FRAGMENT_BUDGET
+) -> VideoFacts | VideoProblem:
+    """Facts from the video's index, or the problem that prevents them.
+
+    ``file`` is best seeded with the first block (``RangeFile(size, fetch, head=...)``). Costs the
+    spans of ``plan_video_reads`` (one request) plus whatever MediaInfo reads beyond them, and for
+    a fragmented MP4 up to ``fragment_budget`` more bytes. Leaves the position wherever the parse
+    left it. Raises only what the fetch callback raised (``RangeFile.reraise``).
+    """
+    head = file.cached_prefix() or file.pread(0, file.block_size)
+    file.reraise()
+    container = sniff(head)
+    if container not in _VIDEO_CONTAINERS:
+        return VideoProblem(
+            VideoProblemKind.UNSUPPORTED, f"is {container.a_label}, not an MP4 or MOV", container
+        )
+    for first, last in plan_video_reads(head, file.size, file.block_size):
+        file.prefetch(first, last)
+    # MediaInfo's first read is one buffer from offset 0: the size of the head, so it is cached.
+    buffer_size = max(_MIN_BUFFER, min(len(head), file.block_size))
+    info = _parse(file, buffer_size, parse_speed=-1)
+    file.reraise()
+    boxes = walk_boxes(file.peek_cached, 0, file.size)
+    moov = _first(boxes, "moov")
+    fragmented = moov is not None and _has_child(file, moov, "mvex")
+    if fragmented and info is not None:
+        # Speed -1 stops at the first moof and states the first fragment's duration only.
+        again = _parse_within(file, fragment_budget, buffer_size, parse_speed=0)
+        file.reraise()
+        if again is not None and again.video_tracks:
+            info = again
+    return _facts(file, container, info, boxes, moov, fragmented=fragmented)
+
+
+def _first(boxes: list[Box], box_type: str) -> Box | None:
+    return next((box for box in boxes if box.type == box_type), None)
+
+
+def _has_child(file: RangeFile, parent: Box, box_type: str) -> bool:
+    stop = min(parent.end, file.size)
+    children = walk_boxes(file.peek_cached, parent.start + parent.header, stop)
+    return _first(children, box_type) is not None
+
+
+def _parse(file: RangeFile, buffer_size: int, *, parse_speed: float) -> Any | None:
+    """MediaInfo's reading of the file from its start, or ``None`` if it failed."""
+    with _PARSE_LOCK:
+        try:
+            file.seek(0)
+            return MediaInfo.parse(
+                file,
+                parse_speed=parse_speed,
+                full=True,
+                buffer_size=buffer_size,
+                encoding_errors="replace",
+            )
+        except Exception:  # its XML output or the library choking on bytes: unreadable
+            return None
+
+
+def _parse_within(
+    file: RangeFile, extra: int, buffer_size: int, *, parse_speed: float
+) -> Any | None:
+    """``_parse`` with at most ``extra`` more bytes fetched than so far (blocks seen are reused)."""
+    saved = file.budget
+    cap = file.bytes_fetched + extra
+    file.budget = cap if saved is None else min(saved, cap)
+    try:
+        return _parse(file, buffer_size, parse_speed=parse_speed)
+    finally:
+        file.budget = saved
+
+
+def _facts(
+    file: RangeFile,
+    container: Container,
+    info: Any | None,
+    boxes: list[Box],
+    moov: Box | None,
+    *,
+    fragmented: bool,
+) -> VideoFacts | VideoProblem:
+    general = info.general_tracks[0] if info is not None and info.general_tracks else None
+    video = info.video_tracks[0] if info is not None and info.video_tracks else None
+    cut = any(box.end > file.size for box in boxes)
+    truncated = cut or (general is not None and general.istruncated == "Yes")
+    if video is None:
+        return _no_video(file, container, truncated=truncated, has_moov=moov is not None)
+    width, height = _integer(video.width), _integer(video.height)
+    if width is None or height is None or width <= 0 or height <= 0:
+        return VideoProblem(
+            VideoProblemKind.UNREADABLE, "has a video track without a frame size", container
+        )
+    duration_ms = _number(video.duration)
+    if duration_ms is None and general is not None:
+        duration_ms = _number(general.duration)
+    mdat = _first(boxes, "mdat")
+    return VideoFacts(
+        container=container,
+        codec=str(video.format or "unknown"),
+        codec_id=str(video.codec_id or "").strip(),
+        width=width,
+        height=height,
+        rotation=round(_number(video.rotation) or 0.0) % 360,
+        duration_s=None if duration_ms is None else duration_ms / 1000,
+        truncated=truncated,
+        fragmented=fragmented,
+        faststart=None if moov is None or mdat is None else moov.start < mdat.start,
+        partial=file.exhausted,
+    )
+
+
+def _no_video(
+    file: RangeFile, container: Container, *, truncated: bool, has_moov: bool
+) -> VideoProblem:
+    if file.exhausted:
+        return VideoProblem(
+            VideoProblemKind.INCOMPLETE,
+            f"has an index larger than the byte budget ({file.bytes_fetched:,} bytes fetched)",
+            container,
+        )
+    if truncated:
+        return VideoProblem(
+            VideoProblemKind.TRUNCATED,
+            f"is cut short ({file.size:,} bytes): its index (moov box) is missing, so it "
+            "cannot be played",
+            container,
+        )
+    if not has_moov:
+        return VideoProblem(
+            VideoProblemKind.TRUNCATED,
+            "has no index (moov box): the recording or export was never finished",
+            container,
+        )
+    return VideoProblem(
+        VideoProblemKind.NO_VIDEO, "has no video track (audio only, or empty)", container
+    )
+
+
+def _number(value: object) -> float | None:
+    """MediaInfo's numbers come as int, float or str ("0.000", "5000.000000")."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.split("/")[0])
+        except ValueError:
+            return None
+    return None
+
+
+def _integer(value: object) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)

@@ -1,0 +1,56 @@
+"""Signed media URLs that will be dead when Pinterest fetches them.
+
+Decided from the URL and the clock alone (no request): a presigned URL states its own deadline
+(``signed_urls``). Pinterest fetches when the pin is created, or at ``publish_at`` for a
+scheduled pin; the margin covers late fetches and retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_EXPIRES_SOON
+from validator.findings import Finding
+from validator.messages import quote
+from validator.rules.slots import Slot
+from validator.signed_urls import ExpiryKind, expiry_problem
+
+__all__ = ["check_expiry"]
+
+
+def check_expiry(
+    slots: Iterable[Slot], *, now: datetime, publish_at: datetime | None, margin_hours: float
+) -> list[Finding]:
+    """``media.url_expires`` / ``media.url_expires_soon`` for each signed URL of the pin."""
+    margin = timedelta(hours=margin_hours)
+    found: list[Finding] = []
+    for slot in slots:
+        verdict = expiry_problem(slot.url, now=now, publish_at=publish_at, margin=margin)
+        if verdict is None:
+            continue
+        signed = verdict.expiry
+        when = signed.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        what = f"the {signed.scheme} {quote(slot.url, 50)} ({signed.parameter})"
+        if verdict.kind is ExpiryKind.EXPIRED:
+            message = f"{what} expired at {when}, {_span(verdict.gap)} ago"
+            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
+        elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH:
+            message = f"{what} expires at {when}, {_span(verdict.gap)} before the pin is published"
+            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
+        else:
+            moment = "publishing" if verdict.from_publish else "now"
+            message = f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}"
+            found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message))
+    return found
+
+
+def _span(gap: timedelta) -> str:
+    seconds = int(gap.total_seconds())
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds // 3600} hours"
+    if seconds >= 120:
+        return f"{seconds // 60} minutes"
+    return f"{seconds} seconds"

@@ -1,0 +1,206 @@
+"""Media rules: from what a probe learned about a URL to findings on the field that holds it.
+
+This is the one place where network outcomes become codes: a ``Failure`` by its kind, a
+``MediaProbe`` by comparing the real file with what the slot needs (pinterest-api.md §4). Every
+message names the URL, and the redirect chain when there was one, so that the user can see where
+the answer came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from validator.codes import media as codes
+from validator.codes import video as video_codes
+from validator.codes.base import Code
+from validator.findings import Finding
+from validator.messages import quote
+from validator.probes.fetch import Failure, FailureKind, Hop
+from validator.probes.media import MediaProbe, Probe
+from validator.probes.sniff import Container
+from validator.rules.slots import Slot
+from validator.settings import Settings
+from validator.urls import MediaKind, extension
+
+__all__ = ["carousel_findings", "probe_findings"]
+
+# pinterest-api.md §4.1: pins taller than 2:3 may be cut off; beyond 1:2.1 they are (third-party).
+TALLEST_IMAGE = 2.1
+# §4.2: video from 1:2 (tall) to 1.91:1 (wide), 4 s to 15 min, H.264 or H.265.
+VIDEO_RATIO = (0.5, 1.91)
+VIDEO_SECONDS = (4.0, 15 * 60.0)
+VIDEO_CODECS = frozenset({"AVC", "HEVC"})
+
+_BY_FAILURE: dict[FailureKind, Code] = {
+    FailureKind.FORBIDDEN: codes.MEDIA_FORBIDDEN,
+    FailureKind.NOT_FOUND: codes.MEDIA_NOT_FOUND,
+    FailureKind.HTTP_ERROR: codes.MEDIA_UNREACHABLE,
+    FailureKind.REDIRECT_LOOP: codes.MEDIA_REDIRECT_LOOP,
+    FailureKind.TOO_MANY_REDIRECTS: codes.MEDIA_TOO_MANY_REDIRECTS,
+    FailureKind.UNREACHABLE: codes.MEDIA_UNREACHABLE,
+    FailureKind.NOT_PUBLIC: codes.MEDIA_URL_NOT_PUBLIC,
+    FailureKind.SERVER_ERROR: codes.MEDIA_SERVER_ERROR,
+    FailureKind.TIMEOUT: codes.MEDIA_TIMEOUT,
+    FailureKind.RATE_LIMITED: codes.MEDIA_RATE_LIMITED,
+}
+_CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
+
+
+def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding]:
+    """What is wrong with the file behind ``slot``, as findings on ``slot.field``."""
+    if isinstance(probe, Failure):
+        return [_failure(slot, probe)]
+    where = _where(slot.url, probe)
+    container = probe.container
+    fits = container.is_image_ok if slot.kind is MediaKind.IMAGE else container.is_video_ok
+    if container is Container.EMPTY:
+        return [codes.MEDIA_INVALID.finding(slot.field, f"{where} is an empty file")]
+    if not fits:
+        return [_unsupported(slot, probe, where)]
+    found: list[Finding] = []
+    if probe.broken is not None:
+        found.append(codes.MEDIA_INVALID.finding(slot.field, f"{where} {probe.broken}"))
+    found.extend(_mismatches(slot, probe, where))
+    found.extend(_size(slot, probe, where, settings))
+    if probe.image is not None and not slot.cover:
+        found.extend(_image_shape(slot, probe, where, settings))
+    if probe.video is not None:
+        found.extend(_video_shape(slot, probe, where))
+    return found
+
+
+def carousel_findings(slots: Sequence[Slot], probes: Sequence[Probe]) -> list[Finding]:
+    """``media.aspect_ratio`` when the images of a carousel differ in size (§4.3)."""
+    sizes = [
+        (slot, probe.image.display_size)
+        for slot, probe in zip(slots, probes, strict=True)
+        if isinstance(probe, MediaProbe) and probe.image is not None
+    ]
+    if len(sizes) < 2 or len({size for _, size in sizes}) == 1:
+        return []
+    first = sizes[0][1]
+    odd = [slot.field for slot, size in sizes if size != first]
+    listed = ", ".join(f"{w}x{h}" for w, h in dict.fromkeys(size for _, size in sizes))
+    message = f"the carousel's images differ in size ({listed})"
+    hint = (
+        f"Give every image the size of the first, {first[0]}x{first[1]}: {', '.join(odd)} differ."
+    )
+    return [codes.MEDIA_ASPECT_RATIO.finding("media_source.items", message, hint)]
+
+
+# --- pieces -------------------------------------------------------------------------------------
+
+
+def _failure(slot: Slot, failure: Failure) -> Finding:
+    code = _BY_FAILURE[failure.kind]
+    message = f"the URL {quote(slot.url)} {failure.detail}"
+    if len(failure.chain) > 1 and failure.kind is not FailureKind.REDIRECT_LOOP:
+        message += f"; redirects: {_chain(failure.chain)}"
+    elif failure.kind is FailureKind.REDIRECT_LOOP:
+        message += f"; chain: {_chain(failure.chain)}"
+    if failure.attempts > 1:
+        message += f" ({failure.attempts} attempts)"
+    return code.finding(slot.field, message)
+
+
+def _chain(hops: Iterable[Hop]) -> str:
+    return " → ".join(f"{quote(hop.url, 50)} ({hop.status})" for hop in hops)
+
+
+def _where(url: str, probe: MediaProbe) -> str:
+    if probe.url != url:
+        return f"the file at {quote(url)} (redirected to {quote(probe.url)})"
+    return f"the file at {quote(url)}"
+
+
+def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
+    label = probe.container.label
+    if slot.kind is MediaKind.IMAGE:
+        wanted = "JPEG or PNG"
+        if probe.container.is_video:
+            hint = "Upload videos with POST /v5/media and publish them as source_type 'video_id'."
+        elif probe.container in (Container.HTML, Container.XML, Container.JSON):
+            hint = (
+                "The URL serves a page, not the file: use the file's direct URL (often a CDN link)."
+            )
+        else:
+            hint = "Convert the file to JPEG or PNG and point the URL at the converted file."
+    else:
+        wanted = "MP4 or MOV"
+        hint = "Convert the video to MP4 (H.264) and point the URL at it."
+    message = f"{where} is {label}; Pinterest takes {wanted} here"
+    return codes.MEDIA_UNSUPPORTED_FORMAT.finding(slot.field, message, hint)
+
+
+def _mismatches(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
+    found: list[Finding] = []
+    real = probe.container
+    header = (probe.response.content_type or "").split(";")[0].strip().lower()
+    real_type = _CONTENT_TYPES.get(real)
+    if slot.declared_type is not None and real_type is not None and slot.declared_type != real_type:
+        message = f"cover_image_content_type is {slot.declared_type}, but {where} is {real.label}"
+        hint = f"Declare {real_type}, or convert the cover to {slot.declared_type}."
+        code = video_codes.VIDEO_COVER_IMAGE_CONTENT_TYPE_MISMATCH
+        found.append(code.finding("media_source.cover_image_content_type", message, hint))
+    if real_type is not None and header.startswith("image/") and header != real_type:
+        message = f"{where} is {real.label} but is served as Content-Type {header}"
+        hint = f"Configure the server to send Content-Type: {real_type} for it."
+        found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))
+    ext = extension(probe.url)
+    implied = {"jpg": Container.JPEG, "jpeg": Container.JPEG, "png": Container.PNG}.get(ext or "")
+    if implied is not None and real in _CONTENT_TYPES and implied is not real:
+        message = f"{where} is {real.label} but its name ends in .{ext}"
+        hint = f"Rename it to .{'png' if real is Container.PNG else 'jpg'} (or convert it)."
+        found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))
+    return found
+
+
+def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
+    size = probe.size
+    limit = settings.image_max_bytes if slot.kind is MediaKind.IMAGE else settings.video_max_bytes
+    if size is None or size <= limit:
+        return []
+    message = f"{where} is {_megabytes(size)}; the limit is {_megabytes(limit)}"
+    return [codes.MEDIA_TOO_LARGE.finding(slot.field, message)]
+
+
+def _image_shape(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
+    assert probe.image is not None  # noqa: S101 - checked by the caller
+    width, height = probe.image.display_size
+    found: list[Finding] = []
+    if width < settings.image_min_width:
+        message = f"{where} is {width}x{height} px, narrower than {settings.image_min_width} px"
+        found.append(codes.MEDIA_IMAGE_TOO_SMALL.finding(slot.field, message))
+    if width and height / width > TALLEST_IMAGE:
+        message = f"{where} is {width}x{height} px, taller than 1:{TALLEST_IMAGE:g}"
+        hint = f"Crop it to 2:3 ({width}x{round(width * 1.5)}) so it is not cut off in feeds."
+        found.append(codes.MEDIA_ASPECT_RATIO.finding(slot.field, message, hint))
+    return found
+
+
+def _video_shape(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
+    facts = probe.video
+    assert facts is not None  # noqa: S101 - checked by the caller
+    found: list[Finding] = []
+    if facts.codec not in VIDEO_CODECS:
+        message = f"{where} is encoded with {facts.codec or 'an unknown codec'}, not H.264 or H.265"
+        found.append(video_codes.VIDEO_CODEC_UNSUPPORTED.finding(slot.field, message))
+    seconds = facts.duration_s
+    if seconds is not None and not VIDEO_SECONDS[0] <= seconds <= VIDEO_SECONDS[1]:
+        message = f"{where} lasts {seconds:.1f} s; Pinterest takes 4 s to 15 min"
+        found.append(video_codes.VIDEO_DURATION_OUT_OF_RANGE.finding(slot.field, message))
+    width, height = facts.width, facts.height
+    if facts.rotation in (90, 270, -90):
+        width, height = height, width
+    if width and height:
+        ratio = width / height
+        if not VIDEO_RATIO[0] <= ratio <= VIDEO_RATIO[1]:
+            message = (
+                f"{where} is {width}x{height} (ratio {ratio:.2f}:1); Pinterest takes 1:2 to 1.91:1"
+            )
+            found.append(video_codes.VIDEO_ASPECT_RATIO_OUT_OF_RANGE.finding(slot.field, message))
+    return found
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:,.1f} MB"

@@ -1,0 +1,41 @@
+"""The media URLs of a pin that Pinterest fetches: what is probed, and where findings go."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
+from validator.urls import MediaKind
+
+__all__ = ["Slot", "media_slots"]
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """One URL of a pin that Pinterest will fetch, and what it must hold."""
+
+    field: str
+    url: str
+    kind: MediaKind
+    declared_type: str | None = None
+    """The content type the payload declares for it (``cover_image_content_type``)."""
+    cover: bool = False
+    """A video's cover: shown in the video's frame, so the pin's image size rules do not apply."""
+
+
+def media_slots(pin: PinCreate) -> list[Slot]:
+    """The URLs of ``pin`` that Pinterest fetches: the image, the carousel items, the cover."""
+    source = pin.media_source
+    if isinstance(source, ImageURLSource) and source.url is not None:
+        return [Slot("media_source.url", source.url, MediaKind.IMAGE)]
+    if isinstance(source, ImagesURLSource) and source.items:
+        return [
+            Slot(f"media_source.items[{index}].url", item.url, MediaKind.IMAGE)
+            for index, item in enumerate(source.items)
+            if item.url is not None
+        ]
+    if isinstance(source, VideoSource) and source.cover_image_url is not None:
+        field = "media_source.cover_image_url"
+        declared = source.cover_image_content_type
+        return [Slot(field, source.cover_image_url, MediaKind.IMAGE, declared, cover=True)]
+    return []
