@@ -153,6 +153,8 @@ class Session:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
+        if self._prober is not None:
+            self._prober.close()
         if self._fetcher is not None:
             await self._fetcher.aclose()
 

@@ -342,3 +342,16 @@ def test_header_parsers_never_raise(data: bytes) -> None:
         for container in (Container.JPEG, Container.PNG):
             image_size(container, head)
             header_end(container, head)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (b"<svg xmlns='http://www.w3.org/2000/svg'><title>Logo</title></svg>", Container.SVG),
+        (b"<?xml version='1.0'?><!-- made by hand --><svg:svg xmlns:svg='x'/>", Container.SVG),
+        (b"<!-- edge cache --><head><title>Blocked</title>", Container.HTML),
+        (b"<?xml version='1.0' encoding='UTF-8'?><Error><Message>Expired</Message>", Container.XML),
+    ],
+)
+def test_the_root_element_decides(text: bytes, expected: Container) -> None:
+    assert sniff(text) == expected

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pymediainfo import MediaInfo
 
-from validator.probes import video as video_module
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import Container, iso_boxes
 from validator.probes.video import (
@@ -114,7 +114,7 @@ def test_other_containers_never_reach_mediainfo(
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("MediaInfo must not see this file")
 
-    monkeypatch.setattr(video_module.MediaInfo, "parse", refuse)
+    monkeypatch.setattr(MediaInfo, "parse", refuse)
     file, fetch = remote(read(name))
     problem = read_video_facts(file)
     assert isinstance(problem, VideoProblem)
@@ -339,3 +339,24 @@ def test_a_large_index_is_fetched_in_one_request(tmp_path: Path) -> None:
     assert isinstance(facts, VideoFacts)
     assert facts.duration_s == pytest.approx(5.0)
     assert calls == [(0, 16 * KiB - 1), (moov.start, len(grown) - 1)]
+
+
+def test_a_mediainfo_failure_is_unreadable(remote: Remote, monkeypatch: pytest.MonkeyPatch) -> None:
+    def choke(*args: object, **kwargs: object) -> None:
+        raise SyntaxError("not well-formed (invalid token)")  # what ElementTree raises
+
+    monkeypatch.setattr(MediaInfo, "parse", choke)
+    problem = read_video_facts(remote(read("h264-faststart.mp4"))[0])
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.UNREADABLE
+
+
+def test_a_missing_library_is_not_blamed_on_the_file(
+    remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def missing(*args: object, **kwargs: object) -> None:
+        raise OSError("libmediainfo.so.0: cannot open shared object file")
+
+    monkeypatch.setattr(MediaInfo, "parse", missing)
+    with pytest.raises(OSError, match="libmediainfo"):
+        read_video_facts(remote(read("h264-faststart.mp4"))[0])

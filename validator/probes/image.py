@@ -116,7 +116,8 @@ def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
 
     Catches what the header hides: data cut short (``TRUNCATED``), corrupt compressed data
     (``CORRUPT``). Reads the whole file (a ``RangeFile`` fetches the rest in one request, and
-    needs a budget of the file's size: ``INCOMPLETE`` otherwise). Pillow's ``LOAD_TRUNCATED_IMAGES`` is left as the process set it.
+    needs a budget of the file's size: ``INCOMPLETE`` otherwise). Pillow's
+    ``LOAD_TRUNCATED_IMAGES`` is left as the process set it.
     """
     return _probe(source, decode=True)
 

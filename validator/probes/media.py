@@ -18,6 +18,8 @@ The first ranged GET (``fetch.Fetcher.open``) decides reachability, the size and
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from validator.probes.fetch import Budget, Failure, Fetcher, Response
@@ -74,6 +76,13 @@ class Prober:
         self.fetcher = fetcher
         self.settings: Settings = fetcher.settings
         self._tasks: dict[str, asyncio.Task[Probe]] = {}
+        # pymediainfo's parses wait on ranged reads: give them as many threads as there can be
+        # requests in flight, not the default pool's few (cpu + 4).
+        self._threads = ThreadPoolExecutor(self.settings.concurrency, "pin-preflight-video")
+
+    def close(self) -> None:
+        """Release the video threads (the probes are all done by then)."""
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
     @property
     def unique_urls(self) -> int:
@@ -163,7 +172,11 @@ class Prober:
             pending = asyncio.run_coroutine_threadsafe(
                 self.fetcher.read_range(url, first, last, budget), loop
             )
-            return pending.result(timeout=deadline)
+            try:
+                return pending.result(timeout=deadline)
+            except concurrent.futures.TimeoutError:
+                pending.cancel()
+                return b""  # the parser sees the end of the file and reports what it could read
 
         def parse() -> VideoFacts | VideoProblem:
             file = RangeFile(
@@ -173,7 +186,7 @@ class Prober:
                 file.prefetch(first, last)
             return read_video_facts(file)
 
-        facts = await asyncio.to_thread(parse)
+        facts = await loop.run_in_executor(self._threads, parse)
         if isinstance(facts, VideoProblem):
             return MediaProbe(opened.url, opened, container, broken=facts.reason)
         broken = "is cut off: the container says data is missing" if facts.truncated else None

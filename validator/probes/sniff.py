@@ -187,8 +187,8 @@ _ASF_GUID = bytes.fromhex("3026b2758e66cf11a6d900aa0062ce6c")
 _JXL_CONTAINER = b"\x00\x00\x00\x0cJXL \r\n\x87\n"
 _BMP_HEADER_SIZES = frozenset({12, 40, 52, 56, 64, 108, 124})
 _TS_PACKET = 188
-# HTML detection: the tags an error page, a login wall or a CDN block page starts with.
-_HTML_TAG = re.compile(r"<(?:html|head|body|meta|title|script|style|div|p|h[1-6]|center)\b")
+# Markup: the first element's name (skipping <?xml ...?>, <!-- ... --> and <!DOCTYPE>).
+_ELEMENT = re.compile(r"<([a-z][a-z0-9:_.-]*)")
 _TAG_START = re.compile(r"<[a-z!?]")
 
 
@@ -317,15 +317,16 @@ def _sniff_text(head: bytes) -> Container:
 def _markup(text: str) -> Container:
     if text.startswith("<!doctype"):
         return Container.SVG if text[9:].lstrip().startswith("svg") else Container.HTML
-    if text.startswith("<svg"):
+    # The root element decides (an SVG often holds a <title>, an XHTML page starts <?xml).
+    root = _ELEMENT.search(text)
+    name = root.group(1).rpartition(":")[2] if root else ""
+    if name == "svg":
         return Container.SVG
-    if _HTML_TAG.search(text):
+    if name == "html":
         return Container.HTML
-    if "<svg" in text:
-        return Container.SVG
     if text.startswith("<?xml"):
         return Container.XML
-    # "<p>Not found</p>", "<!-- cached -->": tag soup is what error pages are made of.
+    # "<p>Not found</p>", "<!-- cached --><head>": tag soup is what error pages are made of.
     return Container.HTML if _TAG_START.match(text) else Container.UNKNOWN
 
 

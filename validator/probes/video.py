@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import enum
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +51,36 @@ FRAGMENT_BUDGET = 2 * 1024 * 1024
 _READ_THROUGH = 64 * 1024
 _MIN_BUFFER = 4096
 
-_PARSE_LOCK = threading.Lock()
+
+class _OptionGate:
+    """Lets parses with the same options run at once, and parses with other options wait.
+
+    libmediainfo's options are process-global (media-probing.md): two parses at different
+    ``parse_speed`` interfere, two at the same speed do not. A plain lock would also serialise
+    the ranged reads a parse makes, which wait on the network; this gate keeps them concurrent.
+    """
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._speed: float | None = None
+        self._users = 0
+
+    @contextmanager
+    def using(self, speed: float) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: self._users == 0 or self._speed == speed)
+            self._speed = speed
+            self._users += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._users -= 1
+                if self._users == 0:
+                    self._changed.notify_all()
+
+
+_OPTIONS = _OptionGate()
 _VIDEO_CONTAINERS = frozenset({Container.MP4, Container.MOV})
 
 
@@ -193,7 +224,7 @@ def _has_child(file: RangeFile, parent: Box, box_type: str) -> bool:
 
 def _parse(file: RangeFile, buffer_size: int, *, parse_speed: float) -> Any | None:
     """MediaInfo's reading of the file from its start, or ``None`` if it failed."""
-    with _PARSE_LOCK:
+    with _OPTIONS.using(parse_speed):
         try:
             file.seek(0)
             return MediaInfo.parse(
@@ -203,6 +234,8 @@ def _parse(file: RangeFile, buffer_size: int, *, parse_speed: float) -> Any | No
                 buffer_size=buffer_size,
                 encoding_errors="replace",
             )
+        except OSError:
+            raise  # libmediainfo missing or unloadable: the environment, not the file
         except Exception:  # its XML output or the library choking on bytes: unreadable
             return None
 
@@ -229,8 +262,12 @@ def _facts(
     *,
     fragmented: bool,
 ) -> VideoFacts | VideoProblem:
-    general = info.general_tracks[0] if info is not None and info.general_tracks else None
-    video = info.video_tracks[0] if info is not None and info.video_tracks else None
+    if info is None:
+        return VideoProblem(
+            VideoProblemKind.UNREADABLE, "could not be parsed (MediaInfo failed on it)", container
+        )
+    general = info.general_tracks[0] if info.general_tracks else None
+    video = info.video_tracks[0] if info.video_tracks else None
     cut = any(box.end > file.size for box in boxes)
     truncated = cut or (general is not None and general.istruncated == "Yes")
     if video is None:
