@@ -244,5 +244,8 @@ class Session:
 
 def _unreported_slots(pin: PinCreate, findings: list[Finding]) -> list[Slot]:
     """The pin's media URLs, except those the offline stage already found wrong."""
+    slots = media_slots(pin)
+    if not findings or not slots:
+        return slots
     reported = {finding.field for finding in findings}
-    return [slot for slot in media_slots(pin) if slot.field not in reported]
+    return [slot for slot in slots if slot.field not in reported]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.urls import MediaKind
@@ -10,9 +10,11 @@ from validator.urls import MediaKind
 __all__ = ["Slot", "media_slots"]
 
 
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One URL of a pin that Pinterest will fetch, and what it must hold."""
+class Slot(NamedTuple):
+    """One URL of a pin that Pinterest will fetch, and what it must hold.
+
+    A named tuple: every pin of every calendar gets its slots listed (for signed-URL deadlines).
+    """
 
     field: str
     url: str
