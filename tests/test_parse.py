@@ -1,0 +1,388 @@
+"""validator.parse: any input to a PinCreate plus findings, never an exception."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from validator.codes import calendar, pin
+from validator.model import SOURCE_TYPES, ImagesURLSource, ImageURLSource, PinCreate
+from validator.parse import Parsed, base64_problem, field_path, parse
+
+IMAGE_URL = "https://cdn.example.com/spring.jpg"
+
+
+def image_pin(**fields: Any) -> dict[str, Any]:
+    return {
+        "board_id": "549755885175",
+        "title": "Spring",
+        "media_source": {"source_type": "image_url", "url": IMAGE_URL},
+        **fields,
+    }
+
+
+def carousel_pin(*urls: object) -> dict[str, Any]:
+    items = [{"url": url} for url in urls]
+    return image_pin(media_source={"source_type": "multiple_image_urls", "items": items})
+
+
+# --- the inputs parse takes ----------------------------------------------------------------------
+
+
+def test_valid_dict_parses_without_findings() -> None:
+    parsed = parse(image_pin())
+
+    assert parsed.findings == ()
+    assert parsed.pin is not None
+    assert parsed.pin.board_id == "549755885175"
+    assert parsed.pin.media_source == ImageURLSource(source_type="image_url", url=IMAGE_URL)
+    assert parsed.title == "Spring"
+
+
+def test_json_text_parses_like_the_dict() -> None:
+    assert parse(json.dumps(image_pin())) == parse(image_pin())
+
+
+@pytest.mark.parametrize("kind", [bytes, bytearray], ids=["bytes", "bytearray"])
+def test_json_bytes_parse_like_the_dict(kind: type[bytes | bytearray]) -> None:
+    assert parse(kind(json.dumps(image_pin()).encode())) == parse(image_pin())
+
+
+def test_a_pin_create_model_is_taken_as_it_is() -> None:
+    model = PinCreate.model_validate(image_pin())
+
+    parsed = parse(model)
+
+    assert parsed.pin is model
+    assert parsed.findings == ()
+    assert parsed.title == "Spring"
+
+
+def test_invalid_json_in_text_is_reported_with_the_given_code() -> None:
+    parsed = parse('{"board_id": ', malformed=calendar.CALENDAR_ROW_MALFORMED)
+
+    assert parsed.pin is None
+    assert [f.code for f in parsed.findings] == ["calendar.row_malformed"]
+    assert parsed.findings[0].field is None
+    assert parsed.findings[0].message.startswith("the pin is not valid JSON: ")
+
+
+def test_invalid_json_defaults_to_pin_malformed() -> None:
+    parsed = parse(b"not json")
+
+    assert [f.code for f in parsed.findings] == [pin.PIN_MALFORMED.id]
+
+
+@pytest.mark.parametrize(
+    ("payload", "described"),
+    [
+        pytest.param([image_pin()], "a list", id="list"),
+        pytest.param(42, "an integer", id="integer"),
+        pytest.param(4.5, "a number", id="float"),
+        pytest.param(None, "null", id="null"),
+        pytest.param("[1, 2]", "a list", id="json-text-of-a-list"),
+        pytest.param('"a pin"', "a string", id="json-text-of-a-string"),
+    ],
+)
+def test_a_non_object_is_malformed(payload: object, described: str) -> None:
+    parsed = parse(payload, malformed=calendar.CALENDAR_ROW_MALFORMED)
+
+    assert parsed.pin is None
+    assert len(parsed.findings) == 1
+    assert parsed.findings[0].code == "calendar.row_malformed"
+    assert parsed.findings[0].message == f"the pin is {described}, not a JSON object"
+
+
+# --- pydantic errors as findings -----------------------------------------------------------------
+
+
+def test_error_in_a_carousel_item_has_the_users_path() -> None:
+    parsed = parse(carousel_pin(IMAGE_URL, IMAGE_URL, 7))
+
+    assert [(f.code, f.field) for f in parsed.findings] == [
+        ("media.url_invalid", "media_source.items[2].url")
+    ]
+
+
+def test_discriminator_tag_is_not_in_the_path() -> None:
+    parsed = parse(image_pin(media_source={"source_type": "image_url", "url": ["a"]}))
+
+    assert [f.field for f in parsed.findings] == ["media_source.url"]
+    assert all("image_url" not in (f.field or "") for f in parsed.findings)
+    assert parsed.reported == ("media_source.url",)
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "field"),
+    [
+        pytest.param({"board_id": "Spring recipes"}, "board.invalid_id", "board_id", id="name"),
+        pytest.param({"board_id": 549755885175}, "board.invalid_id", "board_id", id="int-id"),
+        pytest.param({"board_id": "  "}, "board.missing", "board_id", id="blank-board"),
+        pytest.param({"title": "x" * 101}, "text.title_too_long", "title", id="long-title"),
+        pytest.param({"title": 2024}, "pin.field_type_invalid", "title", id="int-title"),
+        pytest.param(
+            {"ai_disclosures": {"values": ["MAYBE"]}},
+            "pin.ai_disclosures_invalid",
+            "ai_disclosures",
+            id="ai-disclosure-value",
+        ),
+        pytest.param(
+            {"media_source": {"source_type": "video"}},
+            "media.source_type_invalid",
+            "media_source.source_type",
+            id="unknown-source-type",
+        ),
+        pytest.param(
+            {"media_source": {"url": IMAGE_URL}},
+            "media.source_type_invalid",
+            "media_source.source_type",
+            id="no-source-type",
+        ),
+        pytest.param(
+            {"media_source": {"source_type": "image_base64", "data": "data:image/png;base64,AA"}},
+            "media.base64_invalid",
+            "media_source.data",
+            id="data-uri",
+        ),
+        pytest.param(
+            {"media_source": {"source_type": "image_base64", "content_type": "image/jpg"}},
+            "media.content_type_invalid",
+            "media_source.content_type",
+            id="content-type",
+        ),
+        pytest.param(
+            {"media_source": {"source_type": "video_id", "cover_image_key_frame_time": -1}},
+            "video.cover_key_frame_time_invalid",
+            "media_source.cover_image_key_frame_time",
+            id="negative-key-frame",
+        ),
+    ],
+)
+def test_pydantic_errors_become_catalogue_findings(
+    fields: dict[str, Any], code: str, field: str
+) -> None:
+    parsed = parse(image_pin(**fields))
+
+    assert [(f.code, f.field) for f in parsed.findings] == [(code, field)]
+
+
+def test_carousel_with_one_item_is_an_item_count_finding() -> None:
+    parsed = parse(carousel_pin(IMAGE_URL))
+
+    assert [(f.code, f.field) for f in parsed.findings] == [
+        ("carousel.item_count", "media_source.items")
+    ]
+    assert "1 item" in parsed.findings[0].message
+
+
+def test_every_error_of_a_payload_is_reported() -> None:
+    parsed = parse(image_pin(board_id="Spring", title=5, description="d" * 801))
+
+    assert {f.field for f in parsed.findings} == {"board_id", "title", "description"}
+
+
+# --- pruning keeps the valid rest ----------------------------------------------------------------
+
+
+def test_too_long_title_is_dropped_but_media_source_is_kept() -> None:
+    long_title = "x" * 101
+
+    parsed = parse(image_pin(title=long_title))
+
+    assert parsed.pin is not None
+    assert parsed.pin.title is None
+    assert parsed.pin.board_id == "549755885175"
+    assert parsed.pin.media_source == ImageURLSource(source_type="image_url", url=IMAGE_URL)
+    assert parsed.title == long_title
+
+
+def test_bad_carousel_item_keeps_the_positions_of_the_others() -> None:
+    parsed = parse(carousel_pin("https://a.example/1.jpg", 7, "https://a.example/3.jpg"))
+
+    assert parsed.pin is not None
+    source = parsed.pin.media_source
+    assert isinstance(source, ImagesURLSource)
+    assert source.items is not None
+    assert [item.url for item in source.items] == [
+        "https://a.example/1.jpg",
+        None,
+        "https://a.example/3.jpg",
+    ]
+
+
+def test_pruning_also_happens_for_json_text() -> None:
+    parsed = parse(json.dumps(image_pin(board_id=5)))
+
+    assert [f.code for f in parsed.findings] == ["board.invalid_id"]
+    assert parsed.pin is not None
+    assert parsed.pin.board_id is None
+    assert parsed.pin.title == "Spring"
+
+
+def test_unknown_fields_are_kept_for_the_rules() -> None:
+    parsed = parse(image_pin(titel="Spring"))
+
+    assert parsed.findings == ()
+    assert parsed.pin is not None
+    assert parsed.pin.model_extra == {"titel": "Spring"}
+
+
+# --- Parsed.covers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "covered"),
+    [
+        pytest.param("media_source", True, id="same"),
+        pytest.param("media_source.url", True, id="dotted-child"),
+        pytest.param("media_source[0]", True, id="indexed-child"),
+        pytest.param("media_source_extra", False, id="shared-prefix-only"),
+        pytest.param("board_id", False, id="other-field"),
+        pytest.param(None, False, id="whole-pin"),
+    ],
+)
+def test_covers_a_reported_field_and_what_it_contains(field: str | None, covered: bool) -> None:
+    parsed = Parsed(None, reported=("media_source",))
+
+    assert parsed.covers(field) is covered
+
+
+def test_nothing_is_covered_when_nothing_was_reported() -> None:
+    assert not Parsed(None).covers("media_source")
+
+
+def test_a_removed_source_type_covers_the_source() -> None:
+    parsed = parse(image_pin(media_source={"source_type": "video"}))
+
+    assert parsed.covers("media_source")
+    assert parsed.covers("media_source.url")
+    assert not parsed.covers("board_id")
+
+
+# --- field_path ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param(("media_source", "items", 2, "url"), "media_source.items[2].url", id="deep"),
+        pytest.param(("title",), "title", id="one-name"),
+        pytest.param((), "", id="empty"),
+        pytest.param((0,), "[0]", id="index-first"),
+        pytest.param(("a", 0, 1, "b"), "a[0][1].b", id="two-indices"),
+    ],
+)
+def test_field_path_writes_dots_and_brackets(path: tuple[str | int, ...], expected: str) -> None:
+    assert field_path(path) == expected
+
+
+# --- base64_problem ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["aGVsbG8=", "iVBORw0KGgo+/w==", "A"])
+def test_base64_alphabet_text_has_no_problem(value: str) -> None:
+    assert base64_problem(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        pytest.param("", "is empty", id="empty"),
+        pytest.param("data:image/png;base64,iVBO", "starts with a data: URI prefix", id="data-uri"),
+        pytest.param("aGVs bG8=", "contains whitespace (at character 4)", id="space"),
+        pytest.param("aGVsbG8=\n", "contains whitespace (at character 8)", id="newline"),
+        pytest.param("ab-c", "uses the URL-safe alphabet ('-' and '_')", id="dash"),
+        pytest.param("ab_c", "uses the URL-safe alphabet ('-' and '_')", id="underscore"),
+        pytest.param("ab!c", 'contains "!", which is not a base64 character', id="bang"),
+        pytest.param("abé", 'contains "é", which is not a base64 character', id="non-ascii"),
+        pytest.param("a c-d", "contains whitespace (at character 1)", id="first-problem-wins"),
+    ],
+)
+def test_base64_problem_names_what_is_wrong(value: str, problem: str) -> None:
+    found = base64_problem(value)
+
+    assert found is not None
+    assert found[0] == problem
+    assert found[1]  # always a fix to go with it
+
+
+# --- parse never raises --------------------------------------------------------------------------
+
+_TOP_LEVEL_KEYS = st.sampled_from(
+    [
+        "board_id",
+        "board_section_id",
+        "title",
+        "description",
+        "link",
+        "alt_text",
+        "dominant_color",
+        "parent_pin_id",
+        "sponsor_id",
+        "media_source",
+        "ai_disclosures",
+    ]
+)
+_SOURCE_KEYS = st.sampled_from(
+    [
+        "url",
+        "data",
+        "content_type",
+        "items",
+        "index",
+        "media_id",
+        "cover_image_url",
+        "cover_image_content_type",
+        "cover_image_data",
+        "cover_image_key_frame_time",
+        "is_standard",
+    ]
+)
+
+
+def json_like(*, allow_nan: bool = True) -> st.SearchStrategy[Any]:
+    """None, booleans, numbers and text, nested in lists and text-keyed objects."""
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=allow_nan) | st.text()
+    return st.recursive(
+        scalars,
+        lambda children: (
+            st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5)
+        ),
+        max_leaves=20,
+    )
+
+
+def pin_like(*, allow_nan: bool = True) -> st.SearchStrategy[dict[str, Any]]:
+    """Objects with the real top-level keys (and media source keys) holding arbitrary values."""
+    values = json_like(allow_nan=allow_nan)
+    media_sources = st.builds(
+        lambda source_type, fields: {**fields, "source_type": source_type},
+        st.sampled_from(SOURCE_TYPES) | values,
+        st.dictionaries(
+            _SOURCE_KEYS,
+            values | st.lists(st.dictionaries(_SOURCE_KEYS, values, max_size=4), max_size=7),
+            max_size=5,
+        ),
+    )
+    return st.dictionaries(_TOP_LEVEL_KEYS, values | media_sources, max_size=8)
+
+
+@given(st.one_of(json_like(), pin_like()))
+def test_parse_never_raises_and_always_answers(payload: object) -> None:
+    parsed = parse(payload)
+
+    assert parsed.pin is not None or len(parsed.findings) >= 1
+
+
+@given(pin_like(allow_nan=False))  # NaN never equals itself, so two parses could not compare
+def test_parse_of_the_json_text_answers_like_the_dict(payload: dict[str, Any]) -> None:
+    text = json.dumps(payload)
+    from_text = parse(text)
+    from_dict = parse(json.loads(text))
+
+    assert from_text.pin == from_dict.pin
+    assert [f.code for f in from_text.findings] == [f.code for f in from_dict.findings]

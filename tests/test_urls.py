@@ -1,0 +1,248 @@
+"""validator.urls: is a media URL usable by Pinterest, and what format does it declare."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from validator.urls import (
+    DeclaredFormat,
+    declared_format,
+    extension,
+    is_plain_image_url,
+    url_problem,
+)
+
+# --- url_problem ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cdn.example.com/spring.jpg", id="https"),
+        pytest.param("http://cdn.example.com/spring.jpg", id="http"),
+        pytest.param("HTTPS://CDN.EXAMPLE.COM/SPRING.JPG", id="uppercase"),
+        pytest.param("https://cdn.example.com", id="host-only"),
+        pytest.param("https://cdn.example.com/a.jpg?w=600#top", id="query-and-fragment"),
+        pytest.param("https://cdn.example.com:65535/a.jpg", id="highest-port"),
+        pytest.param("https://user:secret@cdn.example.com:8443/a.jpg", id="userinfo-and-port"),
+        pytest.param("https://[2001:db8::1]:8080/a.jpg", id="ipv6-literal"),
+        pytest.param("https://cdn_1.example.com/a.jpg", id="underscore-in-host"),
+    ],
+)
+def test_absolute_http_urls_have_no_problem(url: str) -> None:
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize("url", ["", "   ", "\t\n"], ids=["empty", "spaces", "tab-newline"])
+def test_empty_or_blank_url_is_reported_as_empty(url: str) -> None:
+    assert url_problem(url) == "is empty"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cdn.example.com/spring pin.jpg", id="space-in-path"),
+        pytest.param("https://cdn.example.com/a.jpg ", id="trailing-space"),
+        pytest.param("https://cdn.example.com/a\n.jpg", id="line-break"),
+        pytest.param(" https://cdn.example.com/a.jpg", id="leading-space"),
+    ],
+)
+def test_whitespace_inside_url_is_reported(url: str) -> None:
+    assert url_problem(url) == "contains whitespace (encode spaces as %20 and remove line breaks)"
+
+
+@pytest.mark.parametrize("url", ["/img/a.jpg", "./a.jpg", "../img/a.jpg"])
+def test_relative_path_is_reported_as_relative(url: str) -> None:
+    assert url_problem(url) == "is a relative path, not a full URL with https:// and a host"
+
+
+def test_protocol_relative_url_is_told_to_add_https_colon() -> None:
+    assert url_problem("//cdn.example.com/a.jpg") == "has no scheme: start it with https:"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("cdn.example.com/a.jpg", id="bare-host"),
+        pytest.param("cdn.example.com:8080/a.jpg", id="host-port-path"),
+        pytest.param("localhost:8080/a.jpg", id="localhost-port"),
+    ],
+)
+def test_url_without_scheme_is_told_to_add_https(url: str) -> None:
+    assert url_problem(url) == "has no scheme: start it with https://"
+
+
+@pytest.mark.parametrize(
+    ("url", "scheme"),
+    [
+        pytest.param("ftp://cdn.example.com/a.jpg", "ftp", id="ftp"),
+        pytest.param("file:///home/me/a.jpg", "file", id="file"),
+        pytest.param("data:image/png;base64,iVBORw0KGgo=", "data", id="data"),
+        pytest.param("FTP://cdn.example.com/a.jpg", "ftp", id="uppercase-ftp"),
+    ],
+)
+def test_other_schemes_are_named_in_the_problem(url: str, scheme: str) -> None:
+    assert url_problem(url) == (
+        f"uses the {scheme}: scheme; only http and https can be fetched by Pinterest"
+    )
+
+
+@pytest.mark.parametrize("url", ["C:\\x.jpg", "C:/Users/me/x.jpg", "d:\\photos\\x.png"])
+def test_windows_path_is_reported_as_a_file_path(url: str) -> None:
+    assert url_problem(url) == "is a Windows file path, not a URL"
+
+
+def test_http_scheme_without_slashes_names_no_host() -> None:
+    assert url_problem("https:cdn.example.com/a.jpg") == (
+        "has no // after the scheme, so it names no host"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https:///a.jpg", id="empty-authority"),
+        pytest.param("https://me@/a.jpg", id="userinfo-only"),
+        pytest.param("https://cdn.example.com:1:2/a.jpg", id="two-ports"),
+    ],
+)
+def test_bad_host_is_reported(url: str) -> None:
+    assert url_problem(url) == "has no valid host name"
+
+
+@pytest.mark.parametrize(
+    ("url", "port"),
+    [
+        pytest.param("https://cdn.example.com:65536/a.jpg", "65536", id="just-above-range"),
+        pytest.param("https://cdn.example.com:99999/a.jpg", "99999", id="five-nines"),
+        pytest.param("https://cdn.example.com:/a.jpg", "", id="empty"),
+    ],
+)
+def test_invalid_port_is_quoted(url: str, port: str) -> None:
+    assert url_problem(url) == f"has an invalid port {port!r}"
+
+
+# --- is_plain_image_url --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cdn.example.com/spring.jpg", id="jpg"),
+        pytest.param("http://cdn.example.com/a/b/spring.png", id="png-http"),
+        pytest.param("https://cdn.example.com/spring.jpeg", id="jpeg"),
+        pytest.param("https://cdn.example.com/spring.jpe", id="jpe"),
+        pytest.param("https://cdn.example.com/spring.jfif", id="jfif"),
+        pytest.param("HTTPS://CDN.EXAMPLE.COM/SPRING.JPG", id="uppercase"),
+        pytest.param("https://cdn.example.com/spring.jpg?w=600&h=900", id="query"),
+        pytest.param("https://cdn.example.com/spring.png#preview", id="fragment"),
+        pytest.param("https://cdn.example.com:8080/spring.jpg", id="short-port"),
+    ],
+)
+def test_plain_image_urls_are_recognised(url: str) -> None:
+    assert is_plain_image_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cdn.example.com/spring.webp", id="webp"),
+        pytest.param("https://cdn.example.com/spring.mp4", id="video"),
+        pytest.param("https://cdn.example.com/spring.png/large", id="png-in-middle-of-path"),
+        pytest.param("https://cdn.example.com/image?name=spring.jpg", id="name-in-query-only"),
+        pytest.param("https://cdn.example.com/.png", id="dotfile"),
+        pytest.param("https://cdn.example.com", id="no-path"),
+        pytest.param("ftp://cdn.example.com/spring.jpg", id="ftp"),
+        pytest.param("//cdn.example.com/spring.jpg", id="no-scheme"),
+        pytest.param("https://cdn.example.com/spring pin.jpg", id="space"),
+        pytest.param("https://cdn.example.com:12345/spring.jpg", id="five-digit-port"),
+        pytest.param("https://cdn.example.com/spring", id="no-extension"),
+    ],
+)
+def test_other_urls_are_not_plain_image_urls(url: str) -> None:
+    assert not is_plain_image_url(url)
+
+
+# --- extension and declared_format ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("https://cdn.example.com/spring.jpg", "jpg", id="simple"),
+        pytest.param("https://cdn.example.com/SPRING.JPG", "jpg", id="uppercase-lowered"),
+        pytest.param("https://cdn.example.com/a.jpg?v=1.png", "jpg", id="query-ignored"),
+        pytest.param("https://cdn.example.com/a.png#x.gif", "png", id="fragment-ignored"),
+        pytest.param("https://cdn.example.com/a.tar.gz", "gz", id="last-dot"),
+        pytest.param("https://cdn.example.com/spring", None, id="no-extension"),
+        pytest.param("https://cdn.example.com/.hidden", None, id="dotfile"),
+        pytest.param("https://cdn.example.com/spring.", None, id="trailing-dot"),
+        pytest.param("https://cdn.example.com", None, id="host-is-not-a-name"),
+        pytest.param("https://cdn.example.com?name=a.jpg", None, id="only-query-has-dot"),
+        pytest.param("https://cdn.example.com/dir.png/file", None, id="dot-in-directory"),
+        pytest.param("/photos/clip.MP4", "mp4", id="relative-path"),
+    ],
+)
+def test_extension_is_the_lowercase_suffix_of_the_path(url: str, expected: str | None) -> None:
+    assert extension(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        pytest.param("https://x.example/a.jpg", ("jpg", DeclaredFormat.IMAGE_OK), id="jpg"),
+        pytest.param("https://x.example/a.PNG", ("png", DeclaredFormat.IMAGE_OK), id="png"),
+        pytest.param("https://x.example/a.jfif", ("jfif", DeclaredFormat.IMAGE_OK), id="jfif"),
+        pytest.param("https://x.example/a.mov", ("mov", DeclaredFormat.VIDEO_OK), id="mov"),
+        pytest.param(
+            "https://x.example/a.webp", ("webp", DeclaredFormat.IMAGE_UNSUPPORTED), id="webp"
+        ),
+        pytest.param(
+            "https://x.example/a.gif?x=1", ("gif", DeclaredFormat.IMAGE_UNSUPPORTED), id="gif"
+        ),
+        pytest.param(
+            "https://x.example/a.webm", ("webm", DeclaredFormat.VIDEO_UNSUPPORTED), id="webm"
+        ),
+        pytest.param("https://x.example/a.php", ("php", DeclaredFormat.UNKNOWN), id="unknown"),
+        pytest.param("https://x.example/image", (None, DeclaredFormat.UNKNOWN), id="none"),
+    ],
+)
+def test_declared_format_classifies_the_extension(
+    url: str, expected: tuple[str | None, DeclaredFormat]
+) -> None:
+    assert declared_format(url) == expected
+
+
+# --- the shortcut agrees with the long way -------------------------------------------------------
+
+_HOST_CHARS = string.ascii_letters + string.digits + ".-"
+_PATH_CHARS = string.ascii_letters + string.digits + "-._~/%!$&'()*+,;=:@"
+
+
+def _url_like() -> st.SearchStrategy[str]:
+    """URLs built to sit near the shortcut's edges, plus arbitrary printable ASCII."""
+    built = st.builds(
+        "{}://{}{}/{}.{}{}".format,
+        st.sampled_from(["http", "https", "HTTP", "HtTpS", "ftp", "file"]),
+        st.text(st.sampled_from(_HOST_CHARS), min_size=1, max_size=12),
+        st.one_of(st.just(""), st.integers(0, 99999).map(":{}".format)),
+        st.text(st.sampled_from(_PATH_CHARS), max_size=12),
+        st.sampled_from(["jpg", "JPEG", "jpe", "jfif", "png", "PnG", "gif", "mp4", ""]),
+        st.one_of(
+            st.just(""),
+            st.text(st.sampled_from(string.printable), max_size=8).map("?{}".format),
+            st.text(st.sampled_from(string.printable), max_size=8).map("#{}".format),
+        ),
+    )
+    return st.one_of(built, st.text(st.sampled_from(string.printable)))
+
+
+@given(_url_like())
+def test_a_plain_image_url_has_no_problem_and_declares_an_image(url: str) -> None:
+    if is_plain_image_url(url):
+        assert url_problem(url) is None
+        assert declared_format(url)[1] is DeclaredFormat.IMAGE_OK
