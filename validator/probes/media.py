@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -194,14 +195,4 @@ class Prober:
 
 
 def _counted(probe: MediaProbe, budget: Budget) -> MediaProbe:
-    return MediaProbe(
-        probe.url,
-        probe.response,
-        probe.container,
-        probe.image,
-        probe.video,
-        probe.broken,
-        probe.note,
-        requests=budget.requests,
-        bytes_read=budget.received,
-    )
+    return dataclasses.replace(probe, requests=budget.requests, bytes_read=budget.received)
