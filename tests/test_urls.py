@@ -219,19 +219,24 @@ def test_declared_format_classifies_the_extension(
 
 # --- the shortcut agrees with the long way -------------------------------------------------------
 
-_HOST_CHARS = string.ascii_letters + string.digits + ".-"
-_PATH_CHARS = string.ascii_letters + string.digits + "-._~/%!$&'()*+,;=:@"
+# Letters that case-insensitive Unicode regexes fold onto ASCII: U+017F, U+0131, U+0130, U+212A.
+_FOLDING = "\u017f\u0131\u0130\u212a\u00e9"
+_HOST_CHARS = string.ascii_letters + string.digits + ".-" + _FOLDING
+_PATH_CHARS = string.ascii_letters + string.digits + "-._~/%!$&'()*+,;=:@" + _FOLDING
 
 
 def _url_like() -> st.SearchStrategy[str]:
-    """URLs built to sit near the shortcut's edges, plus arbitrary printable ASCII."""
+    """URLs built to sit near the shortcut's edges (with non-ASCII letters that case folding
+    turns into ASCII ones), plus arbitrary printable ASCII."""
     built = st.builds(
         "{}://{}{}/{}.{}{}".format,
-        st.sampled_from(["http", "https", "HTTP", "HtTpS", "ftp", "file"]),
+        st.sampled_from(["http", "https", "HTTP", "HtTpS", "ftp", "file", "http\u017f"]),
         st.text(st.sampled_from(_HOST_CHARS), min_size=1, max_size=12),
         st.one_of(st.just(""), st.integers(0, 99999).map(":{}".format)),
         st.text(st.sampled_from(_PATH_CHARS), max_size=12),
-        st.sampled_from(["jpg", "JPEG", "jpe", "jfif", "png", "PnG", "gif", "mp4", ""]),
+        st.sampled_from(
+            ["jpg", "JPEG", "jpe", "jfif", "png", "PnG", "gif", "mp4", "", "jf\u0131f", "JF\u0130F"]
+        ),
         st.one_of(
             st.just(""),
             st.text(st.sampled_from(string.printable), max_size=8).map("?{}".format),

@@ -35,7 +35,8 @@ _PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::\d{1,4
 # The same shape whose path ends in a JPEG or PNG name: a usable image URL, in one match.
 _PLAIN_IMAGE_URL = re.compile(
     r"https?://[a-z0-9.\-]+(?::\d{1,4})?/[^?#\s]*[^/?#\s.]\.(?:jpe?g|jpe|jfif|png)(?:[?#]\S*)?",
-    re.IGNORECASE,
+    re.IGNORECASE
+    | re.ASCII,  # without ASCII, "s", "i", "k" also match U+017F, U+0131, U+0130, U+212A
 )
 
 

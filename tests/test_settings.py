@@ -1,0 +1,202 @@
+"""validator.settings: defaults, the [tool.pin-preflight] table, and clear configuration errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pydantic
+import pytest
+
+from validator.errors import ConfigError, ValidatorError
+from validator.settings import PYPROJECT_TABLE, Settings, find_pyproject, load_settings
+
+
+def pyproject(folder: Path, text: str) -> Path:
+    path = folder / "pyproject.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- Settings ------------------------------------------------------------------------------------
+
+
+def test_defaults_check_online_and_leniently() -> None:
+    settings = Settings()
+
+    assert settings.offline is False
+    assert settings.strict is False
+    assert settings.accept_key_frame_cover is False
+    assert settings.description_warn_length == 500
+
+
+def test_unknown_setting_is_rejected_by_name() -> None:
+    with pytest.raises(pydantic.ValidationError, match="strcit"):
+        Settings(strcit=True)  # type: ignore[call-arg]
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+
+    with pytest.raises(pydantic.ValidationError):
+        settings.strict = True  # type: ignore[misc]
+
+
+def test_negative_description_warn_length_is_rejected() -> None:
+    with pytest.raises(pydantic.ValidationError):
+        Settings(description_warn_length=-1)
+
+
+def test_the_table_is_named_after_the_distribution() -> None:
+    assert PYPROJECT_TABLE == "pin-preflight"
+
+
+# --- load_settings -------------------------------------------------------------------------------
+
+
+def test_no_pyproject_and_no_overrides_give_the_defaults() -> None:
+    assert load_settings() == Settings()
+
+
+def test_overrides_alone_are_applied() -> None:
+    assert load_settings(overrides={"offline": True}).offline is True
+
+
+def test_table_values_are_read(tmp_path: Path) -> None:
+    path = pyproject(
+        tmp_path,
+        '[project]\nname = "calendar"\n\n'
+        "[tool.pin-preflight]\nstrict = true\ndescription_warn_length = 300\n",
+    )
+
+    settings = load_settings(path)
+
+    assert settings.strict is True
+    assert settings.description_warn_length == 300
+    assert settings.offline is False
+
+
+def test_table_keys_may_use_dashes(tmp_path: Path) -> None:
+    path = pyproject(
+        tmp_path,
+        "[tool.pin-preflight]\naccept-key-frame-cover = true\ndescription-warn-length = 0\n",
+    )
+
+    settings = load_settings(path)
+
+    assert settings.accept_key_frame_cover is True
+    assert settings.description_warn_length == 0
+
+
+def test_overrides_win_over_the_table(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[tool.pin-preflight]\nstrict = true\noffline = true\n")
+
+    settings = load_settings(path, overrides={"strict": False})
+
+    assert settings.strict is False
+    assert settings.offline is True
+
+
+def test_pyproject_without_the_table_gives_the_defaults(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[project]\nname = "calendar"\n\n[tool.ruff]\nline-length = 100\n')
+
+    assert load_settings(path) == Settings()
+
+
+def test_unknown_key_in_the_table_names_file_table_and_key(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[tool.pin-preflight]\nstrcit = true\n")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+
+    message = str(raised.value)
+    assert message.startswith(f"{path} [tool.pin-preflight]: strcit: ")
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        pytest.param('offline = "sometimes"', "offline", id="text-for-bool"),
+        pytest.param('description_warn_length = "long"', "description_warn_length", id="text"),
+        pytest.param("description_warn_length = -5", "description_warn_length", id="negative"),
+        pytest.param("strict = [true]", "strict", id="list-for-bool"),
+    ],
+)
+def test_wrong_type_names_file_and_key(tmp_path: Path, line: str, key: str) -> None:
+    path = pyproject(tmp_path, f"[tool.pin-preflight]\n{line}\n")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+
+    assert str(raised.value).startswith(f"{path} [tool.pin-preflight]: {key}: ")
+
+
+def test_every_bad_key_is_named_in_one_error(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool.pin-preflight]\nstrict = "x"\ncolour = 1\n')
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+
+    assert "strict: " in str(raised.value)
+    assert "colour: " in str(raised.value)
+
+
+def test_bad_override_is_a_config_error_without_a_file() -> None:
+    with pytest.raises(ConfigError, match=r"^settings: description_warn_length: "):
+        load_settings(overrides={"description_warn_length": -1})
+
+
+def test_broken_toml_is_a_config_error_naming_the_file(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[tool.pin-preflight\nstrict = true\n")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+
+    assert str(raised.value).startswith(f"{path}: cannot read it: ")
+
+
+def test_missing_pyproject_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+
+    with pytest.raises(ConfigError, match="cannot read it"):
+        load_settings(path)
+
+
+def test_table_that_is_not_a_table_is_a_config_error(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool]\npin-preflight = "strict"\n')
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+
+    assert str(raised.value) == f"{path}: [tool.pin-preflight] must be a table"
+
+
+def test_config_error_is_a_validator_error() -> None:
+    assert issubclass(ConfigError, ValidatorError)
+
+
+# --- find_pyproject ------------------------------------------------------------------------------
+
+
+def test_find_pyproject_walks_up_to_the_file_with_the_table(tmp_path: Path) -> None:
+    project = pyproject(tmp_path, "[tool.pin-preflight]\nstrict = true\n")
+    nested = tmp_path / "calendars" / "2025"
+    nested.mkdir(parents=True)
+    pyproject(tmp_path / "calendars", '[project]\nname = "no table here"\n')
+
+    assert find_pyproject(nested) == project
+
+
+def test_find_pyproject_returns_a_broken_file_for_load_settings_to_report(tmp_path: Path) -> None:
+    broken = pyproject(tmp_path, "[tool.pin-preflight\n")
+
+    found = find_pyproject(tmp_path)
+
+    assert found == broken
+    with pytest.raises(ConfigError):
+        load_settings(found)
+
+
+def test_find_pyproject_passes_over_a_file_without_the_table(tmp_path: Path) -> None:
+    other = pyproject(tmp_path, '[project]\nname = "calendar"\n\n[tool.pin-preflight-extra]\n')
+
+    assert find_pyproject(tmp_path) != other
