@@ -88,19 +88,38 @@ class Engine:
         slots: list[Slot] = []
         if parsed.pin is not None:
             self._run_rules(parsed.pin, parsed, findings)
-            slots = _unreported_slots(parsed.pin, findings)
-            if any("?" in slot.url for slot in slots):  # only a query string can carry a signature
-                findings.extend(
-                    check_expiry(
-                        slots,
-                        now=self.now,
-                        publish_at=item.publish_at,
-                        margin_hours=self.settings.expiry_margin_hours,
-                    )
-                )
-                if with_slots:
-                    slots = _unreported_slots(parsed.pin, findings)
+            slots = self._check_deadlines(_unreported_slots(parsed.pin, findings), item, findings)
         return _Checked(item, findings, parsed.title, slots if with_slots else [])
+
+    def media_stage(
+        self, url: str, position: int, kind: MediaKind, *, with_slots: bool
+    ) -> _Checked:
+        """``offline_stage`` for a media URL on its own (``validate_media``)."""
+        item = PinInput(Location(MEDIA_SOURCE, position), url)
+        found = check_media_url(url, "url", kind)
+        if found is not None:
+            return _Checked(item, [found], None, [])
+        findings: list[Finding] = []
+        slots = self._check_deadlines([Slot("url", url, kind)], item, findings)
+        return _Checked(item, findings, None, slots if with_slots else [])
+
+    def _check_deadlines(
+        self, slots: list[Slot], item: PinInput, findings: list[Finding]
+    ) -> list[Slot]:
+        """Append the signed-URL findings of ``slots``; return the slots still worth probing."""
+        if not any("?" in slot.url for slot in slots):  # only a query string carries a signature
+            return slots
+        found = check_expiry(
+            slots,
+            now=self.now,
+            publish_at=item.publish_at,
+            margin_hours=self.settings.expiry_margin_hours,
+        )
+        if not found:
+            return slots
+        findings.extend(found)
+        reported = {finding.field for finding in found}
+        return [slot for slot in slots if slot.field not in reported]
 
     def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
         """Append the rules' findings, except on fields that parsing already reported."""
@@ -179,30 +198,10 @@ class Session:
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
-        prober = self._prober
-        iterator = iter(items)
-        while True:
-            window: list[_Checked] = []
-            broken: SourceError | None = None
-            try:
-                for item in iterator:
-                    window.append(self.engine.offline_stage(item, with_slots=prober is not None))
-                    if len(window) == _WINDOW:
-                        break
-            except SourceError as exc:
-                broken = exc
-            if prober is None:
-                for checked in window:
-                    yield self._report(checked)
-            else:
-                pending = [[prober.probe(slot.url) for slot in c.slots] for c in window]
-                for checked, tasks in zip(window, pending, strict=True):
-                    probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
-                    yield self._report(checked, probes)
-            if broken is not None:
-                raise broken
-            if len(window) < _WINDOW:
-                return
+        probing = self._prober is not None
+        stage = self.engine.offline_stage
+        async for report in self._windowed(stage(item, with_slots=probing) for item in items):
+            yield report
 
     async def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
         """One report per media URL, checked as the file for a slot of ``kind``.
@@ -210,25 +209,36 @@ class Session:
         For files on their way to Pinterest by another road than a pin payload: a video before
         ``POST /v5/media``, a calendar's media column.
         """
-        for position, url in enumerate(urls):
-            item = PinInput(Location(MEDIA_SOURCE, position), url)
-            slot = Slot("url", url, kind)
-            findings = list(self._media_offline(slot, item))
-            slots = [slot] if not findings and self._prober is not None else []
-            checked = _Checked(item, findings, None, slots)
-            probes = [await self._prober.probe(url)] if slots and self._prober else []
-            yield self._report(checked, probes)
+        probing = self._prober is not None
+        stage = self.engine.media_stage
+        checked = (stage(url, i, kind, with_slots=probing) for i, url in enumerate(urls))
+        async for report in self._windowed(checked):
+            yield report
 
-    def _media_offline(self, slot: Slot, item: PinInput) -> list[Finding]:
-        found = check_media_url(slot.url, slot.field, slot.kind)
-        if found is not None:
-            return [found]
-        return check_expiry(
-            [slot],
-            now=self.engine.now,
-            publish_at=item.publish_at,
-            margin_hours=self.engine.settings.expiry_margin_hours,
-        )
+    async def _windowed(self, stream: Iterator[_Checked]) -> AsyncIterator[Report]:
+        """Reports in input order, with the probes of up to ``_WINDOW`` items in flight."""
+        prober = self._prober
+        while True:
+            window: list[_Checked] = []
+            broken: SourceError | None = None
+            try:
+                for checked in stream:
+                    window.append(checked)
+                    if len(window) == _WINDOW:
+                        break
+            except SourceError as exc:
+                broken = exc
+            pending = [
+                [prober.probe(slot.url) for slot in checked.slots] if prober else []
+                for checked in window
+            ]
+            for checked, tasks in zip(window, pending, strict=True):
+                probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
+                yield self._report(checked, probes)
+            if broken is not None:
+                raise broken
+            if len(window) < _WINDOW:
+                return
 
     def _report(self, checked: _Checked, probes: list[Probe] | None = None) -> Report:
         findings = checked.findings

@@ -16,8 +16,10 @@ from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import quote
 from validator.probes.fetch import Failure, FailureKind, Hop
+from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
 from validator.probes.sniff import Container
+from validator.probes.video import VideoFacts
 from validator.rules.slots import Slot
 from validator.settings import Settings
 from validator.urls import MediaKind, extension
@@ -26,10 +28,9 @@ __all__ = ["carousel_findings", "probe_findings"]
 
 # pinterest-api.md §4.1: pins taller than 2:3 may be cut off; beyond 1:2.1 they are (third-party).
 TALLEST_IMAGE = 2.1
-# §4.2: video from 1:2 (tall) to 1.91:1 (wide), 4 s to 15 min, H.264 or H.265.
+# §4.2: video from 1:2 (tall) to 1.91:1 (wide), 4 s to 15 min (the codecs: VideoFacts.codec_ok).
 VIDEO_RATIO = (0.5, 1.91)
 VIDEO_SECONDS = (4.0, 15 * 60.0)
-VIDEO_CODECS = frozenset({"AVC", "HEVC"})
 
 _BY_FAILURE: dict[FailureKind, Code] = {
     FailureKind.FORBIDDEN: codes.MEDIA_FORBIDDEN,
@@ -63,9 +64,9 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
     found.extend(_mismatches(slot, probe, where))
     found.extend(_size(slot, probe, where, settings))
     if probe.image is not None and not slot.cover:
-        found.extend(_image_shape(slot, probe, where, settings))
+        found.extend(_image_shape(slot, probe.image, where, settings))
     if probe.video is not None:
-        found.extend(_video_shape(slot, probe, where))
+        found.extend(_video_shape(slot, probe.video, where))
     return found
 
 
@@ -164,9 +165,8 @@ def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list
     return [codes.MEDIA_TOO_LARGE.finding(slot.field, message)]
 
 
-def _image_shape(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
-    assert probe.image is not None  # noqa: S101 - checked by the caller
-    width, height = probe.image.display_size
+def _image_shape(slot: Slot, image: ImageFacts, where: str, settings: Settings) -> list[Finding]:
+    width, height = image.display_size
     found: list[Finding] = []
     if width < settings.image_min_width:
         message = f"{where} is {width}x{height} px, narrower than {settings.image_min_width} px"
@@ -178,20 +178,16 @@ def _image_shape(slot: Slot, probe: MediaProbe, where: str, settings: Settings) 
     return found
 
 
-def _video_shape(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
-    facts = probe.video
-    assert facts is not None  # noqa: S101 - checked by the caller
+def _video_shape(slot: Slot, facts: VideoFacts, where: str) -> list[Finding]:
     found: list[Finding] = []
-    if facts.codec not in VIDEO_CODECS:
+    if not facts.codec_ok:
         message = f"{where} is encoded with {facts.codec or 'an unknown codec'}, not H.264 or H.265"
         found.append(video_codes.VIDEO_CODEC_UNSUPPORTED.finding(slot.field, message))
     seconds = facts.duration_s
     if seconds is not None and not VIDEO_SECONDS[0] <= seconds <= VIDEO_SECONDS[1]:
         message = f"{where} lasts {seconds:.1f} s; Pinterest takes 4 s to 15 min"
         found.append(video_codes.VIDEO_DURATION_OUT_OF_RANGE.finding(slot.field, message))
-    width, height = facts.width, facts.height
-    if facts.rotation in (90, 270, -90):
-        width, height = height, width
+    width, height = facts.display_size
     if width and height:
         ratio = width / height
         if not VIDEO_RATIO[0] <= ratio <= VIDEO_RATIO[1]:
