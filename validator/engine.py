@@ -192,6 +192,10 @@ class Session:
         """Distinct URLs probed so far."""
         return self._prober.unique_urls if self._prober is not None else 0
 
+    def probes(self) -> dict[str, Probe]:
+        """The finished probes of this session by URL (requests and bytes each, for reports)."""
+        return self._prober.finished() if self._prober is not None else {}
+
     async def check_all(self, items: Iterable[PinInput]) -> AsyncIterator[Report]:
         """One report per pin, in input order; probes of a window of pins run concurrently.
 

@@ -90,6 +90,10 @@ class Prober:
         """URLs probed (or being probed) so far."""
         return len(self._tasks)
 
+    def finished(self) -> dict[str, Probe]:
+        """Every probe that has finished, by URL: what each URL cost and what it showed."""
+        return {url: task.result() for url, task in self._tasks.items() if task.done()}
+
     def probe(self, url: str) -> asyncio.Task[Probe]:
         """The probe of ``url``: started on first request, shared afterwards."""
         task = self._tasks.get(url)
