@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
 
-from validator.codes.calendar import CALENDAR_ROW_MALFORMED
+from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
 from validator.codes.pin import PIN_MALFORMED
+from validator.codes.selection import dropped_codes
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
 from validator.model import PinCreate
@@ -29,8 +30,8 @@ from validator.rules import rules_for
 from validator.rules.common import check_media_url
 from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
-from validator.rules.slots import Slot, media_slots
 from validator.settings import Settings
+from validator.slots import Slot, media_slots
 from validator.sources import PinInput
 from validator.urls import MediaKind
 
@@ -52,6 +53,8 @@ class _Checked:
     findings: list[Finding]
     title: str | None
     slots: list[Slot]
+    same_pin: tuple[str, str, str | None] | None = None
+    """Board, media and link: two pins of one calendar with the same key are duplicates."""
 
 
 class Engine:
@@ -62,6 +65,7 @@ class Engine:
         self.guard = guard
         self.now = datetime.now(UTC)
         """The run's "now", for signed URLs' deadlines: one clock reading for every pin."""
+        self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
 
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
@@ -81,15 +85,28 @@ class Engine:
         """Parse and run the offline rules; with ``with_slots``, list the URLs left to probe."""
         if item.problem is not None:
             return _Checked(item, [item.problem], None, [])
+        if item.prechecked:
+            checked = list(item.extra)
+            probe = self._check_deadlines(list(item.slots), item, checked)
+            return _Checked(item, checked, item.title, probe if with_slots else [])
         parsed = parse(
             item.payload, malformed=CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
         )
         findings = list(parsed.findings)
+        if item.extra:
+            findings.extend(item.extra)
         slots: list[Slot] = []
+        same_pin = None
         if parsed.pin is not None:
-            self._run_rules(parsed.pin, parsed, findings)
-            slots = self._check_deadlines(_unreported_slots(parsed.pin, findings), item, findings)
-        return _Checked(item, findings, parsed.title, slots if with_slots else [])
+            pin = parsed.pin
+            self._run_rules(pin, parsed, findings)
+            slots = _unreported_slots(pin, findings)
+            if slots and pin.board_id is not None:
+                same_pin = (pin.board_id, slots[0].url, pin.link)
+            if item.slots:
+                slots.extend(item.slots)
+            slots = self._check_deadlines(slots, item, findings)
+        return _Checked(item, findings, parsed.title, slots if with_slots else [], same_pin)
 
     def media_stage(
         self, url: str, position: int, kind: MediaKind, *, with_slots: bool
@@ -130,9 +147,14 @@ class Engine:
                 findings.extend(f for f in found if not parsed.covers(f.field))
 
     def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
-        """Apply ``strict``: every warning becomes an error (the run's choice, not the code's)."""
+        """Apply ``select`` / ``ignore``, then ``strict`` (every warning becomes an error).
+
+        These are the run's choices, not the codes': the catalogue's severities stay as they are.
+        """
         if not findings:
             return ()
+        if self._dropped:
+            findings = [f for f in findings if f.code not in self._dropped]
         if self.settings.strict:
             return tuple(
                 dataclasses.replace(f, severity=Severity.ERROR)
@@ -204,7 +226,8 @@ class Session:
         """
         probing = self._prober is not None
         stage = self.engine.offline_stage
-        async for report in self._windowed(stage(item, with_slots=probing) for item in items):
+        checked = _mark_duplicates(stage(item, with_slots=probing) for item in items)
+        async for report in self._windowed(checked):
             yield report
 
     async def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
@@ -254,6 +277,23 @@ class Session:
                 findings.extend(carousel_findings(checked.slots, probes))
         policy = self.engine.apply_policy(findings)
         return Report(checked.item.location, policy, checked.title)
+
+
+def _mark_duplicates(stream: Iterable[_Checked]) -> Iterator[_Checked]:
+    """``calendar.duplicate_pin`` on the second and later pins with one board, media and link.
+
+    Only the keys are kept (three short strings per pin), so a long calendar stays cheap.
+    """
+    first: dict[tuple[str, str, str | None], Location] = {}
+    for checked in stream:
+        key = checked.same_pin
+        if key is not None:
+            if key in first:
+                message = f"the same board, media and link as the pin at {first[key]}"
+                checked.findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
+            else:
+                first[key] = checked.item.location
+        yield checked
 
 
 def _unreported_slots(pin: PinCreate, findings: list[Finding]) -> list[Slot]:

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from validator.codes.selection import unknown_selectors
 from validator.errors import ConfigError
 
 __all__ = ["PYPROJECT_TABLE", "Settings", "find_pyproject", "load_settings"]
@@ -38,6 +39,12 @@ class Settings(BaseModel):
 
     Off by default: the API documents the field, but whether Pinterest accepts a video pin with a
     key frame and no cover image is unverified (pinterest-api.md §2, video cover CONFLICT)."""
+
+    select: tuple[str, ...] = ()
+    """Report only these codes: ids, categories (``media``) or prefixes (``media.url``)."""
+
+    ignore: tuple[str, ...] = ()
+    """Never report these codes (same forms as ``select``); applied after ``select``."""
 
     description_warn_length: Annotated[int, Field(ge=0)] = 500
     """Warn (``text.description_long``) above this many characters: the help center's limit,
@@ -98,6 +105,15 @@ class Settings(BaseModel):
 
     expiry_margin_hours: Annotated[float, Field(ge=0)] = 24.0
     """``media.url_expires`` warns when a signed URL expires within this many hours."""
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _known_codes(cls, selectors: tuple[str, ...]) -> tuple[str, ...]:
+
+        unknown = unknown_selectors(selectors)
+        if unknown:
+            raise ValueError(f"no code matches {', '.join(map(repr, unknown))}")
+        return selectors
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -15,8 +15,9 @@ from validator.findings import Action, Severity
 
 OFFLINE = [code for code in CATALOGUE.values() if code.stage is Stage.OFFLINE]
 # Emitted by sources for rows they cannot read, tested with files in tests/sources and test_cli;
-# and decided by the clock, tested with URLs signed at test time in tests/rules/test_expiry.py.
-FILE_ONLY = {"calendar.row_malformed", "media.url_expires_soon"}
+# decided across the pins of a file (tests/test_engine.py); and decided by the clock, tested
+# with URLs signed at test time in tests/rules/test_expiry.py.
+FILE_ONLY = {"calendar.row_malformed", "calendar.duplicate_pin", "media.url_expires_soon"}
 # The codes issue 2 promises by name, with their severity: users rely on these exact ids.
 PROMISED = {
     "board.missing": "error", "board.invalid_id": "error", "board.section_invalid_id": "error",

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_EXPIRES_SOON
 from validator.findings import Finding
 from validator.messages import quote
-from validator.rules.slots import Slot
 from validator.signed_urls import ExpiryKind, expiry_problem
+from validator.slots import Slot
 
 __all__ = ["check_expiry"]
 

@@ -20,8 +20,8 @@ from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
 from validator.probes.sniff import Container
 from validator.probes.video import VideoFacts
-from validator.rules.slots import Slot
 from validator.settings import Settings
+from validator.slots import Slot
 from validator.urls import MediaKind, extension
 
 __all__ = ["carousel_findings", "probe_findings"]

@@ -1,0 +1,22 @@
+"""``select`` / ``ignore``: which codes a run reports, by id, category or prefix (ruff's style)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from validator.codes import CATALOGUE, matching
+
+__all__ = ["dropped_codes", "unknown_selectors"]
+
+
+def unknown_selectors(selectors: Iterable[str]) -> list[str]:
+    """The selectors that match no code: a typo that would silently select or ignore nothing."""
+    return [selector for selector in selectors if not matching(selector)]
+
+
+def dropped_codes(select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+    """The codes a run leaves out: all but the ``select``ed ones (when any), and the ignored."""
+    kept = {code.id for selector in select for code in matching(selector)} if select else None
+    dropped = {code_id for code_id in CATALOGUE if kept is not None and code_id not in kept}
+    dropped.update(code.id for selector in ignore for code in matching(selector))
+    return frozenset(dropped)
