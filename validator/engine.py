@@ -21,7 +21,7 @@ from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import dropped_codes
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
-from validator.model import PinCreate
+from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.parse import Parsed, parse
 from validator.probes.fetch import Fetcher, Guard
 from validator.probes.media import Probe, Prober
@@ -101,8 +101,7 @@ class Engine:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings)
             slots = _unreported_slots(pin, findings)
-            if slots and pin.board_id is not None:
-                same_pin = (pin.board_id, slots[0].url, pin.link)
+            same_pin = _same_pin_key(pin)
             if item.slots:
                 slots.extend(item.slots)
             slots = self._check_deadlines(slots, item, findings)
@@ -294,6 +293,26 @@ def _mark_duplicates(stream: Iterable[_Checked]) -> Iterator[_Checked]:
             else:
                 first[key] = checked.item.location
         yield checked
+
+
+def _same_pin_key(pin: PinCreate) -> tuple[str, str, str | None] | None:
+    """Board, media and link of a pin, for ``calendar.duplicate_pin``; ``None`` if incomplete.
+
+    The media is what the pin shows: its image URL(s), or its uploaded video's id (two videos
+    may share a cover). Inline base64 images are not compared.
+    """
+    source = pin.media_source
+    if isinstance(source, ImageURLSource):
+        media = source.url
+    elif isinstance(source, ImagesURLSource) and source.items:
+        media = " ".join(item.url or "" for item in source.items)
+    elif isinstance(source, VideoSource):
+        media = source.media_id
+    else:
+        media = None
+    if pin.board_id is None or not media:
+        return None
+    return pin.board_id, media, pin.link
 
 
 def _unreported_slots(pin: PinCreate, findings: list[Finding]) -> list[Slot]:

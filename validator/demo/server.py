@@ -1,0 +1,294 @@
+"""A real HTTP media server on 127.0.0.1 that misbehaves on request: the demo's, and the tests'.
+
+pytest-httpserver is fine for one canned answer; the probes need a server that honours byte
+ranges like nginx does, and that can also ignore them, redirect in circles, throttle, stall, reset
+the connection or stream forever. Each behaviour is a path prefix, so a test reads as the URL it
+fetches:
+
+``/media/NAME``                 the fixture file, with Range support (206, Content-Range)
+``/norange/NAME``               the whole file with 200, whatever Range says
+``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
+``/status/CODE``                an empty answer with that status
+``/loop/a``, ``/loop/b``        redirect to each other
+``/chain/N/NAME``               N redirects, then the file
+``/redirect?to=URL``            one 302 to URL
+``/flaky/KEY/STATUS/NAME``      STATUS (with ``Retry-After: 1`` for 429/503) the first time KEY
+                                is asked for, the file afterwards
+``/slow/NAME``                  headers at once, then one byte a second
+``/reset/NAME``                 the connection is reset before any answer
+``/endless``                    200 and an endless body, Range ignored
+``/signed/NAME``                the file, whatever the query string says (signed-URL stand-in)
+
+Files come from the folders the server is given (the demo's generated media, the tests'
+``fixtures/media``). Every request is logged with its path, Range header and bytes sent.
+``latency`` adds a fixed delay before each answer (the online benchmark's WAN stand-in).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4",
+          ".mov": "video/quicktime", ".webp": "image/webp", ".gif": "image/gif",
+          ".webm": "video/webm", ".mkv": "video/x-matroska", ".html": "text/html"}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Logged:
+    """One request as the server saw it."""
+
+    path: str
+    range: str | None
+    status: int
+    sent: int
+
+
+class MediaServer(ThreadingHTTPServer):
+    """The server; use ``serve()`` to run one for the length of a ``with`` block."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, roots: tuple[Path, ...], latency: float = 0.0) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.roots = roots
+        self.latency = latency
+        self.log: list[Logged] = []
+        self.asked: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    @property
+    def base(self) -> str:
+        """``http://127.0.0.1:PORT``."""
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` on this server."""
+        return self.base + path
+
+    def record(self, entry: Logged) -> None:
+        """Log one request (handlers run in threads)."""
+        with self._lock:
+            self.log.append(entry)
+
+    def first_time(self, key: str) -> bool:
+        """Whether ``key`` is asked for the first time (for ``/flaky``)."""
+        with self._lock:
+            self.asked[key] += 1
+            return self.asked[key] == 1
+
+    def file(self, name: str) -> Path | None:
+        """The served file called ``name``, if one of the roots has it."""
+        for root in self.roots:
+            candidate = (root / name).resolve()
+            if candidate.is_file() and root.resolve() in candidate.parents:
+                return candidate
+        return None
+
+    def requests_to(self, fragment: str) -> list[Logged]:
+        """The logged requests whose path contains ``fragment``."""
+        with self._lock:
+            return [entry for entry in self.log if fragment in entry.path]
+
+
+@contextmanager
+def serve(roots: tuple[Path, ...], latency: float = 0.0) -> Iterator[MediaServer]:
+    """Run a ``MediaServer`` in a thread for the length of the block."""
+    server = MediaServer(roots, latency)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.daemon = True
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: MediaServer
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        # Without this a small answer waits ~40 ms for a delayed ACK (media-probing.md).
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the tests read ``server.log`` instead."""
+
+    def do_HEAD(self) -> None:
+        self.send_response(405 if "/media/" not in self.path else 403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        if self.server.latency:
+            time.sleep(self.server.latency)
+        parts = urlsplit(self.path)
+        path = unquote(parts.path)
+        route, _, rest = path.lstrip("/").partition("/")
+        handler = getattr(self, f"_route_{route}", None)
+        if handler is None:
+            self._status(404)
+            return
+        handler(rest, parse_qs(parts.query))
+
+    # --- routes -----------------------------------------------------------------------------------
+
+    def _route_media(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._file(rest, ranges=True)
+
+    def _route_signed(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._file(rest, ranges=True)
+
+    def _route_norange(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._file(rest, ranges=False)
+
+    def _route_type(self, rest: str, query: dict[str, list[str]]) -> None:
+        major, minor, name = rest.split("/", 2)
+        self._file(name, ranges=True, content_type=f"{major}/{minor}")
+
+    def _route_status(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._status(int(rest))
+
+    def _route_loop(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._redirect("/loop/b" if rest == "a" else "/loop/a")
+
+    def _route_chain(self, rest: str, query: dict[str, list[str]]) -> None:
+        count, _, name = rest.partition("/")
+        if int(count) == 0:
+            self._file(name, ranges=True)
+        else:
+            self._redirect(f"/chain/{int(count) - 1}/{name}")
+
+    def _route_redirect(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._redirect(query["to"][0])
+
+    def _route_flaky(self, rest: str, query: dict[str, list[str]]) -> None:
+        key, status, name = rest.split("/", 2)
+        if self.server.first_time(key):
+            extra = {"Retry-After": "1"} if status in ("429", "503") else {}
+            self._status(int(status), extra)
+        else:
+            self._file(name, ranges=True)
+
+    def _route_slow(self, rest: str, query: dict[str, list[str]]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Length", "100000")
+        self.end_headers()
+        try:
+            for _ in range(60):
+                self.wfile.write(b"\xff")
+                self.wfile.flush()
+                time.sleep(1)
+        except OSError:
+            pass  # the client hung up, as it should
+        self.close_connection = True
+
+    def _route_reset(self, rest: str, query: dict[str, list[str]]) -> None:
+        # SO_LINGER with a zero timeout turns close() into a TCP RST.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.server.record(Logged(self.path, self.headers.get("Range"), 0, 0))
+
+    def _route_endless(self, rest: str, query: dict[str, list[str]]) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        chunk = b"\xff\xd8\xff" + b"\0" * 65533
+        sent = 0
+        try:
+            while sent < 1 << 30:
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                sent += len(chunk)
+        except OSError:
+            pass  # the client hung up at its byte cap
+        self.close_connection = True
+        self.server.record(Logged(self.path, self.headers.get("Range"), 200, sent))
+
+    # --- answers ----------------------------------------------------------------------------------
+
+    def _file(self, name: str, *, ranges: bool, content_type: str | None = None) -> None:
+        path = self.server.file(name)
+        if path is None:
+            self._status(404)
+            return
+        size = path.stat().st_size
+        start, end, status = 0, size - 1, 200
+        asked = self.headers.get("Range")
+        if ranges and asked:
+            span = _span(asked, size)
+            if span is None:
+                self._status(416, {"Content-Range": f"bytes */{size}"})
+                return
+            start, end, status = span[0], span[1], 206
+        self.send_response(status)
+        kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+        self.send_header("Content-Type", kind or "application/octet-stream")
+        self.send_header("Accept-Ranges", "bytes" if ranges else "none")
+        self.send_header("Content-Length", str(max(0, end - start + 1)))
+        if status == 206:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.end_headers()
+        sent = 0
+        try:
+            with path.open("rb") as handle:
+                handle.seek(start)
+                remaining = end - start + 1
+                while remaining > 0:
+                    block = handle.read(min(remaining, 256 * 1024))
+                    if not block:
+                        break
+                    self.wfile.write(block)
+                    sent += len(block)
+                    remaining -= len(block)
+        except OSError:
+            self.close_connection = True  # the client hung up early: that is the point
+        self.server.record(Logged(self.path, asked, status, sent))
+
+    def _status(self, status: int, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.server.record(Logged(self.path, self.headers.get("Range"), status, 0))
+
+    def _redirect(self, location: str) -> None:
+        self._status(302, {"Location": location})
+
+
+def _span(header: str, size: int) -> tuple[int, int] | None:
+    """The inclusive byte span a ``Range`` header asks for, or ``None`` if it cannot be served."""
+    match = _RANGE.match(header.strip())
+    if match is None or size == 0:
+        return None
+    first, last = match.groups()
+    if first == "":
+        if not last:
+            return None
+        length = int(last)
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return None
+    return start, end
