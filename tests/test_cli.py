@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
@@ -143,3 +145,228 @@ def test_python_dash_m_runs_the_cli() -> None:
     )
     assert done.returncode == EXIT_ERRORS
     assert json.loads(done.stdout)["summary"]["pins"] == 7
+
+
+def test_text_summary_names_remedies_and_top_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, _ = run(capsys, MIXED, CALENDAR)
+    tail = out.splitlines()[-3:]
+    assert tail[0] == "13 pins checked: 5 ok, 8 failed · 10 errors, 3 warnings"
+    assert tail[1] == "Errors by remedy: Fix input: 10"
+    assert tail[2].startswith("Top codes: calendar.row_malformed ×2 · ")
+
+
+def parse_junit(document: str) -> ET.Element:
+    return ET.fromstring(document.encode("utf-8"))  # noqa: S314 - our own output
+
+
+def test_junit_format_goes_alone_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "--format", "junit", MIXED, CALENDAR)
+    assert status == EXIT_ERRORS
+    root = parse_junit(out)
+    assert (root.attrib["tests"], root.attrib["failures"], root.attrib["errors"]) == (
+        "13",
+        "8",
+        "0",
+    )
+    assert [suite.attrib["name"] for suite in root] == [MIXED, CALENDAR]
+    assert [len(suite) for suite in root] == [7, 6]
+    assert err == ""
+
+
+def test_junit_shows_an_unreadable_file_as_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "missing.json")
+    status, out, err = run(capsys, "--format", "junit", VALID, missing)
+    assert status == EXIT_UNUSABLE
+    assert "missing.json: no such file" in err
+    root = parse_junit(out)
+    assert root.attrib["errors"] == "1"
+    error = root.find(f"testsuite[@name='{missing}']/testcase/error")
+    assert error is not None
+    assert error.attrib["message"] == f"{missing}: no such file"
+
+
+def test_github_format_annotates_every_finding(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "--format", "github", MIXED, CALENDAR)
+    assert status == EXIT_ERRORS
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert len(annotations) == 13
+    assert sum(line.startswith("::warning ") for line in annotations) == 3
+    galette = f"::error file={MIXED.replace(':', '%3A')},line=20,title=board.invalid_id::"
+    assert any(line.startswith(galette) for line in annotations)
+    assert out.splitlines()[len(annotations)].startswith("13 pins checked: ")
+
+
+def test_github_format_on_stdin_has_no_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO('{"board_id": "Recipes"}\n'))
+    _, out, _ = run(capsys, "--format", "github", "-")
+    assert out.startswith("::error title=board.invalid_id::<stdin>:1 (board_id): ")
+
+
+@pytest.mark.parametrize("report_format", ["json", "junit", "github"])
+def test_output_writes_the_format_to_a_file_and_keeps_text_on_the_terminal(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, report_format: str
+) -> None:
+    target = tmp_path / f"report.{report_format}"
+    status, out, _ = run(capsys, "--format", report_format, "--output", str(target), MIXED)
+    _, alone, _ = run(capsys, "--format", report_format, MIXED)
+    _, as_text, _ = run(capsys, MIXED)
+    assert status == EXIT_ERRORS
+    assert target.read_text(encoding="utf-8") == alone
+    assert out == as_text
+    assert "7 pins checked" in out
+
+
+def test_text_output_file_is_plain_even_when_the_terminal_has_colours(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    target = tmp_path / "report.txt"
+    status, out, _ = run(capsys, "-q", "--output", str(target), MIXED)
+    written = target.read_text(encoding="utf-8")
+    assert status == EXIT_ERRORS
+    assert "\x1b[" in out  # the terminal is coloured ...
+    assert "\x1b[" not in written  # ... the file is not
+    assert written.startswith(f'✗ {MIXED}:13 "Summer hats" — 1 error\n')
+    assert "warning text.description_long" not in written  # --quiet applies to the file too
+    assert written.endswith(
+        "Top codes: board.invalid_id ×1 · board.missing ×1 · carousel.item_count ×1 · "
+        "media.unsupported_format ×1 · pin.dominant_color_invalid ×1 · 5 other codes\n"
+    )
+
+
+def test_output_refuses_to_overwrite_an_input_or_write_nowhere(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    calendar = tmp_path / "calendar.json"
+    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
+    before = calendar.read_text(encoding="utf-8")
+    status, _, err = run(capsys, "--format", "junit", "--output", str(calendar), str(calendar))
+    assert status == EXIT_UNUSABLE
+    assert "is also an input file" in err
+    assert calendar.read_text(encoding="utf-8") == before
+    status, out, err = run(capsys, "--output", str(tmp_path / "no" / "such" / "dir.xml"), VALID)
+    assert status == EXIT_UNUSABLE
+    assert "--output" in err
+    assert "cannot write it" in err
+    assert out == ""  # refused before checking anything
+
+
+def codes_in(out: str) -> set[str]:
+    return {f["code"] for result in json.loads(out)["results"] for f in result["findings"]}
+
+
+def test_select_and_ignore_take_ids_prefixes_commas_and_repeats(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(capsys, "--format", "json", MIXED, CALENDAR)
+    everything = codes_in(out)
+    assert {"board.missing", "board.invalid_id", "media.unsupported_format"} <= everything
+    _, out, _ = run(capsys, "--format", "json", "--select", "board", MIXED, CALENDAR)
+    assert codes_in(out) == {c for c in everything if c.startswith("board.")}
+    _, out, _ = run(
+        capsys, "--format", "json", "--select", "media.,text.link_invalid", "--select",
+        "board.missing", MIXED,
+    )  # fmt: skip
+    assert codes_in(out) == {"media.unsupported_format", "text.link_invalid", "board.missing"}
+    _, out, _ = run(capsys, "--format", "json", "--ignore", "board, pin", MIXED, CALENDAR)
+    assert codes_in(out) == {c for c in everything if not c.startswith(("board.", "pin."))}
+
+
+def test_ignoring_every_failing_code_makes_the_run_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    failing = "board,media,text,carousel,video,calendar"
+    status, out, _ = run(capsys, "--ignore", failing, MIXED, CALENDAR)
+    assert status == EXIT_OK
+    assert "13 pins checked: 13 ok, 0 failed" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--select", "board.mising"], "--select: no code matches 'board.mising'; did you mean"),
+        (["--ignore", "media,bord"], "--ignore: no code matches 'bord'; did you mean board?"),
+        (["--select", " , "], "--select: no code given"),
+    ],
+)
+def test_unknown_selector_exits_two_naming_the_flag(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    status, out, err = run(capsys, *argv, VALID)
+    assert status == EXIT_UNUSABLE
+    assert message in err
+    assert err.count("\n") == 1
+    assert out == ""
+
+
+def test_unknown_selector_in_pyproject_exits_two_naming_the_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.pin-preflight]\nignore = ["medai"]\n', encoding="utf-8")
+    status, _, err = run(capsys, "--config", str(pyproject), VALID)
+    assert status == EXIT_UNUSABLE
+    assert str(pyproject) in err
+    assert "'medai'" in err
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, err = run(capsys, MIXED, CALENDAR)
+    assert "\x1b" not in out + err
+    assert "pins/s" not in err
+
+
+def _without_ci() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"CI", "FORCE_COLOR"}}
+    return {**env, "TERM": "xterm-256color", "COLUMNS": "120"}
+
+
+def test_piped_run_prints_no_progress_escape_codes() -> None:
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", MIXED, CALENDAR],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+        env=_without_ci(),
+    )
+    assert done.returncode == EXIT_ERRORS
+    assert "\x1b" not in done.stdout + done.stderr
+    assert done.stderr == ""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize(("extra_env", "drawn"), [({}, True), ({"CI": "true"}, False)])
+def test_progress_is_drawn_on_a_terminal_stderr_unless_in_ci(
+    extra_env: dict[str, str], drawn: bool
+) -> None:
+    """stderr is a pseudo-terminal, stdout a pipe: the run a person watches while saving output."""
+    import pty
+
+    leader, follower = pty.openpty()
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", MIXED, CALENDAR],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**_without_ci(), **extra_env},
+    ) as process:
+        os.close(follower)
+        terminal = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the process closed its end
+                break
+            if not chunk:
+                break
+            terminal += chunk
+        stdout, _ = process.communicate(timeout=60)
+    os.close(leader)
+    assert process.returncode == EXIT_ERRORS
+    assert b"13 pins checked" in stdout
+    assert b"\x1b" not in stdout
+    assert (b"pins/s" in terminal) is drawn
+    assert (b"\x1b[?25l" in terminal) is drawn

@@ -4,27 +4,37 @@ It parses arguments, builds ``Settings`` (``pyproject.toml`` first, flags on top
 over the named files and hands the reports to a reporter. Exit status: 0 when no pin has an
 error (warnings allowed), 1 when at least one has, 2 when the invocation or an input file is
 unusable. An unusable invocation is one line on standard error, never a traceback.
+
+Where the output goes: the text report streams to standard output as pins are checked. A machine
+format (``--format json|junit|github``) replaces it there, written once at the end, with nothing
+else mixed in; with ``--output FILE`` the chosen format goes to the file and standard output keeps
+the text report, so that a CI log stays readable while the file feeds the CI's test view.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import json
+import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
+from rich.text import Text
 
 from validator import sources
 from validator.codes import CATALOGUE, lookup
+from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
 from validator.report import Report, Summary
-from validator.reporters import ReportFormat, catalogue, json_, text
+from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
+from validator.reporters import progress as progress_
 from validator.settings import Settings, find_pyproject, load_settings
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNUSABLE", "main"]
@@ -76,7 +86,29 @@ def _parser() -> argparse.ArgumentParser:
         type=ReportFormat,
         choices=list(ReportFormat),
         default=ReportFormat.TEXT,
-        help="report format (default: text)",
+        help=(
+            "report format (default: text): json (the versioned report), junit (JUnit XML for CI "
+            "test views), github (GitHub Actions annotations)"
+        ),
+    )
+    check.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the report in --format to FILE; the terminal keeps the text report",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        metavar="CODE[,CODE...]",
+        help="report only these codes: ids, categories (media) or prefixes (media.url); repeatable",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODE[,CODE...]",
+        help="never report these codes (same forms as --select); repeatable",
     )
     shown = check.add_mutually_exclusive_group()
     shown.add_argument(
@@ -146,9 +178,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _check(args: argparse.Namespace) -> int:
+    if list(args.paths).count("-") > 1:
+        raise ConfigError("standard input ('-') can be read only once")
     settings = _settings(args)
     engine = Engine(settings)
-    as_text = args.format is ReportFormat.TEXT
     verbosity = (
         text.Verbosity.QUIET
         if args.quiet
@@ -156,48 +189,127 @@ def _check(args: argparse.Namespace) -> int:
         if args.verbose
         else text.Verbosity.NORMAL
     )
+    report_format: ReportFormat = args.format
+    output = _open_output(args.output, args.paths) if args.output is not None else None
+    text_on_stdout = output is not None or not report_format.for_machines
     console = _console()
-    if list(args.paths).count("-") > 1:
-        raise ConfigError("standard input ('-') can be read only once")
+    progress = (
+        progress_.PinProgress(_console(stderr=True))
+        if progress_.wanted(
+            report_format,
+            to_file=output is not None,
+            stderr_is_terminal=progress_.is_terminal(sys.stderr),
+            environ=os.environ,
+        )
+        else None
+    )
+    # With the progress line drawn on the terminal, text for that same terminal goes through the
+    # progress console, which keeps the line below it; text for a pipe or file goes straight.
+    print_ = (
+        progress.print
+        if progress is not None and progress_.is_terminal(sys.stdout)
+        else console.print
+    )
 
     def show(report: Report) -> None:
-        if as_text:
+        if progress is not None:
+            progress.advance(report)
+        if text_on_stdout:
             for line in text.pin_lines(report, verbosity):
-                console.print(line)
+                print_(line)
 
-    reports, unreadable = asyncio.run(_run(engine, args.paths, show))
-    summary = Summary.of(reports)
-    if as_text:
-        if reports and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
-            console.print()
-        for line in text.summary_lines(summary):
-            console.print(line)
-    else:
-        sys.stdout.write(json_.render(reports, summary))
+    try:
+        if progress is not None:
+            with progress:
+                reports, unreadable = asyncio.run(_run(engine, args.paths, show, progress))
+        else:
+            reports, unreadable = asyncio.run(_run(engine, args.paths, show))
+        summary = Summary.of(reports)
+        if text_on_stdout:
+            if reports and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
+                console.print()
+            for line in text.summary_lines(summary):
+                console.print(line)
+        if output is not None:
+            _write(output, _render(report_format, reports, summary, unreadable, verbosity))
+        elif report_format.for_machines:
+            sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
+    finally:
+        if output is not None:
+            output.close()
     if unreadable:
         return EXIT_UNUSABLE
     return EXIT_ERRORS if summary.failed else EXIT_OK
 
 
+def _render(
+    report_format: ReportFormat,
+    reports: list[Report],
+    summary: Summary,
+    unreadable: list[Unreadable],
+    verbosity: text.Verbosity,
+) -> str:
+    """The whole report in ``report_format`` (the text format as plain text, for a file)."""
+    if report_format is ReportFormat.JSON:
+        return json_.render(reports, summary)
+    if report_format is ReportFormat.JUNIT:
+        return junit.render(reports, summary, unreadable)
+    if report_format is ReportFormat.GITHUB:
+        return github.render(reports, summary, unreadable)
+    return text.render(reports, summary, verbosity)
+
+
 async def _run(
-    engine: Engine, paths: Sequence[str], show: Callable[[Report], None]
-) -> tuple[list[Report], int]:
+    engine: Engine,
+    paths: Sequence[str],
+    show: Callable[[Report], None],
+    progress: progress_.PinProgress | None = None,
+) -> tuple[list[Report], list[Unreadable]]:
     """Check every file in one session: one client, each URL probed once.
 
-    Unreadable files are reported on stderr and counted; the others still run.
+    Unreadable files are reported on stderr and collected (the CI formats show them too); the
+    others still run.
     """
     reports: list[Report] = []
-    unreadable = 0
+    unreadable: list[Unreadable] = []
     async with engine.session() as session:
         for name in paths:
+            if progress is not None:
+                progress.source(sources.STDIN if name == "-" else name)
             try:
                 async for report in session.check_all(sources.load(name)):
                     reports.append(report)
                     show(report)
             except SourceError as exc:
-                unreadable += 1
-                _error(str(exc))
+                unreadable.append(Unreadable(sources.STDIN if name == "-" else name, str(exc)))
+                if progress is not None:  # above the progress line, which owns the terminal
+                    progress.print(Text(f"pin-preflight: error: {exc}"))
+                else:
+                    _error(str(exc))
     return reports, unreadable
+
+
+def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
+    """``--output``, opened before the run rather than after it.
+
+    A path that cannot be written fails in a second, not after an hour of network checks, and an
+    input named as the output is refused before opening it would empty it.
+    """
+    target = path.resolve()
+    if any(name != "-" and Path(name).resolve() == target for name in inputs):
+        raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
+    try:
+        return path.open("w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
+
+
+def _write(stream: TextIO, document: str) -> None:
+    try:
+        stream.write(document)
+        stream.flush()
+    except OSError as exc:
+        raise ConfigError(f"--output {stream.name}: cannot write it: {exc.strerror}") from None
 
 
 def _codes(args: argparse.Namespace) -> int:
@@ -230,11 +342,35 @@ def _settings(args: argparse.Namespace) -> Settings:
     flags = ("offline", "strict", "allow_private_hosts", "deep", "concurrency", "per_host",
              "deadline", "max_redirects")  # fmt: skip
     overrides = {key: getattr(args, key) for key in flags if getattr(args, key) is not None}
+    for key in ("select", "ignore"):
+        if getattr(args, key) is not None:
+            overrides[key] = _selectors(f"--{key}", getattr(args, key))
     return load_settings(pyproject, overrides)
 
 
-def _console() -> Console:
-    return Console(highlight=False, soft_wrap=True, emoji=False)
+def _selectors(flag: str, values: Iterable[str]) -> tuple[str, ...]:
+    """``--select a,b --select c`` as ``("a", "b", "c")``, each checked against the catalogue.
+
+    Checked here as well as by ``Settings`` so that the message names the flag, not the
+    ``pyproject.toml`` the other settings came from, and suggests the code that was meant.
+    """
+    selectors = tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+    if not selectors:
+        raise ConfigError(f"{flag}: no code given")
+    unknown = unknown_selectors(selectors)
+    if unknown:
+        names = [*CATALOGUE, *{code_id.partition(".")[0] for code_id in CATALOGUE}]
+        close = difflib.get_close_matches(unknown[0], names, n=3)
+        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ConfigError(
+            f"{flag}: no code matches {', '.join(map(repr, unknown))}{suggestion} "
+            "(pin-preflight codes lists them)"
+        )
+    return selectors
+
+
+def _console(*, stderr: bool = False) -> Console:
+    return Console(highlight=False, soft_wrap=True, emoji=False, stderr=stderr)
 
 
 def _error(message: str) -> None:

@@ -15,7 +15,7 @@ from validator.findings import Action, Finding, Severity
 from validator.messages import plural, quote
 from validator.report import Report, Summary
 
-__all__ = ["Verbosity", "pin_lines", "render", "summary_lines"]
+__all__ = ["TOP_CODES", "Verbosity", "pin_lines", "render", "summary_lines", "top_codes"]
 
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
@@ -78,8 +78,17 @@ def _finding_lines(finding: Finding) -> Iterator[Text]:
     yield remedy
 
 
+#: How many codes the summary names, most frequent first.
+TOP_CODES = 5
+
+
 def summary_lines(summary: Summary) -> Iterator[Text]:
-    """The closing summary: pins, ok, failed, and the remedies needed."""
+    """The closing summary: pins, ok, failed; the remedies needed; the most frequent codes.
+
+    The remedies tell who has to act (the author fixes input, someone reconnects the account,
+    nobody but time fixes a 503); the top codes tell a team with a 10,000-row calendar which
+    mistake to fix at its source first.
+    """
     line = Text()
     line.append(f"{plural(summary.pins, 'pin')} checked: ")
     line.append(f"{summary.ok} ok", style="green" if summary.ok else "")
@@ -96,6 +105,19 @@ def summary_lines(summary: Summary) -> Iterator[Text]:
             if summary.by_action.get(action)
         ]
         yield Text("Errors by remedy: " + " · ".join(parts), style="dim")
+    top = top_codes(summary)
+    if top:
+        parts = [f"{code} ×{count}" for code, count in top]
+        others = len(summary.by_code) - len(top)
+        if others:
+            parts.append(f"{plural(others, 'other code')}")
+        yield Text("Top codes: " + " · ".join(parts), style="dim")
+
+
+def top_codes(summary: Summary, limit: int = TOP_CODES) -> list[tuple[str, int]]:
+    """The ``limit`` most frequent codes and their counts; ties in code order (stable output)."""
+    ranked = sorted(summary.by_code.items(), key=lambda item: (-item[1], item[0]))
+    return ranked[:limit]
 
 
 def render(

@@ -1,0 +1,76 @@
+"""The progress line: when it is drawn (a person at a terminal) and what it counts."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rich.console import Console
+
+from validator import validate_many
+from validator.codes.examples import BOARD_ID, IMAGE_URL
+from validator.reporters import ReportFormat
+from validator.reporters.progress import PinProgress, in_ci, is_terminal, wanted
+
+TERMINAL = {"TERM": "xterm-256color"}
+GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
+
+
+@pytest.mark.parametrize(
+    ("report_format", "to_file", "tty", "environ", "expected"),
+    [
+        (ReportFormat.TEXT, False, True, TERMINAL, True),
+        (ReportFormat.TEXT, False, False, TERMINAL, False),  # stderr piped or redirected
+        (ReportFormat.TEXT, False, True, {"CI": "true"}, False),  # a CI log keeps every frame
+        (ReportFormat.TEXT, False, True, {"CI": "1"}, False),
+        (ReportFormat.TEXT, False, True, {"CI": "false"}, True),  # explicitly not CI
+        (ReportFormat.TEXT, False, True, {"CI": ""}, True),
+        (ReportFormat.JSON, False, True, TERMINAL, False),  # a program reads stdout
+        (ReportFormat.JUNIT, False, True, TERMINAL, False),
+        (ReportFormat.GITHUB, False, True, TERMINAL, False),
+        (ReportFormat.JUNIT, True, True, TERMINAL, True),  # the machine format goes to a file
+        (ReportFormat.JSON, True, False, TERMINAL, False),
+        (ReportFormat.JSON, True, True, {"CI": "true"}, False),
+    ],
+)
+def test_drawn_only_for_a_person_at_a_terminal(
+    report_format: ReportFormat,
+    to_file: bool,
+    tty: bool,
+    environ: dict[str, str],
+    expected: bool,
+) -> None:
+    decided = wanted(report_format, to_file=to_file, stderr_is_terminal=tty, environ=environ)
+    assert decided is expected
+
+
+def test_ci_detection() -> None:
+    assert in_ci({"CI": "true"})
+    assert in_ci({"CI": "woodpecker"})
+    assert not in_ci({})
+    assert not in_ci({"CI": "False"})
+    assert not in_ci({"CI": " 0 "})
+
+
+def test_is_terminal_is_false_for_files_and_closed_streams() -> None:
+    stream = io.StringIO()
+    assert not is_terminal(stream)
+    stream.close()
+    assert not is_terminal(stream)
+
+
+def test_counts_pins_and_failures_prints_above_and_erases_itself() -> None:
+    reports = validate_many([{}, {"board_id": "1"}, "nope", GOOD], offline=True)
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100, color_system=None)
+    with PinProgress(console) as progress:
+        progress.source("calendar.jsonl")
+        for report in reports:
+            progress.advance(report)
+        progress.print("a line above the progress")
+    drawn = buffer.getvalue()
+    assert "Checking calendar.jsonl 4 pins 3 failed " in drawn  # the final frame
+    assert "pins/s" in drawn
+    assert "a line above the progress\n" in drawn
+    assert drawn.startswith("\x1b[?25l")  # the cursor is hidden while drawing...
+    assert drawn.endswith("\x1b[?25h\r\x1b[1A\x1b[2K")  # ...then shown, and the line erased

@@ -1,0 +1,98 @@
+"""GitHub Actions annotations: each finding on the line of the file where its pin starts.
+
+Each finding is one workflow command, ``::error file=PATH,line=N,title=CODE::MESSAGE`` (or
+``::warning``), which GitHub turns into an annotation on the pull request's diff and the run's
+summary. Values are escaped as GitHub's own toolkit does (``@actions/core``, ``command.ts``):
+``%``, CR and LF in the message; those and ``:`` and ``,`` in properties, where they would end
+the value. The message keeps its remedy on a second line (LF escaped), as annotations show it.
+
+- ``file`` is the path as given on the command line: run pin-preflight from the repository root
+  with relative paths, as GitHub resolves them from there. Standard input (``<stdin>``) has no
+  file, so the property is left out and the annotation belongs to the run.
+- ``line`` is the line the pin starts on; a pin without one is annotated on the file as a whole
+  (no ``line``) rather than on a made-up line 1, and its position is in the message.
+- A file that could not be read is one ``::error`` with ``title=unreadable`` (on the line its
+  message names, if any).
+
+After the commands come the plain summary lines (pins, ok, failed, ...), which GitHub shows in the
+log as they are: a lone annotation list says nothing about the pins that passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from validator.findings import Finding
+from validator.report import Report, Summary
+from validator.reporters import Unreadable
+from validator.reporters.text import summary_lines
+
+__all__ = ["UNREADABLE_TITLE", "command", "escape_data", "escape_property", "render"]
+
+#: The annotation title of a file that could not be read.
+UNREADABLE_TITLE = "unreadable"
+
+
+def render(
+    reports: Iterable[Report], summary: Summary, unreadable: Sequence[Unreadable] = ()
+) -> str:
+    """Every finding as a workflow command, one per line, then the summary as plain lines."""
+    lines = [_annotation(report, finding) for report in reports for finding in report.findings]
+    lines += [
+        command(
+            "error",
+            problem.message,
+            file=_file(problem.source),
+            line=problem.line,
+            title=UNREADABLE_TITLE,
+        )
+        for problem in unreadable
+    ]
+    lines += [line.plain for line in summary_lines(summary)]
+    return "\n".join(lines) + "\n"
+
+
+def command(
+    name: str, message: str, *, file: str | None, line: int | None, title: str | None
+) -> str:
+    """One workflow command; properties that are ``None`` are left out.
+
+    ``line`` goes only with a ``file``: a line of no file would mean nothing to GitHub.
+    """
+    if file is None:
+        line = None
+    properties = [
+        f"{key}={escape_property(str(value))}"
+        for key, value in (("file", file), ("line", line), ("title", title))
+        if value is not None
+    ]
+    head = f"::{name} {','.join(properties)}" if properties else f"::{name}"
+    return f"{head}::{escape_data(message)}"
+
+
+def escape_data(text: str) -> str:
+    """A message: ``%``, CR and LF as ``%25``, ``%0D``, ``%0A`` (the runner decodes them)."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A property value: as a message, and ``:`` / ``,`` too, which would end the value."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _annotation(report: Report, finding: Finding) -> str:
+    location = report.location
+    field = f" ({finding.field})" if finding.field else ""
+    message = f"{location}{field}: {finding.message}\n{finding.action.label}: {finding.hint}"
+    return command(
+        finding.severity.value,
+        message,
+        file=_file(location.source),
+        line=location.line,
+        title=finding.code,
+    )
+
+
+def _file(source: str) -> str | None:
+    """The ``file`` property: none for ``<stdin>``, ``<input>`` and other unnamed sources."""
+    return None if source.startswith("<") and source.endswith(">") else source
