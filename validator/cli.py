@@ -27,6 +27,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.text import Text
 
+from validator import demo as demo_
 from validator import sources
 from validator.codes import CATALOGUE, lookup
 from validator.codes.selection import unknown_selectors
@@ -174,14 +175,27 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "markdown"), default="text", help="output format"
     )
     codes.set_defaults(handler=_codes)
+
+    demo = commands.add_parser(
+        "demo",
+        help="check a sample calendar against a local media server (no internet needed)",
+        description=(
+            "Serve sample media on 127.0.0.1, write a calendar that mixes good pins with the "
+            "classic failures, and check it as 'check' would. Its exit status is check's: 1, "
+            "because the calendar has failing pins on purpose."
+        ),
+    )
+    demo.add_argument(
+        "--keep", type=Path, metavar="DIR", help="write the media and calendar to DIR and keep them"
+    )
+    demo.set_defaults(handler=_demo)
     return parser
 
 
-def _check(args: argparse.Namespace) -> int:
+def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
-    settings = _settings(args)
-    engine = Engine(settings)
+    engine = Engine(settings if settings is not None else _settings(args))
     verbosity = (
         text.Verbosity.QUIET
         if args.quiet
@@ -310,6 +324,27 @@ def _write(stream: TextIO, document: str) -> None:
         stream.flush()
     except OSError as exc:
         raise ConfigError(f"--output {stream.name}: cannot write it: {exc.strerror}") from None
+
+
+def _demo(args: argparse.Namespace) -> int:
+    """The sample calendar, checked with the demo's settings (not the user's pyproject)."""
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+    console = _console()
+    with demo_.prepared(args.keep) as demo:
+        console.print(
+            f"Serving sample media at {demo.server.base}; checking {demo.calendar.name} "
+            f"({demo.pins} pins, some broken on purpose).\n"
+        )
+        check_args = _parser().parse_args(["check", str(demo.calendar)])
+        status = _check(check_args, demo.settings)
+    console.print(
+        "\nThe demo calendar fails on purpose (exit status 1). Next: pin-preflight check "
+        "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding."
+    )
+    if args.keep is not None:
+        console.print(f"The media and {demo.calendar.name} are kept in {args.keep}.")
+    return status
 
 
 def _codes(args: argparse.Namespace) -> int:

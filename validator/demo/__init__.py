@@ -87,8 +87,8 @@ def calendar_entries(base: str, now: datetime) -> list[dict[str, Any]]:
         pin.update(fields)
         return pin
 
-    def video(title: str, **cover: str) -> dict[str, Any]:
-        source = {"source_type": "video_id", "media_id": "4876543210987654321", **cover}
+    def video(title: str, media_id: str, **cover: str) -> dict[str, Any]:
+        source = {"source_type": "video_id", "media_id": media_id, **cover}
         return {"board_id": BOARD_ID, "title": title, "media_source": source}
 
     photo = f"{base}/media/spring-table.jpg"
@@ -100,12 +100,17 @@ def calendar_entries(base: str, now: datetime) -> list[dict[str, Any]]:
     )
     pins = [
         image(photo, "Spring table, set in ten minutes"),
-        video("Picnic in 20 seconds", cover_image_url=cover, cover_image_content_type="image/jpeg"),
+        video(
+            "Picnic in 20 seconds",
+            "4876543210987654321",
+            cover_image_url=cover,
+            cover_image_content_type="image/jpeg",
+        ),
         {k: v for k, v in image(photo, "Lemon tart").items() if k != "board_id"},
         image(f"{base}/status/403", "Garden chairs (private bucket)"),
         image(f"{base}/loop/a", "Linen napkins (redirect loop)"),
         image(f"{base}/media/summer-hats.jpg", "Summer hats (a WebP named .jpg)"),
-        video("Tulip time-lapse", cover_image_url=cover),
+        video("Tulip time-lapse", "4876543210987654322", cover_image_url=cover),
         image(signed, "Weekend brunch (signed URL)"),
     ]
     publish = [now + timedelta(days=2, hours=i) for i in range(len(pins))]

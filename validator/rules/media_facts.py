@@ -115,7 +115,7 @@ def _where(url: str, probe: MediaProbe) -> str:
 
 
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
-    label = probe.container.label
+    label = probe.container.a_label
     if slot.kind is MediaKind.IMAGE:
         wanted = "JPEG or PNG"
         if probe.container.is_video:
@@ -139,18 +139,18 @@ def _mismatches(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
     header = (probe.response.content_type or "").split(";")[0].strip().lower()
     real_type = _CONTENT_TYPES.get(real)
     if slot.declared_type is not None and real_type is not None and slot.declared_type != real_type:
-        message = f"cover_image_content_type is {slot.declared_type}, but {where} is {real.label}"
+        message = f"cover_image_content_type is {slot.declared_type}, but {where} is {real.a_label}"
         hint = f"Declare {real_type}, or convert the cover to {slot.declared_type}."
         code = video_codes.VIDEO_COVER_IMAGE_CONTENT_TYPE_MISMATCH
         found.append(code.finding("media_source.cover_image_content_type", message, hint))
     if real_type is not None and header.startswith("image/") and header != real_type:
-        message = f"{where} is {real.label} but is served as Content-Type {header}"
+        message = f"{where} is {real.a_label} but is served as Content-Type {header}"
         hint = f"Configure the server to send Content-Type: {real_type} for it."
         found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))
     ext = extension(probe.url)
     implied = {"jpg": Container.JPEG, "jpeg": Container.JPEG, "png": Container.PNG}.get(ext or "")
     if implied is not None and real in _CONTENT_TYPES and implied is not real:
-        message = f"{where} is {real.label} but its name ends in .{ext}"
+        message = f"{where} is {real.a_label} but its name ends in .{ext}"
         hint = f"Rename it to .{'png' if real is Container.PNG else 'jpg'} (or convert it)."
         found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))
     return found
