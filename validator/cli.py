@@ -291,7 +291,9 @@ async def _run(
             if progress is not None:
                 progress.source(sources.STDIN if name == "-" else name)
             try:
-                async for report in session.check_all(sources.load(name)):
+                async for report in session.check_all(
+                    sources.load(name, settings=engine.settings, now=engine.now)
+                ):
                     reports.append(report)
                     show(report)
             except SourceError as exc:

@@ -50,6 +50,21 @@ class Settings(BaseModel):
     """Warn (``text.description_long``) above this many characters: the help center's limit,
     below the API's 800 (pinterest-api.md §4.4)."""
 
+    # --- Calendars (Pinterest's bulk-upload CSV). -----------------------------------------------
+
+    schedule_window_days: Annotated[int, Field(ge=1)] = 30
+    """``calendar.publish_date_too_far`` when a row is scheduled more than this many days ahead.
+
+    pinterest-api.md §6 CONFLICT: 14 days (pinbuddy/pinbulk guides), 30 (the single-pin
+    scheduler), 35 accepted in a CSV test. 30 refuses nothing the scheduler is known to take
+    while still catching a date typed a year or a month off; set 14 to follow the strictest."""
+
+    max_calendar_rows: Annotated[int, Field(ge=1)] = 200
+    """``calendar.too_many_rows`` past this many rows in one bulk-upload CSV.
+
+    pinterest-api.md §6 CONFLICT: 200 (the reference doc, a CSV checker, generator scripts) vs
+    100 (pinbuddy/pinbulk); most sources say 200. A warning, as the limit itself is unsure."""
+
     # --- The network stage (media URLs are fetched unless ``offline``). -------------------------
 
     allow_private_hosts: bool = False

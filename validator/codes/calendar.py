@@ -32,3 +32,141 @@ CALENDAR_DUPLICATE_PIN: Final = Code(
     fix="Remove one of the two rows, or change its media, board or link.",
     reference="pinterest-api.md §5.3 (no duplicate error in the API; spam blocks are)",
 )
+
+# --- Pinterest's bulk-upload CSV (Settings → Bulk create Pins) ----------------------------------
+# These rows are not API payloads, so the codes below have no example payload: each is emitted by
+# a file of fixtures/calendars/ in tests/sources/test_bulk_csv.py (see FILE_ONLY in the
+# catalogue tests).
+
+CALENDAR_THUMBNAIL_MISSING: Final = Code(
+    id="calendar.thumbnail_missing",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A video row of a bulk-upload CSV has no Thumbnail.",
+    why=(
+        "The bulk tool needs a cover for every video: a time in the video or an image URL in the "
+        "Thumbnail column. Without it the video's row is refused after the upload."
+    ),
+    fix=(
+        "Fill the Thumbnail column: a time in the video (mm:ss, or a number of seconds) or the "
+        "URL of a JPEG or PNG with the video's aspect ratio."
+    ),
+    reference="pinterest-api.md §6 (Thumbnail: video only, then required)",
+)
+
+CALENDAR_THUMBNAIL_INVALID: Final = Code(
+    id="calendar.thumbnail_invalid",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV Thumbnail is neither a time (mm:ss, seconds) nor a URL.",
+    why=(
+        "The bulk tool reads the Thumbnail as a time in the video or as an image URL; anything "
+        "else leaves the video without a cover and its row is refused."
+    ),
+    fix="Write the time as mm:ss (01:30) or as seconds (90), or give the cover image's https URL.",
+    reference="pinterest-api.md §6 (Thumbnail: mm:ss, seconds or public image URL)",
+)
+
+CALENDAR_DESCRIPTION_TOO_LONG: Final = Code(
+    id="calendar.description_too_long",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV Description is longer than 500 characters.",
+    why=(
+        "The bulk tool's own limit is 500 characters, below the API's 800 "
+        "(text.description_too_long); a longer description gets the row refused."
+    ),
+    fix="Shorten the description to 500 characters or fewer, with the key words first.",
+    reference="pinterest-api.md §6 (Description ≤500 chars) and §4.4",
+)
+
+CALENDAR_PUBLISH_DATE_INVALID: Final = Code(
+    id="calendar.publish_date_invalid",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A publish date is not a date and time that can be read (yyyy-mm-ddThh:mm:ss, UTC).",
+    why=(
+        "A date the scheduler cannot read gets the row refused, or the pin published at a time "
+        "nobody chose; spreadsheets often rewrite dates as 12/17/2026 or 17.12.26 on saving."
+    ),
+    fix=(
+        "Write the date as yyyy-mm-dd or yyyy-mm-ddThh:mm:ss in UTC (2026-12-17T08:00:00); in a "
+        "spreadsheet, format the column as text so it is saved as written."
+    ),
+    reference="pinterest-api.md §6 (Publish date formats, UTC)",
+)
+
+CALENDAR_PUBLISH_DATE_PAST: Final = Code(
+    id="calendar.publish_date_past",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A publish date is not in the future.",
+    why=(
+        "Pinterest schedules pins only for the future; a date that has passed (a date alone "
+        "means 00:00 UTC, so today is already past) gets the row refused."
+    ),
+    fix="Choose a later date and time (UTC), or leave the date empty to publish on upload.",
+    reference="pinterest-api.md §6 (Publish date: must be future)",
+)
+
+CALENDAR_PUBLISH_DATE_TOO_FAR: Final = Code(
+    id="calendar.publish_date_too_far",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A publish date is further ahead than Pinterest schedules (30 days by default).",
+    why=(
+        "Pinterest schedules pins only a few weeks ahead; a later date gets the row refused. "
+        "Sources disagree on the window (14 or 30 days; 35 accepted in a test), so it is the "
+        "schedule_window_days setting."
+    ),
+    fix="Move the date closer, or keep the row for a later upload.",
+    reference="pinterest-api.md §6 (Scheduling window CONFLICT)",
+)
+
+CALENDAR_DUPLICATE_LINK: Final = Code(
+    id="calendar.duplicate_link",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="Two rows of one bulk-upload CSV have the same Link.",
+    why=(
+        "The bulk tool refuses the second pin with the same destination link in one file "
+        '("Duplicate Pin link"), even when its image and board differ.'
+    ),
+    fix=(
+        "Give each row its own link (a different page, or a distinct query string such as "
+        "?utm_content=pin2), or upload the second row in another file."
+    ),
+    reference="pinterest-api.md §6 (Link: same link twice in one file refused)",
+)
+
+CALENDAR_TOO_MANY_ROWS: Final = Code(
+    id="calendar.too_many_rows",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV has more rows than one upload takes (200 by default).",
+    why=(
+        "The bulk tool takes a limited number of pins per file (200 by most sources, 100 by "
+        "some: the max_calendar_rows setting); the rows past it may not be created."
+    ),
+    fix="Split the file into several files of at most the limit each.",
+    reference="pinterest-api.md §6 (Rows per file CONFLICT)",
+)
+
+# --- Wrapped entries of JSON calendars ----------------------------------------------------------
+
+CALENDAR_ENTRY_UNKNOWN_KEY: Final = Code(
+    id="calendar.entry_unknown_key",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary='A wrapped calendar entry has a key other than "pin", "publish_at" and "video_url".',
+    why=(
+        'A misspelt wrapper key is silently lost: a "publish_time" leaves the pin without its '
+        'schedule (signed URLs are then not checked against it), a "video" leaves the video '
+        "unchecked."
+    ),
+    fix=(
+        'Use only "pin" (the API payload), "publish_at" (ISO 8601 date and time) and '
+        '"video_url"; put the pin\'s own fields inside "pin".'
+    ),
+    reference="README.md (Calendars: wrapped entries)",
+)

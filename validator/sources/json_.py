@@ -5,23 +5,59 @@ never held in memory whole and a broken line is one broken row, not a broken fil
 document is one value: its elements are decoded one after the other, so that each pin keeps the
 line it starts on (for ``file:line`` locations and CI annotations), and a syntax error stops the
 file with its line and column.
+
+A calendar entry may wrap the payload with what the API cannot say::
+
+    {"pin": {...payload...}, "publish_at": "2026-12-01T10:00:00Z", "video_url": "https://…/a.mp4"}
+
+An object is a wrapped entry when it has a ``"pin"`` key and none of ``PinCreate``'s top-level
+fields (``board_id``, ``media_source``, ``title``...): a payload with a stray ``"pin"`` key stays a
+payload (and gets ``pin.unknown_field``). The entry's ``"pin"`` is the payload; one that is not an
+object makes the entry a malformed row (rather than a payload with unknown fields). ``publish_at``
+is ISO 8601, UTC when it names no offset; ``video_url`` is checked as a video URL and probed by the
+network stage. Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only
+a line whose first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``,
+with at most one space after the brace) is decoded here; every other line is handed on as text, as
+before, so that plain JSON Lines costs one ``startswith`` more per line.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterator
-from typing import IO
+from datetime import UTC, datetime
+from typing import IO, TypeGuard
 
+from validator.codes.calendar import (
+    CALENDAR_ENTRY_UNKNOWN_KEY,
+    CALENDAR_PUBLISH_DATE_INVALID,
+    CALENDAR_ROW_MALFORMED,
+)
+from validator.codes.media import MEDIA_URL_INVALID
 from validator.errors import SourceError
-from validator.findings import Location
+from validator.findings import Finding, Location
+from validator.messages import json_type, quote
+from validator.model import PinCreate
+from validator.rules.common import check_media_url
+from validator.slots import Slot
 from validator.sources.base import PinInput
+from validator.urls import MediaKind
 
 __all__ = ["iter_document", "iter_lines"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
+
+PIN_KEY = "pin"
+PUBLISH_AT_KEY = "publish_at"
+VIDEO_URL_KEY = "video_url"
+_WRAPPER_KEYS = (PIN_KEY, PUBLISH_AT_KEY, VIDEO_URL_KEY)
+_API_KEYS = frozenset(PinCreate.model_fields)
+# How a JSON Lines row of a wrapped entry starts: the wrapper's keys are its only valid keys, so
+# its first key is one of them. Decided with one startswith, to leave plain rows as fast as before.
+_WRAPPED_LINE = tuple(f"{{{space}{json.dumps(key)}" for key in _WRAPPER_KEYS for space in ("", " "))
 
 
 def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
@@ -33,7 +69,7 @@ def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
-        yield PinInput(Location(source, index, number), text, row=True)
+        yield _line(text, Location(source, index, number))
         index += 1
 
 
@@ -57,7 +93,7 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
         return
     while True:
         value, end = _decode(text, position, source)
-        yield PinInput(Location(source, index, line), value, row=True)
+        yield _entry(value, Location(source, index, line))
         index += 1
         after = _skip(text, end)
         if after < len(text) and text[after] == ",":
@@ -74,14 +110,98 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
 def _single_or_lines(text: str, start: int, source: str) -> Iterator[PinInput]:
     value, end = _decode(text, start, source)
     if _skip(text, end) == len(text):
-        yield PinInput(Location(source, 0, 1 + text.count("\n", 0, start)), value, row=True)
+        yield _entry(value, Location(source, 0, 1 + text.count("\n", 0, start)))
         return
     # More values follow: JSON Lines without the .jsonl suffix (or piped on standard input).
     index = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
-            yield PinInput(Location(source, index, number), line.strip(), row=True)
+            yield _line(line.strip(), Location(source, index, number))
             index += 1
+
+
+# --- wrapped calendar entries --------------------------------------------------------------------
+
+
+def _line(text: str, location: Location) -> PinInput:
+    """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry."""
+    if text.startswith(_WRAPPED_LINE):
+        try:
+            value = json.loads(text)
+        except (ValueError, RecursionError):
+            pass  # a broken row: parsing the text later reports it
+        else:
+            if _is_wrapped(value):
+                return _unwrap(value, location)
+    return PinInput(location, text, row=True)
+
+
+def _entry(value: object, location: Location) -> PinInput:
+    """An element of a JSON document: a payload, or a wrapped entry."""
+    if _is_wrapped(value):
+        return _unwrap(value, location)
+    return PinInput(location, value, row=True)
+
+
+def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
+    return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
+
+
+def _unwrap(entry: dict[str, object], location: Location) -> PinInput:
+    """The pin of a wrapped entry, with its schedule, its video and the wrapper's findings."""
+    findings: list[Finding] = []
+    publish_at = _publish_at(entry.get(PUBLISH_AT_KEY), findings)
+    slots: tuple[Slot, ...] = ()
+    video_url = entry.get(VIDEO_URL_KEY)
+    if isinstance(video_url, str):
+        found = check_media_url(video_url, VIDEO_URL_KEY, MediaKind.VIDEO)
+        if found is None:
+            slots = (Slot(VIDEO_URL_KEY, video_url, MediaKind.VIDEO),)
+        else:
+            findings.append(found)
+    elif video_url is not None:
+        message = f"{VIDEO_URL_KEY} is {json_type(video_url)}, not a URL string"
+        findings.append(MEDIA_URL_INVALID.finding(VIDEO_URL_KEY, message))
+    findings.extend(_unknown_key(key) for key in entry if key not in _WRAPPER_KEYS)
+    pin = entry[PIN_KEY]
+    if not isinstance(pin, dict):  # a string would be read as JSON text by parse: say what it is
+        message = f'the entry\'s "pin" is {json_type(pin)}, not a JSON object (the API payload)'
+        problem = CALENDAR_ROW_MALFORMED.finding(PIN_KEY, message)
+        return PinInput(location, pin, row=True, problem=problem, publish_at=publish_at)
+    return PinInput(
+        location,
+        entry[PIN_KEY],
+        row=True,
+        publish_at=publish_at,
+        extra=tuple(findings),
+        slots=slots,
+    )
+
+
+def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
+    """``publish_at`` as an aware datetime (UTC when it names no offset); ``None`` if absent."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        message = f"publish_at {quote(value)} is not an ISO 8601 date and time"
+    else:
+        message = f"publish_at is {json_type(value)}, not an ISO 8601 string"
+    hint = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
+    findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_AT_KEY, message, hint))
+    return None
+
+
+def _unknown_key(key: str) -> Finding:
+    close = difflib.get_close_matches(key, _WRAPPER_KEYS, n=1, cutoff=0.6)
+    message = f"the entry has the key {quote(key)}, which a wrapped entry does not take"
+    hint = f"Did you mean {quote(close[0])}? {CALENDAR_ENTRY_UNKNOWN_KEY.fix}" if close else None
+    return CALENDAR_ENTRY_UNKNOWN_KEY.finding(key, message, hint)
 
 
 def _decode(text: str, position: int, source: str) -> tuple[object, int]:

@@ -1,0 +1,103 @@
+"""Calendars at scale: rows per second and peak memory of ``pin-preflight check`` on 100,000 rows.
+
+Run: ``python benchmarks/calendar.py [--rows 100000]``.
+
+Two generated calendars, a JSON Lines file of API payloads and a Pinterest bulk-upload CSV, are
+checked offline by the real command line in a child process (``python -m validator check
+--offline -q``), whose peak RSS is read from ``wait4``. The core's rate is measured in this
+process on the same JSON Lines file (the engine alone, as ``benchmarks/offline.py`` does) so the
+ratio holds on any machine. Targets (issue 4): peak RSS under 200 MB, and rows per second within
+1.5x of the core's pins per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from payloads import generate
+
+from validator import sources
+from validator.engine import Engine
+from validator.settings import Settings
+
+HEADER = ["Title", "Media URL", "Pinterest board", "Thumbnail", "Description", "Link",
+          "Publish date", "Keywords"]  # fmt: skip
+
+
+def write_jsonl(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for pin in generate(rows):
+            out.write(json.dumps(pin) + "\n")
+
+
+def write_bulk_csv(path: Path, rows: int) -> None:
+    """Rows in the bulk tool's format, from the same generated pins (images and videos)."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(HEADER)
+        for index, pin in enumerate(generate(rows)):
+            source = pin.get("media_source") or {}
+            media = source.get("url") or f"https://cdn.example.com/v/{index}.mp4"
+            thumbnail = "0:02" if media.endswith(".mp4") else ""
+            writer.writerow([
+                pin.get("title", ""), media, f"Board {index % 12}", thumbnail,
+                pin.get("description", ""), f"https://shop.example.com/p/{index}",
+                f"2099-01-{1 + index % 28:02d}T08:00:00", "spring, table",
+            ])  # fmt: skip
+
+
+def cli(path: Path) -> tuple[float, int]:
+    """Seconds and peak RSS (bytes) of the CLI checking ``path`` in a child process."""
+    command = [sys.executable, "-m", "validator", "check", "--offline", "-q", str(path)]
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed with {child.returncode}")
+    return seconds, usage.ru_maxrss * 1024  # kilobytes on Linux
+
+
+def core(path: Path, rows: int) -> float:
+    """Pins per second of the engine alone, in this process (best of 3)."""
+    engine = Engine(Settings(offline=True))
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        for _report in engine.check_all(sources.load(str(path))):
+            pass
+        best = min(best, time.perf_counter() - start)
+    return rows / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        jsonl, bulk = Path(folder) / "calendar.jsonl", Path(folder) / "calendar.csv"
+        write_jsonl(jsonl, args.rows)
+        write_bulk_csv(bulk, args.rows)
+        core_rate = core(jsonl, args.rows)
+        print(f"{args.rows:,} rows per calendar; core engine {core_rate:,.0f} pins/s (best of 3)")
+        for label, path in (("JSON Lines", jsonl), ("bulk CSV", bulk)):
+            seconds, peak = cli(path)
+            rate = args.rows / seconds
+            print(f"  {label:<11} {seconds:6.2f} s  {rate:>9,.0f} rows/s "
+                  f"({core_rate / rate:.2f}x the core's time per pin, target <= 1.5)  "
+                  f"peak RSS {peak / 1e6:6.1f} MB (target < 200)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

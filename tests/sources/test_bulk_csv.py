@@ -1,0 +1,577 @@
+"""Pinterest's bulk-upload CSV: the header, each row's checks, the checks across rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from support import FIXTURES
+
+from validator.engine import Engine
+from validator.errors import SourceError
+from validator.report import Report
+from validator.settings import Settings
+from validator.slots import Slot
+from validator.sources import PinInput, load
+from validator.sources.bulk_csv import COLUMNS, iter_bulk_csv, parse_publish_date
+from validator.urls import MediaKind
+
+CALENDARS = FIXTURES / "calendars"
+# The fixtures' dates are in 2099 and every test passes this "now": nothing rots.
+NOW = datetime(2099, 6, 1, tzinfo=UTC)
+HEADER = ",".join(COLUMNS)
+SIGNED = (
+    "https://bucket.s3.amazonaws.com/pins/a.jpg"
+    "?X-Amz-Date=20990601T000000Z&X-Amz-Expires=3600&X-Amz-Signature=0"
+)
+
+
+def rows_of(path: Path, **settings: int) -> list[PinInput]:
+    return list(load(str(path), settings=Settings(offline=True, **settings), now=NOW))
+
+
+def check(items: list[PinInput]) -> list[Report]:
+    engine = Engine(Settings(offline=True))
+    return [engine.check(item) for item in items]
+
+
+def codes_by_line(items: list[PinInput]) -> dict[int | None, list[str]]:
+    return {report.location.line: sorted(report.codes) for report in check(items)}
+
+
+def write_csv(tmp_path: Path, *rows: str, header: str = HEADER) -> Path:
+    path = tmp_path / "calendar.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def row(
+    title: str = "Tulips",
+    media: str = "https://cdn.example.com/pins/a.jpg",
+    board: str = "Spring recipes",
+    thumbnail: str = "",
+    description: str = "",
+    link: str = "",
+    date: str = "",
+    keywords: str = "",
+) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(
+        [title, media, board, thumbnail, description, link, date, keywords]
+    )
+    return out.getvalue()
+
+
+def one(tmp_path: Path, line: str, **settings: int) -> tuple[PinInput, Report]:
+    (item,) = rows_of(write_csv(tmp_path, line), **settings)
+    return item, check([item])[0]
+
+
+# --- the fixtures, end to end --------------------------------------------------------------------
+
+
+def test_the_good_calendar_has_no_finding() -> None:
+    items = rows_of(CALENDARS / "good.csv")
+
+    reports = check(items)
+
+    assert [r.findings for r in reports] == [()] * 6
+    assert [str(r.location) for r in reports][:2] == [
+        f"{CALENDARS / 'good.csv'}:2",
+        f"{CALENDARS / 'good.csv'}:3",
+    ]
+    assert [r.title for r in reports] == [
+        "Spring tulip table", "Linen napkins", "Tulip time-lapse", "Seed tray tour",
+        "Watering can", None,
+    ]  # fmt: skip
+    assert [i.publish_at for i in items] == [
+        datetime(2099, 6, 2, tzinfo=UTC),
+        datetime(2099, 6, 2, 8, tzinfo=UTC),
+        datetime(2099, 6, 10, 18, 30, tzinfo=UTC),
+        datetime(2099, 6, 30, 23, 59, 59, tzinfo=UTC),
+        None,
+        None,
+    ]
+    assert all(i.prechecked and i.row and i.payload is None for i in items)
+
+
+def test_the_good_calendar_hands_its_media_to_the_network_stage() -> None:
+    items = rows_of(CALENDARS / "good.csv")
+
+    assert [i.slots for i in items] == [
+        (Slot("Media URL", "https://cdn.example.com/pins/spring-table.jpg", MediaKind.IMAGE),),
+        (Slot("Media URL", "https://cdn.example.com/pins/napkins.png", MediaKind.IMAGE),),
+        (Slot("Media URL", "https://cdn.example.com/video/tulips.mp4", MediaKind.VIDEO),),
+        (Slot("Media URL", "https://cdn.example.com/video/seeds.mov", MediaKind.VIDEO),),
+        (
+            Slot("Media URL", "https://cdn.example.com/video/can.m4v", MediaKind.VIDEO),
+            Slot(
+                "Thumbnail", "https://cdn.example.com/covers/can.jpg", MediaKind.IMAGE, cover=True
+            ),
+        ),
+        (Slot("Media URL", "https://cdn.example.com/pins/no-title.jpeg", MediaKind.IMAGE),),
+    ]
+
+
+PROBLEMS = {
+    2: [],  # the control row
+    3: ["calendar.row_malformed"],  # 3 fields
+    4: ["calendar.row_malformed"],  # an unquoted comma: 9 fields
+    5: [],  # a quoted line break: the row spans lines 5 and 6
+    7: ["calendar.duplicate_link"],
+    8: ["calendar.thumbnail_missing"],
+    9: ["calendar.publish_date_past"],
+    10: ["calendar.publish_date_too_far"],
+    11: ["calendar.publish_date_invalid"],
+    12: ["board.missing"],
+    13: ["text.title_too_long"],
+    14: ["calendar.description_too_long"],
+    15: ["text.link_invalid"],
+    16: ["text.link_too_long"],
+    17: ["media.unsupported_format"],
+    18: ["calendar.thumbnail_invalid"],
+    # 19 is blank and 20 all blank cells: no pins
+    21: [],
+    22: ["calendar.duplicate_pin"],
+    23: ["media.unsupported_format"],
+}
+
+
+def test_every_row_problem_is_found_on_its_line() -> None:
+    raw = (CALENDARS / "problems.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfTitle,")  # the fixture keeps its BOM and CRLFs
+    assert b"\r\n" in raw
+
+    items = rows_of(CALENDARS / "problems.csv")
+
+    assert codes_by_line(items) == PROBLEMS
+    assert [i.location.position for i in items] == list(range(len(PROBLEMS)))
+
+
+def test_problem_findings_name_their_column() -> None:
+    reports = {r.location.line: r for r in check(rows_of(CALENDARS / "problems.csv"))}
+
+    fields = {line: [f.field for f in reports[line].findings] for line in (7, 8, 11, 12, 17, 23)}
+
+    assert fields == {
+        7: ["Link"],
+        8: ["Thumbnail"],
+        11: ["Publish date"],
+        12: ["Pinterest board"],
+        17: ["Media URL"],
+        23: ["Thumbnail"],
+    }
+    duplicate = reports[7].findings[0]
+    assert duplicate.message.endswith(f"{CALENDARS / 'problems.csv'}:2")
+    assert "A spreadsheet rewrote the date" in reports[11].findings[0].hint
+    assert "9 fields, the header 8" in reports[4].findings[0].message
+    # Every problem fails its row except the duplicate pin, a warning.
+    assert {line for line, report in reports.items() if report.ok} == {2, 5, 21, 22}
+
+
+def test_a_reported_media_url_is_not_probed() -> None:
+    items = {i.location.line: i for i in rows_of(CALENDARS / "problems.csv")}
+
+    assert items[17].slots == ()  # the WebP
+    assert items[23].slots == (
+        Slot("Media URL", "https://cdn.example.com/video/r.mp4", MediaKind.VIDEO),
+    )  # the video stays, its WebP cover goes
+
+
+def test_a_wrong_header_is_one_error_naming_every_column() -> None:
+    name = str(CALENDARS / "wrong-header.csv")
+
+    with pytest.raises(SourceError) as raised:
+        list(load(name, now=NOW))
+
+    message = str(raised.value)
+    assert message.startswith(f"{name}:1: not a Pinterest bulk-upload header: ")
+    assert 'unknown columns "Board", "Notes"' in message
+    assert 'Pinterest refuses the older column "Media file URL" (write "Media URL")' in message
+    assert 'missing required columns "Media URL", "Pinterest board"' in message
+    assert "Title" not in message.split("(expected")[0]  # "title" in lower case is Title
+
+
+# --- the header ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        pytest.param(HEADER, id="exact"),
+        pytest.param(HEADER.lower(), id="lower-case"),
+        pytest.param(" TITLE , media  url,Pinterest   Board ", id="spaces-required-only"),
+        pytest.param("Pinterest board,Media URL,Title", id="any-order"),
+    ],
+)
+def test_header_spelling_and_order_are_tolerated(tmp_path: Path, header: str) -> None:
+    names = [" ".join(cell.split()).casefold() for cell in header.split(",")]
+    values = {"title": "Tulips", "media url": "https://cdn.example.com/a.jpg",
+              "pinterest board": "Spring"}  # fmt: skip
+    line = ",".join(values.get(name, "") for name in names)
+
+    (item,) = rows_of(write_csv(tmp_path, line, header=header))
+
+    assert item.title == "Tulips"
+    assert item.extra == ()
+    assert item.slots == (Slot("Media URL", "https://cdn.example.com/a.jpg", MediaKind.IMAGE),)
+
+
+@pytest.mark.parametrize("column", ["Title", "Media URL", "Pinterest board"])
+def test_each_required_column_is_required(tmp_path: Path, column: str) -> None:
+    header = ",".join(name for name in COLUMNS if name != column)
+
+    with pytest.raises(SourceError, match=f'missing required column "{column}"'):
+        rows_of(write_csv(tmp_path, header=header))
+
+
+def test_a_repeated_column_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r'repeated column "Link"; missing required column'):
+        rows_of(write_csv(tmp_path, header="Title,Media URL,Link,link"))
+
+
+def test_a_trailing_comma_in_the_header_is_an_unnamed_column(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"unknown column #9 \(unnamed\)"):
+        rows_of(write_csv(tmp_path, header=HEADER + ","))
+
+
+@pytest.mark.parametrize(
+    "text", ["", "\n\n", "\ufeff", " , ,\n"], ids=["empty", "blank", "bom", "commas"]
+)
+def test_a_file_without_a_header_is_a_source_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "calendar.csv"
+    path.write_text(text, encoding="utf-8")
+
+    with pytest.raises(SourceError, match=r"the file is empty \(no header row\)$"):
+        rows_of(path)
+
+
+def test_a_header_alone_is_a_calendar_without_pins(tmp_path: Path) -> None:
+    assert rows_of(write_csv(tmp_path)) == []
+
+
+def test_blank_lines_above_the_header_keep_line_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.csv"
+    path.write_text(f"\n\n{HEADER}\n{row()}\n", encoding="utf-8")
+
+    (item,) = rows_of(path)
+
+    assert item.location.line == 4
+
+
+# --- one row -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("thumbnail", "codes", "cover"),
+    [
+        pytest.param("01:30", set(), None, id="mm:ss"),
+        pytest.param("90", set(), None, id="seconds"),
+        pytest.param("2.5", set(), None, id="fractional-seconds"),
+        pytest.param("https://cdn.example.com/c.png", set(), "https://cdn.example.com/c.png",
+                     id="image-url"),
+        pytest.param("", {"calendar.thumbnail_missing"}, None, id="blank"),
+        pytest.param("12:75", {"calendar.thumbnail_invalid"}, None, id="bad-seconds"),
+        pytest.param("cover.jpg", {"media.url_invalid"}, None, id="file-name"),
+        pytest.param("https://cdn.example.com/c.gif", {"media.unsupported_format"}, None,
+                     id="gif-url"),
+    ],
+)  # fmt: skip
+def test_a_video_row_needs_a_thumbnail(
+    tmp_path: Path, thumbnail: str, codes: set[str], cover: str | None
+) -> None:
+    item, report = one(tmp_path, row(media="https://cdn.example.com/v.mp4", thumbnail=thumbnail))
+
+    assert report.codes == codes
+    covers = [slot for slot in item.slots if slot.field == "Thumbnail"]
+    assert covers == ([Slot("Thumbnail", cover, MediaKind.IMAGE, cover=True)] if cover else [])
+
+
+def test_an_image_row_ignores_its_thumbnail(tmp_path: Path) -> None:
+    item, report = one(tmp_path, row(thumbnail="https://cdn.example.com/c.gif"))
+
+    assert report.codes == set()
+    assert [slot.field for slot in item.slots] == ["Media URL"]
+
+
+def test_an_unsupported_video_is_judged_as_a_video(tmp_path: Path) -> None:
+    item, report = one(tmp_path, row(media="https://cdn.example.com/v.webm", thumbnail="3"))
+
+    assert report.codes == {"media.unsupported_format"}
+    assert "MP4, MOV or M4V" in report.findings[0].message
+    assert item.slots == ()
+
+
+@pytest.mark.parametrize(
+    ("media", "code"),
+    [("", "media.url_invalid"), ("cdn.example.com/a.jpg", "media.url_invalid"),
+     ("https://cdn.example.com/a.heic", "media.unsupported_format")],
+)  # fmt: skip
+def test_a_bad_media_url_is_reported_and_not_probed(tmp_path: Path, media: str, code: str) -> None:
+    item, report = one(tmp_path, row(media=media))
+
+    assert report.codes == {code}
+    assert report.findings[0].field == "Media URL"
+    assert item.slots == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "limit", "code"),
+    [("title", 100, "text.title_too_long"), ("description", 500, "calendar.description_too_long"),
+     ("link", 2048, "text.link_too_long")],
+)  # fmt: skip
+def test_text_limits_are_inclusive(tmp_path: Path, field: str, limit: int, code: str) -> None:
+    def text(length: int) -> str:
+        if field == "link":
+            return "https://shop.example.com/" + "x" * (length - 25)
+        return "x" * length
+
+    _, at_limit = one(tmp_path, row(**{field: text(limit)}))
+    _, over = one(tmp_path, row(**{field: text(limit + 1)}))
+
+    assert at_limit.codes == set()
+    assert over.codes == {code}
+    assert f"the limit is {limit}" in over.findings[0].message
+
+
+def test_a_description_the_api_takes_is_still_too_long_for_the_bulk_tool(tmp_path: Path) -> None:
+    _, report = one(tmp_path, row(description="x" * 700))
+
+    assert report.codes == {"calendar.description_too_long"}  # not text.description_too_long (800)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2099-06-02", datetime(2099, 6, 2, tzinfo=UTC)),
+        ("2099-06-02T08:00:00", datetime(2099, 6, 2, 8, tzinfo=UTC)),
+        ("2099-06-02 08:00:00", datetime(2099, 6, 2, 8, tzinfo=UTC)),
+        ("2099-06-02T08:00:00Z", datetime(2099, 6, 2, 8, tzinfo=UTC)),
+        ("2099-06-02t08:00:00z", None),  # only the documented upper-case T and Z
+        ("2099-06-02T08:00", None),  # no seconds: not a documented form
+        ("2099-6-2", None),
+        ("2099-02-30", None),
+        ("2099-06-02T24:00:00", None),
+        ("2099-06-02Z", None),
+        ("06/02/2099", None),
+        ("2099-06-02T08:00:00+02:00", None),  # the file is UTC by definition
+        ("２０９９-06-02", None),  # full-width digits
+    ],
+)
+def test_publish_date_forms(text: str, expected: datetime | None) -> None:
+    assert parse_publish_date(text) == expected
+
+
+def test_the_schedule_window_is_counted_from_now(tmp_path: Path) -> None:
+    def at(delta: timedelta) -> str:
+        return (NOW + delta).strftime("%Y-%m-%dT%H:%M:%S")
+
+    path = write_csv(
+        tmp_path,
+        row(date=at(timedelta(0)), link="https://s.example/0"),
+        row(date=at(timedelta(seconds=1)), link="https://s.example/1"),
+        row(date=at(timedelta(days=30)), link="https://s.example/2"),
+        row(date=at(timedelta(days=30, seconds=1)), link="https://s.example/3"),
+    )
+
+    by_line = codes_by_line(rows_of(path))
+    narrow = codes_by_line(rows_of(path, schedule_window_days=14))
+
+    assert by_line == {
+        2: ["calendar.publish_date_past"],
+        3: [],
+        4: [],
+        5: ["calendar.publish_date_too_far"],
+    }
+    assert narrow[4] == ["calendar.publish_date_too_far"]
+
+
+def test_a_date_alone_is_midnight_so_today_is_past(tmp_path: Path) -> None:
+    _, report = one(tmp_path, row(date=NOW.strftime("%Y-%m-%d")))
+
+    assert report.codes == {"calendar.publish_date_past"}
+
+
+def test_now_must_be_timezone_aware() -> None:
+    naive = datetime(2099, 6, 1)  # naive: the mistake under test
+    with pytest.raises(ValueError, match="timezone-aware"):
+        list(iter_bulk_csv(io.StringIO(HEADER), "c.csv", settings=Settings(), now=naive))
+
+
+def test_a_signed_url_must_outlive_the_publish_date(tmp_path: Path) -> None:
+    # Signed to expire 2099-06-01T01:00Z; published the next day: dead on arrival.
+    _, report = one(tmp_path, row(media=SIGNED, date="2099-06-02T08:00:00"))
+
+    assert report.codes == {"media.url_expires"}
+    assert report.findings[0].field == "Media URL"
+
+
+# --- across rows ---------------------------------------------------------------------------------
+
+
+def test_duplicates_across_rows(tmp_path: Path) -> None:
+    a, b = "https://cdn.example.com/a.jpg", "https://cdn.example.com/b.jpg"
+    path = write_csv(
+        tmp_path,
+        row(media=a, link="https://s.example/1"),  # 2
+        row(media=b, link="https://s.example/1"),  # 3: same link
+        row(media=a, link="https://s.example/2"),  # 4: same media, another link: fine
+        row(media=a, board="Other", link=""),  # 5
+        row(media=a, board="Other", link=""),  # 6: same media, board and (no) link
+        row(media=a, link="https://s.example/1"),  # 7: same link and same pin as row 2
+    )
+
+    assert codes_by_line(rows_of(path)) == {
+        2: [],
+        3: ["calendar.duplicate_link"],
+        4: [],
+        5: [],
+        6: ["calendar.duplicate_pin"],
+        7: ["calendar.duplicate_link", "calendar.duplicate_pin"],
+    }
+
+
+def test_too_many_rows_is_one_warning_on_the_first_row_over(tmp_path: Path) -> None:
+    lines = [row(media=f"https://cdn.example.com/{n}.jpg", link=f"https://s.example/{n}")
+             for n in range(203)]  # fmt: skip
+    lines[200] = "broken,row"  # the row over the limit may itself be broken
+    path = write_csv(tmp_path, *lines)
+
+    reports = check(rows_of(path))
+    small = check(rows_of(path, max_calendar_rows=5))
+
+    flagged = [r.location.position for r in reports if "calendar.too_many_rows" in r.codes]
+    assert flagged == [200]
+    assert reports[200].codes == {"calendar.row_malformed", "calendar.too_many_rows"}
+    assert reports[200].ok is False
+    assert reports[199].ok
+    assert reports[201].ok
+    assert "more than 200 rows (this is row 201)" in reports[200].findings[-1].message
+    assert [r.location.position for r in small if "calendar.too_many_rows" in r.codes] == [5]
+
+
+def test_rows_are_yielded_as_they_are_read() -> None:
+    def lines() -> Iterator[str]:
+        yield HEADER + "\n"
+        yield row() + "\n"
+        raise AssertionError("the loader read past the row it had to yield")
+
+    items = iter_bulk_csv(lines(), "c.csv", settings=Settings(), now=NOW)  # type: ignore[arg-type]
+
+    assert next(items).title == "Tulips"
+
+
+# --- load ----------------------------------------------------------------------------------------
+
+
+def test_load_dispatches_any_case_of_csv(tmp_path: Path) -> None:
+    path = tmp_path / "CALENDAR.CSV"
+    path.write_text(f"{HEADER}\r\n{row()}\r\n", encoding="utf-8")
+
+    (item,) = load(str(path), now=NOW)  # default settings
+
+    assert item.prechecked
+    assert item.location.line == 2
+
+
+def test_load_without_now_uses_the_clock(tmp_path: Path) -> None:
+    (item,) = load(str(write_csv(tmp_path, row(date="2001-01-01"))))
+
+    assert [f.code for f in item.extra] == ["calendar.publish_date_past"]
+
+
+def test_a_missing_csv_is_a_source_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match=r"nowhere\.csv: no such file$"):
+        list(load(str(tmp_path / "nowhere.csv")))
+
+
+# --- whatever the file holds ---------------------------------------------------------------------
+
+_CELL = st.text(max_size=12)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@given(st.lists(st.lists(_CELL, min_size=8, max_size=8), max_size=8))
+def test_one_pin_per_written_row_at_the_line_it_starts_on(cells: list[list[str]]) -> None:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    starts = []
+    for values in cells:
+        starts.append(out.tell())
+        writer.writerow(values)
+    text = out.getvalue()
+    expected = [
+        1 + len(_LINE_BREAK.findall(text, 0, start))
+        for start, values in zip(starts, cells, strict=True)
+        if any(value.strip() for value in values)
+    ]
+
+    items = list(
+        iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
+    )
+
+    assert [i.location.line for i in items] == expected
+    assert [i.location.position for i in items] == list(range(len(expected)))
+    assert all(i.prechecked and i.row for i in items)
+    assert not any(f.code == "calendar.row_malformed" for i in items for f in i.extra)
+
+
+@given(st.text(), st.booleans())
+def test_any_text_is_pins_or_one_source_error(text: str, with_header: bool) -> None:
+    document = f"{HEADER}\n{text}" if with_header else text
+    stream = io.StringIO(document, newline="")
+    try:
+        items = list(iter_bulk_csv(stream, "c.csv", settings=Settings(), now=NOW))
+    except SourceError as exc:
+        error: SourceError | None = exc
+        items = []
+    else:
+        error = None
+    if with_header:
+        assert error is None
+    if error is not None:
+        assert str(error).startswith("c.csv")
+    assert [i.location.position for i in items] == list(range(len(items)))
+    lines = [i.location.line or 0 for i in items]
+    assert lines == sorted(set(lines))
+    assert all(line > 1 for line in lines)
+    assert [report.location for report in check(items)] == [i.location for i in items]
+
+
+def test_a_row_the_csv_module_refuses_is_a_broken_row_and_reading_goes_on() -> None:
+    # A lone CR inside an unquoted field, read from a stream that splits lines on LF only.
+    text = f"{HEADER}\nTulips\rand more,https://cdn.example.com/a.jpg,Spring\n{row(title='Next')}\n"
+
+    items = list(iter_bulk_csv(io.StringIO(text), "c.csv", settings=Settings(), now=NOW))
+
+    assert [[f.code for f in i.extra] for i in items] == [["calendar.row_malformed"], []]
+    assert "cannot be read as CSV" in items[0].extra[0].message
+    assert [i.location.line for i in items] == [2, 3]
+    assert items[1].title == "Next"
+
+
+def test_a_field_over_the_csv_module_limit_is_a_broken_row() -> None:
+    text = f'{HEADER}\n"{"x" * (csv.field_size_limit() + 1)}",,,,,,,\n{row(title="Next")}\n'
+
+    items = list(
+        iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
+    )
+
+    assert [f.code for f in items[0].extra] == ["calendar.row_malformed"]
+    assert items[-1].title == "Next"
+
+
+def test_a_stream_that_kept_the_byte_order_mark_is_read_too() -> None:
+    text = f"\ufeff{HEADER}\r\n{row()}\r\n"  # opened as utf-8, not utf-8-sig
+
+    (item,) = iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
+
+    assert item.title == "Tulips"

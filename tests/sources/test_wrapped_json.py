@@ -1,0 +1,282 @@
+"""Wrapped calendar entries in JSON and JSON Lines: the pin, its schedule and its video."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from support import FIXTURES
+
+from validator.engine import Engine
+from validator.model import PinCreate
+from validator.report import Report
+from validator.settings import Settings
+from validator.slots import Slot
+from validator.sources import PinInput, load
+from validator.sources.json_ import iter_document
+
+CALENDARS = FIXTURES / "calendars"
+API_FIELDS = set(PinCreate.model_fields)
+VIDEO = "https://cdn.example.com/video/tulips.mp4"
+PIN = {
+    "board_id": "549755885175",
+    "media_source": {"source_type": "image_url", "url": "https://cdn.example.com/pins/a.jpg"},
+}
+SIGNED = (
+    "https://bucket.s3.amazonaws.com/pins/a.jpg"
+    "?X-Amz-Date=20990601T000000Z&X-Amz-Expires=3600&X-Amz-Signature=0"
+)
+
+
+def check(items: list[PinInput]) -> list[Report]:
+    engine = Engine(Settings(offline=True))
+    return [engine.check(item) for item in items]
+
+
+def codes_by_line(items: list[PinInput]) -> dict[int | None, list[str]]:
+    return {report.location.line: sorted(report.codes) for report in check(items)}
+
+
+def entry(tmp_path: Path, value: object, suffix: str = ".json") -> PinInput:
+    path = tmp_path / f"calendar{suffix}"
+    path.write_text(json.dumps(value) + "\n", encoding="utf-8")
+    (item,) = load(str(path))
+    return item
+
+
+# --- the fixtures, end to end --------------------------------------------------------------------
+
+
+def test_wrapped_json_calendar() -> None:
+    items = list(load(str(CALENDARS / "wrapped.json")))
+
+    assert codes_by_line(items) == {
+        2: [],
+        11: [],
+        25: [],  # a plain payload among the wrapped ones
+        27: ["calendar.publish_date_invalid"],
+        31: ["calendar.entry_unknown_key", "media.unsupported_format"],
+        36: ["pin.unknown_field"],  # "pin" beside API fields: a payload with a stray key
+        41: ["calendar.row_malformed"],  # "pin" is a string
+    }
+    assert [i.publish_at for i in items][:3] == [
+        datetime(2099, 6, 2, 8, tzinfo=UTC),
+        datetime(2099, 6, 10, 18, 30, tzinfo=timezone(timedelta(hours=2))),
+        None,
+    ]
+    assert items[1].slots == (Slot("video_url", VIDEO, "video"),)
+    assert items[0].payload == {
+        "board_id": "549755885175",
+        "title": "Spring tulip table",
+        "link": "https://shop.example.com/spring/table",
+        "media_source": {
+            "source_type": "image_url",
+            "url": "https://cdn.example.com/pins/spring-table.jpg",
+        },
+    }
+    assert [r.title for r in check(items)][:3] == [
+        "Spring tulip table",
+        "Tulip time-lapse",
+        "A plain payload among wrapped ones",
+    ]
+
+
+def test_wrapped_json_lines_calendar() -> None:
+    items = list(load(str(CALENDARS / "wrapped.jsonl")))
+
+    assert codes_by_line(items) == {
+        1: [],
+        2: [],
+        3: [],
+        5: ["media.url_invalid"],
+        6: ["calendar.row_malformed"],  # a broken wrapped line is a broken row
+        7: ["calendar.publish_date_invalid"],
+        8: ["calendar.entry_unknown_key"],
+    }
+    assert [type(i.payload).__name__ for i in items] == [
+        "dict", "dict", "str", "dict", "str", "dict", "dict",
+    ]  # fmt: skip
+    assert items[1].publish_at == datetime(2099, 6, 10, 18, 30, tzinfo=UTC)
+    assert items[1].slots == (Slot("video_url", VIDEO, "video"),)
+    assert items[3].slots == ()  # a video_url that was reported is not probed
+    typo = check(items)[-1].findings[0]
+    assert typo.field == "vidoe_url"
+    assert 'Did you mean "video_url"?' in typo.hint
+
+
+# --- what is a wrapped entry ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl"])
+def test_a_pin_key_alone_is_a_wrapped_entry(tmp_path: Path, suffix: str) -> None:
+    item = entry(tmp_path, {"pin": PIN}, suffix)
+
+    assert item.payload == PIN
+    assert (item.publish_at, item.extra, item.slots) == (None, (), ())
+    assert check([item])[0].findings == ()
+
+
+@pytest.mark.parametrize(
+    ("api_key", "api_value"),
+    [("board_id", "549755885175"), ("media_source", PIN["media_source"]), ("title", "T")],
+)
+def test_a_pin_key_beside_api_fields_stays_a_payload(
+    tmp_path: Path, api_key: str, api_value: object
+) -> None:
+    value = {"pin": {"title": "inner"}, api_key: api_value}
+
+    item = entry(tmp_path, value, ".json")
+
+    assert item.payload == value
+    assert "pin.unknown_field" in check([item])[0].codes
+
+
+@pytest.mark.parametrize("pin", ["https://cdn.example.com/a.jpg", None, [PIN], 3])
+def test_a_pin_that_is_not_an_object_is_a_malformed_row(tmp_path: Path, pin: object) -> None:
+    (report,) = check([entry(tmp_path, {"pin": pin, "publish_at": "2099-06-02"})])
+
+    assert report.codes == {"calendar.row_malformed"}
+    assert report.findings[0].field == "pin"
+    assert "not a JSON object" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        json.dumps({"pin": PIN}),
+        "{ " + json.dumps({"pin": PIN})[1:],
+        "   " + json.dumps({"publish_at": "2099-06-02", "pin": PIN}),
+        json.dumps({"video_url": VIDEO, "pin": PIN}),
+    ],
+    ids=["pin-first", "space", "indented-publish-at-first", "video-url-first"],
+)
+def test_json_lines_decode_only_lines_that_start_like_a_wrapper(tmp_path: Path, line: str) -> None:
+    path = tmp_path / "calendar.jsonl"
+    path.write_text(f"{json.dumps(PIN)}\n{line}\n", encoding="utf-8")
+
+    plain, wrapped = load(str(path))
+
+    assert plain.payload == json.dumps(PIN)  # still text: parsed later, fast
+    assert wrapped.payload == PIN
+
+
+def test_a_json_lines_wrapper_starting_with_another_key_is_left_as_text(tmp_path: Path) -> None:
+    # The documented limit of the cheap test: its first key must be one of the wrapper's.
+    line = json.dumps({"schedule": "2099-06-02", "pin": PIN})
+    path = tmp_path / "calendar.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+
+    (item,) = load(str(path))
+
+    assert item.payload == line
+    assert {"pin.unknown_field", "board.missing"} <= check([item])[0].codes
+
+
+def test_a_single_wrapped_object_is_unwrapped(tmp_path: Path) -> None:
+    path = tmp_path / "pin.json"
+    path.write_text(json.dumps({"pin": PIN, "video_url": VIDEO}, indent=2), encoding="utf-8")
+
+    (item,) = load(str(path))
+
+    assert item.payload == PIN
+    assert item.slots == (Slot("video_url", VIDEO, "video"),)
+
+
+# --- publish_at and video_url --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2026-12-01T10:00:00Z", datetime(2026, 12, 1, 10, tzinfo=UTC)),
+        ("2026-12-01T11:00:00+01:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),
+        ("2026-12-01T10:00:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # no offset: UTC
+        ("2026-12-01", datetime(2026, 12, 1, tzinfo=UTC)),
+        (None, None),
+    ],
+)
+def test_publish_at_is_an_aware_datetime(
+    tmp_path: Path, value: str | None, expected: datetime | None
+) -> None:
+    item = entry(tmp_path, {"pin": PIN, "publish_at": value})
+
+    assert item.publish_at == expected
+    assert item.publish_at is None or item.publish_at.tzinfo is not None
+    assert item.extra == ()
+
+
+@pytest.mark.parametrize("value", ["", "tomorrow", "12/01/2026", 1780000000, True, {}])
+def test_a_bad_publish_at_is_reported(tmp_path: Path, value: object) -> None:
+    item = entry(tmp_path, {"pin": PIN, "publish_at": value})
+
+    (report,) = check([item])
+    assert report.codes == {"calendar.publish_date_invalid"}
+    assert report.findings[0].field == "publish_at"
+    assert item.publish_at is None
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("cdn.example.com/v.mp4", "media.url_invalid"),
+        ("https://cdn.example.com/v.mkv", "media.unsupported_format"),
+        (42, "media.url_invalid"),
+        ("", "media.url_invalid"),
+    ],
+)
+def test_a_bad_video_url_is_reported_and_not_probed(
+    tmp_path: Path, value: object, code: str
+) -> None:
+    item = entry(tmp_path, {"pin": PIN, "video_url": value})
+
+    (report,) = check([item])
+    assert report.codes == {code}
+    assert report.findings[0].field == "video_url"
+    assert item.slots == ()
+
+
+def test_the_engine_checks_signed_urls_against_publish_at(tmp_path: Path) -> None:
+    # Signed to expire 2099-06-01T01:00Z; the entry goes out the next day.
+    pin = {**PIN, "media_source": {"source_type": "image_url", "url": SIGNED}}
+    item = entry(tmp_path, {"pin": pin, "publish_at": "2099-06-02T08:00:00Z"})
+    unscheduled = entry(tmp_path, {"pin": pin})
+
+    assert check([item])[0].codes == {"media.url_expires"}
+    assert check([unscheduled])[0].codes == set()
+
+
+# --- whatever the entries hold -------------------------------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+_WRAPPERS = st.fixed_dictionaries(
+    {"pin": _JSON},
+    optional={"publish_at": _JSON, "video_url": _JSON, "publish_time": _JSON, "board_id": _JSON},
+)
+
+
+@given(st.lists(_WRAPPERS | _JSON, max_size=5))
+def test_every_entry_gives_one_report(values: list[object]) -> None:
+    items = list(iter_document(json.dumps(values, indent=1), "c.json"))
+
+    reports = check(items)
+
+    assert [r.location.position for r in reports] == list(range(len(values)))
+    for value, item, report in zip(values, items, reports, strict=True):
+        wrapped = isinstance(value, dict) and "pin" in value and not API_FIELDS & set(value)
+        if wrapped and isinstance(value["pin"], dict):
+            assert item.payload == value["pin"]
+        if wrapped and not isinstance(value["pin"], dict):
+            assert report.codes == {"calendar.row_malformed"}
+        if not wrapped:
+            assert item.payload == value
+            assert item.extra == ()

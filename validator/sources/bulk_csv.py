@@ -1,0 +1,380 @@
+"""Pinterest's bulk-upload CSV (Settings → Bulk create Pins): one pin per row, checked here.
+
+A row of this file is not an API payload (the board is a name, a video is a URL with a
+``Thumbnail``, the date is a schedule), so this source checks each row itself and hands the engine
+a ``prechecked`` ``PinInput``: ``extra`` holds the row's findings, ``slots`` the media URLs left
+for the network stage. What the file must look like (pinterest-api.md §6; no official page, the
+third-party sources agree on the header)::
+
+    Title,Media URL,Pinterest board,Thumbnail,Description,Link,Publish date,Keywords
+
+Decisions, where the sources leave room:
+
+* Columns are matched by name, ignoring case, surrounding spaces and repeated inner spaces, in
+  any order. ``Title``, ``Media URL`` and ``Pinterest board`` must be present (the reference doc
+  requires all three; a checker only warns on a missing Title, but a header without it is not
+  Pinterest's header); the others may be left out. An unknown, repeated or missing column is one
+  ``SourceError`` for the whole file naming them all: every row would be read wrongly otherwise.
+  The older spelling ``Media file URL`` is refused with its own hint, as Pinterest refuses it.
+* A blank Title, Description, Link, Publish date or Keywords cell is allowed (no title, publish
+  on upload). Lines that are empty, or rows whose cells are all blank (what spreadsheets leave at
+  the end), are not pins and are skipped.
+* A row's kind is its Media URL's extension: a video extension (``.mp4``, ``.mov``, ``.m4v``, and
+  unsupported ones such as ``.webm`` so that the message speaks of video) makes a video row, which
+  needs a Thumbnail; anything else is an image row, whose Thumbnail is ignored.
+* ``Publish date`` is ``yyyy-mm-dd`` or ``yyyy-mm-ddThh:mm:ss`` (also with a space for ``T``, and
+  a trailing ``Z``), in UTC; a date alone means 00:00 UTC.
+
+The file is read as a stream: only the keys needed to find duplicates (links; board, media and
+link) are kept, never the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import IO
+
+from validator.codes.base import Code
+from validator.codes.board import BOARD_MISSING
+from validator.codes.calendar import (
+    CALENDAR_DESCRIPTION_TOO_LONG,
+    CALENDAR_DUPLICATE_LINK,
+    CALENDAR_DUPLICATE_PIN,
+    CALENDAR_PUBLISH_DATE_INVALID,
+    CALENDAR_PUBLISH_DATE_PAST,
+    CALENDAR_PUBLISH_DATE_TOO_FAR,
+    CALENDAR_ROW_MALFORMED,
+    CALENDAR_THUMBNAIL_INVALID,
+    CALENDAR_THUMBNAIL_MISSING,
+    CALENDAR_TOO_MANY_ROWS,
+)
+from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG
+from validator.errors import SourceError
+from validator.findings import Finding, Location
+from validator.messages import plural, quote
+from validator.rules.common import check_link, check_media_url
+from validator.settings import Settings
+from validator.slots import Slot
+from validator.sources.base import PinInput
+from validator.urls import DeclaredFormat, MediaKind, declared_format
+
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
+
+TITLE = "Title"
+MEDIA_URL = "Media URL"
+BOARD = "Pinterest board"
+THUMBNAIL = "Thumbnail"
+DESCRIPTION = "Description"
+LINK = "Link"
+PUBLISH_DATE = "Publish date"
+KEYWORDS = "Keywords"
+
+#: The header of Pinterest's template, in its order (pinterest-api.md §6).
+COLUMNS: tuple[str, ...] = (
+    TITLE,
+    MEDIA_URL,
+    BOARD,
+    THUMBNAIL,
+    DESCRIPTION,
+    LINK,
+    PUBLISH_DATE,
+    KEYWORDS,
+)
+#: The columns a file must have (§6 "Required"; Title by the reference doc, see the module doc).
+REQUIRED_COLUMNS: tuple[str, ...] = (TITLE, MEDIA_URL, BOARD)
+
+_BY_KEY = {name.casefold(): name for name in COLUMNS}
+# Header spellings that are known and refused, with what to write instead (§6: "older wording
+# 'Media file URL' caused errors").
+_RENAMED = {"media file url": MEDIA_URL}
+
+# §6 / §1.2: title ≤ 100 (as the API); description ≤ 500 (the bulk tool's, not the API's 800);
+# link ≤ 2048 (as the API).
+_TITLE_MAX = 100
+_DESCRIPTION_MAX = 500
+_LINK_MAX = 2048
+
+_VIDEO_FORMATS = (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED)
+# A Thumbnail time: mm:ss (minutes unbounded: a video runs up to 15 min) or seconds.
+_TIME = re.compile(r"\d{1,3}:[0-5]\d|\d+(?:\.\d+)?", re.ASCII)
+# §6 Publish date: yyyy-mm-dd, or with a time after T or a space, optionally ending in Z.
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})Z?)?", re.ASCII)
+
+DuplicateKey = tuple[str, str, str | None]
+
+
+def iter_bulk_csv(
+    stream: IO[str], source: str, *, settings: Settings, now: datetime
+) -> Iterator[PinInput]:
+    """One prechecked ``PinInput`` per data row of a bulk-upload CSV, in order.
+
+    ``stream`` should be opened with ``newline=""`` (quoted line breaks and CRLF are then read as
+    written); ``now`` (timezone-aware) is what publish dates are compared with. Raises
+    ``SourceError`` for a file without the expected header; a bad row is findings on that row.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    reader = csv.reader(stream)
+    header, header_line = _read_header(reader, source)
+    columns = _columns(header, header_line, source)
+    width = len(header)
+    links: dict[str, int] = {}
+    pins: dict[DuplicateKey, int] = {}
+    index = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problem = f"the row cannot be read as CSV: {exc}"
+            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem)]
+        else:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != width:
+                findings = [_wrong_width(len(cells), width)]
+            else:
+                values = {name: cells[i].strip() for name, i in columns.items()}
+                yield _row(values, Location(source, index, line), settings, now, links, pins)
+                index += 1
+                continue
+        if index == settings.max_calendar_rows:
+            findings.append(_too_many(index, settings))
+        yield PinInput(Location(source, index, line), None, row=True, extra=tuple(findings),
+                       prechecked=True)  # fmt: skip
+        index += 1
+
+
+def parse_publish_date(text: str) -> datetime | None:
+    """A bulk CSV ``Publish date`` as an aware UTC datetime, or ``None`` when it is not one."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day, hour, minute, second = (int(part or 0) for part in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:  # 2026-02-30, 25:00:00
+        return None
+
+
+# --- the header ----------------------------------------------------------------------------------
+
+
+def _read_header(reader: Iterator[list[str]], source: str) -> tuple[list[str], int]:
+    """The first non-blank row (a spreadsheet may leave empty lines above it) and its line."""
+    line = 0
+    try:
+        for cells in reader:
+            line += 1
+            if any(cell.strip() for cell in cells):
+                if cells[0].startswith("\ufeff"):
+                    cells[0] = cells[0][1:]
+                return cells, line
+    except csv.Error as exc:
+        raise SourceError(f"{source}:{line + 1}: the header cannot be read as CSV: {exc}") from None
+    raise SourceError(f"{source}: the file is empty (no header row)")
+
+
+def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
+    """Canonical column name → position; one ``SourceError`` naming every problem otherwise."""
+    columns: dict[str, int] = {}
+    unknown: list[str] = []
+    repeated: list[str] = []
+    renamed: list[str] = []
+    for position, cell in enumerate(header):
+        key = " ".join(cell.split()).casefold()
+        name = _BY_KEY.get(key)
+        if name is None:
+            if key in _RENAMED:
+                renamed.append(f"{quote(cell.strip())} (write {quote(_RENAMED[key])})")
+            else:
+                unknown.append(quote(cell.strip()) if key else f"#{position + 1} (unnamed)")
+        elif name in columns:
+            repeated.append(quote(name))
+        else:
+            columns[name] = position
+    missing = [quote(name) for name in REQUIRED_COLUMNS if name not in columns]
+    problems = []
+    if unknown:
+        problems.append(f"unknown {_columns_word(unknown)} {', '.join(unknown)}")
+    if renamed:
+        names = ", ".join(renamed)
+        problems.append(f"Pinterest refuses the older {_columns_word(renamed)} {names}")
+    if repeated:
+        problems.append(f"repeated {_columns_word(repeated)} {', '.join(repeated)}")
+    if missing:
+        problems.append(f"missing required {_columns_word(missing)} {', '.join(missing)}")
+    if problems:
+        raise SourceError(
+            f"{source}:{line}: not a Pinterest bulk-upload header: {'; '.join(problems)} "
+            f"(expected {','.join(COLUMNS)})"
+        )
+    return columns
+
+
+def _columns_word(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
+
+
+# --- one row -------------------------------------------------------------------------------------
+
+
+def _row(
+    values: dict[str, str],
+    location: Location,
+    settings: Settings,
+    now: datetime,
+    links: dict[str, int],
+    pins: dict[DuplicateKey, int],
+) -> PinInput:
+    """Check one well-formed row; record its keys in ``links`` and ``pins`` for later rows."""
+    findings: list[Finding] = []
+    slots: list[Slot] = []
+    title = values.get(TITLE, "")
+    if len(title) > _TITLE_MAX:
+        findings.append(_too_long(TEXT_TITLE_TOO_LONG, TITLE, title, _TITLE_MAX))
+
+    url = values.get(MEDIA_URL, "")
+    kind = MediaKind.IMAGE
+    if url:
+        kind = MediaKind.VIDEO if declared_format(url)[1] in _VIDEO_FORMATS else MediaKind.IMAGE
+    found = check_media_url(url or None, MEDIA_URL, kind)
+    if found is not None:
+        findings.append(found)
+    else:
+        slots.append(Slot(MEDIA_URL, url, kind))
+    if kind is MediaKind.VIDEO:
+        _thumbnail(values.get(THUMBNAIL, ""), findings, slots)
+
+    board = values.get(BOARD, "")
+    if not board:
+        message = f"the {quote(BOARD)} column is blank: the row has no board"
+        hint = f"Write the exact name of one of your boards in the {quote(BOARD)} column."
+        findings.append(BOARD_MISSING.finding(BOARD, message, hint))
+
+    description = values.get(DESCRIPTION, "")
+    if len(description) > _DESCRIPTION_MAX:
+        code = CALENDAR_DESCRIPTION_TOO_LONG
+        findings.append(_too_long(code, DESCRIPTION, description, _DESCRIPTION_MAX))
+
+    link = values.get(LINK, "")
+    if len(link) > _LINK_MAX:
+        findings.append(_too_long(TEXT_LINK_TOO_LONG, LINK, link, _LINK_MAX))
+    elif link:
+        found = check_link(link, LINK)
+        if found is not None:
+            findings.append(found)
+
+    publish_at = _publish_date(values.get(PUBLISH_DATE, ""), now, settings, findings)
+
+    source, line = location.source, location.line or 0
+    if link:
+        if link in links:
+            earlier = f"{source}:{links[link]}"
+            message = f"the link {quote(link)} is also the link of the row at {earlier}"
+            findings.append(CALENDAR_DUPLICATE_LINK.finding(LINK, message))
+        else:
+            links[link] = line
+    if board and url:
+        key = (board, url, link or None)
+        if key in pins:
+            message = f"the same board, media and link as the pin at {source}:{pins[key]}"
+            findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
+        else:
+            pins[key] = line
+    if location.position == settings.max_calendar_rows:
+        findings.append(_too_many(location.position, settings))
+
+    return PinInput(
+        location,
+        None,
+        row=True,
+        publish_at=publish_at,
+        extra=tuple(findings),
+        slots=tuple(slots),
+        prechecked=True,
+        title=title or None,
+    )
+
+
+def _thumbnail(value: str, findings: list[Finding], slots: list[Slot]) -> None:
+    """A video row's Thumbnail: a time in the video, or a cover image URL (probed as a cover)."""
+    if not value:
+        message = f"the video row has no {quote(THUMBNAIL)}: Pinterest needs a cover for it"
+        findings.append(CALENDAR_THUMBNAIL_MISSING.finding(THUMBNAIL, message))
+        return
+    if _TIME.fullmatch(value):
+        return
+    if "/" in value or any(ch.isalpha() for ch in value):  # meant as a URL (or a file name)
+        found = check_media_url(value, THUMBNAIL, MediaKind.IMAGE)
+        if found is not None:
+            findings.append(found)
+        else:
+            slots.append(Slot(THUMBNAIL, value, MediaKind.IMAGE, cover=True))
+        return
+    message = f"the Thumbnail {quote(value)} is neither a time (mm:ss, seconds) nor an image URL"
+    findings.append(CALENDAR_THUMBNAIL_INVALID.finding(THUMBNAIL, message))
+
+
+def _publish_date(
+    value: str, now: datetime, settings: Settings, findings: list[Finding]
+) -> datetime | None:
+    """The row's schedule, or ``None`` (blank: publish on upload; unreadable: reported)."""
+    if not value:
+        return None
+    when = parse_publish_date(value)
+    if when is None:
+        message = f"the publish date {quote(value)} is not yyyy-mm-dd or yyyy-mm-ddThh:mm:ss (UTC)"
+        hint = None
+        if "/" in value or "." in value:
+            hint = (
+                "A spreadsheet rewrote the date: format the column as text and write "
+                "2026-12-17 or 2026-12-17T08:00:00 (UTC)."
+            )
+        findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_DATE, message, hint))
+        return None
+    if when <= now:
+        message = f"the publish date {quote(value)} is not after now ({_utc(now)})"
+        findings.append(CALENDAR_PUBLISH_DATE_PAST.finding(PUBLISH_DATE, message))
+    elif when - now > timedelta(days=settings.schedule_window_days):
+        days = settings.schedule_window_days
+        message = (
+            f"the publish date {quote(value)} is more than {plural(days, 'day')} "
+            f"after now ({_utc(now)})"
+        )
+        hint = f"Choose a date before {_utc(now + timedelta(days=days))}, or upload it later."
+        findings.append(CALENDAR_PUBLISH_DATE_TOO_FAR.finding(PUBLISH_DATE, message, hint))
+    return when
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _too_long(code: Code, field: str, value: str, limit: int) -> Finding:
+    message = f"{field} is {len(value)} characters ({quote(value, 40)}); the limit is {limit}"
+    hint = f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
+    return code.finding(field, message, hint)
+
+
+def _wrong_width(count: int, width: int) -> Finding:
+    message = f"the row has {plural(count, 'field')}, the header {width}"
+    hint = (
+        "A comma inside a value splits it in two: put that value in double quotes, or check "
+        "that the spreadsheet saved the file with commas (not semicolons) between fields."
+    )
+    return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
+
+
+def _too_many(position: int, settings: Settings) -> Finding:
+    limit = settings.max_calendar_rows
+    message = (
+        f"the file has more than {plural(limit, 'row')} (this is row {position + 1}); "
+        f"one bulk upload takes at most {limit}"
+    )
+    return CALENDAR_TOO_MANY_ROWS.finding(None, message)
