@@ -254,13 +254,14 @@ class Session:
                         break
             except SourceError as exc:
                 broken = exc
-            pending = [
-                [prober.probe(slot.url) for slot in checked.slots] if prober else []
-                for checked in window
-            ]
-            for checked, tasks in zip(window, pending, strict=True):
-                probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
-                yield self._report(checked, probes)
+            if prober is None:  # offline: nothing to wait for
+                for checked in window:
+                    yield self._report(checked)
+            else:
+                pending = [[prober.probe(slot.url) for slot in c.slots] for c in window]
+                for checked, tasks in zip(window, pending, strict=True):
+                    probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
+                    yield self._report(checked, probes)
             if broken is not None:
                 raise broken
             if len(window) < _WINDOW:

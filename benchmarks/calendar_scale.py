@@ -1,6 +1,6 @@
 """Calendars at scale: rows per second and peak memory of ``pin-preflight check`` on 100,000 rows.
 
-Run: ``python benchmarks/calendar.py [--rows 100000]``.
+Run: ``python benchmarks/calendar_scale.py [--rows 100000]``.
 
 Two generated calendars, a JSON Lines file of API payloads and a Pinterest bulk-upload CSV, are
 checked offline by the real command line in a child process (``python -m validator check
@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,7 +42,9 @@ def write_jsonl(path: Path, rows: int) -> None:
 
 
 def write_bulk_csv(path: Path, rows: int) -> None:
-    """Rows in the bulk tool's format, from the same generated pins (images and videos)."""
+    """Rows in the bulk tool's format, from the same generated pins (images and videos),
+    scheduled within the next 26 days (inside the default 30-day window)."""
+    soon = datetime.now(UTC) + timedelta(days=1)
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
@@ -52,7 +55,8 @@ def write_bulk_csv(path: Path, rows: int) -> None:
             writer.writerow([
                 pin.get("title", ""), media, f"Board {index % 12}", thumbnail,
                 pin.get("description", ""), f"https://shop.example.com/p/{index}",
-                f"2099-01-{1 + index % 28:02d}T08:00:00", "spring, table",
+                (soon + timedelta(hours=index % 600)).strftime("%Y-%m-%dT%H:%M:%S"),
+                "spring, table",
             ])  # fmt: skip
 
 
