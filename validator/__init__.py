@@ -6,24 +6,44 @@
     (False, ['board.missing', 'media.missing'])
 
 The public API is exactly what ``__all__`` lists; every other module is internal and may change.
+The names are imported on first use (PEP 562): pytest imports ``validator.pytest_plugin`` in every
+project that installs pin-preflight, and that must not cost pydantic, httpx and Pillow's import
+time when the plugin is off.
 """
 
 from __future__ import annotations
 
-from validator.api import (
-    avalidate,
-    avalidate_many,
-    avalidate_media,
-    validate,
-    validate_many,
-    validate_media,
-)
-from validator.codes import CATALOGUE, Code, lookup
-from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.findings import Action, Finding, Location, Severity
-from validator.model import PinCreate
-from validator.report import Report, Summary
-from validator.settings import Settings
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from validator.api import (
+        avalidate,
+        avalidate_many,
+        avalidate_media,
+        validate,
+        validate_many,
+        validate_media,
+    )
+    from validator.codes import CATALOGUE, Code, lookup
+    from validator.errors import ConfigError, SourceError, ValidatorError
+    from validator.findings import Action, Finding, Location, Severity
+    from validator.model import PinCreate
+    from validator.report import Report, Summary
+    from validator.settings import Settings
+
+# Where each public name lives; ``__getattr__`` imports it from there when first asked for.
+_HOMES = {
+    "validator.api": ("avalidate", "avalidate_many", "avalidate_media", "validate",
+                      "validate_many", "validate_media"),
+    "validator.codes": ("CATALOGUE", "Code", "lookup"),
+    "validator.errors": ("ConfigError", "SourceError", "ValidatorError"),
+    "validator.findings": ("Action", "Finding", "Location", "Severity"),
+    "validator.model": ("PinCreate",),
+    "validator.report": ("Report", "Summary"),
+    "validator.settings": ("Settings",),
+}  # fmt: skip
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
 
 __all__ = [
     "CATALOGUE",
@@ -50,10 +70,19 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
-    """``__version__`` from the installed metadata, looked up only when asked for."""
-    if name != "__version__":
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib.metadata import version  # lazy: most imports never ask
+def __getattr__(name: str) -> Any:
+    """The public names, imported on first use; ``__version__`` from the installed metadata."""
+    if name == "__version__":
+        from importlib.metadata import version
 
-    return version("pin-preflight")
+        return version("pin-preflight")
+    module = _HOME_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

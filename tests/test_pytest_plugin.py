@@ -1,0 +1,289 @@
+"""The pytest plugin, run by pytest itself (``pytester``) on copies of the fixture calendars.
+
+Most runs are in-process (fast: the engine is imported once); the runs where loading through the
+``pytest11`` entry point is the point go through a subprocess. In-process runs inherit this
+suite's ``filterwarnings = error``, which a fresh process would not have: the mark below puts the
+plugin's warnings back to what a project without that setting sees. Each in-process run drops
+the modules it imported; hypothesis's pytest plugin imports hypothesis at the end of every run
+(two seconds), so it is imported here once, before the runs.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import hypothesis  # noqa: F401 - see below
+import pytest
+from media_server import serve
+from support import FIXTURES, VALID_PAYLOADS
+
+from validator.pytest_plugin import PinPreflightWarning
+
+pytest_plugins = ["pytester"]
+pytestmark = pytest.mark.filterwarnings(
+    f"default::{PinPreflightWarning.__module__}.{PinPreflightWarning.__name__}"
+)
+
+OFFLINE = ("--pin-preflight", "--pin-preflight-offline")
+# For runs in new processes (a subprocess, xdist's workers): hypothesis's plugin, unrelated to
+# these runs, costs each process the import of hypothesis.
+NO_HYPOTHESIS = ("-p", "no:hypothesispytest")
+# mixed.json: 7 pins, 5 failing (3 warnings, all on failing pins); calendar.jsonl: 6 rows, 3
+# failing; valid/: 8 pins, all passing.
+PASSED, FAILED, WARNINGS = 2 + 3 + 8, 5 + 3, 3
+
+WARNED_PIN = {
+    "board_id": "549755885175",
+    "title": "Sandy tote",
+    "dominant_color": "sand",
+    "media_source": {"source_type": "image_url", "url": "https://cdn.example.com/tote.jpg"},
+}
+
+
+def copy_calendars(pytester: pytest.Pytester) -> None:
+    """The fixtures under names the default patterns collect, and two files they must not."""
+    payloads = FIXTURES / "payloads"
+    shutil.copy(payloads / "mixed.json", pytester.path / "mixed.pins.json")
+    shutil.copy(payloads / "calendar.jsonl", pytester.path / "calendar.pins.jsonl")
+    (pytester.path / "valid").mkdir()
+    for path in VALID_PAYLOADS:
+        shutil.copy(path, pytester.path / "valid" / f"{path.stem}.pins.json")
+    # Ordinary JSON: a fixture of the project under test, not a calendar.
+    shutil.copy(payloads / "mixed.json", pytester.path / "other.json")
+    (pytester.path / "fixtures").mkdir()
+    shutil.copy(FIXTURES / "codes" / "board.missing.json", pytester.path / "fixtures")
+
+
+def write_pins(path: Path, *pins: object) -> Path:
+    path.write_text(json.dumps(list(pins), indent=2), encoding="utf-8")
+    return path
+
+
+def test_off_without_the_flag_and_on_with_it_through_the_entry_point(
+    pytester: pytest.Pytester,
+) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest_subprocess(*NO_HYPOTHESIS)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(["collected 0 items"])
+
+    result = pytester.runpytest_subprocess(*OFFLINE, *NO_HYPOTHESIS)
+    result.assert_outcomes(passed=PASSED, failed=FAILED, warnings=WARNINGS)
+
+
+def test_items_are_pins_named_after_their_location_and_title(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "--collect-only", "-q")
+    result.stdout.fnmatch_lines(
+        [
+            'calendar.pins.jsonl::calendar.pins.jsonl:1 "Spring tulip table setting"',
+            "calendar.pins.jsonl::calendar.pins.jsonl:3",  # a broken row: no title to show
+            'mixed.pins.json::mixed.pins.json:20 "Peach galette"',
+            "valid/video.pins.json::video.pins.json:1 *",
+            f"{PASSED + FAILED} tests collected*",
+        ],
+        consecutive=False,
+    )
+    assert "other.json" not in result.stdout.str()
+    assert "board.missing.json" not in result.stdout.str()
+
+
+def test_a_file_named_on_the_command_line_is_collected_whatever_its_name(
+    pytester: pytest.Pytester,
+) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "other.json")
+    result.assert_outcomes(passed=2, failed=5, warnings=3)
+
+
+def test_failures_show_the_findings_and_no_traceback(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "-rf")
+    result.assert_outcomes(passed=PASSED, failed=FAILED, warnings=WARNINGS)
+    result.stdout.fnmatch_lines(
+        [
+            '*_ mixed.pins.json:20 "Peach galette" _*',
+            "2 errors: board.invalid_id, media.unsupported_format",
+            '    error board.invalid_id (board_id): board_id "Summer recipes" is not a numeric id',
+            "      Fix input: *GET /v5/boards*",
+            "    error media.unsupported_format (media_source.url): *.webp*",
+            # pytest's short summary shows the first line, the codes (cut to the width)
+            'FAILED mixed.pins.json::mixed.pins.json:13 "Summer hats" - 1 error: board*',
+        ],
+        consecutive=False,
+    )
+    output = result.stdout.str()
+    for traceback_sign in ("Traceback", "pytest_plugin.py", "PinPreflightFailure", "\nE   "):
+        assert traceback_sign not in output
+
+
+def test_warnings_land_in_the_warnings_summary_and_do_not_fail(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    result = pytester.runpytest(*OFFLINE)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*= warnings summary =*",
+            'warned.pins.json::warned.pins.json:2 "Sandy tote"',
+            "  warned.pins.json:2: PinPreflightWarning: pin.dominant_color_invalid "
+            '(dominant_color): dominant_color "sand" is not of the form #RRGGBB. Fix input: *',
+        ]
+    )
+
+
+def test_strict_fails_a_pin_that_has_only_warnings(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    result = pytester.runpytest(*OFFLINE, "--pin-preflight-strict")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["1 error: pin.dominant_color_invalid"])
+
+
+def test_a_warnings_filter_set_to_error_fails_the_pin_readably(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    result = pytester.runpytest(
+        *OFFLINE, "-W", "error::validator.pytest_plugin.PinPreflightWarning"
+    )
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "1 warning, failed by the warnings filter: pin.dominant_color_invalid",
+            "    warning pin.dominant_color_invalid (dominant_color): *",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_the_pyproject_table_is_read_from_the_rootdir(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    pytester.makepyprojecttoml("[tool.pin-preflight]\nstrict = true\n")
+    pytester.runpytest(*OFFLINE).assert_outcomes(failed=1)
+
+    pytester.makepyprojecttoml("[tool.pin-preflight]\nstrickt = true\n")
+    result = pytester.runpytest(*OFFLINE)
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(
+        ["*pin-preflight: *pyproject.toml [[]tool.pin-preflight[]]: strickt*"]
+    )
+
+
+def test_the_ini_setting_turns_it_on_with_its_own_patterns(pytester: pytest.Pytester) -> None:
+    content = pytester.path / "content"
+    content.mkdir()
+    shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", content / "calendar.jsonl")
+    shutil.copy(FIXTURES / "payloads" / "mixed.json", content / "mixed.json")
+    shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", pytester.path / "elsewhere.jsonl")
+    pytester.makeini("[pytest]\npin_preflight_calendars = content/*.jsonl\n")
+    result = pytester.runpytest("--pin-preflight-offline")  # no --pin-preflight
+    result.assert_outcomes(passed=3, failed=3)
+    result.stdout.fnmatch_lines(["content/calendar.jsonl ..FFF. *"])
+
+
+def test_a_bulk_upload_csv_is_read_with_the_project_settings(pytester: pytest.Pytester) -> None:
+    soon = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d")
+    (pytester.path / "june.pins.csv").write_text(
+        "Title,Media URL,Pinterest board,Description,Link,Publish date\n"
+        f"Peach galette,https://cdn.example.com/galette.jpg,Summer recipes,,,{soon}\n"
+        "No board,https://cdn.example.com/hats.jpg,,,,\n",
+        encoding="utf-8",
+    )
+    result = pytester.runpytest(*OFFLINE, "-rf")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(['FAILED june.pins.csv::june.pins.csv:3 "No board" - *'])
+
+    # The CSV source checks publish dates itself: it must get the settings of pyproject.toml.
+    pytester.makepyprojecttoml("[tool.pin-preflight]\nschedule-window-days = 7\n")
+    result = pytester.runpytest(*OFFLINE, "-rf")
+    result.assert_outcomes(failed=2)
+    result.stdout.fnmatch_lines(["1 error: calendar.publish_date_too_far"])
+
+
+def test_k_selects_pins_by_title(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "-k", "galette or hats or autumn")
+    result.assert_outcomes(failed=3, deselected=PASSED + FAILED - 3)
+    result.stdout.fnmatch_lines(["calendar.pins.jsonl F *", "mixed.pins.json FF *"])
+
+
+def test_x_stops_at_the_first_failing_pin(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "-x", "mixed.pins.json")
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*stopping after 1 failures*"])
+
+
+def test_junitxml_names_each_pin(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    pytester.runpytest(*OFFLINE, "--junitxml=report.xml")
+    report = ET.parse(pytester.path / "report.xml")  # noqa: S314 - written by pytest just now
+    suite = report.getroot().find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == (str(PASSED + FAILED), str(FAILED))
+    cases = {(case.get("classname"), case.get("name")): case for case in suite.iter("testcase")}
+    galette = cases[("mixed.pins.json", 'mixed.pins.json:20 "Peach galette"')]
+    failure = galette.find("failure")
+    assert failure is not None
+    assert failure.get("message", "").startswith("2 errors: board.invalid_id")
+    assert "Fix input:" in (failure.text or "")
+    tulips = cases[
+        ("valid.image-url.pins.json", 'image-url.pins.json:1 "Spring tulip table setting"')
+    ]
+    assert tulips.find("failure") is None
+
+
+def test_xdist_gives_the_same_outcomes(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, *NO_HYPOTHESIS, "-p", "xdist", "-n", "2")
+    result.assert_outcomes(passed=PASSED, failed=FAILED, warnings=WARNINGS)
+    result.stdout.fnmatch_lines(["created: 2/2 workers"])
+
+
+def test_an_unreadable_file_is_one_failing_item(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    (pytester.path / "broken.pins.json").write_bytes(b'\xff\xfe[{"title": "x"}]')
+    result = pytester.runpytest(*OFFLINE)
+    result.assert_outcomes(passed=PASSED, failed=FAILED + 1, warnings=WARNINGS)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ broken.pins.json: unreadable _*",
+            "cannot read the calendar: broken.pins.json: not UTF-8 text (byte 0)",
+        ],
+        consecutive=True,
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> None:
+    with serve() as server:
+        photo = server.url("/media/photo-baseline.jpg")
+
+        def pin(title: str, url: str) -> dict[str, object]:
+            source = {"source_type": "image_url", "url": url}
+            return {"board_id": "549755885175", "title": title, "media_source": source}
+
+        write_pins(
+            pytester.path / "a.pins.json",
+            pin("Photo", photo),
+            pin("Gone", server.url("/status/404")),
+        )
+        write_pins(pytester.path / "b.pins.json", pin("Photo again", photo))
+
+        # Without the flag, a loopback URL is one Pinterest can never fetch; nothing is sent.
+        result = pytester.runpytest("--pin-preflight")
+        result.assert_outcomes(failed=3)
+        result.stdout.fnmatch_lines(["1 error: media.url_not_public"])
+        assert server.log == []
+
+        result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
+        result.assert_outcomes(passed=2, failed=1)
+        result.stdout.fnmatch_lines(
+            ['*_ a.pins.json:* "Gone" _*', "1 error: media.not_found"], consecutive=True
+        )
+        # Two pins in two files share the photo: one probe, so one first ranged GET.
+        first_reads = [
+            e for e in server.requests_to("photo-baseline") if e.range == "bytes=0-65535"
+        ]
+        assert len(first_reads) == 1

@@ -1,0 +1,426 @@
+"""The pytest plugin: every pin of a calendar file becomes a test that passes or fails.
+
+Registered through the ``pytest11`` entry point, so pytest loads it in every project where
+pin-preflight is installed; it therefore does nothing until asked. ``--pin-preflight`` turns it on
+with the default patterns (``*.pins.json``, ``*.pins.jsonl``, ``*.pins.ndjson``, ``*.pins.csv``:
+names nobody gives a test fixture by accident), and the ini setting ``pin_preflight_calendars``
+turns it on with the project's own patterns. A calendar file named on the command line is
+collected whatever its name, as pytest does for a test module.
+
+Collection reads each file and makes one item per pin, named after its location and title. The
+pins are checked the first time one of the file's items runs, all of the file at once (a pin's
+verdict can depend on the others: ``calendar.duplicate_pin``), in one engine session for the whole
+pytest session, that is one HTTP client and one probe per URL per process (per xdist worker).
+
+This module is imported by every pytest run of every project that installed pin-preflight, so its
+own imports are pytest and the standard library; the engine's modules are imported when the
+plugin is turned on (or a test runs).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fnmatch
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr
+
+    from validator.engine import Engine, Session
+    from validator.report import Report
+    from validator.settings import Settings
+    from validator.sources import PinInput
+
+__all__ = ["DEFAULT_PATTERNS", "PinPreflightFailure", "PinPreflightWarning"]
+
+#: Files collected by ``--pin-preflight`` when ``pin_preflight_calendars`` is not set.
+DEFAULT_PATTERNS = ("*.pins.json", "*.pins.jsonl", "*.pins.ndjson", "*.pins.csv")
+
+#: What a calendar file named on the command line may be called (what ``sources.load`` reads).
+_CALENDAR_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
+
+_INI = "pin_preflight_calendars"
+_MARKER = "pin_preflight"
+_CHECKER = "pin-preflight-checker"
+
+
+class PinPreflightWarning(UserWarning):
+    """A warning finding of a pin: worth fixing, but Pinterest would accept the pin.
+
+    A category of its own so that a project can filter these (``-W error::...`` fails the pins
+    that have one, ``ignore::...`` hides them) without touching other warnings.
+    """
+
+
+class PinPreflightFailure(Exception):
+    """A pin that Pinterest would refuse: raised by its item and shown as its findings."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(", ".join(finding.code for finding in report.errors))
+        self.report = report
+
+
+class UnreadableCalendar(Exception):
+    """A calendar file that cannot be read at all (``SourceError``): the message says why."""
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The switch, the network options, and the ini setting that names calendar files."""
+    group = parser.getgroup("pin-preflight", "pin-preflight: check Pinterest pin calendars")
+    group.addoption(
+        "--pin-preflight",
+        action="store_true",
+        default=False,
+        help="collect pin calendar files (pin_preflight_calendars, default "
+        f"{' '.join(DEFAULT_PATTERNS)}) and check every pin as a test",
+    )
+    # None when absent, so that [tool.pin-preflight] in pyproject.toml decides.
+    group.addoption(
+        "--pin-preflight-offline",
+        action="store_true",
+        default=None,
+        help="decide from the payloads alone; fetch no media URL",
+    )
+    group.addoption(
+        "--pin-preflight-allow-private-hosts",
+        action="store_true",
+        default=None,
+        help="fetch media URLs on private and loopback addresses (local servers in tests)",
+    )
+    group.addoption(
+        "--pin-preflight-strict",
+        action="store_true",
+        default=None,
+        help="warning findings fail the pin",
+    )
+    parser.addini(
+        _INI,
+        "glob patterns of pin calendar files; setting it turns pin-preflight on without the flag",
+        type="args",
+        default=[],
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the collector when asked to (flag or ini); otherwise do nothing at all."""
+    patterns: list[str] = config.getini(_INI)
+    if not config.getoption("pin_preflight") and not patterns:
+        return
+    config.addinivalue_line("markers", f"{_MARKER}: a pin checked by pin-preflight")
+    config.pluginmanager.register(
+        _Checker(config, _settings(config), tuple(patterns) or DEFAULT_PATTERNS),
+        _CHECKER,
+    )
+
+
+def _settings(config: pytest.Config) -> Settings:
+    """``[tool.pin-preflight]`` found from the rootdir, with the command line's flags on top.
+
+    The lookup is the CLI's (the nearest ``pyproject.toml`` with the table, at or above the
+    rootdir), so that ``pytest --pin-preflight`` and ``pin-preflight check`` agree. A broken
+    table stops the run before collection, as a bad option does.
+    """
+    from validator.errors import ConfigError
+    from validator.settings import find_pyproject, load_settings
+
+    flags = {
+        "offline": config.getoption("pin_preflight_offline"),
+        "allow_private_hosts": config.getoption("pin_preflight_allow_private_hosts"),
+        "strict": config.getoption("pin_preflight_strict"),
+    }
+    overrides = {key: value for key, value in flags.items() if value is not None}
+    try:
+        return load_settings(find_pyproject(config.rootpath), overrides)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"pin-preflight: {exc}") from None
+
+
+class _Checker:
+    """The session-wide state: which files to collect, and the checked reports of each file.
+
+    One event loop lives as long as the pytest session (an ``asyncio.Runner``), because the
+    engine session's HTTP client belongs to the loop it was opened on: ``asyncio.run`` per file
+    would need one client per file and probe a URL shared by two files twice. Between files the
+    loop is idle, not running, so tests that start their own loops (``asyncio.run``,
+    pytest-asyncio) are unaffected; the loop is not installed as the thread's current loop.
+    """
+
+    def __init__(self, config: pytest.Config, settings: Settings, patterns: tuple[str, ...]):
+        self.config = config
+        self.settings = settings
+        self.patterns = patterns
+        self._engine: Engine | None = None
+        self._runner: asyncio.Runner | None = None
+        self._session: Session | None = None
+        self._reports: dict[Path, list[Report] | BaseException] = {}
+
+    # --- collection ---------------------------------------------------------------------------
+
+    def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> CalendarFile | None:
+        """A ``CalendarFile`` for each file matching the patterns or named on the command line."""
+        if self._wanted(file_path, parent.session):
+            return CalendarFile.from_parent(parent, path=file_path)
+        return None
+
+    def _wanted(self, path: Path, session: pytest.Session) -> bool:
+        """Like ``python_files``: a pattern with ``/`` matches the path from the rootdir."""
+        if session.isinitpath(path) and path.suffix.lower() in _CALENDAR_SUFFIXES:
+            return True
+        relative = None
+        for pattern in self.patterns:
+            if "/" not in pattern:
+                if fnmatch.fnmatch(path.name, pattern):
+                    return True
+                continue
+            if relative is None:
+                try:
+                    relative = path.relative_to(self.config.rootpath).as_posix()
+                except ValueError:
+                    relative = path.as_posix()
+            if fnmatch.fnmatch(relative, pattern):
+                return True
+        return False
+
+    @property
+    def engine(self) -> Engine:
+        """The session's engine: its settings and its one "now" also serve reading the files."""
+        if self._engine is None:
+            from validator.engine import Engine
+
+            self._engine = Engine(self.settings)
+        return self._engine
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def reports(self, file: CalendarFile) -> list[Report]:
+        """The reports of ``file``'s pins, checked on first use and kept for the session.
+
+        An unexpected exception (a bug, not a bad pin) is kept too: every item of the file shows
+        it, instead of the file being checked again for each item.
+        """
+        key = file.path
+        if key not in self._reports:
+            try:
+                self._reports[key] = self._check(file.take_inputs())
+            except Exception as exc:  # re-raised below, for this item and the file's others
+                self._reports[key] = exc
+        found = self._reports[key]
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+    def _check(self, inputs: list[PinInput]) -> list[Report]:
+        runner, session = self._open()
+
+        async def check() -> list[Report]:
+            return [report async for report in session.check_all(inputs)]
+
+        reports = runner.run(check())
+        if len(reports) != len(inputs):
+            raise RuntimeError(f"pin-preflight: {len(inputs)} pins but {len(reports)} reports")
+        return reports
+
+    def _open(self) -> tuple[asyncio.Runner, Session]:
+        """The loop and the engine session, opened for the first file checked."""
+        if self._runner is None:
+            # loop_factory: do not make this loop the thread's current one (see the class doc).
+            self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
+        if self._session is None:
+            session = self.engine.session()
+            self._runner.run(session.__aenter__())
+            self._session = session
+        return self._runner, self._session
+
+    def pytest_sessionfinish(self) -> None:
+        """Close the HTTP client, then the loop."""
+        runner, session = self._runner, self._session
+        self._runner = self._session = None
+        if runner is None:
+            return
+        try:
+            if session is not None:
+                runner.run(session.__aexit__(None, None, None))
+        finally:
+            runner.close()
+
+
+class CalendarFile(pytest.File):
+    """A calendar file: one item per pin, or one failing item when the file cannot be read."""
+
+    _inputs: list[PinInput] | None = None
+
+    def collect(self) -> Iterator[pytest.Item]:
+        """Read the file once; the pins read are kept until the checks run (then let go)."""
+        from validator import sources
+        from validator.errors import SourceError
+
+        engine = _checker(self.config).engine
+        inputs: list[PinInput] = []
+        problem = None
+        try:
+            # A bulk-upload CSV is checked as it is read: against these settings and this "now".
+            inputs.extend(sources.load(_shown(self.path), settings=engine.settings, now=engine.now))
+        except SourceError as exc:  # the pins read before it are still checked
+            problem = str(exc)
+        self._inputs = inputs
+        for index, item in enumerate(inputs):
+            pin = PinItem.from_parent(
+                self, name=_item_name(self.path, item), index=index, line=item.location.line
+            )
+            pin.add_marker(_MARKER)
+            yield pin
+        if problem is not None:
+            yield UnreadableItem.from_parent(self, name="unreadable", message=problem)
+
+    def take_inputs(self) -> list[PinInput]:
+        """The pins read at collection, handed over once to be checked."""
+        inputs, self._inputs = self._inputs or [], None
+        return inputs
+
+
+class PinItem(pytest.Item):
+    """One pin: passes when the report is ok; warnings go to pytest's warnings summary."""
+
+    def __init__(self, *, index: int, line: int | None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.index = index
+        self.line = line
+
+    def runtest(self) -> None:
+        """Look the pin's report up (checking the file on first use) and judge it.
+
+        Warnings are issued before the verdict so that a failing pin's warnings reach the
+        summary too; a filter that turns them into errors fails the pin with its whole report.
+        """
+        file = self.parent
+        assert isinstance(file, CalendarFile)  # noqa: S101 - only CalendarFile makes PinItems
+        report = _checker(self.config).reports(file)[self.index]
+        try:
+            for finding in report.warnings:
+                where = f" ({finding.field})" if finding.field else ""
+                self.warn(
+                    PinPreflightWarning(
+                        f"{finding.code}{where}: {finding.message}. "
+                        f"{finding.action.label}: {finding.hint}"
+                    )
+                )
+        except PinPreflightWarning:
+            raise PinPreflightFailure(report) from None
+        if not report.ok:
+            raise PinPreflightFailure(report)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | TerminalRepr:
+        """The pin's findings with their remedies, as ``pin-preflight check`` prints them.
+
+        No traceback: the plugin's own frames say nothing about the pin. Anything else than a
+        failing pin is a bug and keeps pytest's usual report.
+        """
+        if isinstance(excinfo.value, PinPreflightFailure):
+            return _describe(excinfo.value.report)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """The pin's line in the file (0-based, as pytest wants), for ``-v`` and warnings."""
+        return self.path, (self.line or 1) - 1, self.name
+
+
+class UnreadableItem(pytest.Item):
+    """Stands for a file that cannot be read: fails with the reader's message."""
+
+    def __init__(self, *, message: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.message = message
+
+    def runtest(self) -> None:
+        """Fail: the file's pins (after those read, if any) are not checked."""
+        raise UnreadableCalendar(self.message)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | TerminalRepr:
+        """The reader's message alone (it names the file, and the line and column if known)."""
+        if isinstance(excinfo.value, UnreadableCalendar):
+            return f"cannot read the calendar: {excinfo.value}"
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        """The file itself."""
+        return self.path, 0, f"{self.path.name}: unreadable"
+
+
+def _checker(config: pytest.Config) -> _Checker:
+    checker = config.pluginmanager.get_plugin(_CHECKER)
+    assert isinstance(checker, _Checker)  # noqa: S101 - registered before any collection
+    return checker
+
+
+def _describe(report: Report) -> str:
+    """The codes on the first line (pytest's short summary shows it), then every finding.
+
+    The findings are ``pin-preflight check``'s lines without its header: the failure's own
+    heading already names the pin.
+    """
+    from validator.messages import plural
+    from validator.reporters.text import pin_lines
+
+    errors = report.errors
+    if errors:
+        codes = ", ".join(dict.fromkeys(finding.code for finding in errors))
+        first = f"{plural(len(errors), 'error')}: {codes}"
+    else:  # only warnings, turned into errors by a warnings filter
+        codes = ", ".join(dict.fromkeys(finding.code for finding in report.warnings))
+        first = f"{plural(len(report.warnings), 'warning')}, failed by the warnings filter: {codes}"
+    lines = [line.plain for line in pin_lines(report)][1:]  # a header, then the findings
+    return "\n".join([first, *lines])
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working directory, as the CLI would name it in messages."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+
+
+def _item_name(path: Path, item: PinInput) -> str:
+    """``calendar.jsonl:3 "Peach galette"``: the file name, the pin's line, and its title."""
+    from validator.messages import quote
+
+    location = item.location
+    where = (
+        f"{path.name}:{location.line}"
+        if location.line is not None
+        else f"{path.name}[{location.position}]"
+    )
+    title = item.title if item.title is not None else _peek_title(item.payload)
+    return f"{where} {quote(title, 50)}" if title else where
+
+
+def _peek_title(payload: object) -> str | None:
+    """The payload's title if it plainly has one; parsing proper waits for the checks.
+
+    JSON Lines rows arrive as text: decoding one here costs a fraction of what the checks do,
+    and the title is what makes an item findable in a list of results (and with ``-k``).
+    """
+    if isinstance(payload, str | bytes):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            return None
+    if isinstance(payload, dict):
+        title = payload.get("title")
+        if isinstance(title, str) and title.strip():
+            return title
+    return None
