@@ -177,14 +177,12 @@ class Session:
         self._prober: Prober | None = None
 
     async def __aenter__(self) -> Session:
-        if not self.engine.settings.offline:
+        settings = self.engine.settings
+        if not settings.offline:
             guard = self.engine.guard
-            self._fetcher = (
-                Fetcher(self.engine.settings)
-                if guard is None
-                else Fetcher(self.engine.settings, guard=guard)
-            )
-            self._prober = Prober(self._fetcher)
+            self._fetcher = Fetcher(settings) if guard is None else Fetcher(settings, guard=guard)
+        # Offline, the prober still reads local files (media not hosted yet): no network there.
+        self._prober = Prober(settings, self._fetcher)
         return self
 
     async def __aexit__(
@@ -223,9 +221,8 @@ class Session:
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
-        probing = self._prober is not None
         stage = self.engine.offline_stage
-        checked = _mark_duplicates(stage(item, with_slots=probing) for item in items)
+        checked = _mark_duplicates(stage(item, with_slots=True) for item in items)
         async for report in self._windowed(checked):
             yield report
 
@@ -235,15 +232,16 @@ class Session:
         For files on their way to Pinterest by another road than a pin payload: a video before
         ``POST /v5/media``, a calendar's media column.
         """
-        probing = self._prober is not None
         stage = self.engine.media_stage
-        checked = (stage(url, i, kind, with_slots=probing) for i, url in enumerate(urls))
+        checked = (stage(url, i, kind, with_slots=True) for i, url in enumerate(urls))
         async for report in self._windowed(checked):
             yield report
 
     async def _windowed(self, stream: Iterator[_Checked]) -> AsyncIterator[Report]:
         """Reports in input order, with the probes of up to ``_WINDOW`` items in flight."""
         prober = self._prober
+        if prober is None:
+            raise RuntimeError("use the session inside 'async with engine.session()'")
         while True:
             window: list[_Checked] = []
             broken: SourceError | None = None
@@ -254,27 +252,28 @@ class Session:
                         break
             except SourceError as exc:
                 broken = exc
-            if prober is None:  # offline: nothing to wait for
+            reachable = [[s for s in c.slots if prober.can_probe(s)] for c in window]
+            if not any(reachable):  # offline without local files: nothing to wait for
                 for checked in window:
-                    yield self._report(checked)
+                    yield self._report(checked, [], [])
             else:
-                pending = [[prober.probe(slot.url) for slot in c.slots] for c in window]
-                for checked, tasks in zip(window, pending, strict=True):
+                pending = [[prober.probe(slot) for slot in slots] for slots in reachable]
+                for checked, slots, tasks in zip(window, reachable, pending, strict=True):
                     probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
-                    yield self._report(checked, probes)
+                    yield self._report(checked, slots, probes)
             if broken is not None:
                 raise broken
             if len(window) < _WINDOW:
                 return
 
-    def _report(self, checked: _Checked, probes: list[Probe] | None = None) -> Report:
+    def _report(self, checked: _Checked, slots: list[Slot], probes: list[Probe]) -> Report:
         findings = checked.findings
         if probes:
             settings = self.engine.settings
-            for slot, probe in zip(checked.slots, probes, strict=True):
+            for slot, probe in zip(slots, probes, strict=True):
                 findings.extend(probe_findings(slot, probe, settings))
-            if len(checked.slots) > 1:
-                findings.extend(carousel_findings(checked.slots, probes))
+            if len(slots) > 1:
+                findings.extend(carousel_findings(slots, probes))
         policy = self.engine.apply_policy(findings)
         return Report(checked.item.location, policy, checked.title)
 

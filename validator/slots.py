@@ -23,6 +23,8 @@ class Slot(NamedTuple):
     """The content type the payload declares for it (``cover_image_content_type``)."""
     cover: bool = False
     """A video's cover: shown in the video's frame, so the pin's image size rules do not apply."""
+    local: bool = False
+    """``url`` is a file on this machine (media not hosted yet): probed even offline."""
 
 
 def media_slots(pin: PinCreate) -> list[Slot]:

@@ -22,6 +22,7 @@ import concurrent.futures
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Protocol
 
 from validator.probes.fetch import Budget, Failure, Fetcher, Response
 from validator.probes.image import (
@@ -32,12 +33,14 @@ from validator.probes.image import (
     plan_image_reads,
     read_image_facts,
 )
+from validator.probes.local import LocalFiles
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import Container, end_marker_ok, sniff
 from validator.probes.video import VideoFacts, VideoProblem, plan_video_reads, read_video_facts
 from validator.settings import Settings
+from validator.slots import Slot
 
-__all__ = ["MediaProbe", "Probe", "Prober"]
+__all__ = ["MediaProbe", "Probe", "Prober", "Reader"]
 
 _END_MARKER_BYTES = 12  # the PNG IEND chunk; a JPEG's FF D9 is its last two
 
@@ -70,12 +73,23 @@ class MediaProbe:
 Probe = MediaProbe | Failure
 
 
+class Reader(Protocol):
+    """Where a probe's bytes come from: ``fetch.Fetcher`` (HTTP) or ``local.LocalFiles``."""
+
+    async def open(self, url: str, budget: Budget) -> Response | Failure: ...
+
+    async def read_range(self, url: str, start: int, end: int, budget: Budget) -> bytes: ...
+
+    async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes: ...
+
+
 class Prober:
     """Probes URLs through one ``Fetcher``, each unique URL once."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(self, settings: Settings, fetcher: Fetcher | None = None) -> None:
         self.fetcher = fetcher
-        self.settings: Settings = fetcher.settings
+        self.settings = settings
+        self._local = LocalFiles(settings.block_size)
         self._tasks: dict[str, asyncio.Task[Probe]] = {}
         # pymediainfo's parses wait on ranged reads: give them as many threads as there can be
         # requests in flight, not the default pool's few (cpu + 4).
@@ -94,39 +108,48 @@ class Prober:
         """Every probe that has finished, by URL: what each URL cost and what it showed."""
         return {url: task.result() for url, task in self._tasks.items() if task.done()}
 
-    def probe(self, url: str) -> asyncio.Task[Probe]:
-        """The probe of ``url``: started on first request, shared afterwards."""
-        task = self._tasks.get(url)
+    def can_probe(self, slot: Slot) -> bool:
+        """Whether this prober reaches ``slot``: local files always, URLs only online."""
+        return slot.local or self.fetcher is not None
+
+    def probe(self, slot: Slot) -> asyncio.Task[Probe]:
+        """The probe of the slot's URL (or local file): started on first request, then shared."""
+        task = self._tasks.get(slot.url)
         if task is None:
-            task = self._tasks[url] = asyncio.ensure_future(self._probe(url))
+            reader: Reader | None = self._local if slot.local else self.fetcher
+            if reader is None:
+                raise RuntimeError(f"{slot.url} is a URL, and this prober is offline")
+            task = self._tasks[slot.url] = asyncio.ensure_future(self._probe(slot.url, reader))
         return task
 
-    async def _probe(self, url: str) -> Probe:
+    async def _probe(self, url: str, reader: Reader) -> Probe:
         budget = Budget(self.settings.max_bytes_per_url)
-        opened = await self.fetcher.open(url, budget)
+        opened = await reader.open(url, budget)
         if isinstance(opened, Failure):
             return opened
         container = sniff(opened.data)
         if container.is_image_ok:
-            probe = await self._image(opened, container, budget)
+            probe = await self._image(reader, opened, container, budget)
         elif container.is_video_ok:
-            probe = await self._video(opened, container, budget)
+            probe = await self._video(reader, opened, container, budget)
         else:
             probe = MediaProbe(url, opened, container)
         return _counted(probe, budget)
 
     # --- images ----------------------------------------------------------------------------------
 
-    async def _image(self, opened: Response, container: Container, budget: Budget) -> MediaProbe:
+    async def _image(
+        self, reader: Reader, opened: Response, container: Container, budget: Budget
+    ) -> MediaProbe:
         data = opened.data
         url = opened.url
         total = opened.total_size
         if self.settings.deep and not opened.complete and opened.ranges and total is not None:
             whole = min(total, self.settings.image_max_bytes, budget.remaining + len(data))
-            data += await self.fetcher.read_range(url, len(data), whole - 1, budget)
+            data += await reader.read_range(url, len(data), whole - 1, budget)
         elif not opened.complete and opened.ranges and total is not None:
             for first, last in plan_image_reads(data, total):
-                data += await self.fetcher.read_range(url, first, last, budget)
+                data += await reader.read_range(url, first, last, budget)
         read = decode_fully if self.settings.deep else read_image_facts
         facts = read(data)
         if isinstance(facts, ImageProblem):
@@ -135,7 +158,7 @@ class Prober:
         if complete:
             tail = data[-_END_MARKER_BYTES:]
         elif opened.ranges:
-            tail = await self.fetcher.read_suffix(url, _END_MARKER_BYTES, budget)
+            tail = await reader.read_suffix(url, _END_MARKER_BYTES, budget)
         else:
             note = (
                 f"the server ignores Range and the file is larger than the "
@@ -158,7 +181,9 @@ class Prober:
 
     # --- video -----------------------------------------------------------------------------------
 
-    async def _video(self, opened: Response, container: Container, budget: Budget) -> MediaProbe:
+    async def _video(
+        self, reader: Reader, opened: Response, container: Container, budget: Budget
+    ) -> MediaProbe:
         total = opened.total_size
         if total is None or not (opened.ranges or opened.complete):
             note = (
@@ -175,7 +200,7 @@ class Prober:
             if opened.complete:
                 return b""
             pending = asyncio.run_coroutine_threadsafe(
-                self.fetcher.read_range(url, first, last, budget), loop
+                reader.read_range(url, first, last, budget), loop
             )
             try:
                 return pending.result(timeout=deadline)

@@ -94,7 +94,8 @@ def carousel_findings(slots: Sequence[Slot], probes: Sequence[Probe]) -> list[Fi
 
 def _failure(slot: Slot, failure: Failure) -> Finding:
     code = _BY_FAILURE[failure.kind]
-    message = f"the URL {quote(slot.url)} {failure.detail}"
+    what = "the file" if slot.local else "the URL"
+    message = f"{what} {quote(slot.url)} {failure.detail}"
     if len(failure.chain) > 1 and failure.kind is not FailureKind.REDIRECT_LOOP:
         message += f"; redirects: {_chain(failure.chain)}"
     elif failure.kind is FailureKind.REDIRECT_LOOP:

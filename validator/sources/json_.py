@@ -15,7 +15,7 @@ fields (``board_id``, ``media_source``, ``title``...): a payload with a stray ``
 payload (and gets ``pin.unknown_field``). The entry's ``"pin"`` is the payload; one that is not an
 object makes the entry a malformed row (rather than a payload with unknown fields). ``publish_at``
 is ISO 8601, UTC when it names no offset; ``video_url`` is checked as a video URL and probed by the
-network stage. Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only
+network stage, or, when it names a local file (``probes.local.local_path``), read from disk. Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only
 a line whose first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``,
 with at most one space after the brace) is decoded here; every other line is handed on as text, as
 before, so that plain JSON Lines costs one ``startswith`` more per line.
@@ -40,6 +40,7 @@ from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import json_type, quote
 from validator.model import PinCreate
+from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
 from validator.sources.base import PinInput
@@ -153,7 +154,10 @@ def _unwrap(entry: dict[str, object], location: Location) -> PinInput:
     publish_at = _publish_at(entry.get(PUBLISH_AT_KEY), findings)
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
-    if isinstance(video_url, str):
+    local = local_path(video_url, location.source) if isinstance(video_url, str) else None
+    if local is not None:  # not hosted yet: the same checks, on the file
+        slots = (Slot(VIDEO_URL_KEY, str(local), MediaKind.VIDEO, local=True),)
+    elif isinstance(video_url, str):
         found = check_media_url(video_url, VIDEO_URL_KEY, MediaKind.VIDEO)
         if found is None:
             slots = (Slot(VIDEO_URL_KEY, video_url, MediaKind.VIDEO),)

@@ -1,0 +1,75 @@
+"""Media not hosted yet: local files named by a calendar go through the same probes, offline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from support import FIXTURES
+
+from validator.cli import EXIT_ERRORS, main
+from validator.probes.local import local_path
+
+MEDIA = FIXTURES / "media"
+PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type": "video_id",
+       "media_id": "4876543210987654321", "cover_image_url": "https://cdn.example.com/c.jpg",
+       "cover_image_content_type": "image/jpeg"}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("file:///srv/clips/a.mp4", Path("/srv/clips/a.mp4")),
+        ("/srv/clips/a.mp4", Path("/srv/clips/a.mp4")),
+        ("./clips/a.mp4", Path("cal/clips/a.mp4")),
+        ("../a.mp4", Path("cal/../a.mp4")),
+        ("cdn.example.com/a.mp4", None),  # a URL without its scheme, not a file
+        ("https://cdn.example.com/a.mp4", None),
+        ("//cdn.example.com/a.mp4", None),
+        ("", None),
+    ],
+)
+def test_what_counts_as_a_local_file(reference: str, expected: Path | None) -> None:
+    assert local_path(reference, "cal/calendar.json") == expected
+
+
+def test_a_bare_relative_path_is_local_when_the_file_exists(tmp_path: Path) -> None:
+    (tmp_path / "clips").mkdir()
+    (tmp_path / "clips" / "a.mp4").write_bytes(b"")
+    assert local_path("clips/a.mp4", str(tmp_path / "c.json")) == tmp_path / "clips" / "a.mp4"
+
+
+def test_local_videos_are_checked_offline_by_the_same_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("h264-moov-end.mp4", "short-2s.mp4", "clip.webm", "mpeg4-part2.mp4"):
+        shutil.copy(MEDIA / name, tmp_path / name)
+    videos = ["./h264-moov-end.mp4", "./short-2s.mp4", "./clip.webm", "./mpeg4-part2.mp4",
+              "./missing.mp4"]  # fmt: skip
+    entries = [
+        {"pin": {**PIN, "media_source": {**PIN["media_source"], "media_id": str(1000 + i)}},
+         "video_url": video}
+        for i, video in enumerate(videos)
+    ]  # fmt: skip
+    calendar = tmp_path / "calendar.json"
+    calendar.write_text(json.dumps(entries, indent=1), encoding="utf-8")
+
+    status = main(["check", "--offline", "--format", "json", str(calendar)])
+    results = json.loads(capsys.readouterr().out)["results"]
+
+    assert status == EXIT_ERRORS
+    codes = [sorted({f["code"] for f in result["findings"]}) for result in results]
+    assert codes == [
+        [],
+        ["video.duration_out_of_range"],
+        ["media.unsupported_format"],
+        ["video.codec_unsupported"],
+        ["media.not_found"],
+    ]
+    missing = results[4]["findings"][0]
+    assert missing["field"] == "video_url"
+    assert missing["message"].startswith("the file ")
+    assert "does not exist on this machine" in missing["message"]

@@ -1,0 +1,88 @@
+"""Media not hosted yet: the same probes over a file on this machine instead of HTTP.
+
+A calendar can name a video by its local path before it is uploaded (``video_url`` of an entry).
+``LocalFiles`` answers the calls the probes make of ``fetch.Fetcher`` (``open``, ``read_range``,
+``read_suffix``) from the file, so the sniffers, Pillow, pymediainfo and the media rules judge it
+exactly as they would judge it on a CDN, and ``--offline`` still checks it: no network is
+involved. Reads are small (a block, an index, a suffix), so they are done inline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from validator.probes.fetch import Budget, Failure, FailureKind, Response
+
+__all__ = ["LocalFiles", "local_path"]
+
+
+def local_path(reference: str, calendar: str) -> Path | None:
+    """The file a media reference names, if it is a local path rather than a URL.
+
+    ``file:///abs/clip.mp4``, ``/abs/clip.mp4`` and ``./clips/clip.mp4`` are local. A bare
+    relative reference (``clips/clip.mp4``, relative to the calendar file's folder) is local only
+    if that file exists: ``cdn.example.com/clip.mp4`` is far more often a URL missing its
+    ``https://``, and is left to the URL checks to say so.
+    """
+    if reference.startswith("file://"):
+        return Path(reference.removeprefix("file://"))
+    if "://" in reference or reference.startswith("//") or not reference.strip():
+        return None
+    path = Path(reference)
+    if path.is_absolute():
+        return path
+    beside = Path(calendar).parent / path
+    if reference.startswith(("./", "../")) or beside.is_file():
+        return beside
+    return None
+
+
+class LocalFiles:
+    """Reads local media for the probes, with the same byte budget as over HTTP."""
+
+    def __init__(self, block_size: int) -> None:
+        self.block_size = block_size
+
+    async def open(self, url: str, budget: Budget) -> Response | Failure:
+        """The first block of the file, or why it cannot be read."""
+        path = Path(url)
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                data = handle.read(min(self.block_size, budget.remaining))
+        except FileNotFoundError:
+            return Failure(FailureKind.NOT_FOUND, url, "does not exist on this machine")
+        except IsADirectoryError:
+            return Failure(FailureKind.NOT_FOUND, url, "is a folder, not a file")
+        except OSError as exc:
+            return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
+        budget.requests += 1
+        budget.take(len(data))
+        return Response(url, (), 200, None, size, data, len(data) >= size, ranges=True)
+
+    async def read_range(self, url: str, start: int, end: int, budget: Budget) -> bytes:
+        """Bytes ``start..end`` (inclusive), within the budget."""
+        return self._read(url, start, min(end - start + 1, budget.remaining), budget)
+
+    async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
+        """The last ``length`` bytes."""
+        try:
+            size = Path(url).stat().st_size
+        except OSError:
+            return b""
+        start = max(0, size - length)
+        return self._read(url, start, min(size - start, budget.remaining), budget)
+
+    @staticmethod
+    def _read(url: str, start: int, length: int, budget: Budget) -> bytes:
+        if length <= 0:
+            return b""
+        try:
+            with Path(url).open("rb") as handle:
+                handle.seek(start)
+                data = handle.read(length)
+        except OSError:
+            return b""
+        budget.requests += 1
+        budget.take(len(data))
+        return data
