@@ -16,8 +16,9 @@ payload (and gets ``pin.unknown_field``). The entry's ``"pin"`` is the payload; 
 object makes the entry a malformed row (rather than a payload with unknown fields). ``publish_at``
 is ISO 8601, UTC when it names no offset; ``video_url`` is checked as a video URL and probed by the
 network stage, or, when it names a local file (``probes.local.local_path``), read from disk.
-Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only a line whose first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``,
-with at most one space after the brace) is decoded here; every other line is handed on as text, as
+Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only a line whose
+first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``, with at most
+one space after the brace) is decoded here; every other line is handed on as text, as
 before, so that plain JSON Lines costs one ``startswith`` more per line.
 """
 
