@@ -12,13 +12,24 @@ import difflib
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from validator.codes import board, calendar, carousel, media, pin, text, video
+from validator.codes import (
+    auth,
+    board,
+    calendar,
+    carousel,
+    media,
+    pin,
+    platform,
+    rate_limit,
+    text,
+    video,
+)
 from validator.codes.base import REGISTRY, Code, Stage
 
 __all__ = ["CATALOGUE", "Code", "Stage", "lookup", "matching"]
 
 # The modules are imported for their side effect of registering codes.
-_CATEGORY_MODULES = (board, calendar, carousel, media, pin, text, video)
+_CATEGORY_MODULES = (auth, board, calendar, carousel, media, pin, platform, rate_limit, text, video)
 
 #: Code id → entry, read-only.
 CATALOGUE: Mapping[str, Code] = MappingProxyType(REGISTRY)

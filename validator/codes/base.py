@@ -25,10 +25,14 @@ REGISTRY: dict[str, Code] = {}
 
 
 class Stage(enum.StrEnum):
-    """When a code can be decided: from the payload alone, or only by fetching something."""
+    """When a code can be decided: from the payload alone, by fetching the media, by asking
+    Pinterest with the user's token, or from Pinterest's answer to a publish call.
+    """
 
     OFFLINE = "offline"
     NETWORK = "network"
+    ACCOUNT = "account"
+    RESPONSE = "response"
 
 
 @dataclass(frozen=True, slots=True)

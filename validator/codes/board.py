@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from validator.codes.base import Code
+from validator.codes.base import Code, Stage
 from validator.codes.examples import image_pin
 from validator.findings import Action, Severity
 
@@ -57,4 +57,46 @@ BOARD_SECTION_INVALID_ID: Final = Code(
     reference="pinterest-api.md §1.2 (board_section_id pattern ^\\d+$)",
     example_bad=image_pin(board_section_id="Desserts"),
     example_good=image_pin(board_section_id="5195655289634"),
+)
+
+
+# --- Decided by asking Pinterest with the user's token (issue 5). ---------------------------------
+
+
+def _account(id: str, summary: str, why: str, fix: str) -> Code:
+    return Code(
+        id=id,
+        severity=Severity.ERROR,
+        action=Action.USER_ERROR,
+        summary=summary,
+        why=why,
+        fix=fix,
+        reference="pinterest-api.md §5.3 (codes 40, 2031)",
+        stage=Stage.ACCOUNT,
+    )
+
+
+BOARD_NOT_FOUND: Final = _account(
+    "board.not_found",
+    "Pinterest has no board with this board_id (404, code 40 Board not found).",
+    "A pin for a board that does not exist (or was deleted) is refused.",
+    "Pick an existing board: GET /v5/boards lists the account's boards and their ids.",
+)
+BOARD_NO_ACCESS: Final = _account(
+    "board.no_access",
+    "The board exists but this account cannot save pins to it.",
+    "Pinterest refuses pins on boards the account neither owns nor collaborates on.",
+    "Use one of the account's own boards, or ask the owner to invite the account.",
+)
+BOARD_SECTION_NOT_FOUND: Final = _account(
+    "board.section_not_found",
+    "The board has no section with this board_section_id (code 2031).",
+    "A pin for a section that does not exist is refused.",
+    "Pick a section of that board (GET /v5/boards/{board_id}/sections), or leave it out.",
+)
+BOARD_NAME_NOT_FOUND: Final = _account(
+    "board.name_not_found",
+    "The account has no board with this name (calendars that name boards, like the bulk CSV).",
+    "Pinterest's bulk tool matches the board name exactly (case and spaces count).",
+    "Write the board's name exactly as on Pinterest; the hint names the closest ones.",
 )

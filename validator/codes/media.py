@@ -287,3 +287,34 @@ MEDIA_URL_EXPIRES_SOON: Final = Code(
     fix="Sign the URL again with a longer lifetime, or use a public URL.",
     reference="provider docs for the expiry parameters; expiry_margin_hours",
 )
+
+MEDIA_NOT_PROCESSED: Final = Code(
+    id="media.not_processed",
+    severity=Severity.ERROR,
+    action=Action.RETRY,
+    summary="The uploaded video is still registered or processing (GET /v5/media/{media_id}).",
+    why="A video pin can be created only once Pinterest has processed the upload (succeeded).",
+    fix="Wait and check again; publish when the media status is succeeded.",
+    reference="pinterest-api.md §3 (media status)",
+    stage=Stage.ACCOUNT,
+)
+MEDIA_PROCESSING_FAILED: Final = Code(
+    id="media.processing_failed",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="Pinterest failed to process the uploaded video (media status failed).",
+    why="A failed upload never becomes usable; publishing with its media_id fails every time.",
+    fix="Check the file (H.264/H.265 MP4 or MOV, 4 s to 15 min) and upload it again.",
+    reference="pinterest-api.md §3, §4.2",
+    stage=Stage.ACCOUNT,
+)
+MEDIA_MEDIA_ID_NOT_FOUND: Final = Code(
+    id="media.media_id_not_found",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="Pinterest has no uploaded media with this media_id (404).",
+    why="The media_id is not one this account uploaded (a typo, another account, or expired).",
+    fix="Upload the video with POST /v5/media and use the media_id it returns.",
+    reference="pinterest-api.md §3",
+    stage=Stage.ACCOUNT,
+)
