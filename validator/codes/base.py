@@ -25,8 +25,10 @@ REGISTRY: dict[str, Code] = {}
 
 
 class Stage(enum.StrEnum):
-    """When a code can be decided: from the payload alone, by fetching the media, by asking
-    Pinterest with the user's token, or from Pinterest's answer to a publish call.
+    """When a code can be decided.
+
+    From the payload alone, by fetching the media, by asking Pinterest with the user's token, or
+    from Pinterest's answer to a publish call.
     """
 
     OFFLINE = "offline"
