@@ -1,6 +1,6 @@
 """Online cost: bytes, requests and wall time of the network checks, against downloading everything.
 
-Run: ``python benchmarks/online.py [--latency-ms 20] [--big-mb 200]``.
+Run: ``python benchmarks/online.py [--latency-ms 20] [--big-mb 200] [--concurrency 16]``.
 
 A loopback server (``tests/media_server.py``, in its own process so that it does not share the
 client's interpreter) adds a fixed latency to every answer and serves a calendar of 1,000 items
@@ -51,7 +51,7 @@ from validator.settings import Settings  # noqa: E402
 from validator.sources import from_objects  # noqa: E402
 from validator.urls import MediaKind  # noqa: E402
 
-CONCURRENCY = 16
+CONCURRENCY = 16  # the default of Settings.concurrency; --concurrency changes it
 PADDED_VIDEOS = ["h264-faststart.mp4", "h264-moov-end.mp4", "h265.mp4", "clip.mov",
                  "landscape.mp4"]  # fmt: skip
 
@@ -134,8 +134,9 @@ def calendar(base: str, images: list[str], covers: list[str], videos: list[str])
     return pins, video_urls
 
 
-async def ours(pins: list[dict[str, Any]], videos: list[str]) -> dict[str, Any]:
-    settings = Settings(allow_private_hosts=True, concurrency=CONCURRENCY, per_host=CONCURRENCY)
+async def ours(pins: list[dict[str, Any]], videos: list[str], concurrency: int) -> dict[str, Any]:
+    # One host serves everything here, so the per-host limit is lifted to the global one.
+    settings = Settings(allow_private_hosts=True, concurrency=concurrency, per_host=concurrency)
     engine = Engine(settings)
     async with engine.session() as session:
         failed = sum([not r.ok async for r in session.check_all(from_objects(pins))])
@@ -145,10 +146,10 @@ async def ours(pins: list[dict[str, Any]], videos: list[str]) -> dict[str, Any]:
                 "probes": probes}  # fmt: skip
 
 
-async def naive(urls: list[str]) -> tuple[int, int]:
+async def naive(urls: list[str], concurrency: int) -> tuple[int, int]:
     """Download every unique URL whole, then parse it: what a straightforward checker does."""
-    slots = asyncio.Semaphore(CONCURRENCY)
-    limits = httpx.Limits(max_connections=CONCURRENCY)
+    slots = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, timeout=300) as client:
 
         async def one(url: str) -> int:
@@ -179,6 +180,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--big-mb", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=CONCURRENCY)
     args = parser.parse_args()
     latency = args.latency_ms / 1000
     with tempfile.TemporaryDirectory() as folder:
@@ -194,11 +196,11 @@ def main() -> None:
             media_bytes = sum(_size(Path(folder), url) for url in unique)
 
             start, cpu = time.perf_counter(), time.process_time()
-            result = asyncio.run(ours(pins, video_urls))
+            result = asyncio.run(ours(pins, video_urls, args.concurrency))
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 
             start = time.perf_counter()
-            base_requests, base_bytes = asyncio.run(naive(unique))
+            base_requests, base_bytes = asyncio.run(naive(unique, args.concurrency))
             base_wall = time.perf_counter() - start
         finally:
             mine.send("stop")
@@ -209,10 +211,10 @@ def main() -> None:
     header_urls = [u for u in unique if "big-header" in u]
     video_small = [u for u in unique if "?v=" in u]
     video_big = [u for u in unique if "/big-h264" in u]
-    bound = math.ceil(requests / CONCURRENCY) * latency
+    bound = math.ceil(requests / args.concurrency) * latency
     print(f"{len(pins) + len(video_urls):,} items, {len(unique)} unique URLs, "
           f"{media_bytes / 1e6:,.1f} MB of media, latency {args.latency_ms:g} ms, "
-          f"concurrency {CONCURRENCY}")  # fmt: skip
+          f"concurrency {args.concurrency}")  # fmt: skip
     print(f"  pin-preflight  {wall:6.2f} s  {requests:5d} requests  {read / 1e6:8.2f} MB read "
           f"({read / media_bytes:.2%} of media)  {result['failed']} failing")  # fmt: skip
     print(f"  naive baseline {base_wall:6.2f} s  {base_requests:5d} requests  "
