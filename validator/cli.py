@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.text import Text
 
 from validator import demo as demo_
-from validator import sources
+from validator import explain, sources
 from validator.codes import CATALOGUE, lookup
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
@@ -175,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json", "markdown"), default="text", help="output format"
     )
     codes.set_defaults(handler=_codes)
+    explain.add_parser(commands)
 
     demo = commands.add_parser(
         "demo",

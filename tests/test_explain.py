@@ -1,0 +1,170 @@
+"""``explain``: a saved Pinterest error response in, the code and what to do out."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+from pathlib import Path
+
+import pytest
+from support import FIXTURES
+
+from validator import explain
+from validator.codes import CATALOGUE
+from validator.errors import ConfigError, SourceError, ValidatorError
+
+RESPONSES = FIXTURES / "responses"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Parse ``explain ARGV`` with a parser of our own, as the CLI will, and run the handler."""
+    parser = argparse.ArgumentParser(prog="pin-preflight")
+    explain.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["explain", *argv])
+    status: int = args.handler(args)
+    out, err = capsys.readouterr()
+    assert err == ""
+    return status, out
+
+
+def lines(out: str) -> dict[str, str]:
+    return dict(line.split(":", 1) for line in out.splitlines())
+
+
+def test_a_rate_limit_reads_as_retry_later_with_its_wait(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out = run(capsys, str(RESPONSES / "code-8-retry-after-seconds.json"))
+    assert status == 0
+    facts = {key: value.strip() for key, value in lines(out).items()}
+    assert facts["code"] == "rate_limit.exceeded (error)"
+    assert facts["action"] == "Retry later"
+    assert facts["retry"] == "yes, after 30 s"
+    assert facts["status"] == "429"
+    assert facts["pinterest"].startswith('code 8 "This request exceeded a rate limit.')
+    assert facts["fix"] == CATALOGUE["rate_limit.exceeded"].fix
+
+
+def test_an_expired_token_reads_as_reconnect_with_the_request_id(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out = run(capsys, str(RESPONSES / "code-2-authentication-failed.json"))
+    assert "action:      Reconnect\n" in out
+    assert "retry:       no: the same request fails again\n" in out
+    assert "request id:  0a1b2c3d4e5f\n" in out
+
+
+def test_a_user_error_reads_as_fix_input(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(capsys, str(RESPONSES / "code-1-board-id-pattern.json"))
+    assert "code:        board.invalid_id (error)\n" in out
+    assert "action:      Fix input\n" in out
+    assert "decided by:  message: id pattern error naming board_id\n" in out
+
+
+def test_the_spam_block_says_reschedule(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(capsys, str(RESPONSES / "spam-block.json"))
+    assert "retry:       later, not now: reschedule it\n" in out
+
+
+def test_a_non_json_body_is_classified_by_status(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(capsys, str(RESPONSES / "html-502.json"))
+    assert "code:        platform.server_error (error)\n" in out
+    assert "pinterest:   none (no JSON error body)\n" in out
+    assert "request id:  none\n" in out
+
+
+def test_json_output_has_the_classification_and_the_fix(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, out = run(capsys, str(RESPONSES / "code-40-board-not-found.json"), "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    assert document["code"] == "board.not_found"
+    assert document["action"] == "user-error"
+    assert document["action_label"] == "Fix input"
+    assert document["retryable"] is False
+    assert document["platform_code"] == 40
+    assert document["fix"] == CATALOGUE["board.not_found"].fix
+
+
+def test_a_bare_body_needs_its_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    body = tmp_path / "body.json"
+    body.write_text('{"code": 2, "message": "Authentication failed.", "status": "failure"}')
+    _, out = run(capsys, str(body), "--status", "401", "--format", "json")
+    assert json.loads(out)["code"] == "auth.unauthorized"
+    with pytest.raises(ConfigError, match="--status N"):
+        run(capsys, str(body))
+
+
+def test_status_overrides_the_envelope(capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(capsys, str(RESPONSES / "empty-400.json"), "--status", "503", "--format", "json")
+    assert json.loads(out)["code"] == "platform.server_error"
+
+
+def test_an_envelope_without_body_or_headers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "r.json"
+    path.write_text('{"status": 404}')
+    _, out = run(capsys, str(path), "--format", "json")
+    assert json.loads(out)["code"] == "platform.not_found"
+
+
+def test_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    envelope = {"status": 429, "headers": {"x-pinterest-rid": "rid-1"}, "body": {"code": 8}}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(envelope)))
+    _, out = run(capsys, "-", "--format", "json")
+    assert json.loads(out)["request_id"] == "rid-1"
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        (None, SourceError, "cannot read it"),
+        ('{"status": 429, "body": ', SourceError, r"r\.json:1:\d+: not JSON"),
+        ("[1, 2]", SourceError, "expected a JSON object"),
+        ('{"status": "429", "body": {}}', SourceError, "not an HTTP status"),
+        ('{"status": 429, "headers": ["x"]}', SourceError, "headers must be an object"),
+        ('{"status": 200, "body": {}}', ConfigError, "not an HTTP error status"),
+    ],
+)
+def test_unreadable_input_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    content: str | None,
+    error: type[ValidatorError],
+    message: str,
+) -> None:
+    path = tmp_path / "r.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(error, match=message):
+        run(capsys, str(path))
+    # The command line turns every ValidatorError into one line on stderr and exit status 2.
+    assert issubclass(error, ValidatorError)
+
+
+def test_every_fixture_explains(capsys: pytest.CaptureFixture[str]) -> None:
+    for path in sorted(RESPONSES.glob("*.json")):
+        status, out = run(capsys, str(path))
+        assert status == 0
+        assert out.startswith("code:"), path.name
+        assert "fix:" in out, path.name
+
+
+def test_the_cli_wires_explain_and_refuses_unreadable_input_with_status_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from validator.cli import EXIT_OK, EXIT_UNUSABLE, main
+
+    body = tmp_path / "response.json"
+    body.write_text('{"code": 8, "message": "This request exceeded a rate limit."}', "utf-8")
+    assert main(["explain", str(body), "--status", "429"]) == EXIT_OK
+    assert "rate_limit.exceeded" in capsys.readouterr().out
+    broken = tmp_path / "broken.json"
+    broken.write_text("<html>502 Bad Gateway</html>", "utf-8")
+    assert main(["explain", str(broken)]) == EXIT_UNUSABLE
+    assert "broken.json" in capsys.readouterr().err

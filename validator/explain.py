@@ -1,0 +1,179 @@
+"""``pin-preflight explain``: read one error response Pinterest sent, and say what to do about it.
+
+A publish that failed leaves a log line or a saved response; this turns it into the same words a
+preflight finding has (code, remedy, fix), so that the person on call does not have to know
+Pinterest's numeric codes. The input is JSON, from a file or standard input, in either form::
+
+    {"status": 429, "headers": {"retry-after": "30", "x-pinterest-rid": "..."}, "body": {...}}
+    {"code": 8, "message": "..."}          (the body alone: give the status with --status)
+
+``body`` may also be a string (an HTML error page, a truncated document): it is classified by
+its status. Exit status: 0 when the response was classified (every error response is), 2 when
+the input cannot be read or the status is missing; those raise ``SourceError`` / ``ConfigError``,
+which the command line prints in one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from validator.errors import ConfigError, SourceError
+from validator.pinterest.errors import Classification, classify
+from validator.pinterest.retry import should_retry
+
+__all__ = ["add_parser", "load", "render", "run"]
+
+_STDIN = "<stdin>"
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``explain`` on the command line's subcommands (its handler is ``run``)."""
+    parser = commands.add_parser(
+        "explain",
+        help="explain an error response from Pinterest: code, remedy, retry or not",
+        description=(
+            "Classify one Pinterest API error response: a JSON file (or - for standard input) "
+            'holding {"status": N, "headers": {...}, "body": {...}}, or just the error body with '
+            "--status N. Exit status: 0 classified, 2 unreadable input."
+        ),
+    )
+    parser.add_argument("response", metavar="RESPONSE", help="a JSON file, or - for stdin")
+    parser.add_argument(
+        "--status",
+        type=int,
+        metavar="N",
+        help="the HTTP status (needed when RESPONSE is the body alone; overrides its status)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default: text)"
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``explain`` command: classify the response named by ``args`` and print it."""
+    classification = load(args.response, args.status)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(_json(classification), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render(classification))
+    return 0
+
+
+def load(name: str, status: int | None = None) -> Classification:
+    """Read RESPONSE (a path, or ``-``) and classify it; ``status`` is ``--status``."""
+    source = _STDIN if name == "-" else name
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SourceError(f"{source}: cannot read it: {reason}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    if not isinstance(document, dict):
+        raise SourceError(f"{source}: expected a JSON object (a response or an error body)")
+    if _is_envelope(document):
+        body: Any = document.get("body")
+        headers = _headers(document.get("headers"), source)
+        found = document.get("status")
+    else:
+        body, headers, found = document, {}, None
+    if status is None:
+        status = _status(found, source)
+    try:
+        return classify(status, _body(body), headers)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def _is_envelope(document: Mapping[str, Any]) -> bool:
+    """``{"status", "headers", "body"}`` rather than a Pinterest body.
+
+    A Pinterest body can have a ``status`` too (``"failure"``, a string, beside its ``code``), so
+    a document is the envelope when it has ``headers`` or ``body``, or a numeric ``status`` and no
+    ``code``.
+    """
+    if "body" in document or "headers" in document:
+        return True
+    status = document.get("status")
+    return isinstance(status, int) and not isinstance(status, bool) and "code" not in document
+
+
+def _status(found: object, source: str) -> int:
+    if found is None:
+        raise ConfigError(
+            f"{source}: no HTTP status: give it with --status N, or wrap the body as "
+            '{"status": N, "headers": {...}, "body": {...}}'
+        )
+    if isinstance(found, bool) or not isinstance(found, int):
+        raise SourceError(f"{source}: status {found!r} is not an HTTP status code")
+    return found
+
+
+def _body(value: object) -> str | dict[str, Any] | None:
+    """The envelope's body as ``classify`` takes it; a list or a number is no error body."""
+    if value is None or isinstance(value, str | dict):
+        return value
+    return None
+
+
+def _headers(value: object, source: str) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise SourceError(f"{source}: headers must be an object of header names and values")
+    return {str(name): str(header) for name, header in value.items()}
+
+
+def render(classification: Classification) -> str:
+    """The classification for people: one labelled line per fact, then the catalogue's fix."""
+    entry = classification.entry
+    c = classification
+    if not c.retryable:
+        retry = "no: the same request fails again"
+    elif should_retry(c, 1):
+        retry = "yes" if c.retry_after is None else f"yes, after {c.retry_after:g} s"
+    else:
+        retry = "later, not now: reschedule it"
+    platform = "none (no JSON error body)"
+    if c.platform_code is not None or c.platform_message:
+        platform = " ".join(
+            part
+            for part in (
+                f"code {c.platform_code}" if c.platform_code is not None else "",
+                f'"{c.platform_message}"' if c.platform_message else "",
+            )
+            if part
+        )
+    rows = [
+        ("code", f"{c.code} ({entry.severity.value})"),
+        ("action", c.action.label),
+        ("retry", retry),
+        ("status", str(c.status)),
+        ("pinterest", platform),
+        ("request id", c.request_id or "none"),
+        ("decided by", c.matched_by),
+        ("meaning", entry.summary),
+        ("why", entry.why),
+        ("fix", entry.fix),
+    ]
+    return "".join(f"{label + ':':<12} {value}\n" for label, value in rows)
+
+
+def _json(classification: Classification) -> dict[str, object]:
+    entry = classification.entry
+    return {
+        **classification.to_dict(),
+        "action_label": classification.action.label,
+        "summary": entry.summary,
+        "why": entry.why,
+        "fix": entry.fix,
+        "reference": entry.reference,
+    }

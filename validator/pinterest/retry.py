@@ -1,0 +1,106 @@
+"""Whether publishing code should send a request to Pinterest again, and how long to wait first.
+
+Meant to be used directly around ``POST /v5/pins`` (or ``/v5/media``)::
+
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            response = client.post("/v5/pins", json=pin)
+        except httpx.HTTPError as exc:
+            if not should_retry(exc, attempt):
+                raise
+            time.sleep(backoff(attempt))
+            continue
+        if response.is_success:
+            break
+        outcome = classify_response(response)
+        if not should_retry(outcome, attempt):
+            break  # outcome.action says what to do instead: fix input, reconnect, reschedule
+        time.sleep(backoff(attempt, outcome.retry_after))
+
+The decision is the classifier's (``Classification.retryable``: only what is temporary at
+Pinterest's end), with two refinements that belong to a loop, not to the meaning of the answer:
+the attempts are bounded, and a spam block is not retried here even though it is "retry later":
+the block lasts hours, and writes sent into it can prolong it, so the pin must be rescheduled.
+
+A caution no status can settle: Pinterest has no idempotency key, so a timeout or a dropped
+connection after the request was sent (a read timeout, a 504) may have created the pin. These
+are retried as asked of this module; publishing code that cannot tolerate a duplicate should look
+for the pin on its board before sending it again.
+"""
+
+from __future__ import annotations
+
+import random
+
+import httpx
+
+from validator.codes.platform import PLATFORM_SPAM_BLOCK
+from validator.pinterest.errors import Classification, classify_response
+
+__all__ = ["backoff", "should_retry"]
+
+# Retry later, but not in a backoff loop (see the module docstring).
+_RESCHEDULE_ONLY = frozenset({PLATFORM_SPAM_BLOCK.id})
+
+# Transport failures worth another try: timeouts (connect, read, write, pool), connection
+# failures (refused, reset, DNS: httpx.NetworkError) and a server that closed the connection
+# without answering (RemoteProtocolError). Anything else (an invalid URL, a decoding error, a
+# programming error) fails the same way again.
+_RETRYABLE_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+# 2 ** 62 seconds is longer than any cap; a bigger exponent would only risk an overflow.
+_MAX_EXPONENT = 62
+
+
+def should_retry(
+    outcome: Classification | httpx.Response | BaseException,
+    attempt: int,
+    *,
+    max_attempts: int = 4,
+) -> bool:
+    """Whether to send the request again after ``attempt`` (1 for the first try) ended so.
+
+    ``outcome`` is what the attempt produced: a classified error, a response (classified here;
+    a success or a redirect is never retried), or the exception the client raised. Never more than
+    ``max_attempts`` attempts in all.
+    """
+    if attempt < 1:
+        raise ValueError(f"attempt must be 1 or more (the attempt that just ended), not {attempt}")
+    if max_attempts < 1:
+        raise ValueError(f"max_attempts must be 1 or more, not {max_attempts}")
+    if attempt >= max_attempts:
+        return False
+    if isinstance(outcome, BaseException):
+        return isinstance(outcome, _RETRYABLE_EXCEPTIONS)
+    if isinstance(outcome, httpx.Response):
+        if outcome.status_code < 400 or outcome.status_code > 599:
+            return False
+        outcome = classify_response(outcome)
+    return outcome.retryable and outcome.code not in _RESCHEDULE_ONLY
+
+
+def backoff(
+    attempt: int,
+    retry_after: float | None = None,
+    *,
+    base: float = 1.0,
+    cap: float = 60.0,
+) -> float:
+    """Seconds to wait before the attempt after ``attempt``: full jitter, never before Retry-After.
+
+    Full jitter (a uniform draw between 0 and ``min(cap, base * 2 ** (attempt - 1))``) spreads
+    the clients that failed together instead of sending them back in step. ``retry_after`` (the
+    classification's) is a floor, not capped: a request sent before the time Pinterest named
+    fails again. A caller that will not wait that long should reschedule the pin instead.
+    """
+    if attempt < 1:
+        raise ValueError(f"attempt must be 1 or more, not {attempt}")
+    if base < 0 or cap < 0:
+        raise ValueError("base and cap must not be negative")
+    ceiling = min(cap, base * 2 ** min(attempt - 1, _MAX_EXPONENT))
+    delay = random.uniform(0.0, ceiling)  # noqa: S311 - jitter, not security
+    if retry_after is not None and retry_after > delay:
+        return retry_after
+    return delay
