@@ -7,13 +7,18 @@ URL; they raise ``TypeError`` only for a call that cannot be meant (a single dic
 running event loop (``await`` the ``a...`` variants there).
 
 Unless ``offline``, media URLs are fetched: the sync functions run their own event loop, the
-async ones run on the caller's.
+async ones run on the caller's. With ``token=`` (a Pinterest access token, ``str`` or pydantic
+``SecretStr``) the pin functions also ask Pinterest about the account: the token, the board and
+section, an uploaded video's status (README "Account checks"). The API never reads the token from
+the environment: a library call does not start talking to Pinterest because a variable is set.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
+
+from pydantic import SecretStr
 
 from validator.engine import Engine
 from validator.report import Report
@@ -37,6 +42,7 @@ def validate(
     settings: Settings | None = None,
     offline: bool | None = None,
     strict: bool | None = None,
+    token: str | SecretStr | None = None,
 ) -> Report:
     """Check one pin.
 
@@ -45,8 +51,9 @@ def validate(
         settings: the run's settings; ``Settings()`` when omitted.
         offline: overrides ``settings.offline``.
         strict: overrides ``settings.strict`` (warnings fail the pin).
+        token: a Pinterest access token: check the account too (not when offline).
     """
-    return validate_many([pin], settings=settings, offline=offline, strict=strict)[0]
+    return validate_many([pin], settings=settings, offline=offline, strict=strict, token=token)[0]
 
 
 def validate_many(
@@ -55,11 +62,16 @@ def validate_many(
     settings: Settings | None = None,
     offline: bool | None = None,
     strict: bool | None = None,
+    token: str | SecretStr | None = None,
 ) -> list[Report]:
-    """Check many pins in one run; reports come back in input order."""
+    """Check many pins in one run; reports come back in input order.
+
+    With ``token``, each account question (a board, a section list, a video) is asked once for
+    all the pins that share it.
+    """
     if isinstance(pins, str | bytes | bytearray | Mapping):
         raise TypeError("validate_many() takes an iterable of pins; use validate() for one pin")
-    engine = Engine(_settings(settings, offline=offline, strict=strict))
+    engine = Engine(_settings(settings, offline=offline, strict=strict), token=token)
     if engine.settings.offline:
         return list(engine.check_all(from_objects(pins)))
     try:
@@ -78,9 +90,13 @@ async def avalidate(
     settings: Settings | None = None,
     offline: bool | None = None,
     strict: bool | None = None,
+    token: str | SecretStr | None = None,
 ) -> Report:
     """``validate`` for code that runs in an event loop."""
-    return (await avalidate_many([pin], settings=settings, offline=offline, strict=strict))[0]
+    reports = await avalidate_many(
+        [pin], settings=settings, offline=offline, strict=strict, token=token
+    )
+    return reports[0]
 
 
 async def avalidate_many(
@@ -89,11 +105,13 @@ async def avalidate_many(
     settings: Settings | None = None,
     offline: bool | None = None,
     strict: bool | None = None,
+    token: str | SecretStr | None = None,
 ) -> list[Report]:
     """``validate_many`` for code that runs in an event loop."""
     if isinstance(pins, str | bytes | bytearray | Mapping):
         raise TypeError("avalidate_many() takes an iterable of pins; use avalidate() for one pin")
-    return await _run(Engine(_settings(settings, offline=offline, strict=strict)), pins)
+    engine = Engine(_settings(settings, offline=offline, strict=strict), token=token)
+    return await _run(engine, pins)
 
 
 def validate_media(

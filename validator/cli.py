@@ -24,6 +24,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TextIO
 
+from pydantic import SecretStr
 from rich.console import Console
 from rich.text import Text
 
@@ -157,6 +158,29 @@ def _parser() -> argparse.ArgumentParser:
     network.add_argument(
         "--max-redirects", type=int, metavar="N", help="redirects followed (default 10)"
     )
+    account = check.add_argument_group(
+        "account checks (with an access token, without --offline)",
+        "Ask Pinterest, with the token in $PINTEREST_ACCESS_TOKEN, whether the token, boards, "
+        "sections and uploaded videos are usable. Only GET requests; the token is never printed.",
+    )
+    account.add_argument(
+        "--token-env",
+        metavar="NAME",
+        help="read the access token from the environment variable NAME "
+        "(default PINTEREST_ACCESS_TOKEN; an error if NAME is not set)",
+    )
+    account.add_argument(
+        "--api-base",
+        metavar="URL",
+        help="Pinterest's API (default https://api.pinterest.com/v5; the sandbox is "
+        "https://api-sandbox.pinterest.com/v5)",
+    )
+    account.add_argument(
+        "--account-checks",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="check the account when a token is set (default); --no-account-checks never does",
+    )
     check.add_argument(
         "--config",
         type=Path,
@@ -196,7 +220,8 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
-    engine = Engine(settings if settings is not None else _settings(args))
+    settings = settings if settings is not None else _settings(args)
+    engine = Engine(settings, token=_token(settings, explicit=args.token_env is not None))
     verbosity = (
         text.Verbosity.QUIET
         if args.quiet
@@ -343,7 +368,8 @@ def _demo(args: argparse.Namespace) -> int:
             f"({demo.pins} pins, some broken on purpose).\n"
         )
         check_args = _parser().parse_args(["check", str(demo.calendar)])
-        status = _check(check_args, demo.settings)
+        # The demo is about media: a token in the environment must not send it to Pinterest.
+        status = _check(check_args, demo.settings.model_copy(update={"account_checks": False}))
     console.print(
         "\nThe demo calendar fails on purpose (exit status 1). Next: pin-preflight check "
         "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding."
@@ -381,12 +407,30 @@ def _settings(args: argparse.Namespace) -> Settings:
     if args.config is not None and not args.config.is_file():
         raise ConfigError(f"{args.config}: no such file")
     flags = ("offline", "strict", "allow_private_hosts", "deep", "concurrency", "per_host",
-             "deadline", "max_redirects")  # fmt: skip
+             "deadline", "max_redirects", "token_env", "api_base", "account_checks")  # fmt: skip
     overrides = {key: getattr(args, key) for key in flags if getattr(args, key) is not None}
     for key in ("select", "ignore"):
         if getattr(args, key) is not None:
             overrides[key] = _selectors(f"--{key}", getattr(args, key))
     return load_settings(pyproject, overrides)
+
+
+def _token(settings: Settings, *, explicit: bool) -> SecretStr | None:
+    """The access token from the environment, when account checks can run; ``None`` otherwise.
+
+    An unset or empty default variable just means no account checks; a variable named with
+    ``--token-env`` that is unset is a mistake worth stopping for (exit 2). The message names the
+    variable, never its value.
+    """
+    if settings.offline or not settings.account_checks:
+        return None
+    value = os.environ.get(settings.token_env)
+    if not value:
+        if explicit:
+            state = "is empty" if value == "" else "is not set"
+            raise ConfigError(f"--token-env {settings.token_env}: the variable {state}")
+        return None
+    return SecretStr(value)
 
 
 def _selectors(flag: str, values: Iterable[str]) -> tuple[str, ...]:

@@ -3,18 +3,23 @@
 ``sources`` cut the input into ``PinInput``s; ``check`` parses each one, runs the offline rules
 and stamps the run's severity policy; the result is one ``Report`` per pin, in input order.
 Without ``offline``, a ``Session`` then probes the media URLs (each unique URL once per session)
-and adds what the files really are. Nothing here raises for a bad pin or a bad server:
-exceptions are left for programming errors.
+and adds what the files really are; given an access token, it also asks Pinterest about the
+account (``validator.pinterest.account``: token, board, section, uploaded video), concurrently
+with the probes and each question once per session. Nothing here raises for a bad pin or a bad
+server: exceptions are left for programming errors.
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
+
+from pydantic import SecretStr
 
 from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
 from validator.codes.pin import PIN_MALFORMED
@@ -23,6 +28,7 @@ from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.parse import Parsed, parse
+from validator.pinterest.account import MEDIA_ID_FIELD, AccountChecker, AccountTarget, as_secret
 from validator.probes.fetch import Fetcher, Guard
 from validator.probes.media import Probe, Prober
 from validator.report import Report
@@ -33,6 +39,7 @@ from validator.rules.media_facts import carousel_findings, probe_findings
 from validator.settings import Settings
 from validator.slots import Slot, media_slots
 from validator.sources import PinInput
+from validator.sources.bulk_csv import BOARD as CSV_BOARD
 from validator.urls import MediaKind
 
 __all__ = ["MEDIA_SOURCE", "Engine", "Session"]
@@ -43,6 +50,7 @@ MEDIA_SOURCE = "<media>"
 # Pins whose probes are started before the first of them is reported: enough to keep every
 # connection busy, few enough that a 100,000-row calendar is never held in flight at once.
 _WINDOW = 512
+_DIGITS = re.compile(r"\d+", re.ASCII)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +63,36 @@ class _Checked:
     slots: list[Slot]
     same_pin: tuple[str, str, str | None] | None = None
     """Board, media and link: two pins of one calendar with the same key are duplicates."""
+    account: AccountTarget | None = None
+    """What to ask Pinterest about this pin (with a token); ``None``: not even the token."""
 
 
 class Engine:
     """Checks pins against one set of settings."""
 
-    def __init__(self, settings: Settings | None = None, *, guard: Guard | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        guard: Guard | None = None,
+        token: str | SecretStr | None = None,
+    ) -> None:
         self.settings = settings if settings is not None else Settings()
         self.guard = guard
+        self._token = as_secret(token) if token is not None else None
+        """Pinterest access token; kept apart from ``settings`` (which are shown) and masked."""
         self.now = datetime.now(UTC)
         """The run's "now", for signed URLs' deadlines: one clock reading for every pin."""
         self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
+
+    @property
+    def account_checks(self) -> bool:
+        """Whether sessions ask Pinterest about the account: a token, online, not turned off.
+
+        ``offline`` means no network at all, so it wins over a token.
+        """
+        settings = self.settings
+        return self._token is not None and settings.account_checks and not settings.offline
 
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
@@ -88,7 +115,11 @@ class Engine:
         if item.prechecked:
             checked = list(item.extra)
             probe = self._check_deadlines(list(item.slots), item, checked)
-            return _Checked(item, checked, item.title, probe if with_slots else [])
+            account = None
+            if with_slots and self.account_checks:
+                named = item.board_name if not _reported(checked, CSV_BOARD) else None
+                account = AccountTarget(board_name=named, board_field=CSV_BOARD)
+            return _Checked(item, checked, item.title, probe if with_slots else [], None, account)
         parsed = parse(
             item.payload, malformed=CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
         )
@@ -97,6 +128,7 @@ class Engine:
             findings.extend(item.extra)
         slots: list[Slot] = []
         same_pin = None
+        account = None
         if parsed.pin is not None:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings)
@@ -105,7 +137,11 @@ class Engine:
             if item.slots:
                 slots.extend(item.slots)
             slots = self._check_deadlines(slots, item, findings)
-        return _Checked(item, findings, parsed.title, slots if with_slots else [], same_pin)
+            if with_slots and self.account_checks:
+                account = _account_target(pin, findings)
+        return _Checked(
+            item, findings, parsed.title, slots if with_slots else [], same_pin, account
+        )
 
     def media_stage(
         self, url: str, position: int, kind: MediaKind, *, with_slots: bool
@@ -175,6 +211,7 @@ class Session:
         self.engine = engine
         self._fetcher: Fetcher | None = None
         self._prober: Prober | None = None
+        self._account: AccountChecker | None = None
 
     async def __aenter__(self) -> Session:
         settings = self.engine.settings
@@ -183,6 +220,9 @@ class Session:
             self._fetcher = Fetcher(settings) if guard is None else Fetcher(settings, guard=guard)
         # Offline, the prober still reads local files (media not hosted yet): no network there.
         self._prober = Prober(settings, self._fetcher)
+        token = self.engine._token
+        if self.engine.account_checks and token is not None:
+            self._account = AccountChecker(settings, token)
         return self
 
     async def __aexit__(
@@ -195,11 +235,18 @@ class Session:
             self._prober.close()
         if self._fetcher is not None:
             await self._fetcher.aclose()
+        if self._account is not None:
+            await self._account.aclose()
 
     @property
     def requests(self) -> int:
         """HTTP requests sent so far."""
         return self._fetcher.requests if self._fetcher is not None else 0
+
+    @property
+    def account_requests(self) -> int:
+        """HTTP requests sent to Pinterest's API so far (account checks; not in ``requests``)."""
+        return self._account.requests if self._account is not None else 0
 
     @property
     def bytes_read(self) -> int:
@@ -253,20 +300,41 @@ class Session:
             except SourceError as exc:
                 broken = exc
             reachable = [[s for s in c.slots if prober.can_probe(s)] for c in window]
-            if not any(reachable):  # offline without local files: nothing to wait for
+            asks = self._ask_account(window)
+            if not any(reachable) and not any(asks):  # nothing to wait for (offline, say)
                 for checked in window:
-                    yield self._report(checked, [], [])
+                    yield self._report(checked, [], [], [])
             else:
                 pending = [[prober.probe(slot) for slot in slots] for slots in reachable]
-                for checked, slots, tasks in zip(window, reachable, pending, strict=True):
-                    probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
-                    yield self._report(checked, slots, probes)
+                try:
+                    for checked, slots, tasks, ask in zip(
+                        window, reachable, pending, asks, strict=True
+                    ):
+                        probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
+                        account = await ask if ask is not None else []
+                        yield self._report(checked, slots, probes, account)
+                finally:  # the caller stopped early: no account task is left behind
+                    for ask in asks:
+                        if ask is not None and not ask.done():
+                            ask.cancel()
             if broken is not None:
                 raise broken
             if len(window) < _WINDOW:
                 return
 
-    def _report(self, checked: _Checked, slots: list[Slot], probes: list[Probe]) -> Report:
+    def _ask_account(self, window: list[_Checked]) -> list[asyncio.Task[list[Finding]] | None]:
+        """Start the account checks of a window's pins (they share one request per question)."""
+        account = self._account
+        if account is None:
+            return [None] * len(window)
+        return [
+            asyncio.ensure_future(account.findings(c.account)) if c.account is not None else None
+            for c in window
+        ]
+
+    def _report(
+        self, checked: _Checked, slots: list[Slot], probes: list[Probe], account: list[Finding]
+    ) -> Report:
         findings = checked.findings
         if probes:
             settings = self.engine.settings
@@ -274,6 +342,7 @@ class Session:
                 findings.extend(probe_findings(slot, probe, settings))
             if len(slots) > 1:
                 findings.extend(carousel_findings(slots, probes))
+        findings.extend(account)
         policy = self.engine.apply_policy(findings)
         return Report(checked.item.location, policy, checked.title)
 
@@ -313,6 +382,30 @@ def _same_pin_key(pin: PinCreate) -> tuple[str, str, str | None] | None:
     if pin.board_id is None or not media:
         return None
     return pin.board_id, media, pin.link
+
+
+def _account_target(pin: PinCreate, findings: list[Finding]) -> AccountTarget:
+    """The ids of ``pin`` to look up with Pinterest: those the offline stage found well-formed.
+
+    Only digits go into a URL path; an id already reported (``board.invalid_id``...) is not asked.
+    """
+
+    def usable(value: str | None, field: str) -> str | None:
+        if value is None or not _DIGITS.fullmatch(value) or _reported(findings, field):
+            return None
+        return value
+
+    source = pin.media_source
+    media_id = source.media_id if isinstance(source, VideoSource) else None
+    return AccountTarget(
+        board_id=usable(pin.board_id, "board_id"),
+        board_section_id=usable(pin.board_section_id, "board_section_id"),
+        media_id=usable(media_id, MEDIA_ID_FIELD),
+    )
+
+
+def _reported(findings: list[Finding], field: str) -> bool:
+    return any(finding.field == field for finding in findings)
 
 
 def _unreported_slots(pin: PinCreate, findings: list[Finding]) -> list[Slot]:

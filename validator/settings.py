@@ -7,20 +7,39 @@ share one set of defaults.
 
 from __future__ import annotations
 
+import ipaddress
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from validator.codes.selection import unknown_selectors
 from validator.errors import ConfigError
 
-__all__ = ["PYPROJECT_TABLE", "Settings", "find_pyproject", "load_settings"]
+__all__ = [
+    "DEFAULT_API_BASE",
+    "PYPROJECT_TABLE",
+    "SANDBOX_API_BASE",
+    "TOKEN_ENV",
+    "Settings",
+    "find_pyproject",
+    "load_settings",
+]
 
 #: The table of ``pyproject.toml`` that configures pin-preflight.
 PYPROJECT_TABLE = "pin-preflight"
+
+#: Pinterest's API v5, and its sandbox (for apps with Trial access), pinterest-api.md §1.1.
+DEFAULT_API_BASE = "https://api.pinterest.com/v5"
+SANDBOX_API_BASE = "https://api-sandbox.pinterest.com/v5"
+#: The environment variable the command line reads the access token from, unless configured.
+TOKEN_ENV = "PINTEREST_ACCESS_TOKEN"  # noqa: S105 (a variable's name, not a secret)
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 
 
 class Settings(BaseModel):
@@ -121,6 +140,25 @@ class Settings(BaseModel):
     expiry_margin_hours: Annotated[float, Field(ge=0)] = 24.0
     """``media.url_expires`` warns when a signed URL expires within this many hours."""
 
+    # --- Account checks (only with an access token, never ``offline``). -------------------------
+    # The token itself is never a setting: settings are printed, compared and read from
+    # pyproject.toml, a file that is committed. It is passed beside them (the CLI reads it from
+    # the environment variable ``token_env``; the Python API takes ``token=``).
+
+    account_checks: bool = True
+    """With a token, ask Pinterest about the account (token, boards, sections, uploaded videos).
+    ``False`` never sends the token anywhere, even when one is set in the environment."""
+
+    api_base: str = DEFAULT_API_BASE
+    """Pinterest's API, up to ``/v5``: the sandbox (``SANDBOX_API_BASE``) or a local fake in tests.
+
+    Trusted as configured (it is not subject to ``allow_private_hosts``: that guards URLs written
+    in payloads), but it must be ``https``, except on a loopback host, so that the token never
+    crosses a network in clear text."""
+
+    token_env: str = TOKEN_ENV
+    """The environment variable that holds the access token (command line only)."""
+
     @field_validator("select", "ignore")
     @classmethod
     def _known_codes(cls, selectors: tuple[str, ...]) -> tuple[str, ...]:
@@ -129,6 +167,39 @@ class Settings(BaseModel):
         if unknown:
             raise ValueError(f"no code matches {', '.join(map(repr, unknown))}")
         return selectors
+
+    @field_validator("api_base")
+    @classmethod
+    def _secure_api_base(cls, value: str) -> str:
+        """Refuse a base the token would travel to in clear text, or that is not a URL at all."""
+        parts = urlsplit(value)
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
+        if parts.query or parts.fragment:
+            raise ValueError(f"{value!r}: give the base alone, without a query or fragment")
+        if parts.scheme == "http" and not _loopback(parts.hostname):
+            raise ValueError(
+                f"{value!r}: the access token would be sent unencrypted; use https "
+                "(plain http is accepted only on a loopback host, for local fakes)"
+            )
+        return value.rstrip("/")
+
+    @field_validator("token_env")
+    @classmethod
+    def _env_name(cls, value: str) -> str:
+        if not _ENV_NAME.fullmatch(value):
+            raise ValueError(f"{value!r} is not an environment variable name")
+        return value
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` names this machine (``localhost`` or a loopback address)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -38,3 +38,6 @@ class PinInput(NamedTuple):
     prechecked: bool = False
     title: str | None = None
     """The row's title for display, when ``prechecked`` (parsing finds it otherwise)."""
+    board_name: str | None = None
+    """The board a ``prechecked`` row names (the bulk CSV names boards, the API takes ids):
+    kept for the account checks, which look it up among the account's boards."""

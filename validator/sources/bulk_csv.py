@@ -299,6 +299,7 @@ def _row(
         slots=tuple(slots),
         prechecked=True,
         title=title or None,
+        board_name=board or None,
     )
 
 

@@ -1,0 +1,551 @@
+"""Account checks: what only Pinterest knows, asked with the user's token before publishing.
+
+A payload can be perfect and still fail because of the account it is published with: a dead
+token, a token without the scopes pin creation needs, a board that was deleted or belongs to
+someone else, a section that is not on the board, a board name (bulk CSV) that matches none of the
+account's boards, a video upload that is not processed yet. ``AccountChecker`` asks Pinterest's API
+v5 about each, with ``GET`` requests only (nothing is created or changed), and turns the answers
+into the catalogue's ``stage: account`` codes.
+
+Each question is asked once per run, however many pins depend on it (many pins share a board):
+the answer is an ``asyncio.Task`` kept by its key, so concurrent pins await the same request.
+
+Decisions (pinterest-api.md §1, §3, §5):
+
+* The token: ``GET /v5/user_account`` once. A 401 is ``auth.unauthorized``; it is
+  ``auth.invalid_token`` when the token is malformed before any request (empty, starting with
+  ``Bearer``, or holding spaces, line breaks or non-ASCII characters, which cannot even be sent
+  in a header) or when Pinterest's 401 message says the token is expired, invalid or malformed.
+  Pinterest's observed 401 body is the same ``{"code": 2, "message": "Authentication failed."}``
+  for every refused token (§5.1), so an expired token that Pinterest does not describe is
+  reported as ``auth.unauthorized``; the remedy (reconnect or refresh) is the same. A dead token
+  blocks every pin: each pin gets the finding (field ``None``), no other request is made.
+* Scopes: Pinterest has no call that lists a token's scopes; a 403 with code 3 on a board,
+  section or media call is ``auth.missing_scope`` on the pins that needed it. The same 403 on
+  ``/user_account`` only means ``user_accounts:read`` is missing, which publishing does not need:
+  it is not reported, and board ownership is then decided from the board list alone.
+* A board (``GET /v5/boards/{board_id}``): 404 (or code 40) is ``board.not_found``; a 403 (code 29
+  "not permitted") is ``board.no_access``. A board the API returns is writable when its
+  ``owner.username`` is the token's user, or when it is among ``GET /v5/boards``, which lists the
+  boards the account owns and the group boards it collaborates on; otherwise ``board.no_access``
+  (a board can be read without being writable: someone else's public board).
+* A section: ``board_section_id`` must be among ``GET /v5/boards/{board_id}/sections`` (all
+  pages, ``bookmark`` by ``bookmark``), else ``board.section_not_found``.
+* A board name (bulk CSV rows): it must equal, exactly, the name of one of ``GET /v5/boards``
+  (Pinterest's bulk tool matches the name exactly), else ``board.name_not_found`` with the
+  closest names (``difflib``) as the hint.
+* A video (``GET /v5/media/{media_id}``): ``registered``/``processing`` is
+  ``media.not_processed``, ``failed`` ``media.processing_failed``, 404
+  ``media.media_id_not_found``.
+* A 429 is retried after ``Retry-After`` (seconds or an HTTP date; up to ``retry_after_cap``) or
+  a jittered backoff, ``retries`` times; if it persists it is ``rate_limit.exceeded`` on the pins
+  that needed that answer, and the others are checked as usual. A 5xx or a transport failure is
+  retried the same way and then reported as ``platform.server_error`` / ``platform.timeout``: the
+  check could not be made, and a pin must not pass a check nobody made. Any other unexpected
+  answer is ``platform.unknown``.
+
+The client is its own small ``httpx.AsyncClient``, not the media fetcher's: the media client
+follows redirects itself, guards addresses and caps bytes for URLs found in payloads, while this
+one talks to one configured, trusted API base (``Settings.api_base``, not subject to
+``allow_private_hosts``), follows no redirect (a token must not be sent on), and carries the
+token. Every call has the connect and read timeouts and the ``deadline`` of the settings.
+
+The token is a ``pydantic.SecretStr`` from the moment it enters (its repr is masked), is put
+only in the ``Authorization`` header of each request, and any text Pinterest sends back is
+scrubbed of it before it can reach a finding.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import difflib
+import email.utils
+import random
+import re
+import time
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, NamedTuple, TypeVar
+
+import httpx
+from pydantic import SecretStr
+
+from validator.codes.auth import AUTH_INVALID_TOKEN, AUTH_MISSING_SCOPE, AUTH_UNAUTHORIZED
+from validator.codes.base import Code
+from validator.codes.board import (
+    BOARD_NAME_NOT_FOUND,
+    BOARD_NO_ACCESS,
+    BOARD_NOT_FOUND,
+    BOARD_SECTION_NOT_FOUND,
+)
+from validator.codes.media import (
+    MEDIA_MEDIA_ID_NOT_FOUND,
+    MEDIA_NOT_PROCESSED,
+    MEDIA_PROCESSING_FAILED,
+)
+from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PLATFORM_UNKNOWN
+from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
+from validator.findings import Finding
+from validator.messages import quote
+from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
+
+__all__ = [
+    "DEFAULT_API_BASE",
+    "PIN_SCOPES",
+    "SANDBOX_API_BASE",
+    "SECRET_SCOPES",
+    "TOKEN_ENV",
+    "AccountChecker",
+    "AccountTarget",
+    "as_secret",
+]
+
+#: The scopes ``POST /v5/pins`` lists (pinterest-api.md §1.1, §5.5).
+PIN_SCOPES: Final = ("boards:read", "boards:write", "pins:read", "pins:write")
+#: What secret boards need on top (§5.5, inferred from the scopes' descriptions).
+SECRET_SCOPES: Final = ("boards:read_secret", "pins:write_secret")
+
+MEDIA_ID_FIELD: Final = "media_source.media_id"
+
+_PAGE_SIZE = 250  # the largest page_size the list endpoints take
+_MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000 boards)
+_DIGITS = re.compile(r"\d+", re.ASCII)
+_BAD_TOKEN_WORDS = re.compile(r"expired|invalid|malformed", re.IGNORECASE)
+_PROCESSING = ("registered", "processing")
+_RETRY_STATUSES = frozenset({500, 502, 503, 504})
+_SHOWN_NAMES = 3
+
+
+def as_secret(token: str | SecretStr) -> SecretStr:
+    """``token`` wrapped so that no repr, log line or traceback local can show it."""
+    return token if isinstance(token, SecretStr) else SecretStr(token)
+
+
+class AccountTarget(NamedTuple):
+    """What one pin asks of the account: ids from an API payload, or a calendar row's board name.
+
+    Only ids the offline stage found well-formed (digits) are kept: they go into URL paths.
+    ``board_field`` is where a board finding is reported (``board_id``, or the CSV's column).
+    """
+
+    board_id: str | None = None
+    board_section_id: str | None = None
+    media_id: str | None = None
+    board_name: str | None = None
+    board_field: str = "board_id"
+
+
+@dataclass(frozen=True, slots=True)
+class _Problem:
+    """Why an answer is missing or negative, ready to become a finding on any field."""
+
+    code: Code
+    message: str
+    hint: str | None = None
+
+    def finding(self, field: str | None) -> Finding:
+        return self.code.finding(field, self.message, self.hint)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reply:
+    """A final HTTP answer: its status and JSON body (``None`` when the body is not JSON)."""
+
+    status: int
+    body: Any
+
+    @property
+    def code(self) -> int | None:
+        code = self.body.get("code") if isinstance(self.body, dict) else None
+        return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+_T = TypeVar("_T")
+_Listing = list[tuple[str, str]]  # (id, name) of boards or sections, in the API's order
+
+
+class AccountChecker:
+    """Asks Pinterest about the account for a run's pins; use ``findings`` once per pin.
+
+    Create it inside the run's event loop; ``aclose`` when done. ``requests`` counts the HTTP
+    requests sent (the tests assert one request per board for many pins).
+    """
+
+    def __init__(self, settings: Settings, token: str | SecretStr) -> None:
+        self.settings = settings
+        self._token = as_secret(token)
+        self._malformed = _malformed(self._token.get_secret_value())
+        self._base = settings.api_base.rstrip("/")
+        self.requests = 0
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(
+                settings.read_timeout,
+                connect=settings.connect_timeout,
+                pool=settings.deadline,
+            ),
+            limits=httpx.Limits(max_connections=settings.per_host),
+            follow_redirects=False,
+            headers={"Accept": "application/json", "User-Agent": _user_agent(settings)},
+        )
+        self._user: asyncio.Task[dict[str, Any] | _Problem] | None = None
+        self._boards: asyncio.Task[_Listing | _Problem] | None = None
+        self._board: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
+        self._sections: dict[str, asyncio.Task[_Listing | _Problem]] = {}
+        self._media: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
+
+    def __repr__(self) -> str:
+        return f"AccountChecker(api_base={self._base!r}, requests={self.requests})"
+
+    async def aclose(self) -> None:
+        """Cancel what is still asked and close the connections."""
+        tasks = [self._user, self._boards, *self._board.values(), *self._sections.values()]
+        for task in [*tasks, *self._media.values()]:
+            if task is not None and not task.done():
+                task.cancel()
+        await self._client.aclose()
+
+    async def findings(self, target: AccountTarget) -> list[Finding]:
+        """The account's findings for one pin (none when everything it names is usable)."""
+        if self._malformed is not None:
+            return [self._malformed.finding(None)]
+        if self._user is None:
+            self._user = asyncio.ensure_future(self._ask_user())
+        user = await self._user
+        if isinstance(user, _Problem):
+            if user.code in (AUTH_UNAUTHORIZED, AUTH_INVALID_TOKEN):
+                return [user.finding(None)]  # nothing else can be asked with this token
+            username = None  # undecided (throttled, no user_accounts:read): the boards decide
+        else:
+            name = user.get("username")
+            username = name if isinstance(name, str) and name else None
+        jobs: list[Coroutine[Any, Any, list[Finding]]] = []
+        if target.board_id is not None:
+            jobs.append(self._board_findings(target.board_id, target, username))
+        if target.board_name is not None:
+            jobs.append(self._name_findings(target.board_name, target))
+        if target.media_id is not None:
+            jobs.append(self._media_findings(target.media_id))
+        found = await asyncio.gather(*jobs)
+        return [finding for part in found for finding in part]
+
+    # --- per pin ---------------------------------------------------------------------------------
+
+    async def _board_findings(
+        self, board_id: str, target: AccountTarget, username: str | None
+    ) -> list[Finding]:
+        field = target.board_field
+        board = await _cached(self._board, board_id, lambda: self._ask_board(board_id))
+        if isinstance(board, _Problem):
+            return [board.finding(field)]
+        denied = await self._access(board_id, board, username)
+        if denied is not None:
+            return [denied.finding(field)]
+        section = target.board_section_id
+        if section is None:
+            return []
+        sections = await _cached(self._sections, board_id, lambda: self._ask_sections(board_id))
+        if isinstance(sections, _Problem):
+            return [sections.finding("board_section_id")]
+        if any(section_id == section for section_id, _ in sections):
+            return []
+        message = f"board {board_id} has no section {section}"
+        if sections:
+            shown = ", ".join(f"{quote(name)} ({section_id})" for section_id, name in sections[:5])
+            more = f" and {len(sections) - 5} more" if len(sections) > 5 else ""
+            hint = f"The board's sections are {shown}{more}; use one of their ids, or leave it out."
+        else:
+            hint = "The board has no sections: leave board_section_id out."
+        return [BOARD_SECTION_NOT_FOUND.finding("board_section_id", message, hint)]
+
+    async def _access(
+        self, board_id: str, board: dict[str, Any], username: str | None
+    ) -> _Problem | None:
+        """``None`` when the account may save pins to ``board``; why not otherwise."""
+        owner_info = board.get("owner")
+        owner = owner_info.get("username") if isinstance(owner_info, dict) else None
+        if username is not None and owner == username:
+            return None
+        boards = await self._all_boards()
+        if isinstance(boards, _Problem):
+            return boards
+        if any(listed == board_id for listed, _ in boards):
+            return None  # a group board the account collaborates on
+        name = board.get("name")
+        named = f" ({quote(name)})" if isinstance(name, str) else ""
+        whose = f"belongs to {quote(owner)}" if isinstance(owner, str) else "has another owner"
+        account = f" ({quote(username)})" if username is not None else ""
+        message = (
+            f"board {board_id}{named} {whose}, and this account{account} neither owns it nor "
+            "collaborates on it (it is not among GET /v5/boards)"
+        )
+        return _Problem(BOARD_NO_ACCESS, message)
+
+    async def _name_findings(self, name: str, target: AccountTarget) -> list[Finding]:
+        boards = await self._all_boards()
+        if isinstance(boards, _Problem):
+            return [boards.finding(target.board_field)]
+        names = list(dict.fromkeys(board_name for _, board_name in boards))
+        if name in names:
+            return []
+        message = f"the account has no board named {quote(name)}"
+        folded = " ".join(name.split()).casefold()
+        same = [other for other in names if " ".join(other.split()).casefold() == folded]
+        close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
+        if same:
+            hint = f"Write it exactly as on Pinterest: {quote(same[0])} (case and spaces count)."
+        elif close:
+            hint = f"The closest of the account's boards: {', '.join(map(quote, close))}."
+        elif names:
+            shown = ", ".join(map(quote, names[:_SHOWN_NAMES]))
+            hint = f"None is close; the account's boards include {shown}."
+        else:
+            hint = "The account has no boards: create the board on Pinterest first."
+        return [BOARD_NAME_NOT_FOUND.finding(target.board_field, message, hint)]
+
+    async def _media_findings(self, media_id: str) -> list[Finding]:
+        media = await _cached(self._media, media_id, lambda: self._ask_media(media_id))
+        if isinstance(media, _Problem):
+            return [media.finding(MEDIA_ID_FIELD)]
+        status = media.get("status")
+        if status == "succeeded":
+            return []
+        if status in _PROCESSING:
+            message = f"the uploaded video {media_id} is still {status} at Pinterest"
+            return [MEDIA_NOT_PROCESSED.finding(MEDIA_ID_FIELD, message)]
+        if status == "failed":
+            message = f"Pinterest failed to process the uploaded video {media_id} (status failed)"
+            return [MEDIA_PROCESSING_FAILED.finding(MEDIA_ID_FIELD, message)]
+        message = f"GET /v5/media/{media_id} answered an unknown status {quote(status)}"
+        return [PLATFORM_UNKNOWN.finding(MEDIA_ID_FIELD, message)]
+
+    # --- the questions, each asked once ----------------------------------------------------------
+
+    async def _all_boards(self) -> _Listing | _Problem:
+        if self._boards is None:
+            self._boards = asyncio.ensure_future(self._ask_listing("boards", "the board list"))
+        return await self._boards
+
+    async def _ask_user(self) -> dict[str, Any] | _Problem:
+        reply = await self._get("user_account")
+        if isinstance(reply, _Problem):
+            return reply
+        if reply.status == 200 and isinstance(reply.body, dict):
+            return reply.body
+        return self._refusal(reply, "user_account", "the token check")
+
+    async def _ask_board(self, board_id: str) -> dict[str, Any] | _Problem:
+        path = f"boards/{board_id}"
+        reply = await self._get(path)
+        if isinstance(reply, _Problem):
+            return reply
+        if reply.status == 200 and isinstance(reply.body, dict):
+            return reply.body
+        if reply.status == 404 or reply.code == 40:
+            message = f"Pinterest has no board {board_id} for this account ({self._said(reply)})"
+            return _Problem(BOARD_NOT_FOUND, message)
+        if reply.status == 403 and reply.code != 3:
+            message = f"Pinterest refuses this account access to board {board_id} "
+            return _Problem(BOARD_NO_ACCESS, message + f"({self._said(reply)})")
+        return self._refusal(reply, path, f"board {board_id}")
+
+    async def _ask_sections(self, board_id: str) -> _Listing | _Problem:
+        return await self._ask_listing(
+            f"boards/{board_id}/sections", f"board {board_id}'s sections"
+        )
+
+    async def _ask_media(self, media_id: str) -> dict[str, Any] | _Problem:
+        path = f"media/{media_id}"
+        reply = await self._get(path)
+        if isinstance(reply, _Problem):
+            return reply
+        if reply.status == 200 and isinstance(reply.body, dict):
+            return reply.body
+        if reply.status == 404:
+            message = f"Pinterest has no uploaded media {media_id} ({self._said(reply)})"
+            return _Problem(MEDIA_MEDIA_ID_NOT_FOUND, message)
+        return self._refusal(reply, path, f"the uploaded video {media_id}")
+
+    async def _ask_listing(self, path: str, what: str) -> _Listing | _Problem:
+        """Every item (id, name) of a paginated list, following ``bookmark`` to the end."""
+        items: _Listing = []
+        bookmark: str | None = None
+        seen: set[str] = set()
+        for _ in range(_MAX_PAGES):
+            params: dict[str, str | int] = {"page_size": _PAGE_SIZE}
+            if bookmark is not None:
+                params["bookmark"] = bookmark
+            reply = await self._get(path, params)
+            if isinstance(reply, _Problem):
+                return reply
+            body = reply.body
+            if reply.status != 200 or not isinstance(body, dict):
+                return self._refusal(reply, path, what)
+            page = body.get("items")
+            if not isinstance(page, list):
+                return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered without items")
+            for item in page:
+                if isinstance(item, dict) and isinstance(item.get("id"), str):
+                    name = item.get("name")
+                    items.append((item["id"], name if isinstance(name, str) else ""))
+            following = body.get("bookmark")
+            if not isinstance(following, str) or not following or following in seen:
+                break
+            seen.add(following)
+            bookmark = following
+        return items
+
+    # --- HTTP ------------------------------------------------------------------------------------
+
+    def _refusal(self, reply: _Reply, path: str, what: str) -> _Problem:
+        """What a non-200 answer that no endpoint explains means for ``what``."""
+        said = self._said(reply)
+        if reply.status == 401:
+            if _BAD_TOKEN_WORDS.search(said):
+                return _Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
+            return _Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
+        if reply.status == 403 and reply.code == 3:
+            scopes = ", ".join(PIN_SCOPES)
+            message = f"the token may not read {what}: it lacks a scope ({said})"
+            hint = (
+                f"Reconnect the account asking for {scopes} (and {', '.join(SECRET_SCOPES)} for "
+                "secret boards), then use the new token."
+            )
+            return _Problem(AUTH_MISSING_SCOPE, message, hint)
+        return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
+
+    def _said(self, reply: _Reply) -> str:
+        """``401, code 2: "Authentication failed."``, scrubbed of the token."""
+        parts = [str(reply.status)]
+        if reply.code is not None:
+            parts.append(f"code {reply.code}")
+        text = reply.body.get("message") if isinstance(reply.body, dict) else None
+        if isinstance(text, str) and text:
+            parts.append(quote(self._scrub(text), 120))
+        return ", ".join(parts[:2]) + (f": {parts[2]}" if len(parts) > 2 else "")
+
+    def _scrub(self, text: str) -> str:
+        """``text`` without the token, should a server ever echo it."""
+        secret = self._token.get_secret_value()
+        return text.replace(secret, "[token]") if secret else text
+
+    async def _get(
+        self, path: str, params: Mapping[str, str | int] | None = None
+    ) -> _Reply | _Problem:
+        """``GET {api_base}/{path}``: the final answer, or why there is none after the retries.
+
+        429, 5xx and transport failures are retried ``retries`` times, after ``Retry-After`` when
+        Pinterest gives one (and it is within ``retry_after_cap``), else a jittered backoff.
+        """
+        settings = self.settings
+        url = f"{self._base}/{path}"
+        headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
+        attempt = 0
+        while True:
+            attempt += 1
+            wait: float | None = None
+            self.requests += 1
+            try:
+                async with asyncio.timeout(settings.deadline):
+                    response = await self._client.get(url, params=params, headers=headers)
+            except (TimeoutError, httpx.TimeoutException):
+                failure = _Problem(
+                    PLATFORM_TIMEOUT,
+                    f"GET /v5/{path} timed out ({_tries(attempt)}): the check could not be made",
+                )
+            except httpx.HTTPError as exc:
+                reason = self._scrub(f"{type(exc).__name__}: {exc}")
+                failure = _Problem(
+                    PLATFORM_SERVER_ERROR,
+                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
+                    "the check could not be made",
+                )
+            else:
+                reply = _Reply(response.status_code, _json(response))
+                if reply.status == 429:
+                    wait = _retry_after(response.headers.get("retry-after"))
+                    after = f", Retry-After {wait:g} s" if wait is not None else ""
+                    failure = _Problem(
+                        RATE_LIMIT_EXCEEDED,
+                        f"Pinterest throttled GET /v5/{path} ({self._said(reply)}{after}; "
+                        f"{_tries(attempt)})",
+                    )
+                elif reply.status in _RETRY_STATUSES:
+                    failure = _Problem(
+                        PLATFORM_SERVER_ERROR,
+                        f"GET /v5/{path} failed at Pinterest ({self._said(reply)}; "
+                        f"{_tries(attempt)}): the check could not be made",
+                    )
+                else:
+                    return reply
+            if attempt > settings.retries:
+                return failure
+            if wait is not None and wait > settings.retry_after_cap:
+                return failure  # not worth waiting for within a run: reported, not awaited
+            await asyncio.sleep(wait if wait is not None else _backoff(attempt))
+
+
+async def _cached(
+    tasks: dict[str, asyncio.Task[_T]], key: str, ask: Callable[[], Coroutine[Any, Any, _T]]
+) -> _T:
+    """The answer for ``key``, asking (``ask()``) only the first time it is wanted."""
+    task = tasks.get(key)
+    if task is None:
+        task = tasks[key] = asyncio.ensure_future(ask())
+    return await task
+
+
+def _malformed(token: str) -> _Problem | None:
+    """Why ``token`` cannot be a Pinterest access token, judged without sending it anywhere."""
+    if not token.strip():
+        return _Problem(AUTH_INVALID_TOKEN, "the access token is empty")
+    if token[:7].casefold() == "bearer ":
+        message = "the access token starts with 'Bearer '"
+        hint = "Set the token alone: pin-preflight adds 'Bearer ' itself."
+        return _Problem(AUTH_INVALID_TOKEN, message, hint)
+    if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
+        message = "the access token contains spaces, line breaks or non-ASCII characters"
+        hint = (
+            "Copy the token again without surrounding spaces or a trailing line break "
+            "(a file saved on Windows may end it with \\r)."
+        )
+        return _Problem(AUTH_INVALID_TOKEN, message, hint)
+    return None
+
+
+def _json(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _retry_after(value: str | None) -> float | None:
+    """``Retry-After`` in seconds: a number of seconds, or an HTTP date (RFC 9110 §10.2.3)."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, moment.timestamp() - time.time())
+
+
+def _backoff(attempt: int) -> float:
+    """Jittered exponential backoff: about 0.5 s, 1 s, 2 s... (at most 8 s)."""
+    base: float = min(8.0, 0.5 * 2 ** (attempt - 1))
+    return base * random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not cryptography)
+
+
+def _tries(attempt: int) -> str:
+    return "1 attempt" if attempt == 1 else f"{attempt} attempts"
+
+
+def _user_agent(settings: Settings) -> str:
+    from validator import __version__  # resolved once per run, not at import
+
+    return settings.user_agent.replace("{version}", __version__)
