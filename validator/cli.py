@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import difflib
+import gc
 import json
 import os
 import sys
@@ -315,23 +316,37 @@ async def _run(
     """
     reports: list[Report] = []
     unreadable: list[Unreadable] = []
-    async with engine.session() as session:
-        for name in paths:
-            if progress is not None:
-                progress.source(sources.STDIN if name == "-" else name)
-            try:
-                async for report in session.check_all(
-                    sources.load(name, settings=engine.settings, now=engine.now)
-                ):
-                    reports.append(report)
-                    show(report)
-            except SourceError as exc:
-                unreadable.append(Unreadable(sources.STDIN if name == "-" else name, str(exc)))
-                if progress is not None:  # above the progress line, which owns the terminal
-                    progress.print(Text(f"pin-preflight: error: {exc}"))
-                else:
-                    _error(str(exc))
+    froze = False
+    try:
+        async with engine.session() as session:
+            for name in paths:
+                if progress is not None:
+                    progress.source(sources.STDIN if name == "-" else name)
+                try:
+                    async for report in session.check_all(
+                        sources.load(name, settings=engine.settings, now=engine.now)
+                    ):
+                        reports.append(report)
+                        if len(reports) % _FREEZE_EVERY == 0:
+                            gc.freeze()
+                            froze = True
+                        show(report)
+                except SourceError as exc:
+                    unreadable.append(Unreadable(sources.STDIN if name == "-" else name, str(exc)))
+                    if progress is not None:  # above the progress line, which owns the terminal
+                        progress.print(Text(f"pin-preflight: error: {exc}"))
+                    else:
+                        _error(str(exc))
+    finally:
+        if froze:  # main() may run inside a longer process (tests, the demo): hand them back
+            gc.unfreeze()
     return reports, unreadable
+
+
+# The run keeps every report (the summary and the machine formats need them all). The cyclic
+# garbage collector would scan that growing, cycle-free heap again and again (13 % of a
+# 100,000-row run); frozen objects are skipped, and still freed by reference counting.
+_FREEZE_EVERY = 10_000
 
 
 def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
