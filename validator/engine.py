@@ -86,6 +86,11 @@ class Engine:
         self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
 
     @property
+    def token(self) -> SecretStr | None:
+        """The access token for account checks (masked in reprs and logs), if one was given."""
+        return self._token
+
+    @property
     def account_checks(self) -> bool:
         """Whether sessions ask Pinterest about the account: a token, online, not turned off.
 
@@ -220,7 +225,7 @@ class Session:
             self._fetcher = Fetcher(settings) if guard is None else Fetcher(settings, guard=guard)
         # Offline, the prober still reads local files (media not hosted yet): no network there.
         self._prober = Prober(settings, self._fetcher)
-        token = self.engine._token
+        token = self.engine.token
         if self.engine.account_checks and token is not None:
             self._account = AccountChecker(settings, token)
         return self
