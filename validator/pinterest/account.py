@@ -59,10 +59,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import email.utils
-import random
 import re
-import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, TypeVar
@@ -88,6 +85,7 @@ from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.findings import Finding
 from validator.messages import quote
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
+from validator.waiting import backoff, parse_retry_after
 
 __all__ = [
     "DEFAULT_API_BASE",
@@ -462,7 +460,7 @@ class AccountChecker:
             else:
                 reply = _Reply(response.status_code, _json(response))
                 if reply.status == 429:
-                    wait = _retry_after(response.headers.get("retry-after"))
+                    wait = parse_retry_after(response.headers.get("retry-after"))
                     after = f", Retry-After {wait:g} s" if wait is not None else ""
                     failure = _Problem(
                         RATE_LIMIT_EXCEEDED,
@@ -481,7 +479,7 @@ class AccountChecker:
                 return failure
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
-            await asyncio.sleep(wait if wait is not None else _backoff(attempt))
+            await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
 
 
 async def _cached(
@@ -517,28 +515,6 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-def _retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: a number of seconds, or an HTTP date (RFC 9110 §10.2.3)."""
-    if value is None:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        moment = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, moment.timestamp() - time.time())
-
-
-def _backoff(attempt: int) -> float:
-    """Jittered exponential backoff: about 0.5 s, 1 s, 2 s... (at most 8 s)."""
-    base: float = min(8.0, 0.5 * 2 ** (attempt - 1))
-    return base * random.uniform(0.5, 1.0)  # noqa: S311 (jitter, not cryptography)
 
 
 def _tries(attempt: int) -> str:

@@ -28,14 +28,10 @@ generic ``platform.invalid_parameters``, whose remedy (fix input) is the same.
 
 from __future__ import annotations
 
-import email.utils
 import json
-import math
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC
 from typing import Final
 
 import httpx
@@ -70,6 +66,7 @@ from validator.codes.platform import (
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.findings import Action
+from validator.waiting import parse_retry_after
 
 __all__ = [
     "REQUEST_ID_HEADER",
@@ -354,25 +351,3 @@ def _platform_message(fields: Mapping[str, object]) -> str | None:
         if isinstance(value, str) and value.strip()
     ]
     return " — ".join(dict.fromkeys(parts)) or None
-
-
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """``Retry-After`` in seconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
-
-    A date in the past is 0 (retry now); anything unreadable is ``None``, as if absent: waiting
-    on a guess would be worse than the backoff's own delay. ``now`` (a Unix time) is for tests.
-    """
-    if value is None:
-        return None
-    value = value.strip()
-    if re.fullmatch(r"\d+(?:\.\d+)?", value):
-        seconds = float(value)
-        return seconds if math.isfinite(seconds) else None
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # HTTP dates are always GMT, even when written as -0000
-        when = when.replace(tzinfo=UTC)
-    current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)

@@ -32,12 +32,11 @@ for the pin on its board before sending it again.
 
 from __future__ import annotations
 
-import random
-
 import httpx
 
 from validator.codes.platform import PLATFORM_SPAM_BLOCK
 from validator.pinterest.errors import Classification, classify_response
+from validator.waiting import backoff
 
 __all__ = ["backoff", "should_retry"]
 
@@ -79,28 +78,3 @@ def should_retry(
             return False
         outcome = classify_response(outcome)
     return outcome.retryable and outcome.code not in _RESCHEDULE_ONLY
-
-
-def backoff(
-    attempt: int,
-    retry_after: float | None = None,
-    *,
-    base: float = 1.0,
-    cap: float = 60.0,
-) -> float:
-    """Seconds to wait before the attempt after ``attempt``: full jitter, never before Retry-After.
-
-    Full jitter (a uniform draw between 0 and ``min(cap, base * 2 ** (attempt - 1))``) spreads
-    the clients that failed together instead of sending them back in step. ``retry_after`` (the
-    classification's) is a floor, not capped: a request sent before the time Pinterest named
-    fails again. A caller that will not wait that long should reschedule the pin instead.
-    """
-    if attempt < 1:
-        raise ValueError(f"attempt must be 1 or more, not {attempt}")
-    if base < 0 or cap < 0:
-        raise ValueError("base and cap must not be negative")
-    ceiling = min(cap, base * 2 ** min(attempt - 1, _MAX_EXPONENT))
-    delay = random.uniform(0.0, ceiling)  # noqa: S311 - jitter, not security
-    if retry_after is not None and retry_after > delay:
-        return retry_after
-    return delay

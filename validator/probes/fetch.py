@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import email.utils
 import enum
-import random
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,6 +27,7 @@ import httpx
 
 from validator import netguard
 from validator.settings import Settings
+from validator.waiting import backoff, parse_retry_after
 
 __all__ = ["Budget", "Failure", "FailureKind", "Fetcher", "Guard", "Hop", "Response"]
 
@@ -207,7 +206,7 @@ class Fetcher:
                 return _with_attempts(outcome, attempt)
             if attempt > self.settings.retries:
                 return _with_attempts(outcome, attempt)
-            wait = _backoff(attempt)
+            wait = backoff(attempt, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
                 if outcome.retry_after > self.settings.retry_after_cap:
                     return _with_attempts(outcome, attempt)  # longer than we are willing to wait
@@ -478,7 +477,9 @@ def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) ->
         kind = FailureKind.SERVER_ERROR
     else:
         kind = FailureKind.HTTP_ERROR
-    retry_after = _retry_after(answer.headers.get("retry-after")) if status in (429, 503) else None
+    retry_after = (
+        parse_retry_after(answer.headers.get("retry-after")) if status in (429, 503) else None
+    )
     if retry_after is not None:
         detail += f", Retry-After {retry_after:g} s"
     return Failure(kind, url, detail, chain, status, retry_after)
@@ -490,33 +491,12 @@ def _empty_resource(answer: httpx.Response) -> bool:
     return span.replace(" ", "").lower() == "bytes*/0"
 
 
-def _retry_after(value: str | None) -> float | None:
-    """``Retry-After`` in seconds: a number of seconds, or an HTTP date (RFC 9110 §10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
 def _is_temporary(failure: Failure) -> bool:
     if failure.kind is FailureKind.TIMEOUT:
         return True
     if failure.status in _TEMPORARY_STATUSES:
         return True
     return failure.temporary
-
-
-def _backoff(attempt: int) -> float:
-    """Full jitter (AWS architecture blog's "exponential backoff and jitter")."""
-    return random.uniform(0, _BACKOFF_BASE * 2 ** (attempt - 1))  # noqa: S311 - not security
 
 
 def _with_attempts(outcome: Response | Failure, attempts: int) -> Response | Failure:
