@@ -304,7 +304,7 @@ class Session:
                         break
             except SourceError as exc:
                 broken = exc
-            reachable = [[s for s in c.slots if prober.can_probe(s)] for c in window]
+            reachable = [prober.reachable(c.slots) for c in window]
             asks = self._ask_account(window)
             if not any(reachable) and not any(asks):  # nothing to wait for (offline, say)
                 for checked in window:

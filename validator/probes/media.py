@@ -108,9 +108,11 @@ class Prober:
         """Every probe that has finished, by URL: what each URL cost and what it showed."""
         return {url: task.result() for url, task in self._tasks.items() if task.done()}
 
-    def can_probe(self, slot: Slot) -> bool:
-        """Whether this prober reaches ``slot``: local files always, URLs only online."""
-        return slot.local or self.fetcher is not None
+    def reachable(self, slots: list[Slot]) -> list[Slot]:
+        """The slots this prober reaches: local files always, URLs only online."""
+        if self.fetcher is not None:
+            return slots
+        return [slot for slot in slots if slot.local]  # offline; most calendars have none
 
     def probe(self, slot: Slot) -> asyncio.Task[Probe]:
         """The probe of the slot's URL (or local file): started on first request, then shared."""
