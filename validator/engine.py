@@ -15,12 +15,13 @@ import asyncio
 import dataclasses
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import NamedTuple
 
 from pydantic import SecretStr
 
+from validator import clean
 from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import dropped_codes
@@ -53,9 +54,11 @@ _WINDOW = 512
 _DIGITS = re.compile(r"\d+", re.ASCII)
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    """A pin after the offline stage: its findings so far, and the slots still to probe."""
+class _Checked(NamedTuple):
+    """A pin after the offline stage: its findings so far, and the slots still to probe.
+
+    A named tuple: one is made for every pin, and a frozen dataclass costs several times more.
+    """
 
     item: PinInput
     findings: list[Finding]
@@ -84,6 +87,8 @@ class Engine:
         self.now = datetime.now(UTC)
         """The run's "now", for signed URLs' deadlines: one clock reading for every pin."""
         self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
+        self._clean_applies = clean.applies(self.settings)
+        """Whether a pin ``CleanPin`` accepts may skip the rules (``validator.clean``)."""
 
     @property
     def token(self) -> SecretStr | None:
@@ -125,9 +130,10 @@ class Engine:
                 named = item.board_name if not _reported(checked, CSV_BOARD) else None
                 account = AccountTarget(board_name=named, board_field=CSV_BOARD)
             return _Checked(item, checked, item.title, probe if with_slots else [], None, account)
-        parsed = parse(
-            item.payload, malformed=CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
-        )
+        malformed = CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
+        parsed = parse(item.payload, malformed=malformed, clean=self._clean_applies)
+        if parsed.clean and parsed.pin is not None:
+            return self._clean_stage(item, parsed.pin, parsed, with_slots=with_slots)
         findings = list(parsed.findings)
         if item.extra:
             findings.extend(item.extra)
@@ -146,6 +152,32 @@ class Engine:
                 account = _account_target(pin, findings)
         return _Checked(
             item, findings, parsed.title, slots if with_slots else [], same_pin, account
+        )
+
+    def _clean_stage(
+        self,
+        item: PinInput,
+        pin: PinCreate,
+        parsed: Parsed,
+        *,
+        with_slots: bool,
+    ) -> _Checked:
+        """``offline_stage`` for a clean pin: the rules would find nothing in it.
+
+        ``parsed`` may hold findings: values parsing removed, leaving a clean rest. The pin's
+        media URLs carry no query string, so no signed-URL deadline: only a calendar entry's own
+        ``slots`` (a video file) can have one. Offline, only local files are probed, so the
+        payload's URLs are not even listed.
+        """
+        findings = [*parsed.findings, *item.extra]
+        slots = self._check_deadlines(list(item.slots), item, findings) if item.slots else []
+        account = None
+        if with_slots and not self.settings.offline:
+            slots[:0] = media_slots(pin)
+            if self.account_checks:
+                account = _account_target(pin, findings)
+        return _Checked(
+            item, findings, parsed.title, slots if with_slots else [], _same_pin_key(pin), account
         )
 
     def media_stage(

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, SchemaValidator, from_json
 
+from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import board, carousel, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
@@ -28,6 +29,7 @@ from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES
 __all__ = ["Parsed", "field_path", "parse"]
 
 Path = tuple[str | int, ...]
+_PIN_CREATE = cast("SchemaValidator", PinCreate.__pydantic_validator__)  # as clean.EITHER
 _MAX_PASSES = 3
 
 
@@ -42,6 +44,8 @@ class Parsed(NamedTuple):
     reported: tuple[str, ...] = ()
     title: str | None = None
     """The pin's title as given, even when it was too long to keep in ``pin``: for display."""
+    clean: bool = False
+    """``pin`` is a ``CleanPin``: the offline rules would find nothing (``validator.clean``)."""
 
     def covers(self, field: str | None) -> bool:
         """Whether ``field`` (or a field containing it) was already reported while parsing."""
@@ -52,50 +56,63 @@ class Parsed(NamedTuple):
         )
 
 
-def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED) -> Parsed:
+def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool = False) -> Parsed:
     """Parse a dict, a JSON text (str or bytes) or a ``PinCreate``; never raises.
 
     ``malformed`` is the code for a payload that is not a JSON object at all: ``pin.malformed``
-    for API callers, ``calendar.row_malformed`` for rows of a file.
+    for API callers, ``calendar.row_malformed`` for rows of a file. With ``clean``, the first
+    validation also tells whether the pin is clean (``Parsed.clean``), at no extra pass.
     """
     if isinstance(payload, PinCreate):
         return Parsed(payload, title=payload.title)
+    validator = EITHER if clean else _PIN_CREATE
     errors: list[ErrorDetails] | None = None
     if isinstance(payload, str | bytes | bytearray):
         try:
-            model = PinCreate.model_validate_json(payload)
-            return Parsed(model, title=model.title)
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False)  # the first pass of the slow path, for free
+            model = validator.validate_json(payload)
+            return Parsed(model, title=model.title, clean=type(model) is CleanPin)
+        except ValidationError as exc:  # the first pass of the slow path, for free
+            errors = _errors(exc, validator)
         try:
-            raw: object = json.loads(payload)
-        except (ValueError, RecursionError) as exc:
-            return Parsed(None, (malformed.finding(None, f"the pin is not valid JSON: {exc}"),))
+            raw: object = from_json(payload)  # valid JSON that is not a valid pin: the usual case
+        except ValueError:
+            try:  # the standard library's message says where the text breaks, in its words
+                raw = json.loads(payload)
+            except (ValueError, RecursionError) as exc:
+                message = f"the pin is not valid JSON: {exc}"
+                return Parsed(None, (malformed.finding(None, message),))
     else:
         raw = payload
     if not isinstance(raw, Mapping):
         message = f"the pin is {json_type(raw)}, not a JSON object"
         return Parsed(None, (malformed.finding(None, message),))
-    return _parse_mapping(dict(raw), errors)
+    return _parse_mapping(dict(raw), errors, validator)
 
 
-def _parse_mapping(raw: dict[str, Any], errors: list[ErrorDetails] | None) -> Parsed:
-    """Report every error, drop the offending values, validate again: until the rest is valid."""
+def _parse_mapping(
+    raw: dict[str, Any], errors: list[ErrorDetails] | None, validator: SchemaValidator
+) -> Parsed:
+    """Report every error, drop the offending values, validate again: until the rest is valid.
+
+    With ``EITHER`` as ``validator``, what is left may turn out clean: the rules, which would see
+    only what is left, have nothing to add then.
+    """
     findings: list[Finding] = []
     reported: list[str] = []
     title = raw.get("title") if isinstance(raw.get("title"), str) else None
     for _ in range(_MAX_PASSES):
         if errors is None:
             try:
-                model = PinCreate.model_validate(raw)
+                model = validator.validate_python(raw)
             except ValidationError as exc:
-                errors = exc.errors(include_url=False)
+                errors = _errors(exc, validator)
             except RecursionError:
                 message = "the pin is nested too deeply to read"
                 findings.append(pin.PIN_MALFORMED.finding(None, message))
                 return Parsed(None, tuple(findings), tuple(reported), title)
             else:
-                return Parsed(model, tuple(findings), tuple(reported), title)
+                clean = type(model) is CleanPin
+                return Parsed(model, tuple(findings), tuple(reported), title, clean)
         for error in errors:
             finding, path = _translate(error)
             findings.append(finding)
@@ -103,6 +120,13 @@ def _parse_mapping(raw: dict[str, Any], errors: list[ErrorDetails] | None) -> Pa
             raw = _without(raw, path)
         errors = None
     return Parsed(None, tuple(findings), tuple(reported), title)  # pragma: no cover - defensive
+
+
+def _errors(exc: ValidationError, validator: SchemaValidator) -> list[ErrorDetails]:
+    """``PinCreate``'s errors, from either validator."""
+    if validator is _PIN_CREATE:
+        return exc.errors(include_url=False)
+    return pin_create_errors(exc)
 
 
 def field_path(path: Path) -> str:

@@ -1,0 +1,223 @@
+"""The clean-pin model: one validation in Rust that proves the offline rules would find nothing.
+
+Most pins of a calendar are fine, and for them the Python rules are pure cost. ``CleanPin`` is
+``PinCreate`` with the rules written as pydantic constraints (required board and media, plain
+ASCII http(s) URLs whose names end in JPEG or PNG extensions, strict base64, a description within
+the warning length, no unknown fields, a cover whose content type agrees with its name), so
+that pydantic-core alone can say that a pin is clean. The engine tries it first: a pin it
+accepts needs no rules at all, and every other pin takes the full path (``validator.parse`` and
+``validator.rules``), which alone words findings.
+
+The contract, held by ``tests/test_clean.py`` (a property test over generated payloads and a
+comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
+reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
+media URL with a query string (it could be a signed one, whose deadline the engine checks), a
+non-ASCII character, or a key-frame-only cover simply takes the full path. So a rule that
+changes must change here too, or the property test fails.
+
+The classes subclass the ``validator.model`` ones, so a clean pin *is* a ``PinCreate`` and the
+network stage reads its media URLs as from any other.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, cast
+
+from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails, SchemaValidator
+
+from validator.model import (
+    CAROUSEL_MAX_ITEMS,
+    CAROUSEL_MIN_ITEMS,
+    CarouselBase64Item,
+    CarouselURLItem,
+    ImageBase64Source,
+    ImagesBase64Source,
+    ImagesURLSource,
+    ImageURLSource,
+    PinCreate,
+    PinURLSource,
+    VideoSource,
+)
+from validator.settings import Settings
+
+__all__ = [
+    "CLEAN_DESCRIPTION_LENGTH",
+    "EITHER",
+    "CleanPin",
+    "applies",
+    "pin_create_errors",
+]
+
+#: ``text.description_long`` fires above ``Settings.description_warn_length`` (500 by default):
+#: a clean description is at most this long, so the fast path holds for any setting at or above.
+CLEAN_DESCRIPTION_LENGTH = 500
+
+# The patterns run in pydantic-core's Rust regex engine, where \d, \s and (?i) are Unicode-aware:
+# every class below is spelled out in ASCII instead. [!-~] is printable ASCII without the space.
+_SCHEME_HOST = r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{1,4})?"
+# validator.urls.is_plain_image_url, narrowed: no query (a signature) and no fragment.
+_IMAGE_PATH = rf"^{_SCHEME_HOST}/[!-~&&[^?#]]*[!-~&&[^/?#.]]\."
+_JPEG_EXTENSION = (
+    "(?:[Jj][Pp][Ee]?[Gg]|[Jj][Pp][Ee]|[Jj][Ff][Ii][Ff])"  # urls.py: jpg jpeg jpe jfif
+)
+_PNG_EXTENSION = "[Pp][Nn][Gg]"
+# validator.urls.url_problem's shortcut, narrowed to printable ASCII.
+_LINK = rf"^{_SCHEME_HOST}(?:[/?#][!-~]*)?$"
+# What binascii.a2b_base64(strict_mode=True) decodes: whole quanta, padding only at the end.
+_BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
+
+JPEGURL = Annotated[str, StringConstraints(pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}$")]
+PNGURL = Annotated[str, StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}$")]
+ImageURL = Annotated[
+    str, StringConstraints(pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION})$")
+]
+Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=2048)]
+Base64 = Annotated[str, StringConstraints(pattern=_BASE64)]
+Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
+ImageType = Literal["image/jpeg", "image/png"]
+Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+
+# Merged with validator.model's config (strict, frozen): only the unknown-field policy changes.
+_NO_EXTRA = ConfigDict(extra="forbid")
+
+
+class CleanImageURLSource(ImageURLSource):
+    """An ``image_url`` source whose URL is plainly a JPEG or PNG."""
+
+    model_config = _NO_EXTRA
+    url: ImageURL
+
+
+class CleanImageBase64Source(ImageBase64Source):
+    """An ``image_base64`` source with its content type and decodable data."""
+
+    model_config = _NO_EXTRA
+    content_type: ImageType
+    data: Base64
+
+
+class CleanCarouselURLItem(CarouselURLItem):
+    """A carousel slide with a plain image URL and, if any, a plain link."""
+
+    model_config = _NO_EXTRA
+    url: ImageURL
+    link: Link | None = None
+
+
+class CleanCarouselBase64Item(CarouselBase64Item):
+    """A base64 carousel slide with its content type, decodable data and plain link."""
+
+    model_config = _NO_EXTRA
+    content_type: ImageType
+    data: Base64
+    link: Link | None = None
+
+
+class CleanImagesURLSource(ImagesURLSource):
+    """A ``multiple_image_urls`` carousel of clean slides."""
+
+    model_config = _NO_EXTRA
+    items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
+        list[CleanCarouselURLItem],
+        Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
+    ]
+
+
+class CleanImagesBase64Source(ImagesBase64Source):
+    """A ``multiple_image_base64`` carousel of clean slides."""
+
+    model_config = _NO_EXTRA
+    items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
+        list[CleanCarouselBase64Item],
+        Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
+    ]
+
+
+class _CleanVideoSource(VideoSource):
+    model_config = _NO_EXTRA
+    media_id: Digits
+    cover_image_data: Base64 | None = None
+
+
+class CleanVideoJPEGCover(_CleanVideoSource):
+    """A ``video_id`` source with its media id and a JPEG cover, named and typed as one."""
+
+    cover_image_url: JPEGURL
+    cover_image_content_type: Literal["image/jpeg"]
+
+
+class CleanVideoPNGCover(_CleanVideoSource):
+    """A ``video_id`` source with its media id and a PNG cover, named and typed as one."""
+
+    cover_image_url: PNGURL
+    cover_image_content_type: Literal["image/png"]
+
+
+# The cover's content type must agree with its URL's name (rules/video.py): two fields, so two
+# models, told apart by the type they declare. A cover given only as data takes the full path.
+CleanVideoSource = Annotated[
+    CleanVideoJPEGCover | CleanVideoPNGCover, Field(discriminator="cover_image_content_type")
+]
+
+
+class CleanPinURLSource(PinURLSource):
+    """A ``pin_url`` source without unknown fields."""
+
+    model_config = _NO_EXTRA
+
+
+class CleanPin(PinCreate):
+    """A pin the offline rules have nothing to say about (see the module docstring)."""
+
+    model_config = _NO_EXTRA
+    board_id: Digits
+    board_section_id: Digits | None = None
+    description: Annotated[str, Field(max_length=CLEAN_DESCRIPTION_LENGTH)] | None = None
+    link: Link | None = None
+    dominant_color: Color | None = None
+    media_source: Annotated[  # required here, optional in PinCreate
+        CleanImageURLSource
+        | CleanImageBase64Source
+        | CleanImagesURLSource
+        | CleanImagesBase64Source
+        | CleanVideoSource
+        | CleanPinURLSource,
+        Field(discriminator="source_type"),
+    ]
+
+
+def applies(settings: Settings) -> bool:
+    """Whether "clean" under ``CleanPin`` means clean under ``settings``' rules too.
+
+    Only the description's warning length is a setting the constraints depend on; the others
+    (``accept_key_frame_cover``, ``strict``, ``select``...) can only add findings to pins that are
+    not clean, or drop findings.
+    """
+    return settings.description_warn_length >= CLEAN_DESCRIPTION_LENGTH
+
+
+# One validation for both answers: a CleanPin when clean, else a PinCreate, else the errors. The
+# JSON is read once, and a pin that is not clean does not pay for a second call and exception.
+EITHER = cast(  # a plugin's wrapper, if any is installed, has the same methods
+    "SchemaValidator",
+    TypeAdapter(Annotated[CleanPin | PinCreate, Field(union_mode="left_to_right")]).validator,
+)
+"""Validates JSON text or a dict into a ``CleanPin`` or else a ``PinCreate``, or raises."""
+
+# pydantic-core puts a union member's name first in the location of its errors.
+_PIN_CREATE_TAG = PinCreate.__name__
+
+
+def pin_create_errors(exc: ValidationError) -> list[ErrorDetails]:
+    """The errors of ``EITHER``'s ``PinCreate`` side, as ``PinCreate`` alone reports them.
+
+    Empty when the input was no JSON at all (that error belongs to neither side).
+    """
+    errors: list[ErrorDetails] = []
+    for error in exc.errors(include_url=False):  # fresh dicts: ours to change
+        loc = error["loc"]
+        if loc[:1] == (_PIN_CREATE_TAG,):
+            error["loc"] = loc[1:]
+            errors.append(error)
+    return errors
