@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validator.findings import Action, Finding, Location, Severity
-from validator.report import Report, Summary
+from validator.report import Report, Summary, Tally
 
 HERE = Location("calendar.jsonl", 1, 2)
 
@@ -176,3 +176,20 @@ def test_summary_agrees_with_each_reports_verdict() -> None:
     assert summary.ok == sum(report.ok for report in reports)
     assert summary.errors == sum(len(report.errors) for report in reports)
     assert summary.warnings == sum(len(report.warnings) for report in reports)
+
+
+def test_a_tally_counts_as_reports_go_by_and_gives_the_summary_so_far() -> None:
+    reports = [
+        Report(HERE, (BAD_URL, LONG_DESCRIPTION)),
+        Report(HERE, ()),
+        Report(HERE, (SERVER_DOWN,)),
+    ]
+    tally = Tally()
+    assert tally.summary() == Summary()
+
+    tally.add(reports[0])
+    assert (tally.summary().pins, tally.summary().failed) == (1, 1)
+
+    for report in reports[1:]:
+        tally.add(report)
+    assert tally.summary() == Summary.of(reports)

@@ -29,13 +29,12 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.text import Text
 
-from validator import demo as demo_
 from validator import explain, sources
 from validator.codes import CATALOGUE, lookup
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.report import Report, Summary
+from validator.report import Report, Summary, Tally
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
 from validator.reporters import progress as progress_
 from validator.settings import Settings, find_pyproject, load_settings
@@ -251,26 +250,30 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     plain = not progress_.is_terminal(sys.stdout)
     print_ = progress.print if progress is not None else console.print
 
+    listed = verbosity >= text.Verbosity.VERBOSE  # whether pins without findings are listed
+
     def show(report: Report) -> None:
         if progress is not None:
             progress.advance(report)
-        if not text_on_stdout:
+        if not text_on_stdout or not (report.findings or listed):  # most pins: nothing to say
             return
         if plain:
-            sys.stdout.writelines(line + "\n" for line in text.pin_plain(report, verbosity))
+            sys.stdout.write(text.pin_plain(report, verbosity))
         else:
             for line in text.pin_lines(report, verbosity):
                 print_(line)
 
+    # The text on stdout is written pin by pin; only a whole document needs every report kept.
+    keep = output is not None or report_format.for_machines
     try:
         if progress is not None:
             with progress:
-                reports, unreadable = asyncio.run(_run(engine, args.paths, show, progress))
+                run = _run(engine, args.paths, show, progress, keep=keep)
+                reports, summary, unreadable = asyncio.run(run)
         else:
-            reports, unreadable = asyncio.run(_run(engine, args.paths, show))
-        summary = Summary.of(reports)
+            reports, summary, unreadable = asyncio.run(_run(engine, args.paths, show, keep=keep))
         if text_on_stdout:
-            if reports and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
+            if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
                 console.print()
             for line in text.summary_lines(summary):
                 console.print(line)
@@ -308,13 +311,16 @@ async def _run(
     paths: Sequence[str],
     show: Callable[[Report], None],
     progress: progress_.PinProgress | None = None,
-) -> tuple[list[Report], list[Unreadable]]:
+    *,
+    keep: bool,
+) -> tuple[list[Report], Summary, list[Unreadable]]:
     """Check every file in one session: one client, each URL probed once.
 
-    Unreadable files are reported on stderr and collected (the CI formats show them too); the
-    others still run.
+    Every report is shown and counted; with ``keep``, also returned. Unreadable files are
+    reported on stderr and collected (the CI formats show them too); the others still run.
     """
     reports: list[Report] = []
+    tally = Tally()
     unreadable: list[Unreadable] = []
     froze = False
     try:
@@ -326,10 +332,12 @@ async def _run(
                     async for report in session.check_all(
                         sources.load(name, settings=engine.settings, now=engine.now)
                     ):
-                        reports.append(report)
-                        if len(reports) % _FREEZE_EVERY == 0:
-                            gc.freeze()
-                            froze = True
+                        tally.add(report)
+                        if keep:
+                            reports.append(report)
+                            if len(reports) % _FREEZE_EVERY == 0:
+                                gc.freeze()
+                                froze = True
                         show(report)
                 except SourceError as exc:
                     unreadable.append(Unreadable(sources.STDIN if name == "-" else name, str(exc)))
@@ -340,10 +348,10 @@ async def _run(
     finally:
         if froze:  # main() may run inside a longer process (tests, the demo): hand them back
             gc.unfreeze()
-    return reports, unreadable
+    return reports, tally.summary(), unreadable
 
 
-# The run keeps every report (the summary and the machine formats need them all). The cyclic
+# A run that keeps every report (the machine formats and --output need them all). The cyclic
 # garbage collector would scan that growing, cycle-free heap again and again (13 % of a
 # 100,000-row run); frozen objects are skipped, and still freed by reference counting.
 _FREEZE_EVERY = 10_000
@@ -376,6 +384,8 @@ def _demo(args: argparse.Namespace) -> int:
     """The sample calendar, checked with the demo's settings (not the user's pyproject)."""
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
+    from validator import demo as demo_  # imported here: its server is for this command only
+
     console = _console()
     with demo_.prepared(args.keep) as demo:
         console.print(

@@ -299,27 +299,23 @@ class Session:
         """The finished probes of this session by URL (requests and bytes each, for reports)."""
         return self._prober.finished() if self._prober is not None else {}
 
-    async def check_all(self, items: Iterable[PinInput]) -> AsyncIterator[Report]:
+    def check_all(self, items: Iterable[PinInput]) -> AsyncIterator[Report]:
         """One report per pin, in input order; probes of a window of pins run concurrently.
 
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
         stage = self.engine.offline_stage
-        checked = _mark_duplicates(stage(item, with_slots=True) for item in items)
-        async for report in self._windowed(checked):
-            yield report
+        return self._windowed(_mark_duplicates(stage(item, with_slots=True) for item in items))
 
-    async def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
+    def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
         """One report per media URL, checked as the file for a slot of ``kind``.
 
         For files on their way to Pinterest by another road than a pin payload: a video before
         ``POST /v5/media``, a calendar's media column.
         """
         stage = self.engine.media_stage
-        checked = (stage(url, i, kind, with_slots=True) for i, url in enumerate(urls))
-        async for report in self._windowed(checked):
-            yield report
+        return self._windowed(stage(url, i, kind, with_slots=True) for i, url in enumerate(urls))
 
     async def _windowed(self, stream: Iterator[_Checked]) -> AsyncIterator[Report]:
         """Reports in input order, with the probes of up to ``_WINDOW`` items in flight."""
@@ -336,7 +332,7 @@ class Session:
                         break
             except SourceError as exc:
                 broken = exc
-            reachable = [prober.reachable(c.slots) for c in window]
+            reachable = [prober.reachable(c.slots) if c.slots else c.slots for c in window]
             asks = self._ask_account(window)
             if not any(reachable) and not any(asks):  # nothing to wait for (offline, say)
                 for checked in window:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from validator.findings import Action, Finding, Location, Severity
 
-__all__ = ["Report", "Summary"]
+__all__ = ["Report", "Summary", "Tally"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,22 +96,10 @@ class Summary:
     @classmethod
     def of(cls, reports: Iterable[Report]) -> Summary:
         """Count ``reports`` in one pass."""
-        pins = ok = errors = warnings = 0
-        by_action: Counter[Action] = Counter()
-        by_code: Counter[str] = Counter()
+        tally = Tally()
         for report in reports:
-            pins += 1
-            pin_ok = True
-            for finding in report.findings:
-                by_code[finding.code] += 1
-                if finding.severity is Severity.ERROR:
-                    errors += 1
-                    pin_ok = False
-                    by_action[finding.action] += 1
-                else:
-                    warnings += 1
-            ok += pin_ok
-        return cls(pins, ok, errors, warnings, dict(by_action), dict(by_code))
+            tally.add(report)
+        return tally.summary()
 
     def to_dict(self) -> dict[str, int]:
         """The summary block of the versioned JSON report."""
@@ -122,3 +110,41 @@ class Summary:
             "errors": self.errors,
             "warnings": self.warnings,
         }
+
+
+class Tally:
+    """A ``Summary`` counted as reports go by, for a run that need not keep them all.
+
+    The terminal report prints each pin as it comes and only then the summary: kept reports
+    would cost a 100,000-row calendar its memory and the garbage collector's time for nothing.
+    """
+
+    def __init__(self) -> None:
+        self._pins = self._ok = self._errors = self._warnings = 0
+        self._by_action: Counter[Action] = Counter()
+        self._by_code: Counter[str] = Counter()
+
+    def add(self, report: Report) -> None:
+        """Count one more report."""
+        self._pins += 1
+        pin_ok = True
+        for finding in report.findings:
+            self._by_code[finding.code] += 1
+            if finding.severity is Severity.ERROR:
+                self._errors += 1
+                pin_ok = False
+                self._by_action[finding.action] += 1
+            else:
+                self._warnings += 1
+        self._ok += pin_ok
+
+    def summary(self) -> Summary:
+        """The counts so far."""
+        return Summary(
+            self._pins,
+            self._ok,
+            self._errors,
+            self._warnings,
+            dict(self._by_action),
+            dict(self._by_code),
+        )

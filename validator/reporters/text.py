@@ -49,10 +49,10 @@ def pin_lines(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterat
         yield Text.assemble(*pieces)
 
 
-def pin_plain(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterator[str]:
-    """``pin_lines`` as plain strings."""
-    for pieces in pin_pieces(report, verbosity):
-        yield "".join(text for text, _ in pieces)
+def pin_plain(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> str:
+    """``pin_lines`` as plain text, each line ending in a newline; empty for an unlisted pin."""
+    lines = ["".join(text for text, _ in pieces) for pieces in pin_pieces(report, verbosity)]
+    return "".join(line + "\n" for line in lines)
 
 
 def pin_pieces(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterator[Line]:
@@ -68,18 +68,20 @@ def pin_pieces(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Itera
 
 
 def _header(report: Report) -> Line:
-    if not report.ok:
+    errors = len(report.errors)
+    warnings = len(report.findings) - errors
+    if errors:
         mark, style = "✗", "bold red"
-    elif report.findings:
+    elif warnings:
         mark, style = "!", "yellow"
     else:
         mark, style = "✓", "green"
     title = f" {quote(report.title, 50)}" if report.title else ""
     counts = []
-    if report.errors:
-        counts.append(plural(len(report.errors), "error"))
-    if report.warnings:
-        counts.append(plural(len(report.warnings), "warning"))
+    if errors:
+        counts.append(plural(errors, "error"))
+    if warnings:
+        counts.append(plural(warnings, "warning"))
     tail = " — " + ", ".join(counts) if counts else ""
     return ((mark, style), (" ", ""), (str(report.location), "bold"), (title, ""), (tail, "dim"))
 
@@ -143,8 +145,6 @@ def render(
     reports: Iterable[Report], summary: Summary, verbosity: Verbosity = Verbosity.NORMAL
 ) -> str:
     """The whole terminal report as plain text."""
-    lines = [line for report in reports for line in pin_plain(report, verbosity)]
-    if lines:
-        lines.append("")
-    lines.extend(line.plain for line in summary_lines(summary))
-    return "\n".join(lines) + "\n"
+    pins = "".join(pin_plain(report, verbosity) for report in reports)
+    lines = [line.plain for line in summary_lines(summary)]
+    return (pins + "\n" if pins else "") + "\n".join(lines) + "\n"
