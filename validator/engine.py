@@ -106,7 +106,7 @@ class Engine:
 
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
-        checked = self.offline_stage(item, with_slots=False)
+        checked = self.offline_stage(item, for_session=False)
         return Report(item.location, self.apply_policy(checked.findings), checked.title)
 
     def check_all(self, items: Iterable[PinInput]) -> Iterator[Report]:
@@ -118,22 +118,26 @@ class Engine:
         """A run that shares one HTTP client and one probe per URL over many sources."""
         return Session(self)
 
-    def offline_stage(self, item: PinInput, *, with_slots: bool) -> _Checked:
-        """Parse and run the offline rules; with ``with_slots``, list the URLs left to probe."""
+    def offline_stage(self, item: PinInput, *, for_session: bool) -> _Checked:
+        """Parse and run the offline rules.
+
+        ``for_session``: a session carries on with the pin, so also list its URLs left to probe,
+        its key for ``calendar.duplicate_pin`` and what to ask Pinterest about it.
+        """
         if item.problem is not None:
             return _Checked(item, [item.problem], None, [])
         if item.prechecked:
             checked = list(item.extra)
             probe = self._check_deadlines(list(item.slots), item, checked)
             account = None
-            if with_slots and self.account_checks:
+            if for_session and self.account_checks:
                 named = item.board_name if not _reported(checked, CSV_BOARD) else None
                 account = AccountTarget(board_name=named, board_field=CSV_BOARD)
-            return _Checked(item, checked, item.title, probe if with_slots else [], None, account)
+            return _Checked(item, checked, item.title, probe if for_session else [], None, account)
         malformed = CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
         parsed = parse(item.payload, malformed=malformed, clean=self._clean_applies)
         if parsed.clean and parsed.pin is not None:
-            return self._clean_stage(item, parsed.pin, parsed, with_slots=with_slots)
+            return self._clean_stage(item, parsed.pin, parsed, for_session=for_session)
         findings = list(parsed.findings)
         if item.extra:
             findings.extend(item.extra)
@@ -144,14 +148,15 @@ class Engine:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings)
             slots = _unreported_slots(pin, findings)
-            same_pin = _same_pin_key(pin)
+            if for_session:
+                same_pin = _same_pin_key(pin)
             if item.slots:
                 slots.extend(item.slots)
             slots = self._check_deadlines(slots, item, findings)
-            if with_slots and self.account_checks:
+            if for_session and self.account_checks:
                 account = _account_target(pin, findings)
         return _Checked(
-            item, findings, parsed.title, slots if with_slots else [], same_pin, account
+            item, findings, parsed.title, slots if for_session else [], same_pin, account
         )
 
     def _clean_stage(
@@ -160,7 +165,7 @@ class Engine:
         pin: PinCreate,
         parsed: Parsed,
         *,
-        with_slots: bool,
+        for_session: bool,
     ) -> _Checked:
         """``offline_stage`` for a clean pin: the rules would find nothing in it.
 
@@ -172,16 +177,16 @@ class Engine:
         findings = [*parsed.findings, *item.extra]
         slots = self._check_deadlines(list(item.slots), item, findings) if item.slots else []
         account = None
-        if with_slots and not self.settings.offline:
+        if for_session and not self.settings.offline:
             slots[:0] = media_slots(pin)
             if self.account_checks:
                 account = _account_target(pin, findings)
-        return _Checked(
-            item, findings, parsed.title, slots if with_slots else [], _same_pin_key(pin), account
-        )
+        if not for_session:
+            return _Checked(item, findings, parsed.title, [])
+        return _Checked(item, findings, parsed.title, slots, _same_pin_key(pin), account)
 
     def media_stage(
-        self, url: str, position: int, kind: MediaKind, *, with_slots: bool
+        self, url: str, position: int, kind: MediaKind, *, for_session: bool
     ) -> _Checked:
         """``offline_stage`` for a media URL on its own (``validate_media``)."""
         item = PinInput(Location(MEDIA_SOURCE, position), url)
@@ -190,7 +195,7 @@ class Engine:
             return _Checked(item, [found], None, [])
         findings: list[Finding] = []
         slots = self._check_deadlines([Slot("url", url, kind)], item, findings)
-        return _Checked(item, findings, None, slots if with_slots else [])
+        return _Checked(item, findings, None, slots if for_session else [])
 
     def _check_deadlines(
         self, slots: list[Slot], item: PinInput, findings: list[Finding]
@@ -305,8 +310,7 @@ class Session:
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
-        stage = self.engine.offline_stage
-        return self._windowed(_mark_duplicates(stage(item, with_slots=True) for item in items))
+        return self._windowed(_offline_stage_marking_duplicates(self.engine, items))
 
     def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
         """One report per media URL, checked as the file for a slot of ``kind``.
@@ -315,7 +319,7 @@ class Session:
         ``POST /v5/media``, a calendar's media column.
         """
         stage = self.engine.media_stage
-        return self._windowed(stage(url, i, kind, with_slots=True) for i, url in enumerate(urls))
+        return self._windowed(stage(url, i, kind, for_session=True) for i, url in enumerate(urls))
 
     async def _windowed(self, stream: Iterator[_Checked]) -> AsyncIterator[Report]:
         """Reports in input order, with the probes of up to ``_WINDOW`` items in flight."""
@@ -375,18 +379,24 @@ class Session:
                 findings.extend(probe_findings(slot, probe, settings))
             if len(slots) > 1:
                 findings.extend(carousel_findings(slots, probes))
-        findings.extend(account)
+        if account:
+            findings.extend(account)
         policy = self.engine.apply_policy(findings)
         return Report(checked.item.location, policy, checked.title)
 
 
-def _mark_duplicates(stream: Iterable[_Checked]) -> Iterator[_Checked]:
-    """``calendar.duplicate_pin`` on the second and later pins with one board, media and link.
+def _offline_stage_marking_duplicates(
+    engine: Engine, items: Iterable[PinInput]
+) -> Iterator[_Checked]:
+    """The offline stage of each pin, and ``calendar.duplicate_pin`` on repeated pins.
 
-    Only the keys are kept (three short strings per pin), so a long calendar stays cheap.
+    A repeat has the board, media and link of an earlier pin. Only the keys are kept (three
+    short strings per pin), so a long calendar stays cheap.
     """
+    stage = engine.offline_stage
     first: dict[tuple[str, str, str | None], Location] = {}
-    for checked in stream:
+    for item in items:
+        checked = stage(item, for_session=True)
         key = checked.same_pin
         if key is not None:
             if key in first:

@@ -71,8 +71,12 @@ def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
             continue
         if number == 1:
             text = text.removeprefix("\ufeff")
-        yield _line(text, Location(source, index, number))
+        location = Location(source, index, number)
         index += 1
+        if text.startswith(_WRAPPED_LINE):
+            yield _line(text, location)
+        else:  # a plain payload: the common row, built without a call (millions of them)
+            yield PinInput(location, text, True)
 
 
 def iter_document(text: str, source: str) -> Iterator[PinInput]:
