@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from media_server import MEDIA, MediaServer, serve
@@ -161,3 +163,56 @@ def test_a_closed_port_is_unreachable() -> None:
     outcome = fetch(url, retries=0)
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.UNREACHABLE
+
+
+class _Gathering(BaseHTTPRequestHandler):
+    """Holds each request until ``expected`` are open at once (or 5 s pass); counts the peak."""
+
+    expected = 0
+    open_now = peak = 0
+    lock = threading.Lock()
+    all_in = threading.Event()
+
+    def do_GET(self) -> None:
+        cls = type(self)
+        with cls.lock:
+            cls.open_now += 1
+            cls.peak = max(cls.peak, cls.open_now)
+            if cls.open_now == cls.expected:
+                cls.all_in.set()
+        cls.all_in.wait(timeout=5)
+        self.send_response(206)
+        self.send_header("Content-Range", "bytes 0-3/4")
+        self.send_header("Content-Length", "4")
+        self.end_headers()
+        self.wfile.write(b"\xff\xd8\xff\xd9")
+        with cls.lock:
+            cls.open_now -= 1
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize("concurrency", [1, 5, 9, 16])
+def test_the_concurrency_limit_is_what_the_server_sees_at_once(concurrency: int) -> None:
+    # The connections are spread over several small pools: none may hold a request back.
+    _Gathering.expected, _Gathering.open_now, _Gathering.peak = concurrency, 0, 0
+    _Gathering.all_in.clear()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Gathering)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    config = Settings(allow_private_hosts=True, concurrency=concurrency, per_host=concurrency)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+
+    async def run() -> list[Response | Failure]:
+        async with Fetcher(config) as fetcher:
+            opens = [fetcher.open(f"{base}/{n}.jpg", Budget(1000)) for n in range(concurrency * 2)]
+            return list(await asyncio.gather(*opens))
+
+    try:
+        outcomes = asyncio.run(run())
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert all(isinstance(outcome, Response) for outcome in outcomes)
+    assert _Gathering.peak == concurrency
