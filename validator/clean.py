@@ -4,15 +4,17 @@ Most pins of a calendar are fine, and for them the Python rules are pure cost. `
 ``PinCreate`` with the rules written as pydantic constraints (required board and media, plain
 ASCII http(s) URLs whose names end in JPEG or PNG extensions, strict base64, a description within
 the warning length, no unknown fields, a cover whose content type agrees with its name), so
-that pydantic-core alone can say that a pin is clean. The engine tries it first: a pin it
-accepts needs no rules at all, and every other pin takes the full path (``validator.parse`` and
-``validator.rules``), which alone words findings.
+that pydantic-core alone can say that a pin is clean. ``validator.parse`` validates against
+``EITHER`` (``CleanPin``, else ``PinCreate``) in one pass: a pin that comes out clean needs no
+rules at all, and every other pin takes the full path (``validator.rules``), which alone words
+findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4).
 
 The contract, held by ``tests/test_clean.py`` (a property test over generated payloads and a
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
 media URL with a query string (it could be a signed one, whose deadline the engine checks), a
-non-ASCII character, or a key-frame-only cover simply takes the full path. So a rule that
+non-ASCII character, or a cover given only as a key-frame time or as data simply takes the
+full path. So a rule that
 changes must change here too, or the property test fails.
 
 The classes subclass the ``validator.model`` ones, so a clean pin *is* a ``PinCreate`` and the
