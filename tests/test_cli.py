@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -32,6 +33,24 @@ def test_valid_file_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, VALID)
     assert status == EXIT_OK
     assert "1 pin checked: 1 ok" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_a_run_hands_the_garbage_collector_back(
+    capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # A run freezes what it loaded (and, for a whole document, the reports it keeps); main()
+    # may run inside a longer process, which must get an ordinary collector back.
+    assert gc.get_freeze_count() == 0
+    run(capsys, "--format", fmt, CALENDAR)
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # a host's own freeze is left as it was
+    try:
+        run(capsys, "--format", fmt, CALENDAR)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_findings_exit_one_and_are_grouped_per_pin_with_location(
