@@ -193,13 +193,17 @@ class _Gathering(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 64  # the default backlog of 5 drops the rest of a burst of connects
+
+
 @pytest.mark.parametrize("concurrency", [1, 5, 9, 16])
 def test_the_concurrency_limit_is_what_the_server_sees_at_once(concurrency: int) -> None:
     # The connections are spread over several small pools: none may hold a request back.
     _Gathering.expected, _Gathering.open_now, _Gathering.peak = concurrency, 0, 0
     _Gathering.all_in.clear()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Gathering)
-    httpd.daemon_threads = True
+    httpd = _Server(("127.0.0.1", 0), _Gathering)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     config = Settings(allow_private_hosts=True, concurrency=concurrency, per_host=concurrency)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"

@@ -61,6 +61,9 @@ class MediaServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: a burst of concurrent connects beyond it has its
+    # SYNs dropped and retried a second later, which a CDN would never do to a checker.
+    request_queue_size = 128
 
     def __init__(self, roots: tuple[Path, ...], latency: float = 0.0) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
