@@ -5,6 +5,7 @@ Every network code is produced here over HTTP, and the run always goes on for th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,10 @@ import pytest
 from media_server import MediaServer, serve
 
 from validator import Report, Settings, validate_many, validate_media
+from validator.engine import Engine
+from validator.errors import SourceError
+from validator.findings import Location
+from validator.sources import PinInput
 
 NETWORK = Settings(allow_private_hosts=True, retries=1, deadline=3.0, read_timeout=2.0)
 BOARD = "549755885175"
@@ -190,3 +195,55 @@ def test_good_videos_pass(server: MediaServer, name: str) -> None:
     (report,) = validate_media([server.url(f"/media/{name}")], "video", settings=NETWORK)
     assert report.findings == (), [f.message for f in report.findings]
     assert len(server.log) - before <= 4
+
+
+def _session_reports(items: list[PinInput], settings: Settings) -> tuple[list[Report], Exception]:
+    """The reports a session yields for ``items`` read from a source that breaks after them."""
+
+    def source() -> Iterator[PinInput]:
+        yield from items
+        raise SourceError("calendar.jsonl: line 41: the file stops being readable")
+
+    async def run() -> tuple[list[Report], Exception]:
+        reports: list[Report] = []
+        async with Engine(settings).session() as session:
+            try:
+                async for report in session.check_all(source()):
+                    reports.append(report)  # noqa: PERF401 - kept up to the error
+            except SourceError as exc:
+                return reports, exc
+        raise AssertionError("the source's error was lost")
+
+    return asyncio.run(run())
+
+
+def test_a_sliding_window_reports_every_pin_in_order_then_the_broken_source(
+    server: MediaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A window of 8 over 40 pins: it is refilled many times while probes are in flight.
+    monkeypatch.setattr("validator.engine._WINDOW", 8)
+    urls = [
+        server.url("/media/square.jpg?window=shared"),
+        server.url("/status/404?window=1"),
+        server.url("/media/photo-baseline.jpg?window=2"),
+        server.url("/media/image.webp?window=3"),
+        server.url("/loop/a?window=4"),
+    ]
+    before = len(server.requests_to("window=shared"))
+    items = [
+        PinInput(Location("calendar.jsonl", n, n + 1), image_pin(urls[n % len(urls)]), row=True)
+        for n in range(40)
+    ]
+    reports, error = _session_reports(items, NETWORK)
+    assert [report.location.line for report in reports] == list(range(1, 41))
+    codes = [set(report.codes) - {"calendar.duplicate_pin"} for report in reports]
+    expected = [
+        set(),
+        {"media.not_found"},
+        set(),
+        {"media.unsupported_format"},
+        {"media.redirect_loop"},
+    ]
+    assert codes == [expected[n % len(urls)] for n in range(40)]
+    assert "line 41" in str(error)
+    assert len(server.requests_to("window=shared")) - before <= 2  # probed once for 8 pins
