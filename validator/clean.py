@@ -31,6 +31,7 @@ from pydantic_core import ErrorDetails, SchemaValidator
 from validator.model import (
     CAROUSEL_MAX_ITEMS,
     CAROUSEL_MIN_ITEMS,
+    LINK_MAX_LENGTH,
     CarouselBase64Item,
     CarouselURLItem,
     ImageBase64Source,
@@ -51,9 +52,9 @@ __all__ = [
     "pin_create_errors",
 ]
 
-#: ``text.description_long`` fires above ``Settings.description_warn_length`` (500 by default):
-#: a clean description is at most this long, so the fast path holds for any setting at or above.
-CLEAN_DESCRIPTION_LENGTH = 500
+#: ``text.description_long`` fires above ``Settings.description_warn_length``: a clean
+#: description is at most its default long, so the fast path holds for any setting at or above.
+CLEAN_DESCRIPTION_LENGTH: int = Settings.model_fields["description_warn_length"].default
 
 # The patterns run in pydantic-core's Rust regex engine, where \d, \s and (?i) are Unicode-aware:
 # every class below is spelled out in ASCII instead. [!-~] is printable ASCII without the space.
@@ -74,7 +75,7 @@ PNGURL = Annotated[str, StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION
 ImageURL = Annotated[
     str, StringConstraints(pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION})$")
 ]
-Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=2048)]
+Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]
 Base64 = Annotated[str, StringConstraints(pattern=_BASE64)]
 Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
 ImageType = Literal["image/jpeg", "image/png"]

@@ -45,6 +45,8 @@ Base64Text = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9+/=]+$")]
 # §2: the ContentType enum has exactly these two values.
 ImageContentType = Literal["image/jpeg", "image/png"]
 IMAGE_CONTENT_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")
+# §1.2: a destination link is at most 2048 characters.
+LINK_MAX_LENGTH = 2048
 # §2: the carousel variants take 2 to 5 items; index is the initially shown item, >= 0.
 CAROUSEL_MIN_ITEMS = 2
 CAROUSEL_MAX_ITEMS = 5
@@ -174,7 +176,7 @@ class PinCreate(_Model):
     board_section_id: Digits | None = None
     title: Annotated[str, Field(max_length=100)] | None = None
     description: Annotated[str, Field(max_length=800)] | None = None
-    link: Annotated[str, Field(max_length=2048)] | None = None
+    link: Annotated[str, Field(max_length=LINK_MAX_LENGTH)] | None = None
     alt_text: Annotated[str, Field(max_length=500)] | None = None
     dominant_color: str | None = None
     parent_pin_id: Digits | None = None
