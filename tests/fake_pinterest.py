@@ -30,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from validator.demo.server import running
+
 __all__ = ["ACCOUNT", "FakeAccount", "FakeBoard", "FakePinterest", "Request", "serve"]
 
 # pinterest-api.md §5.1 / §5.3 (observed and spec bodies).
@@ -190,16 +192,8 @@ class FakePinterest(ThreadingHTTPServer):
 @contextmanager
 def serve(account: FakeAccount = ACCOUNT) -> Iterator[FakePinterest]:
     """Run a ``FakePinterest`` in a thread for the length of the block."""
-    server = FakePinterest(account)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.daemon = True
-    thread.start()
-    try:
+    with running(FakePinterest(account)) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -11,6 +11,7 @@ import pytest
 from media_server import MEDIA, MediaServer, serve
 
 from validator import netguard
+from validator.demo.server import running
 from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, Response
 from validator.settings import Settings
 
@@ -203,20 +204,14 @@ def test_the_concurrency_limit_is_what_the_server_sees_at_once(concurrency: int)
     # The connections are spread over several small pools: none may hold a request back.
     _Gathering.expected, _Gathering.open_now, _Gathering.peak = concurrency, 0, 0
     _Gathering.all_in.clear()
-    httpd = _Server(("127.0.0.1", 0), _Gathering)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     config = Settings(allow_private_hosts=True, concurrency=concurrency, per_host=concurrency)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
 
-    async def run() -> list[Response | Failure]:
+    async def run(base: str) -> list[Response | Failure]:
         async with Fetcher(config) as fetcher:
             opens = [fetcher.open(f"{base}/{n}.jpg", Budget(1000)) for n in range(concurrency * 2)]
             return list(await asyncio.gather(*opens))
 
-    try:
-        outcomes = asyncio.run(run())
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    with running(_Server(("127.0.0.1", 0), _Gathering)) as httpd:
+        outcomes = asyncio.run(run(f"http://127.0.0.1:{httpd.server_address[1]}"))
     assert all(isinstance(outcome, Response) for outcome in outcomes)
     assert _Gathering.peak == concurrency

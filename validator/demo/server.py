@@ -38,8 +38,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import BaseServer
+from typing import TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
+_Server = TypeVar("_Server", bound=BaseServer)
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 _TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4",
           ".mov": "video/quicktime", ".webp": "image/webp", ".gif": "image/gif",
@@ -111,7 +114,16 @@ class MediaServer(ThreadingHTTPServer):
 @contextmanager
 def serve(roots: tuple[Path, ...], latency: float = 0.0) -> Iterator[MediaServer]:
     """Run a ``MediaServer`` in a thread for the length of the block."""
-    server = MediaServer(roots, latency)
+    with running(MediaServer(roots, latency)) as server:
+        yield server
+
+
+@contextmanager
+def running(server: _Server) -> Iterator[_Server]:
+    """Serve ``server`` from a thread for the length of the block, then close it.
+
+    Shared by the test suite's other loopback servers (the fake Pinterest API, ...).
+    """
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.daemon = True
     thread.start()
