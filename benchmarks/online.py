@@ -3,16 +3,18 @@
 Run: ``python benchmarks/online.py [--latency-ms 20] [--big-mb 200] [--concurrency 16]``.
 
 A loopback server (``tests/media_server.py``, in its own process so that it does not share the
-client's interpreter) adds a fixed latency to every answer and serves a calendar of 1,000 items
-over 500 unique URLs:
+client's interpreter) adds a fixed latency to every answer and serves the media of a JSON Lines
+calendar of 1,000 pins over 500 unique URLs, in shuffled order, checked as ``pin-preflight
+check`` checks a calendar (one stream, one session):
 
 - 700 image pins over 300 image URLs: photo-like JPEGs (baseline and progressive, 1000x1500 and
   2000x3000, 0.2-0.8 MB, rendered with the fixture script's ``render``) and a PNG graphic; plus
   ``big-header.jpg``, whose 250 KB EXIF/ICC header lies before its start-of-scan;
-- 200 video pins sharing 100 cover URLs (720x1280 JPEG and PNG);
-- 100 video files checked with ``validate_media``: the fixture videos (H.264, H.265, MOV, moov
-  first and last) padded to 5-50 MB with a sparse ``mdat`` (the index stays the encoder's), the
-  fragmented fixture as is, and two ``--big-mb`` MB videos (moov first, moov last).
+- 300 video pins sharing 100 cover URLs (720x1280 JPEG and PNG);
+- 100 of those carry their video file's URL (``video_url``, checked before upload): the fixture
+  videos (H.264, H.265, MOV, moov first and last) padded to 5-50 MB with a sparse ``mdat`` (the
+  index stays the encoder's), the fragmented fixture as is, and two ``--big-mb`` MB videos (moov
+  first, moov last).
 
 The baseline downloads each unique URL whole with httpx at the same concurrency and parses it
 (Pillow, pymediainfo). Targets (issue 3): at most 4 requests and 256 KiB per video whatever its
@@ -25,8 +27,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import io
+import json
 import math
 import multiprocessing
+import random
 import resource
 import sys
 import tempfile
@@ -45,12 +49,11 @@ sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "fixtures")]
 from make_media import render  # noqa: E402 - fixtures/ and tests/ are not packages
 from media_server import MEDIA, serve  # noqa: E402
 
+from validator import sources  # noqa: E402
 from validator.engine import Engine  # noqa: E402
 from validator.probes.fetch import Failure  # noqa: E402
 from validator.probes.sniff import iso_boxes  # noqa: E402
 from validator.settings import Settings  # noqa: E402
-from validator.sources import from_objects  # noqa: E402
-from validator.urls import MediaKind  # noqa: E402
 
 CONCURRENCY = 16  # the default of Settings.concurrency; --concurrency changes it
 PADDED_VIDEOS = ["h264-faststart.mp4", "h264-moov-end.mp4", "h265.mp4", "clip.mov",
@@ -115,33 +118,39 @@ def run_server(folder: str, latency: float, pipe: Connection) -> None:
 def calendar(base: str, images: list[str], covers: list[str], videos: list[str]) -> tuple[
     list[dict[str, Any]], list[str]
 ]:  # fmt: skip
-    """1,000 items over 500 unique URLs: pins (images, video covers) and video URLs."""
+    """1,000 pins over 500 unique URLs, in a fixed shuffled order; and the video URLs.
+
+    700 image pins share 300 image URLs; 300 video pins share 100 cover URLs, and 100 of them
+    carry the video file's URL (a calendar entry checked before upload, ``video_url``).
+    """
     image_urls = [f"{base}/media/{images[i % len(images)]}?u={i}" for i in range(300)]
     cover_urls = [f"{base}/media/{covers[i % len(covers)]}?c={i}" for i in range(100)]
-    pins: list[dict[str, Any]] = [
+    small, big = videos[:-2], videos[-2:]
+    video_urls = [f"{base}/media/{small[i % len(small)]}?v={i}" for i in range(98)]
+    video_urls += [f"{base}/media/{name}" for name in big]
+    entries: list[dict[str, Any]] = [
         {"board_id": "549755885175",
          "media_source": {"source_type": "image_url", "url": image_urls[i % 300]}}
         for i in range(700)
     ]  # fmt: skip
-    for i in range(200):
+    for i in range(300):
         cover = cover_urls[i % 100]
         kind = "image/png" if ".png?" in cover else "image/jpeg"
         source = {"source_type": "video_id", "media_id": str(4876543210987654321 + i),
                   "cover_image_url": cover, "cover_image_content_type": kind}  # fmt: skip
-        pins.append({"board_id": "549755885175", "media_source": source})
-    small, big = videos[:-2], videos[-2:]
-    video_urls = [f"{base}/media/{small[i % len(small)]}?v={i}" for i in range(98)]
-    video_urls += [f"{base}/media/{name}" for name in big]
-    return pins, video_urls
+        pin = {"board_id": "549755885175", "media_source": source}
+        entries.append({"pin": pin, "video_url": video_urls[i]} if i < 100 else pin)
+    random.Random(20261129).shuffle(entries)
+    return entries, video_urls
 
 
-async def ours(pins: list[dict[str, Any]], videos: list[str], concurrency: int) -> dict[str, Any]:
+async def ours(calendar_path: Path, concurrency: int) -> dict[str, Any]:
+    """The calendar as ``pin-preflight check`` runs it: one stream, one session."""
     # One host serves everything here, so the per-host limit is lifted to the global one.
     settings = Settings(allow_private_hosts=True, concurrency=concurrency, per_host=concurrency)
     engine = Engine(settings)
     async with engine.session() as session:
-        failed = sum([not r.ok async for r in session.check_all(from_objects(pins))])
-        failed += sum([not r.ok async for r in session.check_media(videos, MediaKind.VIDEO)])
+        failed = sum([not r.ok async for r in session.check_all(sources.load(str(calendar_path)))])
         probes = session.probes()
         return {"failed": failed, "requests": session.requests, "bytes": session.bytes_read,
                 "probes": probes}  # fmt: skip
@@ -191,13 +200,16 @@ def main() -> None:
         server.start()
         base = mine.recv()
         try:
-            pins, video_urls = calendar(base, images, covers, videos)
-            unique = sorted({p["media_source"].get("url") or p["media_source"]["cover_image_url"]
-                             for p in pins} | set(video_urls))  # fmt: skip
+            entries, video_urls = calendar(base, images, covers, videos)
+            path = Path(folder) / "calendar.jsonl"
+            path.write_text("".join(json.dumps(entry) + "\n" for entry in entries))
+            sources_ = [entry.get("pin", entry)["media_source"] for entry in entries]
+            unique = sorted({s.get("url") or s["cover_image_url"] for s in sources_}
+                            | set(video_urls))  # fmt: skip
             media_bytes = sum(_size(Path(folder), url) for url in unique)
 
             start, cpu = time.perf_counter(), time.process_time()
-            result = asyncio.run(ours(pins, video_urls, args.concurrency))
+            result = asyncio.run(ours(path, args.concurrency))
             wall, cpu = time.perf_counter() - start, time.process_time() - cpu
 
             start = time.perf_counter()
@@ -215,7 +227,7 @@ def main() -> None:
     video_small = [u for u in unique if "?v=" in u]
     video_big = [u for u in unique if "/big-h264" in u]
     bound = math.ceil(requests / args.concurrency) * latency
-    print(f"{len(pins) + len(video_urls):,} items, {len(unique)} unique URLs, "
+    print(f"{len(entries):,} pins, {len(unique)} unique URLs, "
           f"{media_bytes / 1e6:,.1f} MB of media, latency {args.latency_ms:g} ms, "
           f"concurrency {args.concurrency}")  # fmt: skip
     print(f"  pin-preflight  {wall:6.2f} s  {requests:5d} requests  {read / 1e6:8.2f} MB read "

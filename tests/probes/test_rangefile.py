@@ -75,6 +75,22 @@ def test_seeded_head_is_not_fetched_again() -> None:
     assert file.cached_prefix() == DATA[:DEFAULT_BLOCK_SIZE]
 
 
+def test_seeded_spans_serve_reads_without_counting() -> None:
+    fetch = Fetch()
+    file = RangeFile(len(DATA), fetch, head=DATA[:4096], block_size=4096, budget=10_000)
+    file.seed(200_000, DATA[200_000:210_000])  # fetched by the caller, e.g. on its event loop
+    file.seed(len(DATA) - 10, DATA[-10:] + b"past the end")  # cut to the file's size
+    file.seed(len(DATA) + 5, b"nowhere")  # past the end: ignored
+    assert file.pread(200_000, 10_000) == DATA[200_000:210_000]
+    assert file.pread(len(DATA) - 10, 100) == DATA[-10:]
+    assert fetch.calls == []
+    assert (file.requests, file.bytes_fetched) == (0, 0)  # the budget is all still there
+    assert file.pread(8192, 10) == DATA[8192:8202]
+    assert fetch.calls == [(8192, 12287)]
+    with pytest.raises(ValueError, match="start"):
+        file.seed(-1, b"x")
+
+
 def test_prefetch_is_one_request_and_serves_later_reads() -> None:
     fetch = Fetch()
     file = RangeFile(len(DATA), fetch, head=DATA[:1000], block_size=4096)

@@ -12,9 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymediainfo import MediaInfo
 
+from validator.probes import video
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import Container, iso_boxes
 from validator.probes.video import (
+    FRAGMENT_BUDGET,
     TAIL_LIMIT,
     VideoFacts,
     VideoProblem,
@@ -137,6 +139,39 @@ def test_fragmented_duration_needs_the_reparse(remote: Remote) -> None:
     assert capped.duration_s < 10.0
     assert cheap.bytes_fetched <= 30_000
     assert cheap.budget == file.budget  # restored after the re-parse
+
+
+@pytest.mark.parametrize(
+    ("block", "budget", "partial"),
+    [
+        (64 * KiB, FRAGMENT_BUDGET, False),  # the rest in one request
+        (4 * KiB, FRAGMENT_BUDGET, False),  # walked box by box: one moof after another
+        (4 * KiB, 30_000, True),  # walked until the budget ran out
+    ],
+)
+def test_the_speed_0_reparse_finds_its_fragments_fetched(
+    block: int, budget: int, partial: bool, remote: Remote, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The re-parse holds the options gate: a round trip inside it would hold up every parse."""
+    file, fetch = remote(read("fragmented.mp4"), head=block, block_size=block)
+    fetched_during: dict[float, int] = {}
+    parse = video._parse
+
+    def counting(file: RangeFile, buffer_size: int, *, parse_speed: float) -> Any:
+        before = fetch.requests
+        info = parse(file, buffer_size, parse_speed=parse_speed)
+        fetched_during[parse_speed] = fetch.requests - before
+        return info
+
+    monkeypatch.setattr(video, "_parse", counting)
+    facts = read_video_facts(file, fragment_budget=budget)
+    assert isinstance(facts, VideoFacts)
+    assert fetched_during[0] == 0
+    assert facts.partial == partial
+    if not partial:
+        assert facts.duration_s == pytest.approx(10.0, abs=0.05)
+    if block == 64 * KiB:
+        assert fetch.requests == 2  # the head, then everything after the moov
 
 
 def test_budget_exhausted_before_the_index(remote: Remote) -> None:

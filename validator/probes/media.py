@@ -8,8 +8,8 @@ The first ranged GET (``fetch.Fetcher.open``) decides reachability, the size and
   truncated upload lacks. ``deep`` downloads the image (within the caps) and decodes every pixel.
 - MP4 / MOV: pymediainfo parses a ``RangeFile`` whose reads become ranged GETs; the index
   (``moov``) is fetched in one request wherever it lies, so a 2 GB video costs what a 2 MB one
-  does. pymediainfo is synchronous, so it runs in a worker thread whose reads are sent back to
-  the event loop, where the run's one client lives.
+  does. pymediainfo is synchronous, so it runs in a worker thread once the index is fetched;
+  what else it reads is sent back to the event loop, where the run's clients live.
 - anything else (WebP, GIF, HTML, ...) is decided by the magic bytes alone: not another byte.
 
 ``Prober.probe`` runs each unique URL once per run, however many pins share it.
@@ -210,12 +210,18 @@ class Prober:
                 pending.cancel()
                 return b""  # the parser sees the end of the file and reports what it could read
 
+        # The index is fetched here, on the loop: the parse's thread then computes, instead of
+        # being held for a round trip while other videos wait for a thread.
+        block = self.settings.block_size
+        spans = [] if opened.complete else plan_video_reads(opened.data, total, block)
+        index = []
+        for first, last in spans:
+            index.append((first, await reader.read_range(url, first, last, budget)))
+
         def parse() -> VideoFacts | VideoProblem:
-            file = RangeFile(
-                total, fetch, head=opened.data, block_size=self.settings.block_size, budget=None
-            )
-            for first, last in plan_video_reads(opened.data, total, self.settings.block_size):
-                file.prefetch(first, last)
+            file = RangeFile(total, fetch, head=opened.data, block_size=block, budget=None)
+            for first, data in index:
+                file.seed(first, data)
             return read_video_facts(file)
 
         facts = await loop.run_in_executor(self._threads, parse)

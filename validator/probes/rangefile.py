@@ -70,7 +70,7 @@ class RangeFile(io.RawIOBase):
         self._starts: list[int] = []
         self._chunks: list[bytes] = []
         if head:
-            self._store(0, bytes(head[:size]))
+            self.seed(0, head)
 
     # -- io.RawIOBase ----------------------------------------------------------------------------
 
@@ -191,6 +191,19 @@ class RangeFile(io.RawIOBase):
         if right <= left:
             return 0
         return len(self._request(left, right))
+
+    def seed(self, start: int, data: bytes) -> None:
+        """Cache ``data``, the bytes at ``start`` that the caller fetched itself.
+
+        Like ``head``: an asynchronous caller fetches the spans it knows are needed on its own
+        event loop, and the parser's thread then finds them here. Not counted in ``requests``,
+        ``bytes_fetched`` or the budget.
+        """
+        self._check_open()
+        if start < 0:
+            raise ValueError(f"start must be >= 0, not {start}")
+        if data and start < self._size:
+            self._store(start, bytes(data[: self._size - start]))
 
     def reraise(self) -> None:
         """Raise the exception a fetch raised, if any (kept out of the parser, raised here)."""

@@ -357,32 +357,40 @@ def _valid_type(raw: bytes) -> bool:
 def walk_boxes(read: Callable[[int, int], bytes], start: int, end: int) -> list[Box]:
     """The boxes one after another from ``start`` up to ``end`` (exclusive).
 
-    ``read(offset, length)`` returns the bytes available there, possibly fewer: the walk stops at
-    the first header it cannot read in full, at a size that cannot be (smaller than its header),
-    at a type that is not a four-character code, or after a box that ends past ``end`` (which is
-    kept: it shows the file was cut short). Used on the first block for the top-level boxes and
-    on a ``moov`` box for its children.
+    ``read(offset, length)`` returns the bytes available there, possibly fewer: the walk stops
+    where ``box_at`` finds no box, or after a box that ends past ``end`` (which is kept: it shows
+    the file was cut short). Used on the first block for the top-level boxes and on a ``moov``
+    box for its children.
     """
     boxes: list[Box] = []
     pos = start
-    while pos + 8 <= end:
-        header = read(pos, 16)
-        if len(header) < 8 or not _valid_type(header[4:8]):
-            break
-        (size,) = struct.unpack_from(">I", header, 0)
-        header_size = 8
-        if size == 1:
-            if len(header) < 16:
-                break
-            (size,) = struct.unpack_from(">Q", header, 8)
-            header_size = 16
-        elif size == 0:
-            size = end - pos  # "extends to the end of the file"
-        if size < header_size:
-            break
-        boxes.append(Box(header[4:8].decode("latin-1"), pos, size, header_size))
-        pos += size
+    while pos + 8 <= end and (box := box_at(read, pos, end)) is not None:
+        boxes.append(box)
+        pos = box.end
     return boxes
+
+
+def box_at(read: Callable[[int, int], bytes], pos: int, end: int) -> Box | None:
+    """The box whose header starts at ``pos``; ``None`` if there is none to read.
+
+    None: a header ``read`` cannot give in full, a size that cannot be (smaller than its header)
+    or a type that is not a four-character code. A size of 0 runs to ``end``.
+    """
+    header = read(pos, 16)
+    if len(header) < 8 or not _valid_type(header[4:8]):
+        return None
+    (size,) = struct.unpack_from(">I", header, 0)
+    header_size = 8
+    if size == 1:
+        if len(header) < 16:
+            return None
+        (size,) = struct.unpack_from(">Q", header, 8)
+        header_size = 16
+    elif size == 0:
+        size = end - pos  # "extends to the end of the file"
+    if size < header_size:
+        return None
+    return Box(header[4:8].decode("latin-1"), pos, size, header_size)
 
 
 def iso_boxes(head: bytes, total_size: int) -> list[Box]:
