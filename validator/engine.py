@@ -363,7 +363,7 @@ class Session:
                     if not slots and ask is None and not ahead:
                         # Nothing before it in flight, nothing to wait for (offline, every pin):
                         # reported at once, while its objects are still in the CPU's caches.
-                        # Queued behind a window of others, a run went about 20 % slower.
+                        # Queued 512 at a time, 100,000 offline pins took about 10 % longer.
                         yield self._report(checked, slots, [], [])
                         continue
                     tasks = [prober.probe(slot) for slot in slots] if slots else []
