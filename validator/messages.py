@@ -6,17 +6,49 @@ a 5 MB base64 string or a 3,000-character description must not flood a terminal 
 
 from __future__ import annotations
 
+import json
+
 __all__ = ["json_type", "plural", "quote"]
 
 
+def _escapes() -> dict[int, str]:
+    """What ``quote`` writes for each character a terminal or a CI log would act on.
+
+    Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text; bidi
+    controls reorder what is shown; line separators break lines; lone surrogates (from a JSON
+    escape such as ``\\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
+    """
+    table = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+    controls = [*range(0x20), *range(0x7F, 0xA0)]
+    invisible = [0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    for code in [*controls, *invisible, *range(0xD800, 0xE000)]:
+        table.setdefault(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return table
+
+
+_ESCAPES = _escapes()
+
+
 def quote(value: object, width: int = 60) -> str:
-    """``value`` as a double-quoted, escaped string of at most about ``width`` characters."""
-    text = value if isinstance(value, str) else repr(value)
+    """``value`` as a double-quoted, escaped string of at most about ``width`` characters.
+
+    Safe to print: nothing in it can move a terminal's cursor, recolour a CI log or fail to
+    encode (``_escapes``).
+    """
+    text = value if isinstance(value, str) else _as_json(value)
     if len(text) > width:
         text = text[: width - 1] + "…"
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    escaped = escaped.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{escaped}"'
+    if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f'"{text.translate(_ESCAPES)}"'
+
+
+def _as_json(value: object) -> str:
+    """A value as the JSON the user wrote (``true``, ``["a"]``), not as Python shows it."""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):  # not from JSON (a caller's own object): Python's view
+        return repr(value)
 
 
 def json_type(value: object) -> str:

@@ -12,6 +12,7 @@ already reported, so a removed field is not reported a second time as missing.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple, cast
@@ -374,7 +375,8 @@ def _key_frame(field: str, kind: str, value: object) -> Finding:
     if kind == "greater_than_equal":
         return code.finding(field, f"{field} is {value}; it must be 0 or more")
     message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
-    hint = f"Use {round(value)}." if isinstance(value, float) and value >= 0 else None
+    whole = isinstance(value, float) and math.isfinite(value) and value >= 0
+    hint = f"Use {round(value)}." if whole else None  # not for 1e400: JSON reads it as infinity
     return code.finding(field, message, hint)
 
 

@@ -71,7 +71,7 @@ class Settings(BaseModel):
 
     # --- Calendars (Pinterest's bulk-upload CSV). -----------------------------------------------
 
-    schedule_window_days: Annotated[int, Field(ge=1)] = 30
+    schedule_window_days: Annotated[int, Field(ge=1, le=3650)] = 30
     """``calendar.publish_date_too_far`` when a row is scheduled more than this many days ahead.
 
     pinterest-api.md §6 CONFLICT: 14 days (pinbuddy/pinbulk guides), 30 (the single-pin
@@ -99,19 +99,19 @@ class Settings(BaseModel):
     per_host: Annotated[int, Field(ge=1, le=64)] = 4
     """Requests in flight at once to one host: polite to CDNs and origin servers alike."""
 
-    connect_timeout: Annotated[float, Field(gt=0)] = 5.0
+    connect_timeout: Annotated[float, Field(gt=0, le=3600)] = 5.0
     """Seconds to open a connection."""
 
-    read_timeout: Annotated[float, Field(gt=0)] = 10.0
+    read_timeout: Annotated[float, Field(gt=0, le=3600)] = 10.0
     """Seconds to wait for the next bytes of an answer."""
 
-    deadline: Annotated[float, Field(gt=0)] = 30.0
+    deadline: Annotated[float, Field(gt=0, le=3600)] = 30.0
     """Seconds for one attempt at probing a URL, redirects and ranged reads included."""
 
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""
 
-    retry_after_cap: Annotated[float, Field(ge=0)] = 30.0
+    retry_after_cap: Annotated[float, Field(ge=0, le=3600)] = 30.0
     """The longest ``Retry-After`` honoured, in seconds; a longer one is reported, not awaited."""
 
     max_redirects: Annotated[int, Field(ge=0, le=50)] = 10
@@ -137,7 +137,7 @@ class Settings(BaseModel):
     image_min_width: Annotated[int, Field(ge=1)] = 600
     """``media.image_too_small`` below this width (pinterest-api.md §4.1: 600 px, third-party)."""
 
-    expiry_margin_hours: Annotated[float, Field(ge=0)] = 24.0
+    expiry_margin_hours: Annotated[float, Field(ge=0, le=24 * 3650)] = 24.0
     """``media.url_expires`` warns when a signed URL expires within this many hours."""
 
     # --- Account checks (only with an access token, never ``offline``). -------------------------
@@ -245,7 +245,7 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
     try:
         with pyproject.open("rb") as handle:
             document = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
         raise ConfigError(f"{pyproject}: cannot read it: {exc}") from None
     table = document.get("tool", {}).get(PYPROJECT_TABLE)
     if table is None:

@@ -314,9 +314,11 @@ def _v4(params: _Params, prefix: str, scheme: str) -> SignedExpiry | None:
         return None
     if date is None or lifetime is None:
         raise _Unreadable(prefix)  # half a deadline: the server refuses the URL anyway
-    return SignedExpiry(
-        _basic_utc(date[1]) + _lifetime(lifetime[1]), scheme, f"{date[0]} + {lifetime[0]}"
-    )
+    try:
+        expires_at = _basic_utc(date[1]) + _lifetime(lifetime[1])
+    except OverflowError:  # signed in the last days of year 9999: a deadline past any calendar
+        raise _Unreadable(date[1]) from None
+    return SignedExpiry(expires_at, scheme, f"{date[0]} + {lifetime[0]}")
 
 
 def _sigv4(params: _Params) -> SignedExpiry | None:

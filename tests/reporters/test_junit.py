@@ -7,6 +7,7 @@ elements and attributes it knows, the required ones, and counts that agree with 
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from support import FIXTURES
 from validator import sources, validate_many
 from validator.codes.examples import BOARD_ID, IMAGE_URL
 from validator.engine import Engine
+from validator.findings import Location
 from validator.messages import quote
 from validator.report import Report, Summary
 from validator.reporters import Unreadable
@@ -216,8 +218,12 @@ def test_any_title_gives_a_parseable_document(title: str) -> None:
     assert failure.attrib["type"] == "board.invalid_id"
 
 
-def test_characters_xml_cannot_hold_are_replaced() -> None:
+def test_titles_are_escaped_and_what_xml_cannot_hold_is_replaced() -> None:
     reports = validate_many([{"title": "bell\x07 and \ud800", "board_id": "B"}], offline=True)
     case = parse(reports).find("testsuite/testcase")
     assert case is not None
-    assert case.attrib["name"] == '<input>[0] "bell\ufffd and \ufffd"'
+    assert case.attrib["name"] == '<input>[0] "bell\\x07 and \\ud800"'  # quote() escapes them
+    odd = [dataclasses.replace(reports[0], location=Location("cal\x07endar.json", 0, 1))]
+    case = parse(odd).find("testsuite/testcase")
+    assert case is not None
+    assert case.attrib["name"].startswith("cal\ufffdendar.json:1 ")
