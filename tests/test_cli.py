@@ -389,3 +389,36 @@ def test_progress_is_drawn_on_a_terminal_stderr_unless_in_ci(
     assert b"\x1b" not in stdout
     assert (b"pins/s" in terminal) is drawn
     assert (b"\x1b[?25l" in terminal) is drawn
+
+
+def test_json_report_lists_unreadable_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "nosuch.json")
+
+    status, out, err = run(capsys, "--format", "json", VALID, missing)
+
+    assert status == EXIT_UNUSABLE
+    document = json.loads(out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["summary"]["pins"] == 1
+    assert document["unreadable"] == [{"source": missing, "message": f"{missing}: no such file"}]
+    assert "no such file" in err
+
+
+def test_odd_bytes_in_names_and_values_never_break_the_output(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A file name that is not UTF-8 and a title with a lone surrogate and a terminal escape:
+    # every format is still written, as valid UTF-8, with nothing a terminal would act on.
+    name = str(tmp_path) + "/caf\udce9.json"
+    pin = {"board_id": "Beach", "title": "\ud800 \x1b[2K gone"}
+    with open(name.encode("utf-8", "surrogateescape"), "w", encoding="utf-8") as handle:
+        json.dump(pin, handle)  # ensure_ascii: the surrogate is written as its escape
+    for fmt in ("text", "json", "junit", "github"):
+        report = tmp_path / f"report.{fmt}"
+        status, out, _ = run(capsys, "--format", fmt, "--output", str(report), name)
+        assert status == EXIT_ERRORS
+        written = report.read_bytes().decode("utf-8")  # strict: raises on a lone surrogate
+        assert "\x1b" not in written + out
+        assert "caf\ufffd.json" in written

@@ -386,3 +386,11 @@ def test_parse_of_the_json_text_answers_like_the_dict(payload: dict[str, Any]) -
 
     assert from_text.pin == from_dict.pin
     assert [f.code for f in from_text.findings] == [f.code for f in from_dict.findings]
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e400"])
+def test_an_infinite_key_frame_time_is_a_finding(text: str) -> None:
+    source = '{"source_type": "video_id", "media_id": "12345", "cover_image_key_frame_time": %s}'
+    parsed = parse('{"board_id": "1", "media_source": %s}' % (source % text))
+
+    assert "video.cover_key_frame_time_invalid" in {f.code for f in parsed.findings}

@@ -249,7 +249,7 @@ def test_an_unreadable_file_is_one_failing_item(pytester: pytest.Pytester) -> No
     result.stdout.fnmatch_lines(
         [
             "*_ broken.pins.json: unreadable _*",
-            "cannot read the calendar: broken.pins.json: not UTF-8 text (byte 0)",
+            "cannot read the calendar: broken.pins.json: UTF-16 text; save it as UTF-8",
         ],
         consecutive=True,
     )

@@ -200,3 +200,32 @@ def test_find_pyproject_passes_over_a_file_without_the_table(tmp_path: Path) -> 
     other = pyproject(tmp_path, '[project]\nname = "calendar"\n\n[tool.pin-preflight-extra]\n')
 
     assert find_pyproject(tmp_path) != other
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("schedule-window-days", 99999999999),
+        ("expiry-margin-hours", "inf"),
+        ("deadline", "nan"),
+        ("read-timeout", 1e9),
+    ],
+)
+def test_numbers_out_of_range_are_refused_with_their_key(
+    tmp_path: Path, key: str, value: object
+) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    literal = value if isinstance(value, str) else repr(value)
+    pyproject.write_text(f"[tool.{PYPROJECT_TABLE}]\n{key} = {literal}\n", encoding="utf-8")
+
+    with pytest.raises(ConfigError, match=key.replace("-", "_")):
+        load_settings(pyproject)
+
+
+def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_bytes(b"# caf\xe9\n[project]\nname = 'x'\n")
+
+    assert find_pyproject(tmp_path) == pyproject  # broken: load_settings says why
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: cannot read it: .*utf-8"):
+        load_settings(pyproject)

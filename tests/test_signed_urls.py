@@ -550,3 +550,11 @@ def test_programming_errors_raise(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         expiry_problem(ONE_HOUR_URL, now=now, publish_at=publish_at, margin=margin)
+
+
+def test_a_signing_date_at_the_end_of_time_is_unreadable_not_a_crash() -> None:
+    url = (
+        "https://b.s3.amazonaws.com/a.jpg?X-Amz-Date=99991231T235959Z&X-Amz-Expires=604800"
+        "&X-Amz-Signature=abc&X-Amz-Credential=x"
+    )
+    assert expiry(url) is None

@@ -298,7 +298,7 @@ def _render(
 ) -> str:
     """The whole report in ``report_format`` (the text format as plain text, for a file)."""
     if report_format is ReportFormat.JSON:
-        return json_.render(reports, summary)
+        return json_.render(reports, summary, unreadable)
     if report_format is ReportFormat.JUNIT:
         return junit.render(reports, summary, unreadable)
     if report_format is ReportFormat.GITHUB:
@@ -328,7 +328,7 @@ async def _run(
         async with engine.session() as session:
             for name in paths:
                 if progress is not None:
-                    progress.source(sources.STDIN if name == "-" else name)
+                    progress.source(sources.STDIN if name == "-" else sources.display_name(name))
                 try:
                     async for report in session.check_all(
                         sources.load(name, settings=engine.settings, now=engine.now)
@@ -340,7 +340,8 @@ async def _run(
                                 gc.freeze()
                         show(report)
                 except SourceError as exc:
-                    unreadable.append(Unreadable(sources.STDIN if name == "-" else name, str(exc)))
+                    shown = sources.STDIN if name == "-" else sources.display_name(name)
+                    unreadable.append(Unreadable(shown, str(exc)))
                     if progress is not None:  # above the progress line, which owns the terminal
                         progress.print(Text(f"pin-preflight: error: {exc}"))
                     else:

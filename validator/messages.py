@@ -12,13 +12,16 @@ __all__ = ["json_type", "plural", "quote"]
 
 
 def _escapes() -> dict[int, str]:
-    """What ``quote`` writes for each character a terminal or a CI log would act on.
+    r"""What ``quote`` writes for each character a terminal or a CI log would act on.
 
     Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text; bidi
     controls reorder what is shown; line separators break lines; lone surrogates (from a JSON
-    escape such as ``\\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
+    escape such as ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
     """
-    table = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
+    table = {
+        ord(c): e
+        for c, e in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+    }
     controls = [*range(0x20), *range(0x7F, 0xA0)]
     invisible = [0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
     for code in [*controls, *invisible, *range(0xD800, 0xE000)]:

@@ -375,8 +375,9 @@ def _key_frame(field: str, kind: str, value: object) -> Finding:
     if kind == "greater_than_equal":
         return code.finding(field, f"{field} is {value}; it must be 0 or more")
     message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
-    whole = isinstance(value, float) and math.isfinite(value) and value >= 0
-    hint = f"Use {round(value)}." if whole else None  # not for 1e400: JSON reads it as infinity
+    hint = None
+    if isinstance(value, float) and math.isfinite(value) and value >= 0:  # 1e400 is infinity
+        hint = f"Use {round(value)}."
     return code.finding(field, message, hint)
 
 

@@ -575,3 +575,29 @@ def test_a_stream_that_kept_the_byte_order_mark_is_read_too() -> None:
     (item,) = iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
 
     assert item.title == "Tulips"
+
+
+# --- encodings -----------------------------------------------------------------------------------
+
+
+def test_a_row_that_is_not_utf8_is_one_malformed_row_and_the_rest_is_read(tmp_path: Path) -> None:
+    rows = [row(title=t, media=f"https://cdn.example.com/{t}.jpg") for t in ("A", "Caf\x00", "B")]
+    path = write_csv(tmp_path, *rows)
+    path.write_bytes(path.read_bytes().replace(b"Caf\x00", b"Caf\xe9 cr\xe8me"))
+
+    items = rows_of(path)
+    reports = check(items)
+
+    assert [r.location.line for r in reports] == [2, 3, 4]
+    assert [r.codes for r in reports] == [set(), {"calendar.row_malformed"}, set()]
+    (finding,) = reports[1].findings
+    assert finding.message == 'the row is not UTF-8 text: byte 0xE9 after "Caf"'
+    assert "UTF-8" in finding.hint
+
+
+def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.csv"
+    path.write_text(HEADER + "\n" + row() + "\n", encoding="utf-16")
+
+    with pytest.raises(SourceError, match=r"calendar\.csv: UTF-16 text; save it as UTF-8$"):
+        rows_of(path)

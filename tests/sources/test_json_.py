@@ -118,7 +118,16 @@ def test_array_on_one_line_puts_every_pin_on_line_one(tmp_path: Path) -> None:
 def test_array_elements_are_handed_on_whatever_they_are(tmp_path: Path) -> None:
     name = write(tmp_path, "pins.json", '[{"board_id": "1"}, 42, "text", null]')
 
-    assert [p.payload for p in load(name)] == [{"board_id": "1"}, 42, "text", None]
+    pins = list(load(name))
+
+    assert [p.payload for p in pins] == [{"board_id": "1"}, 42, None, None]
+    # A string is not handed on: parsing would read it as JSON text, and a pin could hide in it.
+    problem = pins[2].problem
+    assert problem is not None
+    assert (problem.code, problem.message) == (
+        "calendar.row_malformed",
+        "the pin is a string, not a JSON object",
+    )
 
 
 @pytest.mark.parametrize("text", ["[]", "  [ \n ]\n"], ids=["tight", "spaced"])
@@ -182,7 +191,8 @@ def test_every_array_element_is_located_at_the_line_it_starts_on(
 
     pins = list(iter_document(text, "pins.json"))
 
-    assert [p.payload for p in pins] == [value for _, value, _, _ in elements]
+    expected = [None if isinstance(value, str) else value for _, value, _, _ in elements]
+    assert [p.payload for p in pins] == expected  # a string is a malformed row, not JSON text
     assert lines_of(pins) == [1 + text.count("\n", 0, start) for start in starts]
 
 
@@ -268,7 +278,7 @@ def test_non_utf8_file_is_a_source_error_naming_the_byte(tmp_path: Path) -> None
     with pytest.raises(SourceError) as raised:
         list(load(str(path)))
 
-    assert str(raised.value) == f"{path}: not UTF-8 text (byte 14)"
+    assert str(raised.value) == f"{path}:1: not UTF-8 text (byte 0xE9 at offset 14)"
 
 
 # --- standard input ------------------------------------------------------------------------------
@@ -297,3 +307,96 @@ def test_empty_standard_input_is_a_source_error(monkeypatch: pytest.MonkeyPatch)
 
     with pytest.raises(SourceError, match=r"^<stdin>: the file is empty$"):
         list(load("-"))
+
+
+# --- what the reviews found: encodings, strings, sequences of values ------------------------------
+
+
+def test_a_line_that_is_not_utf8_is_one_malformed_row(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.jsonl"
+    lines = [json.dumps(PIN_A).encode(), b'{"title": "Caf\xe9"}', json.dumps(PIN_B).encode()]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+    pins = list(load(str(path)))
+
+    assert lines_of(pins) == [1, 2, 3]
+    assert [p.problem is None for p in pins] == [True, False, True]
+    problem = pins[1].problem
+    assert problem is not None
+    assert problem.code == "calendar.row_malformed"
+    assert problem.message == 'the line is not UTF-8 text: byte 0xE9 after "{\\"title\\": \\"Caf"'
+
+
+def test_byte_order_mark_on_a_blank_first_line_is_not_a_row(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf\n" + json.dumps(PIN_A).encode() + b"\n")
+
+    pins = list(load(str(path)))
+
+    assert [(p.payload, p.location.line) for p in pins] == [(json.dumps(PIN_A), 2)]
+
+
+def test_pretty_printed_objects_one_after_another_are_one_pin_each(tmp_path: Path) -> None:
+    text = json.dumps(PIN_A, indent=2) + "\n" + json.dumps(PIN_B, indent=2) + "\n"
+    pins = list(load(write(tmp_path, "calendar.json", text)))
+
+    assert [p.payload for p in pins] == [PIN_A, PIN_B]
+    assert lines_of(pins) == [1, 1 + text.count("\n", 0, text.index('{\n  "board_id": "2"'))]
+
+
+def test_a_broken_value_in_a_sequence_stops_the_file_after_the_pins_before_it(
+    tmp_path: Path,
+) -> None:
+    text = json.dumps(PIN_A, indent=2) + '\n{\n  "title": oops\n}\n'
+    pins = load(write(tmp_path, "calendar.json", text))
+
+    assert next(pins).payload == PIN_A
+    with pytest.raises(SourceError, match=r"calendar\.json:6:12: invalid JSON"):
+        next(pins)
+
+
+def test_lines_break_at_newlines_only(tmp_path: Path) -> None:
+    odd = {"board_id": "1", "title": "one\u2028line"}
+    text = f"{json.dumps(odd, ensure_ascii=False)}\n{json.dumps(PIN_B)}\n"
+
+    pins = list(load(write(tmp_path, "calendar.json", text)))
+
+    assert lines_of(pins) == [1, 2]
+
+
+def test_a_tab_after_the_brace_still_makes_a_wrapped_entry(tmp_path: Path) -> None:
+    text = '{\t"pin": {"board_id": "1"}, "publish_at": "2099-01-01T00:00:00Z"}\n'
+
+    (pin,) = list(load(write(tmp_path, "calendar.jsonl", text)))
+
+    assert pin.payload == {"board_id": "1"}
+    assert pin.publish_at is not None
+
+
+def test_a_number_too_long_for_python_is_a_source_error(tmp_path: Path) -> None:
+    name = write(tmp_path, "pin.json", '{"board_id": ' + "9" * 5000 + "}")
+
+    with pytest.raises(SourceError, match=r"pin\.json:1:1: invalid JSON: a number is too long"):
+        list(load(name))
+
+
+def test_standard_input_must_be_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Bytes(io.StringIO):
+        buffer = io.BytesIO(b'{"board_id": "1"}\n{"title": "Caf\xe9"}\n')
+
+    monkeypatch.setattr(sys, "stdin", Bytes())
+
+    with pytest.raises(SourceError, match=r"^<stdin>:2: not UTF-8 text \(byte 0xE9 at offset"):
+        list(load("-"))
+
+
+def test_file_names_that_are_not_utf8_are_shown_with_a_replacement_character(
+    tmp_path: Path,
+) -> None:
+    name = str(tmp_path) + "/caf\udce9.jsonl"  # the byte 0xE9, as Python hands it over
+    with open(name.encode("utf-8", "surrogateescape"), "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(PIN_A) + "\n")
+
+    (pin,) = list(load(name))
+
+    assert pin.location.source.endswith("/caf\ufffd.jsonl")

@@ -6,6 +6,7 @@ be read (missing, not text, broken JSON document), with the location in the mess
 
 from __future__ import annotations
 
+import codecs
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,12 +19,13 @@ from validator.sources.bulk_csv import iter_bulk_csv
 from validator.sources.json_ import iter_document, iter_lines
 from validator.sources.objects import API_SOURCE, from_objects
 
-__all__ = ["API_SOURCE", "STDIN", "PinInput", "from_objects", "load"]
+__all__ = ["API_SOURCE", "STDIN", "PinInput", "display_name", "from_objects", "load"]
 
 #: How standard input is named, on the command line (``-``) and in reports.
 STDIN = "<stdin>"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CSV_SUFFIX = ".csv"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # also what UTF-32 starts with
 
 
 def load(
@@ -34,33 +36,75 @@ def load(
     A ``.csv`` file is Pinterest's bulk-upload CSV, checked row by row here: ``settings`` gives
     its limits (the defaults when ``None``) and ``now`` the moment publish dates must follow (the
     clock when ``None``; pass the engine's, so that one run has one "now").
+
+    Text must be UTF-8. A JSON document (and standard input) is decoded whole, so a byte that is
+    not UTF-8 stops it with its line; in JSON Lines and CSV, it makes its row malformed and the
+    other rows are read (``base.not_utf8``).
     """
     if name == "-":
-        yield from iter_document(sys.stdin.read(), STDIN)
+        yield from iter_document(_stdin_text(), STDIN)
         return
     path = Path(name)
+    shown = display_name(name)
     try:
         suffix = path.suffix.lower()
+        if suffix in (_CSV_SUFFIX, *_LINES_SUFFIXES):
+            _refuse_utf16(path, shown)
         if suffix == _CSV_SUFFIX:
             # newline="": quoted line breaks and CRLF reach the csv module as written (RFC 4180);
             # utf-8-sig drops the byte order mark spreadsheets write.
-            with path.open(encoding="utf-8-sig", newline="") as stream:
+            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
                 yield from iter_bulk_csv(
                     stream,
-                    name,
+                    shown,
                     settings=settings if settings is not None else Settings(),
                     now=now if now is not None else datetime.now(UTC),
                 )
         elif suffix in _LINES_SUFFIXES:
-            with path.open(encoding="utf-8") as stream:
-                yield from iter_lines(stream, name)
+            with path.open(encoding="utf-8", errors="surrogateescape") as stream:
+                yield from iter_lines(stream, shown)
         else:
-            yield from iter_document(path.read_text(encoding="utf-8"), name)
+            yield from iter_document(_utf8(path.read_bytes(), shown), shown)
     except FileNotFoundError:
-        raise SourceError(f"{name}: no such file") from None
+        raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise SourceError(f"{name}: is a directory, not a calendar file") from None
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        raise SourceError(f"{shown}: is a directory, not a calendar file") from None
     except OSError as exc:
-        raise SourceError(f"{name}: cannot read it: {exc.strerror}") from None
+        raise SourceError(f"{shown}: cannot read it: {exc.strerror}") from None
+
+
+def display_name(name: str) -> str:
+    """``name`` as reports show it: a file name's bytes that are not UTF-8 become U+FFFD.
+
+    Python hands such bytes over as lone surrogates, which no UTF-8 output can hold.
+    """
+    if name.isascii():
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _stdin_text() -> str:
+    """Standard input as UTF-8 (strictly: the locale may say another encoding, or none)."""
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # replaced by a text stream (tests, a host program)
+        return sys.stdin.read()
+    return _utf8(binary.read(), STDIN)
+
+
+def _utf8(data: bytes, source: str) -> str:
+    if data.startswith(_UTF16_BOMS):
+        raise SourceError(f"{source}: UTF-16 text; save it as UTF-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = 1 + data.count(b"\n", 0, exc.start)
+        raise SourceError(
+            f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start})"
+        ) from None
+
+
+def _refuse_utf16(path: Path, source: str) -> None:
+    """A UTF-16 file is one error, not a malformed row per line."""
+    with path.open("rb") as handle:
+        if handle.read(2).startswith(_UTF16_BOMS):
+            raise SourceError(f"{source}: UTF-16 text; save it as UTF-8")

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import NamedTuple
 
+from validator.codes.calendar import CALENDAR_ROW_MALFORMED
 from validator.findings import Finding, Location
+from validator.messages import quote
 from validator.slots import Slot
 
-__all__ = ["PinInput"]
+__all__ = ["PinInput", "not_utf8"]
+
+# Line-oriented files are decoded with errors="surrogateescape": a byte that is not UTF-8 comes
+# through as one of these, so that one bad row is one finding and the rows around it still count.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+_SAVE_AS_UTF8 = "Save the file as UTF-8 (in a spreadsheet: CSV UTF-8), or fix the characters at it."
 
 
 class PinInput(NamedTuple):
@@ -41,3 +49,19 @@ class PinInput(NamedTuple):
     board_name: str | None = None
     """The board a ``prechecked`` row names (the bulk CSV names boards, the API takes ids):
     kept for the account checks, which look it up among the account's boards."""
+
+
+def not_utf8(text: str, what: str) -> Finding | None:
+    """``calendar.row_malformed`` if ``text`` (``what``: "the line") holds a byte that is not UTF-8.
+
+    Costs one ``isascii`` for the usual row; only a row with other characters is searched.
+    """
+    if text.isascii():
+        return None
+    found = _UNDECODED.search(text)
+    if found is None:
+        return None
+    byte = ord(found.group()) - 0xDC00
+    before = text[max(0, found.start() - 20) : found.start()]
+    message = f"{what} is not UTF-8 text: byte 0x{byte:02X} after {quote(before)}"
+    return CALENDAR_ROW_MALFORMED.finding(None, message, _SAVE_AS_UTF8)

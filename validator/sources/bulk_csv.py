@@ -58,7 +58,7 @@ from validator.messages import plural, quote
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
-from validator.sources.base import PinInput
+from validator.sources.base import PinInput, not_utf8
 from validator.urls import DeclaredFormat, MediaKind, declared_format
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
@@ -138,6 +138,8 @@ def iter_bulk_csv(
                 continue
             if len(cells) != width:
                 findings = [_wrong_width(len(cells), width)]
+            elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
+                findings = [bad]
             else:
                 values = {name: cells[i].strip() for name, i in columns.items()}
                 yield _row(values, Location(source, index, line), settings, now, links, pins)

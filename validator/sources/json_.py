@@ -17,9 +17,9 @@ object makes the entry a malformed row (rather than a payload with unknown field
 is ISO 8601, UTC when it names no offset; ``video_url`` is checked as a video URL and probed by the
 network stage, or, when it names a local file (``probes.local.local_path``), read from disk.
 Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only a line whose
-first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``, with at most
-one space after the brace) is decoded here; every other line is handed on as text, as
-before, so that plain JSON Lines costs one ``startswith`` more per line.
+first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``, spaces or tabs
+after the brace allowed) is decoded here; every other line is handed on as text, as before, so
+that plain JSON Lines costs one ``startswith`` more per line.
 """
 
 from __future__ import annotations
@@ -44,12 +44,13 @@ from validator.model import PinCreate
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
-from validator.sources.base import PinInput
+from validator.sources.base import PinInput, not_utf8
 from validator.urls import MediaKind
 
 __all__ = ["iter_document", "iter_lines"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SPACE = " \t"  # what may follow a row's opening brace before its first key
 _DECODER = json.JSONDecoder()
 
 PIN_KEY = "pin"
@@ -60,6 +61,7 @@ _API_KEYS = frozenset(PinCreate.model_fields)
 # How a JSON Lines row of a wrapped entry starts: the wrapper's keys are its only valid keys, so
 # its first key is one of them. Decided with one startswith, to leave plain rows as fast as before.
 _WRAPPED_LINE = tuple(f"{{{space}{json.dumps(key)}" for key in _WRAPPER_KEYS for space in ("", " "))
+_QUOTED_KEYS = tuple(json.dumps(key) for key in _WRAPPER_KEYS)
 
 
 def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
@@ -67,13 +69,15 @@ def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
     index = 0
     for number, line in enumerate(stream, start=1):
         text = line.strip()
+        if number == 1:
+            text = text.removeprefix("\ufeff").strip()
         if not text:
             continue
-        if number == 1:
-            text = text.removeprefix("\ufeff")
         location = Location(source, index, number)
         index += 1
-        if text.startswith(_WRAPPED_LINE):
+        if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
+            yield PinInput(location, None, True, problem)
+        elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
             yield _line(text, location)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, text, True)
@@ -114,24 +118,52 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
 
 
 def _single_or_lines(text: str, start: int, source: str) -> Iterator[PinInput]:
+    r"""One value; or, when more follow, JSON Lines or a sequence of values.
+
+    A first value that ends on its first line makes the text JSON Lines (a ``.json`` file or
+    standard input holding them): one pin per line, a broken line one broken row. A first value
+    spread over lines makes it a sequence of values (pretty-printed objects one after another):
+    one pin per value, and a syntax error stops the file with its line and column, as in a
+    document. Lines end at ``\n`` only, not at the separators ``str.splitlines`` also knows.
+    """
     value, end = _decode(text, start, source)
-    if _skip(text, end) == len(text):
-        yield _entry(value, Location(source, 0, 1 + text.count("\n", 0, start)))
+    line = 1 + text.count("\n", 0, start)
+    after = _skip(text, end)
+    if after == len(text):
+        yield _entry(value, Location(source, 0, line))
         return
-    # More values follow: JSON Lines without the .jsonl suffix (or piped on standard input).
-    index = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield _line(line.strip(), Location(source, index, number))
-            index += 1
+    if text.find("\n", start, end) == -1:
+        index = 0
+        for number, row in enumerate(text.split("\n"), start=1):
+            if row.strip():
+                yield _line(row.strip(), Location(source, index, number))
+                index += 1
+        return
+    yield _entry(value, Location(source, 0, line))
+    line += text.count("\n", start, end)
+    index, position = 1, after
+    while position < len(text):
+        line += text.count("\n", end, position)
+        value, end = _decode(text, position, source)
+        yield _entry(value, Location(source, index, line))
+        index += 1
+        line += text.count("\n", position, end)
+        position = _skip(text, end)
 
 
 # --- wrapped calendar entries --------------------------------------------------------------------
 
 
+def _looks_wrapped(text: str) -> bool:
+    """Whether a row starts like a wrapped entry: its first key is one of the wrapper's."""
+    return text.startswith(_WRAPPED_LINE) or text[1:].lstrip().startswith(_QUOTED_KEYS)
+
+
 def _line(text: str, location: Location) -> PinInput:
     """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry."""
-    if text.startswith(_WRAPPED_LINE):
+    if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
+        return PinInput(location, None, row=True, problem=problem)
+    if _looks_wrapped(text):
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
@@ -146,6 +178,9 @@ def _entry(value: object, location: Location) -> PinInput:
     """An element of a JSON document: a payload, or a wrapped entry."""
     if _is_wrapped(value):
         return _unwrap(value, location)
+    if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
+        problem = CALENDAR_ROW_MALFORMED.finding(None, "the pin is a string, not a JSON object")
+        return PinInput(location, None, row=True, problem=problem)
     return PinInput(location, value, row=True)
 
 
@@ -220,6 +255,8 @@ def _decode(text: str, position: int, source: str) -> tuple[object, int]:
         raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
     except RecursionError:
         raise _syntax_error(text, position, source, "a value is nested too deeply") from None
+    except ValueError:  # an integer of over 4,300 digits, refused by Python's int()
+        raise _syntax_error(text, position, source, "a number is too long to read") from None
 
 
 def _skip(text: str, position: int) -> int:

@@ -1,0 +1,43 @@
+"""Quoting values in messages: short, exact, and safe to print anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from validator.messages import quote
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("Summer recipes", '"Summer recipes"'),
+        ('say "hi" \\ bye', '"say \\"hi\\" \\\\ bye"'),
+        ("two\nlines\tand\r", '"two\\nlines\\tand\\r"'),
+        ("\x1b[2K\x1b[1Aall good", '"\\x1b[2K\\x1b[1Aall good"'),  # no cursor tricks in logs
+        ("abc\u202edcba", '"abc\\u202edcba"'),  # no reordering of what is shown
+        ("lone \ud800", '"lone \\ud800"'),  # cannot be written as UTF-8: shown as its escape
+        ("caf\u00e9 \u2713 \U0001f337", '"caf\u00e9 \u2713 \U0001f337"'),  # printable stays
+        (True, '"true"'),  # as the user wrote it in JSON, not as Python shows it
+        (["image_url"], '"[\\"image_url\\"]"'),
+    ],
+)
+def test_quote(value: object, shown: str) -> None:
+    assert quote(value) == shown
+
+
+def test_long_values_are_cut() -> None:
+    assert quote("x" * 100, 10) == '"xxxxxxxxx…"'
+
+
+@given(st.text())
+def test_anything_quoted_is_printable_and_encodes(text: str) -> None:
+    shown = quote(text, 1000)
+    shown.encode("utf-8")  # no lone surrogate left
+    assert not _ACTING & set(shown)
+
+
+# Characters a terminal or log viewer acts on: controls, bidi controls, line separators.
+_ACTING = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029,
+                            *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}  # fmt: skip
