@@ -247,3 +247,76 @@ def test_a_sliding_window_reports_every_pin_in_order_then_the_broken_source(
     assert codes == [expected[n % len(urls)] for n in range(40)]
     assert "line 41" in str(error)
     assert len(server.requests_to("window=shared")) - before <= 2  # probed once for 8 pins
+
+
+# --- what the review found: later reads, odd servers, pauses --------------------------------------
+
+
+def test_a_redirect_to_an_impossible_port_is_a_finding_and_the_run_goes_on(
+    server: MediaServer,
+) -> None:
+    bad = server.url("/redirect?to=http://127.0.0.1:99999/x.jpg")
+    good = server.url("/media/photo-baseline.jpg")
+
+    first, second = validate_many([image_pin(bad), image_pin(good)], settings=NETWORK)
+
+    assert first.codes == {"media.unreachable"}
+    assert "not a valid URL" in first.findings[0].message
+    assert second.findings == ()
+
+
+def test_a_later_read_that_fails_is_the_servers_fault_not_the_files(server: MediaServer) -> None:
+    # big-header.jpg needs a second read for its header; the server answers it 503.
+    report = one(image_pin(server.url("/laterfail/503/big-header.jpg")))
+    assert report.codes == {"media.server_error"}
+    assert report.findings[0].retryable
+    (video,) = validate_media(
+        [server.url("/laterfail/503/h264-moov-end.mp4")], "video", settings=NETWORK
+    )
+    assert video.codes == {"media.server_error"}
+
+
+def test_a_range_answered_with_other_bytes_is_not_a_broken_file(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/wrongrange/photo-baseline.jpg")))
+    assert report.codes == {"media.unreachable"}
+    assert "other bytes" in report.findings[0].message
+
+
+def test_a_server_that_never_states_the_size(server: MediaServer) -> None:
+    assert one(image_pin(server.url("/nosize/big-header.jpg"))).findings == ()
+    assert "media.invalid" in one(image_pin(server.url("/nosize/truncated.jpg"))).codes
+    (video,) = validate_media([server.url("/nosize/h264-faststart.mp4")], "video", settings=NETWORK)
+    assert video.codes == {"media.check_incomplete"}
+    assert "does not state the video's size" in video.findings[0].message
+
+
+def test_what_could_not_be_read_is_said_not_passed_over(server: MediaServer) -> None:
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 65536})
+    report = one(image_pin(server.url("/norange/photo-baseline.jpg")), capped)
+    assert report.codes == {"media.check_incomplete"}
+    assert "ignores Range" in report.findings[0].message
+    assert not report.findings[0].retryable
+
+
+def test_deep_does_not_take_a_capped_download_for_a_cut_file(server: MediaServer) -> None:
+    deep = NETWORK.model_copy(update={"deep": True, "max_bytes_per_url": 65536})
+    report = one(image_pin(server.url("/media/photo-baseline.jpg")), deep)
+    assert report.codes == {"media.check_incomplete"}
+    assert "not decoded (--deep)" in report.findings[0].message
+    assert one(image_pin(server.url("/media/photo-baseline.jpg")), NETWORK.model_copy(
+        update={"deep": True})).findings == ()  # fmt: skip
+
+
+def test_a_429_pause_is_not_counted_against_the_other_urls_of_the_host(
+    server: MediaServer,
+) -> None:
+    # One slot for the host: the second URL queues behind the first, which gets a 429 with
+    # Retry-After: 1. The pause is waited out, not timed: a 0.3 s deadline is not missed.
+    settings = NETWORK.model_copy(update={"per_host": 1, "deadline": 0.3, "retries": 1})
+    throttled = server.url("/flaky/pause-a/429/photo-baseline.jpg")
+    queued = server.url("/media/square.jpg")
+
+    first, second = validate_many([image_pin(throttled), image_pin(queued)], settings=settings)
+
+    assert first.findings == ()
+    assert second.findings == ()

@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         dest="deadline",
-        help="deadline for probing one URL (default 30)",
+        help="seconds for a URL's first request, and again for its later reads (default 30)",
     )
     network.add_argument(
         "--max-redirects", type=int, metavar="N", help="redirects followed (default 10)"

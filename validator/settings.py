@@ -106,7 +106,8 @@ class Settings(BaseModel):
     """Seconds to wait for the next bytes of an answer."""
 
     deadline: Annotated[float, Field(gt=0, le=3600)] = 30.0
-    """Seconds for one attempt at probing a URL, redirects and ranged reads included."""
+    """Seconds for one attempt at a URL's first request, redirects included; and once more for
+    all the ranged reads after it (header, end marker, video index), retries included."""
 
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""

@@ -240,6 +240,17 @@ MEDIA_INVALID: Final = _network(
     "Export or upload the file again, completely, and check that it opens.",
     reference="pinterest-api.md §4.1 (code 235), §5.3",
 )
+MEDIA_CHECK_INCOMPLETE: Final = _network(
+    "media.check_incomplete",
+    "The file could be reached but not checked completely (the message says what was left out).",
+    "A server that ignores Range requests on a file larger than the byte cap, does not say the "
+    "file's size, or an image too large to decode within the cap: what was not read could still "
+    "be broken, and silence must not pass for a clean bill.",
+    "Serve the file from a host that supports Range requests and states sizes (any CDN or object "
+    "store does), or raise max_bytes_per_url.",
+    severity=Severity.WARNING,
+    reference="media-probing.md (Range pitfalls)",
+)
 MEDIA_TYPE_MISMATCH: Final = _network(
     "media.type_mismatch",
     "The Content-Type header or the file name disagrees with what the bytes are.",

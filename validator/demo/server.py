@@ -7,6 +7,9 @@ fetches:
 
 ``/media/NAME``                 the fixture file, with Range support (206, Content-Range)
 ``/norange/NAME``               the whole file with 200, whatever Range says
+``/nosize/NAME``                ranges honoured, the size never stated (``bytes 0-N/*``)
+``/wrongrange/NAME``            every range answered with bytes from the start of the file
+``/laterfail/STATUS/NAME``      the first block, then STATUS for every later ranged read
 ``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
 ``/status/CODE``                an empty answer with that status
 ``/loop/a``, ``/loop/b``        redirect to each other
@@ -175,6 +178,22 @@ class _Handler(BaseHTTPRequestHandler):
     def _route_norange(self, rest: str, query: dict[str, list[str]]) -> None:
         self._file(rest, ranges=False)
 
+    def _route_laterfail(self, rest: str, query: dict[str, list[str]]) -> None:
+        # The first block is served; every later ranged read fails with the status given.
+        status, _, name = rest.partition("/")
+        if (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-"):
+            self._file(name, ranges=True)
+        else:
+            self._status(int(status))
+
+    def _route_wrongrange(self, rest: str, query: dict[str, list[str]]) -> None:
+        # A broken cache: every range is answered from the start of the file, and says so.
+        self._file(rest, ranges=True, from_start=True)
+
+    def _route_nosize(self, rest: str, query: dict[str, list[str]]) -> None:
+        # Ranges honoured, the total size never stated (Content-Range: bytes 0-65535/*).
+        self._file(rest, ranges=True, state_size=False)
+
     def _route_type(self, rest: str, query: dict[str, list[str]]) -> None:
         major, minor, name = rest.split("/", 2)
         self._file(name, ranges=True, content_type=f"{major}/{minor}")
@@ -241,7 +260,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # --- answers ----------------------------------------------------------------------------------
 
-    def _file(self, name: str, *, ranges: bool, content_type: str | None = None) -> None:
+    def _file(
+        self,
+        name: str,
+        *,
+        ranges: bool,
+        content_type: str | None = None,
+        from_start: bool = False,
+        state_size: bool = True,
+    ) -> None:
         path = self.server.file(name)
         if path is None:
             self._status(404)
@@ -255,13 +282,15 @@ class _Handler(BaseHTTPRequestHandler):
                 self._status(416, {"Content-Range": f"bytes */{size}"})
                 return
             start, end, status = span[0], span[1], 206
+            if from_start:
+                start, end = 0, end - start
         self.send_response(status)
         kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         self.send_header("Content-Type", kind or "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes" if ranges else "none")
         self.send_header("Content-Length", str(max(0, end - start + 1)))
         if status == 206:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size if state_size else '*'}")
         self.end_headers()
         sent = 0
         try:

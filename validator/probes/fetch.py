@@ -22,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -30,7 +31,7 @@ from validator import netguard
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
-__all__ = ["Budget", "Failure", "FailureKind", "Fetcher", "Guard", "Hop", "Response"]
+__all__ = ["Budget", "Failure", "FailureKind", "Fetcher", "Guard", "Hop", "ReadFailed", "Response"]
 
 #: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
 #: must reach 127.0.0.1 and still see a redirect to another private address refused.
@@ -40,6 +41,10 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
 _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with full jitter
+# What httpx raises for a 3xx whose Location cannot be parsed (it builds the next request even
+# when it does not follow it): the server's mistake, not a connection that dropped.
+_HTTPX_BAD_LOCATION = "Invalid URL in location header"
+_T = TypeVar("_T")
 # httpcore looks at every connection of a pool (and polls each idle socket) whenever a request
 # starts or a response closes: with one pool of 16 connections that cost 2-3 ms of CPU per
 # request, more than anything else a run did (benchmarks/online.py). The run's connections are
@@ -116,16 +121,33 @@ class _Host:
 
 @dataclass(slots=True)
 class Budget:
-    """Bytes still allowed for one URL, over all its requests (``max_bytes_per_url``)."""
+    """What one URL may still cost, over all its requests.
+
+    ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
+    by which the reads after the first must be done, ``None`` until the prober sets it.
+    """
 
     remaining: int
     requests: int = 0
     received: int = field(default=0)
+    reads_deadline: float | None = None
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
         self.remaining -= count
         self.received += count
+
+
+class _HostPaused(Exception):
+    """The host got a 429 pause while a request queued for it: start that request again later."""
+
+
+class ReadFailed(Exception):
+    """A later ranged read failed: the probe's verdict is this ``failure``, not the file's."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
 
 
 class Fetcher:
@@ -167,27 +189,39 @@ class Fetcher:
         Redirects are followed and what is temporary is retried.
         """
         want = length if length is not None else self.settings.block_size
-        attempt = 0
+
+        async def attempt() -> Response | Failure:
+            while True:  # a 429 pause is the host's, not this URL's time: waited out, not timed
+                await self._host_pause(url)
+                try:
+                    async with asyncio.timeout(self.settings.deadline):
+                        return await self._follow(url, want, budget)
+                except _HostPaused:
+                    continue
+                except TimeoutError:
+                    detail = f"gave no complete answer within {self.settings.deadline:g} s"
+                    return Failure(FailureKind.TIMEOUT, url, detail)
+
+        return await self._retrying(attempt)
+
+    async def _retrying(self, attempt: Callable[[], Awaitable[_T | Failure]]) -> _T | Failure:
+        """``attempt`` again while it fails for a temporary reason, a few times, with backoff.
+
+        A 429 sets its host's pause (``_Host.not_before``): the other requests to that host wait
+        it out too, those to other hosts do not.
+        """
+        tries = 0
         while True:
-            attempt += 1
-            try:
-                async with asyncio.timeout(self.settings.deadline):
-                    outcome = await self._follow(url, want, budget)
-            except TimeoutError:
-                outcome = Failure(
-                    FailureKind.TIMEOUT,
-                    url,
-                    f"gave no complete answer within {self.settings.deadline:g} s",
-                    attempts=attempt,
-                )
-            if isinstance(outcome, Response) or not _is_temporary(outcome):
-                return _with_attempts(outcome, attempt)
-            if attempt > self.settings.retries:
-                return _with_attempts(outcome, attempt)
-            wait = backoff(attempt, base=_BACKOFF_BASE, cap=8.0)
+            tries += 1
+            outcome = await attempt()
+            if not isinstance(outcome, Failure) or not _is_temporary(outcome):
+                return _with_attempts(outcome, tries)
+            if tries > self.settings.retries:
+                return _with_attempts(outcome, tries)
+            wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
                 if outcome.retry_after > self.settings.retry_after_cap:
-                    return _with_attempts(outcome, attempt)  # longer than we are willing to wait
+                    return _with_attempts(outcome, tries)  # longer than we are willing to wait
                 wait = max(wait, outcome.retry_after)
                 self._host(_host_key(outcome.url)).not_before = time.monotonic() + wait
             await asyncio.sleep(wait)
@@ -215,7 +249,16 @@ class Fetcher:
                                 tuple(chain),
                                 answer.status_code,
                             )
-                        target = urljoin(current, location)
+                        target = _joined(current, location)
+                        if target is None:
+                            detail = f"redirects to {location!r}, which is not a valid URL"
+                            return Failure(
+                                FailureKind.HTTP_ERROR,
+                                url,
+                                detail,
+                                tuple(chain),
+                                answer.status_code,
+                            )
                         if target in seen:
                             return Failure(
                                 FailureKind.REDIRECT_LOOP,
@@ -225,10 +268,16 @@ class Fetcher:
                                 answer.status_code,
                             )
                         if len(chain) > self.settings.max_redirects:
+                            limit = self.settings.max_redirects
+                            detail = (
+                                f"redirects more than {limit} times"
+                                if limit
+                                else f"redirects to {target}, and max_redirects is 0"
+                            )
                             return Failure(
                                 FailureKind.TOO_MANY_REDIRECTS,
                                 url,
-                                f"redirects more than {self.settings.max_redirects} times",
+                                detail,
                                 tuple(chain),
                                 answer.status_code,
                             )
@@ -245,6 +294,9 @@ class Fetcher:
                     FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), tuple(chain)
                 )
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                if str(exc).startswith(_HTTPX_BAD_LOCATION):  # no connection trouble: no retry
+                    detail = f"redirects to an invalid URL ({_reason(exc)})"
+                    return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
                 return Failure(
                     FailureKind.UNREACHABLE,
                     url,
@@ -327,32 +379,63 @@ class Fetcher:
     async def read_range(self, url: str, start: int, end: int, budget: Budget) -> bytes:
         """Bytes ``start..end`` (inclusive) of the final URL of an ``open``.
 
-        ``b""`` when the budget is spent or the server will not say: the caller reports what it
-        could read.
+        ``b""`` when the budget is spent or the server no longer honours Range (a 200, a 416):
+        the caller reports what it could read. Raises ``ReadFailed`` when the read fails (5xx,
+        timeout, reset, the wrong bytes), after the retries: the file was not shown to be
+        broken, the server was.
         """
         end = min(end, start + budget.remaining - 1)
         if end < start:
             return b""
-        return await self._ranged(url, f"bytes={start}-{end}", end - start + 1, budget)
+        return await self._ranged(url, f"bytes={start}-{end}", end - start + 1, budget, start)
 
     async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
         """The last ``length`` bytes: where JPEG and PNG keep their end markers."""
-        return await self._ranged(url, f"bytes=-{length}", length, budget)
+        return await self._ranged(url, f"bytes=-{length}", length, budget, None)
 
-    async def _ranged(self, url: str, spec: str, length: int, budget: Budget) -> bytes:
+    async def _ranged(
+        self, url: str, spec: str, length: int, budget: Budget, start: int | None
+    ) -> bytes:
         if budget.remaining <= 0:
             return b""
-        try:
-            async with asyncio.timeout(self.settings.deadline):
-                async with self._request(url, {"Range": spec}, budget) as answer:
-                    if answer.status_code != 206:
-                        return b""  # Range is not honoured after all: do not read a whole file
-                    data = await _read_at_most(answer, min(length, budget.remaining))
-        except (TimeoutError, httpx.HTTPError):
-            return b""
-        budget.take(len(data))
-        self.bytes_read += len(data)
-        return data
+        if budget.reads_deadline is None:  # the first later read starts the window for them all
+            budget.reads_deadline = asyncio.get_running_loop().time() + self.settings.deadline
+
+        async def attempt() -> bytes | Failure:
+            while True:
+                await self._host_pause(url)
+                try:
+                    return await one_read()
+                except _HostPaused:
+                    continue
+
+        async def one_read() -> bytes | Failure:
+            try:
+                async with asyncio.timeout_at(budget.reads_deadline):
+                    async with self._request(url, {"Range": spec}, budget) as answer:
+                        status = answer.status_code
+                        if status in (200, 416):  # Range not honoured after all, or nothing there
+                            return b""  # (a 200's body is not read: it could be the whole file)
+                        if status != 206:
+                            return _status_failure(url, answer, ())
+                        if not _span_matches(answer, start, length):
+                            span = answer.headers.get("content-range")
+                            detail = f"answered {spec} with other bytes (Content-Range: {span})"
+                            return Failure(FailureKind.HTTP_ERROR, url, detail)
+                        return await _read_at_most(answer, min(length, budget.remaining))
+            except (TimeoutError, httpx.TimeoutException):
+                detail = "stopped answering the ranged reads within the deadline"
+                return Failure(FailureKind.TIMEOUT, url, detail)
+            except httpx.HTTPError as exc:
+                detail = f"dropped the connection ({_reason(exc)})"
+                return Failure(FailureKind.UNREACHABLE, url, detail, temporary=True)
+
+        outcome = await self._retrying(attempt)
+        if isinstance(outcome, Failure):
+            raise ReadFailed(outcome)
+        budget.take(len(outcome))
+        self.bytes_read += len(outcome)
+        return outcome
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -362,20 +445,21 @@ class Fetcher:
     ) -> AsyncIterator[httpx.Response]:
         """One GET, under the global and per-host limits, after any 429 pause of the host."""
         host = self._host(_host_key(url))
-        async with self._slots, host.slots:
-            pause = host.not_before - time.monotonic()
-            if pause > 0:
-                await asyncio.sleep(pause)
-            self.requests += 1
-            budget.requests += 1
-            in_flight = self._in_flight
-            pool = in_flight.index(min(in_flight))
-            in_flight[pool] += 1
-            try:
-                async with self._clients[pool].stream("GET", url, headers=headers) as answer:
-                    yield answer
-            finally:
-                in_flight[pool] -= 1
+        # The host's slot first: a request queued for a busy host holds none of the global ones.
+        async with host.slots:
+            if host.not_before > time.monotonic():
+                raise _HostPaused  # paused (429) while this one queued: its caller waits it out
+            async with self._slots:
+                self.requests += 1
+                budget.requests += 1
+                in_flight = self._in_flight
+                pool = in_flight.index(min(in_flight))
+                in_flight[pool] += 1
+                try:
+                    async with self._clients[pool].stream("GET", url, headers=headers) as answer:
+                        yield answer
+                finally:
+                    in_flight[pool] -= 1
 
     async def _refuse(self, url: str, chain: tuple[Hop, ...]) -> Failure | None:
         """A URL Pinterest could never fetch: not http(s), or on a non-public address."""
@@ -411,6 +495,12 @@ class Fetcher:
             )
         return None
 
+    async def _host_pause(self, url: str) -> None:
+        """Wait out a 429 pause of ``url``'s host, holding no slot meanwhile."""
+        host = self._hosts.get(_host_key(url))
+        while host is not None and (pause := host.not_before - time.monotonic()) > 0:
+            await asyncio.sleep(pause)
+
     def _host(self, key: str) -> _Host:
         host = self._hosts.get(key)
         if host is None:
@@ -444,7 +534,33 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
 
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
-    return f"{parts.hostname}:{parts.port}"
+    try:
+        port = parts.port
+    except ValueError:  # out of range: refused by _refuse before any request
+        port = None
+    return f"{parts.hostname}:{port}"
+
+
+def _joined(base: str, location: str) -> str | None:
+    """The redirect target, or ``None`` when it cannot be a URL (a bad port, a broken host)."""
+    try:
+        target = urljoin(base, location)
+        urlsplit(target).port  # noqa: B018 - raises for a port out of range
+    except ValueError:
+        return None
+    return target
+
+
+def _span_matches(answer: httpx.Response, start: int | None, length: int) -> bool:
+    """Whether a 206 holds the bytes asked for: from ``start``, or the last ``length``."""
+    span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
+    if span is None:
+        return False
+    first, last = int(span[1]), int(span[2])
+    if start is not None:
+        return first == start and last >= first
+    total = None if span[3] == "*" else int(span[3])
+    return total is None or last == total - 1  # a suffix ends where the file ends
 
 
 async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
@@ -507,7 +623,7 @@ def _is_temporary(failure: Failure) -> bool:
     return failure.temporary
 
 
-def _with_attempts(outcome: Response | Failure, attempts: int) -> Response | Failure:
+def _with_attempts(outcome: _T | Failure, attempts: int) -> _T | Failure:
     if isinstance(outcome, Failure) and attempts > 1:
         return dataclasses.replace(outcome, attempts=attempts)
     return outcome

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from validator.probes.fetch import Budget, Failure, Fetcher, Response
+from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
 from validator.probes.image import (
     ImageFacts,
     ImageProblem,
@@ -130,12 +130,15 @@ class Prober:
         if isinstance(opened, Failure):
             return opened
         container = sniff(opened.data)
-        if container.is_image_ok:
-            probe = await self._image(reader, opened, container, budget)
-        elif container.is_video_ok:
-            probe = await self._video(reader, opened, container, budget)
-        else:
-            probe = MediaProbe(url, opened, container)
+        try:
+            if container.is_image_ok:
+                probe = await self._image(reader, opened, container, budget)
+            elif container.is_video_ok:
+                probe = await self._video(reader, opened, container, budget)
+            else:
+                probe = MediaProbe(url, opened, container)
+        except ReadFailed as failed:  # a 503 or a timeout halfway says nothing about the file
+            return failed.failure
         return _counted(probe, budget)
 
     # --- images ----------------------------------------------------------------------------------
@@ -146,13 +149,24 @@ class Prober:
         data = opened.data
         url = opened.url
         total = opened.total_size
-        if self.settings.deep and not opened.complete and opened.ranges and total is not None:
-            whole = min(total, self.settings.image_max_bytes, budget.remaining + len(data))
-            data += await reader.read_range(url, len(data), whole - 1, budget)
-        elif not opened.complete and opened.ranges and total is not None:
-            for first, last in plan_image_reads(data, total):
+        deep, note = self.settings.deep, None
+        if deep and not opened.complete and (total is None or total > budget.remaining + len(data)):
+            # A part decoded as if it were the whole would look cut short: read the header only.
+            deep = False
+            if total is None:
+                note = "the server does not state its size, so it was not decoded (--deep)"
+            elif total <= self.settings.image_max_bytes:  # larger: media.too_large says it
+                cap = self.settings.max_bytes_per_url
+                note = f"it is {total:,} bytes, over the {cap:,}-byte cap: not decoded (--deep)"
+        if deep and not opened.complete and opened.ranges and total is not None:
+            data += await reader.read_range(url, len(data), total - 1, budget)
+        elif not opened.complete and opened.ranges:
+            # Without a stated size (Content-Range: .../*), a header read may run past the end:
+            # the server then sends what there is.
+            size = total if total is not None else len(data) + budget.remaining
+            for first, last in plan_image_reads(data, size):
                 data += await reader.read_range(url, first, last, budget)
-        read = decode_fully if self.settings.deep else read_image_facts
+        read = decode_fully if deep else read_image_facts
         facts = read(data)
         if isinstance(facts, ImageProblem):
             return self._image_problem(opened, container, facts)
@@ -170,7 +184,7 @@ class Prober:
         broken = None
         if tail and not end_marker_ok(container, tail):
             broken = f"is cut off: it does not end with the {container.label} end marker"
-        return MediaProbe(opened.url, opened, container, image=facts, broken=broken)
+        return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
     @staticmethod
     def _image_problem(opened: Response, container: Container, problem: ImageProblem) -> MediaProbe:
@@ -189,7 +203,10 @@ class Prober:
         total = opened.total_size
         if total is None or not (opened.ranges or opened.complete):
             note = (
-                "the server ignores Range and the video is larger than the "
+                "the server does not state the video's size (Content-Range: .../*), so it was "
+                "not parsed"
+                if opened.ranges
+                else "the server ignores Range and the video is larger than the "
                 f"{self.settings.max_bytes_per_url:,}-byte cap, so it was not parsed"
             )
             return MediaProbe(opened.url, opened, container, note=note)

@@ -61,6 +61,9 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
     found: list[Finding] = []
     if probe.broken is not None:
         found.append(codes.MEDIA_INVALID.finding(slot.field, f"{where} {probe.broken}"))
+    if probe.note is not None:
+        message = f"{where} was not checked completely: {probe.note}"
+        found.append(codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message))
     found.extend(_mismatches(slot, probe, where))
     found.extend(_size(slot, probe, where, settings))
     if probe.image is not None and not slot.cover:
