@@ -320,3 +320,18 @@ def test_a_429_pause_is_not_counted_against_the_other_urls_of_the_host(
 
     assert first.findings == ()
     assert second.findings == ()
+
+
+def test_a_429_on_a_later_read_is_waited_out_not_timed(server: MediaServer) -> None:
+    # The header read of big-header.jpg gets 429 with Retry-After: 1, longer than the deadline:
+    # the wait moves the later reads' deadline on, and the retry gets the bytes.
+    settings = NETWORK.model_copy(update={"deadline": 0.6, "retries": 1})
+    report = one(image_pin(server.url("/laterfail/429/big-header.jpg?once=later-429")), settings)
+    assert report.findings == ()
+
+
+def test_deep_does_not_take_a_short_answer_for_a_cut_file(server: MediaServer) -> None:
+    deep = NETWORK.model_copy(update={"deep": True})
+    report = one(image_pin(server.url("/laterfail/200/photo-baseline.jpg")), deep)
+    assert report.codes == {"media.check_incomplete"}
+    assert "did not send the whole file" in report.findings[0].message

@@ -15,7 +15,7 @@ def _escapes() -> dict[int, str]:
     r"""What ``quote`` writes for each character a terminal or a CI log would act on.
 
     Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text; bidi
-    controls reorder what is shown; line separators break lines; lone surrogates (from a JSON
+    controls and marks reorder what is shown; line separators break lines; lone surrogates (a JSON
     escape such as ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
     """
     table = {
@@ -23,7 +23,8 @@ def _escapes() -> dict[int, str]:
         for c, e in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
     }
     controls = [*range(0x20), *range(0x7F, 0xA0)]
-    invisible = [0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    bidi = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+    invisible = [0x2028, 0x2029, *bidi]
     for code in [*controls, *invisible, *range(0xD800, 0xE000)]:
         table.setdefault(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return table

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -215,3 +216,36 @@ def test_the_concurrency_limit_is_what_the_server_sees_at_once(concurrency: int)
         outcomes = asyncio.run(run(f"http://127.0.0.1:{httpd.server_address[1]}"))
     assert all(isinstance(outcome, Response) for outcome in outcomes)
     assert _Gathering.peak == concurrency
+
+
+def test_a_redirect_to_a_paused_host_waits_for_it_once(server: MediaServer) -> None:
+    # The target host got a 429 pause from another URL. The redirecting URL (on another host
+    # name for the same server) waits the pause out and goes on: one request to the origin, not
+    # a loop of them.
+    port = server.base.rsplit(":", 1)[1]
+    target = f"http://127.0.0.1:{port}/media/square.jpg"
+    origin = f"http://localhost:{port}/redirect?to={target}"
+    config = Settings(allow_private_hosts=True, block_size=16384)
+
+    async def run() -> tuple[Response | Failure, float]:
+        async with Fetcher(config) as fetcher:
+            fetcher._host(f"127.0.0.1:{port}").not_before = time.monotonic() + 0.5
+            started = time.monotonic()
+            outcome = await fetcher.open(origin, Budget(config.max_bytes_per_url))
+            return outcome, time.monotonic() - started
+
+    before = len(server.requests_to("/redirect"))
+    outcome, took = asyncio.run(run())
+
+    assert isinstance(outcome, Response)
+    assert took >= 0.45
+    assert len(server.requests_to("/redirect")) - before <= 2
+
+
+def test_an_invalid_location_is_not_retried_as_a_dropped_connection(server: MediaServer) -> None:
+    outcome = fetch(server.url("/redirect?to=http://[::1/x.jpg"), retries=2)
+
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.HTTP_ERROR
+    assert "redirects to an invalid URL" in outcome.detail
+    assert outcome.attempts == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from validator.parse import parse
 from validator.sources import STDIN, PinInput, load
 from validator.sources.json_ import iter_document
 
+MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
 PIN_A = {"board_id": "1", "title": "A"}
 PIN_B = {"board_id": "2", "title": "B"}
 
@@ -400,3 +402,28 @@ def test_file_names_that_are_not_utf8_are_shown_with_a_replacement_character(
     (pin,) = list(load(name))
 
     assert pin.location.source.endswith("/caf\ufffd.jsonl")
+
+
+def test_json_lines_with_carriage_returns_only(tmp_path: Path) -> None:
+    text = f"{json.dumps(PIN_A)}\r{json.dumps(PIN_B)}\r"
+    pins = list(load(write(tmp_path, "calendar.json", text)))
+
+    assert lines_of(pins) == [1, 2]
+
+
+def test_a_local_video_beside_a_calendar_in_a_folder_named_in_latin1(tmp_path: Path) -> None:
+    folder = str(tmp_path) + "/caf\udce9"  # the byte 0xE9, as Python hands it over
+    os.mkdir(folder.encode("utf-8", "surrogateescape"))
+    clip = (MEDIA / "h264-faststart.mp4").read_bytes()
+    with open(f"{folder}/clip.mp4".encode("utf-8", "surrogateescape"), "wb") as handle:
+        handle.write(clip)
+    entry = {"pin": PIN_A, "video_url": "./clip.mp4"}
+    with open(f"{folder}/c.jsonl".encode("utf-8", "surrogateescape"), "w") as handle:
+        handle.write(json.dumps(entry) + "\n")
+
+    (pin,) = list(load(f"{folder}/c.jsonl"))
+
+    assert "\ufffd" in pin.location.source  # shown safely
+    (slot,) = pin.slots
+    assert slot.local
+    assert os.path.isfile(slot.url.encode("utf-8", "surrogateescape"))  # found where it is

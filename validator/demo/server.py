@@ -10,6 +10,7 @@ fetches:
 ``/nosize/NAME``                ranges honoured, the size never stated (``bytes 0-N/*``)
 ``/wrongrange/NAME``            every range answered with bytes from the start of the file
 ``/laterfail/STATUS/NAME``      the first block, then STATUS for every later ranged read
+                                (``?once=KEY``: for the first of them only, with Retry-After: 1)
 ``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
 ``/status/CODE``                an empty answer with that status
 ``/loop/a``, ``/loop/b``        redirect to each other
@@ -33,6 +34,7 @@ import mimetypes
 import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import Counter
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from socketserver import BaseServer
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, unquote, urlsplit
 
 _Server = TypeVar("_Server", bound=BaseServer)
@@ -88,6 +90,12 @@ class MediaServer(ThreadingHTTPServer):
     def url(self, path: str) -> str:
         """The absolute URL of ``path`` on this server."""
         return self.base + path
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet about a client that hung up (probes do, on purpose); loud about anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     def record(self, entry: Logged) -> None:
         """Log one request (handlers run in threads)."""
@@ -179,12 +187,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._file(rest, ranges=False)
 
     def _route_laterfail(self, rest: str, query: dict[str, list[str]]) -> None:
-        # The first block is served; every later ranged read fails with the status given.
+        # The first block is served; every later ranged read fails with the status given (with
+        # ?once=KEY only the first of them, with Retry-After: 1).
         status, _, name = rest.partition("/")
-        if (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-"):
+        first_block = (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-")
+        once = query.get("once")
+        if first_block or (once is not None and not self.server.first_time(once[0])):
             self._file(name, ranges=True)
         else:
-            self._status(int(status))
+            self._status(int(status), {"Retry-After": "1"} if once is not None else None)
 
     def _route_wrongrange(self, rest: str, query: dict[str, list[str]]) -> None:
         # A broken cache: every range is answered from the start of the file, and says so.

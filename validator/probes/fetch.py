@@ -8,7 +8,8 @@ as soon as it has what was asked for, so a server that ignores ``Range`` costs a
 not a download. Temporary failures (429, 502, 503, 504, timeouts, resets) are retried a few times
 with jittered exponential backoff; a 429 pauses that host only.
 
-Nothing here raises for a bad URL: the outcome is a ``Response`` or a ``Failure`` value.
+Nothing here raises for a bad URL: the first request's outcome is a ``Response`` or a
+``Failure`` value; a later ranged read that fails raises ``ReadFailed``, carrying its ``Failure``.
 """
 
 from __future__ import annotations
@@ -124,7 +125,8 @@ class Budget:
     """What one URL may still cost, over all its requests.
 
     ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
-    by which the reads after the first must be done, ``None`` until the prober sets it.
+    by which the reads after the first must be done: set by the first of them, moved on by time
+    spent waiting out pauses and backoff, and cleared (``None``) to give a window anew.
     """
 
     remaining: int
@@ -139,7 +141,11 @@ class Budget:
 
 
 class _HostPaused(Exception):
-    """The host got a 429 pause while a request queued for it: start that request again later."""
+    """``host`` is paused (a 429): the request was not sent; start it again after the pause."""
+
+    def __init__(self, host: _Host) -> None:
+        super().__init__("host paused")
+        self.host = host
 
 
 class ReadFailed(Exception):
@@ -191,24 +197,23 @@ class Fetcher:
         want = length if length is not None else self.settings.block_size
 
         async def attempt() -> Response | Failure:
-            while True:  # a 429 pause is the host's, not this URL's time: waited out, not timed
-                await self._host_pause(url)
-                try:
-                    async with asyncio.timeout(self.settings.deadline):
-                        return await self._follow(url, want, budget)
-                except _HostPaused:
-                    continue
-                except TimeoutError:
-                    detail = f"gave no complete answer within {self.settings.deadline:g} s"
-                    return Failure(FailureKind.TIMEOUT, url, detail)
+            try:
+                async with asyncio.timeout(self.settings.deadline):
+                    return await self._follow(url, want, budget)
+            except TimeoutError:
+                detail = f"gave no complete answer within {self.settings.deadline:g} s"
+                return Failure(FailureKind.TIMEOUT, url, detail)
 
-        return await self._retrying(attempt)
+        return await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
 
-    async def _retrying(self, attempt: Callable[[], Awaitable[_T | Failure]]) -> _T | Failure:
+    async def _retrying(
+        self, attempt: Callable[[], Awaitable[_T | Failure]], budget: Budget
+    ) -> _T | Failure:
         """``attempt`` again while it fails for a temporary reason, a few times, with backoff.
 
-        A 429 sets its host's pause (``_Host.not_before``): the other requests to that host wait
-        it out too, those to other hosts do not.
+        A 429 pauses the host that answered it (``_Host.not_before``): the other requests to
+        that host wait it out too, those to other hosts do not. Time spent waiting between
+        attempts moves ``budget.reads_deadline`` on: it is not the server's answering time.
         """
         tries = 0
         while True:
@@ -223,8 +228,29 @@ class Fetcher:
                 if outcome.retry_after > self.settings.retry_after_cap:
                     return _with_attempts(outcome, tries)  # longer than we are willing to wait
                 wait = max(wait, outcome.retry_after)
-                self._host(_host_key(outcome.url)).not_before = time.monotonic() + wait
+                answered = outcome.chain[-1].url if outcome.chain else outcome.url
+                self._host(_host_key(answered)).not_before = time.monotonic() + wait
             await asyncio.sleep(wait)
+            _extend(budget, wait)
+
+    async def _outside_pauses(
+        self, url: str, budget: Budget, run: Callable[[], Awaitable[_T]]
+    ) -> _T:
+        """``run`` while no host it needs is paused: a 429 pause is the host's time, not this URL's.
+
+        The pause of ``url``'s host is waited out first, holding no slot. A pause met on the way
+        (set while the request queued, or on a host a redirect leads to) is waited out, then
+        ``run`` starts again, with its deadline anew.
+        """
+        host = self._hosts.get(_host_key(url))
+        while True:
+            while host is not None and (pause := host.not_before - time.monotonic()) > 0:
+                await asyncio.sleep(pause)
+                _extend(budget, pause)
+            try:
+                return await run()
+            except _HostPaused as paused:
+                host = paused.host
 
     async def _follow(self, url: str, want: int, budget: Budget) -> Response | Failure:
         chain: list[Hop] = []
@@ -402,14 +428,6 @@ class Fetcher:
             budget.reads_deadline = asyncio.get_running_loop().time() + self.settings.deadline
 
         async def attempt() -> bytes | Failure:
-            while True:
-                await self._host_pause(url)
-                try:
-                    return await one_read()
-                except _HostPaused:
-                    continue
-
-        async def one_read() -> bytes | Failure:
             try:
                 async with asyncio.timeout_at(budget.reads_deadline):
                     async with self._request(url, {"Range": spec}, budget) as answer:
@@ -430,7 +448,7 @@ class Fetcher:
                 detail = f"dropped the connection ({_reason(exc)})"
                 return Failure(FailureKind.UNREACHABLE, url, detail, temporary=True)
 
-        outcome = await self._retrying(attempt)
+        outcome = await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
         if isinstance(outcome, Failure):
             raise ReadFailed(outcome)
         budget.take(len(outcome))
@@ -448,7 +466,7 @@ class Fetcher:
         # The host's slot first: a request queued for a busy host holds none of the global ones.
         async with host.slots:
             if host.not_before > time.monotonic():
-                raise _HostPaused  # paused (429) while this one queued: its caller waits it out
+                raise _HostPaused(host)  # paused (429) while this one queued: waited out above
             async with self._slots:
                 self.requests += 1
                 budget.requests += 1
@@ -495,12 +513,6 @@ class Fetcher:
             )
         return None
 
-    async def _host_pause(self, url: str) -> None:
-        """Wait out a 429 pause of ``url``'s host, holding no slot meanwhile."""
-        host = self._hosts.get(_host_key(url))
-        while host is not None and (pause := host.not_before - time.monotonic()) > 0:
-            await asyncio.sleep(pause)
-
     def _host(self, key: str) -> _Host:
         host = self._hosts.get(key)
         if host is None:
@@ -530,6 +542,12 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         follow_redirects=False,
         trust_env=True,
     )
+
+
+def _extend(budget: Budget, seconds: float) -> None:
+    """Move the later reads' deadline on by time spent waiting (pauses, backoff)."""
+    if budget.reads_deadline is not None:
+        budget.reads_deadline += seconds
 
 
 def _host_key(url: str) -> str:

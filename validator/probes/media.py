@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
+from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, ReadFailed, Response
 from validator.probes.image import (
     ImageFacts,
     ImageProblem,
@@ -160,6 +160,8 @@ class Prober:
                 note = f"it is {total:,} bytes, over the {cap:,}-byte cap: not decoded (--deep)"
         if deep and not opened.complete and opened.ranges and total is not None:
             data += await reader.read_range(url, len(data), total - 1, budget)
+            if len(data) < total:  # the server stopped short (a 200 or 416 to the range)
+                deep, note = False, "the server did not send the whole file: not decoded (--deep)"
         elif not opened.complete and opened.ranges:
             # Without a stated size (Content-Range: .../*), a header read may run past the end:
             # the server then sends what there is.
@@ -224,8 +226,9 @@ class Prober:
             try:
                 return pending.result(timeout=deadline)
             except concurrent.futures.TimeoutError:
-                pending.cancel()
-                return b""  # the parser sees the end of the file and reports what it could read
+                pending.cancel()  # the file keeps this as its fetch_error, raised after the parse
+                detail = f"stopped answering the ranged reads within {deadline:g} s"
+                raise ReadFailed(Failure(FailureKind.TIMEOUT, url, detail)) from None
 
         # The index is fetched here, on the loop: the parse's thread then computes, instead of
         # being held for a round trip while other videos wait for a thread.
@@ -236,6 +239,9 @@ class Prober:
             index.append((first, await reader.read_range(url, first, last, budget)))
 
         def parse() -> VideoFacts | VideoProblem:
+            # Queueing for a thread or for a turn at MediaInfo's options is not the server's
+            # time: the reads from here on get a deadline of their own.
+            budget.reads_deadline = None
             file = RangeFile(total, fetch, head=opened.data, block_size=block, budget=None)
             for first, data in index:
                 file.seed(first, data)

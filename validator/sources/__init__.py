@@ -25,7 +25,7 @@ __all__ = ["API_SOURCE", "STDIN", "PinInput", "display_name", "from_objects", "l
 STDIN = "<stdin>"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CSV_SUFFIX = ".csv"
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # also what UTF-32 starts with
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM starts like the first
 
 
 def load(
@@ -62,9 +62,9 @@ def load(
                 )
         elif suffix in _LINES_SUFFIXES:
             with path.open(encoding="utf-8", errors="surrogateescape") as stream:
-                yield from iter_lines(stream, shown)
+                yield from iter_lines(stream, shown, name)
         else:
-            yield from iter_document(_utf8(path.read_bytes(), shown), shown)
+            yield from iter_document(_utf8(path.read_bytes(), shown), shown, name)
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
@@ -93,7 +93,7 @@ def _stdin_text() -> str:
 
 def _utf8(data: bytes, source: str) -> str:
     if data.startswith(_UTF16_BOMS):
-        raise SourceError(f"{source}: UTF-16 text; save it as UTF-8")
+        raise _utf16(source)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -107,4 +107,8 @@ def _refuse_utf16(path: Path, source: str) -> None:
     """A UTF-16 file is one error, not a malformed row per line."""
     with path.open("rb") as handle:
         if handle.read(2).startswith(_UTF16_BOMS):
-            raise SourceError(f"{source}: UTF-16 text; save it as UTF-8")
+            raise _utf16(source)
+
+
+def _utf16(source: str) -> SourceError:
+    return SourceError(f"{source}: UTF-16 text; save it as UTF-8")

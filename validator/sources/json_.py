@@ -51,6 +51,7 @@ __all__ = ["iter_document", "iter_lines"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE = " \t"  # what may follow a row's opening brace before its first key
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DECODER = json.JSONDecoder()
 
 PIN_KEY = "pin"
@@ -64,8 +65,13 @@ _WRAPPED_LINE = tuple(f"{{{space}{json.dumps(key)}" for key in _WRAPPER_KEYS for
 _QUOTED_KEYS = tuple(json.dumps(key) for key in _WRAPPER_KEYS)
 
 
-def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
-    """JSON Lines: one pin per non-blank line; the line's text is parsed later."""
+def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Iterator[PinInput]:
+    """JSON Lines: one pin per non-blank line; the line's text is parsed later.
+
+    ``source`` names the file in locations; ``origin`` (default: ``source``) is its real path,
+    which local ``video_url`` paths are resolved against.
+    """
+    origin = origin if origin is not None else source
     index = 0
     for number, line in enumerate(stream, start=1):
         text = line.strip()
@@ -78,12 +84,12 @@ def iter_lines(stream: IO[str], source: str) -> Iterator[PinInput]:
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
-            yield _line(text, location)
+            yield _line(text, location, origin)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, text, True)
 
 
-def iter_document(text: str, source: str) -> Iterator[PinInput]:
+def iter_document(text: str, source: str, origin: str | None = None) -> Iterator[PinInput]:
     r"""A JSON document: an array yields its elements, anything else is one pin.
 
     A document followed by more JSON values (``{...}\\n{...}``) is read as JSON Lines.
@@ -93,7 +99,7 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
     if start == len(text):
         raise SourceError(f"{source}: the file is empty")
     if text[start] != "[":
-        yield from _single_or_lines(text, start, source)
+        yield from _single_or_lines(text, start, source, origin)
         return
     position = _skip(text, start + 1)
     line = 1 + text.count("\n", 0, position)
@@ -103,7 +109,7 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
         return
     while True:
         value, end = _decode(text, position, source)
-        yield _entry(value, Location(source, index, line))
+        yield _entry(value, Location(source, index, line), origin)
         index += 1
         after = _skip(text, end)
         if after < len(text) and text[after] == ",":
@@ -117,35 +123,36 @@ def iter_document(text: str, source: str) -> Iterator[PinInput]:
         raise _syntax_error(text, after, source, "expected ',' or ']' after a pin")
 
 
-def _single_or_lines(text: str, start: int, source: str) -> Iterator[PinInput]:
+def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> Iterator[PinInput]:
     r"""One value; or, when more follow, JSON Lines or a sequence of values.
 
     A first value that ends on its first line makes the text JSON Lines (a ``.json`` file or
     standard input holding them): one pin per line, a broken line one broken row. A first value
     spread over lines makes it a sequence of values (pretty-printed objects one after another):
     one pin per value, and a syntax error stops the file with its line and column, as in a
-    document. Lines end at ``\n`` only, not at the separators ``str.splitlines`` also knows.
+    document. Lines end at LF, CRLF or CR, not at the separators ``str.splitlines`` also knows
+    (U+2028 inside a title is not a line break).
     """
     value, end = _decode(text, start, source)
     line = 1 + text.count("\n", 0, start)
     after = _skip(text, end)
     if after == len(text):
-        yield _entry(value, Location(source, 0, line))
+        yield _entry(value, Location(source, 0, line), origin)
         return
-    if text.find("\n", start, end) == -1:
+    if _LINE_BREAK.search(text, start, end) is None:
         index = 0
-        for number, row in enumerate(text.split("\n"), start=1):
+        for number, row in enumerate(_LINE_BREAK.split(text), start=1):
             if row.strip():
-                yield _line(row.strip(), Location(source, index, number))
+                yield _line(row.strip(), Location(source, index, number), origin)
                 index += 1
         return
-    yield _entry(value, Location(source, 0, line))
+    yield _entry(value, Location(source, 0, line), origin)
     line += text.count("\n", start, end)
     index, position = 1, after
     while position < len(text):
         line += text.count("\n", end, position)
         value, end = _decode(text, position, source)
-        yield _entry(value, Location(source, index, line))
+        yield _entry(value, Location(source, index, line), origin)
         index += 1
         line += text.count("\n", position, end)
         position = _skip(text, end)
@@ -159,7 +166,7 @@ def _looks_wrapped(text: str) -> bool:
     return text.startswith(_WRAPPED_LINE) or text[1:].lstrip().startswith(_QUOTED_KEYS)
 
 
-def _line(text: str, location: Location) -> PinInput:
+def _line(text: str, location: Location, origin: str | None) -> PinInput:
     """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry."""
     if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
         return PinInput(location, None, row=True, problem=problem)
@@ -170,14 +177,14 @@ def _line(text: str, location: Location) -> PinInput:
             pass  # a broken row: parsing the text later reports it
         else:
             if _is_wrapped(value):
-                return _unwrap(value, location)
+                return _unwrap(value, location, origin)
     return PinInput(location, text, row=True)
 
 
-def _entry(value: object, location: Location) -> PinInput:
+def _entry(value: object, location: Location, origin: str | None) -> PinInput:
     """An element of a JSON document: a payload, or a wrapped entry."""
     if _is_wrapped(value):
-        return _unwrap(value, location)
+        return _unwrap(value, location, origin)
     if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
         problem = CALENDAR_ROW_MALFORMED.finding(None, "the pin is a string, not a JSON object")
         return PinInput(location, None, row=True, problem=problem)
@@ -188,13 +195,14 @@ def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
     return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
 
 
-def _unwrap(entry: dict[str, object], location: Location) -> PinInput:
+def _unwrap(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:
     """The pin of a wrapped entry, with its schedule, its video and the wrapper's findings."""
     findings: list[Finding] = []
     publish_at = _publish_at(entry.get(PUBLISH_AT_KEY), findings)
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
-    local = local_path(video_url, location.source) if isinstance(video_url, str) else None
+    calendar = origin if origin is not None else location.source
+    local = local_path(video_url, calendar) if isinstance(video_url, str) else None
     if local is not None:  # not hosted yet: the same checks, on the file
         slots = (Slot(VIDEO_URL_KEY, str(local), MediaKind.VIDEO, local=True),)
     elif isinstance(video_url, str):
