@@ -16,7 +16,7 @@ from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
-from validator.sources import PinInput
+from validator.sources import PinInput, from_objects
 
 NETWORK = Settings(allow_private_hosts=True, retries=1, deadline=3.0, read_timeout=2.0)
 BOARD = "549755885175"
@@ -335,3 +335,59 @@ def test_deep_does_not_take_a_short_answer_for_a_cut_file(server: MediaServer) -
     report = one(image_pin(server.url("/laterfail/200/photo-baseline.jpg")), deep)
     assert report.codes == {"media.check_incomplete"}
     assert "did not send the whole file" in report.findings[0].message
+
+
+# --- the second review: crashes, the end marker, queues, caps, early exits ----------------------
+
+
+def test_a_location_that_is_no_host_name_is_a_finding_not_a_crash(server: MediaServer) -> None:
+    (report,) = validate_many(
+        [image_pin(server.url("/redirect?to=http://xn--/x.jpg"))], settings=NETWORK
+    )
+    assert report.codes == {"media.unreachable"}
+    assert "invalid URL" in report.findings[0].message
+
+
+def test_an_end_marker_the_byte_cap_cuts_is_not_judged(server: MediaServer) -> None:
+    # 5 bytes left after the first block: too few for the 12-byte end, which is not read at all.
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 65536 + 5})
+    report = one(image_pin(server.url("/media/photo-baseline.jpg")), capped)
+    assert report.codes == {"media.check_incomplete"}
+    assert "end was not checked" in report.findings[0].message
+    # Nothing left at all: the end is not checked, and the report says so rather than "ok".
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 65536})
+    report = one(image_pin(server.url("/media/photo-baseline.jpg")), capped)
+    assert report.codes == {"media.check_incomplete"}
+
+
+def test_a_video_whose_index_is_past_the_byte_cap_is_incomplete_not_broken(
+    server: MediaServer,
+) -> None:
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 65536})
+    url = server.url("/media/h264-moov-end.mp4")  # 105 KB, its index at the end
+    (report,) = validate_media([url], "video", settings=capped)
+    assert report.codes == {"media.check_incomplete"}
+    assert "not parsed" in report.findings[0].message
+
+
+def test_waiting_in_line_for_a_slot_is_not_counted_against_the_deadline() -> None:
+    # One slot for the host and 0.15 s per answer: the eighth URL waits about 2 s in line, four
+    # times the deadline, and is still checked, as the server answers each request in time.
+    settings = NETWORK.model_copy(update={"per_host": 1, "deadline": 0.5, "retries": 0})
+    with serve(latency=0.15) as slow:
+        pins = [image_pin(slow.url(f"/media/square.jpg?n={n}")) for n in range(8)]
+        reports = validate_many(pins, settings=settings)
+    assert [r.findings for r in reports] == [()] * 8
+
+
+def test_stopping_early_leaves_nothing_running(server: MediaServer) -> None:
+    pins = [image_pin(server.url("/media/square.jpg"))]
+    pins += [image_pin(server.url(f"/slow/photo-baseline.jpg?n={n}")) for n in range(3)]
+
+    async def run() -> list[asyncio.Task[object]]:
+        async with Engine(NETWORK).session() as session:
+            async for _ in session.check_all(from_objects(pins)):
+                break  # the slow probes are in flight
+        return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+
+    assert asyncio.run(run()) == []

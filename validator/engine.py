@@ -282,7 +282,7 @@ class Session:
         traceback: TracebackType | None,
     ) -> None:
         if self._prober is not None:
-            self._prober.close()
+            await self._prober.aclose()
         if self._fetcher is not None:
             await self._fetcher.aclose()
         if self._account is not None:

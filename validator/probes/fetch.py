@@ -198,8 +198,8 @@ class Fetcher:
 
         async def attempt() -> Response | Failure:
             try:
-                async with asyncio.timeout(self.settings.deadline):
-                    return await self._follow(url, want, budget)
+                async with asyncio.timeout(self.settings.deadline) as clock:
+                    return await self._follow(url, want, budget, clock)
             except TimeoutError:
                 detail = f"gave no complete answer within {self.settings.deadline:g} s"
                 return Failure(FailureKind.TIMEOUT, url, detail)
@@ -221,7 +221,7 @@ class Fetcher:
             outcome = await attempt()
             if not isinstance(outcome, Failure) or not _is_temporary(outcome):
                 return _with_attempts(outcome, tries)
-            if tries > self.settings.retries:
+            if tries > self.settings.retries or _window_spent(outcome, budget):
                 return _with_attempts(outcome, tries)
             wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
@@ -229,30 +229,42 @@ class Fetcher:
                     return _with_attempts(outcome, tries)  # longer than we are willing to wait
                 wait = max(wait, outcome.retry_after)
                 answered = outcome.chain[-1].url if outcome.chain else outcome.url
-                self._host(_host_key(answered)).not_before = time.monotonic() + wait
+                host = self._host(_host_key(answered))
+                host.not_before = max(host.not_before, time.monotonic() + wait)
             await asyncio.sleep(wait)
             _extend(budget, wait)
 
     async def _outside_pauses(
-        self, url: str, budget: Budget, run: Callable[[], Awaitable[_T]]
-    ) -> _T:
+        self, url: str, budget: Budget, run: Callable[[], Awaitable[_T | Failure]]
+    ) -> _T | Failure:
         """``run`` while no host it needs is paused: a 429 pause is the host's time, not this URL's.
 
         The pause of ``url``'s host is waited out first, holding no slot. A pause met on the way
         (set while the request queued, or on a host a redirect leads to) is waited out, then
-        ``run`` starts again, with its deadline anew.
+        ``run`` starts again, with its deadline anew. A host that keeps pausing is waited for at
+        most ``retry_after_cap`` seconds in all, then the URL is ``RATE_LIMITED``.
         """
         host = self._hosts.get(_host_key(url))
+        waited = 0.0
         while True:
             while host is not None and (pause := host.not_before - time.monotonic()) > 0:
+                if waited + pause > self.settings.retry_after_cap:
+                    detail = (
+                        "is on a host that asked to wait (429) for more than "
+                        f"{self.settings.retry_after_cap:g} s in all"
+                    )
+                    return Failure(FailureKind.RATE_LIMITED, url, detail)
                 await asyncio.sleep(pause)
+                waited += pause
                 _extend(budget, pause)
             try:
                 return await run()
             except _HostPaused as paused:
                 host = paused.host
 
-    async def _follow(self, url: str, want: int, budget: Budget) -> Response | Failure:
+    async def _follow(
+        self, url: str, want: int, budget: Budget, clock: asyncio.Timeout
+    ) -> Response | Failure:
         chain: list[Hop] = []
         seen: set[str] = set()
         current = url
@@ -263,7 +275,7 @@ class Fetcher:
             seen.add(current)
             headers = {"Range": f"bytes=0-{want - 1}"}
             try:
-                async with self._request(current, headers, budget) as answer:
+                async with self._request(current, headers, budget, clock) as answer:
                     chain.append(Hop(current, answer.status_code))
                     if answer.status_code in _REDIRECTS:
                         location = answer.headers.get("location")
@@ -346,6 +358,9 @@ class Fetcher:
                 )
             except httpx.HTTPError as exc:
                 return Failure(FailureKind.UNREACHABLE, url, _reason(exc), tuple(chain))
+            except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in a Location
+                detail = f"redirects to an invalid URL ({_reason(exc)})"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
 
     async def _first_block(
         self,
@@ -358,9 +373,11 @@ class Fetcher:
         content_type = answer.headers.get("content-type")
         if answer.status_code == 206:
             span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
-            if span is None or int(span[1]) != 0:
-                # A 206 we cannot place (or of the wrong start) is read as if Range were ignored.
+            if span is None:  # a 206 we cannot place is read as if Range were ignored
                 return await self._read_whole(url, answer, budget, chain, content_type)
+            if int(span[1]) != 0:
+                detail = f"answered bytes=0- with other bytes (Content-Range: {span[0]})"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
             total = None if span[3] == "*" else int(span[3])
             data = await _read_at_most(answer, min(want, budget.remaining))
             budget.take(len(data))
@@ -416,7 +433,13 @@ class Fetcher:
         return await self._ranged(url, f"bytes={start}-{end}", end - start + 1, budget, start)
 
     async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
-        """The last ``length`` bytes: where JPEG and PNG keep their end markers."""
+        """The last ``length`` bytes: where JPEG and PNG keep their end markers.
+
+        ``b""`` when the budget cannot take all of them: the first few of a suffix are not its
+        end, and would be judged as if they were.
+        """
+        if budget.remaining < length:
+            return b""
         return await self._ranged(url, f"bytes=-{length}", length, budget, None)
 
     async def _ranged(
@@ -429,8 +452,8 @@ class Fetcher:
 
         async def attempt() -> bytes | Failure:
             try:
-                async with asyncio.timeout_at(budget.reads_deadline):
-                    async with self._request(url, {"Range": spec}, budget) as answer:
+                async with asyncio.timeout_at(budget.reads_deadline) as clock:
+                    async with self._request(url, {"Range": spec}, budget, clock) as answer:
                         status = answer.status_code
                         if status in (200, 416):  # Range not honoured after all, or nothing there
                             return b""  # (a 200's body is not read: it could be the whole file)
@@ -459,15 +482,27 @@ class Fetcher:
 
     @asynccontextmanager
     async def _request(
-        self, url: str, headers: dict[str, str], budget: Budget
+        self, url: str, headers: dict[str, str], budget: Budget, clock: asyncio.Timeout
     ) -> AsyncIterator[httpx.Response]:
-        """One GET, under the global and per-host limits, after any 429 pause of the host."""
+        """One GET, under the per-host and global limits, unless the host is paused (a 429).
+
+        ``clock`` (the caller's deadline) and the later reads' deadline are moved on by the time
+        spent queueing for the slots: a calendar of 10,000 pins on one CDN queues for long, and
+        that is not the server being slow.
+        """
         host = self._host(_host_key(url))
+        loop = asyncio.get_running_loop()
+        queued, when = loop.time(), clock.when()
+        clock.reschedule(None)  # stopped while in line, started again with what was left
         # The host's slot first: a request queued for a busy host holds none of the global ones.
         async with host.slots:
             if host.not_before > time.monotonic():
                 raise _HostPaused(host)  # paused (429) while this one queued: waited out above
             async with self._slots:
+                waited = loop.time() - queued
+                if when is not None:
+                    clock.reschedule(when + waited)
+                _extend(budget, waited)
                 self.requests += 1
                 budget.requests += 1
                 in_flight = self._in_flight
@@ -550,6 +585,14 @@ def _extend(budget: Budget, seconds: float) -> None:
         budget.reads_deadline += seconds
 
 
+def _window_spent(failure: Failure, budget: Budget) -> bool:
+    """A later read that timed out with its window spent: another attempt would time out too."""
+    deadline = budget.reads_deadline
+    if failure.kind is not FailureKind.TIMEOUT or deadline is None:
+        return False
+    return asyncio.get_running_loop().time() >= deadline
+
+
 def _host_key(url: str) -> str:
     parts = urlsplit(url)
     try:
@@ -578,7 +621,8 @@ def _span_matches(answer: httpx.Response, start: int | None, length: int) -> boo
     if start is not None:
         return first == start and last >= first
     total = None if span[3] == "*" else int(span[3])
-    return total is None or last == total - 1  # a suffix ends where the file ends
+    # A suffix is the file's last bytes: it ends at the end, and starts `length` before it.
+    return total is None or (last == total - 1 and first == max(0, total - length))
 
 
 async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:

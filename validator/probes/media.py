@@ -36,7 +36,13 @@ from validator.probes.image import (
 from validator.probes.local import LocalFiles
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import Container, end_marker_ok, sniff
-from validator.probes.video import VideoFacts, VideoProblem, plan_video_reads, read_video_facts
+from validator.probes.video import (
+    VideoFacts,
+    VideoProblem,
+    VideoProblemKind,
+    plan_video_reads,
+    read_video_facts,
+)
 from validator.settings import Settings
 from validator.slots import Slot
 
@@ -95,8 +101,15 @@ class Prober:
         # requests in flight, not the default pool's few (cpu + 4).
         self._threads = ThreadPoolExecutor(self.settings.concurrency, "pin-preflight-video")
 
-    def close(self) -> None:
-        """Release the video threads (the probes are all done by then)."""
+    async def aclose(self) -> None:
+        """Stop what is still running (a caller that stopped reading early), then the threads.
+
+        The clients close right after: a probe left running would fail on a closed client.
+        """
+        pending = [task for task in self._tasks.values() if not task.done()]
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     @property
@@ -184,7 +197,9 @@ class Prober:
             )
             return MediaProbe(opened.url, opened, container, image=facts, note=note)
         broken = None
-        if tail and not end_marker_ok(container, tail):
+        if not tail:
+            note = note or "its last bytes could not be read (byte cap), so its end was not checked"
+        elif not end_marker_ok(container, tail):
             broken = f"is cut off: it does not end with the {container.label} end marker"
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
@@ -214,7 +229,10 @@ class Prober:
             return MediaProbe(opened.url, opened, container, note=note)
         loop = asyncio.get_running_loop()
         url = opened.url
-        deadline = self.settings.deadline
+        settings = self.settings
+        # The loop side keeps the real deadline (``Fetcher._ranged``); this wait only makes sure
+        # the thread never waits forever, whatever pauses and retries a read goes through.
+        longest = (settings.retries + 1) * (settings.deadline + settings.retry_after_cap + 8.0)
 
         def fetch(first: int, last: int) -> bytes:
             """Called by pymediainfo's thread: the read happens on the loop, on the run's client."""
@@ -224,10 +242,10 @@ class Prober:
                 reader.read_range(url, first, last, budget), loop
             )
             try:
-                return pending.result(timeout=deadline)
+                return pending.result(timeout=longest)
             except concurrent.futures.TimeoutError:
                 pending.cancel()  # the file keeps this as its fetch_error, raised after the parse
-                detail = f"stopped answering the ranged reads within {deadline:g} s"
+                detail = f"stopped answering the ranged reads within {longest:g} s"
                 raise ReadFailed(Failure(FailureKind.TIMEOUT, url, detail)) from None
 
         # The index is fetched here, on the loop: the parse's thread then computes, instead of
@@ -242,16 +260,31 @@ class Prober:
             # Queueing for a thread or for a turn at MediaInfo's options is not the server's
             # time: the reads from here on get a deadline of their own.
             budget.reads_deadline = None
-            file = RangeFile(total, fetch, head=opened.data, block_size=block, budget=None)
+            # The file stops at the URL's byte cap itself, so that running out of it reads as
+            # "incomplete", not as a file that ends early.
+            file = RangeFile(
+                total, fetch, head=opened.data, block_size=block, budget=budget.remaining
+            )
             for first, data in index:
                 file.seed(first, data)
             return read_video_facts(file)
 
         facts = await loop.run_in_executor(self._threads, parse)
         if isinstance(facts, VideoProblem):
-            return MediaProbe(opened.url, opened, container, broken=facts.reason)
+            return self._video_problem(opened, container, facts)
         broken = "is cut off: the container says data is missing" if facts.truncated else None
         return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
+
+    def _video_problem(
+        self, opened: Response, container: Container, problem: VideoProblem
+    ) -> MediaProbe:
+        if problem.kind is VideoProblemKind.INCOMPLETE:
+            cap = self.settings.max_bytes_per_url
+            note = f"the video {problem.reason}, so it was not parsed (max_bytes_per_url {cap:,})"
+            return MediaProbe(opened.url, opened, container, note=note)
+        if problem.kind is VideoProblemKind.UNSUPPORTED:
+            return MediaProbe(opened.url, opened, problem.container)
+        return MediaProbe(opened.url, opened, container, broken=problem.reason)
 
 
 def _counted(probe: MediaProbe, budget: Budget) -> MediaProbe:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import enum
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,11 +70,19 @@ class _OptionGate:
         self._changed = threading.Condition()
         self._speed: float | None = None
         self._users = 0
+        self._waiting: Counter[float] = Counter()
 
     @contextmanager
     def using(self, speed: float) -> Iterator[None]:
+        """Hold the options at ``speed`` while parsing.
+
+        A parse may join others at its speed only while no parse at another speed waits: the
+        rare speed-0 parse would otherwise wait for as long as speed -1 parses keep overlapping.
+        """
         with self._changed:
-            self._changed.wait_for(lambda: self._users == 0 or self._speed == speed)
+            self._waiting[speed] += 1
+            self._changed.wait_for(lambda: self._may_enter(speed))
+            self._waiting[speed] -= 1
             self._speed = speed
             self._users += 1
         try:
@@ -83,6 +92,12 @@ class _OptionGate:
                 self._users -= 1
                 if self._users == 0:
                     self._changed.notify_all()
+
+    def _may_enter(self, speed: float) -> bool:
+        if self._users == 0:
+            return True
+        others_wait = any(count for other, count in self._waiting.items() if other != speed)
+        return self._speed == speed and not others_wait
 
 
 _OPTIONS = _OptionGate()
