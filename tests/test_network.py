@@ -17,6 +17,7 @@ from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
 from validator.sources import PinInput, from_objects
+from validator.urls import MediaKind
 
 NETWORK = Settings(allow_private_hosts=True, retries=1, deadline=3.0, read_timeout=2.0)
 BOARD = "549755885175"
@@ -391,3 +392,45 @@ def test_stopping_early_leaves_nothing_running(server: MediaServer) -> None:
         return [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
 
     assert asyncio.run(run()) == []
+
+
+def test_a_suffix_answered_with_the_whole_file_is_not_its_end(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/suffixwhole/photo-baseline.jpg")))
+    assert report.codes == {"media.unreachable"}
+    assert "other bytes" in report.findings[0].message
+
+
+def test_a_first_range_from_elsewhere_in_the_file_is_not_its_start(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/shifted/photo-baseline.jpg")))
+    assert report.codes == {"media.unreachable"}
+    assert "other bytes" in report.findings[0].message
+
+
+def test_a_later_read_that_times_out_is_not_retried_into_a_spent_window(
+    server: MediaServer,
+) -> None:
+    settings = NETWORK.model_copy(update={"deadline": 0.4, "retries": 3})
+    report = one(image_pin(server.url("/laterfail/stall/big-header.jpg")), settings)
+    assert report.codes == {"media.timeout"}
+    assert "attempts" not in report.findings[0].message  # one real attempt, not four
+
+
+def test_a_host_name_idna_refuses_is_not_a_valid_url(server: MediaServer) -> None:
+    (report,) = validate_media(["http://xn--/x.mp4"], "video", settings=NETWORK)
+    assert report.codes == {"media.unreachable"}
+    assert "is not a valid URL" in report.findings[0].message
+
+
+def test_stopping_early_also_stops_a_video_parse_waiting_on_a_read(server: MediaServer) -> None:
+    urls = [server.url("/media/h264-faststart.mp4"), server.url("/laterfail/stall/clip.mov")]
+
+    async def run() -> tuple[list[asyncio.Task[object]], list[str]]:
+        async with Engine(NETWORK).session() as session:
+            async for _ in session.check_media(urls, MediaKind.VIDEO):
+                break  # the second video's parse is waiting on a read that does not come
+        left = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+        return left, list(session.probes())  # the cancelled probe is left out, not raised
+
+    left, probed = asyncio.run(run())
+    assert left == []
+    assert probed == [urls[0]]

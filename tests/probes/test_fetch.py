@@ -249,3 +249,24 @@ def test_an_invalid_location_is_not_retried_as_a_dropped_connection(server: Medi
     assert outcome.kind is FailureKind.HTTP_ERROR
     assert "redirects to an invalid URL" in outcome.detail
     assert outcome.attempts == 1
+
+
+def test_a_host_that_stays_paused_is_waited_for_only_so_long(server: MediaServer) -> None:
+    config = Settings(allow_private_hosts=True, retry_after_cap=0.3)
+    url = server.url("/media/square.jpg")
+    port = server.base.rsplit(":", 1)[1]
+
+    async def run() -> tuple[Response | Failure, float]:
+        async with Fetcher(config) as fetcher:
+            fetcher._host(f"127.0.0.1:{port}").not_before = time.monotonic() + 60
+            started = time.monotonic()
+            outcome = await fetcher.open(url, Budget(config.max_bytes_per_url))
+            return outcome, time.monotonic() - started
+
+    before = len(server.requests_to("/media/square.jpg"))
+    outcome, took = asyncio.run(run())
+
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.RATE_LIMITED
+    assert took < 1
+    assert len(server.requests_to("/media/square.jpg")) == before  # nothing sent

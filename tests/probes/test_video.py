@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -395,3 +397,40 @@ def test_a_missing_library_is_not_blamed_on_the_file(
     monkeypatch.setattr(MediaInfo, "parse", missing)
     with pytest.raises(OSError, match="libmediainfo"):
         read_video_facts(remote(read("h264-faststart.mp4"))[0])
+
+
+def test_the_options_gate_takes_turns_by_batch() -> None:
+    """Parses at one speed overlap; one at another speed gets in after one batch, not never."""
+    gate = video._OptionGate()
+    inside: list[float] = []
+    most_at_once = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + 1.0
+
+    def parse(speed: float, hold: float) -> None:
+        nonlocal most_at_once
+        with gate.using(speed):
+            with lock:
+                assert all(other == speed for other in inside)  # never two speeds at once
+                inside.append(speed)
+                most_at_once = max(most_at_once, len(inside))
+            time.sleep(hold)
+            with lock:
+                inside.remove(speed)
+
+    def busy() -> None:
+        while time.monotonic() < stop:
+            parse(-1, 0.05)
+
+    workers = [threading.Thread(target=busy) for _ in range(8)]
+    for worker in workers:
+        worker.start()
+    time.sleep(0.2)
+    asked = time.monotonic()
+    parse(0, 0.01)
+    waited = time.monotonic() - asked
+    for worker in workers:
+        worker.join()
+
+    assert waited < 0.5  # one batch of 50 ms parses, with room for a slow machine
+    assert most_at_once >= 4  # speed -1 parses still overlap

@@ -10,7 +10,10 @@ fetches:
 ``/nosize/NAME``                ranges honoured, the size never stated (``bytes 0-N/*``)
 ``/wrongrange/NAME``            every range answered with bytes from the start of the file
 ``/laterfail/STATUS/NAME``      the first block, then STATUS for every later ranged read
-                                (``?once=KEY``: for the first of them only, with Retry-After: 1)
+                                (``?once=KEY``: for the first of them only, with Retry-After: 1;
+                                ``stall``: no answer for 3 s)
+``/suffixwhole/NAME``           a suffix range (``bytes=-N``) answered with the whole file
+``/shifted/NAME``               every range answered 100 bytes further on, and labelled so
 ``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
 ``/status/CODE``                an empty answer with that status
 ``/loop/a``, ``/loop/b``        redirect to each other
@@ -194,8 +197,22 @@ class _Handler(BaseHTTPRequestHandler):
         once = query.get("once")
         if first_block or (once is not None and not self.server.first_time(once[0])):
             self._file(name, ranges=True)
+        elif status == "stall":  # no answer at all for 3 s, then the connection closes
+            time.sleep(3)
+            self.close_connection = True
         else:
             self._status(int(status), {"Retry-After": "1"} if once is not None else None)
+
+    def _route_suffixwhole(self, rest: str, query: dict[str, list[str]]) -> None:
+        # A suffix range (bytes=-N) answered with a 206 of the whole file.
+        if (self.headers.get("Range") or "").startswith("bytes=-"):
+            self._file(rest, ranges=True, whole_range=True)
+        else:
+            self._file(rest, ranges=True)
+
+    def _route_shifted(self, rest: str, query: dict[str, list[str]]) -> None:
+        # Every range answered 100 bytes further on than asked, and labelled so.
+        self._file(rest, ranges=True, shift=100)
 
     def _route_wrongrange(self, rest: str, query: dict[str, list[str]]) -> None:
         # A broken cache: every range is answered from the start of the file, and says so.
@@ -279,6 +296,8 @@ class _Handler(BaseHTTPRequestHandler):
         content_type: str | None = None,
         from_start: bool = False,
         state_size: bool = True,
+        whole_range: bool = False,
+        shift: int = 0,
     ) -> None:
         path = self.server.file(name)
         if path is None:
@@ -295,6 +314,10 @@ class _Handler(BaseHTTPRequestHandler):
             start, end, status = span[0], span[1], 206
             if from_start:
                 start, end = 0, end - start
+            if whole_range:
+                start, end = 0, size - 1
+            if shift:
+                start, end = min(start + shift, size - 1), min(end + shift, size - 1)
         self.send_response(status)
         kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         self.send_header("Content-Type", kind or "application/octet-stream")

@@ -133,6 +133,8 @@ class Budget:
     requests: int = 0
     received: int = field(default=0)
     reads_deadline: float | None = None
+    paused: float = 0.0
+    """Seconds this URL has waited out its hosts' 429 pauses, over all its attempts and reads."""
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
@@ -245,17 +247,16 @@ class Fetcher:
         most ``retry_after_cap`` seconds in all, then the URL is ``RATE_LIMITED``.
         """
         host = self._hosts.get(_host_key(url))
-        waited = 0.0
         while True:
             while host is not None and (pause := host.not_before - time.monotonic()) > 0:
-                if waited + pause > self.settings.retry_after_cap:
+                if budget.paused + pause > self.settings.retry_after_cap:
                     detail = (
                         "is on a host that asked to wait (429) for more than "
                         f"{self.settings.retry_after_cap:g} s in all"
                     )
                     return Failure(FailureKind.RATE_LIMITED, url, detail)
                 await asyncio.sleep(pause)
-                waited += pause
+                budget.paused += pause
                 _extend(budget, pause)
             try:
                 return await run()
@@ -358,9 +359,14 @@ class Fetcher:
                 )
             except httpx.HTTPError as exc:
                 return Failure(FailureKind.UNREACHABLE, url, _reason(exc), tuple(chain))
-            except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in a Location
-                detail = f"redirects to an invalid URL ({_reason(exc)})"
-                return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
+            except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in the host
+                # httpx also raises it building the next request from a 3xx's Location, which
+                # this code never follows: then it is the redirect target that is invalid.
+                itself = _joined(current, current) is None
+                where = "is not a valid URL" if itself else "redirects to an invalid URL"
+                return Failure(
+                    FailureKind.HTTP_ERROR, url, f"{where} ({_reason(exc)})", tuple(chain)
+                )
 
     async def _first_block(
         self,
@@ -607,7 +613,8 @@ def _joined(base: str, location: str) -> str | None:
     try:
         target = urljoin(base, location)
         urlsplit(target).port  # noqa: B018 - raises for a port out of range
-    except ValueError:
+        httpx.URL(target).host  # noqa: B018 - raises for a host name IDNA refuses ("xn--")
+    except (ValueError, httpx.InvalidURL):
         return None
     return target
 

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
-from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, ReadFailed, Response
+from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
 from validator.probes.image import (
     ImageFacts,
     ImageProblem,
@@ -97,6 +97,9 @@ class Prober:
         self.settings = settings
         self._local = LocalFiles(settings.block_size)
         self._tasks: dict[str, asyncio.Task[Probe]] = {}
+        self._reads: set[concurrent.futures.Future[bytes]] = set()
+        """Reads the video threads asked of the loop, still running: cancelled on close."""
+        self._closed = False
         # pymediainfo's parses wait on ranged reads: give them as many threads as there can be
         # requests in flight, not the default pool's few (cpu + 4).
         self._threads = ThreadPoolExecutor(self.settings.concurrency, "pin-preflight-video")
@@ -106,6 +109,9 @@ class Prober:
 
         The clients close right after: a probe left running would fail on a closed client.
         """
+        self._closed = True  # a video thread's next read gets end-of-file at once
+        for read in list(self._reads):
+            read.cancel()
         pending = [task for task in self._tasks.values() if not task.done()]
         for task in pending:
             task.cancel()
@@ -119,7 +125,11 @@ class Prober:
 
     def finished(self) -> dict[str, Probe]:
         """Every probe that has finished, by URL: what each URL cost and what it showed."""
-        return {url: task.result() for url, task in self._tasks.items() if task.done()}
+        return {
+            url: task.result()
+            for url, task in self._tasks.items()
+            if task.done() and not task.cancelled()  # cancelled: the caller stopped early
+        }
 
     def reachable(self, slots: list[Slot]) -> list[Slot]:
         """The slots this prober reaches: local files always, URLs only online."""
@@ -198,7 +208,8 @@ class Prober:
             return MediaProbe(opened.url, opened, container, image=facts, note=note)
         broken = None
         if not tail:
-            note = note or "its last bytes could not be read (byte cap), so its end was not checked"
+            why = "the byte cap" if budget.remaining < _END_MARKER_BYTES else "the server"
+            note = note or f"its last bytes were not read ({why}), so its end was not checked"
         elif not end_marker_ok(container, tail):
             broken = f"is cut off: it does not end with the {container.label} end marker"
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
@@ -229,24 +240,26 @@ class Prober:
             return MediaProbe(opened.url, opened, container, note=note)
         loop = asyncio.get_running_loop()
         url = opened.url
-        settings = self.settings
-        # The loop side keeps the real deadline (``Fetcher._ranged``); this wait only makes sure
-        # the thread never waits forever, whatever pauses and retries a read goes through.
-        longest = (settings.retries + 1) * (settings.deadline + settings.retry_after_cap + 8.0)
+        reads = self._reads
 
         def fetch(first: int, last: int) -> bytes:
-            """Called by pymediainfo's thread: the read happens on the loop, on the run's client."""
-            if opened.complete:
+            """Called by pymediainfo's thread: the read happens on the loop, on the run's client.
+
+            The loop side keeps the deadline (``Fetcher._ranged``), which time in line does not
+            count against; the thread waits for as long as that takes, or until the prober closes.
+            """
+            if opened.complete or self._closed:
                 return b""
             pending = asyncio.run_coroutine_threadsafe(
                 reader.read_range(url, first, last, budget), loop
             )
+            reads.add(pending)
             try:
-                return pending.result(timeout=longest)
-            except concurrent.futures.TimeoutError:
-                pending.cancel()  # the file keeps this as its fetch_error, raised after the parse
-                detail = f"stopped answering the ranged reads within {longest:g} s"
-                raise ReadFailed(Failure(FailureKind.TIMEOUT, url, detail)) from None
+                return pending.result()
+            except concurrent.futures.CancelledError:
+                return b""  # closed: the probe is cancelled, this parse's answer is not used
+            finally:
+                reads.discard(pending)
 
         # The index is fetched here, on the loop: the parse's thread then computes, instead of
         # being held for a round trip while other videos wait for a thread.

@@ -59,11 +59,14 @@ _ONE_REQUEST_BLOCKS = 4
 
 
 class _OptionGate:
-    """Lets parses with the same options run at once, and parses with other options wait.
+    """Lets parses with the same options run at once, and takes turns between options.
 
     libmediainfo's options are process-global (media-probing.md): two parses at different
     ``parse_speed`` interfere, two at the same speed do not. A plain lock would also serialise
     the ranged reads a parse makes, which wait on the network; this gate keeps them concurrent.
+    Turns go by batch: once a parse at another speed waits, no new parse joins the running ones,
+    and when they are done every parse waiting at the next speed goes in together. So the rare
+    speed-0 parse waits for one batch, not for as long as speed -1 parses keep overlapping.
     """
 
     def __init__(self) -> None:
@@ -71,20 +74,23 @@ class _OptionGate:
         self._speed: float | None = None
         self._users = 0
         self._waiting: Counter[float] = Counter()
+        self._turn: float | None = None
+        """The speed whose batch goes in next (``None``: any, or the running speed may join)."""
 
     @contextmanager
     def using(self, speed: float) -> Iterator[None]:
-        """Hold the options at ``speed`` while parsing.
-
-        A parse may join others at its speed only while no parse at another speed waits: the
-        rare speed-0 parse would otherwise wait for as long as speed -1 parses keep overlapping.
-        """
+        """Hold the options at ``speed`` while parsing."""
         with self._changed:
             self._waiting[speed] += 1
+            if self._users and self._speed != speed and self._turn is None:
+                self._turn = speed
             self._changed.wait_for(lambda: self._may_enter(speed))
             self._waiting[speed] -= 1
             self._speed = speed
             self._users += 1
+            if self._turn == speed and not self._waiting[speed]:  # the whole batch is in
+                waiting = (other for other, count in self._waiting.items() if count)
+                self._turn = next(waiting, None)
         try:
             yield
         finally:
@@ -94,10 +100,9 @@ class _OptionGate:
                     self._changed.notify_all()
 
     def _may_enter(self, speed: float) -> bool:
-        if self._users == 0:
-            return True
-        others_wait = any(count for other, count in self._waiting.items() if other != speed)
-        return self._speed == speed and not others_wait
+        if self._turn is not None and self._turn != speed:
+            return False
+        return self._users == 0 or self._speed == speed
 
 
 _OPTIONS = _OptionGate()
