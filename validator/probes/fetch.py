@@ -126,7 +126,8 @@ class Budget:
 
     ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
     by which the reads after the first must be done: set by the first of them, moved on by time
-    spent waiting out pauses and backoff, and cleared (``None``) to give a window anew.
+    spent in line for a slot or waiting out pauses and backoff, and cleared (``None``) to give a
+    window anew. ``paused``, the seconds spent waiting out 429 pauses, over all the URL's requests.
     """
 
     remaining: int
@@ -134,7 +135,6 @@ class Budget:
     received: int = field(default=0)
     reads_deadline: float | None = None
     paused: float = 0.0
-    """Seconds this URL has waited out its hosts' 429 pauses, over all its attempts and reads."""
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
