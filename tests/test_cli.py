@@ -422,3 +422,40 @@ def test_odd_bytes_in_names_and_values_never_break_the_output(
         written = report.read_bytes().decode("utf-8")  # strict: raises on a lone surrogate
         assert "\x1b" not in written + out
         assert "caf\ufffd.json" in written
+
+
+def test_a_bad_flag_is_blamed_on_the_flag_not_the_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.pin-preflight]\nstrict = false\n")
+    monkeypatch.chdir(tmp_path)
+
+    status, _, err = run(capsys, "--timeout", "-1", "--concurrency", "0", VALID)
+
+    assert status == EXIT_UNUSABLE
+    assert "--timeout: Input should be greater than 0" in err
+    assert "--concurrency: Input should be greater than or equal to 1" in err
+    assert "pyproject.toml" not in err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+def test_an_output_that_fills_up_is_one_error_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "--format", "junit", "--output", "/dev/full", VALID)
+
+    assert status == EXIT_UNUSABLE
+    assert err.strip().startswith("pin-preflight: error: --output /dev/full: cannot write it")
+    assert "Traceback" not in err
+
+
+def test_a_reader_that_goes_away_is_no_traceback(tmp_path: Path) -> None:
+    calendar = tmp_path / "many.jsonl"
+    calendar.write_text("{}\n" * 5000)  # some 1.5 MB of report: more than a pipe holds
+    command = [sys.executable, "-m", "validator", "check", "--offline", str(calendar)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:  # noqa: S603
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.readline()
+        child.stdout.close()  # as `| head -1` does
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 141
+    assert "Traceback" not in err

@@ -7,12 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from support import FIXTURES
 
 from validator import explain
 from validator.codes import CATALOGUE
 from validator.errors import ConfigError, SourceError, ValidatorError
+from validator.pinterest.errors import classify_response
 
 RESPONSES = FIXTURES / "responses"
 
@@ -168,3 +170,18 @@ def test_the_cli_wires_explain_and_refuses_unreadable_input_with_status_2(
     broken.write_text("<html>502 Bad Gateway</html>", "utf-8")
     assert main(["explain", str(broken)]) == EXIT_UNUSABLE
     assert "broken.json" in capsys.readouterr().err
+
+
+def test_json_too_deep_or_too_long_to_read_is_one_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    long = tmp_path / "long.json"
+    long.write_text('{"code": ' + "9" * 5000 + ', "message": "x"}')
+    for path in (deep, long):
+        with pytest.raises(SourceError, match="too long or too deep"):
+            explain.load(str(path))
+
+
+def test_a_code_of_thousands_of_digits_is_no_code() -> None:
+    response = httpx.Response(400, content=b'{"code": "' + b"9" * 5000 + b'", "message": "x"}')
+    assert classify_response(response).platform_code is None

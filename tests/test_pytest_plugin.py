@@ -287,3 +287,23 @@ def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> N
             e for e in server.requests_to("photo-baseline") if e.range == "bytes=0-65535"
         ]
         assert len(first_reads) == 1
+
+
+def test_an_unreadable_file_carries_the_marker(pytester: pytest.Pytester) -> None:
+    (pytester.path / "broken.pins.json").write_bytes(b'{"title": ')
+    result = pytester.runpytest(*OFFLINE, "-m", "pin_preflight")
+    result.assert_outcomes(failed=1)
+    result = pytester.runpytest(*OFFLINE, "-m", "not pin_preflight")
+    result.assert_outcomes()
+
+
+def test_pins_on_one_line_get_names_of_their_own(pytester: pytest.Pytester) -> None:
+    source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
+    pin = {"board_id": "549755885175", "title": "Same", "media_source": source}
+    (pytester.path / "one.pins.json").write_text(json.dumps([pin, {**pin, "board_id": "x"}]))
+
+    result = pytester.runpytest(*OFFLINE, "--collect-only", "-q")
+
+    result.stdout.fnmatch_lines(
+        ['one.pins.json::one.pins.json:1[[]0] "Same"', 'one.pins.json::one.pins.json:1[[]1] "Same"']
+    )

@@ -141,7 +141,7 @@ def test_every_bad_key_is_named_in_one_error(tmp_path: Path) -> None:
 
 
 def test_bad_override_is_a_config_error_without_a_file() -> None:
-    with pytest.raises(ConfigError, match=r"^settings: description_warn_length: "):
+    with pytest.raises(ConfigError, match=r"^description_warn_length: "):
         load_settings(overrides={"description_warn_length": -1})
 
 
@@ -229,3 +229,21 @@ def test_a_pyproject_that_is_not_utf8_is_a_config_error(tmp_path: Path) -> None:
     assert find_pyproject(tmp_path) == pyproject  # broken: load_settings says why
     with pytest.raises(ConfigError, match=r"pyproject\.toml: cannot read it: .*utf-8"):
         load_settings(pyproject)
+
+
+def test_toml_values_are_taken_as_typed(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    body = 'strict = "yes"\nconcurrency = "8"\ndescription-warn-length = 1e3\nselect = ["media"]\n'
+    pyproject.write_text(f"[tool.{PYPROJECT_TABLE}]\n{body}", encoding="utf-8")
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(pyproject)
+
+    for key in ("strict", "concurrency", "description_warn_length"):
+        assert f"{key}: " in str(raised.value)
+    assert "select" not in str(raised.value)  # a TOML array is the tuple the field wants
+
+
+def test_a_tool_key_that_is_not_a_table_is_not_ours(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('tool = "x"\n', encoding="utf-8")
+    assert find_pyproject(tmp_path) is None

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import difflib
 import gc
+import io
 import json
 import os
 import sys
@@ -45,6 +47,9 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
+_EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
+# Settings whose flag is not their name with dashes (errors name the flag the user typed).
+_FLAG_NAMES = {"deadline": "--timeout"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -62,7 +67,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return _EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+        _silence_stdout()
+        return _EXIT_BROKEN_PIPE
     return status
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, embedding)
+        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -283,7 +300,8 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
             sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
     finally:
         if output is not None:
-            output.close()
+            with contextlib.suppress(OSError):  # a failed write is reported already
+                output.close()
     if unreadable:
         return EXIT_UNUSABLE
     return EXIT_ERRORS if summary.failed else EXIT_OK
@@ -440,7 +458,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     for key in ("select", "ignore"):
         if getattr(args, key) is not None:
             overrides[key] = _selectors(f"--{key}", getattr(args, key))
-    return load_settings(pyproject, overrides)
+    names = {key: _FLAG_NAMES.get(key, "--" + key.replace("_", "-")) for key in overrides}
+    return load_settings(pyproject, overrides, names)
 
 
 def _token(settings: Settings, *, explicit: bool) -> SecretStr | None:

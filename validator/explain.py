@@ -77,6 +77,8 @@ def load(name: str, status: int | None = None) -> Classification:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except (ValueError, RecursionError):  # a number of 4,300+ digits, nesting thousands deep
+        raise SourceError(f"{source}: not JSON this tool can read (too long or too deep)") from None
     if not isinstance(document, dict):
         raise SourceError(f"{source}: expected a JSON object (a response or an error body)")
     if _is_envelope(document):

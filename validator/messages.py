@@ -8,36 +8,39 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["json_type", "plural", "quote"]
+__all__ = ["json_type", "plural", "printable", "quote"]
 
 
-def _escapes() -> dict[int, str]:
-    r"""What ``quote`` writes for each character a terminal or a CI log would act on.
+def _controls() -> dict[int, str]:
+    r"""What is escaped in any text shown: each character a terminal or a CI log would act on.
 
-    Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text; bidi
-    controls and marks reorder what is shown; line separators break lines; lone surrogates (a JSON
-    escape such as ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
+    Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text (or,
+    as a line of their own, issue GitHub workflow commands); bidi controls and marks reorder
+    what is shown; line separators break lines; lone surrogates (a JSON escape such as
+    ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
     """
-    table = {
-        ord(c): e
-        for c, e in (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
-    }
+    table = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
     controls = [*range(0x20), *range(0x7F, 0xA0)]
     bidi = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-    invisible = [0x2028, 0x2029, *bidi]
-    for code in [*controls, *invisible, *range(0xD800, 0xE000)]:
+    for code in [*controls, 0x2028, 0x2029, *bidi, *range(0xD800, 0xE000)]:
         table.setdefault(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return table
 
 
-_ESCAPES = _escapes()
+_CONTROLS = _controls()
+_ESCAPES = {**_CONTROLS, ord("\\"): "\\\\", ord('"'): '\\"'}  # inside quotes, these too
+
+
+def printable(text: str) -> str:
+    """``text`` as it may be shown: what a terminal would act on escaped (``_controls``)."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
 
 
 def quote(value: object, width: int = 60) -> str:
     """``value`` as a double-quoted, escaped string of at most about ``width`` characters.
 
     Safe to print: nothing in it can move a terminal's cursor, recolour a CI log or fail to
-    encode (``_escapes``).
+    encode (``_controls``).
     """
     text = value if isinstance(value, str) else _as_json(value)
     if len(text) > width:

@@ -23,6 +23,7 @@ import asyncio
 import fnmatch
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -269,14 +270,19 @@ class CalendarFile(pytest.File):
         except SourceError as exc:  # the pins read before it are still checked
             problem = str(exc)
         self._inputs = inputs
+        lines = Counter(item.location.line for item in inputs)
         for index, item in enumerate(inputs):
-            pin = PinItem.from_parent(
-                self, name=_item_name(self.path, item), index=index, line=item.location.line
-            )
+            # Pins sharing a line (an array on one line) are told apart by their position:
+            # pytest keys --lf, -k and reports on the name.
+            shared = item.location.line is not None and lines[item.location.line] > 1
+            name = _item_name(self.path, item, position=shared)
+            pin = PinItem.from_parent(self, name=name, index=index, line=item.location.line)
             pin.add_marker(_MARKER)
             yield pin
         if problem is not None:
-            yield UnreadableItem.from_parent(self, name="unreadable", message=problem)
+            unreadable = UnreadableItem.from_parent(self, name="unreadable", message=problem)
+            unreadable.add_marker(_MARKER)  # -m pin_preflight shows broken calendars too
+            yield unreadable
 
     def take_inputs(self) -> list[PinInput]:
         """The pins read at collection, handed over once to be checked."""
@@ -394,8 +400,12 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _item_name(path: Path, item: PinInput) -> str:
-    """``calendar.jsonl:3 "Peach galette"``: the file name, the pin's line, and its title."""
+def _item_name(path: Path, item: PinInput, *, position: bool = False) -> str:
+    """``calendar.jsonl:3 "Peach galette"``: the file name, the pin's line, and its title.
+
+    With ``position``, also the pin's place in the file (``pins.json:1[2]``): for pins that
+    share a line.
+    """
     from validator.messages import quote
 
     location = item.location
@@ -404,6 +414,8 @@ def _item_name(path: Path, item: PinInput) -> str:
         if location.line is not None
         else f"{path.name}[{location.position}]"
     )
+    if position and location.line is not None:
+        where += f"[{location.position}]"
     title = item.title if item.title is not None else _peek_title(item.payload)
     return f"{where} {quote(title, 50)}" if title else where
 

@@ -218,28 +218,43 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def load_settings(
-    pyproject: Path | None = None, overrides: Mapping[str, Any] | None = None
+    pyproject: Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    flags: Mapping[str, str] | None = None,
 ) -> Settings:
     """Settings from ``pyproject`` (if given) with ``overrides`` (CLI flags) on top.
 
-    Raises ``ConfigError`` naming the file and the key when the configuration is unusable.
+    The file's values are taken as TOML typed them (strict: ``strict = "yes"`` is refused, not
+    read as true). Raises ``ConfigError`` naming where each bad value came from: the file and
+    its key, or the flag (``flags`` maps a field to the option that set it, e.g. ``--timeout``).
     """
     values: dict[str, Any] = {}
     origin = "settings"
     if pyproject is not None:
-        values.update(
-            {key.replace("-", "_"): value for key, value in (_read_table(pyproject) or {}).items()}
-        )
+        table = _read_table(pyproject) or {}
+        values.update({key.replace("-", "_"): _as_field(value) for key, value in table.items()})
         origin = f"{pyproject} [tool.{PYPROJECT_TABLE}]"
-    values.update(overrides or {})
+    given = dict(overrides or {})
+    values.update(given)
     try:
-        return Settings.model_validate(values)
+        return Settings.model_validate(values, strict=True)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in error['loc']) or '(table)'}: {error['msg']}"
-            for error in exc.errors(include_url=False)
-        )
-        raise ConfigError(f"{origin}: {problems}") from None
+        from_file, from_flags = [], []
+        for error in exc.errors(include_url=False):
+            key = str(error["loc"][0]) if error["loc"] else ""
+            if key in given:
+                from_flags.append(f"{(flags or {}).get(key, key)}: {error['msg']}")
+            else:
+                where = ".".join(str(part) for part in error["loc"]) or "(table)"
+                from_file.append(f"{where}: {error['msg']}")
+        problems = [f"{origin}: {'; '.join(from_file)}"] if from_file else []
+        problems += from_flags
+        raise ConfigError("; ".join(problems)) from None
+
+
+def _as_field(value: Any) -> Any:
+    """A TOML value as the field takes it: arrays are tuples (settings are frozen)."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _read_table(pyproject: Path) -> dict[str, Any] | None:
@@ -248,7 +263,8 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
             document = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
         raise ConfigError(f"{pyproject}: cannot read it: {exc}") from None
-    table = document.get("tool", {}).get(PYPROJECT_TABLE)
+    tool = document.get("tool", {})
+    table = tool.get(PYPROJECT_TABLE) if isinstance(tool, dict) else None  # `tool = "x"`: not ours
     if table is None:
         return None
     if not isinstance(table, dict):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from validator.findings import Action, Finding, Severity
+from validator.messages import printable
 
 __all__ = ["REGISTRY", "Code", "Stage"]
 
@@ -74,11 +75,13 @@ class Code:
 
     def finding(self, field: str | None, message: str, hint: str | None = None) -> Finding:
         """A finding of this code; ``hint`` refines the catalogue's generic fix when given."""
+        # What a payload names (an unknown key, a value) reaches the message and the field:
+        # escaped here, once, whatever report shows it.
         return Finding(
             code=self.id,
             severity=self.severity,
             action=self.action,
-            field=field,
-            message=message,
-            hint=hint if hint is not None else self.fix,
+            field=field if field is None or field.isprintable() else printable(field),
+            message=message if message.isprintable() else printable(message),
+            hint=printable(hint) if hint is not None else self.fix,
         )

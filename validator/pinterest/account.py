@@ -59,6 +59,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import json
 import re
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ MEDIA_ID_FIELD: Final = "media_source.media_id"
 
 _PAGE_SIZE = 250  # the largest page_size the list endpoints take
 _MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000 boards)
+# The largest answer read: a page of 250 boards is some 100 KB; a body larger than this is not
+# an answer to these questions, and is not held in memory.
+_MAX_BODY = 5 * 1024 * 1024
 _DIGITS = re.compile(r"\d+", re.ASCII)
 _BAD_TOKEN_WORDS = re.compile(r"expired|invalid|malformed", re.IGNORECASE)
 _PROCESSING = ("registered", "processing")
@@ -190,6 +194,9 @@ class AccountChecker:
         self._board: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
         self._sections: dict[str, asyncio.Task[_Listing | _Problem]] = {}
         self._media: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
+        self._slots = asyncio.Semaphore(settings.per_host)
+        """Requests at once; a question waits here, before its deadline starts: hundreds of
+        boards asked at once queue for long, and that is not Pinterest being slow."""
 
     def __repr__(self) -> str:
         return f"AccountChecker(api_base={self._base!r}, requests={self.requests})"
@@ -368,7 +375,7 @@ class AccountChecker:
         items: _Listing = []
         bookmark: str | None = None
         seen: set[str] = set()
-        for _ in range(_MAX_PAGES):
+        for _ in range(_MAX_PAGES):  # a listing that never ends is not read as complete
             params: dict[str, str | int] = {"page_size": _PAGE_SIZE}
             if bookmark is not None:
                 params["bookmark"] = bookmark
@@ -387,12 +394,30 @@ class AccountChecker:
                     items.append((item["id"], name if isinstance(name, str) else ""))
             following = body.get("bookmark")
             if not isinstance(following, str) or not following or following in seen:
-                break
+                return items
             seen.add(following)
             bookmark = following
-        return items
+        message = f"GET /v5/{path} went on for more than {_MAX_PAGES} pages: {what} was not read"
+        return _Problem(PLATFORM_UNKNOWN, message + " to its end, so it could not be checked")
 
     # --- HTTP ------------------------------------------------------------------------------------
+
+    async def _send(
+        self, url: str, params: Mapping[str, str | int] | None
+    ) -> tuple[httpx.Response, Any]:
+        """One GET: the response (status, headers) and its JSON body, read up to ``_MAX_BODY``."""
+        async with self._client.stream(
+            "GET",
+            url,
+            params=params,
+            headers={"Authorization": f"Bearer {self._token.get_secret_value()}"},
+        ) as response:
+            content = bytearray()
+            async for chunk in response.aiter_bytes():
+                content += chunk
+                if len(content) > _MAX_BODY:
+                    raise _TooLarge
+        return response, _json(bytes(content))
 
     def _refusal(self, reply: _Reply, path: str, what: str) -> _Problem:
         """What a non-200 answer that no endpoint explains means for ``what``."""
@@ -436,15 +461,23 @@ class AccountChecker:
         """
         settings = self.settings
         url = f"{self._base}/{path}"
-        headers = {"Authorization": f"Bearer {self._token.get_secret_value()}"}
         attempt = 0
         while True:
             attempt += 1
             wait: float | None = None
             self.requests += 1
             try:
-                async with asyncio.timeout(settings.deadline):
-                    response = await self._client.get(url, params=params, headers=headers)
+                async with self._slots, asyncio.timeout(settings.deadline):
+                    # The header is built in the call, never kept in a local variable: tracebacks
+                    # that show locals (pytest --showlocals, error trackers) would show the token.
+                    response, body = await self._send(url, params)
+            except _TooLarge:
+                message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
+                return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
+            except ValueError as exc:  # a URL httpx cannot build (a bookmark it cannot encode)
+                reason = self._scrub(f"{type(exc).__name__}: {exc}")
+                message = f"GET /v5/{path} could not be sent ({reason})"
+                return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
             except (TimeoutError, httpx.TimeoutException):
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
@@ -458,8 +491,14 @@ class AccountChecker:
                     "the check could not be made",
                 )
             else:
-                reply = _Reply(response.status_code, _json(response))
-                if reply.status == 429:
+                reply = _Reply(response.status_code, body)
+                if reply.status == 200 and body is None:
+                    failure = _Problem(
+                        PLATFORM_SERVER_ERROR,
+                        f"GET /v5/{path} answered 200 with a body that is not JSON "
+                        f"({_tries(attempt)}): the check could not be made",
+                    )
+                elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
                     after = f", Retry-After {wait:g} s" if wait is not None else ""
                     failure = _Problem(
@@ -480,6 +519,10 @@ class AccountChecker:
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
             await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
+
+
+class _TooLarge(Exception):
+    """A response body over ``_MAX_BODY``: not read further."""
 
 
 async def _cached(
@@ -510,10 +553,11 @@ def _malformed(token: str) -> _Problem | None:
     return None
 
 
-def _json(response: httpx.Response) -> Any:
+def _json(content: bytes) -> Any:
+    """The body as JSON, or ``None`` when it is not JSON this tool can read (also: too deep)."""
     try:
-        return response.json()
-    except ValueError:
+        return json.loads(content)
+    except (ValueError, RecursionError):
         return None
 
 

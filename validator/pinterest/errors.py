@@ -338,8 +338,8 @@ def _platform_code(fields: Mapping[str, object]) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdecimal():
-        return int(value.strip())
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 18:
+        return int(value.strip())  # (a code of thousands of digits is no code: int() refuses it)
     return None
 
 

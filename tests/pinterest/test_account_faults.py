@@ -1,0 +1,110 @@
+"""The account checks against a Pinterest that misbehaves: never a traceback, never a false verdict.
+
+A small server of our own answers what the fake Pinterest of ``tests/fake_pinterest.py`` never
+would: slow answers, bodies nested 100,000 deep or of several MB, and a board list whose
+bookmarks never end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_UNKNOWN
+from validator.demo.server import running
+from validator.pinterest import account
+from validator.pinterest.account import AccountChecker
+from validator.settings import Settings
+
+
+class _Odd(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        route = parts.path.removeprefix("/v5/")
+        if route.startswith("slow"):
+            time.sleep(0.2)
+            self._answer(json.dumps({"id": "1", "name": "Board"}).encode())
+        elif route == "deep":
+            self._answer(b"[" * 100_000 + b"]" * 100_000)
+        elif route == "huge":
+            self._answer(json.dumps({"name": "x" * (6 * 1024 * 1024)}).encode())
+        elif route == "endless":
+            page = int(parse_qs(parts.query).get("bookmark", ["0"])[0])
+            self._answer(json.dumps({"items": [], "bookmark": str(page + 1)}).encode())
+        else:
+            self.send_error(404)
+
+    def _answer(self, body: bytes) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Odd)
+    with running(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}/v5"
+
+
+def ask(base: str, path: str, **settings: object) -> object:
+    async def run() -> object:
+        checker = AccountChecker(Settings(api_base=base, retries=1, **settings), "pina_token")
+        try:
+            if path == "endless":
+                return await checker._ask_listing(path, "the board list")
+            return await checker._get(path)
+        finally:
+            await checker.aclose()
+
+    return asyncio.run(run())
+
+
+def test_a_body_nested_too_deep_is_a_server_fault_not_a_crash(base: str) -> None:
+    problem = ask(base, "deep")
+    assert isinstance(problem, account._Problem)
+    assert problem.code is PLATFORM_SERVER_ERROR
+    assert "not JSON" in problem.message
+
+
+def test_a_body_of_megabytes_is_not_read_whole(base: str) -> None:
+    problem = ask(base, "huge")
+    assert isinstance(problem, account._Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert "more than" in problem.message
+
+
+def test_a_board_list_that_never_ends_is_not_taken_for_the_whole_list(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(account, "_MAX_PAGES", 5)
+    problem = ask(base, "endless")
+    assert isinstance(problem, account._Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert "more than 5 pages" in problem.message
+
+
+def test_questions_waiting_in_line_do_not_time_out(base: str) -> None:
+    # One connection, 0.2 s an answer, 12 questions at once: the last waits 2.2 s in line, four
+    # times the deadline, and is answered all the same.
+    async def run() -> list[object]:
+        settings = Settings(api_base=base, retries=0, per_host=1, deadline=0.5)
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            return list(await asyncio.gather(*(checker._get(f"slow/{n}") for n in range(12))))
+        finally:
+            await checker.aclose()
+
+    replies = asyncio.run(run())
+    assert all(isinstance(reply, account._Reply) and reply.status == 200 for reply in replies)
