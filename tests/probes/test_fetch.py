@@ -136,6 +136,10 @@ def test_loopback_is_refused_unless_allowed(server: MediaServer) -> None:
 def test_temporary_statuses_are_retried_after_retry_after(server: MediaServer, status: int) -> None:
     outcome = fetch(server.url(f"/flaky/retry-{status}/{status}/{JPEG}"))
     assert isinstance(outcome, Response)
+    # The server logs a request once its answer is sent: the client may have it a moment before.
+    settle = time.monotonic() + 2
+    while len(server.requests_to(f"/flaky/retry-{status}/")) < 2 and time.monotonic() < settle:
+        time.sleep(0.01)
     assert len(server.requests_to(f"/flaky/retry-{status}/")) == 2
 
 
