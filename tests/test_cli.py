@@ -459,3 +459,15 @@ def test_a_reader_that_goes_away_is_no_traceback(tmp_path: Path) -> None:
         err = child.stderr.read().decode()
         assert child.wait(timeout=60) == 141
     assert "Traceback" not in err
+
+
+def test_a_text_report_written_to_a_file_names_unreadable_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    missing = str(tmp_path / "nosuch.json")
+    report = tmp_path / "report.txt"
+
+    status, _, _ = run(capsys, "--format", "text", "--output", str(report), VALID, missing)
+
+    assert status == EXIT_UNUSABLE
+    assert f"✗ unreadable: {missing}: no such file" in report.read_text(encoding="utf-8")

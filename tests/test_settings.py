@@ -247,3 +247,12 @@ def test_toml_values_are_taken_as_typed(tmp_path: Path) -> None:
 def test_a_tool_key_that_is_not_a_table_is_not_ours(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text('tool = "x"\n', encoding="utf-8")
     assert find_pyproject(tmp_path) is None
+
+
+def test_the_table_spelt_with_an_underscore_is_named_not_ignored(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.pin_preflight]\nstrict = true\n", encoding="utf-8")
+
+    assert find_pyproject(tmp_path) == pyproject  # broken: load_settings says why
+    with pytest.raises(ConfigError, match=r"rename \[tool\.pin_preflight\] to \[tool\.pin-pre"):
+        load_settings(pyproject)

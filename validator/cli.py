@@ -321,7 +321,7 @@ def _render(
         return junit.render(reports, summary, unreadable)
     if report_format is ReportFormat.GITHUB:
         return github.render(reports, summary, unreadable)
-    return text.render(reports, summary, verbosity)
+    return text.render(reports, summary, verbosity, unreadable)
 
 
 async def _run(

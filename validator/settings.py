@@ -266,6 +266,10 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
     tool = document.get("tool", {})
     table = tool.get(PYPROJECT_TABLE) if isinstance(tool, dict) else None  # `tool = "x"`: not ours
     if table is None:
+        misspelt = PYPROJECT_TABLE.replace("-", "_")
+        if isinstance(tool, dict) and misspelt in tool:  # a setting the user meant to make
+            message = f"rename [tool.{misspelt}] to [tool.{PYPROJECT_TABLE}] (with a dash)"
+            raise ConfigError(f"{pyproject}: {message}; as it is, it is not read")
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.{PYPROJECT_TABLE}] must be a table")

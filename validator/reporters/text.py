@@ -7,13 +7,14 @@ gives the same report as plain text (for files and tests).
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from rich.text import Text
 
 from validator.findings import Action, Finding, Severity
-from validator.messages import plural, quote
+from validator.messages import plural, printable, quote
 from validator.report import Report, Summary
+from validator.reporters import Unreadable
 
 __all__ = [
     "TOP_CODES",
@@ -144,9 +145,17 @@ def top_codes(summary: Summary, limit: int = TOP_CODES) -> list[tuple[str, int]]
 
 
 def render(
-    reports: Iterable[Report], summary: Summary, verbosity: Verbosity = Verbosity.NORMAL
+    reports: Iterable[Report],
+    summary: Summary,
+    verbosity: Verbosity = Verbosity.NORMAL,
+    unreadable: Sequence[Unreadable] = (),
 ) -> str:
-    """The whole terminal report as plain text."""
+    """The whole terminal report as plain text, for ``--output``.
+
+    The files that could not be read are in it too, as they are on the terminal (there, on
+    standard error).
+    """
     pins = "".join(pin_plain(report, verbosity) for report in reports)
-    lines = [line.plain for line in summary_lines(summary)]
+    lines = [f"✗ unreadable: {printable(problem.message)}" for problem in unreadable]
+    lines += [line.plain for line in summary_lines(summary)]
     return (pins + "\n" if pins else "") + "\n".join(lines) + "\n"
