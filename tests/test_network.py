@@ -434,3 +434,9 @@ def test_stopping_early_also_stops_a_video_parse_waiting_on_a_read(server: Media
     left, probed = asyncio.run(run())
     assert left == []
     assert probed == [urls[0]]
+
+
+def test_a_file_compressed_against_our_asking_is_not_called_a_gzip(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/gzipped/photo-baseline.jpg")))
+    assert report.codes == {"media.check_incomplete"}
+    assert "Content-Encoding: gzip" in report.findings[0].message

@@ -14,6 +14,7 @@ fetches:
                                 ``stall``: no answer for 3 s)
 ``/suffixwhole/NAME``           a suffix range (``bytes=-N``) answered with the whole file
 ``/shifted/NAME``               every range answered 100 bytes further on, and labelled so
+``/gzipped/NAME``               the whole file gzip-compressed (Content-Encoding: gzip), always
 ``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
 ``/status/CODE``                an empty answer with that status
 ``/loop/a``, ``/loop/b``        redirect to each other
@@ -33,6 +34,7 @@ Files come from the folders the server is given (the demo's generated media, the
 
 from __future__ import annotations
 
+import gzip
 import mimetypes
 import re
 import socket
@@ -221,6 +223,24 @@ class _Handler(BaseHTTPRequestHandler):
     def _route_nosize(self, rest: str, query: dict[str, list[str]]) -> None:
         # Ranges honoured, the total size never stated (Content-Range: bytes 0-65535/*).
         self._file(rest, ranges=True, state_size=False)
+
+    def _route_gzipped(self, rest: str, query: dict[str, list[str]]) -> None:
+        # The whole file gzip-compressed, whatever Accept-Encoding and Range say.
+        path = self.server.file(rest)
+        if path is None:
+            self._status(404)
+            return
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", "image/jpeg")
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+        self.server.record(Logged(self.path, self.headers.get("Range"), 200, len(body)))
 
     def _route_type(self, rest: str, query: dict[str, list[str]]) -> None:
         major, minor, name = rest.split("/", 2)

@@ -110,6 +110,9 @@ class Response:
     complete: bool
     ranges: bool
     truncated_at_cap: bool = False
+    encoding: str | None = None
+    """A ``Content-Encoding`` other than identity (asked for, not always given): ``data`` is
+    then the compressed bytes, which say nothing of the file's format."""
 
 
 @dataclass(slots=True)
@@ -377,6 +380,10 @@ class Fetcher:
         chain: tuple[Hop, ...],
     ) -> Response | Failure:
         content_type = answer.headers.get("content-type")
+        encoding = answer.headers.get("content-encoding", "").strip().lower()
+        if encoding not in ("", "identity"):  # compressed although asked not to: not sniffable
+            return Response(url, chain, answer.status_code, content_type, None, b"", False, False,
+                            encoding=encoding)  # fmt: skip
         if answer.status_code == 206:
             span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
             if span is None:  # a 206 we cannot place is read as if Range were ignored

@@ -152,6 +152,12 @@ class Prober:
         opened = await reader.open(url, budget)
         if isinstance(opened, Failure):
             return opened
+        if opened.encoding is not None:
+            note = (
+                f"the server compressed it (Content-Encoding: {opened.encoding}) although asked "
+                "for the file as it is (identity), so its format was not checked"
+            )
+            return _counted(MediaProbe(url, opened, Container.UNKNOWN, note=note), budget)
         container = sniff(opened.data)
         try:
             if container.is_image_ok:

@@ -56,6 +56,9 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
     fits = container.is_image_ok if slot.kind is MediaKind.IMAGE else container.is_video_ok
     if container is Container.EMPTY:
         return [codes.MEDIA_INVALID.finding(slot.field, f"{where} is an empty file")]
+    if container is Container.UNKNOWN and probe.note is not None:  # not read, so not judged
+        message = f"{where} was not checked completely: {probe.note}"
+        return [codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message)]
     if not fits:
         return [_unsupported(slot, probe, where)]
     found: list[Finding] = []
