@@ -471,3 +471,16 @@ def test_a_text_report_written_to_a_file_names_unreadable_files(
 
     assert status == EXIT_UNUSABLE
     assert f"✗ unreadable: {missing}: no such file" in report.read_text(encoding="utf-8")
+
+
+def test_a_reader_gone_before_the_summary_is_no_error_either() -> None:
+    # A clean calendar writes only the summary, through rich, which exits 1 on a broken pipe:
+    # here that would say "errors found".
+    command = [sys.executable, "-m", "validator", "check", "--offline", VALID]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:  # noqa: S603
+        assert child.stdout is not None
+        assert child.stderr is not None
+        child.stdout.close()  # before anything is written
+        err = child.stderr.read().decode()
+        assert child.wait(timeout=60) == 141
+    assert "Traceback" not in err

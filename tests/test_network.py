@@ -436,7 +436,13 @@ def test_stopping_early_also_stops_a_video_parse_waiting_on_a_read(server: Media
     assert probed == [urls[0]]
 
 
-def test_a_file_compressed_against_our_asking_is_not_called_a_gzip(server: MediaServer) -> None:
+def test_a_file_compressed_against_our_asking_is_judged_by_what_it_holds(
+    server: MediaServer,
+) -> None:
     report = one(image_pin(server.url("/gzipped/photo-baseline.jpg")))
-    assert report.codes == {"media.check_incomplete"}
+    assert report.codes == {"media.check_incomplete"}  # a JPEG, not read further
     assert "Content-Encoding: gzip" in report.findings[0].message
+    # A gzipped HTML page (a login wall, a soft 404) is still no image.
+    assert one(image_pin(server.url("/gzipped/error-page.jpg"))).codes == {
+        "media.unsupported_format"
+    }

@@ -501,8 +501,15 @@ def _selectors(flag: str, values: Iterable[str]) -> tuple[str, ...]:
     return selectors
 
 
+class _Console(Console):
+    """rich's console, except that a reader going away ends the run as any other write does."""
+
+    def on_broken_pipe(self) -> None:
+        raise BrokenPipeError  # rich would exit with 1, which here means "errors found"
+
+
 def _console(*, stderr: bool = False) -> Console:
-    return Console(highlight=False, soft_wrap=True, emoji=False, stderr=stderr)
+    return _Console(highlight=False, soft_wrap=True, emoji=False, stderr=stderr)
 
 
 def _error(message: str) -> None:

@@ -112,7 +112,7 @@ class Response:
     truncated_at_cap: bool = False
     encoding: str | None = None
     """A ``Content-Encoding`` other than identity (asked for, not always given): ``data`` is
-    then the compressed bytes, which say nothing of the file's format."""
+    then the first compressed bytes, which say what the file is only once inflated."""
 
 
 @dataclass(slots=True)
@@ -381,9 +381,12 @@ class Fetcher:
     ) -> Response | Failure:
         content_type = answer.headers.get("content-type")
         encoding = answer.headers.get("content-encoding", "").strip().lower()
-        if encoding not in ("", "identity"):  # compressed although asked not to: not sniffable
-            return Response(url, chain, answer.status_code, content_type, None, b"", False, False,
-                            encoding=encoding)  # fmt: skip
+        if encoding not in ("", "identity"):  # compressed although asked not to: the prober
+            data = await _read_at_most(answer, min(want, budget.remaining))  # inflates it
+            budget.take(len(data))
+            self.bytes_read += len(data)
+            return Response(url, chain, answer.status_code, content_type, None, data, False,
+                            False, encoding=encoding)  # fmt: skip
         if answer.status_code == 206:
             span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
             if span is None:  # a 206 we cannot place is read as if Range were ignored

@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -153,11 +154,7 @@ class Prober:
         if isinstance(opened, Failure):
             return opened
         if opened.encoding is not None:
-            note = (
-                f"the server compressed it (Content-Encoding: {opened.encoding}) although asked "
-                "for the file as it is (identity), so its format was not checked"
-            )
-            return _counted(MediaProbe(url, opened, Container.UNKNOWN, note=note), budget)
+            return _counted(_compressed(url, opened), budget)
         container = sniff(opened.data)
         try:
             if container.is_image_ok:
@@ -304,6 +301,34 @@ class Prober:
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+
+def _compressed(url: str, opened: Response) -> MediaProbe:
+    """An answer compressed against our asking: what its first bytes are once inflated.
+
+    A media file is then reported as not checked completely (its ranges are of the compressed
+    stream); anything else (a gzipped login page) as what it is. An encoding this cannot
+    inflate (brotli) leaves the format unknown, and says so.
+    """
+    head = _inflated(opened.data, opened.encoding or "")
+    container = sniff(head) if head else Container.UNKNOWN
+    if container.is_image_ok or container.is_video_ok or not head:
+        note = (
+            f"the server compressed it (Content-Encoding: {opened.encoding}) although asked for "
+            "the file as it is (identity), so it was not read further"
+        )
+        return MediaProbe(url, opened, container, note=note)
+    return MediaProbe(url, opened, container)
+
+
+def _inflated(data: bytes, encoding: str) -> bytes:
+    """The first bytes of a gzip or deflate stream, inflated; ``b""`` when they cannot be."""
+    for window in (47, -15) if encoding in ("gzip", "x-gzip", "deflate") else ():
+        try:  # 47: a gzip or zlib header, detected; -15: raw deflate (what some servers send)
+            return zlib.decompressobj(window).decompress(data, 65536)
+        except zlib.error:
+            continue
+    return b""
 
 
 def _counted(probe: MediaProbe, budget: Budget) -> MediaProbe:
