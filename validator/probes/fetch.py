@@ -385,8 +385,10 @@ class Fetcher:
             data = await _read_at_most(answer, min(want, budget.remaining))  # inflates it
             budget.take(len(data))
             self.bytes_read += len(data)
-            return Response(url, chain, answer.status_code, content_type, None, data, False,
-                            False, encoding=encoding)  # fmt: skip
+            status = answer.status_code
+            return Response(
+                url, chain, status, content_type, None, data, False, False, encoding=encoding
+            )
         if answer.status_code == 206:
             span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
             if span is None:  # a 206 we cannot place is read as if Range were ignored
