@@ -222,6 +222,23 @@ def test_the_concurrency_limit_is_what_the_server_sees_at_once(concurrency: int)
     assert _Gathering.peak == concurrency
 
 
+def open_paused(
+    server: MediaServer, url: str, config: Settings, *, pause: float
+) -> tuple[Response | Failure, float]:
+    """``Fetcher.open(url)`` with the server's 127.0.0.1 host paused (as by a 429) for ``pause``
+    seconds; the outcome and how long it took."""
+    port = server.base.rsplit(":", 1)[1]
+
+    async def run() -> tuple[Response | Failure, float]:
+        async with Fetcher(config) as fetcher:
+            fetcher._host(f"127.0.0.1:{port}").not_before = time.monotonic() + pause
+            started = time.monotonic()
+            outcome = await fetcher.open(url, Budget(config.max_bytes_per_url))
+            return outcome, time.monotonic() - started
+
+    return asyncio.run(run())
+
+
 def test_a_redirect_to_a_paused_host_waits_for_it_once(server: MediaServer) -> None:
     # The target host got a 429 pause from another URL. The redirecting URL (on another host
     # name for the same server) waits the pause out and goes on: one request to the origin, not
@@ -231,15 +248,8 @@ def test_a_redirect_to_a_paused_host_waits_for_it_once(server: MediaServer) -> N
     origin = f"http://localhost:{port}/redirect?to={target}"
     config = Settings(allow_private_hosts=True, block_size=16384)
 
-    async def run() -> tuple[Response | Failure, float]:
-        async with Fetcher(config) as fetcher:
-            fetcher._host(f"127.0.0.1:{port}").not_before = time.monotonic() + 0.5
-            started = time.monotonic()
-            outcome = await fetcher.open(origin, Budget(config.max_bytes_per_url))
-            return outcome, time.monotonic() - started
-
     before = len(server.requests_to("/redirect"))
-    outcome, took = asyncio.run(run())
+    outcome, took = open_paused(server, origin, config, pause=0.5)
 
     assert isinstance(outcome, Response)
     assert took >= 0.45
@@ -258,17 +268,9 @@ def test_an_invalid_location_is_not_retried_as_a_dropped_connection(server: Medi
 def test_a_host_that_stays_paused_is_waited_for_only_so_long(server: MediaServer) -> None:
     config = Settings(allow_private_hosts=True, retry_after_cap=0.3)
     url = server.url("/media/square.jpg")
-    port = server.base.rsplit(":", 1)[1]
-
-    async def run() -> tuple[Response | Failure, float]:
-        async with Fetcher(config) as fetcher:
-            fetcher._host(f"127.0.0.1:{port}").not_before = time.monotonic() + 60
-            started = time.monotonic()
-            outcome = await fetcher.open(url, Budget(config.max_bytes_per_url))
-            return outcome, time.monotonic() - started
 
     before = len(server.requests_to("/media/square.jpg"))
-    outcome, took = asyncio.run(run())
+    outcome, took = open_paused(server, url, config, pause=60)
 
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.RATE_LIMITED

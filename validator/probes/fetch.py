@@ -365,8 +365,8 @@ class Fetcher:
             except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in the host
                 # httpx also raises it building the next request from a 3xx's Location, which
                 # this code never follows: then it is the redirect target that is invalid.
-                itself = _joined(current, current) is None
-                where = "is not a valid URL" if itself else "redirects to an invalid URL"
+                valid = _valid_url(current)
+                where = "redirects to an invalid URL" if valid else "is not a valid URL"
                 return Failure(
                     FailureKind.HTTP_ERROR, url, f"{where} ({_reason(exc)})", tuple(chain)
                 )
@@ -624,11 +624,19 @@ def _joined(base: str, location: str) -> str | None:
     """The redirect target, or ``None`` when it cannot be a URL (a bad port, a broken host)."""
     try:
         target = urljoin(base, location)
-        urlsplit(target).port  # noqa: B018 - raises for a port out of range
-        httpx.URL(target).host  # noqa: B018 - raises for a host name IDNA refuses ("xn--")
-    except (ValueError, httpx.InvalidURL):
+    except ValueError:
         return None
-    return target
+    return target if _valid_url(target) else None
+
+
+def _valid_url(url: str) -> bool:
+    """Whether httpx can send to ``url``: a port in range, a host name IDNA takes."""
+    try:
+        urlsplit(url).port  # noqa: B018 - raises for a port out of range
+        httpx.URL(url).host  # noqa: B018 - raises for a host name IDNA refuses ("xn--")
+    except (ValueError, httpx.InvalidURL):
+        return False
+    return True
 
 
 def _span_matches(answer: httpx.Response, start: int | None, length: int) -> bool:

@@ -167,9 +167,11 @@ def _looks_wrapped(text: str) -> bool:
 
 
 def _line(text: str, location: Location, origin: str | None) -> PinInput:
-    """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry."""
-    if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
-        return PinInput(location, None, row=True, problem=problem)
+    """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry.
+
+    Bytes that are not UTF-8 are the caller's to catch (``iter_lines``): a document's text was
+    decoded strictly, whole.
+    """
     if _looks_wrapped(text):
         try:
             value = json.loads(text)
