@@ -7,6 +7,7 @@ import importlib.metadata
 import json
 
 import pytest
+from pydantic import SecretStr
 
 import validator
 from validator import (
@@ -16,8 +17,10 @@ from validator import (
     Settings,
     avalidate,
     avalidate_many,
+    avalidate_media,
     validate,
     validate_many,
+    validate_media,
 )
 from validator.codes.examples import BOARD_ID, IMAGE_URL
 
@@ -89,3 +92,40 @@ def test_the_doctest_in_the_package_docstring_holds() -> None:
     failures, tried = doctest.testmod(validator)
     assert tried > 0
     assert failures == 0
+
+
+def test_sync_and_async_runs_of_many_pins_agree_on_repeats() -> None:
+    sync = validate_many([GOOD, GOOD], offline=True, strict=True)
+    asynchronous = asyncio.run(avalidate_many([GOOD, GOOD], offline=True, strict=True))
+    assert [r.codes for r in sync] == [r.codes for r in asynchronous]
+    assert sync[1].codes == {"calendar.duplicate_pin"}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"offline": "false"}, {"strict": "no"}, {"offline": 0}, {"settings": {"offline": True}}],
+    ids=["offline str", "strict str", "offline int", "settings dict"],
+)
+def test_options_of_the_wrong_type_are_refused_not_taken_as_true(
+    options: dict[str, object],
+) -> None:
+    with pytest.raises(TypeError, match="takes"):
+        validate(GOOD, **options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("token", [b"pina_secret", 123, SecretStr(123)])  # type: ignore[arg-type]
+def test_a_token_that_is_not_text_is_a_type_error_without_its_value(token: object) -> None:
+    with pytest.raises(TypeError, match="token= takes a str") as raised:
+        validate(GOOD, token=token)  # type: ignore[arg-type]
+    assert "secret" not in str(raised.value)
+    assert "123" not in str(raised.value)
+
+
+def test_media_functions_take_the_shortcuts_and_refuse_a_single_url() -> None:
+    reports = validate_media([5, "https://cdn.example.com/a.webp"], offline=True, strict=True)
+    assert [r.codes for r in reports] == [{"media.url_invalid"}, {"media.unsupported_format"}]
+    assert "an integer, not a URL string" in reports[0].findings[0].message
+    with pytest.raises(TypeError, match="iterable of URLs"):
+        asyncio.run(avalidate_media("https://cdn.example.com/a.jpg"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="iterable of URLs"):
+        validate_media("https://cdn.example.com/a.jpg")  # type: ignore[arg-type]

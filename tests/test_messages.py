@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.messages import quote
+from validator.messages import as_json, json_type, quote
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,14 @@ def _acts(ch: str) -> bool:
     strong = {"L", "R", "AL"}  # a format character with a strong direction: LRM, RLM, ALM
     direction = unicodedata.bidirectional(ch)
     return direction in explicit or (category == "Cf" and direction in strong)
+
+
+def test_as_json_never_raises() -> None:
+    deep: object = 1
+    for _ in range(5000):
+        deep = [deep]
+    assert as_json(10**5000) == "<over 4,300 digits>"
+    assert as_json([10**5000]) == "<a list too large or too deeply nested to show>"
+    assert as_json(deep) == "<a list too large or too deeply nested to show>"
+    assert as_json(("a", 1)) == '["a", 1]'
+    assert json_type(("a", 1)) == "a tuple"  # the models take lists: "a list" would contradict

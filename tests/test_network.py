@@ -415,9 +415,14 @@ def test_a_later_read_that_times_out_is_not_retried_into_a_spent_window(
     assert "attempts" not in report.findings[0].message  # one real attempt, not four
 
 
-def test_a_host_name_idna_refuses_is_not_a_valid_url(server: MediaServer) -> None:
-    (report,) = validate_media(["http://xn--/x.mp4"], "video", settings=NETWORK)
-    assert report.codes == {"media.unreachable"}
+@pytest.mark.parametrize(
+    "url",
+    ["http://xn--/x.mp4", "http://0177.0.0.1/x.mp4", "http://xn--bcher-kva\u00ad.example/x.mp4"],
+    ids=["empty punycode", "octal IPv4", "soft hyphen in punycode"],
+)
+def test_a_url_the_client_cannot_send_is_invalid_input(server: MediaServer, url: str) -> None:
+    (report,) = validate_media([url], "video", settings=NETWORK)
+    assert report.codes == {"media.url_invalid"}  # fix the input: not the server's doing
     assert "is not a valid URL" in report.findings[0].message
 
 

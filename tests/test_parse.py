@@ -52,14 +52,26 @@ def test_json_bytes_parse_like_the_dict(kind: type[bytes | bytearray]) -> None:
     assert parse(kind(json.dumps(image_pin()).encode())) == parse(image_pin())
 
 
-def test_a_pin_create_model_is_taken_as_it_is() -> None:
+def test_a_pin_create_model_is_checked_like_its_fields() -> None:
     model = PinCreate.model_validate(image_pin())
 
     parsed = parse(model)
 
-    assert parsed.pin is model
+    assert parsed.pin == model
     assert parsed.findings == ()
     assert parsed.title == "Spring"
+
+
+def test_a_model_built_without_validation_is_validated() -> None:
+    model = PinCreate.model_construct(
+        board_id="Recipes", title=5, media_source={"source_type": "image_url", "url": IMAGE_URL}
+    )
+
+    parsed = parse(model)
+
+    assert {f.code for f in parsed.findings} == {"board.invalid_id", "pin.field_type_invalid"}
+    assert parsed.pin is not None
+    assert isinstance(parsed.pin.media_source, ImageURLSource)
 
 
 def test_invalid_json_in_text_is_reported_with_the_given_code() -> None:
@@ -394,3 +406,99 @@ def test_an_infinite_key_frame_time_is_a_finding(text: str) -> None:
     parsed = parse('{"board_id": "1", "media_source": %s}' % (source % text))
 
     assert "video.cover_key_frame_time_invalid" in {f.code for f in parsed.findings}
+
+
+# --- what a Python caller or a broken export can hand over: a finding, never a traceback --------
+
+
+def test_an_integer_too_long_to_print_is_a_finding() -> None:
+    parsed = parse({**image_pin(), "board_id": 10**5000})
+    assert [f.code for f in parsed.findings] == ["board.invalid_id"]
+    assert "over 4,300 digits" in parsed.findings[0].message
+
+
+def test_a_negative_key_frame_too_long_to_print_is_a_finding() -> None:
+    source = {"source_type": "video_id", "media_id": "1", "cover_image_key_frame_time": -(10**5000)}
+    parsed = parse({**image_pin(), "media_source": source})
+    assert [f.code for f in parsed.findings] == ["video.cover_key_frame_time_invalid"]
+
+
+def test_json_text_with_a_number_python_will_not_hold_is_malformed_not_invalid_json() -> None:
+    parsed = parse('{"board_id": %s}' % ("9" * 5000))
+    assert [f.code for f in parsed.findings] == ["pin.malformed"]
+    assert "not valid JSON" not in parsed.findings[0].message
+    assert "sys." not in parsed.findings[0].message  # no Python internals in a user's message
+
+
+def test_a_value_nested_too_deeply_to_show_is_a_finding() -> None:
+    deep: object = "1"
+    for _ in range(5000):
+        deep = [deep]
+    parsed = parse({**image_pin(), "board_id": deep})
+    assert [f.code for f in parsed.findings] == ["board.invalid_id"]
+
+
+def test_text_with_a_raw_lone_surrogate_is_malformed() -> None:
+    parsed = parse('{"board_id": "1", "description": "\ud800"}')
+    assert [f.code for f in parsed.findings] == ["pin.malformed"]
+    assert '"\\ud800" at character' in parsed.findings[0].message
+
+
+def test_a_lone_surrogate_in_a_value_names_the_field() -> None:
+    for payload in (
+        {**image_pin(), "title": "a\ud800"},
+        json.dumps({**image_pin(), "title": "a\ud800"}),
+    ):
+        parsed = parse(payload)
+        assert [(f.code, f.field) for f in parsed.findings] == [("pin.field_type_invalid", "title")]
+        assert "not valid Unicode" in parsed.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "said"),
+    [
+        ({(1, 2): 1}, None, "a tuple, not a string"),
+        ({1: 1}, None, "an integer, not a string"),
+        ({"bad\ud800key": 1}, None, "not valid Unicode"),
+    ],
+    ids=["tuple key", "int key", "surrogate key"],
+)
+def test_a_key_that_is_no_text_is_one_finding_and_the_rest_is_checked(
+    extra: dict[object, object], field: str | None, said: str
+) -> None:
+    parsed = parse({**image_pin(), "board_id": "Recipes", **extra})
+    assert sorted((f.code, f.field) for f in parsed.findings) == [
+        ("board.invalid_id", "board_id"),
+        ("pin.field_type_invalid", field),
+    ]
+    assert said in next(f.message for f in parsed.findings if f.code == "pin.field_type_invalid")
+    assert parsed.pin is not None
+    assert parsed.pin.media_source is not None
+
+
+def test_a_bad_key_inside_the_media_source_is_reported_there() -> None:
+    source = {"source_type": "image_url", "url": IMAGE_URL, 5: "x"}
+    parsed = parse({**image_pin(), "media_source": source})
+    assert [(f.code, f.field) for f in parsed.findings] == [
+        ("pin.field_type_invalid", "media_source")
+    ]
+    assert parsed.pin is not None
+    assert isinstance(parsed.pin.media_source, ImageURLSource)
+
+
+def test_utf16_bytes_give_the_same_verdict_whatever_the_setting() -> None:
+    payload = json.dumps({**image_pin(), "board_id": "Recipes"}).encode("utf-16")
+    for clean in (False, True):
+        assert [f.code for f in parse(payload, clean=clean).findings] == ["board.invalid_id"]
+
+
+def test_a_memoryview_is_read_like_bytes() -> None:
+    assert parse(memoryview(json.dumps(image_pin()).encode())).findings == ()
+
+
+def test_ids_of_digits_from_other_scripts_are_not_ids() -> None:
+    parsed = parse({**image_pin(), "board_id": "١٢٣", "board_section_id": "５"})
+    assert sorted(f.code for f in parsed.findings) == [
+        "board.invalid_id",
+        "board.section_invalid_id",
+    ]

@@ -69,8 +69,7 @@ def validate_many(
     With ``token``, each account question (a board, a section list, a video) is asked once for
     all the pins that share it.
     """
-    if isinstance(pins, str | bytes | bytearray | Mapping):
-        raise TypeError("validate_many() takes an iterable of pins; use validate() for one pin")
+    _refuse_single(pins, "validate_many() takes an iterable of pins; use validate() for one pin")
     engine = Engine(_settings(settings, offline=offline, strict=strict), token=token)
     if engine.settings.offline:
         return list(engine.check_all(from_objects(pins)))
@@ -108,8 +107,7 @@ async def avalidate_many(
     token: str | SecretStr | None = None,
 ) -> list[Report]:
     """``validate_many`` for code that runs in an event loop."""
-    if isinstance(pins, str | bytes | bytearray | Mapping):
-        raise TypeError("avalidate_many() takes an iterable of pins; use avalidate() for one pin")
+    _refuse_single(pins, "avalidate_many() takes an iterable of pins; use avalidate() for one pin")
     engine = Engine(_settings(settings, offline=offline, strict=strict), token=token)
     return await _run(engine, pins)
 
@@ -119,6 +117,8 @@ def validate_media(
     kind: MediaKind | str = MediaKind.IMAGE,
     *,
     settings: Settings | None = None,
+    offline: bool | None = None,
+    strict: bool | None = None,
 ) -> list[Report]:
     """Check media files by URL alone, as Pinterest will fetch them.
 
@@ -128,12 +128,13 @@ def validate_media(
     For a video before it is uploaded with ``POST /v5/media``, or a calendar's media column.
     Findings are on the field ``url``; reports are located ``<media>[i]``.
     """
-    if isinstance(urls, str):
-        raise TypeError("validate_media() takes an iterable of URLs, e.g. [url]")
+    _refuse_single(urls, "validate_media() takes an iterable of URLs, e.g. [url]")
+    coroutine = avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(avalidate_media(urls, kind, settings=settings))
+        return asyncio.run(coroutine)
+    coroutine.close()
     raise RuntimeError("in async code use 'await avalidate_media(...)'")
 
 
@@ -142,9 +143,12 @@ async def avalidate_media(
     kind: MediaKind | str = MediaKind.IMAGE,
     *,
     settings: Settings | None = None,
+    offline: bool | None = None,
+    strict: bool | None = None,
 ) -> list[Report]:
     """``validate_media`` for code that runs in an event loop."""
-    engine = Engine(settings)
+    _refuse_single(urls, "avalidate_media() takes an iterable of URLs, e.g. [url]")
+    engine = Engine(_settings(settings, offline=offline, strict=strict))
     async with engine.session() as session:
         return [report async for report in session.check_media(urls, MediaKind(kind))]
 
@@ -154,7 +158,23 @@ async def _run(engine: Engine, pins: Iterable[object]) -> list[Report]:
         return [report async for report in session.check_all(from_objects(pins))]
 
 
+def _refuse_single(given: object, message: str) -> None:
+    """A single pin or URL where an iterable of them belongs: iterating it would be nonsense."""
+    if isinstance(given, str | bytes | bytearray | memoryview | Mapping):
+        raise TypeError(message)
+
+
 def _settings(settings: Settings | None, **overrides: bool | None) -> Settings:
+    """``settings`` with the shortcuts applied; a shortcut is ``True``, ``False`` or ``None``.
+
+    ``model_copy`` does not validate, so the types are checked here: ``offline="false"`` would
+    otherwise be a true value that turns the network off.
+    """
+    if settings is not None and not isinstance(settings, Settings):
+        raise TypeError(f"settings= takes a validator.Settings, not {type(settings).__name__}")
     base = settings if settings is not None else Settings()
+    for key, value in overrides.items():
+        if value is not None and not isinstance(value, bool):
+            raise TypeError(f"{key}= takes True, False or None, not {value!r}")
     changes = {key: value for key, value in overrides.items() if value is not None}
     return base.model_copy(update=changes) if changes else base

@@ -43,6 +43,7 @@ from validator.model import (
     VideoSource,
 )
 from validator.settings import Settings
+from validator.urls import MAX_URL_LENGTH
 
 __all__ = [
     "CLEAN_DESCRIPTION_LENGTH",
@@ -70,10 +71,17 @@ _LINK = rf"^{_SCHEME_HOST}(?:[/?#][!-~]*)?$"
 # What binascii.a2b_base64(strict_mode=True) decodes: whole quanta, padding only at the end.
 _BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
 
-JPEGURL = Annotated[str, StringConstraints(pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}$")]
-PNGURL = Annotated[str, StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}$")]
+JPEGURL = Annotated[
+    str, StringConstraints(pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}$", max_length=MAX_URL_LENGTH)
+]
+PNGURL = Annotated[
+    str, StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}$", max_length=MAX_URL_LENGTH)
+]
 ImageURL = Annotated[
-    str, StringConstraints(pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION})$")
+    str,
+    StringConstraints(
+        pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION})$", max_length=MAX_URL_LENGTH
+    ),
 ]
 Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]
 Base64 = Annotated[str, StringConstraints(pattern=_BASE64)]

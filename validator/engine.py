@@ -24,10 +24,12 @@ from pydantic import SecretStr
 
 from validator import clean
 from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
+from validator.codes.media import MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import dropped_codes
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
+from validator.messages import json_type
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.parse import Parsed, parse
 from validator.pinterest.account import MEDIA_ID_FIELD, AccountChecker, AccountTarget, as_secret
@@ -114,23 +116,29 @@ class Engine:
 
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
-        checked = self.offline_stage(item, for_session=False)
+        checked = self.offline_stage(item, for_session=False, keyed=False)
         return Report(item.location, self.apply_policy(checked.findings), checked.title)
 
     def check_all(self, items: Iterable[PinInput]) -> Iterator[Report]:
-        """``check`` over a stream of pins, lazily, in order (offline only)."""
-        for item in items:
-            yield self.check(item)
+        """``check`` over a stream of pins, lazily, in order (offline only).
+
+        A pin repeated in the stream gets ``calendar.duplicate_pin``, as in a session: the
+        verdict on a list of pins does not depend on whether the network is used.
+        """
+        policy = self.apply_policy
+        for checked in _offline_stage_marking_duplicates(self, items, for_session=False):
+            yield Report(checked.item.location, policy(checked.findings), checked.title)
 
     def session(self) -> Session:
         """A run that shares one HTTP client and one probe per URL over many sources."""
         return Session(self)
 
-    def offline_stage(self, item: PinInput, *, for_session: bool) -> _Checked:
+    def offline_stage(self, item: PinInput, *, for_session: bool, keyed: bool = True) -> _Checked:
         """Parse and run the offline rules.
 
-        ``for_session``: a session carries on with the pin, so also list its URLs left to probe,
-        its key for ``calendar.duplicate_pin`` and what to ask Pinterest about it.
+        ``for_session``: a session carries on with the pin, so also list its URLs left to probe
+        and what to ask Pinterest about it. ``keyed``: one of many pins, so also give its key
+        for ``calendar.duplicate_pin``.
         """
         if item.problem is not None:
             return _Checked(item, [item.problem], None, [])
@@ -145,7 +153,7 @@ class Engine:
         malformed = CALENDAR_ROW_MALFORMED if item.row else PIN_MALFORMED
         parsed = parse(item.payload, malformed=malformed, clean=self._clean_applies)
         if parsed.clean and parsed.pin is not None:
-            return self._clean_stage(item, parsed.pin, parsed, for_session=for_session)
+            return self._clean_stage(item, parsed.pin, parsed, for_session=for_session, keyed=keyed)
         findings = list(parsed.findings)
         if item.extra:
             findings.extend(item.extra)
@@ -156,7 +164,7 @@ class Engine:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings)
             slots = _unreported_slots(pin, findings)
-            if for_session:
+            if keyed:
                 same_pin = _same_pin_key(pin)
             if item.slots:
                 slots.extend(item.slots)
@@ -174,6 +182,7 @@ class Engine:
         parsed: Parsed,
         *,
         for_session: bool,
+        keyed: bool,
     ) -> _Checked:
         """``offline_stage`` for a clean pin: the rules would find nothing in it.
 
@@ -190,7 +199,7 @@ class Engine:
             if self.account_checks:
                 account = _account_target(pin, findings)
         if not for_session:
-            return _Checked(item, findings, parsed.title, [])
+            return _Checked(item, findings, parsed.title, [], _same_pin_key(pin) if keyed else None)
         return _Checked(item, findings, parsed.title, slots, _same_pin_key(pin), account)
 
     def media_stage(
@@ -198,6 +207,9 @@ class Engine:
     ) -> _Checked:
         """``offline_stage`` for a media URL on its own (``validate_media``)."""
         item = PinInput(Location(MEDIA_SOURCE, position), url)
+        if not isinstance(url, str):  # a Python caller's list may hold anything
+            message = f"the URL is {json_type(url)}, not a URL string"
+            return _Checked(item, [MEDIA_URL_INVALID.finding("url", message)], None, [])
         found = check_media_url(url, "url", kind)
         if found is not None:
             return _Checked(item, [found], None, [])
@@ -398,7 +410,7 @@ class Session:
 
 
 def _offline_stage_marking_duplicates(
-    engine: Engine, items: Iterable[PinInput]
+    engine: Engine, items: Iterable[PinInput], *, for_session: bool = True
 ) -> Iterator[_Checked]:
     """The offline stage of each pin, and ``calendar.duplicate_pin`` on repeated pins.
 
@@ -408,7 +420,7 @@ def _offline_stage_marking_duplicates(
     stage = engine.offline_stage
     first: dict[tuple[str, str, str | None], Location] = {}
     for item in items:
-        checked = stage(item, for_session=True)
+        checked = stage(item, for_session=for_session)
         key = checked.same_pin
         if key is not None:
             here = checked.item.location

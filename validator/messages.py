@@ -7,8 +7,9 @@ a 5 MB base64 string or a 3,000-character description must not flood a terminal 
 from __future__ import annotations
 
 import json
+import sys
 
-__all__ = ["json_type", "plural", "printable", "quote"]
+__all__ = ["as_json", "json_type", "plural", "printable", "quote"]
 
 
 def _controls() -> dict[int, str]:
@@ -42,7 +43,7 @@ def quote(value: object, width: int = 60) -> str:
     Safe to print: nothing in it can move a terminal's cursor, recolour a CI log or fail to
     encode (``_controls``).
     """
-    text = value if isinstance(value, str) else _as_json(value)
+    text = value if isinstance(value, str) else as_json(value)
     if len(text) > width:
         text = text[: width - 1] + "…"
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
@@ -50,12 +51,23 @@ def quote(value: object, width: int = 60) -> str:
     return f'"{text.translate(_ESCAPES)}"'
 
 
-def _as_json(value: object) -> str:
-    """A value as the JSON the user wrote (``true``, ``["a"]``), not as Python shows it."""
+def as_json(value: object) -> str:
+    """A value as the JSON the user wrote (``true``, ``["a"]``), not as Python shows it.
+
+    Never raises: a caller's own object is shown as Python shows it, an integer too long for
+    Python to print (``sys.get_int_max_str_digits``) by its length, a value nested too deeply
+    by its type.
+    """
     try:
         return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):  # not from JSON (a caller's own object): Python's view
-        return repr(value)
+    except (TypeError, ValueError, RecursionError):
+        pass
+    if isinstance(value, int):  # json.dumps refused it: more digits than Python prints
+        return f"<over {sys.get_int_max_str_digits():,} digits>"
+    try:
+        return repr(value)  # not from JSON (a caller's own object): Python's view
+    except (ValueError, RecursionError):
+        return f"<{json_type(value)} too large or too deeply nested to show>"
 
 
 def json_type(value: object) -> str:
@@ -70,8 +82,10 @@ def json_type(value: object) -> str:
         return "a number"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, list | tuple):
+    if isinstance(value, list):
         return "a list"
+    if isinstance(value, tuple):  # only from Python callers; the models take lists, not tuples
+        return "a tuple"
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__

@@ -38,8 +38,9 @@ __all__ = [
     "VideoSource",
 ]
 
-# §1.2 / §2: ids are strings of digits (anchored since 5.3.0).
-Digits = Annotated[str, StringConstraints(pattern=r"^\d+$")]
+# §1.2 / §2: ids are strings of digits (anchored since 5.3.0). ASCII digits: in pydantic-core's
+# Rust regex \d is any Unicode digit ("١٢٣"), which is no id Pinterest has.
+Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
 # §2: image_base64.data pattern ^[a-zA-Z0-9+/=]+$: raw base64, no data: prefix, no whitespace.
 Base64Text = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9+/=]+$")]
 # §2: the ContentType enum has exactly these two values.

@@ -24,7 +24,7 @@ from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import board, carousel, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
-from validator.messages import json_type, plural, quote
+from validator.messages import as_json, json_type, plural, quote
 from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES, PinCreate
 
 __all__ = ["Parsed", "field_path", "parse"]
@@ -64,8 +64,10 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     for API callers, ``calendar.row_malformed`` for rows of a file. With ``clean``, the first
     validation also tells whether the pin is clean (``Parsed.clean``), at no extra pass.
     """
-    if isinstance(payload, PinCreate):
-        return Parsed(payload, title=payload.title)
+    if isinstance(payload, PinCreate):  # validated again: model_construct() validates nothing
+        payload = payload.model_dump(exclude_unset=True, warnings=False)
+    elif isinstance(payload, memoryview):
+        payload = payload.tobytes()
     validator = EITHER if clean else _PIN_CREATE
     errors: list[ErrorDetails] | None = None
     if isinstance(payload, str | bytes | bytearray):
@@ -76,18 +78,34 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             errors = _errors(exc, validator)
         try:
             raw: object = from_json(payload)  # valid JSON that is not a valid pin: the usual case
+        except TypeError:  # text that no encoder would send: it holds a lone surrogate
+            return Parsed(None, (malformed.finding(None, _not_unicode(payload)),))
         except ValueError:
             try:  # the standard library's message says where the text breaks, in its words
                 raw = json.loads(payload)
-            except (ValueError, RecursionError) as exc:
+            except json.JSONDecodeError as exc:
                 message = f"the pin is not valid JSON: {exc}"
                 return Parsed(None, (malformed.finding(None, message),))
+            except (ValueError, RecursionError):  # valid JSON that Python will not hold
+                message = "the pin holds a number too long or values nested too deeply to read"
+                return Parsed(None, (malformed.finding(None, message),))
+            errors = None  # what pydantic could not read (UTF-16, say) was not the pin's fault
     else:
         raw = payload
     if not isinstance(raw, Mapping):
         message = f"the pin is {json_type(raw)}, not a JSON object"
         return Parsed(None, (malformed.finding(None, message),))
     return _parse_mapping(dict(raw), errors, validator)
+
+
+def _not_unicode(text: str | bytes | bytearray) -> str:
+    """Why ``from_json`` refused a text as no text: where its lone surrogate is."""
+    found = _SURROGATE.search(text) if isinstance(text, str) else None
+    where = f" ({quote(found.group())} at character {found.start()})" if found else ""
+    return f"the pin is not valid Unicode text: it holds a lone surrogate{where}"
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parse_mapping(
@@ -114,13 +132,80 @@ def _parse_mapping(
             else:
                 clean = type(model) is CleanPin
                 return Parsed(model, tuple(findings), tuple(reported), title, clean)
+        keyed: list[Path] = []  # objects with a key that is no text: no path leads into them
         for error in errors:
+            container = _bad_key_container(error, raw)
+            if container is not None:
+                keyed.append(container)
+                continue
             finding, path = _translate(error)
             findings.append(finding)
             reported.append(field_path(path))
             raw = _without(raw, path)
+        for container in keyed:
+            raw = _without_bad_keys(raw, container, findings)
         errors = None
     return Parsed(None, tuple(findings), tuple(reported), title)  # pragma: no cover - defensive
+
+
+def _bad_key_container(error: ErrorDetails, raw: dict[str, Any]) -> Path | None:
+    """The object holding the key ``error`` is about, or ``None`` for an error about a value.
+
+    A key is wrong when it is no text: a Python caller's ``{1: ...}``, or a lone surrogate.
+    """
+    loc = error["loc"]
+    if error["type"] == "invalid_key":
+        return _raw_path(loc[:-1])
+    if error["type"] == "string_unicode" and isinstance(_at(raw, _raw_path(loc)), Mapping):
+        return _raw_path(loc)
+    return None
+
+
+def _at(value: Any, path: Path) -> Any:
+    """What ``path`` leads to in ``value``, or ``None``."""
+    for part in path:
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not in_list and not (isinstance(value, Mapping) and part in value):
+            return None
+        value = value[part]
+    return value
+
+
+def _without_bad_keys(raw: dict[str, Any], container: Path, findings: list[Finding]) -> Any:
+    """``raw`` without the keys of the object at ``container`` that are no text, each reported.
+
+    A pin that still fails the same way after this is left to ``_MAX_PASSES``.
+    """
+    target = _at(raw, container)
+    if not isinstance(target, Mapping):
+        return raw
+    where = field_path(container) or "the pin"
+    kept: dict[Any, Any] = {}
+    for key, value in target.items():
+        if not isinstance(key, str):
+            problem = f"{where} has a key that is {json_type(key)}, not a string: {quote(key)}"
+        elif _SURROGATE.search(key):
+            problem = f"{where} has a key that is not valid Unicode text: {quote(key)}"
+        else:
+            kept[key] = value
+            continue
+        field = field_path(container) or None
+        findings.append(pin.PIN_FIELD_TYPE_INVALID.finding(field, problem, _KEY_FIX))
+    return _with(raw, container, kept) if container else kept
+
+
+_KEY_FIX = "Use field names as keys: JSON object keys are strings of valid text."
+
+
+def _with(value: Any, path: Path, new: Any) -> Any:
+    """A copy of ``value`` with ``new`` at ``path``, which leads to a value (``_at``)."""
+    head, rest = path[0], path[1:]
+    child = new if not rest else _with(value[head], rest, new)
+    if isinstance(value, list):
+        items = list(value)
+        items[head] = child  # type: ignore[index]  # a list's path part is its index
+        return items
+    return {**value, head: child}
 
 
 def _errors(exc: ValidationError, validator: SchemaValidator) -> list[ErrorDetails]:
@@ -211,6 +296,9 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
     ctx: dict[str, Any] = dict(error.get("ctx") or {})
     leaf = path[-1] if path and isinstance(path[-1], str) else None
 
+    if kind == "string_unicode":  # a lone surrogate in a string value (keys are handled apart)
+        message = f"{field} is not valid Unicode text: {quote(value)} holds a lone surrogate"
+        return pin.PIN_FIELD_TYPE_INVALID.finding(field or None, message, _BROKEN_CHARACTER), path
     if path == ("media_source",) and kind in ("union_tag_invalid", "union_tag_not_found"):
         return _source_type(kind, ctx), path
     if path and path[0] == "ai_disclosures":
@@ -234,6 +322,12 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
     if leaf == "cover_image_key_frame_time":
         return _key_frame(field, kind, value), path
     return _wrong_type(field, kind, value, error["msg"]), path
+
+
+_BROKEN_CHARACTER = (
+    "Replace the broken character: text cut in the middle of an emoji, or decoded with the "
+    "wrong encoding, leaves one behind."
+)
 
 
 def _source_type(kind: str, ctx: Mapping[str, Any]) -> Finding:
@@ -285,7 +379,9 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
             hint = f"{hint} {code.fix}"
         return code.finding(field, f"{name} {quote(value)} is not a numeric id", hint)
     message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
-    hint = f'Quote the id: "{value}".' if isinstance(value, int) else None
+    shown = as_json(value)  # an integer too long to print is shown by its length
+    quotable = type(value) is int and shown.lstrip("-").isdigit()
+    hint = f'Quote the id: "{shown}".' if quotable else None
     return code.finding(field, message, hint)
 
 
@@ -373,7 +469,7 @@ def _content_type(code: Code, field: str, value: object) -> Finding:
 def _key_frame(field: str, kind: str, value: object) -> Finding:
     code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
     if kind == "greater_than_equal":
-        return code.finding(field, f"{field} is {value}; it must be 0 or more")
+        return code.finding(field, f"{field} is {as_json(value)}; it must be 0 or more")
     message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
     hint = None
     if isinstance(value, float) and math.isfinite(value) and value >= 0:  # 1e400 is infinity
@@ -387,7 +483,7 @@ def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
     if expected is not None:
         message = f"{field} is {json_type(value)}; it must be {expected}"
     elif kind == "greater_than_equal":
-        message = f"{field} is {value}; it must be 0 or more"
+        message = f"{field} is {as_json(value)}; it must be 0 or more"
     else:
         message = f"{field}: {fallback}"
     return code.finding(field or None, message)

@@ -11,7 +11,10 @@ from __future__ import annotations
 import enum
 import re
 
+from validator.messages import quote
+
 __all__ = [
+    "MAX_URL_LENGTH",
     "DeclaredFormat",
     "MediaKind",
     "declared_format",
@@ -28,13 +31,23 @@ _URL = re.compile(
     r"(?:\?[^#\s]*)?(?:#\S*)?"
 )
 # host [":" port] after any userinfo; a bracketed IPv6 literal or a name without delimiters.
-_HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:@\s]+)(?::(?P<port>\d{0,5}))?")
+_HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:@\s]+)(?::(?P<port>[0-9]{0,5}))?")
+#: httpx's limit on a URL's length (``httpx._urlparse.MAX_URL_LENGTH``); servers' are lower.
+MAX_URL_LENGTH = 65_536
+# What no URL may hold: httpx refuses a control character or a lone surrogate before sending.
+_UNSENDABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+# What a plain URL's path and query never hold: whitespace, control characters (C0 and C1), lone
+# surrogates. A URL with any of them takes the long way, which says what is wrong.
+_ODD = r"\s\x00-\x1f\x7f-\x9f\ud800-\udfff"
 # The shape nearly every real media URL has: decided in one match, without the diagnosis below.
 # A port of at most four digits cannot leave the TCP range; anything unusual takes the long way.
-_PLAIN_HTTP_URL = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::\d{1,4})?(?:[/?#]\S*)?")
+_PLAIN_HTTP_URL = re.compile(
+    rf"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{{1,4}})?(?:[/?#][^{_ODD}]*)?"
+)
 # The same shape whose path ends in a JPEG or PNG name: a usable image URL, in one match.
 _PLAIN_IMAGE_URL = re.compile(
-    r"https?://[a-z0-9.\-]+(?::\d{1,4})?/[^?#\s]*[^/?#\s.]\.(?:jpe?g|jpe|jfif|png)(?:[?#]\S*)?",
+    rf"https?://[a-z0-9.\-]+(?::[0-9]{{1,4}})?/[^?#{_ODD}]*[^/?#.{_ODD}]"
+    rf"\.(?:jpe?g|jpe|jfif|png)(?:[?#][^{_ODD}]*)?",
     re.IGNORECASE
     | re.ASCII,  # without ASCII, "s", "i", "k" also match U+017F, U+0131, U+0130, U+212A
 )
@@ -46,7 +59,7 @@ def is_plain_image_url(url: str) -> bool:
     ``False`` decides nothing: ``url_problem`` and ``declared_format`` say what, if anything, is
     wrong. This is the shortcut that keeps the common case of a calendar under a microsecond.
     """
-    return _PLAIN_IMAGE_URL.fullmatch(url) is not None
+    return len(url) <= MAX_URL_LENGTH and _PLAIN_IMAGE_URL.fullmatch(url) is not None
 
 
 def url_problem(url: str) -> str | None:
@@ -54,12 +67,17 @@ def url_problem(url: str) -> str | None:
 
     The answer completes "the URL ..." in a message: "is empty", "is relative (no scheme)".
     """
-    if _PLAIN_HTTP_URL.fullmatch(url) is not None:
+    if len(url) <= MAX_URL_LENGTH and _PLAIN_HTTP_URL.fullmatch(url) is not None:
         return None
     if not url.strip():
         return "is empty"
     if any(ch.isspace() for ch in url):
         return "contains whitespace (encode spaces as %20 and remove line breaks)"
+    if (bad := _UNSENDABLE.search(url)) is not None:
+        what = "a control character" if bad.group() < "\ud800" else "a broken character"
+        return f"contains {what} ({quote(bad.group())} at character {bad.start()})"
+    if len(url) > MAX_URL_LENGTH:
+        return f"is {len(url):,} characters long; no client sends a URL over {MAX_URL_LENGTH:,}"
     match = _URL.fullmatch(url)
     if match is None:
         if url.startswith("//"):

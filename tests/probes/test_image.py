@@ -188,6 +188,7 @@ def test_corrupt_headers_are_problems(data: bytes) -> None:
     assert isinstance(problem, ImageProblem)
     assert problem.kind is ImageProblemKind.CORRUPT
     assert "cannot be read" in problem.reason
+    assert " at 0x" not in problem.reason  # Pillow's "<_io.BytesIO object at 0x…>" is left out
 
 
 def test_corrupt_image_data_is_caught_when_decoding() -> None:

@@ -11,7 +11,12 @@ from validator.report import Summary
 from validator.reporters.text import Verbosity, pin_lines, render, summary_lines
 
 GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
-WARNED = {**GOOD, "dominant_color": "sand", "title": "Sand castles"}
+WARNED = {
+    **GOOD,
+    "dominant_color": "sand",
+    "title": "Sand castles",
+    "link": "https://example.com/sand",
+}
 FAILED = {**GOOD, "board_id": "Beach"}
 REPORTS = validate_many([GOOD, WARNED, FAILED], offline=True)
 

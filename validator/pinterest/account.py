@@ -119,7 +119,13 @@ _SHOWN_NAMES = 3
 
 
 def as_secret(token: str | SecretStr) -> SecretStr:
-    """``token`` wrapped so that no repr, log line or traceback local can show it."""
+    """``token`` wrapped so that no repr, log line or traceback local can show it.
+
+    Raises ``TypeError`` for anything but text (the message names the type, never the value).
+    """
+    secret = token.get_secret_value() if isinstance(token, SecretStr) else token
+    if not isinstance(secret, str):
+        raise TypeError(f"token= takes a str or a SecretStr of one, not {type(secret).__name__}")
     return token if isinstance(token, SecretStr) else SecretStr(token)
 
 

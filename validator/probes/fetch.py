@@ -59,6 +59,7 @@ class FailureKind(enum.StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not found"
     HTTP_ERROR = "HTTP error"
+    INVALID_URL = "invalid URL"  # the URL given, not a redirect target: no request could be sent
     REDIRECT_LOOP = "redirect loop"
     TOO_MANY_REDIRECTS = "too many redirects"
     UNREACHABLE = "unreachable"
@@ -365,11 +366,11 @@ class Fetcher:
             except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in the host
                 # httpx also raises it building the next request from a 3xx's Location, which
                 # this code never follows: then it is the redirect target that is invalid.
-                valid = _valid_url(current)
-                where = "redirects to an invalid URL" if valid else "is not a valid URL"
-                return Failure(
-                    FailureKind.HTTP_ERROR, url, f"{where} ({_reason(exc)})", tuple(chain)
-                )
+                if current == url and not _valid_url(url):
+                    detail = f"is not a valid URL ({_reason(exc)})"
+                    return Failure(FailureKind.INVALID_URL, url, detail, tuple(chain))
+                detail = f"redirects to an invalid URL ({_reason(exc)})"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
 
     async def _first_block(
         self,

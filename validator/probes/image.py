@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import io
+import re
 from dataclasses import dataclass
 from typing import IO, cast
 
@@ -206,6 +207,9 @@ def _orientation(image: Image.Image) -> int | None:
     return value if isinstance(value, int) and 1 <= value <= 8 else None
 
 
+_OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9A-Fa-f]+>")
+
+
 def _failure(
     container: Container, exc: Exception, ranged: RangeFile | None, *, decoding: bool
 ) -> ImageProblem:
@@ -218,7 +222,9 @@ def _failure(
                 "fetched)",
                 container,
             )
-    message = str(exc) or type(exc).__name__
+    # Pillow names its file object ("cannot identify image file <_io.BytesIO object at 0x7f…>"):
+    # an address that changes on every run and means nothing to the reader.
+    message = _OBJECT_REPR.sub("", str(exc)).strip() or type(exc).__name__
     if decoding and ("truncated" in message or isinstance(exc, EOFError)):
         return ImageProblem(
             ImageProblemKind.TRUNCATED,
