@@ -275,6 +275,35 @@ def test_output_refuses_to_overwrite_an_input_or_write_nowhere(
     assert out == ""  # refused before checking anything
 
 
+def test_output_refuses_a_hard_link_of_an_input(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    calendar = tmp_path / "calendar.json"
+    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
+    before = calendar.read_text(encoding="utf-8")
+    os.link(calendar, tmp_path / "link.json")
+
+    output = str(tmp_path / "link.json")
+    status, _, err = run(capsys, "--format", "json", "-o", output, str(calendar))
+
+    assert status == EXIT_UNUSABLE
+    assert "is also an input file" in err
+    assert calendar.read_text(encoding="utf-8") == before
+
+
+def test_closed_standard_input_is_a_clear_error() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "validator", "check", "--offline", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=lambda: os.close(0),  # the child starts with standard input closed (<&-)
+    )
+    assert done.returncode == EXIT_UNUSABLE
+    assert "standard input is closed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def codes_in(out: str) -> set[str]:
     return {f["code"] for result in json.loads(out)["results"] for f in result["findings"]}
 

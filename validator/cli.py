@@ -385,12 +385,22 @@ def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
     input named as the output is refused before opening it would empty it.
     """
     target = path.resolve()
-    if any(name != "-" and Path(name).resolve() == target for name in inputs):
+    if any(name != "-" and _same_file(Path(name), path, target) for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
     try:
         return path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
+
+
+def _same_file(given: Path, output: Path, resolved: Path) -> bool:
+    """Whether ``given`` is ``output`` by name, or by inode (a hard link, a bind mount)."""
+    if given.resolve() == resolved:
+        return True
+    try:
+        return os.path.samefile(given, output)
+    except (OSError, ValueError):  # either does not exist (yet): not the same file
+        return False
 
 
 def _write(stream: TextIO, document: str) -> None:

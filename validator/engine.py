@@ -140,8 +140,8 @@ class Engine:
         and what to ask Pinterest about it. ``keyed``: one of many pins, so also give its key
         for ``calendar.duplicate_pin``.
         """
-        if item.problem is not None:
-            return _Checked(item, [item.problem], None, [])
+        if item.problem is not None:  # the rest of the entry may still have been checked
+            return _Checked(item, [item.problem, *item.extra], None, [])
         if item.prechecked:
             checked = list(item.extra)
             probe = self._check_deadlines(list(item.slots), item, checked)

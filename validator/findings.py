@@ -103,8 +103,12 @@ class Location(NamedTuple):
     source: str
     position: int
     line: int | None = None
+    column: int | None = None
+    """1-based, only where the line alone does not tell pins apart (a minified JSON array)."""
 
     def __str__(self) -> str:
-        if self.line is not None:
-            return f"{self.source}:{self.line}"
-        return f"{self.source}[{self.position}]"
+        if self.line is None:
+            return f"{self.source}[{self.position}]"
+        if self.column is not None:
+            return f"{self.source}:{self.line}:{self.column}"
+        return f"{self.source}:{self.line}"

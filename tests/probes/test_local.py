@@ -23,6 +23,11 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
     ("reference", "expected"),
     [
         ("file:///srv/clips/a.mp4", Path("/srv/clips/a.mp4")),
+        ("file:///srv/my%20clips/a.mp4", Path("/srv/my clips/a.mp4")),  # a file URL is encoded
+        ("FILE://localhost/srv/a.mp4", Path("/srv/a.mp4")),
+        ("file://server/share/a.mp4", None),  # another machine's: left to the URL checks
+        ("a" * 300 + ".mp4", None),  # a name the system refuses to look up is no local file
+        ("a\x00.mp4", None),
         ("/srv/clips/a.mp4", Path("/srv/clips/a.mp4")),
         ("./clips/a.mp4", Path("cal/clips/a.mp4")),
         ("../a.mp4", Path("cal/../a.mp4")),
@@ -73,3 +78,23 @@ def test_local_videos_are_checked_offline_by_the_same_rules(
     assert missing["field"] == "video_url"
     assert missing["message"].startswith("the file ")
     assert "does not exist on this machine" in missing["message"]
+
+
+def test_names_no_file_can_have_are_findings_on_their_row(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    videos = ["/srv/a\x00.mp4", "./a\x00.mp4", "./" + "a" * 300]
+    entries = [{"pin": {**PIN, "media_source": {**PIN["media_source"], "media_id": str(i)}},
+                "video_url": video} for i, video in enumerate(videos)]  # fmt: skip
+    calendar = tmp_path / "calendar.jsonl"
+    calendar.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+
+    status = main(["check", "--offline", "--format", "json", str(calendar)])
+    results = json.loads(capsys.readouterr().out)["results"]
+
+    assert status == EXIT_ERRORS
+    assert [sorted({f["code"] for f in r["findings"]}) for r in results] == [
+        ["media.not_found"],
+        ["media.not_found"],
+        ["media.unreachable"],  # too long a name: the system says why
+    ]

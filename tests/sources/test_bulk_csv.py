@@ -558,15 +558,46 @@ def test_a_row_the_csv_module_refuses_is_a_broken_row_and_reading_goes_on() -> N
     assert items[1].title == "Next"
 
 
-def test_a_field_over_the_csv_module_limit_is_a_broken_row() -> None:
-    text = f'{HEADER}\n"{"x" * (csv.field_size_limit() + 1)}",,,,,,,\n{row(title="Next")}\n'
+def test_a_cell_over_the_csv_module_default_limit_is_read_whole() -> None:
+    # Over csv's default limit (131,072) the module stops inside the cell and reads its rest,
+    # line breaks and all, as rows of their own: rows that are not in the file.
+    cell = ("x" * 70_000 + "\n") * 2 + f"{row(title='Not a row')}\n"
+    text = f'{HEADER}\n"{cell}",,,,,,,\n{row(title="Next")}\n'
 
     items = list(
         iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
     )
 
+    assert len(items) == 2
+    assert "text.title_too_long" in {f.code for f in items[0].extra}
+    assert items[1].title == "Next"
+    assert items[1].location.line == 6
+
+
+def test_a_quote_never_closed_is_one_broken_row_and_the_lines_after_it_are_rows() -> None:
+    opened = 'Open,https://cdn.example.com/pins/a.jpg,Spring recipes,,,,,"summer'
+    text = f"{HEADER}\n{opened}\n{row(title='B')}\n{row(title='C')}\n"
+
+    items = list(
+        iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
+    )
+
+    assert [(i.location.line, i.title) for i in items] == [(2, None), (3, "B"), (4, "C")]
     assert [f.code for f in items[0].extra] == ["calendar.row_malformed"]
-    assert items[-1].title == "Next"
+    assert "never closed" in items[0].extra[0].message
+
+
+def test_a_broken_quote_inside_a_row_gives_back_the_lines_it_took_in() -> None:
+    a = 'A,https://cdn.example.com/pins/a.jpg,"Spring recipes,,,,,'  # opens a quote...
+    b = 'B,https://cdn.example.com/pins/a.jpg,Spring recipes,,,,,"x'  # ...closed here, then x
+    text = f"{HEADER}\n{a}\n{b}\n{row(title='C')}\n"
+
+    items = list(
+        iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
+    )
+
+    assert [(i.location.line, i.title) for i in items] == [(2, None), (3, None), (4, "C")]
+    assert [f.code for i in items[:2] for f in i.extra] == ["calendar.row_malformed"] * 2
 
 
 def test_a_stream_that_kept_the_byte_order_mark_is_read_too() -> None:

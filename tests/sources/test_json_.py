@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -195,7 +196,8 @@ def test_every_array_element_is_located_at_the_line_it_starts_on(
 
     expected = [None if isinstance(value, str) else value for _, value, _, _ in elements]
     assert [p.payload for p in pins] == expected  # a string is a malformed row, not JSON text
-    assert lines_of(pins) == [1 + text.count("\n", 0, start) for start in starts]
+    # lines end at LF, CRLF or CR, as in the JSON Lines and CSV readers
+    assert lines_of(pins) == [1 + len(re.findall("\r\n|\r|\n", text[:start])) for start in starts]
 
 
 @pytest.mark.parametrize(
@@ -427,3 +429,25 @@ def test_a_local_video_beside_a_calendar_in_a_folder_named_in_latin1(tmp_path: P
     (slot,) = pin.slots
     assert slot.local
     assert os.path.isfile(slot.url.encode("utf-8", "surrogateescape"))  # found where it is
+
+
+def test_pins_sharing_a_line_are_told_apart_by_their_column() -> None:
+    text = json.dumps([PIN_A, PIN_B]) + "\r"  # minified, as most tools write JSON
+
+    pins = list(iter_document(text, "pins.json"))
+
+    assert [str(p.location) for p in pins] == [
+        "pins.json:1:2",
+        f"pins.json:1:{len(json.dumps(PIN_A)) + 4}",
+    ]
+
+
+def test_a_pin_that_starts_its_line_has_no_column() -> None:
+    pins = list(iter_document(json.dumps([PIN_A, PIN_B], indent=2), "pins.json"))
+    assert [p.location.column for p in pins] == [None, None]
+
+
+def test_json_lines_in_a_json_file_are_read_lazily_with_their_lines() -> None:
+    text = f"{json.dumps(PIN_A)}\r\n\r{json.dumps(PIN_B)}\r{{broken\n"
+    pins = list(iter_document(text, "pins.json"))
+    assert lines_of(pins) == [1, 3, 4]

@@ -275,8 +275,10 @@ def test_every_entry_gives_one_report(values: list[object]) -> None:
         wrapped = isinstance(value, dict) and "pin" in value and not API_FIELDS & set(value)
         if wrapped and isinstance(value["pin"], dict):
             assert item.payload == value["pin"]
-        if wrapped and not isinstance(value["pin"], dict):
-            assert report.codes == {"calendar.row_malformed"}
+        if wrapped and not isinstance(value["pin"], dict):  # the wrapper's own keys still count
+            assert item.problem is not None
+            assert item.problem.code == "calendar.row_malformed"
+            assert report.codes == {item.problem.code, *(f.code for f in item.extra)}
         if not wrapped and isinstance(value, str):  # never read as JSON text a second time
             assert item.payload is None
             assert report.codes == {"calendar.row_malformed"}

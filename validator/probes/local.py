@@ -10,6 +10,7 @@ involved. Reads are small (a block, an index, a suffix), so they are done inline
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from validator.probes.fetch import Budget, Failure, FailureKind, Response
 
@@ -24,17 +25,28 @@ def local_path(reference: str, calendar: str) -> Path | None:
     if that file exists: ``cdn.example.com/clip.mp4`` is far more often a URL missing its
     ``https://``, and is left to the URL checks to say so.
     """
-    if reference.startswith("file://"):
-        return Path(reference.removeprefix("file://"))
+    if reference[:7].lower() == "file://":  # a file URL: percent-encoded, maybe "localhost"
+        parts = urlsplit(reference)
+        if parts.netloc.lower() not in ("", "localhost"):
+            return None  # another machine's file: the URL checks say it cannot be fetched
+        return Path(unquote(parts.path))
     if "://" in reference or reference.startswith("//") or not reference.strip():
         return None
     path = Path(reference)
     if path.is_absolute():
         return path
     beside = Path(calendar).parent / path
-    if reference.startswith(("./", "../")) or beside.is_file():
+    if reference.startswith(("./", "../")) or _is_file(beside):
         return beside
     return None
+
+
+def _is_file(path: Path) -> bool:
+    """``Path.is_file``, false for a name the system refuses (too long, or holding a NUL)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 class LocalFiles:
@@ -56,6 +68,8 @@ class LocalFiles:
             return Failure(FailureKind.NOT_FOUND, url, "is a folder, not a file")
         except OSError as exc:
             return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
+        except ValueError:  # a NUL in the name: no file is called that
+            return Failure(FailureKind.NOT_FOUND, url, "is no file name (it holds a NUL character)")
         budget.requests += 1
         budget.take(len(data))
         return Response(url, (), 200, None, size, data, len(data) >= size, ranges=True)
@@ -68,7 +82,7 @@ class LocalFiles:
         """The last ``length`` bytes."""
         try:
             size = Path(url).stat().st_size
-        except OSError:
+        except (OSError, ValueError):
             return b""
         start = max(0, size - length)
         return self._read(url, start, min(size - start, budget.remaining), budget)
@@ -81,7 +95,7 @@ class LocalFiles:
             with Path(url).open("rb") as handle:
                 handle.seek(start)
                 data = handle.read(length)
-        except OSError:
+        except (OSError, ValueError):
             return b""
         budget.requests += 1
         budget.take(len(data))

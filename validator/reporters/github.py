@@ -53,17 +53,24 @@ def render(
 
 
 def command(
-    name: str, message: str, *, file: str | None, line: int | None, title: str | None
+    name: str,
+    message: str,
+    *,
+    file: str | None,
+    line: int | None,
+    title: str | None,
+    col: int | None = None,
 ) -> str:
     """One workflow command; properties that are ``None`` are left out.
 
-    ``line`` goes only with a ``file``: a line of no file would mean nothing to GitHub.
+    ``line`` (and ``col``) go only with a ``file``: a line of no file would mean nothing to
+    GitHub.
     """
     if file is None:
-        line = None
+        line = col = None
     properties = [
         f"{key}={escape_property(str(value))}"
-        for key, value in (("file", file), ("line", line), ("title", title))
+        for key, value in (("file", file), ("line", line), ("col", col), ("title", title))
         if value is not None
     ]
     head = f"::{name} {','.join(properties)}" if properties else f"::{name}"
@@ -89,6 +96,7 @@ def _annotation(report: Report, finding: Finding) -> str:
         message,
         file=_file(location.source),
         line=location.line,
+        col=location.column,
         title=finding.code,
     )
 

@@ -85,6 +85,8 @@ def display_name(name: str) -> str:
 
 def _stdin_text() -> str:
     """Standard input as UTF-8 (strictly: the locale may say another encoding, or none)."""
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise SourceError(f"{STDIN}: standard input is closed")
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()

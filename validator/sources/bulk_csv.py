@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO
@@ -114,30 +115,54 @@ def iter_bulk_csv(
     ``stream`` should be opened with ``newline=""`` (quoted line breaks and CRLF are then read as
     written); ``now`` (timezone-aware) is what publish dates are compared with. Raises
     ``SourceError`` for a file without the expected header; a bad row is findings on that row.
+
+    A row that breaks over several lines (a quote never closed, which would take in the rest of
+    the file) is malformed, and the lines after its first are read again as rows: no row of the
+    file goes unreported.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    reader = csv.reader(stream)
+    _allow_long_cells()
+    text = iter(stream)
+    record: list[str] = []  # the lines of the record being read
+    again: deque[str] = deque()  # lines to read once more, after a broken record
+    reader = csv.reader(_remembered(text, record, again), strict=True)
     header, header_line = _read_header(reader, source)
     columns = _columns(header, header_line, source)
     width = len(header)
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
+    lines_before = 0  # lines of the file before those the current reader started from
     while True:
-        line = reader.line_num + 1
+        line = lines_before + reader.line_num + 1
+        record.clear()
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            problem = f"the row cannot be read as CSV: {exc}"
-            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem)]
+            if str(exc).startswith("field larger than field limit"):
+                raise SourceError(
+                    f"{source}:{line}: a cell longer than {_CELL_LIMIT:,} characters; "
+                    "the file cannot be read past it"
+                ) from None
+            problem = (
+                "a quote opened in this row is never closed"
+                if str(exc) == _QUOTE_NEVER_CLOSED
+                else f"the row cannot be read as CSV: {exc}"
+            )
+            if len(record) > 1:  # it took in the lines after its own: read them as rows
+                problem += "; the lines after it are read as rows of their own"
+                again.extend(record[1:])
+                reader = csv.reader(_remembered(text, record, again), strict=True)
+                lines_before = line
+            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, _QUOTE_FIX)]
         else:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != width:
-                findings = [_wrong_width(len(cells), width)]
+                findings = [_wrong_width(len(cells), width, line, line + len(record) - 1)]
             elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
                 findings = [bad]
             else:
@@ -150,6 +175,40 @@ def iter_bulk_csv(
         yield PinInput(Location(source, index, line), None, row=True, extra=tuple(findings),
                        prechecked=True)  # fmt: skip
         index += 1
+
+
+# What the csv module says, in strict mode, when the file ends inside a quoted cell.
+_QUOTE_NEVER_CLOSED = "unexpected end of data"
+_QUOTE_FIX = (
+    'Close the quote: a value in double quotes ends with a double quote, and a " inside it is '
+    'written twice ("").'
+)
+# The longest cell read (the csv module's default limit is 131,072 characters): a description
+# runs to 500, but a cell far longer is still read whole, so that the rows after it stay rows.
+_CELL_LIMIT = 16 * 1024 * 1024
+
+
+def _allow_long_cells() -> None:
+    """Raise the csv module's cell limit (process-wide) to ``_CELL_LIMIT``, never lower it.
+
+    Over the limit, the module stops inside the cell and reads its rest as rows of their own.
+    """
+    if csv.field_size_limit() < _CELL_LIMIT:
+        csv.field_size_limit(_CELL_LIMIT)
+
+
+def _remembered(lines: Iterator[str], record: list[str], again: deque[str]) -> Iterator[str]:
+    """``again``'s lines, then those of ``lines``, each also kept in ``record``.
+
+    The caller clears ``record`` before each record, so that it holds a broken record's lines
+    to read once more.
+    """
+    while True:
+        text = again.popleft() if again else next(lines, None)
+        if text is None:
+            return
+        record.append(text)
+        yield text
 
 
 def parse_publish_date(text: str) -> datetime | None:
@@ -365,12 +424,15 @@ def _too_long(code: Code, field: str, value: str, limit: int) -> Finding:
     return code.finding(field, message, hint)
 
 
-def _wrong_width(count: int, width: int) -> Finding:
+def _wrong_width(count: int, width: int, first: int, last: int) -> Finding:
     message = f"the row has {plural(count, 'field')}, the header {width}"
     hint = (
         "A comma inside a value splits it in two: put that value in double quotes, or check "
         "that the spreadsheet saved the file with commas (not semicolons) between fields."
     )
+    if last > first:  # a quoted cell ran over lines: maybe a stray quote took rows in
+        message += f" (the row runs over lines {first} to {last})"
+        hint = f"A quote that is not closed joins the lines after it into one row. {_QUOTE_FIX}"
     return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
 

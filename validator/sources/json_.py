@@ -102,20 +102,25 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
         yield from _single_or_lines(text, start, source, origin)
         return
     position = _skip(text, start + 1)
-    line = 1 + text.count("\n", 0, position)
+    line, line_start = _advance(text, 0, position, 1, 0)
     index = 0
     if position < len(text) and text[position] == "]":
         _expect_end(text, position + 1, source)
         return
+    separator = start  # the "[" or "," before the pin
     while True:
         value, end = _decode(text, position, source)
-        yield _entry(value, Location(source, index, line), origin)
+        # A pin that shares its line with what comes before it (a minified array) is told
+        # apart by its column; one that starts its line, by its line alone.
+        shared = not _breaks(text, separator + 1, position)
+        column = position - line_start + 1 if shared else None
+        yield _entry(value, Location(source, index, line, column), origin)
         index += 1
         after = _skip(text, end)
         if after < len(text) and text[after] == ",":
             next_start = _skip(text, after + 1)
-            line += text.count("\n", position, next_start)
-            position = next_start
+            line, line_start = _advance(text, position, next_start, line, line_start)
+            position, separator = next_start, after
             continue
         if after < len(text) and text[after] == "]":
             _expect_end(text, after + 1, source)
@@ -134,28 +139,53 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
     (U+2028 inside a title is not a line break).
     """
     value, end = _decode(text, start, source)
-    line = 1 + text.count("\n", 0, start)
+    line = 1 + _breaks(text, 0, start)
     after = _skip(text, end)
     if after == len(text):
         yield _entry(value, Location(source, 0, line), origin)
         return
     if _LINE_BREAK.search(text, start, end) is None:
         index = 0
-        for number, row in enumerate(_LINE_BREAK.split(text), start=1):
+        for number, row in enumerate(_lines_of(text), start=1):
             if row.strip():
                 yield _line(row.strip(), Location(source, index, number), origin)
                 index += 1
         return
     yield _entry(value, Location(source, 0, line), origin)
-    line += text.count("\n", start, end)
+    line += _breaks(text, start, end)
     index, position = 1, after
     while position < len(text):
-        line += text.count("\n", end, position)
+        line += _breaks(text, end, position)
         value, end = _decode(text, position, source)
         yield _entry(value, Location(source, index, line), origin)
         index += 1
-        line += text.count("\n", position, end)
+        line += _breaks(text, position, end)
         position = _skip(text, end)
+
+
+def _lines_of(text: str) -> Iterator[str]:
+    """The lines of ``text`` one by one: a list of them all would hold the text twice."""
+    start = 0
+    for match in _LINE_BREAK.finditer(text):
+        yield text[start : match.start()]
+        start = match.end()
+    yield text[start:]
+
+
+def _breaks(text: str, start: int, end: int) -> int:
+    """Line breaks (LF, CRLF or CR) in ``text[start:end]``."""
+    return (
+        text.count("\n", start, end) + text.count("\r", start, end) - text.count("\r\n", start, end)
+    )
+
+
+def _advance(text: str, start: int, end: int, line: int, line_start: int) -> tuple[int, int]:
+    """``line`` and the index its line starts at, moved on over ``text[start:end]``."""
+    breaks = _breaks(text, start, end)
+    if not breaks:
+        return line, line_start
+    last = max(text.rfind("\n", start, end), text.rfind("\r", start, end))
+    return line + breaks, last + 1
 
 
 # --- wrapped calendar entries --------------------------------------------------------------------
@@ -221,7 +251,9 @@ def _unwrap(entry: dict[str, object], location: Location, origin: str | None) ->
     if not isinstance(pin, dict):  # a string would be read as JSON text by parse: say what it is
         message = f'the entry\'s "pin" is {json_type(pin)}, not a JSON object (the API payload)'
         problem = CALENDAR_ROW_MALFORMED.finding(PIN_KEY, message)
-        return PinInput(location, pin, row=True, problem=problem, publish_at=publish_at)
+        return PinInput(
+            location, pin, row=True, problem=problem, publish_at=publish_at, extra=tuple(findings)
+        )
     return PinInput(
         location,
         entry[PIN_KEY],
@@ -281,6 +313,5 @@ def _expect_end(text: str, position: int, source: str) -> None:
 
 
 def _syntax_error(text: str, position: int, source: str, what: str) -> SourceError:
-    line = 1 + text.count("\n", 0, position)
-    column = position - text.rfind("\n", 0, position)
-    return SourceError(f"{source}:{line}:{column}: invalid JSON: {what}")
+    line, line_start = _advance(text, 0, position, 1, 0)
+    return SourceError(f"{source}:{line}:{position - line_start + 1}: invalid JSON: {what}")
