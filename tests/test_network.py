@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from media_server import MediaServer, serve
+from PIL import Image
 
 from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
@@ -56,7 +58,7 @@ def one(pin: dict[str, Any], settings: Settings = NETWORK) -> Report:
         ("/status/500", "media.server_error"),
         ("/status/503", "media.server_error"),
         ("/status/429", "media.rate_limited"),
-        ("/reset/photo-baseline.jpg", "media.unreachable"),
+        ("/reset/photo-baseline.jpg", "media.connection_lost"),
         ("/media/image.webp", "media.unsupported_format"),
         ("/media/webp-named.jpg", "media.unsupported_format"),
         ("/media/error-page.jpg", "media.unsupported_format"),
@@ -451,3 +453,55 @@ def test_a_file_compressed_against_our_asking_is_judged_by_what_it_holds(
     assert one(image_pin(server.url("/gzipped/error-page.jpg"))).codes == {
         "media.unsupported_format"
     }
+
+
+# --- whole files that look odd, and servers that stop honouring Range ----------------------------
+
+
+@pytest.mark.parametrize("name", ["appended.jpg", "appended.png", "motion-photo.jpg"])
+def test_data_appended_after_a_whole_image_is_not_a_cut(server: MediaServer, name: str) -> None:
+    report = one(image_pin(server.url(f"/media/{name}")))
+    assert report.codes == set(), [f.message for f in report.findings]
+
+
+def test_a_cut_file_is_still_cut_after_the_wider_look(server: MediaServer) -> None:
+    before = len(server.requests_to("/media/truncated.jpg"))
+    report = one(image_pin(server.url("/media/truncated.jpg")))
+    assert report.codes == {"media.invalid"}
+    assert len(server.requests_to("/media/truncated.jpg")) - before <= 3
+
+
+@pytest.mark.parametrize("status", ["200", "416"])
+@pytest.mark.parametrize("name", ["h264-moov-end.mp4", "big-header.jpg"])
+def test_later_ranges_not_honoured_leave_the_file_unjudged(
+    server: MediaServer, status: str, name: str
+) -> None:
+    (report,) = validate_media(
+        [server.url(f"/laterfail/{status}/{name}")],
+        "video" if name.endswith(".mp4") else "image",
+        settings=NETWORK,
+    )
+    assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
+
+
+def test_answers_shorter_than_asked_are_read_on(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/capped/16384/big-header.jpg")))
+    assert report.codes == set(), [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize("status", [204, 304, 300])
+def test_a_status_that_carries_no_file_is_not_an_empty_file(
+    server: MediaServer, status: int
+) -> None:
+    report = one(image_pin(server.url(f"/status/{status}")))
+    assert report.codes == {"media.unreachable"}
+    assert "carries no file" in report.findings[0].message
+
+
+def test_an_image_over_the_pixel_limit_is_left_unread_not_broken(tmp_path: Path) -> None:
+    # A real 10000 x 9000 JPEG (1.4 MB of one colour): valid, but over Pillow's decoding limit.
+    Image.new("RGB", (10_000, 9_000), "white").save(tmp_path / "huge.jpg", quality=10)
+    with serve((tmp_path,)) as running:
+        report = one(image_pin(running.url("/media/huge.jpg")))
+    assert report.codes == {"media.check_incomplete"}
+    assert "pixels" in report.findings[0].message

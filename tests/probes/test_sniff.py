@@ -16,6 +16,8 @@ from validator.probes.sniff import (
     PNG_IEND,
     Box,
     Container,
+    appended_declared,
+    end_marker_in,
     end_marker_ok,
     header_end,
     image_size,
@@ -321,7 +323,16 @@ def test_image_size_from_header(name: str) -> None:
 @pytest.mark.parametrize("name", STILLS)
 def test_end_marker_detects_truncation(name: str) -> None:
     data = read(name)
-    assert end_marker_ok(sniff(data), data[-12:]) is not MANIFEST[name]["truncated"]
+    container, tail = sniff(data), data[-12:]
+    appended = name.startswith(("appended", "motion-photo"))
+    assert end_marker_ok(container, tail) is not (MANIFEST[name]["truncated"] or appended)
+    # what the prober concludes: a file with data after its end marker is whole
+    whole = (
+        end_marker_ok(container, tail)
+        or appended_declared(container, data[:65536], tail)
+        or end_marker_in(container, data[-65536:])
+    )
+    assert whole is not MANIFEST[name]["truncated"]
 
 
 def test_end_markers() -> None:
@@ -355,3 +366,19 @@ def test_header_parsers_never_raise(data: bytes) -> None:
 )
 def test_the_root_element_decides(text: bytes, expected: Container) -> None:
     assert sniff(text) == expected
+
+
+def test_an_end_marker_further_back_means_data_was_appended() -> None:
+    jpeg = b"\xff\xd8\xff\xe0" + b"\x00" * 100 + b"\xff\xd9"
+    assert end_marker_in(Container.JPEG, jpeg + b"trailer")
+    assert not end_marker_in(Container.JPEG, jpeg[:-2] + b"\xff\x00" * 10)  # scan data, cut
+    assert end_marker_in(Container.PNG, b"...." + PNG_IEND + b"trailer")
+    assert not end_marker_in(Container.PNG, b"IDAT" * 10)
+
+
+def test_a_motion_photo_says_that_a_video_follows() -> None:
+    header = b'\xff\xd8\xff\xe1..http://ns.adobe.com/xap/1.0/ GCamera:MotionPhoto="1"'
+    assert appended_declared(Container.JPEG, header, b"\x00" * 12)
+    assert appended_declared(Container.JPEG, b"\xff\xd8", b"\x00\x00\x00\x10SEFT")  # Samsung
+    assert not appended_declared(Container.JPEG, b"\xff\xd8\xff\xe0", b"\x00" * 12)
+    assert not appended_declared(Container.PNG, header, b"SEFT")

@@ -195,6 +195,15 @@ MEDIA_SERVER_ERROR: Final = _network(
     "Try again later; if it persists, fix the server or move the file.",
     action=Action.RETRY,
 )
+MEDIA_CONNECTION_LOST: Final = _network(
+    "media.connection_lost",
+    "The media server dropped the connection before its answer was complete, also after retries.",
+    "A reset or an answer cut short is the server's or the network's doing, not the file's; "
+    "Pinterest's crawler may meet it too.",
+    "Try again later; if it persists, check the server (its logs, limits on connections) or "
+    "serve the file from a CDN.",
+    action=Action.RETRY,
+)
 MEDIA_TIMEOUT: Final = _network(
     "media.timeout",
     "The media server did not answer within the deadline, also after retries.",

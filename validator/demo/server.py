@@ -220,6 +220,11 @@ class _Handler(BaseHTTPRequestHandler):
         # A broken cache: every range is answered from the start of the file, and says so.
         self._file(rest, ranges=True, from_start=True)
 
+    def _route_capped(self, rest: str, query: dict[str, list[str]]) -> None:
+        # Ranges honoured, but no answer longer than N bytes (its Content-Range says so).
+        cap, _, name = rest.partition("/")
+        self._file(name, ranges=True, cap=int(cap))
+
     def _route_nosize(self, rest: str, query: dict[str, list[str]]) -> None:
         # Ranges honoured, the total size never stated (Content-Range: bytes 0-65535/*).
         self._file(rest, ranges=True, state_size=False)
@@ -318,6 +323,7 @@ class _Handler(BaseHTTPRequestHandler):
         state_size: bool = True,
         whole_range: bool = False,
         shift: int = 0,
+        cap: int | None = None,
     ) -> None:
         path = self.server.file(name)
         if path is None:
@@ -338,6 +344,8 @@ class _Handler(BaseHTTPRequestHandler):
                 start, end = 0, size - 1
             if shift:
                 start, end = min(start + shift, size - 1), min(end + shift, size - 1)
+            if cap is not None:
+                end = min(end, start + cap - 1)
         self.send_response(status)
         kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         self.send_header("Content-Type", kind or "application/octet-stream")

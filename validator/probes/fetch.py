@@ -60,6 +60,7 @@ class FailureKind(enum.StrEnum):
     NOT_FOUND = "not found"
     HTTP_ERROR = "HTTP error"
     INVALID_URL = "invalid URL"  # the URL given, not a redirect target: no request could be sent
+    DROPPED = "dropped connection"  # reset, or the answer cut short: temporary, retried
     REDIRECT_LOOP = "redirect loop"
     TOO_MANY_REDIRECTS = "too many redirects"
     UNREACHABLE = "unreachable"
@@ -331,6 +332,12 @@ class Fetcher:
                         return Response(current, tuple(chain), 416, None, 0, b"", True, True)
                     if answer.status_code >= 400:
                         return _status_failure(url, answer, tuple(chain))
+                    if answer.status_code not in (200, 203, 206):  # 204, 304, 300: no file
+                        described = f"{answer.status_code} {answer.reason_phrase}".strip()
+                        detail = f"answered {described}, which carries no file"
+                        return Failure(
+                            FailureKind.HTTP_ERROR, url, detail, tuple(chain), answer.status_code
+                        )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
             except httpx.TimeoutException as exc:
                 return Failure(
@@ -341,7 +348,7 @@ class Fetcher:
                     detail = f"redirects to an invalid URL ({_reason(exc)})"
                     return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
                 return Failure(
-                    FailureKind.UNREACHABLE,
+                    FailureKind.DROPPED,
                     url,
                     f"dropped the connection ({_reason(exc)})",
                     tuple(chain),
@@ -488,7 +495,7 @@ class Fetcher:
                 return Failure(FailureKind.TIMEOUT, url, detail)
             except httpx.HTTPError as exc:
                 detail = f"dropped the connection ({_reason(exc)})"
-                return Failure(FailureKind.UNREACHABLE, url, detail, temporary=True)
+                return Failure(FailureKind.DROPPED, url, detail, temporary=True)
 
         outcome = await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
         if isinstance(outcome, Failure):

@@ -36,7 +36,13 @@ from validator.probes.image import (
 )
 from validator.probes.local import LocalFiles
 from validator.probes.rangefile import RangeFile
-from validator.probes.sniff import Container, end_marker_ok, sniff
+from validator.probes.sniff import (
+    Container,
+    appended_declared,
+    end_marker_in,
+    end_marker_ok,
+    sniff,
+)
 from validator.probes.video import (
     VideoFacts,
     VideoProblem,
@@ -50,6 +56,9 @@ from validator.slots import Slot
 __all__ = ["MediaProbe", "Probe", "Prober", "Reader"]
 
 _END_MARKER_BYTES = 12  # the PNG IEND chunk; a JPEG's FF D9 is its last two
+# How far back from the end a missing end marker is looked for (one more request, only then):
+# data appended to a whole image is found, a cut-off file still has none.
+_APPENDED_SEARCH = 64 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +193,9 @@ class Prober:
             elif total <= self.settings.image_max_bytes:  # larger: media.too_large says it
                 cap = self.settings.max_bytes_per_url
                 note = f"it is {total:,} bytes, over the {cap:,}-byte cap: not decoded (--deep)"
+        short = False  # the server sent less than asked for, inside the file: not the file's fault
         if deep and not opened.complete and opened.ranges and total is not None:
-            data += await reader.read_range(url, len(data), total - 1, budget)
+            data += await _read_span(reader, url, len(data), total - 1, budget)
             if len(data) < total:  # the server stopped short (a 200 or 416 to the range)
                 deep, note = False, "the server did not send the whole file: not decoded (--deep)"
         elif not opened.complete and opened.ranges:
@@ -193,10 +203,19 @@ class Prober:
             # the server then sends what there is.
             size = total if total is not None else len(data) + budget.remaining
             for first, last in plan_image_reads(data, size):
-                data += await reader.read_range(url, first, last, budget)
-        read = decode_fully if deep else read_image_facts
-        facts = read(data)
+                got = await _read_span(reader, url, first, last, budget)
+                data += got
+                if len(got) < last - first + 1:
+                    short = total is not None and budget.remaining > 0
+                    break
+        facts = await asyncio.to_thread(decode_fully, data) if deep else read_image_facts(data)
         if isinstance(facts, ImageProblem):
+            if short and facts.kind is not ImageProblemKind.UNSUPPORTED:
+                note = (
+                    f"the server sent {len(data):,} bytes of its start where more were asked "
+                    "for, so the image could not be read"
+                )
+                return MediaProbe(opened.url, opened, container, note=note)
             return self._image_problem(opened, container, facts)
         complete = total is not None and len(data) >= total
         if complete:
@@ -213,14 +232,34 @@ class Prober:
         if not tail:
             why = "the byte cap" if budget.remaining < _END_MARKER_BYTES else "the server"
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
-        elif not end_marker_ok(container, tail):
-            broken = f"is cut off: it does not end with the {container.label} end marker"
+        elif (
+            not deep  # decoded whole: whole
+            and not end_marker_ok(container, tail)
+            and not appended_declared(container, data, tail)  # a motion photo says so
+        ):
+            # Data appended after a whole image, or a file cut off? The end marker a little
+            # further back tells (one more request, for these files only).
+            if complete:
+                wider = data[-_APPENDED_SEARCH:]
+            else:
+                length = min(_APPENDED_SEARCH, budget.remaining, total or _APPENDED_SEARCH)
+                wider = await reader.read_suffix(url, length, budget)
+            if not wider:
+                note = note or (
+                    f"it does not end with the {container.label} end marker, and the bytes "
+                    "before its end were not read to tell data appended to it from a cut"
+                )
+            elif not end_marker_in(container, wider):
+                broken = f"is cut off: it does not end with the {container.label} end marker"
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
     @staticmethod
     def _image_problem(opened: Response, container: Container, problem: ImageProblem) -> MediaProbe:
         if problem.kind is ImageProblemKind.INCOMPLETE:
             note = f"the image could not be read within the byte cap ({problem.reason})"
+            return MediaProbe(opened.url, opened, container, note=note)
+        if problem.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
+            note = f"the image {problem.reason}, so it was not read further"
             return MediaProbe(opened.url, opened, container, note=note)
         if problem.kind is ImageProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
@@ -288,6 +327,11 @@ class Prober:
         facts = await loop.run_in_executor(self._threads, parse)
         if isinstance(facts, VideoProblem):
             return self._video_problem(opened, container, facts)
+        if facts.truncated and facts.partial:  # missing from what was read, not from the file
+            note = (
+                "the video was not read whole (the byte cap, or the server): a cut is not ruled out"
+            )
+            return MediaProbe(opened.url, opened, container, video=facts, note=note)
         broken = "is cut off: the container says data is missing" if facts.truncated else None
         return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
 
@@ -298,6 +342,8 @@ class Prober:
             cap = self.settings.max_bytes_per_url
             note = f"the video {problem.reason}, so it was not parsed (max_bytes_per_url {cap:,})"
             return MediaProbe(opened.url, opened, container, note=note)
+        if problem.kind is VideoProblemKind.NOT_SERVED:
+            return MediaProbe(opened.url, opened, container, note=f"the video {problem.reason}")
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
@@ -329,6 +375,22 @@ def _inflated(data: bytes, encoding: str) -> bytes:
         except zlib.error:
             continue
     return b""
+
+
+async def _read_span(reader: Reader, url: str, first: int, last: int, budget: Budget) -> bytes:
+    """Bytes ``first..last``, over several answers if the server sends less than asked for.
+
+    Stops at an empty answer (a 200 or 416 to the range, the budget spent): the caller sees a
+    short result.
+    """
+    parts: list[bytes] = []
+    while first <= last:
+        got = await reader.read_range(url, first, last, budget)
+        if not got:
+            break
+        parts.append(got)
+        first += len(got)
+    return b"".join(parts)
 
 
 def _counted(probe: MediaProbe, budget: Budget) -> MediaProbe:

@@ -7,7 +7,8 @@ known span (the ``moov`` box) in one request before the parser asks for it piece
 at a byte budget. Reaching the budget, an empty answer or a failing fetch all look like the end
 of the file to the reader: an exception raised inside ``read()`` would unwind through
 libmediainfo and leak its native handle (media-probing.md, Traps). The caller asks afterwards:
-``exhausted``, ``fetch_error`` (re-raised by ``reraise()``), ``requests`` and ``bytes_fetched``.
+``exhausted``, ``cut_short``, ``fetch_error`` (re-raised by ``reraise()``), ``requests`` and
+``bytes_fetched``.
 
 The fetch callback is synchronous and network-agnostic: ``fetch(start, end_inclusive)`` returns
 those bytes, like an HTTP ``Range: bytes=start-end`` request. Not thread-safe: one file per probe.
@@ -62,8 +63,11 @@ class RangeFile(io.RawIOBase):
         self.block_size = block_size
         self.budget = budget
         self.exhausted = False
+        self.cut_short = False
+        """A fetch inside the file came back short (a server that stopped honouring Range)."""
         self.requests = 0
         self.bytes_fetched = 0
+        self.bytes_seeded = 0
         self.fetch_error: Exception | None = None
         self._pos = 0
         # Disjoint cached extents, sorted by start: _starts[i] is where _chunks[i] begins.
@@ -203,7 +207,9 @@ class RangeFile(io.RawIOBase):
         if start < 0:
             raise ValueError(f"start must be >= 0, not {start}")
         if data and start < self._size:
-            self._store(start, bytes(data[: self._size - start]))
+            kept = bytes(data[: self._size - start])
+            self.bytes_seeded += len(kept)
+            self._store(start, kept)
 
     def reraise(self) -> None:
         """Raise the exception a fetch raised, if any (kept out of the parser, raised here)."""
@@ -272,6 +278,7 @@ class RangeFile(io.RawIOBase):
             return False
         got = len(self._request(left, right))
         if left + got < right:
+            self.cut_short = self.fetch_error is None
             return False  # a failed or short answer: what came back is served, no retry loop
         if right < gap_end:
             self.exhausted = True  # served what the budget allowed; the rest of the gap is not

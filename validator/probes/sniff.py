@@ -512,12 +512,40 @@ def end_marker_ok(container: Container, tail: bytes) -> bool:
     """Whether the file's last bytes are its format's end marker (a truncation check).
 
     ``tail`` is the end of the file, as a 12-byte suffix request (``Range: bytes=-12``) returns
-    it. JPEG ends with EOI ``FF D9``; PNG with the 12-byte IEND chunk. Some cameras append data
-    after EOI, so a JPEG without the marker that decodes in full deserves a warning, not an
-    error. Containers without an end marker pass.
+    it. JPEG ends with EOI ``FF D9``; PNG with the 12-byte IEND chunk. Containers without an end
+    marker pass. A file that fails may still be whole, with data appended: ``end_marker_in``.
     """
     if container is Container.JPEG:
         return tail.endswith(b"\xff\xd9")
     if container is Container.PNG:
         return tail.endswith(PNG_IEND)
+    return True
+
+
+def appended_declared(container: Container, head: bytes, tail: bytes) -> bool:
+    """Whether a JPEG says a video follows its image: a motion photo, whatever its length.
+
+    Google's (``GCamera:MotionPhoto``, earlier ``MicroVideo``) and Samsung's ``MotionPhoto_Data``
+    say it in the XMP of the header; Samsung's trailer ends with ``SEFT``.
+    """
+    if container is not Container.JPEG:
+        return False
+    return tail.endswith(b"SEFT") or any(mark in head for mark in _MOTION_PHOTO_MARKS)
+
+
+_MOTION_PHOTO_MARKS = (b"MotionPhoto", b"MicroVideo")
+
+
+def end_marker_in(container: Container, tail: bytes) -> bool:
+    """Whether the end marker is somewhere in ``tail``: a whole image with data appended.
+
+    Phones append a motion photo's video after a JPEG's EOI, editors their own trailers; browsers
+    and Pinterest show such an image. A file cut off is told apart by what its tail holds: JPEG
+    scan data cannot contain ``FF D9`` (a 0xFF there is followed by 0x00), and the 12-byte IEND
+    chunk does not turn up in PNG data by chance.
+    """
+    if container is Container.JPEG:
+        return b"\xff\xd9" in tail
+    if container is Container.PNG:
+        return PNG_IEND in tail
     return True

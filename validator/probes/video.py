@@ -117,6 +117,7 @@ class VideoProblemKind(enum.StrEnum):
     NO_VIDEO = "no-video"  # a readable container without a video track (audio only)
     UNREADABLE = "unreadable"  # MediaInfo cannot make sense of it
     INCOMPLETE = "incomplete"  # the byte budget ran out before the index was read
+    NOT_SERVED = "not served"  # the server stopped sending the byte ranges asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,17 +344,25 @@ def _facts(
         truncated=truncated,
         fragmented=fragmented,
         faststart=None if moov is None or mdat is None else moov.start < mdat.start,
-        partial=file.exhausted,
+        partial=file.exhausted or file.cut_short,
     )
 
 
 def _no_video(
     file: RangeFile, container: Container, *, truncated: bool, has_moov: bool
 ) -> VideoProblem:
+    if file.cut_short:  # what looks missing was not sent: the file is not shown to lack it
+        return VideoProblem(
+            VideoProblemKind.NOT_SERVED,
+            "could not be read: the server stopped sending the byte ranges asked for (it "
+            "answered a range with less, or with the whole file or a 416)",
+            container,
+        )
     if file.exhausted:
+        fetched = file.bytes_fetched + file.bytes_seeded
         return VideoProblem(
             VideoProblemKind.INCOMPLETE,
-            f"has an index larger than the byte budget ({file.bytes_fetched:,} bytes fetched)",
+            f"has an index larger than the byte budget ({fetched:,} bytes fetched)",
             container,
         )
     if truncated:

@@ -37,6 +37,7 @@ _BY_FAILURE: dict[FailureKind, Code] = {
     FailureKind.NOT_FOUND: codes.MEDIA_NOT_FOUND,
     FailureKind.HTTP_ERROR: codes.MEDIA_UNREACHABLE,
     FailureKind.INVALID_URL: codes.MEDIA_URL_INVALID,
+    FailureKind.DROPPED: codes.MEDIA_CONNECTION_LOST,
     FailureKind.REDIRECT_LOOP: codes.MEDIA_REDIRECT_LOOP,
     FailureKind.TOO_MANY_REDIRECTS: codes.MEDIA_TOO_MANY_REDIRECTS,
     FailureKind.UNREACHABLE: codes.MEDIA_UNREACHABLE,
