@@ -291,6 +291,13 @@ def test_output_refuses_a_hard_link_of_an_input(
     assert calendar.read_text(encoding="utf-8") == before
 
 
+def test_a_file_given_twice_is_checked_once(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "--format", "json", VALID, VALID, str(Path(VALID).resolve()))
+    assert status == EXIT_OK
+    assert json.loads(out)["summary"]["pins"] == 1  # one pin in the file, not three
+    assert err.count("is given twice: checked once") == 2
+
+
 def test_closed_standard_input_is_a_clear_error() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "validator", "check", "--offline", "-"],

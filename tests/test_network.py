@@ -505,3 +505,17 @@ def test_an_image_over_the_pixel_limit_is_left_unread_not_broken(tmp_path: Path)
         report = one(image_pin(running.url("/media/huge.jpg")))
     assert report.codes == {"media.check_incomplete"}
     assert "pixels" in report.findings[0].message
+
+
+def test_headers_too_large_are_not_retried_as_a_dropped_connection(server: MediaServer) -> None:
+    before = len(server.requests_to("/bigheaders/"))
+    report = one(image_pin(server.url("/bigheaders/photo-baseline.jpg")))
+    assert report.codes == {"media.unreachable"}
+    assert "headers too large" in report.findings[0].message
+    assert len(server.requests_to("/bigheaders/")) - before == 1
+
+
+def test_a_video_url_serving_a_page_says_so(server: MediaServer) -> None:
+    (report,) = validate_media([server.url("/media/error-page.jpg")], "video", settings=NETWORK)
+    assert report.codes == {"media.unsupported_format"}
+    assert "serves a page" in (report.findings[0].hint or "")

@@ -237,6 +237,7 @@ def _parser() -> argparse.ArgumentParser:
 def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
+    args.paths = _once_each(args.paths)
     settings = settings if settings is not None else _settings(args)
     engine = Engine(settings, token=_token(settings, explicit=args.token_env is not None))
     verbosity = (
@@ -391,6 +392,25 @@ def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
         return path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
+
+
+def _once_each(paths: Sequence[str]) -> list[str]:
+    """``paths`` without repeats of a file (two globs that both match it, a path given twice).
+
+    Checked twice, its pins would be counted twice and each reported as a duplicate of itself.
+    """
+    seen: set[Path] = set()
+    kept: list[str] = []
+    for name in paths:
+        key = Path(name).resolve() if name != "-" else None
+        if key is not None and key in seen:
+            sys.stderr.write(f"pin-preflight: {sources.display_name(name)} is given twice: "
+                             "checked once\n")  # fmt: skip
+            continue
+        if key is not None:
+            seen.add(key)
+        kept.append(name)
+    return kept
 
 
 def _same_file(given: Path, output: Path, resolved: Path) -> bool:

@@ -238,8 +238,16 @@ def test_a_repeated_column_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_trailing_comma_in_the_header_is_an_unnamed_column(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"unknown column #9 \(unnamed\)"):
+    with pytest.raises(SourceError, match=r"unknown column #9 \(unnamed: delete it\)"):
         rows_of(write_csv(tmp_path, header=HEADER + ","))
+
+
+def test_a_header_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.csv"
+    path.write_bytes(HEADER.replace("Keywords", "Mots-cl\xe9s").encode("latin-1") + b"\n")
+
+    with pytest.raises(SourceError, match=r"calendar.csv:1: the header is not UTF-8 text"):
+        rows_of(path)
 
 
 @pytest.mark.parametrize(

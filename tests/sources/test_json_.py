@@ -451,3 +451,15 @@ def test_json_lines_in_a_json_file_are_read_lazily_with_their_lines() -> None:
     text = f"{json.dumps(PIN_A)}\r\n\r{json.dumps(PIN_B)}\r{{broken\n"
     pins = list(iter_document(text, "pins.json"))
     assert lines_of(pins) == [1, 3, 4]
+
+
+def test_json_lines_in_a_json_file_with_a_broken_first_line_lose_only_that_line() -> None:
+    text = f'{{"board_id": "1", "media_source":\n{json.dumps(PIN_A)}\n{json.dumps(PIN_B)}\n'
+    pins = list(iter_document(text, "pins.json"))
+    assert lines_of(pins) == [1, 2, 3]
+    assert pins[0].payload == '{"board_id": "1", "media_source":'  # a broken row, parsed later
+
+
+def test_a_broken_document_is_still_one_error_with_its_place() -> None:
+    with pytest.raises(SourceError, match=r"pins.json:3:1: invalid JSON"):
+        list(iter_document('{\n  "board_id": "1",\n}\n', "pins.json"))

@@ -225,6 +225,15 @@ class _Handler(BaseHTTPRequestHandler):
         cap, _, name = rest.partition("/")
         self._file(name, ranges=True, cap=int(cap))
 
+    def _route_bigheaders(self, rest: str, query: dict[str, list[str]]) -> None:
+        # 300 KB of cookies before the file: more than any client buffers for headers.
+        self.send_response(200)
+        for number in range(300):
+            self.send_header("Set-Cookie", f"c{number}={'x' * 1000}")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.server.record(Logged(self.path, self.headers.get("Range"), 200, 0))
+
     def _route_nosize(self, rest: str, query: dict[str, list[str]]) -> None:
         # Ranges honoured, the total size never stated (Content-Range: bytes 0-65535/*).
         self._file(rest, ranges=True, state_size=False)

@@ -45,6 +45,8 @@ _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with 
 # What httpx raises for a 3xx whose Location cannot be parsed (it builds the next request even
 # when it does not follow it): the server's mistake, not a connection that dropped.
 _HTTPX_BAD_LOCATION = "Invalid URL in location header"
+# h11's words when a server's headers pass its buffer limit (a 431 in the other direction).
+_HEADERS_TOO_LARGE = "Receive buffer too long"
 _T = TypeVar("_T")
 # httpcore looks at every connection of a pool (and polls each idle socket) whenever a request
 # starts or a response closes: with one pool of 16 connections that cost 2-3 ms of CPU per
@@ -346,6 +348,9 @@ class Fetcher:
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 if str(exc).startswith(_HTTPX_BAD_LOCATION):  # no connection trouble: no retry
                     detail = f"redirects to an invalid URL ({_reason(exc)})"
+                    return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
+                if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
+                    detail = "answered with headers too large to read"
                     return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
                 return Failure(
                     FailureKind.DROPPED,

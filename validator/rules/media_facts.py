@@ -125,19 +125,15 @@ def _where(url: str, probe: MediaProbe) -> str:
 
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
     label = probe.container.a_label
-    if slot.kind is MediaKind.IMAGE:
-        wanted = "JPEG or PNG"
-        if probe.container.is_video:
-            hint = "Upload videos with POST /v5/media and publish them as source_type 'video_id'."
-        elif probe.container in (Container.HTML, Container.XML, Container.JSON):
-            hint = (
-                "The URL serves a page, not the file: use the file's direct URL (often a CDN link)."
-            )
-        else:
-            hint = "Convert the file to JPEG or PNG and point the URL at the converted file."
-    else:
-        wanted = "MP4 or MOV"
+    wanted = "JPEG or PNG" if slot.kind is MediaKind.IMAGE else "MP4 or MOV"
+    if probe.container in (Container.HTML, Container.XML, Container.JSON):
+        hint = "The URL serves a page, not the file: use the file's direct URL (often a CDN link)."
+    elif slot.kind is MediaKind.VIDEO:
         hint = "Convert the video to MP4 (H.264) and point the URL at it."
+    elif probe.container.is_video:
+        hint = "Upload videos with POST /v5/media and publish them as source_type 'video_id'."
+    else:
+        hint = "Convert the file to JPEG or PNG and point the URL at the converted file."
     message = f"{where} is {label}; Pinterest takes {wanted} here"
     return codes.MEDIA_UNSUPPORTED_FORMAT.finding(slot.field, message, hint)
 

@@ -235,6 +235,8 @@ def _read_header(reader: Iterator[list[str]], source: str) -> tuple[list[str], i
             if any(cell.strip() for cell in cells):
                 if cells[0].startswith("\ufeff"):
                     cells[0] = cells[0][1:]
+                if (bad := not_utf8("".join(cells), "the header")) is not None:
+                    raise SourceError(f"{source}:{line}: {bad.message}")
                 return cells, line
     except csv.Error as exc:
         raise SourceError(f"{source}:{line + 1}: the header cannot be read as CSV: {exc}") from None
@@ -254,7 +256,8 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
             if key in _RENAMED:
                 renamed.append(f"{quote(cell.strip())} (write {quote(_RENAMED[key])})")
             else:
-                unknown.append(quote(cell.strip()) if key else f"#{position + 1} (unnamed)")
+                named = quote(cell.strip()) if key else f"#{position + 1} (unnamed: delete it)"
+                unknown.append(named)
         elif name in columns:
             repeated.append(quote(name))
         else:

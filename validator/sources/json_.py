@@ -138,18 +138,20 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
     document. Lines end at LF, CRLF or CR, not at the separators ``str.splitlines`` also knows
     (U+2028 inside a title is not a line break).
     """
-    value, end = _decode(text, start, source)
+    try:
+        value, end = _decode(text, start, source)
+    except SourceError:
+        if not _object_on_next_line(text, start):
+            raise
+        yield from _as_lines(text, source, origin)  # JSON Lines whose first line is broken
+        return
     line = 1 + _breaks(text, 0, start)
     after = _skip(text, end)
     if after == len(text):
         yield _entry(value, Location(source, 0, line), origin)
         return
     if _LINE_BREAK.search(text, start, end) is None:
-        index = 0
-        for number, row in enumerate(_lines_of(text), start=1):
-            if row.strip():
-                yield _line(row.strip(), Location(source, index, number), origin)
-                index += 1
+        yield from _as_lines(text, source, origin)
         return
     yield _entry(value, Location(source, 0, line), origin)
     line += _breaks(text, start, end)
@@ -161,6 +163,31 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         index += 1
         line += _breaks(text, position, end)
         position = _skip(text, end)
+
+
+def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
+    """``text`` as JSON Lines: one pin per non-blank line, a broken line one broken row."""
+    index = 0
+    for number, row in enumerate(_lines_of(text), start=1):
+        if row.strip():
+            yield _line(row.strip(), Location(source, index, number), origin)
+            index += 1
+
+
+def _object_on_next_line(text: str, start: int) -> bool:
+    """Whether the first non-blank line after the one at ``start`` is a JSON object on its own.
+
+    Then a text whose first value is broken is JSON Lines with a broken first line (one broken
+    row), not a broken document.
+    """
+    for number, row in enumerate(_lines_of(text[start:])):
+        if number == 0 or not row.strip():
+            continue
+        try:
+            return isinstance(json.loads(row), dict)
+        except (ValueError, RecursionError):
+            return False
+    return False
 
 
 def _lines_of(text: str) -> Iterator[str]:
