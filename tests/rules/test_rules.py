@@ -174,3 +174,12 @@ def test_pin_url_pins_need_only_a_board() -> None:
             link="https://shop.example/p/1",
         )
     ).ok
+
+
+def test_an_unknown_key_of_any_length_is_shown_cut() -> None:
+    report = check(image_pin(**{"x" * 100_000: 1}))
+    (finding,) = report.findings
+    assert finding.code == "pin.unknown_field"
+    assert finding.field is not None
+    assert len(finding.field) == 60
+    assert len(finding.message) < 200

@@ -50,6 +50,10 @@ _VIDEO_SOURCE: Mapping[str, tuple[str, str]] = {
 }
 
 
+# A key longer than this is shown cut (a field name is a few words; a typo is no longer).
+_NAME_WIDTH = 60
+
+
 def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     """``pin.unknown_field`` for extra keys of the pin, its media source and carousel items."""
     found: list[Finding] = []
@@ -73,13 +77,14 @@ def _unknown(
 ) -> Iterator[Finding]:
     known = [name for name in type(model).model_fields if name != "source_type"]
     for name in model.model_extra or ():
-        field = f"{prefix}{name}"
+        shown = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
+        field = f"{prefix}{shown}"
         if name in special:
             what, hint = special[name]
             yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}", hint)
             continue
         message = f"{field} is not a field Pinterest takes here; it would be ignored"
-        close = difflib.get_close_matches(name, known, n=1, cutoff=0.7)
+        close = difflib.get_close_matches(shown, known, n=1, cutoff=0.7)
         if close:
             hint = f"Did you mean {close[0]}? Rename it."
         else:
