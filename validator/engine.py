@@ -232,8 +232,10 @@ class Engine:
         if not found:
             return slots
         findings.extend(found)
-        reported = {finding.field for finding in found}
-        return [slot for slot in slots if slot.field not in reported]
+        # A URL dead already (or by publishing) is not fetched; one that merely expires soon
+        # still works now, and what it serves is checked.
+        dead = {finding.field for finding in found if finding.severity is Severity.ERROR}
+        return [slot for slot in slots if slot.field not in dead]
 
     def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
         """Append the rules' findings, except on fields that parsing already reported."""

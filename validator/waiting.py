@@ -16,7 +16,7 @@ from datetime import UTC
 
 __all__ = ["backoff", "parse_retry_after"]
 
-_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+_SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits: float() reads other scripts too
 _MAX_EXPONENT = 62  # 2**62 seconds is already forever; larger exponents only overflow floats
 
 
@@ -34,12 +34,15 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
         return seconds if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits
         return None
     if when.tzinfo is None:  # HTTP dates are always GMT, even when written as -0000
         when = when.replace(tzinfo=UTC)
     current = time.time() if now is None else now
-    return max(0.0, when.timestamp() - current)
+    try:
+        return max(0.0, when.timestamp() - current)
+    except (OverflowError, ValueError):  # a date the platform's clock cannot hold
+        return None
 
 
 def backoff(

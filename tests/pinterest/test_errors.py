@@ -325,3 +325,16 @@ def test_any_error_response_classifies_to_a_catalogued_code(
 @given(status=st.integers(400, 499).filter(lambda s: s not in (408, 429)), body=st.binary())
 def test_a_4xx_without_a_known_code_or_message_is_never_retryable(status: int, body: bytes) -> None:
     assert not classify(status, body).retryable
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Mon, 01 Jan 99999999999999999999 00:00:00 GMT",
+        "Mon, 01 Jan 2026 00:00:00 +99999999999999999999",
+        "٥",
+    ],
+    ids=["huge year", "huge offset", "arabic-indic digit"],
+)
+def test_a_retry_after_no_clock_can_hold_is_unreadable(value: str) -> None:
+    assert parse_retry_after(value) is None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from media_server import serve
 
 from validator import validate_many
 from validator.engine import Engine
@@ -47,3 +50,30 @@ def test_the_margin_is_configurable() -> None:
     assert validate_many([pin_with(url)], offline=True)[0].codes == {"media.url_expires_soon"}
     relaxed = Settings(offline=True, expiry_margin_hours=1)
     assert validate_many([pin_with(url)], settings=relaxed)[0].findings == ()
+
+
+def test_messages_name_the_margin_and_the_publish_time() -> None:
+    url = sigv4_url(datetime.now(UTC) - timedelta(minutes=1), timedelta(hours=1))
+    (report,) = validate_many([pin_with(url)], offline=True)
+    assert "within the 24 hours margin (expiry_margin_hours)" in report.findings[0].message
+    engine = Engine(Settings(offline=True))
+    later = datetime(2099, 1, 2, 3, 4, tzinfo=UTC)
+    item = PinInput(Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=later)
+    message = engine.check(item).findings[0].message
+    assert "before the pin is published (2099-01-02 03:04 UTC)" in message
+
+
+def test_years_before_1000_are_written_with_four_digits() -> None:
+    url = "https://acct.blob.core.windows.net/pins/a.jpg?sv=2022-11-02&se=0099-01-01&sig=abc"
+    (report,) = validate_many([pin_with(url)], offline=True)
+    assert "expired at 0099-01-01 00:00 UTC" in report.findings[0].message
+
+
+def test_a_url_that_expires_soon_is_still_fetched(tmp_path: Path) -> None:
+    # It works now, so what it serves is checked: here, nothing (a 404).
+    with serve() as running:
+        signed = datetime.now(UTC) - timedelta(minutes=1)
+        url = running.url("/status/404") + "?" + sigv4_url(signed, timedelta(hours=2)).split("?")[1]
+        settings = Settings(allow_private_hosts=True, retries=0)
+        (report,) = validate_many([pin_with(url)], settings=settings)
+    assert report.codes == {"media.url_expires_soon", "media.not_found"}

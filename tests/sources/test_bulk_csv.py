@@ -640,3 +640,17 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
 
     with pytest.raises(SourceError, match=r"calendar\.csv: UTF-16 text; save it as UTF-8$"):
         rows_of(path)
+
+
+@pytest.mark.parametrize(
+    ("value", "spreadsheet"),
+    [("17.12.2026", True), ("12/17/2026", True), ("2026-12-17T08:00:00.000Z", False)],
+)
+def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
+    tmp_path: Path, value: str, spreadsheet: bool
+) -> None:
+    _, report = one(tmp_path, row(date=value))
+
+    (finding,) = report.findings
+    assert finding.code == "calendar.publish_date_invalid"
+    assert ("spreadsheet rewrote" in (finding.hint or "")) is spreadsheet

@@ -193,6 +193,7 @@ def test_a_single_wrapped_object_is_unwrapped(tmp_path: Path) -> None:
     ("value", "expected"),
     [
         ("2026-12-01T10:00:00Z", datetime(2026, 12, 1, 10, tzinfo=UTC)),
+        ("2026-12-01t10:00:00z", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # ISO 8601 allows both
         ("2026-12-01T11:00:00+01:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),
         ("2026-12-01T10:00:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # no offset: UTC
         ("2026-12-01", datetime(2026, 12, 1, tzinfo=UTC)),

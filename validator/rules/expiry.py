@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_EXPIRES_SOON
 from validator.findings import Finding
-from validator.messages import quote
+from validator.messages import plural, quote
 from validator.signed_urls import ExpiryKind, expiry_problem
 from validator.slots import Slot
 
@@ -30,27 +30,40 @@ def check_expiry(
         if verdict is None:
             continue
         signed = verdict.expiry
-        when = signed.expires_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = _utc(signed.expires_at)
         what = f"the {signed.scheme} {quote(slot.url, 50)} ({signed.parameter})"
         if verdict.kind is ExpiryKind.EXPIRED:
             message = f"{what} expired at {when}, {_span(verdict.gap)} ago"
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
-        elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH:
-            message = f"{what} expires at {when}, {_span(verdict.gap)} before the pin is published"
+        elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
+            message = (
+                f"{what} expires at {when}, {_span(verdict.gap)} before the pin is published "
+                f"({_utc(publish_at)})"
+            )
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
         else:
-            moment = "publishing" if verdict.from_publish else "now"
-            message = f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}"
+            moment = "now"
+            if verdict.from_publish and publish_at is not None:
+                moment = f"publishing ({_utc(publish_at)})"
+            message = (
+                f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}, within the "
+                f"{_span(margin)} margin (expiry_margin_hours)"
+            )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message))
     return found
+
+
+def _utc(moment: datetime) -> str:
+    """A moment as ``2026-12-01 10:00 UTC``; the year in four digits, as early as year 1."""
+    return f"{moment.year:04d}-{moment:%m-%d %H:%M} UTC"
 
 
 def _span(gap: timedelta) -> str:
     seconds = int(gap.total_seconds())
     if seconds >= 2 * 86400:
-        return f"{seconds // 86400} days"
+        return plural(seconds // 86400, "day")
     if seconds >= 2 * 3600:
-        return f"{seconds // 3600} hours"
+        return plural(seconds // 3600, "hour")
     if seconds >= 120:
-        return f"{seconds // 60} minutes"
-    return f"{seconds} seconds"
+        return plural(seconds // 60, "minute")
+    return "less than a second" if seconds < 1 else plural(seconds, "second")

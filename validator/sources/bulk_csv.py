@@ -396,7 +396,7 @@ def _publish_date(
     if when is None:
         message = f"the publish date {quote(value)} is not yyyy-mm-dd or yyyy-mm-ddThh:mm:ss (UTC)"
         hint = None
-        if "/" in value or "." in value:
+        if "/" in value or _DOTTED_DATE.match(value):  # 12/17/2026, 17.12.2026
             hint = (
                 "A spreadsheet rewrote the date: format the column as text and write "
                 "2026-12-17 or 2026-12-17T08:00:00 (UTC)."
@@ -415,6 +415,10 @@ def _publish_date(
         hint = f"Choose a date before {_utc(now + timedelta(days=days))}, or upload it later."
         findings.append(CALENDAR_PUBLISH_DATE_TOO_FAR.finding(PUBLISH_DATE, message, hint))
     return when
+
+
+# A date a spreadsheet wrote in its own style: 17.12.2026, 17.12.26.
+_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
 
 
 def _utc(moment: datetime) -> str:

@@ -296,8 +296,8 @@ def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        try:
-            when = datetime.fromisoformat(value)
+        try:  # ISO 8601 takes "z" for "Z", as it takes "t" for "T"; fromisoformat does not
+            when = datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)
         except ValueError:
             pass
         else:
