@@ -298,6 +298,18 @@ def test_a_file_given_twice_is_checked_once(capsys: pytest.CaptureFixture[str]) 
     assert err.count("is given twice: checked once") == 2
 
 
+def test_a_hard_link_of_a_file_given_is_the_same_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    calendar = tmp_path / "calendar.json"
+    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
+    os.link(calendar, tmp_path / "link.json")  # in one folder: a hard link cannot cross devices
+    status, out, err = run(capsys, "--format", "json", str(calendar), str(tmp_path / "link.json"))
+    assert status == EXIT_OK
+    assert json.loads(out)["summary"]["pins"] == 1
+    assert "link.json is given twice" in err
+
+
 def test_closed_standard_input_is_a_clear_error() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "validator", "check", "--offline", "-"],

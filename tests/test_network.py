@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from media_server import MediaServer, serve
+from media_server import MEDIA, MediaServer, serve
 from PIL import Image
 
 from validator import Report, Settings, validate_many, validate_media
@@ -519,3 +519,45 @@ def test_a_video_url_serving_a_page_says_so(server: MediaServer) -> None:
     (report,) = validate_media([server.url("/media/error-page.jpg")], "video", settings=NETWORK)
     assert report.codes == {"media.unsupported_format"}
     assert "serves a page" in (report.findings[0].hint or "")
+
+
+def test_a_cut_motion_photo_is_cut(tmp_path: Path) -> None:
+    # Its XMP says how long the appended video is: the image must end just before it.
+    whole = (MEDIA / "motion-photo.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[:60_000])
+    (tmp_path / "lied.jpg").write_bytes(
+        whole.replace(b'MicroVideoOffset="', b'MicroVideoOffset="1')
+    )
+    with serve((tmp_path,)) as running:
+        cut = one(image_pin(running.url("/media/cut.jpg")))
+        lied = one(image_pin(running.url("/media/lied.jpg")))
+    assert cut.codes == {"media.invalid"}
+    assert lied.codes == {"media.invalid"}  # no image end where the video should start
+
+
+def test_an_end_marker_in_the_header_does_not_hide_a_cut(tmp_path: Path) -> None:
+    # A comment segment (as an EXIF thumbnail does) holds FF D9 within the last 64 KiB of a cut.
+    whole = (MEDIA / "photo-baseline.jpg").read_bytes()
+    comment = b"\xff\xfe" + (2 + 4).to_bytes(2, "big") + b"\xff\xd9\xff\xd9"
+    (tmp_path / "cut.jpg").write_bytes((whole[:2] + comment + whole[2:])[:60_000])
+    with serve((tmp_path,)) as running:
+        report = one(image_pin(running.url("/media/cut.jpg")))
+    assert report.codes == {"media.invalid"}
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"),
+    [("appended.jpg", set()), ("truncated.jpg", {"media.invalid"}), ("big-header.jpg", set())],
+)
+def test_a_server_capping_its_answers_is_asked_for_the_rest(
+    server: MediaServer, name: str, codes: set[str]
+) -> None:
+    report = one(image_pin(server.url(f"/capped/30000/{name}")))
+    assert report.codes == codes, [f.message for f in report.findings]
+
+
+def test_a_server_answering_in_crumbs_is_not_asked_forever(server: MediaServer) -> None:
+    before = len(server.requests_to("/capped/10/"))
+    report = one(image_pin(server.url("/capped/10/big-header.jpg")))
+    assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
+    assert len(server.requests_to("/capped/10/")) - before <= 20

@@ -502,3 +502,9 @@ def test_ids_of_digits_from_other_scripts_are_not_ids() -> None:
         "board.invalid_id",
         "board.section_invalid_id",
     ]
+
+
+def test_bytes_in_another_encoding_say_so() -> None:
+    parsed = parse(b'{"title": "caf\xe9"}')
+    assert [f.code for f in parsed.findings] == ["pin.malformed"]
+    assert parsed.findings[0].message == "the pin is not UTF-8 text: byte 0xE9 at offset 14"

@@ -259,9 +259,11 @@ def test_a_plain_image_url_has_no_problem_and_declares_an_image(url: str) -> Non
         ("https://cdn.example.com/a\x00b.jpg", 'a control character ("\\x00" at character 25)'),
         ("https://cdn.example.com/a\x7f.jpg", "a control character"),
         ("https://cdn.example.com/a\ud800.jpg", "a broken character"),
+        ("https://cdn.example.com/a\u00a0b.jpg", "contains whitespace"),  # a no-break space
+        ("https://cdn.example.com/a.jpg#\u3000", "contains whitespace"),
         ("https://cdn.example.com/" + "q" * 70_000 + ".jpg", "70,028 characters long"),
     ],
-    ids=["NUL", "DEL", "lone surrogate", "too long"],
+    ids=["NUL", "DEL", "lone surrogate", "no-break space", "ideographic space", "too long"],
 )
 def test_a_url_no_client_can_send_is_not_plain_and_says_why(url: str, said: str) -> None:
     assert not is_plain_image_url(url)

@@ -399,10 +399,10 @@ def _once_each(paths: Sequence[str]) -> list[str]:
 
     Checked twice, its pins would be counted twice and each reported as a duplicate of itself.
     """
-    seen: set[Path] = set()
+    seen: set[object] = set()
     kept: list[str] = []
     for name in paths:
-        key = Path(name).resolve() if name != "-" else None
+        key = _identity(name) if name != "-" else None
         if key is not None and key in seen:
             sys.stderr.write(f"pin-preflight: {sources.display_name(name)} is given twice: "
                              "checked once\n")  # fmt: skip
@@ -411,6 +411,15 @@ def _once_each(paths: Sequence[str]) -> list[str]:
             seen.add(key)
         kept.append(name)
     return kept
+
+
+def _identity(name: str) -> object:
+    """What makes a file the same file: its device and inode (hard links too), else its path."""
+    try:
+        status = os.stat(name)
+    except (OSError, ValueError):
+        return Path(name).resolve()
+    return (status.st_dev, status.st_ino)
 
 
 def _same_file(given: Path, output: Path, resolved: Path) -> bool:

@@ -86,6 +86,10 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             except json.JSONDecodeError as exc:
                 message = f"the pin is not valid JSON: {exc}"
                 return Parsed(None, (malformed.finding(None, message),))
+            except UnicodeDecodeError as exc:  # bytes in another encoding (Latin-1, say)
+                byte = exc.object[exc.start]
+                message = f"the pin is not UTF-8 text: byte 0x{byte:02X} at offset {exc.start}"
+                return Parsed(None, (malformed.finding(None, message),))
             except (ValueError, RecursionError):  # valid JSON that Python will not hold
                 message = "the pin holds a number too long or values nested too deeply to read"
                 return Parsed(None, (malformed.finding(None, message),))

@@ -36,9 +36,13 @@ _HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:@\s]+)(?::(?P<port>
 MAX_URL_LENGTH = 65_536
 # What no URL may hold: httpx refuses a control character or a lone surrogate before sending.
 _UNSENDABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
-# What a plain URL's path and query never hold: whitespace, control characters (C0 and C1), lone
-# surrogates. A URL with any of them takes the long way, which says what is wrong.
-_ODD = r"\s\x00-\x1f\x7f-\x9f\ud800-\udfff"
+# What a plain URL's path and query never hold: whitespace (Unicode's too: the image pattern is
+# ASCII-only, where \s is not), control characters (C0 and C1), lone surrogates. A URL with any
+# of them takes the long way, which says what is wrong.
+_ODD = (
+    r"\s\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    r"\ud800-\udfff"
+)
 # The shape nearly every real media URL has: decided in one match, without the diagnosis below.
 # A port of at most four digits cannot leave the TCP range; anything unusual takes the long way.
 _PLAIN_HTTP_URL = re.compile(

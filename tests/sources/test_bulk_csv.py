@@ -570,14 +570,14 @@ def test_a_cell_over_the_csv_module_default_limit_is_read_whole() -> None:
     # Over csv's default limit (131,072) the module stops inside the cell and reads its rest,
     # line breaks and all, as rows of their own: rows that are not in the file.
     cell = ("x" * 70_000 + "\n") * 2 + f"{row(title='Not a row')}\n"
-    text = f'{HEADER}\n"{cell}",,,,,,,\n{row(title="Next")}\n'
+    text = f'{HEADER}\nLong,https://cdn.example.com/a.jpg,Board,,"{cell}",,,\n{row(title="Next")}\n'
 
     items = list(
         iter_bulk_csv(io.StringIO(text, newline=""), "c.csv", settings=Settings(), now=NOW)
     )
 
     assert len(items) == 2
-    assert "text.title_too_long" in {f.code for f in items[0].extra}
+    assert "calendar.description_too_long" in {f.code for f in items[0].extra}
     assert items[1].title == "Next"
     assert items[1].location.line == 6
 

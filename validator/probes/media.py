@@ -39,8 +39,10 @@ from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import (
     Container,
     appended_declared,
+    appended_length,
     end_marker_in,
     end_marker_ok,
+    jpeg_scan_offset,
     sniff,
 )
 from validator.probes.video import (
@@ -59,6 +61,10 @@ _END_MARKER_BYTES = 12  # the PNG IEND chunk; a JPEG's FF D9 is its last two
 # How far back from the end a missing end marker is looked for (one more request, only then):
 # data appended to a whole image is found, a cut-off file still has none.
 _APPENDED_SEARCH = 64 * 1024
+# A server that sends less than asked is asked for the rest, until it sends crumbs (this many
+# answers under this many bytes, short of the end).
+_CRUMB = 4096
+_CRUMBS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,25 +238,11 @@ class Prober:
         if not tail:
             why = "the byte cap" if budget.remaining < _END_MARKER_BYTES else "the server"
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
-        elif (
-            not deep  # decoded whole: whole
-            and not end_marker_ok(container, tail)
-            and not appended_declared(container, data, tail)  # a motion photo says so
-        ):
-            # Data appended after a whole image, or a file cut off? The end marker a little
-            # further back tells (one more request, for these files only).
-            if complete:
-                wider = data[-_APPENDED_SEARCH:]
-            else:
-                length = min(_APPENDED_SEARCH, budget.remaining, total or _APPENDED_SEARCH)
-                wider = await reader.read_suffix(url, length, budget)
-            if not wider:
-                note = note or (
-                    f"it does not end with the {container.label} end marker, and the bytes "
-                    "before its end were not read to tell data appended to it from a cut"
-                )
-            elif not end_marker_in(container, wider):
-                broken = f"is cut off: it does not end with the {container.label} end marker"
+        elif not deep and not end_marker_ok(container, tail):  # deep: decoded whole, so whole
+            broken, missing = await _appended_or_cut(
+                reader, url, container, data, tail, total, budget
+            )
+            note = note or missing
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
     @staticmethod
@@ -377,19 +369,81 @@ def _inflated(data: bytes, encoding: str) -> bytes:
     return b""
 
 
+async def _appended_or_cut(
+    reader: Reader,
+    url: str,
+    container: Container,
+    data: bytes,
+    tail: bytes,
+    total: int | None,
+    budget: Budget,
+) -> tuple[str | None, str | None]:
+    """``(broken, note)`` for an image whose last bytes are not its end marker.
+
+    Phones and editors append data after a whole image (a motion photo's video); a file cut off
+    has no end marker anywhere near its end. A motion photo that states its video's length says
+    exactly where the image ends; otherwise the last 64 KiB are searched (one more request), from
+    the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too.
+    """
+    cut = f"is cut off: it does not end with the {container.label} end marker"
+    video = appended_length(container, data)
+    if video is not None and total is not None:
+        end = total - video
+        if end < 2:
+            return f"{cut}: it is shorter than the video it says follows its image", None
+        marker = data[end - 2 : end] if end <= len(data) else b""
+        marker = marker or await _read_span(reader, url, end - 2, end - 1, budget)
+        if marker == b"\xff\xd9":
+            return None, None
+        return f"{cut} (nor where its appended video should start)", None
+    if total is None:  # no stated size: the last bytes, from a suffix
+        window = await reader.read_suffix(url, min(_APPENDED_SEARCH, budget.remaining), budget)
+    else:
+        start = max(0, total - _APPENDED_SEARCH)
+        if total <= len(data):
+            window = data[start:total]
+        else:
+            window = await _read_span(reader, url, start, total - 1, budget)
+            if len(window) < total - start:
+                window = b""  # not the whole window: its end is not there to search
+        scan = jpeg_scan_offset(data) if container is Container.JPEG else None
+        if window and scan is not None and start < scan:
+            window = window[scan - start :]
+    if not window:
+        return None, (
+            f"it does not end with the {container.label} end marker, and the bytes before its "
+            "end were not read to tell data appended to it from a cut"
+        )
+    if end_marker_in(container, window):
+        return None, None
+    if appended_declared(container, data, tail):  # a video follows: its image ended further up
+        return None, (
+            "it says a video is appended to it, and its own end marker is not in its last "
+            f"{_APPENDED_SEARCH // 1024} KiB, so a cut was not ruled out"
+        )
+    return cut, None
+
+
 async def _read_span(reader: Reader, url: str, first: int, last: int, budget: Budget) -> bytes:
     """Bytes ``first..last``, over several answers if the server sends less than asked for.
 
-    Stops at an empty answer (a 200 or 416 to the range, the budget spent): the caller sees a
-    short result.
+    Stops at an empty answer (a 200 or 416 to the range, the budget spent) or at the
+    ``_CRUMBS``-th answer of fewer than ``_CRUMB`` bytes that still leaves bytes to read: the
+    caller sees a short result. A CDN that caps each answer at 16 KiB is read on to the end; one
+    that sends ten bytes at a time is not asked thousands of times.
     """
     parts: list[bytes] = []
+    crumbs = 0
     while first <= last:
         got = await reader.read_range(url, first, last, budget)
         if not got:
             break
         parts.append(got)
         first += len(got)
+        if len(got) < _CRUMB and first <= last:
+            crumbs += 1
+            if crumbs == _CRUMBS:
+                break
     return b"".join(parts)
 
 

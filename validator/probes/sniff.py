@@ -525,15 +525,35 @@ def end_marker_ok(container: Container, tail: bytes) -> bool:
 def appended_declared(container: Container, head: bytes, tail: bytes) -> bool:
     """Whether a JPEG says a video follows its image: a motion photo, whatever its length.
 
-    Google's (``GCamera:MotionPhoto``, earlier ``MicroVideo``) and Samsung's ``MotionPhoto_Data``
-    say it in the XMP of the header; Samsung's trailer ends with ``SEFT``.
+    Google's XMP says ``GCamera:MotionPhoto="1"`` (earlier ``MicroVideo="1"``); Samsung's trailer
+    ends with ``SEFT``.
     """
     if container is not Container.JPEG:
         return False
-    return tail.endswith(b"SEFT") or any(mark in head for mark in _MOTION_PHOTO_MARKS)
+    return tail.endswith(b"SEFT") or _MOTION_PHOTO.search(head) is not None
 
 
-_MOTION_PHOTO_MARKS = (b"MotionPhoto", b"MicroVideo")
+def appended_length(container: Container, head: bytes) -> int | None:
+    """How many bytes a motion photo's XMP says follow its image, or ``None`` if it does not say.
+
+    ``GCamera:MicroVideoOffset`` counts them from the end of the file; the Container directory
+    gives the video item's ``Item:Length``.
+    """
+    if container is not Container.JPEG:
+        return None
+    for pattern in _VIDEO_LENGTHS:
+        found = pattern.search(head)
+        if found is not None:
+            return int(found[1])
+    return None
+
+
+_MOTION_PHOTO = re.compile(rb'(?:MotionPhoto|MicroVideo)(?:="|>)\s*1')
+_VIDEO_LENGTHS = (
+    re.compile(rb'MicroVideoOffset(?:="|>)\s*([0-9]{1,12})'),
+    re.compile(rb'Item:Semantic="MotionPhoto"[^>]{0,200}?Item:Length="([0-9]{1,12})"'),
+    re.compile(rb'Item:Length="([0-9]{1,12})"[^>]{0,200}?Item:Semantic="MotionPhoto"'),
+)
 
 
 def end_marker_in(container: Container, tail: bytes) -> bool:

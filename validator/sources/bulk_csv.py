@@ -31,9 +31,7 @@ link) are kept, never the rows.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO
@@ -60,6 +58,7 @@ from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
+from validator.sources.csv_records import Record, records
 from validator.urls import DeclaredFormat, MediaKind, declared_format
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
@@ -116,60 +115,41 @@ def iter_bulk_csv(
     written); ``now`` (timezone-aware) is what publish dates are compared with. Raises
     ``SourceError`` for a file without the expected header; a bad row is findings on that row.
 
-    A row that breaks over several lines (a quote never closed, which would take in the rest of
-    the file) is malformed, and the lines after its first are read again as rows: no row of the
-    file goes unreported.
+    A row that breaks over several lines (a quote never closed, or closed by a stray quote rows
+    later) is malformed, and the lines after its first are read again as rows: no row of the
+    file goes unreported (``csv_records``).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    _allow_long_cells()
-    text = iter(stream)
-    record: list[str] = []  # the lines of the record being read
-    again: deque[str] = deque()  # lines to read once more, after a broken record
-    reader = csv.reader(_remembered(text, record, again), strict=True)
-    header, header_line = _read_header(reader, source)
+    shape: list[int] = []  # the header's width, once read
+    rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
+    header, header_line = _read_header(rows, source)
     columns = _columns(header, header_line, source)
     width = len(header)
+    shape.append(width)
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
-    lines_before = 0  # lines of the file before those the current reader started from
-    while True:
-        line = lines_before + reader.line_num + 1
-        record.clear()
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            if str(exc).startswith("field larger than field limit"):
-                raise SourceError(
-                    f"{source}:{line}: a cell longer than {_CELL_LIMIT:,} characters; "
-                    "the file cannot be read past it"
-                ) from None
-            problem = (
-                "a quote opened in this row is never closed"
-                if str(exc) == _QUOTE_NEVER_CLOSED
-                else f"the row cannot be read as CSV: {exc}"
-            )
-            if len(record) > 1:  # it took in the lines after its own: read them as rows
-                problem += "; the lines after it are read as rows of their own"
-                again.extend(record[1:])
-                reader = csv.reader(_remembered(text, record, again), strict=True)
-                lines_before = line
+    for row in rows:
+        cells, line = row.cells, row.first
+        if cells is None:
+            problem = row.problem or "the row cannot be read as CSV"
+            if row.last > row.first:
+                problem += f" (it runs over lines {row.first} to {row.last})"
+            if row.reread:
+                problem += "; the lines after its first are read as rows of their own"
             findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, _QUOTE_FIX)]
+        elif not any(cell.strip() for cell in cells):
+            continue
+        elif len(cells) != width:
+            findings = [_wrong_width(len(cells), width)]
+        elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
+            findings = [bad]
         else:
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) != width:
-                findings = [_wrong_width(len(cells), width, line, line + len(record) - 1)]
-            elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
-                findings = [bad]
-            else:
-                values = {name: cells[i].strip() for name, i in columns.items()}
-                yield _row(values, Location(source, index, line), settings, now, links, pins)
-                index += 1
-                continue
+            values = {name: cells[i].strip() for name, i in columns.items()}
+            yield _row(values, Location(source, index, line), settings, now, links, pins)
+            index += 1
+            continue
         if index == settings.max_calendar_rows:
             findings.append(_too_many(index, settings))
         yield PinInput(Location(source, index, line), None, row=True, extra=tuple(findings),
@@ -177,38 +157,21 @@ def iter_bulk_csv(
         index += 1
 
 
-# What the csv module says, in strict mode, when the file ends inside a quoted cell.
-_QUOTE_NEVER_CLOSED = "unexpected end of data"
 _QUOTE_FIX = (
     'Close the quote: a value in double quotes ends with a double quote, and a " inside it is '
     'written twice ("").'
 )
-# The longest cell read (the csv module's default limit is 131,072 characters): a description
-# runs to 500, but a cell far longer is still read whole, so that the rows after it stay rows.
-_CELL_LIMIT = 16 * 1024 * 1024
 
 
-def _allow_long_cells() -> None:
-    """Raise the csv module's cell limit (process-wide) to ``_CELL_LIMIT``, never lower it.
+def _joined_rows(cells: list[str], width: list[int]) -> str | None:
+    """Why a record over several lines is rows a stray quote joined, or ``None``.
 
-    Over the limit, the module stops inside the cell and reads its rest as rows of their own.
+    Its number of fields is not the header's (``width``, empty while the header is read). One
+    with the right number may be a cell that holds line breaks, as a spreadsheet writes it.
     """
-    if csv.field_size_limit() < _CELL_LIMIT:
-        csv.field_size_limit(_CELL_LIMIT)
-
-
-def _remembered(lines: Iterator[str], record: list[str], again: deque[str]) -> Iterator[str]:
-    """``again``'s lines, then those of ``lines``, each also kept in ``record``.
-
-    The caller clears ``record`` before each record, so that it holds a broken record's lines
-    to read once more.
-    """
-    while True:
-        text = again.popleft() if again else next(lines, None)
-        if text is None:
-            return
-        record.append(text)
-        yield text
+    if not width or len(cells) == width[0]:
+        return None
+    return f"the row has {plural(len(cells), 'field')}, the header {width[0]}"
 
 
 def parse_publish_date(text: str) -> datetime | None:
@@ -226,20 +189,18 @@ def parse_publish_date(text: str) -> datetime | None:
 # --- the header ----------------------------------------------------------------------------------
 
 
-def _read_header(reader: Iterator[list[str]], source: str) -> tuple[list[str], int]:
+def _read_header(rows: Iterator[Record], source: str) -> tuple[list[str], int]:
     """The first non-blank row (a spreadsheet may leave empty lines above it) and its line."""
-    line = 0
-    try:
-        for cells in reader:
-            line += 1
-            if any(cell.strip() for cell in cells):
-                if cells[0].startswith("\ufeff"):
-                    cells[0] = cells[0][1:]
-                if (bad := not_utf8("".join(cells), "the header")) is not None:
-                    raise SourceError(f"{source}:{line}: {bad.message}")
-                return cells, line
-    except csv.Error as exc:
-        raise SourceError(f"{source}:{line + 1}: the header cannot be read as CSV: {exc}") from None
+    for row in rows:
+        if row.cells is None:
+            raise SourceError(f"{source}:{row.first}: the header cannot be read: {row.problem}")
+        cells = row.cells
+        if any(cell.strip() for cell in cells):
+            if cells[0].startswith("\ufeff"):
+                cells[0] = cells[0][1:]
+            if (bad := not_utf8("".join(cells), "the header")) is not None:
+                raise SourceError(f"{source}:{row.first}: {bad.message}")
+            return cells, row.first
     raise SourceError(f"{source}: the file is empty (no header row)")
 
 
@@ -431,15 +392,12 @@ def _too_long(code: Code, field: str, value: str, limit: int) -> Finding:
     return code.finding(field, message, hint)
 
 
-def _wrong_width(count: int, width: int, first: int, last: int) -> Finding:
+def _wrong_width(count: int, width: int) -> Finding:
     message = f"the row has {plural(count, 'field')}, the header {width}"
     hint = (
         "A comma inside a value splits it in two: put that value in double quotes, or check "
         "that the spreadsheet saved the file with commas (not semicolons) between fields."
     )
-    if last > first:  # a quoted cell ran over lines: maybe a stray quote took rows in
-        message += f" (the row runs over lines {first} to {last})"
-        hint = f"A quote that is not closed joins the lines after it into one row. {_QUOTE_FIX}"
     return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
 
