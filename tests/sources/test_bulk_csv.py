@@ -654,3 +654,11 @@ def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
     (finding,) = report.findings
     assert finding.code == "calendar.publish_date_invalid"
     assert ("spreadsheet rewrote" in (finding.hint or "")) is spreadsheet
+
+
+def test_excels_separator_hint_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "calendar.csv"
+    path.write_text(f"sep=,\n{HEADER}\n{row()}\n", encoding="utf-8")
+
+    with pytest.raises(SourceError, match=r"calendar.csv:1: the first line is Excel's separator"):
+        rows_of(path)
