@@ -395,6 +395,8 @@ async def _appended_or_cut(
         marker = marker or await _read_span(reader, url, end - 2, end - 1, budget)
         if marker == b"\xff\xd9":
             return None, None
+        if len(marker) < 2:  # the server did not send those two bytes: nothing to judge
+            return None, "the bytes where its image should end (its XMP says) were not read"
         return f"{cut} (nor where its appended video should start)", None
     if total is None:  # no stated size: the last bytes, from a suffix
         window = await reader.read_suffix(url, min(_APPENDED_SEARCH, budget.remaining), budget)
