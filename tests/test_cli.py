@@ -532,3 +532,24 @@ def test_a_reader_gone_before_the_summary_is_no_error_either() -> None:
         err = child.stderr.read().decode()
         assert child.wait(timeout=60) == 141
     assert "Traceback" not in err
+
+
+def test_the_output_file_is_written_when_the_reader_of_stdout_goes_away(tmp_path: Path) -> None:
+    pins = [{"board_id": "Recipes", "media_source": {"source_type": "image_url",
+             "url": f"https://cdn.example.com/{i}.webp"}} for i in range(3000)]  # fmt: skip
+    calendar = tmp_path / "calendar.jsonl"
+    calendar.write_text("".join(json.dumps(pin) + "\n" for pin in pins), encoding="utf-8")
+    report = tmp_path / "report.json"
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", "-o", str(report),
+         "--format", "json", str(calendar)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert child.stdout is not None
+    child.stdout.read(1)  # the text runs to far more than a pipe holds: the child waits on us
+    child.stdout.close()  # ...and finds its reader gone
+    _, err = child.communicate(timeout=120)
+
+    assert b"Traceback" not in err
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["pins"] == 3000

@@ -92,11 +92,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        help="check pin payloads in JSON / JSON Lines files",
+        help="check pins in JSON, JSON Lines and Pinterest bulk-upload CSV files",
         description=(
-            "Check pins in JSON files (one pin, or an array of pins) and JSON Lines files (one "
-            "pin per line). '-' reads standard input. Exit status: 0 no errors, 1 errors found, "
-            "2 unusable invocation or unreadable input."
+            "Check pins in JSON files (one pin, or an array of pins), JSON Lines files (one "
+            "pin per line) and Pinterest bulk-upload CSV files (.csv). '-' reads standard input "
+            "(JSON). Exit status: 0 no errors, 1 errors found, 2 unusable invocation or "
+            "unreadable input."
         ),
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="files to check, or - for stdin")
@@ -269,17 +270,27 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     print_ = progress.print if progress is not None else console.print
 
     listed = verbosity >= text.Verbosity.VERBOSE  # whether pins without findings are listed
+    # With --output, the file is what the run is for: a reader of standard output that goes away
+    # (`| head`) ends the text there, not the run.
+    stdout_open = text_on_stdout
 
     def show(report: Report) -> None:
+        nonlocal stdout_open
         if progress is not None:
             progress.advance(report)
-        if not text_on_stdout or not (report.findings or listed):  # most pins: nothing to say
+        if not stdout_open or not (report.findings or listed):  # most pins: nothing to say
             return
-        if plain:
-            sys.stdout.write(text.pin_plain(report, verbosity))
-        else:
-            for line in text.pin_lines(report, verbosity):
-                print_(line)
+        try:
+            if plain:
+                sys.stdout.write(text.pin_plain(report, verbosity))
+            else:
+                for line in text.pin_lines(report, verbosity):
+                    print_(line)
+        except BrokenPipeError:
+            if output is None:
+                raise
+            stdout_open = False
+            _silence_stdout()
 
     # The text on stdout is written pin by pin; only a whole document needs every report kept.
     keep = output is not None or report_format.for_machines
@@ -290,14 +301,14 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
                 reports, summary, unreadable = asyncio.run(run)
         else:
             reports, summary, unreadable = asyncio.run(_run(engine, args.paths, show, keep=keep))
-        if text_on_stdout:
+        if output is not None:  # first: the summary below may meet a reader gone away
+            _write(output, _render(report_format, reports, summary, unreadable, verbosity))
+        if stdout_open:
             if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
                 console.print()
             for line in text.summary_lines(summary):
                 console.print(line)
-        if output is not None:
-            _write(output, _render(report_format, reports, summary, unreadable, verbosity))
-        elif report_format.for_machines:
+        if output is None and report_format.for_machines:
             sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
     finally:
         if output is not None:

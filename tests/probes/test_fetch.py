@@ -187,13 +187,13 @@ class _Gathering(BaseHTTPRequestHandler):
             if cls.open_now == cls.expected:
                 cls.all_in.set()
         cls.all_in.wait(timeout=5)
+        with cls.lock:  # before answering: once answered, the client may send the next request
+            cls.open_now -= 1
         self.send_response(206)
         self.send_header("Content-Range", "bytes 0-3/4")
         self.send_header("Content-Length", "4")
         self.end_headers()
         self.wfile.write(b"\xff\xd8\xff\xd9")
-        with cls.lock:
-            cls.open_now -= 1
 
     def log_message(self, format: str, *args: object) -> None:
         pass
