@@ -34,6 +34,7 @@ from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSou
 from validator.parse import Parsed, parse
 from validator.pinterest.account import MEDIA_ID_FIELD, AccountChecker, AccountTarget, as_secret
 from validator.probes.fetch import Fetcher, Guard
+from validator.probes.local import local_path
 from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
@@ -205,11 +206,20 @@ class Engine:
     def media_stage(
         self, url: str, position: int, kind: MediaKind, *, for_session: bool
     ) -> _Checked:
-        """``offline_stage`` for a media URL on its own (``validate_media``)."""
+        """``offline_stage`` for a media URL on its own (``validate_media``).
+
+        A local file (``file:///...``, an absolute path, ``./clip.mp4``, or a relative path that
+        exists here) is read from disk, as a calendar's ``video_url`` is: a video before its
+        upload usually is one.
+        """
         item = PinInput(Location(MEDIA_SOURCE, position), url)
         if not isinstance(url, str):  # a Python caller's list may hold anything
             message = f"the URL is {json_type(url)}, not a URL string"
             return _Checked(item, [MEDIA_URL_INVALID.finding("url", message)], None, [])
+        local = local_path(url, MEDIA_SOURCE)  # relative paths: from the working directory
+        if local is not None:
+            slot = Slot("url", str(local), kind, local=True)
+            return _Checked(item, [], None, [slot] if for_session else [])
         found = check_media_url(url, "url", kind)
         if found is not None:
             return _Checked(item, [found], None, [])

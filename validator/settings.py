@@ -229,9 +229,11 @@ def load_settings(
     its key, or the flag (``flags`` maps a field to the option that set it, e.g. ``--timeout``).
     """
     values: dict[str, Any] = {}
+    spelled: dict[str, str] = {}  # field → the key as the file writes it (with dashes)
     origin = "settings"
     if pyproject is not None:
         table = _read_table(pyproject) or {}
+        spelled = {key.replace("-", "_"): key for key in table}
         values.update({key.replace("-", "_"): _as_field(value) for key, value in table.items()})
         origin = f"{pyproject} [tool.{PYPROJECT_TABLE}]"
     given = dict(overrides or {})
@@ -245,7 +247,10 @@ def load_settings(
             if key in given:
                 from_flags.append(f"{(flags or {}).get(key, key)}: {error['msg']}")
             else:
-                where = ".".join(str(part) for part in error["loc"]) or "(table)"
+                parts = [str(part) for part in error["loc"]]
+                if parts:
+                    parts[0] = spelled.get(parts[0], parts[0])
+                where = ".".join(parts) or "(table)"
                 from_file.append(f"{where}: {error['msg']}")
         problems = [f"{origin}: {'; '.join(from_file)}"] if from_file else []
         problems += from_flags

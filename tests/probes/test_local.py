@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from support import FIXTURES
 
+from validator import validate_media
 from validator.cli import EXIT_ERRORS, main
 from validator.probes.local import local_path
 
@@ -97,4 +98,17 @@ def test_names_no_file_can_have_are_findings_on_their_row(
         ["media.not_found"],
         ["media.not_found"],
         ["media.unreachable"],  # too long a name: the system says why
+    ]
+
+
+def test_validate_media_reads_a_video_not_uploaded_yet(tmp_path: Path) -> None:
+    shutil.copy(MEDIA / "short-2s.mp4", tmp_path / "my clip.mp4")
+    urls = [(tmp_path / "my clip.mp4").as_uri(), str(tmp_path / "my clip.mp4"), "./no/such.mp4"]
+
+    reports = validate_media(urls, "video", offline=True)
+
+    assert [r.codes for r in reports] == [
+        {"video.duration_out_of_range"},
+        {"video.duration_out_of_range"},
+        {"media.not_found"},
     ]
