@@ -16,6 +16,7 @@ the environment: a library call does not start talking to Pinterest because a va
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterable, Mapping
 
 from pydantic import SecretStr
@@ -113,7 +114,7 @@ async def avalidate_many(
 
 
 def validate_media(
-    urls: Iterable[str],
+    urls: Iterable[str | os.PathLike[str]],
     kind: MediaKind | str = MediaKind.IMAGE,
     *,
     settings: Settings | None = None,
@@ -122,6 +123,8 @@ def validate_media(
 ) -> list[Report]:
     """Check media files by URL alone, as Pinterest will fetch them.
 
+    A ``pathlib.Path`` (any path object) is a local file, read from disk: a video before its
+    upload. Strings are URLs only, so checking URLs a user sent never reads a local file.
     ``kind`` is what they must be: ``"image"`` (JPEG or PNG) or ``"video"`` (MP4 or MOV, H.264 or
     H.265, 4 s to 15 min).
 
@@ -139,7 +142,7 @@ def validate_media(
 
 
 async def avalidate_media(
-    urls: Iterable[str],
+    urls: Iterable[str | os.PathLike[str]],
     kind: MediaKind | str = MediaKind.IMAGE,
     *,
     settings: Settings | None = None,
@@ -160,7 +163,7 @@ async def _run(engine: Engine, pins: Iterable[object]) -> list[Report]:
 
 def _refuse_single(given: object, message: str) -> None:
     """A single pin or URL where an iterable of them belongs: iterating it would be nonsense."""
-    if isinstance(given, str | bytes | bytearray | memoryview | Mapping):
+    if isinstance(given, str | bytes | bytearray | memoryview | Mapping | os.PathLike):
         raise TypeError(message)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -34,7 +35,6 @@ from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSou
 from validator.parse import Parsed, parse
 from validator.pinterest.account import MEDIA_ID_FIELD, AccountChecker, AccountTarget, as_secret
 from validator.probes.fetch import Fetcher, Guard
-from validator.probes.local import local_path
 from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
@@ -204,22 +204,22 @@ class Engine:
         return _Checked(item, findings, parsed.title, slots, _same_pin_key(pin), account)
 
     def media_stage(
-        self, url: str, position: int, kind: MediaKind, *, for_session: bool
+        self, url: str | os.PathLike[str], position: int, kind: MediaKind, *, for_session: bool
     ) -> _Checked:
         """``offline_stage`` for a media URL on its own (``validate_media``).
 
-        A local file (``file:///...``, an absolute path, ``./clip.mp4``, or a relative path that
-        exists here) is read from disk, as a calendar's ``video_url`` is: a video before its
-        upload usually is one.
+        A path object (``pathlib.Path``) names a local file, read from disk as a calendar's
+        local ``video_url`` is: a video before its upload usually is one. Only a path object:
+        a string stays a URL, so that a service checking URLs its users sent never reads its
+        own files.
         """
         item = PinInput(Location(MEDIA_SOURCE, position), url)
+        if isinstance(url, os.PathLike):
+            slot = Slot("url", os.fspath(url), kind, local=True)
+            return _Checked(item, [], None, [slot] if for_session else [])
         if not isinstance(url, str):  # a Python caller's list may hold anything
             message = f"the URL is {json_type(url)}, not a URL string"
             return _Checked(item, [MEDIA_URL_INVALID.finding("url", message)], None, [])
-        local = local_path(url, MEDIA_SOURCE)  # relative paths: from the working directory
-        if local is not None:
-            slot = Slot("url", str(local), kind, local=True)
-            return _Checked(item, [], None, [slot] if for_session else [])
         found = check_media_url(url, "url", kind)
         if found is not None:
             return _Checked(item, [found], None, [])
@@ -344,7 +344,9 @@ class Session:
         """
         return self._windowed(_offline_stage_marking_duplicates(self.engine, items))
 
-    def check_media(self, urls: Iterable[str], kind: MediaKind) -> AsyncIterator[Report]:
+    def check_media(
+        self, urls: Iterable[str | os.PathLike[str]], kind: MediaKind
+    ) -> AsyncIterator[Report]:
         """One report per media URL, checked as the file for a slot of ``kind``.
 
         For files on their way to Pinterest by another road than a pin payload: a video before

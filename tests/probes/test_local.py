@@ -103,12 +103,14 @@ def test_names_no_file_can_have_are_findings_on_their_row(
 
 def test_validate_media_reads_a_video_not_uploaded_yet(tmp_path: Path) -> None:
     shutil.copy(MEDIA / "short-2s.mp4", tmp_path / "my clip.mp4")
-    urls = [(tmp_path / "my clip.mp4").as_uri(), str(tmp_path / "my clip.mp4"), "./no/such.mp4"]
+    given = [tmp_path / "my clip.mp4", tmp_path / "no" / "such.mp4", str(tmp_path / "my clip.mp4")]
 
-    reports = validate_media(urls, "video", offline=True)
+    reports = validate_media(given, "video", offline=True)
 
     assert [r.codes for r in reports] == [
         {"video.duration_out_of_range"},
-        {"video.duration_out_of_range"},
         {"media.not_found"},
+        {"media.url_invalid"},  # a string is a URL: never read from disk
     ]
+    with pytest.raises(TypeError, match="iterable of URLs"):
+        validate_media(tmp_path / "my clip.mp4", "video")  # type: ignore[arg-type]
