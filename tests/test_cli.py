@@ -553,3 +553,21 @@ def test_the_output_file_is_written_when_the_reader_of_stdout_goes_away(tmp_path
 
     assert b"Traceback" not in err
     assert json.loads(report.read_text(encoding="utf-8"))["summary"]["pins"] == 3000
+
+
+def test_with_output_a_reader_gone_before_the_summary_changes_no_status(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the run starts
+    try:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", "check", "--offline", "-o", str(report), VALID],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == EXIT_OK  # what the file holds, not where the pipe broke
+    assert b"Traceback" not in done.stderr
+    assert report.read_text(encoding="utf-8").endswith(" 0 failed · 0 errors, 0 warnings\n")

@@ -304,10 +304,15 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
         if output is not None:  # first: the summary below may meet a reader gone away
             _write(output, _render(report_format, reports, summary, unreadable, verbosity))
         if stdout_open:
-            if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
-                console.print()
-            for line in text.summary_lines(summary):
-                console.print(line)
+            try:
+                if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
+                    console.print()
+                for line in text.summary_lines(summary):
+                    console.print(line)
+            except BrokenPipeError:
+                if output is None:
+                    raise
+                _silence_stdout()  # the file is written: the status says what it holds
         if output is None and report_format.for_machines:
             sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
     finally:

@@ -215,7 +215,7 @@ class Engine:
         """
         item = PinInput(Location(MEDIA_SOURCE, position), url)
         if isinstance(url, os.PathLike):
-            slot = Slot("url", os.fspath(url), kind, local=True)
+            slot = Slot("url", os.fsdecode(url), kind, local=True)  # str, even from a bytes path
             return _Checked(item, [], None, [slot] if for_session else [])
         if not isinstance(url, str):  # a Python caller's list may hold anything
             message = f"the URL is {json_type(url)}, not a URL string"

@@ -382,24 +382,26 @@ async def _appended_or_cut(
 
     Phones and editors append data after a whole image (a motion photo's video); a file cut off
     has no end marker anywhere near its end. A motion photo that states its video's length says
-    exactly where the image ends; otherwise the last 64 KiB are searched (one more request), from
-    the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too.
+    where the image ends; otherwise (or when that place holds no end marker: XMP outlives
+    edits) the last 64 KiB are searched (one more request), from the scan data on: an EXIF
+    thumbnail in the header ends with ``FF D9`` too. A motion photo found in neither place is
+    not called cut: its video may be longer than 64 KiB.
     """
     cut = f"is cut off: it does not end with the {container.label} end marker"
     video = appended_length(container, data)
-    if video is not None and total is not None:
+    if video is not None and total is not None and total - video >= 2:  # where the XMP says
         end = total - video
-        if end < 2:
-            return f"{cut}: it is shorter than the video it says follows its image", None
         marker = data[end - 2 : end] if end <= len(data) else b""
         marker = marker or await _read_span(reader, url, end - 2, end - 1, budget)
         if marker == b"\xff\xd9":
             return None, None
-        if len(marker) < 2:  # the server did not send those two bytes: nothing to judge
-            return None, "the bytes where its image should end (its XMP says) were not read"
-        return f"{cut} (nor where its appended video should start)", None
+        # An editor may keep the XMP of a photo it rewrote: search as for any other file.
+    scan = jpeg_scan_offset(data) if container is Container.JPEG else None
     if total is None:  # no stated size: the last bytes, from a suffix
-        window = await reader.read_suffix(url, min(_APPENDED_SEARCH, budget.remaining), budget)
+        length = min(_APPENDED_SEARCH, budget.remaining)
+        window = await reader.read_suffix(url, length, budget)
+        if scan is not None and len(window) < length:  # the whole file: its header too
+            window = window[scan:]
     else:
         start = max(0, total - _APPENDED_SEARCH)
         if total <= len(data):
@@ -408,7 +410,6 @@ async def _appended_or_cut(
             window = await _read_span(reader, url, start, total - 1, budget)
             if len(window) < total - start:
                 window = b""  # not the whole window: its end is not there to search
-        scan = jpeg_scan_offset(data) if container is Container.JPEG else None
         if window and scan is not None and start < scan:
             window = window[scan - start :]
     if not window:
@@ -418,10 +419,10 @@ async def _appended_or_cut(
         )
     if end_marker_in(container, window):
         return None, None
-    if appended_declared(container, data, tail):  # a video follows: its image ended further up
+    if appended_declared(container, data, tail) or video is not None:  # a motion photo
         return None, (
-            "it says a video is appended to it, and its own end marker is not in its last "
-            f"{_APPENDED_SEARCH // 1024} KiB, so a cut was not ruled out"
+            "it says a video is appended to it, and its own end marker is neither where its XMP "
+            f"says nor in its last {_APPENDED_SEARCH // 1024} KiB, so a cut was not ruled out"
         )
     return cut, None
 

@@ -7,9 +7,10 @@ call a record broken that the module read without complaint (``suspect``): one t
 several lines with the wrong number of cells, say.
 
 Reading lines again must not cost the square of the file: a line that keeps re-opening quotes
-(``a","b`` on every line) would have each error read the rest of the file again. Once the lines
-read again pass the lines read from the file, the rest of a broken record is read one record per
-line, which costs each line once more at most.
+(``a","b`` on every line) would have each error read the rest of the file again. Once the text
+read again passes twice the text read from the file (counted in characters: long lines cost
+more), the rest of a broken record is read one record per line, which costs each line once more
+at most. Only files with quotes broken over and over get there.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ __all__ = ["CELL_LIMIT", "Record", "records"]
 #: The longest cell read (the csv module's default limit is 131,072 characters): a cell longer
 #: than that but shorter than this is read whole, and the rows after it stay rows.
 CELL_LIMIT = 16 * 1024 * 1024
-# Lines that may be read again before the rest of a broken record is read line by line.
-_REREAD_FLOOR = 10_000
+# Characters that may always be read again, however short the file read so far.
+_REREAD_FLOOR = 1_000_000
 
 
 class Record(NamedTuple):
@@ -53,9 +54,10 @@ def records(
     source = iter(stream)
     record: list[str] = []  # the lines of the record being read
     again: deque[str] = deque()  # lines to read once more
-    reader = csv.reader(_remembered(source, record, again), strict=True)
+    consumed = [0]  # characters read from the file
+    reader = csv.reader(_remembered(source, record, again, consumed), strict=True)
     before = 0  # lines of the file before the first one the current reader read
-    furthest = replayed = 0  # lines read from the file; lines read again
+    replayed = 0  # characters read again
     while True:
         first = before + reader.line_num + 1
         record.clear()
@@ -70,23 +72,23 @@ def records(
         else:
             problem = suspect(read) if suspect is not None and len(record) > 1 else None
         last = before + reader.line_num
-        furthest = max(furthest, last)
         rest = record[1:]
+        cost = sum(map(len, rest))
         if problem is None:
             yield Record(first, last, cells)
         elif not rest:
             yield Record(first, last, None, problem)
-        elif replayed + len(rest) <= max(_REREAD_FLOOR, furthest):
-            replayed += len(rest)
+        elif replayed + cost <= max(_REREAD_FLOOR, 2 * consumed[0]):
+            replayed += cost
             yield Record(first, last, None, problem, reread=True)
             again.extendleft(reversed(rest))  # before any lines still queued from earlier
-            reader = csv.reader(_remembered(source, record, again), strict=True)
+            reader = csv.reader(_remembered(source, record, again, consumed), strict=True)
             before = first
         else:  # read again and again, it would cost the square of the file: a record per line
             yield Record(first, first, None, problem, reread=True)
             for offset, text in enumerate(rest, start=1):
                 yield _one_line(text, first + offset)
-            reader = csv.reader(_remembered(source, record, again), strict=True)
+            reader = csv.reader(_remembered(source, record, again, consumed), strict=True)
             before = first + len(rest)
 
 
@@ -117,15 +119,22 @@ def _allow_long_cells() -> None:
         csv.field_size_limit(CELL_LIMIT)
 
 
-def _remembered(lines: Iterator[str], record: list[str], again: deque[str]) -> Iterator[str]:
+def _remembered(
+    lines: Iterator[str], record: list[str], again: deque[str], consumed: list[int]
+) -> Iterator[str]:
     """``again``'s lines, then those of ``lines``, each also kept in ``record``.
 
     The caller clears ``record`` before each record, so that it holds a broken record's lines
-    to read once more.
+    to read once more. ``consumed[0]`` counts the characters taken from ``lines``.
     """
     while True:
-        text = again.popleft() if again else next(lines, None)
-        if text is None:
-            return
+        if again:
+            text = again.popleft()
+        else:
+            taken = next(lines, None)
+            if taken is None:
+                return
+            consumed[0] += len(taken)
+            text = taken
         record.append(text)
         yield text
