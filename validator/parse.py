@@ -136,17 +136,17 @@ def _parse_mapping(
             else:
                 clean = type(model) is CleanPin
                 return Parsed(model, tuple(findings), tuple(reported), title, clean)
-        keyed: list[Path] = []  # objects with a key that is no text: no path leads into them
+        with_bad_keys: list[Path] = []  # objects with a key that is no text: no path leads in
         for error in errors:
             container = _bad_key_container(error, raw)
             if container is not None:
-                keyed.append(container)
+                with_bad_keys.append(container)
                 continue
             finding, path = _translate(error)
             findings.append(finding)
             reported.append(field_path(path))
             raw = _without(raw, path)
-        for container in keyed:
+        for container in with_bad_keys:
             raw = _without_bad_keys(raw, container, findings)
         errors = None
     return Parsed(None, tuple(findings), tuple(reported), title)  # pragma: no cover - defensive
