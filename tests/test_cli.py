@@ -571,3 +571,35 @@ def test_with_output_a_reader_gone_before_the_summary_changes_no_status(tmp_path
     assert done.returncode == EXIT_OK  # what the file holds, not where the pipe broke
     assert b"Traceback" not in done.stderr
     assert report.read_text(encoding="utf-8").endswith(" 0 failed · 0 errors, 0 warnings\n")
+
+
+@pytest.mark.parametrize("stdout", ["closed", "full"])
+def test_with_output_a_stdout_that_cannot_take_text_leaves_the_file_whole(
+    tmp_path: Path, stdout: str
+) -> None:
+    report = tmp_path / "report.xml"
+    command = [sys.executable, "-m", "validator", "check", "--offline", "--format", "junit",
+               "-o", str(report), MIXED]  # fmt: skip
+    if stdout == "closed":
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            command, capture_output=False, stderr=subprocess.PIPE, check=False,
+            preexec_fn=lambda: os.close(1),
+        )  # fmt: skip
+    else:
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(  # noqa: S603 - our own interpreter and module
+                command, stdout=full, stderr=subprocess.PIPE, check=False
+            )
+    assert done.returncode == EXIT_ERRORS  # what the file holds: MIXED has errors
+    assert b"Traceback" not in done.stderr
+    ET.parse(report)  # noqa: S314 - our own output; whole and well-formed
+
+
+def test_without_output_a_stdout_that_cannot_take_the_report_is_a_clear_error() -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", "check", "--offline", MIXED],
+            stdout=full, stderr=subprocess.PIPE, check=False,
+        )  # fmt: skip
+    assert done.returncode == EXIT_UNUSABLE
+    assert b"cannot write the report to standard output" in done.stderr

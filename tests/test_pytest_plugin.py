@@ -106,7 +106,7 @@ def test_failures_show_the_findings_and_no_traceback(pytester: pytest.Pytester) 
     result.assert_outcomes(passed=PASSED, failed=FAILED, warnings=WARNINGS)
     result.stdout.fnmatch_lines(
         [
-            '*_ mixed.pins.json:20 "Peach galette" _*',
+            '*_ pin mixed.pins.json:20 "Peach galette" _*',
             "2 errors: board.invalid_id, media.unsupported_format",
             '    error board.invalid_id (board_id): board_id "Summer recipes" is not a numeric id',
             "      Fix input: *GET /v5/boards*",
@@ -280,7 +280,7 @@ def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> N
         result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
         result.assert_outcomes(passed=2, failed=1)
         result.stdout.fnmatch_lines(
-            ['*_ a.pins.json:* "Gone" _*', "1 error: media.not_found"], consecutive=True
+            ['*_ pin a.pins.json:* "Gone" _*', "1 error: media.not_found"], consecutive=True
         )
         # Two pins in two files share the photo: one probe, so one first ranged GET.
         first_reads = [
@@ -305,5 +305,30 @@ def test_pins_on_one_line_get_names_of_their_own(pytester: pytest.Pytester) -> N
     result = pytester.runpytest(*OFFLINE, "--collect-only", "-q")
 
     result.stdout.fnmatch_lines(
-        ['one.pins.json::one.pins.json:1[[]0] "Same"', 'one.pins.json::one.pins.json:1[[]1] "Same"']
+        ['one.pins.json::one.pins.json:1:2 "Same"', 'one.pins.json::one.pins.json:1:* "Same"']
     )
+
+
+def test_names_pytest_can_find_again_with_lf_and_xdist(pytester: pytest.Pytester) -> None:
+    source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
+    pins = [{"board_id": "x", "title": title, "media_source": source}
+            for title in ("Sale [50%]", "Tips::Tricks", "Mr. Smith")]  # fmt: skip
+    (pytester.path / "t.pins.jsonl").write_text("".join(json.dumps(p) + "\n" for p in pins))
+
+    first = pytester.runpytest(*OFFLINE, "-v")
+    first.assert_outcomes(failed=3)
+    first.stdout.fnmatch_lines(['t.pins.jsonl::t.pins.jsonl:3 "Mr. Smith" FAILED*'])
+    again = pytester.runpytest(*OFFLINE, "--lf")
+    again.assert_outcomes(failed=3)  # every failure found again by its node id
+    assert "not in selected tests" not in again.stdout.str()
+
+
+def test_a_row_nested_too_deeply_fails_alone(pytester: pytest.Pytester) -> None:
+    deep = '{"a":' * 100_000 + "1" + "}" * 100_000
+    good = json.dumps({"board_id": "549755885175", "media_source": {"source_type": "image_url",
+                       "url": "https://cdn.example.com/a.jpg"}})  # fmt: skip
+    (pytester.path / "d.pins.jsonl").write_text(f"{deep}\n{good}\n")
+
+    result = pytester.runpytest(*OFFLINE)
+
+    result.assert_outcomes(passed=1, failed=1)

@@ -272,6 +272,10 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     listed = verbosity >= text.Verbosity.VERBOSE  # whether pins without findings are listed
     # With --output, the file is what the run is for: a reader of standard output that goes away
     # (`| head`) ends the text there, not the run.
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        if output is None:
+            raise ConfigError("standard output is closed: give --output FILE for the report")
+        text_on_stdout = False
     stdout_open = text_on_stdout
 
     def show(report: Report) -> None:
@@ -286,11 +290,8 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
             else:
                 for line in text.pin_lines(report, verbosity):
                     print_(line)
-        except BrokenPipeError:
-            if output is None:
-                raise
-            stdout_open = False
-            _silence_stdout()
+        except OSError as exc:  # the reader went away (| head), or the disk is full
+            stdout_open = _stdout_failed(exc, output)
 
     # The text on stdout is written pin by pin; only a whole document needs every report kept.
     keep = output is not None or report_format.for_machines
@@ -309,10 +310,8 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
                     console.print()
                 for line in text.summary_lines(summary):
                     console.print(line)
-            except BrokenPipeError:
-                if output is None:
-                    raise
-                _silence_stdout()  # the file is written: the status says what it holds
+            except OSError as exc:
+                _stdout_failed(exc, output)  # the file is written: the status says what it holds
         if output is None and report_format.for_machines:
             sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
     finally:
@@ -408,6 +407,21 @@ def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
         return path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
+
+
+def _stdout_failed(exc: OSError, output: TextIO | None) -> bool:
+    """Whether standard output stays open after a write to it failed: never, or it raises.
+
+    It raises when the report had nowhere else to go: a reader gone away (``| head``) ends the
+    run with 141, a full disk is one clear error. With ``--output``, the file is the report:
+    the run goes on without standard output.
+    """
+    if output is None:
+        if isinstance(exc, BrokenPipeError):
+            raise exc
+        raise ConfigError(f"cannot write the report to standard output: {exc.strerror}") from None
+    _silence_stdout()
+    return False
 
 
 def _once_each(paths: Sequence[str]) -> list[str]:

@@ -336,8 +336,12 @@ class PinItem(pytest.Item):
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """The pin's line in the file (0-based, as pytest wants), for ``-v`` and warnings."""
-        return self.path, (self.line or 1) - 1, self.name
+        """The pin's line in the file (0-based, as pytest wants), and the failure's heading.
+
+        The heading is not the bare name: ``-v`` would then show the name's dots as ``::``
+        (pytest reads a node id that ends with its heading as a dotted Python path).
+        """
+        return self.path, (self.line or 1) - 1, f"pin {self.name}"
 
 
 class UnreadableItem(pytest.Item):
@@ -403,21 +407,22 @@ def _shown(path: Path) -> str:
 def _item_name(path: Path, item: PinInput, *, position: bool = False) -> str:
     """``calendar.jsonl:3 "Peach galette"``: the file name, the pin's line, and its title.
 
-    With ``position``, also the pin's place in the file (``pins.json:1[2]``): for pins that
-    share a line.
+    Pins that share a line are told apart by their column (``pins.json:1:57``), as reports
+    locate them, or else (``position``) by their place in the file (``pins.json:1#2``). The
+    name keeps clear of what pytest reads in a node id: ``::`` parts and a ``[`` parameter
+    (``--lf``, ``-n``, ``--junitxml`` would not find the item again).
     """
     from validator.messages import quote
 
     location = item.location
-    where = (
-        f"{path.name}:{location.line}"
-        if location.line is not None
-        else f"{path.name}[{location.position}]"
-    )
-    if position and location.line is not None:
-        where += f"[{location.position}]"
+    where = f"{path.name}:{location.line}" if location.line is not None else path.name
+    if location.column is not None:
+        where += f":{location.column}"
+    elif position or location.line is None:
+        where += f"#{location.position}"
     title = item.title if item.title is not None else _peek_title(item.payload)
-    return f"{where} {quote(title, 50)}" if title else where
+    name = f"{where} {quote(title, 50)}" if title else where
+    return name.replace("::", ": :").replace("[", "(").replace("]", ")")
 
 
 def _peek_title(payload: object) -> str | None:
@@ -429,7 +434,7 @@ def _peek_title(payload: object) -> str | None:
     if isinstance(payload, str | bytes):
         try:
             payload = json.loads(payload)
-        except ValueError:
+        except (ValueError, RecursionError):  # a broken row fails as one when it runs
             return None
     if isinstance(payload, dict):
         title = payload.get("title")

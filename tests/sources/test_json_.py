@@ -463,3 +463,16 @@ def test_json_lines_in_a_json_file_with_a_broken_first_line_lose_only_that_line(
 def test_a_broken_document_is_still_one_error_with_its_place() -> None:
     with pytest.raises(SourceError, match=r"pins.json:3:1: invalid JSON"):
         list(iter_document('{\n  "board_id": "1",\n}\n', "pins.json"))
+
+
+def test_values_one_after_another_on_one_line_get_a_column() -> None:
+    first = json.dumps(PIN_A, indent=2)
+    text = f"{first} {json.dumps(PIN_B)}\r\n{json.dumps(PIN_A)}\n"
+    pins = list(iter_document(text, "pins.json"))
+    last_line = 1 + first.count("\n")
+    column = len(first.rsplit("\n", 1)[1]) + 2
+    assert [(p.location.line, p.location.column) for p in pins] == [
+        (1, None),
+        (last_line, column),
+        (last_line + 1, None),
+    ]

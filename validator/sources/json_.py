@@ -154,14 +154,16 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         yield from _as_lines(text, source, origin)
         return
     yield _entry(value, Location(source, 0, line), origin)
-    line += _breaks(text, start, end)
+    line, line_start = _advance(text, 0, end, 1, 0)
     index, position = 1, after
     while position < len(text):
-        line += _breaks(text, end, position)
+        shared = not _breaks(text, end, position)  # on the line the value before it ends on
+        line, line_start = _advance(text, end, position, line, line_start)
         value, end = _decode(text, position, source)
-        yield _entry(value, Location(source, index, line), origin)
+        column = position - line_start + 1 if shared else None
+        yield _entry(value, Location(source, index, line, column), origin)
         index += 1
-        line += _breaks(text, position, end)
+        line, line_start = _advance(text, position, end, line, line_start)
         position = _skip(text, end)
 
 
