@@ -8,8 +8,11 @@ bookmarks never end.
 from __future__ import annotations
 
 import asyncio
+import functools
+import gzip
 import json
 import time
+import tracemalloc
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +24,12 @@ from validator.demo.server import running
 from validator.pinterest import account
 from validator.pinterest.account import AccountChecker
 from validator.settings import Settings
+
+
+@functools.cache
+def _bomb() -> bytes:
+    inner = gzip.compress(b"{" + b" " * (50 * 1024 * 1024) + b"}", compresslevel=9)
+    return gzip.compress(inner, compresslevel=9)
 
 
 class _Odd(BaseHTTPRequestHandler):
@@ -37,15 +46,22 @@ class _Odd(BaseHTTPRequestHandler):
             self._answer(b"[" * 100_000 + b"]" * 100_000)
         elif route == "huge":
             self._answer(json.dumps({"name": "x" * (6 * 1024 * 1024)}).encode())
+        elif route == "bomb":  # 50 MB of JSON whitespace in a few KB, compressed twice
+            self._answer(_bomb(), encoding="gzip, gzip")
+        elif route == "zipped":  # compressed though asked not to: still read, within the cap
+            body = json.dumps({"id": "1", "name": "Board"}).encode()
+            self._answer(gzip.compress(body), encoding="gzip")
         elif route == "endless":
             page = int(parse_qs(parts.query).get("bookmark", ["0"])[0])
             self._answer(json.dumps({"items": [], "bookmark": str(page + 1)}).encode())
         else:
             self.send_error(404)
 
-    def _answer(self, body: bytes) -> None:
+    def _answer(self, body: bytes, encoding: str | None = None) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
+        if encoding is not None:
+            self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -83,6 +99,35 @@ def test_a_body_of_megabytes_is_not_read_whole(base: str) -> None:
     assert isinstance(problem, account._Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert "more than" in problem.message
+
+
+def test_a_compressed_answer_is_counted_as_it_inflates(base: str) -> None:
+    _bomb()  # made before measuring: the server runs in this process
+    tracemalloc.start()
+    try:
+        problem = ask(base, "bomb")  # 50 MB inflated whole (and more, nested deeper)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 25 * 1024 * 1024  # the 5 MB cap, and some
+    assert isinstance(problem, account._Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert "more than" in problem.message
+    zipped = ask(base, "zipped")
+    assert isinstance(zipped, account._Reply)
+    assert zipped.body == {"id": "1", "name": "Board"}
+
+
+def test_the_token_goes_to_no_proxy_over_plain_http(base: str) -> None:
+    async def trusts(api_base: str) -> bool:
+        checker = AccountChecker(Settings(api_base=api_base), "pina_token")
+        try:
+            return checker._client.trust_env
+        finally:
+            await checker.aclose()
+
+    assert asyncio.run(trusts(base)) is False  # http (a loopback test server): no proxy
+    assert asyncio.run(trusts("https://api.pinterest.com/v5")) is True  # https: a tunnel
 
 
 def test_a_board_list_that_never_ends_is_not_taken_for_the_whole_list(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 from media_server import MEDIA, MediaServer, serve
@@ -276,3 +278,46 @@ def test_a_host_that_stays_paused_is_waited_for_only_so_long(server: MediaServer
     assert outcome.kind is FailureKind.RATE_LIMITED
     assert took < 1
     assert len(server.requests_to("/media/square.jpg")) == before  # nothing sent
+
+
+@pytest.fixture
+def names(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """A DNS an attacker controls: each name answers the addresses listed, one per lookup."""
+    answers: dict[str, list[str]] = {}
+    real = socket.getaddrinfo
+
+    def lookup(host: object, port: object, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name in answers:
+            queue = answers[name]
+            address = queue.pop(0) if len(queue) > 1 else queue[0]
+            return real(address, port, *args, **kwargs)
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    return answers
+
+
+def test_a_name_that_answers_otherwise_when_connecting_is_refused(
+    server: MediaServer, names: dict[str, list[str]]
+) -> None:
+    # DNS rebinding: public for the check, loopback for the connection.
+    names["rebind.example"] = ["93.184.216.34", "127.0.0.1"]
+    port = server.base.rsplit(":", 1)[1]
+    outcome = fetch(f"http://rebind.example:{port}/media/{JPEG}", allow_private_hosts=False)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.NOT_PUBLIC
+    assert "the address it connected to" in outcome.detail
+
+
+def test_the_name_checked_is_the_name_connected_to(
+    server: MediaServer, names: dict[str, list[str]]
+) -> None:
+    # Python's resolver encodes IDNA 2003 (ß as ss), httpx IDNA 2008 (ß kept, as xn--strae-oqa).
+    names["strasse.example"] = ["93.184.216.34"]
+    names["xn--strae-oqa.example"] = ["127.0.0.1"]
+    port = server.base.rsplit(":", 1)[1]
+    outcome = fetch(f"http://straße.example:{port}/media/{JPEG}", allow_private_hosts=False)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.NOT_PUBLIC
+    assert "xn--strae-oqa.example resolves to 127.0.0.1" in outcome.detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,12 @@ def test_validate_media_reads_a_video_not_uploaded_yet(tmp_path: Path) -> None:
     ]
     with pytest.raises(TypeError, match="iterable of URLs"):
         validate_media(tmp_path / "my clip.mp4", "video")  # type: ignore[arg-type]
+
+
+def test_a_device_or_a_pipe_is_no_file_and_does_not_block(tmp_path: Path) -> None:
+    fifo = tmp_path / "clip.mp4"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    reports = validate_media([fifo, Path("/dev/zero"), tmp_path], "video", offline=True)
+    assert [r.codes for r in reports] == [{"media.not_found"}] * 3
+    assert "a device, pipe or socket, not a file" in reports[0].findings[0].message
+    assert "a folder, not a file" in reports[2].findings[0].message

@@ -61,6 +61,7 @@ import asyncio
 import difflib
 import json
 import re
+import zlib
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, TypeVar
@@ -116,6 +117,28 @@ _BAD_TOKEN_WORDS = re.compile(r"expired|invalid|malformed", re.IGNORECASE)
 _PROCESSING = ("registered", "processing")
 _RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _SHOWN_NAMES = 3
+
+
+def _inflated(body: bytes, encoding: str) -> bytes:
+    """``body`` as JSON text: a compressed answer sent anyway is inflated to ``_MAX_BODY`` at most.
+
+    Raises ``_TooLarge`` past that, and gives the bytes back as they are for an encoding this
+    does not know (the JSON parse then says what is wrong).
+    """
+    codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
+    for coding in reversed(codings):  # the last applied is undone first
+        if coding in ("identity", ""):
+            continue
+        if coding not in ("gzip", "x-gzip", "deflate"):
+            return body
+        inflater = zlib.decompressobj(47 if coding != "deflate" else 15)
+        try:
+            body = inflater.decompress(body, _MAX_BODY + 1)
+        except zlib.error:
+            return body
+        if len(body) > _MAX_BODY or inflater.unconsumed_tail:
+            raise _TooLarge
+    return body
 
 
 def as_secret(token: str | SecretStr) -> SecretStr:
@@ -193,7 +216,16 @@ class AccountChecker:
             ),
             limits=httpx.Limits(max_connections=settings.per_host),
             follow_redirects=False,
-            headers={"Accept": "application/json", "User-Agent": _user_agent(settings)},
+            # Plain answers only: a compressed one is inflated before any size cap could count
+            # it (a few KB of nested gzip is gigabytes).
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",
+                "User-Agent": _user_agent(settings),
+            },
+            # A proxy from the environment would see the token in the clear over http (allowed
+            # for a loopback test server); over https it sees only a tunnel.
+            trust_env=self._base.lower().startswith("https://"),
         )
         self._user: asyncio.Task[dict[str, Any] | _Problem] | None = None
         self._boards: asyncio.Task[_Listing | _Problem] | None = None
@@ -419,11 +451,12 @@ class AccountChecker:
             headers={"Authorization": f"Bearer {self._token.get_secret_value()}"},
         ) as response:
             content = bytearray()
-            async for chunk in response.aiter_bytes():
+            async for chunk in response.aiter_raw():  # as sent: counted before anything inflates
                 content += chunk
                 if len(content) > _MAX_BODY:
                     raise _TooLarge
-        return response, _json(bytes(content))
+            body = _inflated(bytes(content), response.headers.get("content-encoding", ""))
+        return response, _json(body)
 
     def _refusal(self, reply: _Reply, path: str, what: str) -> _Problem:
         """What a non-200 answer that no endpoint explains means for ``what``."""

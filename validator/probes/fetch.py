@@ -20,6 +20,7 @@ import enum
 import re
 import ssl
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -157,6 +158,14 @@ class _HostPaused(Exception):
         self.host = host
 
 
+class _PeerNotPublic(Exception):
+    """The connection reached a non-public address (``Fetcher._peer_refused``)."""
+
+    def __init__(self, verdict: netguard.NotPublic) -> None:
+        super().__init__(verdict.message)
+        self.verdict = verdict
+
+
 class ReadFailed(Exception):
     """A later ranged read failed: the probe's verdict is this ``failure``, not the file's."""
 
@@ -171,6 +180,9 @@ class Fetcher:
     def __init__(self, settings: Settings, *, guard: Guard = netguard.check_public) -> None:
         self.settings = settings
         self._guard = guard
+        # The connected address is judged by the same rule as the name: by netguard's, unless a
+        # caller brought its own (tests that treat loopback as public).
+        self._peer_guard = netguard.address_problem if guard is netguard.check_public else None
         pools = -(-settings.concurrency // _POOL_SIZE)
         size = -(-settings.concurrency // pools)
         tls = httpx.create_ssl_context(trust_env=True)  # loading the CA bundle once: ~40 ms
@@ -341,6 +353,10 @@ class Fetcher:
                             FailureKind.HTTP_ERROR, url, detail, tuple(chain), answer.status_code
                         )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
+            except _PeerNotPublic as exc:  # the name answered otherwise when connecting
+                where = f"redirects to {current}: " if current != url else ""
+                detail = f"{where}{exc.verdict.message} (the address it connected to)"
+                return Failure(FailureKind.NOT_PUBLIC, url, detail, tuple(chain))
             except httpx.TimeoutException as exc:
                 return Failure(
                     FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), tuple(chain)
@@ -495,6 +511,9 @@ class Fetcher:
                             detail = f"answered {spec} with other bytes (Content-Range: {span})"
                             return Failure(FailureKind.HTTP_ERROR, url, detail)
                         return await _read_at_most(answer, min(length, budget.remaining))
+            except _PeerNotPublic as exc:
+                detail = f"{exc.verdict.message} (the address a later read connected to)"
+                return Failure(FailureKind.NOT_PUBLIC, url, detail)
             except (TimeoutError, httpx.TimeoutException):
                 detail = "stopped answering the ranged reads within the deadline"
                 return Failure(FailureKind.TIMEOUT, url, detail)
@@ -541,9 +560,30 @@ class Fetcher:
                 in_flight[pool] += 1
                 try:
                     async with self._clients[pool].stream("GET", url, headers=headers) as answer:
+                        refused = self._peer_refused(url, answer)
+                        if refused is not None:
+                            raise _PeerNotPublic(refused)
                         yield answer
                 finally:
                     in_flight[pool] -= 1
+
+    def _peer_refused(self, url: str, answer: httpx.Response) -> netguard.NotPublic | None:
+        """The address the connection reached, if it is not public (netguard: DNS rebinding).
+
+        The name was checked before the request, but the client resolves it again to connect,
+        and a name with a short TTL can answer otherwise then. Through a proxy from the
+        environment the peer is the proxy, which resolves the name itself: not judged.
+        """
+        if self._peer_guard is None or self.settings.allow_private_hosts:
+            return None
+        stream = answer.extensions.get("network_stream")
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+        if not peer or _proxied(url):
+            return None
+        try:
+            return self._peer_guard(_connected_name(url) or url, str(peer[0]))
+        except ValueError:  # not an IP address (a Unix socket): nothing to judge
+            return None
 
     async def _refuse(self, url: str, chain: tuple[Hop, ...]) -> Failure | None:
         """A URL Pinterest could never fetch: not http(s), or on a non-public address."""
@@ -559,7 +599,7 @@ class Fetcher:
         if self.settings.allow_private_hosts:
             return None
         port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        verdict = await self._guard(parts.hostname, port)
+        verdict = await self._guard(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
             where = f"redirects to {url}: " if chain else ""
             return Failure(
@@ -622,6 +662,27 @@ def _window_spent(failure: Failure, budget: Budget) -> bool:
     if failure.kind is not FailureKind.TIMEOUT or deadline is None:
         return False
     return asyncio.get_running_loop().time() >= deadline
+
+
+def _proxied(url: str) -> bool:
+    """Whether the environment sends ``url`` through a proxy (as httpx, trusting it, does)."""
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(parts.hostname or "")
+
+
+def _connected_name(url: str) -> str | None:
+    """The host name as httpx looks it up and connects to it; ``None`` if httpx cannot read it.
+
+    httpx encodes IDNA 2008 (``straße`` is ``xn--strae-oqa``), where Python's resolver would
+    encode IDNA 2003 (``strasse``): another name, which a DNS zone may point elsewhere.
+    """
+    try:
+        return httpx.URL(url).raw_host.decode("ascii")
+    except (httpx.InvalidURL, ValueError):
+        return None
 
 
 def _host_key(url: str) -> str:

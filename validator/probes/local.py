@@ -9,6 +9,7 @@ involved. Reads are small (a block, an index, a suffix), so they are done inline
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -59,13 +60,15 @@ class LocalFiles:
         """The first block of the file, or why it cannot be read."""
         path = Path(url)
         try:
-            size = path.stat().st_size
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # a FIFO or a terminal would block the run
+                kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+                return Failure(FailureKind.NOT_FOUND, url, f"is {kind}, not a file")
+            size = status.st_size
             with path.open("rb") as handle:
                 data = handle.read(min(self.block_size, budget.remaining))
         except FileNotFoundError:
             return Failure(FailureKind.NOT_FOUND, url, "does not exist on this machine")
-        except IsADirectoryError:
-            return Failure(FailureKind.NOT_FOUND, url, "is a folder, not a file")
         except OSError as exc:
             return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
         except ValueError:  # a NUL in the name: no file is called that
