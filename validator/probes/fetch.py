@@ -183,6 +183,7 @@ class Fetcher:
         # The connected address is judged by the same rule as the name: by netguard's, unless a
         # caller brought its own (tests that treat loopback as public).
         self._peer_guard = netguard.address_problem if guard is netguard.check_public else None
+        self._proxies = urllib.request.getproxies()  # as httpx reads them, once per run
         pools = -(-settings.concurrency // _POOL_SIZE)
         size = -(-settings.concurrency // pools)
         tls = httpx.create_ssl_context(trust_env=True)  # loading the CA bundle once: ~40 ms
@@ -578,7 +579,7 @@ class Fetcher:
             return None
         stream = answer.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
-        if not peer or _proxied(url):
+        if not peer or _proxied(url, self._proxies):
             return None
         try:
             return self._peer_guard(_connected_name(url) or url, str(peer[0]))
@@ -664,10 +665,9 @@ def _window_spent(failure: Failure, budget: Budget) -> bool:
     return asyncio.get_running_loop().time() >= deadline
 
 
-def _proxied(url: str) -> bool:
-    """Whether the environment sends ``url`` through a proxy (as httpx, trusting it, does)."""
+def _proxied(url: str, proxies: dict[str, str]) -> bool:
+    """Whether the environment's ``proxies`` take ``url`` (as httpx, trusting them, does)."""
     parts = urlsplit(url)
-    proxies = urllib.request.getproxies()
     if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
         return False
     return not urllib.request.proxy_bypass(parts.hostname or "")
