@@ -321,3 +321,46 @@ def test_the_name_checked_is_the_name_connected_to(
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.NOT_PUBLIC
     assert "xn--strae-oqa.example resolves to 127.0.0.1" in outcome.detail
+
+
+def test_another_protocol_on_the_port_is_no_http_and_its_banner_is_not_repeated() -> None:
+    # What an internal service says must not reach a report (a rebinding attacker reads them).
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+
+    def banner() -> None:
+        connection, _ = server.accept()
+        with connection:
+            connection.sendall(b"SSH-2.0-OpenSSH_9.2p1 internal-secret\r\n\r\n")
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=banner, daemon=True)
+    thread.start()
+    try:
+        outcome = fetch(f"http://127.0.0.1:{server.getsockname()[1]}/a.jpg", retries=2)
+    finally:
+        thread.join(timeout=5)
+        server.close()
+    assert isinstance(outcome, Failure)
+    assert outcome.detail == "answered with something that is not HTTP"
+    assert outcome.attempts == 1  # the same on every try
+
+
+def test_a_port_out_of_range_given_to_the_fetcher_is_an_invalid_url() -> None:
+    outcome = fetch("http://example.com:99999/a.jpg", allow_private_hosts=False)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.INVALID_URL
+
+
+def test_an_environment_proxy_that_httpx_bypasses_does_not_skip_the_peer_check(
+    server: MediaServer, names: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # urllib and httpx read NO_PROXY differently: whether the proxy is used is httpx's decision.
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")  # nothing listens: must not be used
+    port = server.base.rsplit(":", 1)[1]
+    monkeypatch.setenv("no_proxy", f"rebind.example:{port}")
+    names["rebind.example"] = ["93.184.216.34", "127.0.0.1"]
+    outcome = fetch(f"http://rebind.example:{port}/media/{JPEG}", allow_private_hosts=False)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.NOT_PUBLIC

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -124,3 +125,18 @@ def test_a_device_or_a_pipe_is_no_file_and_does_not_block(tmp_path: Path) -> Non
     assert [r.codes for r in reports] == [{"media.not_found"}] * 3
     assert "a device, pipe or socket, not a file" in reports[0].findings[0].message
     assert "a folder, not a file" in reports[2].findings[0].message
+
+
+def test_a_file_swapped_for_a_pipe_after_it_was_opened_is_not_read(tmp_path: Path) -> None:
+    from validator.probes.fetch import Budget
+    from validator.probes.local import LocalFiles
+
+    clip = tmp_path / "clip.mp4"
+    shutil.copy(MEDIA / "short-2s.mp4", clip)
+    files = LocalFiles(65536)
+    budget = Budget(10_000_000)
+    asyncio.run(files.open(str(clip), budget))
+    clip.unlink()
+    os.mkfifo(clip)  # a later read must not wait for a writer
+    assert asyncio.run(files.read_range(str(clip), 0, 99, budget)) == b""
+    assert asyncio.run(files.read_suffix(str(clip), 12, budget)) == b""

@@ -131,13 +131,19 @@ def _inflated(body: bytes, encoding: str) -> bytes:
             continue
         if coding not in ("gzip", "x-gzip", "deflate"):
             return body
-        inflater = zlib.decompressobj(47 if coding != "deflate" else 15)
-        try:
-            body = inflater.decompress(body, _MAX_BODY + 1)
-        except zlib.error:
-            return body
-        if len(body) > _MAX_BODY or inflater.unconsumed_tail:
-            raise _TooLarge
+        # gzip (47: header detected); deflate is zlib-wrapped (15) or, from some servers, raw (-15)
+        for window in (47,) if coding != "deflate" else (15, -15):
+            inflater = zlib.decompressobj(window)
+            try:
+                inflated = inflater.decompress(body, _MAX_BODY + 1)
+            except zlib.error:
+                continue
+            if len(inflated) > _MAX_BODY or inflater.unconsumed_tail:
+                raise _TooLarge
+            body = inflated
+            break
+        else:
+            return body  # not what it says it is: the JSON parse reports it
     return body
 
 

@@ -48,6 +48,8 @@ _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with 
 _HTTPX_BAD_LOCATION = "Invalid URL in location header"
 # h11's words when a server's headers pass its buffer limit (a 431 in the other direction).
 _HEADERS_TOO_LARGE = "Receive buffer too long"
+# ... and when the first line is no HTTP status line (an SSH or SMTP banner, say).
+_NOT_HTTP = "illegal status line"
 _T = TypeVar("_T")
 # httpcore looks at every connection of a pool (and polls each idle socket) whenever a request
 # starts or a response closes: with one pool of 16 connections that cost 2-3 ms of CPU per
@@ -369,6 +371,9 @@ class Fetcher:
                 if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
                     detail = "answered with headers too large to read"
                     return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
+                if str(exc).startswith(_NOT_HTTP):  # another protocol on that port: no retry
+                    detail = "answered with something that is not HTTP"
+                    return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
                 return Failure(
                     FailureKind.DROPPED,
                     url,
@@ -560,26 +565,31 @@ class Fetcher:
                 pool = in_flight.index(min(in_flight))
                 in_flight[pool] += 1
                 try:
-                    async with self._clients[pool].stream("GET", url, headers=headers) as answer:
-                        refused = self._peer_refused(url, answer)
+                    client = self._clients[pool]
+                    async with client.stream("GET", url, headers=headers) as answer:
+                        refused = self._peer_refused(client, url, answer)
                         if refused is not None:
                             raise _PeerNotPublic(refused)
                         yield answer
                 finally:
                     in_flight[pool] -= 1
 
-    def _peer_refused(self, url: str, answer: httpx.Response) -> netguard.NotPublic | None:
+    def _peer_refused(
+        self, client: httpx.AsyncClient, url: str, answer: httpx.Response
+    ) -> netguard.NotPublic | None:
         """The address the connection reached, if it is not public (netguard: DNS rebinding).
 
         The name was checked before the request, but the client resolves it again to connect,
-        and a name with a short TTL can answer otherwise then. Through a proxy from the
-        environment the peer is the proxy, which resolves the name itself: not judged.
+        and a name with a short TTL can answer otherwise then. This is judged once the answer's
+        head has come: the request was sent by then (README, "Addresses"). Through a proxy
+        the peer is the proxy, which resolves the name itself: not judged. Whether a proxy
+        takes the URL is httpx's own decision (its NO_PROXY rules differ from urllib's).
         """
         if self._peer_guard is None or self.settings.allow_private_hosts:
             return None
         stream = answer.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
-        if not peer or _proxied(url, self._proxies):
+        if not peer or _proxied(client, answer.request.url, self._proxies):
             return None
         try:
             return self._peer_guard(_connected_name(url) or url, str(peer[0]))
@@ -599,7 +609,10 @@ class Fetcher:
             )
         if self.settings.allow_private_hosts:
             return None
-        port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:  # out of range: a caller of Fetcher itself (the rules refuse it)
+            return Failure(FailureKind.INVALID_URL, url, "has a port out of range", chain)
         verdict = await self._guard(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
             where = f"redirects to {url}: " if chain else ""
@@ -665,12 +678,18 @@ def _window_spent(failure: Failure, budget: Budget) -> bool:
     return asyncio.get_running_loop().time() >= deadline
 
 
-def _proxied(url: str, proxies: dict[str, str]) -> bool:
-    """Whether the environment's ``proxies`` take ``url`` (as httpx, trusting them, does)."""
-    parts = urlsplit(url)
-    if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
+def _proxied(client: httpx.AsyncClient, url: httpx.URL, proxies: dict[str, str]) -> bool:
+    """Whether ``client`` sends ``url`` through a proxy from the environment.
+
+    httpx decides (``_transport_for_url``): its NO_PROXY rules are its own. Should a later httpx
+    not have that method, any proxy in the environment counts, so that no proxy is judged.
+    """
+    if not proxies:
         return False
-    return not urllib.request.proxy_bypass(parts.hostname or "")
+    try:
+        return client._transport_for_url(url) is not client._transport
+    except AttributeError:
+        return True
 
 
 def _connected_name(url: str) -> str | None:
@@ -799,5 +818,9 @@ def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).strip()
+    """The exception's words, without the raw bytes h11 quotes (what another service said)."""
+    text = _RAW_BYTES.sub("…", str(exc).strip())
     return text or type(exc).__name__
+
+
+_RAW_BYTES = re.compile(r"bytearray\(b(['\"]).*?\1\)|b(['\"]).*?\2", re.DOTALL)

@@ -9,8 +9,12 @@ involved. Reads are small (a block, an index, a suffix), so they are done inline
 
 from __future__ import annotations
 
+import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from validator.probes.fetch import Budget, Failure, FailureKind, Response
@@ -58,17 +62,13 @@ class LocalFiles:
 
     async def open(self, url: str, budget: Budget) -> Response | Failure:
         """The first block of the file, or why it cannot be read."""
-        path = Path(url)
         try:
-            status = path.stat()
-            if not stat.S_ISREG(status.st_mode):  # a FIFO or a terminal would block the run
-                kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
-                return Failure(FailureKind.NOT_FOUND, url, f"is {kind}, not a file")
-            size = status.st_size
-            with path.open("rb") as handle:
+            with _regular(url) as (handle, size):
                 data = handle.read(min(self.block_size, budget.remaining))
         except FileNotFoundError:
             return Failure(FailureKind.NOT_FOUND, url, "does not exist on this machine")
+        except _NotAFile as exc:
+            return Failure(FailureKind.NOT_FOUND, url, f"is {exc.kind}, not a file")
         except OSError as exc:
             return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
         except ValueError:  # a NUL in the name: no file is called that
@@ -84,7 +84,8 @@ class LocalFiles:
     async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
         """The last ``length`` bytes."""
         try:
-            size = Path(url).stat().st_size
+            with _regular(url) as (_, size):
+                pass
         except (OSError, ValueError):
             return b""
         start = max(0, size - length)
@@ -95,7 +96,7 @@ class LocalFiles:
         if length <= 0:
             return b""
         try:
-            with Path(url).open("rb") as handle:
+            with _regular(url) as (handle, _):
                 handle.seek(start)
                 data = handle.read(length)
         except (OSError, ValueError):
@@ -103,3 +104,29 @@ class LocalFiles:
         budget.requests += 1
         budget.take(len(data))
         return data
+
+
+class _NotAFile(OSError):
+    """The path names a folder, a device, a pipe or a socket."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+@contextmanager
+def _regular(path: str) -> Iterator[tuple[BinaryIO, int]]:
+    """The file at ``path`` open to read, and its size; ``_NotAFile`` unless a regular file.
+
+    Opened without blocking and judged by what was opened (``fstat``): a FIFO or a terminal,
+    or a file swapped for one after a check, would hold the event loop forever.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+        raise _NotAFile(kind)
+    os.set_blocking(descriptor, True)  # reads of a regular file never wait: back to the usual
+    with os.fdopen(descriptor, "rb") as handle:
+        yield handle, status.st_size
