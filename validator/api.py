@@ -132,12 +132,12 @@ def validate_media(
     Findings are on the field ``url``; reports are located ``<media>[i]``.
     """
     _refuse_single(urls, "validate_media() takes an iterable of URLs, e.g. [url]")
-    coroutine = avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)
-    coroutine.close()
+        return asyncio.run(
+            avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict)
+        )
     raise RuntimeError("in async code use 'await avalidate_media(...)'")
 
 

@@ -400,8 +400,8 @@ def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
     A path that cannot be written fails in a second, not after an hour of network checks, and an
     input named as the output is refused before opening it would empty it.
     """
-    target = path.resolve()
-    if any(name != "-" and _same_file(Path(name), path, target) for name in inputs):
+    target = _identity(str(path))
+    if any(name != "-" and _identity(name) == target for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
     try:
         return path.open("w", encoding="utf-8", newline="\n")
@@ -444,22 +444,15 @@ def _once_each(paths: Sequence[str]) -> list[str]:
 
 
 def _identity(name: str) -> object:
-    """What makes a file the same file: its device and inode (hard links too), else its path."""
+    """What makes a file the same file: its device and inode (through symlinks and hard links).
+
+    A file not there (yet) is known by its resolved path.
+    """
     try:
         status = os.stat(name)
     except (OSError, ValueError):
         return Path(name).resolve()
     return (status.st_dev, status.st_ino)
-
-
-def _same_file(given: Path, output: Path, resolved: Path) -> bool:
-    """Whether ``given`` is ``output`` by name, or by inode (a hard link, a bind mount)."""
-    if given.resolve() == resolved:
-        return True
-    try:
-        return os.path.samefile(given, output)
-    except (OSError, ValueError):  # either does not exist (yet): not the same file
-        return False
 
 
 def _write(stream: TextIO, document: str) -> None:

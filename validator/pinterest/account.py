@@ -61,7 +61,6 @@ import asyncio
 import difflib
 import json
 import re
-import zlib
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, TypeVar
@@ -84,6 +83,7 @@ from validator.codes.media import (
 )
 from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PLATFORM_UNKNOWN
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
+from validator.compression import inflate
 from validator.findings import Finding
 from validator.messages import quote
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
@@ -127,23 +127,14 @@ def _inflated(body: bytes, encoding: str) -> bytes:
     """
     codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
     for coding in reversed(codings):  # the last applied is undone first
-        if coding in ("identity", ""):
+        if coding == "identity":
             continue
-        if coding not in ("gzip", "x-gzip", "deflate"):
-            return body
-        # gzip (47: header detected); deflate is zlib-wrapped (15) or, from some servers, raw (-15)
-        for window in (47,) if coding != "deflate" else (15, -15):
-            inflater = zlib.decompressobj(window)
-            try:
-                inflated = inflater.decompress(body, _MAX_BODY + 1)
-            except zlib.error:
-                continue
-            if len(inflated) > _MAX_BODY or inflater.unconsumed_tail:
-                raise _TooLarge
-            body = inflated
-            break
-        else:
-            return body  # not what it says it is: the JSON parse reports it
+        inflated = inflate(body, coding, _MAX_BODY + 1)
+        if inflated is None:
+            return body  # not what it says it is, or unknown: the JSON parse reports it
+        body, more = inflated
+        if len(body) > _MAX_BODY or more:
+            raise _TooLarge
     return body
 
 

@@ -567,7 +567,7 @@ class Fetcher:
                 try:
                     client = self._clients[pool]
                     async with client.stream("GET", url, headers=headers) as answer:
-                        refused = self._peer_refused(client, url, answer)
+                        refused = self._peer_refused(client, answer)
                         if refused is not None:
                             raise _PeerNotPublic(refused)
                         yield answer
@@ -575,7 +575,7 @@ class Fetcher:
                     in_flight[pool] -= 1
 
     def _peer_refused(
-        self, client: httpx.AsyncClient, url: str, answer: httpx.Response
+        self, client: httpx.AsyncClient, answer: httpx.Response
     ) -> netguard.NotPublic | None:
         """The address the connection reached, if it is not public (netguard: DNS rebinding).
 
@@ -589,10 +589,11 @@ class Fetcher:
             return None
         stream = answer.extensions.get("network_stream")
         peer = stream.get_extra_info("server_addr") if stream is not None else None
-        if not peer or _proxied(client, answer.request.url, self._proxies):
+        sent = answer.request.url  # parsed already: the name httpx connected to is its raw_host
+        if not peer or _proxied(client, sent, self._proxies):
             return None
         try:
-            return self._peer_guard(_connected_name(url) or url, str(peer[0]))
+            return self._peer_guard(sent.raw_host.decode("ascii"), str(peer[0]))
         except ValueError:  # not an IP address (a Unix socket): nothing to judge
             return None
 
@@ -823,4 +824,4 @@ def _reason(exc: Exception) -> str:
     return text or type(exc).__name__
 
 
-_RAW_BYTES = re.compile(r"bytearray\(b(['\"]).*?\1\)|b(['\"]).*?\2", re.DOTALL)
+_RAW_BYTES = re.compile(r"bytearray\(b(['\"]).*?\1\)|\bb(['\"]).*?\2", re.DOTALL)

@@ -79,26 +79,24 @@ class LocalFiles:
 
     async def read_range(self, url: str, start: int, end: int, budget: Budget) -> bytes:
         """Bytes ``start..end`` (inclusive), within the budget."""
-        return self._read(url, start, min(end - start + 1, budget.remaining), budget)
+        return self._read(url, start, end - start + 1, budget)
 
     async def read_suffix(self, url: str, length: int, budget: Budget) -> bytes:
         """The last ``length`` bytes."""
-        try:
-            with _regular(url) as (_, size):
-                pass
-        except (OSError, ValueError):
-            return b""
-        start = max(0, size - length)
-        return self._read(url, start, min(size - start, budget.remaining), budget)
+        return self._read(url, None, length, budget)
 
     @staticmethod
-    def _read(url: str, start: int, length: int, budget: Budget) -> bytes:
-        if length <= 0:
-            return b""
+    def _read(url: str, start: int | None, length: int, budget: Budget) -> bytes:
+        """``length`` bytes from ``start`` (``None``: the file's last ones), within the budget."""
         try:
-            with _regular(url) as (handle, _):
+            with _regular(url) as (handle, size):
+                if start is None:
+                    start = max(0, size - length)
+                count = min(length, size - start, budget.remaining)
+                if count <= 0:
+                    return b""
                 handle.seek(start)
-                data = handle.read(length)
+                data = handle.read(count)
         except (OSError, ValueError):
             return b""
         budget.requests += 1
@@ -122,11 +120,15 @@ def _regular(path: str) -> Iterator[tuple[BinaryIO, int]]:
     or a file swapped for one after a check, would hold the event loop forever.
     """
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    status = os.fstat(descriptor)
-    if not stat.S_ISREG(status.st_mode):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+            raise _NotAFile(kind)
+        os.set_blocking(descriptor, True)  # reads of a regular file never wait: as usual
+        handle = os.fdopen(descriptor, "rb")  # from here on, closing it closes the descriptor
+    except BaseException:
         os.close(descriptor)
-        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
-        raise _NotAFile(kind)
-    os.set_blocking(descriptor, True)  # reads of a regular file never wait: back to the usual
-    with os.fdopen(descriptor, "rb") as handle:
+        raise
+    with handle:
         yield handle, status.st_size

@@ -20,11 +20,11 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
-import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
+from validator.compression import inflate
 from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
 from validator.probes.image import (
     ImageFacts,
@@ -57,6 +57,8 @@ from validator.slots import Slot
 
 __all__ = ["MediaProbe", "Probe", "Prober", "Reader"]
 
+# Of a compressed answer, this much is inflated to see what the file is.
+_SNIFFED_INFLATED = 65536
 _END_MARKER_BYTES = 12  # the PNG IEND chunk; a JPEG's FF D9 is its last two
 # How far back from the end a missing end marker is looked for (one more request, only then):
 # data appended to a whole image is found, a cut-off file still has none.
@@ -348,7 +350,8 @@ def _compressed(url: str, opened: Response) -> MediaProbe:
     stream); anything else (a gzipped login page) as what it is. An encoding this cannot
     inflate (brotli) leaves the format unknown, and says so.
     """
-    head = _inflated(opened.data, opened.encoding or "")
+    inflated = inflate(opened.data, opened.encoding or "", _SNIFFED_INFLATED)
+    head = inflated[0] if inflated is not None else b""
     container = sniff(head) if head else Container.UNKNOWN
     if container.is_image_ok or container.is_video_ok or not head:
         note = (
@@ -357,16 +360,6 @@ def _compressed(url: str, opened: Response) -> MediaProbe:
         )
         return MediaProbe(url, opened, container, note=note)
     return MediaProbe(url, opened, container)
-
-
-def _inflated(data: bytes, encoding: str) -> bytes:
-    """The first bytes of a gzip or deflate stream, inflated; ``b""`` when they cannot be."""
-    for window in (47, -15) if encoding in ("gzip", "x-gzip", "deflate") else ():
-        try:  # 47: a gzip or zlib header, detected; -15: raw deflate (what some servers send)
-            return zlib.decompressobj(window).decompress(data, 65536)
-        except zlib.error:
-            continue
-    return b""
 
 
 async def _appended_or_cut(

@@ -145,7 +145,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
             raise
         yield from _as_lines(text, source, origin)  # JSON Lines whose first line is broken
         return
-    line = 1 + _breaks(text, 0, start)
+    line, line_start = _advance(text, 0, start, 1, 0)
     after = _skip(text, end)
     if after == len(text):
         yield _entry(value, Location(source, 0, line), origin)
@@ -154,7 +154,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         yield from _as_lines(text, source, origin)
         return
     yield _entry(value, Location(source, 0, line), origin)
-    line, line_start = _advance(text, 0, end, 1, 0)
+    line, line_start = _advance(text, start, end, line, line_start)
     index, position = 1, after
     while position < len(text):
         shared = not _breaks(text, end, position)  # on the line the value before it ends on
