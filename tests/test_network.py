@@ -175,6 +175,7 @@ def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> Non
         ("clip.webm", "media.unsupported_format"),
         ("clip.mkv", "media.unsupported_format"),
         ("clip.avi", "media.unsupported_format"),
+        ("anamorphic.mp4", "video.aspect_ratio_out_of_range"),  # 640x360 stored, 2.37:1 shown
     ],
 )
 def test_video_problems(server: MediaServer, name: str, code: str) -> None:
@@ -283,6 +284,26 @@ def test_a_range_answered_with_other_bytes_is_not_a_broken_file(server: MediaSer
     report = one(image_pin(server.url("/wrongrange/photo-baseline.jpg")))
     assert report.codes == {"media.unreachable"}
     assert "other bytes" in report.findings[0].message
+
+
+@pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])
+def test_metadata_longer_than_the_first_reads_is_read_on(server: MediaServer, name: str) -> None:
+    # C2PA credentials or Photoshop's XMP history: 500 KB before the pixels, a valid image.
+    assert one(image_pin(server.url(f"/media/{name}"))).findings == ()
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 300_000})
+    report = one(image_pin(server.url(f"/media/{name}")), capped)
+    assert report.codes == {"media.check_incomplete"}  # not media.invalid: nothing is broken
+    assert "headers go on past" in report.findings[0].message
+
+
+def test_a_fragmented_video_read_in_part_is_not_judged_on_its_partial_duration(
+    server: MediaServer,
+) -> None:
+    # 10 s in 2 s fragments; at this cap only the first fragments are read.
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 131_072})
+    (report,) = validate_media([server.url("/media/fragmented.mp4")], "video", settings=capped)
+    assert report.codes == {"media.check_incomplete"}
+    assert "whole duration is not known" in report.findings[0].message
 
 
 def test_a_server_that_never_states_the_size(server: MediaServer) -> None:

@@ -61,6 +61,9 @@ def test_facts_match_manifest_in_at_most_two_requests(name: str, head: int, remo
     assert facts.mode == "RGB"
     assert facts.progressive == expected["progressive"]
     assert facts.display_size == (facts.width, facts.height)
+    if name.startswith("heavy-metadata"):  # 500 KB of metadata: a few reads, each as long
+        assert fetch.requests <= 4  # as all before it
+        return
     assert fetch.requests <= 2
     assert fetch.bytes_served <= head + HEADER_READ
     if name != "big-header.jpg":
@@ -75,6 +78,36 @@ def test_big_header_costs_one_larger_read(remote: Remote) -> None:
     ]
     assert isinstance(read_image_facts(file), ImageFacts)
     assert fetch.calls == [(0, 64 * 1024 - 1), (64 * 1024, 64 * 1024 + HEADER_READ - 1)]
+
+
+@pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])
+def test_headers_longer_than_the_first_reads_are_read_on_in_growing_spans(
+    name: str, remote: Remote
+) -> None:
+    data = read(name)
+    head = 64 * 1024
+    assert plan_image_reads(data[:head], len(data)) == [(head, head + HEADER_READ - 1)]
+    read_so_far = head + HEADER_READ  # the next span is as long as all read before it
+    assert plan_image_reads(data[:read_so_far], len(data)) == [
+        (read_so_far, min(len(data), 2 * read_so_far) - 1)
+    ]
+    file, fetch = remote(data, head=head)
+    facts = read_image_facts(file)
+    assert isinstance(facts, ImageFacts), facts
+    assert (facts.width, facts.height) == (600, 900)
+    assert fetch.requests == 3
+
+
+@pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])
+def test_headers_past_the_bytes_given_are_incomplete_not_corrupt(name: str) -> None:
+    start = read(name)[: 64 * 1024 + HEADER_READ]
+    problem = read_image_facts(start, prefix=True)
+    assert isinstance(problem, ImageProblem)
+    assert problem.kind is ImageProblemKind.INCOMPLETE
+    assert f"past the first {len(start):,} bytes" in problem.reason
+    whole_file_cut_there = read_image_facts(start)  # all there is: the file itself is cut
+    assert isinstance(whole_file_cut_there, ImageProblem)
+    assert whole_file_cut_there.kind is ImageProblemKind.CORRUPT
 
 
 @pytest.mark.parametrize("name", OTHERS)

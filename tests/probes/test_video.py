@@ -70,6 +70,15 @@ def test_facts_match_manifest_within_request_limits(name: str, head: int, remote
         assert fetch.requests <= 2
 
 
+def test_anamorphic_video_is_sized_as_players_show_it(remote: Remote) -> None:
+    file, _ = remote(read("anamorphic.mp4"))
+    facts = read_video_facts(file)
+    assert isinstance(facts, VideoFacts)
+    assert (facts.width, facts.height) == (640, 360)  # as stored
+    assert facts.pixel_aspect == pytest.approx(4 / 3, abs=0.001)
+    assert facts.display_size == (853, 360)
+
+
 def test_codec_ids(remote: Remote) -> None:
     ids = {}
     for name in ("h264-faststart.mp4", "h265.mp4", "mpeg4-part2.mp4", "clip.mov"):

@@ -93,23 +93,28 @@ def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
     """The span to fetch after ``head`` so Pillow can open the image: ``[]`` or one span.
 
     Spans are ``(first, last)`` byte offsets, inclusive like an HTTP Range. Empty when the head
-    already holds every byte before the image data, or for anything but a JPEG or PNG.
+    already holds every byte before the image data, or for anything but a JPEG or PNG. Asked
+    again with what the span brought, it plans the next: each span is at least as long as all
+    read before it, so headers of any length (C2PA credentials, Photoshop's XMP history) take
+    a few requests, not one per block, up to the byte cap.
     """
     container = sniff(head)
     if not container.is_image_ok or len(head) >= total_size:
         return []
     if header_end(container, head) is not None:
         return []
-    return [(len(head), min(total_size, len(head) + HEADER_READ) - 1)]
+    return [(len(head), min(total_size, len(head) + max(HEADER_READ, len(head))) - 1)]
 
 
-def read_image_facts(source: ImageSource) -> ImageFacts | ImageProblem:
+def read_image_facts(source: ImageSource, *, prefix: bool = False) -> ImageFacts | ImageProblem:
     """Facts from the image's header, or the problem that prevents them.
 
     With a ``RangeFile``, costs no request when the seeded head holds the headers, else one
     (``plan_image_reads``); Pillow's later reads, if any, go block by block within the budget.
+    ``prefix``: the bytes given are only the start of the file, so running out of them is
+    ``INCOMPLETE`` (the headers go on past them), not a file cut short.
     """
-    return _probe(source, decode=False)
+    return _probe(source, decode=False, prefix=prefix)
 
 
 def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
@@ -123,7 +128,7 @@ def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
     return _probe(source, decode=True)
 
 
-def _probe(source: ImageSource, *, decode: bool) -> ImageFacts | ImageProblem:
+def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageFacts | ImageProblem:
     fp, head, ranged = _open(source)
     if ranged is not None:
         ranged.reraise()  # no first block: the network failed, the bytes did not
@@ -135,9 +140,11 @@ def _probe(source: ImageSource, *, decode: bool) -> ImageFacts | ImageProblem:
     if ranged is not None:
         if decode:  # every byte will be read: one request rather than one per block
             ranged.prefetch(len(head), ranged.size - 1)
-        for start, end in plan_image_reads(head, ranged.size):
-            ranged.prefetch(start, end)
         head = ranged.cached_prefix()
+        while spans := plan_image_reads(head, ranged.size):
+            if not ranged.prefetch(*spans[0]):  # the budget is spent, or the server failed
+                break
+            head = ranged.cached_prefix()
     too_large = _pixel_limit_problem(container, image_size(container, head))
     if too_large is not None:
         return too_large
@@ -153,6 +160,12 @@ def _probe(source: ImageSource, *, decode: bool) -> ImageFacts | ImageProblem:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return ImageProblem(ImageProblemKind.TOO_LARGE, f"is too large to decode: {exc}", container)
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... on bad bytes
+        if prefix and not decode and _ran_out(exc):
+            return ImageProblem(
+                ImageProblemKind.INCOMPLETE,
+                f"its headers go on past the first {len(head):,} bytes, all that was read",
+                container,
+            )
         return _failure(container, exc, ranged, decoding=decode)
     if ranged is not None:
         ranged.reraise()
@@ -208,6 +221,11 @@ def _orientation(image: Image.Image) -> int | None:
 
 
 _OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9A-Fa-f]+>")
+
+
+def _ran_out(exc: Exception) -> bool:
+    """Whether Pillow stopped because the bytes ended (its words for it), not on bad bytes."""
+    return isinstance(exc, EOFError) or "Truncated File Read" in str(exc)
 
 
 def _failure(

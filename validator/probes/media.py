@@ -210,13 +210,18 @@ class Prober:
             # Without a stated size (Content-Range: .../*), a header read may run past the end:
             # the server then sends what there is.
             size = total if total is not None else len(data) + budget.remaining
-            for first, last in plan_image_reads(data, size):
+            while spans := plan_image_reads(data, min(size, len(data) + budget.remaining)):
+                first, last = spans[0]
                 got = await _read_span(reader, url, first, last, budget)
                 data += got
                 if len(got) < last - first + 1:
                     short = total is not None and budget.remaining > 0
                     break
-        facts = await asyncio.to_thread(decode_fully, data) if deep else read_image_facts(data)
+        facts = (
+            await asyncio.to_thread(decode_fully, data)
+            if deep
+            else read_image_facts(data, prefix=total is None or len(data) < total)
+        )
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:
                 note = (
@@ -324,6 +329,12 @@ class Prober:
         if facts.truncated and facts.partial:  # missing from what was read, not from the file
             note = (
                 "the video was not read whole (the byte cap, or the server): a cut is not ruled out"
+            )
+            return MediaProbe(opened.url, opened, container, video=facts, note=note)
+        if facts.duration_is_lower_bound:
+            note = (
+                f"the video is fragmented and only its first {budget.received:,} bytes were "
+                "read, so its whole duration is not known"
             )
             return MediaProbe(opened.url, opened, container, video=facts, note=note)
         broken = "is cut off: the container says data is missing" if facts.truncated else None

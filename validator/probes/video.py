@@ -139,7 +139,7 @@ class VideoFacts:
     ``truncated``: the file is shorter than its boxes say (MediaInfo's ``IsTruncated``), though its
     index was read. ``fragmented``: ``moov`` has an ``mvex`` box. ``faststart``: ``moov`` comes
     before ``mdat`` (``None`` when one of them was not seen). ``partial``: the byte budget ran out
-    while reading, so the duration of a fragmented file may be short.
+    while reading, so the duration of a fragmented file may be short (``duration_is_lower_bound``).
     """
 
     container: Container
@@ -153,6 +153,9 @@ class VideoFacts:
     fragmented: bool
     faststart: bool | None = None
     partial: bool = False
+    pixel_aspect: float = 1.0
+    """Width over height of one pixel as players show it: 1 but for anamorphic video (a 640x360
+    frame of 4:3 pixels is seen at 853x360)."""
 
     @property
     def codec_ok(self) -> bool:
@@ -160,11 +163,20 @@ class VideoFacts:
         return self.codec in SUPPORTED_CODECS
 
     @property
+    def duration_is_lower_bound(self) -> bool:
+        """Fragments were left unread: the video lasts at least ``duration_s``, maybe longer.
+
+        A fragmented MP4 states its duration fragment by fragment; a plain one in its index.
+        """
+        return self.fragmented and self.partial
+
+    @property
     def display_size(self) -> tuple[int, int]:
-        """(width, height) as players show it, after the rotation."""
+        """(width, height) as players show it: pixels stretched to their aspect, then rotated."""
+        width = round(self.width * self.pixel_aspect) if self.pixel_aspect != 1.0 else self.width
         if self.rotation in (90, 270):
-            return self.height, self.width
-        return self.width, self.height
+            return self.height, width
+        return width, self.height
 
 
 def plan_video_reads(
@@ -345,7 +357,16 @@ def _facts(
         fragmented=fragmented,
         faststart=None if moov is None or mdat is None else moov.start < mdat.start,
         partial=file.exhausted or file.cut_short,
+        pixel_aspect=_pixel_aspect(video.pixel_aspect_ratio),
     )
+
+
+def _pixel_aspect(value: object) -> float:
+    """MediaInfo's PixelAspectRatio ("1.333"), or 1 when absent or absurd (a broken header)."""
+    aspect = _number(value)
+    if aspect is None or not 0.1 <= aspect <= 10:
+        return 1.0
+    return aspect
 
 
 def _no_video(

@@ -166,7 +166,7 @@ def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list
     limit = settings.image_max_bytes if slot.kind is MediaKind.IMAGE else settings.video_max_bytes
     if size is None or size <= limit:
         return []
-    message = f"{where} is {_megabytes(size)}; the limit is {_megabytes(limit)}"
+    message = f"{where} is {_megabytes(size, limit)}; the limit is {_megabytes(limit, size)}"
     return [codes.MEDIA_TOO_LARGE.finding(slot.field, message)]
 
 
@@ -174,8 +174,10 @@ def _image_shape(slot: Slot, image: ImageFacts, where: str, settings: Settings) 
     width, height = image.display_size
     found: list[Finding] = []
     if width < settings.image_min_width:
-        message = f"{where} is {width}x{height} px, narrower than {settings.image_min_width} px"
-        found.append(codes.MEDIA_IMAGE_TOO_SMALL.finding(slot.field, message))
+        least = settings.image_min_width
+        message = f"{where} is {width}x{height} px, narrower than {least} px"
+        hint = f"Use an image at least {least} px wide; 1000x1500 (2:3) suits Pinterest best."
+        found.append(codes.MEDIA_IMAGE_TOO_SMALL.finding(slot.field, message, hint))
     if width and height / width > TALLEST_IMAGE:
         message = f"{where} is {width}x{height} px, taller than 1:{TALLEST_IMAGE:g}"
         hint = f"Crop it to 2:3 ({width}x{round(width * 1.5)}) so it is not cut off in feeds."
@@ -189,19 +191,43 @@ def _video_shape(slot: Slot, facts: VideoFacts, where: str) -> list[Finding]:
         message = f"{where} is encoded with {facts.codec or 'an unknown codec'}, not H.264 or H.265"
         found.append(video_codes.VIDEO_CODEC_UNSUPPORTED.finding(slot.field, message))
     seconds = facts.duration_s
-    if seconds is not None and not VIDEO_SECONDS[0] <= seconds <= VIDEO_SECONDS[1]:
-        message = f"{where} lasts {seconds:.1f} s; Pinterest takes 4 s to 15 min"
+    if facts.duration_is_lower_bound:  # only "too long" is sure (the probe notes the rest)
+        if seconds is not None and seconds > VIDEO_SECONDS[1]:
+            message = f"{where} lasts at least {_seconds(seconds)}; Pinterest takes 4 s to 15 min"
+            found.append(video_codes.VIDEO_DURATION_OUT_OF_RANGE.finding(slot.field, message))
+    elif seconds is not None and not VIDEO_SECONDS[0] <= seconds <= VIDEO_SECONDS[1]:
+        message = f"{where} lasts {_seconds(seconds)}; Pinterest takes 4 s to 15 min"
         found.append(video_codes.VIDEO_DURATION_OUT_OF_RANGE.finding(slot.field, message))
     width, height = facts.display_size
     if width and height:
         ratio = width / height
         if not VIDEO_RATIO[0] <= ratio <= VIDEO_RATIO[1]:
-            message = (
-                f"{where} is {width}x{height} (ratio {ratio:.2f}:1); Pinterest takes 1:2 to 1.91:1"
-            )
+            stored = (facts.width, facts.height)
+            shown = f"{width}x{height}"
+            if stored not in ((width, height), (height, width)):  # not just turned: stretched
+                shown += f" as players show it (stored {stored[0]}x{stored[1]}, non-square pixels)"
+            message = f"{where} is {shown} (ratio {ratio:.2f}:1); Pinterest takes 1:2 to 1.91:1"
             found.append(video_codes.VIDEO_ASPECT_RATIO_OUT_OF_RANGE.finding(slot.field, message))
     return found
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:,.1f} MB"
+def _seconds(seconds: float) -> str:
+    """A duration out of range, never rounded onto the bound it missed (3.96 s is not "4.0")."""
+    bound = min(VIDEO_SECONDS, key=lambda limit: abs(limit - seconds))
+    return f"{_unlike(seconds, bound)} s"
+
+
+def _megabytes(size: int, other: int) -> str:
+    return f"{_unlike(size / 1_000_000, other / 1_000_000)} MB"
+
+
+def _unlike(value: float, other: float) -> str:
+    """``value`` with as few decimals as tell it from ``other``, and from 0.
+
+    20.000001 MB over a 20 MB limit is not "20.0 MB", and a 1,000-byte limit is not "0.0 MB".
+    """
+    for decimals in (1, 3, 6):
+        shown = f"{value:,.{decimals}f}"
+        if shown != f"{other:,.{decimals}f}" and (float(shown.replace(",", "")) or not value):
+            return shown
+    return f"{value:,.9f}"

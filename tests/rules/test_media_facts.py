@@ -1,0 +1,72 @@
+"""The media rules read probed facts: their verdicts and messages, given the facts directly.
+
+The probes that gather these facts are tested against real files and servers (``tests/probes``,
+``tests/test_network.py``); here the facts are built by hand so each edge is exact.
+"""
+
+from __future__ import annotations
+
+from validator.probes.fetch import Response
+from validator.probes.image import ImageFacts
+from validator.probes.media import MediaProbe
+from validator.probes.sniff import Container
+from validator.probes.video import VideoFacts
+from validator.rules.media_facts import probe_findings
+from validator.settings import Settings
+from validator.slots import Slot
+from validator.urls import MediaKind
+
+URL = "https://cdn.example.com/file"
+
+
+def probe(container: Container, size: int, **facts: object) -> MediaProbe:
+    response = Response(URL, (), 206, None, size, b"", complete=False, ranges=True)
+    return MediaProbe(URL, response, container, **facts)  # type: ignore[arg-type]
+
+
+def video(duration_s: float, *, fragmented: bool = False, partial: bool = False) -> MediaProbe:
+    facts = VideoFacts(
+        Container.MP4, "AVC", "avc1", 1080, 1920, 0, duration_s, False, fragmented, partial=partial
+    )
+    return probe(Container.MP4, 5_000_000, video=facts)
+
+
+def messages(slot: Slot, found: MediaProbe, settings: Settings | None = None) -> dict[str, str]:
+    return {f.code: f.message for f in probe_findings(slot, found, settings or Settings())}
+
+
+VIDEO = Slot("video_url", URL, MediaKind.VIDEO)
+IMAGE = Slot("media_source.url", URL, MediaKind.IMAGE)
+
+
+def test_a_duration_just_short_is_never_shown_rounded_onto_the_bound() -> None:
+    found = messages(VIDEO, video(3.96))
+    assert "lasts 3.960 s" in found["video.duration_out_of_range"]
+
+
+def test_a_partly_read_fragmented_video_is_judged_only_when_surely_too_long() -> None:
+    assert "video.duration_out_of_range" not in messages(
+        VIDEO, video(3.3, fragmented=True, partial=True)
+    )
+    found = messages(VIDEO, video(1000.0, fragmented=True, partial=True))
+    assert "lasts at least 1,000.0 s" in found["video.duration_out_of_range"]
+    assert "video.duration_out_of_range" in messages(
+        VIDEO, video(3.3, partial=True)
+    )  # not fragmented
+
+
+def test_a_size_just_over_the_limit_is_shown_with_the_decimals_that_tell_them_apart() -> None:
+    found = messages(IMAGE, probe(Container.JPEG, 20_000_001))
+    assert found["media.too_large"].endswith("is 20.000001 MB; the limit is 20.000000 MB")
+    tiny_limit = Settings(image_max_bytes=1000)
+    found = messages(IMAGE, probe(Container.JPEG, 360_000), tiny_limit)
+    assert found["media.too_large"].endswith("is 0.4 MB; the limit is 0.001 MB")
+
+
+def test_the_too_small_hint_names_the_configured_width() -> None:
+    image = ImageFacts(Container.JPEG, 1000, 1500, "RGB", False, None)
+    (finding,) = probe_findings(IMAGE, probe(Container.JPEG, 300_000, image=image),
+                                Settings(image_min_width=1200))  # fmt: skip
+    assert finding.code == "media.image_too_small"
+    assert "narrower than 1200 px" in finding.message
+    assert finding.hint.startswith("Use an image at least 1200 px wide")
