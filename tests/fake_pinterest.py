@@ -94,7 +94,11 @@ class FakeAccount:
     retry_after: str | None = "0"
     """The 429's ``Retry-After`` header (``None``: none)."""
     broken: dict[str, int] = field(default_factory=dict)
-    """path → how many times it answers 500 before the normal answer (-1: always)."""
+    """path → how many times it answers ``broken_status`` before the normal answer (-1: always)."""
+    broken_status: int = 500
+    """The status of a broken answer (its body is Pinterest's code 12)."""
+    broken_retry_after: str | None = None
+    """The broken answer's ``Retry-After`` header (``None``: none)."""
     slow: dict[str, float] = field(default_factory=dict)
     """path → seconds to wait before answering."""
     page: int = 2
@@ -173,7 +177,7 @@ class FakePinterest(ThreadingHTTPServer):
             self.log.append(request)
 
     def count(self, kind: str, path: str) -> int:
-        """How many times ``path`` was answered by ``kind`` (429s, 500s) before, plus one."""
+        """How many times ``path`` was answered by ``kind`` (429s, broken ones) before, plus one."""
         with self._lock:
             key = (kind, path)
             self._counts[key] = self._counts.get(key, 0) + 1
@@ -211,15 +215,13 @@ class _Handler(BaseHTTPRequestHandler):
         account = self.server.account
         if path in account.slow:
             time.sleep(account.slow[path])
-        for kind, table in (("429", account.throttle), ("500", account.broken)):
+        for kind, table in (("429", account.throttle), ("broken", account.broken)):
             times = table.get(path)
             if times is not None and (times < 0 or self.server.count(kind, path) <= times):
                 if kind == "429":
-                    headers = (
-                        {} if account.retry_after is None else {"Retry-After": account.retry_after}
-                    )
-                    return self._send(429, RATE_LIMITED, headers)
-                return self._send(500, SERVER_ERROR)
+                    return self._send(429, RATE_LIMITED, _retry_after(account.retry_after))
+                headers = _retry_after(account.broken_retry_after)
+                return self._send(account.broken_status, SERVER_ERROR, headers)
         token = (authorization or "").removeprefix("Bearer ")
         behaviour = account.tokens.get(token, "unauthorized")
         if behaviour == "unauthorized":
@@ -275,6 +277,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # the client timed out first (``slow``)
             self.close_connection = True
+
+
+def _retry_after(value: str | None) -> dict[str, str]:
+    return {} if value is None else {"Retry-After": value}
 
 
 def _board(board: FakeBoard) -> dict[str, Any]:

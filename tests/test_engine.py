@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
+from fake_pinterest import ACCOUNT
+from fake_pinterest import serve as serve_pinterest
+from media_server import serve as serve_media
 
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED
-from validator.engine import Engine
+from validator.engine import Engine, Session
 from validator.findings import Location
 from validator.report import Report
 from validator.settings import Settings
@@ -97,3 +101,64 @@ def test_a_prechecked_row_keeps_its_own_verdict_and_slots() -> None:
     report = Engine(Settings(offline=True)).check(item)
     assert report.codes == {"calendar.row_malformed", "media.url_expires"}
     assert report.title == "Row 3"
+
+
+def _pins(
+    count: int, url: str = "https://cdn.example.com/a.jpg", board: str | None = None
+) -> list[dict[str, object]]:
+    return [
+        {
+            "board_id": board or str(1000 + i),
+            "media_source": {"source_type": "image_url", "url": f"{url}?{i}"},
+        }
+        for i in range(count)
+    ]
+
+
+def test_an_offline_run_lets_a_timeout_in() -> None:
+    """With nothing to await, a session still gives the loop a turn: a timeout fires early."""
+    engine = Engine(Settings(offline=True))
+    reported = 0
+
+    async def run() -> None:
+        nonlocal reported
+        async with engine.session() as session:
+            async for _ in session.check_all(from_objects(_pins(200_000))):
+                reported += 1
+
+    async def limited() -> None:
+        async with asyncio.timeout(0.05):
+            await run()
+
+    with pytest.raises(TimeoutError):
+        asyncio.run(limited())
+    assert 0 < reported < 200_000
+
+
+def test_a_cancel_scope_that_cancels_every_await_still_closes_every_client() -> None:
+    """anyio's move_on_after cancels the cleanup's awaits too: each client is closed anyway,
+    and the scope still knows the cancellation as its own (the run ends quietly in it)."""
+    anyio = pytest.importorskip("anyio")  # httpx's own dependency
+    slow = dataclasses.replace(ACCOUNT, slow={"/v5/boards/1001": 2.0})
+    with serve_pinterest(slow) as fake, serve_media(latency=1.0) as media:
+        settings = Settings(api_base=fake.base, allow_private_hosts=True)
+        engine = Engine(settings, token="pina_good")
+        url = media.url("/media/photo-baseline.jpg")
+        sessions = [engine.session() for _ in range(3)]
+
+        async def run(session: Session) -> None:
+            async with session:
+                async for _ in session.check_all(from_objects(_pins(8, url, board="1001"))):
+                    pass
+
+        async def cut_short() -> None:
+            for session in sessions:
+                with anyio.move_on_after(0.3):
+                    await run(session)
+
+        anyio.run(cut_short)
+    for session in sessions:
+        assert session._fetcher is not None
+        assert all(client.is_closed for client in session._fetcher._clients)
+        assert session._account is not None
+        assert session._account._client.is_closed

@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_pinterest import ACCOUNT, FakePinterest
+from fake_pinterest import ACCOUNT, FakeBoard, FakePinterest
 from fake_pinterest import serve as serve_pinterest
 from media_server import MediaServer
 from media_server import serve as serve_media
@@ -321,6 +322,62 @@ def test_a_server_error_is_retried(media: MediaServer) -> None:
         report = validate(image_pin(media, "1002"), settings=settings_for(fake), token=GOOD)
         assert report.findings == ()
         assert fake.asked("/v5/boards/1002") == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [
+        (501, "platform.server_error"),
+        (520, "platform.server_error"),  # a CDN's own 52x
+        (504, "platform.timeout"),
+        (408, "platform.timeout"),
+    ],
+)
+def test_every_fault_of_the_moment_is_retried_then_retry_later(
+    media: MediaServer, status: int, code: str
+) -> None:
+    account = dataclasses.replace(ACCOUNT, broken={"/v5/boards/1002": -1}, broken_status=status)
+    with serve_pinterest(account) as fake:
+        settings = settings_for(fake, retries=1)
+        report = validate(image_pin(media, "1002"), settings=settings, token=GOOD)
+        assert [f.code for f in report.findings] == [code]
+        assert report.findings[0].action.value == "retry"
+        assert fake.asked("/v5/boards/1002") == 2
+
+
+def test_a_503_retry_after_is_waited_for(media: MediaServer) -> None:
+    account = dataclasses.replace(
+        ACCOUNT, broken={"/v5/boards/1002": 1}, broken_status=503, broken_retry_after="1"
+    )
+    with serve_pinterest(account) as fake:
+        started = time.monotonic()
+        report = validate(image_pin(media, "1002"), settings=settings_for(fake), token=GOOD)
+        assert report.findings == ()
+        assert time.monotonic() - started >= 1.0  # not a sub-second backoff
+        assert fake.asked("/v5/boards/1002") == 2
+
+
+def test_the_token_echoed_in_any_answer_reaches_no_finding(media: MediaServer) -> None:
+    echoing = dataclasses.replace(
+        ACCOUNT,
+        boards=(
+            FakeBoard("1001", f"board {GOOD}", sections=(("5001", f"sec {GOOD}"),)),
+            FakeBoard("3001", f"board {GOOD}", owner=f"other-{GOOD}"),
+        ),
+        media={"7001": f"weird-{GOOD}"},
+    )
+    pins = [
+        image_pin(media, "1001", board_section_id="5999"),  # the hint lists the section names
+        image_pin(media, "3001"),  # someone else's board: its name and owner are quoted
+        video_pin(media, "7001"),  # an unknown status is quoted
+    ]
+    with serve_pinterest(echoing) as fake:
+        reports = validate_many(pins, settings=settings_for(fake), token=GOOD)
+    codes = {f.code for report in reports for f in report.findings}
+    assert {"board.section_not_found", "board.no_access", "platform.unknown"} <= codes
+    text = json.dumps([[dataclasses.asdict(f) for f in r.findings] for r in reports])
+    assert GOOD not in text
+    assert "[token]" in text
 
 
 # --- caching -------------------------------------------------------------------------------------

@@ -39,10 +39,11 @@ Decisions (pinterest-api.md §1, §3, §5):
   ``media.media_id_not_found``.
 * A 429 is retried after ``Retry-After`` (seconds or an HTTP date; up to ``retry_after_cap``) or
   a jittered backoff, ``retries`` times; if it persists it is ``rate_limit.exceeded`` on the pins
-  that needed that answer, and the others are checked as usual. A 5xx or a transport failure is
-  retried the same way and then reported as ``platform.server_error`` / ``platform.timeout``: the
-  check could not be made, and a pin must not pass a check nobody made. Any other unexpected
-  answer is ``platform.unknown``.
+  that needed that answer, and the others are checked as usual. A 5xx, a 408 or a transport
+  failure is retried the same way (after its ``Retry-After`` too) and then reported as
+  ``platform.server_error``, or ``platform.timeout`` for 408, 504 and timeouts: the check could
+  not be made, and a pin must not pass a check nobody made. Any other unexpected answer is
+  ``platform.unknown``.
 
 The client is its own small ``httpx.AsyncClient``, not the media fetcher's: the media client
 follows redirects itself, guards addresses and caps bytes for URLs found in payloads, while this
@@ -51,8 +52,9 @@ one talks to one configured, trusted API base (``Settings.api_base``, not subjec
 token. Every call has the connect and read timeouts and the ``deadline`` of the settings.
 
 The token is a ``pydantic.SecretStr`` from the moment it enters (its repr is masked), is put
-only in the ``Authorization`` header of each request, and any text Pinterest sends back is
-scrubbed of it before it can reach a finding.
+only in the ``Authorization`` header of each request, and every answer Pinterest sends back is
+scrubbed of it as it arrives (messages, board and section names, statuses alike), before any of
+its text can reach a finding.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PL
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
+from validator.httpclient import async_client
 from validator.messages import quote
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
 from validator.waiting import backoff, parse_retry_after
@@ -115,7 +118,6 @@ _MAX_BODY = 5 * 1024 * 1024
 _DIGITS = re.compile(r"\d+", re.ASCII)
 _BAD_TOKEN_WORDS = re.compile(r"expired|invalid|malformed", re.IGNORECASE)
 _PROCESSING = ("registered", "processing")
-_RETRY_STATUSES = frozenset({500, 502, 503, 504})
 _SHOWN_NAMES = 3
 
 
@@ -205,7 +207,7 @@ class AccountChecker:
         self._malformed = _malformed(self._token.get_secret_value())
         self._base = settings.api_base.rstrip("/")
         self.requests = 0
-        self._client = httpx.AsyncClient(
+        self._client = async_client(
             timeout=httpx.Timeout(
                 settings.read_timeout,
                 connect=settings.connect_timeout,
@@ -453,7 +455,7 @@ class AccountChecker:
                 if len(content) > _MAX_BODY:
                     raise _TooLarge
             body = _inflated(bytes(content), response.headers.get("content-encoding", ""))
-        return response, _json(body)
+        return response, _without_secret(_json(body), self._token.get_secret_value())
 
     def _refusal(self, reply: _Reply, path: str, what: str) -> _Problem:
         """What a non-200 answer that no endpoint explains means for ``what``."""
@@ -510,7 +512,8 @@ class AccountChecker:
             except _TooLarge:
                 message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
                 return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
-            except ValueError as exc:  # a URL httpx cannot build (a bookmark it cannot encode)
+            except (ValueError, OverflowError, httpx.InvalidURL) as exc:
+                # A URL httpx cannot build (a bookmark it cannot encode, a host name it refuses)
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
                 message = f"GET /v5/{path} could not be sent ({reason})"
                 return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
@@ -542,11 +545,13 @@ class AccountChecker:
                         f"Pinterest throttled GET /v5/{path} ({self._said(reply)}{after}; "
                         f"{_tries(attempt)})",
                     )
-                elif reply.status in _RETRY_STATUSES:
+                elif reply.status == 408 or reply.status >= 500:  # a fault of the moment
+                    wait = parse_retry_after(response.headers.get("retry-after"))
+                    timed_out = reply.status in (408, 504)
                     failure = _Problem(
-                        PLATFORM_SERVER_ERROR,
-                        f"GET /v5/{path} failed at Pinterest ({self._said(reply)}; "
-                        f"{_tries(attempt)}): the check could not be made",
+                        PLATFORM_TIMEOUT if timed_out else PLATFORM_SERVER_ERROR,
+                        f"GET /v5/{path} {'timed out' if timed_out else 'failed'} at Pinterest "
+                        f"({self._said(reply)}; {_tries(attempt)}): the check could not be made",
                     )
                 else:
                     return reply
@@ -595,6 +600,24 @@ def _json(content: bytes) -> Any:
         return json.loads(content)
     except (ValueError, RecursionError):
         return None
+
+
+def _without_secret(body: Any, secret: str) -> Any:
+    """``body`` with the token replaced wherever Pinterest (or a proxy) echoed it.
+
+    Every text of an answer may reach a finding (board names, section names, statuses,
+    messages), so the answer itself is cleaned once, as it arrives, rather than each use.
+    """
+    if body is None or not secret:
+        return body
+    try:
+        text = json.dumps(body, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return None
+    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]  # as it reads inside a JSON string
+    if escaped not in text:
+        return body
+    return json.loads(text.replace(escaped, "[token]"))
 
 
 def _tries(attempt: int) -> str:

@@ -15,6 +15,7 @@ Nothing here raises for a bad URL: the first request's outcome is a ``Response``
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import enum
 import re
@@ -30,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from validator import netguard
+from validator.httpclient import async_client
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -199,9 +201,10 @@ class Fetcher:
         self.bytes_read = 0
 
     async def aclose(self) -> None:
-        """Close the clients."""
-        for client in self._clients:
-            await client.aclose()
+        """Close the clients, each even if closing another is interrupted (``Session``)."""
+        async with contextlib.AsyncExitStack() as closing:
+            for client in self._clients:
+                closing.push_async_callback(client.aclose)
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -655,7 +658,7 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         "User-Agent": settings.user_agent.replace("{version}", __version__),
         "Accept-Encoding": "identity",  # byte ranges of the file itself, not of a gzip
     }
-    return httpx.AsyncClient(
+    return async_client(
         verify=tls,
         timeout=timeout,
         limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),

@@ -133,8 +133,14 @@ class Prober:
         pending = [task for task in self._tasks.values() if not task.done()]
         for task in pending:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
-        self._threads.shutdown(wait=False, cancel_futures=True)
+        try:
+            if pending:
+                # wait, not gather: cancelled in turn (a cancel scope cancels every await), it
+                # raises the caller's own CancelledError, which the scope knows as its own; a
+                # gather would raise one of the probes' instead.
+                await asyncio.wait(pending)
+        finally:
+            self._threads.shutdown(wait=False, cancel_futures=True)
 
     @property
     def unique_urls(self) -> int:

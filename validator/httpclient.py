@@ -1,0 +1,29 @@
+"""Where the run's httpx clients are made: the media fetcher's and the account checker's.
+
+Both honour the environment's proxies (``trust_env``), and httpx builds a proxy's transport with
+the client. A proxy it cannot use without an extra package (``socks5://`` needs ``socksio``)
+then fails as an ``ImportError`` deep in httpx; here it becomes a ``ConfigError`` that says which
+setting of the environment is at fault and what to install (the command line's exit 2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from validator.errors import ConfigError
+
+__all__ = ["async_client"]
+
+
+def async_client(**options: Any) -> httpx.AsyncClient:
+    """``httpx.AsyncClient(**options)``, or a ``ConfigError`` for a proxy it cannot use."""
+    try:
+        return httpx.AsyncClient(**options)
+    except ImportError as exc:
+        message = (
+            f"a proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) cannot be "
+            f"used: {exc}"
+        )
+        raise ConfigError(message) from None
