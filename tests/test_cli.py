@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pytest
 from support import FIXTURES, ROOT
 
 from validator.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, main
+from validator.codes import CATALOGUE
 
 MIXED = str(FIXTURES / "payloads" / "mixed.json")
 CALENDAR = str(FIXTURES / "payloads" / "calendar.jsonl")
@@ -147,6 +151,29 @@ def test_codes_as_json_and_markdown(capsys: pytest.CaptureFixture[str]) -> None:
     _, table, _ = run(capsys, "codes", "--format", "markdown")
     assert table.startswith("| code |")
     assert table.count("\n") == len(entries) + 2
+
+
+def test_codes_takes_what_select_takes(capsys: pytest.CaptureFixture[str]) -> None:
+    _, category, _ = run(capsys, "codes", "media")
+    listed = [line.split()[0] for line in category.splitlines()]
+    assert listed
+    assert all(code.startswith("media.") for code in listed)
+    _, prefix, _ = run(capsys, "codes", "media.url")
+    assert [line.split()[0] for line in prefix.splitlines()] == [
+        code for code in listed if code.startswith("media.url")
+    ]
+    status, one, _ = run(capsys, "codes", "BOARD.MISSING")  # codes are lower case
+    assert status == EXIT_OK
+    assert one.startswith("board.missing  (error")
+    _, row, _ = run(capsys, "codes", "board.missing", "--format", "markdown")
+    assert row.startswith("| code |")
+    assert row.count("\n") == 3  # heading, rule, the one code
+    _, document, _ = run(capsys, "codes", "board", "--format", "json")
+    board = [entry["code"] for entry in json.loads(document)]
+    assert board == [code for code in CATALOGUE if code.startswith("board.")]
+    status, _, err = run(capsys, "codes", "boardd")
+    assert status == EXIT_UNUSABLE
+    assert "did you mean board?" in err
 
 
 def test_the_readme_codes_table_is_the_generated_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -378,6 +405,89 @@ def test_unknown_selector_in_pyproject_exits_two_naming_the_file(
     assert status == EXIT_UNUSABLE
     assert str(pyproject) in err
     assert "'medai'" in err
+
+
+def test_a_flag_does_not_hide_a_broken_value_in_the_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A hook that passes --strict would otherwise pass a file that fails everywhere else.
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.pin-preflight]\nstrict = "yes"\n', encoding="utf-8")
+    status, _, err = run(capsys, "--strict", "--config", str(pyproject), VALID)
+    assert status == EXIT_UNUSABLE
+    assert f"{pyproject} [tool.pin-preflight]: strict: " in err
+
+
+def test_a_config_named_without_the_table_is_an_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    config = tmp_path / "ci.toml"
+    config.write_text("[pin-preflight]\nstrict = true\n", encoding="utf-8")  # `tool.` left out
+    status, out, err = run(capsys, "--config", str(config), VALID)
+    assert status == EXIT_UNUSABLE
+    assert "has no [tool.pin-preflight] table" in err
+    assert out == ""
+
+
+def test_output_refuses_to_overwrite_the_config(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text("[tool.pin-preflight]\nstrict = false\n", encoding="utf-8")
+    status, _, err = run(capsys, "--config", str(config), "-o", str(config), VALID)
+    assert status == EXIT_UNUSABLE
+    assert "is the configuration file" in err
+    monkeypatch.chdir(tmp_path)  # found, not named: still read, so still not overwritten
+    status, _, err = run(capsys, "-o", "pyproject.toml", VALID)
+    assert status == EXIT_UNUSABLE
+    assert config.read_text(encoding="utf-8") == "[tool.pin-preflight]\nstrict = false\n"
+
+
+def test_a_run_from_a_deleted_folder_checks_what_it_was_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    status, out, _ = run(capsys, "-o", str(tmp_path / "report.json"), "--format", "json", VALID)
+    assert status == EXIT_OK
+    assert "1 pin checked: 1 ok" in out
+    assert json.loads((tmp_path / "report.json").read_text())["summary"]["pins"] == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
+    """asyncio's own handler only cancels the run, which a blocking read never notices."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "validator", "check", "--offline", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.5)  # started, and reading standard input (nothing comes)
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert child.returncode == 130
+    assert err.strip() == "pin-preflight: error: interrupted"
+
+
+def test_a_proxy_httpx_cannot_use_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed: httpx can use a SOCKS proxy")
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:9")
+    status = main(["check", "--allow-private-hosts", VALID])
+    _, err = capsys.readouterr()
+    assert status == EXIT_UNUSABLE
+    assert "a proxy set in the environment" in err
+    assert "socksio" in err
+    assert "Traceback" not in err
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:

@@ -140,6 +140,47 @@ def test_every_bad_key_is_named_in_one_error(tmp_path: Path) -> None:
     assert "colour: " in str(raised.value)
 
 
+def test_a_bad_value_in_the_file_is_refused_even_when_a_flag_replaces_it(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool.pin-preflight]\nstrict = "yes"\nselect = ["bord"]\n')
+
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path, overrides={"strict": True, "select": ("board",)})
+
+    message = str(raised.value)
+    assert message.startswith(f"{path} [tool.pin-preflight]: ")
+    assert "strict: " in message
+    assert "'bord'" in message
+
+
+def test_a_named_file_without_the_table_is_refused(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[pin-preflight]\nstrict = true\n")
+
+    assert load_settings(path) == Settings()  # found while looking: not configured, fine
+    with pytest.raises(ConfigError, match=r"has no \[tool\.pin-preflight\] table"):
+        load_settings(path, named=True)
+
+
+def test_one_setting_spelled_two_ways_is_refused(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[tool.pin-preflight]\nper-host = 3\nper_host = 5\n")
+
+    with pytest.raises(ConfigError, match="per-host and per_host are the same setting"):
+        load_settings(path)
+
+
+@pytest.mark.parametrize(
+    "base", ["https://localhost:99999/v5", "http://localhost:abc/v5", "https://api.example:0/v5"]
+)
+def test_an_api_base_with_an_impossible_port_is_refused(base: str) -> None:
+    with pytest.raises(ConfigError, match="the port is not a number from 1 to 65535"):
+        load_settings(overrides={"api_base": base})
+
+
+@pytest.mark.parametrize("agent", ["caf\u00e9-bot", "a\nb", "tab\there", "", "  "])
+def test_a_user_agent_no_server_can_read_is_refused(agent: str) -> None:
+    with pytest.raises(ConfigError, match="cannot be sent as a header"):
+        load_settings(overrides={"user_agent": agent})
+
+
 def test_bad_override_is_a_config_error_without_a_file() -> None:
     with pytest.raises(ConfigError, match=r"^description_warn_length: "):
         load_settings(overrides={"description_warn_length": -1})

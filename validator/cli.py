@@ -16,23 +16,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import difflib
 import gc
 import io
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO, TypeVar
 
 from pydantic import SecretStr
 from rich.console import Console
 from rich.text import Text
 
 from validator import explain, sources
-from validator.codes import CATALOGUE, lookup
+from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
@@ -47,6 +48,7 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
+_T = TypeVar("_T")
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
 # Settings whose flag is not their name with dashes (errors name the flag the user typed).
 _FLAG_NAMES = {"deadline": "--timeout"}
@@ -71,6 +73,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         _silence_stdout()
         return _EXIT_BROKEN_PIPE
     return status
+
+
+def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run(run)``, with Ctrl-C raising ``KeyboardInterrupt`` where the run is.
+
+    asyncio's own handler only cancels the run, which takes effect when the loop next gets
+    control: a blocking read of standard input would wait for its data first. Raised where it
+    lands, the interrupt unwinds the run at once, and asyncio still cancels what was left and
+    closes the session's connections on the way out.
+    """
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        return asyncio.run(run)  # embedded, or the host handles Ctrl-C: its choice stands
+    previous = signal.signal(signal.SIGINT, _interrupt)
+    try:
+        return asyncio.run(run)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _interrupt(signum: int, frame: object) -> NoReturn:
+    raise KeyboardInterrupt
 
 
 def _silence_stdout() -> None:
@@ -239,7 +265,10 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
     args.paths = _once_each(args.paths)
-    settings = settings if settings is not None else _settings(args)
+    config = None
+    if settings is None:
+        config = _config_file(args)
+        settings = _settings(args, config)
     engine = Engine(settings, token=_token(settings, explicit=args.token_env is not None))
     verbosity = (
         text.Verbosity.QUIET
@@ -249,7 +278,7 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
         else text.Verbosity.NORMAL
     )
     report_format: ReportFormat = args.format
-    output = _open_output(args.output, args.paths) if args.output is not None else None
+    output = _open_output(args.output, args.paths, config) if args.output is not None else None
     text_on_stdout = output is not None or not report_format.for_machines
     console = _console()
     progress = (
@@ -299,9 +328,10 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
         if progress is not None:
             with progress:
                 run = _run(engine, args.paths, show, progress, keep=keep)
-                reports, summary, unreadable = asyncio.run(run)
+                reports, summary, unreadable = _run_interruptibly(run)
         else:
-            reports, summary, unreadable = asyncio.run(_run(engine, args.paths, show, keep=keep))
+            run = _run(engine, args.paths, show, keep=keep)
+            reports, summary, unreadable = _run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             _write(output, _render(report_format, reports, summary, unreadable, verbosity))
         if stdout_open:
@@ -394,15 +424,18 @@ async def _run(
 _FREEZE_EVERY = 10_000
 
 
-def _open_output(path: Path, inputs: Iterable[str]) -> TextIO:
+def _open_output(path: Path, inputs: Iterable[str], config: Path | None) -> TextIO:
     """``--output``, opened before the run rather than after it.
 
     A path that cannot be written fails in a second, not after an hour of network checks, and an
-    input named as the output is refused before opening it would empty it.
+    input named as the output (a calendar, or the configuration read) is refused before opening
+    it would empty it.
     """
     target = _identity(str(path))
     if any(name != "-" and _identity(name) == target for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
+    if config is not None and _identity(str(config)) == target:
+        raise ConfigError(f"--output {path}: is the configuration file; it would be overwritten")
     try:
         return path.open("w", encoding="utf-8", newline="\n")
     except OSError as exc:
@@ -451,7 +484,10 @@ def _identity(name: str) -> object:
     try:
         status = os.stat(name)
     except (OSError, ValueError):
-        return Path(name).resolve()
+        try:
+            return Path(name).resolve()
+        except OSError:  # a relative name, and the working folder is gone
+            return name
     return (status.st_dev, status.st_ino)
 
 
@@ -488,32 +524,51 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _codes(args: argparse.Namespace) -> int:
-    if args.code is None:
+    """The catalogue, one code of it, or the codes a selector takes in (``media``, ``media.url``).
+
+    A selector lists what ``--select`` with it would report, so the two never disagree.
+    """
+    wanted = "" if args.code is None else args.code.strip().lower()
+    if not wanted:
         codes = list(CATALOGUE.values())
-        if args.format == "json":
-            document: Any = [catalogue.entry_dict(code) for code in codes]
-            sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-        elif args.format == "markdown":
-            sys.stdout.write(catalogue.markdown_table(codes))
-        else:
-            sys.stdout.write(catalogue.listing(codes))
-        return EXIT_OK
-    try:
-        code = lookup(args.code)
-    except KeyError as exc:
-        raise ConfigError(str(exc.args[0])) from None
+    else:  # codes are lower case; `BOARD.MISSING` means one
+        codes = [CATALOGUE[wanted]] if wanted in CATALOGUE else matching(wanted)
+        if not codes:
+            try:
+                lookup(wanted)
+            except KeyError as exc:
+                raise ConfigError(str(exc.args[0])) from None
+    single = len(codes) == 1 and codes[0].id == wanted
     if args.format == "json":
-        document = catalogue.entry_dict(code)
+        document: Any = (
+            catalogue.entry_dict(codes[0])
+            if single
+            else [catalogue.entry_dict(code) for code in codes]
+        )
         sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "markdown":
+        sys.stdout.write(catalogue.markdown_table(codes))
+    elif single:
+        sys.stdout.write(catalogue.entry_text(codes[0]))
     else:
-        sys.stdout.write(catalogue.entry_text(code))
+        sys.stdout.write(catalogue.listing(codes))
     return EXIT_OK
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    pyproject = args.config if args.config is not None else find_pyproject(Path.cwd())
-    if args.config is not None and not args.config.is_file():
-        raise ConfigError(f"{args.config}: no such file")
+def _config_file(args: argparse.Namespace) -> Path | None:
+    """The configuration to read: ``--config``, else the nearest ``pyproject.toml`` with a table."""
+    if args.config is not None:
+        if not args.config.is_file():
+            raise ConfigError(f"{args.config}: no such file")
+        return Path(args.config)
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was deleted under the shell: nothing to find above it
+        return None
+    return find_pyproject(here)
+
+
+def _settings(args: argparse.Namespace, config: Path | None) -> Settings:
     flags = ("offline", "strict", "allow_private_hosts", "deep", "concurrency", "per_host",
              "deadline", "max_redirects", "token_env", "api_base", "account_checks")  # fmt: skip
     overrides = {key: getattr(args, key) for key in flags if getattr(args, key) is not None}
@@ -521,7 +576,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         if getattr(args, key) is not None:
             overrides[key] = _selectors(f"--{key}", getattr(args, key))
     names = {key: _FLAG_NAMES.get(key, "--" + key.replace("_", "-")) for key in overrides}
-    return load_settings(pyproject, overrides, names)
+    return load_settings(config, overrides, names, named=args.config is not None)
 
 
 def _token(settings: Settings, *, explicit: bool) -> SecretStr | None:
@@ -553,11 +608,8 @@ def _selectors(flag: str, values: Iterable[str]) -> tuple[str, ...]:
         raise ConfigError(f"{flag}: no code given")
     unknown = unknown_selectors(selectors)
     if unknown:
-        names = [*CATALOGUE, *{code_id.partition(".")[0] for code_id in CATALOGUE}]
-        close = difflib.get_close_matches(unknown[0], names, n=3)
-        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
         raise ConfigError(
-            f"{flag}: no code matches {', '.join(map(repr, unknown))}{suggestion} "
+            f"{flag}: no code matches {', '.join(map(repr, unknown))}{suggestion(unknown[0])} "
             "(pin-preflight codes lists them)"
         )
     return selectors

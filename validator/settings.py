@@ -40,6 +40,7 @@ SANDBOX_API_BASE = "https://api-sandbox.pinterest.com/v5"
 TOKEN_ENV = "PINTEREST_ACCESS_TOKEN"  # noqa: S105 (a variable's name, not a secret)
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
+_HEADER_TEXT = re.compile(r"[ -~]{1,512}")  # RFC 9110 field text, without obs-text
 
 
 class Settings(BaseModel):
@@ -176,6 +177,12 @@ class Settings(BaseModel):
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
+        try:
+            port = parts.port
+        except ValueError:  # not a number, or over 65535
+            port = 0
+        if port == 0:
+            raise ValueError(f"{value!r}: the port is not a number from 1 to 65535")
         if parts.query or parts.fragment:
             raise ValueError(f"{value!r}: give the base alone, without a query or fragment")
         if parts.scheme == "http" and not _loopback(parts.hostname):
@@ -184,6 +191,16 @@ class Settings(BaseModel):
                 "(plain http is accepted only on a loopback host, for local fakes)"
             )
         return value.rstrip("/")
+
+    @field_validator("user_agent")
+    @classmethod
+    def _header_value(cls, value: str) -> str:
+        """A value every server can read in a header: visible ASCII and spaces, on one line."""
+        if not value.strip() or not _HEADER_TEXT.fullmatch(value):
+            raise ValueError(
+                f"{value[:60]!r} cannot be sent as a header: use printable ASCII on one line"
+            )
+        return value
 
     @field_validator("token_env")
     @classmethod
@@ -221,23 +238,48 @@ def load_settings(
     pyproject: Path | None = None,
     overrides: Mapping[str, Any] | None = None,
     flags: Mapping[str, str] | None = None,
+    *,
+    named: bool = False,
 ) -> Settings:
     """Settings from ``pyproject`` (if given) with ``overrides`` (CLI flags) on top.
 
     The file's values are taken as TOML typed them (strict: ``strict = "yes"`` is refused, not
-    read as true). Raises ``ConfigError`` naming where each bad value came from: the file and
-    its key, or the flag (``flags`` maps a field to the option that set it, e.g. ``--timeout``).
+    read as true), and are checked on their own before the flags go on top: a flag that happens
+    to replace a broken value must not hide it, or a committed file passes in one hook and fails
+    in the next. Raises ``ConfigError`` naming where each bad value came from: the file and its
+    key, or the flag (``flags`` maps a field to the option that set it, e.g. ``--timeout``).
+    ``named``: the user named the file (``--config``), so a file without the table is a mistake,
+    not a project that does not configure pin-preflight.
     """
     values: dict[str, Any] = {}
     spelled: dict[str, str] = {}  # field → the key as the file writes it (with dashes)
     origin = "settings"
     if pyproject is not None:
-        table = _read_table(pyproject) or {}
-        spelled = {key.replace("-", "_"): key for key in table}
-        values.update({key.replace("-", "_"): _as_field(value) for key, value in table.items()})
+        table = _read_table(pyproject)
+        if table is None and named:
+            message = f"has no [tool.{PYPROJECT_TABLE}] table, so nothing in it would be read"
+            raise ConfigError(f"{pyproject}: {message}")
         origin = f"{pyproject} [tool.{PYPROJECT_TABLE}]"
+        for key, value in (table or {}).items():
+            field = key.replace("-", "_")
+            if field in spelled:  # `per-host` and `per_host`: which one was meant?
+                raise ConfigError(f"{origin}: {spelled[field]} and {key} are the same setting")
+            spelled[field] = key
+            values[field] = _as_field(value)
+        if values:
+            _validated(values, origin, spelled, {}, {})
     given = dict(overrides or {})
-    values.update(given)
+    return _validated({**values, **given}, origin, spelled, given, flags or {})
+
+
+def _validated(
+    values: dict[str, Any],
+    origin: str,
+    spelled: Mapping[str, str],
+    given: Mapping[str, Any],
+    flags: Mapping[str, str],
+) -> Settings:
+    """``Settings`` of ``values``, or a ``ConfigError`` naming each bad key or flag."""
     try:
         return Settings.model_validate(values, strict=True)
     except ValidationError as exc:
@@ -245,7 +287,7 @@ def load_settings(
         for error in exc.errors(include_url=False):
             key = str(error["loc"][0]) if error["loc"] else ""
             if key in given:
-                from_flags.append(f"{(flags or {}).get(key, key)}: {error['msg']}")
+                from_flags.append(f"{flags.get(key, key)}: {error['msg']}")
             else:
                 parts = [str(part) for part in error["loc"]]
                 if parts:

@@ -26,7 +26,7 @@ from validator.codes import (
 )
 from validator.codes.base import REGISTRY, Code, Stage
 
-__all__ = ["CATALOGUE", "Code", "Stage", "lookup", "matching"]
+__all__ = ["CATALOGUE", "Code", "Stage", "lookup", "matching", "suggestion"]
 
 # The modules are imported for their side effect of registering codes.
 _CATEGORY_MODULES = (auth, board, calendar, carousel, media, pin, platform, rate_limit, text, video)
@@ -40,9 +40,14 @@ def lookup(code_id: str) -> Code:
     try:
         return CATALOGUE[code_id]
     except KeyError:
-        close = difflib.get_close_matches(code_id, list(CATALOGUE), n=3)
-        suggestion = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"unknown code {code_id!r}{suggestion}") from None
+        raise KeyError(f"unknown code {code_id!r}{suggestion(code_id)}") from None
+
+
+def suggestion(name: str) -> str:
+    """``"; did you mean board.missing?"`` for a mistyped code or category, or ``""``."""
+    categories = sorted({known.partition(".")[0] for known in CATALOGUE})
+    close = difflib.get_close_matches(name, [*CATALOGUE, *categories], n=3)
+    return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def matching(selector: str) -> list[Code]:
