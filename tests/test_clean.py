@@ -125,8 +125,14 @@ _TYPE = _mostly(
     st.sampled_from(["image/jpeg", "image/png"]),
     st.sampled_from(["image/jpg", "IMAGE/PNG", "image/webp", None]),
 )
+# Data that starts like a JPEG, a PNG, a GIF, or nothing known: the rules sniff it.
+_MAGIC = st.sampled_from([b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n\x00", b"GIF89a", b""])
 _BASE64 = _mostly(
-    st.binary(min_size=1, max_size=12).map(lambda data: base64.b64encode(data).decode()),
+    st.builds(
+        lambda magic, rest: base64.b64encode(magic + rest).decode(),
+        _MAGIC,
+        st.binary(min_size=1, max_size=12),
+    ),
     st.one_of(
         st.sampled_from(["QQ", "Q===", "QQ==QQ==", "data:,QQ==", ""]),
         st.text(alphabet="AB+/=\n -_", max_size=10),

@@ -174,6 +174,11 @@ def test_codes_takes_what_select_takes(capsys: pytest.CaptureFixture[str]) -> No
     status, _, err = run(capsys, "codes", "boardd")
     assert status == EXIT_UNUSABLE
     assert "did you mean board?" in err
+    # --select takes what codes takes, in any case too
+    status, out, _ = run(capsys, "--select", "MEDIA", "--format", "json", MIXED)
+    assert status == EXIT_ERRORS
+    found = {f["code"] for r in json.loads(out)["results"] for f in r["findings"]}
+    assert found == {"media.unsupported_format"}
 
 
 def test_the_readme_codes_table_is_the_generated_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -476,17 +481,25 @@ def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
     assert err.strip() == "pin-preflight: error: interrupted"
 
 
+@pytest.mark.parametrize(
+    ("proxy", "words"),
+    [
+        ("socks5://127.0.0.1:9", "socksio"),  # needs a package not installed
+        ("ftp://127.0.0.1:9", "Unknown scheme"),
+        ("http://127.0.0.1:notaport", "port"),
+    ],
+)
 def test_a_proxy_httpx_cannot_use_is_a_clear_error(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, proxy: str, words: str
 ) -> None:
-    if importlib.util.find_spec("socksio") is not None:
+    if proxy.startswith("socks5") and importlib.util.find_spec("socksio") is not None:
         pytest.skip("socksio is installed: httpx can use a SOCKS proxy")
-    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:9")
+    monkeypatch.setenv("HTTPS_PROXY", proxy)
     status = main(["check", "--allow-private-hosts", VALID])
     _, err = capsys.readouterr()
     assert status == EXIT_UNUSABLE
     assert "a proxy set in the environment" in err
-    assert "socksio" in err
+    assert words in err
     assert "Traceback" not in err
 
 

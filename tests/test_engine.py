@@ -7,6 +7,7 @@ import dataclasses
 import json
 from pathlib import Path
 
+import httpx
 import pytest
 from fake_pinterest import ACCOUNT
 from fake_pinterest import serve as serve_pinterest
@@ -162,3 +163,25 @@ def test_a_cancel_scope_that_cancels_every_await_still_closes_every_client() -> 
         assert all(client.is_closed for client in session._fetcher._clients)
         assert session._account is not None
         assert session._account._client.is_closed
+
+
+def test_a_failure_while_closing_keeps_the_runs_own_error_in_its_context(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def failing_close(self: httpx.AsyncClient) -> None:
+        raise RuntimeError("closing failed")
+
+    monkeypatch.setattr(httpx.AsyncClient, "aclose", failing_close)
+
+    async def run() -> None:
+        async with Engine(Settings()).session():
+            raise ValueError("the run's own error")
+
+    with pytest.raises(RuntimeError) as raised:
+        asyncio.run(run())
+    chain: list[BaseException] = []
+    error: BaseException | None = raised.value
+    while error is not None:
+        chain.append(error)
+        error = error.__context__
+    assert isinstance(chain[-1], ValueError)  # the cause of it all is still in the traceback

@@ -296,6 +296,17 @@ def test_metadata_longer_than_the_first_reads_is_read_on(server: MediaServer, na
     assert "headers go on past" in report.findings[0].message
 
 
+@pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])
+def test_a_file_cut_inside_its_headers_is_invalid_whether_or_not_its_size_is_stated(
+    name: str, tmp_path: Path
+) -> None:
+    (tmp_path / f"cut-{name}").write_bytes((MEDIA / name).read_bytes()[:200_000])
+    with serve((tmp_path,)) as cut_server:
+        for route in ("media", "nosize"):  # nosize: Content-Range bytes 0-N/*
+            report = one(image_pin(cut_server.url(f"/{route}/cut-{name}")))
+            assert report.codes == {"media.invalid"}, (route, report.findings)
+
+
 def test_a_fragmented_video_read_in_part_is_not_judged_on_its_partial_duration(
     server: MediaServer,
 ) -> None:

@@ -175,7 +175,9 @@ def test_an_api_base_with_an_impossible_port_is_refused(base: str) -> None:
         load_settings(overrides={"api_base": base})
 
 
-@pytest.mark.parametrize("agent", ["caf\u00e9-bot", "a\nb", "tab\there", "", "  "])
+@pytest.mark.parametrize(
+    "agent", ["caf\u00e9-bot", "a\nb", "tab\there", "", "  ", "pin-preflight ", " pin"]
+)
 def test_a_user_agent_no_server_can_read_is_refused(agent: str) -> None:
     with pytest.raises(ConfigError, match="cannot be sent as a header"):
         load_settings(overrides={"user_agent": agent})

@@ -2,9 +2,10 @@
 
 Most pins of a calendar are fine, and for them the Python rules are pure cost. ``CleanPin`` is
 ``PinCreate`` with the rules written as pydantic constraints (required board and media, plain
-ASCII http(s) URLs whose names end in JPEG or PNG extensions, strict base64, a description within
-the warning length, no unknown fields, a cover whose content type agrees with its name), so
-that pydantic-core alone can say that a pin is clean. ``validator.parse`` validates against
+ASCII http(s) URLs whose names end in JPEG or PNG extensions, strict base64 that starts with the
+magic of the declared format, a description within the warning length, no unknown fields, a
+cover whose content type agrees with its name), so that pydantic-core alone can say that a pin
+is clean. ``validator.parse`` validates against
 ``EITHER`` (``CleanPin``, else ``PinCreate``) in one pass: a pin that comes out clean needs no
 rules at all, and every other pin takes the full path (``validator.rules``), which alone words
 findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4).
@@ -13,7 +14,7 @@ The contract, held by ``tests/test_clean.py`` (a property test over generated pa
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
 media URL with a query string (it could be a signed one, whose deadline the engine checks), a
-non-ASCII character, or a cover given only as a key-frame time or as data simply takes the
+non-ASCII character, or a cover given as a key-frame time or as data simply takes the
 full path. So a rule that
 changes must change here too, or the property test fails.
 
@@ -69,7 +70,11 @@ _PNG_EXTENSION = "[Pp][Nn][Gg]"
 # validator.urls.url_problem's shortcut, narrowed to printable ASCII.
 _LINK = rf"^{_SCHEME_HOST}(?:[/?#][!-~]*)?$"
 # What binascii.a2b_base64(strict_mode=True) decodes: whole quanta, padding only at the end.
-_BASE64 = r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
+_BASE64_QUANTA = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
+# ...and starts with the format's magic (rules/common.check_inline_image sniffs the bytes):
+# FF D8 FF is "/9j/", the PNG signature "iVBORw0KGgo" and one more character.
+_JPEG_BASE64 = rf"^/9j/{_BASE64_QUANTA}"
+_PNG_BASE64 = rf"^iVBORw0KGgo[A-Za-z0-9+/]{_BASE64_QUANTA}"
 
 JPEGURL = Annotated[
     str, StringConstraints(pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}$", max_length=MAX_URL_LENGTH)
@@ -84,9 +89,9 @@ ImageURL = Annotated[
     ),
 ]
 Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]
-Base64 = Annotated[str, StringConstraints(pattern=_BASE64)]
+JPEGBase64 = Annotated[str, StringConstraints(pattern=_JPEG_BASE64)]
+PNGBase64 = Annotated[str, StringConstraints(pattern=_PNG_BASE64)]
 Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
-ImageType = Literal["image/jpeg", "image/png"]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
 # Merged with validator.model's config (strict, frozen): only the unknown-field policy changes.
@@ -100,12 +105,26 @@ class CleanImageURLSource(ImageURLSource):
     url: ImageURL
 
 
-class CleanImageBase64Source(ImageBase64Source):
-    """An ``image_base64`` source with its content type and decodable data."""
+class CleanJPEGBase64Source(ImageBase64Source):
+    """An ``image_base64`` source whose data decodes to what it declares: a JPEG."""
 
     model_config = _NO_EXTRA
-    content_type: ImageType
-    data: Base64
+    content_type: Literal["image/jpeg"]
+    data: JPEGBase64
+
+
+class CleanPNGBase64Source(ImageBase64Source):
+    """An ``image_base64`` source whose data decodes to what it declares: a PNG."""
+
+    model_config = _NO_EXTRA
+    content_type: Literal["image/png"]
+    data: PNGBase64
+
+
+# The data must be what the content type says: two fields, so two models, told apart by the type.
+CleanImageBase64Source = Annotated[
+    CleanJPEGBase64Source | CleanPNGBase64Source, Field(discriminator="content_type")
+]
 
 
 class CleanCarouselURLItem(CarouselURLItem):
@@ -116,13 +135,27 @@ class CleanCarouselURLItem(CarouselURLItem):
     link: Link | None = None
 
 
-class CleanCarouselBase64Item(CarouselBase64Item):
-    """A base64 carousel slide with its content type, decodable data and plain link."""
+class CleanCarouselJPEGItem(CarouselBase64Item):
+    """A base64 carousel slide holding the JPEG it declares, with a plain link if any."""
 
     model_config = _NO_EXTRA
-    content_type: ImageType
-    data: Base64
+    content_type: Literal["image/jpeg"]
+    data: JPEGBase64
     link: Link | None = None
+
+
+class CleanCarouselPNGItem(CarouselBase64Item):
+    """A base64 carousel slide holding the PNG it declares, with a plain link if any."""
+
+    model_config = _NO_EXTRA
+    content_type: Literal["image/png"]
+    data: PNGBase64
+    link: Link | None = None
+
+
+CleanCarouselBase64Item = Annotated[
+    CleanCarouselJPEGItem | CleanCarouselPNGItem, Field(discriminator="content_type")
+]
 
 
 class CleanImagesURLSource(ImagesURLSource):
@@ -148,7 +181,7 @@ class CleanImagesBase64Source(ImagesBase64Source):
 class _CleanVideoSource(VideoSource):
     model_config = _NO_EXTRA
     media_id: Digits
-    cover_image_data: Base64 | None = None
+    cover_image_data: None = None  # a cover's data is sniffed by the rules: the full path
 
 
 class CleanVideoJPEGCover(_CleanVideoSource):
@@ -166,7 +199,7 @@ class CleanVideoPNGCover(_CleanVideoSource):
 
 
 # The cover's content type must agree with its URL's name (rules/video.py): two fields, so two
-# models, told apart by the type they declare. A cover given only as data takes the full path.
+# models, told apart by the type they declare. A cover given as data takes the full path.
 CleanVideoSource = Annotated[
     CleanVideoJPEGCover | CleanVideoPNGCover, Field(discriminator="cover_image_content_type")
 ]

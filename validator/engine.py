@@ -29,6 +29,7 @@ from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFOR
 from validator.codes.media import MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import dropped_codes
+from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
 from validator.messages import json_type
@@ -257,7 +258,7 @@ class Engine:
         for rule in rules_for(pin):  # one dict lookup: the rules of this pin's kind of media
             found = rule(pin, settings)
             if found:
-                findings.extend(f for f in found if not parsed.covers(f.field))
+                findings.extend(f for f in found if not _already_reported(f, parsed))
 
     def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
         """Apply ``select`` / ``ignore``, then ``strict`` (every warning becomes an error).
@@ -311,10 +312,12 @@ class Session:
     ) -> None:
         # Each is closed even if closing another is interrupted: a cancel scope (anyio's
         # move_on_after, a server's task group) cancels again at every await of the cleanup.
-        async with contextlib.AsyncExitStack() as closing:
-            for part in (self._account, self._fetcher, self._prober):  # closed in reverse
-                if part is not None:
-                    closing.push_async_callback(part.aclose)
+        closing = contextlib.AsyncExitStack()
+        for part in (self._account, self._fetcher, self._prober):  # closed in reverse
+            if part is not None:
+                closing.push_async_callback(part.aclose)
+        # Given the run's own exception, a failure while closing keeps it as its context.
+        await closing.__aexit__(exc_type, exc, traceback)
 
     @property
     def requests(self) -> int:
@@ -429,6 +432,20 @@ class Session:
             findings.extend(account)
         policy = self.engine.apply_policy(findings)
         return Report(checked.item.location, policy, checked.title)
+
+
+def _already_reported(finding: Finding, parsed: Parsed) -> bool:
+    """Whether parsing reported what ``finding`` is about, so that it would say it twice.
+
+    A finding is about its field; a video's missing cover is also about the cover's data, which
+    parsing may have taken out (wrapped base64): the cover was given, and is reported as such.
+    """
+    if parsed.covers(finding.field):
+        return True
+    return finding.code == VIDEO_COVER_IMAGE_URL_MISSING.id and parsed.covers(_COVER_DATA)
+
+
+_COVER_DATA = "media_source.cover_image_data"
 
 
 def _offline_stage_marking_duplicates(

@@ -1,9 +1,9 @@
 """Where the run's httpx clients are made: the media fetcher's and the account checker's.
 
 Both honour the environment's proxies (``trust_env``), and httpx builds a proxy's transport with
-the client. A proxy it cannot use without an extra package (``socks5://`` needs ``socksio``)
-then fails as an ``ImportError`` deep in httpx; here it becomes a ``ConfigError`` that says which
-setting of the environment is at fault and what to install (the command line's exit 2).
+the client. A proxy it cannot use (``socks5://`` without the ``socksio`` package, a scheme it does
+not know, a port that is no number) then fails deep in httpx; here it becomes a ``ConfigError``
+that says which setting of the environment is at fault (the command line's exit 2).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def async_client(**options: Any) -> httpx.AsyncClient:
     """``httpx.AsyncClient(**options)``, or a ``ConfigError`` for a proxy it cannot use."""
     try:
         return httpx.AsyncClient(**options)
-    except ImportError as exc:
+    except (ImportError, ValueError, httpx.InvalidURL) as exc:  # no socksio; ftp://; a bad port
         message = (
             f"a proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) cannot be "
             f"used: {exc}"

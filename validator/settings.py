@@ -196,9 +196,10 @@ class Settings(BaseModel):
     @classmethod
     def _header_value(cls, value: str) -> str:
         """A value every server can read in a header: visible ASCII and spaces, on one line."""
-        if not value.strip() or not _HEADER_TEXT.fullmatch(value):
+        if value != value.strip() or not _HEADER_TEXT.fullmatch(value):
             raise ValueError(
-                f"{value[:60]!r} cannot be sent as a header: use printable ASCII on one line"
+                f"{value[:60]!r} cannot be sent as a header: use printable ASCII on one line, "
+                "without spaces at either end"
             )
         return value
 

@@ -27,6 +27,7 @@ from pydantic import SecretStr
 from validator import Report, Settings, avalidate_many, validate, validate_many
 from validator.engine import Engine
 from validator.errors import ConfigError
+from validator.pinterest import account
 from validator.pinterest.account import AccountChecker, AccountTarget
 from validator.report import Summary
 from validator.reporters import json_
@@ -378,6 +379,19 @@ def test_the_token_echoed_in_any_answer_reaches_no_finding(media: MediaServer) -
     text = json.dumps([[dataclasses.asdict(f) for f in r.findings] for r in reports])
     assert GOOD not in text
     assert "[token]" in text
+
+
+def test_only_texts_are_scrubbed_never_numbers_or_the_json_around_them() -> None:
+    # A token of digits, or one found across an escape: the answer must stay what it was.
+    body = {"pin_count": 120241, "name": "tab\there", "items": [{"2024 board": "x2024y"}]}
+    assert account._without_secret(body, "2024") == {
+        "pin_count": 120241,
+        "name": "tab\there",
+        "items": [{"[token] board": "x[token]y"}],
+    }
+    assert account._without_secret({"name": "tab\there"}, "there") == {"name": "tab\there"}
+    deep = json.loads("[" * 900 + "]" * 900)  # as deep as the reader allows: walked, not recursed
+    assert account._without_secret(deep, "x") == deep
 
 
 # --- caching -------------------------------------------------------------------------------------

@@ -98,6 +98,23 @@ def test_headers_longer_than_the_first_reads_are_read_on_in_growing_spans(
     assert fetch.requests == 3
 
 
+def test_a_server_sending_crumbs_does_not_turn_the_growing_reads_into_thousands() -> None:
+    data = read("heavy-metadata.jpg")
+    calls = 0
+
+    def crumbs(start: int, end_inclusive: int) -> bytes:  # 4 KiB per answer, whatever is asked
+        nonlocal calls
+        calls += 1
+        return data[start : min(end_inclusive + 1, start + 4096)]
+
+    file = RangeFile(len(data), crumbs, head=data[: 64 * 1024])
+    problem = read_image_facts(file)
+    assert isinstance(problem, ImageProblem)
+    assert problem.kind is ImageProblemKind.INCOMPLETE  # the server's doing, not a broken file
+    assert "the server sent less than asked for" in problem.reason
+    assert calls <= 3  # one span, then Pillow's read of the next block: no loop of crumbs
+
+
 @pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])
 def test_headers_past_the_bytes_given_are_incomplete_not_corrupt(name: str) -> None:
     start = read(name)[: 64 * 1024 + HEADER_READ]

@@ -142,9 +142,38 @@ def test_cover_content_type_must_agree_with_the_cover_extension() -> None:
 
 
 def test_cover_data_instead_of_a_url_is_checked_as_base64() -> None:
-    pin = video_pin(cover_image_url=None, cover_image_data=PNG_BASE64[:-2])
-    assert check(pin).codes == {"media.base64_invalid"}
-    assert check(video_pin(cover_image_url=None, cover_image_data=PNG_BASE64)).ok
+    png = {"cover_image_url": None, "cover_image_content_type": "image/png"}
+    assert check(video_pin(**png, cover_image_data=PNG_BASE64[:-2])).codes == {
+        "media.base64_invalid"
+    }
+    assert check(video_pin(**png, cover_image_data=PNG_BASE64)).ok
+    # What it holds is known offline: a PNG is not the JPEG it is declared to be.
+    mislabelled = video_pin(cover_image_url=None, cover_image_data=PNG_BASE64)
+    finding = only(mislabelled, "video.cover_image_content_type_invalid")
+    assert finding.hint == "Set media_source.cover_image_content_type to image/png."
+
+
+def test_cover_data_taken_out_while_parsing_is_not_also_a_missing_cover() -> None:
+    wrapped = PNG_BASE64[:40] + "\n" + PNG_BASE64[40:]  # MIME-style line break
+    pin = video_pin(cover_image_url=None, cover_image_content_type="image/png",
+                    cover_image_data=wrapped)  # fmt: skip
+    assert check(pin).codes == {"media.base64_invalid"}  # not video.cover_image_url_missing too
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        ("aGVsbG8gd29ybGQ=", "media.base64_invalid", "no image"),  # "hello world"
+        ("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "media.unsupported_format",
+         "a GIF image"),
+        (PNG_BASE64, "media.content_type_invalid", "is image/jpeg but media_source.data holds"),
+    ],
+)  # fmt: skip
+def test_inline_image_data_is_sniffed_offline(data: str, code: str, words: str) -> None:
+    source = {"source_type": "image_base64", "content_type": "image/jpeg", "data": data}
+    report = check({"board_id": "549755885175", "media_source": source})
+    assert report.codes == {code}
+    assert words in report.findings[0].message
 
 
 @pytest.mark.parametrize(

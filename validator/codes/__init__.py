@@ -46,15 +46,17 @@ def lookup(code_id: str) -> Code:
 def suggestion(name: str) -> str:
     """``"; did you mean board.missing?"`` for a mistyped code or category, or ``""``."""
     categories = sorted({known.partition(".")[0] for known in CATALOGUE})
-    close = difflib.get_close_matches(name, [*CATALOGUE, *categories], n=3)
+    close = difflib.get_close_matches(name.lower(), [*CATALOGUE, *categories], n=3)
     return f"; did you mean {', '.join(close)}?" if close else ""
 
 
 def matching(selector: str) -> list[Code]:
     """Codes selected by ``selector``: an exact id, a category (``media``) or a prefix (``media.``).
 
-    Used for ``--select`` / ``--ignore``; an empty list means the selector matches nothing.
+    Used for ``--select`` / ``--ignore``; an empty list means the selector matches nothing. Case
+    does not matter: codes are lower case, and ``MEDIA`` can only mean ``media``.
     """
+    selector = selector.lower()
     if selector in CATALOGUE:
         return [CATALOGUE[selector]]
     prefix = selector if selector.endswith(".") or "." in selector else selector + "."

@@ -80,6 +80,20 @@ CALENDAR_DESCRIPTION_TOO_LONG: Final = Code(
     reference="pinterest-api.md §6 (Description ≤500 chars) and §4.4",
 )
 
+CALENDAR_TITLE_MISSING: Final = Code(
+    id="calendar.title_missing",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV row has a blank Title.",
+    why=(
+        "Sources disagree on whether the bulk tool refuses a row without a title (one guide lists "
+        "Title as required, a CSV checker only warns); a pin without one is at least harder to "
+        "find in search."
+    ),
+    fix="Give the row a title of up to 100 characters that says what the pin shows.",
+    reference="pinterest-api.md §6 (Required: Title, CONFLICT)",
+)
+
 CALENDAR_PUBLISH_DATE_INVALID: Final = Code(
     id="calendar.publish_date_invalid",
     severity=Severity.ERROR,

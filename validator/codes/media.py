@@ -75,7 +75,10 @@ MEDIA_BASE64_INVALID: Final = Code(
     id="media.base64_invalid",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="Base64 image data is missing, not decodable, or has a data: prefix or whitespace.",
+    summary=(
+        "Base64 image data is missing, not decodable, not an image, or has a data: prefix or "
+        "whitespace."
+    ),
     why=(
         "The API takes raw base64 only (pattern ^[a-zA-Z0-9+/=]+$): a 'data:image/png;base64,' "
         "prefix, line breaks or a cut-off string are refused."
@@ -97,7 +100,10 @@ MEDIA_CONTENT_TYPE_INVALID: Final = Code(
     id="media.content_type_invalid",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="Base64 image content_type is missing or not image/jpeg or image/png.",
+    summary=(
+        "Base64 image content_type is missing, not image/jpeg or image/png, or not what the "
+        "data is."
+    ),
     why="The API's ContentType enum has exactly two values, image/jpeg and image/png.",
     fix="Set content_type to image/jpeg or image/png, matching the encoded bytes.",
     reference="pinterest-api.md §2 (ContentType enum)",

@@ -46,7 +46,10 @@ VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID: Final = Code(
     id="video.cover_image_content_type_invalid",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="cover_image_content_type is not image/jpeg or image/png, or contradicts the URL.",
+    summary=(
+        "cover_image_content_type is not image/jpeg or image/png, or contradicts the cover URL's "
+        "extension or the cover data."
+    ),
     why=(
         "The API's ContentType enum has two values; a PNG cover declared as image/jpeg (by its "
         "file extension) makes Pinterest decode it wrongly or refuse it."

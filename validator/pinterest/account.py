@@ -603,21 +603,32 @@ def _json(content: bytes) -> Any:
 
 
 def _without_secret(body: Any, secret: str) -> Any:
-    """``body`` with the token replaced wherever Pinterest (or a proxy) echoed it.
+    """``body`` with the token replaced in every text, wherever Pinterest (or a proxy) echoed it.
 
     Every text of an answer may reach a finding (board names, section names, statuses,
-    messages), so the answer itself is cleaned once, as it arrives, rather than each use.
+    messages), so the answer itself is cleaned once, as it arrives, rather than at each use. Only
+    strings are touched (keys and values): numbers and the JSON around them stay as they are.
+    Walked without recursion, as an answer may nest as deep as the JSON reader allows.
     """
-    if body is None or not secret:
+    if not secret:
         return body
-    try:
-        text = json.dumps(body, ensure_ascii=False)
-    except (ValueError, RecursionError):
-        return None
-    escaped = json.dumps(secret, ensure_ascii=False)[1:-1]  # as it reads inside a JSON string
-    if escaped not in text:
-        return body
-    return json.loads(text.replace(escaped, "[token]"))
+    root = [body]
+    stack: list[tuple[Any, Any]] = [(root, 0)]
+    while stack:
+        holder, key = stack.pop()
+        value = holder[key]
+        if isinstance(value, str):
+            holder[key] = value.replace(secret, "[token]")
+        elif isinstance(value, dict):
+            cleaned = {
+                (name.replace(secret, "[token]") if isinstance(name, str) else name): item
+                for name, item in value.items()
+            }
+            holder[key] = cleaned
+            stack.extend((cleaned, name) for name in cleaned)
+        elif isinstance(value, list):
+            stack.extend((value, index) for index in range(len(value)))
+    return root[0]
 
 
 def _tries(attempt: int) -> str:

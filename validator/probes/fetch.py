@@ -20,6 +20,7 @@ import dataclasses
 import enum
 import re
 import ssl
+import sys
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -202,9 +203,10 @@ class Fetcher:
 
     async def aclose(self) -> None:
         """Close the clients, each even if closing another is interrupted (``Session``)."""
-        async with contextlib.AsyncExitStack() as closing:
-            for client in self._clients:
-                closing.push_async_callback(client.aclose)
+        closing = contextlib.AsyncExitStack()
+        for client in self._clients:
+            closing.push_async_callback(client.aclose)
+        await closing.__aexit__(*sys.exc_info())  # what is being handled stays the context
 
     async def __aenter__(self) -> Fetcher:
         return self

@@ -142,8 +142,9 @@ def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageF
             ranged.prefetch(len(head), ranged.size - 1)
         head = ranged.cached_prefix()
         while spans := plan_image_reads(head, ranged.size):
-            if not ranged.prefetch(*spans[0]):  # the budget is spent, or the server failed
-                break
+            first, last = spans[0]
+            if ranged.prefetch(first, last) < last - first + 1:
+                break  # the budget is spent, or the server sent less: Pillow reads on by blocks
             head = ranged.cached_prefix()
     too_large = _pixel_limit_problem(container, image_size(container, head))
     if too_large is not None:
@@ -238,6 +239,13 @@ def _failure(
                 ImageProblemKind.INCOMPLETE,
                 f"could not be read within the byte budget ({ranged.bytes_fetched:,} bytes "
                 "fetched)",
+                container,
+            )
+        if ranged.cut_short:  # the server sent less than asked, inside the file
+            return ImageProblem(
+                ImageProblemKind.INCOMPLETE,
+                f"could not be read: the server sent less than asked for ({ranged.bytes_fetched:,}"
+                " bytes fetched)",
                 container,
             )
     # Pillow names its file object ("cannot identify image file <_io.BytesIO object at 0x7f…>"):

@@ -208,6 +208,7 @@ class Prober:
                 cap = self.settings.max_bytes_per_url
                 note = f"it is {total:,} bytes, over the {cap:,}-byte cap: not decoded (--deep)"
         short = False  # the server sent less than asked for, inside the file: not the file's fault
+        ended = False
         if deep and not opened.complete and opened.ranges and total is not None:
             data += await _read_span(reader, url, len(data), total - 1, budget)
             if len(data) < total:  # the server stopped short (a 200 or 416 to the range)
@@ -222,11 +223,15 @@ class Prober:
                 data += got
                 if len(got) < last - first + 1:
                     short = total is not None and budget.remaining > 0
+                    # A server that states no size and sends less than asked has no more: the
+                    # file ends there, and headers cut there are the file's fault.
+                    ended = total is None and budget.remaining > 0
                     break
+        whole = opened.complete or ended or (total is not None and len(data) >= total)
         facts = (
             await asyncio.to_thread(decode_fully, data)
             if deep
-            else read_image_facts(data, prefix=total is None or len(data) < total)
+            else read_image_facts(data, prefix=not whole)
         )
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 from validator.codes.carousel import CAROUSEL_ITEM_COUNT
 from validator.findings import Finding
 from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate
-from validator.rules.common import check_base64, check_content_type, check_link, check_media_url
+from validator.rules.common import (
+    check_content_type,
+    check_inline_image,
+    check_link,
+    check_media_url,
+)
 from validator.settings import Settings
 from validator.urls import MediaKind
 
@@ -32,8 +37,13 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     else:
         for index, data_item in enumerate(source.items):
             prefix = f"media_source.items[{index}]"
-            found.append(check_content_type(data_item.content_type, f"{prefix}.content_type"))
-            found.append(check_base64(data_item.data, f"{prefix}.data"))
+            type_field = f"{prefix}.content_type"
+            found.append(check_content_type(data_item.content_type, type_field))
+            found.extend(
+                check_inline_image(
+                    data_item.data, f"{prefix}.data", data_item.content_type, type_field
+                )
+            )
             links.append(data_item.link)
     for index, link in enumerate(links):
         if link is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import binascii
 
+from validator.codes.base import Code
 from validator.codes.media import (
     MEDIA_BASE64_INVALID,
     MEDIA_CONTENT_TYPE_INVALID,
@@ -20,6 +21,7 @@ from validator.codes.text import TEXT_LINK_INVALID
 from validator.findings import Finding
 from validator.messages import quote
 from validator.parse import base64_problem
+from validator.probes.sniff import Container, sniff
 from validator.urls import (
     DeclaredFormat,
     MediaKind,
@@ -28,7 +30,13 @@ from validator.urls import (
     url_problem,
 )
 
-__all__ = ["check_base64", "check_content_type", "check_link", "check_media_url"]
+__all__ = [
+    "check_base64",
+    "check_content_type",
+    "check_inline_image",
+    "check_link",
+    "check_media_url",
+]
 
 
 def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | None:
@@ -77,6 +85,44 @@ def check_base64(data: str | None, field: str) -> Finding | None:
         hint = "The text is cut off or mangled: encode the whole file again, with its '=' padding."
         return MEDIA_BASE64_INVALID.finding(field, message, hint)
     return None
+
+
+def check_inline_image(
+    data: str | None,
+    field: str,
+    declared: str | None,
+    type_field: str,
+    mismatch: Code = MEDIA_CONTENT_TYPE_INVALID,
+) -> list[Finding]:
+    """Base64 image data that decodes, to a JPEG or PNG, of the declared type.
+
+    The bytes are in the payload, so what they are is known offline: only their first few
+    dozen are decoded, enough for any format's magic. ``mismatch`` is the code for data that is
+    not what ``type_field`` declares (a video cover has its own).
+    """
+    problem = check_base64(data, field)
+    if problem is not None or data is None:
+        return [problem] if problem is not None else []
+    head = binascii.a2b_base64(data[:_SNIFFED_CHARACTERS])
+    container = sniff(head)
+    if not container.is_image:
+        message = f"{field} decodes to bytes that are no image: {container.a_label}"
+        hint = "Encode the image file itself: a JPEG starts with FF D8 FF, a PNG with 89 50 4E 47."
+        return [MEDIA_BASE64_INVALID.finding(field, message, hint)]
+    if not container.is_image_ok:
+        message = f"{field} holds {container.a_label}; Pinterest takes JPEG or PNG"
+        hint = f"Convert the {container.label} to JPEG or PNG, then encode that file."
+        return [MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)]
+    real = _CONTENT_TYPES[container]
+    if declared is not None and declared != real:
+        message = f"{type_field} is {declared} but {field} holds {container.a_label}"
+        return [mismatch.finding(type_field, message, f"Set {type_field} to {real}.")]
+    return []
+
+
+# Base64 characters decoded to see what inline data is: 48 bytes, past every format's magic.
+_SNIFFED_CHARACTERS = 64
+_CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
 
 
 def check_content_type(content_type: str | None, field: str) -> Finding | None:

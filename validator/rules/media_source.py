@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from validator.codes.media import MEDIA_MEDIA_ID_INVALID, MEDIA_MISSING
 from validator.findings import Finding
 from validator.model import ImageBase64Source, ImageURLSource, PinCreate, VideoSource
-from validator.rules.common import check_base64, check_content_type, check_media_url
+from validator.rules.common import check_content_type, check_inline_image, check_media_url
 from validator.settings import Settings
 from validator.urls import MediaKind
 
@@ -36,11 +36,11 @@ def check_image_base64(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     source = pin.media_source
     if not isinstance(source, ImageBase64Source):
         return ()
-    found = (
-        check_content_type(source.content_type, "media_source.content_type"),
-        check_base64(source.data, "media_source.data"),
+    missing = check_content_type(source.content_type, "media_source.content_type")
+    found = check_inline_image(
+        source.data, "media_source.data", source.content_type, "media_source.content_type"
     )
-    return [finding for finding in found if finding is not None]
+    return [missing, *found] if missing is not None else found
 
 
 def check_video_media_id(pin: PinCreate, settings: Settings) -> Sequence[Finding]:

@@ -18,7 +18,7 @@ from validator.codes.video import (
 from validator.findings import Finding
 from validator.messages import quote
 from validator.model import PinCreate, VideoSource
-from validator.rules.common import check_base64, check_media_url
+from validator.rules.common import check_inline_image, check_media_url
 from validator.settings import Settings
 from validator.urls import MediaKind, extension
 
@@ -60,5 +60,13 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
             hint = f"Declare {implied}, or point cover_image_url at a file of type {content_type}."
             found.append(VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID.finding(field, message, hint))
     if data is not None:
-        found.append(check_base64(data, "media_source.cover_image_data"))
+        found.extend(
+            check_inline_image(
+                data,
+                "media_source.cover_image_data",
+                content_type,
+                field,
+                VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID,
+            )
+        )
     return [finding for finding in found if finding is not None]

@@ -16,8 +16,9 @@ Decisions, where the sources leave room:
   Pinterest's header); the others may be left out. An unknown, repeated or missing column is one
   ``SourceError`` for the whole file naming them all: every row would be read wrongly otherwise.
   The older spelling ``Media file URL`` is refused with its own hint, as Pinterest refuses it.
-* A blank Title, Description, Link, Publish date or Keywords cell is allowed (no title, publish
-  on upload). Lines that are empty, or rows whose cells are all blank (what spreadsheets leave at
+* A blank Title is a warning (``calendar.title_missing``: sources disagree on whether the tool
+  refuses it); a blank Description, Link, Publish date or Keywords cell is allowed (publish on
+  upload). Lines that are empty, or rows whose cells are all blank (what spreadsheets leave at
   the end), are not pins and are skipped.
 * A row's kind is its Media URL's extension: a video extension (``.mp4``, ``.mov``, ``.m4v``, and
   unsupported ones such as ``.webm`` so that the message speaks of video) makes a video row, which
@@ -48,6 +49,7 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
     CALENDAR_THUMBNAIL_INVALID,
     CALENDAR_THUMBNAIL_MISSING,
+    CALENDAR_TITLE_MISSING,
     CALENDAR_TOO_MANY_ROWS,
 )
 from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG
@@ -269,6 +271,9 @@ def _row(
     title = values.get(TITLE, "")
     if len(title) > _TITLE_MAX:
         findings.append(_too_long(TEXT_TITLE_TOO_LONG, TITLE, title, _TITLE_MAX))
+    elif not title.strip():
+        message = f"the {quote(TITLE)} column is blank: the pin would have no title"
+        findings.append(CALENDAR_TITLE_MISSING.finding(TITLE, message))
 
     url = values.get(MEDIA_URL, "")
     kind = MediaKind.IMAGE
