@@ -21,6 +21,7 @@ from validator.codes.selection import unknown_selectors
 from validator.errors import ConfigError
 
 __all__ = [
+    "CSV_FIELDS",
     "DEFAULT_API_BASE",
     "PYPROJECT_TABLE",
     "SANDBOX_API_BASE",
@@ -41,6 +42,16 @@ TOKEN_ENV = "PINTEREST_ACCESS_TOKEN"  # noqa: S105 (a variable's name, not a sec
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _HEADER_TEXT = re.compile(r"[ -~]{1,512}")  # RFC 9110 field text, without obs-text
+
+
+#: The fields a spreadsheet's columns can fill (``Settings.csv_columns``): the pin's own, its
+#: media (an image URL; or an uploaded video's id, with its cover), and the calendar entry's
+#: ``publish_at`` and ``video_url`` (README "Calendars").
+CSV_FIELDS: tuple[str, ...] = (
+    "board_id", "board_section_id", "title", "description", "link", "alt_text", "dominant_color",
+    "image_url", "media_id", "cover_image_url", "cover_image_content_type",
+    "publish_at", "video_url",
+)  # fmt: skip
 
 
 class Settings(BaseModel):
@@ -84,6 +95,12 @@ class Settings(BaseModel):
 
     pinterest-api.md §6 CONFLICT: 200 (the reference doc, a CSV checker, generator scripts) vs
     100 (pinbuddy/pinbulk); most sources say 200. A warning, as the limit itself is unsure."""
+
+    csv_columns: tuple[tuple[str, str], ...] = ()
+    """A spreadsheet of your own, read as pins: (field, column) pairs, from a table such as
+    ``{"board_id": "Board ID", "image_url": "Image"}``. A ``.csv`` whose header holds every named
+    column is read with them (other columns are ignored) instead of as Pinterest's bulk CSV;
+    ``CSV_FIELDS`` lists the fields."""
 
     # --- The network stage (media URLs are fetched unless ``offline``). -------------------------
 
@@ -169,6 +186,29 @@ class Settings(BaseModel):
         if unknown:
             raise ValueError(f"no code matches {', '.join(map(repr, unknown))}")
         return selectors
+
+    @field_validator("csv_columns", mode="before")
+    @classmethod
+    def _column_pairs(cls, value: object) -> object:
+        """A table (TOML, or a dict from Python) as sorted (field, column) pairs, checked."""
+        if isinstance(value, Mapping):  # keys as pyproject.toml writes them too: board-id
+            value = tuple(sorted((str(k).replace("-", "_"), v) for k, v in value.items()))
+        if not isinstance(value, tuple) or not all(
+            isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+            for pair in value
+        ):
+            raise ValueError('give a table of field = "column name" (strings)')
+        unknown = sorted(field for field, _ in value if field not in CSV_FIELDS)
+        if unknown:
+            known = ", ".join(CSV_FIELDS)
+            raise ValueError(f"unknown field {', '.join(map(repr, unknown))} (known: {known})")
+        names = [" ".join(column.split()).casefold() for _, column in value]
+        if not all(names):
+            raise ValueError("a column name is empty")
+        repeated = sorted({column for column in names if names.count(column) > 1})
+        if repeated:
+            raise ValueError(f"two fields read the same column {', '.join(map(repr, repeated))}")
+        return value
 
     @field_validator("api_base")
     @classmethod

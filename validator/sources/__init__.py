@@ -59,6 +59,7 @@ def load(
                     shown,
                     settings=settings if settings is not None else Settings(),
                     now=now if now is not None else datetime.now(UTC),
+                    origin=name,
                 )
         elif suffix in _LINES_SUFFIXES:
             with path.open(encoding="utf-8", errors="surrogateescape") as stream:

@@ -61,6 +61,7 @@ from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
 from validator.sources.csv_records import Record, records
+from validator.sources.mapped_csv import column_positions, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
@@ -109,9 +110,18 @@ DuplicateKey = tuple[str, str, str | None]
 
 
 def iter_bulk_csv(
-    stream: IO[str], source: str, *, settings: Settings, now: datetime
+    stream: IO[str],
+    source: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    origin: str | None = None,
 ) -> Iterator[PinInput]:
-    """One prechecked ``PinInput`` per data row of a bulk-upload CSV, in order.
+    """One ``PinInput`` per data row of a CSV calendar, in order.
+
+    Pinterest's bulk-upload CSV gives prechecked rows. A header holding every column of
+    ``settings.csv_columns`` is a spreadsheet of the user's own instead: its rows are API
+    payloads (``mapped_csv``), and ``origin`` (the path as given) places their local video files.
 
     ``stream`` should be opened with ``newline=""`` (quoted line breaks and CRLF are then read as
     written); ``now`` (timezone-aware) is what publish dates are compared with. Raises
@@ -126,7 +136,16 @@ def iter_bulk_csv(
     shape: list[int] = []  # the header's width, once read
     rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
     header, header_line = _read_header(rows, source)
-    columns = _columns(header, header_line, source)
+    positions, lacking = column_positions(header, settings.csv_columns)
+    mapped = bool(settings.csv_columns) and not lacking
+    if not mapped:
+        try:
+            columns = _columns(header, header_line, source)
+        except SourceError as exc:
+            if not settings.csv_columns:
+                raise
+            names = ", ".join(map(quote, lacking))
+            raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
     width = len(header)
     shape.append(width)
     links: dict[str, int] = {}
@@ -147,15 +166,22 @@ def iter_bulk_csv(
             findings = [_wrong_width(len(cells), width)]
         elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
             findings = [bad]
+        elif mapped:
+            yield mapped_row(cells, positions, Location(source, index, line), origin)
+            index += 1
+            continue
         else:
             values = {name: cells[i].strip() for name, i in columns.items()}
             yield _row(values, Location(source, index, line), settings, now, links, pins)
             index += 1
             continue
-        if index == settings.max_calendar_rows:
-            findings.append(_too_many(index, settings))
-        yield PinInput(Location(source, index, line), None, row=True, extra=tuple(findings),
-                       prechecked=True)  # fmt: skip
+        here = Location(source, index, line)
+        if mapped:  # a row that is no payload: its problem is the verdict
+            yield PinInput(here, None, row=True, problem=findings[0], extra=tuple(findings[1:]))
+        else:
+            if index == settings.max_calendar_rows:
+                findings.append(_too_many(index, settings))
+            yield PinInput(here, None, row=True, extra=tuple(findings), prechecked=True)
         index += 1
 
 

@@ -47,7 +47,7 @@ from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
 from validator.urls import MediaKind
 
-__all__ = ["iter_document", "iter_lines"]
+__all__ = ["PIN_KEY", "iter_document", "iter_lines", "unwrap_entry"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE = " \t"  # what may follow a row's opening brace before its first key
@@ -238,14 +238,14 @@ def _line(text: str, location: Location, origin: str | None) -> PinInput:
             pass  # a broken row: parsing the text later reports it
         else:
             if _is_wrapped(value):
-                return _unwrap(value, location, origin)
+                return unwrap_entry(value, location, origin)
     return PinInput(location, text, row=True)
 
 
 def _entry(value: object, location: Location, origin: str | None) -> PinInput:
     """An element of a JSON document: a payload, or a wrapped entry."""
     if _is_wrapped(value):
-        return _unwrap(value, location, origin)
+        return unwrap_entry(value, location, origin)
     if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
         problem = CALENDAR_ROW_MALFORMED.finding(None, "the pin is a string, not a JSON object")
         return PinInput(location, None, row=True, problem=problem)
@@ -256,7 +256,7 @@ def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
     return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
 
 
-def _unwrap(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:
+def unwrap_entry(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:
     """The pin of a wrapped entry, with its schedule, its video and the wrapper's findings."""
     findings: list[Finding] = []
     publish_at = _publish_at(entry.get(PUBLISH_AT_KEY), findings)

@@ -1,0 +1,125 @@
+"""A spreadsheet of the team's own, read as API payloads through ``csv-columns``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from support import FIXTURES
+
+from validator.cli import EXIT_ERRORS, EXIT_UNUSABLE, main
+from validator.engine import Engine
+from validator.errors import SourceError
+from validator.settings import Settings
+from validator.slots import Slot
+from validator.sources import load
+from validator.urls import MediaKind
+
+SHEET = FIXTURES / "calendars" / "own-columns.csv"
+NOW = datetime(2099, 5, 1, tzinfo=UTC)
+COLUMNS = {
+    "board_id": "Board ID", "title": "Headline", "description": "Caption", "image_url": "Image",
+    "publish_at": "Go live (UTC)", "video_url": "Video file", "media_id": "Video id",
+    "cover_image_url": "Cover", "cover_image_content_type": "Cover type",
+}  # fmt: skip
+SETTINGS = Settings(offline=True, csv_columns=COLUMNS)
+EXPECTED = {
+    2: set(),  # the control row; its "Notes" column is not mapped, so not read
+    3: {"board.invalid_id"},  # a board name where the API takes its id
+    4: {"media.unsupported_format"},
+    5: {"calendar.publish_date_invalid"},
+    6: set(),  # a video pin, its cover and its file
+    7: {"video.cover_image_content_type_invalid"},
+    8: {"media.missing"},
+    9: {"calendar.row_malformed"},  # one field where the header has ten
+    # 10 is all blank cells: no pin
+    11: set(),  # a quoted line break inside the title: one row over lines 11-12
+}
+
+
+def test_each_row_is_checked_as_the_api_payload_it_stands_for() -> None:
+    items = list(load(str(SHEET), settings=SETTINGS, now=NOW))
+    reports = list(Engine(SETTINGS).check_all(items))
+
+    assert {r.location.line: r.codes for r in reports} == EXPECTED
+    assert [r.location.position for r in reports] == list(range(len(EXPECTED)))
+    first = items[0]
+    assert first.payload == {
+        "board_id": "549755885175",
+        "title": "Spring table",
+        "description": "Ideas for a spring table.",
+        "media_source": {"source_type": "image_url", "url": "https://cdn.example.com/pins/a.jpg"},
+    }
+    assert first.publish_at == datetime(2099, 6, 1, 10, tzinfo=UTC)
+    video = items[4]
+    assert video.payload["media_source"] == {  # type: ignore[index]
+        "source_type": "video_id",
+        "media_id": "4876543210987654321",
+        "cover_image_url": "https://cdn.example.com/covers/tulips.png",
+        "cover_image_content_type": "image/png",
+    }
+    assert video.slots == (
+        Slot("video_url", "https://cdn.example.com/video/tulips.mp4", MediaKind.VIDEO),
+    )
+
+
+def test_without_the_columns_configured_it_is_not_a_bulk_csv() -> None:
+    with pytest.raises(SourceError, match="not a Pinterest bulk-upload header"):
+        list(load(str(SHEET), settings=Settings(offline=True), now=NOW))
+
+
+def test_a_configured_column_the_header_lacks_is_named_in_the_error(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Board ID,Headline\n549755885175,Spring\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        list(load(str(sheet), settings=SETTINGS, now=NOW))
+    message = str(raised.value)
+    assert "not a Pinterest bulk-upload header" in message
+    assert "nor has it every csv-columns column: no " in message
+    lacking = message.split("nor has it every csv-columns column: no ")[1]
+    assert '"Caption"' in lacking
+    assert '"Headline"' not in lacking  # the header has it
+
+
+def test_the_bulk_csv_is_still_read_as_one_when_columns_are_configured() -> None:
+    bulk = str(FIXTURES / "calendars" / "good.csv")
+    items = list(load(bulk, settings=SETTINGS, now=NOW))
+    assert all(item.prechecked for item in items)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('titel = "Headline"', "unknown field 'titel'"),
+        ('title = "Headline"\ndescription = " headline "', "two fields read the same column"),
+        ('title = ""', "a column name is empty"),
+        ("title = 3", 'give a table of field = "column name"'),
+    ],
+)
+def test_a_wrong_mapping_is_refused_with_the_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, message: str
+) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f"[tool.pin-preflight.csv-columns]\n{table}\n", encoding="utf-8")
+    status = main(["check", "--offline", "--config", str(config), str(SHEET)])
+    err = capsys.readouterr().err
+    assert status == EXIT_UNUSABLE
+    assert f"{config} [tool.pin-preflight]: csv-columns: " in err
+    assert message in err
+
+
+def test_the_command_line_reads_the_mapping_from_pyproject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    table = "\n".join(
+        f'{field.replace("_", "-")} = "{column}"' for field, column in COLUMNS.items()
+    )
+    config = tmp_path / "pyproject.toml"
+    config.write_text(f"[tool.pin-preflight.csv-columns]\n{table}\n", encoding="utf-8")
+    status = main(["check", "--offline", "-q", "--config", str(config), str(SHEET)])
+    out = capsys.readouterr().out
+    assert status == EXIT_ERRORS
+    assert f"{SHEET}:3 " in out
+    assert "board.invalid_id" in out
+    assert "9 pins checked: 3 ok, 6 failed" in out
