@@ -185,3 +185,70 @@ def test_json_too_deep_or_too_long_to_read_is_one_error(tmp_path: Path) -> None:
 def test_a_code_of_thousands_of_digits_is_no_code() -> None:
     response = httpx.Response(400, content=b'{"code": "' + b"9" * 5000 + b'", "message": "x"}')
     assert classify_response(response).platform_code is None
+
+
+def test_the_json_says_whether_to_retry_now(capsys: pytest.CaptureFixture[str]) -> None:
+    """The spam block is retryable later, never now: a script must not loop into it."""
+    _, out = run(capsys, str(RESPONSES / "spam-block.json"), "--format", "json")
+    document = json.loads(out)
+    assert document["retryable"] is True
+    assert document["retry_now"] is False
+    _, out = run(capsys, str(RESPONSES / "code-8-retry-after-seconds.json"), "--format", "json")
+    assert json.loads(out)["retry_now"] is True
+
+
+def test_input_is_read_as_check_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    message = "Sorry! We couldn\u2019t find this board section."
+    body = json.dumps({"status": 404, "body": {"message": message}})  # the apostrophe escaped
+    with_bom = tmp_path / "bom.json"
+    with_bom.write_bytes(b"\xef\xbb\xbf" + body.encode())  # PowerShell's UTF-8
+    _, out = run(capsys, str(with_bom), "--format", "json")
+    assert json.loads(out)["code"] == "board.section_not_found"
+    curly = body.replace("\\u2019", "\u2019").encode("utf-8")  # the apostrophe as UTF-8 bytes
+    assert "\u2019".encode() in curly
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(curly), encoding="latin-1"))
+    _, out = run(capsys, "-", "--format", "json")  # the locale's encoding is not the input's
+    assert json.loads(out)["code"] == "board.section_not_found"
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"status": 404, "body": {"message": "caf\xe9"}}')
+    with pytest.raises(SourceError, match="not UTF-8 text \\(byte 0xE9 at offset 40\\)"):
+        explain.load(str(latin))
+
+
+def test_header_values_as_lists_or_null(tmp_path: Path) -> None:
+    response = tmp_path / "go.json"
+    response.write_text(
+        json.dumps(
+            {
+                "status": 429,
+                "headers": {"Retry-After": ["30"], "X-Pinterest-Rid": None},
+                "body": {"code": 8, "message": "rate limit"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    outcome = explain.load(str(response))
+    assert outcome.retry_after == 30.0
+    assert outcome.request_id is None  # not "None"
+
+
+def test_what_pinterest_wrote_cannot_forge_lines_or_colours(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response = tmp_path / "odd.json"
+    response.write_text(
+        json.dumps(
+            {
+                "status": 400,
+                "headers": {"x-pinterest-rid": "abc\u001b[2J"},
+                "body": {"code": 1, "message": "Invalid\ncode: forged\u001b[31m" + "x" * 5000},
+            }
+        ),
+        encoding="utf-8",
+    )
+    _, out = run(capsys, str(response))
+    assert "\x1b" not in out
+    assert sum(line.startswith("code:") for line in out.splitlines()) == 1
+    assert max(len(line) for line in out.splitlines()) < 400

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from validator.errors import ConfigError, SourceError
-from validator.pinterest.errors import Classification, classify
+from validator.messages import quote
+from validator.pinterest.errors import Classification, classify, header_text
 from validator.pinterest.retry import should_retry
 
 __all__ = ["add_parser", "load", "render", "run"]
@@ -66,13 +67,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def load(name: str, status: int | None = None) -> Classification:
-    """Read RESPONSE (a path, or ``-``) and classify it; ``status`` is ``--status``."""
+    """Read RESPONSE (a path, or ``-``) and classify it; ``status`` is ``--status``.
+
+    Read as ``check`` reads its input: bytes decoded strictly as UTF-8, whatever the locale says
+    (a typographic apostrophe decides some codes), and a byte order mark (PowerShell writes one)
+    dropped.
+    """
     source = _STDIN if name == "-" else name
     try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise SourceError(f"{source}: cannot read it: {reason}") from None
+        data = _stdin_bytes() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{source}: cannot read it: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        byte = data[exc.start]
+        raise SourceError(
+            f"{source}: not UTF-8 text (byte 0x{byte:02X} at offset {exc.start})"
+        ) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -93,6 +105,16 @@ def load(name: str, status: int | None = None) -> Classification:
         return classify(status, _body(body), headers)
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
+
+
+def _stdin_bytes() -> bytes:
+    if sys.stdin is None:  # started with standard input closed (<&-)
+        raise SourceError(f"{_STDIN}: standard input is closed")
+    binary = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # replaced by a text stream (tests, a host program)
+        return sys.stdin.read().encode("utf-8", "surrogateescape")
+    data: bytes = binary.read()
+    return data
 
 
 def _is_envelope(document: Mapping[str, Any]) -> bool:
@@ -127,11 +149,13 @@ def _body(value: object) -> str | dict[str, Any] | None:
 
 
 def _headers(value: object, source: str) -> dict[str, str]:
+    """Header names and values, as ``header_text`` reads them (a list joined, a null left out)."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise SourceError(f"{source}: headers must be an object of header names and values")
-    return {str(name): str(header) for name, header in value.items()}
+    texts = {str(name): header_text(header) for name, header in value.items()}
+    return {name: text for name, text in texts.items() if text is not None}
 
 
 def render(classification: Classification) -> str:
@@ -141,7 +165,7 @@ def render(classification: Classification) -> str:
     if not c.retryable:
         retry = "no: the same request fails again"
     elif should_retry(c, 1):
-        retry = "yes" if c.retry_after is None else f"yes, after {c.retry_after:g} s"
+        retry = "yes" if c.retry_after is None else f"yes, after {_seconds(c.retry_after)}"
     else:
         retry = "later, not now: reschedule it"
     platform = "none (no JSON error body)"
@@ -150,17 +174,18 @@ def render(classification: Classification) -> str:
             part
             for part in (
                 f"code {c.platform_code}" if c.platform_code is not None else "",
-                f'"{c.platform_message}"' if c.platform_message else "",
+                quote(c.platform_message, _MESSAGE_WIDTH) if c.platform_message else "",
             )
             if part
         )
+    # What Pinterest (or whoever answered) wrote is quoted: it cannot forge a line or a colour.
     rows = [
         ("code", f"{c.code} ({entry.severity.value})"),
         ("action", c.action.label),
         ("retry", retry),
         ("status", str(c.status)),
         ("pinterest", platform),
-        ("request id", c.request_id or "none"),
+        ("request id", _request_id(c.request_id)),
         ("decided by", c.matched_by),
         ("meaning", entry.summary),
         ("why", entry.why),
@@ -169,10 +194,30 @@ def render(classification: Classification) -> str:
     return "".join(f"{label + ':':<12} {value}\n" for label, value in rows)
 
 
+_MESSAGE_WIDTH = 300
+
+
+def _request_id(value: str | None) -> str:
+    """Pinterest's request id as it is (letters and digits), anything stranger quoted."""
+    if not value:
+        return "none"
+    if value.isascii() and value.isprintable() and len(value) <= 100 and " " not in value:
+        return value
+    return quote(value, _MESSAGE_WIDTH)
+
+
+def _seconds(value: float) -> str:
+    """A wait as people read it: 30 s, 1.5 s, 1234567 s (never 1.23457e+06)."""
+    return f"{value:.0f} s" if value == int(value) else f"{value:.1f} s"
+
+
 def _json(classification: Classification) -> dict[str, object]:
     entry = classification.entry
     return {
         **classification.to_dict(),
+        # The decision the text's "retry" line states: a retryable code can still be one not to
+        # retry now (the spam block: writing into it prolongs it), whatever Retry-After says.
+        "retry_now": should_retry(classification, 1),
         "action_label": classification.action.label,
         "summary": entry.summary,
         "why": entry.why,

@@ -41,6 +41,7 @@ CASES: dict[str, tuple[str, bool, int | None]] = {
     "code-1-cover-image": ("video.cover_image_url_missing", False, 1),
     "could-not-fetch-image": ("platform.media_fetch_failed", False, 1),
     "code-2-authentication-failed": ("auth.unauthorized", False, 2),
+    "code-2-token-expired": ("auth.invalid_token", False, 2),  # as the account checks say
     "code-3-missing-scope": ("auth.missing_scope", False, 3),
     "code-3-consumer-type": ("platform.trial_access", False, 3),
     "code-8-rate-limit": ("rate_limit.exceeded", True, 8),

@@ -89,6 +89,7 @@ from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client
 from validator.messages import quote
+from validator.pinterest.errors import TOKEN_REFUSED_WORDS
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -116,7 +117,6 @@ _MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000
 # an answer to these questions, and is not held in memory.
 _MAX_BODY = 5 * 1024 * 1024
 _DIGITS = re.compile(r"\d+", re.ASCII)
-_BAD_TOKEN_WORDS = re.compile(r"expired|invalid|malformed", re.IGNORECASE)
 _PROCESSING = ("registered", "processing")
 _SHOWN_NAMES = 3
 
@@ -461,7 +461,7 @@ class AccountChecker:
         """What a non-200 answer that no endpoint explains means for ``what``."""
         said = self._said(reply)
         if reply.status == 401:
-            if _BAD_TOKEN_WORDS.search(said):
+            if any(word in said.lower() for word in TOKEN_REFUSED_WORDS):
                 return _Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
             return _Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
         if reply.status == 403 and reply.code == 3:

@@ -37,7 +37,7 @@ from typing import Final
 import httpx
 
 from validator.codes import Code, lookup
-from validator.codes.auth import AUTH_MISSING_SCOPE, AUTH_UNAUTHORIZED
+from validator.codes.auth import AUTH_INVALID_TOKEN, AUTH_MISSING_SCOPE, AUTH_UNAUTHORIZED
 from validator.codes.board import (
     BOARD_INVALID_ID,
     BOARD_NOT_FOUND,
@@ -70,9 +70,11 @@ from validator.waiting import parse_retry_after
 
 __all__ = [
     "REQUEST_ID_HEADER",
+    "TOKEN_REFUSED_WORDS",
     "Classification",
     "classify",
     "classify_response",
+    "header_text",
     "parse_retry_after",
     "possible_codes",
 ]
@@ -147,6 +149,11 @@ class Classification:
 # --- The tables: what each piece of evidence means. ----------------------------------------------
 
 
+#: Words of a 401's message that say the token itself is bad (expired, revoked as invalid,
+#: malformed), rather than just refused: ``auth.invalid_token``, here and in the account checks.
+TOKEN_REFUSED_WORDS: Final = ("expired", "invalid", "malformed")
+
+
 @dataclass(frozen=True, slots=True)
 class _MessageRule:
     """Any of ``needles`` (lowercase) in the message means ``code``, under ``statuses`` if set."""
@@ -180,6 +187,8 @@ _MESSAGE_RULES: Final = (
     _MessageRule(("media upload not found",), MEDIA_MEDIA_ID_NOT_FOUND),
     _MessageRule(("pin not found",), PLATFORM_PIN_NOT_FOUND),
     _MessageRule(("does not have sufficient permissions",), AUTH_MISSING_SCOPE),
+    # A 401 that says what is wrong with the token: reconnect for a new one (as account.py).
+    _MessageRule(TOKEN_REFUSED_WORDS, AUTH_INVALID_TOKEN, frozenset({401})),
     _MessageRule(("authentication failed",), AUTH_UNAUTHORIZED),
     _MessageRule(("exceeded a rate limit",), RATE_LIMIT_EXCEEDED),
     _MessageRule(("entered an invalid url",), PLATFORM_INVALID_URL),
@@ -258,7 +267,11 @@ def classify(
     fields = _body_object(body)
     platform_code = _platform_code(fields)
     platform_message = _platform_message(fields)
-    header_values = {str(name).lower(): str(value) for name, value in (headers or {}).items()}
+    header_values = {
+        str(name).lower(): text
+        for name, value in (headers or {}).items()
+        if (text := header_text(value)) is not None
+    }
     code, matched_by = _decide(status, platform_code, platform_message)
     request_id = header_values.get(REQUEST_ID_HEADER, "").strip() or None
     return Classification(
@@ -273,6 +286,20 @@ def classify(
         status=status,
         matched_by=matched_by,
     )
+
+
+def header_text(value: object) -> str | None:
+    """A header's value as text, or ``None`` for none.
+
+    A list (Go's ``http.Header`` in JSON) is joined with commas, as HTTP joins a header sent
+    twice; a number is its digits.
+    """
+    if value is None:
+        return None
+    if isinstance(value, list | tuple):
+        parts = [text for item in value if (text := header_text(item)) is not None]
+        return ", ".join(parts) if parts else None
+    return value if isinstance(value, str) else str(value)
 
 
 def classify_response(response: httpx.Response) -> Classification:
