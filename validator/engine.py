@@ -43,6 +43,7 @@ from validator.rules import rules_for
 from validator.rules.common import check_media_url
 from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
+from validator.rules.video import cover_without_its_data
 from validator.settings import Settings
 from validator.slots import Slot, media_slots
 from validator.sources import PinInput
@@ -258,7 +259,14 @@ class Engine:
         for rule in rules_for(pin):  # one dict lookup: the rules of this pin's kind of media
             found = rule(pin, settings)
             if found:
-                findings.extend(f for f in found if not _already_reported(f, parsed))
+                for finding in found:
+                    if parsed.covers(finding.field):
+                        continue
+                    if finding.code == _COVER_MISSING and parsed.covers(_COVER_DATA):
+                        # The cover's data was given; parsing reported it and took it out.
+                        findings.extend(cover_without_its_data(pin))
+                        continue
+                    findings.append(finding)
 
     def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
         """Apply ``select`` / ``ignore``, then ``strict`` (every warning becomes an error).
@@ -434,17 +442,7 @@ class Session:
         return Report(checked.item.location, policy, checked.title)
 
 
-def _already_reported(finding: Finding, parsed: Parsed) -> bool:
-    """Whether parsing reported what ``finding`` is about, so that it would say it twice.
-
-    A finding is about its field; a video's missing cover is also about the cover's data, which
-    parsing may have taken out (wrapped base64): the cover was given, and is reported as such.
-    """
-    if parsed.covers(finding.field):
-        return True
-    return finding.code == VIDEO_COVER_IMAGE_URL_MISSING.id and parsed.covers(_COVER_DATA)
-
-
+_COVER_MISSING = VIDEO_COVER_IMAGE_URL_MISSING.id
 _COVER_DATA = "media_source.cover_image_data"
 
 

@@ -198,6 +198,10 @@ class Settings(BaseModel):
             for pair in value
         ):
             raise ValueError('give a table of field = "column name" (strings)')
+        fields = [field for field, _ in value]
+        twice = sorted({field for field in fields if fields.count(field) > 1})
+        if twice:  # board-id and board_id: which column was meant?
+            raise ValueError(f"{', '.join(map(repr, twice))} is given twice (dash and underscore)")
         unknown = sorted(field for field, _ in value if field not in CSV_FIELDS)
         if unknown:
             known = ", ".join(CSV_FIELDS)

@@ -158,6 +158,21 @@ def test_cover_data_taken_out_while_parsing_is_not_also_a_missing_cover() -> Non
     pin = video_pin(cover_image_url=None, cover_image_content_type="image/png",
                     cover_image_data=wrapped)  # fmt: skip
     assert check(pin).codes == {"media.base64_invalid"}  # not video.cover_image_url_missing too
+    # ...but what else the cover lacks is said in the same run, not after the data is fixed
+    untyped = video_pin(cover_image_url=None, cover_image_content_type=None,
+                        cover_image_data=wrapped)  # fmt: skip
+    assert check(untyped).codes == {
+        "media.base64_invalid", "video.cover_image_content_type_missing"
+    }  # fmt: skip
+
+
+def test_a_cover_url_and_cover_data_of_two_formats_are_two_covers() -> None:
+    pin = video_pin(cover_image_url="https://a.example/cover.jpg",
+                    cover_image_content_type="image/jpeg", cover_image_data=PNG_BASE64)  # fmt: skip
+    (finding,) = check(pin).findings
+    assert finding.code == "video.cover_image_content_type_invalid"
+    assert "two different covers" in finding.message
+    assert finding.hint.startswith("Give one cover")
 
 
 @pytest.mark.parametrize(

@@ -123,3 +123,34 @@ def test_the_command_line_reads_the_mapping_from_pyproject(
     assert f"{SHEET}:3 " in out
     assert "board.invalid_id" in out
     assert "9 pins checked: 3 ok, 6 failed" in out
+
+
+def test_a_mapped_column_the_header_has_twice_is_an_error(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    header = "Board ID,Headline,Caption,Image,Go live (UTC),Video file,Video id,Cover,Cover type"
+    sheet.write_text(f"{header}, image \n549755885175,A,,https://cdn.example.com/a.jpg,,,,,,\n")
+    with pytest.raises(SourceError, match='column "Image" appear more than once in the header'):
+        list(load(str(sheet), settings=SETTINGS, now=NOW))
+
+
+def test_a_mapping_of_bulk_column_names_does_not_take_over_a_bulk_csv() -> None:
+    bulk_names = Settings(offline=True, csv_columns={"title": "Title", "link": "Link"})
+    items = list(load(str(FIXTURES / "calendars" / "good.csv"), settings=bulk_names, now=NOW))
+    assert all(item.prechecked for item in items)  # read as Pinterest's bulk CSV
+
+
+def test_a_row_with_only_a_note_in_an_unread_column_is_no_pin(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    header = "Board ID,Headline,Caption,Image,Go live (UTC),Notes,Video file,Video id,Cover,"
+    header += "Cover type"
+    sheet.write_bytes(
+        f"{header}\n,,,,,week 2 starts here,,,,\n".encode()
+        + b"549755885175,Fine,,https://cdn.example.com/a.jpg,,caf\xe9,,,,\n"  # Latin-1 note
+    )
+    reports = list(Engine(SETTINGS).check_all(load(str(sheet), settings=SETTINGS, now=NOW)))
+    assert [(r.location.line, r.codes) for r in reports] == [(3, frozenset())]
+
+
+def test_one_field_spelled_two_ways_is_refused() -> None:
+    with pytest.raises(ValueError, match="'board_id' is given twice"):
+        Settings(csv_columns={"board-id": "Board ID", "board_id": "Headline"})

@@ -36,6 +36,7 @@ __all__ = [
     "check_inline_image",
     "check_link",
     "check_media_url",
+    "inline_image_type",
 ]
 
 
@@ -103,8 +104,7 @@ def check_inline_image(
     problem = check_base64(data, field)
     if problem is not None or data is None:
         return [problem] if problem is not None else []
-    head = binascii.a2b_base64(data[:_SNIFFED_CHARACTERS])
-    container = sniff(head)
+    container = _inline_container(data)
     if not container.is_image:
         message = f"{field} decodes to bytes that are no image: {container.a_label}"
         hint = "Encode the image file itself: a JPEG starts with FF D8 FF, a PNG with 89 50 4E 47."
@@ -118,6 +118,18 @@ def check_inline_image(
         message = f"{type_field} is {declared} but {field} holds {container.a_label}"
         return [mismatch.finding(type_field, message, f"Set {type_field} to {real}.")]
     return []
+
+
+def inline_image_type(data: str | None) -> str | None:
+    """The content type inline base64 data really is (JPEG or PNG), or ``None``."""
+    if data is None or check_base64(data, "") is not None:
+        return None
+    return _CONTENT_TYPES.get(_inline_container(data))
+
+
+def _inline_container(data: str) -> Container:
+    """What base64 data that decodes holds, from its first bytes."""
+    return sniff(binascii.a2b_base64(data[:_SNIFFED_CHARACTERS]))
 
 
 # Base64 characters decoded to see what inline data is: 48 bytes, past every format's magic.

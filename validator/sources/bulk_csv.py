@@ -61,7 +61,7 @@ from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
 from validator.sources.csv_records import Record, records
-from validator.sources.mapped_csv import column_positions, mapped_row
+from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
@@ -136,16 +136,25 @@ def iter_bulk_csv(
     shape: list[int] = []  # the header's width, once read
     rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
     header, header_line = _read_header(rows, source)
-    positions, lacking = column_positions(header, settings.csv_columns)
-    mapped = bool(settings.csv_columns) and not lacking
-    if not mapped:
-        try:
-            columns = _columns(header, header_line, source)
-        except SourceError as exc:
-            if not settings.csv_columns:
-                raise
+    # Pinterest's own header first: a mapping made of its column names must not take it over.
+    mapped = False
+    positions: dict[str, int] = {}  # a mapped sheet's: field → column
+    try:
+        columns = _columns(header, header_line, source)
+    except SourceError as exc:
+        if not settings.csv_columns:
+            raise
+        positions, lacking, repeated = column_positions(header, settings.csv_columns)
+        if repeated:
+            names = ", ".join(map(quote, repeated))
+            raise SourceError(
+                f"{source}:{header_line}: the csv-columns {_columns_word(repeated)} {names} "
+                "appear more than once in the header: which one holds the value?"
+            ) from None
+        if lacking:
             names = ", ".join(map(quote, lacking))
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
+        columns, mapped = {}, True
     width = len(header)
     shape.append(width)
     links: dict[str, int] = {}
@@ -164,17 +173,23 @@ def iter_bulk_csv(
             continue
         elif len(cells) != width:
             findings = [_wrong_width(len(cells), width)]
-        elif not all(map(str.isascii, cells)) and (bad := not_utf8("".join(cells), "the row")):
-            findings = [bad]
-        elif mapped:
-            yield mapped_row(cells, positions, Location(source, index, line), origin)
-            index += 1
-            continue
         else:
-            values = {name: cells[i].strip() for name, i in columns.items()}
-            yield _row(values, Location(source, index, line), settings, now, links, pins)
-            index += 1
-            continue
+            # What the row is read for: a mapping reads its own columns, never the notes beside.
+            read = mapped_cells(cells, positions) if mapped else cells
+            if not any(cell.strip() for cell in read):
+                continue  # only a note in a column the mapping does not read: no pin
+            bad = None if all(map(str.isascii, read)) else not_utf8("".join(read), "the row")
+            if bad is not None:
+                findings = [bad]
+            elif mapped:
+                yield mapped_row(cells, positions, Location(source, index, line), origin)
+                index += 1
+                continue
+            else:
+                values = {name: cells[i].strip() for name, i in columns.items()}
+                yield _row(values, Location(source, index, line), settings, now, links, pins)
+                index += 1
+                continue
         here = Location(source, index, line)
         if mapped:  # a row that is no payload: its problem is the verdict
             yield PinInput(here, None, row=True, problem=findings[0], extra=tuple(findings[1:]))

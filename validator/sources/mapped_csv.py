@@ -17,7 +17,7 @@ from validator.findings import Location
 from validator.sources.base import PinInput
 from validator.sources.json_ import PIN_KEY, unwrap_entry
 
-__all__ = ["column_positions", "mapped_row"]
+__all__ = ["column_positions", "mapped_cells", "mapped_row"]
 
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
@@ -26,21 +26,37 @@ _MEDIA_FIELDS = ("image_url", *_VIDEO_FIELDS)
 
 def column_positions(
     header: Sequence[str], columns: Sequence[tuple[str, str]]
-) -> tuple[dict[str, int], list[str]]:
-    """Field → position of its column in ``header``; and the configured columns it lacks.
+) -> tuple[dict[str, int], list[str], list[str]]:
+    """Where each field's column is in ``header``, and which configured columns it lacks or repeats.
 
-    Column names match as the bulk header's do: case and runs of spaces do not count.
+    Field → position; then the columns missing, and those the header has more than once (which
+    one holds the value cannot be told). Names match as the bulk header's do: case and runs of
+    spaces do not count.
     """
-    where = {" ".join(cell.split()).casefold(): index for index, cell in enumerate(header)}
+    where: dict[str, list[int]] = {}
+    for index, cell in enumerate(header):
+        where.setdefault(_key(cell), []).append(index)
     positions: dict[str, int] = {}
     missing: list[str] = []
+    repeated: list[str] = []
     for field, column in columns:
-        index = where.get(" ".join(column.split()).casefold())
-        if index is None:
+        found = where.get(_key(column), [])
+        if not found:
             missing.append(column)
+        elif len(found) > 1:
+            repeated.append(column)
         else:
-            positions[field] = index
-    return positions, missing
+            positions[field] = found[0]
+    return positions, missing, repeated
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def mapped_cells(cells: Sequence[str], positions: dict[str, int]) -> list[str]:
+    """The cells of a row that the mapping reads: the others (notes, helpers) never count."""
+    return [cells[index] for index in positions.values()]
 
 
 def mapped_row(
