@@ -136,10 +136,32 @@ MIX: tuple[tuple[Maker, int], ...] = (
 )
 
 
-def generate(count: int, seed: int = 20261128) -> Iterator[dict[str, Any]]:
-    """``count`` payloads drawn from ``MIX``."""
+def generate(
+    count: int, seed: int = 20261128, *, cache_busters: bool = False
+) -> Iterator[dict[str, Any]]:
+    """``count`` payloads drawn from ``MIX``.
+
+    ``cache_busters``: every media URL ends in ``?v=N``, as many CDNs and shops (Shopify's
+    ``?v=1699...``) write them. A query string could be a signature, so such pins cost the
+    deadline check that plain URLs skip; the same pins otherwise.
+    """
     rng = random.Random(seed)
     makers = [maker for maker, _ in MIX]
     weights = [weight for _, weight in MIX]
     for n in range(count):
-        yield rng.choices(makers, weights)[0](rng, n)
+        pin = rng.choices(makers, weights)[0](rng, n)
+        if cache_busters:
+            _bust(pin.get("media_source"), n)
+        yield pin
+
+
+def _bust(source: Any, n: int) -> None:
+    """Append ``?v=N`` to each media URL of ``source`` (image, carousel items, video cover)."""
+    if not isinstance(source, dict):
+        return
+    for key in ("url", "cover_image_url"):
+        if isinstance(source.get(key), str):
+            source[key] += f"?v={n}"
+    for item in source.get("items") or ():
+        if isinstance(item, dict) and isinstance(item.get("url"), str):
+            item["url"] += f"?v={n}"

@@ -558,3 +558,13 @@ def test_a_signing_date_at_the_end_of_time_is_unreadable_not_a_crash() -> None:
         "&X-Amz-Signature=abc&X-Amz-Credential=x"
     )
     assert expiry(url) is None
+
+
+def test_a_percent_encoded_parameter_name_is_still_read() -> None:
+    """The shortcut for cache busters (no deadline name in the query) never hides one spelled
+    with percent escapes: ``%45xpires`` is ``Expires``."""
+    url = "https://b.s3.amazonaws.com/a.jpg?X-Amz-Date=20300101T000000Z&X-Amz-%45xpires=60"
+    found = expiry(url)
+    assert found is not None
+    assert found.expires_at == datetime(2030, 1, 1, 0, 1, tzinfo=UTC)
+    assert expiry("https://cdn.example.com/a.jpg?v=1699999999&width=800") is None

@@ -13,10 +13,10 @@ findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4
 The contract, held by ``tests/test_clean.py`` (a property test over generated payloads and a
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
-media URL with a query string (it could be a signed one, whose deadline the engine checks), a
-non-ASCII character, or a cover given as a key-frame time or as data simply takes the
-full path. So a rule that
-changes must change here too, or the property test fails.
+fragment or a non-ASCII character in a URL, or a cover given as a key-frame time or as data,
+simply takes the full path. A media URL's query string is allowed: it is no rule's business,
+but it may be a signature, so the engine's clean stage checks its deadline as the full path
+does. So a rule that changes must change here too, or the property test fails.
 
 The classes subclass the ``validator.model`` ones, so a clean pin *is* a ``PinCreate`` and the
 network stage reads its media URLs as from any other.
@@ -61,8 +61,10 @@ CLEAN_DESCRIPTION_LENGTH: int = Settings.model_fields["description_warn_length"]
 # The patterns run in pydantic-core's Rust regex engine, where \d, \s and (?i) are Unicode-aware:
 # every class below is spelled out in ASCII instead. [!-~] is printable ASCII without the space.
 _SCHEME_HOST = r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{1,4})?"
-# validator.urls.is_plain_image_url, narrowed: no query (a signature) and no fragment.
+# validator.urls.is_plain_image_url, narrowed: no fragment. A query string (a CDN's cache buster,
+# or a signature) may follow the name: the engine's clean stage checks its deadline, if any.
 _IMAGE_PATH = rf"^{_SCHEME_HOST}/[!-~&&[^?#]]*[!-~&&[^/?#.]]\."
+_QUERY = r"(?:\?[!-~&&[^#]]*)?"
 _JPEG_EXTENSION = (
     "(?:[Jj][Pp][Ee]?[Gg]|[Jj][Pp][Ee]|[Jj][Ff][Ii][Ff])"  # urls.py: jpg jpeg jpe jfif
 )
@@ -77,15 +79,20 @@ _JPEG_BASE64 = rf"^/9j/{_BASE64_QUANTA}"
 _PNG_BASE64 = rf"^iVBORw0KGgo[A-Za-z0-9+/]{_BASE64_QUANTA}"
 
 JPEGURL = Annotated[
-    str, StringConstraints(pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}$", max_length=MAX_URL_LENGTH)
+    str,
+    StringConstraints(
+        pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}{_QUERY}$", max_length=MAX_URL_LENGTH
+    ),
 ]
 PNGURL = Annotated[
-    str, StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}$", max_length=MAX_URL_LENGTH)
+    str,
+    StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}{_QUERY}$", max_length=MAX_URL_LENGTH),
 ]
 ImageURL = Annotated[
     str,
     StringConstraints(
-        pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION})$", max_length=MAX_URL_LENGTH
+        pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION}){_QUERY}$",
+        max_length=MAX_URL_LENGTH,
     ),
 ]
 Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]

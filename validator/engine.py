@@ -45,7 +45,8 @@ from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
 from validator.rules.video import cover_without_its_data
 from validator.settings import Settings
-from validator.slots import Slot, media_slots
+from validator.signed_urls import may_have_deadline
+from validator.slots import Slot, may_be_signed, media_slots
 from validator.sources import PinInput
 from validator.sources.bulk_csv import BOARD as CSV_BOARD
 from validator.urls import MediaKind
@@ -54,6 +55,8 @@ __all__ = ["MEDIA_SOURCE", "Engine", "Session"]
 
 #: The ``source`` of media URLs checked on their own (``validate_media``).
 MEDIA_SOURCE = "<media>"
+# The field every media URL of a payload lives under (``media_slots``).
+_MEDIA_FIELD = "media_source"
 
 # Pins whose probes are in flight ahead of the one being reported: enough to keep every
 # connection busy, few enough that a 100,000-row calendar is never held in flight at once.
@@ -193,18 +196,23 @@ class Engine:
     ) -> _Checked:
         """``offline_stage`` for a clean pin: the rules would find nothing in it.
 
-        ``parsed`` may hold findings: values parsing removed, leaving a clean rest. The pin's
-        media URLs carry no query string, so no signed-URL deadline: only a calendar entry's own
-        ``slots`` (a video file) can have one. Offline, only local files are probed, so the
-        payload's URLs are not even listed.
+        ``parsed`` may hold findings: values parsing removed, leaving a clean rest. Signed-URL
+        deadlines are not the rules' to check but the engine's: a media URL whose query may be a
+        signature (``may_be_signed``), and a calendar entry's own ``slots`` (a video file), are
+        checked here as on the full path. Offline, only local files are probed, so the payload's
+        URLs are listed only for that check.
         """
         findings = [*parsed.findings, *item.extra]
-        slots = self._check_deadlines(list(item.slots), item, findings) if item.slots else []
+        online = for_session and not self.settings.offline
+        signed = may_be_signed(pin)
+        slots = [*media_slots(pin), *item.slots] if online or signed else list(item.slots)
+        if slots:
+            slots = self._check_deadlines(slots, item, findings)
+            if not online and signed:  # listed for their deadlines only: nothing to probe
+                slots = [slot for slot in slots if not slot.field.startswith(_MEDIA_FIELD)]
         account = None
-        if for_session and not self.settings.offline:
-            slots[:0] = media_slots(pin)
-            if self.account_checks:
-                account = _account_target(pin, findings)
+        if online and self.account_checks:
+            account = _account_target(pin, findings)
         if not for_session:
             return _Checked(item, findings, parsed.title, [], _same_pin_key(pin) if keyed else None)
         return _Checked(item, findings, parsed.title, slots, _same_pin_key(pin), account)
@@ -237,7 +245,7 @@ class Engine:
         self, slots: list[Slot], item: PinInput, findings: list[Finding]
     ) -> list[Slot]:
         """Append the signed-URL findings of ``slots``; return the slots still worth probing."""
-        if not any("?" in slot.url for slot in slots):  # only a query string carries a signature
+        if not any(may_have_deadline(slot.url) for slot in slots):  # a cache buster, or no query
             return slots
         found = check_expiry(
             slots,

@@ -47,7 +47,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import unquote
 
-__all__ = ["ExpiryKind", "ExpiryVerdict", "SignedExpiry", "expiry", "expiry_problem"]
+__all__ = [
+    "ExpiryKind",
+    "ExpiryVerdict",
+    "SignedExpiry",
+    "expiry",
+    "expiry_problem",
+    "may_have_deadline",
+]
 
 #: The longest lifetime SigV4 and Cloud Storage V4 accept for a query-string signature.
 MAX_V4_LIFETIME = timedelta(days=7)
@@ -104,6 +111,8 @@ def expiry(url: str) -> SignedExpiry | None:
     When a URL carries more than one scheme's deadline (a CDN signature over a signed origin URL),
     the earliest one is the answer: the URL fails as soon as any of its signatures does.
     """
+    if not may_have_deadline(url):
+        return None
     params = _query_params(url)
     if not params:
         return None
@@ -116,6 +125,15 @@ def expiry(url: str) -> SignedExpiry | None:
         if result is not None:
             found.append(result)
     return min(found, key=lambda item: item.expires_at, default=None)
+
+
+def may_have_deadline(url: str) -> bool:
+    """Whether ``url``'s query could carry a signature's deadline; ``False`` is certain.
+
+    Most media URLs' queries are cache busters (``?v=3``, ``?width=800``), read no further.
+    """
+    query = url.partition("#")[0].partition("?")[2].lower()
+    return bool(query) and ("%" in query or any(hint in query for hint in _DEADLINE_HINTS))
 
 
 def expiry_problem(
@@ -183,6 +201,12 @@ def _require_aware(name: str, moment: datetime) -> None:
 class _Unreadable(Exception):
     """A scheme's parameters are present but cannot be read: that scheme claims nothing."""
 
+
+# Every scheme's deadline is a parameter whose lower-cased name holds one of these: Expires
+# (SigV2, CloudFront canned, GCS V2; X-Amz-Expires, X-Goog-Expires), Policy (CloudFront custom),
+# se (Azure). A query without any of them, and without a percent-encoded name that might spell
+# one, carries no deadline: most media URLs' queries are cache busters, read no further.
+_DEADLINE_HINTS = ("expires", "policy", "se=")
 
 # Lower-cased name -> every (name as written, value) pair with that name, in URL order.
 _Params = dict[str, list[tuple[str, str]]]

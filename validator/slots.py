@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
+from validator.signed_urls import may_have_deadline
 from validator.urls import MediaKind
 
-__all__ = ["Slot", "media_slots"]
+__all__ = ["Slot", "may_be_signed", "media_slots"]
 
 
 class Slot(NamedTuple):
@@ -43,3 +44,18 @@ def media_slots(pin: PinCreate) -> list[Slot]:
         declared = source.cover_image_content_type
         return [Slot(field, source.cover_image_url, MediaKind.IMAGE, declared, cover=True)]
     return []
+
+
+def may_be_signed(pin: PinCreate) -> bool:
+    """Whether a media URL of ``pin`` may carry a signature's deadline (``may_have_deadline``).
+
+    Read from the model directly, without listing the slots: the clean stage asks it of every pin.
+    """
+    source = pin.media_source
+    if isinstance(source, ImageURLSource):
+        return source.url is not None and may_have_deadline(source.url)
+    if isinstance(source, VideoSource):
+        return source.cover_image_url is not None and may_have_deadline(source.cover_image_url)
+    if isinstance(source, ImagesURLSource) and source.items:
+        return any(item.url is not None and may_have_deadline(item.url) for item in source.items)
+    return False
