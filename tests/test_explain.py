@@ -252,3 +252,19 @@ def test_what_pinterest_wrote_cannot_forge_lines_or_colours(
     assert "\x1b" not in out
     assert sum(line.startswith("code:") for line in out.splitlines()) == 1
     assert max(len(line) for line in out.splitlines()) < 400
+
+
+def test_odd_input_is_an_error_or_an_answer_never_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deep = tmp_path / "deep.json"  # header values nested 500 deep: no value, not a crash
+    nested = "[" * 500 + '"30"' + "]" * 500
+    deep.write_text(f'{{"status": 429, "headers": {{"Retry-After": {nested}}}, "body": {{}}}}')
+    assert explain.load(str(deep)).retry_after is None
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"status": 401, "body": {"message": "a\ud800"}}'))
+    with pytest.raises(SourceError, match="not UTF-8 text"):
+        explain.load("-")  # a host's text stream holding a lone surrogate
+    lone = tmp_path / "lone.json"  # escaped in the JSON itself: valid input, odd text
+    lone.write_text('{"status": 400, "body": {"code": 1, "message": "bad \\ud800 x"}}')
+    _, out = run(capsys, str(lone), "--format", "json")
+    assert json.loads(out)["platform_message"] == "bad \ud800 x"

@@ -60,10 +60,21 @@ def run(args: argparse.Namespace) -> int:
     """The ``explain`` command: classify the response named by ``args`` and print it."""
     classification = load(args.response, args.status)
     if args.format == "json":
-        sys.stdout.write(json.dumps(_json(classification), indent=2, ensure_ascii=False) + "\n")
+        document = json.dumps(_json(classification), indent=2, ensure_ascii=False)
+        if not document.isascii() and not _encodable(document):  # a lone surrogate, escaped
+            document = json.dumps(_json(classification), indent=2)
+        sys.stdout.write(document + "\n")
     else:
         sys.stdout.write(render(classification))
     return 0
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def load(name: str, status: int | None = None) -> Classification:
@@ -112,7 +123,7 @@ def _stdin_bytes() -> bytes:
         raise SourceError(f"{_STDIN}: standard input is closed")
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
-        return sys.stdin.read().encode("utf-8", "surrogateescape")
+        return sys.stdin.read().encode("utf-8", "surrogatepass")  # a lone one: not UTF-8
     data: bytes = binary.read()
     return data
 

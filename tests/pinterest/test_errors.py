@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 import time
@@ -15,6 +16,7 @@ from support import FIXTURES
 
 from validator.codes import CATALOGUE, Stage
 from validator.findings import Action
+from validator.pinterest.account import AccountChecker, _Reply
 from validator.pinterest.errors import (
     Classification,
     classify,
@@ -22,6 +24,7 @@ from validator.pinterest.errors import (
     parse_retry_after,
     possible_codes,
 )
+from validator.settings import Settings
 
 RESPONSES = FIXTURES / "responses"
 
@@ -339,3 +342,30 @@ def test_a_4xx_without_a_known_code_or_message_is_never_retryable(status: int, b
 )
 def test_a_retry_after_no_clock_can_hold_is_unreadable(value: str) -> None:
     assert parse_retry_after(value) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"code": 2, "message": "Authentication failed."}, "auth.unauthorized"),
+        ({"code": 2, "message": "Access token expired"}, "auth.invalid_token"),
+        # The detail says it: the whole text counts, not the message alone.
+        ({"code": 2, "message": "Authentication failed.",
+          "message_detail": "The access token has expired."}, "auth.invalid_token"),
+        ({"code": 2, "message": "Authentication failed. " + "x" * 130 + " Token expired."},
+         "auth.invalid_token"),
+        # An app's credentials are not the token: refreshing it would not help.
+        ({"code": 2, "message": "Authentication failed: invalid client_id or client secret"},
+         "auth.unauthorized"),
+    ],
+)  # fmt: skip
+def test_a_401_reads_the_same_in_explain_and_in_the_account_checks(
+    body: dict[str, Any], code: str
+) -> None:
+    assert classify(401, body).code == code
+    checker = AccountChecker(Settings(), "pina_token")
+    try:
+        refused = checker._refusal(_Reply(401, body), "user_account", "the token check")
+        assert refused.code.id == code
+    finally:
+        asyncio.run(checker.aclose())

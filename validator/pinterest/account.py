@@ -89,7 +89,7 @@ from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client
 from validator.messages import quote
-from validator.pinterest.errors import TOKEN_REFUSED_WORDS
+from validator.pinterest.errors import classify
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -461,7 +461,10 @@ class AccountChecker:
         """What a non-200 answer that no endpoint explains means for ``what``."""
         said = self._said(reply)
         if reply.status == 401:
-            if any(word in said.lower() for word in TOKEN_REFUSED_WORDS):
+            # Pinterest's whole message (message_detail too), judged as explain judges it.
+            if classify(401, reply.body if isinstance(reply.body, dict) else None).code == (
+                AUTH_INVALID_TOKEN.id
+            ):
                 return _Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
             return _Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
         if reply.status == 403 and reply.code == 3:

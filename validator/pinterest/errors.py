@@ -70,7 +70,6 @@ from validator.waiting import parse_retry_after
 
 __all__ = [
     "REQUEST_ID_HEADER",
-    "TOKEN_REFUSED_WORDS",
     "Classification",
     "classify",
     "classify_response",
@@ -149,11 +148,6 @@ class Classification:
 # --- The tables: what each piece of evidence means. ----------------------------------------------
 
 
-#: Words of a 401's message that say the token itself is bad (expired, revoked as invalid,
-#: malformed), rather than just refused: ``auth.invalid_token``, here and in the account checks.
-TOKEN_REFUSED_WORDS: Final = ("expired", "invalid", "malformed")
-
-
 @dataclass(frozen=True, slots=True)
 class _MessageRule:
     """Any of ``needles`` (lowercase) in the message means ``code``, under ``statuses`` if set."""
@@ -187,12 +181,18 @@ _MESSAGE_RULES: Final = (
     _MessageRule(("media upload not found",), MEDIA_MEDIA_ID_NOT_FOUND),
     _MessageRule(("pin not found",), PLATFORM_PIN_NOT_FOUND),
     _MessageRule(("does not have sufficient permissions",), AUTH_MISSING_SCOPE),
-    # A 401 that says what is wrong with the token: reconnect for a new one (as account.py).
-    _MessageRule(TOKEN_REFUSED_WORDS, AUTH_INVALID_TOKEN, frozenset({401})),
     _MessageRule(("authentication failed",), AUTH_UNAUTHORIZED),
     _MessageRule(("exceeded a rate limit",), RATE_LIMIT_EXCEEDED),
     _MessageRule(("entered an invalid url",), PLATFORM_INVALID_URL),
     _MessageRule(("not permitted to access",), PLATFORM_PERMISSION_DENIED),
+)
+
+# A 401 that says what is wrong with the token itself, not just that it was refused: the word
+# and "token" in one sentence ("Access token expired.", "The token is invalid"). An app's bad
+# client_id is not the token's fault, so "invalid" alone is not enough.
+_TOKEN_REFUSED: Final = re.compile(
+    r"token[^.;]*\b(?:expired|invalid|malformed|revoked)\b"
+    r"|\b(?:expired|invalid|malformed|revoked)\b[^.;]*token"
 )
 
 # Pinterest's id pattern error, in the two phrasings seen (§5.3): "does not match '^\d+$'" and
@@ -240,7 +240,7 @@ _STATUS_RULES: Final[Mapping[int, Code]] = {
 
 def possible_codes() -> frozenset[str]:
     """Every code ``classify`` can return, read from its tables (the tests check each one)."""
-    codes = {rule.code for rule in _MESSAGE_RULES}
+    codes = {rule.code for rule in _MESSAGE_RULES} | {AUTH_INVALID_TOKEN}
     codes |= set(_ID_FIELDS.values()) | set(_CODE_RULES.values()) | set(_STATUS_RULES.values())
     codes |= {PLATFORM_INVALID_PARAMETERS, PLATFORM_SERVER_ERROR, PLATFORM_UNKNOWN}
     return frozenset(code.id for code in codes)
@@ -291,13 +291,17 @@ def classify(
 def header_text(value: object) -> str | None:
     """A header's value as text, or ``None`` for none.
 
-    A list (Go's ``http.Header`` in JSON) is joined with commas, as HTTP joins a header sent
-    twice; a number is its digits.
+    A list (Go's ``http.Header`` in JSON) is its values joined with commas, as HTTP joins a
+    header sent twice; a number is its digits. A list inside a list is no header value: left out.
     """
     if value is None:
         return None
     if isinstance(value, list | tuple):
-        parts = [text for item in value if (text := header_text(item)) is not None]
+        parts = [
+            item if isinstance(item, str) else str(item)
+            for item in value
+            if item is not None and not isinstance(item, list | tuple | dict)
+        ]
         return ", ".join(parts) if parts else None
     return value if isinstance(value, str) else str(value)
 
@@ -315,6 +319,8 @@ def _decide(status: int, platform_code: int | None, message: str | None) -> tupl
     """The code and the evidence that decided it: message, then numeric code, then status."""
     if message:
         text = message.lower().replace("\u2019", "'")  # a typographic apostrophe too
+        if status == 401 and _TOKEN_REFUSED.search(text):  # the account checks ask this too
+            return AUTH_INVALID_TOKEN, "message: the token is expired, invalid or malformed"
         if _ID_PATTERN.search(text):
             named = set(_ID_FIELD_NAMES.findall(text))
             if len(named) == 1:
