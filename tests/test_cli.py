@@ -461,7 +461,25 @@ def test_a_run_from_a_deleted_folder_checks_what_it_was_given(
     assert json.loads((tmp_path / "report.json").read_text())["summary"]["pins"] == 1
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+def _wait_until_idle(pid: int, timeout: float = 30.0) -> None:
+    """Until the process has stopped using the CPU (imports done, now blocked on a read).
+
+    A fixed sleep is a race on a slow machine: a SIGINT during the imports is another test.
+    """
+    stat = Path(f"/proc/{pid}/stat")
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        fields = stat.read_text().rpartition(")")[2].split()
+        used = (fields[11], fields[12])  # utime, stime: unchanged over 0.25 s means idle
+        if used == last and fields[0] == "S":
+            return
+        last = used
+    raise AssertionError(f"process {pid} never went idle")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
 def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
     """asyncio's own handler only cancels the run, which a blocking read never notices."""
     child = subprocess.Popen(
@@ -472,7 +490,7 @@ def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
         text=True,
     )
     try:
-        time.sleep(1.5)  # started, and reading standard input (nothing comes)
+        _wait_until_idle(child.pid)  # started, and blocked reading standard input
         child.send_signal(signal.SIGINT)
         _, err = child.communicate(timeout=10)
     finally:

@@ -262,8 +262,11 @@ def test_odd_input_is_an_error_or_an_answer_never_a_traceback(
     deep.write_text(f'{{"status": 429, "headers": {{"Retry-After": {nested}}}, "body": {{}}}}')
     assert explain.load(str(deep)).retry_after is None
     monkeypatch.setattr("sys.stdin", io.StringIO('{"status": 401, "body": {"message": "a\ud800"}}'))
-    with pytest.raises(SourceError, match="not UTF-8 text"):
-        explain.load("-")  # a host's text stream holding a lone surrogate
+    assert explain.load("-").code == "auth.unauthorized"  # a host's text stream: read as check does
+    utf16 = tmp_path / "utf16.json"
+    utf16.write_bytes(b"\xff\xfe" + '{"status": 404}'.encode("utf-16-le"))
+    with pytest.raises(SourceError, match="UTF-16 text; save it as UTF-8"):  # as check says
+        explain.load(str(utf16))
     lone = tmp_path / "lone.json"  # escaped in the JSON itself: valid input, odd text
     lone.write_text('{"status": 400, "body": {"code": 1, "message": "bad \\ud800 x"}}')
     _, out = run(capsys, str(lone), "--format", "json")

@@ -118,10 +118,11 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser(
         "check",
-        help="check pins in JSON, JSON Lines and Pinterest bulk-upload CSV files",
+        help="check pins in JSON, JSON Lines and CSV calendar files",
         description=(
             "Check pins in JSON files (one pin, or an array of pins), JSON Lines files (one "
-            "pin per line) and Pinterest bulk-upload CSV files (.csv). '-' reads standard input "
+            "pin per line) and CSV files (.csv): Pinterest's bulk-upload CSV, or a spreadsheet "
+            "of your own named in [tool.pin-preflight.csv-columns]. '-' reads standard input "
             "(JSON). Exit status: 0 no errors, 1 errors found, 2 unusable invocation or "
             "unreadable input."
         ),
@@ -236,9 +237,14 @@ def _parser() -> argparse.ArgumentParser:
     codes = commands.add_parser(
         "codes",
         help="list the finding codes, or explain one",
-        description="Without CODE, list every code; with CODE, explain it.",
+        description=(
+            "Without CODE, list every code; with a code, explain it; with a category or prefix "
+            "(media, media.url), list the codes --select would take with it."
+        ),
     )
-    codes.add_argument("code", nargs="?", metavar="CODE", help="a code such as board.missing")
+    codes.add_argument(
+        "code", nargs="?", metavar="CODE", help="a code (board.missing), category or prefix"
+    )
     codes.add_argument(
         "--format", choices=("text", "json", "markdown"), default="text", help="output format"
     )

@@ -43,7 +43,7 @@ from validator.rules import rules_for
 from validator.rules.common import check_media_url
 from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
-from validator.rules.video import cover_without_its_data
+from validator.rules.video import cover_type_missing
 from validator.settings import Settings
 from validator.signed_urls import may_have_deadline
 from validator.slots import Slot, may_be_signed, media_slots
@@ -61,8 +61,8 @@ _MEDIA_FIELD = "media_source"
 # Pins whose probes are in flight ahead of the one being reported: enough to keep every
 # connection busy, few enough that a 100,000-row calendar is never held in flight at once.
 _WINDOW = 512
-# Pins reported without an await between them (offline) before the loop is let in: a timeout,
-# a cancel or Ctrl-C around an offline run of 100,000 pins takes effect within a few ms.
+# Pins reported without an await between them (offline) before the loop is let in: a timeout or
+# a cancel around an offline run of 100,000 pins (the async API's callers) takes effect at once.
 _YIELD_EVERY = 256
 _DIGITS = re.compile(r"\d+", re.ASCII)
 
@@ -272,7 +272,7 @@ class Engine:
                         continue
                     if finding.code == _COVER_MISSING and parsed.covers(_COVER_DATA):
                         # The cover's data was given; parsing reported it and took it out.
-                        findings.extend(cover_without_its_data(pin))
+                        findings.extend(cover_type_missing(pin))
                         continue
                     findings.append(finding)
 

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from validator import sources
 from validator.errors import ConfigError, SourceError
 from validator.messages import quote
 from validator.pinterest.errors import Classification, classify, header_text
@@ -29,7 +30,7 @@ from validator.pinterest.retry import should_retry
 
 __all__ = ["add_parser", "load", "render", "run"]
 
-_STDIN = "<stdin>"
+_STDIN = sources.STDIN
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,22 +81,19 @@ def _encodable(text: str) -> bool:
 def load(name: str, status: int | None = None) -> Classification:
     """Read RESPONSE (a path, or ``-``) and classify it; ``status`` is ``--status``.
 
-    Read as ``check`` reads its input: bytes decoded strictly as UTF-8, whatever the locale says
-    (a typographic apostrophe decides some codes), and a byte order mark (PowerShell writes one)
-    dropped.
+    Read as ``check`` reads its input (``sources.utf8_text``, ``sources.stdin_text``): bytes
+    decoded strictly as UTF-8, whatever the locale says (a typographic apostrophe decides some
+    codes), and a byte order mark (PowerShell writes one) dropped.
     """
     source = _STDIN if name == "-" else name
     try:
-        data = _stdin_bytes() if name == "-" else Path(name).read_bytes()
+        if name == "-":
+            raw = sources.stdin_text()
+        else:
+            raw = sources.utf8_text(Path(name).read_bytes(), source)
     except OSError as exc:
         raise SourceError(f"{source}: cannot read it: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        raise SourceError(
-            f"{source}: not UTF-8 text (byte 0x{byte:02X} at offset {exc.start})"
-        ) from None
+    text = raw.removeprefix("\ufeff")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -116,16 +114,6 @@ def load(name: str, status: int | None = None) -> Classification:
         return classify(status, _body(body), headers)
     except ValueError as exc:
         raise ConfigError(f"{source}: {exc}") from None
-
-
-def _stdin_bytes() -> bytes:
-    if sys.stdin is None:  # started with standard input closed (<&-)
-        raise SourceError(f"{_STDIN}: standard input is closed")
-    binary = getattr(sys.stdin, "buffer", None)
-    if binary is None:  # replaced by a text stream (tests, a host program)
-        return sys.stdin.read().encode("utf-8", "surrogatepass")  # a lone one: not UTF-8
-    data: bytes = binary.read()
-    return data
 
 
 def _is_envelope(document: Mapping[str, Any]) -> bool:

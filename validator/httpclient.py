@@ -21,9 +21,16 @@ def async_client(**options: Any) -> httpx.AsyncClient:
     """``httpx.AsyncClient(**options)``, or a ``ConfigError`` for a proxy it cannot use."""
     try:
         return httpx.AsyncClient(**options)
-    except (ImportError, ValueError, httpx.InvalidURL) as exc:  # no socksio; ftp://; a bad port
-        message = (
-            f"a proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) cannot be "
-            f"used: {exc}"
-        )
-        raise ConfigError(message) from None
+    except ValueError as exc:
+        if "proxy" not in str(exc).lower():  # the caller's options, not the environment's
+            raise
+        raise ConfigError(_proxy_message(exc)) from None
+    except (ImportError, httpx.InvalidURL) as exc:  # no socksio; a proxy with a bad port
+        raise ConfigError(_proxy_message(exc)) from None
+
+
+def _proxy_message(exc: Exception) -> str:
+    return (
+        "a proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) cannot be used: "
+        f"{exc}"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-__all__ = ["as_json", "json_type", "plural", "printable", "quote"]
+__all__ = ["as_json", "folded", "json_type", "plural", "printable", "quote"]
 
 
 def _controls() -> dict[int, str]:
@@ -89,6 +89,11 @@ def json_type(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def folded(name: str) -> str:
+    """``name`` as column names are compared: case and runs of spaces do not count."""
+    return " ".join(name.split()).casefold()
 
 
 def plural(count: int, noun: str) -> str:

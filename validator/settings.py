@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from validator.codes.selection import unknown_selectors
 from validator.errors import ConfigError
+from validator.messages import folded
 
 __all__ = [
     "CSV_FIELDS",
@@ -98,9 +99,9 @@ class Settings(BaseModel):
 
     csv_columns: tuple[tuple[str, str], ...] = ()
     """A spreadsheet of your own, read as pins: (field, column) pairs, from a table such as
-    ``{"board_id": "Board ID", "image_url": "Image"}``. A ``.csv`` whose header holds every named
-    column is read with them (other columns are ignored) instead of as Pinterest's bulk CSV;
-    ``CSV_FIELDS`` lists the fields."""
+    ``{"board_id": "Board ID", "image_url": "Image"}``. A ``.csv`` that is not Pinterest's bulk
+    CSV (its header is recognised first) and whose header holds every named column once is read
+    with them, other columns ignored; ``CSV_FIELDS`` lists the fields."""
 
     # --- The network stage (media URLs are fetched unless ``offline``). -------------------------
 
@@ -206,7 +207,7 @@ class Settings(BaseModel):
         if unknown:
             known = ", ".join(CSV_FIELDS)
             raise ValueError(f"unknown field {', '.join(map(repr, unknown))} (known: {known})")
-        names = [" ".join(column.split()).casefold() for _, column in value]
+        names = [folded(column) for _, column in value]
         if not all(names):
             raise ValueError("a column name is empty")
         repeated = sorted({column for column in names if names.count(column) > 1})

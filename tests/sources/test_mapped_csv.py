@@ -82,12 +82,6 @@ def test_a_configured_column_the_header_lacks_is_named_in_the_error(tmp_path: Pa
     assert '"Headline"' not in lacking  # the header has it
 
 
-def test_the_bulk_csv_is_still_read_as_one_when_columns_are_configured() -> None:
-    bulk = str(FIXTURES / "calendars" / "good.csv")
-    items = list(load(bulk, settings=SETTINGS, now=NOW))
-    assert all(item.prechecked for item in items)
-
-
 @pytest.mark.parametrize(
     ("table", "message"),
     [

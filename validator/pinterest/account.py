@@ -88,7 +88,7 @@ from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client
-from validator.messages import quote
+from validator.messages import folded, quote
 from validator.pinterest.errors import classify
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
 from validator.waiting import backoff, parse_retry_after
@@ -330,8 +330,8 @@ class AccountChecker:
         if name in names:
             return []
         message = f"the account has no board named {quote(name)}"
-        folded = " ".join(name.split()).casefold()
-        same = [other for other in names if " ".join(other.split()).casefold() == folded]
+        key = folded(name)
+        same = [other for other in names if folded(other) == key]
         close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
         if same:
             hint = f"Write it exactly as on Pinterest: {quote(same[0])} (case and spaces count)."
@@ -497,8 +497,9 @@ class AccountChecker:
     ) -> _Reply | _Problem:
         """``GET {api_base}/{path}``: the final answer, or why there is none after the retries.
 
-        429, 5xx and transport failures are retried ``retries`` times, after ``Retry-After`` when
-        Pinterest gives one (and it is within ``retry_after_cap``), else a jittered backoff.
+        429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
+        ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
+        ``retry_after_cap``), else a jittered backoff.
         """
         settings = self.settings
         url = f"{self._base}/{path}"

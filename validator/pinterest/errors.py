@@ -190,6 +190,7 @@ _MESSAGE_RULES: Final = (
 # A 401 that says what is wrong with the token itself, not just that it was refused: the word
 # and "token" in one sentence ("Access token expired.", "The token is invalid"). An app's bad
 # client_id is not the token's fault, so "invalid" alone is not enough.
+_TOKEN_WORDS: Final = "expired, invalid, malformed or revoked"  # noqa: S105 - words, no secret
 _TOKEN_REFUSED: Final = re.compile(
     r"token[^.;]*\b(?:expired|invalid|malformed|revoked)\b"
     r"|\b(?:expired|invalid|malformed|revoked)\b[^.;]*token"
@@ -252,7 +253,7 @@ def possible_codes() -> frozenset[str]:
 def classify(
     status: int,
     body: bytes | str | Mapping[str, object] | None,
-    headers: Mapping[str, str] | None = None,
+    headers: Mapping[str, object] | None = None,
 ) -> Classification:
     """What the error response ``status`` / ``body`` / ``headers`` means.
 
@@ -320,7 +321,7 @@ def _decide(status: int, platform_code: int | None, message: str | None) -> tupl
     if message:
         text = message.lower().replace("\u2019", "'")  # a typographic apostrophe too
         if status == 401 and _TOKEN_REFUSED.search(text):  # the account checks ask this too
-            return AUTH_INVALID_TOKEN, "message: the token is expired, invalid or malformed"
+            return AUTH_INVALID_TOKEN, f"message: the token is {_TOKEN_WORDS}"
         if _ID_PATTERN.search(text):
             named = set(_ID_FIELD_NAMES.findall(text))
             if len(named) == 1:

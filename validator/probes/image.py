@@ -109,8 +109,9 @@ def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
 def read_image_facts(source: ImageSource, *, prefix: bool = False) -> ImageFacts | ImageProblem:
     """Facts from the image's header, or the problem that prevents them.
 
-    With a ``RangeFile``, costs no request when the seeded head holds the headers, else one
-    (``plan_image_reads``); Pillow's later reads, if any, go block by block within the budget.
+    With a ``RangeFile``, costs no request when the seeded head holds the headers, else one per
+    growing span (``plan_image_reads``: one for nearly every image, a few for half a megabyte of
+    metadata); Pillow's later reads, if any, go block by block within the budget.
     ``prefix``: the bytes given are only the start of the file, so running out of them is
     ``INCOMPLETE`` (the headers go on past them), not a file cut short.
     """

@@ -3,13 +3,15 @@
 The first ranged GET (``fetch.Fetcher.open``) decides reachability, the size and the container
 (magic bytes, ``sniff``). What follows depends on the container (media-probing.md):
 
-- JPEG / PNG: Pillow reads the header from the bytes at hand, plus one more range when a JPEG's
-  headers run past the first block; a 12-byte suffix range then checks the end marker, which a
-  truncated upload lacks. ``deep`` downloads the image (within the caps) and decodes every pixel.
+- JPEG / PNG: Pillow reads the header from the bytes at hand, plus one more range when the
+  headers run past the first block (a few, each as long as all read before it, for half a
+  megabyte of metadata); a 12-byte suffix range then checks the end marker, which a truncated
+  upload lacks. ``deep`` downloads the image (within the caps) and decodes every pixel.
 - MP4 / MOV: pymediainfo parses a ``RangeFile`` whose reads become ranged GETs; the index
   (``moov``) is fetched in one request wherever it lies, so a 2 GB video costs what a 2 MB one
-  does. pymediainfo is synchronous, so it runs in a worker thread once the index is fetched;
-  what else it reads is sent back to the event loop, where the run's clients live.
+  of the same length does (the index grows with the duration, not the size). pymediainfo is
+  synchronous, so it runs in a worker thread once the index is fetched; what else it reads is
+  sent back to the event loop, where the run's clients live.
 - anything else (WebP, GIF, HTML, ...) is decided by the magic bytes alone: not another byte.
 
 ``Prober.probe`` runs each unique URL once per run, however many pins share it.

@@ -22,18 +22,18 @@ from validator.rules.common import check_inline_image, check_media_url, inline_i
 from validator.settings import Settings
 from validator.urls import MediaKind, extension
 
-__all__ = ["check_video_cover", "cover_without_its_data"]
+__all__ = ["check_video_cover", "cover_type_missing"]
 
 _TYPE_BY_EXTENSION = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg",
                       "jfif": "image/jpeg", "png": "image/png"}  # fmt: skip
 
 
-def cover_without_its_data(pin: PinCreate) -> list[Finding]:
-    """What a video's cover still lacks once its data is set aside (or was never readable).
+def cover_type_missing(pin: PinCreate) -> list[Finding]:
+    """``video.cover_image_content_type_missing`` for a video pin with a cover but no type.
 
-    A cover given as data that parsing took out (line breaks in the base64) is still a cover the
-    user gave: the engine reports its type missing here rather than the cover missing, so that
-    one run tells everything to fix.
+    The engine asks it too for a cover given as data that parsing took out (line breaks in the
+    base64): still a cover the user gave, so its type is reported missing rather than the cover,
+    and one run tells everything to fix.
     """
     source = pin.media_source
     if not isinstance(source, VideoSource) or source.cover_image_content_type is not None:
@@ -44,7 +44,10 @@ def cover_without_its_data(pin: PinCreate) -> list[Finding]:
 
 
 def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
-    """The cover of a ``video_id`` pin: present, typed, and typed consistently with its URL."""
+    """The cover of a ``video_id`` pin: present, typed, and typed as its name and data say.
+
+    A cover URL and cover data of two formats are two covers: no content type can fit both.
+    """
     source = pin.media_source
     if not isinstance(source, VideoSource):
         return ()
@@ -59,7 +62,7 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
             field = "media_source.cover_image_url"
             return (VIDEO_COVER_IMAGE_URL_MISSING.finding(field, message),)
         return ()
-    found: list[Finding | None] = list(cover_without_its_data(pin))
+    found: list[Finding | None] = list(cover_type_missing(pin))
     field = "media_source.cover_image_content_type"
     ext = extension(url) if url is not None else None
     implied = _TYPE_BY_EXTENSION.get(ext or "")

@@ -19,7 +19,16 @@ from validator.sources.bulk_csv import iter_bulk_csv
 from validator.sources.json_ import iter_document, iter_lines
 from validator.sources.objects import API_SOURCE, from_objects
 
-__all__ = ["API_SOURCE", "STDIN", "PinInput", "display_name", "from_objects", "load"]
+__all__ = [
+    "API_SOURCE",
+    "STDIN",
+    "PinInput",
+    "display_name",
+    "from_objects",
+    "load",
+    "stdin_text",
+    "utf8_text",
+]
 
 #: How standard input is named, on the command line (``-``) and in reports.
 STDIN = "<stdin>"
@@ -33,16 +42,17 @@ def load(
 ) -> Iterator[PinInput]:
     """The pins of the file ``name`` (``-`` is standard input, read as JSON), in order.
 
-    A ``.csv`` file is Pinterest's bulk-upload CSV, checked row by row here: ``settings`` gives
-    its limits (the defaults when ``None``) and ``now`` the moment publish dates must follow (the
-    clock when ``None``; pass the engine's, so that one run has one "now").
+    A ``.csv`` file is Pinterest's bulk-upload CSV, checked row by row here, or a spreadsheet of
+    the user's own when ``settings.csv_columns`` names its columns: ``settings`` gives the limits
+    and the columns (the defaults when ``None``), and ``now`` the moment publish dates must
+    follow (the clock when ``None``; pass the engine's, so that one run has one "now").
 
     Text must be UTF-8. A JSON document (and standard input) is decoded whole, so a byte that is
     not UTF-8 stops it with its line; in JSON Lines and CSV, it makes its row malformed and the
     other rows are read (``base.not_utf8``).
     """
     if name == "-":
-        yield from iter_document(_stdin_text(), STDIN)
+        yield from iter_document(stdin_text(), STDIN)
         return
     path = Path(name)
     shown = display_name(name)
@@ -65,7 +75,7 @@ def load(
             with path.open(encoding="utf-8", errors="surrogateescape") as stream:
                 yield from iter_lines(stream, shown, name)
         else:
-            yield from iter_document(_utf8(path.read_bytes(), shown), shown, name)
+            yield from iter_document(utf8_text(path.read_bytes(), shown), shown, name)
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
@@ -84,17 +94,18 @@ def display_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _stdin_text() -> str:
+def stdin_text() -> str:
     """Standard input as UTF-8 (strictly: the locale may say another encoding, or none)."""
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise SourceError(f"{STDIN}: standard input is closed")
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
-    return _utf8(binary.read(), STDIN)
+    return utf8_text(binary.read(), STDIN)
 
 
-def _utf8(data: bytes, source: str) -> str:
+def utf8_text(data: bytes, source: str) -> str:
+    """``data`` decoded strictly as UTF-8; a ``SourceError`` naming ``source`` and the line."""
     if data.startswith(_UTF16_BOMS):
         raise _utf16(source)
     try:

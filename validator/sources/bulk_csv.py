@@ -26,6 +26,10 @@ Decisions, where the sources leave room:
 * ``Publish date`` is ``yyyy-mm-dd`` or ``yyyy-mm-ddThh:mm:ss`` (also with a space for ``T``, and
   a trailing ``Z``), in UTC; a date alone means 00:00 UTC.
 
+A header that is not Pinterest's is read as a spreadsheet of the user's own when the
+configuration names its columns (``Settings.csv_columns``, ``mapped_csv``); the rows and the
+malformed ones are told apart here for both.
+
 The file is read as a stream: only the keys needed to find duplicates (links; board, media and
 link) are kept, never the rows.
 """
@@ -55,7 +59,7 @@ from validator.codes.calendar import (
 from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG
 from validator.errors import SourceError
 from validator.findings import Finding, Location
-from validator.messages import plural, quote
+from validator.messages import folded, plural, quote
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
@@ -119,9 +123,10 @@ def iter_bulk_csv(
 ) -> Iterator[PinInput]:
     """One ``PinInput`` per data row of a CSV calendar, in order.
 
-    Pinterest's bulk-upload CSV gives prechecked rows. A header holding every column of
-    ``settings.csv_columns`` is a spreadsheet of the user's own instead: its rows are API
-    payloads (``mapped_csv``), and ``origin`` (the path as given) places their local video files.
+    Pinterest's bulk-upload CSV gives prechecked rows. A header that is not Pinterest's but holds
+    every column of ``settings.csv_columns`` once is a spreadsheet of the user's own: its rows are
+    API payloads (``mapped_csv``), and ``origin`` (the path as given) places their local video
+    files.
 
     ``stream`` should be opened with ``newline=""`` (quoted line breaks and CRLF are then read as
     written); ``now`` (timezone-aware) is what publish dates are compared with. Raises
@@ -260,7 +265,7 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     repeated: list[str] = []
     renamed: list[str] = []
     for position, cell in enumerate(header):
-        key = " ".join(cell.split()).casefold()
+        key = folded(cell)
         name = _BY_KEY.get(key)
         if name is None:
             if key in _RENAMED:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from validator.findings import Location
+from validator.messages import folded
 from validator.sources.base import PinInput
 from validator.sources.json_ import PIN_KEY, unwrap_entry
 
@@ -35,12 +36,12 @@ def column_positions(
     """
     where: dict[str, list[int]] = {}
     for index, cell in enumerate(header):
-        where.setdefault(_key(cell), []).append(index)
+        where.setdefault(folded(cell), []).append(index)
     positions: dict[str, int] = {}
     missing: list[str] = []
     repeated: list[str] = []
     for field, column in columns:
-        found = where.get(_key(column), [])
+        found = where.get(folded(column), [])
         if not found:
             missing.append(column)
         elif len(found) > 1:
@@ -48,10 +49,6 @@ def column_positions(
         else:
             positions[field] = found[0]
     return positions, missing, repeated
-
-
-def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
 
 
 def mapped_cells(cells: Sequence[str], positions: dict[str, int]) -> list[str]:
