@@ -290,12 +290,17 @@ def test_text_output_file_is_plain_even_when_the_terminal_has_colours(
     )
 
 
+def _calendar_copy(folder: Path) -> tuple[Path, str]:
+    """A calendar of one's own to try to overwrite, and what it holds."""
+    calendar = folder / "calendar.json"
+    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
+    return calendar, calendar.read_text(encoding="utf-8")
+
+
 def test_output_refuses_to_overwrite_an_input_or_write_nowhere(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    calendar = tmp_path / "calendar.json"
-    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
-    before = calendar.read_text(encoding="utf-8")
+    calendar, before = _calendar_copy(tmp_path)
     status, _, err = run(capsys, "--format", "junit", "--output", str(calendar), str(calendar))
     assert status == EXIT_UNUSABLE
     assert "is also an input file" in err
@@ -310,9 +315,7 @@ def test_output_refuses_to_overwrite_an_input_or_write_nowhere(
 def test_output_refuses_a_hard_link_of_an_input(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    calendar = tmp_path / "calendar.json"
-    calendar.write_text(Path(VALID).read_text(encoding="utf-8"), encoding="utf-8")
-    before = calendar.read_text(encoding="utf-8")
+    calendar, before = _calendar_copy(tmp_path)
     os.link(calendar, tmp_path / "link.json")
 
     output = str(tmp_path / "link.json")

@@ -25,7 +25,7 @@ from typing import Any
 from validator import sources
 from validator.errors import ConfigError, SourceError
 from validator.messages import quote
-from validator.pinterest.errors import Classification, classify, header_text
+from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import should_retry
 
 __all__ = ["add_parser", "load", "render", "run"]
@@ -147,14 +147,13 @@ def _body(value: object) -> str | dict[str, Any] | None:
     return None
 
 
-def _headers(value: object, source: str) -> dict[str, str]:
-    """Header names and values, as ``header_text`` reads them (a list joined, a null left out)."""
+def _headers(value: object, source: str) -> dict[str, object]:
+    """Header names and values as given: ``classify`` reads each value (``header_text``)."""
     if value is None:
         return {}
     if not isinstance(value, dict):
         raise SourceError(f"{source}: headers must be an object of header names and values")
-    texts = {str(name): header_text(header) for name, header in value.items()}
-    return {name: text for name, text in texts.items() if text is not None}
+    return {str(name): header for name, header in value.items()}
 
 
 def render(classification: Classification) -> str:

@@ -218,8 +218,11 @@ class Prober:
         elif not opened.complete and opened.ranges:
             # Without a stated size (Content-Range: .../*), a header read may run past the end:
             # the server then sends what there is.
-            size = total if total is not None else len(data) + budget.remaining
-            while spans := plan_image_reads(data, min(size, len(data) + budget.remaining)):
+            while True:
+                cap = len(data) + budget.remaining  # no read runs past the byte cap
+                spans = plan_image_reads(data, cap if total is None else min(total, cap))
+                if not spans:
+                    break
                 first, last = spans[0]
                 got = await _read_span(reader, url, first, last, budget)
                 data += got
