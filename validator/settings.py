@@ -132,7 +132,8 @@ class Settings(BaseModel):
     """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""
 
     retry_after_cap: Annotated[float, Field(ge=0, le=3600)] = 30.0
-    """The longest ``Retry-After`` honoured, in seconds; a longer one is reported, not awaited."""
+    """Seconds one URL waits on ``Retry-After`` and its host's 429 pauses, in all: a wait that
+    would pass it is reported (``media.rate_limited``), not awaited."""
 
     max_redirects: Annotated[int, Field(ge=0, le=50)] = 10
     """Redirects followed before ``media.too_many_redirects``."""

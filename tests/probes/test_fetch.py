@@ -8,12 +8,12 @@ import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from media_server import MEDIA, MediaServer, serve
 
-from validator import netguard
+from validator import netguard, validate_many
 from validator.demo.server import running
 from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, Response
 from validator.settings import Settings
@@ -364,3 +364,111 @@ def test_an_environment_proxy_that_httpx_bypasses_does_not_skip_the_peer_check(
     outcome = fetch(f"http://rebind.example:{port}/media/{JPEG}", allow_private_hosts=False)
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.NOT_PUBLIC
+
+
+class _Scripted(BaseHTTPRequestHandler):
+    """Serves ``JPEG`` honestly, except for the answers ``script`` lists for a path, in turn.
+
+    A scripted answer is ``(status, headers)``; a ``Content-Range`` in its headers is sent as
+    given, with as many bytes of the file as the request's range asked for.
+    """
+
+    script: ClassVar[dict[str, list[tuple[int, dict[str, str]]]]] = {}
+    asked: ClassVar[list[str]] = []
+    data = (MEDIA / JPEG).read_bytes()
+
+    def do_GET(self) -> None:
+        cls = type(self)
+        cls.asked.append(self.path)
+        first, last = self._span(self.headers.get("Range", ""))
+        body = cls.data[first : last + 1]
+        pending = cls.script.get(self.path)
+        status, headers = pending.pop(0) if pending else (206, {})
+        headers = {"Content-Range": f"bytes {first}-{last}/{len(cls.data)}", **headers}
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        sent = body if status == 206 else b""
+        self.send_header("Content-Length", str(len(sent)))
+        self.end_headers()
+        self.wfile.write(sent)
+
+    def _span(self, spec: str) -> tuple[int, int]:
+        size = len(type(self).data)
+        first, _, last = spec.removeprefix("bytes=").partition("-")
+        if not first:  # a suffix: the last N bytes
+            return max(0, size - int(last)), size - 1
+        return int(first), min(int(last) if last else size - 1, size - 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def scripted() -> Iterator[str]:
+    _Scripted.script, _Scripted.asked = {}, []
+    with running(_Server(("127.0.0.1", 0), _Scripted)) as httpd:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+@pytest.mark.parametrize(
+    "content_range",
+    ["0-65535/130246", "bytes=0-65535/130246", "bytes 0-65535/-1", "", "bytes 9-3/130246"],
+)
+def test_a_first_206_that_does_not_place_its_bytes_is_the_servers_fault(
+    scripted: str, content_range: str
+) -> None:
+    # Its Content-Length is the part's: read as the file's size, a whole file looked cut off.
+    _Scripted.script["/a.jpg"] = [(206, {"Content-Range": content_range})]
+    outcome = fetch(f"{scripted}/a.jpg", retries=0)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.HTTP_ERROR
+    assert "Content-Range that cannot be read" in outcome.detail
+
+
+def test_a_content_range_number_too_long_for_any_file_ends_one_url_not_the_run(
+    scripted: str,
+) -> None:
+    # Python will not read an integer of more than 4,300 digits: that raised, and the whole run
+    # stopped with a traceback, the pins after it unreported.
+    huge = "9" * 5000
+    _Scripted.script["/later.jpg"] = [(206, {}), (206, {"Content-Range": f"bytes 0-11/{huge}"})]
+    _Scripted.script["/first.jpg"] = [(206, {"Content-Range": f"bytes 0-16383/{huge}"})]
+    pins = [
+        {"board_id": "1", "media_source": {"source_type": "image_url", "url": f"{scripted}/{name}"}}
+        for name in ("ok.jpg", "later.jpg", "first.jpg", "ok-too.jpg")
+    ]
+    config = Settings(allow_private_hosts=True, retries=0)
+    reports = validate_many(pins, settings=config)
+    assert [report.codes for report in reports] == [
+        frozenset(),
+        {"media.unreachable"},
+        {"media.unreachable"},
+        frozenset(),
+    ]
+    assert "other bytes" in reports[1].findings[0].message
+    assert "cannot be read" in reports[2].findings[0].message
+
+
+def test_retry_after_waits_of_one_url_add_up_to_the_cap(scripted: str) -> None:
+    # Each wait was held to the cap on its own: four 1 s waits where the cap said 1.5 s in all.
+    busy = (429, {"Retry-After": "1"})
+    _Scripted.script["/busy.jpg"] = [busy, busy, busy]
+    started = time.monotonic()
+    outcome = fetch(f"{scripted}/busy.jpg", retries=3, retry_after_cap=1.5)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.RATE_LIMITED
+    assert _Scripted.asked == ["/busy.jpg", "/busy.jpg"]  # one wait of 1 s, then no more
+    assert time.monotonic() - started < 1.5
+
+
+def test_a_suffix_labelled_as_other_bytes_without_a_size_is_not_the_files_end(
+    scripted: str,
+) -> None:
+    # "bytes 0-99/*" for the last 12 bytes: the file's start, which would read as a cut file.
+    _Scripted.script["/tail.jpg"] = [(206, {}), (206, {"Content-Range": "bytes 0-99/*"})]
+    url = f"{scripted}/tail.jpg"
+    pin = {"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}
+    (report,) = validate_many([pin], settings=Settings(allow_private_hosts=True, retries=0))
+    assert report.codes == {"media.unreachable"}
+    assert "other bytes" in report.findings[0].message

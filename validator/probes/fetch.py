@@ -44,7 +44,12 @@ Guard = Callable[[str, int], Awaitable[netguard.NotPublic | netguard.ResolveErro
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
-_CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)", re.IGNORECASE)
+# At most 19 digits (any size up to 2^63): a longer number is no size a server could hold, and
+# int() refuses to read one past 4,300 digits at all.
+_CONTENT_RANGE = re.compile(
+    r"bytes\s+(\d{1,19})-(\d{1,19})/(\d{1,19}|\*)\s*", re.IGNORECASE | re.ASCII
+)
+_LENGTH = re.compile(r"\d{1,19}", re.ASCII)  # a Content-Length, read as Content-Range's numbers
 _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with full jitter
 # What httpx raises for a 3xx whose Location cannot be parsed (it builds the next request even
 # when it does not follow it): the server's mistake, not a connection that dropped.
@@ -254,9 +259,11 @@ class Fetcher:
                 return _with_attempts(outcome, tries)
             wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
-                if outcome.retry_after > self.settings.retry_after_cap:
-                    return _with_attempts(outcome, tries)  # longer than we are willing to wait
                 wait = max(wait, outcome.retry_after)
+                if budget.paused + wait > self.settings.retry_after_cap:
+                    # Longer than we wait for one URL's pauses in all (``_outside_pauses``).
+                    return _with_attempts(outcome, tries)
+                budget.paused += wait
                 answered = outcome.chain[-1].url if outcome.chain else outcome.url
                 host = self._host(_host_key(answered))
                 host.not_before = max(host.not_before, time.monotonic() + wait)
@@ -430,13 +437,15 @@ class Fetcher:
                 url, chain, status, content_type, None, data, False, False, encoding=encoding
             )
         if answer.status_code == 206:
-            span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
-            if span is None:  # a 206 we cannot place is read as if Range were ignored
-                return await self._read_whole(url, answer, budget, chain, content_type)
-            if int(span[1]) != 0:
-                detail = f"answered bytes=0- with other bytes (Content-Range: {span[0]})"
+            span = _content_range(answer)
+            if span is None or span[0] != 0:
+                # A part that cannot be placed in the file says nothing about the file; and a
+                # 206's Content-Length is the part's, so it cannot stand for the file's size.
+                shown = answer.headers.get("content-range")
+                what = "a Content-Range that cannot be read" if span is None else "other bytes"
+                detail = f"answered bytes=0- with {what} (Content-Range: {shown})"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
-            total = None if span[3] == "*" else int(span[3])
+            total = span[2]
             data = await _read_at_most(answer, min(want, budget.remaining))
             budget.take(len(data))
             self.bytes_read += len(data)
@@ -454,7 +463,7 @@ class Fetcher:
     ) -> Response:
         """A 200 that ignored Range: read up to the cap, then hang up."""
         declared = answer.headers.get("content-length")
-        total = int(declared) if declared and declared.isdigit() else None
+        total = int(declared) if declared and _LENGTH.fullmatch(declared) else None
         data = await _read_at_most(answer, budget.remaining + 1)
         cut = len(data) > budget.remaining
         data = data[: budget.remaining]
@@ -738,17 +747,34 @@ def _valid_url(url: str) -> bool:
     return True
 
 
+def _content_range(answer: httpx.Response) -> tuple[int, int, int | None] | None:
+    """A 206's first and last byte and the file's size (``None`` for ``*``); ``None`` if unreadable.
+
+    Unreadable: no ``Content-Range``, another unit, a last byte before the first, or a number
+    longer than any file's size.
+    """
+    span = _CONTENT_RANGE.fullmatch(answer.headers.get("content-range", ""))
+    if span is None:
+        return None
+    first, last = int(span[1]), int(span[2])
+    if last < first:
+        return None
+    return first, last, None if span[3] == "*" else int(span[3])
+
+
 def _span_matches(answer: httpx.Response, start: int | None, length: int) -> bool:
     """Whether a 206 holds the bytes asked for: from ``start``, or the last ``length``."""
-    span = _CONTENT_RANGE.match(answer.headers.get("content-range", ""))
+    span = _content_range(answer)
     if span is None:
         return False
-    first, last = int(span[1]), int(span[2])
+    first, last, total = span
     if start is not None:
-        return first == start and last >= first
-    total = None if span[3] == "*" else int(span[3])
-    # A suffix is the file's last bytes: it ends at the end, and starts `length` before it.
-    return total is None or (last == total - 1 and first == max(0, total - length))
+        return first == start
+    # A suffix is the file's last bytes: it ends at the end, and starts `length` before it (or
+    # at 0, in a file shorter than that). Without a stated size, only its length tells.
+    if total is None:
+        return last - first + 1 == length or (first == 0 and last + 1 < length)
+    return last == total - 1 and first == max(0, total - length)
 
 
 async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
