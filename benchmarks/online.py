@@ -20,10 +20,11 @@ The baseline downloads each unique URL whole with httpx at the same concurrency 
 as ours does (Pillow's header, pymediainfo), in a thread. A floor is printed beside them: httpx
 alone making as many ranged requests as ours made (the first block of each unique URL in turn),
 reading each answer and parsing nothing: what the same number of requests costs through httpx's
-own stack on this machine, which a checker built on httpx does not control. Targets (issue 3): at most 4 requests and 256 KiB per video whatever its
-size, 2 requests and 80 KiB per image, under 2 % of all media bytes, and wall time within 1.5x
-of ceil(requests / concurrency) x latency. big-header.jpg is printed apart: no reader gets its
-size from under 250 KB of headers in 80 KiB.
+own stack on this machine, which a checker built on httpx does not control. Targets (issue 3):
+at most 4 requests and 256 KiB per video whatever its size, 2 requests and 80 KiB per image,
+under 2 % of all media bytes, and wall time within 1.5x of ceil(requests / concurrency) x
+latency. big-header.jpg is printed apart: no reader gets its size from under 250 KB of headers
+in 80 KiB.
 """
 
 from __future__ import annotations
