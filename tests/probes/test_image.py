@@ -293,3 +293,15 @@ def test_a_failing_fetch_is_raised_not_reported() -> None:
         read_image_facts(RangeFile(len(data), fetch, head=data[:16384]))
     with pytest.raises(Down):
         read_image_facts(RangeFile(len(data), fetch))
+
+
+def test_a_warning_made_an_error_by_the_process_is_not_a_broken_image() -> None:
+    # This suite runs with filterwarnings = error, as many do: Pillow's warning about odd EXIF
+    # then raised inside Image.open, and a whole photo was reported as corrupt.
+    data = (MEDIA / "odd-exif.jpg").read_bytes()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        facts = read_image_facts(data)
+        assert warnings.filters[0][0] == "error"  # the process's filters, as they were
+    assert isinstance(facts, ImageFacts)
+    assert (facts.width, facts.height) == (800, 1200)

@@ -16,6 +16,8 @@ from __future__ import annotations
 import enum
 import io
 import re
+import threading
+import warnings
 from dataclasses import dataclass
 from typing import IO, cast
 
@@ -130,6 +132,25 @@ def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
 
 
 def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageFacts | ImageProblem:
+    try:
+        return _probe_once(source, decode=decode, prefix=prefix)
+    except Warning:
+        # Raised only where the process turns warnings into errors (a test suite's -W error) and
+        # Pillow warned while reading: about metadata it skips ("Tag data larger than file" from
+        # a phone's EXIF), not about the image. Read again with Pillow's warnings ignored. The
+        # warnings filters are the process's: the lock keeps two such reads from restoring
+        # each other's filters.
+        with _WARNINGS_OFF, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _probe_once(source, decode=decode, prefix=prefix)
+
+
+_WARNINGS_OFF = threading.Lock()
+
+
+def _probe_once(
+    source: ImageSource, *, decode: bool, prefix: bool = False
+) -> ImageFacts | ImageProblem:
     fp, head, ranged = _open(source)
     if ranged is not None:
         ranged.reraise()  # no first block: the network failed, the bytes did not
@@ -161,6 +182,8 @@ def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageF
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return ImageProblem(ImageProblemKind.TOO_LARGE, f"is too large to decode: {exc}", container)
+    except Warning:
+        raise  # a warning made an error by the process's filters: see _probe
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... on bad bytes
         if prefix and not decode and _ran_out(exc):
             return ImageProblem(
