@@ -18,6 +18,7 @@ from pathlib import Path
 
 import hypothesis  # noqa: F401 - see below
 import pytest
+from fake_pinterest import serve as serve_pinterest
 from media_server import serve
 from support import FIXTURES, VALID_PAYLOADS
 
@@ -332,3 +333,90 @@ def test_a_row_nested_too_deeply_fails_alone(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest(*OFFLINE)
 
     result.assert_outcomes(passed=1, failed=1)
+
+
+def test_an_unusable_proxy_stops_the_run_once_as_the_cli_does(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each pin showed the same exception again, its traceback longer each time (the re-raise
+    # added its frames): thousands of lines for six pins.
+    monkeypatch.setenv("HTTP_PROXY", "socks5://127.0.0.1:1")  # socksio is not installed
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1")
+    url = "http://127.0.0.1:9/a.jpg"
+    pins = [{"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}] * 3
+    write_pins(pytester.path / "proxy.pins.json", *pins)
+    result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.str() + result.stderr.str()
+    assert output.count("pin-preflight: a proxy") == 1
+    assert "Traceback" not in output
+
+
+def test_library_warnings_while_checking_are_not_the_suites(pytester: pytest.Pytester) -> None:
+    # Pillow warns about odd-exif.jpg's EXIF while reading it: the warning was shown under the
+    # file's first pin, which has nothing to do with it (and, as an error, failed the photo).
+    with serve() as server:
+
+        def pin(title: str, name: str) -> dict[str, object]:
+            source = {"source_type": "image_url", "url": server.url(f"/media/{name}")}
+            return {"board_id": "549755885175", "title": title, "media_source": source}
+
+        write_pins(
+            pytester.path / "exif.pins.json",
+            pin("Plain", "photo-baseline.jpg"),
+            pin("Odd EXIF", "odd-exif.jpg"),
+        )
+        for warnings_filter in ("default::UserWarning", "error::UserWarning"):
+            result = pytester.runpytest(
+                "--pin-preflight", "--pin-preflight-allow-private-hosts", "-W", warnings_filter
+            )
+            result.assert_outcomes(passed=2)
+            assert "Tag data larger than file" not in result.stdout.str()
+
+
+def test_account_checks_run_with_the_token_the_cli_would_use(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TEAM_TOKEN", "pina_good")
+    with serve() as media, serve_pinterest() as fake:
+        (pytester.path / "pyproject.toml").write_text(
+            f'[tool.pin-preflight]\napi-base = "{fake.base}"\ntoken-env = "TEAM_TOKEN"\n'
+            "allow-private-hosts = true\n",
+            encoding="utf-8",
+        )
+        url = media.url("/media/photo-baseline.jpg")
+        pins = [
+            {"board_id": board, "title": title, "media_source": {"source_type": "image_url",
+                                                                 "url": url}}
+            for board, title in (("1001", "Known board"), ("999", "Unknown board"))
+        ]  # fmt: skip
+        write_pins(pytester.path / "account.pins.json", *pins)
+        result = pytester.runpytest("--pin-preflight")
+        result.assert_outcomes(passed=1, failed=1)
+        result.stdout.fnmatch_lines(['*_ pin account.pins.json:* "Unknown board" _*'])
+        result.stdout.fnmatch_lines(["*board.not_found*"])
+        assert "pina_good" not in result.stdout.str()
+
+
+def test_local_video_files_are_found_beside_the_calendar_whatever_the_working_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    content = pytester.path / "content"
+    (content / "clips").mkdir(parents=True)
+    shutil.copy(FIXTURES / "media" / "h264-faststart.mp4", content / "clips" / "clip.mp4")
+    pin = {
+        "board_id": "549755885175",
+        "title": "Clip",
+        "media_source": {"source_type": "video_id", "media_id": "4876543210987654321",
+                         "cover_image_url": "https://cdn.example.com/cover.jpg",
+                         "cover_image_content_type": "image/jpeg"},
+    }  # fmt: skip
+    entry = {"pin": pin, "video_url": "./clips/clip.mp4"}
+    (content / "june.pins.jsonl").write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    # A test that runs before the calendar's items and leaves the working directory elsewhere.
+    (pytester.path / "a_tests").mkdir()
+    (pytester.path / "a_tests" / "test_chdir.py").write_text(
+        "import os\n\ndef test_chdir(tmp_path):\n    os.chdir(tmp_path)\n", encoding="utf-8"
+    )
+    result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly")
+    result.assert_outcomes(passed=2)

@@ -28,7 +28,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn, TextIO, TypeVar
 
-from pydantic import SecretStr
 from rich.console import Console
 from rich.text import Text
 
@@ -40,7 +39,7 @@ from validator.errors import ConfigError, SourceError, ValidatorError
 from validator.report import Report, Summary, Tally
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
 from validator.reporters import progress as progress_
-from validator.settings import Settings, find_pyproject, load_settings
+from validator.settings import Settings, environment_token, find_pyproject, load_settings
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNUSABLE", "main"]
 
@@ -275,7 +274,9 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if settings is None:
         config = _config_file(args)
         settings = _settings(args, config)
-    engine = Engine(settings, token=_token(settings, explicit=args.token_env is not None))
+    engine = Engine(
+        settings, token=environment_token(settings, explicit=args.token_env is not None)
+    )
     verbosity = (
         text.Verbosity.QUIET
         if args.quiet
@@ -583,24 +584,6 @@ def _settings(args: argparse.Namespace, config: Path | None) -> Settings:
             overrides[key] = _selectors(f"--{key}", getattr(args, key))
     names = {key: _FLAG_NAMES.get(key, "--" + key.replace("_", "-")) for key in overrides}
     return load_settings(config, overrides, names, named=args.config is not None)
-
-
-def _token(settings: Settings, *, explicit: bool) -> SecretStr | None:
-    """The access token from the environment, when account checks can run; ``None`` otherwise.
-
-    An unset or empty default variable just means no account checks; a variable named with
-    ``--token-env`` that is unset is a mistake worth stopping for (exit 2). The message names the
-    variable, never its value.
-    """
-    if settings.offline or not settings.account_checks:
-        return None
-    value = os.environ.get(settings.token_env)
-    if not value:
-        if explicit:
-            state = "is empty" if value == "" else "is not set"
-            raise ConfigError(f"--token-env {settings.token_env}: the variable {state}")
-        return None
-    return SecretStr(value)
 
 
 def _selectors(flag: str, values: Iterable[str]) -> tuple[str, ...]:

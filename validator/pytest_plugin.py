@@ -23,8 +23,10 @@ import asyncio
 import fnmatch
 import json
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -193,8 +195,10 @@ class _Checker:
         """The session's engine: its settings and its one "now" also serve reading the files."""
         if self._engine is None:
             from validator.engine import Engine
+            from validator.settings import environment_token
 
-            self._engine = Engine(self.settings)
+            # The token as ``pin-preflight check`` reads it: the same account checks run here.
+            self._engine = Engine(self.settings, token=environment_token(self.settings))
         return self._engine
 
     # --- checking -----------------------------------------------------------------------------
@@ -202,18 +206,26 @@ class _Checker:
     def reports(self, file: CalendarFile) -> list[Report]:
         """The reports of ``file``'s pins, checked on first use and kept for the session.
 
-        An unexpected exception (a bug, not a bad pin) is kept too: every item of the file shows
-        it, instead of the file being checked again for each item.
+        A configuration the run cannot work with (a proxy in the environment that cannot be
+        used, say) stops pytest with its message, as it stops ``pin-preflight check`` (exit 2).
+        An unexpected exception (a bug, not a bad pin) is kept: every item of the file shows it,
+        with the traceback it was raised with, instead of the file being checked again for each.
         """
+        from validator.errors import ConfigError
+
         key = file.path
         if key not in self._reports:
             try:
                 self._reports[key] = self._check(file.take_inputs())
+            except ConfigError as exc:
+                pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
             except Exception as exc:  # re-raised below, for this item and the file's others
                 self._reports[key] = exc
         found = self._reports[key]
         if isinstance(found, BaseException):
-            raise found
+            # Raising the same object again would add this call's frames to its traceback each
+            # time: a file of 200 pins would print 200 ever longer tracebacks.
+            raise found.with_traceback(found.__traceback__)
         return found
 
     def _check(self, inputs: list[PinInput]) -> list[Report]:
@@ -222,7 +234,8 @@ class _Checker:
         async def check() -> list[Report]:
             return [report async for report in session.check_all(inputs)]
 
-        reports = runner.run(check())
+        with _quiet():
+            reports = runner.run(check())
         if len(reports) != len(inputs):
             raise RuntimeError(f"pin-preflight: {len(inputs)} pins but {len(reports)} reports")
         return reports
@@ -234,7 +247,8 @@ class _Checker:
             self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
         if self._session is None:
             session = self.engine.session()
-            self._runner.run(session.__aenter__())
+            with _quiet():
+                self._runner.run(session.__aenter__())
             self._session = session
         return self._runner, self._session
 
@@ -246,7 +260,8 @@ class _Checker:
             return
         try:
             if session is not None:
-                runner.run(session.__aexit__(None, None, None))
+                with _quiet():
+                    runner.run(session.__aexit__(None, None, None))
         finally:
             runner.close()
 
@@ -266,7 +281,12 @@ class CalendarFile(pytest.File):
         problem = None
         try:
             # A bulk-upload CSV is checked as it is read: against these settings and this "now".
-            inputs.extend(sources.load(_shown(self.path), settings=engine.settings, now=engine.now))
+            # Local video files are found beside the calendar's absolute path when the pins run
+            # (a test may have changed the working directory by then); messages keep the short name.
+            read = sources.load(
+                _shown(self.path), settings=engine.settings, now=engine.now, origin=str(self.path)
+            )
+            inputs.extend(read)
         except SourceError as exc:  # the pins read before it are still checked
             problem = str(exc)
         self._inputs = inputs
@@ -368,6 +388,22 @@ class UnreadableItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """The file itself."""
         return self.path, 0, f"{self.path.name}: unreadable"
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """Warnings raised while checking are not the test suite's to judge.
+
+    The whole file is checked inside its first item, under that item's warnings filters: with
+    ``filterwarnings = error`` a library's warning (Pillow's about a phone photo's odd EXIF)
+    became an exception that failed an image as broken, and without it the warning was shown
+    under a pin it had nothing to do with. The pins' own findings are issued afterwards, as
+    ``PinPreflightWarning``, where the suite's filters do apply. Items run one at a time in a
+    process, so the process-wide filters are changed by one check at a time.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 def _checker(config: pytest.Config) -> _Checker:

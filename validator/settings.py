@@ -8,6 +8,7 @@ share one set of defaults.
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 from validator.codes.selection import unknown_selectors
 from validator.errors import ConfigError
@@ -28,6 +29,7 @@ __all__ = [
     "SANDBOX_API_BASE",
     "TOKEN_ENV",
     "Settings",
+    "environment_token",
     "find_pyproject",
     "load_settings",
 ]
@@ -265,6 +267,25 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def environment_token(settings: Settings, *, explicit: bool = False) -> SecretStr | None:
+    """The access token from the environment, when account checks can run; ``None`` otherwise.
+
+    An unset or empty default variable just means no account checks; a variable named with
+    ``--token-env`` that is unset is a mistake worth stopping for (exit 2). The message names the
+    variable, never its value. Shared by the command line and the pytest plugin, so that both
+    run the same account checks.
+    """
+    if settings.offline or not settings.account_checks:
+        return None
+    value = os.environ.get(settings.token_env)
+    if not value:
+        if explicit:
+            state = "is empty" if value == "" else "is not set"
+            raise ConfigError(f"--token-env {settings.token_env}: the variable {state}")
+        return None
+    return SecretStr(value)
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -38,7 +38,11 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM star
 
 
 def load(
-    name: str, *, settings: Settings | None = None, now: datetime | None = None
+    name: str,
+    *,
+    settings: Settings | None = None,
+    now: datetime | None = None,
+    origin: str | None = None,
 ) -> Iterator[PinInput]:
     """The pins of the file ``name`` (``-`` is standard input, read as JSON), in order.
 
@@ -50,12 +54,16 @@ def load(
     Text must be UTF-8. A JSON document (and standard input) is decoded whole, so a byte that is
     not UTF-8 stops it with its line; in JSON Lines and CSV, it makes its row malformed and the
     other rows are read (``base.not_utf8``).
+
+    ``origin`` (default: ``name``) is the path local ``video_url`` files are found beside when
+    they are probed, later: an absolute one holds even if the working directory changes.
     """
     if name == "-":
         yield from iter_document(stdin_text(), STDIN)
         return
     path = Path(name)
     shown = display_name(name)
+    origin = origin if origin is not None else name
     try:
         suffix = path.suffix.lower()
         if suffix in (_CSV_SUFFIX, *_LINES_SUFFIXES):
@@ -69,13 +77,13 @@ def load(
                     shown,
                     settings=settings if settings is not None else Settings(),
                     now=now if now is not None else datetime.now(UTC),
-                    origin=name,
+                    origin=origin,
                 )
         elif suffix in _LINES_SUFFIXES:
             with path.open(encoding="utf-8", errors="surrogateescape") as stream:
-                yield from iter_lines(stream, shown, name)
+                yield from iter_lines(stream, shown, origin)
         else:
-            yield from iter_document(utf8_text(path.read_bytes(), shown), shown, name)
+            yield from iter_document(utf8_text(path.read_bytes(), shown), shown, origin)
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
