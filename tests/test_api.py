@@ -69,6 +69,11 @@ def test_validate_many_keeps_order_and_locations() -> None:
 def test_validate_many_refuses_a_single_pin() -> None:
     with pytest.raises(TypeError, match="use validate"):
         validate_many(GOOD)
+    # A model iterates as (field, value) pairs: it gave one "pin.malformed" report per field.
+    with pytest.raises(TypeError, match="use validate"):
+        validate_many(PinCreate.model_validate(GOOD), offline=True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="use avalidate"):
+        asyncio.run(avalidate_many(PinCreate.model_validate(GOOD)))  # type: ignore[arg-type]
 
 
 def test_options_override_settings() -> None:
@@ -129,3 +134,32 @@ def test_media_functions_take_the_shortcuts_and_refuse_a_single_url() -> None:
         asyncio.run(avalidate_media("https://cdn.example.com/a.jpg"))  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="iterable of URLs"):
         validate_media("https://cdn.example.com/a.jpg")  # type: ignore[arg-type]
+
+
+def test_the_sync_functions_leave_the_callers_event_loop_alone() -> None:
+    # asyncio.run() set the thread's current loop to None when done: a script that keeps its
+    # own loop (run_until_complete between calls) lost it.
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        # Online, each on a loop of its own; a loopback URL is refused before any request.
+        validate_media(["http://127.0.0.1:9/a.jpg"])
+        source = {"source_type": "image_url", "url": "http://127.0.0.1:9/a.jpg"}
+        assert validate({**GOOD, "media_source": source}).codes == {"media.url_not_public"}
+        assert asyncio.get_event_loop_policy().get_event_loop() is loop
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def test_an_error_of_a_sync_run_is_shown_as_itself() -> None:
+    # Raised inside the "no running loop" handler, it read as raised while handling that.
+    with pytest.raises(ValueError, match="vidoe") as raised:
+        validate_media(["https://cdn.example.com/a.mp4"], "vidoe")
+    assert raised.value.__context__ is None
+
+
+def test_every_setting_documents_itself_at_run_time() -> None:
+    # The attribute docstrings are what help(Settings), IDEs and the JSON schema show.
+    undocumented = [name for name, f in Settings.model_fields.items() if not f.description]
+    assert undocumented == []

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from validator.report import Report, Summary
     from validator.settings import Settings
 
+    __version__: str
+
 # Where each public name lives; ``__getattr__`` imports it from there when first asked for.
 _HOMES = {
     "validator.api": ("avalidate", "avalidate_many", "avalidate_media", "validate",
@@ -70,18 +72,20 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """The public names, imported on first use; ``__version__`` from the installed metadata."""
-    if name == "__version__":
-        from importlib.metadata import version
+if not TYPE_CHECKING:  # a type checker sees the imports above; seen, this would make any name Any
 
-        return version("pin-preflight")
-    module = _HOME_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip this function
-    return value
+    def __getattr__(name: str) -> Any:
+        """The public names, imported on first use; ``__version__`` from the installed metadata."""
+        if name == "__version__":
+            from importlib.metadata import version
+
+            return version("pin-preflight")
+        module = _HOME_OF.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value  # later lookups skip this function
+        return value
 
 
 def __dir__() -> list[str]:

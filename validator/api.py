@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Coroutine, Iterable, Mapping
+from typing import Any, TypeVar
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from validator.engine import Engine
 from validator.report import Report
 from validator.settings import Settings
 from validator.sources import from_objects
 from validator.urls import MediaKind
+
+_T = TypeVar("_T")
 
 __all__ = [
     "avalidate",
@@ -74,14 +77,11 @@ def validate_many(
     engine = Engine(_settings(settings, offline=offline, strict=strict), token=token)
     if engine.settings.offline:
         return list(engine.check_all(from_objects(pins)))
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(_run(engine, pins))
-    raise RuntimeError(
+    _refuse_running_loop(
         "validate() and validate_many() run their own event loop to fetch media; in async code "
         "use 'await avalidate(...)' / 'await avalidate_many(...)', or pass offline=True"
     )
+    return _run_sync(_run(engine, pins))
 
 
 async def avalidate(
@@ -132,13 +132,9 @@ def validate_media(
     Findings are on the field ``url``; reports are located ``<media>[i]``.
     """
     _refuse_single(urls, "validate_media() takes an iterable of URLs, e.g. [url]")
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(
-            avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict)
-        )
-    raise RuntimeError("in async code use 'await avalidate_media(...)'")
+    kind = MediaKind(kind)  # a misspelt kind fails here, as it does in avalidate_media
+    _refuse_running_loop("in async code use 'await avalidate_media(...)'")
+    return _run_sync(avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict))
 
 
 async def avalidate_media(
@@ -156,6 +152,30 @@ async def avalidate_media(
         return [report async for report in session.check_media(urls, MediaKind(kind))]
 
 
+def _refuse_running_loop(message: str) -> None:
+    """Raise ``RuntimeError(message)`` when called from a running event loop's thread.
+
+    Outside the ``except`` of ``get_running_loop``'s own error: what the run raises later is
+    shown as itself, not "during handling of" a loop that was rightly absent.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    raise RuntimeError(message)
+
+
+def _run_sync(run: Coroutine[Any, Any, _T]) -> _T:
+    """``run`` on an event loop of its own, leaving the thread's current loop as it was.
+
+    ``asyncio.run`` sets the current loop to ``None`` when it is done, which breaks a caller
+    that keeps a loop of its own (``run_until_complete`` between calls); a runner given a loop
+    factory never touches it.
+    """
+    with asyncio.Runner(loop_factory=asyncio.new_event_loop) as runner:
+        return runner.run(run)
+
+
 async def _run(engine: Engine, pins: Iterable[object]) -> list[Report]:
     async with engine.session() as session:
         return [report async for report in session.check_all(from_objects(pins))]
@@ -163,7 +183,8 @@ async def _run(engine: Engine, pins: Iterable[object]) -> list[Report]:
 
 def _refuse_single(given: object, message: str) -> None:
     """A single pin or URL where an iterable of them belongs: iterating it would be nonsense."""
-    if isinstance(given, str | bytes | bytearray | memoryview | Mapping | os.PathLike):
+    # A model iterates as (field, value) pairs: one nonsense "pin" per field.
+    if isinstance(given, str | bytes | bytearray | memoryview | Mapping | os.PathLike | BaseModel):
         raise TypeError(message)
 
 

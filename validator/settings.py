@@ -60,7 +60,7 @@ CSV_FIELDS: tuple[str, ...] = (
 class Settings(BaseModel):
     """What to check and how strictly. Every field has a default that suits most teams."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
     offline: bool = False
     """Decide only what the payload shows; fetch nothing."""
