@@ -502,6 +502,31 @@ def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
     assert err.strip() == "pin-preflight: error: interrupted"
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_an_interrupted_run_leaves_the_previous_report_whole(tmp_path: Path) -> None:
+    # --output was opened with "w" before the run: Ctrl-C left an empty report, which a CI step
+    # that uploads it "always" then fails to parse.
+    report = tmp_path / "report.xml"
+    report.write_text("<testsuites/>\n", encoding="utf-8")
+    command = ["check", "--offline", "--format", "junit", "-o", str(report), "-"]
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_idle(child.pid)
+        child.send_signal(signal.SIGINT)
+        child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert child.returncode == 130
+    assert report.read_text(encoding="utf-8") == "<testsuites/>\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["report.xml"]
+
+
 @pytest.mark.parametrize(
     ("proxy", "words"),
     [
@@ -747,3 +772,52 @@ def test_without_output_a_stdout_that_cannot_take_the_report_is_a_clear_error() 
         )  # fmt: skip
     assert done.returncode == EXIT_UNUSABLE
     assert b"cannot write the report to standard output" in done.stderr
+
+
+def test_a_file_name_cannot_forge_a_line_or_move_the_cursor(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A name holding a line break wrote a line of its choosing: in a GitHub Actions log, an
+    # annotation ("::error ...") or a masked value ("::add-mask::").
+    name = tmp_path / "x\n::error file=README.md,line=1::forged\x1b[31m.json"
+    name.write_text(json.dumps({"title": "t"}), encoding="utf-8")
+    status, out, err = run(capsys, str(name), str(name))
+    assert status == EXIT_ERRORS
+    missing = str(tmp_path / "gone\n::add-mask::x.json")
+    status, _, missing_err = run(capsys, missing)
+    assert status == EXIT_UNUSABLE
+    for text in (out, err, missing_err):
+        assert not any(line.startswith("::") for line in text.splitlines())
+        assert "\x1b" not in text
+    assert "\\n::error file=README.md" in out  # shown, escaped
+    assert "is given twice" in err
+
+
+def test_force_color_colours_the_pins_as_it_colours_the_summary(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pin lines were written plain to a pipe whatever FORCE_COLOR said; the summary was not.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    _, out, _ = run(capsys, MIXED)
+    first = out.splitlines()[0]
+    assert first.startswith("\x1b[")
+    assert f"{MIXED}:13" in first
+
+
+def test_junit_gives_a_file_without_pins_a_suite_of_its_own(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A calendar emptied by mistake vanished from the CI's test view.
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    array = tmp_path / "none.json"
+    array.write_text("[]", encoding="utf-8")
+    status, out, _ = run(capsys, "--format", "junit", VALID, str(empty), str(array))
+    assert status == EXIT_OK
+    suites = parse_junit(out).findall("testsuite")
+    assert [(s.get("name"), s.get("tests")) for s in suites] == [
+        (VALID, "1"),
+        (str(empty), "0"),
+        (str(array), "0"),
+    ]

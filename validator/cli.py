@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import gc
 import io
 import json
@@ -26,7 +25,7 @@ import threading
 from collections.abc import Callable, Coroutine, Iterable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from rich.console import Console
 from rich.text import Text
@@ -36,7 +35,9 @@ from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
+from validator.messages import printable
 from validator.report import Report, Summary, Tally
+from validator.report_file import ReportFile
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
 from validator.reporters import progress as progress_
 from validator.settings import Settings, environment_token, find_pyproject, load_settings
@@ -270,6 +271,7 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
     args.paths = _once_each(args.paths)
+    shown = [sources.source_name(name) for name in args.paths]
     config = None
     if settings is None:
         config = _config_file(args)
@@ -302,7 +304,8 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     # progress console, which keeps the line below it; text for a pipe or file goes straight.
     # Text for a pipe or file is written plain: rich renders styles nobody will see at ~0.1 ms
     # a line, which made a 100,000-row calendar several times slower to report than to check.
-    plain = not progress_.is_terminal(sys.stdout)
+    # The console decides, as it does for the summary: a terminal, or FORCE_COLOR set.
+    plain = not console.is_terminal
     print_ = progress.print if progress is not None else console.print
 
     listed = verbosity >= text.Verbosity.VERBOSE  # whether pins without findings are listed
@@ -340,7 +343,7 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
             run = _run(engine, args.paths, show, keep=keep)
             reports, summary, unreadable = _run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
-            _write(output, _render(report_format, reports, summary, unreadable, verbosity))
+            output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
         if stdout_open:
             try:
                 if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
@@ -350,11 +353,10 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds
         if output is None and report_format.for_machines:
-            sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity))
+            sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
     finally:
         if output is not None:
-            with contextlib.suppress(OSError):  # a failed write is reported already
-                output.close()
+            output.close()
     if unreadable:
         return EXIT_UNUSABLE
     return EXIT_ERRORS if summary.failed else EXIT_OK
@@ -366,12 +368,16 @@ def _render(
     summary: Summary,
     unreadable: list[Unreadable],
     verbosity: text.Verbosity,
+    files: Sequence[str],
 ) -> str:
-    """The whole report in ``report_format`` (the text format as plain text, for a file)."""
+    """The whole report in ``report_format`` (the text format as plain text, for a file).
+
+    ``files``: the sources given, as reports name them (JUnit gives each a suite).
+    """
     if report_format is ReportFormat.JSON:
         return json_.render(reports, summary, unreadable)
     if report_format is ReportFormat.JUNIT:
-        return junit.render(reports, summary, unreadable)
+        return junit.render(reports, summary, unreadable, files)
     if report_format is ReportFormat.GITHUB:
         return github.render(reports, summary, unreadable)
     return text.render(reports, summary, verbosity, unreadable)
@@ -399,7 +405,7 @@ async def _run(
         async with engine.session() as session:
             for name in paths:
                 if progress is not None:
-                    progress.source(sources.STDIN if name == "-" else sources.display_name(name))
+                    progress.source(sources.source_name(name))
                 try:
                     async for report in session.check_all(
                         sources.load(name, settings=engine.settings, now=engine.now)
@@ -411,10 +417,10 @@ async def _run(
                                 gc.freeze()
                         show(report)
                 except SourceError as exc:
-                    shown = sources.STDIN if name == "-" else sources.display_name(name)
+                    shown = sources.source_name(name)
                     unreadable.append(Unreadable(shown, str(exc)))
                     if progress is not None:  # above the progress line, which owns the terminal
-                        progress.print(Text(f"pin-preflight: error: {exc}"))
+                        progress.print(Text(f"pin-preflight: error: {printable(str(exc))}"))
                     else:
                         _error(str(exc))
     finally:  # main() may run inside a longer process (tests, the demo): hand them back
@@ -431,25 +437,21 @@ async def _run(
 _FREEZE_EVERY = 10_000
 
 
-def _open_output(path: Path, inputs: Iterable[str], config: Path | None) -> TextIO:
-    """``--output``, opened before the run rather than after it.
+def _open_output(path: Path, inputs: Iterable[str], config: Path | None) -> ReportFile:
+    """``--output``, checked before the run rather than after it (``ReportFile``).
 
-    A path that cannot be written fails in a second, not after an hour of network checks, and an
-    input named as the output (a calendar, or the configuration read) is refused before opening
-    it would empty it.
+    An input named as the output (a calendar, or the configuration read) is refused: the report
+    would replace it.
     """
     target = _identity(str(path))
     if any(name != "-" and _identity(name) == target for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
     if config is not None and _identity(str(config)) == target:
         raise ConfigError(f"--output {path}: is the configuration file; it would be overwritten")
-    try:
-        return path.open("w", encoding="utf-8", newline="\n")
-    except OSError as exc:
-        raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
+    return ReportFile(path)
 
 
-def _stdout_failed(exc: OSError, output: TextIO | None) -> bool:
+def _stdout_failed(exc: OSError, output: ReportFile | None) -> bool:
     """Whether standard output stays open after a write to it failed: never, or it raises.
 
     It raises when the report had nowhere else to go: a reader gone away (``| head``) ends the
@@ -474,8 +476,8 @@ def _once_each(paths: Sequence[str]) -> list[str]:
     for name in paths:
         key = _identity(name) if name != "-" else None
         if key is not None and key in seen:
-            sys.stderr.write(f"pin-preflight: {sources.display_name(name)} is given twice: "
-                             "checked once\n")  # fmt: skip
+            shown = printable(sources.display_name(name))
+            sys.stderr.write(f"pin-preflight: {shown} is given twice: checked once\n")
             continue
         if key is not None:
             seen.add(key)
@@ -496,14 +498,6 @@ def _identity(name: str) -> object:
         except OSError:  # a relative name, and the working folder is gone
             return name
     return (status.st_dev, status.st_ino)
-
-
-def _write(stream: TextIO, document: str) -> None:
-    try:
-        stream.write(document)
-        stream.flush()
-    except OSError as exc:
-        raise ConfigError(f"--output {stream.name}: cannot write it: {exc.strerror}") from None
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -616,7 +610,9 @@ def _console(*, stderr: bool = False) -> Console:
 
 
 def _error(message: str) -> None:
-    sys.stderr.write(f"pin-preflight: error: {message}\n")
+    # Messages quote file names, which may hold a line break (a forged line, or a workflow
+    # command in a CI log) or an escape sequence: shown escaped, one line.
+    sys.stderr.write(f"pin-preflight: error: {printable(message)}\n")
 
 
 def _version() -> str:

@@ -74,3 +74,13 @@ def test_counts_pins_and_failures_prints_above_and_erases_itself() -> None:
     assert "a line above the progress\n" in drawn
     assert drawn.startswith("\x1b[?25l")  # the cursor is hidden while drawing...
     assert drawn.endswith("\x1b[?25h\r\x1b[1A\x1b[2K")  # ...then shown, and the line erased
+
+
+def test_a_file_name_is_shown_as_written_never_read_as_markup() -> None:
+    # rich read "[/b]" as a closing tag: the run crashed with MarkupError (exit 1, no report),
+    # and "[bold]" in a name turned the line bold and vanished from it.
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100, color_system=None)
+    with PinProgress(console) as progress:
+        progress.source("june [bold] a[/b]\x1b[31m.json")
+    assert "Checking june [bold] a[/b]\\x1b[31m.json" in buffer.getvalue()

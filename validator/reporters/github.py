@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from validator.findings import Finding
+from validator.messages import printable
 from validator.report import Report, Summary
 from validator.reporters import Unreadable
 from validator.reporters.text import summary_lines
@@ -90,7 +91,8 @@ def escape_property(text: str) -> str:
 def _annotation(report: Report, finding: Finding) -> str:
     location = report.location
     field = f" ({finding.field})" if finding.field else ""
-    message = f"{location}{field}: {finding.message}\n{finding.action.label}: {finding.hint}"
+    where = printable(str(location))  # the message is shown: a file name's controls escaped
+    message = f"{where}{field}: {finding.message}\n{finding.action.label}: {finding.hint}"
     return command(
         finding.severity.value,
         message,

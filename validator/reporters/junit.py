@@ -5,7 +5,7 @@ Jenkins, Azure DevOps and the JUnit viewers of GitHub Actions all read it:
 
 - ``<testsuites name="pin-preflight">`` with the run's ``tests``, ``failures`` and ``errors``
   (the schema has no ``skipped`` there), then one ``<testsuite name=FILE>`` per input file, in
-  the order read (files that could not be opened at all last), with ``tests``, ``failures``,
+  the order given (a file of no pins too, with ``tests="0"``), with ``tests``, ``failures``,
   ``errors`` and ``skipped`` (always 0: every pin is checked);
 - one ``<testcase name="LOCATION "TITLE"" classname=FILE>`` per pin;
 - a failed pin has one ``<failure>``: its ``message`` is the first error (code and message, what
@@ -45,11 +45,19 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def render(
-    reports: Iterable[Report], summary: Summary, unreadable: Sequence[Unreadable] = ()
+    reports: Iterable[Report],
+    summary: Summary,
+    unreadable: Sequence[Unreadable] = (),
+    files: Sequence[str] = (),
 ) -> str:
-    """The whole run as a JUnit XML document (UTF-8 text with its declaration, newline-ended)."""
-    suites: dict[str, list[ET.Element]] = {}
-    counts: dict[str, list[int]] = {}  # source -> [tests, failures, errors]
+    """The whole run as a JUnit XML document (UTF-8 text with its declaration, newline-ended).
+
+    ``files``: the sources given, as reports name them, in order: each gets its suite even when
+    it holds no pin (a calendar emptied by mistake shows as a suite of 0 tests, not as nothing).
+    """
+    suites: dict[str, list[ET.Element]] = {source: [] for source in files}
+    # source -> [tests, failures, errors]
+    counts: dict[str, list[int]] = {source: [0, 0, 0] for source in files}
     for report in reports:
         source = report.location.source
         suites.setdefault(source, []).append(_case(report))

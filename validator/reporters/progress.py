@@ -28,6 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from validator.messages import printable
 from validator.report import Report
 from validator.reporters import ReportFormat
 
@@ -83,7 +84,7 @@ class PinProgress:
         self.console = console
         self._progress = Progress(
             SpinnerColumn(),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # a file name is no markup
             TextColumn("{task.completed:,.0f} pins"),
             TextColumn("[red]{task.fields[failed]:,} failed"),
             _Rate(),
@@ -110,7 +111,7 @@ class PinProgress:
 
     def source(self, name: str) -> None:
         """Name the file being read."""
-        self._progress.update(self._task, description=f"Checking {name}")
+        self._progress.update(self._task, description=f"Checking {printable(name)}")
 
     def advance(self, report: Report) -> None:
         """Count one more pin (and one more failure when it failed)."""

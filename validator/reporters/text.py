@@ -86,7 +86,9 @@ def _header(report: Report, errors: int) -> Line:
     if warnings:
         counts.append(plural(warnings, "warning"))
     tail = " — " + ", ".join(counts) if counts else ""
-    return ((mark, style), (" ", ""), (str(report.location), "bold"), (title, ""), (tail, "dim"))
+    # A file name is the user's, and may hold a line break or an escape sequence: shown escaped.
+    where = printable(str(report.location))
+    return ((mark, style), (" ", ""), (where, "bold"), (title, ""), (tail, "dim"))
 
 
 def _finding_lines(finding: Finding) -> Iterator[Line]:

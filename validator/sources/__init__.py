@@ -26,6 +26,7 @@ __all__ = [
     "display_name",
     "from_objects",
     "load",
+    "source_name",
     "stdin_text",
     "utf8_text",
 ]
@@ -90,6 +91,11 @@ def load(
         raise SourceError(f"{shown}: is a directory, not a calendar file") from None
     except OSError as exc:
         raise SourceError(f"{shown}: cannot read it: {exc.strerror}") from None
+
+
+def source_name(name: str) -> str:
+    """How reports name the source given as ``name``: ``<stdin>`` for ``-``, else its name."""
+    return STDIN if name == "-" else display_name(name)
 
 
 def display_name(name: str) -> str:

@@ -1,0 +1,84 @@
+"""``--output``'s file: replaced whole when the report is written, untouched otherwise."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from validator.errors import ConfigError
+from validator.report_file import ReportFile
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir() if path.name.endswith(".tmp"))
+
+
+def test_a_run_that_stops_before_writing_leaves_the_old_report(tmp_path: Path) -> None:
+    # The file was opened with "w" before the run: a Ctrl-C or a crash left it empty.
+    target = tmp_path / "report.xml"
+    target.write_text("<testsuites/>", encoding="utf-8")
+    output = ReportFile(target)
+    output.close()  # what the CLI's finally does when the run raised
+    assert target.read_text(encoding="utf-8") == "<testsuites/>"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_written_report_replaces_the_file_and_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o640)
+    output = ReportFile(target)
+    assert target.read_text(encoding="utf-8") == "old"  # during the run
+    output.write('{"version": 1}\n')
+    output.close()
+    assert target.read_text(encoding="utf-8") == '{"version": 1}\n'
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert leftovers(tmp_path) == []
+
+
+def test_a_new_report_gets_the_permissions_open_would_give(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        output = ReportFile(tmp_path / "new.json")
+        output.write("{}")
+        output.close()
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o644
+
+
+def test_a_symlinked_report_is_written_through_the_link(tmp_path: Path) -> None:
+    (tmp_path / "reports").mkdir()
+    real = tmp_path / "reports" / "latest.xml"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "report.xml"
+    link.symlink_to(real)
+    output = ReportFile(link)
+    output.write("new")
+    output.close()
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new"
+
+
+def test_a_pipe_is_written_directly_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    output = ReportFile(fifo)
+    output.write("through the pipe")
+    output.close()
+    reader.join(timeout=5)
+    assert received == ["through the pipe"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+@pytest.mark.parametrize("name", ["missing-folder/report.json", "."])
+def test_a_path_that_cannot_take_the_report_fails_before_the_run(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ConfigError, match=r"cannot write it: (No such file|Is a directory)"):
+        ReportFile(tmp_path / name)
