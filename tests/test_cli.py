@@ -821,3 +821,18 @@ def test_junit_gives_a_file_without_pins_a_suite_of_its_own(
         (str(empty), "0"),
         (str(array), "0"),
     ]
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_output_to_dev_stdout_writes_into_the_pipe() -> None:
+    # /dev/stdout is a link to /proc/self/fd/1, whose target a pipe names "pipe:[N]": followed
+    # to a file to replace, it was "No such file or directory".
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", "-q", "--format", "json",
+         "-o", "/dev/stdout", VALID],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == EXIT_OK, done.stderr
+    assert '"version": 1' in done.stdout

@@ -30,15 +30,15 @@ class ReportFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        target = _target(path)
-        self._target = target
         self._temporary: Path | None = None
         try:
-            if target.is_dir():
+            if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            if target.exists() and not target.is_file():
-                self._stream: IO[str] = target.open("w", encoding="utf-8", newline="\n")
+            if path.exists() and not path.is_file():  # /dev/stdout, a pipe: opened as named
+                self._stream: IO[str] = path.open("w", encoding="utf-8", newline="\n")
+                self._target = path
                 return
+            target = self._target = _target(path)
             if target.exists() and not os.access(target, os.W_OK):  # as open("w") would refuse
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
             descriptor, name = tempfile.mkstemp(
@@ -75,7 +75,7 @@ class ReportFile:
 
 
 def _target(path: Path) -> Path:
-    """The file the report replaces: through a symlink, the file it points at."""
+    """The regular file the report replaces: through a symlink, the file it points at."""
     try:
         return path.resolve() if path.is_symlink() else path
     except OSError:  # a loop of links: reported when the temporary file is made or renamed
