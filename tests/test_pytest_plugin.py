@@ -420,3 +420,30 @@ def test_local_video_files_are_found_beside_the_calendar_whatever_the_working_di
     )
     result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly")
     result.assert_outcomes(passed=2)
+
+
+def test_a_bug_while_checking_shows_the_same_traceback_on_every_pin(
+    pytester: pytest.Pytester,
+) -> None:
+    # Raised again for each pin, the kept exception gathered each raise's frames: every pin's
+    # report was longer than the one before.
+    pytester.makeconftest(
+        """
+        import validator.engine
+
+        async def broken(self, inputs):
+            raise RuntimeError("a bug, not a bad pin")
+            yield
+
+        validator.engine.Session.check_all = broken
+        """
+    )
+    pins = [{"board_id": "1", "title": f"Pin {n}"} for n in range(3)]
+    write_pins(pytester.path / "bug.pins.json", *pins)
+    result = pytester.runpytest_subprocess(*OFFLINE, *NO_HYPOTHESIS)
+    result.assert_outcomes(failed=3)
+    sections = result.stdout.str().split("_ pin bug.pins.json:")[1:]
+    frames = [section.count("pytest_plugin.py:") for section in sections]
+    assert len(sections) == 3
+    assert frames[0] > 0
+    assert frames == [frames[0]] * 3

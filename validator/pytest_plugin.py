@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from _pytest._code.code import TerminalRepr
 
     from validator.engine import Engine, Session
@@ -161,7 +163,7 @@ class _Checker:
         self._engine: Engine | None = None
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
-        self._reports: dict[Path, list[Report] | BaseException] = {}
+        self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
 
     # --- collection ---------------------------------------------------------------------------
 
@@ -220,12 +222,13 @@ class _Checker:
             except ConfigError as exc:
                 pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
             except Exception as exc:  # re-raised below, for this item and the file's others
-                self._reports[key] = exc
+                self._reports[key] = (exc, exc.__traceback__)
         found = self._reports[key]
-        if isinstance(found, BaseException):
-            # Raising the same object again would add this call's frames to its traceback each
-            # time: a file of 200 pins would print 200 ever longer tracebacks.
-            raise found.with_traceback(found.__traceback__)
+        if isinstance(found, tuple):
+            # Each raise adds its frames to the exception's traceback: raised from the traceback
+            # it was caught with, every item shows the same one (not 200 ever longer ones).
+            error, traceback = found
+            raise error.with_traceback(traceback)
         return found
 
     def _check(self, inputs: list[PinInput]) -> list[Report]:
