@@ -48,10 +48,11 @@ from validator.probes.sniff import (
     sniff,
 )
 from validator.probes.video import (
+    INDEX_READS,
     VideoFacts,
     VideoProblem,
     VideoProblemKind,
-    plan_video_reads,
+    next_index_read,
     read_video_facts,
 )
 from validator.settings import Settings
@@ -321,10 +322,19 @@ class Prober:
         # The index is fetched here, on the loop: the parse's thread then computes, instead of
         # being held for a round trip while other videos wait for a thread.
         block = self.settings.block_size
-        spans = [] if opened.complete else plan_video_reads(opened.data, total, block)
+        known = RangeFile(total, _never, head=opened.data, block_size=block)  # for planning
         index = []
-        for first, last in spans:
-            index.append((first, await reader.read_range(url, first, last, budget)))
+        for _ in range(0 if opened.complete else INDEX_READS):
+            span = next_index_read(known.peek_cached, total, block)
+            if span is None:
+                break
+            first, last = span
+            data = await reader.read_range(url, first, last, budget)
+            if not data:
+                break
+            known.seed(first, data)
+            index.append((first, data))
+        known.close()
 
         def parse() -> VideoFacts | VideoProblem:
             # Queueing for a thread or for a turn at MediaInfo's options is not the server's
@@ -368,6 +378,11 @@ class Prober:
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+
+def _never(first: int, last: int) -> bytes:
+    """The fetch of a ``RangeFile`` that only holds what was fetched elsewhere (it is not read)."""
+    raise AssertionError(f"bytes {first}-{last} were read from a planning cache")
 
 
 def _compressed(url: str, opened: Response) -> MediaProbe:

@@ -3,8 +3,9 @@
 libmediainfo (through pymediainfo) reads them from the ``moov`` box alone when asked for the
 container only (``parse_speed=-1``, media-probing.md): the default 0.5 reads about a thousand
 frames per stream, tens of MB of a large video. The first block shows where ``moov`` lies, so
-``plan_video_reads`` names the one span to fetch whole, wherever the box sits, and a video of any
-size costs two requests and some tens of KB. A fragmented MP4 (``mvex`` in ``moov``) states only
+``next_index_read`` names the one span to fetch whole, wherever the box sits, and a video of any
+size costs two requests and some tens of KB (a third when reserved space before ``moov`` hides
+where it starts). A fragmented MP4 (``mvex`` in ``moov``) states only
 its first fragment in ``moov``; it is parsed again at speed 0, within a separate byte budget.
 
 Only MP4 and MOV go to MediaInfo: given Matroska or WebM with a negative speed it reads the whole
@@ -19,7 +20,7 @@ from __future__ import annotations
 import enum
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -27,16 +28,18 @@ from typing import Any
 from pymediainfo import MediaInfo
 
 from validator.probes.rangefile import DEFAULT_BLOCK_SIZE, RangeFile
-from validator.probes.sniff import Box, Container, box_at, iso_boxes, sniff, walk_boxes
+from validator.probes.sniff import Box, Container, box_at, sniff, walk_boxes
 
 __all__ = [
     "FRAGMENT_BUDGET",
+    "INDEX_READS",
     "SUPPORTED_CODECS",
     "TAIL_LIMIT",
     "VideoFacts",
     "VideoProblem",
     "VideoProblemKind",
-    "plan_video_reads",
+    "fetch_index",
+    "next_index_read",
     "read_video_facts",
 ]
 
@@ -49,9 +52,15 @@ TAIL_LIMIT = 8 * 1024 * 1024
 # file of hundreds of fragments would otherwise cost hundreds of requests.
 FRAGMENT_BUDGET = 2 * 1024 * 1024
 
+# Requests after the first block to find and fetch the index: a box of reserved space before
+# ``moov``, then the rest of ``moov``, then (rarely) one more.
+INDEX_READS = 3
+
 # How far MediaInfo reads on instead of seeking (measured with 4-256 KiB buffers: it read through
 # 22-38 KB of mdat, and sought past 83-100 KB).
 _READ_THROUGH = 64 * 1024
+# A box header's longest form (a 64-bit size): what MediaInfo reads of the box after another.
+_NEXT_HEADER = 16
 _MIN_BUFFER = 4096
 # A fragmented file's rest up to this many blocks is fetched in one request: a few blocks more
 # than reading each fragment's header would cost at most, for one round trip instead of several.
@@ -179,40 +188,61 @@ class VideoFacts:
         return width, self.height
 
 
-def plan_video_reads(
-    head: bytes, total_size: int, block: int = DEFAULT_BLOCK_SIZE, *, tail_limit: int = TAIL_LIMIT
-) -> list[tuple[int, int]]:
-    """The spans to prefetch after ``head`` so MediaInfo finds the whole index cached.
+def next_index_read(
+    known: Callable[[int, int], bytes],
+    total_size: int,
+    block: int = DEFAULT_BLOCK_SIZE,
+    *,
+    tail_limit: int = TAIL_LIMIT,
+) -> tuple[int, int] | None:
+    """The next span to fetch so that MediaInfo finds the whole index cached; ``None``: done.
 
-    Spans are ``(first, last)`` byte offsets, inclusive like an HTTP Range; at most one today.
-    ``moov`` seen in the box walk: the part of it past the head, whether it comes first or last.
-    Not seen, and the walk ended in a box running past the head (``mdat``): everything from that
-    box's end to the end of the file, which is where a moov-last file keeps it (only one block if
-    that tail is over ``tail_limit``), starting at the head's end if the box ends within 64 KiB of
-    it (MediaInfo reads through such a stretch). A header cut by the end of the head: one block
-    from it. Nothing when the walk reached the end of the file (cut short, or without ``moov``).
+    ``known(offset, length)`` gives the bytes already at hand there (fewer, or none, where the
+    rest is not): the first block, and the spans fetched on earlier calls. The span is
+    ``(first, last)``, inclusive like an HTTP Range. The top-level boxes are walked as far as
+    their headers are known:
+
+    - ``moov`` seen: the rest of it in one request, and the next box's header with it (MediaInfo
+      reads that too);
+    - the walk stops in an ``mdat`` that runs past the known bytes: a moov-last file, whose index
+      follows the media data: everything from the mdat's end to the end of the file (only one
+      block if that tail is over ``tail_limit``), starting at the known bytes' end if the mdat
+      ends within 64 KiB of it (MediaInfo reads through such a stretch);
+    - another box runs past the known bytes (a ``free`` or ``uuid`` box of reserved space before
+      ``moov``), or a header is cut by them: one block from the next header, and the walk goes on
+      there on the next call;
+    - nothing when the walk reached the end of the file (cut short, or without ``moov``) or
+      stopped on bytes that are not a box.
     """
-    boxes = iso_boxes(head, total_size)
-    have = min(len(head), total_size)
+    boxes = walk_boxes(known, 0, total_size)
     moov = _first(boxes, "moov")
     if moov is not None:
-        first, stop = max(moov.start, have), min(moov.end, total_size)
-        return [(first, stop - 1)] if first < stop else []
+        stop = min(moov.end + _NEXT_HEADER, total_size)
+        first = moov.start + len(known(moov.start, stop - moov.start))
+        return (first, stop - 1) if first < stop else None
     if not boxes:
-        return []
-    after = boxes[-1].end
+        return None
+    last = boxes[-1]
+    after = last.end
     if after >= total_size:
-        return []
-    if after >= have:
-        # MediaInfo reads on through the rest of an mdat that ends within about 64 KiB rather
-        # than seek past it: fetch that stretch with the tail rather than in a request of its own.
-        first = have if after - have <= _READ_THROUGH else after
+        return None
+    known_to = last.start + len(known(last.start, last.size))
+    if known_to < after and last.type == "mdat":
+        first = known_to if after - known_to <= _READ_THROUGH else after
         if total_size - after <= tail_limit:
-            return [(first, total_size - 1)]
-        return [(first, min(total_size, after + block) - 1)]
-    if after + 16 > have:
-        return [(after, min(total_size, after + block) - 1)]
-    return []  # the walk stopped on bytes that are not a box: nothing to aim at
+            return (first, total_size - 1)
+        return (first, min(total_size, after + block) - 1)
+    if known_to < after or len(known(after, _NEXT_HEADER)) < min(_NEXT_HEADER, total_size - after):
+        return (after, min(total_size, after + block) - 1)
+    return None  # the walk stopped on bytes that are not a box: nothing to aim at
+
+
+def fetch_index(file: RangeFile) -> None:
+    """Fetch the index (``next_index_read``) into ``file``'s cache: one request per step."""
+    for _ in range(INDEX_READS):
+        span = next_index_read(file.peek_cached, file.size, file.block_size)
+        if span is None or not file.prefetch(*span):
+            return
 
 
 def read_video_facts(
@@ -221,7 +251,8 @@ def read_video_facts(
     """Facts from the video's index, or the problem that prevents them.
 
     ``file`` is best seeded with the first block (``RangeFile(size, fetch, head=...)``). Costs the
-    spans of ``plan_video_reads`` (one request) plus whatever MediaInfo reads beyond them, and for
+    spans of ``next_index_read`` (one request, at most ``INDEX_READS``) plus whatever MediaInfo
+    reads beyond them (nothing, for the files seen so far), and for
     a fragmented MP4 up to ``fragment_budget`` more bytes. Leaves the position wherever the parse
     left it. Raises only what the fetch callback raised (``RangeFile.reraise``).
     """
@@ -232,8 +263,7 @@ def read_video_facts(
         return VideoProblem(
             VideoProblemKind.UNSUPPORTED, f"is {container.a_label}, not an MP4 or MOV", container
         )
-    for first, last in plan_video_reads(head, file.size, file.block_size):
-        file.prefetch(first, last)
+    fetch_index(file)
     # MediaInfo's first read is one buffer from offset 0: the size of the head, so it is cached.
     buffer_size = max(_MIN_BUFFER, min(len(head), file.block_size))
     info = _parse(file, buffer_size, parse_speed=-1)
@@ -300,20 +330,33 @@ def _prefetch_fragments(file: RangeFile, moov: Box) -> None:
     parse at speed -1 waits at the gate (in a batch, hundreds of milliseconds behind the other
     requests). Fetched here, the gated parse only computes. A short rest of the file comes in
     one request; a longer one is walked box by box as the parse reads it (each ``moof``, and an
-    ``mdat`` only if it is short enough to be read through) until the budget is spent.
+    ``mdat`` only if it is short enough to be read through) until the budget is spent. Each
+    request reads further ahead than the last (up to ``_ONE_REQUEST_BLOCKS`` blocks) while the
+    fragments are small, and only the box again after a large ``mdat``: a thousand small
+    fragments cost a few requests, large ones no bytes of media data.
     """
     start = min(moov.end, file.size)
     if file.size - start <= _ONE_REQUEST_BLOCKS * file.block_size:
         file.prefetch(start, file.size - 1)
         return
     position = start
+    ahead = 0  # bytes read past a box as well: grows while the fragments keep coming small
+    most = _ONE_REQUEST_BLOCKS * file.block_size
     while position + 8 <= file.size:
         box = box_at(file.pread, position, file.size)
         if box is None:
             break
         if box.type != "mdat" or box.size <= _READ_THROUGH:
-            # read whole by the parse (an mdat only if short): fetched with the next header
-            file.prefetch(box.start, min(box.end + 16, file.size) - 1)
+            # Read whole by the parse (an mdat only if short): fetched with the next header, and
+            # with what follows when fragments are small (a thousand 700-byte fragments were a
+            # thousand requests: a slow server timed the URL out).
+            needed = min(box.end + _NEXT_HEADER, file.size) - box.start
+            if len(file.peek_cached(box.start, needed)) < needed:
+                stop = min(box.start + max(needed, ahead), file.size)
+                if file.prefetch(box.start, stop - 1):
+                    ahead = min(max(2 * ahead, file.block_size), most)
+        else:
+            ahead = 0  # large media data between fragments: only their headers are read
         position = box.end
 
 

@@ -206,7 +206,9 @@ def _video_shape(slot: Slot, facts: VideoFacts, where: str) -> list[Finding]:
             shown = f"{width}x{height}"
             if stored not in ((width, height), (height, width)):  # not just turned: stretched
                 shown += f" as players show it (stored {stored[0]}x{stored[1]}, non-square pixels)"
-            message = f"{where} is {shown} (ratio {ratio:.2f}:1); Pinterest takes 1:2 to 1.91:1"
+            bound = VIDEO_RATIO[0] if ratio < VIDEO_RATIO[0] else VIDEO_RATIO[1]
+            told = _unlike(ratio, bound)  # 100x202 is "0.495:1", not "0.50:1" (the limit itself)
+            message = f"{where} is {shown} (ratio {told}:1); Pinterest takes 1:2 to 1.91:1"
             found.append(video_codes.VIDEO_ASPECT_RATIO_OUT_OF_RANGE.finding(slot.field, message))
     return found
 
