@@ -202,8 +202,8 @@ def next_index_read(
     ``(first, last)``, inclusive like an HTTP Range. The top-level boxes are walked as far as
     their headers are known:
 
-    - ``moov`` seen: the rest of it in one request, and the next box's header with it (MediaInfo
-      reads that too);
+    - ``moov`` seen: the rest of it in one request, to the end of the block MediaInfo's last
+      buffer of it reads (the next box's header at least);
     - the walk stops in an ``mdat`` that runs past the known bytes: a moov-last file, whose index
       follows the media data: everything from the mdat's end to the end of the file (only one
       block if that tail is over ``tail_limit``), starting at the known bytes' end if the mdat
@@ -217,7 +217,12 @@ def next_index_read(
     boxes = walk_boxes(known, 0, total_size)
     moov = _first(boxes, "moov")
     if moov is not None:
-        stop = min(moov.end + _NEXT_HEADER, total_size)
+        # MediaInfo reads in buffers of at most a block, from 0 if nothing made it seek (moov
+        # first), else from moov: the buffer that holds moov's end is fetched with it, not in a
+        # round trip of its own for the few KB past it (the next box's header).
+        origin = 0 if len(known(0, moov.start)) == moov.start else moov.start
+        stop = origin + -(-(moov.end + _NEXT_HEADER - origin) // block) * block
+        stop = min(stop, total_size)
         first = moov.start + len(known(moov.start, stop - moov.start))
         return (first, stop - 1) if first < stop else None
     if not boxes:
