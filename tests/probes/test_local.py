@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from support import FIXTURES
 
 from validator import validate_media
 from validator.cli import EXIT_ERRORS, main
+from validator.probes import local
 from validator.probes.local import local_path
 
 MEDIA = FIXTURES / "media"
@@ -99,8 +101,11 @@ def test_names_no_file_can_have_are_findings_on_their_row(
     assert [sorted({f["code"] for f in r["findings"]}) for r in results] == [
         ["media.not_found"],
         ["media.not_found"],
-        ["media.unreachable"],  # too long a name: the system says why
+        ["media.not_found"],  # too long a name to be one
     ]
+    assert "too long for this system" in results[2]["findings"][0]["message"]
+    # A file has no host to check: the hints are a file's.
+    assert all("Check the path" in r["findings"][0]["hint"] for r in results)
 
 
 def test_validate_media_reads_a_video_not_uploaded_yet(tmp_path: Path) -> None:
@@ -140,3 +145,25 @@ def test_a_file_swapped_for_a_pipe_after_it_was_opened_is_not_read(tmp_path: Pat
     os.mkfifo(clip)  # a later read must not wait for a writer
     assert asyncio.run(files.read_range(str(clip), 0, 99, budget)) == b""
     assert asyncio.run(files.read_suffix(str(clip), 12, budget)) == b""
+
+
+def test_a_file_stays_non_blocking_while_read() -> None:
+    # A "regular" file whose reads wait (/proc/kmsg, read as root) hung the run: the descriptor
+    # was made blocking again after the check. Left non-blocking, such a read fails at once.
+    with local._regular(str(MEDIA / "short-2s.mp4")) as (descriptor, size):
+        assert not os.get_blocking(descriptor)
+        assert size == (MEDIA / "short-2s.mp4").stat().st_size
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="needs Unix sockets")
+def test_a_socket_or_a_link_loop_is_no_file(tmp_path: Path) -> None:
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(tmp_path / "media.sock"))
+    (tmp_path / "loop.mp4").symlink_to(tmp_path / "loop.mp4")
+    try:
+        reports = validate_media([tmp_path / "media.sock", tmp_path / "loop.mp4"], "video")
+    finally:
+        server.close()
+    assert [r.codes for r in reports] == [{"media.not_found"}, {"media.not_found"}]
+    assert "device or socket" in reports[0].findings[0].message
+    assert "loop of symbolic links" in reports[1].findings[0].message

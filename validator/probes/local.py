@@ -9,12 +9,12 @@ involved. Reads are small (a block, an index, a suffix), so they are done inline
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from validator.probes.fetch import Budget, Failure, FailureKind, Response
@@ -63,13 +63,15 @@ class LocalFiles:
     async def open(self, url: str, budget: Budget) -> Response | Failure:
         """The first block of the file, or why it cannot be read."""
         try:
-            with _regular(url) as (handle, size):
-                data = handle.read(min(self.block_size, budget.remaining))
+            with _regular(url) as (descriptor, size):
+                data = _pread(descriptor, min(self.block_size, budget.remaining), 0)
         except FileNotFoundError:
             return Failure(FailureKind.NOT_FOUND, url, "does not exist on this machine")
         except _NotAFile as exc:
             return Failure(FailureKind.NOT_FOUND, url, f"is {exc.kind}, not a file")
         except OSError as exc:
+            if exc.errno in _NO_FILE:
+                return Failure(FailureKind.NOT_FOUND, url, _NO_FILE[exc.errno])
             return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
         except ValueError:  # a NUL in the name: no file is called that
             return Failure(FailureKind.NOT_FOUND, url, "is no file name (it holds a NUL character)")
@@ -89,14 +91,13 @@ class LocalFiles:
     def _read(url: str, start: int | None, length: int, budget: Budget) -> bytes:
         """``length`` bytes from ``start`` (``None``: the file's last ones), within the budget."""
         try:
-            with _regular(url) as (handle, size):
+            with _regular(url) as (descriptor, size):
                 if start is None:
                     start = max(0, size - length)
                 count = min(length, size - start, budget.remaining)
                 if count <= 0:
                     return b""
-                handle.seek(start)
-                data = handle.read(count)
+                data = _pread(descriptor, count, start)
         except (OSError, ValueError):
             return b""
         budget.requests += 1
@@ -112,12 +113,23 @@ class _NotAFile(OSError):
         self.kind = kind
 
 
-@contextmanager
-def _regular(path: str) -> Iterator[tuple[BinaryIO, int]]:
-    """The file at ``path`` open to read, and its size; ``_NotAFile`` unless a regular file.
+# What the system says when a name holds no file to read: shown as media.not_found.
+_NO_FILE = {
+    errno.ENXIO: "is a device or socket, not a file",
+    errno.ELOOP: "is a loop of symbolic links, not a file",
+    errno.ENAMETOOLONG: "is no file name (too long for this system)",
+    errno.ENOTDIR: "does not exist on this machine (a part of its path is not a folder)",
+}
 
-    Opened without blocking and judged by what was opened (``fstat``): a FIFO or a terminal,
-    or a file swapped for one after a check, would hold the event loop forever.
+
+@contextmanager
+def _regular(path: str) -> Iterator[tuple[int, int]]:
+    """The file at ``path`` open (a descriptor) and its size; ``_NotAFile`` if not a regular file.
+
+    Opened, and left, without blocking, and judged by what was opened (``fstat``): a FIFO or a
+    terminal, or a file swapped for one after a check, would hold the event loop forever; and so
+    would a "regular" file whose reads wait (``/proc/kmsg``), which fails at once instead
+    (EAGAIN). Files on disk ignore the flag.
     """
     descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     try:
@@ -125,10 +137,19 @@ def _regular(path: str) -> Iterator[tuple[BinaryIO, int]]:
         if not stat.S_ISREG(status.st_mode):
             kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
             raise _NotAFile(kind)
-        os.set_blocking(descriptor, True)  # reads of a regular file never wait: as usual
-        handle = os.fdopen(descriptor, "rb")  # from here on, closing it closes the descriptor
-    except BaseException:
+        yield descriptor, status.st_size
+    finally:
         os.close(descriptor)
-        raise
-    with handle:
-        yield handle, status.st_size
+
+
+def _pread(descriptor: int, count: int, offset: int) -> bytes:
+    """``count`` bytes at ``offset`` (fewer at the end of the file)."""
+    parts = []
+    while count > 0:
+        part = os.pread(descriptor, count, offset)
+        if not part:
+            break
+        parts.append(part)
+        count -= len(part)
+        offset += len(part)
+    return b"".join(parts)

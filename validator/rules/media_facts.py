@@ -110,7 +110,16 @@ def _failure(slot: Slot, failure: Failure) -> Finding:
         message += f"; chain: {_chain(failure.chain)}"
     if failure.attempts > 1:
         message += f" ({failure.attempts} attempts)"
-    return code.finding(slot.field, message)
+    return code.finding(slot.field, message, _LOCAL_HINTS.get(failure.kind) if slot.local else None)
+
+
+# A file on this machine has no host, server or certificate to check: its own remedies.
+_LOCAL_HINTS = {
+    FailureKind.NOT_FOUND: "Check the path: a relative one is read from the calendar file's "
+    "folder. Name the video file itself, not a folder or a link to nowhere.",
+    FailureKind.UNREACHABLE: "Check that this user may read the file (its permissions, and its "
+    "folders'), and that it is a file on a disk, not a device or a system file.",
+}
 
 
 def _chain(hops: Iterable[Hop]) -> str:
