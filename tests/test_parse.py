@@ -358,7 +358,8 @@ _SOURCE_KEYS = st.sampled_from(
 
 def json_like(*, allow_nan: bool = True) -> st.SearchStrategy[Any]:
     """None, booleans, numbers and text, nested in lists and text-keyed objects."""
-    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=allow_nan) | st.text()
+    floats = st.floats(allow_nan=allow_nan, allow_infinity=allow_nan)
+    scalars = st.none() | st.booleans() | st.integers() | floats | st.text()
     return st.recursive(
         scalars,
         lambda children: (
@@ -390,7 +391,8 @@ def test_parse_never_raises_and_always_answers(payload: object) -> None:
     assert parsed.pin is not None or len(parsed.findings) >= 1
 
 
-@given(pin_like(allow_nan=False))  # NaN never equals itself, so two parses could not compare
+# Finite numbers: JSON has no NaN or Infinity (text holding them is malformed; a dict's is a value).
+@given(pin_like(allow_nan=False))
 def test_parse_of_the_json_text_answers_like_the_dict(payload: dict[str, Any]) -> None:
     text = json.dumps(payload)
     from_text = parse(text)
@@ -508,3 +510,23 @@ def test_bytes_in_another_encoding_say_so() -> None:
     parsed = parse(b'{"title": "caf\xe9"}')
     assert [f.code for f in parsed.findings] == ["pin.malformed"]
     assert parsed.findings[0].message == "the pin is not UTF-8 text: byte 0xE9 at offset 14"
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_or_infinity_in_json_text_is_malformed(constant: str) -> None:
+    # Read by Python and pydantic, NaN in an unknown field was a mere warning ("ignored"), and
+    # Infinity as a key frame time passed: the body Pinterest gets is no JSON at all.
+    text = json.dumps({**image_pin(), "x": 0}).replace('"x": 0', f'"x": {constant}')
+    for payload in (text, text.encode()):
+        parsed = parse(payload)
+        assert [f.code for f in parsed.findings] == ["pin.malformed"]
+        assert "NaN or Infinity" in parsed.findings[0].message
+
+
+def test_nan_in_a_string_is_only_text() -> None:
+    assert parse(json.dumps({**image_pin(), "title": "NaN and Infinity"})).findings == ()
+    assert (
+        parse(json.dumps({**image_pin(), "title": "NaN"}) + ",")
+        .findings[0]
+        .message.startswith("the pin is not valid JSON: Extra data")
+    )

@@ -27,7 +27,7 @@ from validator.findings import Finding
 from validator.messages import as_json, json_type, plural, quote
 from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES, PinCreate
 
-__all__ = ["Parsed", "field_path", "parse"]
+__all__ = ["NON_JSON_CONSTANT", "Parsed", "field_path", "non_json_constant", "parse"]
 
 Path = tuple[str | int, ...]
 _PIN_CREATE = cast("SchemaValidator", PinCreate.__pydantic_validator__)  # as clean.EITHER
@@ -71,6 +71,8 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     validator = EITHER if clean else _PIN_CREATE
     errors: list[ErrorDetails] | None = None
     if isinstance(payload, str | bytes | bytearray):
+        if non_json_constant(payload):
+            return Parsed(None, (malformed.finding(None, NON_JSON_CONSTANT),))
         try:
             model = validator.validate_json(payload)
             return Parsed(model, title=model.title, clean=type(model) is CleanPin)
@@ -100,6 +102,38 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         message = f"the pin is {json_type(raw)}, not a JSON object"
         return Parsed(None, (malformed.finding(None, message),))
     return _parse_mapping(dict(raw), errors, validator)
+
+
+def non_json_constant(text: str | bytes | bytearray) -> bool:
+    """Whether ``text`` is JSON but for ``NaN`` or ``Infinity`` standing as values.
+
+    Python's ``json`` and pydantic read them, so the pin would pass here, while the body that
+    Pinterest receives is no JSON at all and is refused whole. Python's ``json.dumps`` writes
+    them for a float that is missing (a spreadsheet's empty cell read as NaN) or endless. Two
+    substring tests for every pin; the strict parse only when one of the words is there.
+    """
+    if isinstance(text, str):
+        found = "NaN" in text or "Infinity" in text
+    else:
+        found = b"NaN" in text or b"Infinity" in text
+    if not found:
+        return False
+    try:
+        from_json(text, allow_inf_nan=False)
+    except ValueError:
+        try:
+            from_json(text)  # read with them: if this fails too, the text has another problem
+        except ValueError:
+            return False  # which the usual path words
+        return True
+    return False
+
+
+#: What a pin that ``non_json_constant`` finds gets, as its ``malformed`` finding.
+NON_JSON_CONSTANT = (
+    "the pin is not valid JSON: it holds NaN or Infinity, which JSON has no value for (a missing "
+    "or endless number, as Python writes it); send null, or leave the field out"
+)
 
 
 def _not_unicode(text: str | bytes | bytearray) -> str:

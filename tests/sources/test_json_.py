@@ -476,3 +476,28 @@ def test_values_one_after_another_on_one_line_get_a_column() -> None:
         (last_line, column),
         (last_line + 1, None),
     ]
+
+
+IMAGE = '"media_source":{"source_type":"image_url","url":"https://cdn.example.com/a.jpg"}'
+
+
+def test_nan_and_infinity_make_a_row_malformed_in_every_form(tmp_path: Path) -> None:
+    # Python's json and pydantic read them, so the pins passed; Pinterest gets no JSON at all.
+    (tmp_path / "pins.json").write_text(
+        f'[{{"board_id":"1",{IMAGE},"x":NaN}},\n {{"board_id":"1",{IMAGE},"title":"NaNa"}}]',
+        encoding="utf-8",
+    )
+    (tmp_path / "pins.jsonl").write_text(
+        f'{{"pin":{{"board_id":"1",{IMAGE},"x":Infinity}}}}\n'
+        f'{{"board_id":"1",{IMAGE},"y":-Infinity}}\n'
+        f'{{"board_id":"1",{IMAGE},"title":"Infinity and NaN"}}\n',
+        encoding="utf-8",
+    )
+    verdicts = []
+    for name in ("pins.json", "pins.jsonl"):
+        for item in load(str(tmp_path / name)):
+            found = [item.problem] if item.problem else parse(item.payload).findings
+            verdicts.append(sorted({finding.code for finding in found}))
+    malformed = [calendar.CALENDAR_ROW_MALFORMED.id]
+    # The JSON Lines rows are parsed later (as API callers' text is): pin.malformed there.
+    assert verdicts == [malformed, [], ["pin.malformed"], ["pin.malformed"], []]

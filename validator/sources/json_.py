@@ -41,6 +41,7 @@ from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import json_type, quote
 from validator.model import PinCreate
+from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
@@ -114,7 +115,7 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
         # apart by its column; one that starts its line, by its line alone.
         shared = not _breaks(text, separator + 1, position)
         column = position - line_start + 1 if shared else None
-        yield _entry(value, Location(source, index, line, column), origin)
+        yield _entry(value, text, (position, end), Location(source, index, line, column), origin)
         index += 1
         after = _skip(text, end)
         if after < len(text) and text[after] == ",":
@@ -148,12 +149,12 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
     line, line_start = _advance(text, 0, start, 1, 0)
     after = _skip(text, end)
     if after == len(text):
-        yield _entry(value, Location(source, 0, line), origin)
+        yield _entry(value, text, (start, end), Location(source, 0, line), origin)
         return
     if _LINE_BREAK.search(text, start, end) is None:
         yield from _as_lines(text, source, origin)
         return
-    yield _entry(value, Location(source, 0, line), origin)
+    yield _entry(value, text, (start, end), Location(source, 0, line), origin)
     line, line_start = _advance(text, start, end, line, line_start)
     index, position = 1, after
     while position < len(text):
@@ -161,7 +162,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         line, line_start = _advance(text, end, position, line, line_start)
         value, end = _decode(text, position, source)
         column = position - line_start + 1 if shared else None
-        yield _entry(value, Location(source, index, line, column), origin)
+        yield _entry(value, text, (position, end), Location(source, index, line, column), origin)
         index += 1
         line, line_start = _advance(text, position, end, line, line_start)
         position = _skip(text, end)
@@ -231,7 +232,7 @@ def _line(text: str, location: Location, origin: str | None) -> PinInput:
     Bytes that are not UTF-8 are the caller's to catch (``iter_lines``): a document's text was
     decoded strictly, whole.
     """
-    if _looks_wrapped(text):
+    if _looks_wrapped(text) and not non_json_constant(text):  # NaN: parsing reports the text
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
@@ -242,8 +243,16 @@ def _line(text: str, location: Location, origin: str | None) -> PinInput:
     return PinInput(location, text, row=True)
 
 
-def _entry(value: object, location: Location, origin: str | None) -> PinInput:
-    """An element of a JSON document: a payload, or a wrapped entry."""
+def _entry(
+    value: object, text: str, span: tuple[int, int], location: Location, origin: str | None
+) -> PinInput:
+    """An element of a JSON document (``text[slice(*span)]``): a payload, or a wrapped entry."""
+    start, end = span
+    if (text.find("NaN", start, end) >= 0 or text.find("Infinity", start, end) >= 0) and (
+        non_json_constant(text[start:end])
+    ):
+        problem = CALENDAR_ROW_MALFORMED.finding(None, NON_JSON_CONSTANT)
+        return PinInput(location, None, row=True, problem=problem)
     if _is_wrapped(value):
         return unwrap_entry(value, location, origin)
     if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
