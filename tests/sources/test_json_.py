@@ -7,6 +7,7 @@ import json
 import os
 import re
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -501,3 +502,70 @@ def test_nan_and_infinity_make_a_row_malformed_in_every_form(tmp_path: Path) -> 
     malformed = [calendar.CALENDAR_ROW_MALFORMED.id]
     # The JSON Lines rows are parsed later (as API callers' text is): pin.malformed there.
     assert verdicts == [malformed, [], ["pin.malformed"], ["pin.malformed"], []]
+
+
+def test_a_line_longer_than_any_pin_is_one_malformed_row_and_never_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 2 GB line was read whole (about 5x its size in memory) until the system killed the run.
+    from validator.sources import json_
+
+    monkeypatch.setattr(json_, "MAX_LINE", 1000)
+    good = f'{{"board_id":"1",{IMAGE}}}'
+    path = tmp_path / "pins.jsonl"
+    path.write_text(f'{good}\n{{"title":"{"x" * 5000}"}}\n{good}\n', encoding="utf-8")
+    items = list(load(str(path)))
+    assert [item.location.line for item in items] == [1, 2, 3]
+    assert items[1].problem is not None
+    assert items[1].problem.code == calendar.CALENDAR_ROW_MALFORMED.id
+    assert "longer than" in items[1].problem.message
+    assert items[0].payload == items[2].payload == good
+
+
+def test_a_json_document_larger_than_any_calendar_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 50 GB file named .json (or picked up by a glob) was read whole: a MemoryError traceback.
+    import validator.sources
+
+    monkeypatch.setattr(validator.sources, "MAX_DOCUMENT", 100)
+    path = tmp_path / "pins.json"
+    path.write_text(json.dumps([{"board_id": "1", "title": "x" * 200}]), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"pins\.json: over 0 MiB: .* JSON Lines"):
+        list(load(str(path)))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "said"),
+    [
+        ("clip.mp4", (Path(__file__).parents[2] / "fixtures/media/h264-faststart.mp4").read_bytes(),
+         "is an MP4 video, not a calendar"),
+        ("pins.json", (Path(__file__).parents[2] / "fixtures/media/cover.jpg").read_bytes(),
+         "is a JPEG image, not a calendar"),
+        ("pins.jsonl", b'{"a": 1}\x00\x00\n', "holds NUL bytes"),
+    ],
+)  # fmt: skip
+def test_a_file_that_is_no_text_calendar_is_refused_from_its_first_bytes(
+    tmp_path: Path, name: str, content: bytes, said: str
+) -> None:
+    (tmp_path / name).write_bytes(content)
+    with pytest.raises(SourceError, match=said):
+        list(load(str(tmp_path / name)))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_read_once_from_its_first_byte(tmp_path: Path) -> None:
+    # Its first bytes are peeked to sniff it: a pipe cannot be opened and read a second time.
+    fifo = tmp_path / "pins.jsonl"
+    os.mkfifo(fifo)
+    rows = [f'{{"board_id":"{n}",{IMAGE}}}' for n in (1, 2)]
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as out:
+            out.write("\n".join(rows) + "\n")
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    items = list(load(str(fifo)))
+    writer.join(timeout=5)
+    assert [item.payload for item in items] == rows

@@ -7,12 +7,17 @@ be read (missing, not text, broken JSON document), with the location in the mess
 from __future__ import annotations
 
 import codecs
+import io
+import os
+import stat
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 from validator.errors import SourceError
+from validator.probes.sniff import Container, sniff
 from validator.settings import Settings
 from validator.sources.base import PinInput
 from validator.sources.bulk_csv import iter_bulk_csv
@@ -36,6 +41,10 @@ STDIN = "<stdin>"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CSV_SUFFIX = ".csv"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM starts like the first
+#: The largest JSON document read (it is read whole): 100,000 pins take about 55 MB.
+MAX_DOCUMENT = 256 * 2**20
+_SNIFFED = 64  # first bytes that tell a video or an image from text
+_BINARY = frozenset({Container.PDF, Container.GZIP})
 
 
 def load(
@@ -67,24 +76,30 @@ def load(
     origin = origin if origin is not None else name
     try:
         suffix = path.suffix.lower()
-        if suffix in (_CSV_SUFFIX, *_LINES_SUFFIXES):
-            _refuse_utf16(path, shown)
-        if suffix == _CSV_SUFFIX:
-            # newline="": quoted line breaks and CRLF reach the csv module as written (RFC 4180);
-            # utf-8-sig drops the byte order mark spreadsheets write.
-            with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as stream:
-                yield from iter_bulk_csv(
-                    stream,
-                    shown,
-                    settings=settings if settings is not None else Settings(),
-                    now=now if now is not None else datetime.now(UTC),
-                    origin=origin,
-                )
-        elif suffix in _LINES_SUFFIXES:
-            with path.open(encoding="utf-8", errors="surrogateescape") as stream:
-                yield from iter_lines(stream, shown, origin)
-        else:
-            yield from iter_document(utf8_text(path.read_bytes(), shown), shown, origin)
+        # One open, for a named pipe (<(jq ...)) too: its first bytes are peeked, not re-read.
+        with path.open("rb") as raw:
+            _refuse_no_text(raw.peek(_SNIFFED)[:_SNIFFED], shown)
+            if suffix == _CSV_SUFFIX:
+                # newline="": quoted line breaks and CRLF reach the csv module as written (RFC
+                # 4180); utf-8-sig drops the byte order mark spreadsheets write.
+                with io.TextIOWrapper(
+                    raw, encoding="utf-8-sig", errors="surrogateescape", newline=""
+                ) as stream:
+                    yield from iter_bulk_csv(
+                        stream,
+                        shown,
+                        settings=settings if settings is not None else Settings(),
+                        now=now if now is not None else datetime.now(UTC),
+                        origin=origin,
+                    )
+            elif suffix in _LINES_SUFFIXES:
+                with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
+                    yield from iter_lines(stream, shown, origin)
+            else:
+                text = utf8_text(_read_document(raw, shown), shown)
+                yield from iter_document(text, shown, origin)
+    except MemoryError:
+        raise SourceError(f"{shown}: too large to read into memory") from None
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
@@ -115,7 +130,7 @@ def stdin_text() -> str:
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
-    return utf8_text(binary.read(), STDIN)
+    return utf8_text(_read_document(binary, STDIN), STDIN)
 
 
 def utf8_text(data: bytes, source: str) -> str:
@@ -131,11 +146,43 @@ def utf8_text(data: bytes, source: str) -> str:
         ) from None
 
 
-def _refuse_utf16(path: Path, source: str) -> None:
-    """A UTF-16 file is one error, not a malformed row per line."""
-    with path.open("rb") as handle:
-        if handle.read(2).startswith(_UTF16_BOMS):
-            raise _utf16(source)
+def _refuse_no_text(head: bytes, source: str) -> None:
+    """Stop at once on a file that is no text calendar, from its first bytes.
+
+    A glob (``content/*``) picks up the videos beside the calendars: read as a JSON document, a
+    50 GB one was read whole into memory, to end in "Expecting value". A UTF-16 file is one
+    error, not a malformed row per line.
+    """
+    if head.startswith(_UTF16_BOMS):
+        raise _utf16(source)
+    container = sniff(head)
+    if container.is_image or container.is_video or container in _BINARY:
+        raise SourceError(
+            f"{source}: is {container.a_label}, not a calendar (JSON, JSON Lines or CSV)"
+        )
+    if b"\x00" in head:
+        raise SourceError(f"{source}: holds NUL bytes: binary data (or UTF-16), not UTF-8 text")
+
+
+def _read_document(stream: IO[bytes], source: str) -> bytes:
+    """A JSON document's bytes, read whole; refused, not read, when larger than any calendar."""
+    try:
+        status = os.fstat(stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test's stream)
+        status = None
+    if status is not None and stat.S_ISREG(status.st_mode) and status.st_size > MAX_DOCUMENT:
+        raise _too_large(source)
+    data = stream.read(MAX_DOCUMENT + 1)
+    if len(data) > MAX_DOCUMENT:
+        raise _too_large(source)
+    return data
+
+
+def _too_large(source: str) -> SourceError:
+    return SourceError(
+        f"{source}: over {MAX_DOCUMENT // 2**20} MiB: a JSON document is read whole; write a "
+        "calendar this large as JSON Lines (.jsonl), which is read line by line"
+    )
 
 
 def _utf16(source: str) -> SourceError:

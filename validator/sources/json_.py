@@ -55,6 +55,14 @@ _SPACE = " \t"  # what may follow a row's opening brace before its first key
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DECODER = json.JSONDecoder()
 
+#: The longest JSON Lines row read, in characters: a pin with an inline image at Pinterest's
+#: 20 MB limit is about 27 MB of base64 (pinterest-api.md §4.1).
+MAX_LINE = 64 * 2**20
+_TOO_LONG = (
+    f"the line is longer than {MAX_LINE // 2**20} MiB, more than any pin holds (an inline image "
+    "at Pinterest's 20 MB limit is about 27 MB of base64): it was not read"
+)
+
 PIN_KEY = "pin"
 PUBLISH_AT_KEY = "publish_at"
 VIDEO_URL_KEY = "video_url"
@@ -74,7 +82,12 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
     """
     origin = origin if origin is not None else source
     index = 0
-    for number, line in enumerate(stream, start=1):
+    for number, line in enumerate(_bounded_lines(stream), start=1):
+        if line is None:  # longer than any pin: read past, never held whole
+            location = Location(source, index, number)
+            index += 1
+            yield PinInput(location, None, True, CALENDAR_ROW_MALFORMED.finding(None, _TOO_LONG))
+            continue
         text = line.strip()
         if number == 1:
             text = text.removeprefix("\ufeff").strip()
@@ -88,6 +101,21 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
             yield _line(text, location, origin)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, text, True)
+
+
+def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
+    """The stream's lines, ``None`` for one longer than ``MAX_LINE`` (skipped to its end).
+
+    A line is read at most ``MAX_LINE`` characters at a time: a 2 GB line (a runaway export)
+    would otherwise be held whole, several times over, until the system killed the run.
+    """
+    while line := stream.readline(MAX_LINE):
+        if len(line) < MAX_LINE or line.endswith("\n"):
+            yield line
+            continue
+        while (rest := stream.readline(MAX_LINE)) and not rest.endswith("\n"):
+            pass
+        yield None
 
 
 def iter_document(text: str, source: str, origin: str | None = None) -> Iterator[PinInput]:
