@@ -31,6 +31,10 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
         ("file:///srv/my%20clips/a.mp4", Path("/srv/my clips/a.mp4")),  # a file URL is encoded
         ("FILE://localhost/srv/a.mp4", Path("/srv/a.mp4")),
         ("file://server/share/a.mp4", None),  # another machine's: left to the URL checks
+        ("file:/srv/a.mp4", Path("/srv/a.mp4")),  # RFC 8089's short form
+        ("file:a.mp4", None),  # no absolute path: no file URL
+        # escapes are bytes of the name: a Latin-1 name, as the system hands it over
+        ("file:///srv/lat%E9.mp4", Path(os.fsdecode(b"/srv/lat\xe9.mp4"))),
         ("a" * 300 + ".mp4", None),  # a name the system refuses to look up is no local file
         ("a\x00.mp4", None),
         ("/srv/clips/a.mp4", Path("/srv/clips/a.mp4")),

@@ -291,6 +291,10 @@ def test_blank_lines_above_the_header_keep_line_numbers(tmp_path: Path) -> None:
         pytest.param("", {"calendar.thumbnail_missing"}, None, id="blank"),
         pytest.param("12:75", {"calendar.thumbnail_invalid"}, None, id="bad-seconds"),
         pytest.param("cover.jpg", {"media.url_invalid"}, None, id="file-name"),
+        # Times with a unit were reported as URLs without a scheme.
+        pytest.param("3s", {"calendar.thumbnail_invalid"}, None, id="seconds-with-unit"),
+        pytest.param("5 sec", {"calendar.thumbnail_invalid"}, None, id="spelled-unit"),
+        pytest.param("www.example.com/c.jpg", {"media.url_invalid"}, None, id="no-scheme"),
         pytest.param("https://cdn.example.com/c.gif", {"media.unsupported_format"}, None,
                      id="gif-url"),
     ],
@@ -659,9 +663,34 @@ def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
     assert ("spreadsheet rewrote" in (finding.hint or "")) is spreadsheet
 
 
+def test_a_date_of_the_right_form_that_is_no_date_says_so(tmp_path: Path) -> None:
+    # "is not yyyy-mm-dd" was said of 2026-02-30, which is in that form.
+    _, report = one(tmp_path, row(date="2026-02-30"))
+    (finding,) = report.findings
+    assert finding.message.endswith('"2026-02-30" is no such day or time')
+
+
+def test_a_semicolon_separated_export_is_named_so(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, header=HEADER.replace(",", ";"))
+    with pytest.raises(SourceError, match="separated by semicolons"):
+        rows_of(path)
+
+
 def test_excels_separator_hint_is_named(tmp_path: Path) -> None:
     path = tmp_path / "calendar.csv"
     path.write_text(f"sep=,\n{HEADER}\n{row()}\n", encoding="utf-8")
 
     with pytest.raises(SourceError, match=r"calendar.csv:1: the first line is Excel's separator"):
         rows_of(path)
+
+
+def test_a_header_of_a_million_empty_columns_is_a_short_error(tmp_path: Path) -> None:
+    # Each unnamed column was listed: a 30 MB message (and JSON report) for a spreadsheet's
+    # trailing empty columns.
+    path = write_csv(tmp_path, header=HEADER + "," * 100_000)
+    with pytest.raises(SourceError) as raised:
+        rows_of(path)
+    message = str(raised.value)
+    assert len(message) < 1000
+    assert "#9 (unnamed: delete it)" in message
+    assert "and 99,990 more" in message

@@ -569,3 +569,11 @@ def test_a_named_pipe_is_read_once_from_its_first_byte(tmp_path: Path) -> None:
     items = list(load(str(fifo)))
     writer.join(timeout=5)
     assert [item.payload for item in items] == rows
+
+
+def test_a_byte_order_mark_inside_joined_files_is_not_part_of_a_row(tmp_path: Path) -> None:
+    # cat a.jsonl b.jsonl: the second file's BOM starts a line mid-file ("Unexpected UTF-8 BOM").
+    row = f'{{"board_id":"1",{IMAGE}}}'
+    path = tmp_path / "joined.jsonl"
+    path.write_text(f"\ufeff{row}\n\ufeff{row}\n", encoding="utf-8")
+    assert [item.payload for item in load(str(path))] == [row, row]

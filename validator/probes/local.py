@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from validator.probes.fetch import Budget, Failure, FailureKind, Response
 
@@ -30,11 +30,12 @@ def local_path(reference: str, calendar: str) -> Path | None:
     if that file exists: ``cdn.example.com/clip.mp4`` is far more often a URL missing its
     ``https://``, and is left to the URL checks to say so.
     """
-    if reference[:7].lower() == "file://":  # a file URL: percent-encoded, maybe "localhost"
+    if reference[:5].lower() == "file:":  # a file URL: percent-encoded, maybe "localhost"
         parts = urlsplit(reference)
-        if parts.netloc.lower() not in ("", "localhost"):
+        if parts.netloc.lower() not in ("", "localhost") or not parts.path.startswith("/"):
             return None  # another machine's file: the URL checks say it cannot be fetched
-        return Path(unquote(parts.path))
+        # file:/x and file:///x alike (RFC 8089); escapes are bytes of the name, as the system's.
+        return Path(os.fsdecode(unquote_to_bytes(parts.path)))
     if "://" in reference or reference.startswith("//") or not reference.strip():
         return None
     path = Path(reference)
@@ -47,9 +48,15 @@ def local_path(reference: str, calendar: str) -> Path | None:
 
 
 def _is_file(path: Path) -> bool:
-    """``Path.is_file``, false for a name the system refuses (too long, or holding a NUL)."""
+    """``Path.is_file``, false for a name the system refuses (too long, or holding a NUL).
+
+    True for a file in a folder this user may not enter: it is there, and the probe says it
+    cannot be read (rather than "a URL without a scheme").
+    """
     try:
         return path.is_file()
+    except PermissionError:
+        return True
     except (OSError, ValueError):
         return False
 

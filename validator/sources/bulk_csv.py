@@ -280,7 +280,7 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     missing = [quote(name) for name in REQUIRED_COLUMNS if name not in columns]
     problems = []
     if unknown:
-        problems.append(f"unknown {_columns_word(unknown)} {', '.join(unknown)}")
+        problems.append(f"unknown {_columns_word(unknown)} {_listed(unknown)}")
     if renamed:
         names = ", ".join(renamed)
         problems.append(f"Pinterest refuses the older {_columns_word(renamed)} {names}")
@@ -289,11 +289,21 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     if missing:
         problems.append(f"missing required {_columns_word(missing)} {', '.join(missing)}")
     if problems:
+        separated = ""
+        if len(header) == 1 and header[0].count(";") >= 2:  # a European spreadsheet's export
+            separated = " (the file is separated by semicolons: save it as CSV with commas)"
         raise SourceError(
-            f"{source}:{line}: not a Pinterest bulk-upload header: {'; '.join(problems)} "
-            f"(expected {','.join(COLUMNS)})"
+            f"{source}:{line}: not a Pinterest bulk-upload header{separated}: "
+            f"{'; '.join(problems)} (expected {','.join(COLUMNS)})"
         )
     return columns
+
+
+def _listed(names: list[str], most: int = 10) -> str:
+    """The first ``most`` names, then how many more (a million empty columns made a 30 MB error)."""
+    if len(names) <= most:
+        return ", ".join(names)
+    return f"{', '.join(names[:most])} and {len(names) - most:,} more"
 
 
 def _columns_word(names: list[str]) -> str:
@@ -385,6 +395,10 @@ def _row(
     )
 
 
+# A Thumbnail meant as an image: a path or URL, a scheme, a host, or a file name's extension.
+_URL_LIKE = re.compile(r"/|^[a-z][a-z0-9+.-]*:|^www\.|\.[a-z]{2,5}$", re.IGNORECASE)
+
+
 def _thumbnail(value: str, findings: list[Finding], slots: list[Slot]) -> None:
     """A video row's Thumbnail: a time in the video, or a cover image URL (probed as a cover)."""
     if not value:
@@ -393,7 +407,7 @@ def _thumbnail(value: str, findings: list[Finding], slots: list[Slot]) -> None:
         return
     if _TIME.fullmatch(value):
         return
-    if "/" in value or any(ch.isalpha() for ch in value):  # meant as a URL (or a file name)
+    if _URL_LIKE.search(value):  # meant as a URL (or a file name); "3s", "5 sec" are not
         found = check_media_url(value, THUMBNAIL, MediaKind.IMAGE)
         if found is not None:
             findings.append(found)
@@ -413,6 +427,8 @@ def _publish_date(
     when = parse_publish_date(value)
     if when is None:
         message = f"the publish date {quote(value)} is not yyyy-mm-dd or yyyy-mm-ddThh:mm:ss (UTC)"
+        if _DATE.fullmatch(value):  # the form is right: 2026-02-30, 25:00
+            message = f"the publish date {quote(value)} is no such day or time"
         hint = None
         if "/" in value or _DOTTED_DATE.match(value):  # 12/17/2026, 17.12.2026
             hint = (

@@ -89,8 +89,8 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
             yield PinInput(location, None, True, CALENDAR_ROW_MALFORMED.finding(None, _TOO_LONG))
             continue
         text = line.strip()
-        if number == 1:
-            text = text.removeprefix("\ufeff").strip()
+        if text.startswith("\ufeff"):  # the file's, or a joined file's (cat a.jsonl b.jsonl)
+            text = text[1:].strip()
         if not text:
             continue
         location = Location(source, index, number)
