@@ -60,7 +60,7 @@ MEDIA_UNSUPPORTED_FORMAT: Final = Code(
     id="media.unsupported_format",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="The media is not JPEG/PNG (images) or MP4/MOV (video).",
+    summary="The media is not JPEG/PNG (images) or MP4/MOV/M4V (video).",
     why=(
         "Pinterest takes images as JPEG or PNG and video as MP4, MOV or M4V; WebP, GIF, HEIC, "
         "AVIF, WebM, MKV and the like are refused or fail to process."
@@ -196,7 +196,7 @@ MEDIA_URL_NOT_PUBLIC: Final = _network(
 )
 MEDIA_SERVER_ERROR: Final = _network(
     "media.server_error",
-    "The media server answered 5xx, also after retries.",
+    "The media server answered 5xx (502, 503 and 504 also after retries).",
     "A server error now is likely a server error when Pinterest fetches the file.",
     "Try again later; if it persists, fix the server or move the file.",
     action=Action.RETRY,
@@ -268,7 +268,7 @@ MEDIA_CHECK_INCOMPLETE: Final = _network(
 )
 MEDIA_TYPE_MISMATCH: Final = _network(
     "media.type_mismatch",
-    "The Content-Type header or the file name disagrees with what the bytes are.",
+    "An image Content-Type header (image/*) or a .jpg/.png name disagrees with what the bytes are.",
     "Some fetchers trust the header or the extension; a PNG served as image/jpeg or named .jpg "
     "works by luck and breaks on stricter paths (covers, previews).",
     "Serve the file with the Content-Type of its real format, and name it accordingly.",

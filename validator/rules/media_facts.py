@@ -134,7 +134,7 @@ def _where(url: str, probe: MediaProbe) -> str:
 
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
     label = probe.container.a_label
-    wanted = "JPEG or PNG" if slot.kind is MediaKind.IMAGE else "MP4 or MOV"
+    wanted = "JPEG or PNG" if slot.kind is MediaKind.IMAGE else "MP4, MOV or M4V"
     if probe.container in (Container.HTML, Container.XML, Container.JSON):
         hint = "The URL serves a page, not the file: use the file's direct URL (often a CDN link)."
     elif slot.kind is MediaKind.VIDEO:
