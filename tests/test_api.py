@@ -152,11 +152,19 @@ def test_the_sync_functions_leave_the_callers_event_loop_alone() -> None:
         loop.close()
 
 
-def test_an_error_of_a_sync_run_is_shown_as_itself() -> None:
+def test_an_error_of_a_sync_run_is_shown_as_itself(monkeypatch: pytest.MonkeyPatch) -> None:
     # Raised inside the "no running loop" handler, it read as raised while handling that.
-    with pytest.raises(ValueError, match="vidoe") as raised:
+    def broken(self: object) -> None:
+        raise ValueError("raised by the run")
+
+    monkeypatch.setattr("validator.engine.Engine.session", broken)
+    media = ["http://127.0.0.1:9/a.mp4"]
+    for call in (lambda: validate_media(media, "video"), lambda: validate(GOOD)):
+        with pytest.raises(ValueError, match="raised by the run") as raised:
+            call()
+        assert raised.value.__context__ is None
+    with pytest.raises(ValueError, match="vidoe"):  # a misspelt kind, before any loop
         validate_media(["https://cdn.example.com/a.mp4"], "vidoe")
-    assert raised.value.__context__ is None
 
 
 def test_every_setting_documents_itself_at_run_time() -> None:

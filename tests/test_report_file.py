@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -82,3 +84,40 @@ def test_a_pipe_is_written_directly_not_replaced(tmp_path: Path) -> None:
 def test_a_path_that_cannot_take_the_report_fails_before_the_run(tmp_path: Path, name: str) -> None:
     with pytest.raises(ConfigError, match=r"cannot write it: (No such file|Is a directory)"):
         ReportFile(tmp_path / name)
+
+
+def test_a_writable_report_in_a_folder_that_is_not_is_written_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A report file made writable in a read-only mount: nothing can be put beside it to rename.
+    target = tmp_path / "report.xml"
+    target.write_text("old", encoding="utf-8")
+
+    def refused(**_: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refused)
+    output = ReportFile(target)
+    output.write("new")
+    output.close()
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+def test_dev_stdout_sent_to_a_file_is_written_through_standard_output(tmp_path: Path) -> None:
+    # /dev/stdout led to the file the shell sent output to: it was replaced (the shell's output
+    # lost), or opened again and written over from its start.
+    log = tmp_path / "log.txt"
+    log.write_text("before\n", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from validator.report_file import ReportFile\n"
+        "print('text first', flush=True)\n"
+        "out = ReportFile(Path('/dev/stdout')); out.write('{report}\\n'); out.close()\n"
+        "print('summary last')\n"
+    )
+    with log.open("a", encoding="utf-8") as appended:
+        done = subprocess.run(  # noqa: S603 - our own interpreter
+            [sys.executable, "-c", script], stdout=appended, check=False
+        )
+    assert done.returncode == 0
+    assert log.read_text(encoding="utf-8") == "before\ntext first\n{report}\nsummary last\n"

@@ -495,7 +495,7 @@ def _identity(name: str) -> object:
     except (OSError, ValueError):
         try:
             return Path(name).resolve()
-        except OSError:  # a relative name, and the working folder is gone
+        except (OSError, RuntimeError):  # the working folder is gone; a loop of links (3.11)
             return name
     return (status.st_dev, status.st_ino)
 

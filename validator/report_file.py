@@ -16,6 +16,7 @@ import contextlib
 import errno
 import os
 import stat
+import sys
 import tempfile
 from pathlib import Path
 from typing import IO
@@ -31,19 +32,33 @@ class ReportFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._temporary: Path | None = None
+        self._shared = False  # standard output or error: not ours to close
         try:
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
-            if path.exists() and not path.is_file():  # /dev/stdout, a pipe: opened as named
-                self._stream: IO[str] = path.open("w", encoding="utf-8", newline="\n")
-                self._target = path
-                return
             target = self._target = _target(path)
+            if _written_as_named(path, target):
+                # Our own standard output (or error) by another name: written through it, in
+                # turn with the rest; a second descriptor on a file the shell sent it to would
+                # write over it (or be written over) from its own offset.
+                self._stream: IO[str] = _standard(path) or path.open(
+                    "a", encoding="utf-8", newline="\n"
+                )
+                self._shared = self._stream in (sys.stdout, sys.stderr)
+                return
             if target.exists() and not os.access(target, os.W_OK):  # as open("w") would refuse
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
-            descriptor, name = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-            )
+            try:
+                descriptor, name = tempfile.mkstemp(
+                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                )
+            except OSError as exc:
+                if exc.errno not in _FOLDER_READ_ONLY or not target.is_file():
+                    raise
+                # A report file made writable in a folder that is not (a CI mount): written
+                # in place, as before, since nothing can be put beside it.
+                self._stream = target.open("w", encoding="utf-8", newline="\n")
+                return
         except OSError as exc:
             raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
         self._temporary = Path(name)
@@ -66,6 +81,8 @@ class ReportFile:
 
     def close(self) -> None:
         """Let go of the file; a report never written leaves the target as it was."""
+        if self._shared:
+            return
         with contextlib.suppress(OSError):  # a failed write is reported already
             self._stream.close()
         if self._temporary is not None:
@@ -74,11 +91,52 @@ class ReportFile:
             self._temporary = None
 
 
+_FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+
+
+def _written_as_named(path: Path, target: Path) -> bool:
+    """Whether the report goes into ``path`` as it is, not replacing a file.
+
+    A device, a pipe; and a name under ``/dev`` or ``/proc`` whatever it leads to:
+    ``/dev/stdout`` of a run whose output the shell sent to a file (``>> log``) leads to that
+    file, and replacing it would cut the shell's output off from it.
+    """
+    if target.exists() and not target.is_file():
+        return True
+    step = path
+    for _ in range(_MAX_LINKS):
+        if str(step.absolute()).startswith(("/dev/", "/proc/")):
+            return True
+        if not step.is_symlink():
+            return False
+        step = step.parent / os.readlink(step)
+    return True  # a chain of links that never ends: whatever it is, it is not a file to replace
+
+
+_MAX_LINKS = 40  # as the system follows (Linux's limit)
+
+
+def _standard(path: Path) -> IO[str] | None:
+    """``sys.stdout`` or ``sys.stderr`` if ``path`` names the very file it writes to."""
+    try:
+        named = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            status = os.fstat(stream.fileno())
+        except (AttributeError, OSError, ValueError):  # closed, or replaced (a test's capture)
+            continue
+        if (status.st_dev, status.st_ino) == (named.st_dev, named.st_ino):
+            return stream
+    return None
+
+
 def _target(path: Path) -> Path:
     """The regular file the report replaces: through a symlink, the file it points at."""
     try:
         return path.resolve() if path.is_symlink() else path
-    except OSError:  # a loop of links: reported when the temporary file is made or renamed
+    except (OSError, RuntimeError):  # a loop of links (RuntimeError before Python 3.13)
         return path
 
 

@@ -472,3 +472,12 @@ def test_a_suffix_labelled_as_other_bytes_without_a_size_is_not_the_files_end(
     (report,) = validate_many([pin], settings=Settings(allow_private_hosts=True, retries=0))
     assert report.codes == {"media.unreachable"}
     assert "other bytes" in report.findings[0].message
+
+
+def test_a_retry_after_of_zero_is_retried_whatever_the_cap(scripted: str) -> None:
+    # Our own backoff was counted as the server's pause: with retry_after_cap = 0, a 503 that
+    # said "Retry-After: 0" was given up on at once.
+    _Scripted.script["/zero.jpg"] = [(503, {"Retry-After": "0"})]
+    outcome = fetch(f"{scripted}/zero.jpg", retries=2, retry_after_cap=0)
+    assert isinstance(outcome, Response)
+    assert _Scripted.asked == ["/zero.jpg", "/zero.jpg"]

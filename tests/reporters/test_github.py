@@ -113,6 +113,14 @@ def test_unreadable_file_is_an_error_on_the_line_its_message_names() -> None:
     ]  # fmt: skip
 
 
+def test_a_file_name_with_an_escape_sequence_is_shown_escaped() -> None:
+    # The pins' annotations were escaped, an unreadable file's message and property were not.
+    name = "gone\x1b[31mred.json"
+    document = render([], Summary(), [Unreadable(name, f"{name}: no such file")])
+    assert "\x1b" not in document
+    assert "gone\\x1b[31mred.json: no such file" in document
+
+
 def test_escaping_follows_the_toolkit() -> None:
     assert escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
     assert escape_property("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext%3A a%2C b"

@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -542,7 +543,7 @@ def test_a_json_document_larger_than_any_calendar_is_refused_unread(
          "is an MP4 video, not a calendar"),
         ("pins.json", (Path(__file__).parents[2] / "fixtures/media/cover.jpg").read_bytes(),
          "is a JPEG image, not a calendar"),
-        ("pins.jsonl", b'{"a": 1}\x00\x00\n', "holds NUL bytes"),
+        ("pins.jsonl", b'{"a": 1}\x00\x00\n', "is binary data"),
     ],
 )  # fmt: skip
 def test_a_file_that_is_no_text_calendar_is_refused_from_its_first_bytes(
@@ -577,3 +578,48 @@ def test_a_byte_order_mark_inside_joined_files_is_not_part_of_a_row(tmp_path: Pa
     path = tmp_path / "joined.jsonl"
     path.write_text(f"\ufeff{row}\n\ufeff{row}\n", encoding="utf-8")
     assert [item.payload for item in load(str(path))] == [row, row]
+
+
+def test_json_whose_first_bytes_spell_a_quicktime_atom_is_text(tmp_path: Path) -> None:
+    # Bytes 4-7 "free" (an old QuickTime file's first atom) in '[ {"free": ...': refused as a MOV.
+    path = tmp_path / "pins.json"
+    path.write_text('[ {"free": 1, "board_id": "1"}]', encoding="utf-8")
+    assert [item.payload for item in load(str(path))] == [{"free": 1, "board_id": "1"}]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_that_sends_its_first_bytes_slowly_is_sniffed_whole(tmp_path: Path) -> None:
+    # peek() gave the one byte in hand: a UTF-16 file read through a pipe was not recognised,
+    # and every row was malformed.
+    fifo = tmp_path / "pins.jsonl"
+    os.mkfifo(fifo)
+    text = '{"board_id": "1"}\n'.encode("utf-16")
+
+    def write() -> None:
+        with fifo.open("wb") as out:
+            out.write(text[:1])
+            out.flush()
+            time.sleep(0.3)
+            out.write(text[1:])
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        with pytest.raises(SourceError, match="UTF-16"):
+            list(load(str(fifo)))
+    finally:
+        writer.join(timeout=5)
+
+
+def test_a_line_of_exactly_the_longest_length_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from validator.sources import json_
+
+    monkeypatch.setattr(json_, "MAX_LINE", 8)
+    path = tmp_path / "pins.jsonl"
+    path.write_text('"1234567"\n"ok"\n"1234567"', encoding="utf-8")  # 9 with the quotes: over
+    lines = [item.payload if item.problem is None else None for item in load(str(path))]
+    assert lines == [None, '"ok"', None]
+    path.write_text('"123456"\n"123456"', encoding="utf-8")  # exactly 8, then at the end
+    assert [item.payload for item in load(str(path))] == ['"123456"', '"123456"']

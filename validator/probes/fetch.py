@@ -259,11 +259,12 @@ class Fetcher:
                 return _with_attempts(outcome, tries)
             wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
-                wait = max(wait, outcome.retry_after)
-                if budget.paused + wait > self.settings.retry_after_cap:
-                    # Longer than we wait for one URL's pauses in all (``_outside_pauses``).
+                # The server's pauses add up, over all the URL's requests (``_outside_pauses``);
+                # our own backoff is not one of them.
+                if budget.paused + outcome.retry_after > self.settings.retry_after_cap:
                     return _with_attempts(outcome, tries)
-                budget.paused += wait
+                budget.paused += outcome.retry_after
+                wait = max(wait, outcome.retry_after)
                 answered = outcome.chain[-1].url if outcome.chain else outcome.url
                 host = self._host(_host_key(answered))
                 host.not_before = max(host.not_before, time.monotonic() + wait)

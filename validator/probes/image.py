@@ -138,8 +138,9 @@ def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageF
         # Raised only where the process turns warnings into errors (a test suite's -W error) and
         # Pillow warned while reading: about metadata it skips ("Tag data larger than file" from
         # a phone's EXIF), not about the image. Read again with Pillow's warnings ignored. The
-        # warnings filters are the process's: the lock keeps two such reads from restoring
-        # each other's filters.
+        # warnings filters are the process's (before Python 3.14): the lock keeps two such
+        # reads from restoring each other's filters, but not another thread's catch_warnings
+        # at that moment, which one of them may undo. Rare: both need -W error and odd EXIF.
         with _WARNINGS_OFF, warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return _probe_once(source, decode=decode, prefix=prefix)

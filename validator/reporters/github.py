@@ -42,7 +42,7 @@ def render(
     lines += [
         command(
             "error",
-            problem.message,
+            printable(problem.message),  # it names the file: escaped as a pin's location is
             file=_file(problem.source),
             line=problem.line,
             title=UNREADABLE_TITLE,
@@ -104,5 +104,9 @@ def _annotation(report: Report, finding: Finding) -> str:
 
 
 def _file(source: str) -> str | None:
-    """The ``file`` property: none for ``<stdin>``, ``<input>`` and other unnamed sources."""
-    return None if source.startswith("<") and source.endswith(">") else source
+    """The ``file`` property: none for ``<stdin>``, ``<input>`` and other unnamed sources.
+
+    Control characters are escaped: a name holding one is in no repository GitHub could
+    annotate, and raw it would act on the terminal the command is shown on.
+    """
+    return None if source.startswith("<") and source.endswith(">") else printable(source)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import codecs
 import io
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from validator.errors import SourceError
 from validator.probes.sniff import Container, sniff
@@ -44,6 +45,7 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM star
 #: The largest JSON document read (it is read whole): 100,000 pins take about 55 MB.
 MAX_DOCUMENT = 256 * 2**20
 _SNIFFED = 64  # first bytes that tell a video or an image from text
+_CHUNK = 2**20  # what a pipe's document is read by
 _BINARY = frozenset({Container.PDF, Container.GZIP})
 
 
@@ -76,9 +78,12 @@ def load(
     origin = origin if origin is not None else name
     try:
         suffix = path.suffix.lower()
-        # One open, for a named pipe (<(jq ...)) too: its first bytes are peeked, not re-read.
-        with path.open("rb") as raw:
-            _refuse_no_text(raw.peek(_SNIFFED)[:_SNIFFED], shown)
+        # One open, for a named pipe (<(jq ...)) too: its first bytes are read once, looked at,
+        # and handed on ahead of the rest.
+        with path.open("rb") as opened:
+            head = opened.read(_SNIFFED)
+            _refuse_no_text(head, shown)
+            raw = io.BufferedReader(_Ahead(head, opened))
             if suffix == _CSV_SUFFIX:
                 # newline="": quoted line breaks and CRLF reach the csv module as written (RFC
                 # 4180); utf-8-sig drops the byte order mark spreadsheets write.
@@ -96,7 +101,7 @@ def load(
                 with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
                     yield from iter_lines(stream, shown, origin)
             else:
-                text = utf8_text(_read_document(raw, shown), shown)
+                text = utf8_text(head + _read_document(opened, shown, len(head)), shown)
                 yield from iter_document(text, shown, origin)
     except MemoryError:
         raise SourceError(f"{shown}: too large to read into memory") from None
@@ -130,7 +135,7 @@ def stdin_text() -> str:
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
-    return utf8_text(_read_document(binary, STDIN), STDIN)
+    return utf8_text(_read_document(binary, STDIN, 0), STDIN)
 
 
 def utf8_text(data: bytes, source: str) -> str:
@@ -155,27 +160,64 @@ def _refuse_no_text(head: bytes, source: str) -> None:
     """
     if head.startswith(_UTF16_BOMS):
         raise _utf16(source)
+    if _CONTROL_BYTES.search(head) is None:  # text (a JSON key "free" is no QuickTime atom)
+        return
     container = sniff(head)
     if container.is_image or container.is_video or container in _BINARY:
         raise SourceError(
             f"{source}: is {container.a_label}, not a calendar (JSON, JSON Lines or CSV)"
         )
-    if b"\x00" in head:
-        raise SourceError(f"{source}: holds NUL bytes: binary data (or UTF-16), not UTF-8 text")
+    raise SourceError(f"{source}: is binary data (or UTF-16 text), not a UTF-8 calendar")
 
 
-def _read_document(stream: IO[bytes], source: str) -> bytes:
-    """A JSON document's bytes, read whole; refused, not read, when larger than any calendar."""
+# Bytes no text calendar holds (tab, line breaks, form feed and ESC aside): every image and video
+# format has some in its first bytes (sizes, magic numbers).
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+
+
+class _Ahead(io.RawIOBase):
+    """``stream`` with ``head``, the bytes already read from it, in front again."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+        super().__init__()
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _read_document(stream: IO[bytes], source: str, done: int) -> bytes:
+    """The rest of a JSON document, past the ``done`` bytes already read.
+
+    Refused when larger than any calendar: unread if the file states its size, else as soon as
+    the reading passes it. Never ``read(n)`` with the cap: it would set n bytes aside first.
+    """
     try:
         status = os.fstat(stream.fileno())
     except (OSError, ValueError, io.UnsupportedOperation):  # no descriptor (a test's stream)
         status = None
-    if status is not None and stat.S_ISREG(status.st_mode) and status.st_size > MAX_DOCUMENT:
-        raise _too_large(source)
-    data = stream.read(MAX_DOCUMENT + 1)
-    if len(data) > MAX_DOCUMENT:
-        raise _too_large(source)
-    return data
+    if status is not None and stat.S_ISREG(status.st_mode):
+        if status.st_size > MAX_DOCUMENT:
+            raise _too_large(source)
+        return stream.read()
+    parts, total = [], done
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if total > MAX_DOCUMENT:
+            raise _too_large(source)
+        parts.append(chunk)
+    return b"".join(parts)
 
 
 def _too_large(source: str) -> SourceError:

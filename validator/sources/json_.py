@@ -109,8 +109,8 @@ def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
     A line is read at most ``MAX_LINE`` characters at a time: a 2 GB line (a runaway export)
     would otherwise be held whole, several times over, until the system killed the run.
     """
-    while line := stream.readline(MAX_LINE):
-        if len(line) < MAX_LINE or line.endswith("\n"):
+    while line := stream.readline(MAX_LINE + 1):  # a whole line of MAX_LINE, and its break
+        if len(line) <= MAX_LINE or line.endswith("\n"):
             yield line
             continue
         while (rest := stream.readline(MAX_LINE)) and not rest.endswith("\n"):
