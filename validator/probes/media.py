@@ -48,11 +48,10 @@ from validator.probes.sniff import (
     sniff,
 )
 from validator.probes.video import (
-    INDEX_READS,
     VideoFacts,
     VideoProblem,
     VideoProblemKind,
-    next_index_read,
+    index_reads,
     read_video_facts,
 )
 from validator.settings import Settings
@@ -324,11 +323,7 @@ class Prober:
         block = self.settings.block_size
         known = RangeFile(total, _never, head=opened.data, block_size=block)  # for planning
         index = []
-        for _ in range(0 if opened.complete else INDEX_READS):
-            span = next_index_read(known.peek_cached, total, block)
-            if span is None:
-                break
-            first, last = span
+        for first, last in [] if opened.complete else index_reads(known):
             data = await reader.read_range(url, first, last, budget)
             if not data:
                 break

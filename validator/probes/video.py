@@ -39,6 +39,7 @@ __all__ = [
     "VideoProblem",
     "VideoProblemKind",
     "fetch_index",
+    "index_reads",
     "next_index_read",
     "read_video_facts",
 ]
@@ -242,11 +243,24 @@ def next_index_read(
     return None  # the walk stopped on bytes that are not a box: nothing to aim at
 
 
-def fetch_index(file: RangeFile) -> None:
-    """Fetch the index (``next_index_read``) into ``file``'s cache: one request per step."""
+def index_reads(file: RangeFile) -> Iterator[tuple[int, int]]:
+    """The spans that fetch the index into ``file``, one after another, at most ``INDEX_READS``.
+
+    Each is planned from what ``file`` holds when it is asked for: the caller fetches a span
+    into it (``prefetch``, or ``seed`` when the fetch happens elsewhere) before asking for the
+    next, and stops when a fetch brings nothing.
+    """
     for _ in range(INDEX_READS):
         span = next_index_read(file.peek_cached, file.size, file.block_size)
-        if span is None or not file.prefetch(*span):
+        if span is None:
+            return
+        yield span
+
+
+def fetch_index(file: RangeFile) -> None:
+    """Fetch the index into ``file``'s cache (``index_reads``): one request per step."""
+    for first, last in index_reads(file):
+        if not file.prefetch(first, last):
             return
 
 
