@@ -6,8 +6,9 @@ off halfway (a CI step that uploads the report "always" would otherwise parse an
 file). The temporary file is made before the run, so that a folder that cannot be written fails
 in a second, not after an hour of network checks.
 
-A target that is not a regular file (``/dev/stdout``, a named pipe) cannot be renamed onto: it is
-written directly, as it always was.
+What cannot be renamed onto is written as named: a pipe or a device, any name under ``/dev`` or
+``/proc`` (``/dev/stdout`` goes through ``sys.stdout`` itself, in turn with the text printed
+there), and a report file that is writable in a folder that is not.
 """
 
 from __future__ import annotations

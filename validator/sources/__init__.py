@@ -101,7 +101,7 @@ def load(
                 with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
                     yield from iter_lines(stream, shown, origin)
             else:
-                text = utf8_text(head + _read_document(opened, shown, len(head)), shown)
+                text = utf8_text(_read_document(opened, shown, head), shown)
                 yield from iter_document(text, shown, origin)
     except MemoryError:
         raise SourceError(f"{shown}: too large to read into memory") from None
@@ -135,7 +135,7 @@ def stdin_text() -> str:
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
-    return utf8_text(_read_document(binary, STDIN, 0), STDIN)
+    return utf8_text(_read_document(binary, STDIN, b""), STDIN)
 
 
 def utf8_text(data: bytes, source: str) -> str:
@@ -197,8 +197,8 @@ class _Ahead(io.RawIOBase):
         return len(data)
 
 
-def _read_document(stream: IO[bytes], source: str, done: int) -> bytes:
-    """The rest of a JSON document, past the ``done`` bytes already read.
+def _read_document(stream: IO[bytes], source: str, head: bytes) -> bytes:
+    """A JSON document's bytes, ``head`` (read from ``stream`` already) and the rest.
 
     Refused when larger than any calendar: unread if the file states its size, else as soon as
     the reading passes it. Never ``read(n)`` with the cap: it would set n bytes aside first.
@@ -210,8 +210,11 @@ def _read_document(stream: IO[bytes], source: str, done: int) -> bytes:
     if status is not None and stat.S_ISREG(status.st_mode):
         if status.st_size > MAX_DOCUMENT:
             raise _too_large(source)
+        if not head:  # standard input: read on from where it stands
+            return stream.read()
+        stream.seek(0)  # a file we opened: whole again, in one buffer (not head + a copy)
         return stream.read()
-    parts, total = [], done
+    parts, total = [head], len(head)
     while chunk := stream.read(_CHUNK):
         total += len(chunk)
         if total > MAX_DOCUMENT:
