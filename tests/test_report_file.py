@@ -121,3 +121,56 @@ def test_dev_stdout_sent_to_a_file_is_written_through_standard_output(tmp_path: 
         )
     assert done.returncode == 0
     assert log.read_text(encoding="utf-8") == "before\ntext first\n{report}\nsummary last\n"
+
+
+def test_the_in_place_report_is_emptied_only_when_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opened with "w" before the run, an interrupted run left it empty.
+    target = tmp_path / "report.xml"
+    target.write_text("old report", encoding="utf-8")
+
+    def refused(**_: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("tempfile.mkstemp", refused)
+    ReportFile(target).close()
+    assert target.read_text(encoding="utf-8") == "old report"
+    output = ReportFile(target)
+    output.write("new")
+    output.close()
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+SHARED_MEMORY = Path("/dev/shm")  # noqa: S108 - a folder of files under /dev, the point here
+
+
+@pytest.mark.skipif(not SHARED_MEMORY.is_dir(), reason="needs /dev/shm")
+def test_a_regular_file_under_dev_is_replaced_not_appended_to() -> None:
+    # Any name under /dev was written as named, with "a": /dev/shm/report.json held two reports.
+    target = SHARED_MEMORY / f"pin-preflight-{os.getpid()}.json"
+    try:
+        for document in ("first", "second"):
+            output = ReportFile(target)
+            output.write(document)
+            output.close()
+        assert target.read_text(encoding="utf-8") == "second"
+    finally:
+        target.unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("output", [["-o", "/dev/stdout"], []])
+def test_a_report_that_cannot_reach_a_full_stdout_is_an_error(output: list[str]) -> None:
+    # -o /dev/stdout: stdout was silenced as if the report went elsewhere (exit 1, no report);
+    # a machine format without -o: a traceback.
+    fixture = Path(__file__).resolve().parent.parent / "fixtures" / "payloads" / "mixed.json"
+    with open("/dev/full", "w", encoding="utf-8") as full:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", "check", "--offline", "-q", "--format", "json",
+             *output, str(fixture)],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert "No space left on device" in done.stderr
+    assert "Traceback" not in done.stderr

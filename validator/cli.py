@@ -353,7 +353,12 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds
         if output is None and report_format.for_machines:
-            sys.stdout.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
+            try:
+                document = _render(report_format, reports, summary, unreadable, verbosity, shown)
+                sys.stdout.write(document)
+                sys.stdout.flush()
+            except OSError as exc:  # a full disk: one clear error; a reader gone: 141
+                _stdout_failed(exc, None)
     finally:
         if output is not None:
             output.close()
@@ -458,7 +463,7 @@ def _stdout_failed(exc: OSError, output: ReportFile | None) -> bool:
     run with 141, a full disk is one clear error. With ``--output``, the file is the report:
     the run goes on without standard output.
     """
-    if output is None:
+    if output is None or output.shares_stdout:  # -o /dev/stdout: the report goes there too
         if isinstance(exc, BrokenPipeError):
             raise exc
         raise ConfigError(f"cannot write the report to standard output: {exc.strerror}") from None
@@ -612,7 +617,8 @@ def _console(*, stderr: bool = False) -> Console:
 def _error(message: str) -> None:
     # Messages quote file names, which may hold a line break (a forged line, or a workflow
     # command in a CI log) or an escape sequence: shown escaped, one line.
-    sys.stderr.write(f"pin-preflight: error: {printable(message)}\n")
+    if sys.stderr is not None:  # started with standard error closed (2>&-): the status says it
+        sys.stderr.write(f"pin-preflight: error: {printable(message)}\n")
 
 
 def _version() -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -34,6 +35,7 @@ class ReportFile:
         self.path = path
         self._temporary: Path | None = None
         self._shared = False  # standard output or error: not ours to close
+        self._in_place = False  # a report file in a folder that cannot take another file
         try:
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
@@ -57,17 +59,32 @@ class ReportFile:
                 if exc.errno not in _FOLDER_READ_ONLY or not target.is_file():
                     raise
                 # A report file made writable in a folder that is not (a CI mount): written
-                # in place, as before, since nothing can be put beside it.
-                self._stream = target.open("w", encoding="utf-8", newline="\n")
+                # in place, since nothing can be put beside it; opened without emptying it.
+                self._stream = target.open("r+", encoding="utf-8", newline="\n")
+                self._in_place = True
                 return
         except OSError as exc:
             raise ConfigError(f"--output {path}: cannot write it: {exc.strerror}") from None
         self._temporary = Path(name)
         self._stream = os.fdopen(descriptor, "w", encoding="utf-8", newline="\n")
 
+    @property
+    def shares_stdout(self) -> bool:
+        """Whether the report goes through standard output (``-o /dev/stdout``)."""
+        return self._stream is sys.stdout
+
     def write(self, document: str) -> None:
         """Write the whole document and put it in place; a failure is a ``ConfigError``."""
         try:
+            if self._shared:
+                # Written by the descriptor: a full disk must be an error, and Python's stdout
+                # can drop the end of a large write to one without saying so.
+                self._stream.flush()
+                _write_all(self._stream.fileno(), document.encode("utf-8"))
+                return
+            if self._in_place:  # emptied only now: an interrupted run left it as it was
+                self._stream.seek(0)
+                self._stream.truncate()
             self._stream.write(document)
             self._stream.flush()
             temporary = self._temporary
@@ -98,20 +115,38 @@ _FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
 def _written_as_named(path: Path, target: Path) -> bool:
     """Whether the report goes into ``path`` as it is, not replacing a file.
 
-    A device, a pipe; and a name under ``/dev`` or ``/proc`` whatever it leads to:
-    ``/dev/stdout`` of a run whose output the shell sent to a file (``>> log``) leads to that
-    file, and replacing it would cut the shell's output off from it.
+    A device, a pipe; our own standard output or error; and a descriptor the shell opened,
+    named ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/PID/fd/N`` (or a link to one), whatever
+    it leads to: ``/dev/stdout`` of a run whose output the shell sent to a file (``>> log``)
+    leads to that file, and replacing it would cut the shell's output off from it. A regular
+    file that merely lies under ``/dev`` (``/dev/shm``) is replaced as any other.
     """
     if target.exists() and not target.is_file():
         return True
+    if _standard(path) is not None:
+        return True
     step = path
     for _ in range(_MAX_LINKS):
-        if str(step.absolute()).startswith(("/dev/", "/proc/")):
-            return True
+        name = os.path.normpath(step.absolute())
+        if name in _STANDARD_NAMES or name.startswith("/dev/fd/") or _PROC_FD.match(name):
+            return True  # a descriptor the shell opened (2>&1, 3>file): not ours to replace
         if not step.is_symlink():
             return False
         step = step.parent / os.readlink(step)
     return True  # a chain of links that never ends: whatever it is, it is not a file to replace
+
+
+_STANDARD_NAMES = frozenset({"/dev/stdout", "/dev/stderr"})
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    """Every byte of ``data``, or the ``OSError`` that stopped it."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
+
+
+_PROC_FD = re.compile(r"/proc/[^/]+/fd/")
 
 
 _MAX_LINKS = 40  # as the system follows (Linux's limit)

@@ -623,3 +623,38 @@ def test_a_line_of_exactly_the_longest_length_is_read(
     assert lines == [None, '"ok"', None]
     path.write_text('"123456"\n"123456"', encoding="utf-8")  # exactly 8, then at the end
     assert [item.payload for item in load(str(path))] == ['"123456"', '"123456"']
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_gives_each_row_as_it_comes(tmp_path: Path) -> None:
+    # Reading through the sniffed head waited for 8 KiB or the end: rows came at the end only.
+    fifo = tmp_path / "pins.jsonl"
+    os.mkfifo(fifo)
+    first_read = threading.Event()
+    waited: list[bool] = []
+
+    def write() -> None:
+        with fifo.open("w", encoding="utf-8") as out:
+            out.write(f'{{"board_id":"1",{IMAGE}}}\n')
+            out.flush()
+            waited.append(first_read.wait(timeout=5))  # until the reader has the first row
+            out.write(f'{{"board_id":"2",{IMAGE}}}\n')
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    rows = load(str(fifo))
+    next(rows)
+    first_read.set()
+    assert len(list(rows)) == 1
+    writer.join(timeout=10)
+    assert waited == [True]
+
+
+def test_standard_input_that_is_a_video_is_refused_unread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    video = (Path(__file__).parents[2] / "fixtures/media/h264-faststart.mp4").read_bytes()
+    stdin = io.TextIOWrapper(io.BytesIO(video))
+    monkeypatch.setattr(sys, "stdin", stdin)
+    with pytest.raises(SourceError, match="is an MP4 video, not a calendar"):
+        list(load("-"))

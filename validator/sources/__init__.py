@@ -101,7 +101,7 @@ def load(
                 with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
                     yield from iter_lines(stream, shown, origin)
             else:
-                text = utf8_text(_read_document(opened, shown, head), shown)
+                text = utf8_text(_read_document(opened, shown, head, rewind=True), shown)
                 yield from iter_document(text, shown, origin)
     except MemoryError:
         raise SourceError(f"{shown}: too large to read into memory") from None
@@ -135,7 +135,9 @@ def stdin_text() -> str:
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
-    return utf8_text(_read_document(binary, STDIN, b""), STDIN)
+    head = binary.read(_SNIFFED)  # a video piped in is refused before it is read on
+    _refuse_no_text(head, STDIN)
+    return utf8_text(_read_document(binary, STDIN, head, rewind=False), STDIN)
 
 
 def utf8_text(data: bytes, source: str) -> str:
@@ -178,7 +180,7 @@ _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
 class _Ahead(io.RawIOBase):
     """``stream`` with ``head``, the bytes already read from it, in front again."""
 
-    def __init__(self, head: bytes, stream: IO[bytes]) -> None:
+    def __init__(self, head: bytes, stream: io.BufferedReader) -> None:
         super().__init__()
         self._head = head
         self._stream = stream
@@ -192,16 +194,18 @@ class _Ahead(io.RawIOBase):
             buffer[:count] = self._head[:count]
             self._head = self._head[count:]
             return count
-        data = self._stream.read(len(buffer))
+        data = self._stream.read1(len(buffer))  # what is there: a pipe is read as it comes
         buffer[: len(data)] = data
         return len(data)
 
 
-def _read_document(stream: IO[bytes], source: str, head: bytes) -> bytes:
+def _read_document(stream: IO[bytes], source: str, head: bytes, *, rewind: bool) -> bytes:
     """A JSON document's bytes, ``head`` (read from ``stream`` already) and the rest.
 
     Refused when larger than any calendar: unread if the file states its size, else as soon as
     the reading passes it. Never ``read(n)`` with the cap: it would set n bytes aside first.
+    ``rewind``: ``stream`` is a file opened here, read again whole from its start (one buffer,
+    not ``head`` and a copy of the rest); standard input is read on from where it stands.
     """
     try:
         status = os.fstat(stream.fileno())
@@ -210,9 +214,9 @@ def _read_document(stream: IO[bytes], source: str, head: bytes) -> bytes:
     if status is not None and stat.S_ISREG(status.st_mode):
         if status.st_size > MAX_DOCUMENT:
             raise _too_large(source)
-        if not head:  # standard input: read on from where it stands
-            return stream.read()
-        stream.seek(0)  # a file we opened: whole again, in one buffer (not head + a copy)
+        if not rewind:
+            return head + stream.read()
+        stream.seek(0)
         return stream.read()
     parts, total = [head], len(head)
     while chunk := stream.read(_CHUNK):
