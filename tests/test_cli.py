@@ -823,6 +823,30 @@ def test_junit_gives_a_file_without_pins_a_suite_of_its_own(
     ]
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_cancelled_run_leaves_no_temporary_file(tmp_path: Path) -> None:
+    # A CI job cancelled sends SIGTERM: the run died there, its temporary report beside the
+    # target for good.
+    report = tmp_path / "report.xml"
+    command = ["check", "--offline", "--format", "junit", "-o", str(report), "-"]
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_until_idle(child.pid)
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=10)
+    finally:
+        child.kill()
+    assert child.returncode == 143
+    assert err.strip() == "pin-preflight: error: terminated"
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
 def test_output_to_dev_stdout_writes_into_the_pipe() -> None:
     # /dev/stdout is a link to /proc/self/fd/1, whose target a pipe names "pipe:[N]": followed
@@ -836,3 +860,16 @@ def test_output_to_dev_stdout_writes_into_the_pipe() -> None:
     )  # fmt: skip
     assert done.returncode == EXIT_OK, done.stderr
     assert '"version": 1' in done.stdout
+
+
+def test_an_output_name_ending_in_a_slash_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Path() drops the slash: "report.json/" replaced report.json, where a shell says "Not a
+    # directory".
+    report = tmp_path / "report.json"
+    report.write_text("{}", encoding="utf-8")
+    status, _, err = run(capsys, "-o", f"{report}/", VALID)
+    assert status == EXIT_UNUSABLE
+    assert "name a file, not a folder" in err
+    assert report.read_text(encoding="utf-8") == "{}"

@@ -48,6 +48,7 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
+_EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 _T = TypeVar("_T")
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
 # Settings whose flag is not their name with dashes (errors name the flag the user typed).
@@ -69,6 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return _EXIT_INTERRUPTED
+    except _Terminated:
+        _error("terminated")
+        return _EXIT_TERMINATED
     except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
         _silence_stdout()
         return _EXIT_BROKEN_PIPE
@@ -89,14 +93,40 @@ def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
     ):
         return asyncio.run(run)  # embedded, or the host handles Ctrl-C: its choice stands
     previous = signal.signal(signal.SIGINT, _interrupt)
+    # A CI job cancelled gets SIGTERM: unwound like Ctrl-C (the report file left as it was, no
+    # temporary file beside it), unless the host set a handler of its own.
+    terminate = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    if terminate:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return asyncio.run(run)
     finally:
         signal.signal(signal.SIGINT, previous)
+        if terminate:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _output_path(text: str) -> Path:
+    """``--output``'s FILE: a name ending in "/" names a folder, which ``Path`` would forget."""
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
+    return Path(text)
 
 
 def _interrupt(signum: int, frame: object) -> NoReturn:
     raise KeyboardInterrupt
+
+
+class _Terminated(BaseException):
+    """The run got SIGTERM.
+
+    A BaseException, as KeyboardInterrupt is: asyncio's callbacks pass it on, where they would
+    log an Exception and go on.
+    """
+
+
+def _terminate(signum: int, frame: object) -> NoReturn:
+    raise _Terminated
 
 
 def _silence_stdout() -> None:
@@ -141,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_output_path,
         metavar="FILE",
         help="write the report in --format to FILE; the terminal keeps the text report",
     )
