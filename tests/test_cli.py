@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from media_server import serve
 from support import FIXTURES, ROOT
 
 from validator.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, main
@@ -821,6 +822,38 @@ def test_junit_gives_a_file_without_pins_a_suite_of_its_own(
         (str(empty), "0"),
         (str(array), "0"),
     ]
+
+
+def test_ctrl_c_while_videos_are_read_is_one_line_and_an_exit(tmp_path: Path) -> None:
+    # The interrupt lands in a probe's task: the other tasks' errors on the way out were logged
+    # as tracebacks, and a video thread waiting on a read nobody would answer kept the process
+    # alive after "interrupted".
+    with serve() as server:
+        entries = [
+            {"pin": {"board_id": "1", "media_source": {
+                "source_type": "video_id", "media_id": str(n),
+                "cover_image_url": server.url("/media/cover.jpg"),
+                "cover_image_content_type": "image/jpeg"}},
+             "video_url": server.url(f"/laterfail/stall/{name}?{n}")}
+            for n in range(40) for name in ("many-fragments.mp4", "h264-moov-end.mp4")
+        ]  # fmt: skip
+        calendar = tmp_path / "videos.jsonl"
+        calendar.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+        child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", "check", "-q", "--allow-private-hosts",
+             str(calendar)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 30
+            while len(server.requests_to("/laterfail/")) < 20 and time.monotonic() < deadline:
+                time.sleep(0.05)  # busy: first blocks read, index reads stalling
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=15)
+        finally:
+            child.kill()
+    assert child.returncode == 130
+    assert err == "pin-preflight: error: interrupted\n"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")

@@ -6,6 +6,7 @@ Every network code is produced here over HTTP, and the run always goes on for th
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -413,6 +414,24 @@ def test_waiting_in_line_for_a_slot_is_not_counted_against_the_deadline() -> Non
         pins = [image_pin(slow.url(f"/media/square.jpg?n={n}")) for n in range(8)]
         reports = validate_many(pins, settings=settings)
     assert [r.findings for r in reports] == [()] * 8
+
+
+def test_a_source_cancelled_midway_leaves_the_session_whole(server: MediaServer) -> None:
+    # The shared probe was cancelled with the first source and handed, cancelled, to the next:
+    # a later file with the same URL raised CancelledError instead of getting its report.
+    url = server.url("/slow/photo-baseline.jpg?shared")
+    settings = NETWORK.model_copy(update={"deadline": 1.0, "retries": 0})
+
+    async def run() -> list[Report]:
+        async with Engine(settings).session() as session:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(0.2):
+                    async for _ in session.check_all(from_objects([image_pin(url)])):
+                        pass
+            return [report async for report in session.check_all(from_objects([image_pin(url)]))]
+
+    (report,) = asyncio.run(run())
+    assert report.codes == {"media.timeout"}
 
 
 def test_stopping_early_leaves_nothing_running(server: MediaServer) -> None:

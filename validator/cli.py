@@ -92,14 +92,37 @@ def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
         or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
     ):
         return asyncio.run(run)  # embedded, or the host handles Ctrl-C: its choice stands
-    previous = signal.signal(signal.SIGINT, _interrupt)
+    stopped = False
+
+    def stop(raised: type[BaseException]) -> Callable[[int, object], NoReturn]:
+        def handler(signum: int, frame: object) -> NoReturn:
+            nonlocal stopped
+            stopped = True
+            raise raised
+
+        return handler
+
+    async def quietly() -> _T:
+        # Raised in whatever task was running, the interrupt leaves the others to be cancelled
+        # on the way out; what they raise then (a task's KeyboardInterrupt never retrieved, an
+        # HTTP stream closed while in use) is no news to the user: one line says it was stopped.
+        loop = asyncio.get_running_loop()
+
+        def report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            if not stopped:
+                loop.default_exception_handler(context)
+
+        loop.set_exception_handler(report)
+        return await run
+
+    previous = signal.signal(signal.SIGINT, stop(KeyboardInterrupt))
     # A CI job cancelled gets SIGTERM: unwound like Ctrl-C (the report file left as it was, no
     # temporary file beside it), unless the host set a handler of its own.
     terminate = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     if terminate:
-        signal.signal(signal.SIGTERM, _terminate)
+        signal.signal(signal.SIGTERM, stop(_Terminated))
     try:
-        return asyncio.run(run)
+        return asyncio.run(quietly())
     finally:
         signal.signal(signal.SIGINT, previous)
         if terminate:
@@ -113,20 +136,12 @@ def _output_path(text: str) -> Path:
     return Path(text)
 
 
-def _interrupt(signum: int, frame: object) -> NoReturn:
-    raise KeyboardInterrupt
-
-
 class _Terminated(BaseException):
     """The run got SIGTERM.
 
     A BaseException, as KeyboardInterrupt is: asyncio's callbacks pass it on, where they would
     log an Exception and go on.
     """
-
-
-def _terminate(signum: int, frame: object) -> NoReturn:
-    raise _Terminated
 
 
 def _silence_stdout() -> None:

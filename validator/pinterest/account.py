@@ -250,7 +250,7 @@ class AccountChecker:
         """The account's findings for one pin (none when everything it names is usable)."""
         if self._malformed is not None:
             return [self._malformed.finding(None)]
-        if self._user is None:
+        if self._user is None or self._user.cancelled():  # cancelled: see ``_cached``
             self._user = asyncio.ensure_future(self._ask_user())
         user = await self._user
         if isinstance(user, _Problem):
@@ -573,9 +573,13 @@ class _TooLarge(Exception):
 async def _cached(
     tasks: dict[str, asyncio.Task[_T]], key: str, ask: Callable[[], Coroutine[Any, Any, _T]]
 ) -> _T:
-    """The answer for ``key``, asking (``ask()``) only the first time it is wanted."""
+    """The answer for ``key``, asking (``ask()``) only the first time it is wanted.
+
+    A question cancelled with the caller that asked it first (a source stopped early) is asked
+    again by the next: the session goes on, and a CancelledError is no answer.
+    """
     task = tasks.get(key)
-    if task is None:
+    if task is None or task.cancelled():
         task = tasks[key] = asyncio.ensure_future(ask())
     return await task
 

@@ -166,7 +166,9 @@ class Prober:
     def probe(self, slot: Slot) -> asyncio.Task[Probe]:
         """The probe of the slot's URL (or local file): started on first request, then shared."""
         task = self._tasks.get(slot.url)
-        if task is None:
+        if task is None or (task.cancelled() and not self._closed):
+            # Cancelled with the caller that started it (a source stopped early): a later pin
+            # of the same session gets a probe of its own, not the CancelledError.
             reader: Reader | None = self._local if slot.local else self.fetcher
             if reader is None:
                 raise RuntimeError(f"{slot.url} is a URL, and this prober is offline")
@@ -312,7 +314,17 @@ class Prober:
             )
             reads.add(pending)
             try:
-                return pending.result()
+                # Waited for in turns: a read the closing prober never saw (added after it swept
+                # ``reads``), or one the loop never ran (closed first), would hold this thread,
+                # and the interpreter joins such threads at exit: the process never ended.
+                while True:
+                    if self._closed or loop.is_closed():
+                        pending.cancel()
+                        return b""
+                    try:
+                        return pending.result(timeout=_READ_TURN)
+                    except concurrent.futures.TimeoutError:
+                        continue
             except concurrent.futures.CancelledError:
                 return b""  # closed: the probe is cancelled, this parse's answer is not used
             finally:
@@ -373,6 +385,9 @@ class Prober:
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+
+_READ_TURN = 0.25  # seconds a video thread waits on a read before it looks whether to stop
 
 
 def _never(first: int, last: int) -> bytes:
