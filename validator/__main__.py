@@ -1,5 +1,5 @@
 """``python -m validator``: the same as the ``pin-preflight`` command."""
 
-from validator.cli import main
+from validator.command import main
 
 raise SystemExit(main())

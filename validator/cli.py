@@ -22,7 +22,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -57,76 +58,97 @@ _FLAG_NAMES = {"deadline": "--timeout"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting (for tests)."""
-    parser = _parser()
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse has printed the usage error (or --help)
-        return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
-    try:
-        status: int = args.handler(args)
-    except ValidatorError as exc:
-        _error(str(exc))
-        return EXIT_UNUSABLE
-    except KeyboardInterrupt:
-        _error("interrupted")
-        return _EXIT_INTERRUPTED
-    except _Terminated:
-        _error("terminated")
-        return _EXIT_TERMINATED
-    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
-        _silence_stdout()
-        return _EXIT_BROKEN_PIPE
-    return status
+    with _signals_handled():
+        parser = _parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # argparse has printed the usage error (or --help)
+            return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
+        try:
+            status: int = args.handler(args)
+        except ValidatorError as exc:
+            _error(str(exc))
+            return EXIT_UNUSABLE
+        except _Terminated:  # before KeyboardInterrupt, which it is a kind of
+            _error("terminated")
+            return _EXIT_TERMINATED
+        except KeyboardInterrupt:
+            _error("interrupted")
+            return _EXIT_INTERRUPTED
+        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+            _silence_stdout()
+            return _EXIT_BROKEN_PIPE
+        return status
 
 
-def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
-    """``asyncio.run(run)``, with Ctrl-C raising ``KeyboardInterrupt`` where the run is.
+class _Terminated(KeyboardInterrupt):
+    """The run got SIGTERM.
+
+    A KeyboardInterrupt, so that asyncio passes it on from any callback or task, as it does
+    Ctrl-C (anything else raised there is logged and the loop goes on: the run did not stop).
+    """
+
+
+class _Stop:
+    """Whether a signal stopped the command: what the run's tasks raise after it is not news."""
+
+    signalled = False
+
+
+@contextmanager
+def _signals_handled() -> Iterator[None]:
+    """Ctrl-C and SIGTERM raise where the command is, for the whole command, not only its run.
 
     asyncio's own handler only cancels the run, which takes effect when the loop next gets
     control: a blocking read of standard input would wait for its data first. Raised where it
-    lands, the interrupt unwinds the run at once, and asyncio still cancels what was left and
-    closes the session's connections on the way out.
+    lands, the interrupt unwinds at once; asyncio still cancels what was left and the session
+    closes its connections on the way out, and ``--output`` is left as it was (set up before
+    the run, written after it: both inside). SIGTERM is a cancelled CI job. Each is taken only
+    when nobody else set a handler for it (an embedding host, ``nohup``): their choice stands.
     """
-    if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    _Stop.signalled = False
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    taken: dict[signal.Signals, Any] = {}
+    for number, raised, default in (
+        (signal.SIGINT, KeyboardInterrupt, signal.default_int_handler),
+        (signal.SIGTERM, _Terminated, signal.SIG_DFL),
     ):
-        return asyncio.run(run)  # embedded, or the host handles Ctrl-C: its choice stands
-    stopped = False
+        if signal.getsignal(number) == default:
+            taken[number] = signal.signal(number, _raising(raised))
+    try:
+        yield
+    finally:
+        for number, previous in taken.items():
+            signal.signal(number, previous)
 
-    def stop(raised: type[BaseException]) -> Callable[[int, object], NoReturn]:
-        def handler(signum: int, frame: object) -> NoReturn:
-            nonlocal stopped
-            stopped = True
-            raise raised
 
-        return handler
+def _raising(raised: type[BaseException]) -> Callable[[int, object], NoReturn]:
+    def handler(signum: int, frame: object) -> NoReturn:
+        _Stop.signalled = True
+        raise raised
+
+    return handler
+
+
+def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
+    """``asyncio.run(run)``; once a signal stopped the command, the loop reports nothing more.
+
+    Raised in whatever task was running, the interrupt leaves the others to be cancelled on the
+    way out; what they raise then (a task's KeyboardInterrupt never retrieved, an HTTP stream
+    closed while in use) is no news to the user: one line says the run was stopped.
+    """
 
     async def quietly() -> _T:
-        # Raised in whatever task was running, the interrupt leaves the others to be cancelled
-        # on the way out; what they raise then (a task's KeyboardInterrupt never retrieved, an
-        # HTTP stream closed while in use) is no news to the user: one line says it was stopped.
-        loop = asyncio.get_running_loop()
-
         def report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-            if not stopped:
+            if not _Stop.signalled:
                 loop.default_exception_handler(context)
 
-        loop.set_exception_handler(report)
+        asyncio.get_running_loop().set_exception_handler(report)
         return await run
 
-    previous = signal.signal(signal.SIGINT, stop(KeyboardInterrupt))
-    # A CI job cancelled gets SIGTERM: unwound like Ctrl-C (the report file left as it was, no
-    # temporary file beside it), unless the host set a handler of its own.
-    terminate = signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    if terminate:
-        signal.signal(signal.SIGTERM, stop(_Terminated))
-    try:
-        return asyncio.run(quietly())
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if terminate:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    return asyncio.run(quietly())
 
 
 def _output_path(text: str) -> Path:
@@ -134,14 +156,6 @@ def _output_path(text: str) -> Path:
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
     return Path(text)
-
-
-class _Terminated(BaseException):
-    """The run got SIGTERM.
-
-    A BaseException, as KeyboardInterrupt is: asyncio's callbacks pass it on, where they would
-    log an Exception and go on.
-    """
 
 
 def _silence_stdout() -> None:
