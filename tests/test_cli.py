@@ -486,11 +486,10 @@ def _wait_until_idle(pid: int, timeout: float = 30.0) -> None:
     raise AssertionError(f"process {pid} never went idle")
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
-def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
-    """asyncio's own handler only cancels the run, which a blocking read never notices."""
-    child = subprocess.Popen(
-        [sys.executable, "-m", "validator", "check", "--offline", "-"],
+def _signalled_while_reading_stdin(signum: int, *options: str) -> tuple[int, str]:
+    """``check --offline -`` in a child, sent ``signum`` once it waits on standard input."""
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", *options, "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -498,11 +497,18 @@ def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
     )
     try:
         _wait_until_idle(child.pid)  # started, and blocked reading standard input
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signum)
         _, err = child.communicate(timeout=10)
     finally:
         child.kill()
-    assert child.returncode == 130
+    return child.returncode, err
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_ctrl_c_stops_a_run_waiting_on_standard_input_at_once() -> None:
+    """asyncio's own handler only cancels the run, which a blocking read never notices."""
+    status, err = _signalled_while_reading_stdin(signal.SIGINT)
+    assert status == 130
     assert err.strip() == "pin-preflight: error: interrupted"
 
 
@@ -512,21 +518,10 @@ def test_an_interrupted_run_leaves_the_previous_report_whole(tmp_path: Path) -> 
     # that uploads it "always" then fails to parse.
     report = tmp_path / "report.xml"
     report.write_text("<testsuites/>\n", encoding="utf-8")
-    command = ["check", "--offline", "--format", "junit", "-o", str(report), "-"]
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "validator", *command],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    status, _ = _signalled_while_reading_stdin(
+        signal.SIGINT, "--format", "junit", "-o", str(report)
     )
-    try:
-        _wait_until_idle(child.pid)
-        child.send_signal(signal.SIGINT)
-        child.communicate(timeout=10)
-    finally:
-        child.kill()
-    assert child.returncode == 130
+    assert status == 130
     assert report.read_text(encoding="utf-8") == "<testsuites/>\n"
     assert [path.name for path in tmp_path.iterdir()] == ["report.xml"]
 
@@ -864,21 +859,10 @@ def test_a_cancelled_run_leaves_no_temporary_file(tmp_path: Path) -> None:
     # A CI job cancelled sends SIGTERM: the run died there, its temporary report beside the
     # target for good.
     report = tmp_path / "report.xml"
-    command = ["check", "--offline", "--format", "junit", "-o", str(report), "-"]
-    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "validator", *command],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    status, err = _signalled_while_reading_stdin(
+        signal.SIGTERM, "--format", "junit", "-o", str(report)
     )
-    try:
-        _wait_until_idle(child.pid)
-        child.send_signal(signal.SIGTERM)
-        _, err = child.communicate(timeout=10)
-    finally:
-        child.kill()
-    assert child.returncode == 143
+    assert status == 143
     assert err.strip() == "pin-preflight: error: terminated"
     assert list(tmp_path.iterdir()) == []
 

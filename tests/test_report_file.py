@@ -86,17 +86,22 @@ def test_a_path_that_cannot_take_the_report_fails_before_the_run(tmp_path: Path,
         ReportFile(tmp_path / name)
 
 
-def test_a_writable_report_in_a_folder_that_is_not_is_written_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A report file made writable in a read-only mount: nothing can be put beside it to rename.
-    target = tmp_path / "report.xml"
-    target.write_text("old", encoding="utf-8")
+@pytest.fixture
+def read_only_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing can be made beside the report (a read-only mount), as for a user who is not root."""
 
     def refused(**_: object) -> tuple[int, str]:
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr("tempfile.mkstemp", refused)
+
+
+@pytest.mark.usefixtures("read_only_folder")
+def test_a_writable_report_in_a_folder_that_is_not_is_written_in_place(tmp_path: Path) -> None:
+    # A report file made writable in a read-only mount: nothing can be put beside it to rename.
+    target = tmp_path / "report.xml"
+    target.write_text("old", encoding="utf-8")
+
     output = ReportFile(target)
     output.write("new")
     output.close()
@@ -123,17 +128,12 @@ def test_dev_stdout_sent_to_a_file_is_written_through_standard_output(tmp_path: 
     assert log.read_text(encoding="utf-8") == "before\ntext first\n{report}\nsummary last\n"
 
 
-def test_the_in_place_report_is_emptied_only_when_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("read_only_folder")
+def test_the_in_place_report_is_emptied_only_when_written(tmp_path: Path) -> None:
     # Opened with "w" before the run, an interrupted run left it empty.
     target = tmp_path / "report.xml"
     target.write_text("old report", encoding="utf-8")
 
-    def refused(**_: object) -> tuple[int, str]:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr("tempfile.mkstemp", refused)
     ReportFile(target).close()
     assert target.read_text(encoding="utf-8") == "old report"
     output = ReportFile(target)

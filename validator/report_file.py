@@ -27,6 +27,13 @@ from validator.errors import ConfigError
 
 __all__ = ["ReportFile"]
 
+# Why a temporary file cannot be made beside the report: the folder takes no new file.
+_FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+# Names of descriptors the shell opened: written as named, never replaced.
+_STANDARD_NAMES = frozenset({"/dev/stdout", "/dev/stderr"})
+_PROC_FD = re.compile(r"/proc/[^/]+/fd/")
+_MAX_LINKS = 40  # as the system follows (Linux's limit)
+
 
 class ReportFile:
     """Where a report document goes: ``write`` it once, then ``close`` (always)."""
@@ -40,14 +47,16 @@ class ReportFile:
             if path.is_dir():
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
             target = self._target = _target(path)
-            if _written_as_named(path, target):
+            standard = _standard(path)
+            if standard is not None:
                 # Our own standard output (or error) by another name: written through it, in
                 # turn with the rest; a second descriptor on a file the shell sent it to would
                 # write over it (or be written over) from its own offset.
-                self._stream: IO[str] = _standard(path) or path.open(
-                    "a", encoding="utf-8", newline="\n"
-                )
-                self._shared = self._stream in (sys.stdout, sys.stderr)
+                self._stream: IO[str] = standard
+                self._shared = True
+                return
+            if _written_as_named(path, target):
+                self._stream = path.open("a", encoding="utf-8", newline="\n")
                 return
             if target.exists() and not os.access(target, os.W_OK):  # as open("w") would refuse
                 raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
@@ -109,21 +118,16 @@ class ReportFile:
             self._temporary = None
 
 
-_FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
-
-
 def _written_as_named(path: Path, target: Path) -> bool:
     """Whether the report goes into ``path`` as it is, not replacing a file.
 
-    A device, a pipe; our own standard output or error; and a descriptor the shell opened,
-    named ``/dev/stdout``, ``/dev/fd/N`` or ``/proc/PID/fd/N`` (or a link to one), whatever
-    it leads to: ``/dev/stdout`` of a run whose output the shell sent to a file (``>> log``)
-    leads to that file, and replacing it would cut the shell's output off from it. A regular
-    file that merely lies under ``/dev`` (``/dev/shm``) is replaced as any other.
+    A device, a pipe; and a descriptor the shell opened, named ``/dev/stdout``, ``/dev/fd/N``
+    or ``/proc/PID/fd/N`` (or a link to one), whatever it leads to: ``/dev/stderr`` of a run
+    whose errors the shell sent to a file leads to that file, and replacing it would cut the
+    shell's output off from it. A regular file that merely lies under ``/dev`` (``/dev/shm``)
+    is replaced as any other.
     """
     if target.exists() and not target.is_file():
-        return True
-    if _standard(path) is not None:
         return True
     step = path
     for _ in range(_MAX_LINKS):
@@ -136,20 +140,11 @@ def _written_as_named(path: Path, target: Path) -> bool:
     return True  # a chain of links that never ends: whatever it is, it is not a file to replace
 
 
-_STANDARD_NAMES = frozenset({"/dev/stdout", "/dev/stderr"})
-
-
 def _write_all(descriptor: int, data: bytes) -> None:
     """Every byte of ``data``, or the ``OSError`` that stopped it."""
     view = memoryview(data)
     while view:
         view = view[os.write(descriptor, view) :]
-
-
-_PROC_FD = re.compile(r"/proc/[^/]+/fd/")
-
-
-_MAX_LINKS = 40  # as the system follows (Linux's limit)
 
 
 def _standard(path: Path) -> IO[str] | None:

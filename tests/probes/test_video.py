@@ -354,8 +354,11 @@ def grow_mdat(source: str, path: Path, mdat_size: int, *, largesize: bool = Fals
     return mdat_start + mdat_size + len(rest)
 
 
-def file_fetch(path: Path) -> Callable[[int, int], bytes]:
+def file_fetch(path: Path, calls: list[tuple[int, int]]) -> Callable[[int, int], bytes]:
+    """A fetch over a file too large to hold (a sparse one), recording each call in ``calls``."""
+
     def fetch(start: int, end_inclusive: int) -> bytes:
+        calls.append((start, end_inclusive))
         with path.open("rb") as handle:
             handle.seek(start)
             return handle.read(end_inclusive - start + 1)
@@ -375,11 +378,7 @@ def test_200_mb_video_costs_what_a_small_one_does(
     size = grow_mdat(source, path, 200 * 1024 * KiB, largesize=largesize)
     assert path.stat().st_size == size > 200 * 1024 * KiB
     calls: list[tuple[int, int]] = []
-    inner = file_fetch(path)
-
-    def fetch(start: int, end_inclusive: int) -> bytes:
-        calls.append((start, end_inclusive))
-        return inner(start, end_inclusive)
+    fetch = file_fetch(path, calls)
 
     file = RangeFile(size, fetch, head=fetch(0, head - 1))
     facts = read_video_facts(file)
@@ -458,11 +457,7 @@ def test_reserved_space_before_the_index_costs_a_request_not_the_byte_cap(tmp_pa
         out.truncate(out.tell() + more)
     size = path.stat().st_size
     calls: list[tuple[int, int]] = []
-    inner = file_fetch(path)
-
-    def fetch(start: int, end_inclusive: int) -> bytes:
-        calls.append((start, end_inclusive))
-        return inner(start, end_inclusive)
+    fetch = file_fetch(path, calls)
 
     file = RangeFile(size, fetch, head=fetch(0, 64 * KiB - 1))
     facts = read_video_facts(file)
@@ -473,23 +468,16 @@ def test_reserved_space_before_the_index_costs_a_request_not_the_byte_cap(tmp_pa
     assert sum(b - a + 1 for a, b in calls) < 256 * KiB
 
 
-def test_a_thousand_small_fragments_cost_a_few_requests() -> None:
+def test_a_thousand_small_fragments_cost_a_few_requests(remote: Remote) -> None:
     # Each fragment's boxes were fetched on their own: 1,460 requests of a few hundred bytes for
     # a 350 KB file, which a server 20 ms away turned into a timeout.
-    data = read("many-fragments.mp4")
-    calls: list[tuple[int, int]] = []
-
-    def fetch(start: int, end_inclusive: int) -> bytes:
-        calls.append((start, end_inclusive))
-        return data[start : end_inclusive + 1]
-
-    file = RangeFile(len(data), fetch, head=fetch(0, 64 * KiB - 1))
+    file, fetch = remote(read("many-fragments.mp4"))
     facts = read_video_facts(file)
     assert isinstance(facts, VideoFacts), facts
     assert facts.fragmented
     assert facts.duration_s == pytest.approx(180.0)
     assert not facts.duration_is_lower_bound
-    assert len(calls) <= 8
+    assert fetch.requests <= 8
 
 
 def test_a_mediainfo_failure_is_unreadable(remote: Remote, monkeypatch: pytest.MonkeyPatch) -> None:
