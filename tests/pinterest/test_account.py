@@ -25,6 +25,7 @@ from media_server import serve as serve_media
 from pydantic import SecretStr
 
 from validator import Report, Settings, avalidate_many, validate, validate_many
+from validator.codes.auth import AUTH_MISSING_SCOPE
 from validator.engine import Engine
 from validator.errors import ConfigError
 from validator.pinterest import account
@@ -221,8 +222,10 @@ def test_a_malformed_token_is_refused_without_sending_it(
 def test_missing_scope_names_the_scopes_to_ask_for(fake: FakePinterest, media: MediaServer) -> None:
     report = validate(image_pin(media), settings=settings_for(fake), token="pina_noscope")
     (finding,) = [f for f in report.findings if f.code == "auth.missing_scope"]
-    for scope in ("boards:read", "pins:read", "pins:write", "pins:write_secret"):
+    # The finding's hint and the catalogue's fix (``codes auth.missing_scope``) both name them all.
+    for scope in (*account.PIN_SCOPES, *account.SECRET_SCOPES):
         assert scope in finding.hint
+        assert scope in AUTH_MISSING_SCOPE.fix
 
 
 def test_without_user_accounts_read_ownership_comes_from_the_board_list(

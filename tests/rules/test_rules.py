@@ -113,6 +113,9 @@ def test_description_warning_threshold_follows_the_settings() -> None:
     report = check(pin, settings=Settings(description_warn_length=400))
     assert report.codes == {"text.description_long"}
     assert report.ok  # a warning does not fail the pin
+    assert report.findings[0].hint.startswith("Shorten it by 50 characters,")
+    one_over = check(image_pin(description="d" * 401), settings=Settings(description_warn_length=400))
+    assert one_over.findings[0].hint.startswith("Shorten it by 1 character,")
 
 
 def test_strict_turns_warnings_into_errors() -> None:

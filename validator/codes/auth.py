@@ -33,11 +33,12 @@ AUTH_MISSING_SCOPE: Final = Code(
     id="auth.missing_scope",
     severity=Severity.ERROR,
     action=Action.REFRESH_TOKEN,
-    summary="The token lacks a scope pin creation needs (boards:read, pins:read, pins:write...).",
+    summary="The token lacks a scope pin creation needs (boards:read, boards:write, pins:read, "
+    "pins:write).",
     why="Pinterest answers 403 (code 3) when the token was granted without the scopes a call "
     "needs; secret boards need the _secret scopes too.",
-    fix="Reconnect the account asking for boards:read, pins:read and pins:write (and "
-    "boards:read_secret, pins:write_secret for secret boards).",
+    fix="Reconnect the account asking for boards:read, boards:write, pins:read and pins:write "
+    "(and boards:read_secret, pins:write_secret for secret boards).",
     reference="pinterest-api.md §5.3 (code 3), §5.5",
     stage=Stage.ACCOUNT,
 )

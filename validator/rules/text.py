@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from validator.codes.text import TEXT_DESCRIPTION_LONG
 from validator.findings import Finding
+from validator.messages import plural
 from validator.model import PinCreate
 from validator.rules.common import check_link
 from validator.settings import Settings
@@ -20,7 +21,8 @@ def check_text(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     if description is not None and len(description) > settings.description_warn_length:
         limit = settings.description_warn_length
         message = f"description is {len(description)} characters; more than {limit} may be cut"
-        hint = f"Shorten it by {len(description) - limit} characters, keeping the key words first."
+        over = plural(len(description) - limit, "character")
+        hint = f"Shorten it by {over}, keeping the key words first."
         found.append(TEXT_DESCRIPTION_LONG.finding("description", message, hint))
     link_problem = check_link(pin.link, "link")
     if link_problem is not None:
