@@ -114,7 +114,8 @@ def test_description_warning_threshold_follows_the_settings() -> None:
     assert report.codes == {"text.description_long"}
     assert report.ok  # a warning does not fail the pin
     assert report.findings[0].hint.startswith("Shorten it by 50 characters,")
-    one_over = check(image_pin(description="d" * 401), settings=Settings(description_warn_length=400))
+    settings = Settings(description_warn_length=400)
+    one_over = check(image_pin(description="d" * 401), settings=settings)
     assert one_over.findings[0].hint.startswith("Shorten it by 1 character,")
 
 
