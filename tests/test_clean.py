@@ -87,7 +87,7 @@ _HOST = _mostly(
     st.builds(
         "{}{}".format,
         st.text(alphabet="abcXYZ019.-", min_size=1, max_size=8),
-        st.sampled_from(["", ":8080", ":1", ":9999"]),
+        st.sampled_from(["", ":8080", ":1", ":9999", ":0", ":0080"]),
     ),
     st.sampled_from(["", ":99999", "[::1]", "exa mple.com", "例え.jp", "u@h.example", "h:"]),
 )

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from validator.messages import quote
 from validator.urls import (
     DeclaredFormat,
     declared_format,
@@ -115,8 +116,41 @@ def test_bad_host_is_reported(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        pytest.param("https://./spring.jpg", ".", id="a-dot"),
+        pytest.param("https://../spring.jpg", "..", id="two-dots"),
+        pytest.param("https://-/spring", "-", id="a-hyphen"),
+        pytest.param("https://cdn..example.com/a.jpg", "cdn..example.com", id="empty-label"),
+        pytest.param("https://cdn-.example.com/a.jpg", "cdn-.example.com", id="hyphen-last"),
+        pytest.param("https://-cdn.example.com/a.jpg", "-cdn.example.com", id="hyphen-first"),
+        pytest.param(f"https://{'a' * 64}.com/a.jpg", f"{'a' * 64}.com", id="label-over-63"),
+    ],
+)
+def test_host_name_no_dns_name_can_have_is_reported(url: str, host: str) -> None:
+    assert url_problem(url) == f"has no valid host name ({quote(host)})"
+    assert not is_plain_image_url(url)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("https://cdn.example.com./a.jpg", id="root-dot"),
+        pytest.param(f"https://{'a' * 63}.com/a.jpg", id="label-of-63"),
+        pytest.param("https://my_bucket.s3.amazonaws.com/a.jpg", id="underscore"),
+        pytest.param("https://straße.example/a.jpg", id="unicode"),
+        pytest.param("https://x.example/a.jpg", id="one-letter-label"),
+        pytest.param("https://cdn.example.com:0443/a.jpg", id="port-with-a-leading-zero"),
+    ],
+)
+def test_unusual_but_valid_hosts_pass(url: str) -> None:
+    assert url_problem(url) is None
+
+
+@pytest.mark.parametrize(
     ("url", "port"),
     [
+        pytest.param("https://cdn.example.com:0/a.jpg", "0", id="zero"),
         pytest.param("https://cdn.example.com:65536/a.jpg", "65536", id="just-above-range"),
         pytest.param("https://cdn.example.com:99999/a.jpg", "99999", id="five-nines"),
         pytest.param("https://cdn.example.com:/a.jpg", "", id="empty"),

@@ -44,7 +44,7 @@ from validator.model import (
     VideoSource,
 )
 from validator.settings import Settings
-from validator.urls import MAX_URL_LENGTH
+from validator.urls import ASCII_HOST, MAX_URL_LENGTH
 
 __all__ = [
     "CLEAN_DESCRIPTION_LENGTH",
@@ -60,7 +60,7 @@ CLEAN_DESCRIPTION_LENGTH: int = Settings.model_fields["description_warn_length"]
 
 # The patterns run in pydantic-core's Rust regex engine, where \d, \s and (?i) are Unicode-aware:
 # every class below is spelled out in ASCII instead. [!-~] is printable ASCII without the space.
-_SCHEME_HOST = r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{1,4})?"
+_SCHEME_HOST = rf"[Hh][Tt][Tt][Pp][Ss]?://{ASCII_HOST}(?::[1-9][0-9]{{0,3}})?"
 # validator.urls.is_plain_image_url, narrowed: no fragment. A query string (a CDN's cache buster,
 # or a signature) may follow the name: the engine's clean stage checks its deadline, if any.
 _IMAGE_PATH = rf"^{_SCHEME_HOST}/[!-~&&[^?#]]*[!-~&&[^/?#.]]\."

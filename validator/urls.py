@@ -14,6 +14,7 @@ import re
 from validator.messages import quote
 
 __all__ = [
+    "ASCII_HOST",
     "MAX_URL_LENGTH",
     "DeclaredFormat",
     "MediaKind",
@@ -36,6 +37,14 @@ _HOST_PORT = re.compile(r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:@\s]+)(?::(?P<port>
 MAX_URL_LENGTH = 65_536
 # What no URL may hold: httpx refuses a control character or a lone surrogate before sending.
 _UNSENDABLE = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
+#: An ASCII host name (an IPv4 address is one too): dot-separated labels of 1 to 63 letters,
+#: digits and hyphens, no hyphen first or last (RFC 1123 §2.1), an optional root dot last. A
+#: label that breaks this names no host DNS can answer for ("https://./a.jpg", "https://-/").
+#: Also run by pydantic-core's Rust engine (``validator.clean``): plain ASCII classes only.
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+ASCII_HOST = rf"(?:{_LABEL}\.)*{_LABEL}\.?"
+# A port of one to four digits, the first not 0, cannot leave the TCP range or be port 0.
+_PLAIN_PORT = r"(?::[1-9][0-9]{0,3})?"
 # What a plain URL's path and query never hold: whitespace (Unicode's too: the image pattern is
 # ASCII-only, where \s is not), control characters (C0 and C1), lone surrogates. A URL with any
 # of them takes the long way, which says what is wrong.
@@ -44,13 +53,13 @@ _ODD = (
     r"\ud800-\udfff"
 )
 # The shape nearly every real media URL has: decided in one match, without the diagnosis below.
-# A port of at most four digits cannot leave the TCP range; anything unusual takes the long way.
+# Anything unusual (a long port, a Unicode host) takes the long way.
 _PLAIN_HTTP_URL = re.compile(
-    rf"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.\-]+(?::[0-9]{{1,4}})?(?:[/?#][^{_ODD}]*)?"
+    rf"[Hh][Tt][Tt][Pp][Ss]?://{ASCII_HOST}{_PLAIN_PORT}(?:[/?#][^{_ODD}]*)?"
 )
 # The same shape whose path ends in a JPEG or PNG name: a usable image URL, in one match.
 _PLAIN_IMAGE_URL = re.compile(
-    rf"https?://[a-z0-9.\-]+(?::[0-9]{{1,4}})?/[^?#{_ODD}]*[^/?#.{_ODD}]"
+    rf"https?://{ASCII_HOST}{_PLAIN_PORT}/[^?#{_ODD}]*[^/?#.{_ODD}]"
     rf"\.(?:jpe?g|jpe|jfif|png)(?:[?#][^{_ODD}]*)?",
     re.IGNORECASE
     | re.ASCII,  # without ASCII, "s", "i", "k" also match U+017F, U+0131, U+0130, U+212A
@@ -102,10 +111,22 @@ def url_problem(url: str) -> str | None:
     host_port = _HOST_PORT.fullmatch(authority.rpartition("@")[2])
     if host_port is None or not host_port["host"]:
         return "has no valid host name"
+    host = host_port["host"]
+    if not host.startswith("[") and any(map(_bad_label, host.removesuffix(".").split("."))):
+        return f"has no valid host name ({quote(host)})"
     port = host_port["port"]
-    if port is not None and (port == "" or int(port) > 65535):  # the TCP port range
+    if port is not None and (port == "" or not 0 < int(port) <= 65535):  # the TCP port range
         return f"has an invalid port {port!r}"
     return None
+
+
+def _bad_label(label: str) -> bool:
+    """A label no DNS name has: empty, a hyphen at either end, or over 63 ASCII characters.
+
+    Looser than ``ASCII_HOST`` on purpose: an underscore (old S3 bucket names have them) and a
+    Unicode label (httpx encodes it with IDNA) are left to the fetch.
+    """
+    return not label or label[0] == "-" or label[-1] == "-" or (label.isascii() and len(label) > 63)
 
 
 class MediaKind(enum.StrEnum):
