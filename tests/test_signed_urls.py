@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.signed_urls import ExpiryKind, SignedExpiry, expiry, expiry_problem
+from validator.signed_urls import (
+    MAX_V4_LIFETIME,
+    ExpiryKind,
+    SignedExpiry,
+    expiry,
+    expiry_problem,
+)
 
 NOON = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 NOON_UNIX = 1795867200  # NOON as Unix seconds
@@ -391,6 +397,7 @@ def test_sigv4_deadline_is_date_plus_lifetime(signed_at: datetime, lifetime: int
         signed_at + timedelta(seconds=lifetime),
         "S3 presigned URL (SigV4)",
         "X-Amz-Date + X-Amz-Expires",
+        MAX_V4_LIFETIME,
     )
 
 

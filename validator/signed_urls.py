@@ -72,6 +72,8 @@ class SignedExpiry:
     expires_at: datetime
     scheme: str
     parameter: str
+    longest: timedelta | None = None
+    """The longest lifetime the scheme allows (7 days for the V4 schemes), if it has one."""
 
 
 class ExpiryKind(enum.StrEnum):
@@ -342,7 +344,7 @@ def _v4(params: _Params, prefix: str, scheme: str) -> SignedExpiry | None:
         expires_at = _basic_utc(date[1]) + _lifetime(lifetime[1])
     except OverflowError:  # signed in the last days of year 9999: a deadline past any calendar
         raise _Unreadable(date[1]) from None
-    return SignedExpiry(expires_at, scheme, f"{date[0]} + {lifetime[0]}")
+    return SignedExpiry(expires_at, scheme, f"{date[0]} + {lifetime[0]}", MAX_V4_LIFETIME)
 
 
 def _sigv4(params: _Params) -> SignedExpiry | None:
@@ -369,9 +371,18 @@ def _expires(params: _Params) -> SignedExpiry | None:
         scheme = "S3 presigned URL (SigV2)"
     elif "signature" in params:
         scheme = "signed URL (Expires and Signature)"
+        deadline = _unix(expires[1])
+        if deadline < _GENERIC_FLOOR:  # 86400 on some host: a lifetime or cache time, not 1970
+            raise _Unreadable(expires[1])
+        return SignedExpiry(deadline, scheme, expires[0])
     else:
         return None
     return SignedExpiry(_unix(expires[1]), scheme, expires[0])
+
+
+# No unknown signing scheme states a deadline before 2000 and means it: CloudFront, S3 SigV2
+# and Cloud Storage V2 (named by their key parameter) do, and such a URL is dead.
+_GENERIC_FLOOR = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 # CloudFront's URL-safe base64 alphabet, back to the standard one.

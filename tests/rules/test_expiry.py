@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from media_server import serve
@@ -77,3 +77,60 @@ def test_a_url_that_expires_soon_is_still_fetched(tmp_path: Path) -> None:
         settings = Settings(allow_private_hosts=True, retries=0)
         (report,) = validate_many([pin_with(url)], settings=settings)
     assert report.codes == {"media.url_expires_soon", "media.not_found"}
+
+
+def _check_at(url: str, publish_at: datetime) -> str:
+    item = PinInput(Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=publish_at)
+    (finding,) = Engine(Settings(offline=True)).check(item).findings
+    return finding.message
+
+
+def test_a_publish_time_with_an_offset_is_shown_in_utc() -> None:
+    url = sigv4_url(datetime.now(UTC), timedelta(hours=1))
+    paris = timezone(timedelta(hours=2))
+    later = (datetime.now(UTC) + timedelta(days=3)).replace(hour=15, minute=0, second=0)
+    message = _check_at(url, later.replace(tzinfo=paris))
+    assert f"before the pin is published ({later:%Y-%m-%d} 13:00 UTC)" in message
+
+
+def test_seconds_are_shown_when_they_matter() -> None:
+    signed = datetime(2099, 1, 1, 10, 0, 0, tzinfo=UTC)
+    url = sigv4_url(signed, timedelta(seconds=90))  # 10:01:30
+    message = _check_at(url, signed + timedelta(minutes=2))
+    assert "expires at 2099-01-01 10:01:30 UTC, 30 seconds before" in message
+    assert "(2099-01-01 10:02 UTC)" in message
+
+
+def test_a_url_that_dies_as_the_pin_is_published_says_so() -> None:
+    signed = datetime(2099, 1, 1, 10, 0, 0, tzinfo=UTC)
+    url = sigv4_url(signed, timedelta(hours=1))
+    message = _check_at(url, signed + timedelta(hours=1))
+    assert message.endswith("expires at 2099-01-01 11:00 UTC, the moment the pin is published")
+
+
+def test_a_v4_url_for_a_pin_published_beyond_a_week_gets_a_fix_that_can_be_done() -> None:
+    now = datetime.now(UTC)
+    url = sigv4_url(now, timedelta(days=7))
+    item = PinInput(
+        Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=now + timedelta(days=20)
+    )
+    (finding,) = Engine(Settings(offline=True)).check(item).findings
+    assert finding.hint.startswith("A S3 presigned URL (SigV4) lives at most 7 days: sign it")
+    # Published within the week, signing again for longer is possible: the catalogue's fix.
+    item = PinInput(
+        Location("cal.jsonl", 0, 1),
+        pin_with(sigv4_url(now, timedelta(days=1))),
+        row=True,
+        publish_at=now + timedelta(days=3),
+    )
+    (finding,) = Engine(Settings(offline=True)).check(item).findings
+    assert finding.hint.startswith("Sign the URL again with a lifetime")
+
+
+def test_a_small_expires_on_an_unknown_host_is_no_1970_deadline() -> None:
+    for expires in ("86400", "3600", "0"):
+        url = f"https://img.example.com/a.jpg?expires={expires}&signature=abc"
+        assert validate_many([pin_with(url)], offline=True)[0].findings == ()
+    # A named scheme's 1970 deadline is one: that URL is dead.
+    url = "https://d1.cloudfront.net/a.jpg?Expires=86400&Signature=abc&Key-Pair-Id=K2"
+    assert validate_many([pin_with(url)], offline=True)[0].codes == {"media.url_expires"}

@@ -234,8 +234,9 @@ MEDIA_URL_EXPIRES: Final = Code(
         "time); a presigned S3, CloudFront, GCS or Azure SAS URL that has expired answers 403."
     ),
     fix=(
-        "Sign the URL again with a lifetime that reaches past the publish time, or use a public "
-        "URL. (A warning when it expires within the configured margin.)"
+        "Sign the URL again with a lifetime that reaches past the publish time (S3 SigV4 and "
+        "Cloud Storage V4 URLs live 7 days at most: sign them within the week before "
+        "publishing), or use a public URL."
     ),
     reference="pinterest-api.md §5.3 (code 2786); provider docs for the expiry parameters",
     example_bad=image_pin(

@@ -8,7 +8,7 @@ scheduled pin; the margin covers late fetches and retries.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_EXPIRES_SOON
 from validator.findings import Finding
@@ -36,11 +36,23 @@ def check_expiry(
             message = f"{what} expired at {when}, {_span(verdict.gap)} ago"
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
         elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
-            message = (
-                f"{what} expires at {when}, {_span(verdict.gap)} before the pin is published "
-                f"({_utc(publish_at)})"
-            )
-            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
+            published = _utc(publish_at)
+            if verdict.gap:
+                message = (
+                    f"{what} expires at {when}, {_span(verdict.gap)} before the pin is "
+                    f"published ({published})"
+                )
+            else:
+                message = f"{what} expires at {when}, the moment the pin is published"
+            hint = None
+            if signed.longest is not None and publish_at - now > signed.longest:
+                # Signing again with a longer lifetime, as the catalogue says, is not possible.
+                days = plural(signed.longest.days, "day")
+                hint = (
+                    f"A {signed.scheme} lives at most {days}: sign it again within the {days} "
+                    f"before publishing ({published}), or use a public URL."
+                )
+            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:
             moment = "now"
             if verdict.from_publish and publish_at is not None:
@@ -54,8 +66,14 @@ def check_expiry(
 
 
 def _utc(moment: datetime) -> str:
-    """A moment as ``2026-12-01 10:00 UTC``; the year in four digits, as early as year 1."""
-    return f"{moment.year:04d}-{moment:%m-%d %H:%M} UTC"
+    """A moment in UTC as ``2026-12-01 10:00 UTC`` (with ``:SS`` when its seconds are not 0).
+
+    The year has four digits, as early as year 1. A publish time given with an offset
+    (``+02:00``) is converted: the label says UTC.
+    """
+    moment = moment.astimezone(UTC)
+    clock = "%H:%M:%S" if moment.second else "%H:%M"
+    return f"{moment.year:04d}-{moment:%m-%d} {moment:{clock}} UTC"
 
 
 def _span(gap: timedelta) -> str:
