@@ -773,6 +773,29 @@ def test_without_output_a_stdout_that_cannot_take_the_report_is_a_clear_error() 
     assert b"cannot write the report to standard output" in done.stderr
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full (Linux)")
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["codes"],
+        ["codes", "board.missing"],
+        ["explain", str(FIXTURES / "responses" / "code-8-retry-after-seconds.json")],
+        ["demo"],
+    ],
+    ids=["codes", "one-code", "explain", "demo"],
+)
+def test_a_full_standard_output_is_one_clear_error(command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", *command],
+            stdout=full, stderr=subprocess.PIPE, check=False, text=True,
+        )  # fmt: skip
+    assert done.returncode == EXIT_UNUSABLE
+    assert done.stderr == (
+        "pin-preflight: error: cannot write to standard output: No space left on device\n"
+    )
+
+
 def test_a_file_name_cannot_forge_a_line_or_move_the_cursor(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

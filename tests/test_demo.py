@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from validator.cli import EXIT_ERRORS, main
+from validator.cli import EXIT_ERRORS, EXIT_UNUSABLE, main
 
 EXPECTED = {
     "Lemon tart": "board.missing",
@@ -43,3 +44,51 @@ def test_keep_leaves_the_media_and_calendar(
     assert all({"publish_at", "pin"} == set(entry) for entry in calendar)
     assert (tmp_path / "demo" / "media" / "summer-hats.jpg").read_bytes()[8:12] == b"WEBP"
     assert "kept in" in capsys.readouterr().out
+
+
+def test_reports_name_the_calendar_as_the_header_does_not_a_temporary_path(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    main(["demo"])
+    out = capsys.readouterr().out
+    assert "✗ demo-calendar.json:27 " in out
+    assert "pin-preflight-demo-" not in out
+    assert Path.cwd() == tmp_path  # where it was, after the check
+
+
+def test_keep_with_a_relative_folder_serves_its_media(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--keep", "kept"]) == EXIT_ERRORS
+    assert "8 pins checked: 2 ok, 6 failed" in capsys.readouterr().out
+
+
+def test_a_proxy_in_the_environment_is_not_asked_for_the_demo_s_own_server(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: every request fails
+    monkeypatch.setenv("all_proxy", "socks5://127.0.0.1:9")  # refused whole without socksio
+    assert main(["demo"]) == EXIT_ERRORS
+    assert "8 pins checked: 2 ok, 6 failed" in capsys.readouterr().out
+    assert os.environ["HTTP_PROXY"] == "http://127.0.0.1:9"  # set aside for the demo only
+
+
+@pytest.mark.parametrize("kind", ["a file", "a read-only folder"])
+def test_keep_where_nothing_can_be_written_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, kind: str
+) -> None:
+    if kind == "a file":
+        target = tmp_path / "notes.txt"
+        target.write_text("mine", encoding="utf-8")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        (tmp_path / "locked").mkdir(mode=0o500)
+        target = tmp_path / "locked" / "demo"
+    assert main(["demo", "--keep", str(target)]) == EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert err.startswith(f"pin-preflight: error: --keep {target}: cannot write it: ")
+    assert "Traceback" not in err

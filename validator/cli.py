@@ -16,14 +16,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
-import io
 import json
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -38,7 +37,7 @@ from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
 from validator.messages import printable
 from validator.report import Report, Summary, Tally
-from validator.report_file import ReportFile
+from validator.report_file import ReportFile, silence_stdout, write_stdout
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
 from validator.reporters import progress as progress_
 from validator.settings import Settings, environment_token, find_pyproject, load_settings
@@ -76,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _error("interrupted")
             return _EXIT_INTERRUPTED
         except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
-            _silence_stdout()
+            silence_stdout()
             return _EXIT_BROKEN_PIPE
         return status
 
@@ -156,15 +155,6 @@ def _output_path(text: str) -> Path:
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
     return Path(text)
-
-
-def _silence_stdout() -> None:
-    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError, io.UnsupportedOperation):  # not a real file (tests, embedding)
-        pass
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -526,7 +516,7 @@ def _stdout_failed(exc: OSError, output: ReportFile | None) -> bool:
         if isinstance(exc, BrokenPipeError):
             raise exc
         raise ConfigError(f"cannot write the report to standard output: {exc.strerror}") from None
-    _silence_stdout()
+    silence_stdout()
     return False
 
 
@@ -566,26 +556,63 @@ def _identity(name: str) -> object:
 
 def _demo(args: argparse.Namespace) -> int:
     """The sample calendar, checked with the demo's settings (not the user's pyproject)."""
-    if args.keep is not None:
-        args.keep.mkdir(parents=True, exist_ok=True)
     from validator import demo as demo_  # imported here: its server is for this command only
 
-    console = _console()
-    with demo_.prepared(args.keep) as demo:
-        console.print(
+    with ExitStack() as stack:
+        try:
+            if args.keep is not None:
+                args.keep.mkdir(parents=True, exist_ok=True)
+            demo = stack.enter_context(demo_.prepared(args.keep))
+        except OSError as exc:
+            where = f"--keep {args.keep}" if args.keep is not None else "the demo's files"
+            raise ConfigError(f"{where}: cannot write it: {exc.strerror or exc}") from None
+        write_stdout(
             f"Serving sample media at {demo.server.base}; checking {demo.calendar.name} "
-            f"({demo.pins} pins, some broken on purpose).\n"
+            f"({demo.pins} pins, some broken on purpose).\n\n"
         )
-        check_args = _parser().parse_args(["check", str(demo.calendar)])
+        # Checked from its own folder, so that reports name the calendar as the header does, not
+        # by a temporary path that is gone when the command ends. The demo's server is on this
+        # machine: a proxy in the environment could not reach it, so none is used.
+        stack.enter_context(_working_folder(demo.calendar.parent))
+        stack.enter_context(_no_proxies())
+        check_args = _parser().parse_args(["check", demo.calendar.name])
         # The demo is about media: a token in the environment must not send it to Pinterest.
         status = _check(check_args, demo.settings.model_copy(update={"account_checks": False}))
-    console.print(
+    write_stdout(
         "\nThe demo calendar fails on purpose (exit status 1). Next: pin-preflight check "
-        "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding."
+        "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding.\n"
     )
     if args.keep is not None:
-        console.print(f"The media and {demo.calendar.name} are kept in {args.keep}.")
+        write_stdout(f"The media and {demo.calendar.name} are kept in {args.keep}.\n")
     return status
+
+
+@contextmanager
+def _working_folder(folder: Path) -> Iterator[None]:
+    """Work in ``folder`` for the block, then where it was, even if that folder was deleted."""
+    here = os.open(".", os.O_RDONLY)
+    try:
+        os.chdir(folder)
+        try:
+            yield
+        finally:
+            os.fchdir(here)
+    finally:
+        os.close(here)
+
+
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
+                    "all_proxy")  # fmt: skip
+
+
+@contextmanager
+def _no_proxies() -> Iterator[None]:
+    """The environment's proxy variables set aside for the block (httpx reads them per client)."""
+    saved = {name: os.environ.pop(name) for name in _PROXY_VARIABLES if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 def _codes(args: argparse.Namespace) -> int:
@@ -610,13 +637,13 @@ def _codes(args: argparse.Namespace) -> int:
             if single
             else [catalogue.entry_dict(code) for code in codes]
         )
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        write_stdout(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
-        sys.stdout.write(catalogue.markdown_table(codes))
+        write_stdout(catalogue.markdown_table(codes))
     elif single:
-        sys.stdout.write(catalogue.entry_text(codes[0]))
+        write_stdout(catalogue.entry_text(codes[0]))
     else:
-        sys.stdout.write(catalogue.listing(codes))
+        write_stdout(catalogue.listing(codes))
     return EXIT_OK
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from validator.errors import ConfigError, SourceError
 from validator.messages import quote
 from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import should_retry
+from validator.report_file import write_stdout
 
 __all__ = ["add_parser", "load", "render", "run"]
 
@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
         document = json.dumps(_json(classification), indent=2, ensure_ascii=False)
         if not document.isascii() and not _encodable(document):  # a lone surrogate, escaped
             document = json.dumps(_json(classification), indent=2)
-        sys.stdout.write(document + "\n")
+        write_stdout(document + "\n")
     else:
-        sys.stdout.write(render(classification))
+        write_stdout(render(classification))
     return 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import re
 import stat
@@ -25,7 +26,7 @@ from typing import IO
 
 from validator.errors import ConfigError
 
-__all__ = ["ReportFile"]
+__all__ = ["ReportFile", "silence_stdout", "write_stdout"]
 
 # Why a temporary file cannot be made beside the report: the folder takes no new file.
 _FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
@@ -179,3 +180,33 @@ def _mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def write_stdout(text: str) -> None:
+    """The whole output of a command that only prints (``codes``, ``explain``), written now.
+
+    A full disk or a closed stream is one ``ConfigError`` (exit 2), not a traceback when the
+    interpreter flushes at exit; a reader that went away (``| head``) stays a
+    ``BrokenPipeError``, which the command line answers quietly.
+    """
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed (>&-)
+        raise ConfigError("cannot write to standard output: it is closed")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise
+    except (OSError, ValueError) as exc:  # ValueError: a stream closed under us
+        silence_stdout()
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise ConfigError(f"cannot write to standard output: {reason}") from None
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # not a real file
+        pass

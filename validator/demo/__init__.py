@@ -44,7 +44,7 @@ class Demo:
 def prepared(folder: Path | None = None) -> Iterator[Demo]:
     """Media, server and calendar, for the length of the block (in ``folder`` or a temp dir)."""
     with tempfile.TemporaryDirectory(prefix="pin-preflight-demo-") as temporary:
-        root = folder if folder is not None else Path(temporary)
+        root = folder.absolute() if folder is not None else Path(temporary)  # cwd may change
         media = root / "media"
         media.mkdir(parents=True, exist_ok=True)
         make_media(media)
