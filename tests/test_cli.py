@@ -441,6 +441,36 @@ def test_a_config_named_without_the_table_is_an_error(
     assert out == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("folder", "is a folder; name its pyproject.toml"), ("missing.toml", "no such file")],
+)
+def test_a_config_that_is_no_file_says_what_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, expected: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    status, _, err = run(capsys, "--config", str(tmp_path / name), VALID)
+    assert status == EXIT_UNUSABLE
+    assert err == f"pin-preflight: error: --config {tmp_path / name}: {expected}\n"
+
+
+def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "--format", "xml", VALID)
+    assert status == EXIT_UNUSABLE
+    assert err.startswith("usage: pin-preflight check [-h] [--format {text,json,junit,github}]")
+    assert err.endswith(
+        "error: argument --format: invalid choice: 'xml' "
+        "(choose from 'text', 'json', 'junit', 'github')\n"
+    )
+
+
+def test_select_and_ignore_that_cancel_out_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "--select", "board.missing", "--ignore", "board", MIXED)
+    assert status == EXIT_UNUSABLE
+    assert "--select/--ignore: ignore takes out every code select chose" in err
+    assert out == ""
+
+
 def test_output_refuses_to_overwrite_the_config(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pydantic
@@ -299,3 +300,43 @@ def test_the_table_spelt_with_an_underscore_is_named_not_ignored(tmp_path: Path)
     assert find_pyproject(tmp_path) == pyproject  # broken: load_settings says why
     with pytest.raises(ConfigError, match=r"rename \[tool\.pin_preflight\] to \[tool\.pin-pre"):
         load_settings(pyproject)
+
+
+def test_an_unknown_key_gets_the_setting_that_was_meant(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, "[tool.pin-preflight]\ntimeout = 5\nconcurency = 3\nzzz = 1\n")
+    with pytest.raises(ConfigError) as raised:
+        load_settings(path)
+    message = str(raised.value)
+    assert "timeout: unknown key; did you mean deadline?" in message  # --timeout's setting
+    assert "concurency: unknown key; did you mean concurrency?" in message
+    assert "zzz: unknown key;" not in message  # nothing close: no guess
+    assert "zzz: unknown key" in message
+    assert "Extra inputs" not in message
+
+
+def test_messages_carry_no_pydantic_wording(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool.pin-preflight]\nselect = ["media.timout"]\n')
+    with pytest.raises(ConfigError, match=r"select: no code matches 'media.timout'; did you mean "):
+        load_settings(path)
+    with pytest.raises(ConfigError) as raised:
+        load_settings(overrides={"api_base": "ftp://x"}, flags={"api_base": "--api-base"})
+    assert str(raised.value).startswith("--api-base: 'ftp://x' is not an http(s) URL")
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf])
+def test_a_number_that_is_not_finite_is_named_so(value: float) -> None:
+    with pytest.raises(ConfigError, match=r"^--timeout: not a finite number$"):
+        load_settings(overrides={"deadline": value}, flags={"deadline": "--timeout"})
+
+
+def test_an_ignore_that_takes_back_every_selected_code_is_refused(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool.pin-preflight]\nselect = ["board.missing"]\n')
+    with pytest.raises(ConfigError, match=r"--select/--ignore: ignore takes out every code"):
+        load_settings(path, {"ignore": ("board",)}, {"select": "--select", "ignore": "--ignore"})
+    both = pyproject(tmp_path, '[tool.pin-preflight]\nselect = ["board"]\nignore = ["board."]\n')
+    with pytest.raises(ConfigError, match=r"select and ignore: ignore takes out every code"):
+        load_settings(both)
+    with pytest.raises(pydantic.ValidationError, match="nothing would ever be reported"):
+        Settings(select=("board.missing",), ignore=("board.missing",))
+    # Ignoring part of a selection is what the pair is for.
+    assert Settings(select=("board",), ignore=("board.missing",)).ignore == ("board.missing",)

@@ -157,6 +157,16 @@ def _output_path(text: str) -> Path:
     return Path(text)
 
 
+def _report_format(text: str) -> ReportFormat:
+    """``--format``'s value, refused in argparse's words for a choice (not the enum's name)."""
+    try:
+        return ReportFormat(text)
+    except ValueError:
+        choices = ", ".join(repr(choice.value) for choice in ReportFormat)
+        message = f"invalid choice: {text!r} (choose from {choices})"
+        raise argparse.ArgumentTypeError(message) from None
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pin-preflight",
@@ -179,8 +189,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="files to check, or - for stdin")
     check.add_argument(
         "--format",
-        type=ReportFormat,
-        choices=list(ReportFormat),
+        type=_report_format,
+        metavar="{" + ",".join(ReportFormat) + "}",
         default=ReportFormat.TEXT,
         help=(
             "report format (default: text): json (the versioned report), junit (JUnit XML for CI "
@@ -208,9 +218,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     shown = check.add_mutually_exclusive_group()
     shown.add_argument(
-        "-q", "--quiet", action="store_true", help="list only failing pins and their errors"
+        "-q", "--quiet", action="store_true", help="text report: only failing pins and their errors"
     )
-    shown.add_argument("-v", "--verbose", action="store_true", help="list passing pins too")
+    shown.add_argument("-v", "--verbose", action="store_true", help="text report: passing pins too")
     check.add_argument(
         "--offline",
         action=argparse.BooleanOptionalAction,
@@ -650,8 +660,10 @@ def _codes(args: argparse.Namespace) -> int:
 def _config_file(args: argparse.Namespace) -> Path | None:
     """The configuration to read: ``--config``, else the nearest ``pyproject.toml`` with a table."""
     if args.config is not None:
+        if args.config.is_dir():
+            raise ConfigError(f"--config {args.config}: is a folder; name its pyproject.toml")
         if not args.config.is_file():
-            raise ConfigError(f"{args.config}: no such file")
+            raise ConfigError(f"--config {args.config}: no such file")
         return Path(args.config)
     try:
         here = Path.cwd()

@@ -7,7 +7,9 @@ share one set of defaults.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
+import math
 import os
 import re
 import tomllib
@@ -16,9 +18,19 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 
-from validator.codes.selection import unknown_selectors
+from validator.codes import CATALOGUE, suggestion
+from validator.codes.selection import dropped_codes, unknown_selectors
 from validator.errors import ConfigError
 from validator.messages import folded
 
@@ -188,8 +200,18 @@ class Settings(BaseModel):
 
         unknown = unknown_selectors(selectors)
         if unknown:
-            raise ValueError(f"no code matches {', '.join(map(repr, unknown))}")
+            hint = suggestion(unknown[0])
+            raise ValueError(f"no code matches {', '.join(map(repr, unknown))}{hint}")
         return selectors
+
+    @model_validator(mode="after")
+    def _something_reported(self) -> Settings:
+        """A ``select`` that ``ignore`` takes back whole would pass every calendar silently."""
+        if self.select and len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
+            raise ValueError(
+                "ignore takes out every code select chose: nothing would ever be reported"
+            )
+        return self
 
     @field_validator("csv_columns", mode="before")
     @classmethod
@@ -354,17 +376,40 @@ def _validated(
         from_file, from_flags = [], []
         for error in exc.errors(include_url=False):
             key = str(error["loc"][0]) if error["loc"] else ""
-            if key in given:
-                from_flags.append(f"{flags.get(key, key)}: {error['msg']}")
+            if key in given or (not key and given.keys() & _PAIR):
+                where = flags.get(key, key) if key else "/".join(flags.get(k, k) for k in _PAIR)
+                from_flags.append(f"{where}: {_reason(error)}")
             else:
                 parts = [str(part) for part in error["loc"]]
                 if parts:
                     parts[0] = spelled.get(parts[0], parts[0])
-                where = ".".join(parts) or "(table)"
-                from_file.append(f"{where}: {error['msg']}")
+                where = ".".join(parts) or "select and ignore"  # the one check across keys
+                from_file.append(f"{where}: {_reason(error)}")
         problems = [f"{origin}: {'; '.join(from_file)}"] if from_file else []
         problems += from_flags
         raise ConfigError("; ".join(problems)) from None
+
+
+def _reason(error: ErrorDetails) -> str:
+    """What pydantic says, in this tool's words: what is wrong, and what was meant."""
+    if error["type"] == "extra_forbidden":
+        key = str(error["loc"][0])
+        known = [name.replace("_", "-") for name in Settings.model_fields]
+        meant = _MEANT.get(key) or next(
+            iter(difflib.get_close_matches(key.replace("_", "-"), known, n=1)), None
+        )
+        return f"unknown key; did you mean {meant}?" if meant else "unknown key"
+    value = error.get("input")
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a finite number"
+    return error["msg"].removeprefix("Value error, ")
+
+
+# What the one check across keys (``Settings._something_reported``) is about.
+_PAIR = ("select", "ignore")
+
+# Keys that name a flag rather than the setting it sets (``--timeout`` sets ``deadline``).
+_MEANT = {"timeout": "deadline"}
 
 
 def _as_field(value: Any) -> Any:

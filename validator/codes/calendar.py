@@ -17,7 +17,7 @@ CALENDAR_ROW_MALFORMED: Final = Code(
         "its line so that nothing in the calendar is silently skipped."
     ),
     fix="Repair the row at the line given (the message quotes the parser's complaint).",
-    reference="design.md (every pin that goes in comes out with a result)",
+    reference="README.md (Calendars: every row, even a broken one, gets one result)",
 )
 
 CALENDAR_DUPLICATE_PIN: Final = Code(

@@ -265,7 +265,7 @@ MEDIA_CHECK_INCOMPLETE: Final = _network(
     "Serve the file from a host that supports Range requests and states sizes (any CDN or object "
     "store does), or raise max_bytes_per_url.",
     severity=Severity.WARNING,
-    reference="media-probing.md (Range pitfalls)",
+    reference="media-probing.md (Traps: Range answers)",
 )
 MEDIA_TYPE_MISMATCH: Final = _network(
     "media.type_mismatch",
