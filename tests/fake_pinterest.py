@@ -47,6 +47,11 @@ MISSING_SCOPE = {
     "Please ensure your token is authorized with the correct set of scopes.",
 }
 NOT_PERMITTED = {"code": 29, "message": "You are not permitted to access that resource."}
+TRIAL = {
+    "code": 29,
+    "message": "Apps with Trial access may not create Pins in production. Please use API Sandbox "
+    "https://api-sandbox.pinterest.com for testing.",
+}
 BOARD_NOT_FOUND = {"code": 40, "message": "Board not found."}
 MEDIA_NOT_FOUND = {"code": 404, "message": "Media upload not found"}
 RATE_LIMITED = {
@@ -60,8 +65,9 @@ SERVER_ERROR = {"code": 12, "message": "Something went wrong on our end. Sorry a
 #: What a token does: ``ok``; ``unauthorized`` (401 code 2); ``expired`` (401, ``EXPIRED``);
 #: ``echo`` (401 whose message repeats the Authorization header: a server must never make the
 #: token show up in a report); ``no_scope`` (403 code 3 on boards and media, the user is
-#: readable); ``no_user_scope`` (403 code 3 on user_account only).
-BEHAVIOURS = ("ok", "unauthorized", "expired", "echo", "no_scope", "no_user_scope")
+#: readable); ``no_user_scope`` (403 code 3 on user_account only); ``trial`` (403 code 29 with
+#: Trial access's message on boards and media, the user is readable).
+BEHAVIOURS = ("ok", "unauthorized", "expired", "echo", "no_scope", "no_user_scope", "trial")
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,8 @@ class FakeAccount:
     """path → seconds to wait before answering."""
     page: int = 2
     """Items per page of the lists."""
+    bookmark_loop: bool = False
+    """The last page of a list gives the first page's bookmark again, instead of none."""
 
     def board(self, board_id: str) -> FakeBoard | None:
         return next((board for board in self.boards if board.id == board_id), None)
@@ -125,6 +133,7 @@ ACCOUNT = FakeAccount(
         "pina_echo": "echo",
         "pina_noscope": "no_scope",
         "pina_nouser": "no_user_scope",
+        "pina_trial": "trial",
     },
     boards=(
         FakeBoard(
@@ -151,6 +160,8 @@ class Request:
     path: str
     query: dict[str, list[str]]
     authorization: str | None
+    at: float = field(default_factory=time.monotonic)
+    """When it came (``time.monotonic()``)."""
 
 
 class FakePinterest(ThreadingHTTPServer):
@@ -239,6 +250,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"username": account.username, "account_type": "BUSINESS"})
         if behaviour == "no_scope":
             return self._send(403, MISSING_SCOPE)
+        if behaviour == "trial":
+            return self._send(403, TRIAL)
         if route == ["boards"]:
             return self._page([_board(board) for board in account.listed()], query)
         if route[0] == "boards" and len(route) in (2, 3):
@@ -263,6 +276,8 @@ class _Handler(BaseHTTPRequestHandler):
         start = int(query.get("bookmark", ["b0"])[0].removeprefix("b"))
         size = self.server.account.page
         following = f"b{start + size}" if start + size < len(items) else None
+        if following is None and self.server.account.bookmark_loop:
+            following = "b0"
         self._send(200, {"items": items[start : start + size], "bookmark": following})
 
     def _send(self, status: int, body: object, headers: dict[str, str] | None = None) -> None:

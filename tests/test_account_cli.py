@@ -189,6 +189,28 @@ def test_an_unset_token_env_is_an_unusable_invocation(
     assert fake.log == []
 
 
+@pytest.mark.parametrize("given", ["the token", "a token with a dash"])
+def test_a_token_passed_as_the_variable_name_is_never_printed(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake: FakePinterest,
+    media: MediaServer,
+    given: str,
+) -> None:
+    # `--token-env $PINTEREST_ACCESS_TOKEN`: the value where its variable's name goes.
+    token = "pina_AMA2LJQWADQ3WAQAGBAJ2DNGTEKAXEQBQBIQCYL5J6Y4PLQ"
+    if given == "a token with a dash":
+        token = token.replace("Q", "-")  # no variable name: refused by the name check instead
+    monkeypatch.setenv("PINTEREST_ACCESS_TOKEN", token)
+    status, _, _, err = check(capsys, fake, "--token-env", token,
+                              write(tmp_path, [image_pin(media)]))  # fmt: skip
+    assert status == EXIT_UNUSABLE
+    assert token not in err
+    assert "a value that looks like a token, not the name of the variable that holds it" in err
+    assert fake.log == []
+
+
 @pytest.mark.parametrize("flag", ["--no-account-checks", "--offline"])
 def test_no_account_checks_and_offline_never_ask_pinterest(
     capsys: pytest.CaptureFixture[str],

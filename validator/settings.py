@@ -277,7 +277,7 @@ class Settings(BaseModel):
     @classmethod
     def _env_name(cls, value: str) -> str:
         if not _ENV_NAME.fullmatch(value):
-            raise ValueError(f"{value!r} is not an environment variable name")
+            raise ValueError(f"{_variable_shown(value)} is not an environment variable name")
         return value
 
 
@@ -305,9 +305,21 @@ def environment_token(settings: Settings, *, explicit: bool = False) -> SecretSt
     if not value:
         if explicit:
             state = "is empty" if value == "" else "is not set"
-            raise ConfigError(f"--token-env {settings.token_env}: the variable {state}")
+            shown = _variable_shown(settings.token_env)
+            raise ConfigError(f"--token-env {shown}: the variable {state}")
         return None
     return SecretStr(value)
+
+
+def _variable_shown(name: str) -> str:
+    """``name`` quoted in a message, unless it is a token given where its variable's name goes.
+
+    ``--token-env $PINTEREST_ACCESS_TOKEN`` passes the token itself: quoted, it would land in
+    the CI log. Pinterest's tokens start with ``pina_``; any value of the environment counts too.
+    """
+    if name.startswith("pina_") or len(name) > 64 or name in os.environ.values():
+        return "(a value that looks like a token, not the name of the variable that holds it)"
+    return repr(name) if not _ENV_NAME.fullmatch(name) else name
 
 
 def find_pyproject(start: Path) -> Path | None:

@@ -9,14 +9,17 @@ the token appears in nothing a run produces.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
+import ssl
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fake_pinterest import ACCOUNT, FakeBoard, FakePinterest
 from fake_pinterest import serve as serve_pinterest
@@ -33,7 +36,7 @@ from validator.pinterest.account import AccountChecker, AccountTarget
 from validator.report import Summary
 from validator.reporters import json_
 from validator.settings import load_settings
-from validator.sources import load
+from validator.sources import from_objects, load
 
 GOOD = "pina_good"
 ACCOUNT_CODES = {
@@ -429,8 +432,6 @@ def test_the_session_counts_its_api_requests(fake: FakePinterest, media: MediaSe
 
 
 def _as_input(pin: dict[str, Any]) -> Any:
-    from validator.sources import from_objects
-
     return next(iter(from_objects([pin])))
 
 
@@ -490,3 +491,85 @@ def test_the_target_holds_only_well_formed_ids(fake: FakePinterest, media: Media
     assert "board.invalid_id" in report.codes
     assert fake.paths() == ["/v5/user_account"]  # a name is never put into a URL path
     assert AccountTarget().board_field == "board_id"
+
+
+# --- answers that are not what they seem ----------------------------------------------------------
+
+
+def test_an_api_base_without_v5_is_named_not_blamed_on_the_pins(
+    fake: FakePinterest, media: MediaServer
+) -> None:
+    # Pinterest's own Trial message writes the sandbox without /v5.
+    base = fake.base.removesuffix("/v5")
+    settings = Settings(api_base=base, allow_private_hosts=True, retries=0)
+    (report,) = validate_many([video_pin(media, "7001")], settings=settings, token=GOOD)
+    assert account_findings(report) == []
+    (finding,) = [f for f in report.findings if f.code == "platform.unknown"]
+    assert finding.field is None
+    assert "is not Pinterest's API v5" in finding.message
+    assert "/v5" in finding.hint
+    assert fake.paths() == ["/user_account"]  # the 404 for /v5 missing; nothing more asked
+
+
+def test_trial_access_is_named_as_such(fake: FakePinterest, media: MediaServer) -> None:
+    (report,) = validate_many(
+        [video_pin(media, "7001")], settings=settings_for(fake), token="pina_trial"
+    )
+    found = [(f.code, f.field) for f in report.findings if f.code.startswith(("platform", "board"))]
+    assert sorted(found) == [
+        ("platform.trial_access", "board_id"),
+        ("platform.trial_access", "media_source.media_id"),
+    ]
+
+
+def test_a_list_whose_bookmark_goes_round_is_not_read_as_complete(
+    media: MediaServer,
+) -> None:
+    looping = dataclasses.replace(ACCOUNT, bookmark_loop=True)
+    with serve_pinterest(looping) as fake:
+        # Someone else's board: whether the account may pin there, the board list says.
+        pins = [image_pin(media, "3001")]
+        (report,) = validate_many(pins, settings=settings_for(fake), token=GOOD)
+    (finding,) = [f for f in report.findings if f.field == "board_id"]
+    assert finding.code == "platform.unknown"
+    assert "gave a bookmark it had given before" in finding.message
+
+
+def test_a_board_list_cancelled_with_its_source_is_asked_again(media: MediaServer) -> None:
+    slow = dataclasses.replace(ACCOUNT, slow={"/v5/boards": 1.0})
+    with serve_pinterest(slow) as fake:
+        engine = Engine(settings_for(fake, retries=0), token=GOOD)
+
+        async def run() -> list[Report]:
+            async with engine.session() as session:
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(0.3):  # the source stops while the list is asked
+                        async for _ in session.check_all(from_objects([image_pin(media, "3001")])):
+                            pass
+                pins = from_objects([image_pin(media, "3001")])
+                return [report async for report in session.check_all(pins)]
+
+        (report,) = asyncio.run(run())
+    assert account_findings(report) == [("board.no_access", "board_id")]
+
+
+def test_a_429_holds_back_the_questions_after_it(media: MediaServer) -> None:
+    # One request at a time: board 1001's 429 asks for a second; board 1002 waits for it too.
+    throttled = dataclasses.replace(ACCOUNT, throttle={"/v5/boards/1001": 1}, retry_after="1")
+    with serve_pinterest(throttled) as fake:
+        settings = settings_for(fake, per_host=1)
+        pins = [image_pin(media, "1001"), image_pin(media, "1002")]
+        reports = validate_many(pins, settings=settings, token=GOOD)
+    assert [account_findings(r) for r in reports] == [[], []]
+    (refused,) = [r.at for r in fake.log if r.path == "/v5/boards/1001"][:1]
+    (other,) = [r.at for r in fake.log if r.path == "/v5/boards/1002"]
+    assert other - refused >= 0.9
+
+
+def test_a_certificate_refused_is_told_apart_from_a_failure_of_the_moment() -> None:
+    # Unit test of the classifier (a TLS server needs a key pair the repository does not keep);
+    # checked by hand against a self-signed server: one request, no retry, the hint below.
+    refused = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    refused.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    assert account._certificate_refused(refused)
+    assert not account._certificate_refused(httpx.ConnectError("Connection refused"))

@@ -63,6 +63,8 @@ import asyncio
 import difflib
 import json
 import re
+import ssl
+import time
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, NamedTuple, TypeVar
@@ -83,7 +85,12 @@ from validator.codes.media import (
     MEDIA_NOT_PROCESSED,
     MEDIA_PROCESSING_FAILED,
 )
-from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PLATFORM_UNKNOWN
+from validator.codes.platform import (
+    PLATFORM_SERVER_ERROR,
+    PLATFORM_TIMEOUT,
+    PLATFORM_TRIAL_ACCESS,
+    PLATFORM_UNKNOWN,
+)
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
@@ -172,6 +179,8 @@ class _Problem:
     code: Code
     message: str
     hint: str | None = None
+    stops: bool = False
+    """Nothing else is worth asking (the token check showed the API is not there)."""
 
     def finding(self, field: str | None) -> Finding:
         return self.code.finding(field, self.message, self.hint)
@@ -234,6 +243,9 @@ class AccountChecker:
         self._slots = asyncio.Semaphore(settings.per_host)
         """Requests at once; a question waits here, before its deadline starts: hundreds of
         boards asked at once queue for long, and that is not Pinterest being slow."""
+        self._not_before = 0.0
+        """``time.monotonic()`` before which no request goes out: a 429's Retry-After holds
+        back every question, not only the one it answered (the limit is the account's)."""
 
     def __repr__(self) -> str:
         return f"AccountChecker(api_base={self._base!r}, requests={self.requests})"
@@ -254,7 +266,7 @@ class AccountChecker:
             self._user = asyncio.ensure_future(self._ask_user())
         user = await self._user
         if isinstance(user, _Problem):
-            if user.code in (AUTH_UNAUTHORIZED, AUTH_INVALID_TOKEN):
+            if user.stops or user.code in (AUTH_UNAUTHORIZED, AUTH_INVALID_TOKEN):
                 return [user.finding(None)]  # nothing else can be asked with this token
             username = None  # undecided (throttled, no user_accounts:read): the boards decide
         else:
@@ -363,7 +375,7 @@ class AccountChecker:
     # --- the questions, each asked once ----------------------------------------------------------
 
     async def _all_boards(self) -> _Listing | _Problem:
-        if self._boards is None:
+        if self._boards is None or self._boards.cancelled():  # cancelled: see ``_cached``
             self._boards = asyncio.ensure_future(self._ask_listing("boards", "the board list"))
         return await self._boards
 
@@ -373,6 +385,14 @@ class AccountChecker:
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
+        if reply.status == 404 or (300 <= reply.status < 400):
+            # No such endpoint: every board and video would be "not found" for the wrong reason.
+            message = (
+                f"GET {self._base}/user_account answered {reply.status}: api-base "
+                f"{self._base} is not Pinterest's API v5, so nothing was asked about this pin"
+            )
+            hint = f"Set api-base to {DEFAULT_API_BASE} (or {SANDBOX_API_BASE}), with /v5."
+            return _Problem(PLATFORM_UNKNOWN, message, hint, stops=True)
         return self._refusal(reply, "user_account", "the token check")
 
     async def _ask_board(self, board_id: str) -> dict[str, Any] | _Problem:
@@ -385,7 +405,7 @@ class AccountChecker:
         if reply.status == 404 or reply.code == 40:
             message = f"Pinterest has no board {board_id} for this account ({self._said(reply)})"
             return _Problem(BOARD_NOT_FOUND, message)
-        if reply.status == 403 and reply.code != 3:
+        if reply.status == 403 and reply.code != 3 and not self._trial(reply):
             message = f"Pinterest refuses this account access to board {board_id} "
             return _Problem(BOARD_NO_ACCESS, message + f"({self._said(reply)})")
         return self._refusal(reply, path, f"board {board_id}")
@@ -430,12 +450,13 @@ class AccountChecker:
                     name = item.get("name")
                     items.append((item["id"], name if isinstance(name, str) else ""))
             following = body.get("bookmark")
-            if not isinstance(following, str) or not following or following in seen:
+            if not isinstance(following, str) or not following:
                 return items
+            if following in seen:  # the pages go round: where the list ends is unknown
+                return _unfinished(path, what, "gave a bookmark it had given before")
             seen.add(following)
             bookmark = following
-        message = f"GET /v5/{path} went on for more than {_MAX_PAGES} pages: {what} was not read"
-        return _Problem(PLATFORM_UNKNOWN, message + " to its end, so it could not be checked")
+        return _unfinished(path, what, f"went on for more than {_MAX_PAGES} pages")
 
     # --- HTTP ------------------------------------------------------------------------------------
 
@@ -475,7 +496,17 @@ class AccountChecker:
                 "secret boards), then use the new token."
             )
             return _Problem(AUTH_MISSING_SCOPE, message, hint)
+        if self._trial(reply):
+            return _Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
+
+    @staticmethod
+    def _trial(reply: _Reply) -> bool:
+        """Whether a 403 is the app's Trial access (code 29 "use API Sandbox"), as explain says."""
+        if reply.status != 403:
+            return False
+        body = reply.body if isinstance(reply.body, dict) else None
+        return classify(403, body).code == PLATFORM_TRIAL_ACCESS.id
 
     def _said(self, reply: _Reply) -> str:
         """``401, code 2: "Authentication failed."``, scrubbed of the token."""
@@ -507,12 +538,17 @@ class AccountChecker:
         while True:
             attempt += 1
             wait: float | None = None
-            self.requests += 1
             try:
-                async with self._slots, asyncio.timeout(settings.deadline):
-                    # The header is built in the call, never kept in a local variable: tracebacks
-                    # that show locals (pytest --showlocals, error trackers) would show the token.
-                    response, body = await self._send(url, params)
+                async with self._slots:
+                    pause = self._not_before - time.monotonic()
+                    if pause > 0:  # Pinterest throttled this account: every question waits
+                        await asyncio.sleep(pause)
+                    self.requests += 1
+                    async with asyncio.timeout(settings.deadline):
+                        # The header is built in the call, never kept in a local variable:
+                        # tracebacks that show locals (pytest --showlocals, error trackers)
+                        # would show the token.
+                        response, body = await self._send(url, params)
             except _TooLarge:
                 message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
                 return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
@@ -525,6 +561,23 @@ class AccountChecker:
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
                     f"GET /v5/{path} timed out ({_tries(attempt)}): the check could not be made",
+                )
+            except httpx.ConnectError as exc:
+                reason = self._scrub(f"{type(exc).__name__}: {exc}")
+                if _certificate_refused(exc):  # the same on every try: not retried
+                    message = (
+                        f"GET {self._base}/{path}: the server's TLS certificate is not trusted "
+                        f"({reason}): the check could not be made"
+                    )
+                    hint = (
+                        "A proxy or firewall that inspects TLS needs its certificate trusted: "
+                        "set SSL_CERT_FILE to a bundle that holds it."
+                    )
+                    return _Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
+                failure = _Problem(
+                    PLATFORM_SERVER_ERROR,
+                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
+                    "the check could not be made",
                 )
             except httpx.HTTPError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
@@ -543,6 +596,9 @@ class AccountChecker:
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
+                    if wait is not None and wait <= settings.retry_after_cap:
+                        resume = time.monotonic() + wait
+                        self._not_before = max(self._not_before, resume)
                     after = f", Retry-After {wait:g} s" if wait is not None else ""
                     failure = _Problem(
                         RATE_LIMIT_EXCEEDED,
@@ -637,6 +693,22 @@ def _without_secret(body: Any, secret: str) -> Any:
         elif isinstance(value, list):
             stack.extend((value, index) for index in range(len(value)))
     return root[0]
+
+
+def _unfinished(path: str, what: str, why: str) -> _Problem:
+    """A list read part of the way: never taken for complete (a board would look missing)."""
+    message = f"GET /v5/{path} {why}: {what} was not read to its end, so it could not be checked"
+    return _Problem(PLATFORM_UNKNOWN, message)
+
+
+def _certificate_refused(exc: httpx.ConnectError) -> bool:
+    """Whether the connection failed on the server's certificate (a TLS-inspecting proxy)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return True
+        cause = cause.__cause__ or cause.__context__
+    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
 
 
 def _tries(attempt: int) -> str:
