@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import struct
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -25,3 +27,15 @@ def code_cases() -> list[Any]:
         for path in CODE_FIXTURES
         for case in load_json(path)
     ]
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG signature and IHDR chunk stating ``width`` x ``height`` (8-bit RGB): no pixels."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(ihdr))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )

@@ -274,6 +274,12 @@ class Engine:
                         # The cover's data was given; parsing reported it and took it out.
                         findings.extend(cover_type_missing(pin))
                         continue
+                    if (
+                        finding.code == _COVER_MISSING
+                        and settings.accept_key_frame_cover
+                        and parsed.covers(_KEY_FRAME)
+                    ):
+                        continue  # a key frame, mistyped: reported; as a cover it was accepted
                     findings.append(finding)
 
     def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
@@ -452,6 +458,7 @@ class Session:
 
 _COVER_MISSING = VIDEO_COVER_IMAGE_URL_MISSING.id
 _COVER_DATA = "media_source.cover_image_data"
+_KEY_FRAME = "media_source.cover_image_key_frame_time"
 
 
 def _offline_stage_marking_duplicates(

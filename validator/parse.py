@@ -408,19 +408,33 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
             return board.BOARD_MISSING.finding(field, "board_id is blank")
         if not value.strip():
             return code.finding(field, f"{name} is blank", None)
-        hint = None
+        message = f"{name} {quote(value)} is not a numeric id"
+        stripped = value.strip()
+        if stripped.isascii() and stripped.isdigit():  # " 123", "123\n": pasted with them
+            return code.finding(field, message, "Remove the spaces or line breaks around the id.")
+        if _SPREADSHEET_NUMBER.fullmatch(stripped):  # 5.49756E+11, 549755885175.0
+            return code.finding(field, message, _SPREADSHEET_FIX)
+        hint: str | None = None
         if "://" in value or "pinterest." in value:
             hint = f"{quote(value, 40)} is a URL; send the numeric id it stands for instead."
         elif any(ch.isalpha() for ch in value):
             hint = f"{quote(value, 40)} looks like a name; send the numeric id instead."
         if hint is not None:
             hint = f"{hint} {code.fix}"
-        return code.finding(field, f"{name} {quote(value)} is not a numeric id", hint)
+        return code.finding(field, message, hint)
     message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
     shown = as_json(value)  # an integer too long to print is shown by its length
     quotable = type(value) is int and shown.lstrip("-").isdigit()
     hint = f'Quote the id: "{shown}".' if quotable else None
     return code.finding(field, message, hint)
+
+
+# How Excel shows a long id typed into a number cell: in scientific notation, or as a float.
+_SPREADSHEET_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?[Ee]\+?[0-9]+|[0-9]+\.0+")
+_SPREADSHEET_FIX = (
+    "A spreadsheet turned the id into a number, losing digits: format the column as text, then "
+    "enter the id again."
+)
 
 
 def _too_long(code: Code, name: str, field: str, value: object, ctx: Mapping[str, Any]) -> Finding:
@@ -459,23 +473,25 @@ def base64_problem(value: str) -> tuple[str, str] | None:
             "starts with a data: URI prefix",
             "Send only what follows the comma of the data: URI (the raw base64).",
         )
-    for position, char in enumerate(value):
-        if char.isspace():
-            return (
-                f"contains whitespace (at character {position})",
-                "Remove the line breaks and spaces: base64.b64encode() output is one line.",
-            )
-        if char in "-_":
-            return (
-                "uses the URL-safe alphabet ('-' and '_')",
-                "Encode with base64.b64encode, not base64.urlsafe_b64encode.",
-            )
-        if not (char.isascii() and (char.isalnum() or char in "+/=")):
-            return f"contains {quote(char)}, which is not a base64 character", _BASE64_FIX
-    return None
+    found = _NOT_BASE64.search(value)  # a regular expression: a 40 MB text is searched in C
+    if found is None:
+        return None
+    position, char = found.start(), found.group()
+    if char.isspace():
+        return (
+            f"contains whitespace (at character {position})",
+            "Remove the line breaks and spaces: base64.b64encode() output is one line.",
+        )
+    if char in "-_":
+        return (
+            "uses the URL-safe alphabet ('-' and '_')",
+            "Encode with base64.b64encode, not base64.urlsafe_b64encode.",
+        )
+    return f"contains {quote(char)}, which is not a base64 character", _BASE64_FIX
 
 
 _BASE64_TEXT = re.compile(r"[a-zA-Z0-9+/=]+")  # the API's pattern (pinterest-api.md §2)
+_NOT_BASE64 = re.compile(r"[^a-zA-Z0-9+/=]")
 _BASE64_FIX = "Encode the image file with base64.b64encode(file_bytes).decode()."
 
 

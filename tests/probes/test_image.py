@@ -4,7 +4,6 @@ import io
 import json
 import struct
 import warnings
-import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from support import png_header
 
 from validator.probes import image as image_module
 from validator.probes.image import (
@@ -36,17 +36,6 @@ Remote = Callable[..., tuple[RangeFile, Any]]
 
 def read(name: str) -> bytes:
     return (MEDIA / name).read_bytes()
-
-
-def png_header(width: int, height: int) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + struct.pack(">I", len(ihdr))
-        + chunk
-        + struct.pack(">I", zlib.crc32(chunk))
-    )
 
 
 @pytest.mark.parametrize("name", STILLS)

@@ -6,12 +6,17 @@ The probes that gather these facts are tested against real files and servers (``
 
 from __future__ import annotations
 
-from validator.probes.fetch import Response
+from pathlib import Path
+
+from support import png_header
+
+from validator import validate_media
+from validator.probes.fetch import Failure, FailureKind, Response
 from validator.probes.image import ImageFacts
-from validator.probes.media import MediaProbe
+from validator.probes.media import MediaProbe, Probe
 from validator.probes.sniff import Container
 from validator.probes.video import VideoFacts
-from validator.rules.media_facts import probe_findings
+from validator.rules.media_facts import carousel_findings, probe_findings
 from validator.settings import Settings
 from validator.slots import Slot
 from validator.urls import MediaKind
@@ -78,3 +83,33 @@ def test_the_too_small_hint_names_the_configured_width() -> None:
     assert finding.code == "media.image_too_small"
     assert "narrower than 1200 px" in finding.message
     assert finding.hint.startswith("Use an image at least 1200 px wide")
+
+
+def test_an_image_too_large_to_decode_is_to_be_resized_not_served_otherwise(
+    tmp_path: Path,
+) -> None:
+    poster = tmp_path / "poster.png"  # 10 billion pixels by its header: a decompression bomb
+    poster.write_bytes(png_header(100_000, 100_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    (report,) = validate_media([poster])
+    (finding,) = report.findings
+    assert finding.code == "media.check_incomplete"
+    assert finding.hint.startswith("Resize the image")
+
+
+def _item(index: int, size: tuple[int, int] | None) -> tuple[Slot, Probe]:
+    """Carousel item ``index``: an image of ``size``, or a URL that answered 404."""
+    slot = Slot(f"media_source.items[{index}].url", f"{URL}/{index}.jpg", MediaKind.IMAGE)
+    if size is None:
+        return slot, Failure(FailureKind.NOT_FOUND, slot.url, "answered 404 Not Found")
+    facts = ImageFacts(Container.JPEG, *size, "RGB")
+    return slot, probe(Container.JPEG, 200_000, image=facts)
+
+
+def test_the_carousel_size_hint_names_the_image_it_compares_with() -> None:
+    items = [_item(0, None), _item(1, (1000, 1000)), _item(2, (1000, 1500))]
+    slots = [slot for slot, _ in items]
+    (finding,) = carousel_findings(slots, [probe for _, probe in items])
+    assert finding.hint == (
+        "Give every image the size of media_source.items[1].url, 1000x1000: "
+        "media_source.items[2].url differ."
+    )

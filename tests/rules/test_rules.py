@@ -136,6 +136,47 @@ def test_key_frame_cover_is_refused_by_default_and_accepted_on_request() -> None
     assert check(pin, settings=Settings(accept_key_frame_cover=True)).ok
 
 
+@pytest.mark.parametrize("key_frame", [1.5, -1, "3"])
+def test_a_mistyped_key_frame_is_one_finding_where_key_frames_are_accepted(
+    key_frame: object,
+) -> None:
+    pin = video_pin(
+        cover_image_url=None, cover_image_content_type=None, cover_image_key_frame_time=key_frame
+    )
+    accepting = Settings(accept_key_frame_cover=True)
+    assert check(pin, settings=accepting).codes == {"video.cover_key_frame_time_invalid"}
+    assert check(pin).codes == {  # refused as a cover too: the URL is still missing
+        "video.cover_key_frame_time_invalid",
+        "video.cover_image_url_missing",
+    }
+
+
+def test_base64_that_only_lacks_its_padding_is_told_so() -> None:
+    unpadded = PNG_BASE64.rstrip("=")
+    assert len(unpadded) % 4 in (2, 3)  # the example image needs padding
+    pin = {"board_id": BOARD_ID, "media_source": {"source_type": "image_base64",
+           "content_type": "image/png", "data": unpadded}}  # fmt: skip
+    (finding,) = check(pin).findings
+    missing = "=" * (-len(unpadded) % 4)
+    assert finding.hint == f"Only its padding is missing: add {missing} at the end."
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (" 549755885175", "Remove the spaces or line breaks around the id."),
+        ("549755885175\n", "Remove the spaces or line breaks around the id."),
+        ("5.49756E+11", "A spreadsheet turned the id into a number, losing digits"),
+        ("549755885175.0", "A spreadsheet turned the id into a number, losing digits"),
+    ],
+)
+def test_ids_a_paste_or_a_spreadsheet_mangled_get_their_own_fix(value: str, hint: str) -> None:
+    (finding,) = check(image_pin(board_id=value)).findings
+    assert finding.code == "board.invalid_id"
+    assert finding.hint is not None
+    assert finding.hint.startswith(hint)
+
+
 def test_cover_content_type_must_agree_with_the_cover_extension() -> None:
     pin = video_pin(
         cover_image_url="https://a.example/cover.png", cover_image_content_type="image/jpeg"

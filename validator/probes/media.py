@@ -69,6 +69,9 @@ _APPENDED_SEARCH = 64 * 1024
 # answers under this many bytes, short of the end).
 _CRUMB = 4096
 _CRUMBS = 3
+# What to do about an image with more pixels than can be decoded safely (a decompression bomb,
+# or a poster scan): no server setting helps, the file itself must shrink (pinterest-api.md §4.1).
+_RESIZE = "Resize the image (Pinterest recommends 1000x1500 for a 2:3 pin) and upload it again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,8 @@ class MediaProbe:
     video: VideoFacts | None = None
     broken: str | None = None
     note: str | None = None
+    note_fix: str | None = None
+    """What to do about ``note``, when the catalogue's fix for an incomplete check is not it."""
     requests: int = 1
     bytes_read: int = 0
 
@@ -277,7 +282,7 @@ class Prober:
             return MediaProbe(opened.url, opened, container, note=note)
         if problem.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             note = f"the image {problem.reason}, so it was not read further"
-            return MediaProbe(opened.url, opened, container, note=note)
+            return MediaProbe(opened.url, opened, container, note=note, note_fix=_RESIZE)
         if problem.kind is ImageProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)

@@ -84,8 +84,19 @@ def check_base64(data: str | None, field: str) -> Finding | None:
     except binascii.Error as exc:
         message = f"{field} does not decode as base64 ({exc}; {len(data)} characters)"
         hint = "The text is cut off or mangled: encode the whole file again, with its '=' padding."
+        if "=" not in data and len(data) % 4 in (2, 3) and _decodes(data + "=" * (-len(data) % 4)):
+            missing = -len(data) % 4
+            hint = f"Only its padding is missing: add {'=' * missing} at the end."
         return MEDIA_BASE64_INVALID.finding(field, message, hint)
     return None
+
+
+def _decodes(data: str) -> bool:
+    try:
+        binascii.a2b_base64(data, strict_mode=True)
+    except binascii.Error:
+        return False
+    return True
 
 
 def check_inline_image(

@@ -60,7 +60,7 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
         return [codes.MEDIA_INVALID.finding(slot.field, f"{where} is an empty file")]
     if container is Container.UNKNOWN and probe.note is not None:  # not read, so not judged
         message = f"{where} was not checked completely: {probe.note}"
-        return [codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message)]
+        return [codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message, probe.note_fix)]
     if not fits:
         return [_unsupported(slot, probe, where)]
     found: list[Finding] = []
@@ -68,7 +68,7 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
         found.append(codes.MEDIA_INVALID.finding(slot.field, f"{where} {probe.broken}"))
     if probe.note is not None:
         message = f"{where} was not checked completely: {probe.note}"
-        found.append(codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message))
+        found.append(codes.MEDIA_CHECK_INCOMPLETE.finding(slot.field, message, probe.note_fix))
     found.extend(_mismatches(slot, probe, where))
     found.extend(_size(slot, probe, where, settings))
     if probe.image is not None and not slot.cover:
@@ -87,12 +87,13 @@ def carousel_findings(slots: Sequence[Slot], probes: Sequence[Probe]) -> list[Fi
     ]
     if len(sizes) < 2 or len({size for _, size in sizes}) == 1:
         return []
-    first = sizes[0][1]
+    model, first = sizes[0]  # the first image read: an earlier one may have failed
     odd = [slot.field for slot, size in sizes if size != first]
     listed = ", ".join(f"{w}x{h}" for w, h in dict.fromkeys(size for _, size in sizes))
     message = f"the carousel's images differ in size ({listed})"
     hint = (
-        f"Give every image the size of the first, {first[0]}x{first[1]}: {', '.join(odd)} differ."
+        f"Give every image the size of {model.field}, {first[0]}x{first[1]}: "
+        f"{', '.join(odd)} differ."
     )
     return [codes.MEDIA_ASPECT_RATIO.finding("media_source.items", message, hint)]
 
