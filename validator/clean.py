@@ -2,10 +2,9 @@
 
 Most pins of a calendar are fine, and for them the Python rules are pure cost. ``CleanPin`` is
 ``PinCreate`` with the rules written as pydantic constraints (required board and media, plain
-ASCII http(s) URLs whose names end in JPEG or PNG extensions, strict base64 that starts with the
-magic of the declared format, a description within the warning length, no unknown fields, a
-cover whose content type agrees with its name), so that pydantic-core alone can say that a pin
-is clean. ``validator.parse`` validates against
+ASCII http(s) URLs whose names end in JPEG or PNG extensions, a description within the warning
+length, no unknown fields, a cover whose content type agrees with its name), so that
+pydantic-core alone can say that a pin is clean. ``validator.parse`` validates against
 ``EITHER`` (``CleanPin``, else ``PinCreate``) in one pass: a pin that comes out clean needs no
 rules at all, and every other pin takes the full path (``validator.rules``), which alone words
 findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4).
@@ -13,8 +12,9 @@ findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4
 The contract, held by ``tests/test_clean.py`` (a property test over generated payloads and a
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
-fragment or a non-ASCII character in a URL, or a cover given as a key-frame time or as data,
-simply takes the full path. A media URL's query string is allowed: it is no rule's business,
+fragment or a non-ASCII character in a URL, or a cover given as a key-frame time, simply takes
+the full path. So does every image sent as base64: the rules read its bytes (size, dimensions,
+XX
 but it may be a signature, so the engine's clean stage checks its deadline as the full path
 does. So a rule that changes must change here too, or the property test fails.
 
@@ -33,10 +33,7 @@ from validator.model import (
     CAROUSEL_MAX_ITEMS,
     CAROUSEL_MIN_ITEMS,
     LINK_MAX_LENGTH,
-    CarouselBase64Item,
     CarouselURLItem,
-    ImageBase64Source,
-    ImagesBase64Source,
     ImagesURLSource,
     ImageURLSource,
     PinCreate,
@@ -71,13 +68,6 @@ _JPEG_EXTENSION = (
 _PNG_EXTENSION = "[Pp][Nn][Gg]"
 # validator.urls.url_problem's shortcut, narrowed to printable ASCII.
 _LINK = rf"^{_SCHEME_HOST}(?:[/?#][!-~]*)?$"
-# What binascii.a2b_base64(strict_mode=True) decodes: whole quanta, padding only at the end.
-_BASE64_QUANTA = r"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)$"
-# ...and starts with the format's magic (rules/common.check_inline_image sniffs the bytes):
-# FF D8 FF is "/9j/", the PNG signature "iVBORw0KGgo" and one more character.
-_JPEG_BASE64 = rf"^/9j/{_BASE64_QUANTA}"
-_PNG_BASE64 = rf"^iVBORw0KGgo[A-Za-z0-9+/]{_BASE64_QUANTA}"
-
 JPEGURL = Annotated[
     str,
     StringConstraints(
@@ -96,8 +86,6 @@ ImageURL = Annotated[
     ),
 ]
 Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]
-JPEGBase64 = Annotated[str, StringConstraints(pattern=_JPEG_BASE64)]
-PNGBase64 = Annotated[str, StringConstraints(pattern=_PNG_BASE64)]
 Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]
 Color = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
 
@@ -112,28 +100,6 @@ class CleanImageURLSource(ImageURLSource):
     url: ImageURL
 
 
-class CleanJPEGBase64Source(ImageBase64Source):
-    """An ``image_base64`` source whose data decodes to what it declares: a JPEG."""
-
-    model_config = _NO_EXTRA
-    content_type: Literal["image/jpeg"]
-    data: JPEGBase64
-
-
-class CleanPNGBase64Source(ImageBase64Source):
-    """An ``image_base64`` source whose data decodes to what it declares: a PNG."""
-
-    model_config = _NO_EXTRA
-    content_type: Literal["image/png"]
-    data: PNGBase64
-
-
-# The data must be what the content type says: two fields, so two models, told apart by the type.
-CleanImageBase64Source = Annotated[
-    CleanJPEGBase64Source | CleanPNGBase64Source, Field(discriminator="content_type")
-]
-
-
 class CleanCarouselURLItem(CarouselURLItem):
     """A carousel slide with a plain image URL and, if any, a plain link."""
 
@@ -142,45 +108,12 @@ class CleanCarouselURLItem(CarouselURLItem):
     link: Link | None = None
 
 
-class CleanCarouselJPEGItem(CarouselBase64Item):
-    """A base64 carousel slide holding the JPEG it declares, with a plain link if any."""
-
-    model_config = _NO_EXTRA
-    content_type: Literal["image/jpeg"]
-    data: JPEGBase64
-    link: Link | None = None
-
-
-class CleanCarouselPNGItem(CarouselBase64Item):
-    """A base64 carousel slide holding the PNG it declares, with a plain link if any."""
-
-    model_config = _NO_EXTRA
-    content_type: Literal["image/png"]
-    data: PNGBase64
-    link: Link | None = None
-
-
-CleanCarouselBase64Item = Annotated[
-    CleanCarouselJPEGItem | CleanCarouselPNGItem, Field(discriminator="content_type")
-]
-
-
 class CleanImagesURLSource(ImagesURLSource):
     """A ``multiple_image_urls`` carousel of clean slides."""
 
     model_config = _NO_EXTRA
     items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
         list[CleanCarouselURLItem],
-        Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
-    ]
-
-
-class CleanImagesBase64Source(ImagesBase64Source):
-    """A ``multiple_image_base64`` carousel of clean slides."""
-
-    model_config = _NO_EXTRA
-    items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
-        list[CleanCarouselBase64Item],
         Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
     ]
 
@@ -228,12 +161,7 @@ class CleanPin(PinCreate):
     link: Link | None = None
     dominant_color: Color | None = None
     media_source: Annotated[  # required here, optional in PinCreate
-        CleanImageURLSource
-        | CleanImageBase64Source
-        | CleanImagesURLSource
-        | CleanImagesBase64Source
-        | CleanVideoSource
-        | CleanPinURLSource,
+        CleanImageURLSource | CleanImagesURLSource | CleanVideoSource | CleanPinURLSource,
         Field(discriminator="source_type"),
     ]
 

@@ -134,6 +134,8 @@ def may_have_deadline(url: str) -> bool:
 
     Most media URLs' queries are cache busters (``?v=3``, ``?width=800``), read no further.
     """
+    if "?" not in url:  # most media URLs: asked of every pin, so the common answer comes first
+        return False
     query = url.partition("#")[0].partition("?")[2].lower()
     return bool(query) and ("%" in query or any(hint in query for hint in _DEADLINE_HINTS))
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
+from support import FIXTURES, png_header
 
 from validator import Report, Settings, validate
 from validator.codes.examples import BOARD_ID, COVER_URL, IMAGE_URL, PNG_BASE64
@@ -272,3 +274,80 @@ def test_an_unknown_key_of_any_length_is_shown_cut() -> None:
     assert finding.field is not None
     assert len(finding.field) == 60
     assert len(finding.message) < 200
+
+
+# --- images sent as base64: their bytes judged as a fetched file's ------------------------------
+
+
+def _encoded(name: str) -> str:
+    return base64.b64encode((FIXTURES / "media" / name).read_bytes()).decode()
+
+
+def _inline(name: str, content_type: str = "image/jpeg") -> dict[str, Any]:
+    source = {"source_type": "image_base64", "content_type": content_type, "data": _encoded(name)}
+    return image_pin(media_source=source)
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "code", "words"),
+    [
+        ("truncated.jpg", "image/jpeg", "media.invalid", "is cut off"),
+        ("truncated.png", "image/png", "media.invalid", "the image in media_source.data"),
+        ("small.jpg", "image/jpeg", "media.image_too_small", "is 400x600 px, narrower than 600"),
+        ("tall.jpg", "image/jpeg", "media.aspect_ratio", "is 600x1800 px, taller than 1:2.1"),
+    ],
+)
+def test_an_inline_image_is_judged_by_its_bytes(
+    name: str, content_type: str, code: str, words: str
+) -> None:
+    report = check(_inline(name, content_type))
+    assert report.codes == {code}
+    assert words in report.findings[0].message
+    assert report.findings[0].field == "media_source.data"
+
+
+def test_an_inline_image_with_data_appended_is_whole() -> None:
+    assert check(_inline("motion-photo.jpg")).findings == ()  # a phone's video after its EOI
+    assert check(_inline("photo-baseline.jpg")).findings == ()
+
+
+def test_three_bytes_of_jpeg_are_no_image() -> None:
+    source = {"source_type": "image_base64", "content_type": "image/jpeg", "data": "/9j/"}
+    (finding,) = check(image_pin(media_source=source)).findings
+    assert finding.code == "media.invalid"
+
+
+def test_an_inline_image_over_the_size_limit_is_not_decoded() -> None:
+    report = check(
+        _inline("photo-baseline.jpg"), settings=Settings(offline=True, image_max_bytes=1000)
+    )
+    (finding,) = report.findings
+    assert finding.code == "media.too_large"
+    assert finding.message.startswith("the image in media_source.data is ")
+
+
+def test_an_inline_decompression_bomb_is_to_be_resized() -> None:
+    bomb = png_header(100_000, 100_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    source = {"source_type": "image_base64", "content_type": "image/png",
+              "data": base64.b64encode(bomb).decode()}  # fmt: skip
+    (finding,) = check(image_pin(media_source=source)).findings
+    assert finding.code == "media.check_incomplete"
+    assert finding.hint.startswith("Resize the image")
+
+
+def test_an_inline_carousel_of_different_sizes_is_told_as_a_url_one_is() -> None:
+    items = [{"content_type": "image/jpeg", "data": _encoded(name)}
+             for name in ("square.jpg", "photo-baseline.jpg")]  # fmt: skip
+    pin = image_pin(media_source={"source_type": "multiple_image_base64", "items": items})
+    (finding,) = check(pin).findings
+    assert finding.code == "media.aspect_ratio"
+    assert finding.field == "media_source.items"
+    assert "size of media_source.items[0].data, 1000x1000" in finding.hint
+
+
+def test_an_inline_cover_is_judged_whole_but_not_by_the_pin_s_shape() -> None:
+    cut = video_pin(cover_image_url=None, cover_image_data=_encoded("truncated.jpg"))
+    (finding,) = check(cut).findings
+    assert (finding.code, finding.field) == ("media.invalid", "media_source.cover_image_data")
+    tall = video_pin(cover_image_url=None, cover_image_data=_encoded("tall.jpg"))
+    assert check(tall).findings == ()  # shown in the video's frame: no feed crop

@@ -12,10 +12,11 @@ from typing import Any
 BOARD_ID = "549755885175"
 IMAGE_URL = "https://cdn.example.com/pins/spring-sale.jpg"
 COVER_URL = "https://cdn.example.com/pins/spring-sale-cover.jpg"
-# One pixel, PNG: the smallest real image that decodes (base64 of a 1x1 transparent PNG).
+# A real PNG as small as Pinterest takes one: 600x900 px (2:3), black and white, 146 bytes.
 PNG_BASE64 = (
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2O"
-    "UAAAAABJRU5ErkJggg=="
+    "iVBORw0KGgoAAAANSUhEUgAAAlgAAAOEAQAAAABVlnKRAAAAWUlEQVR42u3BgQAAAADDoPlT3+AEVQEA"
+    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+    "AAAAAPAMCz8AAaFYBVwAAAAASUVORK5CYII="
 )
 
 

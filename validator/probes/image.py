@@ -28,6 +28,7 @@ from validator.probes.sniff import Container, header_end, image_size, sniff
 
 __all__ = [
     "HEADER_READ",
+    "RESIZE_FIX",
     "ImageFacts",
     "ImageProblem",
     "ImageProblemKind",
@@ -46,6 +47,11 @@ HEADER_READ = 256 * 1024
 _PILLOW_FORMATS = ("JPEG", "PNG")
 _EXIF_ORIENTATION = 0x0112
 _LOCAL_HEAD = 64 * 1024 + HEADER_READ
+
+
+#: What to do about an image with more pixels than can be decoded safely (a decompression bomb, or
+#: a poster scan): no server setting helps, the file itself must shrink (pinterest-api.md §4.1).
+RESIZE_FIX = "Resize the image (Pinterest recommends 1000x1500 for a 2:3 pin) and upload it again."
 
 
 class ImageProblemKind(enum.StrEnum):

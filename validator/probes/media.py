@@ -29,6 +29,7 @@ from typing import Protocol
 from validator.compression import inflate
 from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
 from validator.probes.image import (
+    RESIZE_FIX,
     ImageFacts,
     ImageProblem,
     ImageProblemKind,
@@ -69,9 +70,6 @@ _APPENDED_SEARCH = 64 * 1024
 # answers under this many bytes, short of the end).
 _CRUMB = 4096
 _CRUMBS = 3
-# What to do about an image with more pixels than can be decoded safely (a decompression bomb,
-# or a poster scan): no server setting helps, the file itself must shrink (pinterest-api.md §4.1).
-_RESIZE = "Resize the image (Pinterest recommends 1000x1500 for a 2:3 pin) and upload it again."
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +280,7 @@ class Prober:
             return MediaProbe(opened.url, opened, container, note=note)
         if problem.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             note = f"the image {problem.reason}, so it was not read further"
-            return MediaProbe(opened.url, opened, container, note=note, note_fix=_RESIZE)
+            return MediaProbe(opened.url, opened, container, note=note, note_fix=RESIZE_FIX)
         if problem.kind is ImageProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)

@@ -21,6 +21,7 @@ __all__ = [
     "Container",
     "end_marker_ok",
     "header_end",
+    "image_ends",
     "image_size",
     "iso_boxes",
     "jpeg_scan_offset",
@@ -554,6 +555,23 @@ _VIDEO_LENGTHS = (
     re.compile(rb'Item:Semantic="MotionPhoto"[^>]{0,200}?Item:Length="([0-9]{1,12})"'),
     re.compile(rb'Item:Length="([0-9]{1,12})"[^>]{0,200}?Item:Semantic="MotionPhoto"'),
 )
+
+
+def image_ends(container: Container, data: bytes) -> bool:
+    """Whether a whole file (every byte at hand: inline base64) holds its image's end marker.
+
+    Data after it is allowed (a motion photo's video, an editor's trailer), as for a fetched
+    file; with all the bytes here, the marker is searched for from the scan data on, where a JPEG
+    cannot hold ``FF D9`` but at its end (an EXIF thumbnail before it ends with one too).
+    """
+    if end_marker_ok(container, data[-len(PNG_IEND) :]):
+        return True
+    if container is Container.JPEG:
+        scan = jpeg_scan_offset(data)
+        return scan is not None and data.find(b"\xff\xd9", scan) >= 0
+    if container is Container.PNG:
+        return data.find(PNG_IEND) >= 0
+    return True
 
 
 def end_marker_in(container: Container, tail: bytes) -> bool:

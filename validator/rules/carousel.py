@@ -13,6 +13,7 @@ from validator.rules.common import (
     check_link,
     check_media_url,
 )
+from validator.rules.media_facts import sizes_differ
 from validator.settings import Settings
 from validator.urls import MediaKind
 
@@ -35,16 +36,19 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
             found.append(check_media_url(url_item.url, field, MediaKind.IMAGE))
             links.append(url_item.link)
     else:
+        sizes: list[tuple[str, tuple[int, int]]] = []
         for index, data_item in enumerate(source.items):
             prefix = f"media_source.items[{index}]"
             type_field = f"{prefix}.content_type"
             found.append(check_content_type(data_item.content_type, type_field))
-            found.extend(
-                check_inline_image(
-                    data_item.data, f"{prefix}.data", data_item.content_type, type_field
-                )
+            inline = check_inline_image(
+                data_item.data, f"{prefix}.data", data_item.content_type, type_field, settings
             )
+            found.extend(inline.findings)
+            if inline.size is not None:
+                sizes.append((f"{prefix}.data", inline.size))
             links.append(data_item.link)
+        found.extend(sizes_differ(sizes))  # as the network stage does for a URL carousel
     for index, link in enumerate(links):
         if link is not None:
             found.append(check_link(link, f"media_source.items[{index}].link"))

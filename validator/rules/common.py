@@ -9,11 +9,14 @@ pin of every calendar, and a plain return keeps the common, clean case cheap.
 from __future__ import annotations
 
 import binascii
+from typing import NamedTuple
 
 from validator.codes.base import Code
 from validator.codes.media import (
     MEDIA_BASE64_INVALID,
+    MEDIA_CHECK_INCOMPLETE,
     MEDIA_CONTENT_TYPE_INVALID,
+    MEDIA_INVALID,
     MEDIA_UNSUPPORTED_FORMAT,
     MEDIA_URL_INVALID,
 )
@@ -21,7 +24,16 @@ from validator.codes.text import TEXT_LINK_INVALID
 from validator.findings import Finding
 from validator.messages import quote
 from validator.parse import base64_problem
-from validator.probes.sniff import Container, sniff
+from validator.probes.image import (
+    RESIZE_FIX,
+    ImageProblem,
+    ImageProblemKind,
+    decode_fully,
+    read_image_facts,
+)
+from validator.probes.sniff import Container, image_ends, sniff
+from validator.rules.media_facts import image_findings, size_findings
+from validator.settings import Settings
 from validator.urls import (
     DeclaredFormat,
     MediaKind,
@@ -31,6 +43,7 @@ from validator.urls import (
 )
 
 __all__ = [
+    "InlineImage",
     "check_base64",
     "check_content_type",
     "check_inline_image",
@@ -99,36 +112,72 @@ def _decodes(data: str) -> bool:
     return True
 
 
+class InlineImage(NamedTuple):
+    """What ``check_inline_image`` found, and the image's displayed size when it was read."""
+
+    findings: list[Finding]
+    size: tuple[int, int] | None = None
+
+
 def check_inline_image(
     data: str | None,
     field: str,
     declared: str | None,
     type_field: str,
+    settings: Settings,
     mismatch: Code = MEDIA_CONTENT_TYPE_INVALID,
-) -> list[Finding]:
-    """Base64 image data that decodes, to a JPEG or PNG, of the declared type.
+    *,
+    cover: bool = False,
+) -> InlineImage:
+    """Base64 image data: a whole JPEG or PNG of the declared type, judged as a fetched file.
 
-    The bytes are in the payload, so what they are is known offline: only their first few
-    dozen are decoded, enough for any format's magic. ``mismatch`` is the code for data that is
-    not what ``type_field`` declares (a video cover has its own).
+    The bytes are in the payload, so what the network stage learns of a URL's file is known
+    offline: its format from the first dozen bytes, then its size, its dimensions (not a
+    ``cover``'s: it is shown in the video's frame), and whether it is cut off, from all of
+    them. ``mismatch`` is the code for data that is not what ``type_field`` declares (a video
+    cover has its own).
     """
     problem = check_base64(data, field)
     if problem is not None or data is None:
-        return [problem] if problem is not None else []
+        return InlineImage([problem] if problem is not None else [])
     container = _inline_container(data)
     if not container.is_image:
         message = f"{field} decodes to bytes that are no image: {container.a_label}"
         hint = "Encode the image file itself: a JPEG starts with FF D8 FF, a PNG with 89 50 4E 47."
-        return [MEDIA_BASE64_INVALID.finding(field, message, hint)]
+        return InlineImage([MEDIA_BASE64_INVALID.finding(field, message, hint)])
     if not container.is_image_ok:
         message = f"{field} holds {container.a_label}; Pinterest takes JPEG or PNG"
         hint = f"Convert the {container.label} to JPEG or PNG, then encode that file."
-        return [MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)]
+        return InlineImage([MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)])
     real = _CONTENT_TYPES[container]
     if declared is not None and declared != real:
         message = f"{type_field} is {declared} but {field} holds {container.a_label}"
-        return [mismatch.finding(type_field, message, f"Set {type_field} to {real}.")]
-    return []
+        return InlineImage([mismatch.finding(type_field, message, f"Set {type_field} to {real}.")])
+    return _read_inline(data, field, settings, cover=cover)
+
+
+def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> InlineImage:
+    """The image's own facts, from the whole of its decoded bytes (header, size, end)."""
+    where = f"the image in {field}"
+    size = len(data) // 4 * 3 - len(data[-2:]) + len(data[-2:].rstrip("="))  # decoded bytes
+    too_large = size_findings(field, where, size, settings.image_max_bytes)
+    if too_large:  # not decoded: the limit is what Pinterest takes, and memory is the user's
+        return InlineImage(too_large)
+    raw = binascii.a2b_base64(data)
+    facts = decode_fully(raw) if settings.deep else read_image_facts(raw)
+    if isinstance(facts, ImageProblem):
+        if facts.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
+            message = f"{where} was not checked completely: the image {facts.reason}"
+            return InlineImage([MEDIA_CHECK_INCOMPLETE.finding(field, message, RESIZE_FIX)])
+        return InlineImage([MEDIA_INVALID.finding(field, f"{where} {facts.reason}")])
+    found: list[Finding] = []
+    if not image_ends(facts.container, raw):
+        label = facts.container.label
+        message = f"{where} is cut off: it does not end with the {label} end marker"
+        found.append(MEDIA_INVALID.finding(field, message))
+    if not cover:
+        found.extend(image_findings(field, facts, where, settings))
+    return InlineImage(found, facts.display_size)
 
 
 def inline_image_type(data: str | None) -> str | None:

@@ -24,7 +24,13 @@ from validator.settings import Settings
 from validator.slots import Slot
 from validator.urls import MediaKind, extension
 
-__all__ = ["carousel_findings", "probe_findings"]
+__all__ = [
+    "carousel_findings",
+    "image_findings",
+    "probe_findings",
+    "size_findings",
+    "sizes_differ",
+]
 
 # pinterest-api.md §4.1: pins taller than 2:3 may be cut off; beyond 1:2.1 they are (third-party).
 TALLEST_IMAGE = 2.1
@@ -72,7 +78,7 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
     found.extend(_mismatches(slot, probe, where))
     found.extend(_size(slot, probe, where, settings))
     if probe.image is not None and not slot.cover:
-        found.extend(_image_shape(slot, probe.image, where, settings))
+        found.extend(image_findings(slot.field, probe.image, where, settings))
     if probe.video is not None:
         found.extend(_video_shape(slot, probe.video, where))
     return found
@@ -80,21 +86,24 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
 
 def carousel_findings(slots: Sequence[Slot], probes: Sequence[Probe]) -> list[Finding]:
     """``media.aspect_ratio`` when the images of a carousel differ in size (§4.3)."""
-    sizes = [
-        (slot, probe.image.display_size)
-        for slot, probe in zip(slots, probes, strict=True)
-        if isinstance(probe, MediaProbe) and probe.image is not None
-    ]
+    return sizes_differ(
+        [
+            (slot.field, probe.image.display_size)
+            for slot, probe in zip(slots, probes, strict=True)
+            if isinstance(probe, MediaProbe) and probe.image is not None
+        ]
+    )
+
+
+def sizes_differ(sizes: Sequence[tuple[str, tuple[int, int]]]) -> list[Finding]:
+    """``media.aspect_ratio`` when the (field, size) of a carousel's images read differ (§4.3)."""
     if len(sizes) < 2 or len({size for _, size in sizes}) == 1:
         return []
     model, first = sizes[0]  # the first image read: an earlier one may have failed
-    odd = [slot.field for slot, size in sizes if size != first]
+    odd = [field for field, size in sizes if size != first]
     listed = ", ".join(f"{w}x{h}" for w, h in dict.fromkeys(size for _, size in sizes))
     message = f"the carousel's images differ in size ({listed})"
-    hint = (
-        f"Give every image the size of {model.field}, {first[0]}x{first[1]}: "
-        f"{', '.join(odd)} differ."
-    )
+    hint = f"Give every image the size of {model}, {first[0]}x{first[1]}: {', '.join(odd)} differ."
     return [codes.MEDIA_ASPECT_RATIO.finding("media_source.items", message, hint)]
 
 
@@ -174,24 +183,30 @@ def _mismatches(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
 def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
     size = probe.size
     limit = settings.image_max_bytes if slot.kind is MediaKind.IMAGE else settings.video_max_bytes
-    if size is None or size <= limit:
+    return [] if size is None else size_findings(slot.field, where, size, limit)
+
+
+def size_findings(field: str, where: str, size: int, limit: int) -> list[Finding]:
+    """``media.too_large`` for a file of ``size`` bytes over ``limit``."""
+    if size <= limit:
         return []
     message = f"{where} is {_megabytes(size, limit)}; the limit is {_megabytes(limit, size)}"
-    return [codes.MEDIA_TOO_LARGE.finding(slot.field, message)]
+    return [codes.MEDIA_TOO_LARGE.finding(field, message)]
 
 
-def _image_shape(slot: Slot, image: ImageFacts, where: str, settings: Settings) -> list[Finding]:
+def image_findings(field: str, image: ImageFacts, where: str, settings: Settings) -> list[Finding]:
+    """An image too narrow, or too tall for feeds (§4.1): a fetched one or one sent as base64."""
     width, height = image.display_size
     found: list[Finding] = []
     if width < settings.image_min_width:
         least = settings.image_min_width
         message = f"{where} is {width}x{height} px, narrower than {least} px"
         hint = f"Use an image at least {least} px wide; 1000x1500 (2:3) suits Pinterest best."
-        found.append(codes.MEDIA_IMAGE_TOO_SMALL.finding(slot.field, message, hint))
+        found.append(codes.MEDIA_IMAGE_TOO_SMALL.finding(field, message, hint))
     if width and height / width > TALLEST_IMAGE:
         message = f"{where} is {width}x{height} px, taller than 1:{TALLEST_IMAGE:g}"
         hint = f"Crop it to 2:3 ({width}x{round(width * 1.5)}) so it is not cut off in feeds."
-        found.append(codes.MEDIA_ASPECT_RATIO.finding(slot.field, message, hint))
+        found.append(codes.MEDIA_ASPECT_RATIO.finding(field, message, hint))
     return found
 
 

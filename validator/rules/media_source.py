@@ -38,8 +38,8 @@ def check_image_base64(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         return ()
     missing = check_content_type(source.content_type, "media_source.content_type")
     found = check_inline_image(
-        source.data, "media_source.data", source.content_type, "media_source.content_type"
-    )
+        source.data, "media_source.data", source.content_type, "media_source.content_type", settings
+    ).findings
     return [missing, *found] if missing is not None else found
 
 

@@ -93,7 +93,9 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
                 "media_source.cover_image_data",
                 content_type,
                 field,
+                settings,
                 VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID,
-            )
+                cover=True,
+            ).findings
         )
     return [finding for finding in found if finding is not None]
