@@ -46,7 +46,11 @@ Base64Text = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9+/=]+$")]
 # §2: the ContentType enum has exactly these two values.
 ImageContentType = Literal["image/jpeg", "image/png"]
 IMAGE_CONTENT_TYPES: tuple[str, ...] = ("image/jpeg", "image/png")
-# §1.2: a destination link is at most 2048 characters.
+# §1.2: text limits, in characters (JSON Schema's maxLength counts code points): title 100,
+# description 800, alt_text 500, a destination link 2048.
+TITLE_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 800
+ALT_TEXT_MAX_LENGTH = 500
 LINK_MAX_LENGTH = 2048
 # §2: the carousel variants take 2 to 5 items; index is the initially shown item, >= 0.
 CAROUSEL_MIN_ITEMS = 2
@@ -129,6 +133,7 @@ class VideoSource(_Model):
     cover_image_url: str | None = None
     cover_image_content_type: ImageContentType | None = None
     cover_image_data: Base64Text | None = None
+    # §2: seconds into the video, a whole number from 0.
     cover_image_key_frame_time: Annotated[int, Field(ge=0)] | None = None
     is_standard: bool | None = None
 
@@ -162,6 +167,7 @@ SOURCE_TYPES: tuple[str, ...] = (
 class AiDisclosures(_Model):
     """``ai_disclosures`` (API 5.28): which AI involvement the pin declares."""
 
+    # §1.2: at least one value, of these two (the spec's enum).
     values: Annotated[list[Literal["AI_MODIFIED", "SYNTHETIC_PERFORMER"]], Field(min_length=1)]
 
 
@@ -175,10 +181,10 @@ class PinCreate(_Model):
 
     board_id: Digits | None = None
     board_section_id: Digits | None = None
-    title: Annotated[str, Field(max_length=100)] | None = None
-    description: Annotated[str, Field(max_length=800)] | None = None
+    title: Annotated[str, Field(max_length=TITLE_MAX_LENGTH)] | None = None
+    description: Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)] | None = None
     link: Annotated[str, Field(max_length=LINK_MAX_LENGTH)] | None = None
-    alt_text: Annotated[str, Field(max_length=500)] | None = None
+    alt_text: Annotated[str, Field(max_length=ALT_TEXT_MAX_LENGTH)] | None = None
     dominant_color: str | None = None
     parent_pin_id: Digits | None = None
     sponsor_id: Digits | None = None

@@ -126,7 +126,7 @@ PROBLEMS = {
     2: [],  # the control row
     3: ["calendar.row_malformed"],  # 3 fields
     4: ["calendar.row_malformed"],  # an unquoted comma: 9 fields
-    5: [],  # a quoted line break: the row spans lines 5 and 6
+    5: ["calendar.description_multiline"],  # a quoted line break: the row spans lines 5 and 6
     7: ["calendar.duplicate_link"],
     8: ["calendar.thumbnail_missing"],
     9: ["calendar.publish_date_past"],
@@ -161,9 +161,10 @@ def test_every_row_problem_is_found_on_its_line() -> None:
 def test_problem_findings_name_their_column() -> None:
     reports = {r.location.line: r for r in check(rows_of(CALENDARS / "problems.csv"))}
 
-    fields = {line: [f.field for f in reports[line].findings] for line in (7, 8, 11, 12, 17, 23)}
+    fields = {line: [f.field for f in reports[line].findings] for line in (5, 7, 8, 11, 12, 17, 23)}
 
     assert fields == {
+        5: ["Description"],
         7: ["Link"],
         8: ["Thumbnail"],
         11: ["Publish date"],
@@ -240,17 +241,44 @@ def test_a_repeated_column_is_refused(tmp_path: Path) -> None:
         rows_of(write_csv(tmp_path, header="Title,Media URL,Link,link"))
 
 
-def test_a_trailing_comma_in_the_header_is_an_unnamed_column(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"unknown column #9 \(unnamed: delete it\)"):
-        rows_of(write_csv(tmp_path, header=HEADER + ","))
+def test_blank_columns_after_the_header_s_last_are_left_out(tmp_path: Path) -> None:
+    # What Excel writes once a cell right of the data was typed in and cleared: ",,,," on the
+    # header and on every row; a row that stops at the last named column is as good.
+    path = tmp_path / "calendar.csv"
+    path.write_text(
+        f"{HEADER},,,,\r\n{row(title='Wide')},,,,\r\n"
+        f"{row(title='Narrow', media='https://cdn.example.com/pins/b.jpg')}\r\n",
+        encoding="utf-8",
+    )
+    items = rows_of(path)
+    assert [item.title for item in items] == ["Wide", "Narrow"]
+    assert codes_by_line(items) == {2: [], 3: []}
+
+
+def test_a_value_under_a_blank_column_of_the_header_is_reported(tmp_path: Path) -> None:
+    path = write_csv(tmp_path, f"{row()},,stray", header=HEADER + ",,")
+    (report,) = check(rows_of(path))
+    assert report.codes == {"calendar.row_malformed"}
+    assert 'the row has "stray" in column 10, which the header leaves unnamed' in (
+        report.findings[0].message
+    )
+
+
+def test_a_blank_column_inside_the_header_is_an_unnamed_column(tmp_path: Path) -> None:
+    header = HEADER.replace(",Keywords", ",,Keywords")
+    with pytest.raises(SourceError, match=r"unknown column #8 \(unnamed: delete it\)"):
+        rows_of(write_csv(tmp_path, header=header))
 
 
 def test_a_header_that_is_not_utf8_says_so(tmp_path: Path) -> None:
     path = tmp_path / "calendar.csv"
     path.write_bytes(HEADER.replace("Keywords", "Mots-cl\xe9s").encode("latin-1") + b"\n")
 
-    with pytest.raises(SourceError, match=r"calendar.csv:1: the header is not UTF-8 text"):
+    with pytest.raises(SourceError, match=r"csv:1: the header is not UTF-8 text") as raised:
         rows_of(path)
+    assert 'after "Publish date,Mots-cl"' in str(raised.value)  # the cells as written
+    assert str(raised.value).endswith("save the file as UTF-8 (in a spreadsheet: CSV UTF-8), "
+                                      "or fix the characters at it.")  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -576,7 +604,7 @@ def test_a_row_the_csv_module_refuses_is_a_broken_row_and_reading_goes_on() -> N
 def test_a_cell_over_the_csv_module_default_limit_is_read_whole() -> None:
     # Over csv's default limit (131,072) the module stops inside the cell and reads its rest,
     # line breaks and all, as rows of their own: rows that are not in the file.
-    cell = ("x" * 70_000 + "\n") * 2 + f"{row(title='Not a row')}\n"
+    cell = ("x" * 70_000 + "\n") * 2 + "Not, a, row\n"
     text = f'{HEADER}\nLong,https://cdn.example.com/a.jpg,Board,,"{cell}",,,\n{row(title="Next")}\n'
 
     items = list(
@@ -684,13 +712,52 @@ def test_excels_separator_hint_is_named(tmp_path: Path) -> None:
         rows_of(path)
 
 
-def test_a_header_of_a_million_empty_columns_is_a_short_error(tmp_path: Path) -> None:
+def test_a_header_of_many_empty_columns_is_a_short_error(tmp_path: Path) -> None:
     # Each unnamed column was listed: a 30 MB message (and JSON report) for a spreadsheet's
     # trailing empty columns.
-    path = write_csv(tmp_path, header=HEADER + "," * 100_000)
+    path = write_csv(tmp_path, header=HEADER.replace(",Keywords", "," * 100_000 + "Keywords"))
     with pytest.raises(SourceError) as raised:
         rows_of(path)
     message = str(raised.value)
     assert len(message) < 1000
-    assert "#9 (unnamed: delete it)" in message
-    assert "and 99,990 more" in message
+    assert "#8 (unnamed: delete it)" in message
+    assert "and 99,989 more" in message
+
+
+def test_a_stray_quote_that_closes_rows_later_loses_none_of_them(tmp_path: Path) -> None:
+    # A quote opened in a Description and closed by an inch mark two rows later: the record has
+    # the header's number of fields, and the rows between were read into one of its cells.
+    path = write_csv(
+        tmp_path,
+        'Vase,https://cdn.example.com/a.jpg,Home,,"Best vase ever,https://s.example.com/a,,',
+        "Pillow,https://cdn.example.com/b.webp,,,Soft,https://s.example.com/b,1999-01-01,",
+        'Frame,https://cdn.example.com/c.jpg,Home,,Size 8x10",https://s.example.com/c,,',
+        "R5,https://cdn.example.com/d.jpg,Home,,,https://s.example.com/d,,",
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3, 4, 5]  # every line of the file has its result
+    assert found[2] == ["calendar.row_malformed"]
+    assert "board.missing" in found[3]  # the row that was hidden in a cell is checked
+
+
+def test_a_row_whose_cells_hold_line_breaks_and_one_field_too_many_is_one_finding(
+    tmp_path: Path,
+) -> None:
+    path = write_csv(
+        tmp_path,
+        '"Two\nlines",https://cdn.example.com/a.jpg,B,,"d1\nd2\nd3",https://s.example.com/a,,,extra',
+        row(title="Next"),
+    )
+    items = rows_of(path)
+    assert [item.location.line for item in items] == [2, 6]
+    (report, after) = check(items)
+    assert report.codes == {"calendar.row_malformed"}
+    assert "the row has 9 fields, the header 8" in report.findings[0].message
+    assert "Close the quote" not in report.findings[0].hint
+    assert after.ok
+
+
+def test_a_header_quoted_and_separated_by_semicolons_is_named_so(tmp_path: Path) -> None:
+    header = ";".join(f'"{name}"' for name in HEADER.split(","))
+    with pytest.raises(SourceError, match=r"separated by semicolons or tabs, save it as CSV"):
+        rows_of(write_csv(tmp_path, header=header))

@@ -80,6 +80,20 @@ CALENDAR_DESCRIPTION_TOO_LONG: Final = Code(
     reference="pinterest-api.md §6 (Description ≤500 chars) and §4.4",
 )
 
+CALENDAR_DESCRIPTION_MULTILINE: Final = Code(
+    id="calendar.description_multiline",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV Description holds a line break.",
+    why=(
+        "Guides to Pinterest's bulk tool give the Description as one line; a spreadsheet cell "
+        "with Alt+Enter breaks may be cut at the first break or refused (third-party sources "
+        "only: a warning)."
+    ),
+    fix="Write the description on one line: replace each line break with a space or a dash.",
+    reference="pinterest-api.md §6 (Description ≤500 chars, single line [3P])",
+)
+
 CALENDAR_TITLE_MISSING: Final = Code(
     id="calendar.title_missing",
     severity=Severity.WARNING,

@@ -44,6 +44,7 @@ from typing import IO
 from validator.codes.base import Code
 from validator.codes.board import BOARD_MISSING
 from validator.codes.calendar import (
+    CALENDAR_DESCRIPTION_MULTILINE,
     CALENDAR_DESCRIPTION_TOO_LONG,
     CALENDAR_DUPLICATE_LINK,
     CALENDAR_DUPLICATE_PIN,
@@ -60,6 +61,7 @@ from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG
 from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import folded, plural, quote
+from validator.model import LINK_MAX_LENGTH, TITLE_MAX_LENGTH
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
@@ -98,11 +100,11 @@ _BY_KEY = {name.casefold(): name for name in COLUMNS}
 # 'Media file URL' caused errors").
 _RENAMED = {"media file url": MEDIA_URL}
 
-# §6 / §1.2: title ≤ 100 (as the API); description ≤ 500 (the bulk tool's, not the API's 800);
-# link ≤ 2048 (as the API).
-_TITLE_MAX = 100
+# §6: title ≤ 100 and link ≤ 2048, as the API (§1.2: the model's limits); description ≤ 500,
+# the bulk tool's own, not the API's 800.
+_TITLE_MAX = TITLE_MAX_LENGTH
 _DESCRIPTION_MAX = 500
-_LINK_MAX = 2048
+_LINK_MAX = LINK_MAX_LENGTH
 
 _VIDEO_FORMATS = (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED)
 # A Thumbnail time: mm:ss (minutes unbounded: a video runs up to 15 min) or seconds.
@@ -144,8 +146,11 @@ def iter_bulk_csv(
     # Pinterest's own header first: a mapping made of its column names must not take it over.
     mapped = False
     positions: dict[str, int] = {}  # a mapped sheet's: field → column
+    named = len(header)  # Excel keeps columns right of the data once typed in: ",,,," on each row
+    while named > 1 and not header[named - 1].strip():
+        named -= 1
     try:
-        columns = _columns(header, header_line, source)
+        columns = _columns(header[:named], header_line, source)
     except SourceError as exc:
         if not settings.csv_columns:
             raise
@@ -162,6 +167,7 @@ def iter_bulk_csv(
         columns, mapped = {}, True
     width = len(header)
     shape.append(width)
+    shortest = width if mapped else named  # a row may leave out the blank columns at the end
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
@@ -176,14 +182,16 @@ def iter_bulk_csv(
             findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, _QUOTE_FIX)]
         elif not any(cell.strip() for cell in cells):
             continue
-        elif len(cells) != width:
-            findings = [_wrong_width(len(cells), width)]
+        elif not shortest <= len(cells) <= width:
+            findings = [_wrong_width(len(cells), shortest)]
+        elif (stray := _unnamed_value(cells, shortest)) is not None:
+            findings = [stray]
         else:
             # What the row is read for: a mapping reads its own columns, never the notes beside.
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
-            bad = None if all(map(str.isascii, read)) else not_utf8("".join(read), "the row")
+            bad = None if all(map(str.isascii, read)) else not_utf8(",".join(read), "the row")
             if bad is not None:
                 findings = [bad]
             elif mapped:
@@ -214,12 +222,38 @@ _QUOTE_FIX = (
 def _joined_rows(cells: list[str], width: list[int]) -> str | None:
     """Why a record over several lines is rows a stray quote joined, or ``None``.
 
-    Its number of fields is not the header's (``width``, empty while the header is read). One
-    with the right number may be a cell that holds line breaks, as a spreadsheet writes it.
+    A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row. It
+    is rows joined when a line inside a cell reads as a row of its own (as many commas as the
+    header, ``width``, has separators: empty while the header is read), or when the record has
+    the wrong number of fields and a line inside a cell holds a comma: part of a row. Lines of
+    text without commas in a row that is merely too wide are that row's text, and the row gets
+    one finding for its width.
     """
-    if not width or len(cells) == width[0]:
+    if not width:
+        return None
+    inside = [line for cell in cells for line in cell.splitlines()[1:]]  # lines after a break
+    if any(line.count(",") >= width[0] - 1 for line in inside):
+        return "a quote in it runs on over the rows after it: they are read into one cell"
+    if len(cells) == width[0] or not any("," in line for line in inside):
         return None
     return f"the row has {plural(len(cells), 'field')}, the header {width[0]}"
+
+
+def _unnamed_value(cells: list[str], named: int) -> Finding | None:
+    """``calendar.row_malformed`` for a value under a column the header leaves unnamed."""
+    for position in range(named, len(cells)):
+        if cells[position].strip():
+            message = (
+                f"the row has {quote(cells[position].strip(), 40)} in column {position + 1}, "
+                f"which the header leaves unnamed (it names {named})"
+            )
+            hint = "Move the value into a named column, or delete it."
+            return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
+    return None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def parse_publish_date(text: str) -> datetime | None:
@@ -241,13 +275,18 @@ def _read_header(rows: Iterator[Record], source: str) -> tuple[list[str], int]:
     """The first non-blank row (a spreadsheet may leave empty lines above it) and its line."""
     for row in rows:
         if row.cells is None:
-            raise SourceError(f"{source}:{row.first}: the header cannot be read: {row.problem}")
+            why = f"the header cannot be read: {row.problem}"
+            if row.problem is not None and "',' expected after '\"'" in row.problem:
+                why += (  # "Title";"Media URL";...: every value quoted, another separator
+                    " (if the file is separated by semicolons or tabs, save it as CSV with commas)"
+                )
+            raise SourceError(f"{source}:{row.first}: {why}")
         cells = row.cells
         if any(cell.strip() for cell in cells):
             if cells[0].startswith("\ufeff"):
                 cells[0] = cells[0][1:]
-            if (bad := not_utf8("".join(cells), "the header")) is not None:
-                raise SourceError(f"{source}:{row.first}: {bad.message}")
+            if (bad := not_utf8(",".join(cells), "the header")) is not None:
+                raise SourceError(f"{source}:{row.first}: {bad.message}; {_lower_first(bad.hint)}")
             return cells, row.first
     raise SourceError(f"{source}: the file is empty (no header row)")
 
@@ -353,6 +392,10 @@ def _row(
     if len(description) > _DESCRIPTION_MAX:
         code = CALENDAR_DESCRIPTION_TOO_LONG
         findings.append(_too_long(code, DESCRIPTION, description, _DESCRIPTION_MAX))
+    if "\n" in description or "\r" in description:  # §6: a single line
+        lines = plural(len(description.splitlines()), "line")
+        message = f"the {quote(DESCRIPTION)} runs over {lines}"
+        findings.append(CALENDAR_DESCRIPTION_MULTILINE.finding(DESCRIPTION, message))
 
     link = values.get(LINK, "")
     if len(link) > _LINK_MAX:
