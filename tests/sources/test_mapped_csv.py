@@ -148,3 +148,24 @@ def test_a_row_with_only_a_note_in_an_unread_column_is_no_pin(tmp_path: Path) ->
 def test_one_field_spelled_two_ways_is_refused() -> None:
     with pytest.raises(ValueError, match="'board_id' is given twice"):
         Settings(csv_columns={"board-id": "Board ID", "board_id": "Headline"})
+
+
+def test_a_row_filling_the_media_of_two_kinds_of_pin_says_so(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    header = "Board ID,Headline,Caption,Image,Go live (UTC),Video file,Video id,Cover,Cover type"
+    sheet.write_text(
+        f"{header}\n"
+        "549755885175,Both,,https://cdn.example.com/a.webp,,,4876543210987654321,"
+        "https://cdn.example.com/c.png,image/png\n"
+        "549755885175,Stray cover,,https://cdn.example.com/b.jpg,,,,https://cdn.example.com/c.gif,"
+        "image/gif\n",
+        encoding="utf-8",
+    )
+    reports = list(Engine(SETTINGS).check_all(load(str(sheet), settings=SETTINGS, now=NOW)))
+    assert [r.codes for r in reports] == [{"calendar.row_malformed"}] * 2
+    both, stray = (r.findings[0].message for r in reports)
+    assert both == (
+        "the row fills both media-id and image-url: a pin has one media; the video was "
+        "checked, not the image"
+    )
+    assert stray.startswith("the row fills cover-image-url and cover-image-content-type without")

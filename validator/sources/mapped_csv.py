@@ -6,14 +6,16 @@ configuration, each row becomes the calendar entry it stands for, ``{"pin": {...
 "publish_at": ..., "video_url": ...}``, and goes through exactly what a JSON calendar entry
 does: the payload is parsed and checked by the API's rules (not the bulk tool's), ``publish_at``
 is ISO 8601, and a ``video_url`` may be a local file. A blank cell leaves its field out; the
-media is an uploaded video when ``media_id`` is filled, else the image URL.
+media is an uploaded video when ``media_id`` is filled, else the image URL; a row that fills
+both kinds (or a cover without a video) says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.findings import Location
+from validator.codes.calendar import CALENDAR_ROW_MALFORMED
+from validator.findings import Finding, Location
 from validator.messages import folded
 from validator.sources.base import PinInput
 from validator.sources.json_ import PIN_KEY, unwrap_entry
@@ -67,12 +69,32 @@ def mapped_row(
         for field, value in values.items()
         if field not in _MEDIA_FIELDS and field not in _ENTRY_FIELDS
     }
+    left_out: list[str] = []  # media cells the pin does not take: said, never dropped silently
     if "media_id" in values:
         source = {"source_type": "video_id"}
         source.update({field: values[field] for field in _VIDEO_FIELDS if field in values})
         pin["media_source"] = source
+        left_out = [field for field in ("image_url",) if field in values]
     elif "image_url" in values:
         pin["media_source"] = {"source_type": "image_url", "url": values["image_url"]}
+        left_out = [field for field in _VIDEO_FIELDS if field in values]
     entry: dict[str, object] = {PIN_KEY: pin}
     entry.update({field: values[field] for field in _ENTRY_FIELDS if field in values})
-    return unwrap_entry(entry, location, origin)
+    found = unwrap_entry(entry, location, origin)
+    if not left_out:
+        return found
+    return found._replace(extra=(*found.extra, _both_media(left_out, "media_id" in values)))
+
+
+def _both_media(left_out: list[str], video: bool) -> Finding:
+    """The row fills media cells of two kinds of pin: which one it is cannot be told."""
+    names = " and ".join(field.replace("_", "-") for field in left_out)
+    if video:
+        message = f"the row fills both media-id and {names}: a pin has one media"
+        hint = "Empty the image-url cell of a video pin, or the media-id cell of an image pin."
+        taken = "the video was checked, not the image"
+    else:
+        message = f"the row fills {names} without media-id: a cover belongs to a video pin"
+        hint = "Fill media-id with the uploaded video's id, or empty an image pin's cover cells."
+        taken = "the image was checked, not the cover"
+    return CALENDAR_ROW_MALFORMED.finding(None, f"{message}; {taken}", hint)
