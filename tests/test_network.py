@@ -176,12 +176,15 @@ def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> Non
         ("clip.webm", "media.unsupported_format"),
         ("clip.mkv", "media.unsupported_format"),
         ("clip.avi", "media.unsupported_format"),
+        ("clip.3gp", "media.unsupported_format"),  # ISO-BMFF with H.264, but brand 3gp6
         ("anamorphic.mp4", "video.aspect_ratio_out_of_range"),  # 640x360 stored, 2.37:1 shown
     ],
 )
 def test_video_problems(server: MediaServer, name: str, code: str) -> None:
     (report,) = validate_media([server.url(f"/media/{name}")], "video", settings=NETWORK)
     assert code in report.codes, [f.message for f in report.findings]
+    (local,) = validate_media([MEDIA / name], "video")  # the same verdict on the file itself
+    assert code in local.codes
 
 
 @pytest.mark.parametrize(

@@ -47,6 +47,7 @@ class Container(enum.StrEnum):
     SVG = "svg"
     MP4 = "mp4"
     MOV = "mov"
+    THREE_GP = "3gp"
     WEBM = "webm"
     MATROSKA = "matroska"
     AVI = "avi"
@@ -116,6 +117,7 @@ _VIDEOS = frozenset(
     {
         Container.MP4,
         Container.MOV,
+        Container.THREE_GP,
         Container.WEBM,
         Container.MATROSKA,
         Container.AVI,
@@ -156,6 +158,7 @@ _LABELS = {
     Container.SVG: "SVG image",
     Container.MP4: "MP4 video",
     Container.MOV: "QuickTime (MOV) video",
+    Container.THREE_GP: "3GP video",
     Container.WEBM: "WebM video",
     Container.MATROSKA: "Matroska (MKV) video",
     Container.AVI: "AVI video",
@@ -173,9 +176,11 @@ _LABELS = {
     Container.UNKNOWN: "file of unknown type",
 }
 
-# ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; HEIF and AVIF are still images (an AVIF
-# often has major brand mif1 with avif among the compatible brands); anything else is MP4 (isom,
-# mp41, mp42, avc1, iso2..iso9, M4V, dash, 3gp...), which is how Pinterest's .mp4/.m4v arrive.
+# ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; 3GP and 3GPP2 (3gp4..3gp9, 3g2a...: old
+# phones') are neither MP4 nor MOV, which Pinterest names (pinterest-api.md §4.2), as a URL's
+# .3gp is refused offline; HEIF and AVIF are still images (an AVIF often has major brand mif1 with
+# avif among the compatible brands); anything else is MP4 (isom, mp41, mp42, avc1, iso2..iso9,
+# M4V, dash...), which is how Pinterest's .mp4/.m4v arrive.
 _MOV_BRAND = "qt  "
 _AVIF_BRANDS = frozenset({"avif", "avis"})
 _HEIF_BRANDS = frozenset(
@@ -251,6 +256,8 @@ def _iso_brand(head: bytes) -> Container:
     major = head[8:12].decode("latin-1")
     if major == _MOV_BRAND:
         return Container.MOV
+    if major.startswith(("3gp", "3g2")):
+        return Container.THREE_GP
     (ftyp_size,) = struct.unpack_from(">I", head, 0)
     # Compatible brands follow the major brand and its 4-byte minor version.
     compatible_bytes = head[16 : min(ftyp_size, len(head))]
