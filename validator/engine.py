@@ -150,8 +150,10 @@ class Engine:
         and what to ask Pinterest about it. ``keyed``: one of many pins, so also give its key
         for ``calendar.duplicate_pin``.
         """
-        if item.problem is not None:  # the rest of the entry may still have been checked
-            return _Checked(item, [item.problem, *item.extra], None, [])
+        if item.problem is not None:  # the rest of the entry is still checked: its video file
+            broken = [item.problem, *item.extra]
+            left = self._check_deadlines(list(item.slots), item, broken)
+            return _Checked(item, broken, None, left if for_session else [])
         if item.prechecked:
             checked = list(item.extra)
             probe = self._check_deadlines(list(item.slots), item, checked)

@@ -144,6 +144,17 @@ def test_a_pin_that_is_not_an_object_is_a_malformed_row(tmp_path: Path, pin: obj
     assert "not a JSON object" in report.findings[0].message
 
 
+def test_a_broken_pin_s_video_file_is_still_checked_for_its_deadline(tmp_path: Path) -> None:
+    # The README's promise: an entry whose "pin" is not an object has its other keys checked.
+    dead = (
+        "https://bucket.s3.amazonaws.com/video/clip.mp4"
+        "?X-Amz-Date=20200101T000000Z&X-Amz-Expires=3600&X-Amz-Signature=0"
+    )
+    (report,) = check([entry(tmp_path, {"pin": "oops", "video_url": dead})])
+    assert report.codes == {"calendar.row_malformed", "media.url_expires"}
+    assert [f.field for f in report.findings] == ["pin", "video_url"]
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -318,7 +318,13 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
         message = f'the entry\'s "pin" is {json_type(pin)}, not a JSON object (the API payload)'
         problem = CALENDAR_ROW_MALFORMED.finding(PIN_KEY, message)
         return PinInput(
-            location, pin, row=True, problem=problem, publish_at=publish_at, extra=tuple(findings)
+            location,
+            pin,
+            row=True,
+            problem=problem,
+            publish_at=publish_at,
+            extra=tuple(findings),
+            slots=slots,  # its video file is checked all the same
         )
     return PinInput(
         location,
