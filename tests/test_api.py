@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import json
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import SecretStr
@@ -171,3 +172,20 @@ def test_every_setting_documents_itself_at_run_time() -> None:
     # The attribute docstrings are what help(Settings), IDEs and the JSON schema show.
     undocumented = [name for name, f in Settings.model_fields.items() if not f.description]
     assert undocumented == []
+
+
+def test_a_fixed_now_keeps_a_test_s_verdict_as_time_passes() -> None:
+    url = (
+        "https://bucket.s3.amazonaws.com/pins/a.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Date=20261201T100000Z&X-Amz-Expires=3600&X-Amz-Signature=00"
+    )
+    pin = {"board_id": "549755885175", "media_source": {"source_type": "image_url", "url": url}}
+    before = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    assert validate(pin, offline=True, now=before).codes == {"media.url_expires_soon"}
+    after = datetime(2026, 12, 2, tzinfo=UTC)
+    assert validate_many([pin], offline=True, now=after)[0].codes == {"media.url_expires"}
+    assert asyncio.run(avalidate(pin, offline=True, now=after)).codes == {"media.url_expires"}
+    (media,) = validate_media([url], offline=True, now=before)
+    assert media.codes == {"media.url_expires_soon"}
+    with pytest.raises(ValueError, match="timezone-aware"):
+        validate(pin, offline=True, now=datetime(2026, 12, 1))  # naive: the mistake refused

@@ -99,13 +99,17 @@ class Engine:
         *,
         guard: Guard | None = None,
         token: str | SecretStr | None = None,
+        now: datetime | None = None,
     ) -> None:
         self.settings = settings if settings is not None else Settings()
         self.guard = guard
         self._token = as_secret(token) if token is not None else None
         """Pinterest access token; kept apart from ``settings`` (which are shown) and masked."""
-        self.now = datetime.now(UTC)
-        """The run's "now", for signed URLs' deadlines: one clock reading for every pin."""
+        if now is not None and now.utcoffset() is None:
+            raise ValueError("now must be timezone-aware (datetime.now(UTC), say)")
+        self.now = now if now is not None else datetime.now(UTC)
+        """The run's "now", for signed URLs' deadlines: one clock reading for every pin (given,
+        a test's verdicts do not change as the calendar's dates pass)."""
         self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
         self._clean_applies = clean.applies(self.settings)
         """Whether a pin ``CleanPin`` accepts may skip the rules (``validator.clean``)."""
