@@ -464,6 +464,48 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
     )
 
 
+@pytest.mark.parametrize(
+    ("argv", "usage", "said"),
+    [
+        (
+            ["check", "--formt", "json", VALID],
+            "usage: pin-preflight check ",
+            "pin-preflight check: error: unrecognized arguments: --formt; did you mean --format?",
+        ),
+        (
+            ["check", "--ofline", VALID],
+            "usage: pin-preflight check ",
+            "unrecognized arguments: --ofline; did you mean --offline?",
+        ),
+        (
+            ["chek", VALID],
+            "usage: pin-preflight [-h]",
+            "invalid choice: 'chek' (choose from 'check', 'codes', 'explain', 'demo'); "
+            "did you mean check?",
+        ),
+        (
+            ["check", "--format", "jsn", VALID],
+            "usage: pin-preflight check ",
+            "; did you mean json?",
+        ),
+        (
+            ["codes", "a", "b"],
+            "usage: pin-preflight codes ",
+            "pin-preflight codes: error: unrecognized arguments: b",
+        ),
+    ],
+    ids=["flag", "flag-of-a-pair", "command", "choice", "extra-argument"],
+)
+def test_a_mistyped_flag_or_command_gets_its_command_s_usage_and_a_suggestion(
+    capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, said: str
+) -> None:
+    assert main(argv) == EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert said in err
+    assert err.count("did you mean") <= 1
+
+
 def test_select_and_ignore_that_cancel_out_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--select", "board.missing", "--ignore", "board", MIXED)
     assert status == EXIT_UNUSABLE

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
 import gc
 import json
 import os
+import re
 import signal
 import sys
 import threading
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Sequence
+from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -167,13 +169,51 @@ def _report_format(text: str) -> ReportFormat:
         raise argparse.ArgumentTypeError(message) from None
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with "did you mean" for a mistyped flag, command or choice (as for codes).
+
+    An unknown flag is blamed on the command it was given to, with that command's usage, not
+    on the top-level parser (argparse's own way).
+    """
+
+    commands: Mapping[str, argparse.ArgumentParser] | None = None
+
+    def parse_args(  # type: ignore[override]  # argparse's overloads; this one use suffices
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args)
+        if extras:
+            target = (self.commands or {}).get(getattr(parsed, "command", ""), self)
+            flags = [flag for action in target._actions for flag in action.option_strings]
+            unknown = next((extra for extra in extras if extra.startswith("-")), "")
+            close = difflib.get_close_matches(unknown.partition("=")[0], flags, n=1)
+            meant = f"; did you mean {close[0]}?" if close else ""
+            target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        choice = _INVALID_CHOICE.search(message)
+        if choice is not None:
+            options = re.findall(r"'([^']*)'", choice["choices"])
+            close = difflib.get_close_matches(choice["value"], options, n=1)
+            if close:
+                message += f"; did you mean {close[0]}?"
+        super().error(message)
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pin-preflight",
         description="Catch what makes a Pinterest pin fail, before you publish it.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        title="commands", metavar="COMMAND", required=True, dest="command"
+    )
+    parser.commands = commands.choices
 
     check = commands.add_parser(
         "check",

@@ -19,7 +19,7 @@ import argparse
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from validator import sources
 from validator.errors import ConfigError, SourceError
@@ -30,10 +30,12 @@ from validator.report_file import write_stdout
 
 __all__ = ["add_parser", "load", "render", "run"]
 
+_P = TypeVar("_P", bound=argparse.ArgumentParser)
+
 _STDIN = sources.STDIN
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(commands: argparse._SubParsersAction[_P]) -> None:
     """Register ``explain`` on the command line's subcommands (its handler is ``run``)."""
     parser = commands.add_parser(
         "explain",
