@@ -13,7 +13,8 @@ The contract, held by ``tests/test_clean.py`` (a property test over generated pa
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
 fragment or a non-ASCII character in a URL, or a cover given as a key-frame time, simply takes
-the full path. So does every image sent as base64: the rules read its bytes (size, dimensions,
+the full path. So does a ``pin_url`` pin (its rule reads the pin's link), and every image sent as
+base64: the rules read its bytes (size, dimensions,
 XX
 but it may be a signature, so the engine's clean stage checks its deadline as the full path
 does. So a rule that changes must change here too, or the property test fails.
@@ -37,7 +38,6 @@ from validator.model import (
     ImagesURLSource,
     ImageURLSource,
     PinCreate,
-    PinURLSource,
     VideoSource,
 )
 from validator.settings import Settings
@@ -145,12 +145,6 @@ CleanVideoSource = Annotated[
 ]
 
 
-class CleanPinURLSource(PinURLSource):
-    """A ``pin_url`` source without unknown fields."""
-
-    model_config = _NO_EXTRA
-
-
 class CleanPin(PinCreate):
     """A pin the offline rules have nothing to say about (see the module docstring)."""
 
@@ -161,7 +155,7 @@ class CleanPin(PinCreate):
     link: Link | None = None
     dominant_color: Color | None = None
     media_source: Annotated[  # required here, optional in PinCreate
-        CleanImageURLSource | CleanImagesURLSource | CleanVideoSource | CleanPinURLSource,
+        CleanImageURLSource | CleanImagesURLSource | CleanVideoSource,
         Field(discriminator="source_type"),
     ]
 

@@ -23,6 +23,28 @@ MEDIA_MISSING: Final = Code(
     example_good=image_pin(),
 )
 
+MEDIA_PIN_URL_WITHOUT_LINK: Final = Code(
+    id="media.pin_url_without_link",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A pin_url pin has no link, the page its media would come from.",
+    why=(
+        "The pin_url source names no image or URL of its own: Pinterest builds a product pin "
+        "from a page, and the pin's link is the only page the payload names. The API spec does "
+        "not say so outright, and pin_url is open to beta users only: a warning."
+    ),
+    fix=(
+        "Set link to the product page, or send the image itself (source_type image_url) if "
+        "the app is not in the pin_url beta."
+    ),
+    reference="pinterest-api.md §2 (pin_url: beta, no URL field [UNCERTAIN])",
+    example_bad=image_pin(media_source={"source_type": "pin_url"}),
+    example_good=image_pin(
+        link="https://shop.example.com/products/linen-napkins",
+        media_source={"source_type": "pin_url"},
+    ),
+)
+
 MEDIA_SOURCE_TYPE_INVALID: Final = Code(
     id="media.source_type_invalid",
     severity=Severity.ERROR,

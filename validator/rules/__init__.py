@@ -30,6 +30,7 @@ from validator.rules.media_source import (
     check_image_base64,
     check_image_url,
     check_media_missing,
+    check_pin_url,
     check_video_media_id,
 )
 from validator.rules.pin import check_dominant_color, check_unknown_fields
@@ -50,7 +51,7 @@ SOURCE_RULES: Mapping[type[BaseModel] | None, tuple[Rule, ...]] = MappingProxyTy
     ImagesURLSource: (check_carousel,),
     ImagesBase64Source: (check_carousel,),
     VideoSource: (check_video_media_id, check_video_cover),
-    PinURLSource: (),
+    PinURLSource: (check_pin_url,),
 })  # fmt: skip
 
 _BY_SOURCE: Mapping[type[BaseModel] | None, tuple[Rule, ...]] = {

@@ -7,14 +7,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.codes.media import MEDIA_MEDIA_ID_INVALID, MEDIA_MISSING
+from validator.codes.media import (
+    MEDIA_MEDIA_ID_INVALID,
+    MEDIA_MISSING,
+    MEDIA_PIN_URL_WITHOUT_LINK,
+)
 from validator.findings import Finding
-from validator.model import ImageBase64Source, ImageURLSource, PinCreate, VideoSource
+from validator.model import (
+    ImageBase64Source,
+    ImageURLSource,
+    PinCreate,
+    PinURLSource,
+    VideoSource,
+)
 from validator.rules.common import check_content_type, check_inline_image, check_media_url
 from validator.settings import Settings
 from validator.urls import MediaKind
 
-__all__ = ["check_image_base64", "check_image_url", "check_media_missing", "check_video_media_id"]
+__all__ = [
+    "check_image_base64",
+    "check_image_url",
+    "check_media_missing",
+    "check_pin_url",
+    "check_video_media_id",
+]
 
 
 def check_media_missing(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
@@ -52,3 +68,11 @@ def check_video_media_id(pin: PinCreate, settings: Settings) -> Sequence[Finding
         field = "media_source.media_id"
         return (MEDIA_MEDIA_ID_INVALID.finding(field, "the video pin has no media_id"),)
     return ()
+
+
+def check_pin_url(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
+    """A ``pin_url`` pin's media comes from a page: its link (§2, uncertain: a warning)."""
+    if not isinstance(pin.media_source, PinURLSource) or pin.link is not None:
+        return ()
+    message = "the pin_url pin has no link: no page names its media"
+    return (MEDIA_PIN_URL_WITHOUT_LINK.finding("link", message),)
