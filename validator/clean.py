@@ -109,9 +109,10 @@ class CleanCarouselURLItem(CarouselURLItem):
 
 
 class CleanImagesURLSource(ImagesURLSource):
-    """A ``multiple_image_urls`` carousel of clean slides."""
+    """A ``multiple_image_urls`` carousel of clean slides; an ``index`` past 0 is its rule's."""
 
     model_config = _NO_EXTRA
+    index: Literal[0] | None = None  # narrower than the model's: 0 is always an item
     items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
         list[CleanCarouselURLItem],
         Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),

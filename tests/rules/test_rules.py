@@ -351,3 +351,14 @@ def test_an_inline_cover_is_judged_whole_but_not_by_the_pin_s_shape() -> None:
     assert (finding.code, finding.field) == ("media.invalid", "media_source.cover_image_data")
     tall = video_pin(cover_image_url=None, cover_image_data=_encoded("tall.jpg"))
     assert check(tall).findings == ()  # shown in the video's frame: no feed crop
+
+
+def test_a_carousel_index_past_its_items_is_a_warning() -> None:
+    items = [{"url": f"https://cdn.example.com/pins/slide-{i}.jpg"} for i in range(3)]
+    source = {"source_type": "multiple_image_urls", "items": items}
+    assert check(image_pin(media_source={**source, "index": 2})).findings == ()
+    report = check(image_pin(media_source={**source, "index": 3}))
+    assert report.ok  # a warning: the spec gives index no meaning
+    (finding,) = report.findings
+    assert (finding.code, finding.field) == ("carousel.index_out_of_range", "media_source.index")
+    assert finding.message == "index is 3, but the carousel's 3 items are numbered 0 to 2"

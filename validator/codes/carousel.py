@@ -22,3 +22,18 @@ CAROUSEL_ITEM_COUNT: Final = Code(
     example_bad=media_pin(carousel_source(6)),
     example_good=media_pin(carousel_source(3)),
 )
+
+CAROUSEL_INDEX_OUT_OF_RANGE: Final = Code(
+    id="carousel.index_out_of_range",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A carousel's index names no item (it is the number of items or more).",
+    why=(
+        "index picks, presumably, the slide shown first, counted from 0; one past the last item "
+        "shows nothing there. The spec gives only its minimum (0), so this is a warning."
+    ),
+    fix="Set index from 0 to the number of items less one, or leave it out to start at the first.",
+    reference="pinterest-api.md §2 (index: integer, minimum 0, undocumented semantics)",
+    example_bad=media_pin({**carousel_source(2), "index": 2}),
+    example_good=media_pin({**carousel_source(2), "index": 1}),
+)

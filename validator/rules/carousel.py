@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.codes.carousel import CAROUSEL_ITEM_COUNT
+from validator.codes.carousel import CAROUSEL_INDEX_OUT_OF_RANGE, CAROUSEL_ITEM_COUNT
 from validator.findings import Finding
 from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate
 from validator.rules.common import (
@@ -28,6 +28,7 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     if source.items is None:
         field = "media_source.items"
         return (CAROUSEL_ITEM_COUNT.finding(field, "the carousel has no items; it takes 2 to 5"),)
+    found_index = _index_problem(source.index, len(source.items))
     found: list[Finding | None] = []
     links: list[str | None] = []
     if isinstance(source, ImagesURLSource):
@@ -52,4 +53,11 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     for index, link in enumerate(links):
         if link is not None:
             found.append(check_link(link, f"media_source.items[{index}].link"))
-    return [finding for finding in found if finding is not None]
+    return [finding for finding in [found_index, *found] if finding is not None]
+
+
+def _index_problem(index: int | None, count: int) -> Finding | None:
+    if index is None or index < count:
+        return None
+    message = f"index is {index}, but the carousel's {count} items are numbered 0 to {count - 1}"
+    return CAROUSEL_INDEX_OUT_OF_RANGE.finding("media_source.index", message)
