@@ -147,6 +147,7 @@ class DeclaredFormat(enum.StrEnum):
 
 
 # pinterest-api.md §4.1: images are JPEG or PNG (.jfif is a JPEG); §4.2: video is MP4, MOV or M4V.
+# A .3gp name is not judged: most such files are MP4 by their bytes (probes/sniff.py), which decide.
 _EXTENSIONS: dict[str, DeclaredFormat] = {
     **dict.fromkeys(("jpg", "jpeg", "jpe", "jfif", "png"), DeclaredFormat.IMAGE_OK),
     **dict.fromkeys(("mp4", "mov", "m4v"), DeclaredFormat.VIDEO_OK),
@@ -155,7 +156,7 @@ _EXTENSIONS: dict[str, DeclaredFormat] = {
         DeclaredFormat.IMAGE_UNSUPPORTED,
     ),
     **dict.fromkeys(
-        ("webm", "mkv", "avi", "wmv", "flv", "ogv", "mpg", "mpeg", "3gp", "m2ts", "mts", "ts"),
+        ("webm", "mkv", "avi", "wmv", "flv", "ogv", "mpg", "mpeg", "m2ts", "mts", "ts"),
         DeclaredFormat.VIDEO_UNSUPPORTED,
     ),
 }

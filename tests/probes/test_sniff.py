@@ -30,8 +30,9 @@ from validator.probes.sniff import (
 
 MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
 MANIFEST: dict[str, dict[str, Any]] = json.loads((MEDIA / "manifest.json").read_text())
-# The manifest names formats as the fixture script does; MKV is Container.MATROSKA.
-_MEMBERS = {"MKV": "MATROSKA", "3GP": "THREE_GP"}
+# The manifest names formats as the fixture script does; MKV is Container.MATROSKA, and the 3GP
+# fixture (brand 3gp6, isom compatible, as ffmpeg writes it) is read as the MP4 it also is.
+_MEMBERS = {"MKV": "MATROSKA", "3GP": "MP4"}
 EXPECTED = {
     name: Container[_MEMBERS.get(facts["format"], facts["format"])]
     for name, facts in MANIFEST.items()
@@ -71,7 +72,7 @@ def test_acceptability_follows_manifest(name: str) -> None:
     facts = MANIFEST[name]
     container = EXPECTED[name]
     assert container.is_image_ok == (facts["format"] in ("JPEG", "PNG"))
-    assert container.is_video_ok == (facts["format"] in ("MP4", "MOV"))
+    assert container.is_video_ok == (facts["format"] in ("MP4", "MOV", "3GP"))
     assert container.is_image == (facts["kind"] == "image")
     assert container.is_video == (facts["kind"] == "video")
 
@@ -385,3 +386,19 @@ def test_a_motion_photo_says_that_a_video_follows() -> None:
     assert appended_declared(Container.JPEG, b"\xff\xd8", b"\x00\x00\x00\x10SEFT")  # Samsung
     assert not appended_declared(Container.JPEG, b"\xff\xd8\xff\xe0", b"\x00" * 12)
     assert not appended_declared(Container.PNG, header, b"SEFT")
+
+
+@pytest.mark.parametrize(
+    ("major", "compatible", "expected"),
+    [
+        (b"3gp4", (b"3gp4", b"3gp5"), Container.THREE_GP),  # an old phone's: no MP4 brand
+        (b"3g2a", (b"3g2a",), Container.THREE_GP),
+        (b"3gp6", (b"3gp6", b"isom", b"iso2", b"avc1"), Container.MP4),  # as ffmpeg writes it
+        (b"3gp5", (b"mp42",), Container.MP4),
+        (b"mp42", (b"isom", b"3gp4"), Container.MP4),
+    ],
+)
+def test_a_3gpp_brand_is_mp4_when_it_says_an_mp4_reader_plays_it(
+    major: bytes, compatible: tuple[bytes, ...], expected: Container
+) -> None:
+    assert sniff(ftyp(major, *compatible) + box(b"free")) is expected

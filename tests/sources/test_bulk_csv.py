@@ -761,3 +761,28 @@ def test_a_header_quoted_and_separated_by_semicolons_is_named_so(tmp_path: Path)
     header = ";".join(f'"{name}"' for name in HEADER.split(","))
     with pytest.raises(SourceError, match=r"separated by semicolons or tabs, save it as CSV"):
         rows_of(write_csv(tmp_path, header=header))
+
+
+def test_a_description_over_lines_with_many_commas_is_one_row(tmp_path: Path) -> None:
+    # A recipe's ingredients: as many commas as a row has, but no row (no URL where a row's is).
+    path = write_csv(
+        tmp_path,
+        'Cake,https://cdn.example.com/pins/a.jpg,Recipes,,"Easy cake.',
+        "Ingredients: flour, sugar, eggs, butter, milk, salt, vanilla, baking powder.",
+        'Bake 30 min.",https://shop.example.com/a,2099-06-02,',
+        "Tulips,https://cdn.example.com/pins/b.jpg,Recipes,,Plain.,https://shop.example.com/b,"
+        "2099-06-02,",
+    )
+    assert codes_by_line(rows_of(path)) == {2: ["calendar.description_multiline"], 5: []}
+
+
+def test_blank_trailing_columns_and_a_description_over_lines(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        'Cake,https://cdn.example.com/pins/a.jpg,Recipes,,"Line one.',
+        'Then two, with a comma.",https://shop.example.com/a,2099-06-02,',
+        "Tulips,https://cdn.example.com/pins/b.jpg,Recipes,,Plain.,https://shop.example.com/b,"
+        "2099-06-02,",
+        header=HEADER + ",,,,",
+    )
+    assert codes_by_line(rows_of(path)) == {2: ["calendar.description_multiline"], 4: []}

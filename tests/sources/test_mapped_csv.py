@@ -169,3 +169,18 @@ def test_a_row_filling_the_media_of_two_kinds_of_pin_says_so(tmp_path: Path) -> 
         "checked, not the image"
     )
     assert stray.startswith("the row fills cover-image-url and cover-image-content-type without")
+
+
+def test_a_caption_over_lines_with_commas_stays_one_row(tmp_path: Path) -> None:
+    # Three columns: a caption line with two commas is as wide as a row, but holds no image URL.
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Board ID,Image,Caption\n"
+        '549755885175,https://cdn.example.com/a.jpg,"Cake.\nFlour, sugar, eggs."\n'
+        "549755885175,https://cdn.example.com/b.jpg,Plain\n",
+        encoding="utf-8",
+    )
+    columns = {"board_id": "Board ID", "image_url": "Image", "description": "Caption"}
+    settings = Settings(offline=True, csv_columns=columns)
+    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
+    assert [(r.location.line, r.codes) for r in reports] == [(2, frozenset()), (4, frozenset())]

@@ -176,13 +176,18 @@ _LABELS = {
     Container.UNKNOWN: "file of unknown type",
 }
 
-# ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; 3GP and 3GPP2 (3gp4..3gp9, 3g2a...: old
-# phones') are neither MP4 nor MOV, which Pinterest names (pinterest-api.md §4.2), as a URL's
-# .3gp is refused offline; HEIF and AVIF are still images (an AVIF often has major brand mif1 with
-# avif among the compatible brands); anything else is MP4 (isom, mp41, mp42, avc1, iso2..iso9,
-# M4V, dash...), which is how Pinterest's .mp4/.m4v arrive.
+# ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; HEIF and AVIF are still images (an AVIF
+# often has major brand mif1 with avif among the compatible brands); anything else is MP4 (isom,
+# mp41, mp42, avc1, iso2..iso9, M4V, dash...), which is how Pinterest's .mp4/.m4v arrive. A 3GPP
+# brand (3gp4..3gp9, 3g2a, 3ge6, 3gg6...) is MP4 too when it lists an MP4 brand as compatible (as
+# ffmpeg and most phones write it): the same boxes, which an MP4 reader plays. Without one it is
+# 3GP, which Pinterest does not name (pinterest-api.md §4.2 lists MP4, MOV and M4V).
 _MOV_BRAND = "qt  "
 _AVIF_BRANDS = frozenset({"avif", "avis"})
+_MP4_BRANDS = frozenset(
+    {"isom", "iso2", "iso3", "iso4", "iso5", "iso6", "iso7", "iso8", "iso9", "mp41", "mp42",
+     "avc1", "M4V "}
+)  # fmt: skip
 _HEIF_BRANDS = frozenset(
     {"heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "mif2", "msf1"}
     | {"avci", "avcs"}
@@ -256,8 +261,6 @@ def _iso_brand(head: bytes) -> Container:
     major = head[8:12].decode("latin-1")
     if major == _MOV_BRAND:
         return Container.MOV
-    if major.startswith(("3gp", "3g2")):
-        return Container.THREE_GP
     (ftyp_size,) = struct.unpack_from(">I", head, 0)
     # Compatible brands follow the major brand and its 4-byte minor version.
     compatible_bytes = head[16 : min(ftyp_size, len(head))]
@@ -268,6 +271,8 @@ def _iso_brand(head: bytes) -> Container:
         return Container.AVIF
     if major in _HEIF_BRANDS:
         return Container.HEIF
+    if major.startswith("3g") and not compatible & _MP4_BRANDS:
+        return Container.THREE_GP  # an old phone's file that claims no MP4 reader can play it
     return Container.MP4
 
 

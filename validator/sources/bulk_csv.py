@@ -36,10 +36,11 @@ link) are kept, never the rows.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import IO
+from typing import IO, NamedTuple
 
 from validator.codes.base import Code
 from validator.codes.board import BOARD_MISSING
@@ -140,7 +141,7 @@ def iter_bulk_csv(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    shape: list[int] = []  # the header's width, once read
+    shape: list[_Shape] = []  # the rows' shape, once the header is read
     rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
     header, header_line = _read_header(rows, source)
     # Pinterest's own header first: a mapping made of its column names must not take it over.
@@ -166,8 +167,9 @@ def iter_bulk_csv(
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
         columns, mapped = {}, True
     width = len(header)
-    shape.append(width)
     shortest = width if mapped else named  # a row may leave out the blank columns at the end
+    url_column = positions.get("image_url") if mapped else columns.get(MEDIA_URL)
+    shape.append(_Shape(shortest, width, url_column))
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
@@ -219,24 +221,45 @@ _QUOTE_FIX = (
 )
 
 
-def _joined_rows(cells: list[str], width: list[int]) -> str | None:
+class _Shape(NamedTuple):
+    """What a row of this file looks like: its number of cells, and where its media URL is."""
+
+    shortest: int
+    widest: int
+    url_column: int | None
+
+
+def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
     """Why a record over several lines is rows a stray quote joined, or ``None``.
 
-    A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row. It
-    is rows joined when a line inside a cell reads as a row of its own (as many commas as the
-    header, ``width``, has separators: empty while the header is read), or when the record has
-    the wrong number of fields and a line inside a cell holds a comma: part of a row. Lines of
-    text without commas in a row that is merely too wide are that row's text, and the row gets
-    one finding for its width.
+    A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row: its
+    text may hold commas on any line (a list of ingredients). It is rows joined when a line
+    inside a cell reads as a whole row (the number of cells a row has, a URL where a row's media
+    URL is), or when the record has the wrong number of cells and a line inside a cell holds a
+    comma: part of a row. ``shape`` is empty while the header is read.
     """
-    if not width:
+    if not shape:
         return None
+    expected = shape[0]
     inside = [line for cell in cells for line in cell.splitlines()[1:]]  # lines after a break
-    if any(line.count(",") >= width[0] - 1 for line in inside):
+    if any(_reads_as_row(line, expected) for line in inside):
         return "a quote in it runs on over the rows after it: they are read into one cell"
-    if len(cells) == width[0] or not any("," in line for line in inside):
+    if expected.shortest <= len(cells) <= expected.widest or not any("," in x for x in inside):
         return None
-    return f"the row has {plural(len(cells), 'field')}, the header {width[0]}"
+    return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
+
+
+def _reads_as_row(line: str, shape: _Shape) -> bool:
+    """Whether ``line`` is a whole row of the file: as many cells, and a URL for its media."""
+    if shape.url_column is None or line.count(",") < shape.shortest - 1:
+        return False
+    try:
+        cells = next(csv.reader([line], strict=True), [])
+    except csv.Error:
+        return False
+    return shape.shortest <= len(cells) <= shape.widest and cells[
+        shape.url_column
+    ].strip().lower().startswith(("http://", "https://"))
 
 
 def _unnamed_value(cells: list[str], named: int) -> Finding | None:
