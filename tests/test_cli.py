@@ -22,7 +22,7 @@ from media_server import serve
 from support import FIXTURES, ROOT
 
 from validator import cli
-from validator.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, main
+from validator.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, _parser, main
 from validator.codes import CATALOGUE
 
 MIXED = str(FIXTURES / "payloads" / "mixed.json")
@@ -504,6 +504,17 @@ def test_a_mistyped_flag_or_command_gets_its_command_s_usage_and_a_suggestion(
     assert err.startswith(usage)
     assert said in err
     assert err.count("did you mean") <= 1
+
+
+def test_a_choice_is_suggested_however_argparse_quotes_the_choices(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Python 3.12.7+ lists the choices without quotes (gh-117766).
+    parser = _parser()
+    for listed in ("'check', 'codes', 'explain', 'demo'", "check, codes, explain, demo"):
+        with pytest.raises(SystemExit):
+            parser.error(f"argument COMMAND: invalid choice: 'chek' (choose from {listed})")
+        assert capsys.readouterr().err.endswith("; did you mean check?\n")
 
 
 def test_select_and_ignore_that_cancel_out_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
+from validator.codes import CATALOGUE
 from validator.errors import ConfigError, ValidatorError
 from validator.settings import PYPROJECT_TABLE, Settings, find_pyproject, load_settings
 
@@ -340,3 +341,15 @@ def test_an_ignore_that_takes_back_every_selected_code_is_refused(tmp_path: Path
         Settings(select=("board.missing",), ignore=("board.missing",))
     # Ignoring part of a selection is what the pair is for.
     assert Settings(select=("board",), ignore=("board.missing",)).ignore == ("board.missing",)
+
+
+def test_an_ignore_of_every_code_is_refused_without_a_select_too() -> None:
+    everything = tuple(sorted({code.partition(".")[0] for code in CATALOGUE}))
+    with pytest.raises(pydantic.ValidationError, match="ignore takes out every code there is"):
+        Settings(ignore=everything)
+
+
+def test_an_empty_key_is_named_as_one(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, '[tool.pin-preflight]\n"" = 1\n')
+    with pytest.raises(ConfigError, match=r"\]: : unknown key"):
+        load_settings(path)

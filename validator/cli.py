@@ -181,27 +181,42 @@ class _Parser(argparse.ArgumentParser):
     def parse_args(  # type: ignore[override]  # argparse's overloads; this one use suffices
         self, args: Sequence[str] | None = None, namespace: None = None
     ) -> argparse.Namespace:
-        parsed, extras = self.parse_known_args(args)
+        given = list(sys.argv[1:] if args is None else args)
+        parsed, extras = self.parse_known_args(given)
         if extras:
-            target = (self.commands or {}).get(getattr(parsed, "command", ""), self)
-            flags = [flag for action in target._actions for flag in action.option_strings]
-            unknown = next((extra for extra in extras if extra.startswith("-")), "")
-            close = difflib.get_close_matches(unknown.partition("=")[0], flags, n=1)
-            meant = f"; did you mean {close[0]}?" if close else ""
-            target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
+            self._refuse(given, getattr(parsed, "command", None), extras)
         return parsed
+
+    def _refuse(self, given: list[str], command: str | None, extras: list[str]) -> NoReturn:
+        """Unknown arguments, blamed on the parser they were given to, with what was meant."""
+        unknown = next((extra for extra in extras if extra.startswith("-")), "")
+        name = unknown.partition("=")[0]
+        chosen = (self.commands or {}).get(command or "")
+        if chosen is not None and unknown in given[: given.index(command or "")]:
+            # Before the command: the top level's, unless the command has it ("--quiet check").
+            if name in _flags(chosen):
+                self.error(f"{unknown} goes after the command: pin-preflight {command} {unknown} …")
+            chosen = None
+        target = chosen if chosen is not None else self
+        close = difflib.get_close_matches(name, _flags(target), n=1, cutoff=0.75)
+        meant = f"; did you mean {close[0]}?" if close else ""
+        target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
 
     def error(self, message: str) -> NoReturn:
         choice = _INVALID_CHOICE.search(message)
-        if choice is not None:
-            options = re.findall(r"'([^']*)'", choice["choices"])
-            close = difflib.get_close_matches(choice["value"], options, n=1)
+        if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
+            options = [option.strip("'\"") for option in choice["choices"].split(", ")]
+            close = difflib.get_close_matches(choice["value"].strip("'\""), options, n=1)
             if close:
                 message += f"; did you mean {close[0]}?"
         super().error(message)
 
 
-_INVALID_CHOICE = re.compile(r"invalid choice: '(?P<value>[^']*)' \(choose from (?P<choices>.*)\)")
+def _flags(parser: argparse.ArgumentParser) -> list[str]:
+    return [flag for action in parser._actions for flag in action.option_strings]
+
+
+_INVALID_CHOICE = re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)")
 
 
 def _parser() -> argparse.ArgumentParser:

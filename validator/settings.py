@@ -206,11 +206,10 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _something_reported(self) -> Settings:
-        """A ``select`` that ``ignore`` takes back whole would pass every calendar silently."""
-        if self.select and len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
-            raise ValueError(
-                "ignore takes out every code select chose: nothing would ever be reported"
-            )
+        """An ``ignore`` that takes out every code (``select``'s) would pass every calendar."""
+        if len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
+            chose = "select chose" if self.select else "there is"
+            raise ValueError(f"ignore takes out every code {chose}: nothing would ever be reported")
         return self
 
     @field_validator("csv_columns", mode="before")
@@ -395,7 +394,7 @@ def _validated(
                 parts = [str(part) for part in error["loc"]]
                 if parts:
                     parts[0] = spelled.get(parts[0], parts[0])
-                where = ".".join(parts) or "select and ignore"  # the one check across keys
+                where = ".".join(parts) if error["loc"] else "select and ignore"  # across keys
                 from_file.append(f"{where}: {_reason(error)}")
         problems = [f"{origin}: {'; '.join(from_file)}"] if from_file else []
         problems += from_flags
