@@ -493,8 +493,32 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
             "usage: pin-preflight codes ",
             "pin-preflight codes: error: unrecognized arguments: b",
         ),
+        (
+            ["--quiet", "check", VALID],
+            "usage: pin-preflight [-h]",
+            "pin-preflight: error: --quiet goes after the command: pin-preflight check --quiet",
+        ),
+        (
+            ["-x", "check", VALID],
+            "usage: pin-preflight [-h]",
+            "pin-preflight: error: unrecognized arguments: -x\n",
+        ),
+        (  # nothing close: no guess
+            ["check", VALID, "--bogus"],
+            "usage: pin-preflight check ",
+            "unrecognized arguments: --bogus\n",
+        ),
     ],
-    ids=["flag", "flag-of-a-pair", "command", "choice", "extra-argument"],
+    ids=[
+        "flag",
+        "flag-of-a-pair",
+        "command",
+        "choice",
+        "extra-argument",
+        "before-the-command",
+        "unknown-before-the-command",
+        "nothing-close",
+    ],
 )
 def test_a_mistyped_flag_or_command_gets_its_command_s_usage_and_a_suggestion(
     capsys: pytest.CaptureFixture[str], argv: list[str], usage: str, said: str
