@@ -573,3 +573,22 @@ def test_a_certificate_refused_is_told_apart_from_a_failure_of_the_moment() -> N
     refused.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
     assert account._certificate_refused(refused)
     assert not account._certificate_refused(httpx.ConnectError("Connection refused"))
+
+
+def test_pauses_for_429s_add_up_to_retry_after_cap_at_most(media: MediaServer) -> None:
+    # Every board answers 429 with Retry-After: 1, always. Each batch of questions would push
+    # the account's pause on again: twelve boards two at a time waited twelve seconds and more.
+    boards = [f"40{n:02d}" for n in range(12)]
+    throttled = dataclasses.replace(
+        ACCOUNT,
+        boards=tuple(FakeBoard(board, f"Board {board}") for board in boards),
+        throttle={f"/v5/boards/{board}": -1 for board in boards},
+        retry_after="1",
+    )
+    with serve_pinterest(throttled) as fake:
+        settings = settings_for(fake, per_host=2, retries=2, retry_after_cap=2.0)
+        pins = [image_pin(media, board) for board in boards]
+        reports = validate_many(pins, settings=settings, token=GOOD)
+    assert all(account_findings(r) == [("rate_limit.exceeded", "board_id")] for r in reports)
+    asked = [request.at for request in fake.log if request.path.startswith("/v5/boards/")]
+    assert max(asked) - min(asked) < 3.5  # the cap's 2 s of pauses, and the requests themselves

@@ -246,6 +246,9 @@ class AccountChecker:
         self._not_before = 0.0
         """``time.monotonic()`` before which no request goes out: a 429's Retry-After holds
         back every question, not only the one it answered (the limit is the account's)."""
+        self._paused = 0.0
+        """Seconds the run has held every question back, in all: at most ``retry_after_cap``,
+        then a 429 is reported, not waited out (each would push the pause on again)."""
 
     def __repr__(self) -> str:
         return f"AccountChecker(api_base={self._base!r}, requests={self.requests})"
@@ -596,15 +599,14 @@ class AccountChecker:
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
-                    if wait is not None and wait <= settings.retry_after_cap:
-                        resume = time.monotonic() + wait
-                        self._not_before = max(self._not_before, resume)
                     after = f", Retry-After {wait:g} s" if wait is not None else ""
                     failure = _Problem(
                         RATE_LIMIT_EXCEEDED,
                         f"Pinterest throttled GET /v5/{path} ({self._said(reply)}{after}; "
                         f"{_tries(attempt)})",
                     )
+                    if wait is not None and not self._hold_back(wait):
+                        return failure  # the run's pauses are spent: reported, not awaited
                 elif reply.status == 408 or reply.status >= 500:  # a fault of the moment
                     wait = parse_retry_after(response.headers.get("retry-after"))
                     timed_out = reply.status in (408, 504)
@@ -620,6 +622,26 @@ class AccountChecker:
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
             await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
+
+    def _hold_back(self, wait: float) -> bool:
+        """Hold every question back ``wait`` seconds from now, if the run's pauses allow it.
+
+        Only the time the pause grows by counts (429s that arrive together share one pause),
+        and the run's total stays within ``retry_after_cap``: without it, each batch of
+        throttled questions would push the pause on, and a calendar of many boards would wait
+        in proportion to their number.
+        """
+        if wait > self.settings.retry_after_cap:
+            return False
+        now = time.monotonic()
+        longer = now + wait - max(self._not_before, now)
+        if longer <= 0:
+            return True
+        if self._paused + longer > self.settings.retry_after_cap:
+            return False
+        self._paused += longer
+        self._not_before = now + wait
+        return True
 
 
 class _TooLarge(Exception):
