@@ -69,11 +69,14 @@ def test_a_proxy_in_the_environment_is_not_asked_for_the_demo_s_own_server(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens: every request fails
-    monkeypatch.setenv("all_proxy", "socks5://127.0.0.1:9")  # refused whole without socksio
+    # Nothing listens there: every request would fail. urllib (and httpx) read the name in any
+    # case; a socks5 proxy is refused whole without socksio.
+    monkeypatch.setenv("Http_Proxy", "http://127.0.0.1:9")
+    monkeypatch.setenv("all_proxy", "socks5://127.0.0.1:9")
     assert main(["demo"]) == EXIT_ERRORS
     assert "8 pins checked: 2 ok, 6 failed" in capsys.readouterr().out
-    assert os.environ["HTTP_PROXY"] == "http://127.0.0.1:9"  # set aside for the demo only
+    # The environment is left alone (the mixed case is the point here).
+    assert os.environ["Http_Proxy"] == "http://127.0.0.1:9"  # noqa: SIM112
 
 
 @pytest.mark.parametrize("kind", ["a file", "a read-only folder"])

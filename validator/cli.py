@@ -381,11 +381,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
+def _check(
+    args: argparse.Namespace,
+    settings: Settings | None = None,
+    *,
+    shown_as: Mapping[str, str] | None = None,
+) -> int:
+    """``check``; ``settings`` and ``shown_as`` (path → name in reports) are the demo's."""
     if list(args.paths).count("-") > 1:
         raise ConfigError("standard input ('-') can be read only once")
     args.paths = _once_each(args.paths)
-    shown = [sources.source_name(name) for name in args.paths]
+
+    def name_of(path: str) -> str:
+        given = (shown_as or {}).get(path)
+        return given if given is not None else sources.source_name(path)
+
+    shown = [name_of(name) for name in args.paths]
     config = None
     if settings is None:
         config = _config_file(args)
@@ -451,10 +462,10 @@ def _check(args: argparse.Namespace, settings: Settings | None = None) -> int:
     try:
         if progress is not None:
             with progress:
-                run = _run(engine, args.paths, show, progress, keep=keep)
+                run = _run(engine, args.paths, show, progress, keep=keep, name_of=name_of)
                 reports, summary, unreadable = _run_interruptibly(run)
         else:
-            run = _run(engine, args.paths, show, keep=keep)
+            run = _run(engine, args.paths, show, keep=keep, name_of=name_of)
             reports, summary, unreadable = _run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
@@ -509,6 +520,7 @@ async def _run(
     progress: progress_.PinProgress | None = None,
     *,
     keep: bool,
+    name_of: Callable[[str], str] = sources.source_name,
 ) -> tuple[list[Report], Summary, list[Unreadable]]:
     """Check every file in one session: one client, each URL probed once.
 
@@ -524,11 +536,12 @@ async def _run(
         async with engine.session() as session:
             for name in paths:
                 if progress is not None:
-                    progress.source(sources.source_name(name))
+                    progress.source(name_of(name))
                 try:
-                    async for report in session.check_all(
-                        sources.load(name, settings=engine.settings, now=engine.now)
-                    ):
+                    calendar = sources.load(
+                        name, settings=engine.settings, now=engine.now, shown=name_of(name)
+                    )
+                    async for report in session.check_all(calendar):
                         tally.add(report)
                         if keep:
                             reports.append(report)
@@ -536,8 +549,7 @@ async def _run(
                                 gc.freeze()
                         show(report)
                 except SourceError as exc:
-                    shown = sources.source_name(name)
-                    unreadable.append(Unreadable(shown, str(exc)))
+                    unreadable.append(Unreadable(name_of(name), str(exc)))
                     if progress is not None:  # above the progress line, which owns the terminal
                         progress.print(Text(f"pin-preflight: error: {printable(str(exc))}"))
                     else:
@@ -635,14 +647,15 @@ def _demo(args: argparse.Namespace) -> int:
             f"Serving sample media at {demo.server.base}; checking {demo.calendar.name} "
             f"({demo.pins} pins, some broken on purpose).\n\n"
         )
-        # Checked from its own folder, so that reports name the calendar as the header does, not
-        # by a temporary path that is gone when the command ends. The demo's server is on this
-        # machine: a proxy in the environment could not reach it, so none is used.
-        stack.enter_context(_working_folder(demo.calendar.parent))
-        stack.enter_context(_no_proxies())
-        check_args = _parser().parse_args(["check", demo.calendar.name])
-        # The demo is about media: a token in the environment must not send it to Pinterest.
-        status = _check(check_args, demo.settings.model_copy(update={"account_checks": False}))
+        check_args = _parser().parse_args(["check", str(demo.calendar)])
+        # Reports name the calendar as the header does, not by a temporary path that is gone
+        # when the command ends (a kept one, by its path). The demo is about media: a token in
+        # the environment must not send it to Pinterest.
+        status = _check(
+            check_args,
+            demo.settings.model_copy(update={"account_checks": False}),
+            shown_as={str(demo.calendar): demo.calendar.name} if args.keep is None else None,
+        )
     write_stdout(
         "\nThe demo calendar fails on purpose (exit status 1). Next: pin-preflight check "
         "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding.\n"
@@ -650,34 +663,6 @@ def _demo(args: argparse.Namespace) -> int:
     if args.keep is not None:
         write_stdout(f"The media and {demo.calendar.name} are kept in {args.keep}.\n")
     return status
-
-
-@contextmanager
-def _working_folder(folder: Path) -> Iterator[None]:
-    """Work in ``folder`` for the block, then where it was, even if that folder was deleted."""
-    here = os.open(".", os.O_RDONLY)
-    try:
-        os.chdir(folder)
-        try:
-            yield
-        finally:
-            os.fchdir(here)
-    finally:
-        os.close(here)
-
-
-_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy",
-                    "all_proxy")  # fmt: skip
-
-
-@contextmanager
-def _no_proxies() -> Iterator[None]:
-    """The environment's proxy variables set aside for the block (httpx reads them per client)."""
-    saved = {name: os.environ.pop(name) for name in _PROXY_VARIABLES if name in os.environ}
-    try:
-        yield
-    finally:
-        os.environ.update(saved)
 
 
 def _codes(args: argparse.Namespace) -> int:

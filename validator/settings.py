@@ -162,6 +162,10 @@ class Settings(BaseModel):
     user_agent: str = "pin-preflight/{version} (media checker)"
     """Sent with every request; ``{version}`` is replaced with pin-preflight's version."""
 
+    trust_env: bool = True
+    """Read proxies (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) and SSL_CERT_FILE /
+    SSL_CERT_DIR from the environment; false connects directly, with the default certificates."""
+
     image_max_bytes: Annotated[int, Field(ge=1)] = 20 * 1000 * 1000
     """``media.too_large`` above this size for images (pinterest-api.md §4.1: sources say 10, 20
     or 32 MB; 20 MB is what most publishing tools enforce)."""

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pytest
 from media_server import MEDIA, MediaServer, serve
 
-from validator import netguard, validate_many
+from validator import netguard, validate_many, validate_media
 from validator.demo.server import running
 from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, Response
 from validator.settings import Settings
@@ -481,3 +481,16 @@ def test_a_retry_after_of_zero_is_retried_whatever_the_cap(scripted: str) -> Non
     outcome = fetch(f"{scripted}/zero.jpg", retries=2, retry_after_cap=0)
     assert isinstance(outcome, Response)
     assert _Scripted.asked == ["/zero.jpg", "/zero.jpg"]
+
+
+def test_an_untrusted_environment_s_proxy_is_not_used(
+    monkeypatch: pytest.MonkeyPatch, server: MediaServer
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("NO_PROXY", "")
+    url = server.url("/media/photo-baseline.jpg")
+    trusting = Settings(allow_private_hosts=True, retries=0)
+    (through,) = validate_media([url], settings=trusting)
+    assert through.codes == {"media.unreachable"}  # the proxy was asked, and is not there
+    (direct,) = validate_media([url], settings=trusting.model_copy(update={"trust_env": False}))
+    assert direct.findings == ()

@@ -44,7 +44,7 @@ class Demo:
 def prepared(folder: Path | None = None) -> Iterator[Demo]:
     """Media, server and calendar, for the length of the block (in ``folder`` or a temp dir)."""
     with tempfile.TemporaryDirectory(prefix="pin-preflight-demo-") as temporary:
-        root = folder.absolute() if folder is not None else Path(temporary)  # cwd may change
+        root = folder if folder is not None else Path(temporary)
         media = root / "media"
         media.mkdir(parents=True, exist_ok=True)
         make_media(media)
@@ -52,7 +52,8 @@ def prepared(folder: Path | None = None) -> Iterator[Demo]:
             entries = calendar_entries(server.base, datetime.now(UTC))
             calendar = root / CALENDAR_NAME
             calendar.write_text(json.dumps(entries, indent=2) + "\n", encoding="utf-8")
-            settings = Settings(allow_private_hosts=True, retries=0, deadline=5.0)
+            # The server is on this machine: a proxy from the environment could not reach it.
+            settings = Settings(allow_private_hosts=True, retries=0, deadline=5.0, trust_env=False)
             yield Demo(calendar, settings, server, len(entries))
 
 

@@ -233,7 +233,7 @@ class AccountChecker:
             },
             # A proxy from the environment would see the token in the clear over http (allowed
             # for a loopback test server); over https it sees only a tunnel.
-            trust_env=self._base.lower().startswith("https://"),
+            trust_env=settings.trust_env and self._base.lower().startswith("https://"),
         )
         self._user: asyncio.Task[dict[str, Any] | _Problem] | None = None
         self._boards: asyncio.Task[_Listing | _Problem] | None = None

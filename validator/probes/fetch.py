@@ -193,10 +193,11 @@ class Fetcher:
         # The connected address is judged by the same rule as the name: by netguard's, unless a
         # caller brought its own (tests that treat loopback as public).
         self._peer_guard = netguard.address_problem if guard is netguard.check_public else None
-        self._proxies = urllib.request.getproxies()  # as httpx reads them, once per run
+        # As httpx reads them, once per run; none when the environment is not trusted.
+        self._proxies = urllib.request.getproxies() if settings.trust_env else {}
         pools = -(-settings.concurrency // _POOL_SIZE)
         size = -(-settings.concurrency // pools)
-        tls = httpx.create_ssl_context(trust_env=True)  # loading the CA bundle once: ~40 ms
+        tls = httpx.create_ssl_context(trust_env=settings.trust_env)  # the CA bundle once: ~40 ms
         self._clients = [_new_client(settings, size, tls) for _ in range(pools)]
         self._in_flight = [0] * pools
         """Requests open on each client: the next goes to the least busy, which has room, as
@@ -676,7 +677,7 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
         headers=headers,
         follow_redirects=False,
-        trust_env=True,
+        trust_env=settings.trust_env,
     )
 
 

@@ -55,6 +55,7 @@ def load(
     settings: Settings | None = None,
     now: datetime | None = None,
     origin: str | None = None,
+    shown: str | None = None,
 ) -> Iterator[PinInput]:
     """The pins of the file ``name`` (``-`` is standard input, read as JSON), in order.
 
@@ -69,12 +70,13 @@ def load(
 
     ``origin`` (default: ``name``) is the path local ``video_url`` files are found beside when
     they are probed, later: an absolute one holds even if the working directory changes.
+    ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":
         yield from iter_document(stdin_text(), STDIN)
         return
     path = Path(name)
-    shown = display_name(name)
+    shown = shown if shown is not None else display_name(name)
     origin = origin if origin is not None else name
     try:
         suffix = path.suffix.lower()
