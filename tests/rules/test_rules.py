@@ -362,3 +362,14 @@ def test_a_carousel_index_past_its_items_is_a_warning() -> None:
     (finding,) = report.findings
     assert (finding.code, finding.field) == ("carousel.index_out_of_range", "media_source.index")
     assert finding.message == "index is 3, but the carousel's 3 items are numbered 0 to 2"
+
+
+def test_an_inline_image_sent_twice_is_judged_on_each_of_its_fields() -> None:
+    # Read once (a small image posted again is remembered), reported on every field it is in.
+    cut = _encoded("truncated.png")[:20_000]
+    items = [{"content_type": "image/png", "data": cut} for _ in range(2)]
+    pin = image_pin(media_source={"source_type": "multiple_image_base64", "items": items})
+    fields = [f.field for f in check(pin).findings if f.code == "media.invalid"]
+    assert fields == ["media_source.items[0].data", "media_source.items[1].data"]
+    again = check(pin)  # a later run, the cache warm: the same verdict
+    assert [f.field for f in again.findings if f.code == "media.invalid"] == fields

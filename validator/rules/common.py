@@ -9,6 +9,7 @@ pin of every calendar, and a plain return keeps the common, clean case cheap.
 from __future__ import annotations
 
 import binascii
+import functools
 from typing import NamedTuple
 
 from validator.codes.base import Code
@@ -26,6 +27,7 @@ from validator.messages import quote
 from validator.parse import base64_problem
 from validator.probes.image import (
     RESIZE_FIX,
+    ImageFacts,
     ImageProblem,
     ImageProblemKind,
     decode_fully,
@@ -163,21 +165,34 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     too_large = size_findings(field, where, size, settings.image_max_bytes)
     if too_large:  # not decoded: the limit is what Pinterest takes, and memory is the user's
         return InlineImage(too_large)
-    raw = binascii.a2b_base64(data)
-    facts = decode_fully(raw) if settings.deep else read_image_facts(raw)
+    read = _read_small if len(data) <= _REMEMBERED_LENGTH else _read_bytes
+    facts, ends = read(data, settings.deep)
     if isinstance(facts, ImageProblem):
         if facts.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             message = f"{where} was not checked completely: the image {facts.reason}"
             return InlineImage([MEDIA_CHECK_INCOMPLETE.finding(field, message, RESIZE_FIX)])
         return InlineImage([MEDIA_INVALID.finding(field, f"{where} {facts.reason}")])
     found: list[Finding] = []
-    if not image_ends(facts.container, raw):
+    if not ends:
         label = facts.container.label
         message = f"{where} is cut off: it does not end with the {label} end marker"
         found.append(MEDIA_INVALID.finding(field, message))
     if not cover:
         found.extend(image_findings(field, facts, where, settings))
     return InlineImage(found, facts.display_size)
+
+
+def _read_bytes(data: str, deep: bool) -> tuple[ImageFacts | ImageProblem, bool]:
+    """The facts of base64 ``data``'s image, and whether it ends with its end marker."""
+    raw = binascii.a2b_base64(data)
+    facts = decode_fully(raw) if deep else read_image_facts(raw)
+    return facts, isinstance(facts, ImageProblem) or image_ends(facts.container, raw)
+
+
+# A small image sent again (one picture posted to several boards) is read once, as a URL is
+# fetched once per run; the texts kept are short, so the cache stays small (64 x 64 KiB).
+_REMEMBERED_LENGTH = 64 * 1024
+_read_small = functools.lru_cache(maxsize=64)(_read_bytes)
 
 
 def inline_image_type(data: str | None) -> str | None:
