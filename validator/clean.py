@@ -13,11 +13,11 @@ The contract, held by ``tests/test_clean.py`` (a property test over generated pa
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
 reports nothing for**. The constraints are narrower than the rules wherever that is simpler: a
 fragment or a non-ASCII character in a URL, or a cover given as a key-frame time, simply takes
-the full path. So does a ``pin_url`` pin (its rule reads the pin's link), and every image sent as
-base64: the rules read its bytes (size, dimensions,
-XX
-but it may be a signature, so the engine's clean stage checks its deadline as the full path
-does. So a rule that changes must change here too, or the property test fails.
+the full path. So does a ``pin_url`` pin (its rule reads the pin's link), a carousel ``index``
+past 0, and every image sent as base64: the rules read its bytes (size, dimensions, a cut-off
+end), which no pattern can. A media URL's query string is allowed: it is no rule's business, but
+it may be a signature, so the engine's clean stage checks its deadline as the full path does. So
+a rule that changes must change here too, or the property test fails.
 
 The classes subclass the ``validator.model`` ones, so a clean pin *is* a ``PinCreate`` and the
 network stage reads its media URLs as from any other.

@@ -115,7 +115,7 @@ def test_a_v4_url_for_a_pin_published_beyond_a_week_gets_a_fix_that_can_be_done(
         Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=now + timedelta(days=20)
     )
     (finding,) = Engine(Settings(offline=True)).check(item).findings
-    assert finding.hint.startswith("A S3 presigned URL (SigV4) lives at most 7 days: sign it")
+    assert finding.hint.startswith("An S3 presigned URL (SigV4) lives at most 7 days: sign it")
     # Published within the week, signing again for longer is possible: the catalogue's fix.
     item = PinInput(
         Location("cal.jsonl", 0, 1),

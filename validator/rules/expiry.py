@@ -49,8 +49,8 @@ def check_expiry(
                 # Signing again with a longer lifetime, as the catalogue says, is not possible.
                 days = plural(signed.longest.days, "day")
                 hint = (
-                    f"A {signed.scheme} lives at most {days}: sign it again within the {days} "
-                    f"before publishing ({published}), or use a public URL."
+                    f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
+                    f"again within the {days} before publishing ({published}), or use a public URL."
                 )
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:
@@ -63,6 +63,11 @@ def check_expiry(
             )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message))
     return found
+
+
+def _article(noun: str) -> str:
+    """The article before a scheme's name, as it is read aloud: "An S3 presigned URL"."""
+    return "An" if noun.startswith(("S3", "A", "E", "I", "O", "U")) else "A"
 
 
 def _utc(moment: datetime) -> str:
