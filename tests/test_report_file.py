@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from validator.errors import ConfigError
-from validator.report_file import ReportFile
+from validator.report_file import ReportFile, silence_stdout
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -174,3 +174,17 @@ def test_a_report_that_cannot_reach_a_full_stdout_is_an_error(output: list[str])
     assert done.returncode == 2
     assert "No space left on device" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="counts descriptors in /proc")
+def test_silencing_standard_output_leaves_no_descriptor_open(tmp_path: Path) -> None:
+    with (tmp_path / "out.txt").open("w") as out:
+        saved, sys.stdout = sys.stdout, out
+        try:
+            before = len(os.listdir("/proc/self/fd"))
+            for _ in range(10):
+                silence_stdout()
+            after = len(os.listdir("/proc/self/fd"))
+        finally:
+            sys.stdout = saved
+    assert after == before

@@ -206,7 +206,16 @@ def write_stdout(text: str) -> None:
 def silence_stdout() -> None:
     """Point standard output at /dev/null, so that the interpreter's last flush cannot fail."""
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        target = sys.stdout.fileno()
     except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # not a real file
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    try:
+        os.dup2(devnull, target)
+    except OSError:
         pass
+    finally:
+        os.close(devnull)  # the copy on standard output's descriptor is the one kept
