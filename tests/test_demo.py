@@ -95,3 +95,11 @@ def test_keep_where_nothing_can_be_written_is_a_clear_error(
     err = capsys.readouterr().err
     assert err.startswith(f"pin-preflight: error: --keep {target}: cannot write it: ")
     assert "Traceback" not in err
+
+
+def test_keep_into_a_folder_named_like_a_flag(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--keep=-dash"]) == EXIT_ERRORS
+    assert "8 pins checked: 2 ok, 6 failed" in capsys.readouterr().out

@@ -647,7 +647,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"Serving sample media at {demo.server.base}; checking {demo.calendar.name} "
             f"({demo.pins} pins, some broken on purpose).\n\n"
         )
-        check_args = _parser().parse_args(["check", str(demo.calendar)])
+        check_args = _parser().parse_args(["check", "--", str(demo.calendar)])  # "-dash/..."
         # Reports name the calendar as the header does, not by a temporary path that is gone
         # when the command ends (a kept one, by its path). The demo is about media: a token in
         # the environment must not send it to Pinterest.

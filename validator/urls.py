@@ -147,10 +147,10 @@ class DeclaredFormat(enum.StrEnum):
 
 
 # pinterest-api.md §4.1: images are JPEG or PNG (.jfif is a JPEG); §4.2: video is MP4, MOV or M4V.
-# A .3gp name is not judged: most such files are MP4 by their bytes (probes/sniff.py), which decide.
 _EXTENSIONS: dict[str, DeclaredFormat] = {
     **dict.fromkeys(("jpg", "jpeg", "jpe", "jfif", "png"), DeclaredFormat.IMAGE_OK),
-    **dict.fromkeys(("mp4", "mov", "m4v"), DeclaredFormat.VIDEO_OK),
+    # .3gp/.3g2: a video, judged by its bytes (most are MP4 to any reader: probes/sniff.py).
+    **dict.fromkeys(("mp4", "mov", "m4v", "3gp", "3g2"), DeclaredFormat.VIDEO_OK),
     **dict.fromkeys(
         ("webp", "gif", "heic", "heif", "avif", "bmp", "tif", "tiff", "svg", "ico", "jxl", "psd"),
         DeclaredFormat.IMAGE_UNSUPPORTED,

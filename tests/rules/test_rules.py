@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+import PIL.Image
 import pytest
 from support import FIXTURES, png_header
 
@@ -373,3 +374,14 @@ def test_an_inline_image_sent_twice_is_judged_on_each_of_its_fields() -> None:
     assert fields == ["media_source.items[0].data", "media_source.items[1].data"]
     again = check(pin)  # a later run, the cache warm: the same verdict
     assert [f.field for f in again.findings if f.code == "media.invalid"] == fields
+
+
+def test_a_remembered_inline_image_follows_pillow_s_pixel_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pin = _inline("small.jpg")  # 400x600: small enough to be remembered
+    assert check(pin).codes == {"media.image_too_small"}
+    monkeypatch.setattr(PIL.Image, "MAX_IMAGE_PIXELS", 1000)  # a process that lowered it
+    assert check(pin).codes == {"media.check_incomplete"}
+    monkeypatch.undo()
+    assert check(pin).codes == {"media.image_too_small"}

@@ -786,3 +786,40 @@ def test_blank_trailing_columns_and_a_description_over_lines(tmp_path: Path) -> 
         header=HEADER + ",,,,",
     )
     assert codes_by_line(rows_of(path)) == {2: ["calendar.description_multiline"], 4: []}
+
+
+@pytest.mark.parametrize(
+    "media",
+    ["file:///home/me/c.jpg", "", "images/c.jpg", "www.example.com/c.jpg"],
+    ids=["file-url", "empty", "relative", "no-scheme"],
+)
+def test_swallowed_rows_are_found_whatever_their_media_cell_holds(
+    tmp_path: Path, media: str
+) -> None:
+    path = write_csv(
+        tmp_path,
+        'A,https://cdn.example.com/a.jpg,B,,"oops',
+        f"C,{media},B,,d,https://l.example.com/c,,",
+        f'D,{media},B,,end",https://l.example.com/d,,',
+        "E,https://cdn.example.com/e.jpg,B,,,https://l.example.com/e,,",
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3, 4, 5]
+    assert found[2] == ["calendar.row_malformed"]
+
+
+def test_a_description_line_with_a_url_among_its_commas_is_text(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        'Cake,https://cdn.example.com/pins/a.jpg,Recipes,,"Easy cake.',
+        "Shop: flour, https://shop.example.com/flour, sugar, eggs, butter, milk, salt, vanilla.",
+        'Bake.",https://shop.example.com/a,2099-06-02,',
+    )
+    assert codes_by_line(rows_of(path)) == {2: ["calendar.description_multiline"]}
+
+
+def test_a_3gp_media_url_makes_a_video_row(tmp_path: Path) -> None:
+    # A .3gp file is judged by its bytes (most are MP4 to any reader): a video, so it needs a
+    # Thumbnail like any video row.
+    path = write_csv(tmp_path, row(media="https://cdn.example.com/video/clip.3gp"))
+    assert codes_by_line(rows_of(path)) == {2: ["calendar.thumbnail_missing"]}

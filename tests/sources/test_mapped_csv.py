@@ -184,3 +184,20 @@ def test_a_caption_over_lines_with_commas_stays_one_row(tmp_path: Path) -> None:
     settings = Settings(offline=True, csv_columns=columns)
     reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
     assert [(r.location.line, r.codes) for r in reports] == [(2, frozenset()), (4, frozenset())]
+
+
+def test_rows_a_stray_quote_swallowed_are_found_without_an_image_column(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Board ID,Video id,Cover,Cover type,Caption\n"
+        '549755885175,4876543210987654321,https://cdn.example.com/c.png,image/png,"oops\n'
+        "549755885175,abc,https://cdn.example.com/d.png,image/png,d\n"
+        '549755885175,4876543210987654321,https://cdn.example.com/e.png,image/png,end"\n',
+        encoding="utf-8",
+    )
+    columns = {"board_id": "Board ID", "media_id": "Video id", "cover_image_url": "Cover",
+               "cover_image_content_type": "Cover type", "description": "Caption"}  # fmt: skip
+    settings = Settings(offline=True, csv_columns=columns)
+    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
+    assert [r.location.line for r in reports] == [2, 3, 4]
+    assert "media.media_id_invalid" in reports[1].codes

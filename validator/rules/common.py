@@ -12,6 +12,8 @@ import binascii
 import functools
 from typing import NamedTuple
 
+from PIL import Image, ImageFile
+
 from validator.codes.base import Code
 from validator.codes.media import (
     MEDIA_BASE64_INVALID,
@@ -165,8 +167,10 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     too_large = size_findings(field, where, size, settings.image_max_bytes)
     if too_large:  # not decoded: the limit is what Pinterest takes, and memory is the user's
         return InlineImage(too_large)
-    read = _read_small if len(data) <= _REMEMBERED_LENGTH else _read_bytes
-    facts, ends = read(data, settings.deep)
+    if len(data) <= _REMEMBERED_LENGTH:  # Pillow's process-wide limits are part of the key
+        facts, ends = _read_small(data, settings.deep, Image.MAX_IMAGE_PIXELS, _truncated_ok())
+    else:
+        facts, ends = _read_bytes(data, settings.deep)
     if isinstance(facts, ImageProblem):
         if facts.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             message = f"{where} was not checked completely: the image {facts.reason}"
@@ -192,7 +196,18 @@ def _read_bytes(data: str, deep: bool) -> tuple[ImageFacts | ImageProblem, bool]
 # A small image sent again (one picture posted to several boards) is read once, as a URL is
 # fetched once per run; the texts kept are short, so the cache stays small (64 x 64 KiB).
 _REMEMBERED_LENGTH = 64 * 1024
-_read_small = functools.lru_cache(maxsize=64)(_read_bytes)
+
+
+@functools.lru_cache(maxsize=64)
+def _read_small(
+    data: str, deep: bool, max_pixels: int | None, truncated_ok: bool
+) -> tuple[ImageFacts | ImageProblem, bool]:
+    """``_read_bytes``, remembered; the Pillow settings that change its answer are in the key."""
+    return _read_bytes(data, deep)
+
+
+def _truncated_ok() -> bool:
+    return bool(ImageFile.LOAD_TRUNCATED_IMAGES)
 
 
 def inline_image_type(data: str | None) -> str | None:

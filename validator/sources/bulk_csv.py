@@ -168,8 +168,7 @@ def iter_bulk_csv(
         columns, mapped = {}, True
     width = len(header)
     shortest = width if mapped else named  # a row may leave out the blank columns at the end
-    url_column = positions.get("image_url") if mapped else columns.get(MEDIA_URL)
-    shape.append(_Shape(shortest, width, url_column))
+    shape.append(_Shape(shortest, width))
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
@@ -222,21 +221,20 @@ _QUOTE_FIX = (
 
 
 class _Shape(NamedTuple):
-    """What a row of this file looks like: its number of cells, and where its media URL is."""
+    """How many cells a row of this file has: the header's named columns, and all of them."""
 
     shortest: int
     widest: int
-    url_column: int | None
 
 
 def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
     """Why a record over several lines is rows a stray quote joined, or ``None``.
 
     A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row: its
-    text may hold commas on any line (a list of ingredients). It is rows joined when a line
-    inside a cell reads as a whole row (the number of cells a row has, a URL where a row's media
-    URL is), or when the record has the wrong number of cells and a line inside a cell holds a
-    comma: part of a row. ``shape`` is empty while the header is read.
+    text may hold commas on any line (a list of ingredients, "flour, sugar, eggs"). It is rows
+    joined when a line inside a cell reads as a row a program wrote (``_reads_as_row``), or when
+    the record has the wrong number of cells and a line inside a cell holds a comma: part of a
+    row. ``shape`` is empty while the header is read.
     """
     if not shape:
         return None
@@ -250,16 +248,18 @@ def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
 
 
 def _reads_as_row(line: str, shape: _Shape) -> bool:
-    """Whether ``line`` is a whole row of the file: as many cells, and a URL for its media."""
-    if shape.url_column is None or line.count(",") < shape.shortest - 1:
+    """Whether ``line`` reads as a row: as many cells as a row, none after a space.
+
+    A spreadsheet writes ``a,b,,c``; people write "flour, sugar, eggs". A row of the file, of
+    whatever content (a media URL or none, a local path), has at least the header's named cells.
+    """
+    if line.count(",") < shape.shortest - 1 or ", " in line:
         return False
     try:
         cells = next(csv.reader([line], strict=True), [])
     except csv.Error:
         return False
-    return shape.shortest <= len(cells) <= shape.widest and cells[
-        shape.url_column
-    ].strip().lower().startswith(("http://", "https://"))
+    return len(cells) >= shape.shortest and not any(cell[:1].isspace() for cell in cells)
 
 
 def _unnamed_value(cells: list[str], named: int) -> Finding | None:
