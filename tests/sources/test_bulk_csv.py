@@ -823,3 +823,52 @@ def test_a_3gp_media_url_makes_a_video_row(tmp_path: Path) -> None:
     # Thumbnail like any video row.
     path = write_csv(tmp_path, row(media="https://cdn.example.com/video/clip.3gp"))
     assert codes_by_line(rows_of(path)) == {2: ["calendar.thumbnail_missing"]}
+
+
+@pytest.mark.parametrize(
+    ("column", "lines"),
+    [
+        ("keywords", ["spring,tulips,garden,diy", "home,decor,ideas,2026,flowers,bulbs,plant,out"]),
+        ("description", ["Tulips!", "#spring,#tulips,#garden,#diy,#home,#decor,#ideas,#2026"]),
+        ("description", ["Sizes available:", "28,30,32,34,36,38,40,42,44"]),
+        (
+            "description",
+            ["Ingredients:", "flour,sugar,eggs,butter,milk,salt,vanilla,baking powder"],
+        ),
+        ("description", ["Visit us:", "Main St 1,Springfield,IL,62701,USA,open,daily,9-5"]),
+        (
+            "description",
+            [
+                "Specs:",
+                "SKU,Color,Size,Weight,Price,Stock,Brand,Origin",
+                "LMP-01,Black,M,1.2kg,49,12,Lumo,PT",
+            ],
+        ),
+    ],
+    ids=["keywords", "hashtags", "sizes", "ingredients", "address", "specs"],
+)
+def test_comma_lists_over_lines_stay_in_their_row(
+    tmp_path: Path, column: str, lines: list[str]
+) -> None:
+    cell = '"' + "\n".join(lines) + '"'
+    text = row(title="Tulips", link="https://shop.example.com/a", date="2099-06-02")
+    cells = text.split(",")
+    cells[7 if column == "keywords" else 4] = cell
+    other = row(title="Roses", media="https://cdn.example.com/pins/b.jpg", link="https://l.ex/b")
+    path = write_csv(tmp_path, ",".join(cells), other)
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 2 + len(lines)], found
+    assert "calendar.row_malformed" not in found[2]
+
+
+def test_a_swallowed_row_with_a_space_after_a_comma_is_still_found(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        'A,https://cdn.example.com/a.jpg,B,,"oops',
+        "B,https://cdn.example.com/b.jpg, Board,,d,https://l.example.com/b,,",
+        'C,https://cdn.example.com/c.jpg,B,,end",https://l.example.com/c,,',
+        "E,https://cdn.example.com/e.jpg,B,,,https://l.example.com/e,,",
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3, 4, 5]
+    assert found[2] == ["calendar.row_malformed"]

@@ -202,7 +202,11 @@ _REMEMBERED_LENGTH = 64 * 1024
 def _read_small(
     data: str, deep: bool, max_pixels: int | None, truncated_ok: bool
 ) -> tuple[ImageFacts | ImageProblem, bool]:
-    """``_read_bytes``, remembered; the Pillow settings that change its answer are in the key."""
+    """``_read_bytes``, remembered; Pillow's pixel limit and truncation switch are in the key.
+
+    Its rarer process-wide limits (``PngImagePlugin.MAX_TEXT_CHUNK``...) are not: a process
+    that changes them between runs should call ``_read_small.cache_clear()``.
+    """
     return _read_bytes(data, deep)
 
 

@@ -20,9 +20,9 @@ Decisions, where the sources leave room:
   refuses it); a blank Description, Link, Publish date or Keywords cell is allowed (publish on
   upload). Lines that are empty, or rows whose cells are all blank (what spreadsheets leave at
   the end), are not pins and are skipped.
-* A row's kind is its Media URL's extension: a video extension (``.mp4``, ``.mov``, ``.m4v``, and
-  unsupported ones such as ``.webm`` so that the message speaks of video) makes a video row, which
-  needs a Thumbnail; anything else is an image row, whose Thumbnail is ignored.
+* A row's kind is its Media URL's extension: a video extension (``.mp4``, ``.mov``, ``.m4v``,
+  ``.3gp``, and unsupported ones such as ``.webm`` so that the message speaks of video) makes a
+  video row, which needs a Thumbnail; anything else is an image row, whose Thumbnail is ignored.
 * ``Publish date`` is ``yyyy-mm-dd`` or ``yyyy-mm-ddThh:mm:ss`` (also with a space for ``T``, and
   a trailing ``Z``), in UTC; a date alone means 00:00 UTC.
 
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
@@ -168,7 +168,7 @@ def iter_bulk_csv(
         columns, mapped = {}, True
     width = len(header)
     shortest = width if mapped else named  # a row may leave out the blank columns at the end
-    shape.append(_Shape(shortest, width))
+    shape.append(_Shape(shortest, width, _evidence(columns, positions)))
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
@@ -221,20 +221,22 @@ _QUOTE_FIX = (
 
 
 class _Shape(NamedTuple):
-    """How many cells a row of this file has: the header's named columns, and all of them."""
+    """What a row of this file looks like: how many cells, and which cells show it is one."""
 
     shortest: int
     widest: int
+    evidence: tuple[tuple[int, Callable[[str], bool]], ...]
+    """(column, test): a cell that passes its test, as written, is a row's (``_evidence``)."""
 
 
 def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
     """Why a record over several lines is rows a stray quote joined, or ``None``.
 
     A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row: its
-    text may hold commas on any line (a list of ingredients, "flour, sugar, eggs"). It is rows
-    joined when a line inside a cell reads as a row a program wrote (``_reads_as_row``), or when
-    the record has the wrong number of cells and a line inside a cell holds a comma: part of a
-    row. ``shape`` is empty while the header is read.
+    text may hold comma lists on any line (keywords, hashtags, sizes, "flour, sugar, eggs"). It is
+    rows joined when a line inside a cell reads as a row (``_reads_as_row``), or when the record
+    has the wrong number of cells and a line inside a cell holds a comma: part of a row.
+    ``shape`` is empty while the header is read.
     """
     if not shape:
         return None
@@ -248,18 +250,67 @@ def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
 
 
 def _reads_as_row(line: str, shape: _Shape) -> bool:
-    """Whether ``line`` reads as a row: as many cells as a row, none after a space.
+    """Whether ``line`` is a row of the file: a row's cells, and one that only a row would hold.
 
-    A spreadsheet writes ``a,b,,c``; people write "flour, sugar, eggs". A row of the file, of
-    whatever content (a media URL or none, a local path), has at least the header's named cells.
+    A comma list (``spring,tulips,garden``) has the cells but no media URL, link, publish date
+    or board id where a row has them; a swallowed row has at least one, written as a program
+    writes it (no space before it).
     """
-    if line.count(",") < shape.shortest - 1 or ", " in line:
+    if line.count(",") < shape.shortest - 1:
         return False
     try:
         cells = next(csv.reader([line], strict=True), [])
     except csv.Error:
         return False
-    return len(cells) >= shape.shortest and not any(cell[:1].isspace() for cell in cells)
+    return len(cells) >= shape.shortest and any(
+        column < len(cells) and cells[column][:1].strip() and test(cells[column])
+        for column, test in shape.evidence
+    )
+
+
+def _media_reference(cell: str) -> bool:
+    """A media URL or path, as a row's media cell holds one (not a word of a list)."""
+    text = cell.strip().lower()
+    return (
+        "/" in text
+        or "\\" in text
+        or text.startswith("www.")
+        or declared_format(text)[1] is not DeclaredFormat.UNKNOWN
+    )
+
+
+def _web_address(cell: str) -> bool:
+    return "://" in cell or cell.strip().lower().startswith("www.")
+
+
+def _long_id(cell: str) -> bool:
+    """A board or media id: Pinterest's are long strings of digits (a year is not one)."""
+    text = cell.strip()
+    return len(text) >= 9 and text.isascii() and text.isdigit()
+
+
+def _evidence(
+    columns: dict[str, int], positions: dict[str, int]
+) -> tuple[tuple[int, Callable[[str], bool]], ...]:
+    """The cells that show a line is a row: where the bulk header or the mapping puts them."""
+    if positions:  # a mapped sheet
+        tests: dict[str, Callable[[str], bool]] = {
+            "image_url": _media_reference,
+            "video_url": _media_reference,
+            "cover_image_url": _media_reference,
+            "link": _web_address,
+            "board_id": _long_id,
+            "media_id": _long_id,
+        }
+        return tuple(
+            (positions[field], test) for field, test in tests.items() if field in positions
+        )
+    bulk: dict[str, Callable[[str], bool]] = {
+        MEDIA_URL: _media_reference,
+        LINK: _web_address,
+        PUBLISH_DATE: lambda cell: parse_publish_date(cell.strip()) is not None,
+    }
+    return tuple((columns[name], test) for name, test in bulk.items() if name in columns)
 
 
 def _unnamed_value(cells: list[str], named: int) -> Finding | None:
