@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.messages import as_json, json_type, quote
+from validator.messages import as_json, did_you_mean, json_type, quote
 
 
 @pytest.mark.parametrize(
@@ -60,3 +60,10 @@ def test_as_json_never_raises() -> None:
     assert as_json(deep) == "<a list too large or too deeply nested to show>"
     assert as_json(("a", 1)) == '["a", 1]'
     assert json_type(("a", 1)) == "a tuple"  # the models take lists: "a list" would contradict
+
+
+def test_did_you_mean_words_a_guess_or_nothing() -> None:
+    assert did_you_mean("--formt", ["--format", "--output"]) == "; did you mean --format?"
+    two = did_you_mean("media.", ["media.a", "media.b", "text.c"], most=2)  # closest first
+    assert two in ("; did you mean media.a, media.b?", "; did you mean media.b, media.a?")
+    assert did_you_mean("--bogus", ["--verbose"], cutoff=0.75) == ""

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import difflib
 import gc
 import json
 import os
@@ -37,7 +36,7 @@ from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.messages import printable
+from validator.messages import did_you_mean, printable
 from validator.report import Report, Summary, Tally
 from validator.report_file import ReportFile, silence_stdout, write_stdout
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
@@ -198,17 +197,14 @@ class _Parser(argparse.ArgumentParser):
                 self.error(f"{unknown} goes after the command: pin-preflight {command} {unknown} …")
             chosen = None
         target = chosen if chosen is not None else self
-        close = difflib.get_close_matches(name, _flags(target), n=1, cutoff=0.75)
-        meant = f"; did you mean {close[0]}?" if close else ""
+        meant = did_you_mean(name, _flags(target), cutoff=0.75)
         target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
 
     def error(self, message: str) -> NoReturn:
         choice = _INVALID_CHOICE.search(message)
         if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
             options = [option.strip("'\"") for option in choice["choices"].split(", ")]
-            close = difflib.get_close_matches(choice["value"].strip("'\""), options, n=1)
-            if close:
-                message += f"; did you mean {close[0]}?"
+            message += did_you_mean(choice["value"].strip("'\""), options)
         super().error(message)
 
 

@@ -6,10 +6,12 @@ a 5 MB base64 string or a 3,000-character description must not flood a terminal 
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
+from collections.abc import Iterable
 
-__all__ = ["as_json", "folded", "json_type", "plural", "printable", "quote"]
+__all__ = ["as_json", "did_you_mean", "folded", "json_type", "plural", "printable", "quote"]
 
 
 def _controls() -> dict[int, str]:
@@ -99,3 +101,12 @@ def folded(name: str) -> str:
 def plural(count: int, noun: str) -> str:
     """``"1 pin"``, ``"3 pins"``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def did_you_mean(name: str, known: Iterable[str], *, most: int = 1, cutoff: float = 0.6) -> str:
+    """``"; did you mean board.missing?"`` for a mistyped ``name`` among ``known``, or ``""``.
+
+    The one wording of a guess after an error message: codes, flags, commands, settings.
+    """
+    close = difflib.get_close_matches(name, list(known), n=most, cutoff=cutoff)
+    return f"; did you mean {', '.join(close)}?" if close else ""

@@ -7,7 +7,6 @@ share one set of defaults.
 
 from __future__ import annotations
 
-import difflib
 import ipaddress
 import math
 import os
@@ -32,7 +31,7 @@ from pydantic_core import ErrorDetails
 from validator.codes import CATALOGUE, suggestion
 from validator.codes.selection import dropped_codes, unknown_selectors
 from validator.errors import ConfigError
-from validator.messages import folded
+from validator.messages import did_you_mean, folded
 
 __all__ = [
     "CSV_FIELDS",
@@ -409,11 +408,10 @@ def _reason(error: ErrorDetails) -> str:
     """What pydantic says, in this tool's words: what is wrong, and what was meant."""
     if error["type"] == "extra_forbidden":
         key = str(error["loc"][0])
+        if key in _MEANT:
+            return f"unknown key; did you mean {_MEANT[key]}?"
         known = [name.replace("_", "-") for name in Settings.model_fields]
-        meant = _MEANT.get(key) or next(
-            iter(difflib.get_close_matches(key.replace("_", "-"), known, n=1)), None
-        )
-        return f"unknown key; did you mean {meant}?" if meant else "unknown key"
+        return "unknown key" + did_you_mean(key.replace("_", "-"), known)
     value = error.get("input")
     if isinstance(value, float) and not math.isfinite(value):
         return "not a finite number"

@@ -8,7 +8,6 @@ declaration order).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -25,6 +24,7 @@ from validator.codes import (
     video,
 )
 from validator.codes.base import REGISTRY, Code, Stage
+from validator.messages import did_you_mean
 
 __all__ = ["CATALOGUE", "Code", "Stage", "lookup", "matching", "suggestion"]
 
@@ -46,8 +46,7 @@ def lookup(code_id: str) -> Code:
 def suggestion(name: str) -> str:
     """``"; did you mean board.missing?"`` for a mistyped code or category, or ``""``."""
     categories = sorted({known.partition(".")[0] for known in CATALOGUE})
-    close = difflib.get_close_matches(name.lower(), [*CATALOGUE, *categories], n=3)
-    return f"; did you mean {', '.join(close)}?" if close else ""
+    return did_you_mean(name.lower(), [*CATALOGUE, *categories], most=3)
 
 
 def matching(selector: str) -> list[Code]:
