@@ -509,6 +509,21 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
             "usage: pin-preflight check ",
             "unrecognized arguments: --bogus\n",
         ),
+        (  # argparse would ask for PATH first, hiding the typo
+            ["check", "--ofline"],
+            "usage: pin-preflight check ",
+            "unrecognized arguments: --ofline; did you mean --offline?",
+        ),
+        (
+            ["--verison"],
+            "usage: pin-preflight [-h]",
+            "pin-preflight: error: unrecognized arguments: --verison; did you mean --version?",
+        ),
+        (  # flags it knows, abbreviated or not: only PATH is missing
+            ["check", "--off", "-q", "--format=json", "--"],
+            "usage: pin-preflight check ",
+            "the following arguments are required: PATH\n",
+        ),
     ],
     ids=[
         "flag",
@@ -519,6 +534,9 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
         "before-the-command",
         "unknown-before-the-command",
         "nothing-close",
+        "flag-and-no-path",
+        "flag-and-no-command",
+        "no-path",
     ],
 )
 def test_a_mistyped_flag_or_command_gets_its_command_s_usage_and_a_suggestion(
@@ -897,8 +915,11 @@ def test_without_output_a_stdout_that_cannot_take_the_report_is_a_clear_error() 
         ["codes", "board.missing"],
         ["explain", str(FIXTURES / "responses" / "code-8-retry-after-seconds.json")],
         ["demo"],
+        ["--help"],
+        ["check", "--help"],
+        ["--version"],
     ],
-    ids=["codes", "one-code", "explain", "demo"],
+    ids=["codes", "one-code", "explain", "demo", "help", "command-help", "version"],
 )
 def test_a_full_standard_output_is_one_clear_error(command: list[str]) -> None:
     with open("/dev/full", "w") as full:

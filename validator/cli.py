@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = parser.parse_args(argv)
         except SystemExit as exc:  # argparse has printed the usage error (or --help)
             return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
+        except ConfigError as exc:  # --help or --version on a full disk
+            _error(str(exc))
+            return EXIT_UNUSABLE
+        except BrokenPipeError:  # `--help | head`
+            silence_stdout()
+            return _EXIT_BROKEN_PIPE
         try:
             status: int = args.handler(args)
         except ValidatorError as exc:
@@ -181,10 +187,26 @@ class _Parser(argparse.ArgumentParser):
         self, args: Sequence[str] | None = None, namespace: None = None
     ) -> argparse.Namespace:
         given = list(sys.argv[1:] if args is None else args)
-        parsed, extras = self.parse_known_args(given)
+        try:
+            parsed, extras = self.parse_known_args(given)
+        except _MissingArgument as missing:
+            # argparse asks for a missing PATH (or command) before it looks at unknown flags:
+            # "check --ofline" would hide its typo behind "PATH is required".
+            stray = _stray_flags(missing.parser, self._seen_by(missing.parser, given))
+            if stray:
+                self._refuse(given, _command_in(given, self.commands), stray)
+            argparse.ArgumentParser.error(missing.parser, missing.message)
         if extras:
             self._refuse(given, getattr(parsed, "command", None), extras)
         return parsed
+
+    def _seen_by(self, parser: argparse.ArgumentParser, given: list[str]) -> list[str]:
+        """What ``parser`` was given: after the command for a command, before it for the top."""
+        command = _command_in(given, self.commands)
+        if command is None:
+            return given
+        at = given.index(command)
+        return given[at + 1 :] if parser is not self else given[:at]
 
     def _refuse(self, given: list[str], command: str | None, extras: list[str]) -> NoReturn:
         """Unknown arguments, blamed on the parser they were given to, with what was meant."""
@@ -200,7 +222,15 @@ class _Parser(argparse.ArgumentParser):
         meant = did_you_mean(name, _flags(target), cutoff=0.75)
         target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if file is sys.stdout and message:  # --help, --version: a full disk is an error too
+            write_stdout(message)
+        else:
+            super()._print_message(message, file)
+
     def error(self, message: str) -> NoReturn:
+        if message.startswith(_REQUIRED):
+            raise _MissingArgument(self, message)  # parse_args first looks for a mistyped flag
         choice = _INVALID_CHOICE.search(message)
         if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
             options = [option.strip("'\"") for option in choice["choices"].split(", ")]
@@ -208,8 +238,49 @@ class _Parser(argparse.ArgumentParser):
         super().error(message)
 
 
+class _MissingArgument(Exception):
+    """argparse's "the following arguments are required", held until flags are looked at."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+_REQUIRED = "the following arguments are required"
+
+
 def _flags(parser: argparse.ArgumentParser) -> list[str]:
     return [flag for action in parser._actions for flag in action.option_strings]
+
+
+def _command_in(given: Sequence[str], commands: Mapping[str, object] | None) -> str | None:
+    """The first argument naming a command, as argparse finds it (flags take no values above)."""
+    return next((argument for argument in given if argument in (commands or {})), None)
+
+
+def _stray_flags(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> list[str]:
+    """The arguments that look like flags ``parser`` does not have, nor abbreviates, nor bundles.
+
+    Only asked once argparse has refused the arguments anyway, so a value that merely starts
+    with a dash ("-" for standard input, a negative number) is not mistaken for a flag.
+    """
+    flags = _flags(parser)
+    stray = []
+    for argument in arguments:
+        if argument == "--":
+            break
+        name = argument.partition("=")[0]
+        if argument == "-" or not argument.startswith("-") or _NUMBER.fullmatch(argument):
+            continue
+        if name in flags or (name[:2] in flags and not name.startswith("--")):  # -q, -qv
+            continue
+        if name.startswith("--") and any(flag.startswith(name) for flag in flags):
+            continue  # an abbreviation argparse accepts (or calls ambiguous itself)
+        stray.append(argument)
+    return stray
+
+
+_NUMBER = re.compile(r"-\d+(\.\d*)?")
 
 
 _INVALID_CHOICE = re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)")
