@@ -790,8 +790,16 @@ def test_blank_trailing_columns_and_a_description_over_lines(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "media",
-    ["file:///home/me/c.jpg", "", "images/c.jpg", "www.example.com/c.jpg"],
-    ids=["file-url", "empty", "relative", "no-scheme"],
+    [
+        "file:///home/me/c.jpg",
+        "",
+        "images/c.jpg",
+        "www.example.com/c.jpg",
+        "/srv/media/c",
+        "./c",
+        "C:\\media\\c",
+    ],
+    ids=["file-url", "empty", "relative", "no-scheme", "absolute", "dot", "windows"],
 )
 def test_swallowed_rows_are_found_whatever_their_media_cell_holds(
     tmp_path: Path, media: str
@@ -836,6 +844,8 @@ def test_a_3gp_media_url_makes_a_video_row(tmp_path: Path) -> None:
             ["Ingredients:", "flour,sugar,eggs,butter,milk,salt,vanilla,baking powder"],
         ),
         ("description", ["Visit us:", "Main St 1,Springfield,IL,62701,USA,open,daily,9-5"]),
+        ("description", ["You need:", "flour,1/2 cup sugar,eggs,milk,salt,vanilla,butter,cream"]),
+        ("description", ["Sizes:", "XS/S,M/L,XL/XXL,and/or,one size,petite,tall,plus"]),
         (
             "description",
             [
@@ -845,7 +855,16 @@ def test_a_3gp_media_url_makes_a_video_row(tmp_path: Path) -> None:
             ],
         ),
     ],
-    ids=["keywords", "hashtags", "sizes", "ingredients", "address", "specs"],
+    ids=[
+        "keywords",
+        "hashtags",
+        "sizes",
+        "ingredients",
+        "address",
+        "fractions",
+        "slashes",
+        "specs",
+    ],
 )
 def test_comma_lists_over_lines_stay_in_their_row(
     tmp_path: Path, column: str, lines: list[str]

@@ -269,14 +269,21 @@ def _reads_as_row(line: str, shape: _Shape) -> bool:
 
 
 def _media_reference(cell: str) -> bool:
-    """A media URL or path, as a row's media cell holds one (not a word of a list)."""
+    """A media URL or path, as a row's media cell holds one (not a word of a list).
+
+    A slash alone is no evidence: a recipe's "1/2 cup" or a size's "S/M" has one. A path is
+    one by its start (``/``, ``./``, ``~/``, a drive letter) or its media file name.
+    """
     text = cell.strip().lower()
     return (
-        "/" in text
-        or "\\" in text
-        or text.startswith("www.")
+        "://" in text
+        or text.startswith(("www.", "/", "./", "../", "~/", "\\"))
+        or _DRIVE.match(text) is not None
         or declared_format(text)[1] is not DeclaredFormat.UNKNOWN
     )
+
+
+_DRIVE = re.compile(r"[a-z]:[\\/]")  # a Windows path: C:\media\a.jpg
 
 
 def _web_address(cell: str) -> bool:
