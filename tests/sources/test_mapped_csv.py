@@ -145,6 +145,30 @@ def test_a_row_with_only_a_note_in_an_unread_column_is_no_pin(tmp_path: Path) ->
     assert [(r.location.line, r.codes) for r in reports] == [(3, frozenset())]
 
 
+def test_blank_columns_right_of_the_header_may_be_left_out_or_hold_notes(tmp_path: Path) -> None:
+    # Excel's export of a sheet with a column once typed in: the header ends in commas, and
+    # the rows may or may not carry them; the mapping never reads those columns.
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Board ID,Headline,Image,,\n"
+        "549755885175,Short,https://cdn.example.com/a.jpg\n"
+        "549755885175,Full,https://cdn.example.com/b.jpg,,\n"
+        "549755885175,Noted,https://cdn.example.com/c.jpg,,see brief\n"
+        "549755885175,Long,https://cdn.example.com/d.jpg,,,\n"
+    )
+    settings = Settings(
+        offline=True,
+        csv_columns={"board_id": "Board ID", "title": "Headline", "image_url": "Image"},
+    )
+    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
+    assert [(r.location.line, r.codes) for r in reports] == [
+        (2, frozenset()),
+        (3, frozenset()),
+        (4, frozenset()),
+        (5, {"calendar.row_malformed"}),  # wider than the header: where do its cells belong?
+    ]
+
+
 def test_one_field_spelled_two_ways_is_refused() -> None:
     with pytest.raises(ValueError, match="'board_id' is given twice"):
         Settings(csv_columns={"board-id": "Board ID", "board_id": "Headline"})

@@ -167,7 +167,7 @@ def iter_bulk_csv(
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
         columns, mapped = {}, True
     width = len(header)
-    shortest = width if mapped else named  # a row may leave out the blank columns at the end
+    shortest = named  # a row may leave out the blank columns at the end
     shape.append(_Shape(shortest, width, _evidence(columns, positions)))
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
@@ -185,7 +185,7 @@ def iter_bulk_csv(
             continue
         elif not shortest <= len(cells) <= width:
             findings = [_wrong_width(len(cells), shortest)]
-        elif (stray := _unnamed_value(cells, shortest)) is not None:
+        elif not mapped and (stray := _unnamed_value(cells, shortest)) is not None:
             findings = [stray]
         else:
             # What the row is read for: a mapping reads its own columns, never the notes beside.
