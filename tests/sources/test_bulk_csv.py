@@ -698,9 +698,12 @@ def test_a_date_of_the_right_form_that_is_no_date_says_so(tmp_path: Path) -> Non
     assert finding.message.endswith('"2026-02-30" is no such day or time')
 
 
-def test_a_semicolon_separated_export_is_named_so(tmp_path: Path) -> None:
-    path = write_csv(tmp_path, header=HEADER.replace(",", ";"))
-    with pytest.raises(SourceError, match="separated by semicolons"):
+@pytest.mark.parametrize(("separator", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_semicolon_or_tab_separated_export_is_named_so(
+    tmp_path: Path, separator: str, name: str
+) -> None:
+    path = write_csv(tmp_path, header=HEADER.replace(",", separator))
+    with pytest.raises(SourceError, match=f"separated by {name}: save it as CSV with commas"):
         rows_of(path)
 
 

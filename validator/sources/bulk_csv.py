@@ -410,8 +410,9 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
         problems.append(f"missing required {_columns_word(missing)} {', '.join(missing)}")
     if problems:
         separated = ""
-        if len(header) == 1 and header[0].count(";") >= 2:  # a European spreadsheet's export
-            separated = " (the file is separated by semicolons: save it as CSV with commas)"
+        for separator, name in ((";", "semicolons"), ("\t", "tabs")):  # Europe's export; TSV
+            if len(header) == 1 and header[0].count(separator) >= 2:
+                separated = f" (the file is separated by {name}: save it as CSV with commas)"
         raise SourceError(
             f"{source}:{line}: not a Pinterest bulk-upload header{separated}: "
             f"{'; '.join(problems)} (expected {','.join(COLUMNS)})"
