@@ -379,11 +379,124 @@ def test_a_tab_after_the_brace_still_makes_a_wrapped_entry(tmp_path: Path) -> No
     assert pin.publish_at is not None
 
 
-def test_a_number_too_long_for_python_is_a_source_error(tmp_path: Path) -> None:
-    name = write(tmp_path, "pin.json", '{"board_id": ' + "9" * 5000 + "}")
+@pytest.mark.parametrize("shape", ["object", "array"])
+def test_a_number_too_long_for_python_makes_its_pin_malformed_not_the_file(
+    tmp_path: Path, shape: str
+) -> None:
+    # Valid JSON that Python's int() refuses: in a document as in JSON Lines, one broken pin,
+    # and the pins after it are read.
+    huge = '{"board_id": "1", "alt_text": ' + "9" * 5000 + "}"
+    text = (
+        huge if shape == "object" else f"[\n{json.dumps(PIN_A)},\n{huge},\n{json.dumps(PIN_B)}\n]"
+    )
+    pins = list(load(write(tmp_path, "pins.json", text)))
 
-    with pytest.raises(SourceError, match=r"pin\.json:1:1: invalid JSON: a number is too long"):
+    broken = pins[0] if shape == "object" else pins[1]
+    assert lines_of(pins) == ([1] if shape == "object" else [2, 3, 4])
+    (finding,) = parse(broken.payload, malformed=calendar.CALENDAR_ROW_MALFORMED).findings
+    assert finding.code == "calendar.row_malformed"
+    assert "a number too long" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('[\r{"title": "a"},\r{"title": "b"},\r{"title": "c",}\r]\r', ":4:15: invalid JSON"),
+        ('{\r "title": "x"\r}\r{\r "title": bad\r}\r', ":5:11: invalid JSON"),
+        ('[\r\n{"title": "a"},\r\n{"title": "c",}\r\n]', ":3:15: invalid JSON"),
+    ],
+    ids=["cr-array", "cr-values", "crlf-array"],
+)
+def test_a_syntax_error_is_located_whatever_ends_the_lines(
+    tmp_path: Path, text: str, where: str
+) -> None:
+    name = write(tmp_path, "pins.json", text)
+
+    with pytest.raises(SourceError, match=re.escape(f"{name}{where}")):
         list(load(name))
+
+
+def test_a_byte_that_is_not_utf8_is_located_whatever_ends_the_lines(tmp_path: Path) -> None:
+    path = tmp_path / "pins.json"
+    path.write_bytes(b'[\r{"title": "a"},\r\n{"title": "Caf\xe9"}\r]\r')
+
+    with pytest.raises(SourceError, match=re.escape(f"{path}:3: not UTF-8 text (byte 0xE9")):
+        list(load(str(path)))
+
+
+@pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])
+@pytest.mark.parametrize("between", ["", " "])
+def test_pins_run_together_on_one_line_are_each_a_pin(
+    tmp_path: Path, name: str, between: str
+) -> None:
+    first, second = json.dumps(PIN_A), json.dumps(PIN_B)
+    text = f"{first}{between}{second}{between}{first}\n{second}\n"
+    pins = list(load(write(tmp_path, name, text)))
+
+    assert [p.payload for p in pins] == [first, second, first, second]
+    step = len(first) + len(between)
+    assert [(p.location.line, p.location.column) for p in pins] == [
+        (1, 1), (1, step + 1), (1, 2 * step + 1), (2, None)
+    ]  # fmt: skip
+    assert [p.location.position for p in pins] == [0, 1, 2, 3]
+
+
+def test_a_line_with_run_together_text_that_is_one_pin_stays_one(tmp_path: Path) -> None:
+    pin = json.dumps({"board_id": "1", "title": "a }{ b", "description": "c } { d"})
+    pins = list(load(write(tmp_path, "pins.jsonl", f"{pin}\n{pin}}}{{\n")))
+
+    assert [p.payload for p in pins] == [pin, pin + "}{"]  # the second: broken, one row
+
+
+@pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])
+def test_a_byte_order_mark_at_a_joined_file_s_start_is_not_part_of_its_row(
+    tmp_path: Path, name: str
+) -> None:
+    # cat a.jsonl b.jsonl > c.json: each file brings its own mark.
+    text = f"{json.dumps(PIN_A)}\n\ufeff{json.dumps(PIN_B)}\n"
+
+    pins = list(load(write(tmp_path, name, text)))
+
+    assert [parse(p.payload).findings for p in pins] == [(), ()]
+
+
+@pytest.mark.parametrize(
+    ("envelope", "key", "reads"),
+    [
+        ({"items": [PIN_A, PIN_B], "bookmark": None}, "items", "jq '.items'"),
+        ({"my pins": [{"pin": PIN_A}]}, "my pins", """jq '.["my pins"]'"""),
+    ],
+    ids=["list-response", "entries"],
+)
+def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
+    tmp_path: Path, envelope: dict[str, object], key: str, reads: str
+) -> None:
+    name = write(tmp_path, "pins.json", json.dumps(envelope, indent=2))
+
+    with pytest.raises(SourceError) as raised:
+        list(load(name))
+
+    count = len(envelope[key])  # type: ignore[arg-type]
+    assert str(raised.value).startswith(
+        f'{name}:1: an object that holds {count} pins under "{key}"'
+    )
+    assert reads in str(raised.value)
+
+
+def test_a_pin_with_a_list_of_objects_is_still_a_pin(tmp_path: Path) -> None:
+    carousel = {"board_id": "1", "media_source": {"items": [{"url": "https://x.example/a.jpg"}]}}
+    stray = {"tags": [{"name": "spring"}]}  # no pin field, and no pin in its list
+
+    for value in (carousel, stray):
+        (pin,) = list(load(write(tmp_path, "pin.json", json.dumps(value))))
+        assert pin.payload == value
+
+
+def test_a_csv_calendar_piped_in_is_told_to_be_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Title,Media URL,Pinterest board\nA,b,c\n"))
+
+    with pytest.raises(SourceError, match=r"^<stdin>:1:1: invalid JSON: .*name a CSV calendar"):
+        list(load("-"))
 
 
 def test_standard_input_must_be_utf8(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -73,7 +73,16 @@ def load(
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":
-        yield from iter_document(stdin_text(), STDIN)
+        text = stdin_text()
+        try:
+            yield from iter_document(text, STDIN)
+        except SourceError as exc:
+            if _CSV_HEADER.match(text) is None:
+                raise
+            raise SourceError(
+                f"{exc} (standard input is read as JSON or JSON Lines: name a CSV calendar by "
+                "its file, ending in .csv)"
+            ) from None
         return
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
@@ -142,6 +151,10 @@ def stdin_text() -> str:
     return utf8_text(_read_document(binary, STDIN, head, rewind=False), STDIN)
 
 
+# A first line of comma-separated words, no JSON: a CSV calendar piped in (cat pins.csv | ...).
+_CSV_HEADER = re.compile(r"\ufeff?[^\[{\r\n]*,[^\r\n]*,")
+
+
 def utf8_text(data: bytes, source: str) -> str:
     """``data`` decoded strictly as UTF-8; a ``SourceError`` naming ``source`` and the line."""
     if data.startswith(_UTF16_BOMS):
@@ -149,7 +162,9 @@ def utf8_text(data: bytes, source: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = 1 + data.count(b"\n", 0, exc.start)
+        start = exc.start  # lines end at LF, CRLF or CR, as a document's syntax errors count them
+        line = 1 + data.count(b"\n", 0, start) + data.count(b"\r", 0, start)
+        line -= data.count(b"\r\n", 0, start)
         raise SourceError(
             f"{source}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02X} at offset {exc.start})"
         ) from None

@@ -88,19 +88,68 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
             index += 1
             yield PinInput(location, None, True, CALENDAR_ROW_MALFORMED.finding(None, _TOO_LONG))
             continue
-        text = line.strip()
-        if text.startswith("\ufeff"):  # the file's, or a joined file's (cat a.jsonl b.jsonl)
-            text = text[1:].strip()
+        text = _row_text(line)
         if not text:
             continue
         location = Location(source, index, number)
-        index += 1
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
+        elif (_RUN_TOGETHER in text or _RUN_TOGETHER_SPACED in text) and (
+            spans := _values_on_line(text)
+        ):
+            for row in _rows_on_line(line, text, spans, location, origin):
+                yield row
+                index += 1
+            continue
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
             yield _line(text, location, origin)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, text, True)
+        index += 1
+
+
+def _row_text(line: str) -> str:
+    """A row's text: stripped, and without a byte order mark at its start.
+
+    Each file joined into one (``cat a.jsonl b.jsonl``) brings its own mark.
+    """
+    text = line.strip()
+    return text[1:].strip() if text.startswith("\ufeff") else text
+
+
+# Where one JSON object ends and the next starts on the same line: pins a program wrote one
+# after another without line breaks. Two substring tests for every row; decoding only then.
+_RUN_TOGETHER, _RUN_TOGETHER_SPACED = "}{", "} {"
+
+
+def _values_on_line(text: str) -> list[tuple[int, int]] | None:
+    """Where each JSON value of a row starts and ends, when it holds more than one; else None.
+
+    A row that does not decode as values from end to end (or holds one) stays one row, whose
+    parsing words its problem.
+    """
+    if _RUN_TOGETHER not in text and _RUN_TOGETHER_SPACED not in text:
+        return None
+    spans: list[tuple[int, int]] = []
+    position = 0
+    while position < len(text):
+        try:
+            _, end = _DECODER.raw_decode(text, position)
+        except (ValueError, RecursionError):
+            return None
+        spans.append((position, end))
+        position = _skip(text, end)
+    return spans if len(spans) > 1 else None
+
+
+def _rows_on_line(
+    line: str, text: str, spans: list[tuple[int, int]], location: Location, origin: str | None
+) -> Iterator[PinInput]:
+    """One pin per value of a row (``text``, stripped from ``line``), told apart by its column."""
+    offset = line.find(text)
+    for count, (start, end) in enumerate(spans):
+        here = location._replace(position=location.position + count, column=offset + start + 1)
+        yield _line(text[start:end], here, origin)
 
 
 def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
@@ -177,6 +226,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
     line, line_start = _advance(text, 0, start, 1, 0)
     after = _skip(text, end)
     if after == len(text):
+        _refuse_pins_inside(value, f"{source}:{line}")
         yield _entry(value, text, (start, end), Location(source, 0, line), origin)
         return
     if _LINE_BREAK.search(text, start, end) is None:
@@ -199,10 +249,40 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
 def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
     """``text`` as JSON Lines: one pin per non-blank line, a broken line one broken row."""
     index = 0
-    for number, row in enumerate(_lines_of(text), start=1):
-        if row.strip():
-            yield _line(row.strip(), Location(source, index, number), origin)
+    for number, line in enumerate(_lines_of(text), start=1):
+        row = _row_text(line)
+        if not row:
+            continue
+        location = Location(source, index, number)
+        spans = _values_on_line(row)
+        if spans:
+            for entry in _rows_on_line(line, row, spans, location, origin):
+                yield entry
+                index += 1
+        else:
+            yield _line(row, location, origin)
             index += 1
+
+
+def _refuse_pins_inside(value: object, where: str) -> None:
+    """Stop on an object that is no pin but holds a list of them (``{"items": [...]}``).
+
+    What Pinterest's list endpoints answer, or an export's envelope: read as one pin, it was
+    one result of findings about its keys, and the pins inside were never checked.
+    """
+    if not isinstance(value, dict) or _API_KEYS & value.keys() or PIN_KEY in value:
+        return
+    for key, inside in value.items():
+        if isinstance(inside, list) and any(
+            isinstance(item, dict) and (_API_KEYS & item.keys() or PIN_KEY in item)
+            for item in inside
+        ):
+            path = f".{key}" if key.isidentifier() else f".[{json.dumps(key)}]"
+            raise SourceError(
+                f"{where}: an object that holds {len(inside)} pins under {quote(key)}, not a "
+                f"pin: save the list itself as the calendar (jq '{path}' reads it out), or one "
+                "pin per line (JSON Lines)"
+            )
 
 
 def _object_on_next_line(text: str, start: int) -> bool:
@@ -281,6 +361,8 @@ def _entry(
     ):
         problem = CALENDAR_ROW_MALFORMED.finding(None, NON_JSON_CONSTANT)
         return PinInput(location, None, row=True, problem=problem)
+    if isinstance(value, _Undecoded):
+        return PinInput(location, str(value), row=True)
     if _is_wrapped(value):
         return unwrap_entry(value, location, origin)
     if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
@@ -363,14 +445,27 @@ def _unknown_key(key: str) -> Finding:
 
 
 def _decode(text: str, position: int, source: str) -> tuple[object, int]:
+    """The value at ``position`` and where it ends; a ``SourceError`` at a syntax error.
+
+    Valid JSON that Python's int() refuses (over 4,300 digits) is ``_Undecoded``: that pin is
+    malformed, not the file.
+    """
     try:
         return _DECODER.raw_decode(text, position)
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}") from None
+    except json.JSONDecodeError as exc:  # its line and column count LF only: ours count CR too
+        raise _syntax_error(text, exc.pos, source, exc.msg) from None
     except RecursionError:
         raise _syntax_error(text, position, source, "a value is nested too deeply") from None
-    except ValueError:  # an integer of over 4,300 digits, refused by Python's int()
-        raise _syntax_error(text, position, source, "a number is too long to read") from None
+    except ValueError:
+        _, end = _DIGITS_AS_TEXT.raw_decode(text, position)  # valid: only int() refused it
+        return _Undecoded(text[position:end]), end
+
+
+class _Undecoded(str):
+    """A value's JSON text, which parsing reads (and words the problem of) as a row's."""
+
+
+_DIGITS_AS_TEXT = json.JSONDecoder(parse_int=str)  # finds a value's end, whatever its numbers
 
 
 def _skip(text: str, position: int) -> int:
