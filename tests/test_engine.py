@@ -47,6 +47,31 @@ def test_a_row_that_is_not_an_object_is_a_malformed_row() -> None:
     assert str(report.location) == "cal.jsonl:7"
 
 
+@pytest.mark.parametrize("name", ["pins.jsonl", "pins.json"])
+def test_pins_run_together_on_a_line_get_a_report_each_online_and_offline(
+    tmp_path: Path, name: str
+) -> None:
+    good = {"board_id": "549755885175", "media_source": {"source_type": "image_url",
+            "url": "https://cdn.example.com/a.jpg"}}  # fmt: skip
+    bad = {"title": "no board"}
+    first, second = json.dumps(good), json.dumps(bad)
+    path = tmp_path / name
+    path.write_text(f"{first}{second} {first}\n{second}\n")
+    settings = Settings(offline=True)
+
+    async def in_a_session() -> list[Report]:
+        async with Engine(settings).session() as session:
+            return [report async for report in session.check_all(load(str(path)))]
+
+    for reports in (list(Engine(settings).check_all(load(str(path)))), asyncio.run(in_a_session())):
+        assert [str(r.location) for r in reports] == [
+            f"{path}:1:1", f"{path}:1:{len(first) + 1}", f"{path}:1:{len(first + second) + 2}",
+            f"{path}:2",
+        ]  # fmt: skip
+        assert [r.ok for r in reports] == [True, False, True, False]
+        assert "calendar.duplicate_pin" in reports[2].codes
+
+
 def test_a_field_reported_while_parsing_is_not_reported_again_by_a_rule() -> None:
     pin = {"media_source": {"source_type": "video_id", "media_id": "x.mp4",
                             "cover_image_url": "https://a.example/c.jpg",

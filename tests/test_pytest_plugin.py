@@ -310,6 +310,18 @@ def test_pins_on_one_line_get_names_of_their_own(pytester: pytest.Pytester) -> N
     )
 
 
+def test_pins_run_together_on_a_line_are_an_item_each(pytester: pytest.Pytester) -> None:
+    source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
+    good = json.dumps({"board_id": "549755885175", "title": "Good", "media_source": source})
+    bad = json.dumps({"title": "Bad", "media_source": source})
+    (pytester.path / "r.pins.jsonl").write_text(f"{good}{bad}\n{good.replace('a.jpg', 'b.jpg')}\n")
+
+    result = pytester.runpytest(*OFFLINE, "-v")
+
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines([f'*r.pins.jsonl:1:{len(good) + 1} "Bad" FAILED*'])
+
+
 def test_names_pytest_can_find_again_with_lf_and_xdist(pytester: pytest.Pytester) -> None:
     source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
     pins = [{"board_id": "x", "title": title, "media_source": source}

@@ -17,7 +17,7 @@ import dataclasses
 import os
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import NamedTuple
@@ -49,6 +49,7 @@ from validator.signed_urls import may_have_deadline
 from validator.slots import Slot, may_be_signed, media_slots
 from validator.sources import PinInput
 from validator.sources.bulk_csv import BOARD as CSV_BOARD
+from validator.sources.json_ import run_together
 from validator.urls import MediaKind
 
 __all__ = ["MEDIA_SOURCE", "Engine", "Session"]
@@ -477,8 +478,7 @@ def _offline_stage_marking_duplicates(
     """
     stage = engine.offline_stage
     first: dict[tuple[str, str, str | None], Location] = {}
-    for item in items:
-        checked = stage(item, for_session=for_session)
+    for checked in _offline_stage_of_each(stage, items, for_session):
         key = checked.same_pin
         if key is not None:
             here = checked.item.location
@@ -487,6 +487,26 @@ def _offline_stage_marking_duplicates(
                 message = f"the same board, media and link as the pin at {earlier}"
                 checked.findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
         yield checked
+
+
+def _offline_stage_of_each(
+    stage: Callable[..., _Checked], items: Iterable[PinInput], for_session: bool
+) -> Iterator[_Checked]:
+    """The offline stage of each pin; a row of JSON objects run together is a pin each.
+
+    Told on the error path only (its text did not parse), so the rows that parse pay nothing.
+    """
+    for item in items:
+        checked = stage(item, for_session=for_session)
+        findings = checked.findings
+        if findings and findings[0].code == _ROW_MALFORMED and (pins := run_together(item)):
+            for pin in pins:
+                yield stage(pin, for_session=for_session)
+            continue
+        yield checked
+
+
+_ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
 
 
 def _same_pin_key(pin: PinCreate) -> tuple[str, str, str | None] | None:

@@ -278,6 +278,7 @@ class CalendarFile(pytest.File):
         """Read the file once; the pins read are kept until the checks run (then let go)."""
         from validator import sources
         from validator.errors import SourceError
+        from validator.sources.json_ import run_together
 
         engine = _checker(self.config).engine
         inputs: list[PinInput] = []
@@ -289,7 +290,8 @@ class CalendarFile(pytest.File):
             read = sources.load(
                 _shown(self.path), settings=engine.settings, now=engine.now, origin=str(self.path)
             )
-            inputs.extend(read)
+            for item in read:  # pins run together on a line: an item each, as a report each
+                inputs.extend(run_together(item) or (item,))
         except SourceError as exc:  # the pins read before it are still checked
             problem = str(exc)
         self._inputs = inputs

@@ -20,7 +20,7 @@ from validator.errors import SourceError
 from validator.findings import Location
 from validator.parse import parse
 from validator.sources import STDIN, PinInput, load
-from validator.sources.json_ import iter_document
+from validator.sources.json_ import iter_document, run_together
 
 MEDIA = Path(__file__).resolve().parents[2] / "fixtures" / "media"
 PIN_A = {"board_id": "1", "title": "A"}
@@ -424,28 +424,38 @@ def test_a_byte_that_is_not_utf8_is_located_whatever_ends_the_lines(tmp_path: Pa
         list(load(str(path)))
 
 
-@pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])
 @pytest.mark.parametrize("between", ["", " "])
-def test_pins_run_together_on_one_line_are_each_a_pin(
-    tmp_path: Path, name: str, between: str
-) -> None:
-    first, second = json.dumps(PIN_A), json.dumps(PIN_B)
-    text = f"{first}{between}{second}{between}{first}\n{second}\n"
-    pins = list(load(write(tmp_path, name, text)))
+def test_a_row_of_objects_run_together_is_a_pin_each_told_apart_by_column(between: str) -> None:
+    first, second = json.dumps(PIN_A), json.dumps({"pin": PIN_B, "publish_at": "2099-01-01"})
+    row = PinInput(Location("a.jsonl", 4, 5), f"{first}{between}{second}", row=True)
 
-    assert [p.payload for p in pins] == [first, second, first, second]
-    step = len(first) + len(between)
-    assert [(p.location.line, p.location.column) for p in pins] == [
-        (1, 1), (1, step + 1), (1, 2 * step + 1), (2, None)
-    ]  # fmt: skip
-    assert [p.location.position for p in pins] == [0, 1, 2, 3]
+    pins = run_together(row)
+
+    assert pins is not None
+    assert [p.payload for p in pins] == [first, PIN_B]  # the second: a wrapped entry, unwrapped
+    assert [p.location for p in pins] == [
+        Location("a.jsonl", 4, 5, 1),
+        Location("a.jsonl", 4, 5, len(first) + len(between) + 1),
+    ]
+    assert pins[1].publish_at is not None
 
 
-def test_a_line_with_run_together_text_that_is_one_pin_stays_one(tmp_path: Path) -> None:
-    pin = json.dumps({"board_id": "1", "title": "a }{ b", "description": "c } { d"})
-    pins = list(load(write(tmp_path, "pins.jsonl", f"{pin}\n{pin}}}{{\n")))
+@pytest.mark.parametrize(
+    "text",
+    [
+        json.dumps({"board_id": "1", "title": "a }{ b"}),  # one pin: the marks are in a string
+        json.dumps(PIN_A) + "}{",  # broken after the first: one broken row
+        json.dumps(PIN_A) + "\t" + json.dumps(PIN_B),  # no mark between them
+    ],
+    ids=["in-a-string", "broken", "tab"],
+)
+def test_a_row_that_is_not_objects_run_together_stays_one(text: str) -> None:
+    assert run_together(PinInput(Location("a.jsonl", 0, 1), text, row=True)) is None
 
-    assert [p.payload for p in pins] == [pin, pin + "}{"]  # the second: broken, one row
+
+def test_an_api_caller_s_string_is_never_split() -> None:
+    text = json.dumps(PIN_A) + json.dumps(PIN_B)
+    assert run_together(PinInput(Location("<input>", 0), text)) is None
 
 
 @pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])

@@ -48,7 +48,7 @@ from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
 from validator.urls import MediaKind
 
-__all__ = ["PIN_KEY", "iter_document", "iter_lines", "unwrap_entry"]
+__all__ = ["PIN_KEY", "iter_document", "iter_lines", "run_together", "unwrap_entry"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE = " \t"  # what may follow a row's opening brace before its first key
@@ -92,20 +92,13 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
         if not text:
             continue
         location = Location(source, index, number)
+        index += 1
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
-        elif (_RUN_TOGETHER in text or _RUN_TOGETHER_SPACED in text) and (
-            spans := _values_on_line(text)
-        ):
-            for row in _rows_on_line(line, text, spans, location, origin):
-                yield row
-                index += 1
-            continue
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
             yield _line(text, location, origin)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, text, True)
-        index += 1
 
 
 def _row_text(line: str) -> str:
@@ -117,17 +110,16 @@ def _row_text(line: str) -> str:
     return text[1:].strip() if text.startswith("\ufeff") else text
 
 
-# Where one JSON object ends and the next starts on the same line: pins a program wrote one
-# after another without line breaks. Two substring tests for every row; decoding only then.
-_RUN_TOGETHER, _RUN_TOGETHER_SPACED = "}{", "} {"
+def run_together(row: PinInput) -> list[PinInput] | None:
+    """The pins of a row that holds several JSON objects run together (``{...}{...}``); or None.
 
-
-def _values_on_line(text: str) -> list[tuple[int, int]] | None:
-    """Where each JSON value of a row starts and ends, when it holds more than one; else None.
-
-    A row that does not decode as values from end to end (or holds one) stays one row, whose
-    parsing words its problem.
+    A program that wrote pins one after another without line breaks. Asked only of a row that
+    failed to parse (the engine's error path), so that the rows that parse pay nothing. Each
+    pin is told apart by its column in the row's text (stripped of the spaces before it).
     """
+    text = row.payload
+    if not row.row or not isinstance(text, str):  # an API caller's string is one pin
+        return None
     if _RUN_TOGETHER not in text and _RUN_TOGETHER_SPACED not in text:
         return None
     spans: list[tuple[int, int]] = []
@@ -136,20 +128,17 @@ def _values_on_line(text: str) -> list[tuple[int, int]] | None:
         try:
             _, end = _DECODER.raw_decode(text, position)
         except (ValueError, RecursionError):
-            return None
+            return None  # not values from end to end: one broken row, as parsing words it
         spans.append((position, end))
         position = _skip(text, end)
-    return spans if len(spans) > 1 else None
+    if len(spans) < 2:
+        return None
+    at = row.location  # a wrapped entry's local video_url is found beside the file it names
+    return [_line(text[start:end], at._replace(column=start + 1), None) for start, end in spans]
 
 
-def _rows_on_line(
-    line: str, text: str, spans: list[tuple[int, int]], location: Location, origin: str | None
-) -> Iterator[PinInput]:
-    """One pin per value of a row (``text``, stripped from ``line``), told apart by its column."""
-    offset = line.find(text)
-    for count, (start, end) in enumerate(spans):
-        here = location._replace(position=location.position + count, column=offset + start + 1)
-        yield _line(text[start:end], here, origin)
+# Where one JSON object ends and the next starts on the same line.
+_RUN_TOGETHER, _RUN_TOGETHER_SPACED = "}{", "} {"
 
 
 def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
@@ -253,15 +242,8 @@ def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
         row = _row_text(line)
         if not row:
             continue
-        location = Location(source, index, number)
-        spans = _values_on_line(row)
-        if spans:
-            for entry in _rows_on_line(line, row, spans, location, origin):
-                yield entry
-                index += 1
-        else:
-            yield _line(row, location, origin)
-            index += 1
+        yield _line(row, Location(source, index, number), origin)
+        index += 1
 
 
 def _refuse_pins_inside(value: object, where: str) -> None:
