@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
-from validator.sources import PinInput, from_objects
+from validator.sources import PinInput, from_objects, load
 from validator.urls import MediaKind
 
 NETWORK = Settings(allow_private_hosts=True, retries=1, deadline=3.0, read_timeout=2.0)
@@ -622,3 +624,127 @@ def test_a_server_answering_in_crumbs_is_not_asked_forever(server: MediaServer) 
     report = one(image_pin(server.url("/capped/10/big-header.jpg")))
     assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
     assert len(server.requests_to("/capped/10/")) - before <= 20
+
+
+# --- servers whose later reads do not hold together with the first ------------------------------
+
+
+@pytest.fixture(scope="module")
+def cut_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MediaServer]:
+    """The fixtures, and a JPEG cut past its first block: its end needs a later read."""
+    folder = tmp_path_factory.mktemp("cut")
+    (folder / "cut-big.jpg").write_bytes((MEDIA / "photo-baseline.jpg").read_bytes()[:110_000])
+    with serve((MEDIA, folder)) as running:
+        yield running
+
+
+def test_a_later_part_sent_compressed_is_not_judged_as_the_file(cut_server: MediaServer) -> None:
+    # Its gzip bytes held an end marker, and made a whole image "unidentifiable".
+    cut = one(image_pin(cut_server.url("/laterzip/cut-big.jpg")))
+    assert cut.codes == {"media.check_incomplete"}
+    assert one(image_pin(cut_server.url("/media/cut-big.jpg"))).codes == {"media.invalid"}
+    whole = one(image_pin(cut_server.url("/laterzip/big-header.jpg")))
+    assert whole.codes == {"media.check_incomplete"}
+
+
+@pytest.mark.parametrize(
+    ("query", "said"),
+    [
+        ("", "its ETag went from"),  # If-Range honoured: the new file whole (200)
+        ("&blind=1", "its ETag went from"),  # If-Range ignored: a 206 under another ETag
+        ("&blind=1&untagged=1", "its size went from 110,000 to 130,246 bytes"),
+    ],
+    ids=["if-range", "etag", "size"],
+)
+def test_a_file_replaced_while_it_is_read_is_not_judged_from_two_files(
+    cut_server: MediaServer, query: str, said: str
+) -> None:
+    before = len(cut_server.log)
+    report = one(image_pin(cut_server.url(f"/changing/cut-big.jpg?then=photo-baseline.jpg{query}")))
+    assert report.codes == {"media.check_incomplete"}  # not passed: the cut went unseen
+    assert "was replaced while it was read" in report.findings[0].message
+    assert said in report.findings[0].message
+    # The server logs a request once its answer is sent, from its own thread: the last entry
+    # may land after the report.
+    deadline = time.monotonic() + 5
+    while len(cut_server.log) - before < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    entries = cut_server.log[before:]
+    first = [entry for entry in entries if (entry.range or "").startswith("bytes=0-")]
+    later = [entry for entry in entries if entry not in first]
+    assert first, entries
+    assert all(entry.if_range is None for entry in first), entries  # (a retry asks it again)
+    assert later, entries
+    assert all((entry.if_range or "").startswith('"') for entry in later), entries
+
+
+def test_a_video_replaced_while_it_is_read_is_not_called_cut(cut_server: MediaServer) -> None:
+    url = cut_server.url("/changing/h264-moov-end.mp4?then=h264-faststart.mp4&blind=1")
+    (report,) = validate_media([url], "video", settings=NETWORK)
+    assert report.codes == {"media.check_incomplete"}
+    assert "was replaced while it was read" in report.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/claim/1000/photo-baseline.jpg", "a Content-Range past the end of the file it states"),
+        ("/claim/0/h264-faststart.mp4", "a Content-Range past the end of the file it states"),
+        ("/promise/2/photo-baseline.jpg", "with 2 bytes where its Content-Range"),
+        ("/promise/0/h264-faststart.mp4", "with 0 bytes where its Content-Range"),
+    ],
+)
+def test_a_first_answer_that_does_not_hold_together_is_the_server_s_fault(
+    server: MediaServer, path: str, said: str
+) -> None:
+    # The file was called cut off, empty or of unknown type.
+    (report,) = validate_media([server.url(path)], "image" if ".jpg" in path else "video",
+                               settings=NETWORK)  # fmt: skip
+    assert report.codes == {"media.unreachable"}
+    assert said in report.findings[0].message
+
+
+@pytest.mark.parametrize("name", ["big-header.jpg", "h264-moov-end.mp4"])
+def test_later_reads_follow_a_redirect_as_the_first_did(server: MediaServer, name: str) -> None:
+    before = len(server.log)
+    kind = "image" if name.endswith(".jpg") else "video"
+    (report,) = validate_media([server.url(f"/mirror/{name}")], kind, settings=NETWORK)
+    assert report.findings == ()
+    assert any(entry.path == f"/media/{name}" for entry in server.log[before:])
+
+
+@pytest.mark.parametrize("name", ["fragmented.mp4", "many-fragments.mp4"])
+def test_a_server_capping_its_answers_still_gets_a_fragmented_video_read(
+    server: MediaServer, name: str
+) -> None:
+    (report,) = validate_media([server.url(f"/capped/16384/{name}")], "video", settings=NETWORK)
+    assert report.findings == ()  # it was read whole: "only its first bytes were read" was false
+
+
+def test_a_200_over_the_cap_is_read_no_further_than_its_first_block(server: MediaServer) -> None:
+    settings = NETWORK.model_copy(update={"max_bytes_per_url": 100_000})
+
+    async def run() -> int:
+        async with Engine(settings).session() as session:
+            items = from_objects([image_pin(server.url("/norange/photo-baseline.jpg"))])
+            async for report in session.check_all(items):
+                assert report.codes == {"media.check_incomplete"}
+            return session.bytes_read
+
+    assert asyncio.run(run()) <= settings.block_size
+
+
+def test_a_video_file_and_its_cover_are_no_carousel(server: MediaServer, tmp_path: Path) -> None:
+    # An image where the video belongs: said once, not also "the carousel's images differ".
+    entry = {"video_url": server.url("/media/photo-baseline.jpg"),
+             "pin": video_pin(server.url("/media/cover.jpg"))}  # fmt: skip
+    calendar = tmp_path / "c.jsonl"
+    calendar.write_text(json.dumps(entry) + "\n")
+
+    async def run() -> list[Report]:
+        async with Engine(NETWORK).session() as session:
+            return [report async for report in session.check_all(load(str(calendar)))]
+
+    (report,) = asyncio.run(run())
+    assert "media.unsupported_format" in report.codes
+    assert "media.aspect_ratio" not in report.codes

@@ -15,7 +15,7 @@ from media_server import MEDIA, MediaServer, serve
 
 from validator import netguard, validate_many, validate_media
 from validator.demo.server import running
-from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, Response
+from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, ReadFailed, Response
 from validator.settings import Settings
 
 JPEG = "photo-baseline.jpg"
@@ -125,6 +125,23 @@ def test_a_redirect_to_a_private_address_is_refused_before_it_is_sent(server: Me
     assert outcome.kind is FailureKind.NOT_PUBLIC
     assert "10.20.30.40" in outcome.detail
     assert "private" in outcome.detail
+
+
+def test_a_later_read_redirected_to_a_private_address_is_refused(server: MediaServer) -> None:
+    config = Settings()
+
+    async def run() -> None:
+        async with Fetcher(config, guard=loopback_only) as fetcher:
+            budget = Budget(config.max_bytes_per_url)
+            url = server.url(f"/mirror/{JPEG}?to=http://10.20.30.40/spring.jpg")
+            opened = await fetcher.open(url, budget)
+            assert isinstance(opened, Response)
+            with pytest.raises(ReadFailed) as failed:
+                await fetcher.read_range(opened.url, 70_000, 80_000, budget)
+            assert failed.value.failure.kind is FailureKind.NOT_PUBLIC
+            assert "10.20.30.40" in failed.value.failure.detail
+
+    asyncio.run(run())
 
 
 def test_loopback_is_refused_unless_allowed(server: MediaServer) -> None:

@@ -26,6 +26,18 @@ fetches:
 ``/reset/NAME``                 the connection is reset before any answer
 ``/endless``                    200 and an endless body, Range ignored
 ``/signed/NAME``                the file, whatever the query string says (signed-URL stand-in)
+``/laterzip/NAME``              the first block as is, every later range gzip-compressed
+                                (Content-Encoding: gzip) under its right Content-Range
+``/changing/NAME?then=OTHER``   the first block of NAME, every later range from OTHER (a file
+                                replaced while it is read); ``&blind=1``: If-Range ignored;
+                                ``&untagged=1``: OTHER sent without its ETag
+``/promise/N/NAME``             the first block's Content-Range as asked, but only N bytes sent
+``/claim/TOTAL/NAME``           the first block's Content-Range says the file is TOTAL bytes
+``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``)
+                                for every other range (a CDN sending later reads to an origin)
+
+Every file answer carries a strong ``ETag`` and honours ``If-Range`` as nginx does: a range asked
+with a validator that no longer matches gets the whole file (200).
 
 Files come from the folders the server is given (the demo's generated media, the tests'
 ``fixtures/media``). Every request is logged with its path, Range header and bytes sent.
@@ -67,6 +79,7 @@ class Logged:
     range: str | None
     status: int
     sent: int
+    if_range: str | None = None
 
 
 class MediaServer(ThreadingHTTPServer):
@@ -254,11 +267,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Encoding", "gzip")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
-            self.wfile.write(body)
-        except OSError:
-            self.close_connection = True
-        self.server.record(Logged(self.path, self.headers.get("Range"), 200, len(body)))
+        self._body(body, self.headers.get("Range"), 200)
+
+    def _route_laterzip(self, rest: str, query: dict[str, list[str]]) -> None:
+        if self._first_block():
+            self._file(rest, ranges=True)
+        else:
+            self._file(rest, ranges=True, gzipped=True)
+
+    def _route_changing(self, rest: str, query: dict[str, list[str]]) -> None:
+        if self._first_block():
+            self._file(rest, ranges=True)
+        else:
+            blind, untagged = "blind" in query, "untagged" in query
+            self._file(query["then"][0], ranges=True, if_range=not blind, etag=not untagged)
+
+    def _route_promise(self, rest: str, query: dict[str, list[str]]) -> None:
+        count, _, name = rest.partition("/")
+        self._file(name, ranges=True, send_only=int(count))
+
+    def _route_claim(self, rest: str, query: dict[str, list[str]]) -> None:
+        total, _, name = rest.partition("/")
+        self._file(name, ranges=True, claimed_size=int(total))
+
+    def _route_mirror(self, rest: str, query: dict[str, list[str]]) -> None:
+        if self._first_block():
+            self._file(rest, ranges=True)
+        else:
+            self._redirect(query["to"][0] if "to" in query else f"/media/{rest}")
+
+    def _first_block(self) -> bool:
+        return (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-")
 
     def _route_type(self, rest: str, query: dict[str, list[str]]) -> None:
         major, minor, name = rest.split("/", 2)
@@ -337,14 +376,25 @@ class _Handler(BaseHTTPRequestHandler):
         whole_range: bool = False,
         shift: int = 0,
         cap: int | None = None,
+        gzipped: bool = False,
+        if_range: bool = True,
+        etag: bool = True,
+        send_only: int | None = None,
+        claimed_size: int | None = None,
     ) -> None:
         path = self.server.file(name)
         if path is None:
             self._status(404)
             return
-        size = path.stat().st_size
+        status_of_file = path.stat()
+        size = status_of_file.st_size
+        tag = f'"{size:x}-{status_of_file.st_mtime_ns:x}"'
         start, end, status = 0, size - 1, 200
         asked = self.headers.get("Range")
+        validator = self.headers.get("If-Range")
+        logged = asked
+        if if_range and validator is not None and validator != tag:
+            asked = None  # the file the client read before is gone: this one whole (RFC 9110)
         if ranges and asked:
             span = _span(asked, size)
             if span is None:
@@ -363,15 +413,30 @@ class _Handler(BaseHTTPRequestHandler):
         kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         self.send_header("Content-Type", kind or "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes" if ranges else "none")
-        self.send_header("Content-Length", str(max(0, end - start + 1)))
+        if etag:
+            self.send_header("ETag", tag)
+        length = max(0, end - start + 1)
+        body = None
+        if gzipped:
+            with path.open("rb") as handle:
+                handle.seek(start)
+                body = gzip.compress(handle.read(length))
+            self.send_header("Content-Encoding", "gzip")
+        elif send_only is not None:
+            length = min(length, send_only)
+        self.send_header("Content-Length", str(len(body) if body is not None else length))
         if status == 206:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{size if state_size else '*'}")
+            stated = claimed_size if claimed_size is not None else size if state_size else "*"
+            self.send_header("Content-Range", f"bytes {start}-{end}/{stated}")
         self.end_headers()
+        if body is not None:
+            self._body(body, logged, status)
+            return
         sent = 0
         try:
             with path.open("rb") as handle:
                 handle.seek(start)
-                remaining = end - start + 1
+                remaining = length
                 while remaining > 0:
                     block = handle.read(min(remaining, 256 * 1024))
                     if not block:
@@ -381,7 +446,14 @@ class _Handler(BaseHTTPRequestHandler):
                     remaining -= len(block)
         except OSError:
             self.close_connection = True  # the client hung up early: that is the point
-        self.server.record(Logged(self.path, asked, status, sent))
+        self.server.record(Logged(self.path, logged, status, sent, validator))
+
+    def _body(self, body: bytes, asked: str | None, status: int) -> None:
+        try:
+            self.wfile.write(body)
+        except OSError:
+            self.close_connection = True
+        self.server.record(Logged(self.path, asked, status, len(body)))
 
     def _status(self, status: int, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)

@@ -153,6 +153,11 @@ class Budget:
     received: int = field(default=0)
     reads_deadline: float | None = None
     paused: float = 0.0
+    size: int | None = None
+    """The file's size as the first answer stated it: a later part of another size is not of
+    the file read so far (it was replaced in between)."""
+    validator: str | None = None
+    """The first answer's strong ``ETag``, sent as ``If-Range`` with every later read."""
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
@@ -182,6 +187,19 @@ class ReadFailed(Exception):
     def __init__(self, failure: Failure) -> None:
         super().__init__(failure.detail)
         self.failure = failure
+
+
+class ResourceChanged(Exception):
+    """A later read came from another file than the first (replaced while it was read).
+
+    The bytes of two files judged as one would make a whole file look cut short, or hide a
+    cut: the probe says the check could not be completed instead. ``detail`` completes "the
+    file ...".
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class Fetcher:
@@ -440,35 +458,60 @@ class Fetcher:
             )
         if answer.status_code == 206:
             span = _content_range(answer)
-            if span is None or span[0] != 0:
+            shown = answer.headers.get("content-range")
+            if span is None or span[0] != 0 or (span[2] is not None and span[1] >= span[2]):
                 # A part that cannot be placed in the file says nothing about the file; and a
                 # 206's Content-Length is the part's, so it cannot stand for the file's size.
-                shown = answer.headers.get("content-range")
-                what = "a Content-Range that cannot be read" if span is None else "other bytes"
+                what = (
+                    "a Content-Range that cannot be read"
+                    if span is None
+                    else "other bytes"
+                    if span[0] != 0
+                    else "a Content-Range past the end of the file it states"
+                )
                 detail = f"answered bytes=0- with {what} (Content-Range: {shown})"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
             total = span[2]
-            data = await _read_at_most(answer, min(want, budget.remaining))
+            asked = min(want, budget.remaining)
+            data = await _read_at_most(answer, asked)
             budget.take(len(data))
             self.bytes_read += len(data)
+            if len(data) < min(asked, span[1] + 1):
+                # Judged as the file's start, the few bytes sent would make it "of unknown
+                # type", "empty" or "cut off": the server's answer does not hold together.
+                detail = (
+                    f"answered bytes=0- with {len(data):,} bytes where its Content-Range "
+                    f"({shown}) promised {span[1] + 1:,}"
+                )
+                return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
+            budget.size, budget.validator = total, _strong_etag(answer)
             complete = total is not None and len(data) >= total
             return Response(url, chain, 206, content_type, total, data, complete, ranges=True)
-        return await self._read_whole(url, answer, budget, chain, content_type)
+        return await self._read_whole(url, answer, want, budget, chain, content_type)
 
     async def _read_whole(
         self,
         url: str,
         answer: httpx.Response,
+        want: int,
         budget: Budget,
         chain: tuple[Hop, ...],
         content_type: str | None,
     ) -> Response:
-        """A 200 that ignored Range: read up to the cap, then hang up."""
+        """A 200 that ignored Range: read up to the cap, then hang up.
+
+        When its Content-Length is over the cap already, the file will not be read whole
+        (its end unchecked, a video not parsed): its first block, what says what it is and an
+        image's size, is all that is read.
+        """
         declared = answer.headers.get("content-length")
         total = int(declared) if declared and _LENGTH.fullmatch(declared) else None
-        data = await _read_at_most(answer, budget.remaining + 1)
-        cut = len(data) > budget.remaining
-        data = data[: budget.remaining]
+        limit = budget.remaining
+        if total is not None and total > limit:
+            limit = min(limit, want)
+        data = await _read_at_most(answer, limit + 1)
+        cut = len(data) > limit or (total is not None and total > limit)
+        data = data[:limit]
         budget.take(len(data))
         self.bytes_read += len(data)
         complete = not cut and (total is None or len(data) >= total)
@@ -519,20 +562,29 @@ class Fetcher:
         if budget.reads_deadline is None:  # the first later read starts the window for them all
             budget.reads_deadline = asyncio.get_running_loop().time() + self.settings.deadline
 
+        headers = {"Range": spec}
+        if budget.validator is not None:  # a file replaced since is sent whole (200), not mixed
+            headers["If-Range"] = budget.validator
+
         async def attempt() -> bytes | Failure:
             try:
                 async with asyncio.timeout_at(budget.reads_deadline) as clock:
-                    async with self._request(url, {"Range": spec}, budget, clock) as answer:
-                        status = answer.status_code
-                        if status in (200, 416):  # Range not honoured after all, or nothing there
-                            return b""  # (a 200's body is not read: it could be the whole file)
-                        if status != 206:
-                            return _status_failure(url, answer, ())
-                        if not _span_matches(answer, start, length):
-                            span = answer.headers.get("content-range")
-                            detail = f"answered {spec} with other bytes (Content-Range: {span})"
-                            return Failure(FailureKind.HTTP_ERROR, url, detail)
-                        return await _read_at_most(answer, min(length, budget.remaining))
+                    target, hops = url, 0
+                    while True:
+                        refused = await self._refuse(target, ()) if hops else None
+                        if refused is not None:  # a redirect to where Pinterest cannot go
+                            return refused
+                        async with self._request(target, headers, budget, clock) as answer:
+                            if answer.status_code not in _REDIRECTS:
+                                return await self._later_part(answer, spec, start, length, budget)
+                            # A CDN may send the reads after the first to its origin: followed
+                            # as the first one was, within the same limit.
+                            hops += 1
+                            location = answer.headers.get("location") or ""
+                            following = _joined(target, location) if location else None
+                            if following is None or hops > self.settings.max_redirects:
+                                return b""  # no part to be had: the check stops short
+                            target = following
             except _PeerNotPublic as exc:
                 detail = f"{exc.verdict.message} (the address a later read connected to)"
                 return Failure(FailureKind.NOT_PUBLIC, url, detail)
@@ -549,6 +601,46 @@ class Fetcher:
         budget.take(len(outcome))
         self.bytes_read += len(outcome)
         return outcome
+
+    async def _later_part(
+        self,
+        answer: httpx.Response,
+        spec: str,
+        start: int | None,
+        length: int,
+        budget: Budget,
+    ) -> bytes | Failure:
+        """The bytes of a later read's answer; ``b""`` when it holds none of the file's."""
+        url = str(answer.request.url)
+        status = answer.status_code
+        if status in (200, 206) and budget.validator is not None:
+            # A 200 to If-Range is the new file whole; a 206 under another ETag, a server
+            # that ignored If-Range.
+            etag = _strong_etag(answer)
+            if etag is not None and etag != budget.validator:
+                raise ResourceChanged(
+                    f"was replaced while it was read (its ETag went from {budget.validator} "
+                    f"to {etag})"
+                )
+        if status in (200, 416):  # Range not honoured after all, or nothing there
+            return b""  # (a 200's body is not read: it could be the whole file)
+        if status != 206:
+            return _status_failure(url, answer, ())
+        encoding = answer.headers.get("content-encoding", "").strip().lower()
+        if encoding not in ("", "identity"):  # compressed bytes are not the file's bytes
+            return b""
+        if not _span_matches(answer, start, length):
+            span = answer.headers.get("content-range")
+            detail = f"answered {spec} with other bytes (Content-Range: {span})"
+            return Failure(FailureKind.HTTP_ERROR, url, detail)
+        total = _content_range(answer)
+        size = total[2] if total is not None else None
+        if budget.size is not None and size is not None and size != budget.size:
+            raise ResourceChanged(
+                f"was replaced while it was read (its size went from {budget.size:,} to "
+                f"{size:,} bytes)"
+            )
+        return await _read_at_most(answer, min(length, budget.remaining))
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -796,6 +888,12 @@ async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
         if size > limit:
             break
     return b"".join(chunks)[:limit]
+
+
+def _strong_etag(answer: httpx.Response) -> str | None:
+    """The answer's ``ETag`` when strong: only a strong one may be sent as ``If-Range``."""
+    etag = answer.headers.get("etag", "").strip()
+    return etag if etag.startswith('"') else None
 
 
 def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) -> Failure:

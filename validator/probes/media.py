@@ -27,7 +27,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from validator.compression import inflate
-from validator.probes.fetch import Budget, Failure, Fetcher, ReadFailed, Response
+from validator.probes.fetch import (
+    Budget,
+    Failure,
+    Fetcher,
+    ReadFailed,
+    ResourceChanged,
+    Response,
+)
 from validator.probes.image import (
     RESIZE_FIX,
     ImageFacts,
@@ -195,6 +202,10 @@ class Prober:
                 probe = MediaProbe(url, opened, container)
         except ReadFailed as failed:  # a 503 or a timeout halfway says nothing about the file
             return failed.failure
+        except ResourceChanged as changed:  # two files' bytes judged as one would mislead
+            note = f"the file {changed.detail}"
+            fix = "Check again once the file stays put (a deploy or an upload was under way)."
+            probe = MediaProbe(opened.url, opened, container, note=note, note_fix=fix)
         return _counted(probe, budget)
 
     # --- images ----------------------------------------------------------------------------------

@@ -85,14 +85,23 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
 
 
 def carousel_findings(slots: Sequence[Slot], probes: Sequence[Probe]) -> list[Finding]:
-    """``media.aspect_ratio`` when the images of a carousel differ in size (§4.3)."""
+    """``media.aspect_ratio`` when the images of a carousel differ in size (§4.3).
+
+    Only the carousel's items are compared: a video pin's cover and its file (``video_url``)
+    are two slots of no carousel, and an image where the video belongs is reported as such.
+    """
     return sizes_differ(
         [
             (slot.field, probe.image.display_size)
             for slot, probe in zip(slots, probes, strict=True)
-            if isinstance(probe, MediaProbe) and probe.image is not None
+            if slot.field.startswith(_CAROUSEL_ITEM)
+            and isinstance(probe, MediaProbe)
+            and probe.image is not None
         ]
     )
+
+
+_CAROUSEL_ITEM = "media_source.items["
 
 
 def sizes_differ(sizes: Sequence[tuple[str, tuple[int, int]]]) -> list[Finding]:
