@@ -682,6 +682,26 @@ def test_a_proxy_httpx_cannot_use_is_a_clear_error(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("content", [None, "not a certificate\n"], ids=["missing", "not-pem"])
+def test_a_ca_file_that_cannot_be_loaded_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    content: str | None,
+) -> None:
+    bundle = tmp_path / "ca.pem"
+    if content is not None:
+        bundle.write_text(content)
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    status = main(["check", "--allow-private-hosts", VALID])
+    _, err = capsys.readouterr()
+    assert status == EXIT_UNUSABLE
+    assert err.startswith(
+        f"pin-preflight: error: the CA certificates named by SSL_CERT_FILE={bundle}"
+    )
+    assert "Traceback" not in err
+
+
 def test_no_progress_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, err = run(capsys, MIXED, CALENDAR)
     assert "\x1b" not in out + err

@@ -1,32 +1,64 @@
 """Where the run's httpx clients are made: the media fetcher's and the account checker's.
 
-Both honour the environment's proxies (``trust_env``), and httpx builds a proxy's transport with
-the client. A proxy it cannot use (``socks5://`` without the ``socksio`` package, a scheme it does
-not know, a port that is no number) then fails deep in httpx; here it becomes a ``ConfigError``
-that says which setting of the environment is at fault (the command line's exit 2).
+Both honour the environment's proxies and CA certificates (``trust_env``), and httpx builds a
+proxy's transport and the TLS context with the client. A proxy it cannot use (``socks5://``
+without the ``socksio`` package, a scheme it does not know, a port that is no number), or an
+``SSL_CERT_FILE`` that is missing or holds no certificate, then fails deep in httpx or ssl; here
+it becomes a ``ConfigError`` that says which setting of the environment is at fault (the command
+line's exit 2).
 """
 
 from __future__ import annotations
 
+import os
+import ssl
 from typing import Any
 
 import httpx
 
 from validator.errors import ConfigError
 
-__all__ = ["async_client"]
+__all__ = ["async_client", "tls_context"]
+
+
+def tls_context(*, trust_env: bool) -> ssl.SSLContext:
+    """The TLS context httpx would make (the CA bundle, read once); a ``ConfigError`` if not."""
+    try:
+        return httpx.create_ssl_context(trust_env=trust_env)
+    except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR missing or not PEM
+        if not trust_env:
+            raise
+        raise ConfigError(_certificates_message(exc)) from None
 
 
 def async_client(**options: Any) -> httpx.AsyncClient:
-    """``httpx.AsyncClient(**options)``, or a ``ConfigError`` for a proxy it cannot use."""
+    """``httpx.AsyncClient(**options)``; a ``ConfigError`` for a proxy or CA file it cannot use."""
     try:
         return httpx.AsyncClient(**options)
+    except (OSError, ssl.SSLError) as exc:  # as tls_context, for a client that makes its own
+        if not options.get("trust_env", True):
+            raise
+        raise ConfigError(_certificates_message(exc)) from None
     except ValueError as exc:
         if "proxy" not in str(exc).lower():  # the caller's options, not the environment's
             raise
         raise ConfigError(_proxy_message(exc)) from None
     except (ImportError, httpx.InvalidURL) as exc:  # no socksio; a proxy with a bad port
         raise ConfigError(_proxy_message(exc)) from None
+
+
+def _certificates_message(exc: OSError | ssl.SSLError) -> str:
+    # httpx reads SSL_CERT_FILE if set, else SSL_CERT_DIR: the one it read is at fault.
+    named = [f"{name}={os.environ[name]}" for name in _CA_VARIABLES if os.environ.get(name)]
+    where = named[0] if named else "the environment's CA settings"
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return (
+        f"the CA certificates named by {where} cannot be loaded: {reason} (point it at a PEM "
+        "file or folder, or unset it to use the system's)"
+    )
+
+
+_CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
 def _proxy_message(exc: Exception) -> str:

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from validator import netguard
-from validator.httpclient import async_client
+from validator.httpclient import async_client, tls_context
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -215,7 +215,7 @@ class Fetcher:
         self._proxies = urllib.request.getproxies() if settings.trust_env else {}
         pools = -(-settings.concurrency // _POOL_SIZE)
         size = -(-settings.concurrency // pools)
-        tls = httpx.create_ssl_context(trust_env=settings.trust_env)  # the CA bundle once: ~40 ms
+        tls = tls_context(trust_env=settings.trust_env)  # the CA bundle once: ~40 ms
         self._clients = [_new_client(settings, size, tls) for _ in range(pools)]
         self._in_flight = [0] * pools
         """Requests open on each client: the next goes to the least busy, which has room, as
