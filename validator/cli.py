@@ -544,13 +544,8 @@ def _check(
                     console.print(line)
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds
-        if output is None and report_format.for_machines:
-            try:
-                document = _render(report_format, reports, summary, unreadable, verbosity, shown)
-                sys.stdout.write(document)
-                sys.stdout.flush()
-            except OSError as exc:  # a full disk: one clear error; a reader gone: 141
-                _stdout_failed(exc, None)
+        if output is None and report_format.for_machines:  # a full disk: exit 2; | head: 141
+            write_stdout(_render(report_format, reports, summary, unreadable, verbosity, shown))
     finally:
         if output is not None:
             output.close()
