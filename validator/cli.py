@@ -22,6 +22,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from importlib.metadata import PackageNotFoundError, version
@@ -71,7 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             silence_stdout()
             return _EXIT_BROKEN_PIPE
         try:
-            status: int = args.handler(args)
+            with warnings.catch_warnings():
+                # Pillow warns about the files it reads (a phone photo's odd EXIF): about the
+                # media checked, not this program, and its findings say what matters.
+                warnings.filterwarnings("ignore", module=r"PIL\.")
+                status: int = args.handler(args)
         except ValidatorError as exc:
             _error(str(exc))
             return EXIT_UNUSABLE
