@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import dataclasses
+import inspect
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
@@ -323,9 +324,12 @@ class Prober:
             """
             if opened.complete or self._closed:
                 return b""
-            pending = asyncio.run_coroutine_threadsafe(
-                reader.read_range(url, first, last, budget), loop
-            )
+            read = reader.read_range(url, first, last, budget)
+            try:
+                pending = asyncio.run_coroutine_threadsafe(read, loop)
+            except RuntimeError:  # the loop closed since (Ctrl-C): the read is never started
+                read.close()  # ... nor reported at exit as "never awaited"
+                return b""
             reads.add(pending)
             try:
                 # Waited for in turns: a read the closing prober never saw (added after it swept
@@ -334,6 +338,8 @@ class Prober:
                 while True:
                     if self._closed or loop.is_closed():
                         pending.cancel()
+                        if inspect.getcoroutinestate(read) == inspect.CORO_CREATED:
+                            read.close()  # scheduled, but the loop stopped before it started
                         return b""
                     try:
                         return pending.result(timeout=_READ_TURN)
