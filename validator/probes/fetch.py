@@ -59,6 +59,8 @@ _HEADERS_TOO_LARGE = "Receive buffer too long"
 # ... and when the first line is no HTTP status line (an SSH or SMTP banner, say).
 _NOT_HTTP = "illegal status line"
 _T = TypeVar("_T")
+# How a non-public address completes "the URL X ...", before netguard's reason.
+_NOT_PUBLIC = "is not on the public internet: "
 # httpcore looks at every connection of a pool (and polls each idle socket) whenever a request
 # starts or a response closes: with one pool of 16 connections that cost 2-3 ms of CPU per
 # request, more than anything else a run did (benchmarks/online.py). The run's connections are
@@ -389,8 +391,8 @@ class Fetcher:
                         )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
             except _PeerNotPublic as exc:  # the name answered otherwise when connecting
-                where = f"redirects to {current}: " if current != url else ""
-                detail = f"{where}{exc.verdict.message} (the address it connected to)"
+                where = f"redirects to {current}, which " if current != url else ""
+                detail = f"{where}{_NOT_PUBLIC}{exc.verdict.message} (the address it connected to)"
                 return Failure(FailureKind.NOT_PUBLIC, url, detail, tuple(chain))
             except httpx.TimeoutException as exc:
                 return Failure(
@@ -586,7 +588,7 @@ class Fetcher:
                                 return b""  # no part to be had: the check stops short
                             target = following
             except _PeerNotPublic as exc:
-                detail = f"{exc.verdict.message} (the address a later read connected to)"
+                detail = f"{_NOT_PUBLIC}{exc.verdict.message} (the address a later read reached)"
                 return Failure(FailureKind.NOT_PUBLIC, url, detail)
             except (TimeoutError, httpx.TimeoutException):
                 detail = "stopped answering the ranged reads within the deadline"
@@ -724,11 +726,11 @@ class Fetcher:
             return Failure(FailureKind.INVALID_URL, url, "has a port out of range", chain)
         verdict = await self._guard(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
-            where = f"redirects to {url}: " if chain else ""
+            where = f"redirects to {url}, which " if chain else ""
             return Failure(
                 FailureKind.NOT_PUBLIC,
                 chain[0].url if chain else url,
-                f"{where}{verdict.message}",
+                f"{where}{_NOT_PUBLIC}{verdict.message}",
                 chain,
             )
         if isinstance(verdict, netguard.ResolveError):
