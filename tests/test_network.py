@@ -129,9 +129,13 @@ def test_a_flaky_server_recovers_within_the_retries(server: MediaServer) -> None
 
 
 def test_a_private_address_is_refused_unless_allowed(server: MediaServer) -> None:
-    report = one(image_pin(server.url("/media/photo-baseline.jpg")), Settings())
+    url = server.url("/media/photo-baseline.jpg")
+    report = one(image_pin(url), Settings())
     assert report.codes == {"media.url_not_public"}
-    assert "loopback" in report.findings[0].message
+    assert report.findings[0].message == (  # a sentence: "the URL ... 127.0.0.1 is" was not
+        f'the URL "{url}" is not on the public internet: 127.0.0.1 is a loopback address '
+        "(127.0.0.0/8)"
+    )
 
 
 def test_video_cover_type_must_match_the_real_cover(server: MediaServer) -> None:
