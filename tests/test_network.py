@@ -668,6 +668,7 @@ def test_a_file_replaced_while_it_is_read_is_not_judged_from_two_files(
     assert report.codes == {"media.check_incomplete"}  # not passed: the cut went unseen
     assert "was replaced while it was read" in report.findings[0].message
     assert said in report.findings[0].message
+
     # The server logs a request once its answer is sent, from its own thread: an entry may land
     # after the report (this one's, or the test before's).
     def logged() -> list[Logged]:

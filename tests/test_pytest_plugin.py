@@ -357,11 +357,15 @@ def test_an_unusable_proxy_stops_the_run_once_as_the_cli_does(
     url = "http://127.0.0.1:9/a.jpg"
     pins = [{"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}] * 3
     write_pins(pytester.path / "proxy.pins.json", *pins)
-    result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
-    assert result.ret == pytest.ExitCode.USAGE_ERROR
-    output = result.stdout.str() + result.stderr.str()
-    assert output.count("pin-preflight: a proxy") == 1
-    assert "Traceback" not in output
+    for xdist in ((), (*NO_HYPOTHESIS, "-p", "xdist", "-n", "2")):  # xdist: an INTERNALERROR
+        result = pytester.runpytest(
+            "--pin-preflight", "--pin-preflight-allow-private-hosts", *xdist
+        )
+        assert result.ret == pytest.ExitCode.USAGE_ERROR
+        output = result.stdout.str() + result.stderr.str()
+        assert output.count("pin-preflight: a proxy") == 1
+        assert "Traceback" not in output
+        assert "INTERNALERROR" not in output
 
 
 def test_library_warnings_while_checking_are_not_the_suites(pytester: pytest.Pytester) -> None:
@@ -459,3 +463,79 @@ def test_a_bug_while_checking_shows_the_same_traceback_on_every_pin(
     assert len(sections) == 3
     assert frames[0] > 0
     assert frames == [frames[0]] * 3
+
+
+# --- reruns, options, failure lines and headings ------------------------------------------------
+
+
+def test_lf_runs_a_file_again_whole_when_its_failing_pins_were_renamed(
+    pytester: pytest.Pytester,
+) -> None:
+    source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
+    tulips = {"title": "Tulips", "media_source": source}  # no board
+    napkins = {"title": "Napkins", "board_id": "Summer recipes", "media_source": source}
+    calendar = pytester.path / "week.pins.json"
+    write_pins(calendar, tulips, napkins)
+    pytester.runpytest(*OFFLINE).assert_outcomes(failed=2)
+
+    # Fixing Tulips adds a line above Napkins: its name (its line) changes.
+    write_pins(calendar, {**tulips, "board_id": "549755885175"}, napkins)
+    result = pytester.runpytest(*OFFLINE, "--lf")
+
+    result.assert_outcomes(passed=1, failed=1)  # was "1 passed": Napkins, failing, not run
+    result.stdout.fnmatch_lines(["pin-preflight: week.pins.json was edited since its pins *"])
+    pytester.runpytest(*OFFLINE, "--lf").assert_outcomes(failed=1)  # the new names are known
+
+
+def test_the_command_line_undoes_what_the_pyproject_table_says(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    pytester.makepyprojecttoml("[tool.pin-preflight]\nstrict = true\noffline = true\n")
+    pytester.runpytest("--pin-preflight").assert_outcomes(failed=1)
+    result = pytester.runpytest("--pin-preflight", "--no-pin-preflight-strict")
+    result.assert_outcomes(passed=1, warnings=1)
+
+
+def test_an_option_without_the_plugin_on_says_so(pytester: pytest.Pytester) -> None:
+    write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    result = pytester.runpytest("--pin-preflight-offline")
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines(
+        ["*--pin-preflight-offline: pin-preflight is off; turn it on with --pin-preflight*"]
+    )
+
+
+def test_tb_line_gives_each_failing_pin_its_location(pytester: pytest.Pytester) -> None:
+    copy_calendars(pytester)
+    result = pytester.runpytest(*OFFLINE, "--tb=line", "mixed.pins.json")
+    result.stdout.fnmatch_lines(["mixed.pins.json:20: 2 errors: board.invalid_id, *"])
+    assert "error board.invalid_id (board_id)" not in result.stdout.str()  # one line a pin
+
+
+def test_files_of_one_name_in_two_folders_have_headings_of_their_own(
+    pytester: pytest.Pytester,
+) -> None:
+    for folder in ("a", "b"):
+        (pytester.path / folder).mkdir()
+        write_pins(pytester.path / folder / "week.pins.json", {"title": "Lost"})
+        (pytester.path / folder / "broken.pins.json").write_text("[", encoding="utf-8")
+    result = pytester.runpytest(*OFFLINE)
+    result.stdout.fnmatch_lines(
+        [
+            "*_ a/broken.pins.json: unreadable _*",
+            '*_ pin a/week.pins.json:2 "Lost" _*',
+            "*_ b/broken.pins.json: unreadable _*",
+            '*_ pin b/week.pins.json:2 "Lost" _*',
+        ]
+    )
+
+
+@pytest.mark.parametrize("pattern", ["./content/*.jsonl", "{root}/content/*.jsonl"])
+def test_a_pattern_from_here_or_from_the_root_of_the_disk_collects(
+    pytester: pytest.Pytester, pattern: str
+) -> None:
+    content = pytester.path / "content"
+    content.mkdir()
+    shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", content / "calendar.jsonl")
+    pattern = pattern.format(root=pytester.path.as_posix())
+    pytester.makeini(f"[pytest]\npin_preflight_calendars = {pattern}\n")
+    pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=3, failed=3)

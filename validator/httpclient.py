@@ -18,7 +18,7 @@ import httpx
 
 from validator.errors import ConfigError
 
-__all__ = ["async_client", "tls_context"]
+__all__ = ["async_client", "check_environment", "tls_context"]
 
 
 def tls_context(*, trust_env: bool) -> ssl.SSLContext:
@@ -29,6 +29,15 @@ def tls_context(*, trust_env: bool) -> ssl.SSLContext:
         if not trust_env:
             raise
         raise ConfigError(_certificates_message(exc)) from None
+
+
+def check_environment(*, trust_env: bool) -> None:
+    """The ``ConfigError`` a run would meet making its clients, raised now (or nothing).
+
+    For callers that must stop before the run (the pytest plugin, before its workers start).
+    The client is made and let go: it has opened no connection.
+    """
+    async_client(verify=tls_context(trust_env=trust_env), trust_env=trust_env)
 
 
 def async_client(**options: Any) -> httpx.AsyncClient:

@@ -19,6 +19,7 @@ plugin is turned on (or a test runs).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import fnmatch
 import json
@@ -32,10 +33,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# Where pytest's failure representations live (no public name; every plugin with its own items
+# uses them): imported by pytest itself already.
+from _pytest._code.code import ReprFileLocation, TerminalRepr
+
 if TYPE_CHECKING:
     from types import TracebackType
 
-    from _pytest._code.code import TerminalRepr
+    from _pytest._io import TerminalWriter
 
     from validator.engine import Engine, Session
     from validator.report import Report
@@ -85,22 +90,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="collect pin calendar files (pin_preflight_calendars, default "
         f"{' '.join(DEFAULT_PATTERNS)}) and check every pin as a test",
     )
-    # None when absent, so that [tool.pin-preflight] in pyproject.toml decides.
+    # None when absent, so that [tool.pin-preflight] in pyproject.toml decides; --no-... undoes
+    # what the table says.
     group.addoption(
         "--pin-preflight-offline",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="decide from the payloads alone; fetch no media URL",
     )
     group.addoption(
         "--pin-preflight-allow-private-hosts",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="fetch media URLs on private and loopback addresses (local servers in tests)",
     )
     group.addoption(
         "--pin-preflight-strict",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="warning findings fail the pin",
     )
@@ -116,12 +122,46 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the collector when asked to (flag or ini); otherwise do nothing at all."""
     patterns: list[str] = config.getini(_INI)
     if not config.getoption("pin_preflight") and not patterns:
+        given = [flag for flag, name in _FLAGS if config.getoption(name) is not None]
+        if given:  # "no tests ran", and nothing said why
+            config.issue_config_time_warning(
+                pytest.PytestConfigWarning(
+                    f"{', '.join(given)}: pin-preflight is off; turn it on with --pin-preflight "
+                    f"or the {_INI} ini setting"
+                ),
+                stacklevel=2,
+            )
         return
     config.addinivalue_line("markers", f"{_MARKER}: a pin checked by pin-preflight")
+    settings = _settings(config)
+    if not settings.offline:
+        _check_environment(settings)
     config.pluginmanager.register(
-        _Checker(config, _settings(config), tuple(patterns) or DEFAULT_PATTERNS),
+        _Checker(config, settings, tuple(patterns) or DEFAULT_PATTERNS),
         _CHECKER,
     )
+
+
+_FLAGS = (
+    ("--pin-preflight-offline", "pin_preflight_offline"),
+    ("--pin-preflight-allow-private-hosts", "pin_preflight_allow_private_hosts"),
+    ("--pin-preflight-strict", "pin_preflight_strict"),
+)
+
+
+def _check_environment(settings: Settings) -> None:
+    """A proxy or CA file of the environment that cannot be used stops pytest here, once.
+
+    Met when the first pin runs, it stopped a plain run cleanly but broke xdist: a worker
+    cannot stop the session (``pytest.exit`` there is an INTERNALERROR, the message lost).
+    """
+    from validator.errors import ConfigError
+    from validator.httpclient import check_environment
+
+    try:
+        check_environment(trust_env=settings.trust_env)
+    except ConfigError as exc:
+        raise pytest.UsageError(f"pin-preflight: {exc}") from None
 
 
 def _settings(config: pytest.Config) -> Settings:
@@ -164,6 +204,8 @@ class _Checker:
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
         self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
+        self.rerun: list[str] = []
+        """Files whose last failures were recorded under names they no longer have (--lf)."""
 
     # --- collection ---------------------------------------------------------------------------
 
@@ -174,7 +216,11 @@ class _Checker:
         return None
 
     def _wanted(self, path: Path, session: pytest.Session) -> bool:
-        """Like ``python_files``: a pattern with ``/`` matches the path from the rootdir."""
+        """Like ``python_files``: a pattern with ``/`` matches the path from the rootdir.
+
+        ``./content/*.jsonl`` is ``content/*.jsonl``, and an absolute pattern matches the
+        absolute path: either matched nothing before, and nothing said so.
+        """
         if session.isinitpath(path) and path.suffix.lower() in _CALENDAR_SUFFIXES:
             return True
         relative = None
@@ -183,12 +229,16 @@ class _Checker:
                 if fnmatch.fnmatch(path.name, pattern):
                     return True
                 continue
+            if pattern.startswith("/"):
+                if fnmatch.fnmatch(path.as_posix(), pattern):
+                    return True
+                continue
             if relative is None:
                 try:
                     relative = path.relative_to(self.config.rootpath).as_posix()
                 except ValueError:
                     relative = path.as_posix()
-            if fnmatch.fnmatch(relative, pattern):
+            if fnmatch.fnmatch(relative, pattern.removeprefix("./")):
                 return True
         return False
 
@@ -255,6 +305,14 @@ class _Checker:
             self._session = session
         return self._runner, self._session
 
+    def pytest_report_collectionfinish(self) -> list[str]:
+        """Which files run whole under ``--lf``, and why: pytest's own line counts only pins."""
+        return [
+            f"pin-preflight: {nodeid} was edited since its pins failed (they have new names): "
+            "all its pins run again"
+            for nodeid in self.rerun
+        ]
+
     def pytest_sessionfinish(self) -> None:
         """Close the HTTP client, then the loop."""
         runner, session = self._runner, self._session
@@ -296,6 +354,7 @@ class CalendarFile(pytest.File):
             problem = str(exc)
         self._inputs = inputs
         lines = Counter(item.location.line for item in inputs)
+        items: list[pytest.Item] = []
         for index, item in enumerate(inputs):
             # Pins sharing a line (an array on one line) are told apart by their position:
             # pytest keys --lf, -k and reports on the name.
@@ -303,16 +362,46 @@ class CalendarFile(pytest.File):
             name = _item_name(self.path, item, position=shared)
             pin = PinItem.from_parent(self, name=name, index=index, line=item.location.line)
             pin.add_marker(_MARKER)
-            yield pin
+            items.append(pin)
         if problem is not None:
             unreadable = UnreadableItem.from_parent(self, name="unreadable", message=problem)
             unreadable.add_marker(_MARKER)  # -m pin_preflight shows broken calendars too
-            yield unreadable
+            items.append(unreadable)
+        if _rerun_whole(self, items):
+            _checker(self.config).rerun.append(self.nodeid)
+        yield from items
 
     def take_inputs(self) -> list[PinInput]:
         """The pins read at collection, handed over once to be checked."""
         inputs, self._inputs = self._inputs or [], None
         return inputs
+
+
+def _rerun_whole(file: CalendarFile, items: list[pytest.Item]) -> bool:
+    """Whether the file's last failures were recorded under names it no longer has (--lf).
+
+    Then every pin of it counts as failed last time, and runs again. An item's name holds its
+    pin's line: a fix that adds a line above a failing pin renames the pins below it, and
+    ``--lf`` ran the old names it found (none of them) and passed, a pin still failing.
+    pytest's last-failed plugin keeps its record in ``lastfailed`` (node id to ``True``; the
+    ids are ``NodeId``s from pytest 9, strings before); without it, nothing is changed.
+    """
+    config = file.config
+    if not (config.getoption("lf", False) or config.getoption("failedfirst", False)):
+        return False
+    recorded = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
+    if not isinstance(recorded, dict):
+        return False
+    prefix = f"{file.nodeid}::"
+    current = {item.nodeid for item in items}
+    stale = [key for key in recorded if str(key).startswith(prefix) and str(key) not in current]
+    if not stale:
+        return False
+    for key in stale:
+        del recorded[key]
+    for item in items:
+        recorded[getattr(item, "id", item.nodeid)] = True
+    return True
 
 
 class PinItem(pytest.Item):
@@ -357,16 +446,23 @@ class PinItem(pytest.Item):
         failing pin is a bug and keeps pytest's usual report.
         """
         if isinstance(excinfo.value, PinPreflightFailure):
-            return _describe(excinfo.value.report)
+            return _Located(_describe(excinfo.value.report), self.path, self.line, self.config)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """The pin's line in the file (0-based, as pytest wants), and the failure's heading.
 
         The heading is not the bare name: ``-v`` would then show the name's dots as ``::``
-        (pytest reads a node id that ends with its heading as a dotted Python path).
+        (pytest reads a node id that ends with its heading as a dotted Python path). It names
+        the file by its path, as the node id does: two folders may each have a week1.pins.json.
         """
-        return self.path, (self.line or 1) - 1, f"pin {self.name}"
+        file = self.parent
+        assert file is not None  # noqa: S101 - an item always has its file
+        return (
+            self.path,
+            (self.line or 1) - 1,
+            f"pin {file.nodeid}{self.name[len(self.path.name) :]}",
+        )
 
 
 class UnreadableItem(pytest.Item):
@@ -387,12 +483,34 @@ class UnreadableItem(pytest.Item):
     ) -> str | TerminalRepr:
         """The reader's message alone (it names the file, and the line and column if known)."""
         if isinstance(excinfo.value, UnreadableCalendar):
-            return f"cannot read the calendar: {excinfo.value}"
+            message = f"cannot read the calendar: {excinfo.value}"
+            return _Located(message, self.path, None, self.config)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """The file itself."""
-        return self.path, 0, f"{self.path.name}: unreadable"
+        file = self.parent
+        assert file is not None  # noqa: S101 - an item always has its file
+        return self.path, 0, f"{file.nodeid}: unreadable"
+
+
+class _Located(TerminalRepr):
+    """A failure's text, and where it is: ``--tb=line`` prints ``path:line: first line`` alone.
+
+    A plain string said nothing of the pin there: pytest cut it to 50 characters, after the
+    whole text. JUnit's failure message stays the whole text, as it was.
+    """
+
+    def __init__(self, text: str, path: Path, line: int | None, config: pytest.Config) -> None:
+        self.text = text
+        self.reprcrash = ReprFileLocation(_shown(path), line or 1, text)
+        self._brief = config.getoption("tbstyle", "auto") == "line"
+
+    def toterminal(self, tw: TerminalWriter) -> None:
+        if self._brief:  # pytest writes the crash line itself
+            return
+        for line in self.text.splitlines():
+            tw.line(line)
 
 
 @contextmanager
