@@ -10,7 +10,13 @@ import pytest
 
 from validator.codes import CATALOGUE
 from validator.errors import ConfigError, ValidatorError
-from validator.settings import PYPROJECT_TABLE, Settings, find_pyproject, load_settings
+from validator.settings import (
+    PYPROJECT_TABLE,
+    Settings,
+    environment_token,
+    find_pyproject,
+    load_settings,
+)
 
 
 def pyproject(folder: Path, text: str) -> Path:
@@ -353,3 +359,32 @@ def test_an_empty_key_is_named_as_one(tmp_path: Path) -> None:
     path = pyproject(tmp_path, '[tool.pin-preflight]\n"" = 1\n')
     with pytest.raises(ConfigError, match=r"\]: : unknown key"):
         load_settings(path)
+
+
+@pytest.mark.parametrize("value", [None, ""], ids=["unset", "empty"])
+def test_the_default_token_variable_unset_or_empty_is_no_token(
+    monkeypatch: pytest.MonkeyPatch, value: str | None
+) -> None:
+    # Empty is what a CI secret gives a fork's pull request: no account checks, no error.
+    if value is None:
+        monkeypatch.delenv("PINTEREST_ACCESS_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("PINTEREST_ACCESS_TOKEN", value)
+    assert environment_token(Settings()) is None
+
+
+@pytest.mark.parametrize(("value", "state"), [(None, "is not set"), ("", "is empty")])
+def test_a_token_variable_named_on_purpose_must_hold_one(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, state: str
+) -> None:
+    if value is None:
+        monkeypatch.delenv("MY_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("MY_TOKEN", value)
+    settings = Settings(token_env="MY_TOKEN")
+    with pytest.raises(ConfigError, match=f"^--token-env MY_TOKEN: the variable {state}$"):
+        environment_token(settings, explicit=True)
+    monkeypatch.setenv("MY_TOKEN", "pina_abc")
+    token = environment_token(settings, explicit=True)
+    assert token is not None
+    assert token.get_secret_value() == "pina_abc"
