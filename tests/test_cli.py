@@ -444,12 +444,17 @@ def test_a_config_named_without_the_table_is_an_error(
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("folder", "is a folder; name its pyproject.toml"), ("missing.toml", "no such file")],
+    [
+        ("folder", "is a folder; name its pyproject.toml"),
+        ("missing.toml", "no such file"),
+        ("pipe", "not a file (a TOML file is read whole, by name)"),  # <(...), /dev/stdin
+    ],
 )
 def test_a_config_that_is_no_file_says_what_it_is(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, expected: str
 ) -> None:
     (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
     status, _, err = run(capsys, "--config", str(tmp_path / name), VALID)
     assert status == EXIT_UNUSABLE
     assert err == f"pin-preflight: error: --config {tmp_path / name}: {expected}\n"

@@ -43,7 +43,15 @@ def test_keep_leaves_the_media_and_calendar(
     assert len(calendar) == 8
     assert all({"publish_at", "pin"} == set(entry) for entry in calendar)
     assert (tmp_path / "demo" / "media" / "summer-hats.jpg").read_bytes()[8:12] == b"WEBP"
-    assert "kept in" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "kept in" in out
+    assert "the calendar's URLs name this run's server, which has stopped" in out
+
+
+def test_keep_needs_a_folder_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Path("") is the current folder: the demo's files were written where the shell stood.
+    assert main(["demo", "--keep", ""]) == 2
+    assert capsys.readouterr().err.endswith("argument --keep: give the name of a folder\n")
 
 
 def test_reports_name_the_calendar_as_the_header_does_not_a_temporary_path(

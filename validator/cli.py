@@ -447,7 +447,10 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     demo.add_argument(
-        "--keep", type=Path, metavar="DIR", help="write the media and calendar to DIR and keep them"
+        "--keep",
+        type=_folder,
+        metavar="DIR",
+        help="write the media and calendar to DIR and keep them",
     )
     demo.set_defaults(handler=_demo)
     return parser
@@ -728,8 +731,18 @@ def _demo(args: argparse.Namespace) -> int:
         "YOUR-CALENDAR, and pin-preflight codes CODE to read about a finding.\n"
     )
     if args.keep is not None:
-        write_stdout(f"The media and {demo.calendar.name} are kept in {args.keep}.\n")
+        write_stdout(
+            f"The media and {demo.calendar.name} are kept in {args.keep}, to read: the "
+            "calendar's URLs name this run's server, which has stopped.\n"
+        )
     return status
+
+
+def _folder(text: str) -> Path:
+    """A folder named on the command line; an empty name is no folder (not the current one)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("give the name of a folder")
+    return Path(text)
 
 
 def _codes(args: argparse.Namespace) -> int:
@@ -770,7 +783,9 @@ def _config_file(args: argparse.Namespace) -> Path | None:
         if args.config.is_dir():
             raise ConfigError(f"--config {args.config}: is a folder; name its pyproject.toml")
         if not args.config.is_file():
-            raise ConfigError(f"--config {args.config}: no such file")
+            exists = args.config.exists()  # a device, a pipe: /dev/null, <(...), -
+            why = "not a file (a TOML file is read whole, by name)" if exists else "no such file"
+            raise ConfigError(f"--config {args.config}: {why}")
         return Path(args.config)
     try:
         here = Path.cwd()
