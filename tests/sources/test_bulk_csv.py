@@ -894,3 +894,22 @@ def test_a_swallowed_row_with_a_space_after_a_comma_is_still_found(tmp_path: Pat
     found = codes_by_line(rows_of(path))
     assert sorted(found) == [2, 3, 4, 5]
     assert found[2] == ["calendar.row_malformed"]
+
+
+def test_a_cell_over_the_limit_gets_its_own_remedy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Close the quote" was said of a quoted cell that was closed, only long.
+    from validator.sources import csv_records
+
+    monkeypatch.setattr(csv_records, "CELL_LIMIT", 200)
+    saved = csv.field_size_limit(200)  # process-wide: put back below
+    try:
+        path = write_csv(tmp_path, row(description='"' + "x" * 300 + '"'), row(title="Roses"))
+        items = rows_of(path)
+    finally:
+        csv.field_size_limit(saved)
+    problem = items[0].extra[0] if items[0].extra else items[0].problem
+    assert problem is not None
+    assert problem.message.startswith("a cell is longer than 200 characters")
+    assert (problem.hint or "").startswith("Look for a quote opened in this row and never closed")

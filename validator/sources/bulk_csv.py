@@ -67,7 +67,7 @@ from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources.base import PinInput, not_utf8
-from validator.sources.csv_records import Record, records
+from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
 
@@ -180,7 +180,8 @@ def iter_bulk_csv(
                 problem += f" (it runs over lines {row.first} to {row.last})"
             if row.reread:
                 problem += "; the lines after its first are read as rows of their own"
-            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, _QUOTE_FIX)]
+            fix = _LONG_CELL_FIX if problem.startswith(CELL_TOO_LONG) else _QUOTE_FIX
+            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, fix)]
         elif not any(cell.strip() for cell in cells):
             continue
         elif not shortest <= len(cells) <= width:
@@ -214,6 +215,11 @@ def iter_bulk_csv(
         index += 1
 
 
+_LONG_CELL_FIX = (
+    "Look for a quote opened in this row and never closed, which reads the rows after it into "
+    "one cell; a cell of text this long has no place in a pin (a description takes 500 "
+    "characters in the bulk CSV)."
+)
 _QUOTE_FIX = (
     'Close the quote: a value in double quotes ends with a double quote, and a " inside it is '
     'written twice ("").'

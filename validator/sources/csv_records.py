@@ -20,11 +20,13 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from typing import IO, NamedTuple
 
-__all__ = ["CELL_LIMIT", "Record", "records"]
+__all__ = ["CELL_LIMIT", "CELL_TOO_LONG", "Record", "records"]
 
 #: The longest cell read (the csv module's default limit is 131,072 characters): a cell longer
 #: than that but shorter than this is read whole, and the rows after it stay rows.
 CELL_LIMIT = 16 * 1024 * 1024
+#: How a record's problem starts when a cell passes ``CELL_LIMIT`` (its remedy is its own).
+CELL_TOO_LONG = "a cell is longer than"
 # Characters that may always be read again, however short the file read so far.
 _REREAD_FLOOR = 1_000_000
 
@@ -97,7 +99,7 @@ def _problem(exc: csv.Error) -> str:
     if said == "unexpected end of data":  # the file ends inside a quoted cell
         return "a quote opened in this row is never closed"
     if said.startswith("field larger than field limit"):
-        return f"a cell is longer than {CELL_LIMIT:,} characters"
+        return f"{CELL_TOO_LONG} {CELL_LIMIT:,} characters"
     return f"the row cannot be read as CSV: {said}"
 
 

@@ -63,6 +63,11 @@ _TOO_LONG = (
     "at Pinterest's 20 MB limit is about 27 MB of base64): it was not read"
 )
 
+_TOO_LONG_FIX = (
+    "Put one pin on each line (a line break between pins); an image this large goes on a "
+    "server, as an image_url, not inline."
+)
+
 PIN_KEY = "pin"
 PUBLISH_AT_KEY = "publish_at"
 VIDEO_URL_KEY = "video_url"
@@ -86,7 +91,8 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
         if line is None:  # longer than any pin: read past, never held whole
             location = Location(source, index, number)
             index += 1
-            yield PinInput(location, None, True, CALENDAR_ROW_MALFORMED.finding(None, _TOO_LONG))
+            cut = CALENDAR_ROW_MALFORMED.finding(None, _TOO_LONG, _TOO_LONG_FIX)
+            yield PinInput(location, None, True, cut)
             continue
         text = _row_text(line)
         if not text:
