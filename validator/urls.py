@@ -95,7 +95,9 @@ def url_problem(url: str) -> str | None:
     if match is None:
         if url.startswith("//"):
             return "has no scheme: start it with https:"
-        if url.startswith(("/", "./", "../")):
+        if url.startswith("/"):  # a file's path, or a path on a server: no host either way
+            return "is a path, not a full URL with https:// and a host"
+        if url.startswith(("./", "../")):
             return "is a relative path, not a full URL with https:// and a host"
         return "has no scheme: start it with https://"
     scheme = match["scheme"].lower()
