@@ -48,6 +48,17 @@ def test_a_rate_limit_reads_as_retry_later_with_its_wait(
     assert facts["fix"] == CATALOGUE["rate_limit.exceeded"].fix
 
 
+def test_a_wait_no_one_waits_out_is_not_spelled_out(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "yes, after 100000000000000004764729344 s"
+    envelope = {"status": 429, "headers": {"Retry-After": "1" + "0" * 26}, "body": {"code": 8}}
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(envelope)))
+    _, out = run(capsys, "-")
+    retry = {key: value.strip() for key, value in lines(out).items()}["retry"]
+    assert retry == "yes, on your own schedule (its Retry-After asks for over a year)"
+
+
 def test_an_expired_token_reads_as_reconnect_with_the_request_id(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -129,6 +140,7 @@ def test_standard_input(
         ('{"status": 429, "body": ', SourceError, r"r\.json:1:\d+: not JSON"),
         ("[1, 2]", SourceError, "expected a JSON object"),
         ('{"status": "429", "body": {}}', SourceError, "not an HTTP status"),
+        ('{"status": true, "body": {}}', SourceError, "status true is not"),  # JSON's spelling
         ('{"status": 429, "headers": ["x"]}', SourceError, "headers must be an object"),
         ('{"status": 200, "body": {}}', ConfigError, "not an HTTP error status"),
     ],

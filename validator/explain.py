@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from validator import sources
 from validator.errors import ConfigError, SourceError
-from validator.messages import quote
+from validator.messages import as_json, quote
 from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import should_retry
 from validator.report_file import write_stdout
@@ -138,7 +138,7 @@ def _status(found: object, source: str) -> int:
             '{"status": N, "headers": {...}, "body": {...}}'
         )
     if isinstance(found, bool) or not isinstance(found, int):
-        raise SourceError(f"{source}: status {found!r} is not an HTTP status code")
+        raise SourceError(f"{source}: status {as_json(found)} is not an HTTP status code")
     return found
 
 
@@ -165,7 +165,7 @@ def render(classification: Classification) -> str:
     if not c.retryable:
         retry = "no: the same request fails again"
     elif should_retry(c, 1):
-        retry = "yes" if c.retry_after is None else f"yes, after {_seconds(c.retry_after)}"
+        retry = "yes" if c.retry_after is None else f"yes, {_after(c.retry_after)}"
     else:
         retry = "later, not now: reschedule it"
     platform = "none (no JSON error body)"
@@ -206,9 +206,17 @@ def _request_id(value: str | None) -> str:
     return quote(value, _MESSAGE_WIDTH)
 
 
-def _seconds(value: float) -> str:
-    """A wait as people read it: 30 s, 1.5 s, 1234567 s (never 1.23457e+06)."""
-    return f"{value:.0f} s" if value == int(value) else f"{value:.1f} s"
+def _after(value: float) -> str:
+    """When to retry: "after 30 s", "after 1.5 s", "after 1234567 s" (never 1.23457e+06).
+
+    A wait over a year is a server's mistake, not a plan: said so, not spelled out in 27 digits.
+    """
+    if value > _YEAR:
+        return "on your own schedule (its Retry-After asks for over a year)"
+    return f"after {value:.0f} s" if value == int(value) else f"after {value:.1f} s"
+
+
+_YEAR = 365 * 24 * 3600
 
 
 def _json(classification: Classification) -> dict[str, object]:
