@@ -369,7 +369,8 @@ def load_settings(
             if field in spelled:  # `per-host` and `per_host`: which one was meant?
                 raise ConfigError(f"{origin}: {spelled[field]} and {key} are the same setting")
             spelled[field] = key
-            values[field] = _as_field(value)
+            # The one table-valued setting: an array there (even an empty one) is no table.
+            values[field] = value if field == "csv_columns" else _as_field(value)
         if values:
             _validated(values, origin, spelled, {}, {})
     given = dict(overrides or {})

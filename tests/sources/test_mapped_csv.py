@@ -89,13 +89,19 @@ def test_a_configured_column_the_header_lacks_is_named_in_the_error(tmp_path: Pa
         ('title = "Headline"\ndescription = " headline "', "two fields read the same column"),
         ('title = ""', "a column name is empty"),
         ("title = 3", 'give a table of field = "column name"'),
+        (None, 'give a table of field = "column name"'),  # csv-columns = []: read as no mapping
     ],
 )
 def test_a_wrong_mapping_is_refused_with_the_file_and_key(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str, message: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str | None, message: str
 ) -> None:
     config = tmp_path / "pyproject.toml"
-    config.write_text(f"[tool.pin-preflight.csv-columns]\n{table}\n", encoding="utf-8")
+    text = (
+        "[tool.pin-preflight]\ncsv-columns = []\n"
+        if table is None
+        else (f"[tool.pin-preflight.csv-columns]\n{table}\n")
+    )
+    config.write_text(text, encoding="utf-8")
     status = main(["check", "--offline", "--config", str(config), str(SHEET)])
     err = capsys.readouterr().err
     assert status == EXIT_UNUSABLE
