@@ -524,6 +524,12 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
             "usage: pin-preflight [-h]",
             "pin-preflight: error: unrecognized arguments: --verison; did you mean --version?",
         ),
+        (  # before the command, and no PATH: the typo first, then where flags go
+            ["--ofline", "check"],
+            "usage: pin-preflight [-h]",
+            "unrecognized arguments: --ofline; did you mean --offline? A command's flags go "
+            "after it: pin-preflight check FLAGS …",
+        ),
         (  # flags it knows, abbreviated or not: only PATH is missing
             ["check", "--off", "-q", "--format=json", "--"],
             "usage: pin-preflight check ",
@@ -541,6 +547,7 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
         "nothing-close",
         "flag-and-no-path",
         "flag-and-no-command",
+        "flag-before-the-command-and-no-path",
         "no-path",
     ],
 )

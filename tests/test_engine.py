@@ -56,7 +56,7 @@ def test_pins_run_together_on_a_line_get_a_report_each_online_and_offline(
     bad = {"title": "no board"}
     first, second = json.dumps(good), json.dumps(bad)
     path = tmp_path / name
-    path.write_text(f"{first}{second} {first}\n{second}\n")
+    path.write_text(f"{first}{second} {first}\n  {second}{first}\n")
     settings = Settings(offline=True)
 
     async def in_a_session() -> list[Report]:
@@ -66,9 +66,9 @@ def test_pins_run_together_on_a_line_get_a_report_each_online_and_offline(
     for reports in (list(Engine(settings).check_all(load(str(path)))), asyncio.run(in_a_session())):
         assert [str(r.location) for r in reports] == [
             f"{path}:1:1", f"{path}:1:{len(first) + 1}", f"{path}:1:{len(first + second) + 2}",
-            f"{path}:2",
+            f"{path}:2:3", f"{path}:2:{len(second) + 3}",  # columns of the line, indent and all
         ]  # fmt: skip
-        assert [r.ok for r in reports] == [True, False, True, False]
+        assert [r.ok for r in reports] == [True, False, True, False, True]
         assert "calendar.duplicate_pin" in reports[2].codes
 
 

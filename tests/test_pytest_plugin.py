@@ -468,23 +468,28 @@ def test_a_bug_while_checking_shows_the_same_traceback_on_every_pin(
 # --- reruns, options, failure lines and headings ------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    "xdist", [(), (*NO_HYPOTHESIS, "-p", "xdist", "-n", "2")], ids=["", "xdist"]
+)
 def test_lf_runs_a_file_again_whole_when_its_failing_pins_were_renamed(
-    pytester: pytest.Pytester,
+    pytester: pytest.Pytester, xdist: tuple[str, ...]
 ) -> None:
     source = {"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}
     tulips = {"title": "Tulips", "media_source": source}  # no board
     napkins = {"title": "Napkins", "board_id": "Summer recipes", "media_source": source}
     calendar = pytester.path / "week.pins.json"
     write_pins(calendar, tulips, napkins)
-    pytester.runpytest(*OFFLINE).assert_outcomes(failed=2)
+    pytester.runpytest(*OFFLINE, *xdist).assert_outcomes(failed=2)
 
     # Fixing Tulips adds a line above Napkins: its name (its line) changes.
     write_pins(calendar, {**tulips, "board_id": "549755885175"}, napkins)
-    result = pytester.runpytest(*OFFLINE, "--lf")
+    result = pytester.runpytest(*OFFLINE, *xdist, "--lf")
 
     result.assert_outcomes(passed=1, failed=1)  # was "1 passed": Napkins, failing, not run
-    result.stdout.fnmatch_lines(["pin-preflight: week.pins.json was edited since its pins *"])
-    pytester.runpytest(*OFFLINE, "--lf").assert_outcomes(failed=1)  # the new names are known
+    if not xdist:  # a worker's collection lines are not shown
+        result.stdout.fnmatch_lines(["pin-preflight: week.pins.json was edited since its pins *"])
+    again = pytester.runpytest(*OFFLINE, *xdist, "--lf")
+    again.assert_outcomes(failed=1)  # the stale names are gone: only Napkins runs
 
 
 def test_the_command_line_undoes_what_the_pyproject_table_says(pytester: pytest.Pytester) -> None:
@@ -504,9 +509,14 @@ def test_an_option_without_the_plugin_on_says_so(pytester: pytest.Pytester) -> N
     )
 
 
-def test_tb_line_gives_each_failing_pin_its_location(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize(
+    "xdist", [(), (*NO_HYPOTHESIS, "-p", "xdist", "-n", "2")], ids=["", "xdist"]
+)
+def test_tb_line_gives_each_failing_pin_its_location(
+    pytester: pytest.Pytester, xdist: tuple[str, ...]
+) -> None:
     copy_calendars(pytester)
-    result = pytester.runpytest(*OFFLINE, "--tb=line", "mixed.pins.json")
+    result = pytester.runpytest(*OFFLINE, *xdist, "--tb=line", "mixed.pins.json")
     result.stdout.fnmatch_lines(["mixed.pins.json:20: 2 errors: board.invalid_id, *"])
     assert "error board.invalid_id (board_id)" not in result.stdout.str()  # one line a pin
 

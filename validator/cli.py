@@ -197,21 +197,17 @@ class _Parser(argparse.ArgumentParser):
         except _MissingArgument as missing:
             # argparse asks for a missing PATH (or command) before it looks at unknown flags:
             # "check --ofline" would hide its typo behind "PATH is required".
-            stray = _stray_flags(missing.parser, self._seen_by(missing.parser, given))
+            command = _command_in(given, self.commands)
+            at = given.index(command) if command is not None else len(given)
+            stray = _stray_flags(self, given[:at])  # the top level's, before the command
+            if missing.parser is not self:
+                stray += _stray_flags(missing.parser, given[at + 1 :])
             if stray:
-                self._refuse(given, _command_in(given, self.commands), stray)
+                self._refuse(given, command, stray)
             argparse.ArgumentParser.error(missing.parser, missing.message)
         if extras:
             self._refuse(given, getattr(parsed, "command", None), extras)
         return parsed
-
-    def _seen_by(self, parser: argparse.ArgumentParser, given: list[str]) -> list[str]:
-        """What ``parser`` was given: after the command for a command, before it for the top."""
-        command = _command_in(given, self.commands)
-        if command is None:
-            return given
-        at = given.index(command)
-        return given[at + 1 :] if parser is not self else given[:at]
 
     def _refuse(self, given: list[str], command: str | None, extras: list[str]) -> NoReturn:
         """Unknown arguments, blamed on the parser they were given to, with what was meant."""
@@ -222,6 +218,12 @@ class _Parser(argparse.ArgumentParser):
             # Before the command: the top level's, unless the command has it ("--quiet check").
             if name in _flags(chosen):
                 self.error(f"{unknown} goes after the command: pin-preflight {command} {unknown} …")
+            meant = did_you_mean(name, _flags(chosen), cutoff=0.75)
+            if meant:  # "--ofline check": a typo of the command's flag, in the wrong place too
+                self.error(
+                    f"unrecognized arguments: {unknown}{meant} A command's flags go after it: "
+                    f"pin-preflight {command} FLAGS …"
+                )
             chosen = None
         target = chosen if chosen is not None else self
         meant = did_you_mean(name, _flags(target), cutoff=0.75)

@@ -35,12 +35,15 @@ import pytest
 
 # Where pytest's failure representations live (no public name; every plugin with its own items
 # uses them): imported by pytest itself already.
-from _pytest._code.code import ReprFileLocation, TerminalRepr
+from _pytest._code.code import (
+    ReprExceptionInfo,
+    ReprFileLocation,
+    ReprTracebackNative,
+    TerminalRepr,
+)
 
 if TYPE_CHECKING:
     from types import TracebackType
-
-    from _pytest._io import TerminalWriter
 
     from validator.engine import Engine, Session
     from validator.report import Report
@@ -56,6 +59,7 @@ DEFAULT_PATTERNS = ("*.pins.json", "*.pins.jsonl", "*.pins.ndjson", "*.pins.csv"
 _CALENDAR_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 
 _INI = "pin_preflight_calendars"
+_STALE_OUTPUT = "pin_preflight_stale"  # the key of a worker's output to the xdist controller
 _MARKER = "pin_preflight"
 _CHECKER = "pin-preflight-checker"
 
@@ -206,6 +210,8 @@ class _Checker:
         self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
         self.rerun: list[str] = []
         """Files whose last failures were recorded under names they no longer have (--lf)."""
+        self.stale: list[str] = []
+        """Those names: under xdist, a worker's; the controller keeps the record and drops them."""
 
     # --- collection ---------------------------------------------------------------------------
 
@@ -313,8 +319,25 @@ class _Checker:
             for nodeid in self.rerun
         ]
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: object) -> None:
+        """Under xdist, drop the stale names a worker found from the controller's record.
+
+        The workers read the last failures and run the renamed files whole; the controller
+        writes the record at the end, and kept the stale names in it for good: every later
+        ``--lf`` ran those files whole again.
+        """
+        stale = set(getattr(node, "workeroutput", {}).get(_STALE_OUTPUT, ()))
+        recorded = getattr(self.config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
+        if stale and isinstance(recorded, dict):
+            for key in [key for key in recorded if str(key) in stale]:
+                del recorded[key]
+
     def pytest_sessionfinish(self) -> None:
-        """Close the HTTP client, then the loop."""
+        """Close the HTTP client, then the loop (and, in an xdist worker, report stale names)."""
+        output = getattr(self.config, "workeroutput", None)
+        if isinstance(output, dict):
+            output[_STALE_OUTPUT] = list(self.stale)
         runner, session = self._runner, self._session
         self._runner = self._session = None
         if runner is None:
@@ -399,6 +422,7 @@ def _rerun_whole(file: CalendarFile, items: list[pytest.Item]) -> bool:
         return False
     for key in stale:
         del recorded[key]
+    _checker(config).stale.extend(map(str, stale))
     for item in items:
         recorded[getattr(item, "id", item.nodeid)] = True
     return True
@@ -446,7 +470,7 @@ class PinItem(pytest.Item):
         failing pin is a bug and keeps pytest's usual report.
         """
         if isinstance(excinfo.value, PinPreflightFailure):
-            return _Located(_describe(excinfo.value.report), self.path, self.line, self.config)
+            return _located(_describe(excinfo.value.report), self.path, self.line, self.config)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -484,7 +508,7 @@ class UnreadableItem(pytest.Item):
         """The reader's message alone (it names the file, and the line and column if known)."""
         if isinstance(excinfo.value, UnreadableCalendar):
             message = f"cannot read the calendar: {excinfo.value}"
-            return _Located(message, self.path, None, self.config)
+            return _located(message, self.path, None, self.config)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
@@ -494,23 +518,22 @@ class UnreadableItem(pytest.Item):
         return self.path, 0, f"{file.nodeid}: unreadable"
 
 
-class _Located(TerminalRepr):
-    """A failure's text, and where it is: ``--tb=line`` prints ``path:line: first line`` alone.
+def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> ReprExceptionInfo:
+    """A failure's text, and where it is: ``--tb=line`` prints ``path:line: first line``.
 
-    A plain string said nothing of the pin there: pytest cut it to 50 characters, after the
-    whole text. JUnit's failure message stays the whole text, as it was.
+    Shaped as pytest's own failure (a crash location, and the text as a native traceback) so
+    that xdist carries the location back from its workers; a plain string said nothing of the
+    pin there, cut to 50 characters. With ``--tb=line`` the text is its first line, as a
+    Python test's is its assertion. JUnit's failure message stays the whole text.
     """
-
-    def __init__(self, text: str, path: Path, line: int | None, config: pytest.Config) -> None:
-        self.text = text
-        self.reprcrash = ReprFileLocation(_shown(path), line or 1, text)
-        self._brief = config.getoption("tbstyle", "auto") == "line"
-
-    def toterminal(self, tw: TerminalWriter) -> None:
-        if self._brief:  # pytest writes the crash line itself
-            return
-        for line in self.text.splitlines():
-            tw.line(line)
+    lines = text.rstrip("\n").splitlines(keepends=True) or [""]  # written as they are: each
+    lines[-1] += "\n"  # ends its line, the last one too
+    if config.getoption("tbstyle", "auto") == "line":
+        lines = lines[:1]
+    return ReprExceptionInfo(
+        reprtraceback=ReprTracebackNative(lines),
+        reprcrash=ReprFileLocation(_shown(path), line or 1, text),
+    )
 
 
 @contextmanager

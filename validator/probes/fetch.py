@@ -594,8 +594,12 @@ class Fetcher:
                 detail = "stopped answering the ranged reads within the deadline"
                 return Failure(FailureKind.TIMEOUT, url, detail)
             except httpx.HTTPError as exc:
+                if str(exc).startswith(_HTTPX_BAD_LOCATION):  # a redirect to no URL: stop short
+                    return b""
                 detail = f"dropped the connection ({_reason(exc)})"
                 return Failure(FailureKind.DROPPED, url, detail, temporary=True)
+            except (httpx.InvalidURL, ValueError):  # httpx built a request from its Location
+                return b""  # (mailto:, a bad port): no part to be had, the check stops short
 
         outcome = await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
         if isinstance(outcome, Failure):
@@ -617,12 +621,13 @@ class Fetcher:
         status = answer.status_code
         if status in (200, 206) and budget.validator is not None:
             # A 200 to If-Range is the new file whole; a 206 under another ETag, a server
-            # that ignored If-Range.
+            # that ignored If-Range. Either may also be a farm of servers whose ETags for one
+            # file differ (its date on each): the parts cannot be told to be of one file.
             etag = _strong_etag(answer)
             if etag is not None and etag != budget.validator:
                 raise ResourceChanged(
-                    f"was replaced while it was read (its ETag went from {budget.validator} "
-                    f"to {etag})"
+                    f"was replaced while it was read, or the servers behind it give it "
+                    f"different ETags ({budget.validator}, then {etag})"
                 )
         if status in (200, 416):  # Range not honoured after all, or nothing there
             return b""  # (a 200's body is not read: it could be the whole file)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import dataclasses
 import inspect
 from concurrent.futures import ThreadPoolExecutor
@@ -205,7 +206,10 @@ class Prober:
             return failed.failure
         except ResourceChanged as changed:  # two files' bytes judged as one would mislead
             note = f"the file {changed.detail}"
-            fix = "Check again once the file stays put (a deploy or an upload was under way)."
+            fix = (
+                "Check again once the file stays put (a deploy or an upload was under way); "
+                "if this comes back, its servers disagree on its ETag: serve it from one."
+            )
             probe = MediaProbe(opened.url, opened, container, note=note, note_fix=fix)
         return _counted(probe, budget)
 
@@ -339,7 +343,10 @@ class Prober:
                     if self._closed or loop.is_closed():
                         pending.cancel()
                         if inspect.getcoroutinestate(read) == inspect.CORO_CREATED:
-                            read.close()  # scheduled, but the loop stopped before it started
+                            # Scheduled, but the loop stopped before it started; if the loop
+                            # starts it meanwhile, close() refuses (ValueError) and it runs on.
+                            with contextlib.suppress(ValueError, RuntimeError):
+                                read.close()
                         return b""
                     try:
                         return pending.result(timeout=_READ_TURN)

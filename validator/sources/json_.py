@@ -104,7 +104,8 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
             yield _line(text, location, origin)
         else:  # a plain payload: the common row, built without a call (millions of them)
-            yield PinInput(location, text, True)
+            # An indented row keeps its indent: a column counted in it is the line's.
+            yield PinInput(location, line.rstrip() if line[0] in _INDENT else text, True)
 
 
 def _row_text(line: str) -> str:
@@ -119,32 +120,33 @@ def _row_text(line: str) -> str:
 def run_together(row: PinInput) -> list[PinInput] | None:
     """The pins of a row that holds several JSON objects run together (``{...}{...}``); or None.
 
-    A program that wrote pins one after another without line breaks. Asked only of a row that
-    failed to parse (the engine's error path), so that the rows that parse pay nothing. Each
-    pin is told apart by its column in the row's text (stripped of the spaces before it).
+    A program that wrote pins one after another without line breaks (spaces, or a joined
+    file's byte order mark, between them). Asked only of a row that failed to parse (the
+    engine's error path), so that the rows that parse pay nothing. Each pin is told apart by
+    its column: a row keeps the indent of its line, so columns count from the line's start.
     """
     text = row.payload
-    if not row.row or not isinstance(text, str):  # an API caller's string is one pin
-        return None
-    if _RUN_TOGETHER not in text and _RUN_TOGETHER_SPACED not in text:
-        return None
+    if not row.row or not isinstance(text, str) or _JOINED.search(text) is None:
+        return None  # an API caller's string is one pin, whatever it holds
     spans: list[tuple[int, int]] = []
-    position = 0
+    position = _BETWEEN.match(text).end()  # type: ignore[union-attr]  # it matches "" too
     while position < len(text):
         try:
             _, end = _DECODER.raw_decode(text, position)
         except (ValueError, RecursionError):
             return None  # not values from end to end: one broken row, as parsing words it
         spans.append((position, end))
-        position = _skip(text, end)
+        position = _BETWEEN.match(text, end).end()  # type: ignore[union-attr]
     if len(spans) < 2:
         return None
     at = row.location  # a wrapped entry's local video_url is found beside the file it names
     return [_line(text[start:end], at._replace(column=start + 1), None) for start, end in spans]
 
 
-# Where one JSON object ends and the next starts on the same line.
-_RUN_TOGETHER, _RUN_TOGETHER_SPACED = "}{", "} {"
+# Where one JSON object ends and the next starts on the same line, and what may lie between.
+_JOINED = re.compile(r"\}[ \t\ufeff]*\{")
+_BETWEEN = re.compile(r"[ \t\n\r\ufeff]*")
+_INDENT = " \t"
 
 
 def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
@@ -248,7 +250,11 @@ def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
         row = _row_text(line)
         if not row:
             continue
-        yield _line(row, Location(source, index, number), origin)
+        location = Location(source, index, number)
+        if _looks_wrapped(row):
+            yield _line(row, location, origin)
+        else:  # an indented row keeps its indent: a column counted in it is the line's
+            yield PinInput(location, line.rstrip() if line[0] in _INDENT else row, row=True)
         index += 1
 
 
@@ -444,8 +450,13 @@ def _decode(text: str, position: int, source: str) -> tuple[object, int]:
         raise _syntax_error(text, exc.pos, source, exc.msg) from None
     except RecursionError:
         raise _syntax_error(text, position, source, "a value is nested too deeply") from None
-    except ValueError:
-        _, end = _DIGITS_AS_TEXT.raw_decode(text, position)  # valid: only int() refused it
+    except ValueError:  # int() refused a number; the value may be broken further on, too
+        try:
+            _, end = _DIGITS_AS_TEXT.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise _syntax_error(text, exc.pos, source, exc.msg) from None
+        except RecursionError:
+            raise _syntax_error(text, position, source, "a value is nested too deeply") from None
         return _Undecoded(text[position:end]), end
 
 
