@@ -785,7 +785,7 @@ def _config_file(args: argparse.Namespace) -> Path | None:
         if args.config.is_dir():
             raise ConfigError(f"--config {args.config}: is a folder; name its pyproject.toml")
         if not args.config.is_file():
-            exists = args.config.exists()  # a device, a pipe: /dev/null, <(...), -
+            exists = args.config.exists()  # a device, a pipe: /dev/null, <(...), /dev/stdin
             why = "not a file (a TOML file is read whole, by name)" if exists else "no such file"
             raise ConfigError(f"--config {args.config}: {why}")
         return Path(args.config)
