@@ -9,6 +9,7 @@ import io
 import json
 import os
 import platform
+import select
 import signal
 import subprocess
 import sys
@@ -1161,3 +1162,30 @@ def test_pillow_s_warnings_about_a_file_are_not_printed(tmp_path: Path) -> None:
         )  # fmt: skip
     assert done.returncode == EXIT_OK, done.stdout
     assert done.stderr == ""
+
+
+def test_github_annotations_are_written_as_the_pins_are_checked(tmp_path: Path) -> None:
+    # A line format: a 100,000-row calendar held every report (113 MB) to print them at the end.
+    fifo = tmp_path / "pins.jsonl"
+    os.mkfifo(fifo)
+    command = [sys.executable, "-m", "validator", "check", "--offline", "--format", "github",
+               str(fifo)]  # fmt: skip
+    unbuffered = {**os.environ, "PYTHONUNBUFFERED": "1"}  # each write reaches the pipe at once
+    with subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=unbuffered
+    ) as child:
+        assert child.stdout is not None
+        with fifo.open("w", encoding="utf-8") as pins:
+            # Longer than the first bytes read to tell a calendar from a video (64).
+            pins.write('{"board_id": "Recipes", "title": "Summer recipes for the whole week"}\n')
+            pins.flush()
+            ready, _, _ = select.select([child.stdout], [], [], 30)  # the calendar still open
+            assert ready, "no annotation before the calendar ended"
+            first = child.stdout.readline().decode()
+            assert first.startswith("::error file=")
+            assert "title=board.invalid_id::" in first
+            pins.write('{"board_id": "549755885175"}\n')
+        rest = child.stdout.read().decode()
+        assert child.wait(timeout=60) == EXIT_ERRORS
+    assert rest.count("title=media.missing") == 2
+    assert "2 pins checked: 0 ok, 2 failed" in rest

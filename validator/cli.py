@@ -517,7 +517,10 @@ def _check(
         if output is None:
             raise ConfigError("standard output is closed: give --output FILE for the report")
         text_on_stdout = False
-    stdout_open = text_on_stdout
+    # GitHub's annotations are lines: written to standard output pin by pin, as text is, so a
+    # long run holds no reports for them (a 100,000-row calendar held 113 MB).
+    streamed = report_format is ReportFormat.GITHUB and output is None and sys.stdout is not None
+    stdout_open = text_on_stdout or streamed
 
     def show(report: Report) -> None:
         nonlocal stdout_open
@@ -526,7 +529,9 @@ def _check(
         if not stdout_open or not (report.findings or listed):  # most pins: nothing to say
             return
         try:
-            if plain:
+            if streamed:
+                sys.stdout.write(github.pin_annotations(report))
+            elif plain:
                 sys.stdout.write(text.pin_plain(report, verbosity))
             else:
                 for line in text.pin_lines(report, verbosity):
@@ -535,7 +540,7 @@ def _check(
             stdout_open = _stdout_failed(exc, output)
 
     # The text on stdout is written pin by pin; only a whole document needs every report kept.
-    keep = output is not None or report_format.for_machines
+    keep = output is not None or (report_format.for_machines and not streamed)
     try:
         if progress is not None:
             with progress:
@@ -546,7 +551,7 @@ def _check(
             reports, summary, unreadable = _run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
-        if stdout_open:
+        if stdout_open and not streamed:
             try:
                 if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
                     console.print()
@@ -554,7 +559,10 @@ def _check(
                     console.print(line)
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds
-        if output is None and report_format.for_machines:  # a full disk: exit 2; | head: 141
+        if streamed:  # the pins' lines are out: what follows them (a full disk: exit 2)
+            sys.stdout.flush()
+            write_stdout(github.ending(summary, unreadable))
+        elif output is None and report_format.for_machines:  # a full disk: exit 2; | head: 141
             write_stdout(_render(report_format, reports, summary, unreadable, verbosity, shown))
     finally:
         if output is not None:

@@ -28,7 +28,15 @@ from validator.report import Report, Summary
 from validator.reporters import Unreadable
 from validator.reporters.text import summary_lines
 
-__all__ = ["UNREADABLE_TITLE", "command", "escape_data", "escape_property", "render"]
+__all__ = [
+    "UNREADABLE_TITLE",
+    "command",
+    "ending",
+    "escape_data",
+    "escape_property",
+    "pin_annotations",
+    "render",
+]
 
 #: The annotation title of a file that could not be read.
 UNREADABLE_TITLE = "unreadable"
@@ -38,8 +46,20 @@ def render(
     reports: Iterable[Report], summary: Summary, unreadable: Sequence[Unreadable] = ()
 ) -> str:
     """Every finding as a workflow command, one per line, then the summary as plain lines."""
-    lines = [_annotation(report, finding) for report in reports for finding in report.findings]
-    lines += [
+    return "".join(map(pin_annotations, reports)) + ending(summary, unreadable)
+
+
+def pin_annotations(report: Report) -> str:
+    """The lines of one pin's findings: what the command line writes as each pin is checked.
+
+    The format is lines, so a run of 100,000 pins need not hold every report to the end.
+    """
+    return "".join(_annotation(report, finding) + "\n" for finding in report.findings)
+
+
+def ending(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> str:
+    """What follows the pins: the files that could not be read, then the summary lines."""
+    lines = [
         command(
             "error",
             printable(problem.message),  # it names the file: escaped as a pin's location is
