@@ -375,7 +375,10 @@ def test_select_and_ignore_take_ids_prefixes_commas_and_repeats(
     everything = codes_in(out)
     assert {"board.missing", "board.invalid_id", "media.unsupported_format"} <= everything
     _, out, _ = run(capsys, "--format", "json", "--select", "board", MIXED, CALENDAR)
-    assert codes_in(out) == {c for c in everything if c.startswith("board.")}
+    # ... and the rows that could not be read, which are never left out
+    assert codes_in(out) == {c for c in everything if c.startswith("board.")} | {
+        "calendar.row_malformed"
+    }
     _, out, _ = run(
         capsys, "--format", "json", "--select", "media.,text.link_invalid", "--select",
         "board.missing", MIXED,
@@ -387,9 +390,25 @@ def test_select_and_ignore_take_ids_prefixes_commas_and_repeats(
 
 def test_ignoring_every_failing_code_makes_the_run_pass(capsys: pytest.CaptureFixture[str]) -> None:
     failing = "board,media,text,carousel,video,calendar"
-    status, out, _ = run(capsys, "--ignore", failing, MIXED, CALENDAR)
+    status, out, _ = run(capsys, "--ignore", failing, MIXED)
     assert status == EXIT_OK
-    assert "13 pins checked: 13 ok, 0 failed" in out
+    assert "7 pins checked: 7 ok, 0 failed" in out
+
+
+@pytest.mark.parametrize("flags", [["--ignore", "calendar"], ["--select", "board"]])
+def test_a_row_that_could_not_be_read_never_passes_whatever_is_selected(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flags: list[str]
+) -> None:
+    # A line of garbage was "1 ok": its one finding was left out, and nothing else was checked.
+    calendar = tmp_path / "pins.jsonl"
+    good = {"board_id": "549755885175", "media_source": {"source_type": "image_url",
+            "url": "https://cdn.example.com/a.jpg"}}  # fmt: skip
+    calendar.write_text(f"not json\n{json.dumps(good)}\n", encoding="utf-8")
+    status, out, _ = run(capsys, "--format", "json", *flags, str(calendar))
+    assert status == EXIT_ERRORS
+    document = json.loads(out)
+    assert [result["ok"] for result in document["results"]] == [False, True]
+    assert codes_in(out) == {"calendar.row_malformed"}
 
 
 @pytest.mark.parametrize(
@@ -1189,3 +1208,16 @@ def test_github_annotations_are_written_as_the_pins_are_checked(tmp_path: Path) 
         assert child.wait(timeout=60) == EXIT_ERRORS
     assert rest.count("title=media.missing") == 2
     assert "2 pins checked: 0 ok, 2 failed" in rest
+
+
+def test_output_dash_is_refused_not_a_file_named_dash(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, _, err = run(capsys, "--format", "json", "-o", "-", VALID)
+    assert status == EXIT_UNUSABLE
+    assert err == (
+        "pin-preflight: error: --output -: leave --output out to write the report to standard "
+        "output\n"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -654,6 +654,8 @@ def _open_output(path: Path, inputs: Iterable[str], config: Path | None) -> Repo
     An input named as the output (a calendar, or the configuration read) is refused: the report
     would replace it.
     """
+    if str(path) == "-":  # not a file named "-": what a user means by it goes without -o
+        raise ConfigError("--output -: leave --output out to write the report to standard output")
     target = _identity(str(path))
     if any(name != "-" and _identity(name) == target for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")

@@ -28,7 +28,7 @@ from validator import clean
 from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
 from validator.codes.media import MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
-from validator.codes.selection import dropped_codes
+from validator.codes.selection import ALWAYS_REPORTED, dropped_codes
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
@@ -111,7 +111,7 @@ class Engine:
         self.now = now if now is not None else datetime.now(UTC)
         """The run's "now", for signed URLs' deadlines: one clock reading for every pin (given,
         a test's verdicts do not change as the calendar's dates pass)."""
-        self._dropped = dropped_codes(self.settings.select, self.settings.ignore)
+        self._dropped = dropped_codes(self.settings.select, self.settings.ignore) - ALWAYS_REPORTED
         self._clean_applies = clean.applies(self.settings)
         """Whether a pin ``CleanPin`` accepts may skip the rules (``validator.clean``)."""
 
