@@ -189,3 +189,6 @@ def test_a_fixed_now_keeps_a_test_s_verdict_as_time_passes() -> None:
     assert media.codes == {"media.url_expires_soon"}
     with pytest.raises(ValueError, match="timezone-aware"):
         validate(pin, offline=True, now=datetime(2026, 12, 1))  # naive: the mistake refused
+    for wrong in ("2026-12-01", 1780000000, True):  # an AttributeError from deep inside, before
+        with pytest.raises(TypeError, match="now must be a datetime, not"):
+            validate(pin, offline=True, now=wrong)  # type: ignore[arg-type]

@@ -106,6 +106,8 @@ class Engine:
         self.guard = guard
         self._token = as_secret(token) if token is not None else None
         """Pinterest access token; kept apart from ``settings`` (which are shown) and masked."""
+        if now is not None and not isinstance(now, datetime):  # "2026-06-01": no .utcoffset()
+            raise TypeError(f"now must be a datetime, not {type(now).__name__}")
         if now is not None and now.utcoffset() is None:
             raise ValueError("now must be timezone-aware (datetime.now(UTC), say)")
         self.now = now if now is not None else datetime.now(UTC)

@@ -116,6 +116,9 @@ def test_a_v4_url_for_a_pin_published_beyond_a_week_gets_a_fix_that_can_be_done(
     )
     (finding,) = Engine(Settings(offline=True)).check(item).findings
     assert finding.hint.startswith("An S3 presigned URL (SigV4) lives at most 7 days: sign it")
+    # Signed 6.5 days before, it would expire within the margin: the hint leaves the margin.
+    assert "sign it again less than 6 days before publishing (" in finding.hint
+    assert "so that it outlives the 24 hours margin" in finding.hint
     # Published within the week, signing again for longer is possible: the catalogue's fix.
     item = PinInput(
         Location("cal.jsonl", 0, 1),

@@ -913,3 +913,15 @@ def test_a_cell_over_the_limit_gets_its_own_remedy(
     assert problem is not None
     assert problem.message.startswith("a cell is longer than 200 characters")
     assert (problem.hint or "").startswith("Look for a quote opened in this row and never closed")
+
+
+def test_the_schedule_window_s_hint_is_in_utc_whatever_zone_now_is_in(tmp_path: Path) -> None:
+    # Days added to a New York "now" across the DST change gave a hint an hour off its message.
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 10, 20, 12, tzinfo=ZoneInfo("America/New_York"))  # 16:00 UTC
+    path = write_csv(tmp_path, row(date="2026-11-19T16:30:00"))
+    (item,) = list(load(str(path), settings=Settings(offline=True), now=now))
+    (finding,) = [f for f in item.extra if f.code == "calendar.publish_date_too_far"]
+    assert "2026-10-20T16:00:00Z" in finding.message
+    assert "before 2026-11-19T16:00:00Z" in (finding.hint or "")

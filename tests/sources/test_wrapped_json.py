@@ -208,6 +208,7 @@ def test_a_single_wrapped_object_is_unwrapped(tmp_path: Path) -> None:
         ("2026-12-01T11:00:00+01:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),
         ("2026-12-01T10:00:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # no offset: UTC
         ("2026-12-01", datetime(2026, 12, 1, tzinfo=UTC)),
+        ("2026-12-01 10:00:00Z", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # RFC 3339's space
         (None, None),
     ],
 )
@@ -221,7 +222,20 @@ def test_publish_at_is_an_aware_datetime(
     assert item.extra == ()
 
 
-@pytest.mark.parametrize("value", ["", "tomorrow", "12/01/2026", 1780000000, True, {}])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "tomorrow",
+        "12/01/2026",
+        1780000000,
+        True,
+        {},
+        "2026-06-08x12:00:00Z",  # Python 3.11's fromisoformat takes any separator
+        "9999-12-31T23:59:59-05:00",  # past the last moment in UTC: a traceback for the run
+        "0001-01-01T00:00:00+05:00",  # before the first
+    ],
+)
 def test_a_bad_publish_at_is_reported(tmp_path: Path, value: object) -> None:
     item = entry(tmp_path, {"pin": PIN, "publish_at": value})
 

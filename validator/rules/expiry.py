@@ -46,11 +46,18 @@ def check_expiry(
                 message = f"{what} expires at {when}, the moment the pin is published"
             hint = None
             if signed.longest is not None and publish_at - now > signed.longest:
-                # Signing again with a longer lifetime, as the catalogue says, is not possible.
+                # Signing again with a longer lifetime, as the catalogue says, is not possible;
+                # signed later than its lifetime less the margin, it would still warn.
                 days = plural(signed.longest.days, "day")
+                when_to = f"within the {days} before publishing ({published})"
+                if margin and margin < signed.longest:
+                    when_to = (
+                        f"less than {_span(signed.longest - margin)} before publishing "
+                        f"({published}), so that it outlives the {_span(margin)} margin"
+                    )
                 hint = (
                     f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
-                    f"again within the {days} before publishing ({published}), or use a public URL."
+                    f"again {when_to}, or use a public URL."
                 )
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:

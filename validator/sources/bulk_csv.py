@@ -141,6 +141,7 @@ def iter_bulk_csv(
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    now = now.astimezone(UTC)  # days added across a DST change are 24 hours, as UTC's are
     shape: list[_Shape] = []  # the rows' shape, once the header is read
     rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
     header, header_line = _read_header(rows, source)

@@ -417,18 +417,37 @@ def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        try:  # ISO 8601 takes "z" for "Z", as it takes "t" for "T"; fromisoformat does not
-            when = datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)
-        except ValueError:
-            pass
+        when = _iso_datetime(value)
+        if when is not None:
+            when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+            try:
+                when.astimezone(UTC)  # 9999-12-31T23:59-05:00 is past the last UTC moment
+            except OverflowError:
+                message = f"publish_at {quote(value)} is outside years 1 to 9999 in UTC"
+            else:
+                return when
         else:
-            return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
-        message = f"publish_at {quote(value)} is not an ISO 8601 date and time"
+            message = f"publish_at {quote(value)} is not an ISO 8601 date and time"
     else:
         message = f"publish_at is {json_type(value)}, not an ISO 8601 string"
     hint = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
     findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_AT_KEY, message, hint))
     return None
+
+
+def _iso_datetime(value: str) -> datetime | None:
+    """``value`` read as ISO 8601, or ``None``.
+
+    fromisoformat (3.11) takes any one character between the date and the time
+    ("2026-06-08x12:00"); ISO 8601 takes T (or t), RFC 3339 a space too. ISO 8601 takes "z"
+    for "Z", as it takes "t" for "T"; fromisoformat does not.
+    """
+    if len(value) > 10 and value[10] not in "Tt ":
+        return None
+    try:
+        return datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)
+    except ValueError:
+        return None
 
 
 def _unknown_key(key: str) -> Finding:
