@@ -560,7 +560,6 @@ def _check(
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds
         if streamed:  # the pins' lines are out: what follows them (a full disk: exit 2)
-            sys.stdout.flush()
             write_stdout(github.ending(summary, unreadable))
         elif output is None and report_format.for_machines:  # a full disk: exit 2; | head: 141
             write_stdout(_render(report_format, reports, summary, unreadable, verbosity, shown))
@@ -674,6 +673,7 @@ def _stdout_failed(exc: OSError, output: ReportFile | None) -> bool:
     if output is None or output.shares_stdout:  # -o /dev/stdout: the report goes there too
         if isinstance(exc, BrokenPipeError):
             raise exc
+        silence_stdout()  # what is still buffered would fail again at exit: status 120
         raise ConfigError(f"cannot write the report to standard output: {exc.strerror}") from None
     silence_stdout()
     return False

@@ -105,6 +105,8 @@ class ReportFile:
                 os.replace(temporary, self._target)
                 self._temporary = None
         except OSError as exc:
+            if self._shared and self._stream is sys.stdout:
+                silence_stdout()  # what is still buffered would fail again at exit: status 120
             raise ConfigError(f"--output {self.path}: cannot write it: {exc.strerror}") from None
 
     def close(self) -> None:
