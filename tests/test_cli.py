@@ -1230,3 +1230,16 @@ def test_output_dash_is_refused_not_a_file_named_dash(
         "output\n"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_github_annotations_are_utf8_whatever_stdout_s_encoding(tmp_path: Path) -> None:
+    # A Windows runner's pipe is cp1252: a Japanese board name was a UnicodeEncodeError.
+    calendar = tmp_path / "pins.jsonl"
+    calendar.write_text('{"board_id": "桜の写真"}\n', encoding="utf-8")
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", "--format", "github",
+         str(calendar)],
+        capture_output=True, check=False, env={**os.environ, "PYTHONIOENCODING": "cp1252"},
+    )  # fmt: skip
+    assert done.returncode == EXIT_ERRORS, done.stderr
+    assert 'board_id "桜の写真" is not a numeric id' in done.stdout.decode("utf-8")

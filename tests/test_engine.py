@@ -72,6 +72,21 @@ def test_pins_run_together_on_a_line_get_a_report_each_online_and_offline(
         assert "calendar.duplicate_pin" in reports[2].codes
 
 
+def test_indented_wrapped_entries_run_together_are_located_by_the_line_s_columns(
+    tmp_path: Path,
+) -> None:
+    pin = {"board_id": "549755885175", "media_source": {"source_type": "image_url",
+           "url": "https://cdn.example.com/a.jpg"}}  # fmt: skip
+    wrapped = json.dumps({"pin": pin, "publish_at": "2099-01-01T00:00:00Z"})
+    path = tmp_path / "pins.jsonl"
+    path.write_text(f"  {wrapped} {json.dumps({**pin, 'link': 'https://l.example/b'})}\n")
+
+    reports = list(Engine(Settings(offline=True)).check_all(load(str(path))))
+
+    assert [str(r.location) for r in reports] == [f"{path}:1:3", f"{path}:1:{len(wrapped) + 4}"]
+    assert all(r.ok for r in reports)
+
+
 def test_a_field_reported_while_parsing_is_not_reported_again_by_a_rule() -> None:
     pin = {"media_source": {"source_type": "video_id", "media_id": "x.mp4",
                             "cover_image_url": "https://a.example/c.jpg",

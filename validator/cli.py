@@ -529,8 +529,8 @@ def _check(
         if not stdout_open or not (report.findings or listed):  # most pins: nothing to say
             return
         try:
-            if streamed:
-                sys.stdout.write(github.pin_annotations(report))
+            if streamed:  # UTF-8 by the descriptor, as the whole document was (a cp1252 pipe)
+                write_stdout(github.pin_annotations(report))
             elif plain:
                 sys.stdout.write(text.pin_plain(report, verbosity))
             else:

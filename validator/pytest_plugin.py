@@ -523,13 +523,13 @@ def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> 
 
     Shaped as pytest's own failure (a crash location, and the text as a native traceback) so
     that xdist carries the location back from its workers; a plain string said nothing of the
-    pin there, cut to 50 characters. With ``--tb=line`` the text is its first line, as a
-    Python test's is its assertion. JUnit's failure message stays the whole text.
+    pin there, cut to 50 characters. With ``--tb=line`` the location line alone is written.
+    JUnit's failure message stays the whole text.
     """
     lines = text.rstrip("\n").splitlines(keepends=True) or [""]  # written as they are: each
     lines[-1] += "\n"  # ends its line, the last one too
     if config.getoption("tbstyle", "auto") == "line":
-        lines = lines[:1]
+        lines = []  # pytest writes the location line itself: one line a pin
     return ReprExceptionInfo(
         reprtraceback=ReprTracebackNative(lines),
         reprcrash=ReprFileLocation(_shown(path), line or 1, text),

@@ -185,11 +185,13 @@ def _mode(target: Path) -> int:
 
 
 def write_stdout(text: str) -> None:
-    """The whole output of a command that only prints (``codes``, ``explain``), written now.
+    """``text`` on standard output now, in UTF-8 whatever the stream's encoding says.
 
-    A full disk or a closed stream is one ``ConfigError`` (exit 2), not a traceback when the
-    interpreter flushes at exit; a reader that went away (``| head``) stays a
-    ``BrokenPipeError``, which the command line answers quietly.
+    The whole output of a command that only prints (``codes``, ``explain``), a machine format's
+    document, GitHub's annotations pin by pin. A full disk or a closed stream is one
+    ``ConfigError`` (exit 2), not a traceback when the interpreter flushes at exit; a reader
+    that went away (``| head``) stays a ``BrokenPipeError``, which the command line answers
+    quietly.
     """
     stream = sys.stdout
     if stream is None:  # started with standard output closed (>&-)

@@ -212,7 +212,10 @@ class Settings(BaseModel):
         """An ``ignore`` that takes out every code (``select``'s) would pass every calendar."""
         if len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
             chose = "select chose" if self.select else "there is"
-            raise ValueError(f"ignore takes out every code {chose}: nothing would ever be reported")
+            raise ValueError(
+                f"ignore takes out every code {chose}: nothing would ever be reported but pins "
+                "that could not be read"
+            )
         return self
 
     @field_validator("csv_columns", mode="before")

@@ -480,6 +480,19 @@ def test_an_indented_row_keeps_its_indent_and_an_indented_entry_is_unwrapped(
 
 
 @pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])
+@pytest.mark.parametrize("indent", [" \u00a0", " \ufeff", " \x0c", "\t\u00a0"])
+def test_an_indent_json_does_not_allow_is_stripped_as_before(
+    tmp_path: Path, name: str, indent: str
+) -> None:
+    # Kept as the line had it, a no-break space made a good pin "not valid JSON".
+    text = f"{json.dumps(PIN_A)}\n{indent}{json.dumps(PIN_B)}\n"
+
+    pins = list(load(write(tmp_path, name, text)))
+
+    assert [p.payload for p in pins] == [json.dumps(PIN_A), json.dumps(PIN_B)]
+
+
+@pytest.mark.parametrize("name", ["pins.json", "pins.jsonl"])
 def test_a_byte_order_mark_at_a_joined_file_s_start_is_not_part_of_its_row(
     tmp_path: Path, name: str
 ) -> None:

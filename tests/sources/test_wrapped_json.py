@@ -209,6 +209,7 @@ def test_a_single_wrapped_object_is_unwrapped(tmp_path: Path) -> None:
         ("2026-12-01T10:00:00", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # no offset: UTC
         ("2026-12-01", datetime(2026, 12, 1, tzinfo=UTC)),
         ("2026-12-01 10:00:00Z", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # RFC 3339's space
+        ("20261201T100000Z", datetime(2026, 12, 1, 10, tzinfo=UTC)),  # ISO 8601's basic format
         (None, None),
     ],
 )

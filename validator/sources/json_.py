@@ -102,10 +102,11 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
-            yield _line(text, location, origin)
+            yield _line(text, location, origin, _indented(line) if line[0] in _INDENT else None)
         else:  # a plain payload: the common row, built without a call (millions of them)
             # An indented row keeps its indent: a column counted in it is the line's.
-            yield PinInput(location, line.rstrip() if line[0] in _INDENT else text, True)
+            indented = _indented(line) if line[0] in _INDENT else None
+            yield PinInput(location, indented or text, True)
 
 
 def _row_text(line: str) -> str:
@@ -129,18 +130,34 @@ def run_together(row: PinInput) -> list[PinInput] | None:
     if not row.row or not isinstance(text, str) or _JOINED.search(text) is None:
         return None  # an API caller's string is one pin, whatever it holds
     spans: list[tuple[int, int]] = []
-    position = _BETWEEN.match(text).end()  # type: ignore[union-attr]  # it matches "" too
+    position = _between(text, 0)
     while position < len(text):
         try:
             _, end = _DECODER.raw_decode(text, position)
         except (ValueError, RecursionError):
             return None  # not values from end to end: one broken row, as parsing words it
         spans.append((position, end))
-        position = _BETWEEN.match(text, end).end()  # type: ignore[union-attr]
+        position = _between(text, end)
     if len(spans) < 2:
         return None
     at = row.location  # a wrapped entry's local video_url is found beside the file it names
     return [_line(text[start:end], at._replace(column=start + 1), None) for start, end in spans]
+
+
+def _between(text: str, position: int) -> int:
+    """Past the spaces (and byte order marks) at ``position``: where a next value would start."""
+    match = _BETWEEN.match(text, position)
+    return match.end() if match else position
+
+
+def _indented(line: str) -> str | None:
+    """An indented row as its line has it, when spaces and tabs alone come before its value.
+
+    The text handed on keeps them (JSON allows them), so that columns counted in it are the
+    line's. Any other space a line may start with (a no-break space, a byte order mark) is no
+    JSON: the row is then taken stripped (``None`` here), as an unindented one is.
+    """
+    return line.rstrip() if line.lstrip(" \t")[:1] in ("{", "[") else None
 
 
 # Where one JSON object ends and the next starts on the same line, and what may lie between.
@@ -251,10 +268,8 @@ def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
         if not row:
             continue
         location = Location(source, index, number)
-        if _looks_wrapped(row):
-            yield _line(row, location, origin)
-        else:  # an indented row keeps its indent: a column counted in it is the line's
-            yield PinInput(location, line.rstrip() if line[0] in _INDENT else row, row=True)
+        # An indented row keeps its indent: a column counted in it is the line's.
+        yield _line(row, location, origin, _indented(line) if line[0] in _INDENT else None)
         index += 1
 
 
@@ -328,11 +343,14 @@ def _looks_wrapped(text: str) -> bool:
     return text.startswith(_WRAPPED_LINE) or text[1:].lstrip().startswith(_QUOTED_KEYS)
 
 
-def _line(text: str, location: Location, origin: str | None) -> PinInput:
+def _line(
+    text: str, location: Location, origin: str | None, indented: str | None = None
+) -> PinInput:
     """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry.
 
-    Bytes that are not UTF-8 are the caller's to catch (``iter_lines``): a document's text was
-    decoded strictly, whole.
+    ``text`` is stripped; ``indented``, the row with its line's indent, is what is handed on
+    when given. Bytes that are not UTF-8 are the caller's to catch (``iter_lines``): a
+    document's text was decoded strictly, whole.
     """
     if _looks_wrapped(text) and not non_json_constant(text):  # NaN: parsing reports the text
         try:
@@ -342,7 +360,7 @@ def _line(text: str, location: Location, origin: str | None) -> PinInput:
         else:
             if _is_wrapped(value):
                 return unwrap_entry(value, location, origin)
-    return PinInput(location, text, row=True)
+    return PinInput(location, indented or text, row=True)
 
 
 def _entry(
@@ -442,7 +460,8 @@ def _iso_datetime(value: str) -> datetime | None:
     ("2026-06-08x12:00"); ISO 8601 takes T (or t), RFC 3339 a space too. ISO 8601 takes "z"
     for "Z", as it takes "t" for "T"; fromisoformat does not.
     """
-    if len(value) > 10 and value[10] not in "Tt ":
+    date = 10 if value[4:5] == "-" else 8  # 2026-06-08 (extended) or 20260608 (basic)
+    if len(value) > date and value[date] not in "Tt ":
         return None
     try:
         return datetime.fromisoformat(value[:-1] + "Z" if value.endswith("z") else value)
