@@ -209,9 +209,8 @@ class _Handler(BaseHTTPRequestHandler):
         # The first block is served; every later ranged read fails with the status given (with
         # ?once=KEY only the first of them, with Retry-After: 1).
         status, _, name = rest.partition("/")
-        first_block = (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-")
         once = query.get("once")
-        if first_block or (once is not None and not self.server.first_time(once[0])):
+        if self._first_block() or (once is not None and not self.server.first_time(once[0])):
             self._file(name, ranges=True)
         elif status == "stall":  # no answer at all for 3 s, then the connection closes
             time.sleep(3)
