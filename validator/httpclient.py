@@ -37,17 +37,18 @@ def check_environment(*, trust_env: bool) -> None:
     For callers that must stop before the run (the pytest plugin, before its workers start).
     The client is made and let go: it has opened no connection.
     """
-    async_client(verify=tls_context(trust_env=trust_env), trust_env=trust_env)
+    async_client(trust_env=trust_env)
 
 
 def async_client(**options: Any) -> httpx.AsyncClient:
-    """``httpx.AsyncClient(**options)``; a ``ConfigError`` for a proxy or CA file it cannot use."""
+    """``httpx.AsyncClient(**options)``; a ``ConfigError`` for a proxy or CA file it cannot use.
+
+    Without ``verify``, the client gets ``tls_context``'s, as httpx would make it.
+    """
+    if "verify" not in options:
+        options["verify"] = tls_context(trust_env=options.get("trust_env", True))
     try:
         return httpx.AsyncClient(**options)
-    except (OSError, ssl.SSLError) as exc:  # as tls_context, for a client that makes its own
-        if not options.get("trust_env", True):
-            raise
-        raise ConfigError(_certificates_message(exc)) from None
     except ValueError as exc:
         if "proxy" not in str(exc).lower():  # the caller's options, not the environment's
             raise

@@ -328,8 +328,8 @@ class _Checker:
         ``--lf`` ran those files whole again.
         """
         stale = set(getattr(node, "workeroutput", {}).get(_STALE_OUTPUT, ()))
-        recorded = getattr(self.config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
-        if stale and isinstance(recorded, dict):
+        recorded = _last_failed(self.config)
+        if stale and recorded is not None:
             for key in [key for key in recorded if str(key) in stale]:
                 del recorded[key]
 
@@ -400,20 +400,28 @@ class CalendarFile(pytest.File):
         return inputs
 
 
+def _last_failed(config: pytest.Config) -> dict[Any, bool] | None:
+    """The record pytest keeps of the last failures (node id to ``True``), if it keeps one.
+
+    The ids are ``NodeId``s from pytest 9, strings before: compared by ``str``.
+    """
+    recorded = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
+    return recorded if isinstance(recorded, dict) else None
+
+
 def _rerun_whole(file: CalendarFile, items: list[pytest.Item]) -> bool:
     """Whether the file's last failures were recorded under names it no longer has (--lf).
 
     Then every pin of it counts as failed last time, and runs again. An item's name holds its
     pin's line: a fix that adds a line above a failing pin renames the pins below it, and
     ``--lf`` ran the old names it found (none of them) and passed, a pin still failing.
-    pytest's last-failed plugin keeps its record in ``lastfailed`` (node id to ``True``; the
-    ids are ``NodeId``s from pytest 9, strings before); without it, nothing is changed.
+    Without pytest's record of them (``_last_failed``), nothing is changed.
     """
     config = file.config
     if not (config.getoption("lf", False) or config.getoption("failedfirst", False)):
         return False
-    recorded = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
-    if not isinstance(recorded, dict):
+    recorded = _last_failed(config)
+    if recorded is None:
         return False
     prefix = f"{file.nodeid}::"
     current = {item.nodeid for item in items}

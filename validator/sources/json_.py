@@ -99,13 +99,13 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
             continue
         location = Location(source, index, number)
         index += 1
+        # An indented row keeps its indent: a column counted in it is the line's.
+        indented = _indented(line) if line[0] in _INDENT else None
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
         elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
-            yield _line(text, location, origin, _indented(line) if line[0] in _INDENT else None)
+            yield _line(text, location, origin, indented)
         else:  # a plain payload: the common row, built without a call (millions of them)
-            # An indented row keeps its indent: a column counted in it is the line's.
-            indented = _indented(line) if line[0] in _INDENT else None
             yield PinInput(location, indented or text, True)
 
 
@@ -483,19 +483,22 @@ def _decode(text: str, position: int, source: str) -> tuple[object, int]:
     malformed, not the file.
     """
     try:
-        return _DECODER.raw_decode(text, position)
+        return _decoded(_DECODER, text, position, source)
+    except ValueError:  # int() refused a number; the value may be broken further on, too
+        _, end = _decoded(_DIGITS_AS_TEXT, text, position, source)
+        return _Undecoded(text[position:end]), end
+
+
+def _decoded(
+    decoder: json.JSONDecoder, text: str, position: int, source: str
+) -> tuple[object, int]:
+    """``decoder.raw_decode`` with its syntax errors as ``SourceError``s (int() refusals pass)."""
+    try:
+        return decoder.raw_decode(text, position)
     except json.JSONDecodeError as exc:  # its line and column count LF only: ours count CR too
         raise _syntax_error(text, exc.pos, source, exc.msg) from None
     except RecursionError:
         raise _syntax_error(text, position, source, "a value is nested too deeply") from None
-    except ValueError:  # int() refused a number; the value may be broken further on, too
-        try:
-            _, end = _DIGITS_AS_TEXT.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise _syntax_error(text, exc.pos, source, exc.msg) from None
-        except RecursionError:
-            raise _syntax_error(text, position, source, "a value is nested too deeply") from None
-        return _Undecoded(text[position:end]), end
 
 
 class _Undecoded(str):
