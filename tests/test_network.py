@@ -390,7 +390,9 @@ def test_a_location_that_is_no_host_name_is_a_finding_not_a_crash(server: MediaS
         [image_pin(server.url("/redirect?to=http://xn--/x.jpg"))], settings=NETWORK
     )
     assert report.codes == {"media.unreachable"}
-    assert "invalid URL" in report.findings[0].message
+    assert report.findings[0].message.endswith(
+        "redirects to 'http://xn--/x.jpg', which is not a valid URL"
+    )
 
 
 def test_an_end_marker_the_byte_cap_cuts_is_not_judged(server: MediaServer) -> None:
@@ -758,11 +760,32 @@ def test_a_video_file_and_its_cover_are_no_carousel(server: MediaServer, tmp_pat
     assert "media.aspect_ratio" not in report.codes
 
 
+@pytest.mark.parametrize("target", ["mailto:x@example.com", "data:image/jpeg;base64,AAAA"])
+def test_a_first_request_redirected_to_no_http_url_is_not_public(
+    server: MediaServer, target: str
+) -> None:
+    # httpx refused to build the next request itself: it was called unreachable, an invalid URL.
+    report = one(image_pin(server.url(f"/redirect?to={target}")))
+    assert report.codes == {"media.url_not_public"}
+    assert f"redirects to {target}, which is not an http(s) URL" in report.findings[0].message
+
+
+def test_no_cookie_is_sent_so_a_cookie_wall_is_the_loop_a_crawler_meets(
+    server: MediaServer,
+) -> None:
+    # httpx's jar sent back what the wall set, and kept it for the host's other URLs: a verdict
+    # depended on which URLs the run had fetched before.
+    report = one(image_pin(server.url("/cookiewall/photo-baseline.jpg")))
+    assert report.codes == {"media.redirect_loop"}
+    assert [entry.status for entry in server.requests_to("/cookiewall/")] == [302, 302]
+
+
 @pytest.mark.parametrize("target", ["mailto:x@example.com", "http://127.0.0.1:99999/a.jpg"])
 def test_a_later_read_redirected_to_no_url_stops_short_and_the_run_goes_on(
     server: MediaServer, target: str
 ) -> None:
-    # httpx refused to build the redirect's request: the whole run ended in a traceback.
+    # httpx refused to build the redirect's request: the whole run ended in a traceback. A
+    # mailto: target is not refused as not public either: the first read had the file.
     bad = image_pin(server.url(f"/mirror/big-header.jpg?to={target}"))
     good = image_pin(server.url("/media/photo-baseline.jpg"))
     reports = validate_many([bad, good], settings=NETWORK)

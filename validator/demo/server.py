@@ -35,6 +35,8 @@ fetches:
 ``/claim/TOTAL/NAME``           the first block's Content-Range says the file is TOTAL bytes
 ``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``)
                                 for every other range (a CDN sending later reads to an origin)
+``/cookiewall/NAME``            the file to a request with the cookie ``wall=passed``; to any
+                                other, a 302 to ``/cookiewall/NAME?checked`` that sets it
 
 Every file answer carries a strong ``ETag`` and honours ``If-Range`` as nginx does: a range asked
 with a validator that no longer matches gets the whole file (200).
@@ -295,6 +297,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._file(rest, ranges=True)
         else:
             self._redirect(query["to"][0] if "to" in query else f"/media/{rest}")
+
+    def _route_cookiewall(self, rest: str, query: dict[str, list[str]]) -> None:
+        if "wall=passed" in (self.headers.get("Cookie") or ""):
+            self._file(rest, ranges=True)
+        else:
+            location = f"/cookiewall/{rest}?checked"  # a bot wall
+            self._status(302, {"Location": location, "Set-Cookie": "wall=passed; Path=/"})
 
     def _first_block(self) -> bool:
         return (self.headers.get("Range") or "bytes=0-").startswith("bytes=0-")
