@@ -211,7 +211,8 @@ MEDIA_UNREACHABLE: Final = _network(
 )
 MEDIA_URL_NOT_PUBLIC: Final = _network(
     "media.url_not_public",
-    "The media URL (or a redirect) points at a private, loopback, link-local or reserved address.",
+    "The media URL (or a redirect) points at a private, loopback, link-local or reserved address, "
+    "or is not http(s).",
     "Pinterest fetches media over the public internet; an intranet or localhost address can never "
     "be reached by it.",
     "Host the file on a public server or CDN. (For local tests: allow_private_hosts.)",
