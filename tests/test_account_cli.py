@@ -211,6 +211,30 @@ def test_a_token_passed_as_the_variable_name_is_never_printed(
     assert fake.log == []
 
 
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--token-env", "TOKEN", "check", "pins.json"],  # before the command
+        ["--token-env=TOKEN", "check", "pins.json"],
+        ["check", "--token_env=TOKEN", "pins.json"],  # mistyped
+        ["check", "--access-token=TOKEN", "pins.json"],  # a flag it does not have
+        ["codes", "--token-env=TOKEN"],
+        ["check", "TOKEN"],  # the token where the file goes
+    ],
+)
+def test_a_token_in_any_refused_argument_is_never_printed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, arguments: list[str]
+) -> None:
+    # argparse quoted what it refused: only `check --token-env $TOKEN` was masked.
+    token = "pina_" + "FAKE0TOKEN0QQ" * 5
+    monkeypatch.setenv("PINTEREST_ACCESS_TOKEN", token)
+    status = main([argument.replace("TOKEN", token) for argument in arguments])
+    err = capsys.readouterr().err
+    assert status == EXIT_UNUSABLE
+    assert token not in err
+    assert "(a token: not shown)" in err
+
+
 @pytest.mark.parametrize("flag", ["--no-account-checks", "--offline"])
 def test_no_account_checks_and_offline_never_ask_pinterest(
     capsys: pytest.CaptureFixture[str],

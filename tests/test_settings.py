@@ -16,6 +16,7 @@ from validator.settings import (
     environment_token,
     find_pyproject,
     load_settings,
+    without_tokens,
 )
 
 
@@ -388,3 +389,22 @@ def test_a_token_variable_named_on_purpose_must_hold_one(
     token = environment_token(settings, explicit=True)
     assert token is not None
     assert token.get_secret_value() == "pina_abc"
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("invalid choice: 'pina_ABC123'", "invalid choice: '(a token: not shown)'"),
+        ("--token_env=pina_X; did you mean", "--token_env=(a token: not shown); did you mean"),
+        ("x" * 65, "(a token: not shown)"),
+        ("/a/path/" + "x" * 80 + ": no such file", "/a/path/" + "x" * 80 + ": no such file"),
+        ("the environment's SECRETVALUE123456 here", "the environment's (a token: not shown) here"),
+        ("short, held by the environment: C.UTF-8", "short, held by the environment: C.UTF-8"),
+    ],
+)
+def test_words_that_look_like_tokens_are_not_shown(
+    monkeypatch: pytest.MonkeyPatch, message: str, shown: str
+) -> None:
+    monkeypatch.setenv("SOME_SECRET", "SECRETVALUE123456")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert without_tokens(message) == shown

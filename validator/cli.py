@@ -42,7 +42,13 @@ from validator.report import Report, Summary, Tally
 from validator.report_file import ReportFile, silence_stdout, write_stdout
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
 from validator.reporters import progress as progress_
-from validator.settings import Settings, environment_token, find_pyproject, load_settings
+from validator.settings import (
+    Settings,
+    environment_token,
+    find_pyproject,
+    load_settings,
+    without_tokens,
+)
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNUSABLE", "main"]
 
@@ -242,7 +248,9 @@ class _Parser(argparse.ArgumentParser):
         if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
             options = [option.strip("'\"") for option in choice["choices"].split(", ")]
             message += did_you_mean(choice["value"].strip("'\""), options)
-        super().error(message)
+        # argparse quotes the arguments it refuses: a token given as a flag's value (a flag
+        # mistyped, or put before the command) would land in the CI log.
+        super().error(without_tokens(message))
 
 
 class _MissingArgument(Exception):
@@ -850,7 +858,7 @@ def _error(message: str) -> None:
     # Messages quote file names, which may hold a line break (a forged line, or a workflow
     # command in a CI log) or an escape sequence: shown escaped, one line.
     if sys.stderr is not None:  # started with standard error closed (2>&-): the status says it
-        sys.stderr.write(f"pin-preflight: error: {printable(message)}\n")
+        sys.stderr.write(f"pin-preflight: error: {printable(without_tokens(message))}\n")
 
 
 def _version() -> str:

@@ -43,6 +43,8 @@ __all__ = [
     "environment_token",
     "find_pyproject",
     "load_settings",
+    "looks_like_token",
+    "without_tokens",
 ]
 
 #: The table of ``pyproject.toml`` that configures pin-preflight.
@@ -322,9 +324,38 @@ def _variable_shown(name: str) -> str:
     ``--token-env $PINTEREST_ACCESS_TOKEN`` passes the token itself: quoted, it would land in
     the CI log. Pinterest's tokens start with ``pina_``; any value of the environment counts too.
     """
-    if name.startswith("pina_") or len(name) > 64 or name in os.environ.values():
+    if looks_like_token(name) or name in os.environ.values():
         return "(a value that looks like a token, not the name of the variable that holds it)"
     return repr(name) if not _ENV_NAME.fullmatch(name) else name
+
+
+def looks_like_token(text: str) -> bool:
+    """Whether ``text`` may be an access token, never to be quoted in a message or a log.
+
+    Pinterest's tokens start with ``pina_``. Anything else counts when it is long or held by a
+    variable of the environment (``$PINTEREST_ACCESS_TOKEN`` expanded), unless it is a path.
+    """
+    if text.startswith("pina_"):
+        return True
+    if "/" in text or "\\" in text:
+        return False
+    return len(text) > 64 or (len(text) >= 16 and text in os.environ.values())
+
+
+def without_tokens(message: str) -> str:
+    """``message`` with every word that ``looks_like_token`` replaced: for what quotes arguments.
+
+    A token passed where a flag's value or a file's name goes would otherwise be repeated to
+    the CI log. Words are cut at spaces, quotes and ``=`` (``--token_env=pina_…``).
+    """
+    return _WORD.sub(_unless_token, message)
+
+
+_WORD = re.compile(r"[^\s'\"=,;()]+")
+
+
+def _unless_token(word: re.Match[str]) -> str:
+    return "(a token: not shown)" if looks_like_token(word[0]) else word[0]
 
 
 def find_pyproject(start: Path) -> Path | None:
