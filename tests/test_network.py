@@ -21,6 +21,7 @@ from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
+from validator.probes.sniff import iso_boxes
 from validator.sources import PinInput, from_objects, load
 from validator.urls import MediaKind
 
@@ -790,3 +791,22 @@ def test_a_later_read_redirected_to_no_url_stops_short_and_the_run_goes_on(
     good = image_pin(server.url("/media/photo-baseline.jpg"))
     reports = validate_many([bad, good], settings=NETWORK)
     assert [report.codes for report in reports] == [{"media.check_incomplete"}, set()]
+
+
+def test_a_video_without_an_index_is_invalid_also_on_a_server_that_caps_each_answer(
+    tmp_path: Path,
+) -> None:
+    # Any short answer was read as "the server stopped sending": a video whose index was never
+    # written passed, with a warning, wherever the server sends 16 KiB at a time.
+    data = (MEDIA / "h264-moov-end.mp4").read_bytes()
+    moov = next(box for box in iso_boxes(data, len(data)) if box.type == "moov")
+    (tmp_path / "no-index.mp4").write_bytes(data[: moov.start])  # 100 KB: more than a block
+    with serve((MEDIA, tmp_path)) as server:
+        capped, stopped = (
+            validate_media([server.url(f"/{route}/no-index.mp4")], "video", settings=NETWORK)[0]
+            for route in ("capped/16384", "laterfail/416")
+        )
+    assert capped.codes == {"media.invalid"}
+    assert "has no index (moov box)" in capped.findings[0].message
+    assert stopped.codes == {"media.check_incomplete"}  # then the index may be what was not sent
+    assert "the server stopped sending the byte ranges" in stopped.findings[0].message

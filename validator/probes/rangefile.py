@@ -7,7 +7,7 @@ known span (the ``moov`` box) in one request before the parser asks for it piece
 at a byte budget. Reaching the budget, an empty answer or a failing fetch all look like the end
 of the file to the reader: an exception raised inside ``read()`` would unwind through
 libmediainfo and leak its native handle (media-probing.md, Traps). The caller asks afterwards:
-``exhausted``, ``cut_short``, ``fetch_error`` (re-raised by ``reraise()``), ``requests`` and
+``exhausted``, ``cut_short``, ``stopped``, ``fetch_error`` (re-raised by ``reraise()``), ``requests`` and
 ``bytes_fetched``.
 
 The fetch callback is synchronous and network-agnostic: ``fetch(start, end_inclusive)`` returns
@@ -64,7 +64,11 @@ class RangeFile(io.RawIOBase):
         self.budget = budget
         self.exhausted = False
         self.cut_short = False
-        """A fetch inside the file came back short (a server that stopped honouring Range)."""
+        """A fetch inside the file came back short (a server that stopped honouring Range, or
+        one that caps each answer: then the next read fetches on from there)."""
+        self.stopped = False
+        """A fetch inside the file came back empty: the server stopped sending, and what the
+        reader met next (an end) may not be the file's."""
         self.requests = 0
         self.bytes_fetched = 0
         self.bytes_seeded = 0
@@ -288,6 +292,7 @@ class RangeFile(io.RawIOBase):
         got = len(self._request(left, right))
         if left + got < right:
             self.cut_short = self.fetch_error is None
+            self.stopped = self.stopped or (got == 0 and self.cut_short)
             return False  # a failed or short answer: what came back is served, no retry loop
         if right < gap_end:
             self.exhausted = True  # served what the budget allowed; the rest of the gap is not

@@ -434,7 +434,9 @@ def _pixel_aspect(value: object) -> float:
 def _no_video(
     file: RangeFile, container: Container, *, truncated: bool, has_moov: bool
 ) -> VideoProblem:
-    if file.cut_short:  # what looks missing was not sent: the file is not shown to lack it
+    # What looks missing was not sent: the file is not shown to lack it. A server that caps
+    # each answer sent it all the same, the reads fetching on after each short answer.
+    if file.stopped:
         return VideoProblem(
             VideoProblemKind.NOT_SERVED,
             "could not be read: the server stopped sending the byte ranges asked for (it "
