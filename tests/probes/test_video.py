@@ -96,6 +96,18 @@ def test_codec_ids(remote: Remote) -> None:
     }
 
 
+def test_a_track_header_of_no_duration_takes_the_container_s(remote: Remote) -> None:
+    # Fragmenting muxers write 0 in the track header (tkhd): read as known, the video "lasted
+    # 0.0 s" (video.duration_out_of_range) while its movie header said 5 s.
+    data = bytearray(read("h264-faststart.mp4"))
+    tkhd = data.find(b"tkhd")  # the first track: the video; a version 0 header
+    duration = tkhd + 4 + 4 + 8 + 4 + 4  # past the flags, both times, track id and reserved
+    data[duration : duration + 4] = bytes(4)
+    facts = read_video_facts(remote(bytes(data))[0])
+    assert isinstance(facts, VideoFacts)
+    assert facts.duration_s == pytest.approx(MANIFEST["h264-faststart.mp4"]["duration_s"], abs=0.05)
+
+
 @pytest.mark.parametrize("head", [16 * KiB, 64 * KiB])
 def test_truncated_mp4_is_detected(head: int, remote: Remote) -> None:
     file, fetch = remote(read("truncated.mp4"), head=head)

@@ -404,7 +404,7 @@ def _facts(
             VideoProblemKind.UNREADABLE, "has a video track without a frame size", container
         )
     duration_ms = _number(video.duration)
-    if duration_ms is None and general is not None:
+    if not duration_ms and general is not None:  # 0: a fragmenting muxer's track header
         duration_ms = _number(general.duration)
     mdat = _first(boxes, "mdat")
     return VideoFacts(
