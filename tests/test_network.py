@@ -810,3 +810,18 @@ def test_a_video_without_an_index_is_invalid_also_on_a_server_that_caps_each_ans
     assert "has no index (moov box)" in capped.findings[0].message
     assert stopped.codes == {"media.check_incomplete"}  # then the index may be what was not sent
     assert "the server stopped sending the byte ranges" in stopped.findings[0].message
+
+
+@pytest.mark.parametrize("name", ["graphic.png", "small.jpg"])
+def test_a_small_image_with_much_appended_ends_in_its_first_block(
+    tmp_path: Path, name: str
+) -> None:
+    # Only the last 64 KiB were searched for its end marker: with 100 KB appended, a whole
+    # image was called cut off (media.invalid), after a third request.
+    appended = tmp_path / f"appended-{name}"
+    appended.write_bytes((MEDIA / name).read_bytes() + bytes(100_000))
+    with serve((MEDIA, tmp_path)) as server:
+        (report,) = validate_media([server.url(f"/media/{appended.name}")], settings=NETWORK)
+        asked = server.requests_to("/media/appended-")
+    assert "media.invalid" not in report.codes
+    assert len(asked) == 2  # the first block, and the last bytes

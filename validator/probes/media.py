@@ -455,8 +455,8 @@ async def _appended_or_cut(
     Phones and editors append data after a whole image (a motion photo's video); a file cut off
     has no end marker anywhere near its end. A motion photo that states its video's length says
     where the image ends; otherwise (or when that place holds no end marker: XMP outlives
-    edits) the last 64 KiB are searched (one more request), from the scan data on: an EXIF
-    thumbnail in the header ends with ``FF D9`` too. A motion photo found in neither place is
+    edits) the first block already read and the last 64 KiB (one more request) are searched,
+    from the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too. A motion photo found in neither place is
     not called cut: its video may be longer than 64 KiB.
     """
     cut = f"is cut off: it does not end with the {container.label} end marker"
@@ -469,6 +469,10 @@ async def _appended_or_cut(
             return None, None
         # An editor may keep the XMP of a photo it rewrote: search as for any other file.
     scan = jpeg_scan_offset(data) if container is Container.JPEG else None
+    # A small image with much appended: its end marker is in the first block already read.
+    read = data[scan:] if scan is not None else data if container is Container.PNG else b""
+    if read and end_marker_in(container, read):
+        return None, None
     if total is None:  # no stated size: the last bytes, from a suffix
         length = min(_APPENDED_SEARCH, budget.remaining)
         window = await reader.read_suffix(url, length, budget)
