@@ -825,3 +825,17 @@ def test_a_small_image_with_much_appended_ends_in_its_first_block(
         asked = server.requests_to("/media/appended-")
     assert "media.invalid" not in report.codes
     assert len(asked) == 2  # the first block, and the last bytes
+
+
+@pytest.mark.parametrize("name", ["h264-moov-end.mp4", "many-fragments.mp4"])
+def test_a_server_sending_crumbs_is_not_asked_thousands_of_times_for_a_video(
+    server: MediaServer, name: str
+) -> None:
+    # Each 16-byte answer was followed by another request: 21,867 of them for one fragmented
+    # video, until the deadline made it media.timeout. Cut off early, a valid video whose index
+    # was read in part must not be called broken either.
+    before = len(server.requests_to("/capped/16/"))
+    (report,) = validate_media([server.url(f"/capped/16/{name}")], "video", settings=NETWORK)
+    assert report.codes == {"media.check_incomplete"}
+    assert "sent only a few bytes at a time" in report.findings[0].message
+    assert len(server.requests_to("/capped/16/")) - before <= 10

@@ -319,14 +319,18 @@ class Prober:
         loop = asyncio.get_running_loop()
         url = opened.url
         reads = self._reads
+        crumbs = 0
 
         def fetch(first: int, last: int) -> bytes:
             """Called by pymediainfo's thread: the read happens on the loop, on the run's client.
 
             The loop side keeps the deadline (``Fetcher._ranged``), which time in line does not
             count against; the thread waits for as long as that takes, or until the prober closes.
+            After ``_CRUMBS`` answers of less than ``_CRUMB`` bytes, nothing more is asked (the
+            reads then end, as for a server that stopped sending), as in ``_read_span``.
             """
-            if opened.complete or self._closed:
+            nonlocal crumbs
+            if opened.complete or self._closed or crumbs >= _CRUMBS:
                 return b""
             read = reader.read_range(url, first, last, budget)
             try:
@@ -349,9 +353,11 @@ class Prober:
                                 read.close()
                         return b""
                     try:
-                        return pending.result(timeout=_READ_TURN)
+                        got = pending.result(timeout=_READ_TURN)
                     except concurrent.futures.TimeoutError:
                         continue
+                    crumbs += len(got) < min(_CRUMB, last - first + 1)
+                    return got
             except concurrent.futures.CancelledError:
                 return b""  # closed: the probe is cancelled, this parse's answer is not used
             finally:

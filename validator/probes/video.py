@@ -388,6 +388,29 @@ def _facts(
     *,
     fragmented: bool,
 ) -> VideoFacts | VideoProblem:
+    judged = _judged(file, container, info, boxes, moov, fragmented=fragmented)
+    if isinstance(judged, VideoProblem) and file.stopped:
+        # What looks missing or broken was not sent: the file is not shown to be so. (A server
+        # that caps each answer sent it all the same, the reads fetching on after each one.)
+        return VideoProblem(
+            VideoProblemKind.NOT_SERVED,
+            "could not be read: the server stopped sending the byte ranges asked for (it "
+            "answered a range with nothing, or with the whole file or a 416, or sent only a few "
+            "bytes at a time)",
+            container,
+        )
+    return judged
+
+
+def _judged(
+    file: RangeFile,
+    container: Container,
+    info: Any | None,
+    boxes: list[Box],
+    moov: Box | None,
+    *,
+    fragmented: bool,
+) -> VideoFacts | VideoProblem:
     if info is None:
         return VideoProblem(
             VideoProblemKind.UNREADABLE, "could not be parsed (MediaInfo failed on it)", container
@@ -434,15 +457,6 @@ def _pixel_aspect(value: object) -> float:
 def _no_video(
     file: RangeFile, container: Container, *, truncated: bool, has_moov: bool
 ) -> VideoProblem:
-    # What looks missing was not sent: the file is not shown to lack it. A server that caps
-    # each answer sent it all the same, the reads fetching on after each short answer.
-    if file.stopped:
-        return VideoProblem(
-            VideoProblemKind.NOT_SERVED,
-            "could not be read: the server stopped sending the byte ranges asked for (it "
-            "answered a range with less, or with the whole file or a 416)",
-            container,
-        )
     if file.exhausted:
         fetched = file.bytes_fetched + file.bytes_seeded
         return VideoProblem(
