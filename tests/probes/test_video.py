@@ -404,9 +404,10 @@ def test_200_mb_video_costs_what_a_small_one_does(
     assert sum(b - a + 1 for a, b in calls) < MAX_BYTES
 
 
-def test_a_large_index_is_fetched_in_one_request(tmp_path: Path) -> None:
-    # A moov-last file whose moov carries 600 KB more (a long clip's sample tables): still two
-    # requests, the second being the whole tail.
+def test_a_large_index_costs_one_request_more_and_no_byte_more(tmp_path: Path) -> None:
+    # A moov-last file whose moov carries 600 KB more (a long clip's sample tables): a tail over
+    # TAIL_LIMIT is walked from its first block (it might be padding), then the rest of moov
+    # comes in one request; no byte is fetched twice.
     data = read("h264-moov-end.mp4")
     moov = next(b for b in iso_boxes(data, len(data)) if b.type == "moov")
     padding = 600 * KiB
@@ -427,7 +428,8 @@ def test_a_large_index_is_fetched_in_one_request(tmp_path: Path) -> None:
     facts = read_video_facts(file)
     assert isinstance(facts, VideoFacts)
     assert facts.duration_s == pytest.approx(5.0)
-    assert calls == [(0, 16 * KiB - 1), (moov.start, len(grown) - 1)]
+    block_end = moov.start + 64 * KiB
+    assert calls == [(0, 16 * KiB - 1), (moov.start, block_end - 1), (block_end, len(grown) - 1)]
 
 
 def shifted_chunk_offsets(moov: bytes, delta: int) -> bytes:
@@ -549,3 +551,20 @@ def test_the_options_gate_takes_turns_by_batch() -> None:
 
     assert waited < 0.5  # one batch of 50 ms parses, with room for a slow machine
     assert most_at_once >= 4  # speed -1 parses still overlap
+
+
+@pytest.mark.parametrize("where", ["before moov", "after moov"])
+def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: Remote) -> None:
+    # A tail under 8 MiB was fetched whole: 5 MB of padding cost the whole 4 MiB byte cap (and
+    # "an index larger than the byte budget" when it came before moov), for a 5 KB index.
+    data = read("h264-moov-end.mp4")
+    moov = next(box for box in iso_boxes(data, len(data)) if box.type == "moov")
+    padding = struct.pack(">I4s", 5_000_000, b"free") + bytes(5_000_000 - 8)
+    index = data[moov.start : moov.end]
+    tail = padding + index if where == "before moov" else index + padding
+    file, fetch = remote(data[: moov.start] + tail, budget=4 * 1024 * KiB)
+    facts = read_video_facts(file)
+    assert isinstance(facts, VideoFacts)
+    assert not facts.partial
+    assert fetch.bytes_served <= MAX_BYTES
+    assert fetch.requests <= MAX_REQUESTS

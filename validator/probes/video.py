@@ -46,9 +46,11 @@ __all__ = [
 
 # pinterest-api.md §4.2: H.264 or H.265, as MediaInfo names them.
 SUPPORTED_CODECS = frozenset({"AVC", "HEVC"})
-# A moov-last file's tail (moov, maybe udta or free) is fetched whole up to this size; a longer
-# tail holds more than an index (another mdat), so only its first block is fetched.
-TAIL_LIMIT = 8 * 1024 * 1024
+# A moov-last file's tail (moov, maybe udta or free) is fetched whole up to this size, in one
+# request; a longer one is walked box by box from its first block: it may hold reserved space
+# (free) or padding of megabytes around a moov of a few KB, or another mdat. A moov this long
+# (a clip of some minutes) costs one request more, its bytes no more.
+TAIL_LIMIT = 256 * 1024
 # Extra bytes the speed-0 re-parse of a fragmented MP4 may fetch: every fragment is a seek, and a
 # file of hundreds of fragments would otherwise cost hundreds of requests.
 FRAGMENT_BUDGET = 2 * 1024 * 1024
