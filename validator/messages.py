@@ -11,7 +11,16 @@ import json
 import sys
 from collections.abc import Iterable
 
-__all__ = ["as_json", "did_you_mean", "folded", "json_type", "plural", "printable", "quote"]
+__all__ = [
+    "as_json",
+    "did_you_mean",
+    "folded",
+    "json_type",
+    "number",
+    "plural",
+    "printable",
+    "quote",
+]
 
 
 def _controls() -> dict[int, str]:
@@ -96,6 +105,16 @@ def json_type(value: object) -> str:
 def folded(name: str) -> str:
     """``name`` as column names are compared: case and runs of spaces do not count."""
     return " ".join(name.split()).casefold()
+
+
+def number(value: object, width: int = 24) -> str:
+    """A number of the payload, as written and shortened: never raises, never fills a screen.
+
+    A 4,000-digit carousel index is valid JSON; past 4,300 digits, Python will not even print it
+    (``as_json``).
+    """
+    text = as_json(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def plural(count: int, noun: str) -> str:

@@ -365,6 +365,26 @@ def test_a_carousel_index_past_its_items_is_a_warning() -> None:
     assert finding.message == "index is 3, but the carousel's 3 items are numbered 0 to 2"
 
 
+def test_numbers_too_long_to_print_are_findings_shortened_not_exceptions() -> None:
+    # f"{index}" raised ValueError past 4,300 digits (validate_many lost every report), and a
+    # 4,000-digit index made a message of 4,058 characters.
+    items = [{"url": f"https://cdn.example.com/pins/slide-{i}.jpg"} for i in range(3)]
+    source = {"source_type": "multiple_image_urls", "items": items}
+    for index in (10**5000, 10**3999):
+        finding = only(
+            image_pin(media_source={**source, "index": index}), "carousel.index_out_of_range"
+        )
+        assert len(finding.message) < 100
+    huge = 10**5000
+    finding = only(
+        video_pin(
+            cover_image_url=None, cover_image_content_type=None, cover_image_key_frame_time=huge
+        ),
+        "video.cover_image_url_missing",
+    )
+    assert "cover_image_key_frame_time (<over 4,300 digits> s)" in finding.message
+
+
 def test_an_inline_image_sent_twice_is_judged_on_each_of_its_fields() -> None:
     # Read once (a small image posted again is remembered), reported on every field it is in.
     cut = _encoded("truncated.png")[:20_000]

@@ -462,8 +462,8 @@ async def _appended_or_cut(
     has no end marker anywhere near its end. A motion photo that states its video's length says
     where the image ends; otherwise (or when that place holds no end marker: XMP outlives
     edits) the first block already read and the last 64 KiB (one more request) are searched,
-    from the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too. A motion photo found in neither place is
-    not called cut: its video may be longer than 64 KiB.
+    from the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too. A motion
+    photo found in neither place is not called cut: its video may be longer than 64 KiB.
     """
     cut = f"is cut off: it does not end with the {container.label} end marker"
     video = appended_length(container, data)

@@ -7,8 +7,8 @@ known span (the ``moov`` box) in one request before the parser asks for it piece
 at a byte budget. Reaching the budget, an empty answer or a failing fetch all look like the end
 of the file to the reader: an exception raised inside ``read()`` would unwind through
 libmediainfo and leak its native handle (media-probing.md, Traps). The caller asks afterwards:
-``exhausted``, ``cut_short``, ``stopped``, ``fetch_error`` (re-raised by ``reraise()``), ``requests`` and
-``bytes_fetched``.
+``exhausted``, ``cut_short``, ``stopped``, ``fetch_error`` (re-raised by ``reraise()``),
+``requests`` and ``bytes_fetched``.
 
 The fetch callback is synchronous and network-agnostic: ``fetch(start, end_inclusive)`` returns
 those bytes, like an HTTP ``Range: bytes=start-end`` request. Not thread-safe: one file per probe.

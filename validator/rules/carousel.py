@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from validator.codes.carousel import CAROUSEL_INDEX_OUT_OF_RANGE, CAROUSEL_ITEM_COUNT
 from validator.findings import Finding
+from validator.messages import number
 from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate
 from validator.rules.common import (
     check_content_type,
@@ -59,5 +60,6 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
 def _index_problem(index: int | None, count: int) -> Finding | None:
     if index is None or index < count:
         return None
-    message = f"index is {index}, but the carousel's {count} items are numbered 0 to {count - 1}"
+    shown = number(index)
+    message = f"index is {shown}, but the carousel's {count} items are numbered 0 to {count - 1}"
     return CAROUSEL_INDEX_OUT_OF_RANGE.finding("media_source.index", message)

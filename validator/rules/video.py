@@ -16,7 +16,7 @@ from validator.codes.video import (
     VIDEO_COVER_IMAGE_URL_MISSING,
 )
 from validator.findings import Finding
-from validator.messages import quote
+from validator.messages import number, quote
 from validator.model import PinCreate, VideoSource
 from validator.rules.common import check_inline_image, check_media_url, inline_image_type
 from validator.settings import Settings
@@ -58,7 +58,7 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         if key_frame is None or not settings.accept_key_frame_cover:
             message = "the video pin has no cover_image_url (nor cover_image_data)"
             if key_frame is not None:
-                message += f"; only cover_image_key_frame_time ({key_frame} s) is given"
+                message += f"; only cover_image_key_frame_time ({number(key_frame)} s) is given"
             field = "media_source.cover_image_url"
             return (VIDEO_COVER_IMAGE_URL_MISSING.finding(field, message),)
         return ()
