@@ -530,3 +530,36 @@ def test_nan_in_a_string_is_only_text() -> None:
         .findings[0]
         .message.startswith("the pin is not valid JSON: Extra data")
     )
+
+
+def test_a_dict_gets_the_verdict_of_the_json_text_it_is_sent_as() -> None:
+    # A tuple of items, or a read-only mapping as media_source, was "a tuple; it must be a list"
+    # while json.dumps (httpx's json=) sends an array: a false error that blocked publishing.
+    from types import MappingProxyType
+
+    items = tuple({"url": f"https://cdn.example.com/{i}.jpg"} for i in range(2))
+    source = MappingProxyType({"source_type": "multiple_image_urls", "items": items})
+    disclosures = {"values": ("AI_MODIFIED",)}
+    pin_ = {"board_id": "1", "media_source": source, "ai_disclosures": disclosures}
+    as_sent = json.loads(json.dumps({**pin_, "media_source": dict(source)}))
+    assert parse(pin_).findings == parse(as_sent).findings == ()
+    assert parse(pin_).pin == parse(as_sent).pin
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])
+def test_nan_anywhere_in_a_dict_is_malformed_as_in_json_text(value: float) -> None:
+    # An unknown field holding NaN passed with a warning: httpx and requests refuse to send it.
+    parsed = parse({"board_id": "1", "tracking": {"score": [value]}})
+    (finding,) = parsed.findings
+    assert finding.code == pin.PIN_MALFORMED.id
+    assert finding.message.startswith("the pin holds NaN or Infinity")
+
+
+def test_a_tuple_beside_values_nested_too_deeply_is_no_crash() -> None:
+    # Converting the tuple walks the whole pin: past Python's recursion limit, it is left as is.
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    parsed = parse({"board_id": "1", "items": (1,), "deep": deep})
+    assert parsed.pin is not None
+    assert parsed.pin.board_id == "1"
