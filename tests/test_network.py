@@ -580,8 +580,10 @@ def test_headers_too_large_are_not_retried_as_a_dropped_connection(server: Media
     assert len(server.requests_to("/bigheaders/")) - before == 1
 
 
-def test_a_video_url_serving_a_page_says_so(server: MediaServer) -> None:
-    (report,) = validate_media([server.url("/media/error-page.jpg")], "video", settings=NETWORK)
+def test_a_video_url_serving_a_page_says_so(tmp_path: Path) -> None:
+    (tmp_path / "clip.mp4").write_bytes((MEDIA / "error-page.jpg").read_bytes())
+    with serve((tmp_path,)) as server:
+        (report,) = validate_media([server.url("/media/clip.mp4")], "video", settings=NETWORK)
     assert report.codes == {"media.unsupported_format"}
     assert "serves a page" in (report.findings[0].hint or "")
 
@@ -839,3 +841,12 @@ def test_a_server_sending_crumbs_is_not_asked_thousands_of_times_for_a_video(
     assert report.codes == {"media.check_incomplete"}
     assert "sent only a few bytes at a time" in report.findings[0].message
     assert len(server.requests_to("/capped/16/")) - before <= 10
+
+
+@pytest.mark.parametrize("name", ["clip.jpg", "clip.PNG"])
+def test_an_image_name_where_a_video_belongs_is_refused_before_any_request(name: str) -> None:
+    # validate_media(..., "video") let a .jpg through offline: only a .gif or .webp was refused.
+    url = f"https://cdn.example.com/{name}"
+    (report,) = validate_media([url], "video", offline=True)
+    assert report.codes == {"media.unsupported_format"}
+    assert report.findings[0].message.endswith("image where a video belongs")

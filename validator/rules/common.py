@@ -61,7 +61,7 @@ def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | N
     """A URL Pinterest must fetch: present, absolute http(s), and not declaring a wrong format."""
     if url is None:
         return MEDIA_URL_INVALID.finding(field, f"{field} is missing")
-    if is_plain_image_url(url):
+    if kind is MediaKind.IMAGE and is_plain_image_url(url):  # the usual case, in one test
         return None
     problem = url_problem(url)
     if problem is not None:
@@ -81,10 +81,13 @@ def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | N
             hint = f"Convert the .{ext} file to JPEG or PNG and point the URL at the new file."
         return MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)
     if kind is MediaKind.VIDEO and declared is not DeclaredFormat.VIDEO_OK:
-        if declared is DeclaredFormat.IMAGE_OK:
-            return None  # an image where a video could be: the calendar decides the kind of pin
+        # A slot is a video's only where the kind is known (a calendar's video_url, a bulk CSV
+        # row whose name says video, validate_media(..., "video")): a .jpg there is no video.
         message = f"the URL {quote(url)} is a .{ext} file; Pinterest takes MP4, MOV or M4V video"
         hint = f"Convert the .{ext} file to MP4 (H.264 or H.265) and point the URL at it."
+        if declared is DeclaredFormat.IMAGE_OK:
+            message = f"the URL {quote(url)} is a .{ext} image where a video belongs"
+            hint = "Point the URL at the video file (MP4, MOV or M4V); an image is an image pin."
         return MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)
     return None
 
