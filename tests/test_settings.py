@@ -408,3 +408,11 @@ def test_words_that_look_like_tokens_are_not_shown(
     monkeypatch.setenv("SOME_SECRET", "SECRETVALUE123456")
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert without_tokens(message) == shown
+
+
+def test_a_first_read_longer_than_the_byte_cap_is_refused() -> None:
+    # A 90 KB JPEG was clean with 4 KiB blocks and "not checked" with 4 MiB ones under a 64 KiB
+    # cap: the first read spent it all.
+    with pytest.raises(ValueError, match=r"block_size .* is more than max_bytes_per_url"):
+        Settings(block_size=4 * 1024 * 1024, max_bytes_per_url=65536)
+    assert Settings(block_size=65536, max_bytes_per_url=65536).block_size == 65536

@@ -210,6 +210,17 @@ class Settings(BaseModel):
         return selectors
 
     @model_validator(mode="after")
+    def _block_within_the_cap(self) -> Settings:
+        """A first read longer than the byte cap spends it: no file's end would be checked."""
+        if self.block_size > self.max_bytes_per_url:
+            raise ValueError(
+                f"block_size ({self.block_size:,}) is more than max_bytes_per_url "
+                f"({self.max_bytes_per_url:,}): the first read of a URL would spend its whole byte "
+                "cap, and no file's end would be read; lower block_size or raise the cap"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _something_reported(self) -> Settings:
         """An ``ignore`` that takes out every code (``select``'s) would pass every calendar."""
         if len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
