@@ -11,6 +11,7 @@ import asyncio
 import functools
 import gzip
 import json
+import socket
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -153,3 +154,37 @@ def test_questions_waiting_in_line_do_not_time_out(base: str) -> None:
 
     replies = asyncio.run(run())
     assert all(isinstance(reply, account._Reply) and reply.status == 200 for reply in replies)
+
+
+def test_a_pinterest_that_never_answers_is_asked_nothing_after_the_token_check() -> None:
+    # Every board was asked again with every retry after the token check had timed out: 3
+    # boards took 63 s, 16 boards 162 s, a hundred would look like a hung CI job.
+    silent = socket.socket()  # accepts connections (the backlog), never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(100)
+
+    async def run() -> tuple[list[list[object]], int]:
+        settings = Settings(
+            api_base=f"http://127.0.0.1:{silent.getsockname()[1]}/v5",
+            retries=1,
+            read_timeout=0.2,
+            deadline=0.3,
+        )
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            targets = [account.AccountTarget(board_id=str(1000 + n)) for n in range(8)]
+            found = await asyncio.gather(*(checker.findings(target) for target in targets))
+            return [list(each) for each in found], checker.requests
+        finally:
+            await checker.aclose()
+
+    try:
+        started = time.monotonic()
+        found, requests = asyncio.run(run())
+    finally:
+        silent.close()
+    assert requests == 2  # the token check and its one retry
+    assert time.monotonic() - started < 3
+    for (finding,) in found:
+        assert finding.code == "platform.timeout"
+        assert finding.message.endswith("nothing else was asked of Pinterest")

@@ -66,7 +66,7 @@ import re
 import ssl
 import time
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, NamedTuple, TypeVar
 
 import httpx
@@ -181,6 +181,8 @@ class _Problem:
     hint: str | None = None
     stops: bool = False
     """Nothing else is worth asking (the token check showed the API is not there)."""
+    unanswered: bool = False
+    """No HTTP answer came, on any try (timeouts, connections refused or dropped)."""
 
     def finding(self, field: str | None) -> Finding:
         return self.code.finding(field, self.message, self.hint)
@@ -384,6 +386,13 @@ class AccountChecker:
 
     async def _ask_user(self) -> dict[str, Any] | _Problem:
         reply = await self._get("user_account")
+        if isinstance(reply, _Problem) and reply.unanswered:
+            # Pinterest is not reachable from here: each board asked would wait as long again,
+            # and a calendar of a hundred boards would look like a hung job.
+            message = reply.message.replace(
+                "the check could not be made", "nothing else was asked of Pinterest"
+            )
+            return replace(reply, message=message, stops=True)
         if isinstance(reply, _Problem):
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
@@ -564,6 +573,7 @@ class AccountChecker:
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
                     f"GET /v5/{path} timed out ({_tries(attempt)}): the check could not be made",
+                    unanswered=True,
                 )
             except httpx.ConnectError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
@@ -581,6 +591,7 @@ class AccountChecker:
                     PLATFORM_SERVER_ERROR,
                     f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
                     "the check could not be made",
+                    unanswered=True,
                 )
             except httpx.HTTPError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
@@ -588,6 +599,7 @@ class AccountChecker:
                     PLATFORM_SERVER_ERROR,
                     f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
                     "the check could not be made",
+                    unanswered=True,
                 )
             else:
                 reply = _Reply(response.status_code, body)
