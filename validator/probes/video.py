@@ -353,8 +353,10 @@ def _prefetch_fragments(file: RangeFile, moov: Box) -> None:
     one request; a longer one is walked box by box as the parse reads it (each ``moof``, and an
     ``mdat`` only if it is short enough to be read through) until the budget is spent. Each
     request reads further ahead than the last (up to ``_ONE_REQUEST_BLOCKS`` blocks) while the
-    fragments are small, and only the box again after a large ``mdat``: a thousand small
-    fragments cost a few requests, large ones no bytes of media data.
+    fragments are small, and only the next header's block after a large ``mdat``: a thousand
+    small fragments cost a few requests; large ones a request and a block each (the header's
+    block holds media data too), until the budget is spent. Reading the headers alone would
+    spend it on ever more requests, one round trip each, in turn.
     """
     start = min(moov.end, file.size)
     if file.size - start <= _ONE_REQUEST_BLOCKS * file.block_size:
