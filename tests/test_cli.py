@@ -652,10 +652,21 @@ def _wait_until_idle(pid: int, timeout: float = 30.0) -> None:
     raise AssertionError(f"process {pid} never went idle on standard input")
 
 
+# The command as a terminal starts it: with Ctrl-C's default handler. A test run started in the
+# background of a script (`pytest &`) has SIGINT ignored, its children too, and the command keeps
+# that choice (a host's, like nohup's): the interrupt these tests send would never come.
+_AS_FROM_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('validator', run_name='__main__', alter_sys=True)",
+]
+
+
 def _signalled_while_reading_stdin(signum: int, *options: str) -> tuple[int, str]:
     """``check --offline -`` in a child, sent ``signum`` once it waits on standard input."""
     child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "validator", "check", "--offline", *options, "-"],
+        [*_AS_FROM_A_TERMINAL, "check", "--offline", *options, "-"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -1062,8 +1073,7 @@ def test_ctrl_c_while_videos_are_read_is_one_line_and_an_exit(tmp_path: Path) ->
         calendar = tmp_path / "videos.jsonl"
         calendar.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
         child = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-m", "validator", "check", "-q", "--allow-private-hosts",
-             str(calendar)],
+            [*_AS_FROM_A_TERMINAL, "check", "-q", "--allow-private-hosts", str(calendar)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         try:
