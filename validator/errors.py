@@ -7,7 +7,10 @@ that stop a run from starting or a file from being read::
     ├── ConfigError    the configuration or the options cannot be used
     └── SourceError    an input file cannot be read at all (missing, not JSON, ...)
 
-The CLI prints them in one line and exits with status 2.
+The CLI prints them in one line and exits with status 2. A Python caller meets others where
+Python's own are the better fit: ``Settings(...)`` with values it refuses raises pydantic's
+``ValidationError`` (a ``ValueError``, naming each field), ``lookup`` of an unknown code a
+``KeyError``, a function given the wrong type of argument a ``TypeError``.
 """
 
 from __future__ import annotations
