@@ -47,6 +47,9 @@ MISSING_SCOPE = {
     "Please ensure your token is authorized with the correct set of scopes.",
 }
 NOT_PERMITTED = {"code": 29, "message": "You are not permitted to access that resource."}
+# pinterest-api.md §5.3: code 3 with this message, for an app whose access is still pending
+# (a third party's reading, UNCERTAIN); explain calls it platform.trial_access.
+PENDING = {"code": 3, "message": "application consumer type is not supported"}
 TRIAL = {
     "code": 29,
     "message": "Apps with Trial access may not create Pins in production. Please use API Sandbox "
@@ -67,7 +70,16 @@ SERVER_ERROR = {"code": 12, "message": "Something went wrong on our end. Sorry a
 #: token show up in a report); ``no_scope`` (403 code 3 on boards and media, the user is
 #: readable); ``no_user_scope`` (403 code 3 on user_account only); ``trial`` (403 code 29 with
 #: Trial access's message on boards and media, the user is readable).
-BEHAVIOURS = ("ok", "unauthorized", "expired", "echo", "no_scope", "no_user_scope", "trial")
+BEHAVIOURS = (
+    "ok",
+    "unauthorized",
+    "expired",
+    "echo",
+    "no_scope",
+    "no_user_scope",
+    "trial",
+    "pending",
+)
 
 
 @dataclass(frozen=True)
@@ -134,6 +146,7 @@ ACCOUNT = FakeAccount(
         "pina_noscope": "no_scope",
         "pina_nouser": "no_user_scope",
         "pina_trial": "trial",
+        "pina_pending": "pending",
     },
     boards=(
         FakeBoard(
@@ -252,6 +265,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(403, MISSING_SCOPE)
         if behaviour == "trial":
             return self._send(403, TRIAL)
+        if behaviour == "pending":
+            return self._send(403, PENDING)
         if route == ["boards"]:
             return self._page([_board(board) for board in account.listed()], query)
         if route[0] == "boards" and len(route) in (2, 3):

@@ -500,6 +500,8 @@ class AccountChecker:
             ):
                 return _Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
             return _Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
+        if self._trial(reply):  # first: "consumer type is not supported" comes with code 3
+            return _Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         if reply.status == 403 and reply.code == 3:
             scopes = ", ".join(PIN_SCOPES)
             message = f"the token may not read {what}: it lacks a scope ({said})"
@@ -508,8 +510,6 @@ class AccountChecker:
                 "secret boards), then use the new token."
             )
             return _Problem(AUTH_MISSING_SCOPE, message, hint)
-        if self._trial(reply):
-            return _Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
 
     @staticmethod
