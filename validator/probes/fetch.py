@@ -413,13 +413,6 @@ class Fetcher:
                     f"cannot be connected to ({_reason(exc)})",
                     tuple(chain),
                 )
-            except httpx.UnsupportedProtocol:
-                return Failure(
-                    FailureKind.NOT_PUBLIC,
-                    url,
-                    f"redirects to {current}, which is not http(s)",
-                    tuple(chain),
-                )
             except httpx.HTTPError as exc:
                 return Failure(FailureKind.UNREACHABLE, url, _reason(exc), tuple(chain))
             except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in the host
@@ -797,14 +790,19 @@ async def _get(
     in benchmarks/online.py), for nothing this run wants. Without the jar, no verdict depends on
     which URLs the run fetched before: no cookie that one URL's server set goes to another.
     ``_transport_for_url`` is private, and present in every httpx from 0.18 on (pyproject.toml
-    asks for >=0.27,<1).
+    asks for >=0.27,<1). What the client did that a check needs is done here: a user name and
+    password in the URL are sent as Basic credentials, and a closed client sends nothing.
     """
+    if client.is_closed:  # a video thread's late read, after the run closed: no new connection
+        raise RuntimeError("the run's HTTP client is closed")
+    merged = client.headers.copy()
+    merged.update(headers)
     request = httpx.Request(
-        "GET",
-        url,
-        headers=[*client.headers.raw, *((k.encode(), v.encode()) for k, v in headers.items())],
-        extensions={"timeout": client.timeout.as_dict()},
+        "GET", url, headers=merged, extensions={"timeout": client.timeout.as_dict()}
     )
+    if request.url.userinfo:
+        basic = httpx.BasicAuth(request.url.username, request.url.password)
+        request = next(basic.sync_auth_flow(request))  # sets Authorization, as the client did
     transport = client._transport_for_url(request.url)
     answer = await transport.handle_async_request(request)
     answer.request = request
