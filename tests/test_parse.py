@@ -533,17 +533,39 @@ def test_nan_in_a_string_is_only_text() -> None:
 
 
 def test_a_dict_gets_the_verdict_of_the_json_text_it_is_sent_as() -> None:
-    # A tuple of items, or a read-only mapping as media_source, was "a tuple; it must be a list"
-    # while json.dumps (httpx's json=) sends an array: a false error that blocked publishing.
-    from types import MappingProxyType
+    # A tuple of items was "a tuple; it must be a list" while json.dumps (httpx's json=) sends an
+    # array: a false error that blocked publishing. A dict subclass is an object to it too.
+    from collections import OrderedDict
 
     items = tuple({"url": f"https://cdn.example.com/{i}.jpg"} for i in range(2))
-    source = MappingProxyType({"source_type": "multiple_image_urls", "items": items})
-    disclosures = {"values": ("AI_MODIFIED",)}
-    pin_ = {"board_id": "1", "media_source": source, "ai_disclosures": disclosures}
-    as_sent = json.loads(json.dumps({**pin_, "media_source": dict(source)}))
+    source = OrderedDict(source_type="multiple_image_urls", items=items)
+    pin_ = {"board_id": "1", "media_source": source, "ai_disclosures": {"values": ("AI_MODIFIED",)}}
+    as_sent = json.loads(json.dumps(pin_))
     assert parse(pin_).findings == parse(as_sent).findings == ()
     assert parse(pin_).pin == parse(as_sent).pin
+
+
+def test_what_json_dumps_cannot_write_is_not_taken_for_what_it_can() -> None:
+    # A read-only mapping is no object to json.dumps (TypeError): httpx cannot send it.
+    from types import MappingProxyType
+
+    source = MappingProxyType({"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"})
+    parsed = parse({"board_id": "1", "media_source": source})
+    assert [finding.code for finding in parsed.findings] == ["pin.field_type_invalid"]
+    cyclic: dict[str, Any] = {"board_id": "1"}
+    cyclic["note"] = [cyclic]
+    (finding,) = parse(cyclic).findings
+    assert finding.code == pin.PIN_MALFORMED.id
+    assert "holds itself" in finding.message
+
+
+def test_a_value_shared_by_many_places_is_walked_once() -> None:
+    # Each level holding the one below twice: walked as a tree, 2**40 visits.
+    shared: Any = "x"
+    for _ in range(40):
+        shared = [shared, shared]
+    parsed = parse({"board_id": "1", "extra": (shared,)})
+    assert parsed.pin is not None
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])

@@ -104,10 +104,10 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     mapping: Mapping[Any, Any] = raw
     if raw is payload and not _json_shaped(raw):  # a Python caller's: as json.dumps sends it
         try:
-            mapping = _as_sent(raw)
-        except _NotJSON:
-            return Parsed(None, (malformed.finding(None, NOT_JSON_NUMBER),))
-        except RecursionError:  # nested too deeply, or cyclic: validation says so
+            mapping = _as_sent(dict(raw), {}, set())
+        except _NotJSON as exc:
+            return Parsed(None, (malformed.finding(None, str(exc)),))
+        except RecursionError:  # nested too deeply: validation says so
             pass
     return _parse_mapping(dict(mapping), errors, validator)
 
@@ -115,51 +115,78 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
 def _json_shaped(value: Any) -> bool:
     """Whether ``value`` holds only what JSON text gives: dicts, lists, str, int, finite floats.
 
-    A Python caller's payload nearly always does (about 1 µs a pin); one that holds a tuple,
-    another mapping or a NaN is converted by ``_as_sent`` first, so that it gets the verdict its
-    own ``json.dumps`` text gets.
+    A Python caller's payload nearly always does (a few µs a pin); one that holds a tuple, a
+    dict subclass, a NaN or a cycle is converted by ``_as_sent`` first, so that it gets the
+    verdict its own ``json.dumps`` text gets.
     """
     try:
-        return _shaped(value)
-    except RecursionError:  # nested too deeply, or cyclic: validation says so
+        return _shaped(value, set(), set())
+    except RecursionError:  # nested too deeply: validation says so
         return True
 
 
-def _shaped(value: Any) -> bool:
+def _shaped(value: Any, done: set[int], path: set[int]) -> bool:
+    """``_json_shaped``, walking each container once (``done``), a cycle being one (``path``)."""
     kind = type(value)
-    if kind is dict:
-        return all(map(_shaped, value.values()))
-    if kind is list:
-        return all(map(_shaped, value))
+    if kind is dict or kind is list:
+        key = id(value)
+        if key in done:
+            return True
+        if key in path:
+            return False
+        path.add(key)
+        shaped = all(
+            _shaped(item, done, path) for item in (value.values() if kind is dict else value)
+        )
+        path.discard(key)
+        if shaped:
+            done.add(key)
+        return shaped
     if kind is float:
         return math.isfinite(value)
     return kind is str or kind is int or kind is bool or value is None
 
 
-def _as_sent(value: Any) -> Any:
+def _as_sent(value: Any, made: dict[int, Any], path: set[int]) -> Any:
     """``value`` as ``json.dumps`` (httpx's ``json=``, requests') sends it.
 
-    A tuple becomes an array, any mapping an object; a NaN or an infinity raises ``_NotJSON``
-    (it is sent as no JSON: httpx and requests refuse to). Anything else is left for validation
-    to name.
+    A tuple becomes an array, a dict subclass an object; what it cannot write raises
+    ``_NotJSON``: a NaN or an infinity (httpx and requests refuse to send it), a cycle. Other
+    mappings and types are left for validation to name: ``json.dumps`` cannot write them
+    either. ``made`` holds what each container became: one shared by many places is converted
+    once.
     """
-    if isinstance(value, Mapping):
-        return {key: _as_sent(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_as_sent(item) for item in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        raise _NotJSON
-    return value
+    if not isinstance(value, dict | list | tuple):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _NotJSON(NOT_JSON_NUMBER)
+        return value
+    key = id(value)
+    if key in made:
+        return made[key]
+    if key in path:
+        raise _NotJSON(_CYCLE)
+    path.add(key)
+    if isinstance(value, dict):
+        sent: Any = {name: _as_sent(item, made, path) for name, item in value.items()}
+    else:
+        sent = [_as_sent(item, made, path) for item in value]
+    path.discard(key)
+    made[key] = sent
+    return sent
 
 
 class _NotJSON(Exception):
-    """A float that JSON has no value for, in a Python caller's payload."""
+    """A value ``json.dumps`` writes no JSON for, in a Python caller's payload: why, in words."""
 
 
 #: What a Python caller's pin holding NaN or Infinity gets, as its ``malformed`` finding.
 NOT_JSON_NUMBER = (
     "the pin holds NaN or Infinity, which JSON has no value for: json.dumps writes no JSON for "
     "it, and httpx and requests refuse to send it; send None, or leave the field out"
+)
+_CYCLE = (
+    "the pin holds itself (a dict or list inside itself): json.dumps cannot write it, so it "
+    "cannot be sent"
 )
 
 
