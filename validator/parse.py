@@ -128,23 +128,29 @@ def _json_shaped(value: Any) -> bool:
 def _shaped(value: Any, done: set[int], path: set[int]) -> bool:
     """``_json_shaped``, walking each container once (``done``), a cycle being one (``path``)."""
     kind = type(value)
-    if kind is dict or kind is list:
-        key = id(value)
-        if key in done:
-            return True
-        if key in path:
-            return False
-        path.add(key)
-        shaped = all(
-            _shaped(item, done, path) for item in (value.values() if kind is dict else value)
-        )
-        path.discard(key)
-        if shaped:
-            done.add(key)
-        return shaped
-    if kind is float:
+    if kind is dict:
+        items = value.values()
+    elif kind is list:
+        items = value
+    elif kind is float:
         return math.isfinite(value)
-    return kind is str or kind is int or kind is bool or value is None
+    else:
+        return kind is str or kind is int or kind is bool or value is None
+    key = id(value)
+    if key in done:
+        return True
+    if key in path:
+        return False
+    path.add(key)
+    for item in items:
+        leaf = type(item)
+        if leaf is str or leaf is int or leaf is bool or item is None:  # most values: no call
+            continue
+        if not _shaped(item, done, path):
+            return False
+    path.discard(key)
+    done.add(key)
+    return True
 
 
 def _as_sent(value: Any, made: dict[int, Any], path: set[int]) -> Any:
