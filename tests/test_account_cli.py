@@ -235,6 +235,19 @@ def test_a_token_in_any_refused_argument_is_never_printed(
     assert "(a token: not shown)" in err
 
 
+@pytest.mark.parametrize("report", ["json", "junit", "github"])
+def test_a_token_given_as_a_file_name_is_in_no_report(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, report: str
+) -> None:
+    # Unreadable files are listed in the machine reports, which never went through the mask.
+    token = "pina_" + "FAKE0TOKEN0QQ" * 5
+    monkeypatch.setenv("PINTEREST_ACCESS_TOKEN", token)
+    main(["check", "--offline", "--format", report, token])
+    out, err = capsys.readouterr()
+    assert token not in out + err
+    assert "(a token: not shown)" in out
+
+
 @pytest.mark.parametrize("flag", ["--no-account-checks", "--offline"])
 def test_no_account_checks_and_offline_never_ask_pinterest(
     capsys: pytest.CaptureFixture[str],

@@ -399,6 +399,9 @@ def test_a_token_variable_named_on_purpose_must_hold_one(
         ("x" * 65, "(a token: not shown)"),
         ("/a/path/" + "x" * 80 + ": no such file", "/a/path/" + "x" * 80 + ": no such file"),
         ("the environment's SECRETVALUE123456 here", "the environment's (a token: not shown) here"),
+        ("SECRETVALUE123456: no such file", "(a token: not shown): no such file"),
+        ("SSL_CERT_FILE=missing-corp-bundle", "SSL_CERT_FILE=missing-corp-bundle"),
+        ("a-long-file-name-" + "x" * 60 + ".json", "a-long-file-name-" + "x" * 60 + ".json"),
         ("short, held by the environment: C.UTF-8", "short, held by the environment: C.UTF-8"),
     ],
 )
@@ -406,6 +409,7 @@ def test_words_that_look_like_tokens_are_not_shown(
     monkeypatch: pytest.MonkeyPatch, message: str, shown: str
 ) -> None:
     monkeypatch.setenv("SOME_SECRET", "SECRETVALUE123456")
+    monkeypatch.setenv("SSL_CERT_FILE", "missing-corp-bundle")  # held, but by no secret's name
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert without_tokens(message) == shown
 
@@ -413,6 +417,6 @@ def test_words_that_look_like_tokens_are_not_shown(
 def test_a_first_read_longer_than_the_byte_cap_is_refused() -> None:
     # A 90 KB JPEG was clean with 4 KiB blocks and "not checked" with 4 MiB ones under a 64 KiB
     # cap: the first read spent it all.
-    with pytest.raises(ValueError, match=r"block_size .* is more than max_bytes_per_url"):
+    with pytest.raises(ValueError, match=r"max_bytes_per_url\n.*less than the block size"):
         Settings(block_size=4 * 1024 * 1024, max_bytes_per_url=65536)
     assert Settings(block_size=65536, max_bytes_per_url=65536).block_size == 65536

@@ -479,7 +479,8 @@ def _check(
 
     def name_of(path: str) -> str:
         given = (shown_as or {}).get(path)
-        return given if given is not None else sources.source_name(path)
+        # A token given where a file name goes is never repeated, in no report either.
+        return given if given is not None else without_tokens(sources.source_name(path))
 
     shown = [name_of(name) for name in args.paths]
     config = None
@@ -636,9 +637,10 @@ async def _run(
                                 gc.freeze()
                         show(report)
                 except SourceError as exc:
-                    unreadable.append(Unreadable(name_of(name), str(exc)))
+                    said = without_tokens(str(exc))
+                    unreadable.append(Unreadable(name_of(name), said))
                     if progress is not None:  # above the progress line, which owns the terminal
-                        progress.print(Text(f"pin-preflight: error: {printable(str(exc))}"))
+                        progress.print(Text(f"pin-preflight: error: {printable(said)}"))
                     else:
                         _error(str(exc))
     finally:  # main() may run inside a longer process (tests, the demo): hand them back

@@ -23,6 +23,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -209,16 +210,21 @@ class Settings(BaseModel):
             raise ValueError(f"no code matches {', '.join(map(repr, unknown))}{hint}")
         return selectors
 
-    @model_validator(mode="after")
-    def _block_within_the_cap(self) -> Settings:
-        """A first read longer than the byte cap spends it: no file's end would be checked."""
-        if self.block_size > self.max_bytes_per_url:
+    @field_validator("max_bytes_per_url")
+    @classmethod
+    def _room_for_the_first_read(cls, cap: int, info: ValidationInfo) -> int:
+        """A cap under the first read's length: the first read would ask for more than it allows.
+
+        (``block_size`` is declared first: validated by now, unless it failed itself.)
+        """
+        block = info.data.get("block_size")
+        if isinstance(block, int) and cap < block:
             raise ValueError(
-                f"block_size ({self.block_size:,}) is more than max_bytes_per_url "
-                f"({self.max_bytes_per_url:,}): the first read of a URL would spend its whole byte "
-                "cap, and no file's end would be read; lower block_size or raise the cap"
+                f"{cap:,} is less than the block size ({block:,}): the first read of a URL would "
+                "ask for more than its byte cap allows, and a file's end could not be read after "
+                "it; raise it, or lower the block size"
             )
-        return self
+        return cap
 
     @model_validator(mode="after")
     def _something_reported(self) -> Settings:
@@ -343,14 +349,24 @@ def _variable_shown(name: str) -> str:
 def looks_like_token(text: str) -> bool:
     """Whether ``text`` may be an access token, never to be quoted in a message or a log.
 
-    Pinterest's tokens start with ``pina_``. Anything else counts when it is long or held by a
-    variable of the environment (``$PINTEREST_ACCESS_TOKEN`` expanded), unless it is a path.
+    Pinterest's tokens start with ``pina_``. Anything else counts when it is longer than 64
+    characters, or when a variable whose name says it holds a secret holds it (as
+    ``PINTEREST_ACCESS_TOKEN`` does); never a path, a file name or a host name (a slash, a
+    backslash or a dot in it).
     """
     if text.startswith("pina_"):
         return True
-    if "/" in text or "\\" in text:
+    if "/" in text or "\\" in text or "." in text:
         return False
-    return len(text) > 64 or (len(text) >= 16 and text in os.environ.values())
+    return len(text) > 64 or (len(text) >= 16 and text in _secrets())
+
+
+def _secrets() -> set[str]:
+    """The values of the environment's variables whose names say they hold a secret."""
+    return {value for name, value in os.environ.items() if _SECRET_NAME.search(name)}
+
+
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY", re.IGNORECASE)
 
 
 def without_tokens(message: str) -> str:
@@ -366,7 +382,9 @@ _WORD = re.compile(r"[^\s'\"=,;()]+")
 
 
 def _unless_token(word: re.Match[str]) -> str:
-    return "(a token: not shown)" if looks_like_token(word[0]) else word[0]
+    text = word[0]
+    core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
+    return "(a token: not shown)" + text[len(core) :] if looks_like_token(core) else text
 
 
 def find_pyproject(start: Path) -> Path | None:
