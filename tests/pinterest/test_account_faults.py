@@ -34,6 +34,8 @@ def _bomb() -> bytes:
 
 
 class _Odd(BaseHTTPRequestHandler):
+    busy_answered = False
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -52,6 +54,12 @@ class _Odd(BaseHTTPRequestHandler):
         elif route == "zipped":  # compressed though asked not to: still read, within the cap
             body = json.dumps({"id": "1", "name": "Board"}).encode()
             self._answer(gzip.compress(body), encoding="gzip")
+        elif route == "busy-then-silent":  # a 503, then no answer within any deadline
+            if _Odd.busy_answered:
+                time.sleep(1)
+                return
+            _Odd.busy_answered = True
+            self.send_error(503)
         elif route == "endless":
             page = int(parse_qs(parts.query).get("bookmark", ["0"])[0])
             self._answer(json.dumps({"items": [], "bookmark": str(page + 1)}).encode())
@@ -188,3 +196,11 @@ def test_a_pinterest_that_never_answers_is_asked_nothing_after_the_token_check()
     for (finding,) in found:
         assert finding.code == "platform.timeout"
         assert finding.message.endswith("nothing else was asked of Pinterest")
+
+
+def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) -> None:
+    # Only the last try counted: a 503 and then a timeout stopped every other question.
+    problem = ask(base, "busy-then-silent", read_timeout=0.2, deadline=0.3)
+    assert isinstance(problem, account._Problem)
+    assert problem.code.id == "platform.timeout"
+    assert not problem.unanswered

@@ -182,7 +182,7 @@ class _Problem:
     stops: bool = False
     """Nothing else is worth asking (the token check showed the API is not there)."""
     unanswered: bool = False
-    """No HTTP answer came, on any try (timeouts, connections refused or dropped)."""
+    """No HTTP answer came on any try (timeouts, connections refused or dropped)."""
 
     def finding(self, field: str | None) -> Finding:
         return self.code.finding(field, self.message, self.hint)
@@ -547,6 +547,7 @@ class AccountChecker:
         settings = self.settings
         url = f"{self._base}/{path}"
         attempt = 0
+        answered = False  # an HTTP answer came on some try: Pinterest is there
         while True:
             attempt += 1
             wait: float | None = None
@@ -573,7 +574,7 @@ class AccountChecker:
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
                     f"GET /v5/{path} timed out ({_tries(attempt)}): the check could not be made",
-                    unanswered=True,
+                    unanswered=not answered,
                 )
             except httpx.ConnectError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
@@ -591,7 +592,7 @@ class AccountChecker:
                     PLATFORM_SERVER_ERROR,
                     f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
                     "the check could not be made",
-                    unanswered=True,
+                    unanswered=not answered,
                 )
             except httpx.HTTPError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
@@ -599,9 +600,10 @@ class AccountChecker:
                     PLATFORM_SERVER_ERROR,
                     f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
                     "the check could not be made",
-                    unanswered=True,
+                    unanswered=not answered,
                 )
             else:
+                answered = True
                 reply = _Reply(response.status_code, body)
                 if reply.status == 200 and body is None:
                     failure = _Problem(
