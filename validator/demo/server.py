@@ -101,6 +101,8 @@ class MediaServer(ThreadingHTTPServer):
         self.log: list[Logged] = []
         self.asked: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._answering = 0
+        self._idle = threading.Condition(self._lock)
 
     @property
     def base(self) -> str:
@@ -141,6 +143,29 @@ class MediaServer(ThreadingHTTPServer):
         """The logged requests whose path contains ``fragment``."""
         with self._lock:
             return [entry for entry in self.log if fragment in entry.path]
+
+    def settled(self, timeout: float = 2.0) -> MediaServer:
+        """Wait until no request is being answered (at most ``timeout`` s); return the server.
+
+        A request is logged once its answer is written: the client may have read it all and
+        gone on before the handler's thread logs it. A test that counts requests after a check
+        asks this first.
+        """
+        with self._idle:
+            self._idle.wait_for(lambda: self._answering == 0, timeout)
+        return self
+
+    @contextmanager
+    def answering(self) -> Iterator[None]:
+        """Count a request as being answered for as long as the block runs (``settled``)."""
+        with self._lock:
+            self._answering += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._answering -= 1
+                self._idle.notify_all()
 
 
 @contextmanager
@@ -185,16 +210,17 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
-        if self.server.latency:
-            time.sleep(self.server.latency)
-        parts = urlsplit(self.path)
-        path = unquote(parts.path)
-        route, _, rest = path.lstrip("/").partition("/")
-        handler = getattr(self, f"_route_{route}", None)
-        if handler is None:
-            self._status(404)
-            return
-        handler(rest, parse_qs(parts.query))
+        with self.server.answering():
+            if self.server.latency:
+                time.sleep(self.server.latency)
+            parts = urlsplit(self.path)
+            path = unquote(parts.path)
+            route, _, rest = path.lstrip("/").partition("/")
+            handler = getattr(self, f"_route_{route}", None)
+            if handler is None:
+                self._status(404)
+                return
+            handler(rest, parse_qs(parts.query))
 
     # --- routes -----------------------------------------------------------------------------------
 
