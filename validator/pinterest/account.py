@@ -514,7 +514,11 @@ class AccountChecker:
 
     @staticmethod
     def _trial(reply: _Reply) -> bool:
-        """Whether a 403 is the app's Trial access (code 29 "use API Sandbox"), as explain says."""
+        """Whether a 403 is the app's Trial access, as explain reads it.
+
+        Code 29 ("use API Sandbox"), or code 3 for an app whose consumer type is not supported
+        (its access still pending).
+        """
         if reply.status != 403:
             return False
         body = reply.body if isinstance(reply.body, dict) else None

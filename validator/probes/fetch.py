@@ -800,7 +800,7 @@ async def _get(
     request = httpx.Request(
         "GET", url, headers=merged, extensions={"timeout": client.timeout.as_dict()}
     )
-    if request.url.userinfo:
+    if request.url.username or request.url.password:  # as the client did: "://:@" is none
         basic = httpx.BasicAuth(request.url.username, request.url.password)
         request = next(basic.sync_auth_flow(request))  # sets Authorization, as the client did
     transport = client._transport_for_url(request.url)
