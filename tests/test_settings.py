@@ -402,6 +402,9 @@ def test_a_token_variable_named_on_purpose_must_hold_one(
         ("SECRETVALUE123456: no such file", "(a token: not shown): no such file"),
         ("SSL_CERT_FILE=missing-corp-bundle", "SSL_CERT_FILE=missing-corp-bundle"),
         ("a-long-file-name-" + "x" * 60 + ".json", "a-long-file-name-" + "x" * 60 + ".json"),
+        ("pina_notes.csv: no such file", "pina_notes.csv: no such file"),
+        ("--key=c2VjcmV0LWtleS12YWx1ZQ== refused", "--key=(a token: not shown) refused"),
+        ("eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl", "(a token: not shown)"),
         ("short, held by the environment: C.UTF-8", "short, held by the environment: C.UTF-8"),
     ],
 )
@@ -410,6 +413,8 @@ def test_words_that_look_like_tokens_are_not_shown(
 ) -> None:
     monkeypatch.setenv("SOME_SECRET", "SECRETVALUE123456")
     monkeypatch.setenv("SSL_CERT_FILE", "missing-corp-bundle")  # held, but by no secret's name
+    monkeypatch.setenv("MY_API_KEY", "c2VjcmV0LWtleS12YWx1ZQ==")  # base64: "=" cuts a word
+    monkeypatch.setenv("CI_JOB_TOKEN", "eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl")  # a JWT
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert without_tokens(message) == shown
 

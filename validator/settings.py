@@ -351,19 +351,21 @@ def looks_like_token(text: str) -> bool:
 
     Pinterest's tokens start with ``pina_``. Anything else counts when it is longer than 64
     characters, or when a variable whose name says it holds a secret holds it (as
-    ``PINTEREST_ACCESS_TOKEN`` does); never a path, a file name or a host name (a slash, a
-    backslash or a dot in it).
+    ``PINTEREST_ACCESS_TOKEN`` does). A path, a file name or a host name (a slash, a backslash
+    or a dot in it) is taken for one only when such a variable holds it whole.
     """
-    if text.startswith("pina_"):
-        return True
     if "/" in text or "\\" in text or "." in text:
-        return False
-    return len(text) > 64 or (len(text) >= 16 and text in _secrets())
+        return text in _secrets()
+    return text.startswith("pina_") or len(text) > 64 or (len(text) >= 16 and text in _secrets())
 
 
 def _secrets() -> set[str]:
-    """The values of the environment's variables whose names say they hold a secret."""
-    return {value for name, value in os.environ.items() if _SECRET_NAME.search(name)}
+    """The values (16 characters or more) of the variables whose names say they hold a secret."""
+    return {
+        value
+        for name, value in os.environ.items()
+        if len(value) >= 16 and _SECRET_NAME.search(name)
+    }
 
 
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY", re.IGNORECASE)
@@ -373,9 +375,16 @@ def without_tokens(message: str) -> str:
     """``message`` with every word that ``looks_like_token`` replaced: for what quotes arguments.
 
     A token passed where a flag's value or a file's name goes would otherwise be repeated to
-    the CI log. Words are cut at spaces, quotes and ``=`` (``--token_env=pina_…``).
+    the CI log. The values of secret variables are taken out first, wherever they are (one
+    holding ``=`` or a dot, a base64 key or a JWT, is no word); then each word is judged, cut at
+    spaces, quotes and ``=`` (``--token_env=pina_…``).
     """
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        message = message.replace(secret, _HIDDEN)
     return _WORD.sub(_unless_token, message)
+
+
+_HIDDEN = "(a token: not shown)"
 
 
 _WORD = re.compile(r"[^\s'\"=,;()]+")
@@ -384,7 +393,7 @@ _WORD = re.compile(r"[^\s'\"=,;()]+")
 def _unless_token(word: re.Match[str]) -> str:
     text = word[0]
     core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
-    return "(a token: not shown)" + text[len(core) :] if looks_like_token(core) else text
+    return _HIDDEN + text[len(core) :] if looks_like_token(core) else text
 
 
 def find_pyproject(start: Path) -> Path | None:
