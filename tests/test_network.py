@@ -107,7 +107,7 @@ def test_an_endless_body_is_cut_at_the_byte_cap(server: MediaServer) -> None:
         image_pin(server.url("/endless")), NETWORK.model_copy(update={"max_bytes_per_url": 200_000})
     )
     assert "media.invalid" in report.codes or "media.unsupported_format" in report.codes
-    (entry,) = server.settled().requests_to("/endless")[-1:]
+    (entry,) = server.settled_requests_to("/endless")[-1:]
     assert entry.sent < 50 * 1024 * 1024
 
 
@@ -165,7 +165,7 @@ def test_each_unique_url_is_fetched_once_per_run(server: MediaServer) -> None:
     reports = validate_many([video_pin(url, "image/png") for _ in range(20)], settings=NETWORK)
     assert all(report.ok for report in reports)
     # One block, one end-marker read.
-    assert len(server.settled().requests_to("shared=1")) - before <= 2
+    assert len(server.settled_requests_to("shared=1")) - before <= 2
 
 
 def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> None:
@@ -263,7 +263,7 @@ def test_a_sliding_window_reports_every_pin_in_order_then_the_broken_source(
     assert codes == [expected[n % len(urls)] for n in range(40)]
     assert "line 41" in str(error)
     # Probed once for 8 pins.
-    assert len(server.settled().requests_to("window=shared")) - before <= 2
+    assert len(server.settled_requests_to("window=shared")) - before <= 2
 
 
 # --- what the review found: later reads, odd servers, pauses --------------------------------------
@@ -535,7 +535,7 @@ def test_a_cut_file_is_still_cut_after_the_wider_look(server: MediaServer) -> No
     before = len(server.requests_to("/media/truncated.jpg"))
     report = one(image_pin(server.url("/media/truncated.jpg")))
     assert report.codes == {"media.invalid"}
-    assert len(server.settled().requests_to("/media/truncated.jpg")) - before <= 3
+    assert len(server.settled_requests_to("/media/truncated.jpg")) - before <= 3
 
 
 @pytest.mark.parametrize("status", ["200", "416"])
@@ -579,7 +579,7 @@ def test_headers_too_large_are_not_retried_as_a_dropped_connection(server: Media
     report = one(image_pin(server.url("/bigheaders/photo-baseline.jpg")))
     assert report.codes == {"media.unreachable"}
     assert "headers too large" in report.findings[0].message
-    assert len(server.settled().requests_to("/bigheaders/")) - before == 1
+    assert len(server.settled_requests_to("/bigheaders/")) - before == 1
 
 
 def test_a_video_url_serving_a_page_says_so(tmp_path: Path) -> None:
@@ -634,7 +634,7 @@ def test_a_server_answering_in_crumbs_is_not_asked_forever(server: MediaServer) 
     before = len(server.requests_to("/capped/10/"))
     report = one(image_pin(server.url("/capped/10/big-header.jpg")))
     assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
-    assert len(server.settled().requests_to("/capped/10/")) - before <= 20
+    assert len(server.settled_requests_to("/capped/10/")) - before <= 20
 
 
 # --- servers whose later reads do not hold together with the first ------------------------------
@@ -782,7 +782,7 @@ def test_no_cookie_is_sent_so_a_cookie_wall_is_the_loop_a_crawler_meets(
     # depended on which URLs the run had fetched before.
     report = one(image_pin(server.url("/cookiewall/photo-baseline.jpg")))
     assert report.codes == {"media.redirect_loop"}
-    assert [entry.status for entry in server.settled().requests_to("/cookiewall/")] == [302, 302]
+    assert [entry.status for entry in server.settled_requests_to("/cookiewall/")] == [302, 302]
 
 
 @pytest.mark.parametrize("target", ["mailto:x@example.com", "http://127.0.0.1:99999/a.jpg"])
@@ -826,7 +826,7 @@ def test_a_small_image_with_much_appended_ends_in_its_first_block(
     appended.write_bytes((MEDIA / name).read_bytes() + bytes(100_000))
     with serve((MEDIA, tmp_path)) as server:
         (report,) = validate_media([server.url(f"/media/{appended.name}")], settings=NETWORK)
-        asked = server.settled().requests_to("/media/appended-")
+        asked = server.settled_requests_to("/media/appended-")
     assert "media.invalid" not in report.codes
     assert len(asked) == 2  # the first block, and the last bytes
 
@@ -842,7 +842,7 @@ def test_a_server_sending_crumbs_is_not_asked_thousands_of_times_for_a_video(
     (report,) = validate_media([server.url(f"/capped/16/{name}")], "video", settings=NETWORK)
     assert report.codes == {"media.check_incomplete"}
     assert "sent only a few bytes at a time" in report.findings[0].message
-    assert len(server.settled().requests_to("/capped/16/")) - before <= 10
+    assert len(server.settled_requests_to("/capped/16/")) - before <= 10
 
 
 @pytest.mark.parametrize("name", ["clip.jpg", "clip.PNG"])

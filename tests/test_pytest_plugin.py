@@ -285,7 +285,7 @@ def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> N
         )
         # Two pins in two files share the photo: one probe, so one first ranged GET.
         first_reads = [
-            e for e in server.settled().requests_to("photo-baseline") if e.range == "bytes=0-65535"
+            e for e in server.settled_requests_to("photo-baseline") if e.range == "bytes=0-65535"
         ]
         assert len(first_reads) == 1
 

@@ -149,7 +149,7 @@ def test_loopback_is_refused_unless_allowed(server: MediaServer) -> None:
     outcome = fetch(server.url(f"/media/{JPEG}"), allow_private_hosts=False)
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.NOT_PUBLIC
-    assert server.settled().requests_to("/nothing-sent") == []
+    assert server.settled_requests_to("/nothing-sent") == []
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -160,7 +160,7 @@ def test_temporary_statuses_are_retried_after_retry_after(server: MediaServer, s
     settle = time.monotonic() + 2
     while len(server.requests_to(f"/flaky/retry-{status}/")) < 2 and time.monotonic() < settle:
         time.sleep(0.01)
-    assert len(server.settled().requests_to(f"/flaky/retry-{status}/")) == 2
+    assert len(server.settled_requests_to(f"/flaky/retry-{status}/")) == 2
 
 
 def test_rate_limit_that_persists_is_reported_with_retry_after(server: MediaServer) -> None:
@@ -273,7 +273,7 @@ def test_a_redirect_to_a_paused_host_waits_for_it_once(server: MediaServer) -> N
 
     assert isinstance(outcome, Response)
     assert took >= 0.45
-    assert len(server.settled().requests_to("/redirect")) - before <= 2
+    assert len(server.settled_requests_to("/redirect")) - before <= 2
 
 
 def test_an_invalid_location_is_not_retried_as_a_dropped_connection(server: MediaServer) -> None:
@@ -295,7 +295,7 @@ def test_a_host_that_stays_paused_is_waited_for_only_so_long(server: MediaServer
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.RATE_LIMITED
     assert took < 1
-    assert len(server.settled().requests_to("/media/square.jpg")) == before  # nothing sent
+    assert len(server.settled_requests_to("/media/square.jpg")) == before  # nothing sent
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ class MediaServer(ThreadingHTTPServer):
         self.log: list[Logged] = []
         self.asked: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._answering = 0
+        self._answering: Counter[str] = Counter()  # paths being answered, by handler threads
         self._idle = threading.Condition(self._lock)
 
     @property
@@ -144,27 +144,31 @@ class MediaServer(ThreadingHTTPServer):
         with self._lock:
             return [entry for entry in self.log if fragment in entry.path]
 
-    def settled(self, timeout: float = 2.0) -> MediaServer:
-        """Wait until no request is being answered (at most ``timeout`` s); return the server.
+    def settled_requests_to(self, fragment: str, timeout: float = 2.0) -> list[Logged]:
+        """``requests_to``, once no request whose path contains ``fragment`` is being answered.
 
         A request is logged once its answer is written: the client may have read it all and
         gone on before the handler's thread logs it. A test that counts requests after a check
-        asks this first.
+        asks this. A ``TimeoutError`` if one is still being answered after ``timeout`` seconds.
         """
         with self._idle:
-            self._idle.wait_for(lambda: self._answering == 0, timeout)
-        return self
+            if not self._idle.wait_for(lambda: not self._answering_any(fragment), timeout):
+                raise TimeoutError(f"requests to {fragment!r} still being answered")
+        return self.requests_to(fragment)
+
+    def _answering_any(self, fragment: str) -> bool:
+        return any(fragment in path for path, count in self._answering.items() if count)
 
     @contextmanager
-    def answering(self) -> Iterator[None]:
-        """Count a request as being answered for as long as the block runs (``settled``)."""
+    def answering(self, path: str) -> Iterator[None]:
+        """Count ``path`` as being answered for as long as the block runs."""
         with self._lock:
-            self._answering += 1
+            self._answering[path] += 1
         try:
             yield
         finally:
             with self._idle:
-                self._answering -= 1
+                self._answering[path] -= 1
                 self._idle.notify_all()
 
 
@@ -210,7 +214,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
-        with self.server.answering():
+        with self.server.answering(self.path):
             if self.server.latency:
                 time.sleep(self.server.latency)
             parts = urlsplit(self.path)
