@@ -564,8 +564,8 @@ def test_a_value_shared_by_many_places_is_walked_once() -> None:
     shared: Any = "x"
     for _ in range(40):
         shared = [shared, shared]
-    parsed = parse({"board_id": "1", "extra": (shared,)})
-    assert parsed.pin is not None
+    assert parse({"board_id": "1", "extra": (shared,)}).pin is not None  # converted
+    assert parse({"board_id": "1", "extra": [shared]}).pin is not None  # walked only
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), -float("inf")])

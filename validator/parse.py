@@ -107,7 +107,7 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             mapping = _as_sent(dict(raw), {}, set())
         except _NotJSON as exc:
             return Parsed(None, (malformed.finding(None, str(exc)),))
-        except RecursionError:  # nested too deeply: validation says so
+        except RecursionError:  # past Python's depth: validation judges what it can read
             pass
     return _parse_mapping(dict(mapping), errors, validator)
 
@@ -121,7 +121,7 @@ def _json_shaped(value: Any) -> bool:
     """
     try:
         return _shaped(value, set(), set())
-    except RecursionError:  # nested too deeply: validation says so
+    except RecursionError:  # past Python's depth (about 1,000 levels): as deep as json.dumps goes
         return True
 
 
@@ -172,10 +172,15 @@ def _as_sent(value: Any, made: dict[int, Any], path: set[int]) -> Any:
     if key in path:
         raise _NotJSON(_CYCLE)
     path.add(key)
-    if isinstance(value, dict):
-        sent: Any = {name: _as_sent(item, made, path) for name, item in value.items()}
+    sent: Any
+    if isinstance(value, dict):  # loops, not comprehensions: one frame a level, not two
+        sent = {}
+        for name, item in value.items():
+            sent[name] = _as_sent(item, made, path)
     else:
-        sent = [_as_sent(item, made, path) for item in value]
+        sent = []
+        for item in value:
+            sent.append(_as_sent(item, made, path))
     path.discard(key)
     made[key] = sent
     return sent
