@@ -301,7 +301,8 @@ def read_video_facts(
         file.reraise()
         if again is not None and again.video_tracks:
             info = again
-    return _facts(file, container, info, boxes, moov, fragmented=fragmented)
+    facts = _facts(file, container, info, boxes, moov, fragmented=fragmented)
+    return _unless_not_served(file, container, facts)
 
 
 def _first(boxes: list[Box], box_type: str) -> Box | None:
@@ -383,19 +384,15 @@ def _prefetch_fragments(file: RangeFile, moov: Box) -> None:
         position = box.end
 
 
-def _facts(
-    file: RangeFile,
-    container: Container,
-    info: Any | None,
-    boxes: list[Box],
-    moov: Box | None,
-    *,
-    fragmented: bool,
+def _unless_not_served(
+    file: RangeFile, container: Container, facts: VideoFacts | VideoProblem
 ) -> VideoFacts | VideoProblem:
-    judged = _judged(file, container, info, boxes, moov, fragmented=fragmented)
-    if isinstance(judged, VideoProblem) and file.stopped:
-        # What looks missing or broken was not sent: the file is not shown to be so. (A server
-        # that caps each answer sent it all the same, the reads fetching on after each one.)
+    """``facts``, unless it is a problem the server may have caused by sending no more.
+
+    What looks missing or broken was not sent: the file is not shown to be so. (A server that
+    caps each answer sent it all the same, the reads fetching on after each one.)
+    """
+    if isinstance(facts, VideoProblem) and file.stopped:
         return VideoProblem(
             VideoProblemKind.NOT_SERVED,
             "could not be read: the server stopped sending the byte ranges asked for (it "
@@ -403,10 +400,10 @@ def _facts(
             "bytes at a time)",
             container,
         )
-    return judged
+    return facts
 
 
-def _judged(
+def _facts(
     file: RangeFile,
     container: Container,
     info: Any | None,
