@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from validator.messages import as_json, did_you_mean, json_type, quote
+from validator.messages import as_json, did_you_mean, json_type, quote, without_credentials
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,49 @@ from validator.messages import as_json, did_you_mean, json_type, quote
 )
 def test_quote(value: object, shown: str) -> None:
     assert quote(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("https://bob:s3cret@cdn.example.com/a.jpg", "https://***@cdn.example.com/a.jpg"),
+        ("http://ghp_abc123@git.example.com/a.png", "http://***@git.example.com/a.png"),  # a token
+        ("https://u:p@ss@cdn.example.com/a.jpg", "https://***@cdn.example.com/a.jpg"),  # last @
+        ("https://cdn.example.com/@shop/a.jpg", "https://cdn.example.com/@shop/a.jpg"),  # a path
+        ("write to bob@example.com", "write to bob@example.com"),  # no URL
+        (
+            "https://b.s3.amazonaws.com/a.jpg?X-Amz-Date=20261201T100000Z&X-Amz-Expires=3600"
+            "&X-Amz-Signature=c0ffee",
+            "https://b.s3.amazonaws.com/a.jpg?X-Amz-Date=20261201T100000Z&X-Amz-Expires=3600"
+            "&X-Amz-Signature=***",
+        ),
+        (
+            "https://a.blob.core.windows.net/c/a.jpg?se=2026-12-01T10%3A00Z&sp=r&sig=AbC%2Bd%3D",
+            "https://a.blob.core.windows.net/c/a.jpg?se=2026-12-01T10%3A00Z&sp=r&sig=***",
+        ),
+        (
+            "https://x.example.com/a.jpg?access_token=t0k&v=2",
+            "https://x.example.com/a.jpg?access_token=***&v=2",
+        ),
+        ("https://x.example.com/a.jpg?key=AIza9#top", "https://x.example.com/a.jpg?key=***#top"),
+        (
+            "https://x.example.com/a.jpg?utm_source=pin&v=2",
+            "https://x.example.com/a.jpg?utm_source=pin&v=2",
+        ),
+    ],
+)
+def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:
+    # Findings quote URLs, and reports go to CI logs that may be public.
+    assert without_credentials(text) == shown
+    assert quote(text, 1000) == f'"{shown}"'
+
+
+def test_a_password_is_masked_before_the_url_is_cut() -> None:
+    # Cut first, "https://bob:s3cr…" would no longer look like a password to mask.
+    assert quote("https://" + "b" * 40 + ":s3cret@cdn.example.com/a.jpg", 50) == (
+        '"https://***@cdn.example.com/a.jpg"'
+    )
+    assert "s3c" not in quote("https://" + "b" * 40 + ":s3cret@cdn.example.com/a.jpg", 52)
 
 
 def test_long_values_are_cut() -> None:

@@ -394,7 +394,7 @@ def test_a_location_that_is_no_host_name_is_a_finding_not_a_crash(server: MediaS
     )
     assert report.codes == {"media.unreachable"}
     assert report.findings[0].message.endswith(
-        "redirects to 'http://xn--/x.jpg', which is not a valid URL"
+        'redirects to "http://xn--/x.jpg", which is not a valid URL'
     )
 
 
@@ -772,7 +772,18 @@ def test_a_first_request_redirected_to_no_http_url_is_not_public(
     # httpx refused to build the next request itself: it was called unreachable, an invalid URL.
     report = one(image_pin(server.url(f"/redirect?to={target}")))
     assert report.codes == {"media.url_not_public"}
-    assert f"redirects to {target}, which is not an http(s) URL" in report.findings[0].message
+    assert f'redirects to "{target}", which is not an http(s) URL' in report.findings[0].message
+
+
+def test_a_urls_password_and_signature_are_not_shown(server: MediaServer) -> None:
+    # Findings go to CI logs: the URL is quoted, its credentials masked, in the chain too.
+    url = server.url("/loop/a").replace("http://", "http://bob:s3cret@") + "?sig=Zm9vYmFy"
+    report = one(image_pin(url))
+    assert report.codes == {"media.redirect_loop"}
+    (finding,) = report.findings
+    assert "s3cret" not in finding.message
+    assert "Zm9vYmFy" not in finding.message
+    assert '"http://***@127.0.0.1:' in finding.message
 
 
 def test_no_cookie_is_sent_so_a_cookie_wall_is_the_loop_a_crawler_meets(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from collections.abc import Iterable
 
@@ -20,6 +21,7 @@ __all__ = [
     "plural",
     "printable",
     "quote",
+    "without_credentials",
 ]
 
 
@@ -52,14 +54,43 @@ def quote(value: object, width: int = 60) -> str:
     """``value`` as a double-quoted, escaped string of at most about ``width`` characters.
 
     Safe to print: nothing in it can move a terminal's cursor, recolour a CI log or fail to
-    encode (``_controls``).
+    encode (``_controls``), and a URL's credentials are masked (``without_credentials``).
     """
     text = value if isinstance(value, str) else as_json(value)
+    if "://" in text:  # masked before it is cut: a cut password would no longer look like one
+        text = without_credentials(text)
     if len(text) > width:
         text = text[: width - 1] + "…"
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f'"{text.translate(_ESCAPES)}"'
+
+
+def without_credentials(text: str) -> str:
+    """``text`` with the credentials of each URL in it replaced by ``***``.
+
+    Findings quote the URL they are about, and reports go to CI logs that may be public. The
+    user name and password of ``https://user:password@host/`` go (a user name alone is often
+    a token), and so do the values of query parameters that sign or authorise the request
+    (``X-Amz-Signature``, ``sig``, ``access_token``, ``api_key``...): a signed URL works for
+    anyone who reads it until it expires. The dates and lifetimes a signed URL's expiry is
+    read from stay, as do the host and the path, which say which file is meant.
+    """
+    if "@" in text:
+        text = _USERINFO.sub(r"\1***@", text)
+    if "=" in text:
+        text = _SECRET_PARAMETER.sub(r"\1***", text)
+    return text
+
+
+# "scheme://" then everything up to the authority's last "@" (as urlsplit splits it).
+_USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s\"]*@")
+# A query parameter named for a signature, a token, a key or a password, up to its value's end.
+_SECRET_PARAMETER = re.compile(
+    r"([?&;](?:[\w.-]*(?:signature|token|secret|password|passwd|api[_-]?key|credential)"
+    r"[\w.-]*|sig|key|auth)=)[^&#\s\"]*",
+    re.IGNORECASE,
+)
 
 
 def as_json(value: object) -> str:

@@ -281,7 +281,7 @@ def test_an_invalid_location_is_not_retried_as_a_dropped_connection(server: Medi
 
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.HTTP_ERROR
-    assert outcome.detail == "redirects to 'http://[::1/x.jpg', which is not a valid URL"
+    assert outcome.detail == 'redirects to "http://[::1/x.jpg", which is not a valid URL'
     assert outcome.attempts == 1
 
 

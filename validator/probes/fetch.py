@@ -32,6 +32,7 @@ import httpx
 
 from validator import netguard
 from validator.httpclient import async_client, tls_context
+from validator.messages import quote
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -340,7 +341,7 @@ class Fetcher:
                             )
                         target = _joined(current, location)
                         if target is None:
-                            detail = f"redirects to {location!r}, which is not a valid URL"
+                            detail = f"redirects to {quote(location)}, which is not a valid URL"
                             return Failure(
                                 FailureKind.HTTP_ERROR,
                                 url,
@@ -352,7 +353,7 @@ class Fetcher:
                             return Failure(
                                 FailureKind.REDIRECT_LOOP,
                                 url,
-                                f"redirects back to {target}",
+                                f"redirects back to {quote(target)}",
                                 tuple(chain),
                                 answer.status_code,
                             )
@@ -361,7 +362,7 @@ class Fetcher:
                             detail = (
                                 f"redirects more than {limit} times"
                                 if limit
-                                else f"redirects to {target}, and max_redirects is 0"
+                                else f"redirects to {quote(target)}, and max_redirects is 0"
                             )
                             return Failure(
                                 FailureKind.TOO_MANY_REDIRECTS,
@@ -703,7 +704,7 @@ class Fetcher:
             return Failure(
                 FailureKind.NOT_PUBLIC,
                 chain[0].url if chain else url,
-                f"{where} {url}, which is not an http(s) URL",
+                f"{where} {quote(url)}, which is not an http(s) URL",
                 chain,
             )
         if self.settings.allow_private_hosts:
@@ -714,7 +715,7 @@ class Fetcher:
             return Failure(FailureKind.INVALID_URL, url, "has a port out of range", chain)
         verdict = await self._guard(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
-            where = f"redirects to {url}, which " if chain else ""
+            where = f"redirects to {quote(url)}, which " if chain else ""
             return Failure(
                 FailureKind.NOT_PUBLIC,
                 chain[0].url if chain else url,
