@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
@@ -27,7 +27,14 @@ from validator.findings import Finding
 from validator.messages import as_json, json_type, plural, quote
 from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES, PinCreate
 
-__all__ = ["NON_JSON_CONSTANT", "Parsed", "field_path", "non_json_constant", "parse"]
+__all__ = [
+    "NON_JSON_CONSTANT",
+    "Parsed",
+    "field_path",
+    "non_json_constant",
+    "parse",
+    "unsendable",
+]
 
 Path = tuple[str | int, ...]
 _PIN_CREATE = cast("SchemaValidator", PinCreate.__pydantic_validator__)  # as clean.EITHER
@@ -184,6 +191,44 @@ def _as_sent(value: Any, made: dict[int, Any], path: set[int]) -> Any:
     path.discard(key)
     made[key] = sent
     return sent
+
+
+def unsendable(value: Any) -> str | None:
+    """What in ``value`` ``json.dumps`` cannot write (``"a value of type set"``), or ``None``.
+
+    For a field Pinterest does not know: validation names a wrong type in a known field, but
+    keeps an unknown one's value as it is, and a Python caller's ``set``, ``datetime`` or bytes
+    there makes httpx's ``json=`` raise when the pin is sent. Walked as ``_shaped`` walks, each
+    container once: ``json.dumps`` itself would take forever on a list shared at every level.
+    """
+    try:
+        return _unsendable(value, set())
+    except RecursionError:
+        return "values nested too deeply"
+
+
+def _unsendable(value: Any, done: set[int]) -> str | None:
+    if value is None or isinstance(value, str | int | float):  # finite: NaN is malformed already
+        return None
+    keys: Iterable[Any] = ()
+    items: Iterable[Any]
+    if isinstance(value, dict):
+        keys, items = value.keys(), value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return f"a value of type {type(value).__name__}"
+    if id(value) in done:
+        return None
+    done.add(id(value))
+    for name in keys:
+        if name is not None and not isinstance(name, str | int | float):  # json.dumps' own rule
+            return f"a key of type {type(name).__name__}"
+    for item in items:
+        found = _unsendable(item, done)
+        if found is not None:
+            return found
+    return None
 
 
 class _NotJSON(Exception):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from datetime import datetime
 from typing import Any
 
 import PIL.Image
@@ -252,6 +253,41 @@ def test_unknown_field_hints(name: str, hint_part: str) -> None:
     finding = only(image_pin(**{name: "x"}), "pin.unknown_field")
     assert finding.field == name
     assert hint_part in finding.hint
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ({"spring"}, "a value of type set"),
+        ({"when": [datetime(2026, 12, 1)]}, "a value of type datetime"),
+        ({("a", "b"): 1}, "a key of type tuple"),
+        (b"\x89PNG", "a value of type bytes"),
+    ],
+)
+def test_an_unknown_field_json_dumps_cannot_write_is_an_error(value: object, said: str) -> None:
+    # Validation keeps an unknown field's value as given; it passed with a warning, and httpx's
+    # json= raised when the pin was sent.
+    (finding,) = check(image_pin(tracking=value)).findings
+    assert (finding.code, finding.field) == ("pin.malformed", "tracking")
+    assert f"tracking holds {said}: json.dumps cannot write it" in finding.message
+    (finding,) = check(video_pin(extra={1.5: value})).findings
+    assert (finding.code, finding.field) == ("pin.malformed", "media_source.extra")
+
+
+@pytest.mark.parametrize(
+    "value", [("a", ["b"]), {1: "int keys are written as text"}, [None, True, 1.5], "text"]
+)
+def test_an_unknown_field_json_dumps_writes_is_only_unknown(value: object) -> None:
+    (finding,) = check(image_pin(tracking=value)).findings
+    assert finding.code == "pin.unknown_field"
+
+
+def test_a_value_shared_at_every_level_is_judged_without_walking_every_path() -> None:
+    shared: Any = "x"
+    for _ in range(40):  # json.dumps would write 2**40 strings
+        shared = [shared, shared]
+    (finding,) = check(image_pin(tracking=[shared, {"spring"}])).findings
+    assert finding.code == "pin.malformed"
 
 
 def test_short_hex_colour_gets_the_long_form_as_hint() -> None:

@@ -12,9 +12,18 @@ PIN_MALFORMED: Final = Code(
     id="pin.malformed",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="The pin is not a JSON object (unparseable JSON text, a list, a number, ...).",
-    why="The body of POST /v5/pins is one JSON object; nothing else can be sent or checked.",
-    fix="Pass one JSON object per pin, such as the examples in the README.",
+    summary=(
+        "The pin is not a JSON object (unparseable JSON text, a list, a number, ...), or holds "
+        "a value JSON cannot carry (NaN, a dict inside itself, a Python set or datetime)."
+    ),
+    why=(
+        "The body of POST /v5/pins is one JSON object; nothing else can be sent or checked. "
+        "A Python caller's dict is sent as json.dumps writes it, which raises on such a value."
+    ),
+    fix=(
+        "Pass one JSON object per pin, such as the examples in the README; remove or convert "
+        "the value the message names (a field Pinterest does not take can simply go)."
+    ),
     reference="pinterest-api.md §1.1 (request body is a PinCreate object)",
 )
 

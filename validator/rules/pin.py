@@ -8,10 +8,11 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import BaseModel
 
-from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
+from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_MALFORMED, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
 from validator.messages import quote
 from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate, VideoSource
+from validator.parse import unsendable
 from validator.settings import Settings
 
 __all__ = ["check_dominant_color", "check_unknown_fields"]
@@ -76,9 +77,18 @@ def _unknown(
     model: BaseModel, prefix: str, special: Mapping[str, tuple[str, str]]
 ) -> Iterator[Finding]:
     known = [name for name in type(model).model_fields if name != "source_type"]
-    for name in model.model_extra or ():
+    extra = model.model_extra or {}
+    for name, value in extra.items():
         shown = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
         field = f"{prefix}{shown}"
+        problem = unsendable(value)  # validation keeps an unknown field's value as it is
+        if problem is not None:
+            message = (
+                f"{field} holds {problem}: json.dumps cannot write it, so the pin cannot be sent"
+            )
+            hint = "Remove the field: Pinterest does not take it anyway."
+            yield PIN_MALFORMED.finding(field, message, hint)
+            continue
         if name in special:
             what, hint = special[name]
             yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}", hint)
