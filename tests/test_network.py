@@ -89,10 +89,11 @@ def test_each_media_problem_has_its_code(server: MediaServer, path: str, code: s
     ["photo-baseline.jpg", "photo-progressive.jpg", "big-header.jpg", "square.jpg", "graphic.png"],
 )
 def test_good_images_pass_with_few_requests_and_bytes(server: MediaServer, name: str) -> None:
-    before = len(server.log)
-    report = one(image_pin(server.url(f"/media/{name}")))
+    # Its own URL, counted once answered: a request of an earlier test logged late is not its.
+    path = f"/media/{name}?case=good-images"
+    report = one(image_pin(server.url(path)))
     assert report.findings == ()
-    requests = server.log[before:]
+    requests = server.settled_requests_to(path)
     assert len(requests) <= 3  # the first block, at most one header read, the end marker
     assert sum(entry.sent for entry in requests) <= 64 * 1024 + 256 * 1024 + 12
 

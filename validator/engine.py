@@ -26,7 +26,7 @@ from pydantic import SecretStr
 
 from validator import clean
 from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
-from validator.codes.media import MEDIA_URL_INVALID
+from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
@@ -260,7 +260,7 @@ class Engine:
         """Append the signed-URL findings of ``slots``; return the slots still worth probing."""
         if not any(may_have_deadline(slot.url) for slot in slots):  # a cache buster, or no query
             return slots
-        found = check_expiry(
+        found, expired = check_expiry(
             slots,
             now=self.now,
             publish_at=item.publish_at,
@@ -269,10 +269,11 @@ class Engine:
         if not found:
             return slots
         findings.extend(found)
-        # A URL dead already (or by publishing) is not fetched; one that merely expires soon
-        # still works now, and what it serves is checked.
-        dead = {finding.field for finding in found if finding.severity is Severity.ERROR}
-        return [slot for slot in slots if slot.field not in dead]
+        # A URL expired already would answer only a refusal: it is not fetched, unless its
+        # finding is not reported (--ignore media.url_expires), and then what it answers is.
+        if not expired or MEDIA_URL_EXPIRES.id in self._dropped:
+            return slots
+        return [slot for slot in slots if slot.field not in expired]
 
     def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
         """Append the rules' findings, except on fields that parsing already reported."""

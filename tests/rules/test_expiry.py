@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from media_server import serve
 
-from validator import validate_many
+from validator import Report, validate_many
 from validator.engine import Engine
 from validator.findings import Location
 from validator.settings import Settings
@@ -77,6 +78,41 @@ def test_a_url_that_expires_soon_is_still_fetched(tmp_path: Path) -> None:
         settings = Settings(allow_private_hosts=True, retries=0)
         (report,) = validate_many([pin_with(url)], settings=settings)
     assert report.codes == {"media.url_expires_soon", "media.not_found"}
+
+
+def test_a_url_that_expires_before_publishing_is_still_fetched() -> None:
+    # It works now: what it serves is told beside its deadline, so one edit fixes both.
+    now = datetime.now(UTC)
+    with serve() as running:
+        url = running.url("/status/404") + "?" + sigv4_url(now, timedelta(days=1)).split("?")[1]
+        item = PinInput(
+            Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=now + timedelta(days=3)
+        )
+        report = _checked_online(item, Settings(allow_private_hosts=True, retries=0))
+    assert report.codes == {"media.url_expires", "media.not_found"}
+
+
+def test_an_expired_url_is_fetched_only_when_its_finding_is_not_reported() -> None:
+    # Ignored, media.url_expires took the fetch away with it: the pin passed unchecked.
+    signed = datetime.now(UTC) - timedelta(days=2)
+    with serve() as running:
+        url = running.url("/status/404") + "?" + sigv4_url(signed, timedelta(hours=1)).split("?")[1]
+        settings = Settings(allow_private_hosts=True, retries=0)
+        (report,) = validate_many([pin_with(url)], settings=settings)
+        assert report.codes == {"media.url_expires"}
+        assert running.requests_to("/status/404") == []
+        for chosen in ({"ignore": ("media.url_expires",)}, {"select": ("media.not_found",)}):
+            (report,) = validate_many([pin_with(url)], settings=settings.model_copy(update=chosen))
+            assert report.codes == {"media.not_found"}
+
+
+def _checked_online(item: PinInput, settings: Settings) -> Report:
+    async def run() -> list[Report]:
+        async with Engine(settings).session() as session:
+            return [report async for report in session.check_all([item])]
+
+    (report,) = asyncio.run(run())
+    return report
 
 
 def _check_at(url: str, publish_at: datetime) -> str:

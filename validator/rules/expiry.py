@@ -21,10 +21,15 @@ __all__ = ["check_expiry"]
 
 def check_expiry(
     slots: Iterable[Slot], *, now: datetime, publish_at: datetime | None, margin_hours: float
-) -> list[Finding]:
-    """``media.url_expires`` / ``media.url_expires_soon`` for each signed URL of the pin."""
+) -> tuple[list[Finding], set[str]]:
+    """``media.url_expires`` / ``media.url_expires_soon`` for each signed URL of the pin.
+
+    Also the fields of the URLs expired already: fetched, they would answer only a refusal. One
+    that expires before publishing still works now, and what it serves is worth knowing too.
+    """
     margin = timedelta(hours=margin_hours)
     found: list[Finding] = []
+    expired: set[str] = set()
     for slot in slots:
         verdict = expiry_problem(slot.url, now=now, publish_at=publish_at, margin=margin)
         if verdict is None:
@@ -35,6 +40,7 @@ def check_expiry(
         if verdict.kind is ExpiryKind.EXPIRED:
             message = f"{what} expired at {when}, {_span(verdict.gap)} ago"
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
+            expired.add(slot.field)
         elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
             published = _utc(publish_at)
             if verdict.gap:
@@ -69,7 +75,7 @@ def check_expiry(
                 f"{_span(margin)} margin (expiry_margin_hours)"
             )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message))
-    return found
+    return found, expired
 
 
 def _article(noun: str) -> str:
