@@ -595,7 +595,7 @@ def test_a_choice_is_suggested_however_argparse_quotes_the_choices(
 def test_select_and_ignore_that_cancel_out_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--select", "board.missing", "--ignore", "board", MIXED)
     assert status == EXIT_UNUSABLE
-    assert "--select/--ignore: ignore takes out every code select chose" in err
+    assert "--select with --ignore: ignore takes out every code select chose" in err
     assert out == ""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pydantic
@@ -192,6 +193,22 @@ def test_a_user_agent_no_server_can_read_is_refused(agent: str) -> None:
         load_settings(overrides={"user_agent": agent})
 
 
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://api.pinterest.com/v5\n",
+        " https://api.pinterest.com/v5",
+        "https://api.pinterest.com/v5\t",
+        "https://api.pinter\nest.com/v5",
+        "https://api.pinterest.com/v\u00e9",
+    ],
+)
+def test_an_api_base_with_what_urlsplit_would_drop_unseen_is_refused(base: str) -> None:
+    # Accepted, every account check failed later as platform.unknown, blamed on the pin.
+    with pytest.raises(ConfigError, match="write the URL in visible ASCII"):
+        load_settings(overrides={"api_base": base})
+
+
 def test_bad_override_is_a_config_error_without_a_file() -> None:
     with pytest.raises(ConfigError, match=r"^description_warn_length: "):
         load_settings(overrides={"description_warn_length": -1})
@@ -204,6 +221,14 @@ def test_broken_toml_is_a_config_error_naming_the_file(tmp_path: Path) -> None:
         load_settings(path)
 
     assert str(raised.value).startswith(f"{path}: cannot read it: ")
+
+
+def test_toml_nested_past_pythons_depth_is_a_config_error(tmp_path: Path) -> None:
+    # Valid TOML that tomllib reads by recursion: a traceback, even from a file found on the way up.
+    path = pyproject(tmp_path, "[project]\nx = " + "[" * 5000 + "]" * 5000 + "\n")
+    with pytest.raises(ConfigError, match="cannot read it: values nested too deeply"):
+        load_settings(path)
+    assert find_pyproject(tmp_path) == path  # found, for load_settings to report
 
 
 def test_missing_pyproject_is_a_config_error(tmp_path: Path) -> None:
@@ -339,7 +364,12 @@ def test_a_number_that_is_not_finite_is_named_so(value: float) -> None:
 
 def test_an_ignore_that_takes_back_every_selected_code_is_refused(tmp_path: Path) -> None:
     path = pyproject(tmp_path, '[tool.pin-preflight]\nselect = ["board.missing"]\n')
-    with pytest.raises(ConfigError, match=r"--select/--ignore: ignore takes out every code"):
+    # Each half named by where it came from: the flag, or the file's key.
+    with pytest.raises(
+        ConfigError,
+        match=rf"^select in {re.escape(str(path))} \[tool.pin-preflight\] with --ignore: ignore "
+        "takes out every code",
+    ):
         load_settings(path, {"ignore": ("board",)}, {"select": "--select", "ignore": "--ignore"})
     both = pyproject(tmp_path, '[tool.pin-preflight]\nselect = ["board"]\nignore = ["board."]\n')
     with pytest.raises(ConfigError, match=r"select and ignore: ignore takes out every code"):
@@ -348,6 +378,16 @@ def test_an_ignore_that_takes_back_every_selected_code_is_refused(tmp_path: Path
         Settings(select=("board.missing",), ignore=("board.missing",))
     # Ignoring part of a selection is what the pair is for.
     assert Settings(select=("board",), ignore=("board.missing",)).ignore == ("board.missing",)
+
+
+@pytest.mark.parametrize(
+    "select", [("pin.malformed",), ("pin.malformed", "calendar.row_malformed"), ("calendar.row",)]
+)
+def test_a_select_of_only_what_is_always_reported_is_refused(select: tuple[str, ...]) -> None:
+    # Those two are reported whatever the choice: selected alone, every readable pin passed.
+    with pytest.raises(pydantic.ValidationError, match=r"select chooses only calendar\.row_malfor"):
+        Settings(select=select)
+    assert Settings(select=("pin",)).select == ("pin",)  # pin.unknown_field and others too
 
 
 def test_an_ignore_of_every_code_is_refused_without_a_select_too() -> None:
@@ -385,6 +425,14 @@ def test_a_token_variable_named_on_purpose_must_hold_one(
     settings = Settings(token_env="MY_TOKEN")
     with pytest.raises(ConfigError, match=f"^--token-env MY_TOKEN: the variable {state}$"):
         environment_token(settings, explicit=True)
+    # A name that some variable happens to hold (SHLVL's 1, a value naming another variable)
+    # is no token, and is shown.
+    monkeypatch.setenv("OTHER", "MY_TOKEN")
+    with pytest.raises(ConfigError, match=r"^--token-env MY_TOKEN: the variable"):
+        environment_token(settings, explicit=True)
+    monkeypatch.setenv("SHLVL", "1")
+    with pytest.raises(ConfigError, match=r"^--token-env: '1' is not an environment variable name"):
+        load_settings(overrides={"token_env": "1"}, flags={"token_env": "--token-env"})
     monkeypatch.setenv("MY_TOKEN", "pina_abc")
     token = environment_token(settings, explicit=True)
     assert token is not None

@@ -30,7 +30,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from validator.codes import CATALOGUE, suggestion
-from validator.codes.selection import dropped_codes, unknown_selectors
+from validator.codes.selection import ALWAYS_REPORTED, dropped_codes, unknown_selectors
 from validator.errors import ConfigError
 from validator.messages import did_you_mean, folded
 
@@ -59,6 +59,7 @@ TOKEN_ENV = "PINTEREST_ACCESS_TOKEN"  # noqa: S105 (a variable's name, not a sec
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", re.ASCII)
 _HEADER_TEXT = re.compile(r"[ -~]{1,512}")  # RFC 9110 field text, without obs-text
+_VISIBLE_ASCII = re.compile(r"[!-~]+")
 
 
 #: The fields a spreadsheet's columns can fill (``Settings.csv_columns``): the pin's own, its
@@ -228,14 +229,21 @@ class Settings(BaseModel):
 
     @model_validator(mode="after")
     def _something_reported(self) -> Settings:
-        """An ``ignore`` that takes out every code (``select``'s) would pass every calendar."""
-        if len(dropped_codes(self.select, self.ignore)) == len(CATALOGUE):
+        """A choice that leaves only what is always reported would pass every calendar.
+
+        ``ignore`` taking out every code (``select``'s), or ``select`` choosing only the codes of
+        pins that could not be read (``ALWAYS_REPORTED``, which the engine reports anyway).
+        """
+        if set(CATALOGUE) - dropped_codes(self.select, self.ignore) - ALWAYS_REPORTED:
+            return self
+        if self.ignore and set(CATALOGUE) - dropped_codes(self.select, ()) - ALWAYS_REPORTED:
             chose = "select chose" if self.select else "there is"
-            raise ValueError(
-                f"ignore takes out every code {chose}: nothing would ever be reported but pins "
-                "that could not be read"
-            )
-        return self
+            reason = f"ignore takes out every code {chose}"
+        else:
+            reason = f"select chooses only {', '.join(sorted(ALWAYS_REPORTED))}"
+        raise ValueError(
+            f"{reason}: nothing would ever be reported but pins that could not be read"
+        )
 
     @field_validator("csv_columns", mode="before")
     @classmethod
@@ -268,6 +276,11 @@ class Settings(BaseModel):
     @classmethod
     def _secure_api_base(cls, value: str) -> str:
         """Refuse a base the token would travel to in clear text, or that is not a URL at all."""
+        if not _VISIBLE_ASCII.fullmatch(value):  # urlsplit drops tabs and line ends unseen
+            shown = repr(value[:60])
+            raise ValueError(
+                f"{shown}: write the URL in visible ASCII, without spaces or line ends"
+            )
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
@@ -341,7 +354,7 @@ def _variable_shown(name: str) -> str:
     ``--token-env $PINTEREST_ACCESS_TOKEN`` passes the token itself: quoted, it would land in
     the CI log. Pinterest's tokens start with ``pina_``; any value of the environment counts too.
     """
-    if looks_like_token(name) or name in os.environ.values():
+    if looks_like_token(name) or (len(name) >= 16 and name in os.environ.values()):
         return "(a value that looks like a token, not the name of the variable that holds it)"
     return repr(name) if not _ENV_NAME.fullmatch(name) else name
 
@@ -464,7 +477,11 @@ def _validated(
         for error in exc.errors(include_url=False):
             key = str(error["loc"][0]) if error["loc"] else ""
             if key in given or (not key and given.keys() & _PAIR):
-                where = flags.get(key, key) if key else "/".join(flags.get(k, k) for k in _PAIR)
+                where = (
+                    flags.get(key, key)
+                    if key
+                    else _pair_origin(values, given, flags, spelled, origin)
+                )
                 from_flags.append(f"{where}: {_reason(error)}")
             else:
                 parts = [str(part) for part in error["loc"]]
@@ -475,6 +492,23 @@ def _validated(
         problems = [f"{origin}: {'; '.join(from_file)}"] if from_file else []
         problems += from_flags
         raise ConfigError("; ".join(problems)) from None
+
+
+def _pair_origin(
+    values: Mapping[str, Any],
+    given: Mapping[str, Any],
+    flags: Mapping[str, str],
+    spelled: Mapping[str, str],
+    origin: str,
+) -> str:
+    """Where ``select`` and ``ignore`` came from, when a flag and the file clash over them."""
+    parts = []
+    for key in _PAIR:
+        if key in given:
+            parts.append(flags.get(key, key))
+        elif key in values:
+            parts.append(f"{spelled.get(key, key)} in {origin}")
+    return " with ".join(parts)
 
 
 def _reason(error: ErrorDetails) -> str:
@@ -509,6 +543,8 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
             document = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
         raise ConfigError(f"{pyproject}: cannot read it: {exc}") from None
+    except RecursionError:  # arrays in arrays past Python's depth: valid TOML, but unreadable
+        raise ConfigError(f"{pyproject}: cannot read it: values nested too deeply") from None
     tool = document.get("tool", {})
     table = tool.get(PYPROJECT_TABLE) if isinstance(tool, dict) else None  # `tool = "x"`: not ours
     if table is None:
