@@ -51,12 +51,17 @@ def test_a_rate_limit_reads_as_retry_later_with_its_wait(
 def test_a_wait_no_one_waits_out_is_not_spelled_out(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # "yes, after 100000000000000004764729344 s"
+    # "yes, after 100000000000000004764729344 s"; then "yes, on your own schedule", while the
+    # JSON's retry_now said true and should_retry's loop slept for the 10**26 seconds.
     envelope = {"status": 429, "headers": {"Retry-After": "1" + "0" * 26}, "body": {"code": 8}}
     monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(envelope)))
     _, out = run(capsys, "-")
     retry = {key: value.strip() for key, value in lines(out).items()}["retry"]
-    assert retry == "yes, on your own schedule (its Retry-After asks for over a year)"
+    assert retry == "later, not now: its Retry-After asks for over 300 s; reschedule it"
+    # The JSON says the same: should_retry, which a publishing loop follows, says no.
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(envelope)))
+    _, out = run(capsys, "--format", "json", "-")
+    assert json.loads(out)["retry_now"] is False
 
 
 def test_an_expired_token_reads_as_reconnect_with_the_request_id(

@@ -25,7 +25,7 @@ from validator import sources
 from validator.errors import ConfigError, SourceError
 from validator.messages import as_json, quote
 from validator.pinterest.errors import Classification, classify
-from validator.pinterest.retry import should_retry
+from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
 
 __all__ = ["add_parser", "load", "render", "run"]
@@ -166,6 +166,8 @@ def render(classification: Classification) -> str:
         retry = "no: the same request fails again"
     elif should_retry(c, 1):
         retry = "yes" if c.retry_after is None else f"yes, {_after(c.retry_after)}"
+    elif c.retry_after is not None and c.retry_after > MAX_WAIT:  # a wait no loop sits out
+        retry = f"later, not now: its Retry-After asks for over {MAX_WAIT:.0f} s; reschedule it"
     else:
         retry = "later, not now: reschedule it"
     platform = "none (no JSON error body)"
@@ -207,16 +209,8 @@ def _request_id(value: str | None) -> str:
 
 
 def _after(value: float) -> str:
-    """When to retry: "after 30 s", "after 1.5 s", "after 1234567 s" (never 1.23457e+06).
-
-    A wait over a year is a server's mistake, not a plan: said so, not spelled out in 27 digits.
-    """
-    if value > _YEAR:
-        return "on your own schedule (its Retry-After asks for over a year)"
+    """When to retry: "after 30 s", "after 1.5 s" (``should_retry`` waits ``MAX_WAIT`` at most)."""
     return f"after {value:.0f} s" if value == int(value) else f"after {value:.1f} s"
-
-
-_YEAR = 365 * 24 * 3600
 
 
 def _json(classification: Classification) -> dict[str, object]:

@@ -64,6 +64,21 @@ def test_the_spam_block_is_retry_later_but_not_in_the_loop() -> None:
     assert should_retry(classify(429, RATE_LIMIT), 1)
 
 
+@pytest.mark.parametrize(("wait", "retried"), [("300", True), ("301", False), ("999999", False)])
+def test_a_retry_after_longer_than_max_wait_is_rescheduled_not_slept(
+    wait: str, retried: bool
+) -> None:
+    # backoff() never waits less than Retry-After: a server's "999999" put the loop to sleep
+    # for 11 days, an HTTP date in 2100 for 73 years.
+    outcome = classify(429, RATE_LIMIT, {"Retry-After": wait})
+    assert outcome.retry_after == float(wait)
+    assert should_retry(outcome, 1) is retried
+    assert should_retry(outcome, 1, max_wait=10**6)
+    assert not should_retry(classify(503, None, {"Retry-After": wait}), 1, max_wait=0)
+    with pytest.raises(ValueError, match="max_wait"):
+        should_retry(outcome, 1, max_wait=float("nan"))
+
+
 def test_successes_and_redirects_are_never_retried() -> None:
     for status in (200, 201, 301):
         assert not should_retry(httpx.Response(status, request=REQUEST), 1)

@@ -15,7 +15,7 @@ Meant to be used directly around ``POST /v5/pins`` (or ``/v5/media``)::
         if response.is_success:
             break
         outcome = classify_response(response)
-        if not should_retry(outcome, attempt):
+        if not should_retry(outcome, attempt):  # also past 4 attempts, or a wait over 5 min
             break  # outcome.action says what to do instead: fix input, reconnect, reschedule
         time.sleep(backoff(attempt, outcome.retry_after))
 
@@ -38,7 +38,10 @@ from validator.codes.platform import PLATFORM_SPAM_BLOCK
 from validator.pinterest.errors import Classification, classify_response
 from validator.waiting import backoff
 
-__all__ = ["backoff", "should_retry"]
+__all__ = ["MAX_WAIT", "backoff", "should_retry"]
+
+#: The longest ``Retry-After`` (seconds) ``should_retry`` waits out by default: past it, reschedule.
+MAX_WAIT = 300.0
 
 # Retry later, but not in a backoff loop (see the module docstring).
 _RESCHEDULE_ONLY = frozenset({PLATFORM_SPAM_BLOCK.id})
@@ -58,17 +61,22 @@ def should_retry(
     attempt: int,
     *,
     max_attempts: int = 4,
+    max_wait: float = MAX_WAIT,
 ) -> bool:
     """Whether to send the request again after ``attempt`` (1 for the first try) ended so.
 
     ``outcome`` is what the attempt produced: a classified error, a response (classified here;
     a success or a redirect is never retried), or the exception the client raised. Never more than
-    ``max_attempts`` attempts in all.
+    ``max_attempts`` attempts in all, and never when the answer's ``Retry-After`` asks for more
+    than ``max_wait`` seconds: ``backoff`` waits that long, and a loop asleep for hours (or, on a
+    server's mistake, for years) is worse than rescheduling the pin.
     """
     if attempt < 1:
         raise ValueError(f"attempt must be 1 or more (the attempt that just ended), not {attempt}")
     if max_attempts < 1:
         raise ValueError(f"max_attempts must be 1 or more, not {max_attempts}")
+    if not max_wait >= 0:  # NaN too
+        raise ValueError(f"max_wait must be 0 or more seconds, not {max_wait}")
     if attempt >= max_attempts:
         return False
     if isinstance(outcome, BaseException):
@@ -77,4 +85,6 @@ def should_retry(
         if outcome.status_code < 400 or outcome.status_code > 599:
             return False
         outcome = classify_response(outcome)
+    if outcome.retry_after is not None and outcome.retry_after > max_wait:
+        return False
     return outcome.retryable and outcome.code not in _RESCHEDULE_ONLY
