@@ -592,6 +592,21 @@ def test_a_choice_is_suggested_however_argparse_quotes_the_choices(
         assert capsys.readouterr().err.endswith("; did you mean check?\n")
 
 
+def test_a_token_pasted_into_a_pin_is_not_repeated_in_any_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    token = "pina_" + "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    pin = {"board_id": token, "title": f"New {token}", "media_source": {"source_type": "x"}}
+    calendar = tmp_path / "pins.json"
+    calendar.write_text(json.dumps(pin), encoding="utf-8")
+    for shape in ("text", "json", "junit", "github"):
+        status, out, err = run(capsys, "--offline", "--format", shape, str(calendar))
+        assert status == 1
+        assert "board.invalid_id" in out
+        assert token not in out + err
+        assert "(a token: not shown)" in out
+
+
 def test_select_and_ignore_that_cancel_out_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--select", "board.missing", "--ignore", "board", MIXED)
     assert status == EXIT_UNUSABLE

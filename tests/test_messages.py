@@ -64,6 +64,21 @@ def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:
     assert quote(text, 1000) == f'"{shown}"'
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("pina_AbCdEfGhIjKlMnOpQrStUv", "(a token: not shown)"),
+        ("board pina_AbCdEfGhIjKlMnOpQr-_x9!", "board (a token: not shown)!"),
+        ("pina_notes.csv", "pina_notes.csv"),  # a file name
+        ("https://x.example.com/pina_AbCdEfGhIjKlMnOpQrSt.jpg", None),  # a path
+        ("pina_short", None),
+    ],
+)
+def test_a_pinterest_token_pasted_into_a_payload_is_masked(text: str, shown: str | None) -> None:
+    # Findings quote the value they complain about, to CI logs: a board_id holding the token.
+    assert quote(text, 100) == f'"{shown or text}"'
+
+
 def test_a_password_is_masked_before_the_url_is_cut() -> None:
     # Cut first, "https://bob:s3cr…" would no longer look like a password to mask.
     assert quote("https://" + "b" * 40 + ":s3cret@cdn.example.com/a.jpg", 50) == (

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Iterable
 
 __all__ = [
+    "TOKEN_HIDDEN",
     "as_json",
     "did_you_mean",
     "folded",
@@ -54,11 +55,14 @@ def quote(value: object, width: int = 60) -> str:
     """``value`` as a double-quoted, escaped string of at most about ``width`` characters.
 
     Safe to print: nothing in it can move a terminal's cursor, recolour a CI log or fail to
-    encode (``_controls``), and a URL's credentials are masked (``without_credentials``).
+    encode (``_controls``); a URL's credentials (``without_credentials``) and a Pinterest
+    access token are masked.
     """
     text = value if isinstance(value, str) else as_json(value)
     if "://" in text:  # masked before it is cut: a cut password would no longer look like one
         text = without_credentials(text)
+    if "pina_" in text:  # a Pinterest access token pasted into the payload
+        text = _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text)
     if len(text) > width:
         text = text[: width - 1] + "…"
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
@@ -82,6 +86,12 @@ def without_credentials(text: str) -> str:
         text = _SECRET_PARAMETER.sub(r"\1***", text)
     return text
 
+
+#: What stands in a message or a name for a token that is not shown.
+TOKEN_HIDDEN = "(a token: not shown)"  # noqa: S105 - the placeholder, not a secret
+
+# Pinterest's tokens start with pina_; a file or a path that does (pina_notes.csv) is no token.
+_PINTEREST_TOKEN = re.compile(r"(?<![\w./-])pina_[\w-]{16,}(?![\w./-])")
 
 # "scheme://" then everything up to the authority's last "@" (as urlsplit splits it).
 _USERINFO = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s\"]*@")

@@ -32,7 +32,7 @@ from pydantic_core import ErrorDetails
 from validator.codes import CATALOGUE, suggestion
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes, unknown_selectors
 from validator.errors import ConfigError
-from validator.messages import did_you_mean, folded
+from validator.messages import TOKEN_HIDDEN, did_you_mean, folded
 
 __all__ = [
     "CSV_FIELDS",
@@ -397,7 +397,7 @@ def without_tokens(message: str) -> str:
     return _WORD.sub(_unless_token, message)
 
 
-_HIDDEN = "(a token: not shown)"
+_HIDDEN = TOKEN_HIDDEN
 
 
 _WORD = re.compile(r"[^\s'\"=,;()]+")
