@@ -543,6 +543,27 @@ def test_a_csv_calendar_piped_in_is_told_to_be_named(monkeypatch: pytest.MonkeyP
         list(load("-"))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_csv_calendar_through_a_pipe_or_another_name_is_told_to_be_named(tmp_path: Path) -> None:
+    # <(cat pins.csv) is /dev/fd/63: it got the JSON error alone, without the way out.
+    csv = "Title,Media URL,Pinterest board\nA,b,c\n"
+    hint = r"\(a file not named \.csv is read as JSON or JSON Lines: name a CSV calendar by its"
+    text = write(tmp_path, "pins.txt", csv)
+    with pytest.raises(SourceError, match=rf"^{re.escape(text)}:1:1: invalid JSON: .*{hint}"):
+        list(load(text))
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(csv,), daemon=True)
+    writer.start()
+    with pytest.raises(SourceError, match=hint):
+        list(load(str(fifo)))
+    writer.join(5)
+    # JSON that is broken, not a CSV, gets no such hint.
+    with pytest.raises(SourceError) as raised:
+        list(load(write(tmp_path, "broken.json", '{"title": "a",\n')))
+    assert "name a CSV calendar" not in str(raised.value)
+
+
 def test_standard_input_must_be_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
     class Bytes(io.StringIO):
         buffer = io.BytesIO(b'{"board_id": "1"}\n{"title": "Caf\xe9"}\n')

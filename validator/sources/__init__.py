@@ -73,16 +73,7 @@ def load(
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":
-        text = stdin_text()
-        try:
-            yield from iter_document(text, STDIN)
-        except SourceError as exc:
-            if _CSV_HEADER.match(text) is None:
-                raise
-            raise SourceError(
-                f"{exc} (standard input is read as JSON or JSON Lines: name a CSV calendar by "
-                "its file, ending in .csv)"
-            ) from None
+        yield from _document(stdin_text(), STDIN, None, "standard input")
         return
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
@@ -113,7 +104,7 @@ def load(
                     yield from iter_lines(stream, shown, origin)
             else:
                 text = utf8_text(_read_document(opened, shown, head, rewind=True), shown)
-                yield from iter_document(text, shown, origin)
+                yield from _document(text, shown, origin, "a file not named .csv")
     except MemoryError:
         raise SourceError(f"{shown}: too large to read into memory") from None
     except FileNotFoundError:
@@ -122,6 +113,23 @@ def load(
         raise SourceError(f"{shown}: is a directory, not a calendar file") from None
     except OSError as exc:
         raise SourceError(f"{shown}: cannot read it: {exc.strerror}") from None
+
+
+def _document(text: str, shown: str, origin: str | None, read: str) -> Iterator[PinInput]:
+    """``iter_document``, its error saying how to name a CSV calendar when ``text`` is one.
+
+    Only a ``.csv`` name makes a file a CSV calendar: standard input, a named pipe (``<(...)``)
+    or ``pins.txt`` are read as JSON, and fail on the header line. ``read`` names what was.
+    """
+    try:
+        yield from iter_document(text, shown, origin)
+    except SourceError as exc:
+        if _CSV_HEADER.match(text) is None:
+            raise
+        raise SourceError(
+            f"{exc} ({read} is read as JSON or JSON Lines: name a CSV calendar by its file, "
+            "ending in .csv)"
+        ) from None
 
 
 def source_name(name: str) -> str:
