@@ -63,6 +63,18 @@ def test_the_table_is_named_after_the_distribution() -> None:
 # --- load_settings -------------------------------------------------------------------------------
 
 
+def test_the_readme_sample_table_is_every_setting_at_its_default(tmp_path: Path) -> None:
+    # Documentation that drifts from the code misleads more than none.
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Configuration") :]
+    found = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
+    assert found is not None
+    sample = load_settings(pyproject(tmp_path, found[1]))
+    assert sample == Settings()
+    written = {line.split("=")[0].strip().replace("-", "_") for line in found[1].splitlines()}
+    assert set(Settings.model_fields) - written == {"csv_columns"}  # a table, in a comment
+
+
 def test_no_pyproject_and_no_overrides_give_the_defaults() -> None:
     assert load_settings() == Settings()
 
