@@ -1255,6 +1255,10 @@ def test_output_dash_is_refused_not_a_file_named_dash(
         "output\n"
     )
     assert list(tmp_path.iterdir()) == []
+    # A file named "-" is written as ./-, as other tools take it.
+    status, _, _ = run(capsys, "--format", "json", "-o", "./-", VALID)
+    assert status == 0
+    assert json.loads((tmp_path / "-").read_text(encoding="utf-8"))["summary"]["pins"] == 1
 
 
 def test_github_annotations_are_utf8_whatever_stdout_s_encoding(tmp_path: Path) -> None:

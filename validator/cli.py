@@ -168,11 +168,15 @@ def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
     return asyncio.run(quietly())
 
 
-def _output_path(text: str) -> Path:
-    """``--output``'s FILE: a name ending in "/" names a folder, which ``Path`` would forget."""
+def _output_path(text: str) -> str:
+    """``--output``'s FILE, as written, for ``_open_output``.
+
+    ``Path`` would forget a final "/" (a folder) and the "./" of ``./-`` (a file named "-",
+    where ``-`` alone means standard output).
+    """
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
-    return Path(text)
+    return text
 
 
 def _report_format(text: str) -> ReportFormat:
@@ -657,20 +661,20 @@ async def _run(
 _FREEZE_EVERY = 10_000
 
 
-def _open_output(path: Path, inputs: Iterable[str], config: Path | None) -> ReportFile:
+def _open_output(path: str, inputs: Iterable[str], config: Path | None) -> ReportFile:
     """``--output``, checked before the run rather than after it (``ReportFile``).
 
     An input named as the output (a calendar, or the configuration read) is refused: the report
     would replace it.
     """
-    if str(path) == "-":  # not a file named "-": what a user means by it goes without -o
+    if path == "-":  # what a user means by it goes without -o; ./- is a file named "-"
         raise ConfigError("--output -: leave --output out to write the report to standard output")
-    target = _identity(str(path))
+    target = _identity(path)
     if any(name != "-" and _identity(name) == target for name in inputs):
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
     if config is not None and _identity(str(config)) == target:
         raise ConfigError(f"--output {path}: is the configuration file; it would be overwritten")
-    return ReportFile(path)
+    return ReportFile(Path(path))
 
 
 def _stdout_failed(exc: OSError, output: ReportFile | None) -> bool:
