@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import given
@@ -136,6 +137,29 @@ def test_bad_host_is_reported(url: str) -> None:
 def test_host_name_no_dns_name_can_have_is_reported(url: str, host: str) -> None:
     assert url_problem(url) == f"has no valid host name ({quote(host)})"
     assert not is_plain_image_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("https://[abc]/a.jpg", 'has no valid host name ("[abc]" is no IPv6 address)'),
+        ("https://[1.2.3.4]/a.jpg", 'has no valid host name ("[1.2.3.4]" is no IPv6 address)'),
+        ("https://u:[p@cdn.example.com/a.jpg", "has a [ or ] before its host (percent-encode"),
+        ("https://u]:p@cdn.example.com/a.jpg", "has a [ or ] before its host (percent-encode"),
+    ],
+)
+def test_brackets_urlsplit_refuses_are_reported(url: str, said: str) -> None:
+    # Passed offline; online, urlsplit raised in the fetcher and the whole run ended.
+    problem = url_problem(url)
+    assert problem is not None
+    assert problem.startswith(said)
+    with pytest.raises(ValueError, match=r"IPv6|IPv4"):  # as urlsplit refuses them
+        urlsplit(url)
+
+
+@pytest.mark.parametrize("url", ["https://[::1]:8080/a.jpg", "https://cdn.example.com/a[1].jpg"])
+def test_brackets_that_belong_pass(url: str) -> None:
+    assert url_problem(url) is None
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ it fails. The declared format is the file extension of the path: the only hint a
 from __future__ import annotations
 
 import enum
+import ipaddress
 import re
 
 from validator.messages import quote
@@ -114,12 +115,26 @@ def url_problem(url: str) -> str | None:
     if host_port is None or not host_port["host"]:
         return "has no valid host name"
     host = host_port["host"]
-    if not host.startswith("[") and any(map(_bad_label, host.removesuffix(".").split("."))):
+    if host.startswith("["):
+        if not _is_ipv6(host[1:-1]):  # what else brackets may hold (IPvFuture) no client sends
+            return f"has no valid host name ({quote(host)} is no IPv6 address)"
+    elif any(map(_bad_label, host.removesuffix(".").split("."))):
         return f"has no valid host name ({quote(host)})"
     port = host_port["port"]
     if port is not None and (port == "" or not 0 < int(port) <= 65535):  # the TCP port range
         return f"has an invalid port {port!r}"
+    userinfo = authority.rpartition("@")[0]
+    if "[" in userinfo or "]" in userinfo:  # urlsplit takes it for a broken [IPv6] host
+        return "has a [ or ] before its host (percent-encode it in a user name or password)"
     return None
+
+
+def _is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _bad_label(label: str) -> bool:

@@ -33,6 +33,8 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
         ("file://server/share/a.mp4", None),  # another machine's: left to the URL checks
         ("file:/srv/a.mp4", Path("/srv/a.mp4")),  # RFC 8089's short form
         ("file:a.mp4", None),  # no absolute path: no file URL
+        ("file://[x/a.mp4", None),  # urlsplit refuses the host: left to the URL checks
+        ("file://[abc]/a.mp4", None),
         # escapes are bytes of the name: a Latin-1 name, as the system hands it over
         ("file:///srv/lat%E9.mp4", Path(os.fsdecode(b"/srv/lat\xe9.mp4"))),
         ("a" * 300 + ".mp4", None),  # a name the system refuses to look up is no local file
@@ -92,7 +94,7 @@ def test_local_videos_are_checked_offline_by_the_same_rules(
 def test_names_no_file_can_have_are_findings_on_their_row(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    videos = ["/srv/a\x00.mp4", "./a\x00.mp4", "./" + "a" * 300]
+    videos = ["/srv/a\x00.mp4", "./a\x00.mp4", "./" + "a" * 300, "file://[x/a.mp4"]
     entries = [{"pin": {**PIN, "media_source": {**PIN["media_source"], "media_id": str(i)}},
                 "video_url": video} for i, video in enumerate(videos)]  # fmt: skip
     calendar = tmp_path / "calendar.jsonl"
@@ -106,10 +108,11 @@ def test_names_no_file_can_have_are_findings_on_their_row(
         ["media.not_found"],
         ["media.not_found"],
         ["media.not_found"],  # too long a name to be one
+        ["media.url_invalid"],  # a file URL whose host urlsplit refuses: the run ended there
     ]
     assert "too long for this system" in results[2]["findings"][0]["message"]
     # A file has no host to check: the hints are a file's.
-    assert all("Check the path" in r["findings"][0]["hint"] for r in results)
+    assert all("Check the path" in r["findings"][0]["hint"] for r in results[:3])
 
 
 def test_validate_media_reads_a_video_not_uploaded_yet(tmp_path: Path) -> None:

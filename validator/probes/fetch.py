@@ -698,7 +698,10 @@ class Fetcher:
 
     async def _refuse(self, url: str, chain: tuple[Hop, ...]) -> Failure | None:
         """A URL Pinterest could never fetch: not http(s), or on a non-public address."""
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+        except ValueError:  # a caller of Fetcher itself (the rules refuse it): "[abc]" as a host
+            return Failure(FailureKind.INVALID_URL, url, "has a broken [IPv6] host", chain)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             where = "redirects to" if chain else "is"
             return Failure(
@@ -826,7 +829,10 @@ def _connected_name(url: str) -> str | None:
 
 
 def _host_key(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a broken [IPv6] host: refused by _refuse before any request
+        return url
     try:
         port = parts.port
     except ValueError:  # out of range: refused by _refuse before any request

@@ -31,7 +31,10 @@ def local_path(reference: str, calendar: str) -> Path | None:
     ``https://``, and is left to the URL checks to say so.
     """
     if reference[:5].lower() == "file:":  # a file URL: percent-encoded, maybe "localhost"
-        parts = urlsplit(reference)
+        try:
+            parts = urlsplit(reference)
+        except ValueError:  # a broken [IPv6] host: no file here, and the URL checks say why
+            return None
         if parts.netloc.lower() not in ("", "localhost") or not parts.path.startswith("/"):
             return None  # another machine's file: the URL checks say it cannot be fetched
         # file:/x and file:///x alike (RFC 8089); escapes are bytes of the name, as the system's.
