@@ -202,6 +202,21 @@ def test_every_array_element_is_located_at_the_line_it_starts_on(
     assert lines_of(pins) == [1 + len(re.findall("\r\n|\r|\n", text[:start])) for start in starts]
 
 
+def test_arrays_one_after_another_are_one_calendar(tmp_path: Path) -> None:
+    # cat a.json b.json: the first array's pins were read, then the file stopped with an error.
+    pin = json.dumps({"board_id": "1"})
+    text = f"[{pin}, {pin}]\n[]\n[\n  {pin}\n]\r\n  [{pin}]"
+    pins = list(load(write(tmp_path, "pins.json", text)))
+    assert [(p.location.position, p.location.line, p.location.column) for p in pins] == [
+        (0, 1, 2),
+        (1, 1, 21),
+        (2, 4, None),
+        (3, 6, 4),
+    ]
+    with pytest.raises(SourceError, match=r":3:21: invalid JSON: expected ',' or '\]'"):
+        list(load(write(tmp_path, "broken.json", f"[{pin}]\n[\n  {pin} {pin}]")))
+
+
 @pytest.mark.parametrize(
     ("text", "where", "what"),
     [
@@ -223,7 +238,9 @@ def test_every_array_element_is_located_at_the_line_it_starts_on(
             "unexpected content after the closing ']'",
             id="trailing-content",
         ),
-        pytest.param("[] []", ":1:4:", "unexpected content after the closing ']'", id="two-arrays"),
+        pytest.param(
+            "[] {}", ":1:4:", "unexpected content after the closing ']'", id="array-then-object"
+        ),
         pytest.param('{"board_id": }', ":1:14:", "Expecting value", id="broken-object"),
     ],
 )

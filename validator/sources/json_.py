@@ -193,31 +193,36 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
     if text[start] != "[":
         yield from _single_or_lines(text, start, source, origin)
         return
-    position = _skip(text, start + 1)
-    line, line_start = _advance(text, 0, position, 1, 0)
-    index = 0
-    if position < len(text) and text[position] == "]":
-        _expect_end(text, position + 1, source)
-        return
-    separator = start  # the "[" or "," before the pin
-    while True:
-        value, end = _decode(text, position, source)
-        # A pin that shares its line with what comes before it (a minified array) is told
-        # apart by its column; one that starts its line, by its line alone.
-        shared = not _breaks(text, separator + 1, position)
-        column = position - line_start + 1 if shared else None
-        yield _entry(value, text, (position, end), Location(source, index, line, column), origin)
-        index += 1
-        after = _skip(text, end)
-        if after < len(text) and text[after] == ",":
-            next_start = _skip(text, after + 1)
-            line, line_start = _advance(text, position, next_start, line, line_start)
-            position, separator = next_start, after
-            continue
-        if after < len(text) and text[after] == "]":
-            _expect_end(text, after + 1, source)
+    index, line, line_start, counted = 0, 1, 0, 0  # counted: where line and line_start are at
+    opening = start
+    while True:  # an array; in files joined with cat (a.json b.json), the next one too
+        position = _skip(text, opening + 1)
+        line, line_start = _advance(text, counted, position, line, line_start)
+        counted = after = position
+        separator = opening  # the "[" or "," before the pin
+        while not text.startswith("]", after):  # ends at the array's "]" (at once if empty)
+            value, end = _decode(text, position, source)
+            # A pin that shares its line with what comes before it (a minified array) is told
+            # apart by its column; one that starts its line, by its line alone.
+            shared = not _breaks(text, separator + 1, position)
+            column = position - line_start + 1 if shared else None
+            where = Location(source, index, line, column)
+            yield _entry(value, text, (position, end), where, origin)
+            index += 1
+            after = _skip(text, end)
+            if after < len(text) and text[after] == ",":
+                next_start = _skip(text, after + 1)
+                line, line_start = _advance(text, position, next_start, line, line_start)
+                counted = position = next_start
+                separator = after
+                continue
+            if not text.startswith("]", after):
+                raise _syntax_error(text, after, source, "expected ',' or ']' after a pin")
+        opening = _skip(text, after + 1)
+        if opening == len(text):
             return
-        raise _syntax_error(text, after, source, "expected ',' or ']' after a pin")
+        if text[opening] != "[":
+            raise _syntax_error(text, opening, source, "unexpected content after the closing ']'")
 
 
 def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> Iterator[PinInput]:
@@ -511,12 +516,6 @@ _DIGITS_AS_TEXT = json.JSONDecoder(parse_int=str)  # finds a value's end, whatev
 def _skip(text: str, position: int) -> int:
     match = _WHITESPACE.match(text, position)
     return match.end() if match else position
-
-
-def _expect_end(text: str, position: int, source: str) -> None:
-    end = _skip(text, position)
-    if end != len(text):
-        raise _syntax_error(text, end, source, "unexpected content after the closing ']'")
 
 
 def _syntax_error(text: str, position: int, source: str, what: str) -> SourceError:
