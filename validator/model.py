@@ -101,13 +101,9 @@ class ImagesURLSource(_Model):
     """``source_type: multiple_image_urls``: a carousel of 2 to 5 images fetched by URL."""
 
     source_type: Literal["multiple_image_urls"]
-    items: (
-        Annotated[
-            list[CarouselURLItem],
-            Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
-        ]
-        | None
-    ) = None
+    # Any count: the rule says when it is not 2 to 5 (carousel.item_count), and every item is
+    # still checked, so that one run tells which of six slides to drop.
+    items: list[CarouselURLItem] | None = None
     index: Annotated[int, Field(ge=0)] | None = None
 
 
@@ -115,13 +111,9 @@ class ImagesBase64Source(_Model):
     """``source_type: multiple_image_base64``: a carousel of 2 to 5 base64 images."""
 
     source_type: Literal["multiple_image_base64"]
-    items: (
-        Annotated[
-            list[CarouselBase64Item],
-            Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
-        ]
-        | None
-    ) = None
+    # Any count: the rule says when it is not 2 to 5 (carousel.item_count), and every item is
+    # still checked, so that one run tells which of six slides to drop.
+    items: list[CarouselBase64Item] | None = None
     index: Annotated[int, Field(ge=0)] | None = None
 
 

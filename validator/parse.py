@@ -21,11 +21,11 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails, SchemaValidator, from_json
 
 from validator.clean import EITHER, CleanPin, pin_create_errors
-from validator.codes import board, carousel, media, pin, text, video
+from validator.codes import board, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import as_json, json_type, plural, quote
-from validator.model import CAROUSEL_MAX_ITEMS, CAROUSEL_MIN_ITEMS, SOURCE_TYPES, PinCreate
+from validator.model import SOURCE_TYPES, PinCreate
 
 __all__ = [
     "NON_JSON_CONSTANT",
@@ -487,8 +487,6 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
         return _id_finding(_ID_CODES[leaf], leaf, field, value), path
     if leaf in _TOO_LONG_CODES and kind == "string_too_long":
         return _too_long(_TOO_LONG_CODES[leaf], leaf, field, value, ctx), path
-    if leaf == "items" and kind in ("too_short", "too_long"):
-        return _item_count(field, ctx), path
     if leaf in ("url", "cover_image_url"):
         message = f"{field} is {json_type(value)}, not a URL string"
         return media.MEDIA_URL_INVALID.finding(field, message), path
@@ -584,20 +582,6 @@ def _too_long(code: Code, name: str, field: str, value: object, ctx: Mapping[str
     length = len(value) if isinstance(value, str) else 0
     message = f"{name} is {length} characters ({quote(value, 40)}); the limit is {limit}"
     hint = f"Remove at least {plural(length - limit, 'character')}. {code.fix}"
-    return code.finding(field, message, hint)
-
-
-def _item_count(field: str, ctx: Mapping[str, Any]) -> Finding:
-    code = carousel.CAROUSEL_ITEM_COUNT
-    actual = int(ctx.get("actual_length", 0))
-    message = (
-        f"the carousel has {plural(actual, 'item')}; "
-        f"it takes {CAROUSEL_MIN_ITEMS} to {CAROUSEL_MAX_ITEMS}"
-    )
-    if actual > CAROUSEL_MAX_ITEMS:
-        hint = f"Remove {actual - CAROUSEL_MAX_ITEMS}, or split the images into several pins."
-    else:
-        hint = "Add images up to at least 2, or publish a single image as source_type 'image_url'."
     return code.finding(field, message, hint)
 
 

@@ -95,6 +95,28 @@ def test_carousel_count_message_gives_the_count_and_the_range() -> None:
     assert "Remove 1" in finding.hint
 
 
+@pytest.mark.parametrize("source_type", ["multiple_image_urls", "multiple_image_base64"])
+@pytest.mark.parametrize("count", [1, 6])
+def test_a_carousel_of_the_wrong_count_still_has_each_slide_checked(
+    source_type: str, count: int
+) -> None:
+    # Its items were taken out with the count: a WebP (or broken data) among six was told only
+    # once the sixth was removed, a run later.
+    if source_type == "multiple_image_urls":
+        items = [{"url": f"https://a.example/{i}.jpg"} for i in range(count)]
+        items[-1]["url"] = "https://a.example/last.webp"
+        code = "media.unsupported_format"
+    else:
+        items = [{"content_type": "image/png", "data": PNG_BASE64} for _ in range(count)]
+        items[-1]["data"] = "not base64!"
+        code = "media.base64_invalid"
+    report = check(image_pin(media_source={"source_type": source_type, "items": items}))
+    assert {(f.code, f.field) for f in report.findings} == {
+        ("carousel.item_count", "media_source.items"),
+        (code, f"media_source.items[{count - 1}]" + (".url" if "urls" in source_type else ".data")),
+    }
+
+
 def test_title_too_long_quotes_length_and_limit() -> None:
     finding = only(image_pin(title="t" * 130), "text.title_too_long")
     assert "130 characters" in finding.message

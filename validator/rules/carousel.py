@@ -1,4 +1,4 @@
-"""Carousel rules: the items themselves (their count is checked by the model while parsing)."""
+"""Carousel rules: the count of items, and the items themselves (whatever their count)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,14 @@ from collections.abc import Sequence
 
 from validator.codes.carousel import CAROUSEL_INDEX_OUT_OF_RANGE, CAROUSEL_ITEM_COUNT
 from validator.findings import Finding
-from validator.messages import number
-from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate
+from validator.messages import number, plural
+from validator.model import (
+    CAROUSEL_MAX_ITEMS,
+    CAROUSEL_MIN_ITEMS,
+    ImagesBase64Source,
+    ImagesURLSource,
+    PinCreate,
+)
 from validator.rules.common import (
     check_content_type,
     check_inline_image,
@@ -30,7 +36,7 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         field = "media_source.items"
         return (CAROUSEL_ITEM_COUNT.finding(field, "the carousel has no items; it takes 2 to 5"),)
     found_index = _index_problem(source.index, len(source.items))
-    found: list[Finding | None] = []
+    found: list[Finding | None] = [_count_problem(len(source.items))]
     links: list[str | None] = []
     if isinstance(source, ImagesURLSource):
         for index, url_item in enumerate(source.items):
@@ -55,6 +61,21 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         if link is not None:
             found.append(check_link(link, f"media_source.items[{index}].link"))
     return [finding for finding in [found_index, *found] if finding is not None]
+
+
+def _count_problem(count: int) -> Finding | None:
+    """``carousel.item_count`` unless the carousel has 2 to 5 items (pinterest-api.md §2)."""
+    if CAROUSEL_MIN_ITEMS <= count <= CAROUSEL_MAX_ITEMS:
+        return None
+    message = (
+        f"the carousel has {plural(count, 'item')}; "
+        f"it takes {CAROUSEL_MIN_ITEMS} to {CAROUSEL_MAX_ITEMS}"
+    )
+    if count > CAROUSEL_MAX_ITEMS:
+        hint = f"Remove {count - CAROUSEL_MAX_ITEMS}, or split the images into several pins."
+    else:
+        hint = "Add images up to at least 2, or publish a single image as source_type 'image_url'."
+    return CAROUSEL_ITEM_COUNT.finding("media_source.items", message, hint)
 
 
 def _index_problem(index: int | None, count: int) -> Finding | None:
