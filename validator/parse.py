@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple, cast
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails, SchemaValidator, from_json
+from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValidator, from_json
 
 from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import board, media, pin, text, video
@@ -72,7 +72,7 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     validation also tells whether the pin is clean (``Parsed.clean``), at no extra pass.
     """
     if isinstance(payload, PinCreate):  # validated again: model_construct() validates nothing
-        payload = payload.model_dump(exclude_unset=True, warnings=False)
+        payload = _as_serialized(payload)
     elif isinstance(payload, memoryview):
         payload = payload.tobytes()
     validator = EITHER if clean else _PIN_CREATE
@@ -117,6 +117,18 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         except RecursionError:  # past Python's depth: validation judges what it can read
             pass
     return _parse_mapping(dict(mapping), errors, validator)
+
+
+def _as_serialized(pin: PinCreate) -> dict[str, Any]:
+    """A model as pydantic sends it (``model_dump_json``): a ``datetime`` in an extra field is text.
+
+    What pydantic cannot write either (a caller's own object, in ``model_construct``) is kept as
+    it is, for the dict's checks to name.
+    """
+    try:
+        return pin.model_dump(exclude_unset=True, warnings=False, mode="json")
+    except PydanticSerializationError:
+        return pin.model_dump(exclude_unset=True, warnings=False)
 
 
 def _json_shaped(value: Any) -> bool:

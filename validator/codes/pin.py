@@ -14,16 +14,13 @@ PIN_MALFORMED: Final = Code(
     action=Action.USER_ERROR,
     summary=(
         "The pin is not a JSON object (unparseable JSON text, a list, a number, ...), or holds "
-        "a value JSON cannot carry (NaN, a dict inside itself, a Python set or datetime)."
+        "a value JSON cannot carry (NaN, Infinity, a dict inside itself)."
     ),
     why=(
         "The body of POST /v5/pins is one JSON object; nothing else can be sent or checked. "
-        "A Python caller's dict is sent as json.dumps writes it, which raises on such a value."
+        "httpx and requests refuse to send NaN or a dict that holds itself."
     ),
-    fix=(
-        "Pass one JSON object per pin, such as the examples in the README; remove or convert "
-        "the value the message names (a field Pinterest does not take can simply go)."
-    ),
+    fix="Pass one JSON object per pin, such as the examples in the README.",
     reference="pinterest-api.md §1.1 (request body is a PinCreate object)",
 )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 
 from pydantic import BaseModel
 
-from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_MALFORMED, PIN_UNKNOWN_FIELD
+from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
 from validator.messages import quote
 from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate, VideoSource
@@ -81,19 +81,15 @@ def _unknown(
     for name, value in extra.items():
         shown = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
         field = f"{prefix}{shown}"
-        problem = unsendable(value)  # validation keeps an unknown field's value as it is
-        if problem is not None:
-            message = (
-                f"{field} holds {problem}: json.dumps cannot write it, so the pin cannot be sent"
-            )
-            hint = "Remove the field: Pinterest does not take it anyway."
-            yield PIN_MALFORMED.finding(field, message, hint)
-            continue
+        # Validation keeps an unknown field's value as given: a Python caller's set or datetime
+        # makes json.dumps (httpx's json=) raise, though another encoder may write it.
+        problem = unsendable(value)
+        unsent = f"; and it holds {problem}, which json.dumps cannot write" if problem else ""
         if name in special:
             what, hint = special[name]
-            yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}", hint)
+            yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}{unsent}", hint)
             continue
-        message = f"{field} is not a field Pinterest takes here; it would be ignored"
+        message = f"{field} is not a field Pinterest takes here; it would be ignored{unsent}"
         close = difflib.get_close_matches(shown, known, n=1, cutoff=0.7)
         if close:
             hint = f"Did you mean {close[0]}? Rename it."
