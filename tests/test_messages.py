@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -56,6 +57,20 @@ def test_quote(value: object, shown: str) -> None:
             "https://x.example.com/a.jpg?utm_source=pin&v=2",
             "https://x.example.com/a.jpg?utm_source=pin&v=2",
         ),
+        (
+            "https://x.example.com/a.jpg#access_token=t0k",
+            "https://x.example.com/a.jpg#access_token=***",
+        ),
+        (
+            "https://x.example.com/a.jpg?X-Amz-%53ignature=c0",
+            "https://x.example.com/a.jpg?X-Amz-%53ignature=***",
+        ),
+        (  # an image proxy's URL holding a signed one, percent-encoded
+            "https://img.example.com/i?url=https%3A%2F%2Fbob%3Apw%40b.s3.amazonaws.com%2Fa.jpg"
+            "%3FX-Amz-Signature%3Dc0ffee&w=640",
+            "https://img.example.com/i?url=https://***@b.s3.amazonaws.com/a.jpg"
+            "?X-Amz-Signature=***&w=640",
+        ),
     ],
 )
 def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:
@@ -71,7 +86,9 @@ def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:
         ("board pina_AbCdEfGhIjKlMnOpQr-_x9!", "board (a token: not shown)!"),
         ("pina_notes.csv", "pina_notes.csv"),  # a file name
         ("https://x.example.com/pina_AbCdEfGhIjKlMnOpQrSt.jpg", None),  # a path
-        ("pina_short", None),
+        ("pina_short", "(a token: not shown)"),  # as arguments are: any pina_ word
+        ("Use pina_AbCdEfGhIjKlMnOpQrStUvWx.", "Use (a token: not shown)."),  # ends a sentence
+        ("see pina_abc/def", None),  # a path
     ],
 )
 def test_a_pinterest_token_pasted_into_a_payload_is_masked(text: str, shown: str | None) -> None:
@@ -85,6 +102,27 @@ def test_a_password_is_masked_before_the_url_is_cut() -> None:
         '"https://***@cdn.example.com/a.jpg"'
     )
     assert "s3c" not in quote("https://" + "b" * 40 + ":s3cret@cdn.example.com/a.jpg", 52)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://cdn.example.com/" + "a" * 200_000 + "@2x.jpg",
+        "https://x.example.com/a.jpg?" + "token" * 40_000 + " =",
+        "https://" + "a" * 200_000,
+        "pina_" + "a" * 200_000 + "/",
+    ],
+)
+def test_masking_takes_time_in_proportion_to_the_text(text: str) -> None:
+    # A 70,000-character URL took 4.7 s: each letter of a long word started a scan to its end.
+    # Compared with reading the text once more, not with a clock: a ratio holds on slow machines.
+    start = time.perf_counter()
+    quote(text)
+    masked = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in range(20):
+        text.lower().count("x")
+    assert masked < 20 * (time.perf_counter() - start) + 1  # quadratic: minutes
 
 
 def test_long_values_are_cut() -> None:
