@@ -153,7 +153,18 @@ def test_brackets_urlsplit_refuses_are_reported(url: str, said: str) -> None:
     problem = url_problem(url)
     assert problem is not None
     assert problem.startswith(said)
-    with pytest.raises(ValueError, match=r"IPv6|IPv4"):  # as urlsplit refuses them
+
+
+@pytest.mark.parametrize(
+    "url", ["https://cdn.example.com\uff03/a.jpg", "https://bob\uff20cdn.example.com/a.jpg"]
+)
+def test_a_host_whose_characters_read_as_delimiters_is_reported(url: str) -> None:
+    # A full-width # or @ is one after NFKC: urlsplit refuses it, and the fetch said only
+    # that the URL could not be read, while offline it passed.
+    assert url_problem(url) == (
+        "has a host with a character that reads as a delimiter (a full-width # or @)"
+    )
+    with pytest.raises(ValueError, match="NFKC"):
         urlsplit(url)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import ipaddress
 import re
+from urllib.parse import urlsplit
 
 from validator.messages import quote
 
@@ -126,6 +127,11 @@ def url_problem(url: str) -> str | None:
     userinfo = authority.rpartition("@")[0]
     if "[" in userinfo or "]" in userinfo:  # urlsplit takes it for a broken [IPv6] host
         return "has a [ or ] before its host (percent-encode it in a user name or password)"
+    if not authority.isascii():
+        try:  # what urlsplit refuses, the fetch would too
+            urlsplit(url)
+        except ValueError:  # its words quote the host, which may hold a password: not shown
+            return "has a host with a character that reads as a delimiter (a full-width # or @)"
     return None
 
 

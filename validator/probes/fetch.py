@@ -386,7 +386,7 @@ class Fetcher:
                         )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
             except _PeerNotPublic as exc:  # the name answered otherwise when connecting
-                where = f"redirects to {current}, which " if current != url else ""
+                where = f"redirects to {quote(current)}, which " if current != url else ""
                 detail = f"{where}{_NOT_PUBLIC}{exc.verdict.message} (the address it connected to)"
                 return Failure(FailureKind.NOT_PUBLIC, url, detail, tuple(chain))
             except httpx.TimeoutException as exc:
@@ -701,7 +701,7 @@ class Fetcher:
         try:
             parts = urlsplit(url)
         except ValueError:  # a caller of Fetcher itself (the rules refuse it): "[abc]" as a host
-            return Failure(FailureKind.INVALID_URL, url, "has a broken [IPv6] host", chain)
+            return Failure(FailureKind.INVALID_URL, url, "cannot be read as a URL", chain)
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             where = "redirects to" if chain else "is"
             return Failure(
