@@ -393,11 +393,8 @@ def without_tokens(message: str) -> str:
     spaces, quotes and ``=`` (``--token_env=pina_…``).
     """
     for secret in sorted(_secrets(), key=len, reverse=True):
-        message = message.replace(secret, _HIDDEN)
+        message = message.replace(secret, TOKEN_HIDDEN)
     return _WORD.sub(_unless_token, message)
-
-
-_HIDDEN = TOKEN_HIDDEN
 
 
 _WORD = re.compile(r"[^\s'\"=,;()]+")
@@ -406,7 +403,7 @@ _WORD = re.compile(r"[^\s'\"=,;()]+")
 def _unless_token(word: re.Match[str]) -> str:
     text = word[0]
     core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
-    return _HIDDEN + text[len(core) :] if looks_like_token(core) else text
+    return TOKEN_HIDDEN + text[len(core) :] if looks_like_token(core) else text
 
 
 def find_pyproject(start: Path) -> Path | None:
