@@ -33,6 +33,7 @@ import httpx
 from validator import netguard
 from validator.httpclient import async_client, tls_context
 from validator.messages import quote
+from validator.probes.polling import poll_sockets_directly
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -757,7 +758,7 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         "User-Agent": settings.user_agent.replace("{version}", __version__),
         "Accept-Encoding": "identity",  # byte ranges of the file itself, not of a gzip
     }
-    return async_client(
+    client = async_client(
         verify=tls,
         timeout=timeout,
         limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
@@ -765,6 +766,8 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         follow_redirects=False,
         trust_env=settings.trust_env,
     )
+    poll_sockets_directly(client)  # idle connections checked without anyio's attribute table
+    return client
 
 
 def _extend(budget: Budget, seconds: float) -> None:
