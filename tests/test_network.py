@@ -776,6 +776,16 @@ def test_a_first_request_redirected_to_no_http_url_is_not_public(
     assert f'redirects to "{target}", which is not an http(s) URL' in report.findings[0].message
 
 
+def test_a_carousel_far_over_the_count_is_fetched_only_so_far(server: MediaServer) -> None:
+    # Every item of a 1,000-item carousel was fetched: 1,000 requests for one finding.
+    items = [{"url": server.url(f"/media/square.jpg?case=big-carousel&n={n}")} for n in range(1000)]
+    report = one({"board_id": "1", "media_source": {"source_type": "multiple_image_urls",
+                                                    "items": items}})  # fmt: skip
+    assert report.codes == {"carousel.item_count"}
+    assert "(the first 10 were checked)" in report.findings[0].message
+    assert len({entry.path for entry in server.settled_requests_to("case=big-carousel")}) == 10
+
+
 def test_a_urls_password_and_signature_are_not_shown(server: MediaServer) -> None:
     # Findings go to CI logs: the URL is quoted, its credentials masked, in the chain too.
     url = server.url("/loop/a").replace("http://", "http://bob:s3cret@") + "?sig=Zm9vYmFy"

@@ -55,6 +55,9 @@ LINK_MAX_LENGTH = 2048
 # §2: the carousel variants take 2 to 5 items; index is the initially shown item, >= 0.
 CAROUSEL_MIN_ITEMS = 2
 CAROUSEL_MAX_ITEMS = 5
+#: The items of a carousel that are checked and fetched, whatever its count: enough to say which
+#: of six or seven slides to drop, not a whole image library put in one pin by mistake.
+CAROUSEL_CHECKED_ITEMS = 2 * CAROUSEL_MAX_ITEMS
 
 
 class _Model(BaseModel):

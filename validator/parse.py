@@ -127,7 +127,7 @@ def _as_serialized(pin: PinCreate) -> dict[str, Any]:
     """
     try:
         return pin.model_dump(exclude_unset=True, warnings=False, mode="json")
-    except PydanticSerializationError:
+    except (PydanticSerializationError, ValueError):  # bytes not UTF-8, a dict inside itself
         return pin.model_dump(exclude_unset=True, warnings=False)
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
+from validator.model import (
+    CAROUSEL_CHECKED_ITEMS,
+    ImagesURLSource,
+    ImageURLSource,
+    PinCreate,
+    VideoSource,
+)
 from validator.signed_urls import may_have_deadline
 from validator.urls import MediaKind
 
@@ -36,7 +42,7 @@ def media_slots(pin: PinCreate) -> list[Slot]:
     if isinstance(source, ImagesURLSource) and source.items:
         return [
             Slot(f"media_source.items[{index}].url", item.url, MediaKind.IMAGE)
-            for index, item in enumerate(source.items)
+            for index, item in enumerate(source.items[:CAROUSEL_CHECKED_ITEMS])
             if item.url is not None
         ]
     if isinstance(source, VideoSource) and source.cover_image_url is not None:
@@ -57,5 +63,8 @@ def may_be_signed(pin: PinCreate) -> bool:
     if isinstance(source, VideoSource):
         return source.cover_image_url is not None and may_have_deadline(source.cover_image_url)
     if isinstance(source, ImagesURLSource) and source.items:
-        return any(item.url is not None and may_have_deadline(item.url) for item in source.items)
+        return any(
+            item.url is not None and may_have_deadline(item.url)
+            for item in source.items[:CAROUSEL_CHECKED_ITEMS]
+        )
     return False

@@ -118,6 +118,23 @@ def test_a_carousel_of_the_wrong_count_still_has_each_slide_checked(
     }
 
 
+def test_a_carousel_far_over_the_count_is_checked_only_so_far() -> None:
+    items = [{"url": f"https://a.example/{i}.webp"} for i in range(1000)]
+    report = check(image_pin(media_source={"source_type": "multiple_image_urls", "items": items}))
+    assert len(report.findings) == 11  # the count, and the first ten slides
+    assert "the carousel has 1000 items; it takes 2 to 5 (the first 10 were checked)" in (
+        report.findings[0].message
+    )
+
+
+@pytest.mark.parametrize(("count", "index"), [(0, 0), (1, 1)])
+def test_the_index_of_a_carousel_too_small_to_send_is_not_judged(count: int, index: int) -> None:
+    # "index is 0, but the carousel's 0 items are numbered 0 to -1"
+    items = [{"url": f"https://a.example/{i}.jpg"} for i in range(count)]
+    source = {"source_type": "multiple_image_urls", "items": items, "index": index}
+    assert check(image_pin(media_source=source)).codes == {"carousel.item_count"}
+
+
 def test_title_too_long_quotes_length_and_limit() -> None:
     finding = only(image_pin(title="t" * 130), "text.title_too_long")
     assert "130 characters" in finding.message
@@ -315,6 +332,15 @@ def test_a_pin_model_is_judged_as_pydantic_writes_it() -> None:
     (finding,) = check(pin).findings
     assert finding.code == "pin.unknown_field"
     assert "json.dumps" not in finding.message
+
+
+def test_a_pin_model_pydantic_cannot_write_is_judged_as_a_dict() -> None:
+    # model_dump(mode="json") raised UnicodeDecodeError, or "Circular reference detected".
+    looped: dict[str, Any] = {}
+    looped["self"] = looped
+    for value, code in ((b"\xff", "pin.unknown_field"), (looped, "pin.malformed")):
+        pin = PinCreate.model_validate(image_pin(extra=value))
+        assert code in check(pin).codes
 
 
 def test_a_value_shared_at_every_level_is_judged_without_walking_every_path() -> None:

@@ -8,6 +8,7 @@ from validator.codes.carousel import CAROUSEL_INDEX_OUT_OF_RANGE, CAROUSEL_ITEM_
 from validator.findings import Finding
 from validator.messages import number, plural
 from validator.model import (
+    CAROUSEL_CHECKED_ITEMS,
     CAROUSEL_MAX_ITEMS,
     CAROUSEL_MIN_ITEMS,
     ImagesBase64Source,
@@ -35,17 +36,19 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     if source.items is None:
         field = "media_source.items"
         return (CAROUSEL_ITEM_COUNT.finding(field, "the carousel has no items; it takes 2 to 5"),)
-    found_index = _index_problem(source.index, len(source.items))
-    found: list[Finding | None] = [_count_problem(len(source.items))]
+    count = len(source.items)
+    # An index is judged against a carousel that could be sent: of one item, only the count is.
+    found_index = _index_problem(source.index, count) if count >= CAROUSEL_MIN_ITEMS else None
+    found: list[Finding | None] = [_count_problem(count)]
     links: list[str | None] = []
     if isinstance(source, ImagesURLSource):
-        for index, url_item in enumerate(source.items):
+        for index, url_item in enumerate(source.items[:CAROUSEL_CHECKED_ITEMS]):
             field = f"media_source.items[{index}].url"
             found.append(check_media_url(url_item.url, field, MediaKind.IMAGE))
             links.append(url_item.link)
     else:
         sizes: list[tuple[str, tuple[int, int]]] = []
-        for index, data_item in enumerate(source.items):
+        for index, data_item in enumerate(source.items[:CAROUSEL_CHECKED_ITEMS]):
             prefix = f"media_source.items[{index}]"
             type_field = f"{prefix}.content_type"
             found.append(check_content_type(data_item.content_type, type_field))
@@ -71,6 +74,8 @@ def _count_problem(count: int) -> Finding | None:
         f"the carousel has {plural(count, 'item')}; "
         f"it takes {CAROUSEL_MIN_ITEMS} to {CAROUSEL_MAX_ITEMS}"
     )
+    if count > CAROUSEL_CHECKED_ITEMS:
+        message += f" (the first {CAROUSEL_CHECKED_ITEMS} were checked)"
     if count > CAROUSEL_MAX_ITEMS:
         hint = f"Remove {count - CAROUSEL_MAX_ITEMS}, or split the images into several pins."
     else:
