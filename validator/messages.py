@@ -84,13 +84,16 @@ def without_credentials(text: str) -> str:
     its delimiters decoded, so that its own credentials are found too. Linear in the text's
     length: a 70,000-character URL is masked as fast as it is read.
     """
-    lowered = text.lower()
-    if "%3a%2f%2f" in lowered:
-        text = _ENCODED_DELIMITER.sub(_decoded, text)
-        lowered = text.lower()
+    text = _masked(text)
+    if "%3a%2f%2f" in text.lower():  # masked as written first: a value's own %26 stays in it
+        text = _masked(_ENCODED_DELIMITER.sub(_decoded, text))
+    return text
+
+
+def _masked(text: str) -> str:
     if "@" in text:
         text = _USERINFO.sub(r"\1***@", text)
-    if "=" in text and ("%" in text or any(word in lowered for word in _SECRET_WORDS)):
+    if "=" in text and ("%" in text or any(word in text.lower() for word in _SECRET_WORDS)):
         text = _PARAMETER.sub(_unless_secret, text)
     return text
 
@@ -109,9 +112,10 @@ def _unless_secret(match: re.Match[str]) -> str:
 #: What stands in a message or a name for a token that is not shown.
 TOKEN_HIDDEN = "(a token: not shown)"  # noqa: S105 - the placeholder, not a secret
 
-# Pinterest's tokens start with pina_. A file name (pina_notes.csv) or a path (pina_x/y) that
-# does is no token; a token that ends a sentence ("... pina_abc.") is one.
-_PINTEREST_TOKEN = re.compile(r"(?<![\w./-])pina_[\w-]+(?![\w/-]|\.\w)")
+# Pinterest's tokens start with pina_ and run on for dozens of characters. A shorter word
+# (#pina_colada), a file name (pina_notes.csv) or a path (pina_x/y) is no token; one that ends
+# a sentence ("... pina_….") is.
+_PINTEREST_TOKEN = re.compile(r"(?<![\w./-])pina_[\w-]{16,}(?![\w/-]|\.\w)")
 
 # ":", "/", "?", "=", "&", "@", "#" percent-encoded: the delimiters of a URL inside a URL.
 _ENCODED_DELIMITER = re.compile(r"%(?:3[AaDdFf]|2[Ff6]|40|23)")
@@ -120,7 +124,7 @@ _ENCODED_DELIMITER = re.compile(r"%(?:3[AaDdFf]|2[Ff6]|40|23)")
 _USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s\"]*@")
 # A parameter: its separator, its name (at most 128 characters: no scan runs on), its value
 # (up to a "?" too: a URL in a value has parameters of its own).
-_PARAMETER = re.compile(r"([?&;#])([\w.%-]{1,128})=[^?&#\s\"]*")
+_PARAMETER = re.compile(r"([?&;#])([\w.%-]{1,128})=[^?&;#\s\"]*")
 # A word each secret parameter's name holds (lower case): a cheap test before the regex.
 _SECRET_WORDS = ("sig", "token", "secret", "passw", "key", "credential", "auth")
 # Names of parameters that sign or authorise a request: these whole, or holding one of those.
