@@ -367,9 +367,14 @@ def looks_like_token(text: str) -> bool:
     ``PINTEREST_ACCESS_TOKEN`` does). A path, a file name or a host name (a slash, a backslash
     or a dot in it) is taken for one only when such a variable holds it whole.
     """
+    return _token_shaped(text) or text in _secrets()
+
+
+def _token_shaped(text: str) -> bool:
+    """``looks_like_token`` by the text's shape alone, without the environment's secrets."""
     if "/" in text or "\\" in text or "." in text:
-        return text in _secrets()
-    return text.startswith("pina_") or len(text) > 64 or (len(text) >= 16 and text in _secrets())
+        return False
+    return text.startswith("pina_") or len(text) > 64
 
 
 def _secrets() -> set[str]:
@@ -403,7 +408,8 @@ _WORD = re.compile(r"[^\s'\"=,;()]+")
 def _unless_token(word: re.Match[str]) -> str:
     text = word[0]
     core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
-    return TOKEN_HIDDEN + text[len(core) :] if looks_like_token(core) else text
+    # The secrets' values are out of the message already: each word is judged by its shape.
+    return TOKEN_HIDDEN + text[len(core) :] if _token_shaped(core) else text
 
 
 def find_pyproject(start: Path) -> Path | None:

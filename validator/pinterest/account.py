@@ -172,6 +172,11 @@ class AccountTarget(NamedTuple):
     board_field: str = "board_id"
 
 
+# How a question that got no usable answer ends its message; the token check's replaces it with
+# what it means for the run (``AccountChecker._ask_user``).
+_NOT_MADE = ": the check could not be made"
+
+
 @dataclass(frozen=True, slots=True)
 class _Problem:
     """Why an answer is missing or negative, ready to become a finding on any field."""
@@ -389,9 +394,8 @@ class AccountChecker:
         if isinstance(reply, _Problem) and reply.unanswered:
             # Pinterest is not reachable from here: each board asked would wait as long again,
             # and a calendar of a hundred boards would look like a hung job.
-            message = reply.message.replace(
-                "the check could not be made", "nothing else was asked of Pinterest"
-            )
+            unasked = ": nothing else was asked of Pinterest"
+            message = reply.message.removesuffix(_NOT_MADE) + unasked
             return replace(reply, message=message, stops=True)
         if isinstance(reply, _Problem):
             return reply
@@ -568,24 +572,24 @@ class AccountChecker:
                         response, body = await self._send(url, params)
             except _TooLarge:
                 message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
-                return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
+                return _Problem(PLATFORM_UNKNOWN, message + _NOT_MADE)
             except (ValueError, OverflowError, httpx.InvalidURL) as exc:
                 # A URL httpx cannot build (a bookmark it cannot encode, a host name it refuses)
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
                 message = f"GET /v5/{path} could not be sent ({reason})"
-                return _Problem(PLATFORM_UNKNOWN, message + ": the check could not be made")
+                return _Problem(PLATFORM_UNKNOWN, message + _NOT_MADE)
             except (TimeoutError, httpx.TimeoutException):
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
-                    f"GET /v5/{path} timed out ({_tries(attempt)}): the check could not be made",
+                    f"GET /v5/{path} timed out ({_tries(attempt)}){_NOT_MADE}",
                     unanswered=not answered,
                 )
-            except httpx.ConnectError as exc:
+            except httpx.HTTPError as exc:
                 reason = self._scrub(f"{type(exc).__name__}: {exc}")
-                if _certificate_refused(exc):  # the same on every try: not retried
-                    message = (
+                if isinstance(exc, httpx.ConnectError) and _certificate_refused(exc):
+                    message = (  # the same on every try: not retried
                         f"GET {self._base}/{path}: the server's TLS certificate is not trusted "
-                        f"({reason}): the check could not be made"
+                        f"({reason}){_NOT_MADE}"
                     )
                     hint = (
                         "A proxy or firewall that inspects TLS needs its certificate trusted: "
@@ -594,16 +598,7 @@ class AccountChecker:
                     return _Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
                 failure = _Problem(
                     PLATFORM_SERVER_ERROR,
-                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
-                    "the check could not be made",
-                    unanswered=not answered,
-                )
-            except httpx.HTTPError as exc:
-                reason = self._scrub(f"{type(exc).__name__}: {exc}")
-                failure = _Problem(
-                    PLATFORM_SERVER_ERROR,
-                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}): "
-                    "the check could not be made",
+                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}){_NOT_MADE}",
                     unanswered=not answered,
                 )
             else:
@@ -613,7 +608,7 @@ class AccountChecker:
                     failure = _Problem(
                         PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} answered 200 with a body that is not JSON "
-                        f"({_tries(attempt)}): the check could not be made",
+                        f"({_tries(attempt)}){_NOT_MADE}",
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
@@ -631,7 +626,7 @@ class AccountChecker:
                     failure = _Problem(
                         PLATFORM_TIMEOUT if timed_out else PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} {'timed out' if timed_out else 'failed'} at Pinterest "
-                        f"({self._said(reply)}; {_tries(attempt)}): the check could not be made",
+                        f"({self._said(reply)}; {_tries(attempt)}){_NOT_MADE}",
                     )
                 else:
                     return reply
