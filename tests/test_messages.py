@@ -66,6 +66,10 @@ def test_quote(value: object, shown: str) -> None:
             "https://x.example.com/a.jpg?X-Amz-%53ignature=***",
         ),
         ("https://x.example.com/a.jpg?v=1;sig=c0ffee", "https://x.example.com/a.jpg?v=1;sig=***"),
+        (  # however long its name
+            "https://x.example.com/a.jpg?" + "x" * 200 + "_token=t0k",
+            "https://x.example.com/a.jpg?" + "x" * 200 + "_token=***",
+        ),
         (  # masked as written before the delimiters are decoded: the whole value goes
             "https://i.example.com/i?url=https%3A%2F%2Fb.example.com%2Fa.jpg&access_token=ab%26cd",
             "https://i.example.com/i?url=https://b.example.com/a.jpg&access_token=***",
@@ -115,6 +119,7 @@ def test_a_password_is_masked_before_the_url_is_cut() -> None:
     [
         "https://cdn.example.com/" + "a" * 200_000 + "@2x.jpg",
         "https://x.example.com/a.jpg?" + "token" * 40_000 + " =",
+        "https://x.example.com/a.jpg" + ("&token" + "a" * 1_000) * 200 + "=",
         "https://" + "a" * 200_000,
         "pina_" + "a" * 200_000 + "/",
     ],

@@ -124,9 +124,9 @@ _ENCODED_DELIMITER = re.compile(r"%(?:3[AaDdFf]|2[Ff6]|40|23)")
 # "scheme://" (starting where no scheme's letter is before it: one scan per scheme, not one
 # per letter of a long word) then everything up to the authority's last "@", as urlsplit does.
 _USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s\"]*@")
-# A parameter: its separator, its name (at most 128 characters: no scan runs on), its value
-# (up to a "?" too: a URL in a value has parameters of its own).
-_PARAMETER = re.compile(r"([?&;#])([\w.%-]{1,128})=[^?&;#\s\"]*")
+# A parameter: its separator, its name, its value (up to a "?" too: a URL in a value has
+# parameters of its own). A name holds no separator, so no two scans of names overlap: linear.
+_PARAMETER = re.compile(r"([?&;#])([\w.%-]+)=[^?&;#\s\"]*")
 # A word each secret parameter's name holds (lower case): a cheap test before the regex.
 _SECRET_WORDS = ("sig", "token", "secret", "passw", "key", "credential", "auth")
 # Names of parameters that sign or authorise a request: these whole, or holding one of those.
