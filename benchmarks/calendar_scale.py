@@ -4,10 +4,11 @@ Run: ``python benchmarks/calendar_scale.py [--rows 100000] [--repeat 3]``.
 
 Two generated calendars, a JSON Lines file of API payloads and a Pinterest bulk-upload CSV, are
 checked offline by the real command line in a child process (``python -m validator check
---offline -q``), whose peak RSS is read from ``wait4``. The core's rate is measured in this
-process on the same JSON Lines file (the engine alone, as ``benchmarks/offline.py`` does) so the
-ratio holds on any machine. Targets (issue 4): peak RSS under 200 MB, and rows per second within
-1.5x of the core's pins per second.
+--offline -q``), whose peak RSS is read from ``wait4``; the JSON Lines file once more with the
+JSON report of every pin written to a file (``--format json -o``). The core's rate is measured
+in this process on the same JSON Lines file (the engine alone, as ``benchmarks/offline.py``
+does) so the ratio holds on any machine. Targets (issue 4): peak RSS under 200 MB, and rows per
+second within 1.5x of the core's pins per second.
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def write_bulk_csv(path: Path, rows: int) -> None:
 _ENVIRON = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
-def cli(path: Path) -> tuple[float, int]:
+def cli(path: Path, *flags: str) -> tuple[float, int]:
     """Seconds and peak RSS (bytes) of the CLI checking ``path`` in a child process."""
-    command = [sys.executable, "-m", "validator", "check", "--offline", "-q", str(path)]
+    command = [sys.executable, "-m", "validator", "check", "--offline", "-q", *flags, str(path)]
     start = time.perf_counter()
     child = subprocess.Popen(  # noqa: S603
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=_ENVIRON
@@ -102,12 +103,18 @@ def main() -> None:
         cli(jsonl)  # untimed: writes the bytecode cache
         # Rounds of core, then each CLI run: a noisy machine slows all three alike, which a
         # ratio of bests taken minutes apart would not see.
-        best = {"core": float("inf"), "JSON Lines": float("inf"), "bulk CSV": float("inf")}
+        runs = {
+            "JSON Lines": (jsonl, ()),
+            "bulk CSV": (bulk, ()),
+            # The machine report of every pin, written to a file as it is made.
+            "JSON report": (jsonl, ("--format", "json", "-o", str(Path(folder) / "report.json"))),
+        }
+        best = dict.fromkeys(["core", *runs], float("inf"))
         peak = dict.fromkeys(best, 0)
         for _ in range(args.repeat):
             best["core"] = min(best["core"], core(engine, jsonl))
-            for label, path in (("JSON Lines", jsonl), ("bulk CSV", bulk)):
-                seconds, rss = cli(path)
+            for label, (path, flags) in runs.items():
+                seconds, rss = cli(path, *flags)
                 best[label] = min(best[label], seconds)
                 peak[label] = max(peak[label], rss)
         core_rate = args.rows / best["core"]
@@ -115,7 +122,7 @@ def main() -> None:
             f"{args.rows:,} rows per calendar, best of {args.repeat} rounds; "
             f"core engine {core_rate:,.0f} pins/s"
         )
-        for label in ("JSON Lines", "bulk CSV"):
+        for label in runs:
             rate = args.rows / best[label]
             print(f"  {label:<11} {best[label]:6.2f} s  {rate:>9,.0f} rows/s "
                   f"({core_rate / rate:.2f}x the core's time per pin, target <= 1.5)  "

@@ -7,12 +7,13 @@ import stat
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from validator.errors import ConfigError
-from validator.report_file import ReportFile, silence_stdout
+from validator.report_file import ReportFile, _batches, silence_stdout
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -188,3 +189,50 @@ def test_silencing_standard_output_leaves_no_descriptor_open(tmp_path: Path) -> 
         finally:
             sys.stdout = saved
     assert after == before
+
+
+def _pieces(count: int = 5_000) -> Iterator[str]:
+    """A document made a piece at a time, as the machine reports are: 500 KB, non-ASCII too."""
+    for index in range(count):
+        yield f"{index:>6} é {'x' * 90}\n"
+
+
+@pytest.mark.parametrize("in_place", [False, True])
+def test_a_document_in_pieces_is_written_whole(
+    tmp_path: Path, request: pytest.FixtureRequest, in_place: bool
+) -> None:
+    if in_place:
+        request.getfixturevalue("read_only_folder")
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    output = ReportFile(target)
+    output.write(_pieces())
+    output.close()
+    assert target.read_text(encoding="utf-8") == "".join(_pieces())
+
+
+def test_pieces_are_written_in_batches_not_one_by_one() -> None:
+    batches = list(_batches(_pieces()))
+    assert "".join(batches) == "".join(_pieces())
+    assert all(len(batch) >= 1 << 16 for batch in batches[:-1])
+    assert len(batches) == 8  # about 500,000 characters in 64 KiB batches
+    assert list(_batches("a whole document")) == ["a whole document"]
+
+
+@pytest.mark.skipif(not Path("/dev/stdout").exists(), reason="needs /dev/stdout")
+@pytest.mark.parametrize("how", ["write_stdout", "ReportFile"])
+def test_pieces_reach_standard_output_whole(how: str) -> None:
+    # Through the descriptor, batch by batch: -o /dev/stdout, and a machine format without -o.
+    writer = (
+        "from validator.report_file import write_stdout as write\n"
+        if how == "write_stdout"
+        else "from validator.report_file import ReportFile\n"
+        "from pathlib import Path\n"
+        "write = ReportFile(Path('/dev/stdout')).write\n"
+    )
+    script = writer + ("write(f'{i:>6} é {\"x\" * 90}\\n' for i in range(5_000))\n")
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script], capture_output=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode("utf-8") == "".join(_pieces())

@@ -591,18 +591,19 @@ def _render(
     unreadable: list[Unreadable],
     verbosity: text.Verbosity,
     files: Sequence[str],
-) -> str:
+) -> Iterable[str]:
     """The whole report in ``report_format`` (the text format as plain text, for a file).
 
+    The JSON and JUnit documents come a result at a time, to be written as they are made.
     ``files``: the sources given, as reports name them (JUnit gives each a suite).
     """
     if report_format is ReportFormat.JSON:
-        return json_.render(reports, summary, unreadable)
+        return json_.pieces(reports, summary, unreadable)
     if report_format is ReportFormat.JUNIT:
-        return junit.render(reports, summary, unreadable, files)
+        return junit.pieces(reports, summary, unreadable, files)
     if report_format is ReportFormat.GITHUB:
-        return github.render(reports, summary, unreadable)
-    return text.render(reports, summary, verbosity, unreadable)
+        return [github.render(reports, summary, unreadable)]
+    return [text.render(reports, summary, verbosity, unreadable)]
 
 
 async def _run(

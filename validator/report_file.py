@@ -21,6 +21,7 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -83,19 +84,26 @@ class ReportFile:
         """Whether the report goes through standard output (``-o /dev/stdout``)."""
         return self._stream is sys.stdout
 
-    def write(self, document: str) -> None:
-        """Write the whole document and put it in place; a failure is a ``ConfigError``."""
+    def write(self, document: str | Iterable[str]) -> None:
+        """Write the document and put it in place; a failure is a ``ConfigError``.
+
+        A document given in pieces (a machine report, made a result at a time) is written as it
+        comes, in batches of about 64 KiB.
+        """
         try:
             if self._shared:
                 # Written by the descriptor: a full disk must be an error, and Python's stdout
                 # can drop the end of a large write to one without saying so.
                 self._stream.flush()
-                _write_all(self._stream.fileno(), document.encode("utf-8"))
+                for batch in _batches(document):
+                    _write_all(self._stream.fileno(), batch.encode("utf-8"))
                 return
-            if self._in_place:  # emptied only now: an interrupted run left it as it was
+            if self._in_place:  # emptied only once the whole document is made
+                document = "".join(document)
                 self._stream.seek(0)
                 self._stream.truncate()
-            self._stream.write(document)
+            for batch in _batches(document):
+                self._stream.write(batch)
             self._stream.flush()
             temporary = self._temporary
             if temporary is not None:
@@ -150,6 +158,23 @@ def _write_all(descriptor: int, data: bytes) -> None:
         view = view[os.write(descriptor, view) :]
 
 
+def _batches(pieces: str | Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """``pieces`` joined into strings of about ``size`` characters: a write each, not one a pin."""
+    if isinstance(pieces, str):  # a whole document
+        yield pieces
+        return
+    batch: list[str] = []
+    length = 0
+    for piece in pieces:
+        batch.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
+
+
 def _standard(path: Path) -> IO[str] | None:
     """``sys.stdout`` or ``sys.stderr`` if ``path`` names the very file it writes to."""
     try:
@@ -184,29 +209,32 @@ def _mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def write_stdout(text: str) -> None:
-    """``text`` on standard output now, in UTF-8 whatever the stream's encoding says.
+def write_stdout(text: str | Iterable[str]) -> None:
+    """``text`` (or its pieces) on standard output now, in UTF-8 whatever encoding it has.
 
     The whole output of a command that only prints (``codes``, ``explain``), a machine format's
-    document, GitHub's annotations pin by pin. A full disk or a closed stream is one
-    ``ConfigError`` (exit 2), not a traceback when the interpreter flushes at exit; a reader
+    document as it is made, GitHub's annotations pin by pin. A full disk or a closed stream is
+    one ``ConfigError`` (exit 2), not a traceback when the interpreter flushes at exit; a reader
     that went away (``| head``) stays a ``BrokenPipeError``, which the command line answers
     quietly.
     """
     stream = sys.stdout
     if stream is None:  # started with standard output closed (>&-)
         raise ConfigError("cannot write to standard output: it is closed")
+    batches = _batches(text)
     try:
         stream.flush()
         try:
             descriptor = stream.fileno()
         except (AttributeError, OSError, ValueError):  # replaced (a test's capture, a host's)
-            stream.write(text)
+            for batch in batches:
+                stream.write(batch)
             stream.flush()
         else:
             # By the descriptor, as ReportFile writes a shared stream: Python's buffered stdout
             # let a reader that went away after 100 bytes of a 29 MB report pass unsaid.
-            _write_all(descriptor, text.encode("utf-8", "surrogateescape"))
+            for batch in batches:
+                _write_all(descriptor, batch.encode("utf-8", "surrogateescape"))
     except BrokenPipeError:
         raise
     except (OSError, ValueError) as exc:  # ValueError: a stream closed under us
