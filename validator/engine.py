@@ -25,7 +25,7 @@ from typing import NamedTuple
 from pydantic import SecretStr
 
 from validator import clean
-from validator.codes.calendar import CALENDAR_DUPLICATE_PIN, CALENDAR_ROW_MALFORMED
+from validator.codes.calendar import CALENDAR_ROW_MALFORMED, duplicate_pin
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes
@@ -493,8 +493,7 @@ def _offline_stage_marking_duplicates(
             here = checked.item.location
             earlier = first.setdefault(key, here)  # one lookup: hashing the key hashes its URLs
             if earlier is not here:
-                message = f"the same board, media and link as the pin at {earlier}"
-                checked.findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
+                checked.findings.append(duplicate_pin(earlier))
         yield checked
 
 

@@ -18,7 +18,14 @@ import httpx
 
 from validator.errors import ConfigError
 
-__all__ = ["async_client", "check_environment", "tls_context"]
+__all__ = ["async_client", "check_environment", "tls_context", "user_agent"]
+
+
+def user_agent(template: str) -> str:
+    """The ``User-Agent`` both clients send: the setting, its ``{version}`` filled in."""
+    from validator import __version__  # resolved once per run, not at import
+
+    return template.replace("{version}", __version__)
 
 
 def tls_context(*, trust_env: bool) -> ssl.SSLContext:

@@ -24,7 +24,7 @@ from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import board, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
-from validator.messages import as_json, json_type, plural, quote
+from validator.messages import as_json, json_type, quote
 from validator.model import SOURCE_TYPES, PinCreate
 
 __all__ = [
@@ -498,7 +498,9 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
     if leaf in _ID_CODES:
         return _id_finding(_ID_CODES[leaf], leaf, field, value), path
     if leaf in _TOO_LONG_CODES and kind == "string_too_long":
-        return _too_long(_TOO_LONG_CODES[leaf], leaf, field, value, ctx), path
+        limit = int(ctx.get("max_length", 0))
+        written = value if isinstance(value, str) else ""
+        return text.too_long(_TOO_LONG_CODES[leaf], field, written, limit, name=leaf), path
     if leaf in ("url", "cover_image_url"):
         message = f"{field} is {json_type(value)}, not a URL string"
         return media.MEDIA_URL_INVALID.finding(field, message), path
@@ -587,14 +589,6 @@ _SPREADSHEET_FIX = (
     "A spreadsheet turned the id into a number, losing digits: format the column as text, then "
     "enter the id again."
 )
-
-
-def _too_long(code: Code, name: str, field: str, value: object, ctx: Mapping[str, Any]) -> Finding:
-    limit = int(ctx.get("max_length", 0))
-    length = len(value) if isinstance(value, str) else 0
-    message = f"{name} is {length} characters ({quote(value, 40)}); the limit is {limit}"
-    hint = f"Remove at least {plural(length - limit, 'character')}. {code.fix}"
-    return code.finding(field, message, hint)
 
 
 def base64_problem(value: str) -> tuple[str, str] | None:

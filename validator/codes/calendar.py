@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from validator.codes.base import Code
-from validator.findings import Action, Severity
+from validator.findings import Action, Finding, Severity
 
 CALENDAR_ROW_MALFORMED: Final = Code(
     id="calendar.row_malformed",
@@ -198,3 +198,13 @@ CALENDAR_ENTRY_UNKNOWN_KEY: Final = Code(
     ),
     reference="README.md (Calendars: wrapped entries)",
 )
+
+
+def duplicate_pin(earlier: object) -> Finding:
+    """``calendar.duplicate_pin`` for a pin like the one at ``earlier`` (a location).
+
+    One wording for the engine (any calendar) and the bulk CSV reader (its own rows).
+    """
+    return CALENDAR_DUPLICATE_PIN.finding(
+        None, f"the same board, media and link as the pin at {earlier}"
+    )

@@ -6,7 +6,8 @@ from typing import Final
 
 from validator.codes.base import Code
 from validator.codes.examples import image_pin
-from validator.findings import Action, Severity
+from validator.findings import Action, Finding, Severity
+from validator.messages import plural, quote
 
 TEXT_TITLE_TOO_LONG: Final = Code(
     id="text.title_too_long",
@@ -85,3 +86,15 @@ TEXT_LINK_INVALID: Final = Code(
     example_bad=image_pin(link="shop.example.com/spring"),
     example_good=image_pin(link="https://shop.example.com/spring"),
 )
+
+
+def too_long(code: Code, field: str, value: str, limit: int, *, name: str | None = None) -> Finding:
+    """The finding of a text over its limit, worded alike for API payloads and CSV cells.
+
+    ``name``: the field as the message names it, when not ``field`` (``title`` for
+    ``media_source.items[1].title``).
+    """
+    shown = f"{len(value)} characters ({quote(value, 40)})"
+    message = f"{name or field} is {shown}; the limit is {limit}"
+    hint = f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
+    return code.finding(field, message, hint)

@@ -62,7 +62,6 @@ from __future__ import annotations
 import asyncio
 import difflib
 import json
-import re
 import ssl
 import time
 from collections.abc import Callable, Coroutine, Mapping
@@ -94,8 +93,8 @@ from validator.codes.platform import (
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client
-from validator.messages import folded, quote
+from validator.httpclient import async_client, user_agent
+from validator.messages import folded, plural, quote
 from validator.pinterest.errors import classify
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
 from validator.waiting import backoff, parse_retry_after
@@ -123,7 +122,6 @@ _MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000
 # The largest answer read: a page of 250 boards is some 100 KB; a body larger than this is not
 # an answer to these questions, and is not held in memory.
 _MAX_BODY = 5 * 1024 * 1024
-_DIGITS = re.compile(r"\d+", re.ASCII)
 _PROCESSING = ("registered", "processing")
 _SHOWN_NAMES = 3
 
@@ -236,7 +234,7 @@ class AccountChecker:
             headers={
                 "Accept": "application/json",
                 "Accept-Encoding": "identity",
-                "User-Agent": _user_agent(settings),
+                "User-Agent": user_agent(settings.user_agent),
             },
             # A proxy from the environment would see the token in the clear over http (allowed
             # for a loopback test server); over https it sees only a tunnel.
@@ -581,7 +579,7 @@ class AccountChecker:
             except (TimeoutError, httpx.TimeoutException):
                 failure = _Problem(
                     PLATFORM_TIMEOUT,
-                    f"GET /v5/{path} timed out ({_tries(attempt)}){_NOT_MADE}",
+                    f"GET /v5/{path} timed out ({plural(attempt, 'attempt')}){_NOT_MADE}",
                     unanswered=not answered,
                 )
             except httpx.HTTPError as exc:
@@ -598,7 +596,7 @@ class AccountChecker:
                     return _Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
                 failure = _Problem(
                     PLATFORM_SERVER_ERROR,
-                    f"GET /v5/{path} failed ({reason}; {_tries(attempt)}){_NOT_MADE}",
+                    f"GET /v5/{path} failed ({reason}; {plural(attempt, 'attempt')}){_NOT_MADE}",
                     unanswered=not answered,
                 )
             else:
@@ -608,7 +606,7 @@ class AccountChecker:
                     failure = _Problem(
                         PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} answered 200 with a body that is not JSON "
-                        f"({_tries(attempt)}){_NOT_MADE}",
+                        f"({plural(attempt, 'attempt')}){_NOT_MADE}",
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
@@ -616,7 +614,7 @@ class AccountChecker:
                     failure = _Problem(
                         RATE_LIMIT_EXCEEDED,
                         f"Pinterest throttled GET /v5/{path} ({self._said(reply)}{after}; "
-                        f"{_tries(attempt)})",
+                        f"{plural(attempt, 'attempt')})",
                     )
                     if wait is not None and not self._hold_back(wait):
                         return failure  # the run's pauses are spent: reported, not awaited
@@ -626,7 +624,7 @@ class AccountChecker:
                     failure = _Problem(
                         PLATFORM_TIMEOUT if timed_out else PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} {'timed out' if timed_out else 'failed'} at Pinterest "
-                        f"({self._said(reply)}; {_tries(attempt)}){_NOT_MADE}",
+                        f"({self._said(reply)}; {plural(attempt, 'attempt')}){_NOT_MADE}",
                     )
                 else:
                     return reply
@@ -744,13 +742,3 @@ def _certificate_refused(exc: httpx.ConnectError) -> bool:
             return True
         cause = cause.__cause__ or cause.__context__
     return "CERTIFICATE_VERIFY_FAILED" in str(exc)
-
-
-def _tries(attempt: int) -> str:
-    return "1 attempt" if attempt == 1 else f"{attempt} attempts"
-
-
-def _user_agent(settings: Settings) -> str:
-    from validator import __version__  # resolved once per run, not at import
-
-    return settings.user_agent.replace("{version}", __version__)

@@ -52,9 +52,6 @@ _RESCHEDULE_ONLY = frozenset({PLATFORM_SPAM_BLOCK.id})
 # programming error) fails the same way again.
 _RETRYABLE_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
-# 2 ** 62 seconds is longer than any cap; a bigger exponent would only risk an overflow.
-_MAX_EXPONENT = 62
-
 
 def should_retry(
     outcome: Classification | httpx.Response | BaseException,

@@ -9,7 +9,8 @@ not a download. Temporary failures (429, 502, 503, 504, timeouts, resets) are re
 with jittered exponential backoff; a 429 pauses that host only.
 
 Nothing here raises for a bad URL: the first request's outcome is a ``Response`` or a
-``Failure`` value; a later ranged read that fails raises ``ReadFailed``, carrying its ``Failure``.
+``Failure`` value; a later ranged read that fails raises ``ReadFailed``, carrying its ``Failure``,
+and one that came from another file than the first (replaced meanwhile) ``ResourceChanged``.
 """
 
 from __future__ import annotations
@@ -31,13 +32,23 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from validator import netguard
-from validator.httpclient import async_client, tls_context
+from validator.httpclient import async_client, tls_context, user_agent
 from validator.messages import quote
 from validator.probes.polling import poll_sockets_directly
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
-__all__ = ["Budget", "Failure", "FailureKind", "Fetcher", "Guard", "Hop", "ReadFailed", "Response"]
+__all__ = [
+    "Budget",
+    "Failure",
+    "FailureKind",
+    "Fetcher",
+    "Guard",
+    "Hop",
+    "ReadFailed",
+    "ResourceChanged",
+    "Response",
+]
 
 #: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
 #: must reach 127.0.0.1 and still see a redirect to another private address refused.
@@ -112,7 +123,8 @@ class Response:
 
     ``total_size`` comes from ``Content-Range`` (or ``Content-Length`` of a full answer);
     ``complete`` says ``data`` is the whole resource (small file, or a server that ignored Range
-    and sent all of it under the cap); ``ranges`` says later ranged reads can be asked for.
+    and sent all of it under the cap); ``ranges`` says later ranged reads can be asked for;
+    ``truncated_at_cap`` says a server that ignored Range was cut off at the byte cap.
     """
 
     url: str
@@ -238,14 +250,12 @@ class Fetcher:
 
     # --- the first request of a URL ------------------------------------------------------------
 
-    async def open(
-        self, url: str, budget: Budget, *, length: int | None = None
-    ) -> Response | Failure:
-        """GET the first ``length`` bytes (default: the block size) of ``url``.
+    async def open(self, url: str, budget: Budget) -> Response | Failure:
+        """GET the first block (``block_size`` bytes) of ``url``.
 
         Redirects are followed and what is temporary is retried.
         """
-        want = length if length is not None else self.settings.block_size
+        want = self.settings.block_size
 
         async def attempt() -> Response | Failure:
             try:
@@ -525,7 +535,7 @@ class Fetcher:
         ``b""`` when the budget is spent or the server no longer honours Range (a 200, a 416):
         the caller reports what it could read. Raises ``ReadFailed`` when the read fails (5xx,
         timeout, reset, the wrong bytes), after the retries: the file was not shown to be
-        broken, the server was.
+        broken, the server was; ``ResourceChanged`` when the bytes come from another file.
         """
         end = min(end, start + budget.remaining - 1)
         if end < start:
@@ -746,8 +756,6 @@ class Fetcher:
 
 def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.AsyncClient:
     """A client of the run: pooled, no redirects of its own, identity encoding, our timeouts."""
-    from validator import __version__  # resolved once per run, not at import
-
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
         read=settings.read_timeout,
@@ -755,7 +763,7 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         pool=settings.deadline,
     )
     headers = {
-        "User-Agent": settings.user_agent.replace("{version}", __version__),
+        "User-Agent": user_agent(settings.user_agent),
         "Accept-Encoding": "identity",  # byte ranges of the file itself, not of a gzip
     }
     client = async_client(

@@ -36,7 +36,7 @@ from validator.probes.image import (
     read_image_facts,
 )
 from validator.probes.sniff import Container, image_ends, sniff
-from validator.rules.media_facts import image_findings, size_findings
+from validator.rules.media_facts import CONTENT_TYPES, image_findings, size_findings
 from validator.settings import Settings
 from validator.urls import (
     DeclaredFormat,
@@ -156,7 +156,7 @@ def check_inline_image(
         message = f"{field} holds {container.a_label}; Pinterest takes JPEG or PNG"
         hint = f"Convert the {container.label} to JPEG or PNG, then encode that file."
         return InlineImage([MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)])
-    real = _CONTENT_TYPES[container]
+    real = CONTENT_TYPES[container]
     if declared is not None and declared != real:
         message = f"{type_field} is {declared} but {field} holds {container.a_label}"
         return InlineImage([mismatch.finding(type_field, message, f"Set {type_field} to {real}.")])
@@ -221,7 +221,7 @@ def inline_image_type(data: str | None) -> str | None:
     """The content type inline base64 data really is (JPEG or PNG), or ``None``."""
     if data is None or check_base64(data, "") is not None:
         return None
-    return _CONTENT_TYPES.get(_inline_container(data))
+    return CONTENT_TYPES.get(_inline_container(data))
 
 
 def _inline_container(data: str) -> Container:
@@ -231,7 +231,6 @@ def _inline_container(data: str) -> Container:
 
 # Base64 characters decoded to see what inline data is: 48 bytes, past every format's magic.
 _SNIFFED_CHARACTERS = 64
-_CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
 
 
 def check_content_type(content_type: str | None, field: str) -> Finding | None:

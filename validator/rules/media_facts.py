@@ -25,6 +25,7 @@ from validator.slots import Slot
 from validator.urls import MediaKind, extension
 
 __all__ = [
+    "CONTENT_TYPES",
     "carousel_findings",
     "image_findings",
     "probe_findings",
@@ -52,7 +53,8 @@ _BY_FAILURE: dict[FailureKind, Code] = {
     FailureKind.TIMEOUT: codes.MEDIA_TIMEOUT,
     FailureKind.RATE_LIMITED: codes.MEDIA_RATE_LIMITED,
 }
-_CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
+#: The content type an image of each format Pinterest takes is declared with.
+CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
 
 
 def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding]:
@@ -170,7 +172,7 @@ def _mismatches(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
     found: list[Finding] = []
     real = probe.container
     header = (probe.response.content_type or "").split(";")[0].strip().lower()
-    real_type = _CONTENT_TYPES.get(real)
+    real_type = CONTENT_TYPES.get(real)
     if slot.declared_type is not None and real_type is not None and slot.declared_type != real_type:
         message = f"cover_image_content_type is {slot.declared_type}, but {where} is {real.a_label}"
         hint = f"Declare {real_type}, or convert the cover to {slot.declared_type}."
@@ -182,7 +184,7 @@ def _mismatches(slot: Slot, probe: MediaProbe, where: str) -> list[Finding]:
         found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))
     ext = extension(probe.url)
     implied = {"jpg": Container.JPEG, "jpeg": Container.JPEG, "png": Container.PNG}.get(ext or "")
-    if implied is not None and real in _CONTENT_TYPES and implied is not real:
+    if implied is not None and real in CONTENT_TYPES and implied is not real:
         message = f"{where} is {real.a_label} but its name ends in .{ext}"
         hint = f"Rename it to .{'png' if real is Container.PNG else 'jpg'} (or convert it)."
         found.append(codes.MEDIA_TYPE_MISMATCH.finding(slot.field, message, hint))

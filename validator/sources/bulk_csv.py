@@ -42,13 +42,11 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
-from validator.codes.base import Code
 from validator.codes.board import BOARD_MISSING
 from validator.codes.calendar import (
     CALENDAR_DESCRIPTION_MULTILINE,
     CALENDAR_DESCRIPTION_TOO_LONG,
     CALENDAR_DUPLICATE_LINK,
-    CALENDAR_DUPLICATE_PIN,
     CALENDAR_PUBLISH_DATE_INVALID,
     CALENDAR_PUBLISH_DATE_PAST,
     CALENDAR_PUBLISH_DATE_TOO_FAR,
@@ -57,8 +55,9 @@ from validator.codes.calendar import (
     CALENDAR_THUMBNAIL_MISSING,
     CALENDAR_TITLE_MISSING,
     CALENDAR_TOO_MANY_ROWS,
+    duplicate_pin,
 )
-from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG
+from validator.codes.text import TEXT_LINK_TOO_LONG, TEXT_TITLE_TOO_LONG, too_long
 from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import folded, plural, quote
@@ -454,7 +453,7 @@ def _row(
     slots: list[Slot] = []
     title = values.get(TITLE, "")
     if len(title) > _TITLE_MAX:
-        findings.append(_too_long(TEXT_TITLE_TOO_LONG, TITLE, title, _TITLE_MAX))
+        findings.append(too_long(TEXT_TITLE_TOO_LONG, TITLE, title, _TITLE_MAX))
     elif not title.strip():
         message = f"the {quote(TITLE)} column is blank: the pin would have no title"
         findings.append(CALENDAR_TITLE_MISSING.finding(TITLE, message))
@@ -480,7 +479,7 @@ def _row(
     description = values.get(DESCRIPTION, "")
     if len(description) > _DESCRIPTION_MAX:
         code = CALENDAR_DESCRIPTION_TOO_LONG
-        findings.append(_too_long(code, DESCRIPTION, description, _DESCRIPTION_MAX))
+        findings.append(too_long(code, DESCRIPTION, description, _DESCRIPTION_MAX))
     if "\n" in description or "\r" in description:  # §6: a single line
         lines = plural(len(description.splitlines()), "line")
         message = f"the {quote(DESCRIPTION)} runs over {lines}"
@@ -488,7 +487,7 @@ def _row(
 
     link = values.get(LINK, "")
     if len(link) > _LINK_MAX:
-        findings.append(_too_long(TEXT_LINK_TOO_LONG, LINK, link, _LINK_MAX))
+        findings.append(too_long(TEXT_LINK_TOO_LONG, LINK, link, _LINK_MAX))
     elif link:
         found = check_link(link, LINK)
         if found is not None:
@@ -507,8 +506,7 @@ def _row(
     if board and url:
         key = (board, url, link or None)
         if key in pins:
-            message = f"the same board, media and link as the pin at {source}:{pins[key]}"
-            findings.append(CALENDAR_DUPLICATE_PIN.finding(None, message))
+            findings.append(duplicate_pin(f"{source}:{pins[key]}"))
         else:
             pins[key] = line
     if location.position == settings.max_calendar_rows:
@@ -589,12 +587,6 @@ _DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _too_long(code: Code, field: str, value: str, limit: int) -> Finding:
-    message = f"{field} is {len(value)} characters ({quote(value, 40)}); the limit is {limit}"
-    hint = f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
-    return code.finding(field, message, hint)
 
 
 def _wrong_width(count: int, width: int) -> Finding:

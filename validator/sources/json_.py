@@ -122,9 +122,11 @@ def run_together(row: PinInput) -> list[PinInput] | None:
     """The pins of a row that holds several JSON objects run together (``{...}{...}``); or None.
 
     A program that wrote pins one after another without line breaks (spaces, or a joined
-    file's byte order mark, between them). Asked only of a row that failed to parse (the
-    engine's error path), so that the rows that parse pay nothing. Each pin is told apart by
-    its column: a row keeps the indent of its line, so columns count from the line's start.
+    file's byte order mark, between them). The engine asks only of a row that failed to parse
+    (its error path), so that the rows that parse pay nothing; the pytest plugin asks of every
+    row it collects, since each pin must be a test item before any is checked (one regex search
+    per row, which finds nothing in a row of one pin). Each pin is told apart by its column: a
+    row keeps the indent of its line, so columns count from the line's start.
     """
     text = row.payload
     if not row.row or not isinstance(text, str) or _JOINED.search(text) is None:
