@@ -60,7 +60,7 @@ from media_server import MEDIA, serve  # noqa: E402
 
 from validator import sources  # noqa: E402
 from validator.engine import Engine  # noqa: E402
-from validator.probes.fetch import Failure  # noqa: E402
+from validator.probes.outcome import Failure  # noqa: E402
 from validator.probes.sniff import iso_boxes  # noqa: E402
 from validator.settings import Settings  # noqa: E402
 

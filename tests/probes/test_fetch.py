@@ -16,7 +16,8 @@ from media_server import MEDIA, MediaServer, serve
 
 from validator import netguard, validate_many, validate_media
 from validator.demo.server import running
-from validator.probes.fetch import Budget, Failure, FailureKind, Fetcher, ReadFailed, Response
+from validator.probes.fetch import Fetcher
+from validator.probes.outcome import Budget, Failure, FailureKind, ReadFailed, Response
 from validator.settings import Settings
 
 JPEG = "photo-baseline.jpg"

@@ -140,8 +140,8 @@ def test_a_device_or_a_pipe_is_no_file_and_does_not_block(tmp_path: Path) -> Non
 
 
 def test_a_file_swapped_for_a_pipe_after_it_was_opened_is_not_read(tmp_path: Path) -> None:
-    from validator.probes.fetch import Budget
     from validator.probes.local import LocalFiles
+    from validator.probes.outcome import Budget
 
     clip = tmp_path / "clip.mp4"
     shutil.copy(MEDIA / "short-2s.mp4", clip)

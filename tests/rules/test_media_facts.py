@@ -11,9 +11,9 @@ from pathlib import Path
 from support import png_header
 
 from validator import validate_media
-from validator.probes.fetch import Failure, FailureKind, Response
 from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
+from validator.probes.outcome import Failure, FailureKind, Response
 from validator.probes.sniff import Container
 from validator.probes.video import VideoFacts
 from validator.rules.media_facts import carousel_findings, probe_findings

@@ -18,14 +18,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import enum
 import re
 import ssl
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
@@ -34,21 +33,20 @@ import httpx
 from validator import netguard
 from validator.httpclient import async_client, tls_context, user_agent
 from validator.messages import quote
+from validator.probes.outcome import (
+    Budget,
+    Failure,
+    FailureKind,
+    Hop,
+    ReadFailed,
+    ResourceChanged,
+    Response,
+)
 from validator.probes.polling import poll_sockets_directly
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
-__all__ = [
-    "Budget",
-    "Failure",
-    "FailureKind",
-    "Fetcher",
-    "Guard",
-    "Hop",
-    "ReadFailed",
-    "ResourceChanged",
-    "Response",
-]
+__all__ = ["Fetcher", "Guard"]
 
 #: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
 #: must reach 127.0.0.1 and still see a redirect to another private address refused.
@@ -77,104 +75,12 @@ _NOT_PUBLIC = "is not on the public internet: "
 _POOL_SIZE = 4
 
 
-class FailureKind(enum.StrEnum):
-    """Why a URL gave no usable answer; each maps to one finding code (``rules.media_facts``)."""
-
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not found"
-    HTTP_ERROR = "HTTP error"
-    INVALID_URL = "invalid URL"  # the URL given, not a redirect target: no request could be sent
-    DROPPED = "dropped connection"  # reset, or the answer cut short: temporary, retried
-    REDIRECT_LOOP = "redirect loop"
-    TOO_MANY_REDIRECTS = "too many redirects"
-    UNREACHABLE = "unreachable"
-    NOT_PUBLIC = "not public"
-    SERVER_ERROR = "server error"
-    TIMEOUT = "timeout"
-    RATE_LIMITED = "rate limited"
-
-
-@dataclass(frozen=True, slots=True)
-class Hop:
-    """One request of a redirect chain: the URL asked and the status it answered."""
-
-    url: str
-    status: int
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """No usable answer. ``detail`` completes a sentence ("answered 403 Forbidden")."""
-
-    kind: FailureKind
-    url: str
-    detail: str
-    chain: tuple[Hop, ...] = ()
-    status: int | None = None
-    retry_after: float | None = None
-    attempts: int = 1
-    temporary: bool = False
-    """Worth another attempt although the kind alone does not say so (a reset, a DNS hiccup)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Response:
-    """The first block of a resource, and what the headers say about the rest.
-
-    ``total_size`` comes from ``Content-Range`` (or ``Content-Length`` of a full answer);
-    ``complete`` says ``data`` is the whole resource (small file, or a server that ignored Range
-    and sent all of it under the cap); ``ranges`` says later ranged reads can be asked for;
-    ``truncated_at_cap`` says a server that ignored Range was cut off at the byte cap.
-    """
-
-    url: str
-    """The final URL, after redirects: later ranged reads go there directly."""
-    chain: tuple[Hop, ...]
-    status: int
-    content_type: str | None
-    total_size: int | None
-    data: bytes
-    complete: bool
-    ranges: bool
-    truncated_at_cap: bool = False
-    encoding: str | None = None
-    """A ``Content-Encoding`` other than identity (asked for, not always given): ``data`` is
-    then the first compressed bytes, which say what the file is only once inflated."""
-
-
 @dataclass(slots=True)
 class _Host:
     """Per-host politeness: a slot limit, and a time before which nothing is sent (after 429)."""
 
     slots: asyncio.Semaphore
     not_before: float = 0.0
-
-
-@dataclass(slots=True)
-class Budget:
-    """What one URL may still cost, over all its requests.
-
-    ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
-    by which the reads after the first must be done: set by the first of them, moved on by time
-    spent in line for a slot or waiting out pauses and backoff, and cleared (``None``) to give a
-    window anew. ``paused``, the seconds spent waiting out 429 pauses, over all the URL's requests.
-    """
-
-    remaining: int
-    requests: int = 0
-    received: int = field(default=0)
-    reads_deadline: float | None = None
-    paused: float = 0.0
-    size: int | None = None
-    """The file's size as the first answer stated it: a later part of another size is not of
-    the file read so far (it was replaced in between)."""
-    validator: str | None = None
-    """The first answer's strong ``ETag``, sent as ``If-Range`` with every later read."""
-
-    def take(self, count: int) -> None:
-        """Count ``count`` bytes read."""
-        self.remaining -= count
-        self.received += count
 
 
 class _HostPaused(Exception):
@@ -191,27 +97,6 @@ class _PeerNotPublic(Exception):
     def __init__(self, verdict: netguard.NotPublic) -> None:
         super().__init__(verdict.message)
         self.verdict = verdict
-
-
-class ReadFailed(Exception):
-    """A later ranged read failed: the probe's verdict is this ``failure``, not the file's."""
-
-    def __init__(self, failure: Failure) -> None:
-        super().__init__(failure.detail)
-        self.failure = failure
-
-
-class ResourceChanged(Exception):
-    """A later read came from another file than the first (replaced while it was read).
-
-    The bytes of two files judged as one would make a whole file look cut short, or hide a
-    cut: the probe says the check could not be completed instead. ``detail`` completes "the
-    file ...".
-    """
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class Fetcher:

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from validator.probes.fetch import Budget, Failure, FailureKind, Response
+from validator.probes.outcome import Budget, Failure, FailureKind, Response
 
 __all__ = ["LocalFiles", "local_path"]
 

@@ -29,14 +29,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from validator.compression import inflate
-from validator.probes.fetch import (
-    Budget,
-    Failure,
-    Fetcher,
-    ReadFailed,
-    ResourceChanged,
-    Response,
-)
+from validator.probes.fetch import Fetcher
 from validator.probes.image import (
     RESIZE_FIX,
     ImageFacts,
@@ -47,6 +40,7 @@ from validator.probes.image import (
     read_image_facts,
 )
 from validator.probes.local import LocalFiles
+from validator.probes.outcome import Budget, Failure, ReadFailed, ResourceChanged, Response
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import (
     Container,

@@ -15,9 +15,9 @@ from validator.codes import video as video_codes
 from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import quote
-from validator.probes.fetch import Failure, FailureKind, Hop
 from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
+from validator.probes.outcome import Failure, FailureKind, Hop
 from validator.probes.sniff import Container
 from validator.probes.video import VideoFacts
 from validator.settings import Settings

@@ -1,0 +1,135 @@
+"""What a fetch gives: the values the probes and the media rules read.
+
+The first request of a URL ends in a ``Response`` (the first block and what the headers say) or
+a ``Failure`` (no usable answer, and why); later reads raise ``ReadFailed`` or
+``ResourceChanged``. A ``Budget`` is what one URL may still cost. Local files
+(``probes.local``) answer in the same values, so the rules need not know where bytes came from.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+__all__ = [
+    "Budget",
+    "Failure",
+    "FailureKind",
+    "Hop",
+    "ReadFailed",
+    "ResourceChanged",
+    "Response",
+]
+
+
+class FailureKind(enum.StrEnum):
+    """Why a URL gave no usable answer; each maps to one finding code (``rules.media_facts``)."""
+
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not found"
+    HTTP_ERROR = "HTTP error"
+    INVALID_URL = "invalid URL"  # the URL given, not a redirect target: no request could be sent
+    DROPPED = "dropped connection"  # reset, or the answer cut short: temporary, retried
+    REDIRECT_LOOP = "redirect loop"
+    TOO_MANY_REDIRECTS = "too many redirects"
+    UNREACHABLE = "unreachable"
+    NOT_PUBLIC = "not public"
+    SERVER_ERROR = "server error"
+    TIMEOUT = "timeout"
+    RATE_LIMITED = "rate limited"
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One request of a redirect chain: the URL asked and the status it answered."""
+
+    url: str
+    status: int
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """No usable answer. ``detail`` completes a sentence ("answered 403 Forbidden")."""
+
+    kind: FailureKind
+    url: str
+    detail: str
+    chain: tuple[Hop, ...] = ()
+    status: int | None = None
+    retry_after: float | None = None
+    attempts: int = 1
+    temporary: bool = False
+    """Worth another attempt although the kind alone does not say so (a reset, a DNS hiccup)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """The first block of a resource, and what the headers say about the rest.
+
+    ``total_size`` comes from ``Content-Range`` (or ``Content-Length`` of a full answer);
+    ``complete`` says ``data`` is the whole resource (small file, or a server that ignored Range
+    and sent all of it under the cap); ``ranges`` says later ranged reads can be asked for;
+    ``truncated_at_cap`` says a server that ignored Range was cut off at the byte cap.
+    """
+
+    url: str
+    """The final URL, after redirects: later ranged reads go there directly."""
+    chain: tuple[Hop, ...]
+    status: int
+    content_type: str | None
+    total_size: int | None
+    data: bytes
+    complete: bool
+    ranges: bool
+    truncated_at_cap: bool = False
+    encoding: str | None = None
+    """A ``Content-Encoding`` other than identity (asked for, not always given): ``data`` is
+    then the first compressed bytes, which say what the file is only once inflated."""
+
+
+@dataclass(slots=True)
+class Budget:
+    """What one URL may still cost, over all its requests.
+
+    ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
+    by which the reads after the first must be done: set by the first of them, moved on by time
+    spent in line for a slot or waiting out pauses and backoff, and cleared (``None``) to give a
+    window anew. ``paused``, the seconds spent waiting out 429 pauses, over all the URL's requests.
+    """
+
+    remaining: int
+    requests: int = 0
+    received: int = field(default=0)
+    reads_deadline: float | None = None
+    paused: float = 0.0
+    size: int | None = None
+    """The file's size as the first answer stated it: a later part of another size is not of
+    the file read so far (it was replaced in between)."""
+    validator: str | None = None
+    """The first answer's strong ``ETag``, sent as ``If-Range`` with every later read."""
+
+    def take(self, count: int) -> None:
+        """Count ``count`` bytes read."""
+        self.remaining -= count
+        self.received += count
+
+
+class ReadFailed(Exception):
+    """A later ranged read failed: the probe's verdict is this ``failure``, not the file's."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.detail)
+        self.failure = failure
+
+
+class ResourceChanged(Exception):
+    """A later read came from another file than the first (replaced while it was read).
+
+    The bytes of two files judged as one would make a whole file look cut short, or hide a
+    cut: the probe says the check could not be completed instead. ``detail`` completes "the
+    file ...".
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
