@@ -24,7 +24,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -555,12 +555,8 @@ def _check(
     # The text on stdout is written pin by pin; only a whole document needs every report kept.
     keep = output is not None or (report_format.for_machines and not streamed)
     try:
-        if progress is not None:
-            with progress:
-                run = _run(engine, args.paths, show, progress, keep=keep, name_of=name_of)
-                reports, summary, unreadable = _run_interruptibly(run)
-        else:
-            run = _run(engine, args.paths, show, keep=keep, name_of=name_of)
+        with progress if progress is not None else nullcontext():
+            run = _run(engine, args.paths, show, progress, keep=keep, name_of=name_of)
             reports, summary, unreadable = _run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
