@@ -37,7 +37,7 @@ from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.messages import did_you_mean, printable
+from validator.messages import did_you_mean, printable, without_tokens
 from validator.report import Report, Summary, Tally
 from validator.report_file import ReportFile, silence_stdout, write_stdout
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
@@ -47,7 +47,6 @@ from validator.settings import (
     environment_token,
     find_pyproject,
     load_settings,
-    without_tokens,
 )
 
 __all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_UNUSABLE", "main"]

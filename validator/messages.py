@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -19,11 +20,13 @@ __all__ = [
     "did_you_mean",
     "folded",
     "json_type",
+    "looks_like_token",
     "number",
     "plural",
     "printable",
     "quote",
     "without_credentials",
+    "without_tokens",
 ]
 
 
@@ -142,6 +145,65 @@ _SECRET_NAME_PARTS = (
     "api-key",
     "credential",
 )
+
+
+# What arguments and file names quote (``without_tokens``) is judged by another rule than what
+# findings quote (``_PINTEREST_TOKEN``): an argument is one word, so any ``pina_`` word without a
+# dot or slash, any word over 64 characters and any secret variable's value goes; a payload's
+# text is prose, where a token must run on for 16 characters to be told from ``#pina_colada``.
+
+
+def looks_like_token(text: str) -> bool:
+    """Whether ``text`` may be an access token, never to be quoted in a message or a log.
+
+    Pinterest's tokens start with ``pina_``. Anything else counts when it is longer than 64
+    characters, or when a variable whose name says it holds a secret holds it (as
+    ``PINTEREST_ACCESS_TOKEN`` does). A path, a file name or a host name (a slash, a backslash
+    or a dot in it) is taken for one only when such a variable holds it whole.
+    """
+    return _token_shaped(text) or text in _secrets()
+
+
+def _token_shaped(text: str) -> bool:
+    """``looks_like_token`` by the text's shape alone, without the environment's secrets."""
+    if "/" in text or "\\" in text or "." in text:
+        return False
+    return text.startswith("pina_") or len(text) > 64
+
+
+def _secrets() -> set[str]:
+    """The values (16 characters or more) of the variables whose names say they hold a secret."""
+    return {
+        value
+        for name, value in os.environ.items()
+        if len(value) >= 16 and _SECRET_NAME.search(name)
+    }
+
+
+_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY", re.IGNORECASE)
+
+
+def without_tokens(message: str) -> str:
+    """``message`` with every word that ``looks_like_token`` replaced: for what quotes arguments.
+
+    A token passed where a flag's value or a file's name goes would otherwise be repeated to
+    the CI log. The values of secret variables are taken out first, wherever they are (one
+    holding ``=`` or a dot, a base64 key or a JWT, is no word); then each word is judged, cut at
+    spaces, quotes and ``=`` (``--token_env=pina_…``).
+    """
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        message = message.replace(secret, TOKEN_HIDDEN)
+    return _WORD.sub(_unless_token, message)
+
+
+_WORD = re.compile(r"[^\s'\"=,;()]+")
+
+
+def _unless_token(word: re.Match[str]) -> str:
+    text = word[0]
+    core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
+    # The secrets' values are out of the message already: each word is judged by its shape.
+    return TOKEN_HIDDEN + text[len(core) :] if _token_shaped(core) else text
 
 
 def as_json(value: object) -> str:

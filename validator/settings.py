@@ -32,7 +32,7 @@ from pydantic_core import ErrorDetails
 from validator.codes import CATALOGUE, suggestion
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes, unknown_selectors
 from validator.errors import ConfigError
-from validator.messages import TOKEN_HIDDEN, did_you_mean, folded
+from validator.messages import did_you_mean, folded, looks_like_token
 
 __all__ = [
     "CSV_FIELDS",
@@ -44,8 +44,6 @@ __all__ = [
     "environment_token",
     "find_pyproject",
     "load_settings",
-    "looks_like_token",
-    "without_tokens",
 ]
 
 #: The table of ``pyproject.toml`` that configures pin-preflight.
@@ -357,59 +355,6 @@ def _variable_shown(name: str) -> str:
     if looks_like_token(name) or (len(name) >= 16 and name in os.environ.values()):
         return "(a value that looks like a token, not the name of the variable that holds it)"
     return repr(name) if not _ENV_NAME.fullmatch(name) else name
-
-
-def looks_like_token(text: str) -> bool:
-    """Whether ``text`` may be an access token, never to be quoted in a message or a log.
-
-    Pinterest's tokens start with ``pina_``. Anything else counts when it is longer than 64
-    characters, or when a variable whose name says it holds a secret holds it (as
-    ``PINTEREST_ACCESS_TOKEN`` does). A path, a file name or a host name (a slash, a backslash
-    or a dot in it) is taken for one only when such a variable holds it whole.
-    """
-    return _token_shaped(text) or text in _secrets()
-
-
-def _token_shaped(text: str) -> bool:
-    """``looks_like_token`` by the text's shape alone, without the environment's secrets."""
-    if "/" in text or "\\" in text or "." in text:
-        return False
-    return text.startswith("pina_") or len(text) > 64
-
-
-def _secrets() -> set[str]:
-    """The values (16 characters or more) of the variables whose names say they hold a secret."""
-    return {
-        value
-        for name, value in os.environ.items()
-        if len(value) >= 16 and _SECRET_NAME.search(name)
-    }
-
-
-_SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY", re.IGNORECASE)
-
-
-def without_tokens(message: str) -> str:
-    """``message`` with every word that ``looks_like_token`` replaced: for what quotes arguments.
-
-    A token passed where a flag's value or a file's name goes would otherwise be repeated to
-    the CI log. The values of secret variables are taken out first, wherever they are (one
-    holding ``=`` or a dot, a base64 key or a JWT, is no word); then each word is judged, cut at
-    spaces, quotes and ``=`` (``--token_env=pina_…``).
-    """
-    for secret in sorted(_secrets(), key=len, reverse=True):
-        message = message.replace(secret, TOKEN_HIDDEN)
-    return _WORD.sub(_unless_token, message)
-
-
-_WORD = re.compile(r"[^\s'\"=,;()]+")
-
-
-def _unless_token(word: re.Match[str]) -> str:
-    text = word[0]
-    core = text.rstrip(":.!?")  # a word that ends a clause ("pina_…: no such file")
-    # The secrets' values are out of the message already: each word is judged by its shape.
-    return TOKEN_HIDDEN + text[len(core) :] if _token_shaped(core) else text
 
 
 def find_pyproject(start: Path) -> Path | None:
