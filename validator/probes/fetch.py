@@ -226,47 +226,9 @@ class Fetcher:
                 async with self._request(current, headers, budget, clock) as answer:
                     chain.append(Hop(current, answer.status_code))
                     if answer.status_code in _REDIRECTS:
-                        location = answer.headers.get("location")
-                        if not location:
-                            return Failure(
-                                FailureKind.HTTP_ERROR,
-                                current,
-                                f"answered {answer.status_code} without a Location header",
-                                tuple(chain),
-                                answer.status_code,
-                            )
-                        target = _joined(current, location)
-                        if target is None:
-                            detail = f"redirects to {quote(location)}, which is not a valid URL"
-                            return Failure(
-                                FailureKind.HTTP_ERROR,
-                                url,
-                                detail,
-                                tuple(chain),
-                                answer.status_code,
-                            )
-                        if target in seen:
-                            return Failure(
-                                FailureKind.REDIRECT_LOOP,
-                                url,
-                                f"redirects back to {quote(target)}",
-                                tuple(chain),
-                                answer.status_code,
-                            )
-                        if len(chain) > self.settings.max_redirects:
-                            limit = self.settings.max_redirects
-                            detail = (
-                                f"redirects more than {limit} times"
-                                if limit
-                                else f"redirects to {quote(target)}, and max_redirects is 0"
-                            )
-                            return Failure(
-                                FailureKind.TOO_MANY_REDIRECTS,
-                                url,
-                                detail,
-                                tuple(chain),
-                                answer.status_code,
-                            )
+                        target = self._redirect_target(url, current, answer, tuple(chain), seen)
+                        if isinstance(target, Failure):
+                            return target
                         current = target
                         continue
                     if answer.status_code == 416 and _empty_resource(answer):
@@ -281,45 +243,72 @@ class Fetcher:
                             FailureKind.HTTP_ERROR, url, detail, tuple(chain), answer.status_code
                         )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
-            except _PeerNotPublic as exc:  # the name answered otherwise when connecting
-                where = f"redirects to {quote(current)}, which " if current != url else ""
-                detail = f"{where}{_NOT_PUBLIC}{exc.verdict.message} (the address it connected to)"
-                return Failure(FailureKind.NOT_PUBLIC, url, detail, tuple(chain))
-            except httpx.TimeoutException as exc:
-                return Failure(
-                    FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), tuple(chain)
-                )
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
-                    detail = "answered with headers too large to read"
-                    return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
-                if str(exc).startswith(_NOT_HTTP):  # another protocol on that port: no retry
-                    detail = "answered with something that is not HTTP"
-                    return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
-                return Failure(
-                    FailureKind.DROPPED,
-                    url,
-                    f"dropped the connection ({_reason(exc)})",
-                    tuple(chain),
-                    temporary=True,
-                )
-            except httpx.ConnectError as exc:
-                return Failure(
-                    FailureKind.UNREACHABLE,
-                    url,
-                    f"cannot be connected to ({_reason(exc)})",
-                    tuple(chain),
-                )
-            except httpx.HTTPError as exc:
-                return Failure(FailureKind.UNREACHABLE, url, _reason(exc), tuple(chain))
-            except (httpx.InvalidURL, ValueError) as exc:  # e.g. an IDNA error in the host
-                # A redirect's target passed _valid_url, so this is the first URL; should httpx
-                # refuse a target all the same, it is the redirect that is invalid.
-                if current == url and not _valid_url(url):
-                    detail = f"is not a valid URL ({_reason(exc)})"
-                    return Failure(FailureKind.INVALID_URL, url, detail, tuple(chain))
-                detail = f"redirects to an invalid URL ({_reason(exc)})"
-                return Failure(FailureKind.HTTP_ERROR, url, detail, tuple(chain))
+            except (_PeerNotPublic, httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+                return self._transport_failure(exc, url, current, tuple(chain))
+
+    def _redirect_target(
+        self,
+        url: str,
+        current: str,
+        answer: httpx.Response,
+        chain: tuple[Hop, ...],
+        seen: set[str],
+    ) -> str | Failure:
+        """Where a redirect of ``current`` leads, or why the chain ends there."""
+        status = answer.status_code
+        location = answer.headers.get("location")
+        if not location:
+            detail = f"answered {status} without a Location header"
+            return Failure(FailureKind.HTTP_ERROR, current, detail, chain, status)
+        target = _joined(current, location)
+        if target is None:
+            detail = f"redirects to {quote(location)}, which is not a valid URL"
+            return Failure(FailureKind.HTTP_ERROR, url, detail, chain, status)
+        if target in seen:
+            detail = f"redirects back to {quote(target)}"
+            return Failure(FailureKind.REDIRECT_LOOP, url, detail, chain, status)
+        if len(chain) > self.settings.max_redirects:
+            limit = self.settings.max_redirects
+            detail = (
+                f"redirects more than {limit} times"
+                if limit
+                else f"redirects to {quote(target)}, and max_redirects is 0"
+            )
+            return Failure(FailureKind.TOO_MANY_REDIRECTS, url, detail, chain, status)
+        return target
+
+    def _transport_failure(
+        self, exc: Exception, url: str, current: str, chain: tuple[Hop, ...]
+    ) -> Failure:
+        """What a request of ``current`` (``url`` or a redirect of it) that raised ``exc`` gives."""
+        if isinstance(exc, _PeerNotPublic):  # the name answered otherwise when connecting
+            where = f"redirects to {quote(current)}, which " if current != url else ""
+            detail = f"{where}{_NOT_PUBLIC}{exc.verdict.message} (the address it connected to)"
+            return Failure(FailureKind.NOT_PUBLIC, url, detail, chain)
+        if isinstance(exc, httpx.TimeoutException):
+            return Failure(FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), chain)
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+            if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
+                detail = "answered with headers too large to read"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+            if str(exc).startswith(_NOT_HTTP):  # another protocol on that port: no retry
+                detail = "answered with something that is not HTTP"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+            detail = f"dropped the connection ({_reason(exc)})"
+            return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
+        if isinstance(exc, httpx.ConnectError):
+            detail = f"cannot be connected to ({_reason(exc)})"
+            return Failure(FailureKind.UNREACHABLE, url, detail, chain)
+        if isinstance(exc, httpx.HTTPError):
+            return Failure(FailureKind.UNREACHABLE, url, _reason(exc), chain)
+        # httpx.InvalidURL or ValueError: an IDNA error in the host, say. A redirect's target
+        # passed _valid_url, so this is the first URL; should httpx refuse a target all the
+        # same, it is the redirect that is invalid.
+        if current == url and not _valid_url(url):
+            detail = f"is not a valid URL ({_reason(exc)})"
+            return Failure(FailureKind.INVALID_URL, url, detail, chain)
+        detail = f"redirects to an invalid URL ({_reason(exc)})"
+        return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
 
     async def _first_block(
         self,
@@ -330,8 +319,8 @@ class Fetcher:
         chain: tuple[Hop, ...],
     ) -> Response | Failure:
         content_type = answer.headers.get("content-type")
-        encoding = answer.headers.get("content-encoding", "").strip().lower()
-        if encoding not in ("", "identity"):  # compressed although asked not to: the prober
+        encoding = _compressed(answer)
+        if encoding is not None:  # compressed although asked not to: the prober
             data = await _read_at_most(answer, min(want, budget.remaining))  # inflates it
             budget.take(len(data))
             self.bytes_read += len(data)
@@ -516,8 +505,7 @@ class Fetcher:
             return b""  # (a 200's body is not read: it could be the whole file)
         if status != 206:
             return _status_failure(url, answer, ())
-        encoding = answer.headers.get("content-encoding", "").strip().lower()
-        if encoding not in ("", "identity"):  # compressed bytes are not the file's bytes
+        if _compressed(answer) is not None:  # compressed bytes are not the file's bytes
             return b""
         if not _span_matches(answer, start, length):
             span = answer.headers.get("content-range")
@@ -598,14 +586,11 @@ class Fetcher:
             parts = urlsplit(url)
         except ValueError:  # a caller of Fetcher itself (the rules refuse it): "[abc]" as a host
             return Failure(FailureKind.INVALID_URL, url, "cannot be read as a URL", chain)
+        given = chain[0].url if chain else url  # what the pin holds, which the finding names
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             where = "redirects to" if chain else "is"
-            return Failure(
-                FailureKind.NOT_PUBLIC,
-                chain[0].url if chain else url,
-                f"{where} {quote(url)}, which is not an http(s) URL",
-                chain,
-            )
+            detail = f"{where} {quote(url)}, which is not an http(s) URL"
+            return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if self.settings.allow_private_hosts:
             return None
         try:
@@ -615,21 +600,12 @@ class Fetcher:
         verdict = await self._guard(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
             where = f"redirects to {quote(url)}, which " if chain else ""
-            return Failure(
-                FailureKind.NOT_PUBLIC,
-                chain[0].url if chain else url,
-                f"{where}{_NOT_PUBLIC}{verdict.message}",
-                chain,
-            )
+            detail = f"{where}{_NOT_PUBLIC}{verdict.message}"
+            return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if isinstance(verdict, netguard.ResolveError):
             detail = f"has a host name that does not resolve ({verdict.reason})"
-            return Failure(
-                FailureKind.UNREACHABLE,
-                chain[0].url if chain else url,
-                detail,
-                chain,
-                temporary=verdict.temporary,
-            )
+            kind = FailureKind.UNREACHABLE
+            return Failure(kind, given, detail, chain, temporary=verdict.temporary)
         return None
 
     def _host(self, key: str) -> _Host:
@@ -753,6 +729,12 @@ def _valid_url(url: str) -> bool:
     except (ValueError, httpx.InvalidURL):
         return False
     return True
+
+
+def _compressed(answer: httpx.Response) -> str | None:
+    """The answer's ``Content-Encoding`` (lower case) unless it is none or ``identity``."""
+    encoding = answer.headers.get("content-encoding", "").strip().lower()
+    return None if encoding in ("", "identity") else encoding
 
 
 def _content_range(answer: httpx.Response) -> tuple[int, int, int | None] | None:
