@@ -312,50 +312,6 @@ class Prober:
             return MediaProbe(opened.url, opened, container, note=note)
         loop = asyncio.get_running_loop()
         url = opened.url
-        reads = self._reads
-        crumbs = 0
-
-        def fetch(first: int, last: int) -> bytes:
-            """Called by pymediainfo's thread: the read happens on the loop, on the run's client.
-
-            The loop side keeps the deadline (``Fetcher._ranged``), which time in line does not
-            count against; the thread waits for as long as that takes, or until the prober closes.
-            After ``_CRUMBS`` answers of less than ``_CRUMB`` bytes, nothing more is asked (the
-            reads then end, as for a server that stopped sending), as in ``_read_span``.
-            """
-            nonlocal crumbs
-            if opened.complete or self._closed or crumbs >= _CRUMBS:
-                return b""
-            read = reader.read_range(url, first, last, budget)
-            try:
-                pending = asyncio.run_coroutine_threadsafe(read, loop)
-            except RuntimeError:  # the loop closed since (Ctrl-C): the read is never started
-                read.close()  # ... nor reported at exit as "never awaited"
-                return b""
-            reads.add(pending)
-            try:
-                # Waited for in turns: a read the closing prober never saw (added after it swept
-                # ``reads``), or one the loop never ran (closed first), would hold this thread,
-                # and the interpreter joins such threads at exit: the process never ended.
-                while True:
-                    if self._closed or loop.is_closed():
-                        pending.cancel()
-                        if inspect.getcoroutinestate(read) == inspect.CORO_CREATED:
-                            # Scheduled, but the loop stopped before it started; if the loop
-                            # starts it meanwhile, close() refuses (ValueError) and it runs on.
-                            with contextlib.suppress(ValueError, RuntimeError):
-                                read.close()
-                        return b""
-                    try:
-                        got = pending.result(timeout=_READ_TURN)
-                    except concurrent.futures.TimeoutError:
-                        continue
-                    crumbs += len(got) < min(_CRUMB, last - first + 1)
-                    return got
-            except concurrent.futures.CancelledError:
-                return b""  # closed: the probe is cancelled, this parse's answer is not used
-            finally:
-                reads.discard(pending)
 
         # The index is fetched here, on the loop: the parse's thread then computes, instead of
         # being held for a round trip while other videos wait for a thread.
@@ -376,6 +332,7 @@ class Prober:
             budget.reads_deadline = None
             # The file stops at the URL's byte cap itself, so that running out of it reads as
             # "incomplete", not as a file that ends early.
+            fetch = _ThreadReads(self, reader, opened, budget, loop)
             file = RangeFile(
                 total, fetch, head=opened.data, block_size=block, budget=budget.remaining
             )
@@ -415,6 +372,67 @@ class Prober:
 
 
 _READ_TURN = 0.25  # seconds a video thread waits on a read before it looks whether to stop
+
+
+class _ThreadReads:
+    """The reads pymediainfo's thread asks for, made on the loop, on the run's client.
+
+    The loop side keeps the deadline (``Fetcher._ranged``), which time in line does not count
+    against; the thread waits for as long as that takes, or until the prober closes. After
+    ``_CRUMBS`` answers of less than ``_CRUMB`` bytes, nothing more is asked (the reads then end,
+    as for a server that stopped sending), as in ``_read_span``.
+    """
+
+    def __init__(
+        self,
+        prober: Prober,
+        reader: Reader,
+        opened: Response,
+        budget: Budget,
+        loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        self._prober = prober
+        self._reader = reader
+        self._opened = opened
+        self._budget = budget
+        self._loop = loop
+        self._crumbs = 0
+
+    def __call__(self, first: int, last: int) -> bytes:
+        """Bytes ``first..last`` of the video, or ``b""`` once nothing more is to be read."""
+        prober, loop = self._prober, self._loop
+        if self._opened.complete or prober._closed or self._crumbs >= _CRUMBS:
+            return b""
+        read = self._reader.read_range(self._opened.url, first, last, self._budget)
+        try:
+            pending = asyncio.run_coroutine_threadsafe(read, loop)
+        except RuntimeError:  # the loop closed since (Ctrl-C): the read is never started
+            read.close()  # ... nor reported at exit as "never awaited"
+            return b""
+        prober._reads.add(pending)
+        try:
+            # Waited for in turns: a read the closing prober never saw (added after it swept
+            # ``reads``), or one the loop never ran (closed first), would hold this thread, and
+            # the interpreter joins such threads at exit: the process never ended.
+            while True:
+                if prober._closed or loop.is_closed():
+                    pending.cancel()
+                    if inspect.getcoroutinestate(read) == inspect.CORO_CREATED:
+                        # Scheduled, but the loop stopped before it started; if the loop starts
+                        # it meanwhile, close() refuses (ValueError) and it runs on.
+                        with contextlib.suppress(ValueError, RuntimeError):
+                            read.close()
+                    return b""
+                try:
+                    got = pending.result(timeout=_READ_TURN)
+                except concurrent.futures.TimeoutError:
+                    continue
+                self._crumbs += len(got) < min(_CRUMB, last - first + 1)
+                return got
+        except concurrent.futures.CancelledError:
+            return b""  # closed: the probe is cancelled, this parse's answer is not used
+        finally:
+            prober._reads.discard(pending)
 
 
 def _never(first: int, last: int) -> bytes:
