@@ -28,6 +28,7 @@ from validator.messages import as_json, json_type, quote
 from validator.model import SOURCE_TYPES, PinCreate
 
 __all__ = [
+    "BROKEN_CHARACTER",
     "NON_JSON_CONSTANT",
     "Parsed",
     "field_path",
@@ -490,7 +491,7 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
 
     if kind == "string_unicode":  # a lone surrogate in a string value (keys are handled apart)
         message = f"{field} is not valid Unicode text: {quote(value)} holds a lone surrogate"
-        return pin.PIN_FIELD_TYPE_INVALID.finding(field or None, message, _BROKEN_CHARACTER), path
+        return pin.PIN_FIELD_TYPE_INVALID.finding(field or None, message, BROKEN_CHARACTER), path
     if path == ("media_source",) and kind in ("union_tag_invalid", "union_tag_not_found"):
         return _source_type(kind, ctx), path
     if path and path[0] == "ai_disclosures":
@@ -516,7 +517,8 @@ def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
     return _wrong_type(field, kind, value, error["msg"]), path
 
 
-_BROKEN_CHARACTER = (
+#: The hint of a text that holds a lone surrogate (a JSON escape such as \ud800).
+BROKEN_CHARACTER = (
     "Replace the broken character: text cut in the middle of an emoji, or decoded with the "
     "wrong encoding, leaves one behind."
 )

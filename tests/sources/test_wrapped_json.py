@@ -253,6 +253,10 @@ def test_a_bad_publish_at_is_reported(tmp_path: Path, value: object) -> None:
         ("https://cdn.example.com/v.mkv", "media.unsupported_format"),
         (42, "media.url_invalid"),
         ("", "media.url_invalid"),
+        # A JSON escape of half a character: a file URL holding one ended the whole run.
+        ("file:///clips/\ud800.mp4", "media.url_invalid"),
+        ("./\udcff.mp4", "media.url_invalid"),
+        ("https://cdn.example.com/\ud800.mp4", "media.url_invalid"),
     ],
 )
 def test_a_bad_video_url_is_reported_and_not_probed(

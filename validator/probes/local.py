@@ -83,8 +83,9 @@ class LocalFiles:
             if exc.errno in _NO_FILE:
                 return Failure(FailureKind.NOT_FOUND, url, _NO_FILE[exc.errno])
             return Failure(FailureKind.UNREACHABLE, url, f"cannot be read ({exc.strerror})")
-        except ValueError:  # a NUL in the name: no file is called that
-            return Failure(FailureKind.NOT_FOUND, url, "is no file name (it holds a NUL character)")
+        except ValueError as exc:  # a NUL, or a lone surrogate, in the name: no file is so called
+            held = "a lone surrogate" if isinstance(exc, UnicodeEncodeError) else "a NUL character"
+            return Failure(FailureKind.NOT_FOUND, url, f"is no file name (it holds {held})")
         budget.requests += 1
         budget.take(len(data))
         return Response(url, (), 200, None, size, data, len(data) >= size, ranges=True)

@@ -41,7 +41,7 @@ from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import json_type, quote
 from validator.model import PinCreate
-from validator.parse import NON_JSON_CONSTANT, non_json_constant
+from validator.parse import BROKEN_CHARACTER, NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
@@ -390,6 +390,15 @@ def _entry(
     return PinInput(location, value, row=True)
 
 
+def _unicode(text: str) -> bool:
+    """Whether ``text`` holds no lone surrogate: it can be written as UTF-8, or as a file name."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
     return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
 
@@ -401,6 +410,11 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
     calendar = origin if origin is not None else location.source
+    if isinstance(video_url, str) and not _unicode(video_url):  # a JSON escape such as \ud800
+        message = f"{VIDEO_URL_KEY} is not valid Unicode text: {quote(video_url)} holds a lone "
+        message += "surrogate"
+        findings.append(MEDIA_URL_INVALID.finding(VIDEO_URL_KEY, message, BROKEN_CHARACTER))
+        video_url = None  # no file is named so, and no client can send it
     local = local_path(video_url, calendar) if isinstance(video_url, str) else None
     if local is not None:  # not hosted yet: the same checks, on the file
         slots = (Slot(VIDEO_URL_KEY, str(local), MediaKind.VIDEO, local=True),)
