@@ -743,6 +743,67 @@ def test_a_stray_quote_that_closes_rows_later_loses_none_of_them(tmp_path: Path)
     assert "board.missing" in found[3]  # the row that was hidden in a cell is checked
 
 
+def test_a_stray_quote_closed_in_the_same_column_of_the_next_row_loses_it(tmp_path: Path) -> None:
+    # The record has the header's number of fields, and no line inside its cell is a whole row:
+    # the row that was read into the cell came out with no result at all (found by fuzzing).
+    path = write_csv(
+        tmp_path,
+        'Vase,https://cdn.example.com/a.jpg,Home,,"Best vase ever,https://s.example.com/a,,',
+        'Frame,https://cdn.example.com/c.webp,,,Size 8x10",https://s.example.com/c,,',
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3]
+    assert found[2] == ["calendar.row_malformed"]
+    assert {"media.unsupported_format", "board.missing"} <= set(found[3])
+
+
+def test_a_row_read_into_a_last_cell_without_a_comma_of_its_own_is_kept(tmp_path: Path) -> None:
+    # Many fields too many, but the one line inside a cell ("Frame 12") holds no comma.
+    path = write_csv(
+        tmp_path,
+        'Vase,https://cdn.example.com/a.jpg,Home,,Tall vase,https://s.example.com/a,,"spring',
+        'Frame 12",https://cdn.example.com/b.webp,,,Oak frame,https://s.example.com/b,,home',
+        "Rug,https://cdn.example.com/c.jpg,Home,,Soft,https://s.example.com/c,,",
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3, 4]
+    assert found[2] == ["calendar.row_malformed"]
+    assert "media.unsupported_format" in found[3]
+
+
+def test_a_quote_opened_before_a_whole_row_and_closed_in_the_next_loses_neither(
+    tmp_path: Path,
+) -> None:
+    # The first line of the cell is a whole row; the next closes the quote in its first column.
+    path = write_csv(
+        tmp_path,
+        '"Pin 11,https://cdn.example.com/p/11.jpg,Board,,ok,https://shop.example.com/11,,k',
+        'Pin 12",https://cdn.example.com/p/12.webp,Board,,ok,https://shop.example.com/12,,k',
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 3]
+    assert "media.unsupported_format" in found[3]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # A title on two lines: the row's own cells follow the quote that closes it.
+        '"Spring vase,\nnew colours",https://cdn.example.com/a.jpg,Home,,Tall,https://s.example.com/a,,',
+        # A description whose last line names a page, then the rest of its row.
+        'Vase,https://cdn.example.com/a.jpg,Home,,"Tall.\nGuide, https://s.example.com/g",'
+        "https://s.example.com/a,,",
+    ],
+)
+def test_a_cell_over_lines_followed_by_the_rest_of_its_row_is_one_row(
+    tmp_path: Path, cells: str
+) -> None:
+    path = write_csv(tmp_path, cells, row(title="Next"))
+    found = codes_by_line(rows_of(path))
+    assert len(found) == 2
+    assert "calendar.row_malformed" not in found[2]
+
+
 def test_a_row_whose_cells_hold_line_breaks_and_one_field_too_many_is_one_finding(
     tmp_path: Path,
 ) -> None:

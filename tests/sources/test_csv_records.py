@@ -42,10 +42,14 @@ def test_two_breaks_in_a_row_keep_every_line_and_its_number() -> None:
 
 
 def test_a_suspect_record_is_broken_and_gives_its_lines_back() -> None:
-    def suspect(cells: list[str]) -> str | None:
+    asked: list[list[str]] = []
+
+    def suspect(cells: list[str], lines: list[str]) -> str | None:
+        asked.append(list(lines))
         return "wrong width" if len(cells) != 2 else None
 
     got = read('a,"b\nc,d\ne",f,g\nh,i\n', suspect=suspect)
+    assert asked == [['a,"b\n', "c,d\n", 'e",f,g\n']]  # the record's lines, as written
     assert [(r.first, r.cells, r.problem) for r in got] == [
         (1, None, "wrong width"),
         (2, ["c", "d"], None),

@@ -142,7 +142,7 @@ def iter_bulk_csv(
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)  # days added across a DST change are 24 hours, as UTC's are
     shape: list[_Shape] = []  # the rows' shape, once the header is read
-    rows = records(stream, suspect=lambda cells: _joined_rows(cells, shape))
+    rows = records(stream, suspect=lambda cells, lines: _joined_rows(cells, lines, shape))
     header, header_line = _read_header(rows, source)
     # Pinterest's own header first: a mapping made of its column names must not take it over.
     mapped = False
@@ -235,24 +235,52 @@ class _Shape(NamedTuple):
     """(column, test): a cell that passes its test, as written, is a row's (``_evidence``)."""
 
 
-def _joined_rows(cells: list[str], shape: list[_Shape]) -> str | None:
+def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str | None:
     """Why a record over several lines is rows a stray quote joined, or ``None``.
 
     A spreadsheet writes a cell's line breaks inside quotes, and such a record is one row: its
-    text may hold comma lists on any line (keywords, hashtags, sizes, "flour, sugar, eggs"). It is
-    rows joined when a line inside a cell reads as a row (``_reads_as_row``), or when the record
-    has the wrong number of cells and a line inside a cell holds a comma: part of a row.
-    ``shape`` is empty while the header is read.
+    text may hold comma lists on any line (keywords, hashtags, sizes, "flour, sugar, eggs"). It
+    is rows joined when:
+
+    - a line of a cell over lines reads as a row (``_reads_as_row``), its first line too (a row
+      whose first cell opened the quote);
+    - a line of the file after the record's first is a row the quote took in
+      (``_closes_a_row``): a quote opened and closed in the same column of two rows leaves the
+      count of cells right;
+    - the count is wrong and a line inside a cell holds a comma: part of a row.
+
+    ``lines`` are the record's lines as written; ``shape`` is empty while the header is read.
     """
     if not shape:
         return None
     expected = shape[0]
     inside = [line for cell in cells for line in cell.splitlines()[1:]]  # lines after a break
-    if any(_reads_as_row(line, expected) for line in inside):
+    fits = expected.shortest <= len(cells) <= expected.widest
+    broken = [line for cell in cells if "\n" in cell or "\r" in cell for line in cell.splitlines()]
+    if any(_reads_as_row(line, expected) for line in broken) or any(
+        _closes_a_row(line, expected, anywhere=not fits) for line in lines[1:]
+    ):
         return "a quote in it runs on over the rows after it: they are read into one cell"
-    if expected.shortest <= len(cells) <= expected.widest or not any("," in x for x in inside):
+    if fits or not any("," in x for x in inside):
         return None
     return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
+
+
+def _closes_a_row(line: str, shape: _Shape, *, anywhere: bool) -> bool:
+    """Whether ``line``, which starts inside a quoted cell, is a row that a stray quote took in.
+
+    Read as a row of its own (its closing quote a character of a cell), it has a row's cells and
+    one that only a row would hold (``_reads_as_row``): before the quote closes, or ``anywhere``.
+    A cell's last line followed by the rest of its own row has the cells too, but a row's
+    evidence only after the quote (a title on two lines, then the row's media URL).
+    """
+    text = line.rstrip("\r\n")
+    if not anywhere:
+        quoted = text.find('"')
+        text = text if quoted < 0 else text[:quoted]  # what the cell holds of the line
+        # The cells after the quote, read as empty, count towards a row's width.
+        text += "," * max(0, line.count(",") - text.count(","))
+    return _reads_as_row(text, shape)
 
 
 def _reads_as_row(line: str, shape: _Shape) -> bool:

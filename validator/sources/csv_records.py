@@ -45,12 +45,12 @@ class Record(NamedTuple):
 
 
 def records(
-    stream: IO[str], *, suspect: Callable[[list[str]], str | None] | None = None
+    stream: IO[str], *, suspect: Callable[[list[str], list[str]], str | None] | None = None
 ) -> Iterator[Record]:
     """Every record of ``stream`` (opened with ``newline=""``), blank ones included, in order.
 
-    ``suspect`` is asked about each record that runs over several lines: a problem it names
-    makes the record broken, as a csv error would.
+    ``suspect`` is asked about each record that runs over several lines, given its cells and
+    its lines as written: a problem it names makes the record broken, as a csv error would.
     """
     _allow_long_cells()
     source = iter(stream)
@@ -72,7 +72,7 @@ def records(
         except csv.Error as exc:
             cells, problem = None, _problem(exc)
         else:
-            problem = suspect(read) if suspect is not None and len(record) > 1 else None
+            problem = suspect(read, record) if suspect is not None and len(record) > 1 else None
         last = before + reader.line_num
         rest = record[1:]
         cost = sum(map(len, rest))
