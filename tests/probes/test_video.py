@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pymediainfo import MediaInfo
 
+from validator import validate_media
 from validator.probes import video
 from validator.probes.rangefile import RangeFile
 from validator.probes.sniff import Container, iso_boxes, walk_boxes
@@ -568,3 +569,47 @@ def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: R
     assert not facts.partial
     assert fetch.bytes_served <= MAX_BYTES
     assert fetch.requests <= MAX_REQUESTS
+
+
+def table_body(data: bytes, kind: str) -> int:
+    """Where the body (version and flags first) of the first ``kind`` table under moov starts."""
+
+    def peek(offset: int, length: int) -> bytes:
+        return data[offset : offset + length]
+
+    parents = [box for box in walk_boxes(peek, 0, len(data)) if box.type == "moov"]
+    while parents:
+        parent = parents.pop(0)
+        for child in walk_boxes(peek, parent.start + parent.header, parent.end):
+            if child.type == kind:
+                return child.start + child.header
+            if child.type in ("trak", "edts", "mdia", "minf", "stbl"):
+                parents.append(child)
+    raise AssertionError(f"no {kind} in the fixture")
+
+
+@pytest.mark.parametrize(
+    ("name", "table", "count_at"),
+    [
+        ("h264-faststart.mp4", "elst", 4),
+        ("h264-faststart.mp4", "stts", 4),
+        ("h264-faststart.mp4", "stsc", 4),
+        ("h264-moov-end.mp4", "stco", 4),
+        ("h265.mp4", "stsz", 8),
+        ("clip.mov", "stss", 4),
+    ],
+)
+def test_a_table_listing_more_entries_than_its_box_holds_is_a_corrupt_index(
+    name: str, table: str, count_at: int, remote: Remote, tmp_path: Path
+) -> None:
+    # One byte made an edit list of 1 entry one of 536 million: MediaInfo, which sizes its
+    # arrays by the count, took a minute and 12 GB of memory, then passed the file.
+    data = bytearray(read(name))
+    struct.pack_into(">I", data, table_body(data, table) + count_at, 0x2000_0001)
+    problem = read_video_facts(remote(bytes(data))[0])
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.UNREADABLE
+    assert f"corrupt index: its {table} table lists 536,870,913 entries" in problem.reason
+    (tmp_path / name).write_bytes(data)
+    (report,) = validate_media([tmp_path / name], "video")
+    assert report.codes == {"media.invalid"}

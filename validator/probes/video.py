@@ -18,6 +18,7 @@ done with the file.
 from __future__ import annotations
 
 import enum
+import struct
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -285,6 +286,9 @@ def read_video_facts(
             VideoProblemKind.UNSUPPORTED, f"is {container.a_label}, not an MP4 or MOV", container
         )
     fetch_index(file)
+    corrupt = _overfull_table(file)
+    if corrupt is not None:
+        return VideoProblem(VideoProblemKind.UNREADABLE, corrupt, container)
     # MediaInfo's first read is one buffer from offset 0: the size of the head, so it is cached.
     buffer_size = max(_MIN_BUFFER, min(len(head), file.block_size))
     info = _parse(file, buffer_size, parse_speed=-1)
@@ -303,6 +307,78 @@ def read_video_facts(
             info = again
     facts = _facts(file, container, info, boxes, moov, fragmented=fragmented)
     return _unless_not_served(file, container, facts)
+
+
+def _overfull_table(file: RangeFile) -> str | None:
+    """Why a sample table of the cached ``moov`` cannot be (more entries than its box holds).
+
+    MediaInfo sizes its arrays by the counts the tables state: one byte turned an edit list's 1
+    entry into 536 million, and a 105 KB file cost a minute and 12 GB of memory, then passed. A
+    count its box cannot hold is a corrupt index, told before MediaInfo reads it.
+    """
+    moov = _first(walk_boxes(file.peek_cached, 0, file.size), "moov")
+    stack = [moov] if moov is not None else []
+    while stack:
+        parent = stack.pop()
+        stop = min(parent.end, file.size)
+        for box in walk_boxes(file.peek_cached, parent.start + parent.header, stop):
+            if box.type in _TABLE_PARENTS:
+                stack.append(box)
+            elif box.type in _TABLES:
+                body = file.peek_cached(box.start + box.header, 16)
+                entries = _table_bytes(box.type, body)
+                room = box.size - box.header
+                if entries is not None and entries[1] > room:
+                    count, needed = entries
+                    return (
+                        f"has a corrupt index: its {box.type} table lists {count:,} entries "
+                        f"({needed:,} bytes) in a box of {room:,} bytes"
+                    )
+    return None
+
+
+def _table_bytes(box_type: str, body: bytes) -> tuple[int, int] | None:
+    """A sample table's entry count and the bytes its fields and entries take, from its body.
+
+    ``None`` when ``body`` (the box's first bytes after its header) is too short to tell.
+    """
+    if len(body) < 8:
+        return None
+    version = body[0]
+    count_at, fixed, entry = _TABLES[box_type]
+    if box_type == "elst" and version == 1:
+        entry = 20  # 64-bit durations and times
+    elif box_type == "sbgp" and version == 1:
+        count_at, fixed = 12, 16  # a grouping type parameter first
+    if len(body) < count_at + 4:
+        return None
+    (count,) = struct.unpack_from(">I", body, count_at)
+    if box_type == "stsz" and struct.unpack_from(">I", body, 4)[0] != 0:
+        entry = 0  # one size for every sample: no table
+    elif box_type == "stz2":
+        return count, fixed + (count * body[7] + 7) // 8  # field_size bits an entry
+    return count, fixed + count * entry
+
+
+# Boxes that hold the sample tables, from moov down (ISO/IEC 14496-12).
+_TABLE_PARENTS = frozenset({"trak", "edts", "mdia", "minf", "stbl", "dinf"})
+# Table: (where its entry count is in the body, which starts with the version and flags; the
+# bytes before its entries; the bytes of one entry). stsd and dref hold boxes of 8 bytes or more.
+_TABLES = {
+    "elst": (4, 8, 12),
+    "stts": (4, 8, 8),
+    "ctts": (4, 8, 8),
+    "stsc": (4, 8, 12),
+    "stsz": (8, 12, 4),
+    "stz2": (8, 12, 0),
+    "stco": (4, 8, 4),
+    "co64": (4, 8, 8),
+    "stss": (4, 8, 4),
+    "stps": (4, 8, 4),
+    "sbgp": (8, 12, 8),
+    "stsd": (4, 8, 8),
+    "dref": (4, 8, 8),
+}
 
 
 def _first(boxes: list[Box], box_type: str) -> Box | None:
