@@ -6,9 +6,11 @@ Every network code is produced here over HTTP, and the run always goes on for th
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import time
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
-from validator.probes.sniff import iso_boxes
+from validator.probes.sniff import PNG_IEND, iso_boxes
 from validator.sources import PinInput, from_objects, load
 from validator.urls import MediaKind
 
@@ -618,6 +620,28 @@ def test_an_end_marker_in_the_header_does_not_hide_a_cut(tmp_path: Path) -> None
                    ("media", "nosize")]  # fmt: skip
     # without a stated size the suffix is the whole (small) file, header and all
     assert [r.codes for r in reports] == [{"media.invalid"}, {"media.invalid"}]
+
+
+def test_an_iend_quoted_in_a_png_text_chunk_does_not_hide_a_cut(tmp_path: Path) -> None:
+    # A text chunk before the image data (a thumbnail, a C2PA manifest) may hold the 12 bytes
+    # of an IEND chunk: searched from the file's start, they passed a cut PNG (found by fuzzing).
+    whole = (MEDIA / "graphic.png").read_bytes()
+    text = b"Thumb\0" + PNG_IEND
+    chunk = (
+        len(text).to_bytes(4, "big")
+        + b"tEXt"
+        + text
+        + zlib.crc32(b"tEXt" + text).to_bytes(4, "big")
+    )
+    cut = (whole[:33] + chunk + whole[33:])[:30_000]
+    (tmp_path / "cut.png").write_bytes(cut)
+    with serve((tmp_path,)) as running:
+        reports = [one(image_pin(running.url(f"/{route}/cut.png"))) for route in
+                   ("media", "nosize")]  # fmt: skip
+    inline = {"source_type": "image_base64", "content_type": "image/png",
+              "data": base64.b64encode(cut).decode()}  # fmt: skip
+    offline = validate_many([{"board_id": "549755885175", "media_source": inline}], offline=True)
+    assert [r.codes for r in [*reports, *offline]] == [{"media.invalid"}] * 3
 
 
 @pytest.mark.parametrize(

@@ -48,7 +48,7 @@ from validator.probes.sniff import (
     appended_length,
     end_marker_in,
     end_marker_ok,
-    jpeg_scan_offset,
+    header_end,
     sniff,
 )
 from validator.probes.video import (
@@ -474,7 +474,8 @@ async def _appended_or_cut(
     has no end marker anywhere near its end. A motion photo that states its video's length says
     where the image ends; otherwise (or when that place holds no end marker: XMP outlives
     edits) the first block already read and the last 64 KiB (one more request) are searched,
-    from the scan data on: an EXIF thumbnail in the header ends with ``FF D9`` too. A motion
+    from the image data on: an EXIF thumbnail in the header ends with ``FF D9`` too, and a PNG's
+    text chunk may quote an IEND. A motion
     photo found in neither place is not called cut: its video may be longer than 64 KiB.
     """
     cut = f"is cut off: it does not end with the {container.label} end marker"
@@ -486,9 +487,9 @@ async def _appended_or_cut(
         if marker == b"\xff\xd9":
             return None, None
         # An editor may keep the XMP of a photo it rewrote: search as for any other file.
-    scan = jpeg_scan_offset(data) if container is Container.JPEG else None
+    scan = header_end(container, data)  # the marker may be in the header too (a thumbnail's)
     # A small image with much appended: its end marker is in the first block already read.
-    read = data[scan:] if scan is not None else data if container is Container.PNG else b""
+    read = data[scan:] if scan is not None else b""
     if read and end_marker_in(container, read):
         return None, None
     if total is None:  # no stated size: the last bytes, from a suffix

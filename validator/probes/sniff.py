@@ -573,16 +573,15 @@ def image_ends(container: Container, data: bytes) -> bool:
     """Whether a whole file (every byte at hand: inline base64) holds its image's end marker.
 
     Data after it is allowed (a motion photo's video, an editor's trailer), as for a fetched
-    file; with all the bytes here, the marker is searched for from the scan data on, where a JPEG
-    cannot hold ``FF D9`` but at its end (an EXIF thumbnail before it ends with one too).
+    file; with all the bytes here, the marker is searched for from the image data on
+    (``header_end``): a JPEG's scan data cannot hold ``FF D9`` but at its end, and the header
+    before it may hold the marker too (an EXIF thumbnail, a PNG's text or thumbnail chunk).
     """
     if end_marker_ok(container, data[-len(PNG_IEND) :]):
         return True
-    if container is Container.JPEG:
-        scan = jpeg_scan_offset(data)
-        return scan is not None and data.find(b"\xff\xd9", scan) >= 0
-    if container is Container.PNG:
-        return data.find(PNG_IEND) >= 0
+    if container in (Container.JPEG, Container.PNG):
+        start = header_end(container, data)
+        return start is not None and end_marker_in(container, data[start:])
     return True
 
 
