@@ -217,6 +217,16 @@ def test_arrays_one_after_another_are_one_calendar(tmp_path: Path) -> None:
         list(load(write(tmp_path, "broken.json", f"[{pin}]\n[\n  {pin} {pin}]")))
 
 
+def test_a_joined_file_s_byte_order_mark_between_values_is_skipped(tmp_path: Path) -> None:
+    # cat a.json b.json, b saved with a BOM: its pins were dropped with an "unexpected content"
+    # error that an invisible character caused (found by fuzzing).
+    pin = json.dumps({"board_id": "1"})
+    arrays = f"[{pin}]\n\ufeff[{pin}, {pin}]\n"
+    values = json.dumps(PIN_A, indent=2) + "\n\ufeff" + json.dumps(PIN_B, indent=2) + "\n"
+    assert len(list(load(write(tmp_path, "arrays.json", arrays)))) == 3
+    assert [p.payload for p in load(write(tmp_path, "values.json", values))] == [PIN_A, PIN_B]
+
+
 @pytest.mark.parametrize(
     ("text", "where", "what"),
     [

@@ -220,7 +220,7 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
                 continue
             if not text.startswith("]", after):
                 raise _syntax_error(text, after, source, "expected ',' or ']' after a pin")
-        opening = _skip(text, after + 1)
+        opening = _between(text, after + 1)  # a joined file's byte order mark too
         if opening == len(text):
             return
         if text[opening] != "[":
@@ -245,7 +245,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         yield from _as_lines(text, source, origin)  # JSON Lines whose first line is broken
         return
     line, line_start = _advance(text, 0, start, 1, 0)
-    after = _skip(text, end)
+    after = _between(text, end)  # a joined file's byte order mark too
     if after == len(text):
         _refuse_pins_inside(value, f"{source}:{line}")
         yield _entry(value, text, (start, end), Location(source, 0, line), origin)
@@ -264,7 +264,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         yield _entry(value, text, (position, end), Location(source, index, line, column), origin)
         index += 1
         line, line_start = _advance(text, position, end, line, line_start)
-        position = _skip(text, end)
+        position = _between(text, end)
 
 
 def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
