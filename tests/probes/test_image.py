@@ -294,3 +294,13 @@ def test_a_warning_made_an_error_by_the_process_is_not_a_broken_image() -> None:
         assert warnings.filters[0][0] == "error"  # the process's filters, as they were
     assert isinstance(facts, ImageFacts)
     assert (facts.width, facts.height) == (800, 1200)
+
+
+@pytest.mark.parametrize(("width", "height"), [(0xFFFF_FFFF, 600), (800, 2**31), (0, 600)])
+def test_a_png_stating_a_size_no_png_has_is_corrupt(width: int, height: int) -> None:
+    # Past 2^31 - 1 (or 0), the header is broken: it passed as a large image left unread.
+    whole = read("graphic.png")
+    problem = read_image_facts(png_header(width, height) + whole[33:])
+    assert isinstance(problem, ImageProblem)
+    assert problem.kind is ImageProblemKind.CORRUPT
+    assert f"{width:,}×{height:,} pixels, which no PNG has" in problem.reason

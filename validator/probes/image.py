@@ -175,7 +175,8 @@ def _probe_once(
             if ranged.prefetch(first, last) < last - first + 1:
                 break  # the budget is spent, or the server sent less: Pillow reads on by blocks
             head = ranged.cached_prefix()
-    too_large = _pixel_limit_problem(container, image_size(container, head))
+    declared = image_size(container, head)
+    too_large = _impossible_size(container, declared) or _pixel_limit_problem(container, declared)
     if too_large is not None:
         return too_large
     fp.seek(0)
@@ -215,6 +216,20 @@ def _open(source: ImageSource) -> tuple[IO[bytes] | RangeFile, bytes, RangeFile 
     source.seek(0)
     head = source.read(_LOCAL_HEAD)
     return source, head, None
+
+
+def _impossible_size(container: Container, size: tuple[int, int] | None) -> ImageProblem | None:
+    """A PNG's IHDR that states a size no PNG has: 0, or past 2^31 - 1 (the PNG specification).
+
+    Such a header is corrupt, not a large image that was left unread.
+    """
+    if container is not Container.PNG or size is None:
+        return None
+    width, height = size
+    if 0 < width < 2**31 and 0 < height < 2**31:
+        return None
+    reason = f"has a corrupt header: it states {width:,}×{height:,} pixels, which no PNG has"
+    return ImageProblem(ImageProblemKind.CORRUPT, reason, container)
 
 
 def _pixel_limit_problem(container: Container, size: tuple[int, int] | None) -> ImageProblem | None:
