@@ -683,6 +683,19 @@ def test_a_later_part_sent_compressed_is_not_judged_as_the_file(cut_server: Medi
     assert whole.codes == {"media.check_incomplete"}
 
 
+def test_a_size_stated_larger_than_the_file_does_not_hide_a_cut(tmp_path: Path) -> None:
+    # The later reads past the real end were answered 416 (bytes */52931), read as "nothing
+    # there": the cut video passed (found by fuzzing).
+    cut = (MEDIA / "h264-faststart.mp4").read_bytes()[:52_931]
+    (tmp_path / "cut.mp4").write_bytes(cut)
+    with serve((tmp_path,)) as running:
+        urls = [running.url("/media/cut.mp4"), running.url("/claim/200000/cut.mp4")]
+        honest, claimed = validate_media(urls, "video", settings=NETWORK)
+    assert honest.codes == {"media.invalid"}
+    assert claimed.codes == {"media.check_incomplete"}
+    assert "its size went from 200,000 to 52,931 bytes" in claimed.findings[0].message
+
+
 @pytest.mark.parametrize(
     ("query", "said"),
     [

@@ -59,6 +59,7 @@ _TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
 _CONTENT_RANGE = re.compile(
     r"bytes\s+(\d{1,19})-(\d{1,19})/(\d{1,19}|\*)\s*", re.IGNORECASE | re.ASCII
 )
+_UNSATISFIABLE = re.compile(r"bytes\s+\*/(\d{1,19})\s*", re.IGNORECASE | re.ASCII)
 _LENGTH = re.compile(r"\d{1,19}", re.ASCII)  # a Content-Length, read as Content-Range's numbers
 _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with full jitter
 # h11's words when a server's headers pass its buffer limit (a 431 in the other direction).
@@ -501,8 +502,11 @@ class Fetcher:
                     f"was replaced while it was read, or the servers behind it give it "
                     f"different ETags ({budget.validator}, then {etag})"
                 )
-        if status in (200, 416):  # Range not honoured after all, or nothing there
-            return b""  # (a 200's body is not read: it could be the whole file)
+        if status == 416:  # nothing there: the file may be shorter than the first answer said
+            _check_size(budget, _unsatisfiable_size(answer))
+            return b""
+        if status == 200:  # Range not honoured after all: its body is not read (the whole file)
+            return b""
         if status != 206:
             return _status_failure(url, answer, ())
         if _compressed(answer) is not None:  # compressed bytes are not the file's bytes
@@ -512,12 +516,7 @@ class Fetcher:
             detail = f"answered {spec} with other bytes (Content-Range: {span})"
             return Failure(FailureKind.HTTP_ERROR, url, detail)
         total = _content_range(answer)
-        size = total[2] if total is not None else None
-        if budget.size is not None and size is not None and size != budget.size:
-            raise ResourceChanged(
-                f"was replaced while it was read (its size went from {budget.size:,} to "
-                f"{size:,} bytes)"
-            )
+        _check_size(budget, total[2] if total is not None else None)
         return await _read_at_most(answer, min(length, budget.remaining))
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -729,6 +728,21 @@ def _valid_url(url: str) -> bool:
     except (ValueError, httpx.InvalidURL):
         return False
     return True
+
+
+def _check_size(budget: Budget, size: int | None) -> None:
+    """Raise ``ResourceChanged`` if a later answer states another size than the first one."""
+    if budget.size is not None and size is not None and size != budget.size:
+        raise ResourceChanged(
+            f"was replaced while it was read, or its server misstates its size (its size went "
+            f"from {budget.size:,} to {size:,} bytes)"
+        )
+
+
+def _unsatisfiable_size(answer: httpx.Response) -> int | None:
+    """The size a 416 states (``Content-Range: bytes */SIZE``), if it states one."""
+    found = _UNSATISFIABLE.fullmatch(answer.headers.get("content-range", ""))
+    return int(found[1]) if found else None
 
 
 def _compressed(answer: httpx.Response) -> str | None:
