@@ -202,7 +202,7 @@ def test_a_cancel_scope_that_cancels_every_await_still_closes_every_client() -> 
         assert session._fetcher is not None
         assert all(client.is_closed for client in session._fetcher._clients)
         assert session._account is not None
-        assert session._account._client.is_closed
+        assert session._account._api._client.is_closed
 
 
 def test_a_failure_while_closing_keeps_the_runs_own_error_in_its_context(

@@ -22,7 +22,7 @@ import pytest
 
 from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_UNKNOWN
 from validator.demo.server import running
-from validator.pinterest import account
+from validator.pinterest import account, client
 from validator.pinterest.account import AccountChecker
 from validator.settings import Settings
 
@@ -89,7 +89,7 @@ def ask(base: str, path: str, **settings: object) -> object:
         try:
             if path == "endless":
                 return await checker._ask_listing(path, "the board list")
-            return await checker._get(path)
+            return await checker._api.get(path)
         finally:
             await checker.aclose()
 
@@ -98,14 +98,14 @@ def ask(base: str, path: str, **settings: object) -> object:
 
 def test_a_body_nested_too_deep_is_a_server_fault_not_a_crash(base: str) -> None:
     problem = ask(base, "deep")
-    assert isinstance(problem, account._Problem)
+    assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_SERVER_ERROR
     assert "not JSON" in problem.message
 
 
 def test_a_body_of_megabytes_is_not_read_whole(base: str) -> None:
     problem = ask(base, "huge")
-    assert isinstance(problem, account._Problem)
+    assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert "more than" in problem.message
 
@@ -119,11 +119,11 @@ def test_a_compressed_answer_is_counted_as_it_inflates(base: str) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 25 * 1024 * 1024  # the 5 MB cap, and some
-    assert isinstance(problem, account._Problem)
+    assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert "more than" in problem.message
     zipped = ask(base, "zipped")
-    assert isinstance(zipped, account._Reply)
+    assert isinstance(zipped, client.Reply)
     assert zipped.body == {"id": "1", "name": "Board"}
 
 
@@ -131,7 +131,7 @@ def test_the_token_goes_to_no_proxy_over_plain_http(base: str) -> None:
     async def trusts(api_base: str) -> bool:
         checker = AccountChecker(Settings(api_base=api_base), "pina_token")
         try:
-            return checker._client.trust_env
+            return checker._api._client.trust_env
         finally:
             await checker.aclose()
 
@@ -144,7 +144,7 @@ def test_a_board_list_that_never_ends_is_not_taken_for_the_whole_list(
 ) -> None:
     monkeypatch.setattr(account, "_MAX_PAGES", 5)
     problem = ask(base, "endless")
-    assert isinstance(problem, account._Problem)
+    assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert "more than 5 pages" in problem.message
 
@@ -156,12 +156,12 @@ def test_questions_waiting_in_line_do_not_time_out(base: str) -> None:
         settings = Settings(api_base=base, retries=0, per_host=1, deadline=0.5)
         checker = AccountChecker(settings, "pina_token")
         try:
-            return list(await asyncio.gather(*(checker._get(f"slow/{n}") for n in range(12))))
+            return list(await asyncio.gather(*(checker._api.get(f"slow/{n}") for n in range(12))))
         finally:
             await checker.aclose()
 
     replies = asyncio.run(run())
-    assert all(isinstance(reply, account._Reply) and reply.status == 200 for reply in replies)
+    assert all(isinstance(reply, client.Reply) and reply.status == 200 for reply in replies)
 
 
 def test_a_pinterest_that_never_answers_is_asked_nothing_after_the_token_check() -> None:
@@ -202,6 +202,6 @@ def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) 
     # Only the last try counted: a 503 and then a timeout stopped every other question.
     _Odd.busy_answered = False
     problem = ask(base, "busy-then-silent", read_timeout=0.2, deadline=0.3)
-    assert isinstance(problem, account._Problem)
+    assert isinstance(problem, client.Problem)
     assert problem.code.id == "platform.timeout"
     assert not problem.unanswered

@@ -16,7 +16,8 @@ from support import FIXTURES
 
 from validator.codes import CATALOGUE, Stage
 from validator.findings import Action
-from validator.pinterest.account import AccountChecker, _Reply
+from validator.pinterest.account import AccountChecker
+from validator.pinterest.client import Reply
 from validator.pinterest.errors import (
     Classification,
     classify,
@@ -365,7 +366,7 @@ def test_a_401_reads_the_same_in_explain_and_in_the_account_checks(
     assert classify(401, body).code == code
     checker = AccountChecker(Settings(), "pina_token")
     try:
-        refused = checker._refusal(_Reply(401, body), "user_account", "the token check")
+        refused = checker._refusal(Reply(401, body), "user_account", "the token check")
         assert refused.code.id == code
     finally:
         asyncio.run(checker.aclose())

@@ -45,11 +45,7 @@ Decisions (pinterest-api.md §1, §3, §5):
   not be made, and a pin must not pass a check nobody made. Any other unexpected answer is
   ``platform.unknown``.
 
-The client is its own small ``httpx.AsyncClient``, not the media fetcher's: the media client
-follows redirects itself, guards addresses and caps bytes for URLs found in payloads, while this
-one talks to one configured, trusted API base (``Settings.api_base``, not subject to
-``allow_private_hosts``), follows no redirect (a token must not be sent on), and carries the
-token. Every call has the connect and read timeouts and the ``deadline`` of the settings.
+The requests, their retries and limits are ``pinterest.client``'s (``ApiClient``).
 
 The token is a ``pydantic.SecretStr`` from the moment it enters (its repr is masked), is put
 only in the ``Authorization`` header of each request, and every answer Pinterest sends back is
@@ -61,18 +57,13 @@ from __future__ import annotations
 
 import asyncio
 import difflib
-import json
-import ssl
-import time
-from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from typing import Any, Final, NamedTuple, TypeVar
 
-import httpx
 from pydantic import SecretStr
 
 from validator.codes.auth import AUTH_INVALID_TOKEN, AUTH_MISSING_SCOPE, AUTH_UNAUTHORIZED
-from validator.codes.base import Code
 from validator.codes.board import (
     BOARD_NAME_NOT_FOUND,
     BOARD_NO_ACCESS,
@@ -85,19 +76,14 @@ from validator.codes.media import (
     MEDIA_PROCESSING_FAILED,
 )
 from validator.codes.platform import (
-    PLATFORM_SERVER_ERROR,
-    PLATFORM_TIMEOUT,
     PLATFORM_TRIAL_ACCESS,
     PLATFORM_UNKNOWN,
 )
-from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
-from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client, user_agent
-from validator.messages import folded, plural, quote
+from validator.messages import folded, quote
+from validator.pinterest.client import NOT_MADE, ApiClient, Problem, Reply
 from validator.pinterest.errors import classify
 from validator.settings import DEFAULT_API_BASE, SANDBOX_API_BASE, TOKEN_ENV, Settings
-from validator.waiting import backoff, parse_retry_after
 
 __all__ = [
     "DEFAULT_API_BASE",
@@ -119,30 +105,8 @@ MEDIA_ID_FIELD: Final = "media_source.media_id"
 
 _PAGE_SIZE = 250  # the largest page_size the list endpoints take
 _MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000 boards)
-# The largest answer read: a page of 250 boards is some 100 KB; a body larger than this is not
-# an answer to these questions, and is not held in memory.
-_MAX_BODY = 5 * 1024 * 1024
 _PROCESSING = ("registered", "processing")
 _SHOWN_NAMES = 3
-
-
-def _inflated(body: bytes, encoding: str) -> bytes:
-    """``body`` as JSON text: a compressed answer sent anyway is inflated to ``_MAX_BODY`` at most.
-
-    Raises ``_TooLarge`` past that, and gives the bytes back as they are for an encoding this
-    does not know (the JSON parse then says what is wrong).
-    """
-    codings = [part.strip().lower() for part in encoding.split(",") if part.strip()]
-    for coding in reversed(codings):  # the last applied is undone first
-        if coding == "identity":
-            continue
-        inflated = inflate(body, coding, _MAX_BODY + 1)
-        if inflated is None:
-            return body  # not what it says it is, or unknown: the JSON parse reports it
-        body, more = inflated
-        if len(body) > _MAX_BODY or more:
-            raise _TooLarge
-    return body
 
 
 def as_secret(token: str | SecretStr) -> SecretStr:
@@ -170,40 +134,6 @@ class AccountTarget(NamedTuple):
     board_field: str = "board_id"
 
 
-# How a question that got no usable answer ends its message; the token check's replaces it with
-# what it means for the run (``AccountChecker._ask_user``).
-_NOT_MADE = ": the check could not be made"
-
-
-@dataclass(frozen=True, slots=True)
-class _Problem:
-    """Why an answer is missing or negative, ready to become a finding on any field."""
-
-    code: Code
-    message: str
-    hint: str | None = None
-    stops: bool = False
-    """Nothing else is worth asking (the token check showed the API is not there)."""
-    unanswered: bool = False
-    """No HTTP answer came on any try (timeouts, connections refused or dropped)."""
-
-    def finding(self, field: str | None) -> Finding:
-        return self.code.finding(field, self.message, self.hint)
-
-
-@dataclass(frozen=True, slots=True)
-class _Reply:
-    """A final HTTP answer: its status and JSON body (``None`` when the body is not JSON)."""
-
-    status: int
-    body: Any
-
-    @property
-    def code(self) -> int | None:
-        code = self.body.get("code") if isinstance(self.body, dict) else None
-        return code if isinstance(code, int) and not isinstance(code, bool) else None
-
-
 _T = TypeVar("_T")
 _Listing = list[tuple[str, str]]  # (id, name) of boards or sections, in the API's order
 
@@ -211,52 +141,27 @@ _Listing = list[tuple[str, str]]  # (id, name) of boards or sections, in the API
 class AccountChecker:
     """Asks Pinterest about the account for a run's pins; use ``findings`` once per pin.
 
-    Create it inside the run's event loop; ``aclose`` when done. ``requests`` counts the HTTP
-    requests sent (the tests assert one request per board for many pins).
+    Create it inside the run's event loop; ``aclose`` when done.
     """
 
     def __init__(self, settings: Settings, token: str | SecretStr) -> None:
         self.settings = settings
         self._token = as_secret(token)
         self._malformed = _malformed(self._token.get_secret_value())
-        self._base = settings.api_base.rstrip("/")
-        self.requests = 0
-        self._client = async_client(
-            timeout=httpx.Timeout(
-                settings.read_timeout,
-                connect=settings.connect_timeout,
-                pool=settings.deadline,
-            ),
-            limits=httpx.Limits(max_connections=settings.per_host),
-            follow_redirects=False,
-            # Plain answers only: a compressed one is inflated before any size cap could count
-            # it (a few KB of nested gzip is gigabytes).
-            headers={
-                "Accept": "application/json",
-                "Accept-Encoding": "identity",
-                "User-Agent": user_agent(settings.user_agent),
-            },
-            # A proxy from the environment would see the token in the clear over http (allowed
-            # for a loopback test server); over https it sees only a tunnel.
-            trust_env=settings.trust_env and self._base.lower().startswith("https://"),
-        )
-        self._user: asyncio.Task[dict[str, Any] | _Problem] | None = None
-        self._boards: asyncio.Task[_Listing | _Problem] | None = None
-        self._board: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
-        self._sections: dict[str, asyncio.Task[_Listing | _Problem]] = {}
-        self._media: dict[str, asyncio.Task[dict[str, Any] | _Problem]] = {}
-        self._slots = asyncio.Semaphore(settings.per_host)
-        """Requests at once; a question waits here, before its deadline starts: hundreds of
-        boards asked at once queue for long, and that is not Pinterest being slow."""
-        self._not_before = 0.0
-        """``time.monotonic()`` before which no request goes out: a 429's Retry-After holds
-        back every question, not only the one it answered (the limit is the account's)."""
-        self._paused = 0.0
-        """Seconds the run has held every question back, in all: at most ``retry_after_cap``,
-        then a 429 is reported, not waited out (each would push the pause on again)."""
+        self._api = ApiClient(settings, self._token)
+        self._user: asyncio.Task[dict[str, Any] | Problem] | None = None
+        self._boards: asyncio.Task[_Listing | Problem] | None = None
+        self._board: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
+        self._sections: dict[str, asyncio.Task[_Listing | Problem]] = {}
+        self._media: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
+
+    @property
+    def requests(self) -> int:
+        """The HTTP requests sent so far (one per board, however many pins name it)."""
+        return self._api.requests
 
     def __repr__(self) -> str:
-        return f"AccountChecker(api_base={self._base!r}, requests={self.requests})"
+        return f"AccountChecker(api_base={self._api.base!r}, requests={self.requests})"
 
     async def aclose(self) -> None:
         """Cancel what is still asked and close the connections."""
@@ -264,7 +169,7 @@ class AccountChecker:
         for task in [*tasks, *self._media.values()]:
             if task is not None and not task.done():
                 task.cancel()
-        await self._client.aclose()
+        await self._api.aclose()
 
     async def findings(self, target: AccountTarget) -> list[Finding]:
         """The account's findings for one pin (none when everything it names is usable)."""
@@ -273,7 +178,7 @@ class AccountChecker:
         if self._user is None or self._user.cancelled():  # cancelled: see ``_cached``
             self._user = asyncio.ensure_future(self._ask_user())
         user = await self._user
-        if isinstance(user, _Problem):
+        if isinstance(user, Problem):
             if user.stops or user.code in (AUTH_UNAUTHORIZED, AUTH_INVALID_TOKEN):
                 return [user.finding(None)]  # nothing else can be asked with this token
             username = None  # undecided (throttled, no user_accounts:read): the boards decide
@@ -297,7 +202,7 @@ class AccountChecker:
     ) -> list[Finding]:
         field = target.board_field
         board = await _cached(self._board, board_id, lambda: self._ask_board(board_id))
-        if isinstance(board, _Problem):
+        if isinstance(board, Problem):
             return [board.finding(field)]
         denied = await self._access(board_id, board, username)
         if denied is not None:
@@ -306,7 +211,7 @@ class AccountChecker:
         if section is None:
             return []
         sections = await _cached(self._sections, board_id, lambda: self._ask_sections(board_id))
-        if isinstance(sections, _Problem):
+        if isinstance(sections, Problem):
             return [sections.finding("board_section_id")]
         if any(section_id == section for section_id, _ in sections):
             return []
@@ -321,14 +226,14 @@ class AccountChecker:
 
     async def _access(
         self, board_id: str, board: dict[str, Any], username: str | None
-    ) -> _Problem | None:
+    ) -> Problem | None:
         """``None`` when the account may save pins to ``board``; why not otherwise."""
         owner_info = board.get("owner")
         owner = owner_info.get("username") if isinstance(owner_info, dict) else None
         if username is not None and owner == username:
             return None
         boards = await self._all_boards()
-        if isinstance(boards, _Problem):
+        if isinstance(boards, Problem):
             return boards
         if any(listed == board_id for listed, _ in boards):
             return None  # a group board the account collaborates on
@@ -340,11 +245,11 @@ class AccountChecker:
             f"board {board_id}{named} {whose}, and this account{account} neither owns it nor "
             "collaborates on it (it is not among GET /v5/boards)"
         )
-        return _Problem(BOARD_NO_ACCESS, message)
+        return Problem(BOARD_NO_ACCESS, message)
 
     async def _name_findings(self, name: str, target: AccountTarget) -> list[Finding]:
         boards = await self._all_boards()
-        if isinstance(boards, _Problem):
+        if isinstance(boards, Problem):
             return [boards.finding(target.board_field)]
         names = list(dict.fromkeys(board_name for _, board_name in boards))
         if name in names:
@@ -366,7 +271,7 @@ class AccountChecker:
 
     async def _media_findings(self, media_id: str) -> list[Finding]:
         media = await _cached(self._media, media_id, lambda: self._ask_media(media_id))
-        if isinstance(media, _Problem):
+        if isinstance(media, Problem):
             return [media.finding(MEDIA_ID_FIELD)]
         status = media.get("status")
         if status == "succeeded":
@@ -382,66 +287,68 @@ class AccountChecker:
 
     # --- the questions, each asked once ----------------------------------------------------------
 
-    async def _all_boards(self) -> _Listing | _Problem:
+    async def _all_boards(self) -> _Listing | Problem:
         if self._boards is None or self._boards.cancelled():  # cancelled: see ``_cached``
             self._boards = asyncio.ensure_future(self._ask_listing("boards", "the board list"))
         return await self._boards
 
-    async def _ask_user(self) -> dict[str, Any] | _Problem:
-        reply = await self._get("user_account")
-        if isinstance(reply, _Problem) and reply.unanswered:
+    async def _ask_user(self) -> dict[str, Any] | Problem:
+        reply = await self._api.get("user_account")
+        if isinstance(reply, Problem) and reply.unanswered:
             # Pinterest is not reachable from here: each board asked would wait as long again,
             # and a calendar of a hundred boards would look like a hung job.
             unasked = ": nothing else was asked of Pinterest"
-            message = reply.message.removesuffix(_NOT_MADE) + unasked
+            message = reply.message.removesuffix(NOT_MADE) + unasked
             return replace(reply, message=message, stops=True)
-        if isinstance(reply, _Problem):
+        if isinstance(reply, Problem):
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
         if reply.status == 404 or (300 <= reply.status < 400):
             # No such endpoint: every board and video would be "not found" for the wrong reason.
             message = (
-                f"GET {self._base}/user_account answered {reply.status}: api-base "
-                f"{self._base} is not Pinterest's API v5, so nothing was asked about this pin"
+                f"GET {self._api.base}/user_account answered {reply.status}: api-base "
+                f"{self._api.base} is not Pinterest's API v5, so nothing was asked about this pin"
             )
             hint = f"Set api-base to {DEFAULT_API_BASE} (or {SANDBOX_API_BASE}), with /v5."
-            return _Problem(PLATFORM_UNKNOWN, message, hint, stops=True)
+            return Problem(PLATFORM_UNKNOWN, message, hint, stops=True)
         return self._refusal(reply, "user_account", "the token check")
 
-    async def _ask_board(self, board_id: str) -> dict[str, Any] | _Problem:
+    async def _ask_board(self, board_id: str) -> dict[str, Any] | Problem:
         path = f"boards/{board_id}"
-        reply = await self._get(path)
-        if isinstance(reply, _Problem):
+        reply = await self._api.get(path)
+        if isinstance(reply, Problem):
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
         if reply.status == 404 or reply.code == 40:
-            message = f"Pinterest has no board {board_id} for this account ({self._said(reply)})"
-            return _Problem(BOARD_NOT_FOUND, message)
+            message = (
+                f"Pinterest has no board {board_id} for this account ({self._api.said(reply)})"
+            )
+            return Problem(BOARD_NOT_FOUND, message)
         if reply.status == 403 and reply.code != 3 and not self._trial(reply):
             message = f"Pinterest refuses this account access to board {board_id} "
-            return _Problem(BOARD_NO_ACCESS, message + f"({self._said(reply)})")
+            return Problem(BOARD_NO_ACCESS, message + f"({self._api.said(reply)})")
         return self._refusal(reply, path, f"board {board_id}")
 
-    async def _ask_sections(self, board_id: str) -> _Listing | _Problem:
+    async def _ask_sections(self, board_id: str) -> _Listing | Problem:
         return await self._ask_listing(
             f"boards/{board_id}/sections", f"board {board_id}'s sections"
         )
 
-    async def _ask_media(self, media_id: str) -> dict[str, Any] | _Problem:
+    async def _ask_media(self, media_id: str) -> dict[str, Any] | Problem:
         path = f"media/{media_id}"
-        reply = await self._get(path)
-        if isinstance(reply, _Problem):
+        reply = await self._api.get(path)
+        if isinstance(reply, Problem):
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
         if reply.status == 404:
-            message = f"Pinterest has no uploaded media {media_id} ({self._said(reply)})"
-            return _Problem(MEDIA_MEDIA_ID_NOT_FOUND, message)
+            message = f"Pinterest has no uploaded media {media_id} ({self._api.said(reply)})"
+            return Problem(MEDIA_MEDIA_ID_NOT_FOUND, message)
         return self._refusal(reply, path, f"the uploaded video {media_id}")
 
-    async def _ask_listing(self, path: str, what: str) -> _Listing | _Problem:
+    async def _ask_listing(self, path: str, what: str) -> _Listing | Problem:
         """Every item (id, name) of a paginated list, following ``bookmark`` to the end."""
         items: _Listing = []
         bookmark: str | None = None
@@ -450,15 +357,15 @@ class AccountChecker:
             params: dict[str, str | int] = {"page_size": _PAGE_SIZE}
             if bookmark is not None:
                 params["bookmark"] = bookmark
-            reply = await self._get(path, params)
-            if isinstance(reply, _Problem):
+            reply = await self._api.get(path, params)
+            if isinstance(reply, Problem):
                 return reply
             body = reply.body
             if reply.status != 200 or not isinstance(body, dict):
                 return self._refusal(reply, path, what)
             page = body.get("items")
             if not isinstance(page, list):
-                return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered without items")
+                return Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered without items")
             for item in page:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     name = item.get("name")
@@ -474,36 +381,18 @@ class AccountChecker:
 
     # --- HTTP ------------------------------------------------------------------------------------
 
-    async def _send(
-        self, url: str, params: Mapping[str, str | int] | None
-    ) -> tuple[httpx.Response, Any]:
-        """One GET: the response (status, headers) and its JSON body, read up to ``_MAX_BODY``."""
-        async with self._client.stream(
-            "GET",
-            url,
-            params=params,
-            headers={"Authorization": f"Bearer {self._token.get_secret_value()}"},
-        ) as response:
-            content = bytearray()
-            async for chunk in response.aiter_raw():  # as sent: counted before anything inflates
-                content += chunk
-                if len(content) > _MAX_BODY:
-                    raise _TooLarge
-            body = _inflated(bytes(content), response.headers.get("content-encoding", ""))
-        return response, _without_secret(_json(body), self._token.get_secret_value())
-
-    def _refusal(self, reply: _Reply, path: str, what: str) -> _Problem:
+    def _refusal(self, reply: Reply, path: str, what: str) -> Problem:
         """What a non-200 answer that no endpoint explains means for ``what``."""
-        said = self._said(reply)
+        said = self._api.said(reply)
         if reply.status == 401:
             # Pinterest's whole message (message_detail too), judged as explain judges it.
             if classify(401, reply.body if isinstance(reply.body, dict) else None).code == (
                 AUTH_INVALID_TOKEN.id
             ):
-                return _Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
-            return _Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
+                return Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
+            return Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
         if self._trial(reply):  # first: "consumer type is not supported" comes with code 3
-            return _Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
+            return Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         if reply.status == 403 and reply.code == 3:
             scopes = ", ".join(PIN_SCOPES)
             message = f"the token may not read {what}: it lacks a scope ({said})"
@@ -511,11 +400,11 @@ class AccountChecker:
                 f"Reconnect the account asking for {scopes} (and {', '.join(SECRET_SCOPES)} for "
                 "secret boards), then use the new token."
             )
-            return _Problem(AUTH_MISSING_SCOPE, message, hint)
-        return _Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
+            return Problem(AUTH_MISSING_SCOPE, message, hint)
+        return Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
 
     @staticmethod
-    def _trial(reply: _Reply) -> bool:
+    def _trial(reply: Reply) -> bool:
         """Whether a 403 is the app's Trial access, as explain reads it.
 
         Code 29 ("use API Sandbox"), or code 3 for an app whose consumer type is not supported
@@ -525,138 +414,6 @@ class AccountChecker:
             return False
         body = reply.body if isinstance(reply.body, dict) else None
         return classify(403, body).code == PLATFORM_TRIAL_ACCESS.id
-
-    def _said(self, reply: _Reply) -> str:
-        """``401, code 2: "Authentication failed."``, scrubbed of the token."""
-        parts = [str(reply.status)]
-        if reply.code is not None:
-            parts.append(f"code {reply.code}")
-        text = reply.body.get("message") if isinstance(reply.body, dict) else None
-        if isinstance(text, str) and text:
-            parts.append(quote(self._scrub(text), 120))
-        return ", ".join(parts[:2]) + (f": {parts[2]}" if len(parts) > 2 else "")
-
-    def _scrub(self, text: str) -> str:
-        """``text`` without the token, should a server ever echo it."""
-        secret = self._token.get_secret_value()
-        return text.replace(secret, "[token]") if secret else text
-
-    async def _get(
-        self, path: str, params: Mapping[str, str | int] | None = None
-    ) -> _Reply | _Problem:
-        """``GET {api_base}/{path}``: the final answer, or why there is none after the retries.
-
-        429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
-        ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
-        ``retry_after_cap``), else a jittered backoff.
-        """
-        settings = self.settings
-        url = f"{self._base}/{path}"
-        attempt = 0
-        answered = False  # an HTTP answer came on some try: Pinterest is there
-        while True:
-            attempt += 1
-            wait: float | None = None
-            try:
-                async with self._slots:
-                    pause = self._not_before - time.monotonic()
-                    if pause > 0:  # Pinterest throttled this account: every question waits
-                        await asyncio.sleep(pause)
-                    self.requests += 1
-                    async with asyncio.timeout(settings.deadline):
-                        # The header is built in the call, never kept in a local variable:
-                        # tracebacks that show locals (pytest --showlocals, error trackers)
-                        # would show the token.
-                        response, body = await self._send(url, params)
-            except _TooLarge:
-                message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
-                return _Problem(PLATFORM_UNKNOWN, message + _NOT_MADE)
-            except (ValueError, OverflowError, httpx.InvalidURL) as exc:
-                # A URL httpx cannot build (a bookmark it cannot encode, a host name it refuses)
-                reason = self._scrub(f"{type(exc).__name__}: {exc}")
-                message = f"GET /v5/{path} could not be sent ({reason})"
-                return _Problem(PLATFORM_UNKNOWN, message + _NOT_MADE)
-            except (TimeoutError, httpx.TimeoutException):
-                failure = _Problem(
-                    PLATFORM_TIMEOUT,
-                    f"GET /v5/{path} timed out ({plural(attempt, 'attempt')}){_NOT_MADE}",
-                    unanswered=not answered,
-                )
-            except httpx.HTTPError as exc:
-                reason = self._scrub(f"{type(exc).__name__}: {exc}")
-                if isinstance(exc, httpx.ConnectError) and _certificate_refused(exc):
-                    message = (  # the same on every try: not retried
-                        f"GET {self._base}/{path}: the server's TLS certificate is not trusted "
-                        f"({reason}){_NOT_MADE}"
-                    )
-                    hint = (
-                        "A proxy or firewall that inspects TLS needs its certificate trusted: "
-                        "set SSL_CERT_FILE to a bundle that holds it."
-                    )
-                    return _Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
-                failure = _Problem(
-                    PLATFORM_SERVER_ERROR,
-                    f"GET /v5/{path} failed ({reason}; {plural(attempt, 'attempt')}){_NOT_MADE}",
-                    unanswered=not answered,
-                )
-            else:
-                answered = True
-                reply = _Reply(response.status_code, body)
-                if reply.status == 200 and body is None:
-                    failure = _Problem(
-                        PLATFORM_SERVER_ERROR,
-                        f"GET /v5/{path} answered 200 with a body that is not JSON "
-                        f"({plural(attempt, 'attempt')}){_NOT_MADE}",
-                    )
-                elif reply.status == 429:
-                    wait = parse_retry_after(response.headers.get("retry-after"))
-                    after = f", Retry-After {wait:g} s" if wait is not None else ""
-                    failure = _Problem(
-                        RATE_LIMIT_EXCEEDED,
-                        f"Pinterest throttled GET /v5/{path} ({self._said(reply)}{after}; "
-                        f"{plural(attempt, 'attempt')})",
-                    )
-                    if wait is not None and not self._hold_back(wait):
-                        return failure  # the run's pauses are spent: reported, not awaited
-                elif reply.status == 408 or reply.status >= 500:  # a fault of the moment
-                    wait = parse_retry_after(response.headers.get("retry-after"))
-                    timed_out = reply.status in (408, 504)
-                    failure = _Problem(
-                        PLATFORM_TIMEOUT if timed_out else PLATFORM_SERVER_ERROR,
-                        f"GET /v5/{path} {'timed out' if timed_out else 'failed'} at Pinterest "
-                        f"({self._said(reply)}; {plural(attempt, 'attempt')}){_NOT_MADE}",
-                    )
-                else:
-                    return reply
-            if attempt > settings.retries:
-                return failure
-            if wait is not None and wait > settings.retry_after_cap:
-                return failure  # not worth waiting for within a run: reported, not awaited
-            await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
-
-    def _hold_back(self, wait: float) -> bool:
-        """Hold every question back ``wait`` seconds from now, if the run's pauses allow it.
-
-        Only the time the pause grows by counts (429s that arrive together share one pause),
-        and the run's total stays within ``retry_after_cap``: without it, each batch of
-        throttled questions would push the pause on, and a calendar of many boards would wait
-        in proportion to their number.
-        """
-        if wait > self.settings.retry_after_cap:
-            return False
-        now = time.monotonic()
-        longer = now + wait - max(self._not_before, now)
-        if longer <= 0:
-            return True
-        if self._paused + longer > self.settings.retry_after_cap:
-            return False
-        self._paused += longer
-        self._not_before = now + wait
-        return True
-
-
-class _TooLarge(Exception):
-    """A response body over ``_MAX_BODY``: not read further."""
 
 
 async def _cached(
@@ -673,72 +430,25 @@ async def _cached(
     return await task
 
 
-def _malformed(token: str) -> _Problem | None:
+def _malformed(token: str) -> Problem | None:
     """Why ``token`` cannot be a Pinterest access token, judged without sending it anywhere."""
     if not token.strip():
-        return _Problem(AUTH_INVALID_TOKEN, "the access token is empty")
+        return Problem(AUTH_INVALID_TOKEN, "the access token is empty")
     if token[:7].casefold() == "bearer ":
         message = "the access token starts with 'Bearer '"
         hint = "Set the token alone: pin-preflight adds 'Bearer ' itself."
-        return _Problem(AUTH_INVALID_TOKEN, message, hint)
+        return Problem(AUTH_INVALID_TOKEN, message, hint)
     if any(ch.isspace() or not ch.isprintable() or not ch.isascii() for ch in token):
         message = "the access token contains spaces, line breaks or non-ASCII characters"
         hint = (
             "Copy the token again without surrounding spaces or a trailing line break "
             "(a file saved on Windows may end it with \\r)."
         )
-        return _Problem(AUTH_INVALID_TOKEN, message, hint)
+        return Problem(AUTH_INVALID_TOKEN, message, hint)
     return None
 
 
-def _json(content: bytes) -> Any:
-    """The body as JSON, or ``None`` when it is not JSON this tool can read (also: too deep)."""
-    try:
-        return json.loads(content)
-    except (ValueError, RecursionError):
-        return None
-
-
-def _without_secret(body: Any, secret: str) -> Any:
-    """``body`` with the token replaced in every text, wherever Pinterest (or a proxy) echoed it.
-
-    Every text of an answer may reach a finding (board names, section names, statuses,
-    messages), so the answer itself is cleaned once, as it arrives, rather than at each use. Only
-    strings are touched (keys and values): numbers and the JSON around them stay as they are.
-    Walked without recursion, as an answer may nest as deep as the JSON reader allows.
-    """
-    if not secret:
-        return body
-    root = [body]
-    stack: list[tuple[Any, Any]] = [(root, 0)]
-    while stack:
-        holder, key = stack.pop()
-        value = holder[key]
-        if isinstance(value, str):
-            holder[key] = value.replace(secret, "[token]")
-        elif isinstance(value, dict):
-            cleaned = {
-                (name.replace(secret, "[token]") if isinstance(name, str) else name): item
-                for name, item in value.items()
-            }
-            holder[key] = cleaned
-            stack.extend((cleaned, name) for name in cleaned)
-        elif isinstance(value, list):
-            stack.extend((value, index) for index in range(len(value)))
-    return root[0]
-
-
-def _unfinished(path: str, what: str, why: str) -> _Problem:
+def _unfinished(path: str, what: str, why: str) -> Problem:
     """A list read part of the way: never taken for complete (a board would look missing)."""
     message = f"GET /v5/{path} {why}: {what} was not read to its end, so it could not be checked"
-    return _Problem(PLATFORM_UNKNOWN, message)
-
-
-def _certificate_refused(exc: httpx.ConnectError) -> bool:
-    """Whether the connection failed on the server's certificate (a TLS-inspecting proxy)."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+    return Problem(PLATFORM_UNKNOWN, message)
