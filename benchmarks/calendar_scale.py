@@ -124,8 +124,10 @@ def main() -> None:
         )
         for label in runs:
             rate = args.rows / best[label]
+            # The 1.5x target is the reading's: the JSON report's run adds writing the report.
+            target = ", target <= 1.5" if label != "JSON report" else ", the report written"
             print(f"  {label:<11} {best[label]:6.2f} s  {rate:>9,.0f} rows/s "
-                  f"({core_rate / rate:.2f}x the core's time per pin, target <= 1.5)  "
+                  f"({core_rate / rate:.2f}x the core's time per pin{target})  "
                   f"peak RSS {peak[label] / 1e6:6.1f} MB (target < 200)")  # fmt: skip
 
 
