@@ -2,11 +2,11 @@
 
 ``parse`` never raises for bad input. The valid case costs one pydantic validation (in Rust, a few
 microseconds). When validation fails, each pydantic error becomes a finding with a catalogue code
-and the path the user wrote (``media_source.items[2].url``: pydantic's discriminator tag is taken
-out of the path). The offending values are then removed from a copy of the payload, which is
-validated again, so that the rules still see everything that *was* valid: a pin with a too-long
-title still gets its video cover checked. ``Parsed.covers`` tells the engine which fields are
-already reported, so a removed field is not reported a second time as missing.
+and the path the user wrote (``error_findings.translate``). The offending values are then removed
+from a copy of the payload, which is validated again, so that the rules still see everything
+that *was* valid: a pin with a too-long title still gets its video cover checked.
+``Parsed.covers`` tells the engine which fields are already reported, so a removed field is not
+reported a second time as missing.
 """
 
 from __future__ import annotations
@@ -21,23 +21,21 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValidator, from_json
 
 from validator.clean import EITHER, CleanPin, pin_create_errors
-from validator.codes import board, media, pin, text, video
+from validator.codes import pin
 from validator.codes.base import Code
+from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
-from validator.messages import as_json, json_type, quote
-from validator.model import SOURCE_TYPES, PinCreate
+from validator.messages import json_type, quote
+from validator.model import PinCreate
 
 __all__ = [
-    "BROKEN_CHARACTER",
     "NON_JSON_CONSTANT",
     "Parsed",
-    "field_path",
     "non_json_constant",
     "parse",
     "unsendable",
 ]
 
-Path = tuple[str | int, ...]
 _PIN_CREATE = cast("SchemaValidator", PinCreate.__pydantic_validator__)  # as clean.EITHER
 _MAX_PASSES = 3
 
@@ -331,7 +329,7 @@ def _parse_mapping(
             if container is not None:
                 with_bad_keys.append(container)
                 continue
-            finding, path = _translate(error)
+            finding, path = translate(error)
             findings.append(finding)
             reported.append(field_path(path))
             raw = _without(raw, path)
@@ -348,9 +346,9 @@ def _bad_key_container(error: ErrorDetails, raw: dict[str, Any]) -> Path | None:
     """
     loc = error["loc"]
     if error["type"] == "invalid_key":
-        return _raw_path(loc[:-1])
-    if error["type"] == "string_unicode" and isinstance(_at(raw, _raw_path(loc)), Mapping):
-        return _raw_path(loc)
+        return raw_path(loc[:-1])
+    if error["type"] == "string_unicode" and isinstance(_at(raw, raw_path(loc)), Mapping):
+        return raw_path(loc)
     return None
 
 
@@ -408,24 +406,6 @@ def _errors(exc: ValidationError, validator: SchemaValidator) -> list[ErrorDetai
     return pin_create_errors(exc)
 
 
-def field_path(path: Path) -> str:
-    """``("media_source", "items", 2, "url")`` → ``"media_source.items[2].url"``."""
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out = f"{out}.{part}" if out else part
-    return out
-
-
-def _raw_path(loc: tuple[str | int, ...]) -> Path:
-    """Pydantic's location without the discriminator tag it inserts after ``media_source``."""
-    if len(loc) > 1 and loc[0] == "media_source" and loc[1] in SOURCE_TYPES:
-        return (loc[0], *loc[2:])
-    return loc
-
-
 _REMOVED: Any = object()
 
 
@@ -452,226 +432,3 @@ def _without(value: Any, path: Path) -> Any:
         items[head] = {} if child is _REMOVED else child
         return items
     return value
-
-
-# --- pydantic error → finding -------------------------------------------------------------------
-
-_ID_CODES: dict[str, Code] = {
-    "board_id": board.BOARD_INVALID_ID,
-    "board_section_id": board.BOARD_SECTION_INVALID_ID,
-    "parent_pin_id": pin.PIN_PARENT_PIN_ID_INVALID,
-    "sponsor_id": pin.PIN_SPONSOR_ID_INVALID,
-    "media_id": media.MEDIA_MEDIA_ID_INVALID,
-}
-_TOO_LONG_CODES: dict[str, Code] = {
-    "title": text.TEXT_TITLE_TOO_LONG,
-    "description": text.TEXT_DESCRIPTION_TOO_LONG,
-    "alt_text": text.TEXT_ALT_TEXT_TOO_LONG,
-    "link": text.TEXT_LINK_TOO_LONG,
-}
-_EXPECTED = {
-    "string_type": "a string",
-    "bool_type": "true or false",
-    "int_type": "an integer",
-    "list_type": "a list",
-    "dict_type": "an object",
-    "model_type": "an object",
-    "model_attributes_type": "an object",
-}
-
-
-def _translate(error: ErrorDetails) -> tuple[Finding, Path]:
-    """One pydantic error as a finding, and the payload path to remove before validating again."""
-    path = _raw_path(error["loc"])
-    field = field_path(path)
-    kind = error["type"]
-    value = error.get("input")
-    ctx: dict[str, Any] = dict(error.get("ctx") or {})
-    leaf = path[-1] if path and isinstance(path[-1], str) else None
-
-    if kind == "string_unicode":  # a lone surrogate in a string value (keys are handled apart)
-        message = f"{field} is not valid Unicode text: {quote(value)} holds a lone surrogate"
-        return pin.PIN_FIELD_TYPE_INVALID.finding(field or None, message, BROKEN_CHARACTER), path
-    if path == ("media_source",) and kind in ("union_tag_invalid", "union_tag_not_found"):
-        return _source_type(kind, ctx), path
-    if path and path[0] == "ai_disclosures":
-        return _ai_disclosures(kind, value), ("ai_disclosures",)
-    if leaf in _ID_CODES:
-        return _id_finding(_ID_CODES[leaf], leaf, field, value), path
-    if leaf in _TOO_LONG_CODES and kind == "string_too_long":
-        limit = int(ctx.get("max_length", 0))
-        written = value if isinstance(value, str) else ""
-        return text.too_long(_TOO_LONG_CODES[leaf], field, written, limit, name=leaf), path
-    if leaf in ("url", "cover_image_url"):
-        message = f"{field} is {json_type(value)}, not a URL string"
-        return media.MEDIA_URL_INVALID.finding(field, message), path
-    if leaf in ("data", "cover_image_data"):
-        return _base64(field, value), path
-    if leaf == "content_type":
-        return _content_type(media.MEDIA_CONTENT_TYPE_INVALID, field, value), path
-    if leaf == "cover_image_content_type":
-        code = video.VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID
-        return _content_type(code, field, value), path
-    if leaf == "cover_image_key_frame_time":
-        return _key_frame(field, kind, value), path
-    return _wrong_type(field, kind, value, error["msg"]), path
-
-
-#: The hint of a text that holds a lone surrogate (a JSON escape such as \ud800).
-BROKEN_CHARACTER = (
-    "Replace the broken character: text cut in the middle of an emoji, or decoded with the "
-    "wrong encoding, leaves one behind."
-)
-
-
-def _source_type(kind: str, ctx: Mapping[str, Any]) -> Finding:
-    field = "media_source.source_type"
-    code = media.MEDIA_SOURCE_TYPE_INVALID
-    if kind == "union_tag_not_found":
-        return code.finding(field, "media_source has no source_type")
-    tag = ctx.get("tag", "")
-    known = ", ".join(SOURCE_TYPES)
-    message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
-    hint = None
-    lowered = str(tag).lower()
-    if "video" in lowered:
-        hint = "A video must be uploaded first (POST /v5/media); then use source_type 'video_id'."
-    elif "url" in lowered or lowered in ("image", "img", "photo", "picture"):
-        hint = "A single image fetched from a URL is source_type 'image_url'."
-    return code.finding(field, message, hint)
-
-
-def _ai_disclosures(kind: str, value: object) -> Finding:
-    code = pin.PIN_AI_DISCLOSURES_INVALID
-    field = "ai_disclosures"
-    if kind in ("model_type", "model_attributes_type"):
-        return code.finding(field, f"ai_disclosures is {json_type(value)}, not an object")
-    if kind == "missing":
-        return code.finding(field, "ai_disclosures has no 'values' list")
-    if kind == "too_short":
-        return code.finding(field, "ai_disclosures.values is empty")
-    if kind == "literal_error":
-        message = (
-            f"ai_disclosures.values holds {quote(value)}, not AI_MODIFIED or SYNTHETIC_PERFORMER"
-        )
-        return code.finding(field, message)
-    return code.finding(field, f"ai_disclosures.values is {json_type(value)}, not a list")
-
-
-def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
-    if isinstance(value, str):
-        if not value.strip() and name == "board_id":
-            return board.BOARD_MISSING.finding(field, "board_id is blank")
-        if not value.strip():
-            return code.finding(field, f"{name} is blank", None)
-        message = f"{name} {quote(value)} is not a numeric id"
-        stripped = value.strip()
-        if stripped.isascii() and stripped.isdigit():  # " 123", "123\n": pasted with them
-            return code.finding(field, message, "Remove the spaces or line breaks around the id.")
-        if _SPREADSHEET_NUMBER.fullmatch(stripped):  # 5.49756E+11, 549755885175.0
-            return code.finding(field, message, _SPREADSHEET_FIX)
-        hint: str | None = None
-        if "://" in value or "pinterest." in value:
-            hint = f"{quote(value, 40)} is a URL; send the numeric id it stands for instead."
-        elif any(ch.isalpha() for ch in value):
-            hint = f"{quote(value, 40)} looks like a name; send the numeric id instead."
-        if hint is not None:
-            hint = f"{hint} {code.fix}"
-        return code.finding(field, message, hint)
-    message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
-    shown = as_json(value)  # an integer too long to print is shown by its length
-    quotable = type(value) is int and shown.lstrip("-").isdigit()
-    hint = f'Quote the id: "{shown}".' if quotable else None
-    return code.finding(field, message, hint)
-
-
-# How Excel shows a long id typed into a number cell: in scientific notation, or as a float.
-_SPREADSHEET_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?[Ee]\+?[0-9]+|[0-9]+\.0+")
-_SPREADSHEET_FIX = (
-    "A spreadsheet turned the id into a number, losing digits: format the column as text, then "
-    "enter the id again."
-)
-
-
-def base64_problem(value: str) -> tuple[str, str] | None:
-    """What is wrong with a base64 text by the API's pattern, and its fix; ``None`` if nothing.
-
-    Shared with the rules, which check what the pattern cannot: padding and decodability.
-    """
-    if _BASE64_TEXT.fullmatch(value) is not None:
-        return None
-    if value == "":
-        return "is empty", "Put the base64 of the image file here."
-    if value.startswith("data:"):
-        return (
-            "starts with a data: URI prefix",
-            "Send only what follows the comma of the data: URI (the raw base64).",
-        )
-    found = _NOT_BASE64.search(value)  # a regular expression: a 40 MB text is searched in C
-    if found is None:
-        return None
-    position, char = found.start(), found.group()
-    if char.isspace():
-        return (
-            f"contains whitespace (at character {position})",
-            "Remove the line breaks and spaces: base64.b64encode() output is one line.",
-        )
-    if char in "-_":
-        return (
-            "uses the URL-safe alphabet ('-' and '_')",
-            "Encode with base64.b64encode, not base64.urlsafe_b64encode.",
-        )
-    return f"contains {quote(char)}, which is not a base64 character", _BASE64_FIX
-
-
-_BASE64_TEXT = re.compile(r"[a-zA-Z0-9+/=]+")  # the API's pattern (pinterest-api.md §2)
-_NOT_BASE64 = re.compile(r"[^a-zA-Z0-9+/=]")
-_BASE64_FIX = "Encode the image file with base64.b64encode(file_bytes).decode()."
-
-
-def _base64(field: str, value: object) -> Finding:
-    code = media.MEDIA_BASE64_INVALID
-    if not isinstance(value, str):
-        return code.finding(field, f"{field} is {json_type(value)}, not a base64 string")
-    problem = base64_problem(value) or ("is not valid base64", _BASE64_FIX)
-    return code.finding(field, f"{field} {problem[0]}", problem[1])
-
-
-def _content_type(code: Code, field: str, value: object) -> Finding:
-    if not isinstance(value, str):
-        return code.finding(field, f"{field} is {json_type(value)}; it must be a string")
-    message = f"{field} is {quote(value)}; Pinterest takes image/jpeg or image/png"
-    lowered = value.strip().lower()
-    hint = None
-    if lowered in ("image/jpg", "jpg", "jpeg", "image/pjpeg"):
-        hint = 'Write "image/jpeg".'
-    elif lowered in ("png", "image/x-png"):
-        hint = 'Write "image/png".'
-    elif lowered in ("image/jpeg", "image/png"):
-        hint = f'Write exactly "{lowered}", without spaces or capitals.'
-    elif lowered.startswith("image/"):
-        hint = f"Pinterest does not take {lowered}: convert the image to JPEG or PNG and say which."
-    return code.finding(field, message, hint)
-
-
-def _key_frame(field: str, kind: str, value: object) -> Finding:
-    code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
-    if kind == "greater_than_equal":
-        return code.finding(field, f"{field} is {as_json(value)}; it must be 0 or more")
-    message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
-    hint = None
-    if isinstance(value, float) and math.isfinite(value) and value >= 0:  # 1e400 is infinity
-        hint = f"Use {round(value)}."
-    return code.finding(field, message, hint)
-
-
-def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
-    code = pin.PIN_FIELD_TYPE_INVALID
-    expected = _EXPECTED.get(kind)
-    if expected is not None:
-        message = f"{field} is {json_type(value)}; it must be {expected}"
-    elif kind == "greater_than_equal":
-        message = f"{field} is {as_json(value)}; it must be 0 or more"
-    else:
-        message = f"{field}: {fallback}"
-    return code.finding(field or None, message)

@@ -24,9 +24,9 @@ from validator.codes.media import (
     MEDIA_URL_INVALID,
 )
 from validator.codes.text import TEXT_LINK_INVALID
+from validator.error_findings import base64_problem
 from validator.findings import Finding
 from validator.messages import quote
-from validator.parse import base64_problem
 from validator.probes.image import (
     RESIZE_FIX,
     ImageFacts,

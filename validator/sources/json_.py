@@ -37,11 +37,12 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
 )
 from validator.codes.media import MEDIA_URL_INVALID
+from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
 from validator.messages import json_type, quote
 from validator.model import PinCreate
-from validator.parse import BROKEN_CHARACTER, NON_JSON_CONSTANT, non_json_constant
+from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
