@@ -144,28 +144,7 @@ def iter_bulk_csv(
     shape: list[_Shape] = []  # the rows' shape, once the header is read
     rows = records(stream, suspect=lambda cells, lines: _joined_rows(cells, lines, shape))
     header, header_line = _read_header(rows, source)
-    # Pinterest's own header first: a mapping made of its column names must not take it over.
-    mapped = False
-    positions: dict[str, int] = {}  # a mapped sheet's: field → column
-    named = len(header)  # Excel keeps columns right of the data once typed in: ",,,," on each row
-    while named > 1 and not header[named - 1].strip():
-        named -= 1
-    try:
-        columns = _columns(header[:named], header_line, source)
-    except SourceError as exc:
-        if not settings.csv_columns:
-            raise
-        positions, lacking, repeated = column_positions(header, settings.csv_columns)
-        if repeated:
-            names = ", ".join(map(quote, repeated))
-            raise SourceError(
-                f"{source}:{header_line}: the csv-columns {_columns_word(repeated)} {names} "
-                "appear more than once in the header: which one holds the value?"
-            ) from None
-        if lacking:
-            names = ", ".join(map(quote, lacking))
-            raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
-        columns, mapped = {}, True
+    columns, positions, mapped, named = _layout(header, header_line, source, settings)
     width = len(header)
     shortest = named  # a row may leave out the blank columns at the end
     shape.append(_Shape(shortest, width, _evidence(columns, positions)))
@@ -175,13 +154,7 @@ def iter_bulk_csv(
     for row in rows:
         cells, line = row.cells, row.first
         if cells is None:
-            problem = row.problem or "the row cannot be read as CSV"
-            if row.last > row.first:
-                problem += f" (it runs over lines {row.first} to {row.last})"
-            if row.reread:
-                problem += "; the lines after its first are read as rows of their own"
-            fix = _LONG_CELL_FIX if problem.startswith(CELL_TOO_LONG) else _QUOTE_FIX
-            findings = [CALENDAR_ROW_MALFORMED.finding(None, problem, fix)]
+            findings = [_unreadable(row)]
         elif not any(cell.strip() for cell in cells):
             continue
         elif not shortest <= len(cells) <= width:
@@ -213,6 +186,56 @@ def iter_bulk_csv(
                 findings.append(_too_many(index, settings))
             yield PinInput(here, None, row=True, extra=tuple(findings), prechecked=True)
         index += 1
+
+
+class _Layout(NamedTuple):
+    """How a file's rows are read: by Pinterest's bulk columns, or by a sheet's own mapping."""
+
+    columns: dict[str, int]
+    """Pinterest's column → its position (none for a mapped sheet)."""
+    positions: dict[str, int]
+    """A mapped sheet's field → its column (none for Pinterest's own header)."""
+    mapped: bool
+    named: int
+    """The header's columns up to its last named one."""
+
+
+def _layout(header: list[str], line: int, source: str, settings: Settings) -> _Layout:
+    """Pinterest's header, or else a sheet that holds every ``csv_columns`` column once.
+
+    Pinterest's own header is tried first: a mapping made of its column names must not take it
+    over. Raises ``SourceError`` for a header that is neither.
+    """
+    named = len(header)  # Excel keeps columns right of the data once typed in: ",,,," on each row
+    while named > 1 and not header[named - 1].strip():
+        named -= 1
+    try:
+        return _Layout(_columns(header[:named], line, source), {}, False, named)
+    except SourceError as exc:
+        if not settings.csv_columns:
+            raise
+        positions, lacking, repeated = column_positions(header, settings.csv_columns)
+        if repeated:
+            names = ", ".join(map(quote, repeated))
+            raise SourceError(
+                f"{source}:{line}: the csv-columns {_columns_word(repeated)} {names} "
+                "appear more than once in the header: which one holds the value?"
+            ) from None
+        if lacking:
+            names = ", ".join(map(quote, lacking))
+            raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
+        return _Layout({}, positions, True, named)
+
+
+def _unreadable(row: Record) -> Finding:
+    """The finding of a record that is no row (a broken quote, a cell too long)."""
+    problem = row.problem or "the row cannot be read as CSV"
+    if row.last > row.first:
+        problem += f" (it runs over lines {row.first} to {row.last})"
+    if row.reread:
+        problem += "; the lines after its first are read as rows of their own"
+    fix = _LONG_CELL_FIX if problem.startswith(CELL_TOO_LONG) else _QUOTE_FIX
+    return CALENDAR_ROW_MALFORMED.finding(None, problem, fix)
 
 
 _LONG_CELL_FIX = (
