@@ -804,6 +804,21 @@ def test_a_cell_over_lines_followed_by_the_rest_of_its_row_is_one_row(
     assert "calendar.row_malformed" not in found[2]
 
 
+def test_a_cell_over_lines_after_a_media_url_column_is_one_row(tmp_path: Path) -> None:
+    # Columns in another order: a title's last line naming a page put a URL where the Media
+    # URL column is, and a valid row was called two broken ones (found by a review).
+    path = write_csv(
+        tmp_path,
+        'https://cdn.example.com/a.jpg,"Spring vase',
+        'Photo: https://instagram.com/anna",Home,"Tall, oak"',
+        "https://cdn.example.com/b.jpg,Next,Home,Plain",
+        header="Media URL,Title,Pinterest board,Description",
+    )
+    found = codes_by_line(rows_of(path))
+    assert sorted(found) == [2, 4]
+    assert "calendar.row_malformed" not in found[2]
+
+
 def test_a_row_whose_cells_hold_line_breaks_and_one_field_too_many_is_one_finding(
     tmp_path: Path,
 ) -> None:

@@ -64,6 +64,23 @@ def test_each_row_is_checked_as_the_api_payload_it_stands_for() -> None:
     )
 
 
+def test_a_caption_over_lines_ending_in_a_link_stays_one_pin(tmp_path: Path) -> None:
+    # The image column comes first, and the caption's last line holds a URL: it read as a row
+    # that a stray quote took in (found by a review).
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Image,Caption,Headline,Board ID\n"
+        'https://cdn.example.com/cake.jpg,"Moist lemon cake.\n'
+        'Recipe: https://blog.example.com/cake","Lemon cake, easy",549755885175\n',
+        encoding="utf-8",
+    )
+    columns = {"image_url": "Image", "description": "Caption", "title": "Headline",
+               "board_id": "Board ID"}  # fmt: skip
+    (item,) = load(str(sheet), settings=Settings(offline=True, csv_columns=columns), now=NOW)
+    assert item.problem is None
+    assert item.payload["description"] == "Moist lemon cake.\nRecipe: https://blog.example.com/cake"  # type: ignore[index]
+
+
 def test_without_the_columns_configured_it_is_not_a_bulk_csv() -> None:
     with pytest.raises(SourceError, match="not a Pinterest bulk-upload header"):
         list(load(str(SHEET), settings=Settings(offline=True), now=NOW))

@@ -34,9 +34,10 @@ def pieces(
 ) -> Iterator[str]:
     """The document ``render`` gives, one result at a time, for the output to write as it goes.
 
-    The text is what ``json.dumps(document, indent=2)`` writes, but built a result at a time:
-    the whole document as one dict, dumped by the standard library's Python encoder (it has no
-    C one for indented output), took 210 MB and 1.3 s more for a 100,000-pin run.
+    The text is what ``json.dumps(document, indent=2, ensure_ascii=False)`` writes, built a
+    result at a time: the whole document as one dict, dumped by the standard library's Python
+    encoder (it has no C one for indented output), took 210 MB and 1.3 s more for a 100,000-pin
+    run.
 
     Files that could not be read are listed under ``unreadable`` (only when there are some): a
     script reading ``results`` alone would otherwise take a missing file for a clean one.

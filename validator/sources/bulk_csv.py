@@ -267,7 +267,7 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
 
     - a line of a cell over lines reads as a row (``_reads_as_row``), its first line too (a row
       whose first cell opened the quote);
-    - a line of the file after the record's first is a row the quote took in
+    - the line of the file a cell's quote closes on is a row the quote took in
       (``_closes_a_row``): a quote opened and closed in the same column of two rows leaves the
       count of cells right;
     - the count is wrong and a line inside a cell holds a comma: part of a row.
@@ -281,7 +281,9 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
     fits = expected.shortest <= len(cells) <= expected.widest
     broken = [line for cell in cells if "\n" in cell or "\r" in cell for line in cell.splitlines()]
     if any(_reads_as_row(line, expected) for line in broken) or any(
-        _closes_a_row(line, expected, anywhere=not fits) for line in lines[1:]
+        _closes_a_row(lines[last], expected, column, anywhere=not fits)
+        for column, last in _closing_lines(cells)
+        if last < len(lines)
     ):
         return "a quote in it runs on over the rows after it: they are read into one cell"
     if fits or not any("," in x for x in inside):
@@ -289,20 +291,38 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
     return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
 
 
-def _closes_a_row(line: str, shape: _Shape, *, anywhere: bool) -> bool:
-    """Whether ``line``, which starts inside a quoted cell, is a row that a stray quote took in.
+def _closing_lines(cells: list[str]) -> Iterator[tuple[int, int]]:
+    """(column, line) of each cell over lines: the record's line (0-based) its quote closes on."""
+    line = 0
+    for column, cell in enumerate(cells):
+        breaks = len(_BREAK.findall(cell))
+        if breaks:
+            yield column, line + breaks
+        line += breaks
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _closes_a_row(line: str, shape: _Shape, column: int, *, anywhere: bool) -> bool:
+    """Whether ``line``, where the quote of a cell in ``column`` closes, is a row it took in.
 
     Read as a row of its own (its closing quote a character of a cell), it has a row's cells and
-    one that only a row would hold (``_reads_as_row``): before the quote closes, or ``anywhere``.
-    A cell's last line followed by the rest of its own row has the cells too, but a row's
-    evidence only after the quote (a title on two lines, then the row's media URL).
+    one that only a row would hold (``_reads_as_row``). With the count of cells right, the quote
+    closes in its own column, after a row's cells: the line up to the quote holds ``column``
+    commas, and the evidence is in what it holds. A cell's last line followed by the rest of its
+    own row has the cells too, but its commas and its evidence are elsewhere (a title on two
+    lines, then the row's media URL; a caption whose last line names a page, in a sheet whose
+    media URL comes first). With the count wrong, ``anywhere`` on the line will do.
     """
     text = line.rstrip("\r\n")
     if not anywhere:
         quoted = text.find('"')
-        text = text if quoted < 0 else text[:quoted]  # what the cell holds of the line
-        # The cells after the quote, read as empty, count towards a row's width.
-        text += "," * max(0, line.count(",") - text.count(","))
+        before = text if quoted < 0 else text[:quoted]  # what the cell holds of the line
+        if quoted < 0 or before.count(",") != column:
+            return False
+        # The row's cells up to the quote, then the rest read as empty: a row's width.
+        text = before + "," * (text.count(",") - column)
     return _reads_as_row(text, shape)
 
 
