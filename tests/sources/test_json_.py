@@ -864,3 +864,19 @@ def test_standard_input_that_is_a_video_is_refused_unread(
     monkeypatch.setattr(sys, "stdin", stdin)
     with pytest.raises(SourceError, match="is an MP4 video, not a calendar"):
         list(load("-"))
+
+
+def test_a_value_nested_deeper_than_python_reads_is_one_malformed_pin(tmp_path: Path) -> None:
+    # Valid JSON, but past Python's recursion limit: it stopped the file, and the pins after it
+    # were lost; in JSON Lines it was one malformed row already (found by fuzzing).
+    deep = "[" * 5000 + "]" * 5000
+    tricky = '{"a": "]\\"[", "b": ' + deep + "}"  # brackets inside a string are no brackets
+    pin = json.dumps(PIN_A)
+    for text in (f"[{pin},\n{deep},\n{tricky},\n{pin}]", f"{pin}\n{deep}\n{tricky}\n{pin}"):
+        pins = list(load(write(tmp_path, "deep.json", text)))
+        assert [p.location.line for p in pins] == [1, 2, 3, 4]
+        verdicts = [parse(p.payload, malformed=calendar.CALENDAR_ROW_MALFORMED) for p in pins]
+        assert [v.pin is not None for v in verdicts] == [True, False, False, True]
+        assert "nested too deeply" in verdicts[1].findings[0].message
+    with pytest.raises(SourceError, match=r"deep\.json:2:1: invalid JSON: a value is nested too"):
+        list(load(write(tmp_path, "deep.json", f"[{pin},\n{deep[:-1]}")))  # never closed

@@ -519,8 +519,43 @@ def _decoded(
         return decoder.raw_decode(text, position)
     except json.JSONDecodeError as exc:  # its line and column count LF only: ours count CR too
         raise _syntax_error(text, exc.pos, source, exc.msg) from None
-    except RecursionError:
-        raise _syntax_error(text, position, source, "a value is nested too deeply") from None
+    except RecursionError:  # deeper than Python reads: that pin is malformed, not the file
+        end = _nested_end(text, position)
+        if end is None:
+            raise _syntax_error(text, position, source, "a value is nested too deeply") from None
+        return _Undecoded(text[position:end]), end
+
+
+def _nested_end(text: str, position: int) -> int | None:
+    """Where the array or object at ``position`` ends, found without recursion; ``None`` if not.
+
+    Only the brackets are matched (strings and their escapes skipped): a value broken inside is
+    still one value, which parsing then reports as a malformed pin.
+    """
+    depth = 0
+    index = position
+    while index < len(text):
+        found = _STRUCTURE.search(text, index)
+        if found is None:
+            return None
+        char = found[0]
+        index = found.end()
+        if char == '"':
+            closing = _STRING_END.search(text, index)
+            if closing is None:
+                return None
+            index = closing.end()
+        elif char in "[{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
+_STRUCTURE = re.compile(r'["\[\]{}]')
+_STRING_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
 class _Undecoded(str):
