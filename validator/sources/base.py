@@ -11,7 +11,11 @@ from validator.findings import Finding, Location
 from validator.messages import quote
 from validator.slots import Slot
 
-__all__ = ["PinInput", "not_utf8"]
+__all__ = ["LINE_BREAK", "PinInput", "not_utf8"]
+
+#: A line end as the readers count lines: LF, CRLF or CR (not the other separators
+#: ``str.splitlines`` knows: U+2028 inside a title is no line break).
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # Line-oriented files are decoded with errors="surrogateescape": a byte that is not UTF-8 comes
 # through as one of these, so that one bad row is one finding and the rows around it still count.

@@ -65,7 +65,7 @@ from validator.model import LINK_MAX_LENGTH, TITLE_MAX_LENGTH
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
-from validator.sources.base import PinInput, not_utf8
+from validator.sources.base import LINE_BREAK, PinInput, not_utf8
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
@@ -295,13 +295,10 @@ def _closing_lines(cells: list[str]) -> Iterator[tuple[int, int]]:
     """(column, line) of each cell over lines: the record's line (0-based) its quote closes on."""
     line = 0
     for column, cell in enumerate(cells):
-        breaks = len(_BREAK.findall(cell))
+        breaks = len(LINE_BREAK.findall(cell))
         if breaks:
             yield column, line + breaks
         line += breaks
-
-
-_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _closes_a_row(line: str, shape: _Shape, column: int, *, anywhere: bool) -> bool:
@@ -318,11 +315,10 @@ def _closes_a_row(line: str, shape: _Shape, column: int, *, anywhere: bool) -> b
     text = line.rstrip("\r\n")
     if not anywhere:
         quoted = text.find('"')
-        before = text if quoted < 0 else text[:quoted]  # what the cell holds of the line
-        if quoted < 0 or before.count(",") != column:
+        if quoted < 0 or text.count(",", 0, quoted) != column:
             return False
         # The row's cells up to the quote, then the rest read as empty: a row's width.
-        text = before + "," * (text.count(",") - column)
+        text = text[:quoted] + "," * (text.count(",") - column)
     return _reads_as_row(text, shape)
 
 

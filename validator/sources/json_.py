@@ -46,14 +46,13 @@ from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
-from validator.sources.base import PinInput, not_utf8
+from validator.sources.base import LINE_BREAK, PinInput, not_utf8
 from validator.urls import MediaKind
 
 __all__ = ["PIN_KEY", "iter_document", "iter_lines", "run_together", "unwrap_entry"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE = " \t"  # what may follow a row's opening brace before its first key
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DECODER = json.JSONDecoder()
 
 #: The longest JSON Lines row read, in characters: a pin with an inline image at Pinterest's
@@ -251,7 +250,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         _refuse_pins_inside(value, f"{source}:{line}")
         yield _entry(value, text, (start, end), Location(source, 0, line), origin)
         return
-    if _LINE_BREAK.search(text, start, end) is None:
+    if LINE_BREAK.search(text, start, end) is None:
         yield from _as_lines(text, source, origin)
         return
     yield _entry(value, text, (start, end), Location(source, 0, line), origin)
@@ -321,7 +320,7 @@ def _object_on_next_line(text: str, start: int) -> bool:
 def _lines_of(text: str) -> Iterator[str]:
     """The lines of ``text`` one by one: a list of them all would hold the text twice."""
     start = 0
-    for match in _LINE_BREAK.finditer(text):
+    for match in LINE_BREAK.finditer(text):
         yield text[start : match.start()]
         start = match.end()
     yield text[start:]
