@@ -411,8 +411,8 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
     video_url = entry.get(VIDEO_URL_KEY)
     calendar = origin if origin is not None else location.source
     if isinstance(video_url, str) and not _unicode(video_url):  # a JSON escape such as \ud800
-        message = f"{VIDEO_URL_KEY} is not valid Unicode text: {quote(video_url)} holds a lone "
-        message += "surrogate"
+        shown = quote(video_url)
+        message = f"{VIDEO_URL_KEY} is not valid Unicode text: {shown} holds a lone surrogate"
         findings.append(MEDIA_URL_INVALID.finding(VIDEO_URL_KEY, message, BROKEN_CHARACTER))
         video_url = None  # no file is named so, and no client can send it
     local = local_path(video_url, calendar) if isinstance(video_url, str) else None
@@ -540,7 +540,7 @@ def _nested_end(text: str, position: int) -> int | None:
         char = found[0]
         index = found.end()
         if char == '"':
-            closing = _STRING_END.search(text, index)
+            closing = _STRING_END.match(text, index)
             if closing is None:
                 return None
             index = closing.end()
