@@ -9,6 +9,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import struct
 import time
 import zlib
 from collections.abc import Iterator
@@ -642,6 +643,22 @@ def test_an_iend_quoted_in_a_png_text_chunk_does_not_hide_a_cut(tmp_path: Path) 
               "data": base64.b64encode(cut).decode()}  # fmt: skip
     offline = validate_many([{"board_id": "549755885175", "media_source": inline}], offline=True)
     assert [r.codes for r in [*reports, *offline]] == [{"media.invalid"}] * 3
+
+
+def test_a_png_that_lost_bytes_inside_its_image_data_is_invalid(tmp_path: Path) -> None:
+    # It still ends with IEND, and Pillow reads its header: it passed unless decoded (--deep).
+    whole = (MEDIA / "graphic.png").read_bytes()
+    start = whole.find(b"IDAT") - 4
+    (length,) = struct.unpack_from(">I", whole, start)
+    lost = whole[: start + 8 + length - 20_000] + whole[start + 8 + length :]
+    (tmp_path / "lost.png").write_bytes(lost)
+    with serve((tmp_path,)) as running:
+        fetched = one(image_pin(running.url("/media/lost.png")))
+    inline = {"source_type": "image_base64", "content_type": "image/png",
+              "data": base64.b64encode(lost).decode()}  # fmt: skip
+    (offline,) = validate_many([{"board_id": BOARD, "media_source": inline}], offline=True)
+    assert fetched.codes == offline.codes == {"media.invalid"}
+    assert "its IDAT chunk states" in fetched.findings[0].message
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from validator.probes.sniff import (
     image_size,
     iso_boxes,
     jpeg_scan_offset,
+    png_chunks_cut,
     png_data_offset,
     sniff,
     walk_boxes,
@@ -402,3 +403,23 @@ def test_a_3gpp_brand_is_mp4_when_it_says_an_mp4_reader_plays_it(
     major: bytes, compatible: tuple[bytes, ...], expected: Container
 ) -> None:
     assert sniff(ftyp(major, *compatible) + box(b"free")) is expected
+
+
+@pytest.mark.parametrize("name", ["graphic.png", "cover.png", "heavy-metadata.png", "appended.png"])
+def test_a_whole_png_s_chunks_reach_its_iend(name: str) -> None:
+    assert png_chunks_cut(read(name)) is None  # data appended after IEND is not looked at
+
+
+def test_a_png_that_lost_bytes_inside_its_image_data_is_cut_though_it_ends_with_iend() -> None:
+    # Pillow reads its header, its last 12 bytes are IEND: only its chunks' lengths tell.
+    whole = read("graphic.png")
+    start = whole.find(b"IDAT") - 4
+    (length,) = struct.unpack_from(">I", whole, start)
+    lost = whole[: start + 8 + length - 20_000] + whole[start + 8 + length :]
+    assert png_chunks_cut(lost) == (
+        f"is cut inside: its IDAT chunk states {length:,} bytes, more than remain"
+    )
+    shifted = whole[:33] + b"\0\0" + whole[33:]  # two stray bytes after IHDR
+    assert png_chunks_cut(shifted) == (
+        "is corrupt: no PNG chunk starts at byte 33, where the one before ends"
+    )

@@ -49,6 +49,7 @@ from validator.probes.sniff import (
     end_marker_in,
     end_marker_ok,
     header_end,
+    png_chunks_cut,
     sniff,
 )
 from validator.probes.video import (
@@ -281,6 +282,8 @@ class Prober:
                 reader, url, container, data, tail, total, budget
             )
             note = note or missing
+        elif complete and not deep and container is Container.PNG:  # every byte is at hand
+            broken = png_chunks_cut(data)
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
     @staticmethod

@@ -21,10 +21,12 @@ __all__ = [
     "Container",
     "end_marker_ok",
     "header_end",
+    "image_cut",
     "image_ends",
     "image_size",
     "iso_boxes",
     "jpeg_scan_offset",
+    "png_chunks_cut",
     "png_data_offset",
     "sniff",
     "walk_boxes",
@@ -583,6 +585,41 @@ def image_ends(container: Container, data: bytes) -> bool:
         start = header_end(container, data)
         return start is not None and end_marker_in(container, data[start:])
     return True
+
+
+def image_cut(container: Container, data: bytes) -> str | None:
+    """Why a whole file (every byte at hand) is cut, completing "The image …"; ``None`` if not.
+
+    It lacks its end marker (``image_ends``), or, a PNG, its chunks do not hold together up to
+    it (``png_chunks_cut``).
+    """
+    if not image_ends(container, data):
+        return f"is cut off: it does not end with the {container.label} end marker"
+    return png_chunks_cut(data) if container is Container.PNG else None
+
+
+def png_chunks_cut(data: bytes) -> str | None:
+    """Why a whole PNG's chunks, walked by their stated lengths, do not reach its IEND.
+
+    A PNG that lost bytes from the middle of its image data still ends with IEND, and Pillow
+    reads its header: only decoding (``--deep``) would see the loss. With every byte at hand (a
+    small file read in one request, inline base64), the chunk that lost them states more bytes
+    than the file holds after it, or the next chunk starts where no chunk is. Data appended
+    after IEND is not looked at.
+    """
+    pos = 8
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        kind = data[pos + 4 : pos + 8]
+        if not kind.isalpha():
+            return f"is corrupt: no PNG chunk starts at byte {pos:,}, where the one before ends"
+        if kind == b"IEND":
+            return None
+        if pos + 12 + length > len(data):
+            name = kind.decode("ascii")
+            return f"is cut inside: its {name} chunk states {length:,} bytes, more than remain"
+        pos += 12 + length
+    return "is corrupt: its chunks do not reach its IEND"
 
 
 def end_marker_in(container: Container, tail: bytes) -> bool:

@@ -35,7 +35,7 @@ from validator.probes.image import (
     decode_fully,
     read_image_facts,
 )
-from validator.probes.sniff import Container, image_ends, sniff
+from validator.probes.sniff import Container, image_cut, sniff
 from validator.rules.media_facts import CONTENT_TYPES, image_findings, size_findings
 from validator.settings import Settings
 from validator.urls import (
@@ -171,29 +171,27 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     if too_large:  # not decoded: the limit is what Pinterest takes, and memory is the user's
         return InlineImage(too_large)
     if len(data) <= _REMEMBERED_LENGTH:  # Pillow's process-wide limits are part of the key
-        facts, ends = _read_small(data, settings.deep, Image.MAX_IMAGE_PIXELS, _truncated_ok())
+        facts, cut = _read_small(data, settings.deep, Image.MAX_IMAGE_PIXELS, _truncated_ok())
     else:
-        facts, ends = _read_bytes(data, settings.deep)
+        facts, cut = _read_bytes(data, settings.deep)
     if isinstance(facts, ImageProblem):
         if facts.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             message = f"{where} was not checked completely: the image {facts.reason}"
             return InlineImage([MEDIA_CHECK_INCOMPLETE.finding(field, message, RESIZE_FIX)])
         return InlineImage([MEDIA_INVALID.finding(field, f"{where} {facts.reason}")])
     found: list[Finding] = []
-    if not ends:
-        label = facts.container.label
-        message = f"{where} is cut off: it does not end with the {label} end marker"
-        found.append(MEDIA_INVALID.finding(field, message))
+    if cut is not None:
+        found.append(MEDIA_INVALID.finding(field, f"{where} {cut}"))
     if not cover:
         found.extend(image_findings(field, facts, where, settings))
     return InlineImage(found, facts.display_size)
 
 
-def _read_bytes(data: str, deep: bool) -> tuple[ImageFacts | ImageProblem, bool]:
-    """The facts of base64 ``data``'s image, and whether it ends with its end marker."""
+def _read_bytes(data: str, deep: bool) -> tuple[ImageFacts | ImageProblem, str | None]:
+    """The facts of base64 ``data``'s image, and why it is cut (``image_cut``), if it is."""
     raw = binascii.a2b_base64(data)
     facts = decode_fully(raw) if deep else read_image_facts(raw)
-    return facts, isinstance(facts, ImageProblem) or image_ends(facts.container, raw)
+    return facts, None if isinstance(facts, ImageProblem) else image_cut(facts.container, raw)
 
 
 # A small image sent again (one picture posted to several boards) is read once, as a URL is
@@ -204,7 +202,7 @@ _REMEMBERED_LENGTH = 64 * 1024
 @functools.lru_cache(maxsize=64)
 def _read_small(
     data: str, deep: bool, max_pixels: int | None, truncated_ok: bool
-) -> tuple[ImageFacts | ImageProblem, bool]:
+) -> tuple[ImageFacts | ImageProblem, str | None]:
     """``_read_bytes``, remembered; Pillow's pixel limit and truncation switch are in the key.
 
     Its rarer process-wide limits (``PngImagePlugin.MAX_TEXT_CHUNK``...) are not: a process
