@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 
 from validator import sources
 from validator.errors import ConfigError, SourceError
-from validator.messages import as_json, quote
+from validator.messages import as_json, encodable, quote
 from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
@@ -64,20 +64,12 @@ def run(args: argparse.Namespace) -> int:
     classification = load(args.response, args.status)
     if args.format == "json":
         document = json.dumps(_json(classification), indent=2, ensure_ascii=False)
-        if not document.isascii() and not _encodable(document):  # a lone surrogate, escaped
+        if not document.isascii() and not encodable(document):  # a lone surrogate, escaped
             document = json.dumps(_json(classification), indent=2)
         write_stdout(document + "\n")
     else:
         write_stdout(render(classification))
     return 0
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def load(name: str, status: int | None = None) -> Classification:

@@ -18,6 +18,7 @@ __all__ = [
     "TOKEN_HIDDEN",
     "as_json",
     "did_you_mean",
+    "encodable",
     "folded",
     "json_type",
     "looks_like_token",
@@ -53,6 +54,15 @@ _ESCAPES = {**_CONTROLS, ord("\\"): "\\\\", ord('"'): '\\"'}  # inside quotes, t
 def printable(text: str) -> str:
     """``text`` as it may be shown: what a terminal would act on escaped (``_controls``)."""
     return text if text.isprintable() else text.translate(_CONTROLS)
+
+
+def encodable(text: str) -> bool:
+    """Whether ``text`` can be written as UTF-8 (or as a file name): it holds no lone surrogate."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def quote(value: object, width: int = 60) -> str:

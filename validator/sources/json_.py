@@ -40,7 +40,7 @@ from validator.codes.media import MEDIA_URL_INVALID
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
-from validator.messages import json_type, quote
+from validator.messages import encodable, json_type, quote
 from validator.model import PinCreate
 from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
@@ -390,15 +390,6 @@ def _entry(
     return PinInput(location, value, row=True)
 
 
-def _unicode(text: str) -> bool:
-    """Whether ``text`` holds no lone surrogate: it can be written as UTF-8, or as a file name."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
     return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
 
@@ -410,7 +401,7 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
     calendar = origin if origin is not None else location.source
-    if isinstance(video_url, str) and not _unicode(video_url):  # a JSON escape such as \ud800
+    if isinstance(video_url, str) and not encodable(video_url):  # a JSON escape such as \ud800
         shown = quote(video_url)
         message = f"{VIDEO_URL_KEY} is not valid Unicode text: {shown} holds a lone surrogate"
         findings.append(MEDIA_URL_INVALID.finding(VIDEO_URL_KEY, message, BROKEN_CHARACTER))
