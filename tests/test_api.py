@@ -19,11 +19,13 @@ from validator import (
     avalidate,
     avalidate_many,
     avalidate_media,
+    cli,
     validate,
     validate_many,
     validate_media,
 )
 from validator.codes.examples import BOARD_ID, IMAGE_URL
+from validator.httpclient import user_agent
 
 GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
 BAD = {"board_id": "Recipes", "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
@@ -36,6 +38,23 @@ def test_every_public_name_is_importable() -> None:
     assert validator.__version__ == importlib.metadata.version("pin-preflight")
     with pytest.raises(AttributeError):
         _ = validator.no_such_name
+
+
+def test_a_copy_without_its_metadata_still_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A source tree on sys.path, or a copy vendored into another project: no installed metadata.
+    # The version was looked up for each request's User-Agent, and its absence was a traceback.
+    def no_metadata(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    assert validator.__version__  # looked up once and kept: put back after the test
+    monkeypatch.delitem(vars(validator), "__version__")
+    monkeypatch.setattr(importlib.metadata, "version", no_metadata)
+    assert validator.__version__ == "0+unknown"  # PEP 440, and no release's
+    assert user_agent(Settings().user_agent) == "pin-preflight/0+unknown (media checker)"
+    assert cli.main(["--version"]) == 0
+    assert capsys.readouterr().out == "pin-preflight 0+unknown\n"
 
 
 @pytest.mark.parametrize(

@@ -77,15 +77,28 @@ if not TYPE_CHECKING:  # a type checker sees the imports above; seen, this would
     def __getattr__(name: str) -> Any:
         """The public names, imported on first use; ``__version__`` from the installed metadata."""
         if name == "__version__":
-            from importlib.metadata import version
-
-            return version("pin-preflight")
-        module = _HOME_OF.get(name)
-        if module is None:
+            value: Any = _installed_version()
+        elif (module := _HOME_OF.get(name)) is not None:
+            value = getattr(importlib.import_module(module), name)
+        else:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
         globals()[name] = value  # later lookups skip this function
         return value
+
+
+def _installed_version() -> str:
+    """The installed distribution's version; ``0+unknown`` without its metadata.
+
+    A source tree put on ``sys.path``, or a copy vendored into another project, has no metadata
+    to read, and it still needs a version: the User-Agent of every request names it. ``0+unknown``
+    is a valid PEP 440 version that no release has.
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pin-preflight")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def __dir__() -> list[str]:

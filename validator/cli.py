@@ -25,13 +25,13 @@ import threading
 import warnings
 from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from rich.console import Console
 from rich.text import Text
 
+import validator
 from validator import explain, sources
 from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
@@ -309,7 +309,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="pin-preflight",
         description="Catch what makes a Pinterest pin fail, before you publish it.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {validator.__version__}")
     commands = parser.add_subparsers(
         title="commands", metavar="COMMAND", required=True, dest="command"
     )
@@ -861,10 +861,3 @@ def _error(message: str) -> None:
     # command in a CI log) or an escape sequence: shown escaped, one line.
     if sys.stderr is not None:  # started with standard error closed (2>&-): the status says it
         sys.stderr.write(f"pin-preflight: error: {printable(without_tokens(message))}\n")
-
-
-def _version() -> str:
-    try:
-        return version("pin-preflight")
-    except PackageNotFoundError:
-        return "(not installed)"
