@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
 import struct
+import threading
 import zlib
 from pathlib import Path
 from typing import Any
@@ -38,4 +40,11 @@ def png_header(width: int, height: int) -> bytes:
         + struct.pack(">I", len(ihdr))
         + chunk
         + struct.pack(">I", zlib.crc32(chunk))
+    )
+
+
+def sigterm_is_ours_to_take() -> bool:
+    """Whether the command line would take SIGTERM here: in the main thread, no host's handler."""
+    return threading.current_thread() is threading.main_thread() and (
+        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import importlib.util
 import io
@@ -13,7 +12,6 @@ import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 from media_server import serve
-from support import FIXTURES, ROOT
+from support import FIXTURES, ROOT, sigterm_is_ours_to_take
 
 from validator import cli
 from validator.cli import EXIT_ERRORS, EXIT_OK, EXIT_UNUSABLE, _parser, main
@@ -1144,26 +1142,7 @@ def test_an_output_name_ending_in_a_slash_is_refused(
     assert report.read_text(encoding="utf-8") == "{}"
 
 
-def _sigterm_is_ours_to_take() -> bool:
-    return threading.current_thread() is threading.main_thread() and (
-        signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
-    )
-
-
-@pytest.mark.skipif(not _sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
-def test_sigterm_while_a_loop_callback_runs_stops_the_run() -> None:
-    # A BaseException of our own raised inside a loop callback was logged (silently, once
-    # stopped) and the loop went on: the run finished as if no signal had come.
-    async def run() -> str:
-        asyncio.get_running_loop().call_soon(os.kill, os.getpid(), signal.SIGTERM)
-        await asyncio.sleep(3)
-        return "finished"
-
-    with cli._signals_handled(), pytest.raises(cli._Terminated):
-        cli._run_interruptibly(run())
-
-
-@pytest.mark.skipif(not _sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
+@pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
 def test_sigterm_while_the_report_is_written_leaves_the_old_one(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1182,23 +1161,6 @@ def test_sigterm_while_the_report_is_written_leaves_the_old_one(
     assert err == "pin-preflight: error: terminated\n"
     assert report.read_text(encoding="utf-8") == "old"
     assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
-
-
-def test_sigterm_is_taken_even_when_sigint_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    # A background job (`pin-preflight check ... &` in a script) starts with SIGINT ignored:
-    # SIGTERM was then left to kill the process mid-write.
-    if threading.current_thread() is not threading.main_thread():
-        pytest.skip("signal handlers are set in the main thread only")
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    terminate = signal.getsignal(signal.SIGTERM)
-    try:
-        with cli._signals_handled():
-            assert signal.getsignal(signal.SIGINT) == signal.SIG_IGN  # the host's choice
-            taken = signal.getsignal(signal.SIGTERM) != terminate
-        assert signal.getsignal(signal.SIGTERM) == terminate
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    assert taken == (terminate == signal.SIG_DFL)
 
 
 def test_pillow_s_warnings_about_a_file_are_not_printed(tmp_path: Path) -> None:

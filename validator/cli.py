@@ -14,30 +14,28 @@ the text report, so that a CI log stays readable while the file feeds the CI's t
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import json
 import os
-import re
-import signal
 import sys
-import threading
 import warnings
-from collections.abc import Callable, Coroutine, Iterable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager, nullcontext
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
 import validator
 from validator import explain, sources
+from validator.arguments import Parser, output_path, report_format
 from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.messages import did_you_mean, printable, without_tokens
+from validator.interrupts import Terminated, run_interruptibly, signals_handled
+from validator.messages import printable, without_tokens
 from validator.report import Report, Summary, Tally
 from validator.report_file import ReportFile, silence_stdout, write_stdout
 from validator.reporters import ReportFormat, Unreadable, catalogue, github, json_, junit, text
@@ -56,7 +54,6 @@ EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
 _EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
-_T = TypeVar("_T")
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
 # Settings whose flag is not their name with dashes (errors name the flag the user typed).
 _FLAG_NAMES = {"deadline": "--timeout"}
@@ -64,7 +61,7 @@ _FLAG_NAMES = {"deadline": "--timeout"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting (for tests)."""
-    with _signals_handled():
+    with signals_handled():
         parser = _parser()
         try:
             args = parser.parse_args(argv)
@@ -85,7 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValidatorError as exc:
             _error(str(exc))
             return EXIT_UNUSABLE
-        except _Terminated:  # before KeyboardInterrupt, which it is a kind of
+        except Terminated:  # before KeyboardInterrupt, which it is a kind of
             _error("terminated")
             return _EXIT_TERMINATED
         except KeyboardInterrupt:
@@ -97,215 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
 
 
-class _Terminated(KeyboardInterrupt):
-    """The run got SIGTERM.
-
-    A KeyboardInterrupt, so that asyncio passes it on from any callback or task, as it does
-    Ctrl-C (anything else raised there is logged and the loop goes on: the run did not stop).
-    """
-
-
-class _Stop:
-    """Whether a signal stopped the command: what the run's tasks raise after it is not news."""
-
-    signalled = False
-
-
-@contextmanager
-def _signals_handled() -> Iterator[None]:
-    """Ctrl-C and SIGTERM raise where the command is, for the whole command, not only its run.
-
-    asyncio's own handler only cancels the run, which takes effect when the loop next gets
-    control: a blocking read of standard input would wait for its data first. Raised where it
-    lands, the interrupt unwinds at once; asyncio still cancels what was left and the session
-    closes its connections on the way out, and ``--output`` is left as it was (set up before
-    the run, written after it: both inside). SIGTERM is a cancelled CI job. Each is taken only
-    when nobody else set a handler for it (an embedding host, ``nohup``): their choice stands.
-    """
-    _Stop.signalled = False
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    taken: dict[signal.Signals, Any] = {}
-    for number, raised, default in (
-        (signal.SIGINT, KeyboardInterrupt, signal.default_int_handler),
-        (signal.SIGTERM, _Terminated, signal.SIG_DFL),
-    ):
-        if signal.getsignal(number) == default:
-            taken[number] = signal.signal(number, _raising(raised))
-    try:
-        yield
-    finally:
-        for number, previous in taken.items():
-            signal.signal(number, previous)
-
-
-def _raising(raised: type[BaseException]) -> Callable[[int, object], NoReturn]:
-    def handler(signum: int, frame: object) -> NoReturn:
-        _Stop.signalled = True
-        raise raised
-
-    return handler
-
-
-def _run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
-    """``asyncio.run(run)``; once a signal stopped the command, the loop reports nothing more.
-
-    Raised in whatever task was running, the interrupt leaves the others to be cancelled on the
-    way out; what they raise then (a task's KeyboardInterrupt never retrieved, an HTTP stream
-    closed while in use) is no news to the user: one line says the run was stopped.
-    """
-
-    async def quietly() -> _T:
-        def report(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-            if not _Stop.signalled:
-                loop.default_exception_handler(context)
-
-        asyncio.get_running_loop().set_exception_handler(report)
-        return await run
-
-    return asyncio.run(quietly())
-
-
-def _output_path(text: str) -> str:
-    """``--output``'s FILE, as written, for ``_open_output``.
-
-    ``Path`` would forget a final "/" (a folder) and the "./" of ``./-`` (a file named "-",
-    where ``-`` alone means standard output).
-    """
-    if text.endswith(("/", os.sep)):
-        raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
-    return text
-
-
-def _report_format(text: str) -> ReportFormat:
-    """``--format``'s value, refused in argparse's words for a choice (not the enum's name)."""
-    try:
-        return ReportFormat(text)
-    except ValueError:
-        choices = ", ".join(repr(choice.value) for choice in ReportFormat)
-        message = f"invalid choice: {text!r} (choose from {choices})"
-        raise argparse.ArgumentTypeError(message) from None
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, with "did you mean" for a mistyped flag, command or choice (as for codes).
-
-    An unknown flag is blamed on the command it was given to, with that command's usage, not
-    on the top-level parser (argparse's own way).
-    """
-
-    commands: Mapping[str, argparse.ArgumentParser] | None = None
-
-    def parse_args(  # type: ignore[override]  # argparse's overloads; this one use suffices
-        self, args: Sequence[str] | None = None, namespace: None = None
-    ) -> argparse.Namespace:
-        given = list(sys.argv[1:] if args is None else args)
-        try:
-            parsed, extras = self.parse_known_args(given)
-        except _MissingArgument as missing:
-            # argparse asks for a missing PATH (or command) before it looks at unknown flags:
-            # "check --ofline" would hide its typo behind "PATH is required".
-            command = _command_in(given, self.commands)
-            at = given.index(command) if command is not None else len(given)
-            stray = _stray_flags(self, given[:at])  # the top level's, before the command
-            if missing.parser is not self:
-                stray += _stray_flags(missing.parser, given[at + 1 :])
-            if stray:
-                self._refuse(given, command, stray)
-            argparse.ArgumentParser.error(missing.parser, missing.message)
-        if extras:
-            self._refuse(given, getattr(parsed, "command", None), extras)
-        return parsed
-
-    def _refuse(self, given: list[str], command: str | None, extras: list[str]) -> NoReturn:
-        """Unknown arguments, blamed on the parser they were given to, with what was meant."""
-        unknown = next((extra for extra in extras if extra.startswith("-")), "")
-        name = unknown.partition("=")[0]
-        chosen = (self.commands or {}).get(command or "")
-        if chosen is not None and unknown in given[: given.index(command or "")]:
-            # Before the command: the top level's, unless the command has it ("--quiet check").
-            if name in _flags(chosen):
-                self.error(f"{unknown} goes after the command: pin-preflight {command} {unknown} …")
-            meant = did_you_mean(name, _flags(chosen), cutoff=0.75)
-            if meant:  # "--ofline check": a typo of the command's flag, in the wrong place too
-                self.error(
-                    f"unrecognized arguments: {unknown}{meant} A command's flags go after it: "
-                    f"pin-preflight {command} FLAGS …"
-                )
-            chosen = None
-        target = chosen if chosen is not None else self
-        meant = did_you_mean(name, _flags(target), cutoff=0.75)
-        target.error(f"unrecognized arguments: {' '.join(extras)}{meant}")
-
-    def _print_message(self, message: str, file: Any = None) -> None:
-        if file is sys.stdout and message:  # --help, --version: a full disk is an error too
-            write_stdout(message)
-        else:
-            super()._print_message(message, file)
-
-    def error(self, message: str) -> NoReturn:
-        if message.startswith(_REQUIRED):
-            raise _MissingArgument(self, message)  # parse_args first looks for a mistyped flag
-        choice = _INVALID_CHOICE.search(message)
-        if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
-            options = [option.strip("'\"") for option in choice["choices"].split(", ")]
-            message += did_you_mean(choice["value"].strip("'\""), options)
-        # argparse quotes the arguments it refuses: a token given as a flag's value (a flag
-        # mistyped, or put before the command) would land in the CI log.
-        super().error(without_tokens(message))
-
-
-class _MissingArgument(Exception):
-    """argparse's "the following arguments are required", held until flags are looked at."""
-
-    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
-        super().__init__(message)
-        self.parser, self.message = parser, message
-
-
-_REQUIRED = "the following arguments are required"
-
-
-def _flags(parser: argparse.ArgumentParser) -> list[str]:
-    return [flag for action in parser._actions for flag in action.option_strings]
-
-
-def _command_in(given: Sequence[str], commands: Mapping[str, object] | None) -> str | None:
-    """The first argument naming a command, as argparse finds it (flags take no values above)."""
-    return next((argument for argument in given if argument in (commands or {})), None)
-
-
-def _stray_flags(parser: argparse.ArgumentParser, arguments: Sequence[str]) -> list[str]:
-    """The arguments that look like flags ``parser`` does not have, nor abbreviates, nor bundles.
-
-    Only asked once argparse has refused the arguments anyway, so a value that merely starts
-    with a dash ("-" for standard input, a negative number) is not mistaken for a flag.
-    """
-    flags = _flags(parser)
-    stray = []
-    for argument in arguments:
-        if argument == "--":
-            break
-        name = argument.partition("=")[0]
-        if argument == "-" or not argument.startswith("-") or _NUMBER.fullmatch(argument):
-            continue
-        if name in flags or (name[:2] in flags and not name.startswith("--")):  # -q, -qv
-            continue
-        if name.startswith("--") and any(flag.startswith(name) for flag in flags):
-            continue  # an abbreviation argparse accepts (or calls ambiguous itself)
-        stray.append(argument)
-    return stray
-
-
-_NUMBER = re.compile(r"-\d+(\.\d*)?")
-
-
-_INVALID_CHOICE = re.compile(r"invalid choice: (?P<value>.*?) \(choose from (?P<choices>.*)\)")
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser = Parser(
         prog="pin-preflight",
         description="Catch what makes a Pinterest pin fail, before you publish it.",
     )
@@ -329,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH", help="files to check, or - for stdin")
     check.add_argument(
         "--format",
-        type=_report_format,
+        type=report_format,
         metavar="{" + ",".join(ReportFormat) + "}",
         default=ReportFormat.TEXT,
         help=(
@@ -340,7 +130,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "-o",
         "--output",
-        type=_output_path,
+        type=output_path,
         metavar="FILE",
         help="write the report in --format to FILE; the terminal keeps the text report",
     )
@@ -556,7 +346,7 @@ def _check(
     try:
         with progress if progress is not None else nullcontext():
             run = _run(engine, args.paths, show, progress, keep=keep, name_of=name_of)
-            reports, summary, unreadable = _run_interruptibly(run)
+            reports, summary, unreadable = run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
         if stdout_open and not streamed:
