@@ -507,6 +507,10 @@ def test_what_json_dumps_cannot_write_is_not_taken_for_what_it_can() -> None:
     source = MappingProxyType({"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"})
     parsed = parse({"board_id": "1", "media_source": source})
     assert [finding.code for finding in parsed.findings] == ["pin.field_type_invalid"]
+    # The whole pin read-only passed: it was copied into a dict before it was looked at.
+    (finding,) = parse(MappingProxyType({"board_id": "1", "media_source": dict(source)})).findings
+    assert finding.code == pin.PIN_MALFORMED.id
+    assert finding.message.startswith("the pin is a mappingproxy, which json.dumps cannot write")
     cyclic: dict[str, Any] = {"board_id": "1"}
     cyclic["note"] = [cyclic]
     (finding,) = parse(cyclic).findings

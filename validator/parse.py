@@ -107,6 +107,12 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     if not isinstance(raw, Mapping):
         message = f"the pin is {json_type(raw)}, not a JSON object"
         return Parsed(None, (malformed.finding(None, message),))
+    if raw is payload and not isinstance(raw, dict):  # json.dumps writes dicts, no other mapping
+        message = (
+            f"the pin is a {type(raw).__name__}, which json.dumps cannot write, so it cannot be "
+            "sent; send a dict (dict(pin))"
+        )
+        return Parsed(None, (malformed.finding(None, message),))
     mapping: Mapping[Any, Any] = raw
     if raw is payload and not _json_shaped(raw):  # a Python caller's: as json.dumps sends it
         try:
