@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import certifi
 import pytest
 
 from validator.errors import ConfigError
@@ -28,3 +29,34 @@ def test_a_ca_file_that_cannot_be_loaded_names_the_variable(broken_bundle: Path)
 def test_an_untrusted_environment_is_not_read() -> None:
     tls_context(trust_env=False)  # the CA bundle shipped with certifi, whatever the variable says
     async_client(trust_env=False)
+
+
+def test_the_ca_bundle_is_read_once_per_setting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Every online API call read the CA bundle again (25 to 40 ms on its caller's event loop).
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    default = tls_context(trust_env=True)
+    assert tls_context(trust_env=True) is default
+    assert tls_context(trust_env=False) is tls_context(trust_env=False)
+
+    bundle = tmp_path / "ca.pem"
+    bundle.write_bytes(Path(certifi.where()).read_bytes())
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    named = tls_context(trust_env=True)
+    assert named is not default
+    assert tls_context(trust_env=True) is named
+    assert tls_context(trust_env=False) is not named  # the variable is not read then
+
+    with bundle.open("a") as more:  # the bundle updated in place: read again
+        more.write("\n")
+    assert tls_context(trust_env=True) is not named
+
+
+def test_a_ca_file_that_cannot_be_loaded_is_refused_every_time(broken_bundle: Path) -> None:
+    for _ in range(2):  # not remembered as usable, nor as broken: fixed, it is read
+        with pytest.raises(ConfigError):
+            tls_context(trust_env=True)
+    broken_bundle.write_bytes(Path(certifi.where()).read_bytes())
+    tls_context(trust_env=True)

@@ -10,6 +10,7 @@ line's exit 2).
 
 from __future__ import annotations
 
+import functools
 import os
 import ssl
 from typing import Any
@@ -29,7 +30,32 @@ def user_agent(template: str) -> str:
 
 
 def tls_context(*, trust_env: bool) -> ssl.SSLContext:
-    """The TLS context httpx would make (the CA bundle, read once); a ``ConfigError`` if not."""
+    """The TLS context httpx would make; a ``ConfigError`` if the environment's CAs are unusable.
+
+    Made once per process for each CA setting, and shared: reading the CA bundle costs 25 to 40
+    ms, which an API call per pin paid on every call, blocking its caller's event loop. A new
+    ``SSL_CERT_FILE`` or ``SSL_CERT_DIR``, or a change to what it names, makes a new one.
+    """
+    named = tuple(os.environ.get(name) for name in _CA_VARIABLES) if trust_env else ()
+    return _tls_context(trust_env, named, tuple(map(_version_of, named)))
+
+
+def _version_of(path: str | None) -> tuple[int, int] | None:
+    """When the file or folder at ``path`` last changed, and its size; ``None`` if there is none."""
+    if not path:
+        return None
+    try:
+        found = os.stat(path)
+    except (OSError, ValueError):  # missing, unreadable, or a name no file can have
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+@functools.lru_cache(maxsize=8)
+def _tls_context(
+    trust_env: bool, named: tuple[str | None, ...], versions: tuple[object, ...]
+) -> ssl.SSLContext:
+    """``tls_context``'s context for one CA setting; ``named`` and ``versions`` are its key."""
     try:
         return httpx.create_ssl_context(trust_env=trust_env)
     except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR missing or not PEM
