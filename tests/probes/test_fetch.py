@@ -563,3 +563,52 @@ def test_a_closed_fetcher_opens_no_connection(server: MediaServer) -> None:
     before = len(server.log)
     asyncio.run(run())
     assert len(server.log) == before
+
+
+def test_each_host_is_looked_up_once_per_run(server: MediaServer) -> None:
+    # Every URL had its host looked up, all at once: 10,000 lookups of one CDN's name.
+    asked: list[tuple[str, int]] = []
+
+    async def counting(host: str, port: int) -> netguard.NotPublic | netguard.ResolveError | None:
+        asked.append((host, port))
+        await asyncio.sleep(0.05)  # the lookup takes time: the other URLs wait for its answer
+        return None
+
+    config = Settings()
+    urls = [server.url(f"/media/{JPEG}?n={n}") for n in range(20)]
+
+    async def run() -> list[Response | Failure]:
+        async with Fetcher(config, guard=counting) as fetcher:
+            budgets = [Budget(config.max_bytes_per_url) for _ in urls]
+            return await asyncio.gather(*map(fetcher.open, urls, budgets))
+
+    assert all(isinstance(outcome, Response) for outcome in asyncio.run(run()))
+    assert asked == [("127.0.0.1", server.server_address[1])]
+
+
+def test_a_lookup_that_may_pass_later_is_asked_again(server: MediaServer) -> None:
+    answers: list[netguard.ResolveError | netguard.NotPublic] = [
+        netguard.ResolveError("127.0.0.1", "Temporary failure in name resolution", temporary=True),
+        netguard.NotPublic("127.0.0.1", "127.0.0.1", "a loopback address (127.0.0.0/8)"),
+    ]
+    asked = 0
+
+    async def flaky(host: str, port: int) -> netguard.ResolveError | netguard.NotPublic | None:
+        nonlocal asked
+        asked += 1
+        return answers[min(asked, len(answers)) - 1]
+
+    config = Settings(retries=0)
+    url = server.url(f"/media/{JPEG}")
+
+    async def run() -> list[Response | Failure]:
+        async with Fetcher(config, guard=flaky) as fetcher:
+            return [await fetcher.open(url, Budget(config.max_bytes_per_url)) for _ in range(3)]
+
+    first, second, third = asyncio.run(run())
+    assert isinstance(first, Failure)
+    assert first.kind is FailureKind.UNREACHABLE
+    assert isinstance(second, Failure)
+    assert second.kind is FailureKind.NOT_PUBLIC
+    assert third == second
+    assert asked == 2  # the refusal is kept; the temporary failure was not

@@ -50,7 +50,8 @@ __all__ = ["Fetcher", "Guard"]
 
 #: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
 #: must reach 127.0.0.1 and still see a redirect to another private address refused.
-Guard = Callable[[str, int], Awaitable[netguard.NotPublic | netguard.ResolveError | None]]
+_Verdict = netguard.NotPublic | netguard.ResolveError | None
+Guard = Callable[[str, int], Awaitable[_Verdict]]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
@@ -118,11 +119,14 @@ class Fetcher:
         the global limit (``_slots``) is the clients' total size."""
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._hosts: dict[str, _Host] = {}
+        self._verdicts: dict[tuple[str, int], asyncio.Future[_Verdict]] = {}
         self.requests = 0
         self.bytes_read = 0
 
     async def aclose(self) -> None:
         """Close the clients, each even if closing another is interrupted (``Session``)."""
+        for lookup in self._verdicts.values():  # a run cancelled while a name was looked up
+            lookup.cancel()
         closing = contextlib.AsyncExitStack()
         for client in self._clients:
             closing.push_async_callback(client.aclose)
@@ -596,7 +600,7 @@ class Fetcher:
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError:  # out of range: a caller of Fetcher itself (the rules refuse it)
             return Failure(FailureKind.INVALID_URL, url, "has a port out of range", chain)
-        verdict = await self._guard(_connected_name(url) or parts.hostname, port)
+        verdict = await self._verdict(_connected_name(url) or parts.hostname, port)
         if isinstance(verdict, netguard.NotPublic):
             where = f"redirects to {quote(url)}, which " if chain else ""
             detail = f"{where}{_NOT_PUBLIC}{verdict.message}"
@@ -606,6 +610,31 @@ class Fetcher:
             kind = FailureKind.UNREACHABLE
             return Failure(kind, given, detail, chain, temporary=verdict.temporary)
         return None
+
+    async def _verdict(self, host: str, port: int) -> _Verdict:
+        """The guard's verdict on ``host``, asked once per run for each host and port.
+
+        Asked for every URL, before a request slot is taken, a calendar of 10,000 pins on one CDN
+        had the resolver look its name up 10,000 times, every lookup at once. The address each
+        connection reaches is judged again (``_peer_refused``): a name that moves to a private
+        address during the run is still refused. A failure that may pass (``temporary``) is not
+        kept, so a retry asks again; nor is a lookup that raised or was cancelled.
+        """
+        key = (host, port)
+        lookup = self._verdicts.get(key)
+        if lookup is None:
+            lookup = self._verdicts[key] = asyncio.ensure_future(self._guard(host, port))
+            lookup.add_done_callback(lambda done: self._forget_passing(key, done))
+        return await asyncio.shield(lookup)  # one caller's deadline does not end the others'
+
+    def _forget_passing(self, key: tuple[str, int], lookup: asyncio.Future[_Verdict]) -> None:
+        """Drop ``lookup`` from the run's verdicts unless it is one to keep (``_verdict``)."""
+        if not lookup.cancelled() and lookup.exception() is None:  # retrieved: no log of it
+            verdict = lookup.result()
+            if not (isinstance(verdict, netguard.ResolveError) and verdict.temporary):
+                return
+        if self._verdicts.get(key) is lookup:
+            del self._verdicts[key]
 
     def _host(self, key: str) -> _Host:
         host = self._hosts.get(key)
