@@ -49,7 +49,7 @@ def test_a_run_hands_the_garbage_collector_back(
 ) -> None:
     # A run freezes what it loaded (and, for a whole document, the reports it keeps); main()
     # may run inside a longer process, which must get an ordinary collector back.
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() <= cli._FROZEN_AT_START  # 3.12 starts with 375 frozen
     run(capsys, "--format", fmt, CALENDAR)
     assert gc.get_freeze_count() == 0
 

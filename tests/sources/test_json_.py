@@ -434,12 +434,16 @@ def test_a_number_too_long_then_a_syntax_error_is_the_syntax_error(tmp_path: Pat
         list(load(name))
 
 
+# 3.13's json blames a trailing comma itself ("Illegal trailing comma"), not what follows it.
+_COL = 14 if sys.version_info >= (3, 13) else 15
+
+
 @pytest.mark.parametrize(
     ("text", "where"),
     [
-        ('[\r{"title": "a"},\r{"title": "b"},\r{"title": "c",}\r]\r', ":4:15: invalid JSON"),
+        ('[\r{"title": "a"},\r{"title": "b"},\r{"title": "c",}\r]\r', f":4:{_COL}: invalid JSON"),
         ('{\r "title": "x"\r}\r{\r "title": bad\r}\r', ":5:11: invalid JSON"),
-        ('[\r\n{"title": "a"},\r\n{"title": "c",}\r\n]', ":3:15: invalid JSON"),
+        ('[\r\n{"title": "a"},\r\n{"title": "c",}\r\n]', f":3:{_COL}: invalid JSON"),
     ],
     ids=["cr-array", "cr-values", "crlf-array"],
 )
@@ -668,7 +672,7 @@ def test_json_lines_in_a_json_file_with_a_broken_first_line_lose_only_that_line(
 
 
 def test_a_broken_document_is_still_one_error_with_its_place() -> None:
-    with pytest.raises(SourceError, match=r"pins.json:3:1: invalid JSON"):
+    with pytest.raises(SourceError, match=r"pins.json:(3:1|2:18): invalid JSON"):
         list(iter_document('{\n  "board_id": "1",\n}\n', "pins.json"))
 
 
@@ -869,7 +873,7 @@ def test_standard_input_that_is_a_video_is_refused_unread(
 def test_a_value_nested_deeper_than_python_reads_is_one_malformed_pin(tmp_path: Path) -> None:
     # Valid JSON, but past Python's recursion limit: it stopped the file, and the pins after it
     # were lost; in JSON Lines it was one malformed row already (found by fuzzing).
-    deep = "[" * 5000 + "]" * 5000
+    deep = "[" * 20_000 + "]" * 20_000  # 3.13 reads 10,000 levels
     tricky = '{"a": "]\\"[", "b": ' + deep + "}"  # brackets inside a string are no brackets
     pin = json.dumps(PIN_A)
     for text in (f"[{pin},\n{deep},\n{tricky},\n{pin}]", f"{pin}\n{deep}\n{tricky}\n{pin}"):

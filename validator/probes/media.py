@@ -419,7 +419,8 @@ class _ThreadReads:
             # the interpreter joins such threads at exit: the process never ended.
             while True:
                 if prober._closed or loop.is_closed():
-                    pending.cancel()
+                    if not loop.is_closed():  # a closed loop's cancel callback raises (logged)
+                        pending.cancel()
                     if inspect.getcoroutinestate(read) == inspect.CORO_CREATED:
                         # Scheduled, but the loop stopped before it started; if the loop starts
                         # it meanwhile, close() refuses (ValueError) and it runs on.

@@ -54,6 +54,10 @@ class RangeFile(io.RawIOBase):
         budget: int | None = DEFAULT_BUDGET,
     ) -> None:
         super().__init__()
+        # Before any raise: the finalizer calls close() on a half-built file too (3.13 reports
+        # what close() raises there).
+        self._starts: list[int] = []
+        self._chunks: list[bytes] = []
         if size < 0:
             raise ValueError(f"size must be >= 0, not {size}")
         if block_size <= 0:
@@ -75,8 +79,6 @@ class RangeFile(io.RawIOBase):
         self.fetch_error: Exception | None = None
         self._pos = 0
         # Disjoint cached extents, sorted by start: _starts[i] is where _chunks[i] begins.
-        self._starts: list[int] = []
-        self._chunks: list[bytes] = []
         if head:
             self.seed(0, head)
 
