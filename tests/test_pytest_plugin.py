@@ -557,3 +557,32 @@ def test_a_pattern_from_here_or_from_the_root_of_the_disk_collects(
     pattern = pattern.format(root=pytester.path.as_posix())
     pytester.makeini(f"[pytest]\npin_preflight_calendars = {pattern}\n")
     pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=3, failed=3)
+
+
+def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:
+    # testpaths kept pytest out of content/: the run passed, having checked no calendar.
+    (pytester.path / "content").mkdir()
+    write_pins(pytester.path / "content" / "spring.json", WARNED_PIN)
+    pytester.makepyfile(test_shop="def test_cart():\n    pass\n")
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\ntestpaths = ["."]\nnorecursedirs = ["content"]\n'
+        'pin_preflight_calendars = ["content/*.json"]\n'
+    )
+    said = (  # [...] is a character class to fnmatch: ? stands for each bracket
+        "pin-preflight: no calendar file matched (pin_preflight_calendars = ?'content/*.json'?)"
+        " under the paths pytest collected, so none was checked*"
+    )
+    for workers in ((), ("-n", "2", *NO_HYPOTHESIS)):  # under xdist, the workers' counts add up
+        run = pytester.runpytest_subprocess if workers else pytester.runpytest
+        result = run("--pin-preflight-offline", *workers)
+        result.assert_outcomes(passed=1)
+        result.stdout.fnmatch_lines([said])
+
+        # One test file run on its own has no calendar in it: nothing to say.
+        result = run("--pin-preflight-offline", "test_shop.py", *workers)
+        result.assert_outcomes(passed=1)
+        result.stdout.no_fnmatch_line(said)
+        # Found, they are checked.
+        result = run("--pin-preflight-offline", "-o", "norecursedirs=", *workers)
+        result.assert_outcomes(passed=2, warnings=1)  # the pin's: pin.dominant_color_invalid
+        result.stdout.no_fnmatch_line(said)

@@ -60,6 +60,7 @@ _CALENDAR_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 
 _INI = "pin_preflight_calendars"
 _STALE_OUTPUT = "pin_preflight_stale"  # the key of a worker's output to the xdist controller
+_COLLECTED_OUTPUT = "pin_preflight_collected"  # and of how many calendars the worker collected
 _MARKER = "pin_preflight"
 _CHECKER = "pin-preflight-checker"
 
@@ -208,6 +209,8 @@ class _Checker:
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
         self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
+        self.collected = 0
+        """Calendar files collected in this process."""
         self.rerun: list[str] = []
         """Files whose last failures were recorded under names they no longer have (--lf)."""
         self.stale: list[str] = []
@@ -218,6 +221,7 @@ class _Checker:
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> CalendarFile | None:
         """A ``CalendarFile`` for each file matching the patterns or named on the command line."""
         if self._wanted(file_path, parent.session):
+            self.collected += 1
             return CalendarFile.from_parent(parent, path=file_path)
         return None
 
@@ -319,25 +323,50 @@ class _Checker:
             for nodeid in self.rerun
         ]
 
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """Say so when the plugin is on and no file matched: the run passed, having checked none.
+
+        With ``testpaths = ["tests"]``, a pattern for ``content/`` matches nothing: pytest is never
+        shown that folder. Not said when paths were named on the command line (one test file run
+        on its own has no calendar in it). A line, not a warning: under ``filterwarnings =
+        error`` a warning raised here would be an INTERNALERROR.
+        """
+        config = self.config
+        if self.collected or config.args_source is pytest.Config.ArgsSource.ARGS:
+            return
+        if hasattr(config, "workerinput"):  # an xdist worker: the controller sums them up
+            return
+        where = f"{_INI} = {list(self.patterns)}" if config.getini(_INI) else "--pin-preflight"
+        terminalreporter.write_line(
+            f"pin-preflight: no calendar file matched ({where}) under the paths pytest "
+            "collected, so none was checked: see testpaths and norecursedirs, or name the "
+            "calendars' folder on the command line",
+            yellow=True,
+        )
+
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: object) -> None:
         """Under xdist, drop the stale names a worker found from the controller's record.
 
         The workers read the last failures and run the renamed files whole; the controller
         writes the record at the end, and kept the stale names in it for good: every later
-        ``--lf`` ran those files whole again.
+        ``--lf`` ran those files whole again. (Also count the calendars the worker collected,
+        for ``pytest_terminal_summary``.)
         """
-        stale = set(getattr(node, "workeroutput", {}).get(_STALE_OUTPUT, ()))
+        output = getattr(node, "workeroutput", {})
+        self.collected += output.get(_COLLECTED_OUTPUT, 0)
+        stale = set(output.get(_STALE_OUTPUT, ()))
         recorded = _last_failed(self.config)
         if stale and recorded is not None:
             for key in [key for key in recorded if str(key) in stale]:
                 del recorded[key]
 
     def pytest_sessionfinish(self) -> None:
-        """Close the HTTP client, then the loop (and, in an xdist worker, report stale names)."""
+        """Close the HTTP client, then the loop (in an xdist worker, report to the controller)."""
         output = getattr(self.config, "workeroutput", None)
         if isinstance(output, dict):
             output[_STALE_OUTPUT] = list(self.stale)
+            output[_COLLECTED_OUTPUT] = self.collected
         runner, session = self._runner, self._session
         self._runner = self._session = None
         if runner is None:
