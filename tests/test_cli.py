@@ -466,7 +466,10 @@ def test_a_config_named_without_the_table_is_an_error(
         ("folder", "is a folder; name its pyproject.toml"),
         ("missing.toml", "no such file"),
         ("pipe", "not a file (a TOML file is read whole, by name)"),  # <(...), /dev/stdin
+        # Not to be looked at: a traceback, as for a folder this user may not enter (root may).
+        ("a" * 300 + "/pyproject.toml", "cannot read it: File name too long"),
     ],
+    ids=["folder", "missing", "pipe", "unreadable"],
 )
 def test_a_config_that_is_no_file_says_what_it_is(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, expected: str

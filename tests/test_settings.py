@@ -274,6 +274,13 @@ def test_find_pyproject_walks_up_to_the_file_with_the_table(tmp_path: Path) -> N
     assert find_pyproject(nested) == project
 
 
+def test_a_folder_that_cannot_be_looked_into_is_a_config_error(tmp_path: Path) -> None:
+    # A traceback: run as another user (su, sudo -u) from a folder that user may not enter.
+    # Root enters any folder; a name too long to look up fails the same call the same way.
+    with pytest.raises(ConfigError, match=r"pyproject.toml: cannot read it: File name too long"):
+        find_pyproject(tmp_path / ("a" * 300))
+
+
 def test_find_pyproject_returns_a_broken_file_for_load_settings_to_report(tmp_path: Path) -> None:
     broken = pyproject(tmp_path, "[tool.pin-preflight\n")
 

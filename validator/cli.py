@@ -17,6 +17,7 @@ import argparse
 import gc
 import json
 import os
+import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -595,11 +596,18 @@ def _codes(args: argparse.Namespace) -> int:
 def _config_file(args: argparse.Namespace) -> Path | None:
     """The configuration to read: ``--config``, else the nearest ``pyproject.toml`` with a table."""
     if args.config is not None:
-        if args.config.is_dir():
+        try:  # is_dir() and is_file() raise too, in a folder this user may not look into
+            mode = args.config.stat().st_mode
+        except FileNotFoundError:
+            raise ConfigError(f"--config {args.config}: no such file") from None
+        except OSError as exc:
+            raise ConfigError(
+                f"--config {args.config}: cannot read it: {exc.strerror or exc}"
+            ) from None
+        if stat.S_ISDIR(mode):
             raise ConfigError(f"--config {args.config}: is a folder; name its pyproject.toml")
-        if not args.config.is_file():
-            exists = args.config.exists()  # a device, a pipe: /dev/null, <(...), /dev/stdin
-            why = "not a file (a TOML file is read whole, by name)" if exists else "no such file"
+        if not stat.S_ISREG(mode):  # a device, a pipe: /dev/null, <(...), /dev/stdin
+            why = "not a file (a TOML file is read whole, by name)"
             raise ConfigError(f"--config {args.config}: {why}")
         return Path(args.config)
     try:

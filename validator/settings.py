@@ -11,6 +11,7 @@ import ipaddress
 import math
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -361,7 +362,16 @@ def find_pyproject(start: Path) -> Path | None:
     """The nearest ``pyproject.toml`` at or above ``start`` that has a pin-preflight table."""
     for folder in (start, *start.parents):
         candidate = folder / "pyproject.toml"
-        if candidate.is_file():
+        try:  # is_file() raises too, in a folder this user may not look into
+            found = stat.S_ISREG(candidate.stat().st_mode)
+        except FileNotFoundError:
+            found = False
+        except OSError as exc:  # whether a configuration is there cannot be known
+            raise ConfigError(
+                f"{candidate}: cannot read it: {exc.strerror or exc} (so whether it configures "
+                "pin-preflight cannot be told)"
+            ) from None
+        if found:
             try:
                 table = _read_table(candidate)
             except ConfigError:
