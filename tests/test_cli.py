@@ -481,6 +481,17 @@ def test_a_config_that_is_no_file_says_what_it_is(
     assert err == f"pin-preflight: error: --config {tmp_path / name}: {expected}\n"
 
 
+def test_a_terminal_width_of_zero_is_no_width(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # rich took COLUMNS=0 for a width: the summary (and, on a terminal, everything) was lost.
+    monkeypatch.setenv("COLUMNS", "0")
+    status, out, _ = run(capsys, "-v", VALID)
+    assert status == EXIT_OK
+    assert "1 pin checked: 1 ok" in out
+    assert "image-url.json:1" in out  # the pin's own line too
+
+
 def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "--format", "xml", VALID)
     assert status == EXIT_UNUSABLE

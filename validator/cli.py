@@ -17,6 +17,7 @@ import argparse
 import gc
 import json
 import os
+import shutil
 import stat
 import sys
 import warnings
@@ -654,7 +655,10 @@ class _Console(Console):
 
 
 def _console(*, stderr: bool = False) -> Console:
-    return _Console(highlight=False, soft_wrap=True, emoji=False, stderr=stderr)
+    console = _Console(highlight=False, soft_wrap=True, emoji=False, stderr=stderr)
+    if console.width < 1:  # COLUMNS=0, which rich takes for a width: every line came out empty
+        console.width = shutil.get_terminal_size().columns  # the terminal's, or 80
+    return console
 
 
 def _error(message: str) -> None:
