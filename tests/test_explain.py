@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -15,6 +16,7 @@ from validator import explain
 from validator.codes import CATALOGUE
 from validator.errors import ConfigError, SourceError, ValidatorError
 from validator.pinterest.errors import classify_response
+from validator.sources import MAX_DOCUMENT
 
 RESPONSES = FIXTURES / "responses"
 
@@ -141,7 +143,7 @@ def test_standard_input(
 @pytest.mark.parametrize(
     ("content", "error", "message"),
     [
-        (None, SourceError, "cannot read it"),
+        (None, SourceError, "r.json: no such file"),
         ('{"status": 429, "body": ', SourceError, r"r\.json:1:\d+: not JSON"),
         ("[1, 2]", SourceError, "expected a JSON object"),
         ('{"status": "429", "body": {}}', SourceError, "not an HTTP status"),
@@ -164,6 +166,29 @@ def test_unreadable_input_is_a_one_line_error(
         run(capsys, str(path))
     # The command line turns every ValidatorError into one line on stderr and exit status 2.
     assert issubclass(error, ValidatorError)
+
+
+def test_what_is_no_response_is_refused_unread(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # explain read its input whole, with no limit: `explain /dev/zero` ran the machine out of
+    # memory, and a video given by mistake was read to its end. Refused as check refuses them.
+    expected = "not an API response (JSON)"
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes((FIXTURES / "media" / "photo-baseline.jpg").read_bytes())
+    with pytest.raises(SourceError, match=rf"photo.jpg: is a JPEG image, {re.escape(expected)}"):
+        run(capsys, str(photo))
+    if Path("/dev/zero").exists():
+        with pytest.raises(
+            SourceError, match=rf"/dev/zero: is binary data .*{re.escape(expected)}"
+        ):
+            run(capsys, "/dev/zero")
+    huge = tmp_path / "huge.json"
+    with huge.open("wb") as sparse:  # no disk used: its size is what is refused
+        sparse.write(b'{"status": 429, "body": {"code": 8, "message": "' + b" " * 64)  # text first
+        sparse.truncate(MAX_DOCUMENT + 1)
+    with pytest.raises(SourceError, match=r"huge.json: over 256 MiB, larger than an API response"):
+        run(capsys, str(huge))
 
 
 def test_every_fixture_explains(capsys: pytest.CaptureFixture[str]) -> None:

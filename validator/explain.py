@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from validator import sources
@@ -33,6 +32,7 @@ __all__ = ["add_parser", "load", "render", "run"]
 _P = TypeVar("_P", bound=argparse.ArgumentParser)
 
 _STDIN = sources.STDIN
+_RESPONSE = "an API response (JSON)"
 
 
 def add_parser(commands: argparse._SubParsersAction[_P]) -> None:
@@ -79,15 +79,8 @@ def load(name: str, status: int | None = None) -> Classification:
     decoded strictly as UTF-8, whatever the locale says (a typographic apostrophe decides some
     codes), and a byte order mark (PowerShell writes one) dropped.
     """
-    source = _STDIN if name == "-" else name
-    try:
-        if name == "-":
-            raw = sources.stdin_text()
-        else:
-            raw = sources.utf8_text(Path(name).read_bytes(), source)
-    except OSError as exc:
-        raise SourceError(f"{source}: cannot read it: {exc.strerror or exc}") from None
-    text = raw.removeprefix("\ufeff")
+    source = _STDIN if name == "-" else sources.display_name(name)
+    text = sources.document_text(name, _RESPONSE).removeprefix("\ufeff")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -301,7 +301,9 @@ def test_directory_is_a_source_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as raised:
         list(load(str(tmp_path)))
 
-    assert str(raised.value) == f"{tmp_path}: is a directory, not a calendar file"
+    assert (
+        str(raised.value) == f"{tmp_path}: is a directory, not a calendar (JSON, JSON Lines or CSV)"
+    )
 
 
 def test_non_utf8_file_is_a_source_error_naming_the_byte(tmp_path: Path) -> None:

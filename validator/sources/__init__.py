@@ -13,6 +13,7 @@ import re
 import stat
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
@@ -39,6 +40,8 @@ __all__ = [
 
 #: How standard input is named, on the command line (``-``) and in reports.
 STDIN = "<stdin>"
+#: What a file ``load`` refuses should have been.
+CALENDAR = "a calendar (JSON, JSON Lines or CSV)"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CSV_SUFFIX = ".csv"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM starts like the first
@@ -78,7 +81,7 @@ def load(
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
     origin = origin if origin is not None else name
-    try:
+    with _reading(shown, CALENDAR):
         suffix = path.suffix.lower()
         # One open, for a named pipe (<(jq ...)) too: its first bytes are read once, looked at,
         # and handed on ahead of the rest.
@@ -105,14 +108,6 @@ def load(
             else:
                 text = utf8_text(_read_document(opened, shown, head, rewind=True), shown)
                 yield from _document(text, shown, origin, "a file not named .csv")
-    except MemoryError:
-        raise SourceError(f"{shown}: too large to read into memory") from None
-    except FileNotFoundError:
-        raise SourceError(f"{shown}: no such file") from None
-    except IsADirectoryError:
-        raise SourceError(f"{shown}: is a directory, not a calendar file") from None
-    except OSError as exc:
-        raise SourceError(f"{shown}: cannot read it: {exc.strerror}") from None
 
 
 def _document(text: str, shown: str, origin: str | None, read: str) -> Iterator[PinInput]:
@@ -147,16 +142,51 @@ def display_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def stdin_text() -> str:
-    """Standard input as UTF-8 (strictly: the locale may say another encoding, or none)."""
+def stdin_text(expected: str = CALENDAR) -> str:
+    """Standard input as UTF-8 (strictly: the locale may say another encoding, or none).
+
+    Refused as ``document_text`` refuses a file; ``expected`` says what it should have been.
+    """
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise SourceError(f"{STDIN}: standard input is closed")
     binary = getattr(sys.stdin, "buffer", None)
     if binary is None:  # replaced by a text stream (tests, a host program)
         return sys.stdin.read()
     head = binary.read(_SNIFFED)  # a video piped in is refused before it is read on
-    _refuse_no_text(head, STDIN)
-    return utf8_text(_read_document(binary, STDIN, head, rewind=False), STDIN)
+    _refuse_no_text(head, STDIN, expected)
+    return utf8_text(_read_document(binary, STDIN, head, rewind=False, expected=expected), STDIN)
+
+
+def document_text(name: str, expected: str) -> str:
+    """The UTF-8 text of the file ``name`` (``-``: standard input), read whole.
+
+    Read as ``load`` reads a JSON document: refused unread when its first bytes are an image, a
+    video or other binary data, and once it passes ``MAX_DOCUMENT``. ``expected`` says what it
+    should have been (``explain`` reads an API response so).
+    """
+    if name == "-":
+        return stdin_text(expected)
+    shown = display_name(name)
+    with _reading(shown, expected), Path(name).open("rb") as opened:
+        head = opened.read(_SNIFFED)
+        _refuse_no_text(head, shown, expected)
+        data = _read_document(opened, shown, head, rewind=True, expected=expected)
+    return utf8_text(data, shown)
+
+
+@contextmanager
+def _reading(shown: str, expected: str) -> Iterator[None]:
+    """What reading the file ``shown`` may raise, as the ``SourceError`` that says it."""
+    try:
+        yield
+    except MemoryError:
+        raise SourceError(f"{shown}: too large to read into memory") from None
+    except FileNotFoundError:
+        raise SourceError(f"{shown}: no such file") from None
+    except IsADirectoryError:
+        raise SourceError(f"{shown}: is a directory, not {expected}") from None
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot read it: {exc.strerror or exc}") from None
 
 
 # A first line of comma-separated words, no JSON: a CSV calendar piped in (cat pins.csv | ...).
@@ -178,7 +208,7 @@ def utf8_text(data: bytes, source: str) -> str:
         ) from None
 
 
-def _refuse_no_text(head: bytes, source: str) -> None:
+def _refuse_no_text(head: bytes, source: str, expected: str = CALENDAR) -> None:
     """Stop at once on a file that is no text calendar, from its first bytes.
 
     A glob (``content/*``) picks up the videos beside the calendars: read as a JSON document, a
@@ -191,10 +221,8 @@ def _refuse_no_text(head: bytes, source: str) -> None:
         return
     container = sniff(head)
     if container.is_image or container.is_video or container in _BINARY:
-        raise SourceError(
-            f"{source}: is {container.a_label}, not a calendar (JSON, JSON Lines or CSV)"
-        )
-    raise SourceError(f"{source}: is binary data (or UTF-16 text), not a UTF-8 calendar")
+        raise SourceError(f"{source}: is {container.a_label}, not {expected}")
+    raise SourceError(f"{source}: is binary data (or UTF-16 text), not {expected} in UTF-8")
 
 
 # Bytes no text calendar holds (tab, line breaks, form feed and ESC aside): every image and video
@@ -224,7 +252,9 @@ class _Ahead(io.RawIOBase):
         return len(data)
 
 
-def _read_document(stream: IO[bytes], source: str, head: bytes, *, rewind: bool) -> bytes:
+def _read_document(
+    stream: IO[bytes], source: str, head: bytes, *, rewind: bool, expected: str = CALENDAR
+) -> bytes:
     """A JSON document's bytes, ``head`` (read from ``stream`` already) and the rest.
 
     Refused when larger than any calendar: unread if the file states its size, else as soon as
@@ -238,7 +268,7 @@ def _read_document(stream: IO[bytes], source: str, head: bytes, *, rewind: bool)
         status = None
     if status is not None and stat.S_ISREG(status.st_mode):
         if status.st_size > MAX_DOCUMENT:
-            raise _too_large(source)
+            raise _too_large(source, expected)
         if not rewind:
             return head + stream.read()
         stream.seek(0)
@@ -247,15 +277,18 @@ def _read_document(stream: IO[bytes], source: str, head: bytes, *, rewind: bool)
     while chunk := stream.read(_CHUNK):
         total += len(chunk)
         if total > MAX_DOCUMENT:
-            raise _too_large(source)
+            raise _too_large(source, expected)
         parts.append(chunk)
     return b"".join(parts)
 
 
-def _too_large(source: str) -> SourceError:
+def _too_large(source: str, expected: str) -> SourceError:
+    over = f"{source}: over {MAX_DOCUMENT // 2**20} MiB"
+    if expected != CALENDAR:
+        return SourceError(f"{over}, larger than {expected} is")
     return SourceError(
-        f"{source}: over {MAX_DOCUMENT // 2**20} MiB: a JSON document is read whole; write a "
-        "calendar this large as JSON Lines (.jsonl), which is read line by line"
+        f"{over}: a JSON document is read whole; write a calendar this large as JSON Lines "
+        "(.jsonl), which is read line by line"
     )
 
 
