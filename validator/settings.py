@@ -335,6 +335,9 @@ def environment_token(settings: Settings, *, explicit: bool = False) -> SecretSt
     variable, never its value. Shared by the command line and the pytest plugin, so that both
     run the same account checks.
     """
+    if explicit and _is_a_value(settings.token_env):  # offline too: a token left in a CI line
+        shown = _variable_shown(settings.token_env)
+        raise ConfigError(f"--token-env {shown}: name the variable, such as {TOKEN_ENV}")
     if settings.offline or not settings.account_checks:
         return None
     value = os.environ.get(settings.token_env)
@@ -353,9 +356,14 @@ def _variable_shown(name: str) -> str:
     ``--token-env $PINTEREST_ACCESS_TOKEN`` passes the token itself: quoted, it would land in
     the CI log. Pinterest's tokens start with ``pina_``; any value of the environment counts too.
     """
-    if looks_like_token(name) or (len(name) >= 16 and name in os.environ.values()):
+    if _is_a_value(name):
         return "(a value that looks like a token, not the name of the variable that holds it)"
     return repr(name) if not _ENV_NAME.fullmatch(name) else name
+
+
+def _is_a_value(name: str) -> bool:
+    """Whether ``name``, given as a variable's name, is a token or another variable's value."""
+    return looks_like_token(name) or (len(name) >= 16 and name in os.environ.values())
 
 
 def find_pyproject(start: Path) -> Path | None:
