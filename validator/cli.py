@@ -22,7 +22,7 @@ import stat
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import ExitStack, nullcontext
+from contextlib import ExitStack, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,6 @@ EXIT_OK = 0
 EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
-_EXIT_TERMINATED = 143  # 128 + SIGTERM, as a shell reports it
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
 # Settings whose flag is not their name with dashes (errors name the flag the user typed).
 _FLAG_NAMES = {"deadline": "--timeout"}
@@ -84,9 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ValidatorError as exc:
             _error(str(exc))
             return EXIT_UNUSABLE
-        except Terminated:  # before KeyboardInterrupt, which it is a kind of
-            _error("terminated")
-            return _EXIT_TERMINATED
+        except Terminated as stopped:  # before KeyboardInterrupt, which it is a kind of
+            _error(stopped.said)
+            return stopped.status
         except KeyboardInterrupt:
             _error("interrupted")
             return _EXIT_INTERRUPTED
@@ -664,5 +663,7 @@ def _console(*, stderr: bool = False) -> Console:
 def _error(message: str) -> None:
     # Messages quote file names, which may hold a line break (a forged line, or a workflow
     # command in a CI log) or an escape sequence: shown escaped, one line.
-    if sys.stderr is not None:  # started with standard error closed (2>&-): the status says it
+    if sys.stderr is None:  # started with standard error closed (2>&-): the status says it
+        return
+    with suppress(OSError):  # its terminal is gone (hung up): the status says it
         sys.stderr.write(f"pin-preflight: error: {printable(without_tokens(message))}\n")

@@ -20,11 +20,29 @@ _T = TypeVar("_T")
 
 
 class Terminated(KeyboardInterrupt):
-    """The run got SIGTERM.
+    """The run got SIGTERM (a cancelled CI job), or SIGHUP (its terminal closed, ssh dropped).
 
     A KeyboardInterrupt, so that asyncio passes it on from any callback or task, as it does
     Ctrl-C (anything else raised there is logged and the loop goes on: the run did not stop).
     """
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def status(self) -> int:
+        """The exit status a shell reports for a process the signal ended: 128 + its number."""
+        return 128 + self.signum
+
+    @property
+    def said(self) -> str:
+        """What the one line on standard error says."""
+        return "hung up" if self.signum == _SIGHUP else "terminated"
+
+
+# Absent on Windows, which has no such signal.
+_SIGHUP: signal.Signals | None = getattr(signal, "SIGHUP", None)
 
 
 class _Stop:
@@ -41,8 +59,9 @@ def signals_handled() -> Iterator[None]:
     control: a blocking read of standard input would wait for its data first. Raised where it
     lands, the interrupt unwinds at once; asyncio still cancels what was left and the session
     closes its connections on the way out, and ``--output`` is left as it was (set up before
-    the run, written after it: both inside). SIGTERM is a cancelled CI job. Each is taken only
-    when nobody else set a handler for it (an embedding host, ``nohup``): their choice stands.
+    the run, written after it: both inside). SIGTERM is a cancelled CI job; SIGHUP a closed
+    terminal, which left ``--output``'s temporary file behind. Each is taken only when nobody
+    else set a handler for it (an embedding host, ``nohup``): their choice stands.
     """
     _Stop.signalled = False
     if threading.current_thread() is not threading.main_thread():
@@ -52,8 +71,9 @@ def signals_handled() -> Iterator[None]:
     for number, raised, default in (
         (signal.SIGINT, KeyboardInterrupt, signal.default_int_handler),
         (signal.SIGTERM, Terminated, signal.SIG_DFL),
+        (_SIGHUP, Terminated, signal.SIG_DFL),
     ):
-        if signal.getsignal(number) == default:
+        if number is not None and signal.getsignal(number) == default:
             taken[number] = signal.signal(number, _raising(raised))
     try:
         yield
@@ -62,10 +82,10 @@ def signals_handled() -> Iterator[None]:
             signal.signal(number, previous)
 
 
-def _raising(raised: type[BaseException]) -> Callable[[int, object], NoReturn]:
+def _raising(raised: type[KeyboardInterrupt]) -> Callable[[int, object], NoReturn]:
     def handler(signum: int, frame: object) -> NoReturn:
         _Stop.signalled = True
-        raise raised
+        raise raised(signum) if raised is Terminated else raised
 
     return handler
 
