@@ -525,6 +525,11 @@ def test_an_untrusted_environment_s_proxy_is_not_used(
     trusting = Settings(allow_private_hosts=True, retries=0)
     (through,) = validate_media([url], settings=trusting)
     assert through.codes == {"media.unreachable"}  # the proxy was asked, and is not there
+    # It is the proxy that is down, not the URL's host: "check the host name" sent users off to
+    # fix good URLs.
+    (finding,) = through.findings
+    assert "cannot be connected to through the environment's proxy" in finding.message
+    assert finding.hint.startswith("Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY")
     (direct,) = validate_media([url], settings=trusting.model_copy(update={"trust_env": False}))
     assert direct.findings == ()
 

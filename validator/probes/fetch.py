@@ -301,6 +301,10 @@ class Fetcher:
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
             detail = f"dropped the connection ({_reason(exc)})"
             return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
+        if isinstance(exc, httpx.ConnectError | httpx.ProxyError) and self._proxied(current):
+            # The proxy was connected to, not the server: a proxy that is down fails every URL.
+            detail = f"cannot be connected to through the environment's proxy ({_reason(exc)})"
+            return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_PROXY_HINT)
         if isinstance(exc, httpx.ConnectError):
             detail = f"cannot be connected to ({_reason(exc)})"
             return Failure(FailureKind.UNREACHABLE, url, detail, chain)
@@ -314,6 +318,14 @@ class Fetcher:
             return Failure(FailureKind.INVALID_URL, url, detail, chain)
         detail = f"redirects to an invalid URL ({_reason(exc)})"
         return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+
+    def _proxied(self, url: str) -> bool:
+        """Whether a request for ``url`` goes through a proxy (one the environment names)."""
+        client = self._clients[0]  # every client of the run has the same proxies
+        try:
+            return client._transport_for_url(httpx.URL(url)) is not client._transport
+        except (httpx.InvalidURL, ValueError):
+            return False
 
     async def _first_block(
         self,
@@ -714,6 +726,13 @@ async def _get(
         yield answer, transport is not client._transport
     finally:
         await answer.aclose()
+
+
+_PROXY_HINT = (
+    "Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY names (is it up, is its name "
+    "right?), or run without it (trust-env = false in [tool.pin-preflight]); if the proxy is "
+    "fine, check the URL's host as for any URL."
+)
 
 
 def _connected_name(url: str) -> str | None:

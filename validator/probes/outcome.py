@@ -60,6 +60,9 @@ class Failure:
     attempts: int = 1
     temporary: bool = False
     """Worth another attempt although the kind alone does not say so (a reset, a DNS hiccup)."""
+    hint: str | None = None
+    """What to do, when the kind's code says it wrongly here (a proxy that is down is no host
+    name to check)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,7 +131,8 @@ def _failure(slot: Slot, failure: Failure) -> Finding:
         message += f"; chain: {_chain(failure.chain)}"
     if failure.attempts > 1:
         message += f" ({failure.attempts} attempts)"
-    return code.finding(slot.field, message, _LOCAL_HINTS.get(failure.kind) if slot.local else None)
+    hint = _LOCAL_HINTS.get(failure.kind) if slot.local else failure.hint
+    return code.finding(slot.field, message, hint)
 
 
 # A file on this machine has no host, server or certificate to check: its own remedies.
