@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -586,3 +588,17 @@ def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:
         result = run("--pin-preflight-offline", "-o", "norecursedirs=", *workers)
         result.assert_outcomes(passed=2, warnings=1)  # the pin's: pin.dominant_color_invalid
         result.stdout.no_fnmatch_line(said)
+
+
+def test_the_plugin_off_imports_nothing_heavy() -> None:
+    # pytest imports the plugin in every project that installed pin-preflight: what it imports
+    # there is paid by every test run. asyncio alone cost 14 ms of it.
+    script = (
+        "import sys, validator.pytest_plugin\n"
+        "print(sorted(m for m in ('asyncio', 'httpx', 'PIL', 'pydantic', 'rich') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert done.stdout == "[]\n"

@@ -20,7 +20,6 @@ plugin is turned on (or a test runs).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import fnmatch
 import json
 import os
@@ -43,6 +42,7 @@ from _pytest._code.code import (
 )
 
 if TYPE_CHECKING:
+    import asyncio
     from types import TracebackType
 
     from validator.engine import Engine, Session
@@ -306,6 +306,8 @@ class _Checker:
     def _open(self) -> tuple[asyncio.Runner, Session]:
         """The loop and the engine session, opened for the first file checked."""
         if self._runner is None:
+            import asyncio  # not at the top: pytest runs without it where the plugin is off
+
             # loop_factory: do not make this loop the thread's current one (see the class doc).
             self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
         if self._session is None:
