@@ -481,6 +481,24 @@ def test_a_config_that_is_no_file_says_what_it_is(
     assert err == f"pin-preflight: error: --config {tmp_path / name}: {expected}\n"
 
 
+@pytest.mark.parametrize(
+    ("argv", "argument"),
+    [
+        (["", VALID], "PATH"),
+        (["--config", "", VALID], "--config"),
+        (["-o", "", VALID], "-o/--output"),
+    ],
+    ids=["path", "config", "output"],
+)
+def test_an_empty_file_name_is_refused(
+    capsys: pytest.CaptureFixture[str], argv: list[str], argument: str
+) -> None:
+    # Path("") is the working folder: ": is a directory", "--config .: is a folder".
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (EXIT_UNUSABLE, "")
+    assert err.endswith(f"error: argument {argument}: an empty name: name a file\n")
+
+
 def test_a_terminal_width_of_zero_is_no_width(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,7 +17,7 @@ from validator.messages import did_you_mean, without_tokens
 from validator.report_file import write_stdout
 from validator.reporters import ReportFormat
 
-__all__ = ["Parser", "output_path", "report_format"]
+__all__ = ["Parser", "file_name", "output_path", "report_format"]
 
 
 def output_path(text: str) -> str:
@@ -26,8 +26,16 @@ def output_path(text: str) -> str:
     ``Path`` would forget a final "/" (a folder) and the "./" of ``./-`` (a file named "-",
     where ``-`` alone means standard output).
     """
+    file_name(text)
     if text.endswith(("/", os.sep)):
         raise argparse.ArgumentTypeError(f"{text!r} ends with '/': name a file, not a folder")
+    return text
+
+
+def file_name(text: str) -> str:
+    """A file's name as given; an empty one is refused (``Path("")`` is the working folder)."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty name: name a file")
     return text
 
 

@@ -31,7 +31,7 @@ from rich.text import Text
 
 import validator
 from validator import explain, sources
-from validator.arguments import Parser, output_path, report_format
+from validator.arguments import Parser, file_name, output_path, report_format
 from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
@@ -117,7 +117,9 @@ def _parser() -> argparse.ArgumentParser:
             "unreadable input."
         ),
     )
-    check.add_argument("paths", nargs="+", metavar="PATH", help="files to check, or - for stdin")
+    check.add_argument(
+        "paths", nargs="+", type=file_name, metavar="PATH", help="files to check, or - for stdin"
+    )
     check.add_argument(
         "--format",
         type=report_format,
@@ -218,7 +220,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--config",
-        type=Path,
+        type=lambda text: Path(file_name(text)),
         metavar="PYPROJECT",
         help="read [tool.pin-preflight] from this file (default: the nearest pyproject.toml)",
     )
