@@ -465,6 +465,13 @@ def test_bytes_in_another_encoding_say_so() -> None:
     parsed = parse(b'{"title": "caf\xe9"}')
     assert [f.code for f in parsed.findings] == ["pin.malformed"]
     assert parsed.findings[0].message == "the pin is not UTF-8 text: byte 0xE9 at offset 14"
+    # A UTF-16 byte order mark makes json read the rest as UTF-16: its error was put in UTF-8's
+    # words, naming a byte that is fine in UTF-8.
+    (finding,) = parse(b'\xff\xfe{"a":1}').findings
+    assert finding.message == (
+        "the pin is not UTF-8 text: its first bytes make it UTF-16-LE, which it is not either "
+        "(cut off or broken); send it as UTF-8"
+    )
 
 
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])

@@ -95,8 +95,14 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
                 message = f"the pin is not valid JSON: {exc}"
                 return Parsed(None, (malformed.finding(None, message),))
             except UnicodeDecodeError as exc:  # bytes in another encoding (Latin-1, say)
-                byte = exc.object[exc.start]
-                message = f"the pin is not UTF-8 text: byte 0x{byte:02X} at offset {exc.start}"
+                if exc.encoding.lower().startswith("utf-8"):
+                    problem = f"byte 0x{exc.object[exc.start]:02X} at offset {exc.start}"
+                else:  # json's guess from a byte order mark or zero bytes: broken as that too
+                    problem = (
+                        f"its first bytes make it {exc.encoding.upper()}, which it is not "
+                        "either (cut off or broken); send it as UTF-8"
+                    )
+                message = f"the pin is not UTF-8 text: {problem}"
                 return Parsed(None, (malformed.finding(None, message),))
             except (ValueError, RecursionError):  # valid JSON that Python will not hold
                 message = "the pin holds a number too long or values nested too deeply to read"
