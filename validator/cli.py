@@ -60,12 +60,18 @@ _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose 
 _FLAG_NAMES = {"deadline": "--timeout"}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status instead of exiting (for tests)."""
+def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int:
+    """Run the command line; returns the exit status instead of exiting (for tests).
+
+    ``own_process``: the process ends with the command (the console script, ``command.main``),
+    so what a run loads and keeps is frozen for the garbage collector (``_run``). Elsewhere (a
+    test, a host program) the collector is left as it was: a host's own freeze is its own.
+    """
     with signals_handled():
         parser = _parser()
         try:
             args = parser.parse_args(argv)
+            args.own_process = own_process
         except SystemExit as exc:  # argparse has printed the usage error (or --help)
             return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
         except ConfigError as exc:  # --help or --version on a full disk
@@ -348,7 +354,10 @@ def _check(
     keep = output is not None or (report_format.for_machines and not streamed)
     try:
         with progress if progress is not None else nullcontext():
-            run = _run(engine, args.paths, show, progress, keep=keep, name_of=name_of)
+            run = _run(
+                engine, args.paths, show, progress,
+                keep=keep, name_of=name_of, freeze=getattr(args, "own_process", False),
+            )  # fmt: skip
             reports, summary, unreadable = run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
@@ -402,43 +411,41 @@ async def _run(
     *,
     keep: bool,
     name_of: Callable[[str], str] = sources.source_name,
+    freeze: bool = False,
 ) -> tuple[list[Report], Summary, list[Unreadable]]:
     """Check every file in one session: one client, each URL probed once.
 
     Every report is shown and counted; with ``keep``, also returned. Unreadable files are
     reported on stderr and collected (the CI formats show them too); the others still run.
+    ``freeze``: the process is the command's own, and ends with it (see ``_FREEZE_EVERY``).
     """
     reports: list[Report] = []
     tally = Tally()
     unreadable: list[Unreadable] = []
-    frozen_by_host = gc.get_freeze_count() > _FROZEN_AT_START  # a host's own freeze stays
-    gc.freeze()  # what is loaded so far (modules, schemas) lives on: no collection rescans it
-    try:
-        async with engine.session() as session:
-            for name in paths:
-                if progress is not None:
-                    progress.source(name_of(name))
-                try:
-                    calendar = sources.load(
-                        name, settings=engine.settings, now=engine.now, shown=name_of(name)
-                    )
-                    async for report in session.check_all(calendar):
-                        tally.add(report)
-                        if keep:
-                            reports.append(report)
-                            if len(reports) % _FREEZE_EVERY == 0:
-                                gc.freeze()
-                        show(report)
-                except SourceError as exc:
-                    said = without_tokens(str(exc))
-                    unreadable.append(Unreadable(name_of(name), said))
-                    if progress is not None:  # above the progress line, which owns the terminal
-                        progress.print(Text(f"pin-preflight: error: {printable(said)}"))
-                    else:
-                        _error(str(exc))
-    finally:  # main() may run inside a longer process (tests, the demo): hand them back
-        if not frozen_by_host:
-            gc.unfreeze()
+    if freeze:
+        gc.freeze()  # what is loaded so far (modules, schemas) lives on: no collection rescans it
+    async with engine.session() as session:
+        for name in paths:
+            if progress is not None:
+                progress.source(name_of(name))
+            try:
+                calendar = sources.load(
+                    name, settings=engine.settings, now=engine.now, shown=name_of(name)
+                )
+                async for report in session.check_all(calendar):
+                    tally.add(report)
+                    if keep:
+                        reports.append(report)
+                        if freeze and len(reports) % _FREEZE_EVERY == 0:
+                            gc.freeze()
+                    show(report)
+            except SourceError as exc:
+                said = without_tokens(str(exc))
+                unreadable.append(Unreadable(name_of(name), said))
+                if progress is not None:  # above the progress line, which owns the terminal
+                    progress.print(Text(f"pin-preflight: error: {printable(said)}"))
+                else:
+                    _error(str(exc))
     return reports, tally.summary(), unreadable
 
 
@@ -446,11 +453,10 @@ async def _run(
 # start of a run, the modules and schemas loaded (a full pass cost ~35 ms, 0.2 s of a
 # 100,000-row run); in a run that keeps every report (the machine formats and --output need them
 # all), that growing, cycle-free heap too (13 % of such a run). Frozen objects are skipped, and
-# still freed by reference counting.
+# still freed by reference counting. Only in the command's own process, which ends with the run:
+# nothing is unfrozen, as gc.unfreeze() would thaw a host's own freeze too (and on 3.12 the
+# interpreter's, which freezes 375 objects of its own at start).
 _FREEZE_EVERY = 10_000
-# What was frozen before any run: 0, or what the interpreter freezes itself (375 tuples of its
-# built-in types on 3.12.1), which read as a host's freeze left every run's objects frozen.
-_FROZEN_AT_START = gc.get_freeze_count()
 
 
 def _open_output(path: str, inputs: Iterable[str], config: Path | None) -> ReportFile:
@@ -536,6 +542,7 @@ def _demo(args: argparse.Namespace) -> int:
             f"({demo.pins} pins, some broken on purpose).\n\n"
         )
         check_args = _parser().parse_args(["check", "--", str(demo.calendar)])  # "-dash/..."
+        check_args.own_process = args.own_process
         # Reports name the calendar as the header does, not by a temporary path that is gone
         # when the command ends (a kept one, by its path). The demo is about media: a token in
         # the environment must not send it to Pinterest.

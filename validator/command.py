@@ -22,7 +22,7 @@ def main() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("pin-preflight: error: interrupted\n")
         return _EXIT_INTERRUPTED
-    return run()
+    return run(own_process=True)
 
 
 def _unicode_streams() -> None:
