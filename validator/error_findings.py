@@ -163,8 +163,9 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
         stripped = value.strip()
         if stripped.isascii() and stripped.isdigit():  # " 123", "123\n": pasted with them
             return code.finding(field, message, "Remove the spaces or line breaks around the id.")
-        if _SPREADSHEET_NUMBER.fullmatch(stripped):  # 5.49756E+11, 549755885175.0
-            return code.finding(field, message, _SPREADSHEET_FIX)
+        fix = _spreadsheet_fix(stripped)
+        if fix is not None:
+            return code.finding(field, message, fix)
         hint: str | None = None
         if "://" in value or "pinterest." in value:
             hint = f"{quote(value, 40)} is a URL; send the numeric id it stands for instead."
@@ -180,12 +181,33 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
     return code.finding(field, message, hint)
 
 
-# How Excel shows a long id typed into a number cell: in scientific notation, or as a float.
-_SPREADSHEET_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?[Ee]\+?[0-9]+|[0-9]+\.0+")
-_SPREADSHEET_FIX = (
-    "A spreadsheet turned the id into a number, losing digits: format the column as text, then "
-    "enter the id again."
+def _spreadsheet_fix(text: str) -> str | None:
+    """The fix for an id a spreadsheet turned into a number, or ``None`` if ``text`` is not one."""
+    if _SCIENTIFIC.fullmatch(text):  # 5.49756E+11; 5,49756E+11 where "," is the decimal mark
+        return _DIGITS_LOST_FIX
+    if not _FORMATTED.fullmatch(text):  # 549755885175.0, 549,755,885,175, 549.755.885.175
+        return None
+    digits = re.sub(r"[^0-9]", "", _DECIMAL_ZEROS.sub("", text))
+    if len(digits) > _SPREADSHEET_DIGITS and not digits[_SPREADSHEET_DIGITS:].strip("0"):
+        return _DIGITS_LOST_FIX  # zeros where its last digits were
+    return (
+        "A spreadsheet formatted the id as a number (digits grouped, or a decimal part): send "
+        f'"{digits}", and format the column as text so it stays so.'
+    )
+
+
+# How a spreadsheet shows a long id typed into a number cell: in scientific notation (its
+# decimal mark a point or, in many European locales, a comma), which keeps only the first
+# digits; or as a number formatted with a decimal part or grouped digits (by a comma, a point, an
+# apostrophe or a space, after the locale), which keeps them all.
+_SCIENTIFIC = re.compile(r"[0-9]+(?:[.,][0-9]+)?[Ee]\+?[0-9]+")
+_SPREADSHEET_DIGITS = 15  # the significant digits a spreadsheet's number keeps (Excel, Sheets)
+_DIGITS_LOST_FIX = (
+    "A spreadsheet turned the id into a number, which keeps its first 15 digits at most (fewer "
+    "in scientific notation): format the column as text, then enter the id again."
 )
+_FORMATTED = re.compile(r"[0-9]{1,3}(?:[,.' \u00a0\u202f][0-9]{3})+(?:[.,]0+)?|[0-9]+[.,]0+")
+_DECIMAL_ZEROS = re.compile(r"[.,]0+$")
 
 
 def base64_problem(value: str) -> tuple[str, str] | None:

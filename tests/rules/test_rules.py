@@ -210,10 +210,23 @@ def test_base64_that_only_lacks_its_padding_is_told_so() -> None:
     [
         (" 549755885175", "Remove the spaces or line breaks around the id."),
         ("549755885175\n", "Remove the spaces or line breaks around the id."),
-        ("5.49756E+11", "A spreadsheet turned the id into a number, losing digits"),
-        ("549755885175.0", "A spreadsheet turned the id into a number, losing digits"),
+        ("5.49756E+11", "A spreadsheet turned the id into a number, which keeps its first 15"),
+        # Excel in a European locale writes a decimal comma: "looks like a name" (the E).
+        ("5,49756E+11", "A spreadsheet turned the id into a number, which keeps its first 15"),
+        # A number format keeps every digit: the id it was is given back.
+        ("549755885175.0", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                           'decimal part): send "549755885175"'),
+        ("549755885175,0", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                           'decimal part): send "549755885175"'),
+        ("549,755,885,175", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                            'decimal part): send "549755885175"'),
+        ("549.755.885.175", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                            'decimal part): send "549755885175"'),
+        ("549\u00a0755\u00a0885\u00a0175", 'A spreadsheet formatted the id as a number'),
+        # Past 15 digits, a spreadsheet's number has zeros where the id's digits were.
+        ("916194567837845000.0", "A spreadsheet turned the id into a number, which keeps"),
     ],
-)
+)  # fmt: skip
 def test_ids_a_paste_or_a_spreadsheet_mangled_get_their_own_fix(value: str, hint: str) -> None:
     (finding,) = check(image_pin(board_id=value)).findings
     assert finding.code == "board.invalid_id"
