@@ -179,6 +179,23 @@ def test_token_env_names_the_variable(
     assert {r.authorization for r in fake.log} == {f"Bearer {GOOD}"}
 
 
+def test_a_variable_name_that_another_variable_holds_is_still_a_name(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    fake: FakePinterest,
+    media: MediaServer,
+) -> None:
+    # A wrapper script's TOKEN_VARIABLE=MY_PINTEREST_TOKEN made that name "a value that looks
+    # like a token", and the run was refused although the variable is set.
+    monkeypatch.setenv("MY_PINTEREST_TOKEN", GOOD)
+    monkeypatch.setenv("TOKEN_VARIABLE", "MY_PINTEREST_TOKEN")
+    status, found, _, err = check(capsys, fake, "--token-env", "MY_PINTEREST_TOKEN",
+                                  write(tmp_path, [image_pin(media, "999")]))  # fmt: skip
+    assert (status, found, err) == (EXIT_ERRORS, [[("board.not_found", "board_id")]], "")
+    assert {r.authorization for r in fake.log} == {f"Bearer {GOOD}"}
+
+
 def test_an_unset_token_env_is_an_unusable_invocation(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, fake: FakePinterest, media: MediaServer
 ) -> None:

@@ -281,6 +281,14 @@ def test_a_folder_that_cannot_be_looked_into_is_a_config_error(tmp_path: Path) -
         find_pyproject(tmp_path / ("a" * 300))
 
 
+def test_a_pyproject_that_is_a_looping_link_is_no_configuration(tmp_path: Path) -> None:
+    # Anyone may leave a looping link named pyproject.toml in /tmp: every run below it stopped.
+    (tmp_path / "pyproject.toml").symlink_to(tmp_path / "pyproject.toml")
+    nested = tmp_path / "calendars"
+    nested.mkdir()
+    assert find_pyproject(nested) != tmp_path / "pyproject.toml"
+
+
 def test_find_pyproject_returns_a_broken_file_for_load_settings_to_report(tmp_path: Path) -> None:
     broken = pyproject(tmp_path, "[tool.pin-preflight\n")
 

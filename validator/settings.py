@@ -7,6 +7,7 @@ share one set of defaults.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import math
 import os
@@ -335,17 +336,20 @@ def environment_token(settings: Settings, *, explicit: bool = False) -> SecretSt
     variable, never its value. Shared by the command line and the pytest plugin, so that both
     run the same account checks.
     """
-    if explicit and _is_a_value(settings.token_env):  # offline too: a token left in a CI line
-        shown = _variable_shown(settings.token_env)
-        raise ConfigError(f"--token-env {shown}: name the variable, such as {TOKEN_ENV}")
+    named = settings.token_env
+    # A token given for the name is refused offline too, where no variable is read: it would
+    # stay in the CI line unnoticed. A name some variable has is a name, whatever another holds.
+    if explicit and named not in os.environ and _is_a_value(named):
+        raise ConfigError(
+            f"--token-env {_variable_shown(named)}: name the variable, such as {TOKEN_ENV}"
+        )
     if settings.offline or not settings.account_checks:
         return None
-    value = os.environ.get(settings.token_env)
+    value = os.environ.get(named)
     if not value:
         if explicit:
             state = "is empty" if value == "" else "is not set"
-            shown = _variable_shown(settings.token_env)
-            raise ConfigError(f"--token-env {shown}: the variable {state}")
+            raise ConfigError(f"--token-env {_variable_shown(named)}: the variable {state}")
         return None
     return SecretStr(value)
 
@@ -372,9 +376,10 @@ def find_pyproject(start: Path) -> Path | None:
         candidate = folder / "pyproject.toml"
         try:  # is_file() raises too, in a folder this user may not look into
             found = stat.S_ISREG(candidate.stat().st_mode)
-        except FileNotFoundError:
-            found = False
-        except OSError as exc:  # whether a configuration is there cannot be known
+        except OSError as exc:
+            if exc.errno in _NOTHING_THERE:
+                continue
+            # Whether a configuration is there cannot be known.
             raise ConfigError(
                 f"{candidate}: cannot read it: {exc.strerror or exc} (so whether it configures "
                 "pin-preflight cannot be told)"
@@ -387,6 +392,11 @@ def find_pyproject(start: Path) -> Path | None:
             if table is not None:
                 return candidate
     return None
+
+
+# What stat() says of a path where no file is: missing, a file where a folder should be, a
+# symbolic link that loops (anyone may leave one in /tmp).
+_NOTHING_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
 
 
 def load_settings(
