@@ -1294,3 +1294,20 @@ def test_github_annotations_are_utf8_whatever_stdout_s_encoding(tmp_path: Path) 
     )  # fmt: skip
     assert done.returncode == EXIT_ERRORS, done.stderr
     assert 'board_id "桜の写真" is not a numeric id' in done.stdout.decode("utf-8")
+
+
+@pytest.mark.parametrize("command", [["check", "--offline"], ["explain"]])
+def test_standard_input_open_for_writing_only_is_one_clear_error(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # `pin-preflight check - 0>>file`: reading it raised EBADF, shown as a traceback.
+    with (tmp_path / "written").open("ab") as write_only:
+        done = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "validator", *command, "-"],
+            stdin=write_only, capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    assert done.returncode == EXIT_UNUSABLE
+    assert done.stderr.endswith(
+        "pin-preflight: error: <stdin>: cannot read it: Bad file descriptor\n"
+    )
+    assert "Traceback" not in done.stderr

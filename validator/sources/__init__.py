@@ -76,7 +76,9 @@ def load(
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":
-        yield from _document(stdin_text(), STDIN, None, "standard input")
+        with _reading(STDIN, CALENDAR):  # a descriptor 0 opened for writing only (0>>file)
+            text = stdin_text()
+        yield from _document(text, STDIN, None, "standard input")
         return
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
@@ -165,7 +167,8 @@ def document_text(name: str, expected: str) -> str:
     should have been (``explain`` reads an API response so).
     """
     if name == "-":
-        return stdin_text(expected)
+        with _reading(STDIN, expected):
+            return stdin_text(expected)
     shown = display_name(name)
     with _reading(shown, expected), Path(name).open("rb") as opened:
         head = opened.read(_SNIFFED)
