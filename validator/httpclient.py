@@ -19,7 +19,7 @@ import httpx
 
 from validator.errors import ConfigError
 
-__all__ = ["async_client", "check_environment", "tls_context", "user_agent"]
+__all__ = ["async_client", "caused_by", "check_environment", "tls_context", "user_agent"]
 
 
 def user_agent(template: str) -> str:
@@ -62,6 +62,22 @@ def _tls_context(
         if not trust_env:
             raise
         raise ConfigError(_certificates_message(exc)) from None
+
+
+def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``exc``, or an exception it was raised from, is a ``kind``.
+
+    httpx raises its own errors from the ``ssl`` error a handshake failed with (httpcore's
+    ``from``): what the TLS layer said is found along that chain.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, kind):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def check_environment(*, trust_env: bool) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
+import httpx
 import pytest
 from media_server import MEDIA, MediaServer, serve
 
@@ -532,6 +534,35 @@ def test_an_untrusted_environment_s_proxy_is_not_used(
     assert finding.hint.startswith("Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY")
     (direct,) = validate_media([url], settings=trusting.model_copy(update={"trust_env": False}))
     assert direct.findings == ()
+
+
+def test_a_server_s_tls_failure_through_a_proxy_is_not_the_proxy_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Through a working proxy's tunnel, the server's certificate failed the handshake: that
+    # ConnectError was blamed on the proxy. (A unit test: the wording of a failure httpx raised.)
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "")
+    refused = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    refused.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    down = httpx.ConnectError("All connection attempts failed")
+    url = "https://cdn.example.com/a.jpg"
+
+    async def run() -> tuple[Failure, Failure]:
+        async with Fetcher(Settings()) as fetcher:
+            return (
+                fetcher._transport_failure(refused, url, url, ()),
+                fetcher._transport_failure(down, url, url, ()),
+            )
+
+    tls, proxy = asyncio.run(run())
+    assert (
+        tls.detail
+        == "cannot be connected to ([SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed)"
+    )
+    assert tls.hint is None
+    assert proxy.detail.startswith("cannot be connected to through the environment's proxy")
+    assert proxy.hint is not None
 
 
 def test_an_etag_past_ascii_is_not_sent_back_as_if_range(scripted: str) -> None:

@@ -33,7 +33,7 @@ from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PL
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client, user_agent
+from validator.httpclient import async_client, caused_by, user_agent
 from validator.messages import plural, quote
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
@@ -332,9 +332,4 @@ def _without_secret(body: Any, secret: str) -> Any:
 
 def _certificate_refused(exc: httpx.ConnectError) -> bool:
     """Whether the connection failed on the server's certificate (a TLS-inspecting proxy)."""
-    cause: BaseException | None = exc
-    while cause is not None:
-        if isinstance(cause, ssl.SSLCertVerificationError):
-            return True
-        cause = cause.__cause__ or cause.__context__
-    return "CERTIFICATE_VERIFY_FAILED" in str(exc)
+    return caused_by(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc)

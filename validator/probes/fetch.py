@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from validator import netguard
-from validator.httpclient import async_client, tls_context, user_agent
+from validator.httpclient import async_client, caused_by, tls_context, user_agent
 from validator.messages import quote
 from validator.probes.outcome import (
     Budget,
@@ -301,8 +301,10 @@ class Fetcher:
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
             detail = f"dropped the connection ({_reason(exc)})"
             return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
-        if isinstance(exc, httpx.ConnectError | httpx.ProxyError) and self._proxied(current):
+        connecting = isinstance(exc, httpx.ConnectError | httpx.ProxyError)
+        if connecting and not caused_by(exc, ssl.SSLError) and self._proxied(current):
             # The proxy was connected to, not the server: a proxy that is down fails every URL.
+            # (A TLS failure came through the proxy's tunnel from the server: the server's.)
             detail = f"cannot be connected to through the environment's proxy ({_reason(exc)})"
             return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_PROXY_HINT)
         if isinstance(exc, httpx.ConnectError):
