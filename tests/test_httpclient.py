@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+import threading
 from pathlib import Path
 
 import certifi
@@ -52,6 +54,21 @@ def test_the_ca_bundle_is_read_once_per_setting(
     with bundle.open("a") as more:  # the bundle updated in place: read again
         more.write("\n")
     assert tls_context(trust_env=True) is not named
+
+
+def test_each_thread_has_its_own_tls_context() -> None:
+    # httpcore sets the context's ALPN protocols on every connection: shared by the runs of two
+    # threads, one thread's setting could free what another's handshake was reading.
+    mine = tls_context(trust_env=False)
+    theirs: list[ssl.SSLContext] = []
+    other = threading.Thread(
+        target=lambda: theirs.extend(tls_context(trust_env=False) for _ in "ab")
+    )
+    other.start()
+    other.join()
+    assert theirs[0] is theirs[1]  # kept in that thread too
+    assert theirs[0] is not mine
+    assert tls_context(trust_env=False) is mine
 
 
 def test_a_ca_file_that_cannot_be_loaded_is_refused_every_time(broken_bundle: Path) -> None:

@@ -10,9 +10,9 @@ line's exit 2).
 
 from __future__ import annotations
 
-import functools
 import os
 import ssl
+import threading
 from typing import Any
 
 import httpx
@@ -32,30 +32,43 @@ def user_agent(template: str) -> str:
 def tls_context(*, trust_env: bool) -> ssl.SSLContext:
     """The TLS context httpx would make; a ``ConfigError`` if the environment's CAs are unusable.
 
-    Made once per process for each CA setting, and shared: reading the CA bundle costs 25 to 40
-    ms, which an API call per pin paid on every call, blocking its caller's event loop. A new
-    ``SSL_CERT_FILE`` or ``SSL_CERT_DIR``, or a change to what it names, makes a new one.
+    Made once per thread for each CA setting, and shared by the runs of that thread: reading the
+    CA bundle costs 25 to 40 ms, which an API call per pin paid on every call, blocking its
+    caller's event loop. Not shared between threads: httpcore sets the context's ALPN protocols
+    on every connection, which must not race another thread's handshake reading them. A new
+    ``SSL_CERT_FILE``, ``SSL_CERT_DIR`` or ``SSLKEYLOGFILE``, or a change to the file or folder
+    named, makes a new one.
     """
     named = tuple(os.environ.get(name) for name in _CA_VARIABLES) if trust_env else ()
-    return _tls_context(trust_env, named, tuple(map(_version_of, named)))
+    # The standard library's context reads SSLKEYLOGFILE (a debugging aid) whatever trust_env.
+    key = (trust_env, named, tuple(map(_version_of, named)), os.environ.get("SSLKEYLOGFILE"))
+    made: dict[object, ssl.SSLContext] | None = getattr(_THREAD, "contexts", None)
+    if made is None:
+        made = _THREAD.contexts = {}
+    context = made.get(key)
+    if context is None:
+        if len(made) >= _KEPT:  # settings that keep changing: the oldest go
+            made.clear()
+        context = made[key] = _new_tls_context(trust_env=trust_env)
+    return context
 
 
-def _version_of(path: str | None) -> tuple[int, int] | None:
-    """When the file or folder at ``path`` last changed, and its size; ``None`` if there is none."""
+_THREAD = threading.local()
+_KEPT = 8
+
+
+def _version_of(path: str | None) -> tuple[int, ...] | None:
+    """What tells one state of the file or folder at ``path`` from another; ``None`` if none."""
     if not path:
         return None
     try:
         found = os.stat(path)
     except (OSError, ValueError):  # missing, unreadable, or a name no file can have
         return None
-    return found.st_mtime_ns, found.st_size
+    return found.st_ino, found.st_mtime_ns, found.st_ctime_ns, found.st_size
 
 
-@functools.lru_cache(maxsize=8)
-def _tls_context(
-    trust_env: bool, named: tuple[str | None, ...], versions: tuple[object, ...]
-) -> ssl.SSLContext:
-    """``tls_context``'s context for one CA setting; ``named`` and ``versions`` are its key."""
+def _new_tls_context(*, trust_env: bool) -> ssl.SSLContext:
     try:
         return httpx.create_ssl_context(trust_env=trust_env)
     except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR missing or not PEM
