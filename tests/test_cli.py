@@ -503,14 +503,16 @@ def test_a_config_that_is_no_file_says_what_it_is(
         (["", VALID], "PATH"),
         (["--config", "", VALID], "--config"),
         (["-o", "", VALID], "-o/--output"),
+        (["explain", " "], "RESPONSE"),
     ],
-    ids=["path", "config", "output"],
+    ids=["path", "config", "output", "explain"],
 )
 def test_an_empty_file_name_is_refused(
     capsys: pytest.CaptureFixture[str], argv: list[str], argument: str
 ) -> None:
     # Path("") is the working folder: ": is a directory", "--config .: is a folder".
-    status, out, err = run(capsys, *argv)
+    status = main(argv) if argv[0] == "explain" else main(["check", "--offline", *argv])
+    out, err = capsys.readouterr()
     assert (status, out) == (EXIT_UNUSABLE, "")
     assert err.endswith(f"error: argument {argument}: an empty name: name a file\n")
 

@@ -51,7 +51,7 @@ def test_keep_leaves_the_media_and_calendar(
 def test_keep_needs_a_folder_name(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     # Path("") is the current folder: the demo's files were written where the shell stood.
     assert main(["demo", "--keep", ""]) == 2
-    assert capsys.readouterr().err.endswith("argument --keep: give the name of a folder\n")
+    assert capsys.readouterr().err.endswith("argument --keep: an empty name: name a folder\n")
 
 
 def test_reports_name_the_calendar_as_the_header_does_not_a_temporary_path(

@@ -32,10 +32,13 @@ def output_path(text: str) -> str:
     return text
 
 
-def file_name(text: str) -> str:
-    """A file's name as given; an empty one is refused (``Path("")`` is the working folder)."""
-    if not text:
-        raise argparse.ArgumentTypeError("an empty name: name a file")
+def file_name(text: str, kind: str = "file") -> str:
+    """A file's (or a ``kind``'s) name as given; an empty one is refused.
+
+    ``Path("")`` is the working folder, which the errors then named as ".", or not at all.
+    """
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"an empty name: name a {kind}")
     return text
 
 

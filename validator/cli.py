@@ -260,7 +260,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--keep",
-        type=_folder,
+        type=lambda text: Path(file_name(text, "folder")),
         metavar="DIR",
         help="write the media and calendar to DIR and keep them",
     )
@@ -561,13 +561,6 @@ def _demo(args: argparse.Namespace) -> int:
             "calendar's URLs name this run's server, which has stopped.\n"
         )
     return status
-
-
-def _folder(text: str) -> Path:
-    """A folder named on the command line; an empty name is no folder (not the current one)."""
-    if not text.strip():
-        raise argparse.ArgumentTypeError("give the name of a folder")
-    return Path(text)
 
 
 def _codes(args: argparse.Namespace) -> int:

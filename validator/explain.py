@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from validator import sources
+from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
 from validator.messages import as_json, encodable, quote
 from validator.pinterest.errors import Classification, classify
@@ -46,7 +47,9 @@ def add_parser(commands: argparse._SubParsersAction[_P]) -> None:
             "--status N. Exit status: 0 classified, 2 unreadable input."
         ),
     )
-    parser.add_argument("response", metavar="RESPONSE", help="a JSON file, or - for stdin")
+    parser.add_argument(
+        "response", type=file_name, metavar="RESPONSE", help="a JSON file, or - for stdin"
+    )
     parser.add_argument(
         "--status",
         type=int,
