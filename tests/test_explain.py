@@ -187,7 +187,7 @@ def test_what_is_no_response_is_refused_unread(
     with huge.open("wb") as sparse:  # no disk used: its size is what is refused
         sparse.write(b'{"status": 429, "body": {"code": 8, "message": "' + b" " * 64)  # text first
         sparse.truncate(MAX_DOCUMENT + 1)
-    with pytest.raises(SourceError, match=r"huge.json: over 256 MiB, larger than an API response"):
+    with pytest.raises(SourceError, match=r"huge.json: over 256 MiB: too large for an API resp"):
         run(capsys, str(huge))
 
 

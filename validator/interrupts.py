@@ -1,8 +1,8 @@
-"""Ctrl-C and SIGTERM for the command line: raised where the command is, reported in one line.
+"""Ctrl-C, SIGTERM and SIGHUP for the command line: raised where the command is, told in a line.
 
 The command line (``validator.cli``) runs its whole command inside ``signals_handled`` and its
 asyncio run through ``run_interruptibly``, and turns ``KeyboardInterrupt`` (exit 130) and
-``Terminated`` (exit 143) into one line on standard error.
+``Terminated`` (143 for SIGTERM, 129 for SIGHUP) into one line on standard error.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class _Stop:
 
 @contextmanager
 def signals_handled() -> Iterator[None]:
-    """Ctrl-C and SIGTERM raise where the command is, for the whole command, not only its run.
+    """Ctrl-C, SIGTERM and SIGHUP raise where the command is, for the whole command, not its run.
 
     asyncio's own handler only cancels the run, which takes effect when the loop next gets
     control: a blocking read of standard input would wait for its data first. Raised where it

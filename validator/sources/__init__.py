@@ -225,7 +225,7 @@ def _refuse_no_text(head: bytes, source: str, expected: str = CALENDAR) -> None:
     container = sniff(head)
     if container.is_image or container.is_video or container in _BINARY:
         raise SourceError(f"{source}: is {container.a_label}, not {expected}")
-    raise SourceError(f"{source}: is binary data (or UTF-16 text), not {expected} in UTF-8")
+    raise SourceError(f"{source}: is binary data (or UTF-16 text), not UTF-8 text: not {expected}")
 
 
 # Bytes no text calendar holds (tab, line breaks, form feed and ESC aside): every image and video
@@ -288,7 +288,7 @@ def _read_document(
 def _too_large(source: str, expected: str) -> SourceError:
     over = f"{source}: over {MAX_DOCUMENT // 2**20} MiB"
     if expected != CALENDAR:
-        return SourceError(f"{over}, larger than {expected} is")
+        return SourceError(f"{over}: too large for {expected}")
     return SourceError(
         f"{over}: a JSON document is read whole; write a calendar this large as JSON Lines "
         "(.jsonl), which is read line by line"
