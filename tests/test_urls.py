@@ -85,6 +85,16 @@ def test_url_without_scheme_is_told_to_add_https(url: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    ['=HYPERLINK("https://cdn.example.com/g.jpg","img")', '=hyperlink("https://cdn.example.com/a")',
+     '= IMAGE("https://cdn.example.com/a.png")'],
+)  # fmt: skip
+def test_a_spreadsheet_formula_exported_as_text_is_named(url: str) -> None:
+    # It holds a URL, yet was told "has no scheme: start it with https://".
+    assert url_problem(url) == "is a spreadsheet formula, not a URL: put the bare URL in the cell"
+
+
+@pytest.mark.parametrize(
     ("url", "scheme"),
     [
         pytest.param("ftp://cdn.example.com/a.jpg", "ftp", id="ftp"),

@@ -77,6 +77,9 @@ def is_plain_image_url(url: str) -> bool:
     return len(url) <= MAX_URL_LENGTH and _PLAIN_IMAGE_URL.fullmatch(url) is not None
 
 
+_FORMULA = re.compile(r"=\s*[A-Za-z][A-Za-z0-9_.]*\s*\(")
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be fetched by Pinterest, in a few words, or ``None`` if it can.
 
@@ -86,6 +89,8 @@ def url_problem(url: str) -> str | None:
         return None
     if not url.strip():
         return "is empty"
+    if _FORMULA.match(url):  # a spreadsheet's cell exported as its formula: =HYPERLINK("...")
+        return "is a spreadsheet formula, not a URL: put the bare URL in the cell"
     if any(ch.isspace() for ch in url):
         return "contains whitespace (encode spaces as %20 and remove line breaks)"
     if (bad := _UNSENDABLE.search(url)) is not None:

@@ -16,6 +16,7 @@ from support import FIXTURES
 
 from validator.engine import Engine
 from validator.errors import SourceError
+from validator.messages import quote
 from validator.report import Report
 from validator.settings import Settings
 from validator.slots import Slot
@@ -673,8 +674,14 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
     path = tmp_path / "calendar.csv"
     path.write_text(HEADER + "\n" + row() + "\n", encoding="utf-16")
 
-    with pytest.raises(SourceError, match=r"calendar\.csv: UTF-16 text; save it as UTF-8$"):
+    # Excel's "Unicode Text" is UTF-16 with tabs: re-encoded alone, it met the tab error next.
+    expected = (
+        'calendar.csv: UTF-16 text (Excel\'s "Unicode Text", its cells separated by tabs); save '
+        'it as "CSV UTF-8 (Comma delimited)"'
+    )
+    with pytest.raises(SourceError) as raised:
         rows_of(path)
+    assert str(raised.value).endswith(expected)
 
 
 @pytest.mark.parametrize(
@@ -707,12 +714,18 @@ def test_a_semicolon_or_tab_separated_export_is_named_so(
         rows_of(path)
 
 
-def test_excels_separator_hint_is_named(tmp_path: Path) -> None:
+@pytest.mark.parametrize("hint", ["sep=,", "sep=;", "sep=\t"])
+def test_excels_separator_hint_is_named(tmp_path: Path, hint: str) -> None:
+    # "sep=," was quoted as "sep=": its comma read as a cell separator, the empty cell dropped.
     path = tmp_path / "calendar.csv"
-    path.write_text(f"sep=,\n{HEADER}\n{row()}\n", encoding="utf-8")
+    path.write_text(f"{hint}\n{HEADER}\n{row()}\n", encoding="utf-8")
 
-    with pytest.raises(SourceError, match=r"calendar.csv:1: the first line is Excel's separator"):
+    with pytest.raises(SourceError) as raised:
         rows_of(path)
+    assert str(raised.value).endswith(
+        f"calendar.csv:1: the first line is Excel's separator hint ({quote(hint)}), not the "
+        "bulk-upload header: delete that line"
+    )
 
 
 def test_a_header_of_many_empty_columns_is_a_short_error(tmp_path: Path) -> None:

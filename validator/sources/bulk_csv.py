@@ -448,7 +448,8 @@ def _read_header(rows: Iterator[Record], source: str) -> tuple[list[str], int]:
 def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     """Canonical column name → position; one ``SourceError`` naming every problem otherwise."""
     if header[0].strip().lower().startswith("sep="):  # Excel's separator hint, on request
-        hint = quote(",".join(header))
+        # "sep=," is read as the cells "sep=" and "", and an empty cell at the end is dropped.
+        hint = quote(",".join(header) if len(header) > 1 or header[0].lstrip()[4:] else "sep=,")
         raise SourceError(
             f"{source}:{line}: the first line is Excel's separator hint ({hint}), not the "
             "bulk-upload header: delete that line"
