@@ -685,17 +685,30 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "spreadsheet"),
-    [("17.12.2026", True), ("12/17/2026", True), ("2026-12-17T08:00:00.000Z", False)],
-)
+    ("value", "hint"),
+    [
+        ("17.12.2026", "A spreadsheet rewrote the date"),
+        ("12/17/2026", "A spreadsheet rewrote the date"),
+        # A date cell formatted as a number: the day's serial number, a fraction its time.
+        ("46373", "A spreadsheet wrote the date as its serial number (46373 is 2026-12-17T00:00"),
+        ("46373.75", "A spreadsheet wrote the date as its serial number (46373.75 is 2026-12-17T1"),
+        # A date-time format without seconds.
+        ("2026-12-17 14:00", "Write the seconds too: 2026-12-17T14:00:00 (UTC)."),
+        ("2026-12-17T08:00:00.000Z", None),
+        ("123", None),
+    ],
+)  # fmt: skip
 def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
-    tmp_path: Path, value: str, spreadsheet: bool
+    tmp_path: Path, value: str, hint: str | None
 ) -> None:
     _, report = one(tmp_path, row(date=value))
 
     (finding,) = report.findings
     assert finding.code == "calendar.publish_date_invalid"
-    assert ("spreadsheet rewrote" in (finding.hint or "")) is spreadsheet
+    if hint is None:
+        assert not finding.hint.startswith(("A spreadsheet", "Write the seconds"))
+    else:
+        assert finding.hint.startswith(hint)
 
 
 def test_a_date_of_the_right_form_that_is_no_date_says_so(tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED
@@ -69,3 +69,32 @@ def not_utf8(text: str, what: str) -> Finding | None:
     before = text[max(0, found.start() - 20) : found.start()]
     message = f"{what} is not UTF-8 text: byte 0x{byte:02X} after {quote(before)}"
     return CALENDAR_ROW_MALFORMED.finding(None, message, _SAVE_AS_UTF8)
+
+
+def spreadsheet_date_hint(value: str) -> str | None:
+    """How to write a date a spreadsheet rewrote in its own style, or ``None`` if it is no such.
+
+    A date cell is exported as the locale shows it (12/17/2026, 17.12.2026), or, in a cell
+    formatted as a number, as the spreadsheet's serial number of the day (46373 is 2026-12-17;
+    a fraction is the time of day). For a serial number the date it stands for is given.
+    """
+    text = value.strip()
+    if "/" in text or _DOTTED_DATE.fullmatch(text):
+        return (
+            "A spreadsheet rewrote the date: format the column as text and write 2026-12-17 or "
+            "2026-12-17T08:00:00 (UTC)."
+        )
+    if _SERIAL_DATE.fullmatch(text):
+        moment = _SPREADSHEET_EPOCH + timedelta(days=float(text.replace(",", ".")))
+        written = moment.replace(microsecond=0).isoformat(timespec="seconds")
+        return (
+            f"A spreadsheet wrote the date as its serial number ({text} is {written}): format "
+            "the column as text and write the date and time."
+        )
+    return None
+
+
+# 17.12.2026, 17.12.26; a day number of late 2008 to 2064 (39,800 to 59,999), its time if any.
+_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
+_SERIAL_DATE = re.compile(r"(?:39[89][0-9]{2}|[45][0-9]{4})(?:[.,][0-9]+)?")
+_SPREADSHEET_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's (and Sheets') 1900 date system

@@ -65,7 +65,7 @@ from validator.model import LINK_MAX_LENGTH, TITLE_MAX_LENGTH
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
-from validator.sources.base import LINE_BREAK, PinInput, not_utf8
+from validator.sources.base import LINE_BREAK, PinInput, not_utf8, spreadsheet_date_hint
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
@@ -627,12 +627,9 @@ def _publish_date(
         message = f"the publish date {quote(value)} is not yyyy-mm-dd or yyyy-mm-ddThh:mm:ss (UTC)"
         if _DATE.fullmatch(value):  # the form is right: 2026-02-30, 25:00
             message = f"the publish date {quote(value)} is no such day or time"
-        hint = None
-        if "/" in value or _DOTTED_DATE.match(value):  # 12/17/2026, 17.12.2026
-            hint = (
-                "A spreadsheet rewrote the date: format the column as text and write "
-                "2026-12-17 or 2026-12-17T08:00:00 (UTC)."
-            )
+        hint = spreadsheet_date_hint(value)
+        if hint is None and (minutes := _NO_SECONDS.fullmatch(value)) is not None:
+            hint = f"Write the seconds too: {minutes[1]}T{minutes[2]}:00 (UTC)."
         findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_DATE, message, hint))
         return None
     if when <= now:
@@ -649,8 +646,8 @@ def _publish_date(
     return when
 
 
-# A date a spreadsheet wrote in its own style: 17.12.2026, 17.12.26.
-_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
+# A date and time a spreadsheet's date-time format wrote without its seconds.
+_NO_SECONDS = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})")
 
 
 def _utc(moment: datetime) -> str:

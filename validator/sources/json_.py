@@ -46,7 +46,7 @@ from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
-from validator.sources.base import LINE_BREAK, PinInput, not_utf8
+from validator.sources.base import LINE_BREAK, PinInput, not_utf8, spreadsheet_date_hint
 from validator.urls import MediaKind
 
 __all__ = ["PIN_KEY", "iter_document", "iter_lines", "run_together", "unwrap_entry"]
@@ -460,9 +460,13 @@ def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
             message = f"publish_at {quote(value)} is not an ISO 8601 date and time"
     else:
         message = f"publish_at is {json_type(value)}, not an ISO 8601 string"
-    hint = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
+    rewritten = spreadsheet_date_hint(value) if isinstance(value, str) else None
+    hint = rewritten if rewritten is not None else _ISO_HINT
     findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_AT_KEY, message, hint))
     return None
+
+
+_ISO_HINT = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
 
 
 def _iso_datetime(value: str) -> datetime | None:
