@@ -338,6 +338,18 @@ def test_a_video_row_needs_a_thumbnail(
     assert covers == ([Slot("Thumbnail", cover, MediaKind.IMAGE, cover=True)] if cover else [])
 
 
+@pytest.mark.parametrize("thumbnail", ["0:05:00", "00:05:00", "12:05:00 AM"])
+def test_a_thumbnail_a_spreadsheet_made_a_time_of_day_says_so(
+    tmp_path: Path, thumbnail: str
+) -> None:
+    # "0:05" typed into a cell is 0 hours 5 minutes to Excel: exported as 0:05:00, it was
+    # "neither a time", with nothing to say why. Read as 5 minutes it would be a guess.
+    _, report = one(tmp_path, row(media="https://cdn.example.com/v.mp4", thumbnail=thumbnail))
+    (finding,) = report.findings
+    assert finding.code == "calendar.thumbnail_invalid"
+    assert finding.hint.startswith("A spreadsheet read the time as hours and minutes (h:mm:ss)")
+
+
 def test_an_image_row_ignores_its_thumbnail(tmp_path: Path) -> None:
     item, report = one(tmp_path, row(thumbnail="https://cdn.example.com/c.gif"))
 

@@ -109,6 +109,8 @@ _LINK_MAX = LINK_MAX_LENGTH
 _VIDEO_FORMATS = (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED)
 # A Thumbnail time: mm:ss (minutes unbounded: a video runs up to 15 min) or seconds.
 _TIME = re.compile(r"\d{1,3}:[0-5]\d|\d+(?:\.\d+)?", re.ASCII)
+# A time of day as a spreadsheet writes one: 0:05:00, 12:05:00 AM.
+_CLOCK_TIME = re.compile(r"\d{1,2}:[0-5]\d:[0-5]\d(?: ?[AaPp][Mm])?", re.ASCII)
 # §6 Publish date: yyyy-mm-dd, or with a time after T or a space, optionally ending in Z.
 _DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}):(\d{2})Z?)?", re.ASCII)
 
@@ -613,7 +615,13 @@ def _thumbnail(value: str, findings: list[Finding], slots: list[Slot]) -> None:
             slots.append(Slot(THUMBNAIL, value, MediaKind.IMAGE, cover=True))
         return
     message = f"the Thumbnail {quote(value)} is neither a time (mm:ss, seconds) nor an image URL"
-    findings.append(CALENDAR_THUMBNAIL_INVALID.finding(THUMBNAIL, message))
+    hint = None
+    if _CLOCK_TIME.fullmatch(value):  # "0:05" typed into a cell became 0 hours 5 minutes
+        hint = (
+            "A spreadsheet read the time as hours and minutes (h:mm:ss): format the column as "
+            "text and write mm:ss (0:05 for 5 seconds) or the seconds."
+        )
+    findings.append(CALENDAR_THUMBNAIL_INVALID.finding(THUMBNAIL, message, hint))
 
 
 def _publish_date(
