@@ -92,11 +92,25 @@ def test_a_configured_column_the_header_lacks_is_named_in_the_error(tmp_path: Pa
     with pytest.raises(SourceError) as raised:
         list(load(str(sheet), settings=SETTINGS, now=NOW))
     message = str(raised.value)
-    assert "not a Pinterest bulk-upload header" in message
-    assert "nor has it every csv-columns column: no " in message
-    lacking = message.split("nor has it every csv-columns column: no ")[1]
+    # It has some of the sheet's columns: what it lacks of them comes first, not the bulk
+    # header's complaints (which came first, the real problem last).
+    assert message.startswith(f"{sheet}:1: the header lacks the csv-columns columns ")
+    lacking = message.split("csv-columns columns ")[1].split(" (it has the others)")[0]
     assert '"Caption"' in lacking
     assert '"Headline"' not in lacking  # the header has it
+    assert message.endswith("(it has the others); nor is it Pinterest's bulk-upload header")
+
+
+def test_a_header_with_none_of_the_sheet_s_columns_is_told_as_a_bulk_header(
+    tmp_path: Path,
+) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Title,Media URL\nSpring,https://cdn.example.com/a.jpg\n", encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        list(load(str(sheet), settings=SETTINGS, now=NOW))
+    message = str(raised.value)
+    assert "not a Pinterest bulk-upload header" in message
+    assert "nor has it every csv-columns column: no " in message
 
 
 @pytest.mark.parametrize(
@@ -146,7 +160,7 @@ def test_a_mapped_column_the_header_has_twice_is_an_error(tmp_path: Path) -> Non
     sheet = tmp_path / "sheet.csv"
     header = "Board ID,Headline,Caption,Image,Go live (UTC),Video file,Video id,Cover,Cover type"
     sheet.write_text(f"{header}, image \n549755885175,A,,https://cdn.example.com/a.jpg,,,,,,\n")
-    with pytest.raises(SourceError, match='column "Image" appear more than once in the header'):
+    with pytest.raises(SourceError, match='column "Image" appears more than once in the header'):
         list(load(str(sheet), settings=SETTINGS, now=NOW))
 
 

@@ -219,11 +219,18 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
         positions, lacking, repeated = column_positions(header, settings.csv_columns)
         if repeated:
             names = ", ".join(map(quote, repeated))
+            verb = "appears" if len(repeated) == 1 else "appear"
             raise SourceError(
                 f"{source}:{line}: the csv-columns {_columns_word(repeated)} {names} "
-                "appear more than once in the header: which one holds the value?"
+                f"{verb} more than once in the header: which one holds the value?"
             ) from None
-        if lacking:
+        if lacking and positions:  # a sheet of the user's own, short of columns: that first
+            names = ", ".join(map(quote, lacking))
+            raise SourceError(
+                f"{source}:{line}: the header lacks the csv-columns {_columns_word(lacking)} "
+                f"{names} (it has the others); nor is it Pinterest's bulk-upload header"
+            ) from None
+        if lacking:  # none of the sheet's columns: a bulk CSV, wrong
             names = ", ".join(map(quote, lacking))
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
         return _Layout({}, positions, True, named)
