@@ -185,9 +185,12 @@ def _spreadsheet_fix(text: str) -> str | None:
     """The fix for an id a spreadsheet turned into a number, or ``None`` if ``text`` is not one."""
     if _SCIENTIFIC.fullmatch(text):  # 5.49756E+11; 5,49756E+11 where "," is the decimal mark
         return _DIGITS_LOST_FIX
-    if not _FORMATTED.fullmatch(text):  # 549755885175.0, 549,755,885,175, 549.755.885.175
-        return None
-    digits = re.sub(r"[^0-9]", "", _DECIMAL_ZEROS.sub("", text))
+    # 549,755,885,175 or 549.755.885.175 (a decimal part may follow, by the other mark), or
+    # 549755885175.0: the id is the digits before the decimal part.
+    number = _GROUPED.fullmatch(text) or _DECIMAL.fullmatch(text)
+    if number is None or (number["mark"] is not None and number["mark"] == number["group"]):
+        return None  # 549,755,885,0000: no number any spreadsheet writes
+    digits = re.sub(r"[^0-9]", "", number["whole"])
     if len(digits) > _SPREADSHEET_DIGITS and not digits[_SPREADSHEET_DIGITS:].strip("0"):
         return _DIGITS_LOST_FIX  # zeros where its last digits were
     return (
@@ -206,8 +209,11 @@ _DIGITS_LOST_FIX = (
     "A spreadsheet turned the id into a number, which keeps its first 15 digits at most (fewer "
     "in scientific notation): format the column as text, then enter the id again."
 )
-_FORMATTED = re.compile(r"[0-9]{1,3}(?:[,.' \u00a0\u202f][0-9]{3})+(?:[.,]0+)?|[0-9]+[.,]0+")
-_DECIMAL_ZEROS = re.compile(r"[.,]0+$")
+_GROUPED = re.compile(
+    r"(?P<whole>[0-9]{1,3}(?P<group>[,.' \u00a0\u202f])[0-9]{3}(?:(?P=group)[0-9]{3})*)"
+    r"(?:(?P<mark>[.,])0+)?"
+)
+_DECIMAL = re.compile(r"(?P<whole>[0-9]+)(?P<mark>[.,])0+(?P<group>)")
 
 
 def base64_problem(value: str) -> tuple[str, str] | None:

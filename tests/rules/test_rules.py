@@ -225,6 +225,14 @@ def test_base64_that_only_lacks_its_padding_is_told_so() -> None:
         ("549\u00a0755\u00a0885\u00a0175", 'A spreadsheet formatted the id as a number'),
         # Past 15 digits, a spreadsheet's number has zeros where the id's digits were.
         ("916194567837845000.0", "A spreadsheet turned the id into a number, which keeps"),
+        ("549,755,885,175,000,000", "A spreadsheet turned the id into a number, which keeps"),
+        # A last group of zeros is digits, not a decimal part (a review found "549755885").
+        ("549,755,885,000", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                            'decimal part): send "549755885000"'),
+        ("1.000.000", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                      'decimal part): send "1000000"'),
+        ("549.755.885.175,0", 'A spreadsheet formatted the id as a number (digits grouped, or a '
+                              'decimal part): send "549755885175"'),
     ],
 )  # fmt: skip
 def test_ids_a_paste_or_a_spreadsheet_mangled_get_their_own_fix(value: str, hint: str) -> None:
