@@ -686,10 +686,10 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
     path = tmp_path / "calendar.csv"
     path.write_text(HEADER + "\n" + row() + "\n", encoding="utf-16")
 
-    # Excel's "Unicode Text" is UTF-16 with tabs: re-encoded alone, it met the tab error next.
+    # Excel's "Unicode Text" is UTF-16 (with tabs): re-encoded alone, it met the tab error next.
     expected = (
-        'calendar.csv: UTF-16 text (Excel\'s "Unicode Text", its cells separated by tabs); save '
-        'it as "CSV UTF-8 (Comma delimited)"'
+        "calendar.csv: UTF-16 text (as Excel's \"Unicode Text\" and PowerShell's > write it); "
+        'save it as "CSV UTF-8 (Comma delimited)"'
     )
     with pytest.raises(SourceError) as raised:
         rows_of(path)
@@ -704,8 +704,12 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
         # A date cell formatted as a number: the day's serial number, a fraction its time.
         ("46373", "A spreadsheet wrote the date as its serial number (46373 is 2026-12-17T00:00"),
         ("46373.75", "A spreadsheet wrote the date as its serial number (46373.75 is 2026-12-17T1"),
+        # Excel writes 8:00 as a fraction no float holds: rounded, not cut to 07:59:59.
+        ("45658.3333333333", "A spreadsheet wrote the date as its serial number (45658.33333333"),
+        ("17.12.2026 08:00", "A spreadsheet rewrote the date"),
         # A date-time format without seconds.
         ("2026-12-17 14:00", "Write the seconds too: 2026-12-17T14:00:00 (UTC)."),
+        ("2026-02-30 14:00", None),  # no such day: adding the seconds would not make one
         ("2026-12-17T08:00:00.000Z", None),
         ("123", None),
     ],
@@ -721,6 +725,8 @@ def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
         assert not finding.hint.startswith(("A spreadsheet", "Write the seconds"))
     else:
         assert finding.hint.startswith(hint)
+    if value == "45658.3333333333":
+        assert "(45658.3333333333 is 2025-01-01T08:00:00 on its clock)" in finding.hint
 
 
 def test_a_date_of_the_right_form_that_is_no_date_says_so(tmp_path: Path) -> None:

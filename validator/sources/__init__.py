@@ -296,9 +296,9 @@ def _too_large(source: str, expected: str) -> SourceError:
 
 
 def _utf16(source: str) -> SourceError:
-    if source.lower().endswith(_CSV_SUFFIX):  # Excel's "Unicode Text": UTF-16, and tabs
+    if source.lower().endswith(_CSV_SUFFIX):  # Excel's "Unicode Text" (tabs), PowerShell's >
         return SourceError(
-            f'{source}: UTF-16 text (Excel\'s "Unicode Text", its cells separated by tabs); save '
-            'it as "CSV UTF-8 (Comma delimited)"'
+            f"{source}: UTF-16 text (as Excel's \"Unicode Text\" and PowerShell's > write it); "
+            'save it as "CSV UTF-8 (Comma delimited)"'
         )
     return SourceError(f"{source}: UTF-16 text; save it as UTF-8")

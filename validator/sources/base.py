@@ -74,27 +74,30 @@ def not_utf8(text: str, what: str) -> Finding | None:
 def spreadsheet_date_hint(value: str) -> str | None:
     """How to write a date a spreadsheet rewrote in its own style, or ``None`` if it is no such.
 
-    A date cell is exported as the locale shows it (12/17/2026, 17.12.2026), or, in a cell
+    A date cell is exported as the locale shows it (12/17/2026, 17.12.2026 08:00), or, in a cell
     formatted as a number, as the spreadsheet's serial number of the day (46373 is 2026-12-17;
-    a fraction is the time of day). For a serial number the date it stands for is given.
+    a fraction is the time of day, on the spreadsheet's clock). For a serial number the date it
+    stands for is given, to the nearest second (Excel writes 8:00 as .3333333333).
     """
     text = value.strip()
-    if "/" in text or _DOTTED_DATE.fullmatch(text):
+    if "/" in text or _DOTTED_DATE.match(text):
         return (
             "A spreadsheet rewrote the date: format the column as text and write 2026-12-17 or "
             "2026-12-17T08:00:00 (UTC)."
         )
     if _SERIAL_DATE.fullmatch(text):
-        moment = _SPREADSHEET_EPOCH + timedelta(days=float(text.replace(",", ".")))
-        written = moment.replace(microsecond=0).isoformat(timespec="seconds")
+        seconds = round(float(text.replace(",", ".")) * 86_400)
+        moment = _SPREADSHEET_EPOCH + timedelta(seconds=seconds)
         return (
-            f"A spreadsheet wrote the date as its serial number ({text} is {written}): format "
-            "the column as text and write the date and time."
+            f"A spreadsheet wrote the date as its serial number ({text} is "
+            f"{moment.isoformat(timespec='seconds')} on its clock): format the column as text "
+            "and write the date and time in UTC."
         )
     return None
 
 
-# 17.12.2026, 17.12.26; a day number of late 2008 to 2064 (39,800 to 59,999), its time if any.
-_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}")
-_SERIAL_DATE = re.compile(r"(?:39[89][0-9]{2}|[45][0-9]{4})(?:[.,][0-9]+)?")
+# 17.12.2026, 17.12.26 (a time may follow); a day number of late 2008 to 2064 (39,800 to
+# 59,999), its time if any (Excel writes at most 15 significant digits).
+_DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}(?![0-9.])")
+_SERIAL_DATE = re.compile(r"(?:39[89][0-9]{2}|[45][0-9]{4})(?:[.,][0-9]{1,12})?")
 _SPREADSHEET_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's (and Sheets') 1900 date system

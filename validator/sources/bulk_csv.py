@@ -226,9 +226,11 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
             ) from None
         if lacking and positions:  # a sheet of the user's own, short of columns: that first
             names = ", ".join(map(quote, lacking))
+            # What is wrong with it as Pinterest's header, too: a mapping may reuse its names.
+            bulk = str(exc).removeprefix(f"{source}:{line}: ").removeprefix(f"{_NOT_BULK}: ")
             raise SourceError(
                 f"{source}:{line}: the header lacks the csv-columns {_columns_word(lacking)} "
-                f"{names} (it has the others); nor is it Pinterest's bulk-upload header"
+                f"{names} (it has the others); as Pinterest's bulk-upload header: {bulk}"
             ) from None
         if lacking:  # none of the sheet's columns: a bulk CSV, wrong
             names = ", ".join(map(quote, lacking))
@@ -497,10 +499,13 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
             if len(header) == 1 and header[0].count(separator) >= 2:
                 separated = f" (the file is separated by {name}: save it as CSV with commas)"
         raise SourceError(
-            f"{source}:{line}: not a Pinterest bulk-upload header{separated}: "
+            f"{source}:{line}: {_NOT_BULK}{separated}: "
             f"{'; '.join(problems)} (expected {','.join(COLUMNS)})"
         )
     return columns
+
+
+_NOT_BULK = "not a Pinterest bulk-upload header"
 
 
 def _listed(names: list[str], most: int = 10) -> str:
@@ -644,7 +649,9 @@ def _publish_date(
             message = f"the publish date {quote(value)} is no such day or time"
         hint = spreadsheet_date_hint(value)
         if hint is None and (minutes := _NO_SECONDS.fullmatch(value)) is not None:
-            hint = f"Write the seconds too: {minutes[1]}T{minutes[2]}:00 (UTC)."
+            written = f"{minutes[1]}T{minutes[2]}:00"
+            if parse_publish_date(written) is not None:  # not for 2026-02-30 08:00
+                hint = f"Write the seconds too: {written} (UTC)."
         findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_DATE, message, hint))
         return None
     if when <= now:
