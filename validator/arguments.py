@@ -1,7 +1,7 @@
 """The command line's argument parsing: argparse, with "did you mean" and errors in its words.
 
 ``validator.cli`` lays out the commands and their flags on ``Parser``; the value types here
-(``output_path``, ``report_format``) refuse a bad value as argparse refuses one.
+(``file_name``, ``output_path``, ``report_format``) refuse a bad value as argparse refuses one.
 """
 
 from __future__ import annotations
