@@ -306,7 +306,7 @@ class _Checker:
     def _open(self) -> tuple[asyncio.Runner, Session]:
         """The loop and the engine session, opened for the first file checked."""
         if self._runner is None:
-            import asyncio  # not at the top: pytest runs without it where the plugin is off
+            import asyncio  # not at the top: this module is imported by every pytest run, on or off
 
             # loop_factory: do not make this loop the thread's current one (see the class doc).
             self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
