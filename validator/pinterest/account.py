@@ -154,6 +154,8 @@ class AccountChecker:
         self._board: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
         self._sections: dict[str, asyncio.Task[_Listing | Problem]] = {}
         self._media: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
+        self._named: dict[str, tuple[str, str] | None] = {}
+        """Each board name's message and hint, or ``None`` when the account has that board."""
 
     @property
     def requests(self) -> int:
@@ -251,23 +253,12 @@ class AccountChecker:
         boards = await self._all_boards()
         if isinstance(boards, Problem):
             return [boards.finding(target.board_field)]
-        names = list(dict.fromkeys(board_name for _, board_name in boards))
-        if name in names:
+        if name not in self._named:  # a calendar names few boards, on many rows: once each
+            self._named[name] = _missing_name(name, [board_name for _, board_name in boards])
+        said = self._named[name]
+        if said is None:
             return []
-        message = f"the account has no board named {quote(name)}"
-        key = folded(name)
-        same = [other for other in names if folded(other) == key]
-        close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
-        if same:
-            hint = f"Write it exactly as on Pinterest: {quote(same[0])} (case and spaces count)."
-        elif close:
-            hint = f"The closest of the account's boards: {', '.join(map(quote, close))}."
-        elif names:
-            shown = ", ".join(map(quote, names[:_SHOWN_NAMES]))
-            hint = f"None is close; the account's boards include {shown}."
-        else:
-            hint = "The account has no boards: create the board on Pinterest first."
-        return [BOARD_NAME_NOT_FOUND.finding(target.board_field, message, hint)]
+        return [BOARD_NAME_NOT_FOUND.finding(target.board_field, *said)]
 
     async def _media_findings(self, media_id: str) -> list[Finding]:
         media = await _cached(self._media, media_id, lambda: self._ask_media(media_id))
@@ -414,6 +405,31 @@ class AccountChecker:
             return False
         body = reply.body if isinstance(reply.body, dict) else None
         return classify(403, body).code == PLATFORM_TRIAL_ACCESS.id
+
+
+def _missing_name(name: str, boards: list[str]) -> tuple[str, str] | None:
+    """The message and hint for a board ``name`` not among ``boards``; ``None`` if it is there.
+
+    Matching against thousands of names with ``difflib`` takes a good fraction of a second: it
+    is done once per name and run (``AccountChecker._named``).
+    """
+    names = list(dict.fromkeys(boards))
+    if name in names:
+        return None
+    message = f"the account has no board named {quote(name)}"
+    key = folded(name)
+    same = [other for other in names if folded(other) == key]
+    close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
+    if same:
+        hint = f"Write it exactly as on Pinterest: {quote(same[0])} (case and spaces count)."
+    elif close:
+        hint = f"The closest of the account's boards: {', '.join(map(quote, close))}."
+    elif names:
+        shown = ", ".join(map(quote, names[:_SHOWN_NAMES]))
+        hint = f"None is close; the account's boards include {shown}."
+    else:
+        hint = "The account has no boards: create the board on Pinterest first."
+    return message, hint
 
 
 async def _cached(
