@@ -313,3 +313,19 @@ def test_odd_input_is_an_error_or_an_answer_never_a_traceback(
     lone.write_text('{"status": 400, "body": {"code": 1, "message": "bad \\ud800 x"}}')
     _, out = run(capsys, str(lone), "--format", "json")
     assert json.loads(out)["platform_message"] == "bad \ud800 x"
+
+
+def test_a_token_in_pinterest_s_message_is_masked_in_every_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The text hid it; --format json printed Pinterest's message as it was, token and all.
+    token = "pina_AbCdEfGh0123456789XyZabcdefghijkl"  # made up
+    response = tmp_path / "r.json"
+    response.write_text(json.dumps({
+        "status": 401, "headers": {"x-pinterest-rid": f"rid {token}"},
+        "body": {"code": 2, "message": f"Authentication failed for {token}"},
+    }))  # fmt: skip
+    for argv in ((), ("--format", "json")):
+        _, out = run(capsys, str(response), *argv)
+        assert token not in out
+        assert "(a token: not shown)" in out

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from validator import sources
 from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
-from validator.messages import as_json, encodable, quote
+from validator.messages import as_json, encodable, quote, without_tokens
 from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
@@ -203,8 +203,13 @@ def _after(value: float) -> str:
 
 def _json(classification: Classification) -> dict[str, object]:
     entry = classification.entry
+    said = classification.to_dict()
+    for key in ("platform_message", "request_id"):  # what Pinterest wrote: masked as in text
+        value = said[key]
+        if isinstance(value, str):
+            said[key] = without_tokens(value)
     return {
-        **classification.to_dict(),
+        **said,
         # The decision the text's "retry" line states: a retryable code can still be one not to
         # retry now (the spam block: writing into it prolongs it), whatever Retry-After says.
         "retry_now": should_retry(classification, 1),
