@@ -14,6 +14,7 @@ from validator.messages import (
     did_you_mean,
     json_type,
     quote,
+    seconds,
     without_credentials,
     without_tokens,
 )
@@ -209,3 +210,13 @@ def test_words_that_look_like_tokens_are_not_shown(
     monkeypatch.setenv("CI_JOB_TOKEN", "eyJhbGciOiJI.eyJzdWIiOiIx.c2lnbmF0dXJl")  # a JWT
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert without_tokens(message) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(30.0, "30 s"), (1.5, "1.5 s"), (3600.0, "3,600 s"), (1e12, "1,000,000,000,000 s"),
+     (float("inf"), "inf s")],
+)  # fmt: skip
+def test_a_wait_is_shown_as_people_read_it(value: float, shown: str) -> None:
+    # A server's Retry-After of 999999999999 was written "1e+12 s".
+    assert seconds(value) == shown

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from validator import sources
 from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
-from validator.messages import as_json, encodable, quote, without_tokens
+from validator.messages import as_json, encodable, quote, seconds, without_tokens
 from validator.pinterest.errors import Classification, classify
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
@@ -153,7 +153,7 @@ def render(classification: Classification) -> str:
     if not c.retryable:
         retry = "no: the same request fails again"
     elif should_retry(c, 1):
-        retry = "yes" if c.retry_after is None else f"yes, {_after(c.retry_after)}"
+        retry = "yes" if c.retry_after is None else f"yes, after {seconds(c.retry_after)}"
     elif c.retry_after is not None and c.retry_after > MAX_WAIT:  # a wait no loop sits out
         retry = f"later, not now: its Retry-After asks for over {MAX_WAIT:.0f} s; reschedule it"
     else:
@@ -194,11 +194,6 @@ def _request_id(value: str | None) -> str:
     if value.isascii() and value.isprintable() and len(value) <= 100 and " " not in value:
         return value
     return quote(value, _MESSAGE_WIDTH)
-
-
-def _after(value: float) -> str:
-    """When to retry: "after 30 s", "after 1.5 s" (``should_retry`` waits ``MAX_WAIT`` at most)."""
-    return f"after {value:.0f} s" if value == int(value) else f"after {value:.1f} s"
 
 
 def _json(classification: Classification) -> dict[str, object]:

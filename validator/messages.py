@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 import sys
@@ -274,6 +275,15 @@ def number(value: object, width: int = 24) -> str:
 def plural(count: int, noun: str) -> str:
     """``"1 pin"``, ``"3 pins"``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def seconds(value: float) -> str:
+    """``"30 s"``, ``"1.5 s"``, ``"1,000,000,000,000 s"``: a wait as people read it.
+
+    A server's Retry-After may be any number: ``:g`` wrote a large one as ``1e+12``.
+    """
+    whole = math.isfinite(value) and value == int(value)
+    return f"{value:,.0f} s" if whole else f"{value:,.1f} s"
 
 
 def did_you_mean(name: str, known: Iterable[str], *, most: int = 1, cutoff: float = 0.6) -> str:

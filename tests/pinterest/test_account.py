@@ -331,7 +331,7 @@ def test_a_retry_after_beyond_the_cap_is_reported_not_awaited(media: MediaServer
         report = validate(video_pin(media, "7001"), settings=settings_for(fake), token=GOOD)
         assert account_findings(report) == [("rate_limit.exceeded", "media_source.media_id")]
         assert fake.asked("/v5/media/7001") == 1
-        assert "Retry-After 3600 s" in report.findings[-1].message
+        assert "Retry-After 3,600 s" in report.findings[-1].message
 
 
 def test_a_slow_api_times_out_into_a_finding(media: MediaServer) -> None:

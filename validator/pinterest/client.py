@@ -34,7 +34,7 @@ from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client, caused_by, user_agent
-from validator.messages import plural, quote
+from validator.messages import plural, quote, seconds
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -207,7 +207,7 @@ class ApiClient:
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
-                    after = f", Retry-After {wait:g} s" if wait is not None else ""
+                    after = f", Retry-After {seconds(wait)}" if wait is not None else ""
                     failure = Problem(
                         RATE_LIMIT_EXCEEDED,
                         f"Pinterest throttled GET /v5/{path} ({self.said(reply)}{after}; "

@@ -66,6 +66,7 @@ from validator.codes.platform import (
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.findings import Action
+from validator.messages import seconds
 from validator.waiting import parse_retry_after
 
 __all__ = [
@@ -116,7 +117,7 @@ class Classification:
         """One line for a log: status, code, remedy, Pinterest's words and the request id."""
         remedy = self.action.label
         if self.retry_after is not None and self.retryable:
-            remedy += f" (after {self.retry_after:g} s)"
+            remedy += f" (after {seconds(self.retry_after)})"
         parts = [f"HTTP {self.status} {self.code}: {remedy}"]
         if self.platform_code is not None or self.platform_message:
             said = "Pinterest"
