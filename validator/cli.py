@@ -356,7 +356,7 @@ def _check(
         with progress if progress is not None else nullcontext():
             run = _run(
                 engine, args.paths, show, progress,
-                keep=keep, name_of=name_of, freeze=getattr(args, "own_process", False),
+                keep=keep, name_of=name_of, freeze=args.own_process,
             )  # fmt: skip
             reports, summary, unreadable = run_interruptibly(run)
         if output is not None:  # first: the summary below may meet a reader gone away
