@@ -24,7 +24,7 @@ from validator import sources
 from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
 from validator.messages import as_json, encodable, quote, seconds, without_tokens
-from validator.pinterest.errors import Classification, classify
+from validator.pinterest.errors import Classification, classify, shown_request_id
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
 
@@ -188,12 +188,7 @@ _MESSAGE_WIDTH = 300
 
 
 def _request_id(value: str | None) -> str:
-    """Pinterest's request id as it is (letters and digits), anything stranger quoted."""
-    if not value:
-        return "none"
-    if value.isascii() and value.isprintable() and len(value) <= 100 and " " not in value:
-        return value
-    return quote(value, _MESSAGE_WIDTH)
+    return shown_request_id(value) if value else "none"
 
 
 def _json(classification: Classification) -> dict[str, object]:

@@ -369,6 +369,8 @@ def test_every_fault_of_the_moment_is_retried_then_retry_later(
         assert [f.code for f in report.findings] == [code]
         assert report.findings[0].action.value == "retry"
         assert fake.asked("/v5/boards/1002") == 2
+        # What support would ask for, as the catalogue's fix says: the last try's request id.
+        assert f"; request id {len(fake.log):016x})" in report.findings[0].message
 
 
 def test_a_503_retry_after_is_waited_for(media: MediaServer) -> None:

@@ -22,6 +22,7 @@ import pytest
 
 from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_UNKNOWN
 from validator.demo.server import running
+from validator.findings import Finding
 from validator.pinterest import account, client
 from validator.pinterest.account import AccountChecker
 from validator.settings import Settings
@@ -60,15 +61,30 @@ class _Odd(BaseHTTPRequestHandler):
                 return
             _Odd.busy_answered = True
             self.send_error(503)
+        elif route == "gone/user_account":  # the token check is answered, then nothing is
+            self._answer(json.dumps({"username": "someone"}).encode())
+        elif route.startswith("gone/"):
+            time.sleep(1)
+        elif route.startswith("teapot/"):  # an answer nobody expects, and an odd request id
+            self._answer(b'{"code": 418}', status=418, request_id="pina_token 7f\u00e9")
         elif route == "endless":
             page = int(parse_qs(parts.query).get("bookmark", ["0"])[0])
             self._answer(json.dumps({"items": [], "bookmark": str(page + 1)}).encode())
         else:
             self.send_error(404)
 
-    def _answer(self, body: bytes, encoding: str | None = None) -> None:
-        self.send_response(200)
+    def _answer(
+        self,
+        body: bytes,
+        encoding: str | None = None,
+        *,
+        status: int = 200,
+        request_id: str | None = None,
+    ) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        if request_id is not None:
+            self.send_header("x-pinterest-rid", request_id)
         if encoding is not None:
             self.send_header("Content-Encoding", encoding)
         self.send_header("Content-Length", str(len(body)))
@@ -196,6 +212,67 @@ def test_a_pinterest_that_never_answers_is_asked_nothing_after_the_token_check()
     for (finding,) in found:
         assert finding.code == "platform.timeout"
         assert finding.message.endswith("nothing else was asked of Pinterest")
+
+
+def test_a_pinterest_that_stops_answering_mid_run_is_asked_nothing_more(base: str) -> None:
+    # Each board waited through all its tries after the network went: a hundred boards, four
+    # at a time, took a quarter of an hour. After three silent questions in a row, none is sent.
+    async def run(retries: int) -> tuple[list[Finding], int]:
+        settings = Settings(
+            api_base=f"{base}/gone", retries=retries, read_timeout=0.2, deadline=0.3, per_host=1
+        )
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            targets = [account.AccountTarget(board_id=str(1000 + n)) for n in range(12)]
+            found = await asyncio.gather(*(checker.findings(target) for target in targets))
+            return [finding for (finding,) in found], checker.requests
+        finally:
+            await checker.aclose()
+
+    found, requests = asyncio.run(run(retries=0))
+    assert requests == 1 + client.SILENT_LIMIT  # the token check, then three boards
+    assert {finding.code for finding in found} == {"platform.timeout"}
+    messages = [finding.message for finding in found]
+    assert sum("timed out (1 attempt)" in message for message in messages) == client.SILENT_LIMIT
+    unsent = [message for message in messages if "was not sent" in message]
+    assert len(unsent) == 12 - client.SILENT_LIMIT
+    assert unsent[0].startswith("GET /v5/boards/10")
+    assert "Pinterest stopped answering during the run" in unsent[0]
+    # Tries interleave (a board's retry waits its backoff while the next board is asked), so
+    # with retries the count of first tries sent depends on timing; every board's second is not.
+    _, requests = asyncio.run(run(retries=1))
+    assert requests < 1 + 12 * 2
+
+
+def test_an_answer_between_silences_keeps_pinterest_asked(base: str) -> None:
+    async def run() -> list[object]:
+        settings = Settings(api_base=base, retries=0, read_timeout=0.2, deadline=0.3, per_host=1)
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            paths = ["gone/a", "gone/b", "none/1", "gone/c", "gone/d", "none/2"]
+            return [await checker._api.get(path) for path in paths]
+        finally:
+            await checker.aclose()
+
+    *_, last = asyncio.run(run())
+    assert isinstance(last, client.Reply)
+    assert last.status == 404  # an answer, if not a good one
+
+
+def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str) -> None:
+    async def run() -> object:
+        checker = AccountChecker(Settings(api_base=f"{base}/teapot"), "pina_token")
+        try:
+            return await checker._ask_board("1")
+        finally:
+            await checker.aclose()
+
+    problem = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert problem.message == (
+        'GET /v5/boards/1 answered unexpectedly (418, code 418; request id "[token] 7f\u00e9")'
+    )
 
 
 def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) -> None:

@@ -392,7 +392,10 @@ class AccountChecker:
                 "secret boards), then use the new token."
             )
             return Problem(AUTH_MISSING_SCOPE, message, hint)
-        return Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said})")
+        request_id = self._api.request_id(reply)
+        return Problem(
+            PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said}{request_id})"
+        )
 
     @staticmethod
     def _trial(reply: Reply) -> bool:

@@ -35,6 +35,7 @@ from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client, caused_by, user_agent
 from validator.messages import plural, quote, seconds
+from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -47,6 +48,12 @@ _MAX_BODY = 5 * 1024 * 1024
 # How a question that got no usable answer ends its message; the token check's replaces it with
 # what it means for the run (``AccountChecker._ask_user``).
 NOT_MADE = ": the check could not be made"
+
+# Questions in a row that got no HTTP answer on any try, after which nothing more is sent: the
+# network or Pinterest went away mid-run, and every board still to ask would wait through all
+# its tries (30 s each by default; a hundred boards four at a time, a quarter of an hour of a CI
+# job that looks hung). Several, not one: a single lost connection is no outage.
+SILENT_LIMIT = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +78,8 @@ class Reply:
 
     status: int
     body: Any
+    request_id: str | None = None
+    """Pinterest's ``x-pinterest-rid``, scrubbed of the token: what its support asks for."""
 
     @property
     def code(self) -> int | None:
@@ -118,6 +127,10 @@ class ApiClient:
         self._paused = 0.0
         """Seconds the run has held every question back, in all: at most ``retry_after_cap``,
         then a 429 is reported, not waited out (each would push the pause on again)."""
+        self._silent = 0
+        """Questions in a row that got no answer on any try; an answer to any sets it back."""
+        self._gone: Problem | None = None
+        """The failure after which Pinterest counts as gone for the run (``SILENT_LIMIT``)."""
 
     async def aclose(self) -> None:
         """Close the connections."""
@@ -133,6 +146,14 @@ class ApiClient:
             parts.append(quote(self.scrub(text), 120))
         return ", ".join(parts[:2]) + (f": {parts[2]}" if len(parts) > 2 else "")
 
+    @staticmethod
+    def request_id(reply: Reply) -> str:
+        """``; request id …`` for a message about an answer nobody expected, or nothing.
+
+        Only such messages carry it: their fix is to ask Pinterest's support, which wants it.
+        """
+        return f"; request id {shown_request_id(reply.request_id)}" if reply.request_id else ""
+
     def scrub(self, text: str) -> str:
         """``text`` without the token, should a server ever echo it."""
         secret = self._token.get_secret_value()
@@ -145,7 +166,9 @@ class ApiClient:
 
         429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
         ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
-        ``retry_after_cap``), else a jittered backoff.
+        ``retry_after_cap``), else a jittered backoff. Once ``SILENT_LIMIT`` questions in a row
+        got no answer at all, nothing more is sent, nor tried again: each question left is a
+        ``Problem`` at once.
         """
         settings = self.settings
         url = f"{self.base}/{path}"
@@ -156,6 +179,8 @@ class ApiClient:
             wait: float | None = None
             try:
                 async with self._slots:
+                    if self._gone is not None:  # checked here: questions queue for the slots
+                        return self._unsent(path, self._gone)
                     pause = self._not_before - time.monotonic()
                     if pause > 0:  # Pinterest throttled this account: every question waits
                         await asyncio.sleep(pause)
@@ -198,12 +223,14 @@ class ApiClient:
                 )
             else:
                 answered = True
-                reply = Reply(response.status_code, body)
+                self._silent = 0
+                request_id = response.headers.get(REQUEST_ID_HEADER, "").strip()
+                reply = Reply(response.status_code, body, self.scrub(request_id) or None)
                 if reply.status == 200 and body is None:
                     failure = Problem(
                         PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} answered 200 with a body that is not JSON "
-                        f"({plural(attempt, 'attempt')}){NOT_MADE}",
+                        f"({plural(attempt, 'attempt')}{self.request_id(reply)}){NOT_MADE}",
                     )
                 elif reply.status == 429:
                     wait = parse_retry_after(response.headers.get("retry-after"))
@@ -221,15 +248,33 @@ class ApiClient:
                     failure = Problem(
                         PLATFORM_TIMEOUT if timed_out else PLATFORM_SERVER_ERROR,
                         f"GET /v5/{path} {'timed out' if timed_out else 'failed'} at Pinterest "
-                        f"({self.said(reply)}; {plural(attempt, 'attempt')}){NOT_MADE}",
+                        f"({self.said(reply)}; {plural(attempt, 'attempt')}"
+                        f"{self.request_id(reply)}){NOT_MADE}",
                     )
                 else:
                     return reply
-            if attempt > settings.retries:
-                return failure
+            if attempt > settings.retries or self._gone is not None:
+                return self._counted(failure)
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
             await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
+
+    def _counted(self, failure: Problem) -> Problem:
+        """``failure``, the last of a question's tries, counted towards ``SILENT_LIMIT``."""
+        if failure.unanswered:
+            self._silent += 1
+            if self._silent >= SILENT_LIMIT and self._gone is None:
+                self._gone = failure
+        return failure
+
+    @staticmethod
+    def _unsent(path: str, gone: Problem) -> Problem:
+        """Why ``path`` was not asked: Pinterest stopped answering (``SILENT_LIMIT``)."""
+        message = (
+            f"GET /v5/{path} was not sent: Pinterest stopped answering during the run "
+            f"({SILENT_LIMIT} questions in a row got no answer){NOT_MADE}"
+        )
+        return Problem(gone.code, message, unanswered=True)
 
     def _hold_back(self, wait: float) -> bool:
         """Hold every question back ``wait`` seconds from now, if the run's pauses allow it.

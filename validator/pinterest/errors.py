@@ -66,7 +66,7 @@ from validator.codes.platform import (
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.findings import Action
-from validator.messages import seconds
+from validator.messages import quote, seconds
 from validator.waiting import parse_retry_after
 
 __all__ = [
@@ -81,6 +81,24 @@ __all__ = [
 
 #: The request id Pinterest sends with every answer; support asks for it.
 REQUEST_ID_HEADER: Final = "x-pinterest-rid"
+
+_REQUEST_ID_WIDTH = 100
+
+
+def shown_request_id(value: str) -> str:
+    """A request id as it is (letters and digits, as Pinterest's are), anything stranger quoted.
+
+    A header is whatever the server (or a proxy before it) sent: quoted, a space or a control
+    character in it cannot pass for the end of the id or of the line.
+    """
+    if (
+        value.isascii()
+        and value.isprintable()
+        and len(value) <= _REQUEST_ID_WIDTH
+        and " " not in value
+    ):
+        return value
+    return quote(value, _REQUEST_ID_WIDTH)
 
 
 @dataclass(frozen=True, slots=True)
