@@ -49,11 +49,13 @@ _MAX_BODY = 5 * 1024 * 1024
 # what it means for the run (``AccountChecker._ask_user``).
 NOT_MADE = ": the check could not be made"
 
-# Questions in a row that got no HTTP answer on any try, after which nothing more is sent: the
-# network or Pinterest went away mid-run, and every board still to ask would wait through all
-# its tries (30 s each by default; a hundred boards four at a time, a quarter of an hour of a CI
-# job that looks hung). Several, not one: a single lost connection is no outage.
-SILENT_LIMIT = 3
+# Requests in a row that got no HTTP answer (timed out, refused, dropped), after which nothing
+# more is sent: the network or Pinterest went away mid-run, and every board still to ask would
+# wait through all its tries (30 s a question by default: a hundred boards took a quarter of an
+# hour of a CI job that looks hung). Requests, not questions: questions queue, and by the time
+# a few have used up their tries every other has sent its first. Several, not one: a lost
+# connection is no outage, and ``per_host`` requests time out together.
+SILENT_LIMIT = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,7 @@ class ApiClient:
         """Seconds the run has held every question back, in all: at most ``retry_after_cap``,
         then a 429 is reported, not waited out (each would push the pause on again)."""
         self._silent = 0
-        """Questions in a row that got no answer on any try; an answer to any sets it back."""
+        """Requests in a row that got no answer; an answer to any request sets it back."""
         self._gone: Problem | None = None
         """The failure after which Pinterest counts as gone for the run (``SILENT_LIMIT``)."""
 
@@ -166,9 +168,9 @@ class ApiClient:
 
         429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
         ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
-        ``retry_after_cap``), else a jittered backoff. Once ``SILENT_LIMIT`` questions in a row
-        got no answer at all, nothing more is sent, nor tried again: each question left is a
-        ``Problem`` at once.
+        ``retry_after_cap``), else a jittered backoff. Once ``SILENT_LIMIT`` requests in a row
+        got no answer, nothing more is sent, nor tried again: each question left is a ``Problem``
+        at once.
         """
         settings = self.settings
         url = f"{self.base}/{path}"
@@ -204,6 +206,7 @@ class ApiClient:
                     f"GET /v5/{path} timed out ({plural(attempt, 'attempt')}){NOT_MADE}",
                     unanswered=not answered,
                 )
+                self._heard_nothing(failure)
             except httpx.HTTPError as exc:
                 reason = self.scrub(f"{type(exc).__name__}: {exc}")
                 if isinstance(exc, httpx.ConnectError) and _certificate_refused(exc):
@@ -221,6 +224,7 @@ class ApiClient:
                     f"GET /v5/{path} failed ({reason}; {plural(attempt, 'attempt')}){NOT_MADE}",
                     unanswered=not answered,
                 )
+                self._heard_nothing(failure)
             else:
                 answered = True
                 self._silent = 0
@@ -254,25 +258,23 @@ class ApiClient:
                 else:
                     return reply
             if attempt > settings.retries or self._gone is not None:
-                return self._counted(failure)
+                return failure
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
             await asyncio.sleep(wait if wait is not None else backoff(attempt, base=0.5, cap=8.0))
 
-    def _counted(self, failure: Problem) -> Problem:
-        """``failure``, the last of a question's tries, counted towards ``SILENT_LIMIT``."""
-        if failure.unanswered:
-            self._silent += 1
-            if self._silent >= SILENT_LIMIT and self._gone is None:
-                self._gone = failure
-        return failure
+    def _heard_nothing(self, failure: Problem) -> None:
+        """Count a request that got no answer (``failure``) towards ``SILENT_LIMIT``."""
+        self._silent += 1
+        if self._silent >= SILENT_LIMIT and self._gone is None:
+            self._gone = failure
 
     @staticmethod
     def _unsent(path: str, gone: Problem) -> Problem:
         """Why ``path`` was not asked: Pinterest stopped answering (``SILENT_LIMIT``)."""
         message = (
             f"GET /v5/{path} was not sent: Pinterest stopped answering during the run "
-            f"({SILENT_LIMIT} questions in a row got no answer){NOT_MADE}"
+            f"({SILENT_LIMIT} requests in a row got no answer){NOT_MADE}"
         )
         return Problem(gone.code, message, unanswered=True)
 
