@@ -46,6 +46,7 @@ ACCOUNT_CODES = {
     "board.no_access",
     "board.section_not_found",
     "board.name_not_found",
+    "board.name_ambiguous",
     "media.not_processed",
     "media.processing_failed",
     "media.media_id_not_found",
@@ -298,6 +299,31 @@ def test_a_board_name_is_matched_once_however_many_rows_name_it(
         [("board.name_not_found", "Pinterest board")]
     ] * 80
     assert sorted(matched) == ["Knitting", "Spring recipe"]
+
+
+def test_a_name_two_boards_share_is_a_warning_naming_both(
+    media: MediaServer, tmp_path: Path
+) -> None:
+    # An own board and a group board of one name passed: which one the row meant was a guess.
+    twin = FakeBoard("2002", "Spring recipes", owner="friend", listed=True)
+    with serve_pinterest(dataclasses.replace(ACCOUNT, boards=(*ACCOUNT.boards, twin))) as fake:
+        csv = write_csv(tmp_path, media, "Spring recipes", "Summer travel")
+        ambiguous, plain = asyncio.run(check_file(csv, settings_for(fake), GOOD))
+    assert account_findings(plain) == []
+    assert account_findings(ambiguous) == [("board.name_ambiguous", "Pinterest board")]
+    (finding,) = ambiguous.findings
+    assert (
+        finding.message == '2 of the account\'s boards are named "Spring recipes" (ids 1001, 2002)'
+    )
+    assert ambiguous.ok  # a warning: the row may still go where it was meant to
+
+
+def test_a_shared_name_lists_a_few_ids_and_a_board_listed_twice_is_one() -> None:
+    boards = [(str(n), "Recipes") for n in range(1, 6)]
+    problem = account._name_problem("Recipes", boards)
+    assert problem is not None
+    assert problem.message.endswith("(ids 1, 2, 3 and 2 more)")
+    assert account._name_problem("Recipes", [("1", "Recipes"), ("1", "Recipes")]) is None
 
 
 # --- throttling and failures ---------------------------------------------------------------------

@@ -63,18 +63,28 @@ BOARD_SECTION_INVALID_ID: Final = Code(
 # --- Decided by asking Pinterest with the user's token (issue 5). ---------------------------------
 
 
-def _account(id: str, summary: str, why: str, fix: str) -> Code:
+def _account(
+    id: str,
+    summary: str,
+    why: str,
+    fix: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    reference: str = "pinterest-api.md §5.3 (codes 40, 2031)",
+) -> Code:
     return Code(
         id=id,
-        severity=Severity.ERROR,
+        severity=severity,
         action=Action.USER_ERROR,
         summary=summary,
         why=why,
         fix=fix,
-        reference="pinterest-api.md §5.3 (codes 40, 2031)",
+        reference=reference,
         stage=Stage.ACCOUNT,
     )
 
+
+_BY_NAME = "pinterest-api.md §6 (the bulk CSV's Pinterest board: the exact board name)"
 
 BOARD_NOT_FOUND: Final = _account(
     "board.not_found",
@@ -99,4 +109,16 @@ BOARD_NAME_NOT_FOUND: Final = _account(
     "The account has no board with this name (calendars that name boards, like the bulk CSV).",
     "Pinterest's bulk tool matches the board name exactly (case and spaces count).",
     "Write the board's name exactly as on Pinterest; the hint names the closest ones.",
+    reference=_BY_NAME,
+)
+BOARD_NAME_AMBIGUOUS: Final = _account(
+    "board.name_ambiguous",
+    "More than one of the account's boards has this name (calendars that name boards).",
+    "A board of its own and a group board it collaborates on may share a name; a calendar that "
+    "names the board does not say which one it means, and no source says which one Pinterest's "
+    "bulk tool picks.",
+    "Rename one of the boards on Pinterest, or publish through the API with the board's id "
+    "(the message lists their ids).",
+    severity=Severity.WARNING,
+    reference=_BY_NAME,
 )

@@ -65,6 +65,7 @@ from pydantic import SecretStr
 
 from validator.codes.auth import AUTH_INVALID_TOKEN, AUTH_MISSING_SCOPE, AUTH_UNAUTHORIZED
 from validator.codes.board import (
+    BOARD_NAME_AMBIGUOUS,
     BOARD_NAME_NOT_FOUND,
     BOARD_NO_ACCESS,
     BOARD_NOT_FOUND,
@@ -154,8 +155,8 @@ class AccountChecker:
         self._board: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
         self._sections: dict[str, asyncio.Task[_Listing | Problem]] = {}
         self._media: dict[str, asyncio.Task[dict[str, Any] | Problem]] = {}
-        self._named: dict[str, tuple[str, str] | None] = {}
-        """Each board name's message and hint, or ``None`` when the account has that board."""
+        self._named: dict[str, Problem | None] = {}
+        """Each board name's problem, or ``None`` when the account has one board of that name."""
 
     @property
     def requests(self) -> int:
@@ -254,11 +255,9 @@ class AccountChecker:
         if isinstance(boards, Problem):
             return [boards.finding(target.board_field)]
         if name not in self._named:  # a calendar names few boards, on many rows: once each
-            self._named[name] = _missing_name(name, [board_name for _, board_name in boards])
-        said = self._named[name]
-        if said is None:
-            return []
-        return [BOARD_NAME_NOT_FOUND.finding(target.board_field, *said)]
+            self._named[name] = _name_problem(name, boards)
+        problem = self._named[name]
+        return [] if problem is None else [problem.finding(target.board_field)]
 
     async def _media_findings(self, media_id: str) -> list[Finding]:
         media = await _cached(self._media, media_id, lambda: self._ask_media(media_id))
@@ -410,15 +409,21 @@ class AccountChecker:
         return classify(403, body).code == PLATFORM_TRIAL_ACCESS.id
 
 
-def _missing_name(name: str, boards: list[str]) -> tuple[str, str] | None:
-    """The message and hint for a board ``name`` not among ``boards``; ``None`` if it is there.
+def _name_problem(name: str, boards: _Listing) -> Problem | None:
+    """What is wrong with a board ``name`` among the account's ``boards``; ``None``: one has it.
 
     Matching against thousands of names with ``difflib`` takes a good fraction of a second: it
     is done once per name and run (``AccountChecker._named``).
     """
-    names = list(dict.fromkeys(boards))
-    if name in names:
+    ids = list(dict.fromkeys(board_id for board_id, board_name in boards if board_name == name))
+    if len(ids) > 1:
+        more = len(ids) - _SHOWN_NAMES
+        shown = ", ".join(ids[:_SHOWN_NAMES]) + (f" and {more} more" if more > 0 else "")
+        message = f"{len(ids)} of the account's boards are named {quote(name)} (ids {shown})"
+        return Problem(BOARD_NAME_AMBIGUOUS, message)
+    if ids:
         return None
+    names = list(dict.fromkeys(board_name for _, board_name in boards))
     message = f"the account has no board named {quote(name)}"
     key = folded(name)
     same = [other for other in names if folded(other) == key]
@@ -432,7 +437,7 @@ def _missing_name(name: str, boards: list[str]) -> tuple[str, str] | None:
         hint = f"None is close; the account's boards include {shown}."
     else:
         hint = "The account has no boards: create the board on Pinterest first."
-    return message, hint
+    return Problem(BOARD_NAME_NOT_FOUND, message, hint)
 
 
 async def _cached(
