@@ -318,6 +318,15 @@ def test_a_name_two_boards_share_is_a_warning_naming_both(
     assert ambiguous.ok  # a warning: the row may still go where it was meant to
 
 
+def test_a_name_that_differs_only_in_its_unicode_form_says_so() -> None:
+    # The hint said the closest board was "Café ideas": to the eye, the name as written.
+    problem = account._name_problem("Cafe\u0301 ideas", [("1", "Caf\u00e9 ideas")])
+    assert problem is not None
+    assert problem.code.id == "board.name_not_found"
+    assert problem.hint is not None
+    assert "only in how its accented letters are encoded" in problem.hint
+
+
 def test_a_shared_name_lists_a_few_ids_and_a_board_listed_twice_is_one() -> None:
     boards = [(str(n), "Recipes") for n in range(1, 6)]
     problem = account._name_problem("Recipes", boards)

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import difflib
+import unicodedata
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from typing import Any, Final, NamedTuple, TypeVar
@@ -425,10 +426,19 @@ def _name_problem(name: str, boards: _Listing) -> Problem | None:
         return None
     names = list(dict.fromkeys(board_name for _, board_name in boards))
     message = f"the account has no board named {quote(name)}"
-    key = folded(name)
-    same = [other for other in names if folded(other) == key]
+    composed = unicodedata.normalize("NFC", name)
+    key = folded(composed)
+    same = [other for other in names if folded(unicodedata.normalize("NFC", other)) == key]
     close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
-    if same:
+    if same and unicodedata.normalize("NFC", same[0]) == composed:
+        # They look the same: an accent written as a letter and a combining mark (some Mac
+        # apps write names so) is not the accented letter Pinterest has.
+        hint = (
+            f"It differs from {quote(same[0])} only in how its accented letters are encoded "
+            "(a letter and a combining accent): retype the name, or save the file with "
+            "composed (NFC) characters."
+        )
+    elif same:
         hint = f"Write it exactly as on Pinterest: {quote(same[0])} (case and spaces count)."
     elif close:
         hint = f"The closest of the account's boards: {', '.join(map(quote, close))}."
