@@ -132,10 +132,23 @@ def test_warnings_land_in_the_warnings_summary_and_do_not_fail(pytester: pytest.
         [
             "*= warnings summary =*",
             'warned.pins.json::warned.pins.json:2 "Sandy tote"',
-            "  warned.pins.json:2: PinPreflightWarning: pin.dominant_color_invalid "
+            "  <warned.pins.json>:2: PinPreflightWarning: pin.dominant_color_invalid "
             '(dominant_color): dominant_color "sand" is not of the form #RRGGBB. Fix input: *',
         ]
     )
+
+
+def test_the_warnings_summary_shows_no_line_of_the_calendar(pytester: pytest.Pytester) -> None:
+    # pytest printed the pin's line under its warning: the signature masked in the message, and
+    # a title's escape codes (clear screen, colours) went to the CI log as written.
+    pin = {**WARNED_PIN, "title": "\x1b[2JTote", "link": "https://shop.example.com/?sig=s3cr3t"}
+    (pytester.path / "warned.pins.jsonl").write_text(json.dumps(pin, ensure_ascii=False) + "\n")
+    result = pytester.runpytest(*OFFLINE)
+    result.assert_outcomes(passed=1, warnings=1)
+    result.stdout.fnmatch_lines(["  <warned.pins.jsonl>:1: PinPreflightWarning: *"])
+    output = result.stdout.str()
+    assert "s3cr3t" not in output
+    assert "\x1b" not in output
 
 
 def test_strict_fails_a_pin_that_has_only_warnings(pytester: pytest.Pytester) -> None:

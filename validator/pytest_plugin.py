@@ -484,15 +484,20 @@ class PinItem(pytest.Item):
         file = self.parent
         assert isinstance(file, CalendarFile)  # noqa: S101 - only CalendarFile makes PinItems
         report = _checker(self.config).reports(file)[self.index]
+        # Located as "<calendar.jsonl>:3", not as the file itself (pytest's own ``self.warn``):
+        # the warnings summary prints the source line under a warning whose file it can read,
+        # and a calendar's line is the pin as written, signed URLs, tokens, escape codes and
+        # all, which the finding's message masks. Python's name for a source that is no file
+        # to be read is in angle brackets; ``linecache`` reads none.
+        source = f"<{_shown(self.path)}>"
         try:
             for finding in report.warnings:
                 where = f" ({finding.field})" if finding.field else ""
-                self.warn(
-                    PinPreflightWarning(
-                        f"{finding.code}{where}: {finding.message}. "
-                        f"{finding.action.label}: {finding.hint}"
-                    )
+                warning = PinPreflightWarning(
+                    f"{finding.code}{where}: {finding.message}. "
+                    f"{finding.action.label}: {finding.hint}"
                 )
+                warnings.warn_explicit(warning, None, source, self.line or 1)
         except PinPreflightWarning:
             raise PinPreflightFailure(report) from None
         if not report.ok:
