@@ -305,6 +305,16 @@ def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> N
         assert len(first_reads) == 1
 
 
+def test_tb_line_points_an_unreadable_file_at_the_line_where_reading_broke_off(
+    pytester: pytest.Pytester,
+) -> None:
+    (pytester.path / "broken.pins.json").write_text('[\n  {"title": "a"},\n\n  {"title": ]\n')
+    result = pytester.runpytest(*OFFLINE, "--tb=line")
+    result.stdout.fnmatch_lines(
+        ["broken.pins.json:4: cannot read the calendar: broken.pins.json:4:*"]
+    )
+
+
 def test_an_unreadable_file_carries_the_marker(pytester: pytest.Pytester) -> None:
     (pytester.path / "broken.pins.json").write_bytes(b'{"title": ')
     result = pytester.runpytest(*OFFLINE, "-m", "pin_preflight")

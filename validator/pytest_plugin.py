@@ -418,7 +418,12 @@ class CalendarFile(pytest.File):
             pin.add_marker(_MARKER)
             items.append(pin)
         if problem is not None:
-            unreadable = UnreadableItem.from_parent(self, name="unreadable", message=problem)
+            from validator.reporters import Unreadable
+
+            line = Unreadable(_shown(self.path), problem).line  # where the reading broke off
+            unreadable = UnreadableItem.from_parent(
+                self, name="unreadable", message=problem, line=line
+            )
             unreadable.add_marker(_MARKER)  # -m pin_preflight shows broken calendars too
             items.append(unreadable)
         if _rerun_whole(self, items):
@@ -536,9 +541,11 @@ class PinItem(pytest.Item):
 class UnreadableItem(pytest.Item):
     """Stands for a file that cannot be read: fails with the reader's message."""
 
-    def __init__(self, *, message: str, **kwargs: Any) -> None:
+    def __init__(self, *, message: str, line: int | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.message = message
+        self.line = line
+        """The line the message names (``--tb=line`` points there), if it names one."""
 
     def runtest(self) -> None:
         """Fail: the file's pins (after those read, if any) are not checked."""
@@ -552,14 +559,14 @@ class UnreadableItem(pytest.Item):
         """The reader's message alone (it names the file, and the line and column if known)."""
         if isinstance(excinfo.value, UnreadableCalendar):
             message = f"cannot read the calendar: {excinfo.value}"
-            return _located(message, self.path, None, self.config)
+            return _located(message, self.path, self.line, self.config)
         return super().repr_failure(excinfo, style)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """The file itself."""
+        """The file, at the line where reading it broke off if the message names one."""
         file = self.parent
         assert file is not None  # noqa: S101 - an item always has its file
-        return self.path, 0, f"{file.nodeid}: unreadable"
+        return self.path, (self.line or 1) - 1, f"{file.nodeid}: unreadable"
 
 
 def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> ReprExceptionInfo:
