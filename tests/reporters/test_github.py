@@ -78,6 +78,16 @@ def test_the_summary_follows_as_plain_lines() -> None:
     assert lines[: len(lines) - len(plain)] == [line for line in lines if line.startswith("::")]
 
 
+def test_more_annotations_than_github_shows_are_said_to_be_in_the_log() -> None:
+    bad = validate_many([{**GOOD, "board_id": "x"}] * 11, offline=True)
+    assert "annotations a step" not in render(bad[:10], Summary.of(bad[:10]))
+    last = render(bad, Summary.of(bad)).splitlines()[-1]
+    assert last == (
+        "GitHub shows 10 error and 10 warning annotations a step: all 11 errors and 0 warnings "
+        "are in this log, above."
+    )
+
+
 def test_one_physical_line_per_finding_even_with_newlines_in_values() -> None:
     report = Report(Location("a,b:c.json", 0, 3), validate_many([{}], offline=True)[0].findings)
     lines = render([report], Summary.of([report])).splitlines()

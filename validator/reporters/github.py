@@ -15,7 +15,8 @@ the value. The message keeps its remedy on a second line (LF escaped), as annota
   message names, if any).
 
 After the commands come the plain summary lines (pins, ok, failed, ...), which GitHub shows in the
-log as they are: a lone annotation list says nothing about the pins that passed.
+log as they are: a lone annotation list says nothing about the pins that passed. A run with more
+annotations than GitHub shows of a step says so there, since the run's page shows only those.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from validator.findings import Finding
-from validator.messages import printable
+from validator.messages import plural, printable
 from validator.report import Report, Summary
 from validator.reporters import Unreadable
 from validator.reporters.text import summary_lines
@@ -40,6 +41,10 @@ __all__ = [
 
 #: The annotation title of a file that could not be read.
 UNREADABLE_TITLE = "unreadable"
+
+# GitHub shows this many error and this many warning annotations of a step, 50 of a job
+# (actions/toolkit, docs/problem-matchers.md, "Limitations"); the others are only in the log.
+_SHOWN_A_STEP = 10
 
 
 def render(
@@ -70,6 +75,13 @@ def ending(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> str:
         for problem in unreadable
     ]
     lines += [line.plain for line in summary_lines(summary)]
+    errors = summary.errors + len(unreadable)
+    if errors > _SHOWN_A_STEP or summary.warnings > _SHOWN_A_STEP:
+        lines.append(
+            f"GitHub shows {_SHOWN_A_STEP} error and {_SHOWN_A_STEP} warning annotations a step: "
+            f"all {plural(errors, 'error')} and {plural(summary.warnings, 'warning')} are in "
+            "this log, above."
+        )
     return "\n".join(lines) + "\n"
 
 
