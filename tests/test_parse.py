@@ -411,6 +411,24 @@ def test_a_lone_surrogate_in_a_value_names_the_field() -> None:
         assert "not valid Unicode" in parsed.findings[0].message
 
 
+def test_a_list_item_taken_out_is_not_reported_again_as_its_stand_in() -> None:
+    # The item's place is kept with {}, which failed the next pass as a value of its own:
+    # "ai_disclosures.values holds "{}"", a second finding on the field of the first.
+    parsed = parse(image_pin(ai_disclosures={"values": ["AI_MODIFIED", "\ud800"]}))
+    assert [(f.code, f.field) for f in parsed.findings] == [
+        ("pin.field_type_invalid", "ai_disclosures.values[1]")
+    ]
+    assert parsed.pin is not None  # the rest is checked
+    assert parsed.pin.ai_disclosures is None
+
+
+def test_a_source_type_with_a_lone_surrogate_is_quoted_as_written() -> None:
+    parsed = parse(image_pin(media_source={"source_type": "\ud800x", "url": IMAGE_URL}))
+    (finding,) = parsed.findings
+    assert finding.code == "media.source_type_invalid"
+    assert 'source_type "\\ud800x" is not' in finding.message  # not pydantic's "\ufffd..."
+
+
 @pytest.mark.parametrize(
     ("extra", "field", "said"),
     [

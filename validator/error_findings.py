@@ -88,7 +88,7 @@ def translate(error: ErrorDetails) -> tuple[Finding, Path]:
         message = f"{field} is not valid Unicode text: {quote(value)} holds a lone surrogate"
         return pin.PIN_FIELD_TYPE_INVALID.finding(field or None, message, BROKEN_CHARACTER), path
     if path == ("media_source",) and kind in ("union_tag_invalid", "union_tag_not_found"):
-        return _source_type(kind, ctx), path
+        return _source_type(kind, ctx, value), path
     if path and path[0] == "ai_disclosures":
         return _ai_disclosures(kind, value), ("ai_disclosures",)
     if leaf in _ID_CODES:
@@ -119,12 +119,15 @@ BROKEN_CHARACTER = (
 )
 
 
-def _source_type(kind: str, ctx: Mapping[str, Any]) -> Finding:
+def _source_type(kind: str, ctx: Mapping[str, Any], source: object) -> Finding:
     field = "media_source.source_type"
     code = media.MEDIA_SOURCE_TYPE_INVALID
     if kind == "union_tag_not_found":
         return code.finding(field, "media_source has no source_type")
-    tag = ctx.get("tag", "")
+    # The tag as written: pydantic-core's copy went through Rust, where a lone surrogate became
+    # replacement characters ("\ud800x" was shown as "���x").
+    written = source.get("source_type") if isinstance(source, Mapping) else None
+    tag = written if isinstance(written, str) else ctx.get("tag", "")
     known = ", ".join(SOURCE_TYPES)
     message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
     hint = None

@@ -56,11 +56,7 @@ class Parsed(NamedTuple):
 
     def covers(self, field: str | None) -> bool:
         """Whether ``field`` (or a field containing it) was already reported while parsing."""
-        if field is None or not self.reported:
-            return False
-        return any(
-            field == done or field.startswith((done + ".", done + "[")) for done in self.reported
-        )
+        return field is not None and _within(field, self.reported)
 
 
 def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool = False) -> Parsed:
@@ -323,6 +319,7 @@ def _parse_mapping(
     reported: list[str] = []
     title = raw.get("title") if isinstance(raw.get("title"), str) else None
     for _ in range(_MAX_PASSES):
+        earlier = tuple(reported)  # what a value was taken out (or stood in for) at
         if errors is None:
             try:
                 model = validator.validate_python(raw)
@@ -342,13 +339,21 @@ def _parse_mapping(
                 with_bad_keys.append(container)
                 continue
             finding, path = translate(error)
-            findings.append(finding)
-            reported.append(field_path(path))
+            if not _within(field_path(raw_path(error["loc"])), earlier):
+                findings.append(finding)
+                reported.append(field_path(path))
+            # else the value is the stand-in of a list item reported before ({}), not the pin's
+            # (a string of ai_disclosures.values): its error is no news, only taken out
             raw = _without(raw, path)
         for container in with_bad_keys:
             raw = _without_bad_keys(raw, container, findings)
         errors = None
     return Parsed(None, tuple(findings), tuple(reported), title)  # pragma: no cover - defensive
+
+
+def _within(field: str, paths: tuple[str, ...]) -> bool:
+    """Whether ``field`` is one of ``paths`` or inside one of them."""
+    return any(field == done or field.startswith((done + ".", done + "[")) for done in paths)
 
 
 def _bad_key_container(error: ErrorDetails, raw: dict[str, Any]) -> Path | None:
