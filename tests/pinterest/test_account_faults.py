@@ -65,6 +65,8 @@ class _Odd(BaseHTTPRequestHandler):
             self._answer(json.dumps({"username": "someone"}).encode())
         elif route.startswith("gone/"):
             time.sleep(1)
+        elif route.startswith("firewall/"):  # a proxy's page, not Pinterest's JSON
+            self._answer(b"<html><h1>Access denied</h1></html>", status=403)
         elif route.startswith("teapot/"):  # an answer nobody expects, and an odd request id
             self._answer(b'{"code": 418}', status=418, request_id="pina_token 7f\u00e9")
         elif route == "endless":
@@ -274,6 +276,23 @@ def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str
     assert problem.message == (
         'GET /v5/boards/1 answered unexpectedly (418, code 418; request id "[token] 7f\u00e9")'
     )
+
+
+def test_a_403_page_that_is_not_json_is_no_verdict_on_the_board(base: str) -> None:
+    # A firewall's HTML page made every board board.no_access: users checked their boards.
+    async def run() -> object:
+        checker = AccountChecker(Settings(api_base=f"{base}/firewall"), "pina_token")
+        try:
+            return await checker._ask_board("1")
+        finally:
+            await checker.aclose()
+
+    problem = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert problem.message == "GET /v5/boards/1 answered 403 with a body that is not JSON"
+    assert problem.hint is not None
+    assert "proxy, firewall" in problem.hint
 
 
 def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) -> None:

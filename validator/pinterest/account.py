@@ -317,7 +317,12 @@ class AccountChecker:
                 f"Pinterest has no board {board_id} for this account ({self._api.said(reply)})"
             )
             return Problem(BOARD_NOT_FOUND, message)
-        if reply.status == 403 and reply.code != 3 and not self._trial(reply):
+        if (
+            reply.status == 403
+            and isinstance(reply.body, dict)  # an HTML page is no verdict of Pinterest's
+            and reply.code != 3
+            and not self._trial(reply)
+        ):
             message = f"Pinterest refuses this account access to board {board_id} "
             return Problem(BOARD_NO_ACCESS, message + f"({self._api.said(reply)})")
         return self._refusal(reply, path, f"board {board_id}")
@@ -393,6 +398,15 @@ class AccountChecker:
             )
             return Problem(AUTH_MISSING_SCOPE, message, hint)
         request_id = self._api.request_id(reply)
+        if reply.body is None:
+            message = (
+                f"GET /v5/{path} answered {reply.status} with a body that is not JSON{request_id}"
+            )
+            hint = (
+                "Pinterest answers in JSON: a proxy, firewall or captive portal between here and "
+                "the API may have answered instead. Check that this machine reaches the API."
+            )
+            return Problem(PLATFORM_UNKNOWN, message, hint)
         return Problem(
             PLATFORM_UNKNOWN, f"GET /v5/{path} answered unexpectedly ({said}{request_id})"
         )
