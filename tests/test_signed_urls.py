@@ -217,7 +217,7 @@ SIGNED = [
         id="repeated-with-same-value",
     ),
     pytest.param(
-        s3_v4(expires="86400") + f"&se=2026-11-28T12%3A00%3A00Z&sig={FAKE_B64_SIG}",
+        s3_v4(expires="86400") + f"&sv=2025-05-05&se=2026-11-28T12%3A00%3A00Z&sig={FAKE_B64_SIG}",
         NOON,
         "Azure",
         "se",
@@ -243,6 +243,8 @@ NOT_SIGNED = [
     pytest.param("https://cdn.example.com/pins/hero.jpg?w=1000&fmt=jpg", id="unrelated-query"),
     pytest.param(f"https://cdn.example.com/hero.jpg?expires={NOON_UNIX}", id="bare-expires"),
     pytest.param("https://cdn.example.com/hero.jpg?se=2026-11-28&sp=r", id="se-without-sig"),
+    # Every Azure SAS carries its signed version: a shop's se and sig alone are its own.
+    pytest.param("https://shop.example.com/a.jpg?se=2020-01-01&sig=abc", id="se-sig-without-sv"),
     pytest.param(
         f"https://cdn.example.com/hero.jpg?Policy={cloudfront_policy({'Statement': []})}",
         id="policy-without-key-pair-id",
@@ -349,7 +351,7 @@ def test_expiry_is_none_when_unreadable(url: str) -> None:
 
 
 def test_a_readable_scheme_survives_an_unreadable_one() -> None:
-    url = s3_v4(expires="oops") + f"&se=2026-11-28T12%3A00%3A00Z&sig={FAKE_B64_SIG}"
+    url = s3_v4(expires="oops") + f"&sv=2025-05-05&se=2026-11-28T12%3A00%3A00Z&sig={FAKE_B64_SIG}"
     found = expiry(url)
     assert found is not None
     assert found.parameter == "se"

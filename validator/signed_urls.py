@@ -18,7 +18,9 @@ What each scheme says, from the providers' documentation of query-string authent
   inside ``Policy``, JSON in CloudFront's URL-safe base64 (``-``, ``_``, ``~`` for ``+ = /``).
 * Cloud Storage V2: ``Expires`` in Unix seconds with ``GoogleAccessId``; V4: ``X-Goog-Date`` plus
   ``X-Goog-Expires`` seconds, same format and the same seven-day ceiling as SigV4.
-* Azure Storage SAS: ``se`` (signed expiry) next to ``sig``, in one of the documented ISO 8601
+* Azure Storage SAS: ``se`` (signed expiry) next to ``sig`` and ``sv`` (the signed version, which
+  every kind of SAS requires: a shop's own ``se`` and ``sig`` are not Azure's), in one of the
+  documented ISO 8601
   forms ``YYYY-MM-DD``, ``YYYY-MM-DDThh:mmTZD``, ``YYYY-MM-DDThh:mm:ssTZD`` with optional
   fractional seconds. A user delegation SAS is signed with a key that has its own end (``ske``);
   the signature cannot outlive it, so the earlier of the two is the deadline.
@@ -422,7 +424,7 @@ def _policy_deadline(statement: object) -> datetime:
 def _azure_sas(params: _Params) -> SignedExpiry | None:
     """An Azure Storage SAS: ``se``, or the user delegation key's ``ske`` when that is earlier."""
     expires = _get(params, "se")
-    if expires is None or "sig" not in params:
+    if expires is None or "sig" not in params or "sv" not in params:
         return None
     deadline, parameter = _azure_time(expires[1]), expires[0]
     key_expiry = _get(params, "ske")
