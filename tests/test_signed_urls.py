@@ -226,6 +226,31 @@ SIGNED = [
 ]
 
 
+def test_temporary_credentials_end_a_url_36_hours_after_signing_at_the_latest() -> None:
+    # A week's X-Amz-Expires signed in a Lambda passed for a pin published in five days: the
+    # URL dies with the role's session, hours after signing (S3 user guide, presigned URLs).
+    token = {"X-Amz-Security-Token": "IQoJb3JpZ2luX2VjEFAKE%2F%2F%2F%2F"}
+    found = expiry(s3_v4(expires="604800", **token))
+    assert found is not None
+    assert found.expires_at == NOON + timedelta(hours=36)
+    assert found.scheme == "S3 presigned URL (SigV4, temporary credentials)"
+    assert found.parameter == "X-Amz-Date + 36 hours at most: it carries X-Amz-Security-Token"
+    assert found.hint is not None
+    assert "IAM user's access key" in found.hint
+    verdict = expiry_problem(
+        s3_v4(expires="604800", **token),
+        now=NOON,
+        publish_at=NOON + timedelta(days=5),
+        margin=timedelta(hours=24),
+    )
+    assert verdict is not None
+    assert verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH
+    # Without the token, the same URL lives its week.
+    week = expiry(s3_v4(expires="604800"))
+    assert week is not None
+    assert week.expires_at == NOON + timedelta(days=7)
+
+
 @pytest.mark.parametrize(("url", "expires_at", "scheme", "parameter"), SIGNED)
 def test_expiry_reads_each_scheme(
     url: str, expires_at: datetime, scheme: str, parameter: str

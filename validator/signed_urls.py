@@ -11,7 +11,10 @@ What each scheme says, from the providers' documentation of query-string authent
 
 * S3 SigV4 (and every S3-compatible store): ``X-Amz-Date`` (``YYYYMMDDTHHMMSSZ``, UTC) plus
   ``X-Amz-Expires`` seconds, 1 to 604800 (seven days); outside that range S3 refuses the URL
-  outright, so no deadline is claimed for it.
+  outright, so no deadline is claimed for it. A URL signed with temporary credentials (it
+  carries ``X-Amz-Security-Token``: a role's session, as in Lambda, ECS or EC2) stops working
+  when they expire, whatever ``X-Amz-Expires`` says; the URL does not say when that is, but no
+  session lasts more than 36 hours (STS), so that bound is its deadline when it comes first.
 * S3 SigV2: ``Expires`` in Unix seconds, next to ``AWSAccessKeyId`` and ``Signature``.
 * CloudFront: a canned policy is ``Expires`` (Unix seconds) with ``Signature`` and
   ``Key-Pair-Id``; a custom policy carries its deadline as ``DateLessThan`` / ``AWS:EpochTime``
@@ -61,6 +64,18 @@ __all__ = [
 #: The longest lifetime SigV4 and Cloud Storage V4 accept for a query-string signature.
 MAX_V4_LIFETIME = timedelta(days=7)
 
+#: The longest any temporary AWS credentials live (GetSessionToken, GetFederationToken; a role's
+#: session 12 hours, an EC2 instance's 6): a presigned URL dies with them (S3 user guide,
+#: "Download and upload objects with presigned URLs", expiration).
+MAX_SESSION = timedelta(hours=36)
+
+_SESSION_HINT = (
+    "A URL signed with temporary credentials (a role's session: Lambda, ECS, EC2) dies with "
+    "them, 36 hours after signing at the latest and often within the hour, whatever its "
+    "X-Amz-Expires says: sign it with an IAM user's access key (up to 7 days), or use a public "
+    "URL."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class SignedExpiry:
@@ -76,6 +91,8 @@ class SignedExpiry:
     parameter: str
     longest: timedelta | None = None
     """The longest lifetime the scheme allows (7 days for the V4 schemes), if it has one."""
+    hint: str | None = None
+    """What to do about this deadline, when the catalogue's fix does not fit it."""
 
 
 class ExpiryKind(enum.StrEnum):
@@ -336,8 +353,13 @@ def _azure_time(value: str) -> datetime:
 # --- Schemes ------------------------------------------------------------------------------------
 
 
-def _v4(params: _Params, prefix: str, scheme: str) -> SignedExpiry | None:
-    """SigV4 and Cloud Storage V4: a signing date plus a lifetime in seconds."""
+def _v4(
+    params: _Params, prefix: str, scheme: str, temporary: str | None = None
+) -> SignedExpiry | None:
+    """SigV4 and Cloud Storage V4: a signing date plus a lifetime in seconds.
+
+    ``temporary``: the scheme's name when signed with temporary credentials (``MAX_SESSION``).
+    """
     date = _get(params, f"{prefix}-date")
     lifetime = _get(params, f"{prefix}-expires")
     if date is None and lifetime is None:
@@ -345,14 +367,25 @@ def _v4(params: _Params, prefix: str, scheme: str) -> SignedExpiry | None:
     if date is None or lifetime is None:
         raise _Unreadable(prefix)  # half a deadline: the server refuses the URL anyway
     try:
-        expires_at = _basic_utc(date[1]) + _lifetime(lifetime[1])
+        signed_at = _basic_utc(date[1])
+        expires_at = signed_at + _lifetime(lifetime[1])
+        session_ends = signed_at + MAX_SESSION
     except OverflowError:  # signed in the last days of year 9999: a deadline past any calendar
         raise _Unreadable(date[1]) from None
+    token = _get(params, f"{prefix}-security-token") if temporary is not None else None
+    if temporary is not None and token is not None and session_ends < expires_at:
+        parameter = f"{date[0]} + 36 hours at most: it carries {token[0]}"
+        return SignedExpiry(session_ends, temporary, parameter, hint=_SESSION_HINT)
     return SignedExpiry(expires_at, scheme, f"{date[0]} + {lifetime[0]}", MAX_V4_LIFETIME)
 
 
 def _sigv4(params: _Params) -> SignedExpiry | None:
-    return _v4(params, "x-amz", "S3 presigned URL (SigV4)")
+    return _v4(
+        params,
+        "x-amz",
+        "S3 presigned URL (SigV4)",
+        "S3 presigned URL (SigV4, temporary credentials)",
+    )
 
 
 def _goog_v4(params: _Params) -> SignedExpiry | None:

@@ -46,6 +46,18 @@ def test_a_url_valid_for_a_week_is_fine_unless_published_after_it_expires() -> N
     assert "before the pin is published" in report.findings[0].message
 
 
+def test_a_url_of_temporary_credentials_says_how_to_sign_one_that_lasts() -> None:
+    url = sigv4_url(datetime.now(UTC) - timedelta(hours=40), timedelta(days=7))
+    url += "&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEFAKE"
+    (report,) = validate_many([pin_with(url)], offline=True)
+    assert report.codes == {"media.url_expires"}
+    (finding,) = report.findings
+    assert "(SigV4, temporary credentials)" in finding.message
+    assert "expired at" in finding.message
+    assert finding.hint is not None
+    assert finding.hint.startswith("A URL signed with temporary credentials")
+
+
 def test_the_margin_is_configurable() -> None:
     url = sigv4_url(datetime.now(UTC), timedelta(hours=3))
     assert validate_many([pin_with(url)], offline=True)[0].codes == {"media.url_expires_soon"}

@@ -39,7 +39,7 @@ def check_expiry(
         what = f"the {signed.scheme} {quote(slot.url, 50)} ({signed.parameter})"
         if verdict.kind is ExpiryKind.EXPIRED:
             message = f"{what} expired at {when}, {_span(verdict.gap)} ago"
-            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message))
+            found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, signed.hint))
             expired.add(slot.field)
         elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
             published = _utc(publish_at)
@@ -50,7 +50,7 @@ def check_expiry(
                 )
             else:
                 message = f"{what} expires at {when}, the moment the pin is published"
-            hint = None
+            hint = signed.hint
             if signed.longest is not None and publish_at - now > signed.longest:
                 # Signing again with a longer lifetime, as the catalogue says, is not possible;
                 # signed later than its lifetime less the margin, it would still warn.
@@ -74,7 +74,7 @@ def check_expiry(
                 f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}, within the "
                 f"{_span(margin)} margin (expiry_margin_hours)"
             )
-            found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message))
+            found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, signed.hint))
     return found, expired
 
 
