@@ -264,6 +264,7 @@ class Engine:
             slots,
             now=self.now,
             publish_at=item.publish_at,
+            whole_day=item.publish_day,
             margin_hours=self.settings.expiry_margin_hours,
         )
         if not found:

@@ -149,6 +149,35 @@ def test_seconds_are_shown_when_they_matter() -> None:
     assert "(2099-01-01 10:02 UTC)" in message
 
 
+def test_a_publish_date_without_a_time_must_be_outlived_all_day() -> None:
+    # A date alone was read as 00:00: a URL dead at 20:00 that day passed, and the message
+    # gave the pin a publish time of 00:00 that no calendar said.
+    day = (datetime.now(UTC) + timedelta(days=2)).replace(hour=0, minute=0, second=0, microsecond=0)
+    url = sigv4_url(day + timedelta(hours=19), timedelta(hours=1))  # dead at 20:00 that day
+
+    def check(publish_day: bool) -> Report:
+        item = PinInput(
+            Location("cal.csv", 0, 2), pin_with(url), row=True, publish_at=day,
+            publish_day=publish_day,
+        )  # fmt: skip
+        return Engine(Settings(offline=True)).check(item)
+
+    assert check(publish_day=False).codes == {"media.url_expires_soon"}  # 20 h after 00:00
+    (finding,) = check(publish_day=True).findings
+    assert finding.code == "media.url_expires"
+    assert finding.message.endswith(
+        f"expires at {day:%Y-%m-%d} 20:00 UTC, before the end of {day:%Y-%m-%d} (UTC), the day "
+        "the pin is published: its calendar gives no time, so it may go out later that day"
+    )
+    url = sigv4_url(day + timedelta(hours=23), timedelta(hours=3))  # 02:00 the day after
+    (finding,) = Engine(Settings(offline=True)).check(
+        PinInput(Location("cal.csv", 0, 2), pin_with(url), row=True, publish_at=day,
+                 publish_day=True)
+    ).findings  # fmt: skip
+    assert finding.code == "media.url_expires_soon"
+    assert f"only 2 hours after the end of {day:%Y-%m-%d} (UTC), the day the pin" in finding.message
+
+
 def test_a_url_that_dies_as_the_pin_is_published_says_so() -> None:
     signed = datetime(2099, 1, 1, 10, 0, 0, tzinfo=UTC)
     url = sigv4_url(signed, timedelta(hours=1))

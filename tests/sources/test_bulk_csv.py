@@ -103,6 +103,7 @@ def test_the_good_calendar_passes_with_one_warning_for_its_blank_title() -> None
         None,
     ]
     assert all(i.prechecked and i.row and i.payload is None for i in items)
+    assert [i.publish_day for i in items] == [True, False, False, False, False, False]
 
 
 def test_the_good_calendar_hands_its_media_to_the_network_stage() -> None:

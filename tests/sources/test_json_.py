@@ -480,6 +480,21 @@ def test_a_row_of_objects_run_together_is_a_pin_each_told_apart_by_column(betwee
         Location("a.jsonl", 4, 5, len(first) + len(between) + 1),
     ]
     assert pins[1].publish_at is not None
+    assert pins[1].publish_day  # "2099-01-01": any time that day
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [("2099-01-01", True), ("20990101", True), ("2099-01-01T00:00:00Z", False),
+     ("2099-01-01 08:00", False)],
+)  # fmt: skip
+def test_a_publish_at_without_a_time_is_a_whole_day(
+    tmp_path: Path, written: str, day: bool
+) -> None:
+    entry = json.dumps({"pin": PIN_B, "publish_at": written})
+    (pin,) = list(load(write(tmp_path, "calendar.jsonl", entry + "\n")))
+    assert pin.publish_at is not None
+    assert pin.publish_day is day
 
 
 @pytest.mark.parametrize(

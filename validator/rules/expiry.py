@@ -20,16 +20,26 @@ __all__ = ["check_expiry"]
 
 
 def check_expiry(
-    slots: Iterable[Slot], *, now: datetime, publish_at: datetime | None, margin_hours: float
+    slots: Iterable[Slot],
+    *,
+    now: datetime,
+    publish_at: datetime | None,
+    margin_hours: float,
+    whole_day: bool = False,
 ) -> tuple[list[Finding], set[str]]:
     """``media.url_expires`` / ``media.url_expires_soon`` for each signed URL of the pin.
 
     Also the fields of the URLs expired already: fetched, they would answer only a refusal. One
     that expires before publishing still works now, and what it serves is worth knowing too.
+    ``whole_day``: ``publish_at`` is a day's start, and the pin may go out at any time that day,
+    so a URL must outlive the day's last second.
     """
     margin = timedelta(hours=margin_hours)
     found: list[Finding] = []
     expired: set[str] = set()
+    day = f"{publish_at.astimezone(UTC):%Y-%m-%d}" if whole_day and publish_at is not None else None
+    if day is not None and publish_at is not None:
+        publish_at += _DAY - _LAST_SECOND
     for slot in slots:
         verdict = expiry_problem(slot.url, now=now, publish_at=publish_at, margin=margin)
         if verdict is None:
@@ -42,8 +52,13 @@ def check_expiry(
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, signed.hint))
             expired.add(slot.field)
         elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
-            published = _utc(publish_at)
-            if verdict.gap:
+            published = _utc(publish_at) if day is None else f"on {day}"
+            if day is not None:
+                message = (
+                    f"{what} expires at {when}, before the end of {day} (UTC), the day the pin "
+                    "is published: its calendar gives no time, so it may go out later that day"
+                )
+            elif verdict.gap:
                 message = (
                     f"{what} expires at {when}, {_span(verdict.gap)} before the pin is "
                     f"published ({published})"
@@ -68,7 +83,9 @@ def check_expiry(
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:
             moment = "now"
-            if verdict.from_publish and publish_at is not None:
+            if verdict.from_publish and day is not None:
+                moment = f"the end of {day} (UTC), the day the pin is published"
+            elif verdict.from_publish and publish_at is not None:
                 moment = f"publishing ({_utc(publish_at)})"
             message = (
                 f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}, within the "
@@ -76,6 +93,10 @@ def check_expiry(
             )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, signed.hint))
     return found, expired
+
+
+_DAY = timedelta(days=1)
+_LAST_SECOND = timedelta(seconds=1)
 
 
 def _article(noun: str) -> str:

@@ -45,6 +45,9 @@ class PinInput(NamedTuple):
     problem: Finding | None = None
     publish_at: datetime | None = None
     """When the pin is scheduled to go out (calendars say): signed URLs must outlive it."""
+    publish_day: bool = False
+    """``publish_at`` is a day's start: the calendar gave a date without a time, so the pin may
+    go out at any time that day, and signed URLs must outlive the whole day."""
     extra: tuple[Finding, ...] = ()
     slots: tuple[Slot, ...] = ()
     prechecked: bool = False

@@ -24,7 +24,8 @@ Decisions, where the sources leave room:
   ``.3gp``, and unsupported ones such as ``.webm`` so that the message speaks of video) makes a
   video row, which needs a Thumbnail; anything else is an image row, whose Thumbnail is ignored.
 * ``Publish date`` is ``yyyy-mm-dd`` or ``yyyy-mm-ddThh:mm:ss`` (also with a space for ``T``, and
-  a trailing ``Z``), in UTC; a date alone means 00:00 UTC.
+  a trailing ``Z``), in UTC; a date alone is that whole day: 00:00 UTC for whether it is past
+  or too far, its end for whether a signed URL outlives it.
 
 A header that is not Pinterest's is read as a spreadsheet of the user's own when the
 configuration names its columns (``Settings.csv_columns``, ``mapped_csv``); the rows and the
@@ -421,6 +422,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _date_only(text: str) -> bool:
+    """Whether a readable ``Publish date`` is a day without a time (``2026-12-03``)."""
+    match = _DATE.fullmatch(text)
+    return match is not None and match[4] is None
+
+
 def parse_publish_date(text: str) -> datetime | None:
     """A bulk CSV ``Publish date`` as an aware UTC datetime, or ``None`` when it is not one."""
     match = _DATE.fullmatch(text)
@@ -575,7 +582,8 @@ def _row(
         if found is not None:
             findings.append(found)
 
-    publish_at = _publish_date(values.get(PUBLISH_DATE, ""), now, settings, findings)
+    written_date = values.get(PUBLISH_DATE, "")
+    publish_at = _publish_date(written_date, now, settings, findings)
 
     source, line = location.source, location.line or 0
     if link:
@@ -599,6 +607,7 @@ def _row(
         None,
         row=True,
         publish_at=publish_at,
+        publish_day=publish_at is not None and _date_only(written_date),
         extra=tuple(findings),
         slots=tuple(slots),
         prechecked=True,

@@ -397,7 +397,12 @@ def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
 def unwrap_entry(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:
     """The pin of a wrapped entry, with its schedule, its video and the wrapper's findings."""
     findings: list[Finding] = []
-    publish_at = _publish_at(entry.get(PUBLISH_AT_KEY), findings)
+    written_date = entry.get(PUBLISH_AT_KEY)
+    publish_at = _publish_at(written_date, findings)
+    # A date without a time (2026-12-01, 20261201): the pin may go out at any time that day.
+    publish_day = (
+        publish_at is not None and isinstance(written_date, str) and len(written_date) <= 10
+    )
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
     calendar = origin if origin is not None else location.source
@@ -429,6 +434,7 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
             row=True,
             problem=problem,
             publish_at=publish_at,
+            publish_day=publish_day,
             extra=tuple(findings),
             slots=slots,  # its video file is checked all the same
         )
@@ -437,6 +443,7 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
         entry[PIN_KEY],
         row=True,
         publish_at=publish_at,
+        publish_day=publish_day,
         extra=tuple(findings),
         slots=slots,
     )
