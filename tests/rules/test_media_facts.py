@@ -51,10 +51,18 @@ def test_a_duration_just_short_is_never_shown_rounded_onto_the_bound() -> None:
 
 def test_an_aspect_ratio_just_outside_is_never_shown_rounded_onto_the_limit() -> None:
     # 100x202 said "ratio 0.50:1", the very limit it was refused for.
-    for (width, height), told in (((100, 202), "0.495:1"), ((765, 400), "1.913:1")):
+    for (width, height), told in (((100, 202), "0.495:1"), ((383, 200), "1.915:1")):
         facts = VideoFacts(Container.MP4, "AVC", "avc1", width, height, 0, 10.0, False, False)
         found = messages(VIDEO, probe(Container.MP4, 5_000_000, video=facts))
         assert f"(ratio {told})" in found["video.aspect_ratio_out_of_range"]
+
+
+def test_the_sizes_named_1_91_to_1_are_taken() -> None:
+    # 1200x628 (1.9108), the 1.91:1 size of ads and link previews, was refused as too wide.
+    for width, height in ((1200, 628), (1920, 1005), (1910, 1000), (1080, 2160)):
+        facts = VideoFacts(Container.MP4, "AVC", "avc1", width, height, 0, 10.0, False, False)
+        found = messages(VIDEO, probe(Container.MP4, 5_000_000, video=facts))
+        assert "video.aspect_ratio_out_of_range" not in found, (width, height)
 
 
 def test_a_partly_read_fragmented_video_is_judged_only_when_surely_too_long() -> None:

@@ -37,6 +37,9 @@ __all__ = [
 TALLEST_IMAGE = 2.1
 # §4.2: video from 1:2 (tall) to 1.91:1 (wide), 4 s to 15 min (the codecs: VideoFacts.codec_ok).
 VIDEO_RATIO = (0.5, 1.91)
+# 1.91:1 is itself a rounded figure, the name of 1200x628 (1.9108) and the sizes made like it
+# (1920x1005): a ratio that rounds to 1.91 is taken. 1:2 is exact.
+_WIDEST_VIDEO = 1.915
 VIDEO_SECONDS = (4.0, 15 * 60.0)
 
 _BY_FAILURE: dict[FailureKind, Code] = {
@@ -238,7 +241,7 @@ def _video_shape(slot: Slot, facts: VideoFacts, where: str) -> list[Finding]:
     width, height = facts.display_size
     if width and height:
         ratio = width / height
-        if not VIDEO_RATIO[0] <= ratio <= VIDEO_RATIO[1]:
+        if not VIDEO_RATIO[0] <= ratio < _WIDEST_VIDEO:
             stored = (facts.width, facts.height)
             shown = f"{width}x{height}"
             if stored not in ((width, height), (height, width)):  # not just turned: stretched
