@@ -571,19 +571,45 @@ def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: R
     assert fetch.requests <= MAX_REQUESTS
 
 
+@pytest.mark.parametrize(
+    ("table", "body", "entries"),
+    [
+        # version and flags, then each layout's fields (ISO/IEC 14496-12)
+        ("elst", b"\x01\0\0\0" + struct.pack(">I", 3), (3, 8 + 3 * 20)),
+        ("sgpd", b"\0\0\0\0roll" + struct.pack(">I", 5), (5, 12 + 5)),
+        ("sgpd", b"\x01\0\0\0roll" + struct.pack(">II", 2, 5), (5, 16 + 5 * 2)),
+        ("sgpd", b"\x01\0\0\0seig" + struct.pack(">II", 0, 5), (5, 16 + 5 * 4)),
+        ("sgpd", b"\x02\0\0\0roll" + struct.pack(">II", 1, 5), (5, 16 + 5)),
+        ("saiz", b"\0\0\0\0\0" + struct.pack(">I", 7), (7, 9 + 7)),
+        ("saiz", b"\0\0\0\x01cenc\0\0\0\0\x08" + struct.pack(">I", 7), (7, 17)),
+        ("saio", b"\x01\0\0\0" + struct.pack(">I", 2), (2, 8 + 2 * 8)),
+        ("trun", b"\0\0\x03\x05" + struct.pack(">III", 4, 0, 0), (4, 16 + 4 * 8)),
+        ("trun", b"\0\0\0\0" + struct.pack(">I", 1 << 21), (1 << 21, 8 + (1 << 21))),
+        ("trun", b"\0\0\0\0" + struct.pack(">I", 1000), (1000, 8)),
+        ("tfra", b"\x01\0\0\0\0\0\0\x01\0\0\0\x3f" + struct.pack(">I", 2), (2, 16 + 2 * 28)),
+    ],
+    ids=["elst-v1", "sgpd-v0", "sgpd-v1", "sgpd-v1-lengths", "sgpd-v2", "saiz", "saiz-default",
+         "saio-v1", "trun", "trun-defaults-past-any-fragment", "trun-defaults", "tfra-v1"],
+)  # fmt: skip
+def test_each_table_layout_is_read_as_the_standard_lays_it_out(
+    table: str, body: bytes, entries: tuple[int, int]
+) -> None:
+    assert video._TABLES[table](body) == entries
+
+
 def table_body(data: bytes, kind: str) -> int:
-    """Where the body (version and flags first) of the first ``kind`` table under moov starts."""
+    """Where the body (version and flags first) of the first ``kind`` table of the index starts."""
 
     def peek(offset: int, length: int) -> bytes:
         return data[offset : offset + length]
 
-    parents = [box for box in walk_boxes(peek, 0, len(data)) if box.type == "moov"]
+    parents = [box for box in walk_boxes(peek, 0, len(data)) if box.type in ("moov", "moof")]
     while parents:
         parent = parents.pop(0)
         for child in walk_boxes(peek, parent.start + parent.header, parent.end):
             if child.type == kind:
                 return child.start + child.header
-            if child.type in ("trak", "edts", "mdia", "minf", "stbl"):
+            if child.type in ("trak", "edts", "mdia", "minf", "stbl", "traf"):
                 parents.append(child)
     raise AssertionError(f"no {kind} in the fixture")
 
@@ -597,6 +623,9 @@ def table_body(data: bytes, kind: str) -> int:
         ("h264-moov-end.mp4", "stco", 4),
         ("h265.mp4", "stsz", 8),
         ("clip.mov", "stss", 4),
+        # Found by fuzzing: a sample group's count cost 4 GB, a fragment's 17 GB or the run.
+        ("h264-faststart.mp4", "sgpd", 12),
+        ("fragmented.mp4", "trun", 4),
     ],
 )
 def test_a_table_listing_more_entries_than_its_box_holds_is_a_corrupt_index(

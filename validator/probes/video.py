@@ -301,6 +301,9 @@ def read_video_facts(
         with _extra_budget(file, fragment_budget):
             _prefetch_fragments(file, moov)
             file.reraise()
+            corrupt = _overfull_table(file)  # the fragments' tables, fetched just now
+            if corrupt is not None:
+                return VideoProblem(VideoProblemKind.UNREADABLE, corrupt, container)
             again = _parse(file, buffer_size, parse_speed=0)
         file.reraise()
         if again is not None and again.video_tracks:
@@ -310,14 +313,16 @@ def read_video_facts(
 
 
 def _overfull_table(file: RangeFile) -> str | None:
-    """Why a sample table of the cached ``moov`` cannot be (more entries than its box holds).
+    """Why a table of the cached index cannot be (more entries than its box holds).
 
     MediaInfo sizes its arrays by the counts the tables state: one byte turned an edit list's 1
-    entry into 536 million, and a 105 KB file cost a minute and 12 GB of memory, then passed. A
-    count its box cannot hold is a corrupt index, told before MediaInfo reads it.
+    entry into 536 million, and a 105 KB file cost a minute and 12 GB of memory, then passed; a
+    fragment's ``trun`` or a ``sgpd`` so changed cost 17 GB, or the whole run to the kernel's
+    out-of-memory killer. A count its box cannot hold is a corrupt index, told before MediaInfo
+    reads it. The ``moov`` and every ``moof`` (and ``mfra``) cached are walked: call this again
+    once more fragments are fetched.
     """
-    moov = _first(walk_boxes(file.peek_cached, 0, file.size), "moov")
-    stack = [moov] if moov is not None else []
+    stack = [box for box in walk_boxes(file.peek_cached, 0, file.size) if box.type in _INDEXES]
     while stack:
         parent = stack.pop()
         stop = min(parent.end, file.size)
@@ -325,8 +330,8 @@ def _overfull_table(file: RangeFile) -> str | None:
             if box.type in _TABLE_PARENTS:
                 stack.append(box)
             elif box.type in _TABLES:
-                body = file.peek_cached(box.start + box.header, 16)
-                entries = _table_bytes(box.type, body)
+                body = file.peek_cached(box.start + box.header, 24)
+                entries = _TABLES[box.type](body) if len(body) >= 8 else None
                 room = box.size - box.header
                 if entries is not None and entries[1] > room:
                     count, needed = entries
@@ -337,47 +342,113 @@ def _overfull_table(file: RangeFile) -> str | None:
     return None
 
 
-def _table_bytes(box_type: str, body: bytes) -> tuple[int, int] | None:
-    """A sample table's entry count and the bytes its fields and entries take, from its body.
+# A table's entry count and the bytes its fields and entries take, read from its body (which
+# starts with the version and flags; at least 8 of its first 24 bytes): ``None`` when the body
+# is too short to tell. ISO/IEC 14496-12 for every layout.
+_Entries = tuple[int, int] | None
 
-    ``None`` when ``body`` (the box's first bytes after its header) is too short to tell.
-    """
-    if len(body) < 8:
-        return None
-    version = body[0]
-    count_at, fixed, entry = _TABLES[box_type]
-    if box_type == "elst" and version == 1:
-        entry = 20  # 64-bit durations and times
-    elif box_type == "sbgp" and version == 1:
-        count_at, fixed = 12, 16  # a grouping type parameter first
+
+def _counted(body: bytes, count_at: int, fixed: int, entry: int) -> _Entries:
+    """``count`` entries of ``entry`` bytes after ``fixed`` bytes; the count at ``count_at``."""
     if len(body) < count_at + 4:
         return None
     (count,) = struct.unpack_from(">I", body, count_at)
-    if box_type == "stsz" and struct.unpack_from(">I", body, 4)[0] != 0:
-        entry = 0  # one size for every sample: no table
-    elif box_type == "stz2":
-        return count, fixed + (count * body[7] + 7) // 8  # field_size bits an entry
     return count, fixed + count * entry
 
 
-# Boxes that hold the sample tables, from moov down (ISO/IEC 14496-12).
-_TABLE_PARENTS = frozenset({"trak", "edts", "mdia", "minf", "stbl", "dinf"})
-# Table: (where its entry count is in the body, which starts with the version and flags; the
-# bytes before its entries; the bytes of one entry). stsd and dref hold boxes of 8 bytes or more.
-_TABLES = {
-    "elst": (4, 8, 12),
-    "stts": (4, 8, 8),
-    "ctts": (4, 8, 8),
-    "stsc": (4, 8, 12),
-    "stsz": (8, 12, 4),
-    "stz2": (8, 12, 0),
-    "stco": (4, 8, 4),
-    "co64": (4, 8, 8),
-    "stss": (4, 8, 4),
-    "stps": (4, 8, 4),
-    "sbgp": (8, 12, 8),
-    "stsd": (4, 8, 8),
-    "dref": (4, 8, 8),
+def _flags(body: bytes) -> int:
+    return int.from_bytes(body[1:4], "big")
+
+
+def _simple(count_at: int, fixed: int, entry: int) -> Callable[[bytes], _Entries]:
+    return lambda body: _counted(body, count_at, fixed, entry)
+
+
+def _elst(body: bytes) -> _Entries:
+    return _counted(body, 4, 8, 20 if body[0] == 1 else 12)  # version 1: 64-bit times
+
+
+def _stsz(body: bytes) -> _Entries:
+    uniform = struct.unpack_from(">I", body, 4)[0] != 0  # one size for every sample: no table
+    return _counted(body, 8, 12, 0 if uniform else 4)
+
+
+def _stz2(body: bytes) -> _Entries:
+    found = _counted(body, 8, 12, 0)
+    return None if found is None else (found[0], 12 + (found[0] * body[7] + 7) // 8)
+
+
+def _sbgp(body: bytes) -> _Entries:
+    return _counted(body, 12, 16, 8) if body[0] == 1 else _counted(body, 8, 12, 8)
+
+
+def _sgpd(body: bytes) -> _Entries:
+    if body[0] == 0:  # entries as long as their grouping type's: one byte at least
+        return _counted(body, 8, 12, 1)
+    if body[0] == 1 and len(body) >= 12:  # a default length, or a length before each entry
+        default = struct.unpack_from(">I", body, 8)[0]
+        return _counted(body, 12, 16, default or 4)
+    return _counted(body, 12, 16, 1)
+
+
+def _saiz(body: bytes) -> _Entries:
+    at = 12 if _flags(body) & 1 else 4  # an aux_info_type and its parameter first
+    if len(body) < at + 1:
+        return None
+    return _counted(body, at + 1, at + 5, 0 if body[at] else 1)  # a default size: no table
+
+
+def _saio(body: bytes) -> _Entries:
+    at = 12 if _flags(body) & 1 else 4
+    return _counted(body, at, at + 4, 8 if body[0] == 1 else 4)
+
+
+def _trun(body: bytes) -> _Entries:
+    flags = _flags(body)
+    fixed = 8 + (4 if flags & 0x1 else 0) + (4 if flags & 0x4 else 0)
+    entry = 4 * bin(flags & 0xF00).count("1")  # duration, size, flags, composition offset
+    found = _counted(body, 4, fixed, entry)
+    if found is not None and not entry and found[0] > _MOST_SAMPLES:
+        return found[0], fixed + found[0]  # samples of defaults only, past any sane fragment
+    return found
+
+
+def _tfra(body: bytes) -> _Entries:
+    if len(body) < 12:
+        return None
+    lengths = body[11]  # traf, trun and sample numbers' byte lengths, less one
+    entry = (16 if body[0] == 1 else 8) + sum((lengths >> shift & 3) + 1 for shift in (4, 2, 0))
+    return _counted(body, 12, 16, entry)
+
+
+# A fragment whose samples all take their defaults states no bytes per sample; beyond this
+# count (4.8 hours at 60 frames a second in one fragment) it is no fragment a player makes.
+_MOST_SAMPLES = 1 << 20
+
+# Boxes that hold the tables, from moov, moof and mfra down.
+_INDEXES = frozenset({"moov", "moof", "mfra"})
+_TABLE_PARENTS = frozenset({"trak", "edts", "mdia", "minf", "stbl", "dinf", "traf"})
+# stsd and dref hold boxes of 8 bytes or more; subs entries are 6 bytes at least.
+_TABLES: dict[str, Callable[[bytes], _Entries]] = {
+    "elst": _elst,
+    "stts": _simple(4, 8, 8),
+    "ctts": _simple(4, 8, 8),
+    "stsc": _simple(4, 8, 12),
+    "stsz": _stsz,
+    "stz2": _stz2,
+    "stco": _simple(4, 8, 4),
+    "co64": _simple(4, 8, 8),
+    "stss": _simple(4, 8, 4),
+    "stps": _simple(4, 8, 4),
+    "sbgp": _sbgp,
+    "sgpd": _sgpd,
+    "saiz": _saiz,
+    "saio": _saio,
+    "subs": _simple(4, 8, 6),
+    "stsd": _simple(4, 8, 8),
+    "dref": _simple(4, 8, 8),
+    "trun": _trun,
+    "tfra": _tfra,
 }
 
 
