@@ -178,6 +178,20 @@ def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> Non
     assert [report.ok for report in reports] == [False, True, False]
 
 
+def test_bytes_past_an_answer_do_not_fail_the_next_url_on_that_connection() -> None:
+    # A server that sent more than its Content-Length left the rest in the connection's buffer:
+    # the next URL asked on it got "not HTTP", a final media.unreachable for a good file.
+    with serve() as own:  # its own server: the run's connections are all to this one origin
+        pins = [
+            image_pin(own.url("/overrun/photo-baseline.jpg")),
+            image_pin(own.url("/overrun/square.jpg")),
+            image_pin(own.url("/media/photo-progressive.jpg")),
+        ]
+        one_connection = NETWORK.model_copy(update={"concurrency": 1, "per_host": 1})
+        reports = validate_many(pins, settings=one_connection)
+    assert [report.findings for report in reports] == [(), (), ()]
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
     [

@@ -13,6 +13,8 @@ fetches:
                                 (``?once=KEY``: for the first of them only, with Retry-After: 1;
                                 ``stall``: no answer for 3 s)
 ``/suffixwhole/NAME``           a suffix range (``bytes=-N``) answered with the whole file
+``/overrun/NAME``               ranges honoured, each answer followed by 4 bytes more than its
+                                Content-Length, in the same write (they stay in the client's buffer)
 ``/shifted/NAME``               every range answered 100 bytes further on, and labelled so
 ``/gzipped/NAME``               the whole file gzip-compressed (Content-Encoding: gzip), always
 ``/type/TYPE/SUBTYPE/NAME``     the file served with that Content-Type
@@ -257,6 +259,10 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._file(rest, ranges=True)
 
+    def _route_overrun(self, rest: str, query: dict[str, list[str]]) -> None:
+        # Bytes past the end of every answer: the next answer on the connection starts with them.
+        self._file(rest, ranges=True, overrun=b"JUNK")
+
     def _route_shifted(self, rest: str, query: dict[str, list[str]]) -> None:
         # Every range answered 100 bytes further on than asked, and labelled so.
         self._file(rest, ranges=True, shift=100)
@@ -420,6 +426,7 @@ class _Handler(BaseHTTPRequestHandler):
         etag: bool = True,
         send_only: int | None = None,
         claimed_size: int | None = None,
+        overrun: bytes = b"",
     ) -> None:
         path = self.server.file(name)
         if path is None:
@@ -481,7 +488,7 @@ class _Handler(BaseHTTPRequestHandler):
                     block = handle.read(min(remaining, 256 * 1024))
                     if not block:
                         break
-                    self.wfile.write(block)
+                    self.wfile.write(block + overrun if len(block) >= remaining else block)
                     sent += len(block)
                     remaining -= len(block)
         except OSError:

@@ -42,7 +42,7 @@ from validator.probes.outcome import (
     ResourceChanged,
     Response,
 )
-from validator.probes.polling import poll_sockets_directly
+from validator.probes.polling import Origin, poll_sockets_directly
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
@@ -113,7 +113,13 @@ class Fetcher:
         pools = -(-settings.concurrency // _POOL_SIZE)
         size = -(-settings.concurrency // pools)
         tls = tls_context(trust_env=settings.trust_env)  # the CA bundle once: ~40 ms
-        self._clients = [_new_client(settings, size, tls) for _ in range(pools)]
+        self._answered: set[Origin] = set()
+        """Origins that sent an HTTP answer this run: what they send that is not HTTP after
+        that came on a connection an earlier answer left bytes in (``_reused_not_http``)."""
+        self._no_reuse: set[Origin] = set()
+        """Origins whose idle connections are never reused (``polling``): they send bytes past
+        the end of an answer."""
+        self._clients = [_new_client(settings, size, tls, self._no_reuse) for _ in range(pools)]
         self._in_flight = [0] * pools
         """Requests open on each client: the next goes to the least busy, which has room, as
         the global limit (``_slots``) is the clients' total size."""
@@ -296,6 +302,12 @@ class Fetcher:
             if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
                 detail = "answered with headers too large to read"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+            if str(exc).startswith(_NOT_HTTP) and self._reused_not_http(current):
+                detail = (
+                    "sent something that is not HTTP on a connection it had answered on before "
+                    "(bytes past the end of its earlier answer)"
+                )
+                return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
             if str(exc).startswith(_NOT_HTTP):  # another protocol on that port: no retry
                 detail = "answered with something that is not HTTP"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
@@ -320,6 +332,20 @@ class Fetcher:
             return Failure(FailureKind.INVALID_URL, url, detail, chain)
         detail = f"redirects to an invalid URL ({_reason(exc)})"
         return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+
+    def _reused_not_http(self, url: str) -> bool:
+        """Whether something not HTTP from ``url``'s origin came on a connection used before.
+
+        Such a server sent bytes past the end of an answer (more than its Content-Length), and
+        the next answer on that connection began with them: the URL asked then was not at fault.
+        From now on the origin's connections are not reused, so asking again gets a new one. A
+        server that never answered HTTP, or that did on new connections only, is not HTTP.
+        """
+        origin = _origin(url)
+        if origin is None or origin not in self._answered or origin in self._no_reuse:
+            return False
+        self._no_reuse.add(origin)
+        return True
 
     def _proxied(self, url: str) -> bool:
         """Whether a request for ``url`` goes through a proxy (one the environment names)."""
@@ -487,6 +513,8 @@ class Fetcher:
                 detail = "stopped answering the ranged reads within the deadline"
                 return Failure(FailureKind.TIMEOUT, url, detail)
             except httpx.HTTPError as exc:
+                if str(exc).startswith(_NOT_HTTP):  # asked again on a new connection
+                    self._reused_not_http(url)
                 detail = f"dropped the connection ({_reason(exc)})"
                 return Failure(FailureKind.DROPPED, url, detail, temporary=True)
             except (httpx.InvalidURL, ValueError):  # httpx refused a target _valid_url passed
@@ -569,6 +597,8 @@ class Fetcher:
                 in_flight[pool] += 1
                 try:
                     async with _get(self._clients[pool], url, headers) as (answer, proxied):
+                        if not proxied:
+                            self._answered.add(_answer_origin(answer.request.url))
                         refused = None if proxied else self._peer_refused(answer)
                         if refused is not None:
                             raise _PeerNotPublic(refused)
@@ -657,7 +687,9 @@ class Fetcher:
         return host
 
 
-def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.AsyncClient:
+def _new_client(
+    settings: Settings, size: int, tls: ssl.SSLContext, no_reuse: set[Origin]
+) -> httpx.AsyncClient:
     """A client of the run: pooled, no redirects of its own, identity encoding, our timeouts."""
     timeout = httpx.Timeout(
         connect=settings.connect_timeout,
@@ -677,7 +709,7 @@ def _new_client(settings: Settings, size: int, tls: ssl.SSLContext) -> httpx.Asy
         follow_redirects=False,
         trust_env=settings.trust_env,
     )
-    poll_sockets_directly(client)  # idle connections checked without anyio's attribute table
+    poll_sockets_directly(client, no_reuse)  # idle connections checked without anyio's table
     return client
 
 
@@ -746,6 +778,22 @@ def _connected_name(url: str) -> str | None:
     try:
         return httpx.URL(url).raw_host.decode("ascii")
     except (httpx.InvalidURL, ValueError):
+        return None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _answer_origin(url: httpx.URL) -> Origin:
+    """The origin httpcore connected to for ``url``: its host as sent, and its port."""
+    return url.raw_host.decode("ascii"), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
+
+
+def _origin(url: str) -> Origin | None:
+    """``_answer_origin`` of a URL as text; ``None`` if httpx cannot read it."""
+    try:
+        return _answer_origin(httpx.URL(url))
+    except (httpx.InvalidURL, UnicodeDecodeError, ValueError):
         return None
 
 

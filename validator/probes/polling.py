@@ -11,6 +11,11 @@ The pool's backend is httpcore's public interface (``httpcore.AsyncNetworkBacken
 gives no way to pass one: ``poll_sockets_directly`` sets it on the pool httpx made (private
 attributes, present since httpx 0.18 and httpcore 0.13). Where they are missing, the client is
 left as it is, and works as before.
+
+The same answer retires the idle connections of the origins in ``no_reuse``: a server that sent
+bytes past the end of an answer left them in the connection's buffer, where the next answer on
+it begins (httpcore sees no status line there); its connections are never reused (the fetcher
+names such origins). The socket itself shows nothing: those bytes were read with the answer.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import select
 import socket
 import ssl
 import sys
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 import httpcore
@@ -28,8 +33,18 @@ import httpx
 __all__ = ["poll_sockets_directly"]
 
 
-def poll_sockets_directly(client: httpx.AsyncClient) -> None:
-    """Have ``client``'s pools (its own and its proxies') poll idle connections' sockets."""
+#: An origin as httpcore connects to it: the host (IDNA, as in the URL) and the port.
+Origin = tuple[str, int]
+
+
+def poll_sockets_directly(
+    client: httpx.AsyncClient, no_reuse: Container[Origin] = frozenset()
+) -> None:
+    """Have ``client``'s pools (its own and its proxies') poll idle connections' sockets.
+
+    An idle connection to an origin in ``no_reuse`` (which the caller may add to) is reported
+    closed by its server, so the pool closes it and opens another.
+    """
     mounts: Iterable[Any] = getattr(client, "_mounts", {}).values()
     for transport in (getattr(client, "_transport", None), *mounts):
         pool = getattr(transport, "_pool", None)
@@ -37,14 +52,17 @@ def poll_sockets_directly(client: httpx.AsyncClient) -> None:
         if isinstance(backend, httpcore.AsyncNetworkBackend) and not isinstance(
             backend, _PolledBackend
         ):
-            pool._network_backend = _PolledBackend(backend)  # type: ignore[union-attr]
+            pool._network_backend = _PolledBackend(backend, no_reuse)  # type: ignore[union-attr]
 
 
 class _PolledBackend(httpcore.AsyncNetworkBackend):
     """httpcore's backend, its streams answering ``is_readable`` from their socket."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(
+        self, inner: httpcore.AsyncNetworkBackend, no_reuse: Container[Origin] = frozenset()
+    ) -> None:
         self._inner = inner
+        self._no_reuse = no_reuse
 
     async def connect_tcp(
         self,
@@ -55,7 +73,7 @@ class _PolledBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         stream = await self._inner.connect_tcp(host, port, timeout, local_address, socket_options)
-        return _PolledStream(stream)
+        return _PolledStream(stream, (host, port), self._no_reuse)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -69,8 +87,15 @@ class _PolledBackend(httpcore.AsyncNetworkBackend):
 class _PolledStream(httpcore.AsyncNetworkStream):
     """A connection's stream; its socket, looked up once, is polled for ``is_readable``."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+    def __init__(
+        self,
+        inner: httpcore.AsyncNetworkStream,
+        origin: Origin | None = None,
+        no_reuse: Container[Origin] = frozenset(),
+    ) -> None:
         self._inner = inner
+        self._origin = origin
+        self._no_reuse = no_reuse
         self._socket: socket.socket | None = None
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
@@ -88,11 +113,14 @@ class _PolledStream(httpcore.AsyncNetworkStream):
         server_hostname: str | None = None,
         timeout: float | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        return _PolledStream(await self._inner.start_tls(ssl_context, server_hostname, timeout))
+        tls = await self._inner.start_tls(ssl_context, server_hostname, timeout)
+        return _PolledStream(tls, self._origin, self._no_reuse)
 
     def get_extra_info(self, info: str) -> Any:
         if info != "is_readable":
             return self._inner.get_extra_info(info)
+        if self._origin in self._no_reuse:  # asked only of an idle connection: retired
+            return True
         if self._socket is None:
             self._socket = self._inner.get_extra_info("socket")
             if self._socket is None:  # a stream without one (a test's): its own answer
