@@ -348,8 +348,57 @@ def test_a_fragmented_video_read_in_part_is_not_judged_on_its_partial_duration(
     assert "whole duration is not known" in report.findings[0].message
 
 
+def _with_a_large_index(folder: Path, extra: int) -> Path:
+    """h264-faststart.mp4 with ``extra`` bytes of empty entries in its time-to-sample table.
+
+    The track's header, sample description and duration come before that table: MediaInfo
+    reads them from the first part of the index. Every enclosing box grows by ``extra``, and
+    the chunk offsets move with the media data after the index.
+    """
+    data = bytearray((MEDIA / "h264-faststart.mp4").read_bytes())
+    Found = tuple[str, int, int, tuple[int, ...]]  # type, start, size, enclosing boxes' starts
+
+    def walk(start: int, end: int, enclosing: tuple[int, ...]) -> Iterator[Found]:
+        while start + 8 <= end:
+            size, kind = struct.unpack_from(">I4s", data, start)
+            yield kind.decode(), start, size, enclosing
+            if kind in (b"moov", b"trak", b"mdia", b"minf", b"stbl"):
+                yield from walk(start + 8, start + size, (*enclosing, start))
+            start += size
+
+    boxes = list(walk(0, len(data), ()))
+    _, stts, stts_size, enclosing = next(box for box in boxes if box[0] == "stts")
+    count = struct.unpack_from(">I", data, stts + 12)[0]
+    struct.pack_into(">I", data, stts + 12, count + extra // 8)
+    for start in (*enclosing, stts):
+        struct.pack_into(">I", data, start, struct.unpack_from(">I", data, start)[0] + extra)
+    for _, stco, _, _ in (box for box in boxes if box[0] == "stco"):
+        for entry in range(struct.unpack_from(">I", data, stco + 12)[0]):
+            offset = stco + 16 + 4 * entry
+            struct.pack_into(">I", data, offset, struct.unpack_from(">I", data, offset)[0] + extra)
+    data[stts + stts_size : stts + stts_size] = bytes(extra)
+    out = folder / "large-index.mp4"
+    out.write_bytes(data)
+    return out
+
+
+def test_a_video_judged_on_part_of_its_index_says_so(tmp_path: Path) -> None:
+    # An index over the byte cap whose track MediaInfo found in its first part passed unremarked.
+    large = _with_a_large_index(tmp_path, 512 * 1024)
+    assert validate_media([large], "video")[0].findings == ()  # a good video, read whole
+    with serve((tmp_path,)) as own:
+        capped = NETWORK.model_copy(update={"max_bytes_per_url": 300_000})
+        (report,) = validate_media([own.url("/media/large-index.mp4")], "video", settings=capped)
+    assert report.codes == {"media.check_incomplete"}
+    assert "the video's index was not read whole (300,000 bytes read" in report.findings[0].message
+
+
 def test_a_server_that_never_states_the_size(server: MediaServer) -> None:
-    assert one(image_pin(server.url("/nosize/big-header.jpg"))).findings == ()
+    # The image passed unremarked: a 27 MB one too, though its size was never known.
+    (finding,) = one(image_pin(server.url("/nosize/big-header.jpg"))).findings
+    assert finding.code == "media.check_incomplete"
+    assert "does not state the file's size (Content-Range: .../*)" in finding.message
+    assert "20,000,000-byte limit" in finding.message
     assert "media.invalid" in one(image_pin(server.url("/nosize/truncated.jpg"))).codes
     (video,) = validate_media([server.url("/nosize/h264-faststart.mp4")], "video", settings=NETWORK)
     assert video.codes == {"media.check_incomplete"}

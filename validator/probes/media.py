@@ -284,6 +284,11 @@ class Prober:
             note = note or missing
         elif complete and not deep and container is Container.PNG:  # every byte is at hand
             broken = png_chunks_cut(data)
+        if total is None and not whole and broken is None and note is None:  # too large?
+            note = (
+                "the server does not state the file's size (Content-Range: .../*), so it was "
+                f"not held to the {self.settings.image_max_bytes:,}-byte limit"
+            )
         return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
 
     @staticmethod
@@ -355,6 +360,12 @@ class Prober:
             note = (
                 f"the video is fragmented and only its first {budget.received:,} bytes were "
                 "read, so its whole duration is not known"
+            )
+            return MediaProbe(opened.url, opened, container, video=facts, note=note)
+        if facts.partial and not facts.truncated:  # judged on the part of its index read
+            note = (
+                f"the video's index was not read whole ({budget.received:,} bytes read: the "
+                "byte cap, or the server), so it was judged on part of it"
             )
             return MediaProbe(opened.url, opened, container, video=facts, note=note)
         broken = "is cut off: the container says data is missing" if facts.truncated else None
