@@ -518,6 +518,14 @@ def test_a_retry_after_of_zero_is_retried_whatever_the_cap(scripted: str) -> Non
     assert _Scripted.asked == ["/zero.jpg", "/zero.jpg"]
 
 
+def test_a_huge_retry_after_is_written_as_people_read_it(scripted: str) -> None:
+    # "Retry-After 1e+12 s": the one wording of a wait (messages.seconds) missed this message.
+    _Scripted.script["/later.jpg"] = [(429, {"Retry-After": "1000000000000"})]
+    outcome = fetch(f"{scripted}/later.jpg", retries=0)
+    assert isinstance(outcome, Failure)
+    assert outcome.detail.endswith(", Retry-After 1,000,000,000,000 s")
+
+
 def test_an_untrusted_environment_s_proxy_is_not_used(
     monkeypatch: pytest.MonkeyPatch, server: MediaServer
 ) -> None:

@@ -32,7 +32,7 @@ import httpx
 
 from validator import netguard
 from validator.httpclient import async_client, caused_by, tls_context, user_agent
-from validator.messages import quote
+from validator.messages import quote, seconds
 from validator.probes.outcome import (
     Budget,
     Failure,
@@ -931,7 +931,7 @@ def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) ->
         parse_retry_after(answer.headers.get("retry-after")) if status in (429, 503) else None
     )
     if retry_after is not None:
-        detail += f", Retry-After {retry_after:g} s"
+        detail += f", Retry-After {seconds(retry_after)}"
     return Failure(kind, url, detail, chain, status, retry_after)
 
 
@@ -957,7 +957,8 @@ def _with_attempts(outcome: _T | Failure, attempts: int) -> _T | Failure:
 
 def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"did not accept a connection within {settings.connect_timeout:g} s"
+        # TCP's handshake, or TLS's after it: both within the connect timeout.
+        return f"did not set up a connection within {settings.connect_timeout:g} s"
     return f"stopped sending for more than {settings.read_timeout:g} s"
 
 
