@@ -557,12 +557,26 @@ class Fetcher:
             return _status_failure(url, answer, ())
         if _compressed(answer) is not None:  # compressed bytes are not the file's bytes
             return b""
+        skip = 0
         if not _span_matches(answer, start, length):
-            span = answer.headers.get("content-range")
-            detail = f"answered {spec} with other bytes (Content-Range: {span})"
-            return Failure(FailureKind.HTTP_ERROR, url, detail)
+            within = _span_holding(answer, start, length)
+            if within is None:
+                span = answer.headers.get("content-range")
+                detail = f"answered {spec} with other bytes (Content-Range: {span})"
+                return Failure(FailureKind.HTTP_ERROR, url, detail)
+            # More than asked, the bytes asked for among them (the whole file, to a suffix):
+            # read through to them, within the byte cap, or not at all.
+            skip = within
+            if skip + length > budget.remaining:
+                return b""
         total = _content_range(answer)
         _check_size(budget, total[2] if total is not None else None)
+        if skip:  # one read: the bytes asked for may begin inside a chunk
+            data = await _read_at_most(answer, skip + length)
+            passed = min(len(data), skip)  # counted here; the caller counts the rest
+            budget.take(passed)
+            self.bytes_read += passed
+            return data[skip:]
         return await _read_at_most(answer, min(length, budget.remaining))
 
     # --- plumbing ------------------------------------------------------------------------------
@@ -877,6 +891,24 @@ def _span_matches(answer: httpx.Response, start: int | None, length: int) -> boo
     if total is None:
         return last - first + 1 == length or (first == 0 and last + 1 < length)
     return last == total - 1 and first == max(0, total - length)
+
+
+def _span_holding(answer: httpx.Response, start: int | None, length: int) -> int | None:
+    """Where the bytes asked for begin in a 206 that sent more than them; ``None`` if it did not.
+
+    Some servers answer a suffix range with the whole file (``bytes 0-N/N+1``): the file's end is
+    in it all the same. Only a stated size tells where a suffix starts.
+    """
+    span = _content_range(answer)
+    if span is None:
+        return None
+    first, last, total = span
+    if start is None:
+        if total is None or last != total - 1:
+            return None
+        start = max(0, total - length)
+    end = start + length - 1 if total is None else min(start + length, total) - 1
+    return start - first if first <= start and last >= end else None
 
 
 async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
