@@ -571,6 +571,18 @@ def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: R
     assert fetch.requests <= MAX_REQUESTS
 
 
+def test_a_channel_layout_inside_a_sound_entry_is_checked_too(tmp_path: Path) -> None:
+    # Found by fuzzing: a QuickTime sound entry's channel layout counting a billion descriptions
+    # held MediaInfo for minutes (the sample entry's own fields hide it from a walk of boxes).
+    data = bytearray(read("clip.mov"))
+    chan = data.index(b"chan") + 4  # the box's body
+    struct.pack_into(">I", data, chan + 12, 0x3B66_8598)  # mNumberChannelDescriptions
+    (tmp_path / "chan.mov").write_bytes(data)
+    (report,) = validate_media([tmp_path / "chan.mov"], "video")
+    assert report.codes == {"media.invalid"}
+    assert "its chan table lists 996,574,616 entries" in report.findings[0].message
+
+
 @pytest.mark.parametrize(
     ("table", "body", "entries"),
     [

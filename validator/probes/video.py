@@ -329,17 +329,41 @@ def _overfull_table(file: RangeFile) -> str | None:
         for box in walk_boxes(file.peek_cached, parent.start + parent.header, stop):
             if box.type in _TABLE_PARENTS:
                 stack.append(box)
-            elif box.type in _TABLES:
-                body = file.peek_cached(box.start + box.header, 24)
-                entries = _TABLES[box.type](body) if len(body) >= 8 else None
-                room = box.size - box.header
+                continue
+            boxes = [box]
+            if box.type == "stsd":  # and the tables its sample entries hold
+                boxes.extend(_in_sample_entries(file, box))
+            for table in boxes:
+                if table.type not in _TABLES:
+                    continue
+                body = file.peek_cached(table.start + table.header, 24)
+                entries = _TABLES[table.type](body) if len(body) >= 8 else None
+                room = table.size - table.header
                 if entries is not None and entries[1] > room:
                     count, needed = entries
                     return (
-                        f"has a corrupt index: its {box.type} table lists {count:,} entries "
+                        f"has a corrupt index: its {table.type} table lists {count:,} entries "
                         f"({needed:,} bytes) in a box of {room:,} bytes"
                     )
     return None
+
+
+def _in_sample_entries(file: RangeFile, stsd: Box) -> Iterator[Box]:
+    """The ``_NESTED`` tables inside ``stsd``'s sample entries, found by their type codes.
+
+    A sample entry's fields before its boxes differ by kind and version (a QuickTime sound
+    entry's three versions, a video entry's 78 bytes): each type code is looked for instead, and
+    taken for a box only where the size before it fits inside ``stsd``.
+    """
+    data = file.peek_cached(stsd.start, min(stsd.size, _MOST_STSD))
+    for name in _NESTED:
+        code = name.encode("ascii")
+        at = data.find(code, stsd.header + 4)
+        while at != -1:
+            (size,) = struct.unpack_from(">I", data, at - 4)
+            if 8 <= size <= len(data) - (at - 4):
+                yield Box(name, stsd.start + at - 4, size)
+            at = data.find(code, at + 4)
 
 
 # A table's entry count and the bytes its fields and entries take, read from its body (which
@@ -421,6 +445,11 @@ def _tfra(body: bytes) -> _Entries:
     return _counted(body, 12, 16, entry)
 
 
+# A QuickTime sound entry's channel layout: its descriptions, 20 bytes each, which MediaInfo
+# walks one by one (a count of a billion: minutes). Searched for in sample entries only.
+_NESTED = ("chan",)
+_MOST_STSD = 1 << 20  # sample descriptions read for them: far more than any file's
+
 # A fragment whose samples all take their defaults states no bytes per sample; beyond this
 # count (4.8 hours at 60 frames a second in one fragment) it is no fragment a player makes.
 _MOST_SAMPLES = 1 << 20
@@ -449,6 +478,7 @@ _TABLES: dict[str, Callable[[bytes], _Entries]] = {
     "dref": _simple(4, 8, 8),
     "trun": _trun,
     "tfra": _tfra,
+    "chan": _simple(12, 16, 20),
 }
 
 
