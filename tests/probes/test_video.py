@@ -571,6 +571,21 @@ def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: R
     assert fetch.requests <= MAX_REQUESTS
 
 
+def test_a_box_whose_type_is_damaged_does_not_hide_the_tables_after_it(tmp_path: Path) -> None:
+    # Found by fuzzing: dinf's type made no four-character code stopped the walk of minf, so
+    # its sample tables went unchecked, and MediaInfo (which walks by sizes) spent 18 s on a
+    # count of a billion.
+    data = bytearray(read("h264-faststart.mp4"))
+    dinf, stts = data.index(b"dinf"), data.index(b"stts")  # of the first track, in that order
+    assert dinf < stts < data.index(b"trak", dinf)
+    data[dinf : dinf + 4] = b"\xca\x18\x9e\x96"
+    struct.pack_into(">I", data, stts + 4 + 4, 0x4000_0000)  # the count, after version and flags
+    (tmp_path / "damaged.mp4").write_bytes(data)
+    (report,) = validate_media([tmp_path / "damaged.mp4"], "video")
+    assert report.codes == {"media.invalid"}
+    assert "its stts table lists 1,073,741,824 entries" in report.findings[0].message
+
+
 def test_a_channel_layout_inside_a_sound_entry_is_checked_too(tmp_path: Path) -> None:
     # Found by fuzzing: a QuickTime sound entry's channel layout counting a billion descriptions
     # held MediaInfo for minutes (the sample entry's own fields hide it from a walk of boxes).

@@ -324,9 +324,7 @@ def _overfull_table(file: RangeFile) -> str | None:
     """
     stack = [box for box in walk_boxes(file.peek_cached, 0, file.size) if box.type in _INDEXES]
     while stack:
-        parent = stack.pop()
-        stop = min(parent.end, file.size)
-        for box in walk_boxes(file.peek_cached, parent.start + parent.header, stop):
+        for box in _children(file, stack.pop()):
             if box.type in _TABLE_PARENTS:
                 stack.append(box)
                 continue
@@ -346,6 +344,28 @@ def _overfull_table(file: RangeFile) -> str | None:
                         f"({needed:,} bytes) in a box of {room:,} bytes"
                     )
     return None
+
+
+def _children(file: RangeFile, parent: Box) -> Iterator[Box]:
+    """The cached boxes in ``parent``, one after another by their sizes, whatever their types.
+
+    As MediaInfo walks them: a box whose type a damaged byte made no four-character code
+    (``walk_boxes`` stops there) does not hide the tables after it, which MediaInfo reads.
+    """
+    position, stop = parent.start + parent.header, min(parent.end, file.size)
+    while position + 8 <= stop:
+        header = file.peek_cached(position, 16)
+        if len(header) < 8:
+            return
+        (size,), length = struct.unpack_from(">I", header), 8
+        if size == 1 and len(header) == 16:
+            (size,), length = struct.unpack_from(">Q", header, 8), 16
+        elif size == 0:  # to the end of its parent
+            size = stop - position
+        if size < length:
+            return
+        yield Box(header[4:8].decode("latin-1"), position, size, length)
+        position += size
 
 
 def _in_sample_entries(file: RangeFile, stsd: Box) -> Iterator[Box]:
