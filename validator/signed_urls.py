@@ -23,10 +23,9 @@ What each scheme says, from the providers' documentation of query-string authent
   ``X-Goog-Expires`` seconds, same format and the same seven-day ceiling as SigV4.
 * Azure Storage SAS: ``se`` (signed expiry) next to ``sig`` and ``sv`` (the signed version, which
   every kind of SAS requires: a shop's own ``se`` and ``sig`` are not Azure's), in one of the
-  documented ISO 8601
-  forms ``YYYY-MM-DD``, ``YYYY-MM-DDThh:mmTZD``, ``YYYY-MM-DDThh:mm:ssTZD`` with optional
-  fractional seconds. A user delegation SAS is signed with a key that has its own end (``ske``);
-  the signature cannot outlive it, so the earlier of the two is the deadline.
+  documented ISO 8601 forms ``YYYY-MM-DD``, ``YYYY-MM-DDThh:mmTZD``, ``YYYY-MM-DDThh:mm:ssTZD``
+  with optional fractional seconds. A user delegation SAS is signed with a key that has its own
+  end (``ske``); the signature cannot outlive it, so the earlier of the two is the deadline.
 
 Parameter names are compared without regard to case: generators disagree on the spelling
 (``x-amz-date``, ``expires``), and whether a given server accepts another spelling changes
