@@ -36,6 +36,7 @@ def _bomb() -> bytes:
 
 class _Odd(BaseHTTPRequestHandler):
     busy_answered = False
+    blip_from: float | None = None
 
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -65,6 +66,16 @@ class _Odd(BaseHTTPRequestHandler):
             self._answer(json.dumps({"username": "someone"}).encode())
         elif route.startswith("gone/"):
             time.sleep(1)
+        elif route.startswith("blip/boards/"):  # silent for its first 0.3 s, then answering
+            if _Odd.blip_from is None:
+                _Odd.blip_from = time.monotonic()
+            if time.monotonic() - _Odd.blip_from < 0.3:
+                time.sleep(1)
+                return
+            board = {"id": route.rsplit("/", 1)[1], "owner": {"username": "someone"}}
+            self._answer(json.dumps(board).encode())
+        elif route == "blip/user_account":
+            self._answer(json.dumps({"username": "someone"}).encode())
         elif route.startswith("firewall/"):  # a proxy's page, not Pinterest's JSON
             self._answer(b"<html><h1>Access denied</h1></html>", status=403)
         elif route.startswith("teapot/"):  # an answer nobody expects, and an odd request id
@@ -242,8 +253,31 @@ def test_a_pinterest_that_stops_answering_mid_run_is_asked_nothing_more(base: st
     assert "Pinterest stopped answering during the run" in unsent[0]
     # Requests are counted, not questions: a board's retry waits its backoff while the next
     # board sends its first try, and the tries left are not sent either.
-    _, requests = asyncio.run(run(retries=1))
+    found, requests = asyncio.run(run(retries=1))
     assert requests == 1 + client.SILENT_LIMIT
+    # A question whose first try went unanswered says so, rather than "was not sent".
+    assert any("was not tried again after 1 attempt: " in f.message for f in found)
+
+
+@pytest.mark.parametrize("per_host", [4, 8])
+def test_a_blip_of_silence_is_no_outage(base: str, per_host: int) -> None:
+    # Six silent requests in a row stopped every check: with four or more questions at once, a
+    # blip of 0.3 s did, and 29 of 30 boards were "not sent".
+    _Odd.blip_from = None
+
+    async def run() -> list[list[object]]:
+        settings = Settings(
+            api_base=f"{base}/blip", retries=2, read_timeout=0.2, deadline=0.5, per_host=per_host
+        )
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            targets = [account.AccountTarget(board_id=str(1000 + n)) for n in range(30)]
+            found = await asyncio.gather(*(checker.findings(target) for target in targets))
+            return [list(each) for each in found]
+        finally:
+            await checker.aclose()
+
+    assert asyncio.run(run()) == [[]] * 30
 
 
 def test_an_answer_between_silences_keeps_pinterest_asked(base: str) -> None:

@@ -49,12 +49,13 @@ _MAX_BODY = 5 * 1024 * 1024
 # what it means for the run (``AccountChecker._ask_user``).
 NOT_MADE = ": the check could not be made"
 
-# Requests in a row that got no HTTP answer (timed out, refused, dropped), after which nothing
-# more is sent: the network or Pinterest went away mid-run, and every board still to ask would
-# wait through all its tries (30 s a question by default: a hundred boards took a quarter of an
-# hour of a CI job that looks hung). Requests, not questions: questions queue, and by the time
-# a few have used up their tries every other has sent its first. Several, not one: a lost
-# connection is no outage, and ``per_host`` requests time out together.
+# When Pinterest counts as gone for the run, and nothing more is sent: the network or Pinterest
+# went away mid-run, and every board still to ask would wait through all its tries (30 s a
+# question by default: a hundred boards took a quarter of an hour of a CI job that looks hung).
+# Requests, not questions: questions queue, and by the time a few have used up their tries every
+# other has sent its first. At least this many requests in a row, and twice ``per_host`` (that
+# many time out together), got no answer, over ``deadline`` seconds at least since the last
+# answer: a lost connection or a blip of a second is no outage.
 SILENT_LIMIT = 6
 
 
@@ -131,6 +132,8 @@ class ApiClient:
         then a 429 is reported, not waited out (each would push the pause on again)."""
         self._silent = 0
         """Requests in a row that got no answer; an answer to any request sets it back."""
+        self._heard = time.monotonic()
+        """When the last answer came (or the client was made)."""
         self._gone: Problem | None = None
         """The failure after which Pinterest counts as gone for the run (``SILENT_LIMIT``)."""
 
@@ -168,9 +171,9 @@ class ApiClient:
 
         429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
         ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
-        ``retry_after_cap``), else a jittered backoff. Once ``SILENT_LIMIT`` requests in a row
-        got no answer, nothing more is sent, nor tried again: each question left is a ``Problem``
-        at once.
+        ``retry_after_cap``), else a jittered backoff. Once Pinterest has stopped answering
+        (``SILENT_LIMIT``), nothing more is sent, nor tried again: each question left is a
+        ``Problem`` at once.
         """
         settings = self.settings
         url = f"{self.base}/{path}"
@@ -182,7 +185,7 @@ class ApiClient:
             try:
                 async with self._slots:
                     if self._gone is not None:  # checked here: questions queue for the slots
-                        return self._unsent(path, self._gone)
+                        return self._unsent(path, self._gone, attempt - 1, answered)
                     pause = self._not_before - time.monotonic()
                     if pause > 0:  # Pinterest throttled this account: every question waits
                         await asyncio.sleep(pause)
@@ -227,7 +230,7 @@ class ApiClient:
                 self._heard_nothing(failure)
             else:
                 answered = True
-                self._silent = 0
+                self._silent, self._heard = 0, time.monotonic()
                 request_id = response.headers.get(REQUEST_ID_HEADER, "").strip()
                 reply = Reply(response.status_code, body, self.scrub(request_id) or None)
                 if reply.status == 200 and body is None:
@@ -266,17 +269,25 @@ class ApiClient:
     def _heard_nothing(self, failure: Problem) -> None:
         """Count a request that got no answer (``failure``) towards ``SILENT_LIMIT``."""
         self._silent += 1
-        if self._silent >= SILENT_LIMIT and self._gone is None:
+        settings = self.settings
+        if (
+            self._gone is None
+            and self._silent >= max(SILENT_LIMIT, 2 * settings.per_host)
+            and time.monotonic() - self._heard >= settings.deadline
+        ):
             self._gone = failure
 
-    @staticmethod
-    def _unsent(path: str, gone: Problem) -> Problem:
-        """Why ``path`` was not asked: Pinterest stopped answering (``SILENT_LIMIT``)."""
-        message = (
-            f"GET /v5/{path} was not sent: Pinterest stopped answering during the run "
-            f"({SILENT_LIMIT} requests in a row got no answer){NOT_MADE}"
+    def _unsent(self, path: str, gone: Problem, tried: int, answered: bool) -> Problem:
+        """Why ``path`` was not asked (again): Pinterest stopped answering (``SILENT_LIMIT``)."""
+        stopped = (
+            f"Pinterest stopped answering during the run ({self._silent} requests in a row got "
+            f"no answer){NOT_MADE}"
         )
-        return Problem(gone.code, message, unanswered=True)
+        if tried:
+            message = f"GET /v5/{path} was not tried again after {plural(tried, 'attempt')}: "
+        else:
+            message = f"GET /v5/{path} was not sent: "
+        return Problem(gone.code, message + stopped, unanswered=not answered)
 
     def _hold_back(self, wait: float) -> bool:
         """Hold every question back ``wait`` seconds from now, if the run's pauses allow it.
