@@ -178,18 +178,19 @@ def test_one_bad_server_does_not_stop_the_other_pins(server: MediaServer) -> Non
     assert [report.ok for report in reports] == [False, True, False]
 
 
-def test_bytes_past_an_answer_do_not_fail_the_next_url_on_that_connection() -> None:
+@pytest.mark.parametrize(("concurrency", "per_host"), [(1, 1), (16, 4)])
+def test_bytes_past_an_answer_do_not_fail_the_next_url_on_that_connection(
+    concurrency: int, per_host: int
+) -> None:
     # A server that sent more than its Content-Length left the rest in the connection's buffer:
-    # the next URL asked on it got "not HTTP", a final media.unreachable for a good file.
+    # the next URL asked on it got "not HTTP", a final media.unreachable for a good file. With
+    # several connections, those already in flight when the first one failed met it too.
+    names = ["photo-baseline.jpg", "square.jpg", "big-header.jpg", "photo-progressive.jpg"]
     with serve() as own:  # its own server: the run's connections are all to this one origin
-        pins = [
-            image_pin(own.url("/overrun/photo-baseline.jpg")),
-            image_pin(own.url("/overrun/square.jpg")),
-            image_pin(own.url("/media/photo-progressive.jpg")),
-        ]
-        one_connection = NETWORK.model_copy(update={"concurrency": 1, "per_host": 1})
-        reports = validate_many(pins, settings=one_connection)
-    assert [report.findings for report in reports] == [(), (), ()]
+        pins = [image_pin(own.url(f"/overrun/{name}?n={n}")) for n, name in enumerate(names * 2)]
+        settings = NETWORK.model_copy(update={"concurrency": concurrency, "per_host": per_host})
+        reports = validate_many(pins, settings=settings)
+    assert [report.findings for report in reports] == [()] * len(pins)
 
 
 @pytest.mark.parametrize(

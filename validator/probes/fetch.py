@@ -334,15 +334,17 @@ class Fetcher:
         return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
 
     def _reused_not_http(self, url: str) -> bool:
-        """Whether something not HTTP from ``url``'s origin came on a connection used before.
+        """Whether something not HTTP from ``url``'s origin may have come on a used connection.
 
         Such a server sent bytes past the end of an answer (more than its Content-Length), and
         the next answer on that connection began with them: the URL asked then was not at fault.
-        From now on the origin's connections are not reused, so asking again gets a new one. A
-        server that never answered HTTP, or that did on new connections only, is not HTTP.
+        From now on the origin's connections are not reused, so asking again gets a new one.
+        Whatever else of it is in flight on an older connection meets the same bytes: the same
+        answer, for as long as the origin has answered HTTP this run (the tries are capped). A
+        server that never has is not HTTP.
         """
         origin = _origin(url)
-        if origin is None or origin not in self._answered or origin in self._no_reuse:
+        if origin is None or origin not in self._answered:
             return False
         self._no_reuse.add(origin)
         return True
