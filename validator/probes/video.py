@@ -301,7 +301,7 @@ def read_video_facts(
         with _extra_budget(file, fragment_budget):
             _prefetch_fragments(file, moov)
             file.reraise()
-            corrupt = _overfull_table(file)  # the fragments' tables, fetched just now
+            corrupt = _overfull_table(file, after=moov.end)  # the fragments fetched just now
             if corrupt is not None:
                 return VideoProblem(VideoProblemKind.UNREADABLE, corrupt, container)
             again = _parse(file, buffer_size, parse_speed=0)
@@ -312,78 +312,92 @@ def read_video_facts(
     return _unless_not_served(file, container, facts)
 
 
-def _overfull_table(file: RangeFile) -> str | None:
+def _overfull_table(file: RangeFile, after: int = 0) -> str | None:
     """Why a table of the cached index cannot be (more entries than its box holds).
 
     MediaInfo sizes its arrays by the counts the tables state: one byte turned an edit list's 1
     entry into 536 million, and a 105 KB file cost a minute and 12 GB of memory, then passed; a
     fragment's ``trun`` or a ``sgpd`` so changed cost 17 GB, or the whole run to the kernel's
     out-of-memory killer. A count its box cannot hold is a corrupt index, told before MediaInfo
-    reads it. The ``moov`` and every ``moof`` (and ``mfra``) cached are walked: call this again
-    once more fragments are fetched.
+    reads it. The ``moov`` and every ``moof`` (and ``mfra``) cached from ``after`` on (where a
+    top-level box starts) are read: call this again, past those checked, once more fragments are
+    fetched.
     """
-    stack = [box for box in walk_boxes(file.peek_cached, 0, file.size) if box.type in _INDEXES]
+    for index in walk_boxes(file.peek_cached, after, file.size):  # after: a box's start
+        if index.type in _INDEXES:
+            # Each index read once, walked in memory: a thousand fragments' boxes one by one
+            # from the cache doubled the parse's own time.
+            problem = _overfull_in(file.peek_cached(index.start, index.size), index.header)
+            if problem is not None:
+                return problem
+    return None
+
+
+_Found = tuple[str, int, int, int]  # a box in an index's bytes: type, start, size, header size
+
+
+def _overfull_in(data: bytes, first: int) -> str | None:
+    """The first table with more entries than its box holds, in ``data``'s boxes from ``first``.
+
+    ``data`` is an index box's bytes as cached (maybe fewer than it states); ``first``, where its
+    children start.
+    """
+    stack = [(first, len(data))]
     while stack:
-        for box in _children(file, stack.pop()):
-            if box.type in _TABLE_PARENTS:
-                stack.append(box)
+        for box in _children(data, *stack.pop()):
+            kind, start, size, header = box
+            if kind in _TABLE_PARENTS:
+                stack.append((start + header, min(start + size, len(data))))
                 continue
-            boxes = [box]
-            if box.type == "stsd":  # and the tables its sample entries hold
-                boxes.extend(_in_sample_entries(file, box))
-            for table in boxes:
-                if table.type not in _TABLES:
-                    continue
-                body = file.peek_cached(table.start + table.header, 24)
-                entries = _TABLES[table.type](body) if len(body) >= 8 else None
-                room = table.size - table.header
+            tables = [box, *_in_sample_entries(data, box)] if kind == "stsd" else [box]
+            for kind, start, size, header in tables:
+                body = data[start + header : start + header + 24]
+                entries = _TABLES[kind](body) if kind in _TABLES and len(body) >= 8 else None
+                room = size - header
                 if entries is not None and entries[1] > room:
                     count, needed = entries
                     return (
-                        f"has a corrupt index: its {table.type} table lists {count:,} entries "
+                        f"has a corrupt index: its {kind} table lists {count:,} entries "
                         f"({needed:,} bytes) in a box of {room:,} bytes"
                     )
     return None
 
 
-def _children(file: RangeFile, parent: Box) -> Iterator[Box]:
-    """The cached boxes in ``parent``, one after another by their sizes, whatever their types.
+def _children(data: bytes, position: int, stop: int) -> Iterator[_Found]:
+    """The boxes of ``data[position:stop]``, one after another by their sizes, whatever their types.
 
     As MediaInfo walks them: a box whose type a damaged byte made no four-character code
     (``walk_boxes`` stops there) does not hide the tables after it, which MediaInfo reads.
     """
-    position, stop = parent.start + parent.header, min(parent.end, file.size)
     while position + 8 <= stop:
-        header = file.peek_cached(position, 16)
-        if len(header) < 8:
-            return
-        (size,), length = struct.unpack_from(">I", header), 8
-        if size == 1 and len(header) == 16:
-            (size,), length = struct.unpack_from(">Q", header, 8), 16
+        (size,), header = struct.unpack_from(">I", data, position), 8
+        if size == 1 and position + 16 <= stop:
+            (size,), header = struct.unpack_from(">Q", data, position + 8), 16
         elif size == 0:  # to the end of its parent
             size = stop - position
-        if size < length:
+        if size < header:
             return
-        yield Box(header[4:8].decode("latin-1"), position, size, length)
+        yield data[position + 4 : position + 8].decode("latin-1"), position, size, header
         position += size
 
 
-def _in_sample_entries(file: RangeFile, stsd: Box) -> Iterator[Box]:
+def _in_sample_entries(data: bytes, stsd: _Found) -> Iterator[_Found]:
     """The ``_NESTED`` tables inside ``stsd``'s sample entries, found by their type codes.
 
     A sample entry's fields before its boxes differ by kind and version (a QuickTime sound
     entry's three versions, a video entry's 78 bytes): each type code is looked for instead, and
     taken for a box only where the size before it fits inside ``stsd``.
     """
-    data = file.peek_cached(stsd.start, min(stsd.size, _MOST_STSD))
+    _, start, size, header = stsd
+    stop = min(start + size, len(data))
     for name in _NESTED:
         code = name.encode("ascii")
-        at = data.find(code, stsd.header + 4)
+        at = data.find(code, start + header + 4, stop)
         while at != -1:
-            (size,) = struct.unpack_from(">I", data, at - 4)
-            if 8 <= size <= len(data) - (at - 4):
-                yield Box(name, stsd.start + at - 4, size)
-            at = data.find(code, at + 4)
+            (length,) = struct.unpack_from(">I", data, at - 4)
+            if 8 <= length <= stop - (at - 4):
+                yield name, at - 4, length, 8
+            at = data.find(code, at + 4, stop)
 
 
 # A table's entry count and the bytes its fields and entries take, read from its body (which
