@@ -571,6 +571,19 @@ def test_padding_in_a_moov_last_file_s_tail_is_not_fetched(where: str, remote: R
     assert fetch.requests <= MAX_REQUESTS
 
 
+def test_a_corrupt_fragment_past_the_first_block_is_found_before_its_parse(
+    remote: Remote,
+) -> None:
+    # The fragments are fetched after the first check: they are checked again once fetched.
+    data = bytearray(read("fragmented.mp4"))
+    trun = data.index(b"trun", 64 * 1024)  # a fragment the first block does not hold
+    struct.pack_into(">I", data, trun + 4 + 4, 0x4000_0000)  # its sample count
+    problem = read_video_facts(remote(bytes(data))[0])
+    assert isinstance(problem, VideoProblem)
+    assert problem.kind is VideoProblemKind.UNREADABLE
+    assert "its trun table lists 1,073,741,824 entries" in problem.reason
+
+
 def test_a_box_whose_type_is_damaged_does_not_hide_the_tables_after_it(tmp_path: Path) -> None:
     # Found by fuzzing: dinf's type made no four-character code stopped the walk of minf, so
     # its sample tables went unchecked, and MediaInfo (which walks by sizes) spent 18 s on a
