@@ -245,10 +245,13 @@ def test_temporary_credentials_end_a_url_36_hours_after_signing_at_the_latest() 
     )
     assert verdict is not None
     assert verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH
-    # Without the token, the same URL lives its week.
-    week = expiry(s3_v4(expires="604800"))
-    assert week is not None
-    assert week.expires_at == NOON + timedelta(days=7)
+    # Without the token, the same URL lives its week; so does one of another S3-compatible
+    # store, whose sessions live as long as it says (MinIO's, Ceph's).
+    other = s3_v4(expires="604800", **token).replace("s3.us-east-1.amazonaws.com", "minio.example")
+    for url in (s3_v4(expires="604800"), other):
+        week = expiry(url)
+        assert week is not None
+        assert week.expires_at == NOON + timedelta(days=7)
 
 
 @pytest.mark.parametrize(("url", "expires_at", "scheme", "parameter"), SIGNED)

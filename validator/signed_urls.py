@@ -11,10 +11,11 @@ What each scheme says, from the providers' documentation of query-string authent
 
 * S3 SigV4 (and every S3-compatible store): ``X-Amz-Date`` (``YYYYMMDDTHHMMSSZ``, UTC) plus
   ``X-Amz-Expires`` seconds, 1 to 604800 (seven days); outside that range S3 refuses the URL
-  outright, so no deadline is claimed for it. A URL signed with temporary credentials (it
+  outright, so no deadline is claimed for it. A URL on AWS signed with temporary credentials (it
   carries ``X-Amz-Security-Token``: a role's session, as in Lambda, ECS or EC2) stops working
   when they expire, whatever ``X-Amz-Expires`` says; the URL does not say when that is, but no
-  session lasts more than 36 hours (STS), so that bound is its deadline when it comes first.
+  AWS session lasts more than 36 hours (STS), so that bound is its deadline when it comes first
+  (other stores' sessions have lifetimes of their own).
 * S3 SigV2: ``Expires`` in Unix seconds, next to ``AWSAccessKeyId`` and ``Signature``.
 * CloudFront: a canned policy is ``Expires`` (Unix seconds) with ``Signature`` and
   ``Key-Pair-Id``; a custom policy carries its deadline as ``DateLessThan`` / ``AWS:EpochTime``
@@ -49,7 +50,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 __all__ = [
     "ExpiryKind",
@@ -137,7 +138,7 @@ def expiry(url: str) -> SignedExpiry | None:
     if not params:
         return None
     found: list[SignedExpiry] = []
-    for reader in _READERS:
+    for reader in _AWS_READERS if _on_aws(url) else _READERS:
         try:
             result = reader(params)
         except _Unreadable:
@@ -379,6 +380,14 @@ def _v4(
 
 
 def _sigv4(params: _Params) -> SignedExpiry | None:
+    return _v4(params, "x-amz", "S3 presigned URL (SigV4)")
+
+
+def _sigv4_on_aws(params: _Params) -> SignedExpiry | None:
+    """SigV4 on AWS's own hosts, whose temporary credentials live 36 hours at most (STS).
+
+    Other S3-compatible stores (MinIO, Ceph) issue session tokens of lifetimes of their own.
+    """
     return _v4(
         params,
         "x-amz",
@@ -467,10 +476,15 @@ def _azure_sas(params: _Params) -> SignedExpiry | None:
     return SignedExpiry(deadline, "Azure Storage SAS URL", parameter)
 
 
-_READERS: tuple[Callable[[_Params], SignedExpiry | None], ...] = (
-    _sigv4,
-    _goog_v4,
-    _expires,
-    _cloudfront_policy,
-    _azure_sas,
-)
+_Reader = Callable[[_Params], SignedExpiry | None]
+_READERS: tuple[_Reader, ...] = (_sigv4, _goog_v4, _expires, _cloudfront_policy, _azure_sas)
+_AWS_READERS: tuple[_Reader, ...] = (_sigv4_on_aws, *_READERS[1:])
+
+
+def _on_aws(url: str) -> bool:
+    """Whether ``url``'s host is AWS's own (``amazonaws.com``, and its China partition's)."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:  # a broken [IPv6] host
+        return False
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
