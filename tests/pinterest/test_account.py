@@ -320,11 +320,15 @@ def test_a_name_two_boards_share_is_a_warning_naming_both(
 
 def test_a_name_that_differs_only_in_its_unicode_form_says_so() -> None:
     # The hint said the closest board was "Café ideas": to the eye, the name as written.
-    problem = account._name_problem("Cafe\u0301 ideas", [("1", "Caf\u00e9 ideas")])
-    assert problem is not None
-    assert problem.code.id == "board.name_not_found"
-    assert problem.hint is not None
-    assert "only in how its accented letters are encoded" in problem.hint
+    for boards in (
+        [("1", "Caf\u00e9 ideas")],
+        [("2", "CAF\u00c9 IDEAS"), ("1", "Caf\u00e9 ideas")],
+    ):
+        problem = account._name_problem("Cafe\u0301 ideas", boards)
+        assert problem is not None
+        assert problem.code.id == "board.name_not_found"
+        assert problem.hint is not None
+        assert problem.hint.startswith('It differs from "Caf\u00e9 ideas" only in how its accented')
 
 
 def test_a_shared_name_lists_a_few_ids_and_a_board_listed_twice_is_one() -> None:

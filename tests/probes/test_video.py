@@ -619,7 +619,7 @@ def test_a_channel_layout_inside_a_sound_entry_is_checked_too(tmp_path: Path) ->
         ("sgpd", b"\0\0\0\0roll" + struct.pack(">I", 5), (5, 12 + 5)),
         ("sgpd", b"\x01\0\0\0roll" + struct.pack(">II", 2, 5), (5, 16 + 5 * 2)),
         ("sgpd", b"\x01\0\0\0seig" + struct.pack(">II", 0, 5), (5, 16 + 5 * 4)),
-        ("sgpd", b"\x02\0\0\0roll" + struct.pack(">II", 1, 5), (5, 16 + 5)),
+        ("sgpd", b"\x02\0\0\0roll" + struct.pack(">III", 2, 1, 5), None),  # editions differ
         ("saiz", b"\0\0\0\0\0" + struct.pack(">I", 7), (7, 9 + 7)),
         ("saiz", b"\0\0\0\x01cenc\0\0\0\0\x08" + struct.pack(">I", 7), (7, 17)),
         ("saio", b"\x01\0\0\0" + struct.pack(">I", 2), (2, 8 + 2 * 8)),
@@ -632,7 +632,7 @@ def test_a_channel_layout_inside_a_sound_entry_is_checked_too(tmp_path: Path) ->
          "saio-v1", "trun", "trun-defaults-past-any-fragment", "trun-defaults", "tfra-v1"],
 )  # fmt: skip
 def test_each_table_layout_is_read_as_the_standard_lays_it_out(
-    table: str, body: bytes, entries: tuple[int, int]
+    table: str, body: bytes, entries: tuple[int, int] | None
 ) -> None:
     assert video._TABLES[table](body) == entries
 

@@ -443,6 +443,7 @@ def _name_problem(name: str, boards: _Listing) -> Problem | None:
     composed = unicodedata.normalize("NFC", name)
     key = folded(composed)
     same = [other for other in names if folded(unicodedata.normalize("NFC", other)) == key]
+    same.sort(key=lambda other: unicodedata.normalize("NFC", other) != composed)  # its twin first
     close = same or difflib.get_close_matches(name, names, n=_SHOWN_NAMES, cutoff=0.6)
     if same and unicodedata.normalize("NFC", same[0]) == composed:
         # They look the same: an accent written as a letter and a combining mark (some Mac

@@ -446,7 +446,9 @@ def _sgpd(body: bytes) -> _Entries:
     if body[0] == 1 and len(body) >= 12:  # a default length, or a length before each entry
         default = struct.unpack_from(">I", body, 8)[0]
         return _counted(body, 12, 16, default or 4)
-    return _counted(body, 12, 16, 1)
+    # Version 2 and on: the editions of the standard disagree on where the count is (after the
+    # default index alone, or after a default length too). Not judged: never a false alarm.
+    return None
 
 
 def _saiz(body: bytes) -> _Entries:

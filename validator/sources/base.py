@@ -74,6 +74,17 @@ def not_utf8(text: str, what: str) -> Finding | None:
     return CALENDAR_ROW_MALFORMED.finding(None, message, _SAVE_AS_UTF8)
 
 
+def date_only(text: str) -> bool:
+    """Whether a publish date as written is a day without a time: ``2026-12-01``, ``20261201``.
+
+    The pin may then go out at any time that day (``PinInput.publish_day``).
+    """
+    return _DATE_ONLY.fullmatch(text) is not None
+
+
+_DATE_ONLY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}", re.ASCII)
+
+
 def spreadsheet_date_hint(value: str) -> str | None:
     """How to write a date a spreadsheet rewrote in its own style, or ``None`` if it is no such.
 

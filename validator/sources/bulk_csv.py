@@ -66,7 +66,13 @@ from validator.model import LINK_MAX_LENGTH, TITLE_MAX_LENGTH
 from validator.rules.common import check_link, check_media_url
 from validator.settings import Settings
 from validator.slots import Slot
-from validator.sources.base import LINE_BREAK, PinInput, not_utf8, spreadsheet_date_hint
+from validator.sources.base import (
+    LINE_BREAK,
+    PinInput,
+    date_only,
+    not_utf8,
+    spreadsheet_date_hint,
+)
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
 from validator.urls import DeclaredFormat, MediaKind, declared_format
@@ -422,12 +428,6 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _date_only(text: str) -> bool:
-    """Whether a readable ``Publish date`` is a day without a time (``2026-12-03``)."""
-    match = _DATE.fullmatch(text)
-    return match is not None and match[4] is None
-
-
 def parse_publish_date(text: str) -> datetime | None:
     """A bulk CSV ``Publish date`` as an aware UTC datetime, or ``None`` when it is not one."""
     match = _DATE.fullmatch(text)
@@ -607,7 +607,7 @@ def _row(
         None,
         row=True,
         publish_at=publish_at,
-        publish_day=publish_at is not None and _date_only(written_date),
+        publish_day=publish_at is not None and date_only(written_date),
         extra=tuple(findings),
         slots=tuple(slots),
         prechecked=True,

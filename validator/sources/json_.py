@@ -46,7 +46,13 @@ from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
 from validator.slots import Slot
-from validator.sources.base import LINE_BREAK, PinInput, not_utf8, spreadsheet_date_hint
+from validator.sources.base import (
+    LINE_BREAK,
+    PinInput,
+    date_only,
+    not_utf8,
+    spreadsheet_date_hint,
+)
 from validator.urls import MediaKind
 
 __all__ = ["PIN_KEY", "iter_document", "iter_lines", "run_together", "unwrap_entry"]
@@ -399,9 +405,8 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
     findings: list[Finding] = []
     written_date = entry.get(PUBLISH_AT_KEY)
     publish_at = _publish_at(written_date, findings)
-    # A date without a time (2026-12-01, 20261201): the pin may go out at any time that day.
     publish_day = (
-        publish_at is not None and isinstance(written_date, str) and len(written_date) <= 10
+        publish_at is not None and isinstance(written_date, str) and date_only(written_date)
     )
     slots: tuple[Slot, ...] = ()
     video_url = entry.get(VIDEO_URL_KEY)
