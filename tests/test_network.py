@@ -539,9 +539,12 @@ def test_a_suffix_answered_with_the_whole_file_has_its_end_read_from_it(
     with serve((tmp_path,)) as own:
         assert one(image_pin(own.url("/suffixwhole/cut.jpg"))).codes == {"media.invalid"}
     # Past the byte cap the file is not read through: its end goes unchecked, and says so.
-    capped = NETWORK.model_copy(update={"max_bytes_per_url": 70_000})
-    report = one(image_pin(server.url("/suffixwhole/big-header.jpg")), capped)
+    capped = NETWORK.model_copy(update={"max_bytes_per_url": 100_000})
+    report = one(image_pin(server.url("/suffixwhole/photo-baseline.jpg")), capped)
     assert report.codes == {"media.check_incomplete"}
+    assert (
+        "the server answered with the whole file, past the byte cap" in report.findings[0].message
+    )
 
 
 def test_a_first_range_from_elsewhere_in_the_file_is_not_its_start(server: MediaServer) -> None:

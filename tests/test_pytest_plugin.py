@@ -141,14 +141,20 @@ def test_warnings_land_in_the_warnings_summary_and_do_not_fail(pytester: pytest.
 def test_the_warnings_summary_shows_no_line_of_the_calendar(pytester: pytest.Pytester) -> None:
     # pytest printed the pin's line under its warning: the signature masked in the message, and
     # a title's escape codes (clear screen, colours) went to the CI log as written.
-    pin = {**WARNED_PIN, "title": "\x1b[2JTote", "link": "https://shop.example.com/?sig=s3cr3t"}
-    (pytester.path / "warned.pins.jsonl").write_text(json.dumps(pin, ensure_ascii=False) + "\n")
+    pin = {**WARNED_PIN, "link": "https://shop.example.com/?sig=s3cr3t"}
+    (pytester.path / "warned.pins.jsonl").write_text(json.dumps(pin) + "\n")
+    # JSON writes an escape code as \u001b: a CSV cell holds it raw.
+    (pytester.path / "titled.pins.csv").write_text(
+        "Title,Media URL,Pinterest board,Description\n"
+        '\x1b[2JTote,https://cdn.example.com/tote.jpg,Totes,"two\nlines"\n'
+    )
     result = pytester.runpytest(*OFFLINE)
-    result.assert_outcomes(passed=1, warnings=1)
-    result.stdout.fnmatch_lines(["  <warned.pins.jsonl>:1: PinPreflightWarning: *"])
+    result.assert_outcomes(passed=2, warnings=2)
     output = result.stdout.str()
     assert "s3cr3t" not in output
     assert "\x1b" not in output
+    result.stdout.fnmatch_lines(["  <warned.pins.jsonl>:1: PinPreflightWarning: *"])
+    result.stdout.fnmatch_lines(["  <titled.pins.csv>:2: PinPreflightWarning: *"])
 
 
 def test_strict_fails_a_pin_that_has_only_warnings(pytester: pytest.Pytester) -> None:

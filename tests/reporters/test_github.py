@@ -86,6 +86,10 @@ def test_more_annotations_than_github_shows_are_said_to_be_in_the_log() -> None:
         "GitHub shows 10 error and 10 warning annotations a step: all 11 errors and 0 warnings "
         "are in this log, above."
     )
+    # An unreadable file is an error annotation too.
+    unreadable = [Unreadable("gone.json", "gone.json: no such file")]
+    last = render(bad[:10], Summary.of(bad[:10]), unreadable).splitlines()[-1]
+    assert last.startswith("GitHub shows 10 error and 10 warning annotations a step: all 11 errors")
 
 
 def test_one_physical_line_per_finding_even_with_newlines_in_values() -> None:

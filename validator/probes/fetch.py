@@ -570,6 +570,7 @@ class Fetcher:
             # read through to them, within the byte cap, or not at all.
             skip = within
             if skip + length > budget.remaining:
+                budget.past_cap = True
                 return b""
         total = _content_range(answer)
         _check_size(budget, total[2] if total is not None else None)

@@ -275,7 +275,13 @@ class Prober:
             return MediaProbe(opened.url, opened, container, image=facts, note=note)
         broken = None
         if not tail:
-            why = "the byte cap" if budget.remaining < _END_MARKER_BYTES else "the server"
+            why = (
+                "the server answered with the whole file, past the byte cap"
+                if budget.past_cap
+                else "the byte cap"
+                if budget.remaining < _END_MARKER_BYTES
+                else "the server"
+            )
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
         elif not deep and not end_marker_ok(container, tail):  # deep: decoded whole, so whole
             broken, missing = await _appended_or_cut(

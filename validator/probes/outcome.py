@@ -110,6 +110,9 @@ class Budget:
     the file read so far (it was replaced in between)."""
     validator: str | None = None
     """The first answer's strong ``ETag``, sent as ``If-Range`` with every later read."""
+    past_cap: bool = False
+    """A later read was answered with more than the byte cap lets read (the whole file, to a
+    suffix), and left unread."""
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
