@@ -350,14 +350,14 @@ def _overfull_in(data: bytes, first: int) -> str | None:
                 stack.append((start + header, min(start + size, len(data))))
                 continue
             tables = [box, *_in_sample_entries(data, box)] if kind == "stsd" else [box]
-            for kind, start, size, header in tables:
-                body = data[start + header : start + header + 24]
-                entries = _TABLES[kind](body) if kind in _TABLES and len(body) >= 8 else None
-                room = size - header
+            for table, at, length, head in tables:
+                body = data[at + head : at + head + 24]
+                entries = _TABLES[table](body) if table in _TABLES and len(body) >= 8 else None
+                room = length - head
                 if entries is not None and entries[1] > room:
                     count, needed = entries
                     return (
-                        f"has a corrupt index: its {kind} table lists {count:,} entries "
+                        f"has a corrupt index: its {table} table lists {count:,} entries "
                         f"({needed:,} bytes) in a box of {room:,} bytes"
                     )
     return None
@@ -484,7 +484,6 @@ def _tfra(body: bytes) -> _Entries:
 # A QuickTime sound entry's channel layout: its descriptions, 20 bytes each, which MediaInfo
 # walks one by one (a count of a billion: minutes). Searched for in sample entries only.
 _NESTED = ("chan",)
-_MOST_STSD = 1 << 20  # sample descriptions read for them: far more than any file's
 
 # A fragment whose samples all take their defaults states no bytes per sample; beyond this
 # count (4.8 hours at 60 frames a second in one fragment) it is no fragment a player makes.
