@@ -296,15 +296,21 @@ def test_an_answer_between_silences_keeps_pinterest_asked(base: str) -> None:
     assert last.status == 404  # an answer, if not a good one
 
 
-def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str) -> None:
+def board_one(api_base: str) -> object:
+    """What the account checks make of ``GET {api_base}/boards/1``."""
+
     async def run() -> object:
-        checker = AccountChecker(Settings(api_base=f"{base}/teapot"), "pina_token")
+        checker = AccountChecker(Settings(api_base=api_base), "pina_token")
         try:
             return await checker._ask_board("1")
         finally:
             await checker.aclose()
 
-    problem = asyncio.run(run())
+    return asyncio.run(run())
+
+
+def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str) -> None:
+    problem = board_one(f"{base}/teapot")
     assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert problem.message == (
@@ -314,14 +320,7 @@ def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str
 
 def test_a_403_page_that_is_not_json_is_no_verdict_on_the_board(base: str) -> None:
     # A firewall's HTML page made every board board.no_access: users checked their boards.
-    async def run() -> object:
-        checker = AccountChecker(Settings(api_base=f"{base}/firewall"), "pina_token")
-        try:
-            return await checker._ask_board("1")
-        finally:
-            await checker.aclose()
-
-    problem = asyncio.run(run())
+    problem = board_one(f"{base}/firewall")
     assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_UNKNOWN
     assert problem.message == "GET /v5/boards/1 answered 403 with a body that is not JSON"
