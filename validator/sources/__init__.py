@@ -75,10 +75,8 @@ def load(
     they are probed, later: an absolute one holds even if the working directory changes.
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
-    if name == "-":
-        with _reading(STDIN, CALENDAR):  # a descriptor 0 opened for writing only (0>>file)
-            text = stdin_text()
-        yield from _document(text, STDIN, None, "standard input")
+    if name == "-":  # also a descriptor 0 opened for writing only (0>>file): a SourceError
+        yield from _document(document_text("-", CALENDAR), STDIN, None, "standard input")
         return
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
