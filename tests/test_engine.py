@@ -159,12 +159,13 @@ def _pins(
 def test_an_offline_run_lets_a_timeout_in() -> None:
     """With nothing to await, a session still gives the loop a turn: a timeout fires early."""
     engine = Engine(Settings(offline=True))
+    pins = _pins(200_000)  # made before the clock starts: building them takes half a second
     reported = 0
 
     async def run() -> None:
         nonlocal reported
         async with engine.session() as session:
-            async for _ in session.check_all(from_objects(_pins(200_000))):
+            async for _ in session.check_all(from_objects(pins)):
                 reported += 1
 
     async def limited() -> None:
