@@ -544,6 +544,45 @@ def test_an_untrusted_environment_s_proxy_is_not_used(
     assert direct.findings == ()
 
 
+def test_a_name_only_the_environment_s_proxy_resolves_is_fetched_through_it(
+    monkeypatch: pytest.MonkeyPatch, scripted: str
+) -> None:
+    # Behind a proxy that alone reaches DNS (a corporate network, a CI runner), the local
+    # lookup of the address check failed, and every URL was "a host name that does not resolve".
+    monkeypatch.setenv("HTTP_PROXY", scripted)  # the scripted server answers as the proxy
+    monkeypatch.setenv("NO_PROXY", "")
+    url = "http://media.example.test/photo.jpg"  # .test never resolves (RFC 6761)
+    pin = {"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}
+    (report,) = validate_many([pin], settings=Settings(retries=0))
+    assert report.codes == frozenset()
+    assert _Scripted.asked == [url, url]  # the proxy was asked for the URL: the header, the end
+
+
+def test_a_gateway_error_through_the_proxy_says_the_host_name_may_be_wrong(
+    monkeypatch: pytest.MonkeyPatch, scripted: str
+) -> None:
+    # A proxy answers 503 itself for a name it cannot resolve: "retry later" alone sent users
+    # to wait on a typo.
+    monkeypatch.setenv("HTTP_PROXY", scripted)
+    monkeypatch.setenv("NO_PROXY", "")
+    url = "http://media.example.test/photo.jpg"
+    _Scripted.script[url] = [(503, {})]
+    pin = {"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}
+    (report,) = validate_many([pin], settings=Settings(retries=0))
+    (finding,) = report.findings
+    assert finding.code == "media.server_error"
+    assert finding.hint.startswith("This came through the environment's proxy")
+    _Scripted.script["/a.jpg"] = [(503, {})]  # the same answer from the server itself
+    direct = {"source_type": "image_url", "url": f"{scripted}/a.jpg"}
+    (report,) = validate_many(
+        [{**pin, "media_source": direct}],
+        settings=Settings(retries=0, allow_private_hosts=True, trust_env=False),
+    )
+    (finding,) = report.findings
+    assert finding.code == "media.server_error"
+    assert "proxy" not in finding.hint
+
+
 def test_a_server_s_tls_failure_through_a_proxy_is_not_the_proxy_s(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

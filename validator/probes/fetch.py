@@ -246,7 +246,10 @@ class Fetcher:
                         # nginx and others refuse any range of a 0-byte file
                         return Response(current, tuple(chain), 416, None, 0, b"", True, True)
                     if answer.status_code >= 400:
-                        return _status_failure(url, answer, tuple(chain))
+                        failure = _status_failure(url, answer, tuple(chain))
+                        if answer.status_code in _GATEWAY and self._proxied(current):
+                            return dataclasses.replace(failure, hint=_PROXY_GATEWAY_HINT)
+                        return failure
                     if answer.status_code not in (200, 203, 206):  # 204, 304, 300: no file
                         described = f"{answer.status_code} {answer.reason_phrase}".strip()
                         detail = f"answered {described}, which carries no file"
@@ -667,6 +670,8 @@ class Fetcher:
             detail = f"{where}{_NOT_PUBLIC}{verdict.message}"
             return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if isinstance(verdict, netguard.ResolveError):
+            if self._proxied(url):  # behind a proxy that alone may resolve public names
+                return None  # the proxy looks the name up; what it answers is the verdict
             detail = f"has a host name that does not resolve ({verdict.reason})"
             kind = FailureKind.UNREACHABLE
             return Failure(kind, given, detail, chain, temporary=verdict.temporary)
@@ -941,6 +946,15 @@ def _strong_etag(answer: httpx.Response) -> str | None:
     """
     etag = answer.headers.get("etag", "").strip()
     return etag if etag.startswith('"') and etag.isascii() else None
+
+
+# What a proxy answers itself when it cannot resolve or reach the host: through one, these may
+# mean the URL's host name is wrong, which a retry will not mend (Squid's ERR_DNS_FAIL is a 503).
+_GATEWAY = frozenset({502, 503, 504})
+_PROXY_GATEWAY_HINT = (
+    "This came through the environment's proxy, which answers so itself when it cannot resolve "
+    "or reach the host: check the URL's host name; if it is right, retry later."
+)
 
 
 def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) -> Failure:
