@@ -619,6 +619,18 @@ def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:
         result.stdout.no_fnmatch_line(said)
 
 
+def test_a_calendar_beside_testpaths_is_not_counted_as_checked(pytester: pytest.Pytester) -> None:
+    # pytest offers the rootdir's own files on its way down to testpaths, then drops them: the
+    # calendar offered was counted, and the run stayed silent about checking none.
+    write_pins(pytester.path / "week.pins.json", WARNED_PIN)
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_shop.py").write_text("def test_cart():\n    pass\n")
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["tests"]\n')
+    result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline")
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(["pin-preflight: no calendar file matched (--pin-preflight)*"])
+
+
 def test_the_plugin_off_imports_nothing_heavy() -> None:
     # pytest imports the plugin in every project that installed pin-preflight: what it imports
     # there is paid by every test run. asyncio alone cost 14 ms of it.

@@ -210,7 +210,8 @@ class _Checker:
         self._session: Session | None = None
         self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
         self.collected = 0
-        """Calendar files collected in this process."""
+        """Calendar files collected in this process: read, not only offered (pytest offers the
+        files of every folder from the rootdir down to ``testpaths``, and keeps only those)."""
         self.rerun: list[str] = []
         """Files whose last failures were recorded under names they no longer have (--lf)."""
         self.stale: list[str] = []
@@ -221,7 +222,6 @@ class _Checker:
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> CalendarFile | None:
         """A ``CalendarFile`` for each file matching the patterns or named on the command line."""
         if self._wanted(file_path, parent.session):
-            self.collected += 1
             return CalendarFile.from_parent(parent, path=file_path)
         return None
 
@@ -392,7 +392,9 @@ class CalendarFile(pytest.File):
         from validator.errors import SourceError
         from validator.sources.json_ import run_together
 
-        engine = _checker(self.config).engine
+        checker = _checker(self.config)
+        checker.collected += 1
+        engine = checker.engine
         inputs: list[PinInput] = []
         problem = None
         try:
