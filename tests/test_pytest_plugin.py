@@ -10,6 +10,7 @@ the modules it imported; hypothesis's pytest plugin imports hypothesis at the en
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -629,6 +630,19 @@ def test_a_calendar_beside_testpaths_is_not_counted_as_checked(pytester: pytest.
     result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["pin-preflight: no calendar file matched (--pin-preflight)*"])
+
+
+def test_pytest_run_inside_an_event_loop_checks_the_pins(pytester: pytest.Pytester) -> None:
+    # ipytest, or pytest.main awaited in async code: no other loop can run in that thread, and
+    # every pin failed on "Runner.run() cannot be called from a running event loop".
+    shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", pytester.path / "week.pins.jsonl")
+
+    async def inside() -> pytest.RunResult:
+        return pytester.runpytest("--pin-preflight", "--pin-preflight-offline")
+
+    result = asyncio.run(inside())
+    result.assert_outcomes(passed=3, failed=3)  # as from a shell
+    result.stdout.no_fnmatch_line("*RuntimeError*")
 
 
 def test_the_plugin_off_imports_nothing_heavy() -> None:

@@ -25,10 +25,10 @@ import json
 import os
 import warnings
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import pytest
 
@@ -63,6 +63,8 @@ _STALE_OUTPUT = "pin_preflight_stale"  # the key of a worker's output to the xdi
 _COLLECTED_OUTPUT = "pin_preflight_collected"  # and of how many calendars the worker collected
 _MARKER = "pin_preflight"
 _CHECKER = "pin-preflight-checker"
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
 
 
 class PinPreflightWarning(UserWarning):
@@ -292,30 +294,37 @@ class _Checker:
         return found
 
     def _check(self, inputs: list[PinInput]) -> list[Report]:
-        runner, session = self._open()
+        session = self._open()
 
         async def check() -> list[Report]:
             return [report async for report in session.check_all(inputs)]
 
-        with _quiet():
-            reports = runner.run(check())
+        reports = self._run(self._loop(), check())
         if len(reports) != len(inputs):
             raise RuntimeError(f"pin-preflight: {len(inputs)} pins but {len(reports)} reports")
         return reports
 
-    def _open(self) -> tuple[asyncio.Runner, Session]:
-        """The loop and the engine session, opened for the first file checked."""
+    def _open(self) -> Session:
+        """The engine session, opened for the first file checked."""
+        if self._session is None:
+            session = self.engine.session()
+            self._run(self._loop(), session.__aenter__())
+            self._session = session
+        return self._session
+
+    def _loop(self) -> asyncio.Runner:
         if self._runner is None:
             import asyncio  # not at the top: this module is imported by every pytest run, on or off
 
             # loop_factory: do not make this loop the thread's current one (see the class doc).
             self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
-        if self._session is None:
-            session = self.engine.session()
-            with _quiet():
-                self._runner.run(session.__aenter__())
-            self._session = session
-        return self._runner, self._session
+        return self._runner
+
+    @staticmethod
+    def _run(runner: asyncio.Runner, work: Coroutine[Any, Any, _T]) -> _T:
+        """``work`` on the session's loop (``_outside_any_loop``)."""
+        with _quiet():
+            return _outside_any_loop(runner.run, work)
 
     def pytest_report_collectionfinish(self) -> list[str]:
         """Which files run whole under ``--lf``, and why: pytest's own line counts only pins."""
@@ -375,10 +384,9 @@ class _Checker:
             return
         try:
             if session is not None:
-                with _quiet():
-                    runner.run(session.__aexit__(None, None, None))
+                self._run(runner, session.__aexit__(None, None, None))
         finally:
-            runner.close()
+            _outside_any_loop(runner.close)  # it runs the loop too: to end its async generators
 
 
 class CalendarFile(pytest.File):
@@ -587,6 +595,25 @@ def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> 
         reprtraceback=ReprTracebackNative(lines),
         reprcrash=ReprFileLocation(_shown(path), line or 1, text),
     )
+
+
+def _outside_any_loop(call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    """``call(*args)``, from a thread of its own if this thread is running an event loop.
+
+    ipytest (pytest in a notebook) and ``pytest.main`` awaited in async code run the tests
+    inside a running loop, where no other loop can run: every pin failed on a traceback. The
+    session's loop then runs in a worker thread, one call at a time as always.
+    """
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:  # the usual case: pytest run from a shell
+        return call(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="pin-preflight") as worker:
+        return worker.submit(call, *args, **kwargs).result()
 
 
 @contextmanager
