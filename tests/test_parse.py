@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator.codes import calendar, pin
+from validator.messages import json_type
 from validator.model import SOURCE_TYPES, ImagesURLSource, ImageURLSource, PinCreate
 from validator.parse import Parsed, parse
 
@@ -559,6 +560,33 @@ def test_nan_anywhere_in_a_dict_is_malformed_as_in_json_text(value: float) -> No
     (finding,) = parsed.findings
     assert finding.code == pin.PIN_MALFORMED.id
     assert finding.message.startswith("the pin holds NaN or Infinity")
+
+
+@pytest.mark.parametrize("tag", [10**5000, [10**5000]], ids=["int", "list"])
+def test_a_source_type_too_long_to_write_is_named_quietly(
+    tag: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # pydantic turned it into text for its message: "Exception ignored ... Exceeds the limit"
+    # was printed twice, and the finding quoted "<unprintable int object>".
+    payload = {"board_id": "1", "media_source": {"source_type": tag}}
+    (finding,) = parse(payload).findings
+    assert finding.code == "media.source_type_invalid"
+    assert finding.message.startswith(f"source_type is {json_type(tag)}, not one of the names")
+    assert capsys.readouterr() == ("", "")
+    assert payload["media_source"] == {"source_type": tag}  # the caller's dict is left as it was
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [(None, "null"), (True, "a boolean"), (3, "an integer"), (["image_url"], "a list")],
+)
+def test_a_source_type_that_is_no_text_is_named_by_its_type(value: object, said: str) -> None:
+    # It was quoted as Python writes it: source_type "None", "True", "['image_url']".
+    payload = {"board_id": "1", "media_source": {"source_type": value}}
+    for sent in (payload, json.dumps(payload)):
+        (finding,) = parse(sent).findings
+        assert finding.code == "media.source_type_invalid"
+        assert finding.message.startswith(f"source_type is {said}, not one of the names")
 
 
 def test_a_tuple_beside_values_nested_too_deeply_is_no_crash() -> None:

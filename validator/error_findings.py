@@ -127,8 +127,11 @@ def _source_type(kind: str, ctx: Mapping[str, Any], source: object) -> Finding:
     # The tag as written: pydantic-core's copy went through Rust, where a lone surrogate became
     # replacement characters ("\ud800x" was shown as "���x").
     written = source.get("source_type") if isinstance(source, Mapping) else None
-    tag = written if isinstance(written, str) else ctx.get("tag", "")
     known = ", ".join(SOURCE_TYPES)
+    if isinstance(source, Mapping) and "source_type" in source and not isinstance(written, str):
+        message = f"source_type is {json_type(written)}, not one of the names Pinterest knows"
+        return code.finding(field, f"{message} ({known})")
+    tag = written if isinstance(written, str) else ctx.get("tag", "")
     message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
     hint = None
     lowered = str(tag).lower()

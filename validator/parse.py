@@ -123,7 +123,26 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             return Parsed(None, (malformed.finding(None, str(exc)),))
         except RecursionError:  # past Python's depth: validation judges what it can read
             pass
-    return _parse_mapping(dict(mapping), errors, validator)
+    return _parse_mapping(_printable_tag(dict(mapping)), errors, validator)
+
+
+# A source_type of each JSON type but text, as pydantic can write it into its error (``str``).
+_TAG_STAND_INS: dict[type, object] = {int: 0, float: 0.0, list: [], dict: {}}
+
+
+def _printable_tag(raw: dict[str, Any]) -> dict[str, Any]:
+    """``raw``, with a ``source_type`` that is not text replaced by a small one of its type.
+
+    pydantic writes an unknown tag into its error with ``str``: an int of 5,000 digits (past
+    Python's limit), or a list holding one, made it print "Exception ignored" twice. The
+    finding names only the tag's type (``error_findings``), which the stand-in keeps.
+    """
+    source = raw.get("media_source")
+    if type(source) is dict:
+        stand_in = _TAG_STAND_INS.get(type(source.get("source_type")))
+        if stand_in is not None:
+            raw["media_source"] = {**source, "source_type": stand_in}
+    return raw
 
 
 def _as_serialized(pin: PinCreate) -> dict[str, Any]:
