@@ -465,6 +465,27 @@ def test_a_token_variable_named_on_purpose_must_hold_one(
     assert token.get_secret_value() == "pina_abc"
 
 
+def test_a_token_given_as_token_env_is_refused_wherever_it_is_set(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Only --token-env refused it: in pyproject.toml (committed) or Settings(), the token was
+    # taken for a name, no variable had it, and the account checks were skipped without a word.
+    token = "pina_" + "FAKE0TOKEN0QQ" * 5  # made up: as long as a real one
+    monkeypatch.delenv(token, raising=False)
+    said = "a value that looks like a token, not the name of the variable that holds it"
+    with pytest.raises(pydantic.ValidationError) as raised:
+        Settings(token_env=token)
+    assert said in str(raised.value)
+    assert token not in str(raised.value)  # pydantic's input_value= is hidden
+    (tmp_path / "pyproject.toml").write_text(f'[tool.pin-preflight]\ntoken-env = "{token}"\n')
+    with pytest.raises(ConfigError) as refused:
+        load_settings(tmp_path / "pyproject.toml")
+    assert said in str(refused.value)
+    assert token not in str(refused.value)
+    monkeypatch.setenv(token, "x")  # a variable of that name: a name after all
+    assert Settings(token_env=token).token_env == token
+
+
 def test_a_first_read_longer_than_the_byte_cap_is_refused() -> None:
     # A 90 KB JPEG was clean with 4 KiB blocks and "not checked" with 4 MiB ones under a 64 KiB
     # cap: the first read spent it all.

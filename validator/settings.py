@@ -75,7 +75,11 @@ CSV_FIELDS: tuple[str, ...] = (
 class Settings(BaseModel):
     """What to check and how strictly. Every field has a default that suits most teams."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+    # hide_input_in_errors: a token given where the name of its variable goes (token_env) must
+    # not reach a traceback through pydantic's "input_value=" (the messages here quote safely).
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, hide_input_in_errors=True
+    )
 
     offline: bool = False
     """Decide only what the payload shows; fetch nothing."""
@@ -313,6 +317,11 @@ class Settings(BaseModel):
     @field_validator("token_env")
     @classmethod
     def _env_name(cls, value: str) -> str:
+        # A token given for the name is refused even offline, where no variable is read: it
+        # would stay unnoticed in a CI line or a committed pyproject.toml. A name some variable
+        # has is a name, whatever another holds.
+        if value not in os.environ and _is_a_value(value):
+            raise ValueError(f"{_variable_shown(value)}: name the variable, such as {TOKEN_ENV}")
         if not _ENV_NAME.fullmatch(value):
             raise ValueError(f"{_variable_shown(value)} is not an environment variable name")
         return value
@@ -336,13 +345,7 @@ def environment_token(settings: Settings, *, explicit: bool = False) -> SecretSt
     variable, never its value. Shared by the command line and the pytest plugin, so that both
     run the same account checks.
     """
-    named = settings.token_env
-    # A token given for the name is refused offline too, where no variable is read: it would
-    # stay in the CI line unnoticed. A name some variable has is a name, whatever another holds.
-    if explicit and named not in os.environ and _is_a_value(named):
-        raise ConfigError(
-            f"--token-env {_variable_shown(named)}: name the variable, such as {TOKEN_ENV}"
-        )
+    named = settings.token_env  # not a token: refused as one by ``Settings`` itself
     if settings.offline or not settings.account_checks:
         return None
     value = os.environ.get(named)
