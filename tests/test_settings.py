@@ -197,6 +197,16 @@ def test_an_api_base_with_an_impossible_port_is_refused(base: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "base", ["https://user:s3cret-pass@api.pinterest.com/v5", "http://s3cret-pass@localhost/v5"]
+)
+def test_an_api_base_with_credentials_is_refused_without_showing_them(base: str) -> None:
+    # Accepted, they were sent (Basic) in place of the token, and the token took the blame.
+    with pytest.raises(ConfigError, match="holds a user name or password") as raised:
+        load_settings(overrides={"api_base": base})
+    assert "s3cret" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
     "agent", ["caf\u00e9-bot", "a\nb", "tab\there", "", "  ", "pin-preflight ", " pin"]
 )
 def test_a_user_agent_no_server_can_read_is_refused(agent: str) -> None:

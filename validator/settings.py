@@ -286,6 +286,11 @@ class Settings(BaseModel):
                 f"{shown}: write the URL in visible ASCII, without spaces or line ends"
             )
         parts = urlsplit(value)
+        if "@" in parts.netloc:  # not quoted: a password may be in it
+            raise ValueError(
+                "the URL holds a user name or password (before an @): remove them; the access "
+                "token is the one credential Pinterest takes"
+            )
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
         try:
