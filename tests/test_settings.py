@@ -230,6 +230,14 @@ def test_an_api_base_with_what_urlsplit_would_drop_unseen_is_refused(base: str) 
         load_settings(overrides={"api_base": base})
 
 
+def test_settings_written_out_read_back_in() -> None:
+    # csv_columns came back from JSON as a list of lists, which only a table could be.
+    settings = Settings(csv_columns={"title": "Headline"}, select=("media",), strict=True)
+    assert Settings.model_validate_json(settings.model_dump_json()) == settings
+    assert Settings(**settings.model_dump(mode="json")) == settings
+    assert Settings.model_validate_json(Settings().model_dump_json()) == Settings()
+
+
 def test_bad_override_is_a_config_error_without_a_file() -> None:
     with pytest.raises(ConfigError, match=r"^description_warn_length: "):
         load_settings(overrides={"description_warn_length": -1})

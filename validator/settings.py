@@ -252,14 +252,20 @@ class Settings(BaseModel):
     @field_validator("csv_columns", mode="before")
     @classmethod
     def _column_pairs(cls, value: object) -> object:
-        """A table (TOML, or a dict from Python) as sorted (field, column) pairs, checked."""
+        """A table (TOML, or a dict from Python) as sorted (field, column) pairs, checked.
+
+        Pairs are taken too, in a tuple or a list: what ``model_dump`` gives back (JSON makes
+        them lists), so that settings written out read back in.
+        """
         if isinstance(value, Mapping):  # keys as pyproject.toml writes them too: board-id
             value = tuple(sorted((str(k).replace("-", "_"), v) for k, v in value.items()))
+        elif isinstance(value, list):
+            value = tuple(tuple(pair) if isinstance(pair, list) else pair for pair in value)
         if not isinstance(value, tuple) or not all(
             isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
             for pair in value
         ):
-            raise ValueError('give a table of field = "column name" (strings)')
+            raise ValueError(_NOT_A_TABLE)
         fields = [field for field, _ in value]
         twice = sorted({field for field in fields if fields.count(field) > 1})
         if twice:  # board-id and board_id: which column was meant?
@@ -330,6 +336,9 @@ class Settings(BaseModel):
         if not _ENV_NAME.fullmatch(value):
             raise ValueError(f"{_variable_shown(value)} is not an environment variable name")
         return value
+
+
+_NOT_A_TABLE = 'give a table of field = "column name" (strings)'
 
 
 def _loopback(host: str) -> bool:
@@ -438,7 +447,8 @@ def load_settings(
             if field in spelled:  # `per-host` and `per_host`: which one was meant?
                 raise ConfigError(f"{origin}: {spelled[field]} and {key} are the same setting")
             spelled[field] = key
-            # The one table-valued setting: an array there (even an empty one) is no table.
+            if field == "csv_columns" and isinstance(value, list):  # TOML's array, even []
+                raise ConfigError(f"{origin}: {key}: {_NOT_A_TABLE}")  # a table, or no key
             values[field] = value if field == "csv_columns" else _as_field(value)
         if values:
             _validated(values, origin, spelled, {}, {})
