@@ -470,6 +470,28 @@ def test_local_video_files_are_found_beside_the_calendar_whatever_the_working_di
     result.assert_outcomes(passed=2)
 
 
+def test_pins_are_located_from_where_pytest_started_whatever_the_working_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    # Named relative to the working directory when reported: after a test's chdir, a path that
+    # does not exist ("../../tmp/.../content/june.pins.jsonl").
+    (pytester.path / "content").mkdir()
+    broken = {**WARNED_PIN, "dominant_color": "#FFFFFF", "board_id": None}
+    lines = "".join(json.dumps(pin) + "\n" for pin in (broken, WARNED_PIN))
+    (pytester.path / "content" / "june.pins.jsonl").write_text(lines, encoding="utf-8")
+    (pytester.path / "a_tests").mkdir()
+    (pytester.path / "a_tests" / "test_chdir.py").write_text(
+        "import os\n\ndef test_chdir(tmp_path):\n    os.chdir(tmp_path)\n", encoding="utf-8"
+    )
+    result = pytester.runpytest(
+        "--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly", "--tb=line"
+    )
+    result.assert_outcomes(passed=2, failed=1, warnings=1)
+    result.stdout.fnmatch_lines(
+        ["content/june.pins.jsonl:1: 1 error: board.missing", "  <content/june.pins.jsonl>:2: *"]
+    )
+
+
 def test_a_bug_while_checking_shows_the_same_traceback_on_every_pin(
     pytester: pytest.Pytester,
 ) -> None:

@@ -410,7 +410,10 @@ class CalendarFile(pytest.File):
             # Local video files are found beside the calendar's absolute path when the pins run
             # (a test may have changed the working directory by then); messages keep the short name.
             read = sources.load(
-                _shown(self.path), settings=engine.settings, now=engine.now, origin=str(self.path)
+                _shown(self.path, self.config),
+                settings=engine.settings,
+                now=engine.now,
+                origin=str(self.path),
             )
             for item in read:  # pins run together on a line: an item each, as a report each
                 inputs.extend(run_together(item) or (item,))
@@ -430,7 +433,9 @@ class CalendarFile(pytest.File):
         if problem is not None:
             from validator.reporters import Unreadable
 
-            line = Unreadable(_shown(self.path), problem).line  # where the reading broke off
+            line = Unreadable(
+                _shown(self.path, self.config), problem
+            ).line  # where the reading broke off
             unreadable = UnreadableItem.from_parent(
                 self, name="unreadable", message=problem, line=line
             )
@@ -504,7 +509,7 @@ class PinItem(pytest.Item):
         # and a calendar's line is the pin as written, signed URLs, tokens, escape codes and
         # all, which the finding's message masks. Python's name for a source that is no file
         # to be read is in angle brackets; ``linecache`` reads none.
-        source = f"<{_shown(self.path)}>"
+        source = f"<{_shown(self.path, self.config)}>"
         try:
             for finding in report.warnings:
                 where = f" ({finding.field})" if finding.field else ""
@@ -593,7 +598,7 @@ def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> 
         lines = []  # pytest writes the location line itself: one line a pin
     return ReprExceptionInfo(
         reprtraceback=ReprTracebackNative(lines),
-        reprcrash=ReprFileLocation(_shown(path), line or 1, text),
+        reprcrash=ReprFileLocation(_shown(path, config), line or 1, text),
     )
 
 
@@ -658,10 +663,14 @@ def _describe(report: Report) -> str:
     return "\n".join([first, *lines])
 
 
-def _shown(path: Path) -> str:
-    """``path`` relative to the working directory, as the CLI would name it in messages."""
+def _shown(path: Path, config: pytest.Config) -> str:
+    """``path`` as the CLI would name it in messages: relative to where pytest was started.
+
+    Not to the working directory when asked: a test that ran before may have changed it, and
+    the name was then a path from ``/``.
+    """
     try:
-        return os.path.relpath(path)
+        return os.path.relpath(path, config.invocation_params.dir)
     except ValueError:  # another drive (Windows)
         return str(path)
 
