@@ -183,7 +183,7 @@ def test_an_error_of_a_sync_run_is_shown_as_itself(monkeypatch: pytest.MonkeyPat
         with pytest.raises(ValueError, match="raised by the run") as raised:
             call()
         assert raised.value.__context__ is None
-    with pytest.raises(ValueError, match="vidoe"):  # a misspelt kind, before any loop
+    with pytest.raises(ValueError, match=r"^kind must be 'image' or 'video', not 'vidoe'$"):
         validate_media(["https://cdn.example.com/a.mp4"], "vidoe")
 
 

@@ -142,7 +142,7 @@ def validate_media(
     Findings are on the field ``url``; reports are located ``<media>[i]``.
     """
     _refuse_single(urls, "validate_media() takes an iterable of URLs, e.g. [url]")
-    kind = MediaKind(kind)  # a misspelt kind fails here, as it does in avalidate_media
+    kind = _media_kind(kind)  # a misspelt kind fails here, as it does in avalidate_media
     _refuse_running_loop("in async code use 'await avalidate_media(...)'")
     return _run_sync(
         avalidate_media(urls, kind, settings=settings, offline=offline, strict=strict, now=now)
@@ -160,9 +160,19 @@ async def avalidate_media(
 ) -> list[Report]:
     """``validate_media`` for code that runs in an event loop."""
     _refuse_single(urls, "avalidate_media() takes an iterable of URLs, e.g. [url]")
+    kind = _media_kind(kind)
     engine = Engine(_settings(settings, offline=offline, strict=strict), now=now)
     async with engine.session() as session:
-        return [report async for report in session.check_media(urls, MediaKind(kind))]
+        return [report async for report in session.check_media(urls, kind)]
+
+
+def _media_kind(kind: MediaKind | str) -> MediaKind:
+    """``kind`` as a ``MediaKind``; a ``ValueError`` that lists the kinds otherwise."""
+    try:
+        return MediaKind(kind)
+    except ValueError:
+        known = " or ".join(repr(str(known)) for known in MediaKind)
+        raise ValueError(f"kind must be {known}, not {kind!r}") from None
 
 
 def _refuse_running_loop(message: str) -> None:
