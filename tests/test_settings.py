@@ -230,6 +230,18 @@ def test_an_api_base_with_what_urlsplit_would_drop_unseen_is_refused(base: str) 
         load_settings(overrides={"api_base": base})
 
 
+@pytest.mark.parametrize(
+    ("line", "said"), [('select = "media"', "a string"), ("ignore = 3", "an integer")]
+)
+def test_selectors_not_in_an_array_say_what_to_write(tmp_path: Path, line: str, said: str) -> None:
+    # pydantic's "Input should be a valid tuple" named no type a TOML file can hold.
+    path = pyproject(tmp_path, f"[tool.pin-preflight]\n{line}\n")
+    with pytest.raises(
+        ConfigError, match=f'give an array of strings, such as \\["media"\\], not {said}$'
+    ):
+        load_settings(path)
+
+
 def test_settings_written_out_read_back_in() -> None:
     # csv_columns came back from JSON as a list of lists, which only a table could be.
     settings = Settings(csv_columns={"title": "Headline"}, select=("media",), strict=True)

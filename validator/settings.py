@@ -34,7 +34,7 @@ from pydantic_core import ErrorDetails
 from validator.codes import CATALOGUE, suggestion
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes, unknown_selectors
 from validator.errors import ConfigError
-from validator.messages import did_you_mean, folded, looks_like_token
+from validator.messages import did_you_mean, folded, json_type, looks_like_token
 
 __all__ = [
     "CSV_FIELDS",
@@ -516,6 +516,8 @@ def _reason(error: ErrorDetails) -> str:
     value = error.get("input")
     if isinstance(value, float) and not math.isfinite(value):
         return "not a finite number"
+    if error["type"] == "tuple_type":  # select = "media": TOML's string where an array goes
+        return f'give an array of strings, such as ["media"], not {json_type(value)}'
     return error["msg"].removeprefix("Value error, ")
 
 
