@@ -460,14 +460,19 @@ def test_local_video_files_are_found_beside_the_calendar_whatever_the_working_di
                          "cover_image_content_type": "image/jpeg"},
     }  # fmt: skip
     entry = {"pin": pin, "video_url": "./clips/clip.mp4"}
-    (content / "june.pins.jsonl").write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    other = {**pin, "media_source": {**pin["media_source"], "media_id": "4876543210987654322"}}
+    missing = {"pin": other, "video_url": "./clips/missing.mp4"}
+    lines = json.dumps(entry) + "\n" + json.dumps(missing) + "\n"
+    (content / "june.pins.jsonl").write_text(lines, encoding="utf-8")
     # A test that runs before the calendar's items and leaves the working directory elsewhere.
     (pytester.path / "a_tests").mkdir()
     (pytester.path / "a_tests" / "test_chdir.py").write_text(
         "import os\n\ndef test_chdir(tmp_path):\n    os.chdir(tmp_path)\n", encoding="utf-8"
     )
     result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly")
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=2, failed=1)
+    # Named as the command line names it, not by the absolute path it was looked for at.
+    result.stdout.fnmatch_lines(['*the file "content/clips/missing.mp4" does not exist*'])
 
 
 def test_pins_are_located_from_where_pytest_started_whatever_the_working_directory(

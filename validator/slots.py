@@ -32,6 +32,9 @@ class Slot(NamedTuple):
     """A video's cover: shown in the video's frame, so the pin's image size rules do not apply."""
     local: bool = False
     """``url`` is a file on this machine (media not hosted yet): probed even offline."""
+    shown: str | None = None
+    """How messages name a local file whose ``url`` is the absolute path it is read from: from
+    the calendar's name as given (the pytest plugin reads calendars by their absolute paths)."""
 
 
 def media_slots(pin: PinCreate) -> list[Slot]:

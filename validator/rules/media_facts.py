@@ -64,7 +64,7 @@ def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding
     """What is wrong with the file behind ``slot``, as findings on ``slot.field``."""
     if isinstance(probe, Failure):
         return [_failure(slot, probe)]
-    where = _where(slot.url, probe)
+    where = _where(slot, probe)
     container = probe.container
     fits = container.is_image_ok if slot.kind is MediaKind.IMAGE else container.is_video_ok
     if container is Container.EMPTY:
@@ -127,7 +127,7 @@ def sizes_differ(sizes: Sequence[tuple[str, tuple[int, int]]]) -> list[Finding]:
 def _failure(slot: Slot, failure: Failure) -> Finding:
     code = _BY_FAILURE[failure.kind]
     what = "the file" if slot.local else "the URL"
-    message = f"{what} {quote(slot.url)} {failure.detail}"
+    message = f"{what} {quote(slot.shown or slot.url)} {failure.detail}"
     if len(failure.chain) > 1 and failure.kind is not FailureKind.REDIRECT_LOOP:
         message += f"; redirects: {_chain(failure.chain)}"
     elif failure.kind is FailureKind.REDIRECT_LOOP:
@@ -151,10 +151,11 @@ def _chain(hops: Iterable[Hop]) -> str:
     return " → ".join(f"{quote(hop.url, 50)} ({hop.status})" for hop in hops)
 
 
-def _where(url: str, probe: MediaProbe) -> str:
-    if probe.url != url:
-        return f"the file at {quote(url)} (redirected to {quote(probe.url)})"
-    return f"the file at {quote(url)}"
+def _where(slot: Slot, probe: MediaProbe) -> str:
+    named = quote(slot.shown or slot.url)
+    if probe.url != slot.url:
+        return f"the file at {named} (redirected to {quote(probe.url)})"
+    return f"the file at {named}"
 
 
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:

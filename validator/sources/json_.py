@@ -29,6 +29,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import IO, TypeGuard
 
 from validator.codes.calendar import (
@@ -417,8 +418,11 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
         findings.append(MEDIA_URL_INVALID.finding(VIDEO_URL_KEY, message, BROKEN_CHARACTER))
         video_url = None  # no file is named so, and no client can send it
     local = local_path(video_url, calendar) if isinstance(video_url, str) else None
-    if local is not None:  # not hosted yet: the same checks, on the file
-        slots = (Slot(VIDEO_URL_KEY, str(local), MediaKind.VIDEO, local=True),)
+    if local is not None and isinstance(video_url, str):  # not hosted yet: checked on the file
+        named = None  # read by its absolute path, named beside the calendar's name as given
+        if calendar != location.source and local == Path(calendar).parent / video_url:
+            named = str(Path(location.source).parent / video_url)
+        slots = (Slot(VIDEO_URL_KEY, str(local), MediaKind.VIDEO, local=True, shown=named),)
     elif isinstance(video_url, str):
         found = check_media_url(video_url, VIDEO_URL_KEY, MediaKind.VIDEO)
         if found is None:
