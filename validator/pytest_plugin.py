@@ -61,6 +61,7 @@ _CALENDAR_SUFFIXES = (".json", ".jsonl", ".ndjson", ".csv")
 _INI = "pin_preflight_calendars"
 _STALE_OUTPUT = "pin_preflight_stale"  # the key of a worker's output to the xdist controller
 _COLLECTED_OUTPUT = "pin_preflight_collected"  # and of how many calendars the worker collected
+_RERUN_OUTPUT = "pin_preflight_rerun"  # and of the files it ran whole under --lf
 _MARKER = "pin_preflight"
 _CHECKER = "pin-preflight-checker"
 _T = TypeVar("_T")
@@ -216,6 +217,7 @@ class _Checker:
         files of every folder from the rootdir down to ``testpaths``, and keeps only those)."""
         self.rerun: list[str] = []
         """Files whose last failures were recorded under names they no longer have (--lf)."""
+        self._rerun_told = False
         self.stale: list[str] = []
         """Those names: under xdist, a worker's; the controller keeps the record and drops them."""
 
@@ -327,12 +329,13 @@ class _Checker:
             return _outside_any_loop(runner.run, work)
 
     def pytest_report_collectionfinish(self) -> list[str]:
-        """Which files run whole under ``--lf``, and why: pytest's own line counts only pins."""
-        return [
-            f"pin-preflight: {nodeid} was edited since its pins failed (they have new names): "
-            "all its pins run again"
-            for nodeid in self.rerun
-        ]
+        """Which files run whole under ``--lf``, and why: pytest's own line counts only pins.
+
+        Under xdist the controller collects nothing: the workers' files are told at the end.
+        """
+        lines = [_rerun_line(nodeid) for nodeid in self.rerun]
+        self._rerun_told = bool(lines)
+        return lines
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         """Say so when the plugin is on and no file matched: the run passed, having checked none.
@@ -343,9 +346,12 @@ class _Checker:
         error`` a warning raised here would be an INTERNALERROR.
         """
         config = self.config
-        if self.collected or config.args_source is pytest.Config.ArgsSource.ARGS:
-            return
         if hasattr(config, "workerinput"):  # an xdist worker: the controller sums them up
+            return
+        if not self._rerun_told:  # what xdist's workers ran whole (else told after collection)
+            for nodeid in self.rerun:
+                terminalreporter.write_line(_rerun_line(nodeid))
+        if self.collected or config.args_source is pytest.Config.ArgsSource.ARGS:
             return
         where = f"{_INI} = {list(self.patterns)}" if config.getini(_INI) else "--pin-preflight"
         terminalreporter.write_line(
@@ -366,6 +372,9 @@ class _Checker:
         """
         output = getattr(node, "workeroutput", {})
         self.collected += output.get(_COLLECTED_OUTPUT, 0)
+        for nodeid in output.get(_RERUN_OUTPUT, ()):  # every worker collects every file
+            if nodeid not in self.rerun:
+                self.rerun.append(nodeid)
         stale = set(output.get(_STALE_OUTPUT, ()))
         recorded = _last_failed(self.config)
         if stale and recorded is not None:
@@ -378,6 +387,7 @@ class _Checker:
         if isinstance(output, dict):
             output[_STALE_OUTPUT] = list(self.stale)
             output[_COLLECTED_OUTPUT] = self.collected
+            output[_RERUN_OUTPUT] = list(self.rerun)
         runner, session = self._runner, self._session
         self._runner = self._session = None
         if runner is None:
@@ -458,6 +468,13 @@ def _last_failed(config: pytest.Config) -> dict[Any, bool] | None:
     """
     recorded = getattr(config.pluginmanager.get_plugin("lfplugin"), "lastfailed", None)
     return recorded if isinstance(recorded, dict) else None
+
+
+def _rerun_line(nodeid: str) -> str:
+    return (
+        f"pin-preflight: {nodeid} was edited since its pins failed (they have new names): "
+        "all its pins run again"
+    )
 
 
 def _rerun_whole(file: CalendarFile, items: list[pytest.Item]) -> bool:
