@@ -74,6 +74,23 @@ def test_ndjson_suffix_is_read_as_lines(tmp_path: Path) -> None:
     assert [p.payload for p in load(name)] == [json.dumps(PIN_A), "{broken"]
 
 
+@pytest.mark.parametrize("shape", ["objects", "array"])
+def test_pretty_printed_json_named_as_json_lines_is_read_as_a_document(
+    tmp_path: Path, shape: str
+) -> None:
+    # jq without -c: read by lines, each line was a broken row (16 results for 2 pins).
+    if shape == "objects":
+        text = f"{json.dumps(PIN_A, indent=2)}\n{json.dumps(PIN_B, indent=2)}\n"
+    else:
+        text = json.dumps([PIN_A, PIN_B], indent=2) + "\n"
+    name = write(tmp_path, "calendar.jsonl", "\ufeff" + text.replace("\n", "\r\n"))
+
+    pins = list(load(name))
+
+    assert [parse(p.payload).pin.title for p in pins] == ["A", "B"]  # type: ignore[union-attr]
+    assert lines_of(pins) == ([1, 5] if shape == "objects" else [2, 6])
+
+
 def test_broken_line_is_a_row_that_fails_to_parse_later(tmp_path: Path) -> None:
     name = write(tmp_path, "calendar.jsonl", f'{json.dumps(PIN_A)}\n{{"board_id": \n')
 

@@ -102,12 +102,24 @@ def load(
                         now=now if now is not None else datetime.now(UTC),
                         origin=origin,
                     )
-            elif suffix in _LINES_SUFFIXES:
+            elif suffix in _LINES_SUFFIXES and not _opens_alone(head):
                 with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
                     yield from iter_lines(stream, shown, origin)
             else:
                 text = utf8_text(_read_document(opened, shown, head, rewind=True), shown)
                 yield from _document(text, shown, origin, "a file not named .csv")
+
+
+def _opens_alone(head: bytes) -> bool:
+    """Whether a file's first value opens alone on its first line: ``{`` or ``[``, then a break.
+
+    That is pretty-printed JSON (``jq`` without ``-c``, ``json.dumps(..., indent=2)``) in a file
+    named as JSON Lines. No line of JSON Lines is a lone brace: read by lines, each line of it
+    was a broken row (16 results for 2 pins). It is read as a document instead, which knows a
+    sequence of pretty-printed objects.
+    """
+    first, broken, _ = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").partition(b"\n")
+    return bool(broken) and first.strip() in (b"{", b"[")
 
 
 def _document(text: str, shown: str, origin: str | None, read: str) -> Iterator[PinInput]:
