@@ -78,6 +78,16 @@ def is_plain_image_url(url: str) -> bool:
 
 
 _FORMULA = re.compile(r"=\s*[A-Za-z][A-Za-z0-9_.]*\s*\(")
+# A cell exported as its formula: a function call (=CONCAT(...)) or a reference to another cell,
+# maybe on another sheet (=A2, =$B$3, =Sheet1!C4, =A2&" sale").
+_FORMULA_CELL = re.compile(
+    r"=\s*(?:[A-Za-z][A-Za-z0-9_.]*\s*\(|(?:[A-Za-z0-9_]+!|'[^']+'!)?\$?[A-Za-z]{1,3}\$?[0-9]+\b)"
+)
+
+
+def is_formula(cell: str) -> bool:
+    """Whether a spreadsheet cell holds a formula's text rather than a value (``=CONCAT(A2)``)."""
+    return cell[:1] == "=" and _FORMULA_CELL.match(cell) is not None
 
 
 def url_problem(url: str) -> str | None:

@@ -146,7 +146,28 @@ PROBLEMS = {
     22: ["calendar.duplicate_pin"],
     23: ["media.unsupported_format"],
     24: ["calendar.title_missing"],  # a warning: sources disagree whether the tool refuses it
+    25: ["calendar.formula_cell"],  # exported as the formula, not its value
 }
+
+
+def test_a_nul_in_a_row_makes_it_malformed(tmp_path: Path) -> None:
+    # "\x00".strip() is not blank: a board cell holding only a NUL passed as a board.
+    good = "Ok,https://cdn.example.com/a.jpg,Spring recipes,,,,,"
+    path = write_csv(tmp_path, good, "\x00,https://cdn.example.com/b.jpg,\x00,,,,,")
+    assert codes_by_line(rows_of(path)) == {2: [], 3: ["calendar.row_malformed"]}
+    (report,) = check(rows_of(path)[1:])
+    assert report.findings[0].message == 'the row holds a NUL character (byte 0) after ""'
+
+
+def test_a_header_repeated_by_joined_files_is_one_malformed_row(tmp_path: Path) -> None:
+    # cat a.csv b.csv: the second header was a pin of three misleading errors ("Media URL"
+    # contains whitespace, "Link" has no scheme, "Publish date" is no date).
+    good = "Ok,https://cdn.example.com/a.jpg,Spring recipes,,,,,"
+    again = "\ufeff" + HEADER.upper()  # its own byte order mark; any case, as the header's
+    path = write_csv(tmp_path, good, again, good.replace("a.jpg", "b.jpg"))
+    assert codes_by_line(rows_of(path)) == {2: [], 3: ["calendar.row_malformed"], 4: []}
+    (report,) = check(rows_of(path)[1:2])
+    assert report.findings[0].message.startswith("the row repeats the header of line 1")
 
 
 def test_every_row_problem_is_found_on_its_line() -> None:
@@ -163,7 +184,8 @@ def test_every_row_problem_is_found_on_its_line() -> None:
 def test_problem_findings_name_their_column() -> None:
     reports = {r.location.line: r for r in check(rows_of(CALENDARS / "problems.csv"))}
 
-    fields = {line: [f.field for f in reports[line].findings] for line in (5, 7, 8, 11, 12, 17, 23)}
+    lines = (5, 7, 8, 11, 12, 17, 23, 25)
+    fields = {line: [f.field for f in reports[line].findings] for line in lines}
 
     assert fields == {
         5: ["Description"],
@@ -173,13 +195,15 @@ def test_problem_findings_name_their_column() -> None:
         12: ["Pinterest board"],
         17: ["Media URL"],
         23: ["Thumbnail"],
+        25: ["Title"],
     }
     duplicate = reports[7].findings[0]
     assert duplicate.message.endswith(f"{CALENDARS / 'problems.csv'}:2")
     assert "A spreadsheet rewrote the date" in reports[11].findings[0].hint
     assert "9 fields, the header 8" in reports[4].findings[0].message
-    # Every problem fails its row except the duplicate pin and the blank title, warnings.
-    assert {line for line, report in reports.items() if report.ok} == {2, 5, 21, 22, 24}
+    # Every problem fails its row except the duplicate pin, the blank title and the formula,
+    # warnings.
+    assert {line for line, report in reports.items() if report.ok} == {2, 5, 21, 22, 24, 25}
 
 
 def test_a_reported_media_url_is_not_probed() -> None:
@@ -551,7 +575,8 @@ def test_a_missing_csv_is_a_source_error(tmp_path: Path) -> None:
 
 # --- whatever the file holds ---------------------------------------------------------------------
 
-_CELL = st.text(max_size=12)
+# Any text but a NUL, which no sheet writes: a row holding one is malformed on purpose.
+_CELL = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=12)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

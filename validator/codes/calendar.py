@@ -94,6 +94,23 @@ CALENDAR_DESCRIPTION_MULTILINE: Final = Code(
     reference="pinterest-api.md §6 (Description ≤500 chars, single line [3P])",
 )
 
+CALENDAR_FORMULA_CELL: Final = Code(
+    id="calendar.formula_cell",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV cell holds a spreadsheet formula (=CONCAT(...), =A2), not a value.",
+    why=(
+        "A sheet exported with its formulas instead of their values writes the formula's text "
+        "into the CSV: Pinterest would publish '=CONCAT(A2, \" sale\")' as the title, "
+        "description or keywords, or look for a board of that name."
+    ),
+    fix=(
+        "Write the value into the cell: copy the column and paste it as values (Paste special, "
+        "Values only), then save the CSV again."
+    ),
+    reference="README.md (Calendars: Pinterest's bulk-upload CSV)",
+)
+
 CALENDAR_TITLE_MISSING: Final = Code(
     id="calendar.title_missing",
     severity=Severity.WARNING,

@@ -48,6 +48,7 @@ from validator.codes.calendar import (
     CALENDAR_DESCRIPTION_MULTILINE,
     CALENDAR_DESCRIPTION_TOO_LONG,
     CALENDAR_DUPLICATE_LINK,
+    CALENDAR_FORMULA_CELL,
     CALENDAR_PUBLISH_DATE_INVALID,
     CALENDAR_PUBLISH_DATE_PAST,
     CALENDAR_PUBLISH_DATE_TOO_FAR,
@@ -75,7 +76,7 @@ from validator.sources.base import (
 )
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
-from validator.urls import DeclaredFormat, MediaKind, declared_format
+from validator.urls import DeclaredFormat, MediaKind, declared_format, is_formula
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
 
@@ -160,6 +161,7 @@ def iter_bulk_csv(
     links: dict[str, int] = {}
     pins: dict[DuplicateKey, int] = {}
     index = 0
+    named_as = [folded(name) for name in header[:named]]
     for row in rows:
         cells, line = row.cells, row.first
         if cells is None:
@@ -170,12 +172,15 @@ def iter_bulk_csv(
             findings = [_wrong_width(len(cells), shortest)]
         elif not mapped and (stray := _unnamed_value(cells, shortest)) is not None:
             findings = [stray]
+        elif _repeats(cells, named_as):
+            findings = [_header_again(header_line)]
         else:
             # What the row is read for: a mapping reads its own columns, never the notes beside.
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
-            bad = None if all(map(str.isascii, read)) else not_utf8(",".join(read), "the row")
+            text = ",".join(read)
+            bad = not_utf8(text, "the row") if "\x00" not in text else _nul(text)
             if bad is not None:
                 findings = [bad]
             elif mapped:
@@ -243,6 +248,33 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
             names = ", ".join(map(quote, lacking))
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
         return _Layout({}, positions, True, named)
+
+
+def _repeats(cells: list[str], header: list[str]) -> bool:
+    """Whether ``cells`` are the header's names again (``header``: folded), a mark and all."""
+    return (
+        folded(cells[0].lstrip("\ufeff")) == header[0]
+        and [folded(cell) for cell in (cells[0].lstrip("\ufeff"), *cells[1 : len(header)])]
+        == header
+    )
+
+
+def _header_again(first: int) -> Finding:
+    """The finding of a row that repeats the header: files joined (``cat a.csv b.csv``)."""
+    message = f"the row repeats the header of line {first}: two files joined into one?"
+    hint = "Delete this row; the rows after it are read as rows of the same calendar."
+    return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
+
+
+def _nul(text: str) -> Finding:
+    """The finding of a row holding a NUL: a damaged file, or one in another encoding."""
+    before = text[max(0, text.index("\x00") - 20) : text.index("\x00")]
+    message = f"the row holds a NUL character (byte 0) after {quote(before)}"
+    hint = (
+        "Save the sheet again as CSV, UTF-8: a NUL is no text, but the mark of a damaged file "
+        "or of another encoding (UTF-16)."
+    )
+    return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
 
 def _unreadable(row: Record) -> Finding:
@@ -584,6 +616,11 @@ def _row(
 
     written_date = values.get(PUBLISH_DATE, "")
     publish_at = _publish_date(written_date, now, settings, findings)
+    for column in _TEXT_COLUMNS:  # the URL and date columns say so in their own findings
+        value = values.get(column, "")
+        if value[:1] == "=" and is_formula(value):
+            message = f"the {quote(column)} cell holds a spreadsheet formula: {quote(value)}"
+            findings.append(CALENDAR_FORMULA_CELL.finding(column, message))
 
     source, line = location.source, location.line or 0
     if link:
@@ -615,6 +652,9 @@ def _row(
         board_name=board or None,
     )
 
+
+# The columns whose text Pinterest would publish (or look a board up by) as written.
+_TEXT_COLUMNS = (TITLE, BOARD, DESCRIPTION, KEYWORDS)
 
 # A Thumbnail meant as an image: a path or URL, a scheme, a host, or a file name's extension.
 _URL_LIKE = re.compile(r"/|^[a-z][a-z0-9+.-]*:|^www\.|\.[a-z]{2,5}$", re.IGNORECASE)
@@ -657,6 +697,8 @@ def _publish_date(
         if _DATE.fullmatch(value):  # the form is right: 2026-02-30, 25:00
             message = f"the publish date {quote(value)} is no such day or time"
         hint = spreadsheet_date_hint(value)
+        if is_formula(value):  # =TODAY()+3
+            hint = "The cell holds a formula: write the date itself, yyyy-mm-dd (UTC)."
         if hint is None and (minutes := _NO_SECONDS.fullmatch(value)) is not None:
             written = f"{minutes[1]}T{minutes[2]}:00"
             if parse_publish_date(written) is not None:  # not for 2026-02-30 08:00
