@@ -172,7 +172,7 @@ def iter_bulk_csv(
             findings = [_wrong_width(len(cells), shortest)]
         elif not mapped and (stray := _unnamed_value(cells, shortest)) is not None:
             findings = [stray]
-        elif _repeats(cells, named_as):
+        elif mapped and _repeats(cells, named_as):  # a bulk row is asked once it has findings
             findings = [_header_again(header_line)]
         else:
             # What the row is read for: a mapping reads its own columns, never the notes beside.
@@ -189,9 +189,13 @@ def iter_bulk_csv(
                 continue
             else:
                 values = {name: cells[i].strip() for name, i in columns.items()}
-                yield _row(values, Location(source, index, line), settings, now, links, pins)
-                index += 1
-                continue
+                here = Location(source, index, line)
+                item = _row(values, here, settings, now, links, pins, formulas="=" in text)
+                if not item.extra or not _repeats(cells, named_as):
+                    yield item
+                    index += 1
+                    continue
+                findings = [_header_again(header_line)]  # not its cells' findings: "Link"...
         here = Location(source, index, line)
         if mapped:  # a row that is no payload: its problem is the verdict
             yield PinInput(here, None, row=True, problem=findings[0], extra=tuple(findings[1:]))
@@ -568,8 +572,13 @@ def _row(
     now: datetime,
     links: dict[str, int],
     pins: dict[DuplicateKey, int],
+    *,
+    formulas: bool = True,
 ) -> PinInput:
-    """Check one well-formed row; record its keys in ``links`` and ``pins`` for later rows."""
+    """Check one well-formed row; record its keys in ``links`` and ``pins`` for later rows.
+
+    ``formulas``: whether a cell may hold a formula (an ``=`` somewhere in the row).
+    """
     findings: list[Finding] = []
     slots: list[Slot] = []
     title = values.get(TITLE, "")
@@ -616,7 +625,7 @@ def _row(
 
     written_date = values.get(PUBLISH_DATE, "")
     publish_at = _publish_date(written_date, now, settings, findings)
-    for column in _TEXT_COLUMNS:  # the URL and date columns say so in their own findings
+    for column in _TEXT_COLUMNS if formulas else ():  # URL and date findings say so themselves
         value = values.get(column, "")
         if value[:1] == "=" and is_formula(value):
             message = f"the {quote(column)} cell holds a spreadsheet formula: {quote(value)}"
