@@ -504,6 +504,14 @@ def test_nan_or_infinity_in_json_text_is_malformed(constant: str) -> None:
         assert "NaN or Infinity" in parsed.findings[0].message
 
 
+def test_a_broken_row_is_located_by_its_column_not_by_line_1() -> None:
+    # "line 1 column 11 (char 10)" beside a location at line 7 of the file.
+    row = parse('  {"board_id": "1",, "title": "B"}', malformed=calendar.CALENDAR_ROW_MALFORMED)
+    assert row.findings[0].message.endswith("enclosed in double quotes at column 20")
+    api = parse('{"board_id": "1",\n,}')  # an API caller's text keeps its lines
+    assert api.findings[0].message.endswith("line 2 column 1 (char 18)")
+
+
 def test_nan_in_a_string_is_only_text() -> None:
     assert parse(json.dumps({**image_pin(), "title": "NaN and Infinity"})).findings == ()
     assert (

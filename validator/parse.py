@@ -88,7 +88,10 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             try:  # the standard library's message says where the text breaks, in its words
                 raw = json.loads(payload)
             except json.JSONDecodeError as exc:
-                message = f"the pin is not valid JSON: {exc}"
+                where = str(exc)
+                if malformed is not pin.PIN_MALFORMED and exc.lineno == 1:  # a row: its line
+                    where = f"{exc.msg} at column {exc.colno}"  # is the location's, not "line 1"
+                message = f"the pin is not valid JSON: {where}"
                 return Parsed(None, (malformed.finding(None, message),))
             except UnicodeDecodeError as exc:  # bytes in another encoding (Latin-1, say)
                 if exc.encoding.lower().startswith("utf-8"):
