@@ -512,6 +512,13 @@ def test_a_broken_row_is_located_by_its_column_not_by_line_1() -> None:
     assert api.findings[0].message.endswith("line 2 column 1 (char 18)")
 
 
+def test_a_row_holding_a_list_says_to_give_each_pin_a_row() -> None:
+    # A JSON Lines row of [pin, pin, pin]: one result, "a list, not a JSON object", no way out.
+    row = parse('[{"board_id": "1"}, {"board_id": "2"}]', malformed=calendar.CALENDAR_ROW_MALFORMED)
+    assert row.findings[0].hint.startswith("A row holds one pin: give each pin of the list")
+    assert parse("[]").findings[0].hint == pin.PIN_MALFORMED.fix  # an API caller's: one pin
+
+
 def test_nan_in_a_string_is_only_text() -> None:
     assert parse(json.dumps({**image_pin(), "title": "NaN and Infinity"})).findings == ()
     assert (

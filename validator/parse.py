@@ -111,7 +111,8 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         raw = payload
     if not isinstance(raw, Mapping):
         message = f"the pin is {json_type(raw)}, not a JSON object"
-        return Parsed(None, (malformed.finding(None, message),))
+        hint = _LIST_ROW if isinstance(raw, list) and malformed is not pin.PIN_MALFORMED else None
+        return Parsed(None, (malformed.finding(None, message, hint),))
     if raw is payload and not isinstance(raw, dict):  # json.dumps writes dicts, no other mapping
         message = (
             f"the pin is a {type(raw).__name__}, which json.dumps cannot write, so it cannot be "
@@ -311,6 +312,12 @@ def non_json_constant(text: str | bytes | bytearray) -> bool:
         return True
     return False
 
+
+# The hint of a calendar row that holds a list (of pins, most likely) where one pin goes.
+_LIST_ROW = (
+    "A row holds one pin: give each pin of the list a row of its own (in JSON Lines, one a "
+    "line: jq -c '.[]' writes them so), or save the list alone as a .json file."
+)
 
 #: What a pin that ``non_json_constant`` finds gets, as its ``malformed`` finding.
 NON_JSON_CONSTANT = (

@@ -574,8 +574,9 @@ def test_a_byte_order_mark_at_a_joined_file_s_start_is_not_part_of_its_row(
     [
         ({"items": [PIN_A, PIN_B], "bookmark": None}, "items", "jq '.items'"),
         ({"my pins": [{"pin": PIN_A}]}, "my pins", """jq '.["my pins"]'"""),
+        ({"data": {"page": 1, "items": [PIN_A]}}, "data.items", "jq '.data.items'"),
     ],
-    ids=["list-response", "entries"],
+    ids=["list-response", "entries", "nested"],
 )
 def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
     tmp_path: Path, envelope: dict[str, object], key: str, reads: str
@@ -585,7 +586,7 @@ def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
     with pytest.raises(SourceError) as raised:
         list(load(name))
 
-    count = len(envelope[key])  # type: ignore[arg-type]
+    count = 1 if key == "data.items" else len(envelope[key])  # type: ignore[arg-type]
     assert str(raised.value).startswith(
         f'{name}:1: an object that holds {count} pins under "{key}"'
     )

@@ -290,22 +290,43 @@ def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
 def _refuse_pins_inside(value: object, where: str) -> None:
     """Stop on an object that is no pin but holds a list of them (``{"items": [...]}``).
 
-    What Pinterest's list endpoints answer, or an export's envelope: read as one pin, it was
-    one result of findings about its keys, and the pins inside were never checked.
+    What Pinterest's list endpoints answer, or an export's envelope, maybe inside another
+    (``{"data": {"items": [...]}}``): read as one pin, it was one result of findings about its
+    keys, and the pins inside were never checked.
     """
-    if not isinstance(value, dict) or _API_KEYS & value.keys() or PIN_KEY in value:
+    found = _pins_inside(value, (), _ENVELOPES)
+    if found is None:
         return
+    keys, count = found
+    path = "".join(f".{key}" if key.isidentifier() else f".[{json.dumps(key)}]" for key in keys)
+    raise SourceError(
+        f"{where}: an object that holds {count} pins under {quote('.'.join(keys))}, not a pin: "
+        f"save the list itself as the calendar (jq '{path}' reads it out), or one pin per line "
+        "(JSON Lines)"
+    )
+
+
+# How many objects deep a list of pins is looked for, inside objects that are no pins.
+_ENVELOPES = 3
+
+
+def _pins_inside(
+    value: object, keys: tuple[str, ...], depth: int
+) -> tuple[tuple[str, ...], int] | None:
+    """The keys down to a list of pins inside ``value`` and its length, if ``value`` is no pin."""
+    if not isinstance(value, dict) or _API_KEYS & value.keys() or PIN_KEY in value:
+        return None
     for key, inside in value.items():
         if isinstance(inside, list) and any(
             isinstance(item, dict) and (_API_KEYS & item.keys() or PIN_KEY in item)
             for item in inside
         ):
-            path = f".{key}" if key.isidentifier() else f".[{json.dumps(key)}]"
-            raise SourceError(
-                f"{where}: an object that holds {len(inside)} pins under {quote(key)}, not a "
-                f"pin: save the list itself as the calendar (jq '{path}' reads it out), or one "
-                "pin per line (JSON Lines)"
-            )
+            return (*keys, key), len(inside)
+        if depth > 1 and isinstance(inside, dict):
+            found = _pins_inside(inside, (*keys, key), depth - 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _object_on_next_line(text: str, start: int) -> bool:
