@@ -91,6 +91,14 @@ def test_pretty_printed_json_named_as_json_lines_is_read_as_a_document(
     assert lines_of(pins) == ([1, 5] if shape == "objects" else [2, 6])
 
 
+def test_a_first_pin_on_one_line_then_pretty_printed_ones_are_a_pin_each(tmp_path: Path) -> None:
+    # Read as JSON Lines for its first line, each line of the pins after it was a broken row.
+    text = f"{json.dumps(PIN_A)}\n{json.dumps(PIN_B, indent=2)}\n"
+    pins = list(load(write(tmp_path, "calendar.json", text)))
+    assert [parse(p.payload).pin.title for p in pins] == ["A", "B"]  # type: ignore[union-attr]
+    assert lines_of(pins) == [1, 2]
+
+
 def test_broken_line_is_a_row_that_fails_to_parse_later(tmp_path: Path) -> None:
     name = write(tmp_path, "calendar.jsonl", f'{json.dumps(PIN_A)}\n{{"board_id": \n')
 

@@ -257,7 +257,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         _refuse_pins_inside(value, f"{source}:{line}")
         yield _entry(value, text, (start, end), Location(source, 0, line), origin)
         return
-    if LINE_BREAK.search(text, start, end) is None:
+    if LINE_BREAK.search(text, start, end) is None and not _opens_alone(text, after):
         yield from _as_lines(text, source, origin)
         return
     yield _entry(value, text, (start, end), Location(source, 0, line), origin)
@@ -272,6 +272,15 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         index += 1
         line, line_start = _advance(text, position, end, line, line_start)
         position = _between(text, end)
+
+
+def _opens_alone(text: str, position: int) -> bool:
+    """Whether the value at ``position`` opens alone on its line (``{`` or ``[``, then a break).
+
+    No line of JSON Lines does: after a first pin on one line, the rest are pretty-printed.
+    """
+    found = LINE_BREAK.search(text, position)
+    return text[position : found.start() if found else len(text)].strip() in ("{", "[")
 
 
 def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
