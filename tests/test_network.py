@@ -673,18 +673,21 @@ def test_a_video_url_serving_a_page_says_so(tmp_path: Path) -> None:
 def test_a_motion_photo_is_judged_where_its_xmp_says_its_image_ends(tmp_path: Path) -> None:
     whole = (MEDIA / "motion-photo.jpg").read_bytes()
     (tmp_path / "whole.jpg").write_bytes(whole)
-    (tmp_path / "cut.jpg").write_bytes(whole[:60_000])  # cut inside its image
+    (tmp_path / "cut.jpg").write_bytes(whole[:120_000])  # cut inside its image
+    (tmp_path / "small.jpg").write_bytes(whole[:60_000])  # read whole in the first block
     stale = whole.replace(b'MicroVideoOffset="', b'MicroVideoOffset="1')  # XMP an editor kept
     (tmp_path / "stale.jpg").write_bytes(stale)
     with serve((tmp_path,)) as running:
         reports = [one(image_pin(running.url(f"/media/{name}.jpg"))) for name in
-                   ("whole", "cut", "stale")]  # fmt: skip
-    whole_report, cut, stale_report = reports
+                   ("whole", "cut", "stale", "small")]  # fmt: skip
+    whole_report, cut, stale_report, small = reports
     assert whole_report.codes == set()
     # Its video may run past the last 64 KiB: not called cut, but not passed either.
     assert cut.codes == {"media.check_incomplete"}
     assert "a cut was not ruled out" in cut.findings[0].message
     assert "media.invalid" not in stale_report.codes  # the end marker is found by the search
+    # Every byte at hand, no end marker past its headers: cut, whatever its XMP says.
+    assert small.codes == {"media.invalid"}
 
 
 def test_an_end_marker_in_the_header_does_not_hide_a_cut(tmp_path: Path) -> None:
@@ -1004,3 +1007,82 @@ def test_an_image_name_where_a_video_belongs_is_refused_before_any_request(name:
     (report,) = validate_media([url], "video", offline=True)
     assert report.codes == {"media.unsupported_format"}
     assert report.findings[0].message.endswith("image where a video belongs")
+
+
+# --- the image path, fuzzed (a review of 8,168 runs over 2,095 mutated files) ---------------------
+
+
+def _counted(url: str, settings: Settings = NETWORK) -> tuple[Report, int, int]:
+    """The report on one image pin, and the requests and bytes its check took."""
+
+    async def run() -> tuple[Report, int, int]:
+        async with Engine(settings).session() as session:
+            (report,) = [r async for r in session.check_all(from_objects([image_pin(url)]))]
+            return report, session.requests, session.bytes_read
+
+    return asyncio.run(run())
+
+
+def _inline(data: bytes, content_type: str) -> dict[str, Any]:
+    source = {"source_type": "image_base64", "content_type": content_type,
+              "data": base64.b64encode(data).decode()}  # fmt: skip
+    return {"board_id": BOARD, "media_source": source}
+
+
+def test_deep_is_at_least_as_strict_as_the_default(tmp_path: Path) -> None:
+    # Decoded whole, the file was taken for whole: Pillow stops before a PNG's IEND (and at an
+    # APNG's first frame), and LOAD_TRUNCATED_IMAGES, set by many web apps, pads a cut file.
+    whole = (MEDIA / "cover.png").read_bytes()
+    (tmp_path / "no-iend.png").write_bytes(whole[: -len(PNG_IEND)])
+    deep = NETWORK.model_copy(update={"deep": True})
+    with serve((tmp_path,)) as running:
+        url = running.url("/media/no-iend.png")
+        assert ["media.invalid" in one(image_pin(url), s).codes for s in (NETWORK, deep)] == [
+            True,
+            True,
+        ]
+
+
+def test_an_image_cut_where_its_data_starts_is_cut_not_unchecked(tmp_path: Path) -> None:
+    # Every byte was read, and its empty data was "not read to tell data appended from a cut".
+    whole = (MEDIA / "cover.jpg").read_bytes()
+    scan = (
+        whole.find(b"\xff\xda")
+        + 2
+        + struct.unpack_from(">H", whole, whole.find(b"\xff\xda") + 2)[0]
+    )
+    (tmp_path / "at-scan.jpg").write_bytes(whole[:scan])
+    with serve((tmp_path,)) as running:
+        report = one(image_pin(running.url("/media/at-scan.jpg")))
+    (invalid,) = [f for f in report.findings if f.code == "media.invalid"]
+    assert "is cut off" in invalid.message
+    assert "media.check_incomplete" not in report.codes
+
+
+def test_a_stray_byte_in_a_jpeg_header_costs_no_more_requests(tmp_path: Path) -> None:
+    # libjpeg skips it; the header walk stopped there and read on, doubling, to the byte cap.
+    whole = (MEDIA / "photo-baseline.jpg").read_bytes()
+    app0_end = 4 + struct.unpack_from(">H", whole, 4)[0]
+    (tmp_path / "stray.jpg").write_bytes(whole[:app0_end] + b"\x00" + whole[app0_end:])
+    with serve((tmp_path,)) as running:
+        report, requests, read = _counted(running.url("/media/stray.jpg"))
+    assert report.findings == ()
+    assert (requests, read) == (2, 65_536 + 12)  # the first block, the end marker
+
+
+def test_deep_refuses_to_decode_a_jpeg_of_thousands_of_scans(tmp_path: Path) -> None:
+    # Each scan is a pass over the picture: 20,000 of them took 90 s of CPU in a thread that
+    # no deadline stops. Not decoded, said so; its header and end are still judged.
+    whole = (MEDIA / "photo-progressive.jpg").read_bytes()
+    starts = [at for at in range(len(whole) - 1) if whole[at : at + 2] == b"\xff\xda"]
+    small = min(range(len(starts) - 1), key=lambda i: starts[i + 1] - starts[i])  # 1 KB
+    scan = whole[starts[small] : starts[small + 1]]
+    scans = whole[: starts[small + 1]] + scan * 600 + whole[starts[small + 1] :]
+    (tmp_path / "scans.jpg").write_bytes(scans)
+    deep = NETWORK.model_copy(update={"deep": True})
+    with serve((tmp_path,)) as running:
+        fetched = one(image_pin(running.url("/media/scans.jpg")), deep)
+    inline = validate_many([_inline(scans, "image/jpeg")], settings=deep)[0]
+    for report in (fetched, inline):
+        assert report.codes == {"media.check_incomplete"}
+        assert "scans, more than the 500 any encoder writes" in report.findings[0].message

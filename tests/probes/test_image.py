@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageFile
 from support import png_header
 
 from validator.probes import image as image_module
@@ -227,7 +227,7 @@ def test_corrupt_headers_are_problems(data: bytes) -> None:
     problem = read_image_facts(data)
     assert isinstance(problem, ImageProblem)
     assert problem.kind is ImageProblemKind.CORRUPT
-    assert "cannot be read" in problem.reason
+    assert problem.reason.startswith(("looks like", "is corrupt: its first chunk"))
     assert " at 0x" not in problem.reason  # Pillow's "<_io.BytesIO object at 0x…>" is left out
 
 
@@ -304,3 +304,18 @@ def test_a_png_stating_a_size_no_png_has_is_corrupt(width: int, height: int) -> 
     assert isinstance(problem, ImageProblem)
     assert problem.kind is ImageProblemKind.CORRUPT
     assert f"{width:,}×{height:,} pixels, which no PNG has" in problem.reason
+
+
+def test_running_out_of_memory_while_decoding_is_not_the_file_s_fault(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It was "cannot be decoded: MemoryError", media.invalid: "export the file again". A unit
+    # test: running a machine out of memory for real is not one to run in CI.
+    def exhausted(self: Image.Image) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", exhausted)
+    problem = decode_fully(read("cover.png"))
+    assert isinstance(problem, ImageProblem)
+    assert problem.kind is ImageProblemKind.NOT_DECODED
+    assert problem.reason == "could not be decoded: the machine ran out of memory for its pixels"

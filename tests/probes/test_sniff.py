@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import zlib
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,14 @@ from validator.probes.sniff import (
     end_marker_in,
     end_marker_ok,
     header_end,
+    header_unreadable,
+    image_cut,
     image_size,
     iso_boxes,
     jpeg_scan_offset,
     png_chunks_cut,
     png_data_offset,
+    png_header_problem,
     sniff,
     walk_boxes,
 )
@@ -423,3 +427,74 @@ def test_a_png_that_lost_bytes_inside_its_image_data_is_cut_though_it_ends_with_
     assert png_chunks_cut(shifted) == (
         "is corrupt: no PNG chunk starts at byte 33, where the one before ends"
     )
+
+
+# --- found by fuzzing the image path (a review of 8,168 runs) ------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def test_a_stray_byte_between_jpeg_segments_is_skipped_as_libjpeg_skips_it() -> None:
+    # The walk stopped at it: a whole file's headers "never ended", and a cut one was searched
+    # from its start, where its EXIF thumbnail's FF D9 passed it as whole.
+    whole = read("photo-baseline.jpg")
+    app0_end = 4 + struct.unpack_from(">H", whole, 4)[0]
+    stray = whole[:app0_end] + b"\x00" + whole[app0_end:]
+    assert jpeg_scan_offset(stray) == jpeg_scan_offset(whole) + 1  # type: ignore[operator]
+    assert not header_unreadable(Container.JPEG, stray)
+    assert image_cut(Container.JPEG, stray) is None
+    assert image_cut(Container.JPEG, stray[:-2000]) is not None
+
+
+def test_a_jpeg_segment_no_jpeg_has_makes_its_headers_unreadable() -> None:
+    # Its reads doubled up to the byte cap (4 MiB for a 7 MB photo) looking for the scan.
+    whole = read("photo-baseline.jpg")
+    broken = whole[:4] + b"\x00\x01" + whole[6:]  # APP0's length: 1
+    assert header_end(Container.JPEG, broken) is None
+    assert header_unreadable(Container.JPEG, broken)
+    assert not header_unreadable(Container.JPEG, whole[:1000])  # short of its scan: read more
+
+
+def test_a_png_header_no_png_has_is_named() -> None:
+    whole = read("cover.png")
+    assert png_header_problem(whole) is None
+    flipped = bytearray(whole)
+    flipped[17] ^= 0x40  # the width: four billion pixels, read as a bomb before
+    assert png_header_problem(bytes(flipped)) == (
+        "is corrupt: its IHDR header fails its checksum (CRC)"
+    )
+    colour = whole[:25] + b"\x05" + whole[26:29]  # colour type 5 does not exist
+    colour += struct.pack(">I", zlib.crc32(colour[12:29])) + whole[33:]
+    said = "is corrupt: its IHDR header states colour type 5 at 8 bits"
+    assert png_header_problem(colour) == said
+    assert header_unreadable(Container.PNG, colour)
+
+
+def test_a_whole_image_without_image_data_is_named() -> None:
+    # Pillow opens them (the headers are fine) and cannot load them; they passed URL and base64.
+    jpeg = read("cover.jpg")
+    scan = jpeg_scan_offset(jpeg)
+    assert scan is not None
+    said = "holds no image data: its headers end where its scan should start"
+    assert image_cut(Container.JPEG, jpeg[:scan] + b"\xff\xd9") == said
+    sos = jpeg.rfind(b"\xff\xda", 0, scan)
+    assert image_cut(Container.JPEG, jpeg[:sos] + b"\xff\xd9") == said
+    png = read("cover.png")
+    head = png[:33]
+    empty = _png_chunk(b"IDAT", b"")
+    for no_data in (head + PNG_IEND, head + empty + PNG_IEND):
+        assert image_cut(Container.PNG, no_data) == "holds no image data: no IDAT chunk with data"
+
+
+def test_a_png_critical_chunk_that_fails_its_checksum_is_corrupt() -> None:
+    # libpng refuses it; Pillow's load() decodes it (only verify() checks): it passed.
+    whole = bytearray(read("cover.png"))
+    start = whole.find(b"IDAT") - 4
+    whole[start + 8 + 10] ^= 0x01
+    assert png_chunks_cut(bytes(whole)) == (
+        f"is corrupt: its IDAT chunk at byte {start:,} fails its checksum (CRC)"
+    )
+    text = _png_chunk(b"tEXt", b"a\0b")[:-1] + b"\x00"  # an ancillary chunk's: libpng warns
+    assert png_chunks_cut(read("cover.png")[:33] + text + read("cover.png")[33:]) is None

@@ -24,7 +24,14 @@ from typing import IO, cast
 from PIL import Image
 
 from validator.probes.rangefile import RangeFile
-from validator.probes.sniff import Container, header_end, image_size, sniff
+from validator.probes.sniff import (
+    Container,
+    header_end,
+    header_unreadable,
+    image_size,
+    png_header_problem,
+    sniff,
+)
 
 __all__ = [
     "HEADER_READ",
@@ -62,6 +69,7 @@ class ImageProblemKind(enum.StrEnum):
     CORRUPT = "corrupt"  # JPEG/PNG magic, but Pillow cannot read the header or the data
     TRUNCATED = "truncated"  # the data stops before the image does
     INCOMPLETE = "incomplete"  # the byte budget ran out before the bytes needed were read
+    NOT_DECODED = "not-decoded"  # --deep: read, but decoding it was not safe or not possible
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +117,8 @@ def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
     container = sniff(head)
     if not container.is_image_ok or len(head) >= total_size:
         return []
-    if header_end(container, head) is not None:
-        return []
+    if header_end(container, head) is not None or header_unreadable(container, head):
+        return []  # broken headers: more bytes (up to the cap) would not mend them
     return [(len(head), min(total_size, len(head) + max(HEADER_READ, len(head))) - 1)]
 
 
@@ -175,10 +183,18 @@ def _probe_once(
             if ranged.prefetch(first, last) < last - first + 1:
                 break  # the budget is spent, or the server sent less: Pillow reads on by blocks
             head = ranged.cached_prefix()
+    if container is Container.PNG and (broken := png_header_problem(head)) is not None:
+        return ImageProblem(ImageProblemKind.CORRUPT, broken, container)
     declared = image_size(container, head)
     too_large = _impossible_size(container, declared) or _pixel_limit_problem(container, declared)
     if too_large is not None:
         return too_large
+    if decode and container is Container.JPEG and (scans := _scans(ranged, fp)) > MAX_SCANS:
+        reason = (
+            f"has {scans:,} scans, more than the {MAX_SCANS:,} any encoder writes: not decoded "
+            "(each costs a pass over the whole picture)"
+        )
+        return ImageProblem(ImageProblemKind.NOT_DECODED, reason, container)
     fp.seek(0)
     try:
         with Image.open(cast("IO[bytes]", fp), formats=_PILLOW_FORMATS) as image:
@@ -190,6 +206,9 @@ def _probe_once(
                 image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         return ImageProblem(ImageProblemKind.TOO_LARGE, f"is too large to decode: {exc}", container)
+    except MemoryError:  # the machine's, not the file's: the image may well be sound
+        reason = "could not be decoded: the machine ran out of memory for its pixels"
+        return ImageProblem(ImageProblemKind.NOT_DECODED, reason, container)
     except Warning:
         raise  # a warning made an error by the process's filters: see _probe
     except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError... on bad bytes
@@ -203,6 +222,25 @@ def _probe_once(
     if ranged is not None:
         ranged.reraise()
     return facts
+
+
+#: The most scans a JPEG is decoded with (``--deep``). Progressive encoders write about ten; a
+#: file that repeats one scan thousands of times costs a pass over the picture for each (20,000
+#: scans of a 2.6 MB file took 90 s of CPU, past every deadline, on a thread nothing can stop).
+MAX_SCANS = 500
+
+
+def _scans(ranged: RangeFile | None, fp: IO[bytes] | RangeFile) -> int:
+    """How many start-of-scan markers the whole file holds (its EXIF thumbnail's too).
+
+    Outside the headers a 0xFF is followed by 0x00 or a marker, so ``FF DA`` is a scan's start.
+    """
+    if ranged is not None:
+        data = ranged.cached_prefix()  # --deep read it all, in one request
+    else:
+        fp.seek(0)
+        data = fp.read()
+    return data.count(b"\xff\xda")
 
 
 def _open(source: ImageSource) -> tuple[IO[bytes] | RangeFile, bytes, RangeFile | None]:

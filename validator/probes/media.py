@@ -49,7 +49,7 @@ from validator.probes.sniff import (
     end_marker_in,
     end_marker_ok,
     header_end,
-    png_chunks_cut,
+    image_cut,
     sniff,
 )
 from validator.probes.video import (
@@ -130,6 +130,9 @@ class Prober:
         # pymediainfo's parses wait on ranged reads: give them as many threads as there can be
         # requests in flight, not the default pool's few (cpu + 4).
         self._threads = ThreadPoolExecutor(self.settings.concurrency, "pin-preflight-video")
+        # --deep decodes one image at a time per run: a 360 KB PNG of 88 million pixels takes
+        # 350 MB decoded, and a pool of decodes at once ran the machine out of memory.
+        self._decoding = asyncio.Semaphore(1)
 
     async def aclose(self) -> None:
         """Stop what is still running (a caller that stopped reading early), then the threads.
@@ -249,11 +252,14 @@ class Prober:
                     ended = total is None and budget.remaining > 0
                     break
         whole = opened.complete or ended or (total is not None and len(data) >= total)
-        facts = (
-            await asyncio.to_thread(decode_fully, data)
-            if deep
-            else read_image_facts(data, prefix=not whole)
-        )
+        facts: ImageFacts | ImageProblem | None = None
+        if deep:
+            async with self._decoding:
+                facts = await asyncio.to_thread(decode_fully, data)
+            if isinstance(facts, ImageProblem) and facts.kind is ImageProblemKind.NOT_DECODED:
+                note, facts = f"the image {facts.reason} (--deep)", None  # its header still is
+        if facts is None:
+            facts = read_image_facts(data, prefix=not whole)
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:
                 note = (
@@ -262,19 +268,18 @@ class Prober:
                 )
                 return MediaProbe(opened.url, opened, container, note=note)
             return self._image_problem(opened, container, facts)
-        complete = total is not None and len(data) >= total
-        if complete:
-            tail = data[-_END_MARKER_BYTES:]
-        elif opened.ranges:
-            tail = await reader.read_suffix(url, _END_MARKER_BYTES, budget)
-        else:
+        broken = None
+        if total is not None and len(data) >= total:  # every byte at hand: judged as inline
+            # image data is, whole (decoded or not: a decoder stops at an APNG's first frame,
+            # and LOAD_TRUNCATED_IMAGES, set by many web apps, pads a cut file)
+            broken = image_cut(container, data[:total])
+        elif not opened.ranges:
             note = (
                 f"the server ignores Range and the file is larger than the "
                 f"{self.settings.max_bytes_per_url:,}-byte cap, so its end was not checked"
             )
             return MediaProbe(opened.url, opened, container, image=facts, note=note)
-        broken = None
-        if not tail:
+        elif not (tail := await reader.read_suffix(url, _END_MARKER_BYTES, budget)):
             why = (
                 "the server answered with the whole file, past the byte cap"
                 if budget.past_cap
@@ -283,13 +288,11 @@ class Prober:
                 else "the server"
             )
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
-        elif not deep and not end_marker_ok(container, tail):  # deep: decoded whole, so whole
+        elif not end_marker_ok(container, tail):
             broken, missing = await _appended_or_cut(
                 reader, url, container, data, tail, total, budget
             )
             note = note or missing
-        elif complete and not deep and container is Container.PNG:  # every byte is at hand
-            broken = png_chunks_cut(data)
         if total is None and not whole and broken is None and note is None:  # too large?
             note = (
                 "the server does not state the file's size (Content-Range: .../*), so it was "
@@ -518,14 +521,11 @@ async def _appended_or_cut(
         window = await reader.read_suffix(url, length, budget)
         if scan is not None and len(window) < length:  # the whole file: its header too
             window = window[scan:]
-    else:
+    else:  # larger than what was read (a file held whole is judged by ``image_cut``)
         start = max(0, total - _APPENDED_SEARCH)
-        if total <= len(data):
-            window = data[start:total]
-        else:
-            window = await _read_span(reader, url, start, total - 1, budget)
-            if len(window) < total - start:
-                window = b""  # not the whole window: its end is not there to search
+        window = await _read_span(reader, url, start, total - 1, budget)
+        if len(window) < total - start:
+            window = b""  # not the whole window: its end is not there to search
         if window and scan is not None and start < scan:
             window = window[scan - start :]
     if not window:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 import re
 import struct
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Container",
     "end_marker_ok",
     "header_end",
+    "header_unreadable",
     "image_cut",
     "image_ends",
     "image_size",
@@ -28,6 +30,7 @@ __all__ = [
     "jpeg_scan_offset",
     "png_chunks_cut",
     "png_data_offset",
+    "png_header_problem",
     "sniff",
     "walk_boxes",
 ]
@@ -430,15 +433,31 @@ _JPEG_SOS = 0xDA
 _JPEG_EOI = 0xD9
 
 
-def _jpeg_segments(head: bytes) -> Iterator[tuple[int, int, int]]:
+def _jpeg_segments(head: bytes) -> list[tuple[int, int, int]]:
     """(marker, offset of its 0xFF, offset past the segment) for each header segment in ``head``."""
+    return _jpeg_walk(head)[0]
+
+
+def _jpeg_walk(head: bytes) -> tuple[list[tuple[int, int, int]], bool]:
+    """The header segments in ``head`` (``_jpeg_segments``), and whether the walk broke.
+
+    It breaks on a segment no JPEG has (a length under 2): reading more bytes would not find
+    its scan. Bytes where a marker must be are skipped up to the next one, as libjpeg does (it
+    warns of "extraneous bytes before marker" and reads on), and so do browsers: a stray byte
+    between two segments stopped the walk, and a whole image was taken for one whose headers
+    never end.
+    """
+    segments: list[tuple[int, int, int]] = []
     if not head.startswith(b"\xff\xd8"):
-        return
+        return segments, False
     pos = 2
     while pos + 2 <= len(head):
-        if head[pos] != 0xFF:
-            return  # not a marker where one must be: corrupt
         marker = head[pos + 1]
+        if head[pos] != 0xFF or marker == 0x00:  # no marker here (0xFF 0x00 is a data byte)
+            pos = head.find(b"\xff", pos + 1)
+            if pos < 0:
+                break
+            continue
         if marker == 0xFF:
             pos += 1  # fill byte before a marker
             continue
@@ -446,17 +465,18 @@ def _jpeg_segments(head: bytes) -> Iterator[tuple[int, int, int]]:
             pos += 2
             continue
         if marker == _JPEG_EOI or pos + 4 > len(head):
-            return
+            break
         (length,) = struct.unpack_from(">H", head, pos + 2)
         if length < 2:
-            return
+            return segments, True
         end = pos + 2 + length
         if end > len(head):
-            return
-        yield marker, pos, end
+            break
+        segments.append((marker, pos, end))
         if marker == _JPEG_SOS:
-            return
+            break
         pos = end
+    return segments, False
 
 
 def jpeg_scan_offset(head: bytes) -> int | None:
@@ -487,6 +507,40 @@ def png_data_offset(head: bytes) -> int | None:
             return pos + 8
         pos += 12 + length  # length, type, data, CRC
     return None
+
+
+# The bit depths each PNG colour type allows (PNG specification, 11.2.2 IHDR).
+_PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
+_PNG_CRITICAL = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND"})
+
+
+def png_header_problem(head: bytes) -> str | None:
+    """Why a PNG's IHDR, in ``head``, is no PNG's, completing "The image …"; ``None`` if sound.
+
+    Its checksum, its length (13) and its fields: a bit flipped in the width read as four
+    billion pixels, a bomb to resize, and an impossible colour type as headers that go on past
+    the bytes read. Decoders refuse such a file (libpng stops on a critical chunk's bad CRC).
+    """
+    if len(head) < 33 or not head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return None  # not all there yet (Pillow says what is wrong with less)
+    (length,) = struct.unpack_from(">I", head, 8)
+    if head[12:16] != b"IHDR" or length != 13:
+        return "is corrupt: its first chunk is not a 13-byte IHDR header"
+    if zlib.crc32(head[12:29]) != struct.unpack_from(">I", head, 29)[0]:
+        return "is corrupt: its IHDR header fails its checksum (CRC)"
+    depth, colour, compression, filtering, interlace = head[24:29]
+    if depth not in _PNG_DEPTHS.get(colour, ()) or compression or filtering or interlace > 1:
+        return f"is corrupt: its IHDR header states colour type {colour} at {depth} bits"
+    return None
+
+
+def header_unreadable(container: Container, head: bytes) -> bool:
+    """Whether the headers in ``head`` are broken: more bytes would not make them readable."""
+    if container is Container.JPEG:
+        return _jpeg_walk(head)[1]
+    if container is Container.PNG:
+        return png_header_problem(head) is not None
+    return False
 
 
 def header_end(container: Container, head: bytes) -> int | None:
@@ -590,12 +644,18 @@ def image_ends(container: Container, data: bytes) -> bool:
 def image_cut(container: Container, data: bytes) -> str | None:
     """Why a whole file (every byte at hand) is cut, completing "The image …"; ``None`` if not.
 
-    It lacks its end marker (``image_ends``), or, a PNG, its chunks do not hold together up to
-    it (``png_chunks_cut``).
+    It lacks its end marker (``image_ends``), holds no image data before it (headers, then the
+    end), or, a PNG, its chunks do not hold together up to it (``png_chunks_cut``).
     """
     if not image_ends(container, data):
         return f"is cut off: it does not end with the {container.label} end marker"
-    return png_chunks_cut(data) if container is Container.PNG else None
+    if container is Container.PNG:
+        return png_chunks_cut(data)
+    if container is Container.JPEG:
+        scan = jpeg_scan_offset(data)
+        if scan is None or data.startswith(b"\xff\xd9", scan):
+            return "holds no image data: its headers end where its scan should start"
+    return None
 
 
 def png_chunks_cut(data: bytes) -> str | None:
@@ -604,21 +664,28 @@ def png_chunks_cut(data: bytes) -> str | None:
     A PNG that lost bytes from the middle of its image data still ends with IEND, and Pillow
     reads its header: only decoding (``--deep``) would see the loss. With every byte at hand (a
     small file read in one request, inline base64), the chunk that lost them states more bytes
-    than the file holds after it, or the next chunk starts where no chunk is. Data appended
-    after IEND is not looked at.
+    than the file holds after it, or the next chunk starts where no chunk is. A critical chunk
+    (IHDR, PLTE, IDAT, IEND) must match its checksum, as libpng requires; no IDAT with data
+    means no picture. Data appended after IEND is not looked at.
     """
     pos = 8
+    pictured = False  # an IDAT with data
     while pos + 8 <= len(data):
         (length,) = struct.unpack_from(">I", data, pos)
         kind = data[pos + 4 : pos + 8]
         if not kind.isalpha():
             return f"is corrupt: no PNG chunk starts at byte {pos:,}, where the one before ends"
         if kind == b"IEND":
-            return None
+            return None if pictured else "holds no image data: no IDAT chunk with data"
+        name = kind.decode("ascii")
         if pos + 12 + length > len(data):
-            name = kind.decode("ascii")
             return f"is cut inside: its {name} chunk states {length:,} bytes, more than remain"
-        pos += 12 + length
+        end = pos + 8 + length
+        stated = struct.unpack_from(">I", data, end)[0]
+        if kind in _PNG_CRITICAL and zlib.crc32(memoryview(data)[pos + 4 : end]) != stated:
+            return f"is corrupt: its {name} chunk at byte {pos:,} fails its checksum (CRC)"
+        pictured = pictured or (kind == b"IDAT" and length > 0)
+        pos = end + 4
     return "is corrupt: its chunks do not reach its IEND"
 
 

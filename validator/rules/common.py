@@ -171,9 +171,10 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     if too_large:  # not decoded: the limit is what Pinterest takes, and memory is the user's
         return InlineImage(too_large)
     if len(data) <= _REMEMBERED_LENGTH:  # Pillow's process-wide limits are part of the key
-        facts, cut = _read_small(data, settings.deep, Image.MAX_IMAGE_PIXELS, _truncated_ok())
+        read = _read_small(data, settings.deep, Image.MAX_IMAGE_PIXELS, _truncated_ok())
     else:
-        facts, cut = _read_bytes(data, settings.deep)
+        read = _read_bytes(data, settings.deep)
+    facts, cut, undecoded = read
     if isinstance(facts, ImageProblem):
         if facts.kind is ImageProblemKind.TOO_LARGE:  # not opened, for safety: not broken
             message = f"{where} was not checked completely: the image {facts.reason}"
@@ -182,16 +183,30 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     found: list[Finding] = []
     if cut is not None:
         found.append(MEDIA_INVALID.finding(field, f"{where} {cut}"))
+    if undecoded is not None:  # --deep could not decode it: its header and end were judged
+        message = f"{where} was not checked completely: the image {undecoded} (--deep)"
+        found.append(MEDIA_CHECK_INCOMPLETE.finding(field, message))
     if not cover:
         found.extend(image_findings(field, facts, where, settings))
     return InlineImage(found, facts.display_size)
 
 
-def _read_bytes(data: str, deep: bool) -> tuple[ImageFacts | ImageProblem, str | None]:
-    """The facts of base64 ``data``'s image, and why it is cut (``image_cut``), if it is."""
+# What an inline image's bytes tell: its facts (or problem), why it is cut, why not decoded.
+_Read = tuple[ImageFacts | ImageProblem, str | None, str | None]
+
+
+def _read_bytes(data: str, deep: bool) -> _Read:
+    """The facts of base64 ``data``'s image, why it is cut (``image_cut``), and why not decoded.
+
+    Not decoded (``deep`` refused or could not): the facts are then its header's.
+    """
     raw = binascii.a2b_base64(data)
     facts = decode_fully(raw) if deep else read_image_facts(raw)
-    return facts, None if isinstance(facts, ImageProblem) else image_cut(facts.container, raw)
+    undecoded = None
+    if isinstance(facts, ImageProblem) and facts.kind is ImageProblemKind.NOT_DECODED:
+        undecoded, facts = facts.reason, read_image_facts(raw)
+    cut = None if isinstance(facts, ImageProblem) else image_cut(facts.container, raw)
+    return facts, cut, undecoded
 
 
 # A small image sent again (one picture posted to several boards) is read once, as a URL is
@@ -200,9 +215,7 @@ _REMEMBERED_LENGTH = 64 * 1024
 
 
 @functools.lru_cache(maxsize=64)
-def _read_small(
-    data: str, deep: bool, max_pixels: int | None, truncated_ok: bool
-) -> tuple[ImageFacts | ImageProblem, str | None]:
+def _read_small(data: str, deep: bool, max_pixels: int | None, truncated_ok: bool) -> _Read:
     """``_read_bytes``, remembered; Pillow's pixel limit and truncation switch are in the key.
 
     Its rarer process-wide limits (``PngImagePlugin.MAX_TEXT_CHUNK``...) are not: a process
