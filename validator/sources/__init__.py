@@ -21,9 +21,9 @@ from typing import IO, Any
 from validator.errors import SourceError
 from validator.probes.sniff import Container, sniff
 from validator.settings import Settings
-from validator.sources.base import PinInput
+from validator.sources.base import LINE_BREAK, PinInput
 from validator.sources.bulk_csv import iter_bulk_csv
-from validator.sources.json_ import iter_document, iter_lines
+from validator.sources.json_ import iter_document, iter_lines, opens_alone
 from validator.sources.objects import API_SOURCE, from_objects
 
 __all__ = [
@@ -111,15 +111,14 @@ def load(
 
 
 def _opens_alone(head: bytes) -> bool:
-    """Whether a file's first value opens alone on its first line: ``{`` or ``[``, then a break.
+    """Whether a file's first value opens alone on its first line (``json_.opens_alone``).
 
-    That is pretty-printed JSON (``jq`` without ``-c``, ``json.dumps(..., indent=2)``) in a file
-    named as JSON Lines. No line of JSON Lines is a lone brace: read by lines, each line of it
-    was a broken row (16 results for 2 pins). It is read as a document instead, which knows a
-    sequence of pretty-printed objects.
+    In a file named as JSON Lines, read by lines, each line of it was a broken row (16 results
+    for 2 pins): it is read as a document instead, which knows pretty-printed values.
     """
-    first, broken, _ = head.removeprefix(codecs.BOM_UTF8).lstrip(b" \t\r\n").partition(b"\n")
-    return bool(broken) and first.strip() in (b"{", b"[")
+    text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    return LINE_BREAK.search(text, start) is not None and opens_alone(text, start)
 
 
 def _document(text: str, shown: str, origin: str | None, read: str) -> Iterator[PinInput]:

@@ -257,7 +257,7 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         _refuse_pins_inside(value, f"{source}:{line}")
         yield _entry(value, text, (start, end), Location(source, 0, line), origin)
         return
-    if LINE_BREAK.search(text, start, end) is None and not _opens_alone(text, after):
+    if LINE_BREAK.search(text, start, end) is None and not opens_alone(text, after):
         yield from _as_lines(text, source, origin)
         return
     yield _entry(value, text, (start, end), Location(source, 0, line), origin)
@@ -274,10 +274,11 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         position = _between(text, end)
 
 
-def _opens_alone(text: str, position: int) -> bool:
+def opens_alone(text: str, position: int) -> bool:
     """Whether the value at ``position`` opens alone on its line (``{`` or ``[``, then a break).
 
-    No line of JSON Lines does: after a first pin on one line, the rest are pretty-printed.
+    No line of JSON Lines does: the text is pretty-printed JSON (``jq`` without ``-c``,
+    ``json.dumps(..., indent=2)``), at least from there on.
     """
     found = LINE_BREAK.search(text, position)
     return text[position : found.start() if found else len(text)].strip() in ("{", "[")
