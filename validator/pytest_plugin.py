@@ -413,6 +413,7 @@ class CalendarFile(pytest.File):
         checker = _checker(self.config)
         checker.collected += 1
         engine = checker.engine
+        shown = _shown(self.path, self.config)
         inputs: list[PinInput] = []
         problem = None
         try:
@@ -420,7 +421,7 @@ class CalendarFile(pytest.File):
             # Local video files are found beside the calendar's absolute path when the pins run
             # (a test may have changed the working directory by then); messages keep the short name.
             read = sources.load(
-                _shown(self.path, self.config),
+                shown,
                 settings=engine.settings,
                 now=engine.now,
                 origin=str(self.path),
@@ -443,9 +444,7 @@ class CalendarFile(pytest.File):
         if problem is not None:
             from validator.reporters import Unreadable
 
-            line = Unreadable(
-                _shown(self.path, self.config), problem
-            ).line  # where the reading broke off
+            line = Unreadable(shown, problem).line  # where the reading broke off
             unreadable = UnreadableItem.from_parent(
                 self, name="unreadable", message=problem, line=line
             )
