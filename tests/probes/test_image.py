@@ -60,13 +60,30 @@ def test_facts_match_manifest_in_at_most_two_requests(name: str, head: int, remo
 
 
 def test_big_header_costs_one_larger_read(remote: Remote) -> None:
+    # Its ICC profile's first segment (at byte 20, 65,537 bytes) says it is 1 of 4: the read
+    # goes to the end of all four and 8 KiB past it (its start of scan is at byte 250,873).
     data = read("big-header.jpg")
     file, fetch = remote(data)
-    assert plan_image_reads(data[: 64 * 1024], len(data)) == [
-        (64 * 1024, 64 * 1024 + HEADER_READ - 1)
-    ]
+    reach = 20 + 4 * 65_537 + 8 * 1024
+    assert plan_image_reads(data[: 64 * 1024], len(data)) == [(64 * 1024, reach - 1)]
     assert isinstance(read_image_facts(file), ImageFacts)
-    assert fetch.calls == [(0, 64 * 1024 - 1), (64 * 1024, 64 * 1024 + HEADER_READ - 1)]
+    assert fetch.calls == [(0, 64 * 1024 - 1), (64 * 1024, reach - 1)]  # 264 KiB, not 320
+
+
+def test_headers_just_past_the_first_block_are_read_to_their_end(remote: Remote) -> None:
+    # A 10 KB XMP segment across the first block's end (a phone's EXIF before it): read past
+    # it by 8 KiB, not by 256 KiB (issue 3's budget is 80 KiB an image).
+    photo = read("photo-baseline.jpg")
+    app0_end = 4 + struct.unpack_from(">H", photo, 4)[0]
+    exif = b"Exif\0\0" + bytes(60_000)
+    xmp = b"http://ns.adobe.com/xap/1.0/\0" + b" " * 10_000
+    segments = b"".join(b"\xff\xe1" + struct.pack(">H", len(x) + 2) + x for x in (exif, xmp))
+    data = photo[:app0_end] + segments + photo[app0_end:]
+    xmp_end = app0_end + 4 + len(exif) + 4 + len(xmp)
+    file, fetch = remote(data)
+    assert isinstance(read_image_facts(file), ImageFacts)
+    assert fetch.calls == [(0, 64 * 1024 - 1), (64 * 1024, xmp_end + 8 * 1024 - 1)]
+    assert fetch.bytes_served <= 80 * 1024
 
 
 @pytest.mark.parametrize("name", ["heavy-metadata.jpg", "heavy-metadata.png"])

@@ -29,6 +29,7 @@ from validator.probes.sniff import (
     header_end,
     header_unreadable,
     image_size,
+    jpeg_header_reach,
     png_header_problem,
     sniff,
 )
@@ -51,6 +52,11 @@ ImageSource = bytes | bytearray | memoryview | RangeFile | IO[bytes]
 # When a JPEG's headers do not fit in the first block (ICC profiles, XMP, EXIF thumbnails: 260 KB
 # seen), one more read of this much past the head finds the start-of-scan in all but freak files.
 HEADER_READ = 256 * 1024
+# What one image may cost when its headers reach a little past the first block (issue 3: two
+# requests, 80 KiB): the segment the first block ends inside is read to its end, and this much
+# past it for the tables and frame header that follow it, rather than HEADER_READ more.
+IMAGE_BUDGET = 80 * 1024
+_TABLES = 8 * 1024
 _PILLOW_FORMATS = ("JPEG", "PNG")
 _EXIF_ORIENTATION = 0x0112
 _LOCAL_HEAD = 64 * 1024 + HEADER_READ
@@ -119,6 +125,11 @@ def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
         return []
     if header_end(container, head) is not None or header_unreadable(container, head):
         return []  # broken headers: more bytes (up to the cap) would not mend them
+    reach = jpeg_header_reach(head) if container is Container.JPEG else None
+    if reach is not None:
+        end, counted = reach
+        if counted or end + _TABLES <= IMAGE_BUDGET:  # a few KB more, or an ICC profile's end
+            return [(len(head), min(total_size, end + _TABLES) - 1)]
     return [(len(head), min(total_size, len(head) + max(HEADER_READ, len(head))) - 1)]
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "image_ends",
     "image_size",
     "iso_boxes",
+    "jpeg_header_reach",
     "jpeg_scan_offset",
     "png_chunks_cut",
     "png_data_offset",
@@ -471,12 +472,42 @@ def _jpeg_walk(head: bytes) -> tuple[list[tuple[int, int, int]], bool]:
             return segments, True
         end = pos + 2 + length
         if end > len(head):
-            break
+            break  # inside a segment: ``jpeg_header_reach`` says how far it goes
         segments.append((marker, pos, end))
         if marker == _JPEG_SOS:
             break
         pos = end
     return segments, False
+
+
+def jpeg_header_reach(head: bytes) -> tuple[int, bool] | None:
+    """How far a JPEG's headers reach, as the bytes in ``head`` tell, when they go on past it.
+
+    The walk stops inside a segment whose length it has read: the headers reach at least its
+    end. A segment of an ICC profile also says how many more of the profile's segments follow
+    ("ICC_PROFILE", a NUL, its number, the count), each at most 65,537 bytes: the answer then
+    counts them too, and its flag is true. ``None`` when ``head`` tells nothing: it ends
+    before a segment's length, holds the start of scan, or stops in a segment of the largest
+    length, one of a series that does not say how long it is.
+    """
+    segments = _jpeg_segments(head)
+    pos = segments[-1][2] if segments else 2
+    while pos + 4 <= len(head) and head[pos] == 0xFF and head[pos + 1] in (0xFF, *_JPEG_STANDALONE):
+        pos += 1 if head[pos + 1] == 0xFF else 2
+    if (segments and segments[-1][0] == _JPEG_SOS) or pos + 4 > len(head) or head[pos] != 0xFF:
+        return None
+    (length,) = struct.unpack_from(">H", head, pos + 2)
+    end = pos + 2 + length
+    if end <= len(head):
+        return None
+    icc = head[pos + 4 : pos + 18]  # "ICC_PROFILE\0", the segment's number, their count
+    if head[pos + 1] == 0xE2 and len(icc) == 14 and icc.startswith(b"ICC_PROFILE\0"):
+        number, count = icc[12], icc[13]
+        if 0 < number < count:
+            return end + (count - number) * (2 + 65_535), True
+    if length == 65_535:  # full: one of a series (C2PA's JUMBF boxes) whose length it hides
+        return None
+    return end, False
 
 
 def jpeg_scan_offset(head: bytes) -> int | None:
