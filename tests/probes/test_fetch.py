@@ -558,17 +558,35 @@ def test_a_name_only_the_environment_s_proxy_resolves_is_fetched_through_it(
     assert _Scripted.asked == [url, url]  # the proxy was asked for the URL: the header, the end
 
 
-def test_a_gateway_error_through_the_proxy_says_the_host_name_may_be_wrong(
-    monkeypatch: pytest.MonkeyPatch, scripted: str
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_name_that_resolves_neither_here_nor_through_the_proxy_is_named_as_such(
+    monkeypatch: pytest.MonkeyPatch, scripted: str, scheme: str
 ) -> None:
-    # A proxy answers 503 itself for a name it cannot resolve: "retry later" alone sent users
-    # to wait on a typo.
+    # A proxy answers 503 itself for a name it cannot resolve (to a CONNECT too, for https):
+    # "retry later", or "check the proxy", sent users to wait on a typo.
     monkeypatch.setenv("HTTP_PROXY", scripted)
+    monkeypatch.setenv("HTTPS_PROXY", scripted)  # it answers CONNECT with 501: no tunnel
     monkeypatch.setenv("NO_PROXY", "")
-    url = "http://media.example.test/photo.jpg"
+    url = f"{scheme}://media.example.test/photo.jpg"
     _Scripted.script[url] = [(503, {})]
     pin = {"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}
     (report,) = validate_many([pin], settings=Settings(retries=0))
+    (finding,) = report.findings
+    assert finding.code == "media.unreachable"
+    assert "does not resolve here (" in finding.message
+    assert "and the environment's proxy could not reach it either (50" in finding.message
+    assert finding.hint.startswith("Check the URL's host name")
+
+
+def test_a_gateway_error_through_the_proxy_for_a_name_that_resolves_says_so(
+    monkeypatch: pytest.MonkeyPatch, scripted: str
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", scripted)
+    monkeypatch.setenv("NO_PROXY", "")
+    url = "http://localhost/photo.jpg"  # resolves here (the address check is off for it)
+    _Scripted.script[url] = [(503, {})]
+    pin = {"board_id": "1", "media_source": {"source_type": "image_url", "url": url}}
+    (report,) = validate_many([pin], settings=Settings(retries=0, allow_private_hosts=True))
     (finding,) = report.findings
     assert finding.code == "media.server_error"
     assert finding.hint.startswith("This came through the environment's proxy")

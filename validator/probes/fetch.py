@@ -114,6 +114,8 @@ class Fetcher:
         size = -(-settings.concurrency // pools)
         tls = tls_context(trust_env=settings.trust_env)  # the CA bundle once: ~40 ms
         self._answered: set[Origin] = set()
+        self._unresolved: dict[str, str] = {}
+        """Hosts (``_host_key``) this machine could not resolve, left to the proxy: why not."""
         """Origins that sent an HTTP answer this run: what they send that is not HTTP after
         that came on a connection an earlier answer left bytes in (``_reused_not_http``)."""
         self._no_reuse: set[Origin] = set()
@@ -248,6 +250,10 @@ class Fetcher:
                     if answer.status_code >= 400:
                         failure = _status_failure(url, answer, tuple(chain))
                         if answer.status_code in _GATEWAY and self._proxied(current):
+                            said = f"{answer.status_code} {answer.reason_phrase}".strip()
+                            unresolved = self._unresolved_failure(url, current, (), said)
+                            if unresolved is not None:
+                                return dataclasses.replace(unresolved, chain=tuple(chain))
                             return dataclasses.replace(failure, hint=_PROXY_GATEWAY_HINT)
                         return failure
                     if answer.status_code not in (200, 203, 206):  # 204, 304, 300: no file
@@ -320,6 +326,9 @@ class Fetcher:
         if connecting and not caused_by(exc, ssl.SSLError) and self._proxied(current):
             # The proxy was connected to, not the server: a proxy that is down fails every URL.
             # (A TLS failure came through the proxy's tunnel from the server: the server's.)
+            unresolved = self._unresolved_failure(url, current, chain, _reason(exc))
+            if unresolved is not None:  # a name that exists nowhere, most likely: a typo
+                return unresolved
             detail = f"cannot be connected to through the environment's proxy ({_reason(exc)})"
             return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_PROXY_HINT)
         if isinstance(exc, httpx.ConnectError):
@@ -351,6 +360,22 @@ class Fetcher:
             return False
         self._no_reuse.add(origin)
         return True
+
+    def _unresolved_failure(
+        self, url: str, current: str, chain: tuple[Hop, ...], proxy_said: str
+    ) -> Failure | None:
+        """``media.unreachable`` for a name that resolved neither here nor through the proxy.
+
+        ``None`` if ``current``'s name resolved here: then the proxy's failure is the proxy's.
+        """
+        reason = self._unresolved.get(_host_key(current))
+        if reason is None:
+            return None
+        detail = (
+            f"has a host name that does not resolve here ({reason}), and the environment's "
+            f"proxy could not reach it either ({proxy_said})"
+        )
+        return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_UNRESOLVED_HINT)
 
     def _proxied(self, url: str) -> bool:
         """Whether a request for ``url`` goes through a proxy (one the environment names)."""
@@ -671,6 +696,7 @@ class Fetcher:
             return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if isinstance(verdict, netguard.ResolveError):
             if self._proxied(url):  # behind a proxy that alone may resolve public names
+                self._unresolved[_host_key(url)] = verdict.reason  # named if the proxy fails
                 return None  # the proxy looks the name up; what it answers is the verdict
             detail = f"has a host name that does not resolve ({verdict.reason})"
             kind = FailureKind.UNREACHABLE
@@ -947,6 +973,11 @@ def _strong_etag(answer: httpx.Response) -> str | None:
     etag = answer.headers.get("etag", "").strip()
     return etag if etag.startswith('"') and etag.isascii() else None
 
+
+_UNRESOLVED_HINT = (
+    "Check the URL's host name (a typo, or a name only your own network knows, which Pinterest "
+    "cannot fetch); if it is right, check the proxy, or retry later."
+)
 
 # What a proxy answers itself when it cannot resolve or reach the host: through one, these may
 # mean the URL's host name is wrong, which a retry will not mend (Squid's ERR_DNS_FAIL is a 503).
