@@ -662,6 +662,21 @@ def test_a_calendar_beside_testpaths_is_not_counted_as_checked(pytester: pytest.
     result.stdout.fnmatch_lines(["pin-preflight: no calendar file matched (--pin-preflight)*"])
 
 
+def test_calendars_lf_skips_are_still_counted_as_matched(pytester: pytest.Pytester) -> None:
+    # --lf does not collect a file that had no failures: counted when read, the calendars were
+    # "no calendar file matched" on a rerun of one failing Python test.
+    (pytester.path / "content").mkdir()
+    shutil.copy(VALID_PAYLOADS[0], pytester.path / "content" / "spring.json")
+    pytester.makepyfile(test_shop="def test_cart():\n    assert False\n")
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\npin_preflight_calendars = ["content/*.json"]\n'
+    )
+    pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=1, failed=1)
+    result = pytester.runpytest("--pin-preflight-offline", "--lf")
+    result.assert_outcomes(failed=1)
+    result.stdout.no_fnmatch_line("*no calendar file matched*")
+
+
 def test_pytest_run_inside_an_event_loop_checks_the_pins(pytester: pytest.Pytester) -> None:
     # ipytest, or pytest.main awaited in async code: no other loop can run in that thread, and
     # every pin failed on "Runner.run() cannot be called from a running event loop".

@@ -213,8 +213,8 @@ class _Checker:
         self._session: Session | None = None
         self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
         self.collected = 0
-        """Calendar files collected in this process: read, not only offered (pytest offers the
-        files of every folder from the rootdir down to ``testpaths``, and keeps only those)."""
+        """Calendar files collected in this process (``pytest_collectreport``)."""
+        self._offered: set[str] = set()
         self.rerun: list[str] = []
         """Files whose last failures were recorded under names they no longer have (--lf)."""
         self._rerun_told = False
@@ -226,8 +226,20 @@ class _Checker:
     def pytest_collect_file(self, file_path: Path, parent: pytest.Collector) -> CalendarFile | None:
         """A ``CalendarFile`` for each file matching the patterns or named on the command line."""
         if self._wanted(file_path, parent.session):
-            return CalendarFile.from_parent(parent, path=file_path)
+            calendar = CalendarFile.from_parent(parent, path=file_path)
+            self._offered.add(calendar.nodeid)
+            return calendar
         return None
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        """Count a calendar that pytest collected: read, or skipped by ``--lf`` (no failures).
+
+        Not one it was only offered: pytest offers the files of every folder from the rootdir
+        down to ``testpaths``, and collects only those on the way to what it was asked for.
+        """
+        if report.nodeid in self._offered:
+            self._offered.discard(report.nodeid)
+            self.collected += 1
 
     def _wanted(self, path: Path, session: pytest.Session) -> bool:
         """Like ``python_files``: a pattern with ``/`` matches the path from the rootdir.
@@ -410,9 +422,7 @@ class CalendarFile(pytest.File):
         from validator.errors import SourceError
         from validator.sources.json_ import run_together
 
-        checker = _checker(self.config)
-        checker.collected += 1
-        engine = checker.engine
+        engine = _checker(self.config).engine
         shown = _shown(self.path, self.config)
         inputs: list[PinInput] = []
         problem = None
