@@ -1086,3 +1086,7 @@ def test_deep_refuses_to_decode_a_jpeg_of_thousands_of_scans(tmp_path: Path) -> 
     for report in (fetched, inline):
         assert report.codes == {"media.check_incomplete"}
         assert "scans, more than the 500 any encoder writes" in report.findings[0].message
+    # The same two bytes in a comment are no scans (a review found them counted).
+    comment = b"\xff\xda" * 600
+    noted = whole[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + whole[2:]
+    assert validate_many([_inline(noted, "image/jpeg")], settings=deep)[0].findings == ()

@@ -30,6 +30,7 @@ from validator.probes.sniff import (
     header_unreadable,
     image_size,
     jpeg_header_reach,
+    jpeg_scan_offset,
     png_header_problem,
     sniff,
 )
@@ -242,16 +243,22 @@ MAX_SCANS = 500
 
 
 def _scans(ranged: RangeFile | None, fp: IO[bytes] | RangeFile) -> int:
-    """How many start-of-scan markers the whole file holds (its EXIF thumbnail's too).
+    """How many scans the image has: start-of-scan markers from its first to its end marker.
 
-    Outside the headers a 0xFF is followed by 0x00 or a marker, so ``FF DA`` is a scan's start.
+    In the image data a 0xFF is followed by 0x00 or a marker, so ``FF DA`` there is a scan's
+    start, and ``FF D9`` the end; before the first scan (a comment, EXIF) and after the end (a
+    motion photo's video), the same two bytes are anything.
     """
     if ranged is not None:
         data = ranged.cached_prefix()  # --deep read it all, in one request
     else:
         fp.seek(0)
         data = fp.read()
-    return data.count(b"\xff\xda")
+    first = jpeg_scan_offset(data)
+    if first is None:
+        return 0
+    end = data.find(b"\xff\xd9", first)
+    return 1 + data.count(b"\xff\xda", first, end if end >= 0 else len(data))
 
 
 def _open(source: ImageSource) -> tuple[IO[bytes] | RangeFile, bytes, RangeFile | None]:
