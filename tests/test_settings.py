@@ -197,7 +197,13 @@ def test_an_api_base_with_an_impossible_port_is_refused(base: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "base", ["https://user:s3cret-pass@api.pinterest.com/v5", "http://s3cret-pass@localhost/v5"]
+    "base",
+    [
+        "https://user:s3cret-pass@api.pinterest.com/v5",
+        "http://s3cret-pass@localhost/v5",
+        "https://user:s3cret pass@api.pinterest.com/v5",  # and not visible ASCII
+        "https//user:s3cret@api.pinterest.com/v5",  # and not a URL
+    ],
 )
 def test_an_api_base_with_credentials_is_refused_without_showing_them(base: str) -> None:
     # Accepted, they were sent (Basic) in place of the token, and the token took the blame.

@@ -286,17 +286,17 @@ class Settings(BaseModel):
     @classmethod
     def _secure_api_base(cls, value: str) -> str:
         """Refuse a base the token would travel to in clear text, or that is not a URL at all."""
+        if "@" in value:  # first, and not quoted: a password may be in it, whatever else is wrong
+            raise ValueError(
+                "the URL holds a user name or password (before an @): remove them; the access "
+                "token is the one credential Pinterest takes"
+            )
         if not _VISIBLE_ASCII.fullmatch(value):  # urlsplit drops tabs and line ends unseen
             shown = repr(value[:60])
             raise ValueError(
                 f"{shown}: write the URL in visible ASCII, without spaces or line ends"
             )
         parts = urlsplit(value)
-        if "@" in parts.netloc:  # not quoted: a password may be in it
-            raise ValueError(
-                "the URL holds a user name or password (before an @): remove them; the access "
-                "token is the one credential Pinterest takes"
-            )
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
         try:
