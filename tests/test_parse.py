@@ -512,6 +512,15 @@ def test_a_broken_row_is_located_by_its_column_not_by_line_1() -> None:
     assert api.findings[0].message.endswith("line 2 column 1 (char 18)")
 
 
+@pytest.mark.parametrize("tag", [["image_url"], {"type": "image_url"}])
+def test_a_source_type_wrapped_in_a_list_or_object_says_to_write_the_name_alone(
+    tag: object,
+) -> None:
+    # Its stand-in (the name quietly kept from pydantic) lost the name it wrapped, and its hint.
+    (finding,) = parse({"board_id": "1", "media_source": {"source_type": tag}}).findings
+    assert finding.hint == 'Write the name alone, as text: "source_type": "image_url".'
+
+
 def test_a_row_holding_a_list_says_to_give_each_pin_a_row() -> None:
     # A JSON Lines row of [pin, pin, pin]: one result, "a list, not a JSON object", no way out.
     row = parse('[{"board_id": "1"}, {"board_id": "2"}]', malformed=calendar.CALENDAR_ROW_MALFORMED)

@@ -130,16 +130,33 @@ def _source_type(kind: str, ctx: Mapping[str, Any], source: object) -> Finding:
     known = ", ".join(SOURCE_TYPES)
     if isinstance(source, Mapping) and "source_type" in source and not isinstance(written, str):
         message = f"source_type is {json_type(written)}, not one of the names Pinterest knows"
-        return code.finding(field, f"{message} ({known})")
+        inner = _wrapped_name(written)  # ["image_url"], {"type": "image_url"}
+        if inner in SOURCE_TYPES:
+            hint: str | None = f'Write the name alone, as text: "source_type": "{inner}".'
+        else:
+            hint = _tag_hint(inner) if inner is not None else None
+        return code.finding(field, f"{message} ({known})", hint)
     tag = written if isinstance(written, str) else ctx.get("tag", "")
     message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
-    hint = None
-    lowered = str(tag).lower()
+    return code.finding(field, message, _tag_hint(str(tag)))
+
+
+def _wrapped_name(value: object) -> str | None:
+    """The one text a list or an object given as ``source_type`` holds, if it holds one."""
+    inside = list(value.values()) if isinstance(value, dict) else value
+    if isinstance(inside, list) and len(inside) == 1 and isinstance(inside[0], str):
+        return inside[0]
+    return None
+
+
+def _tag_hint(tag: str) -> str | None:
+    """What an unknown ``source_type`` was likely meant to be."""
+    lowered = tag.lower()
     if "video" in lowered:
-        hint = "A video must be uploaded first (POST /v5/media); then use source_type 'video_id'."
-    elif "url" in lowered or lowered in ("image", "img", "photo", "picture"):
-        hint = "A single image fetched from a URL is source_type 'image_url'."
-    return code.finding(field, message, hint)
+        return "A video must be uploaded first (POST /v5/media); then use source_type 'video_id'."
+    if "url" in lowered or lowered in ("image", "img", "photo", "picture"):
+        return "A single image fetched from a URL is source_type 'image_url'."
+    return None
 
 
 def _ai_disclosures(kind: str, value: object) -> Finding:

@@ -135,17 +135,22 @@ _TAG_STAND_INS: dict[type, object] = {int: 0, float: 0.0, list: [], dict: {}}
 
 
 def _printable_tag(raw: dict[str, Any]) -> dict[str, Any]:
-    """``raw``, with a ``source_type`` that is not text replaced by a small one of its type.
+    """``raw``, with a ``source_type`` that ``str`` cannot write replaced by a small stand-in.
 
     pydantic writes an unknown tag into its error with ``str``: an int of 5,000 digits (past
     Python's limit), or a list holding one, made it print "Exception ignored" twice. The
-    finding names only the tag's type (``error_findings``), which the stand-in keeps.
+    finding names the tag's type (``error_findings``), which the stand-in keeps; a tag that can
+    be written is kept, for the name it may wrap (``["image_url"]``).
     """
     source = raw.get("media_source")
     if type(source) is dict:
-        stand_in = _TAG_STAND_INS.get(type(source.get("source_type")))
+        tag = source.get("source_type")
+        stand_in = _TAG_STAND_INS.get(type(tag))
         if stand_in is not None:
-            raw["media_source"] = {**source, "source_type": stand_in}
+            try:
+                str(tag)  # as pydantic will
+            except ValueError:
+                raw["media_source"] = {**source, "source_type": stand_in}
     return raw
 
 
