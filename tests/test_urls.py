@@ -14,6 +14,7 @@ from validator.urls import (
     DeclaredFormat,
     declared_format,
     extension,
+    is_formula,
     is_plain_image_url,
     url_problem,
 )
@@ -355,3 +356,25 @@ def test_a_url_no_client_can_send_is_not_plain_and_says_why(url: str, said: str)
     problem = url_problem(url)
     assert problem is not None
     assert said in problem
+
+
+@pytest.mark.parametrize(
+    ("cell", "formula"),
+    [
+        ('=CONCAT(A2," sale")', True),
+        ("=_xlfn.CONCAT(A1)", True),
+        ("=A2", True),
+        ("=$B$3", True),
+        ("=Sheet1!C4", True),
+        ('=A2&" sale"', True),
+        ("=TODAY()+3", True),
+        ("=Sale (50% off)", False),  # a title: a review found it flagged
+        ("=Go2 the beach", False),
+        ("= 5 stars", False),
+        ("Sale", False),
+    ],
+)
+def test_a_formula_is_told_from_text_that_starts_with_an_equals_sign(
+    cell: str, formula: bool
+) -> None:
+    assert is_formula(cell) is formula

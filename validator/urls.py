@@ -78,10 +78,13 @@ def is_plain_image_url(url: str) -> bool:
 
 
 _FORMULA = re.compile(r"=\s*[A-Za-z][A-Za-z0-9_.]*\s*\(")
-# A cell exported as its formula: a function call (=CONCAT(...)) or a reference to another cell,
-# maybe on another sheet (=A2, =$B$3, =Sheet1!C4, =A2&" sale").
+# A cell exported as its formula: a function call as spreadsheets write it (=CONCAT(...), in
+# capitals, the parenthesis right after the name: "=Sale (50% off)" is a title) or a reference to
+# another cell, maybe on another sheet, alone or in an expression (=A2, =$B$3, =Sheet1!C4,
+# =A2&" sale"; "=Go2 the beach" is a title).
 _FORMULA_CELL = re.compile(
-    r"=\s*(?:[A-Za-z][A-Za-z0-9_.]*\s*\(|(?:[A-Za-z0-9_]+!|'[^']+'!)?\$?[A-Za-z]{1,3}\$?[0-9]+\b)"
+    r"=\s*(?:(?:_xlfn\.)?[A-Z][A-Z0-9_.]*\("
+    r"|(?:[A-Za-z0-9_]+!|'[^']+'!)?\$?[A-Z]{1,3}\$?[0-9]+(?:$|[&+\-*/^:,]))"
 )
 
 
