@@ -70,6 +70,18 @@ def test_big_header_costs_one_larger_read(remote: Remote) -> None:
     assert fetch.calls == [(0, 64 * 1024 - 1), (64 * 1024, reach - 1)]  # 264 KiB, not 320
 
 
+def test_an_icc_profile_that_claims_more_segments_than_it_has_reads_no_further(
+    remote: Remote,
+) -> None:
+    # "1 of 200": read to the byte cap for a profile of 4 segments.
+    data = bytearray(read("big-header.jpg"))
+    assert data[24:36] == b"ICC_PROFILE\0"
+    assert data[37] == 4
+    data[37] = 200
+    head = bytes(data[: 64 * 1024])
+    assert plan_image_reads(head, len(data)) == [(64 * 1024, 64 * 1024 + HEADER_READ - 1)]
+
+
 def test_headers_just_past_the_first_block_are_read_to_their_end(remote: Remote) -> None:
     # A 10 KB XMP segment across the first block's end (a phone's EXIF before it): read past
     # it by 8 KiB, not by 256 KiB (issue 3's budget is 80 KiB an image).

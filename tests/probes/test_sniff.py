@@ -26,6 +26,7 @@ from validator.probes.sniff import (
     image_size,
     iso_boxes,
     jpeg_scan_offset,
+    jpeg_scans,
     png_chunks_cut,
     png_data_offset,
     png_header_problem,
@@ -451,10 +452,32 @@ def test_a_stray_byte_between_jpeg_segments_is_skipped_as_libjpeg_skips_it() -> 
 def test_a_jpeg_segment_no_jpeg_has_makes_its_headers_unreadable() -> None:
     # Its reads doubled up to the byte cap (4 MiB for a 7 MB photo) looking for the scan.
     whole = read("photo-baseline.jpg")
-    broken = whole[:4] + b"\x00\x01" + whole[6:]  # APP0's length: 1
+    tables = whole.find(b"\xff\xdb")
+    broken = whole[: tables + 2] + b"\x00\x01" + whole[tables + 4 :]  # DQT's length: 1
     assert header_end(Container.JPEG, broken) is None
     assert header_unreadable(Container.JPEG, broken)
     assert not header_unreadable(Container.JPEG, whole[:1000])  # short of its scan: read more
+
+
+def test_an_application_segment_of_length_0_is_read_past_as_libjpeg_reads_past_it() -> None:
+    # libjpeg skips nothing and reads on, and the image decodes: a review found it called
+    # "no image data".
+    whole = read("photo-baseline.jpg")
+    odd = whole[:2] + b"\xff\xe1\x00\x00" + whole[2:]
+    assert jpeg_scan_offset(odd) == jpeg_scan_offset(whole) + 4  # type: ignore[operator]
+    assert image_cut(Container.JPEG, odd) is None
+
+
+def test_scans_are_counted_by_walking_them_not_by_their_two_bytes() -> None:
+    # A comment between scans holding FF D9 ended the count (and let a 1,000-scan file be
+    # decoded); one holding FF DA added to it.
+    whole = read("photo-progressive.jpg")
+    assert jpeg_scans(whole) == whole.count(b"\xff\xda")  # 10: no such bytes elsewhere
+    last = whole.rfind(b"\xff\xda")
+    for held in (b"\xff\xd9", b"\xff\xda" * 3):
+        comment = b"\xff\xfe" + struct.pack(">H", len(held) + 2) + held
+        assert jpeg_scans(whole[:last] + comment + whole[last:]) == jpeg_scans(whole)
+    assert jpeg_scans(read("photo-baseline.jpg")) == 1
 
 
 def test_a_png_header_no_png_has_is_named() -> None:
@@ -470,6 +493,12 @@ def test_a_png_header_no_png_has_is_named() -> None:
     said = "is corrupt: its IHDR header states colour type 5 at 8 bits"
     assert png_header_problem(colour) == said
     assert header_unreadable(Container.PNG, colour)
+    for at, name in ((26, "compression"), (28, "interlace")):  # the field that is wrong, named
+        odd = whole[:at] + b"\x02" + whole[at + 1 : 29]
+        odd += struct.pack(">I", zlib.crc32(odd[12:29])) + whole[33:]
+        assert png_header_problem(odd) == (
+            f"is corrupt: its IHDR header states {name} method 2, which no PNG has"
+        )
 
 
 def test_a_whole_image_without_image_data_is_named() -> None:
@@ -498,3 +527,7 @@ def test_a_png_critical_chunk_that_fails_its_checksum_is_corrupt() -> None:
     )
     text = _png_chunk(b"tEXt", b"a\0b")[:-1] + b"\x00"  # an ancillary chunk's: libpng warns
     assert png_chunks_cut(read("cover.png")[:33] + text + read("cover.png")[33:]) is None
+    # IEND holds nothing; decoders stop before it: "cut off" was false.
+    off = read("cover.png")[:-4] + b"\x00\x00\x00\x00"
+    assert end_marker_ok(Container.PNG, off[-12:])
+    assert image_cut(Container.PNG, off) is None

@@ -30,7 +30,7 @@ from validator.probes.sniff import (
     header_unreadable,
     image_size,
     jpeg_header_reach,
-    jpeg_scan_offset,
+    jpeg_scans,
     png_header_problem,
     sniff,
 )
@@ -126,12 +126,15 @@ def plan_image_reads(head: bytes, total_size: int) -> list[tuple[int, int]]:
         return []
     if header_end(container, head) is not None or header_unreadable(container, head):
         return []  # broken headers: more bytes (up to the cap) would not mend them
+    grown = len(head) + max(HEADER_READ, len(head))  # each span as long as all read before it
     reach = jpeg_header_reach(head) if container is Container.JPEG else None
     if reach is not None:
         end, counted = reach
-        if counted or end + _TABLES <= IMAGE_BUDGET:  # a few KB more, or an ICC profile's end
+        # A few KB more; or an ICC profile's end, if no further than the growing span would go
+        # (a first segment may claim 1 of 200 that are not there).
+        if (counted and end + _TABLES <= grown) or end + _TABLES <= IMAGE_BUDGET:
             return [(len(head), min(total_size, end + _TABLES) - 1)]
-    return [(len(head), min(total_size, len(head) + max(HEADER_READ, len(head))) - 1)]
+    return [(len(head), min(total_size, grown) - 1)]
 
 
 def read_image_facts(source: ImageSource, *, prefix: bool = False) -> ImageFacts | ImageProblem:
@@ -243,22 +246,13 @@ MAX_SCANS = 500
 
 
 def _scans(ranged: RangeFile | None, fp: IO[bytes] | RangeFile) -> int:
-    """How many scans the image has: start-of-scan markers from its first to its end marker.
-
-    In the image data a 0xFF is followed by 0x00 or a marker, so ``FF DA`` there is a scan's
-    start, and ``FF D9`` the end; before the first scan (a comment, EXIF) and after the end (a
-    motion photo's video), the same two bytes are anything.
-    """
+    """``jpeg_scans`` of the whole file, which ``--deep`` has read."""
     if ranged is not None:
         data = ranged.cached_prefix()  # --deep read it all, in one request
     else:
         fp.seek(0)
         data = fp.read()
-    first = jpeg_scan_offset(data)
-    if first is None:
-        return 0
-    end = data.find(b"\xff\xd9", first)
-    return 1 + data.count(b"\xff\xda", first, end if end >= 0 else len(data))
+    return jpeg_scans(data)
 
 
 def _open(source: ImageSource) -> tuple[IO[bytes] | RangeFile, bytes, RangeFile | None]:

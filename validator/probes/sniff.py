@@ -29,6 +29,7 @@ __all__ = [
     "iso_boxes",
     "jpeg_header_reach",
     "jpeg_scan_offset",
+    "jpeg_scans",
     "png_chunks_cut",
     "png_data_offset",
     "png_header_problem",
@@ -432,6 +433,8 @@ _JPEG_STANDALONE = frozenset({0x01, *range(0xD0, 0xD8), 0xD8})
 _JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 _JPEG_SOS = 0xDA
 _JPEG_EOI = 0xD9
+# Application and comment segments, whose contents a decoder skips (a length under 2 included).
+_JPEG_SKIPPED = frozenset({*range(0xE0, 0xF0), 0xFE})
 
 
 def _jpeg_segments(head: bytes) -> list[tuple[int, int, int]]:
@@ -468,6 +471,9 @@ def _jpeg_walk(head: bytes) -> tuple[list[tuple[int, int, int]], bool]:
         if marker == _JPEG_EOI or pos + 4 > len(head):
             break
         (length,) = struct.unpack_from(">H", head, pos + 2)
+        if length < 2 and marker in _JPEG_SKIPPED:  # libjpeg skips nothing, and reads on
+            pos += 4
+            continue
         if length < 2:
             return segments, True
         end = pos + 2 + length
@@ -510,6 +516,29 @@ def jpeg_header_reach(head: bytes) -> tuple[int, bool] | None:
     return end, False
 
 
+def jpeg_scans(data: bytes) -> int:
+    """How many scans a whole JPEG has: its start-of-scan segments, up to its end marker.
+
+    In the image data a 0xFF is followed by 0x00 (a data byte), a restart marker or a segment:
+    segments (tables, comments, the next scan's header) are skipped by their lengths, as a
+    decoder reads them, so the bytes ``FF D9`` inside a comment end nothing.
+    """
+    pos = jpeg_scan_offset(data)
+    if pos is None:
+        return 0
+    scans = 1
+    while (pos := data.find(b"\xff", pos)) >= 0 and pos + 1 < len(data):
+        marker = data[pos + 1]
+        if marker in (0x00, 0xFF) or 0xD0 <= marker <= 0xD7:  # data, fill, restart
+            pos += 1 if marker == 0xFF else 2
+            continue
+        if marker == _JPEG_EOI or pos + 4 > len(data):
+            break
+        scans += marker == _JPEG_SOS
+        pos += 2 + max(2, struct.unpack_from(">H", data, pos + 2)[0])
+    return scans
+
+
 def jpeg_scan_offset(head: bytes) -> int | None:
     """Where the JPEG's scan data starts (just past the SOS segment), or ``None`` if not in head.
 
@@ -542,7 +571,9 @@ def png_data_offset(head: bytes) -> int | None:
 
 # The bit depths each PNG colour type allows (PNG specification, 11.2.2 IHDR).
 _PNG_DEPTHS = {0: (1, 2, 4, 8, 16), 2: (8, 16), 3: (1, 2, 4, 8), 4: (8, 16), 6: (8, 16)}
-_PNG_CRITICAL = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND"})
+# The chunks a decoder needs, held to their checksums as libpng holds them. IEND, which holds
+# nothing, is not: decoders stop before it, and Pillow reads a file whose IEND checksum is off.
+_PNG_CRITICAL = frozenset({b"IHDR", b"PLTE", b"IDAT"})
 
 
 def png_header_problem(head: bytes) -> str | None:
@@ -560,8 +591,15 @@ def png_header_problem(head: bytes) -> str | None:
     if zlib.crc32(head[12:29]) != struct.unpack_from(">I", head, 29)[0]:
         return "is corrupt: its IHDR header fails its checksum (CRC)"
     depth, colour, compression, filtering, interlace = head[24:29]
-    if depth not in _PNG_DEPTHS.get(colour, ()) or compression or filtering or interlace > 1:
+    if depth not in _PNG_DEPTHS.get(colour, ()):
         return f"is corrupt: its IHDR header states colour type {colour} at {depth} bits"
+    for name, method, known in (
+        ("compression", compression, 0),
+        ("filter", filtering, 0),
+        ("interlace", interlace, 1),
+    ):
+        if method > known:
+            return f"is corrupt: its IHDR header states {name} method {method}, which no PNG has"
     return None
 
 
@@ -617,8 +655,8 @@ def end_marker_ok(container: Container, tail: bytes) -> bool:
     """
     if container is Container.JPEG:
         return tail.endswith(b"\xff\xd9")
-    if container is Container.PNG:
-        return tail.endswith(PNG_IEND)
+    if container is Container.PNG:  # its checksum not held against it: decoders stop before
+        return tail[-12:-4] == PNG_IEND[:8]
     return True
 
 
