@@ -445,11 +445,11 @@ def _jpeg_segments(head: bytes) -> list[tuple[int, int, int]]:
 def _jpeg_walk(head: bytes) -> tuple[list[tuple[int, int, int]], bool]:
     """The header segments in ``head`` (``_jpeg_segments``), and whether the walk broke.
 
-    It breaks on a segment no JPEG has (a length under 2): reading more bytes would not find
-    its scan. Bytes where a marker must be are skipped up to the next one, as libjpeg does (it
-    warns of "extraneous bytes before marker" and reads on), and so do browsers: a stray byte
-    between two segments stopped the walk, and a whole image was taken for one whose headers
-    never end.
+    It breaks on a table or frame segment no JPEG has (a length under 2): reading more bytes
+    would not find its scan. As libjpeg does (and browsers), bytes where a marker must be are
+    skipped up to the next one (it warns of "extraneous bytes before marker" and reads on), and
+    so is an application or comment segment of length 0 or 1: a stray byte between two segments
+    stopped the walk, and a whole image was taken for one whose headers never end.
     """
     segments: list[tuple[int, int, int]] = []
     if not head.startswith(b"\xff\xd8"):
@@ -733,9 +733,9 @@ def png_chunks_cut(data: bytes) -> str | None:
     A PNG that lost bytes from the middle of its image data still ends with IEND, and Pillow
     reads its header: only decoding (``--deep``) would see the loss. With every byte at hand (a
     small file read in one request, inline base64), the chunk that lost them states more bytes
-    than the file holds after it, or the next chunk starts where no chunk is. A critical chunk
-    (IHDR, PLTE, IDAT, IEND) must match its checksum, as libpng requires; no IDAT with data
-    means no picture. Data appended after IEND is not looked at.
+    than the file holds after it, or the next chunk starts where no chunk is. The chunks a
+    decoder needs (IHDR, PLTE, IDAT) must match their checksums, as libpng requires; no IDAT
+    with data means no picture. Data appended after IEND is not looked at.
     """
     pos = 8
     pictured = False  # an IDAT with data
