@@ -251,9 +251,9 @@ class Fetcher:
                         failure = _status_failure(url, answer, tuple(chain))
                         if answer.status_code in _GATEWAY and self._proxied(current):
                             said = f"{answer.status_code} {answer.reason_phrase}".strip()
-                            unresolved = self._unresolved_failure(url, current, (), said)
+                            unresolved = self._unresolved_failure(url, current, tuple(chain), said)
                             if unresolved is not None:
-                                return dataclasses.replace(unresolved, chain=tuple(chain))
+                                return unresolved
                             return dataclasses.replace(failure, hint=_PROXY_GATEWAY_HINT)
                         return failure
                     if answer.status_code not in (200, 203, 206):  # 204, 304, 300: no file

@@ -43,6 +43,7 @@ __all__ = [
     "ImageProblemKind",
     "ImageSource",
     "decode_fully",
+    "decode_or_read",
     "plan_image_reads",
     "read_image_facts",
 ]
@@ -158,6 +159,18 @@ def decode_fully(source: ImageSource) -> ImageFacts | ImageProblem:
     ``LOAD_TRUNCATED_IMAGES`` is left as the process set it.
     """
     return _probe(source, decode=True)
+
+
+def decode_or_read(data: bytes) -> tuple[ImageFacts | ImageProblem, str | None]:
+    """``decode_fully``; where it did not decode (``NOT_DECODED``), the header's facts and why.
+
+    One answer for ``--deep`` on fetched and inline images: the header and the end are still
+    judged, and the reason becomes ``media.check_incomplete``.
+    """
+    facts = decode_fully(data)
+    if isinstance(facts, ImageProblem) and facts.kind is ImageProblemKind.NOT_DECODED:
+        return read_image_facts(data), facts.reason
+    return facts, None
 
 
 def _probe(source: ImageSource, *, decode: bool, prefix: bool = False) -> ImageFacts | ImageProblem:

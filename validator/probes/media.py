@@ -35,7 +35,7 @@ from validator.probes.image import (
     ImageFacts,
     ImageProblem,
     ImageProblemKind,
-    decode_fully,
+    decode_or_read,
     plan_image_reads,
     read_image_facts,
 )
@@ -252,13 +252,12 @@ class Prober:
                     ended = total is None and budget.remaining > 0
                     break
         whole = opened.complete or ended or (total is not None and len(data) >= total)
-        facts: ImageFacts | ImageProblem | None = None
         if deep:
             async with self._decoding:
-                facts = await asyncio.to_thread(decode_fully, data)
-            if isinstance(facts, ImageProblem) and facts.kind is ImageProblemKind.NOT_DECODED:
-                note, facts = f"the image {facts.reason} (--deep)", None  # its header still is
-        if facts is None:
+                facts, undecoded = await asyncio.to_thread(decode_or_read, data)
+            if undecoded is not None:  # its header and end are still judged
+                note = f"the image {undecoded} (--deep)"
+        else:
             facts = read_image_facts(data, prefix=not whole)
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:

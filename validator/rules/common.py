@@ -32,7 +32,7 @@ from validator.probes.image import (
     ImageFacts,
     ImageProblem,
     ImageProblemKind,
-    decode_fully,
+    decode_or_read,
     read_image_facts,
 )
 from validator.probes.sniff import Container, image_cut, sniff
@@ -201,10 +201,7 @@ def _read_bytes(data: str, deep: bool) -> _Read:
     Not decoded (``deep`` refused or could not): the facts are then its header's.
     """
     raw = binascii.a2b_base64(data)
-    facts = decode_fully(raw) if deep else read_image_facts(raw)
-    undecoded = None
-    if isinstance(facts, ImageProblem) and facts.kind is ImageProblemKind.NOT_DECODED:
-        undecoded, facts = facts.reason, read_image_facts(raw)
+    facts, undecoded = decode_or_read(raw) if deep else (read_image_facts(raw), None)
     cut = None if isinstance(facts, ImageProblem) else image_cut(facts.container, raw)
     return facts, cut, undecoded
 
