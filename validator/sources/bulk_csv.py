@@ -256,11 +256,8 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
 
 def _repeats(cells: list[str], header: list[str]) -> bool:
     """Whether ``cells`` are the header's names again (``header``: folded), a mark and all."""
-    return (
-        folded(cells[0].lstrip("\ufeff")) == header[0]
-        and [folded(cell) for cell in (cells[0].lstrip("\ufeff"), *cells[1 : len(header)])]
-        == header
-    )
+    first = cells[0].lstrip("\ufeff")
+    return [folded(cell) for cell in (first, *cells[1 : len(header)])] == header
 
 
 def _header_again(first: int) -> Finding:
@@ -627,7 +624,7 @@ def _row(
     publish_at = _publish_date(written_date, now, settings, findings)
     for column in _TEXT_COLUMNS if formulas else ():  # URL and date findings say so themselves
         value = values.get(column, "")
-        if value[:1] == "=" and is_formula(value):
+        if is_formula(value):
             message = f"the {quote(column)} cell holds a spreadsheet formula: {quote(value)}"
             findings.append(CALENDAR_FORMULA_CELL.finding(column, message))
 
