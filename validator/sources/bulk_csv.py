@@ -256,8 +256,8 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
 
 def _repeats(cells: list[str], header: list[str]) -> bool:
     """Whether ``cells`` are the header's names again (``header``: folded), a mark and all."""
-    first = cells[0].lstrip("\ufeff")
-    return [folded(cell) for cell in (first, *cells[1 : len(header)])] == header
+    first = folded(cells[0].lstrip("\ufeff"))  # alone first: a sheet's every row is asked
+    return first == header[0] and [first, *map(folded, cells[1 : len(header)])] == header
 
 
 def _header_again(first: int) -> Finding:
