@@ -252,6 +252,12 @@ def test_temporary_credentials_end_a_url_36_hours_after_signing_at_the_latest() 
         week = expiry(url)
         assert week is not None
         assert week.expires_at == NOON + timedelta(days=7)
+    # A fully qualified host (a trailing dot) is AWS's all the same.
+    rooted = s3_v4(expires="604800", **token).replace(".amazonaws.com/", ".amazonaws.com./")
+    assert rooted != s3_v4(expires="604800", **token)
+    found = expiry(rooted)
+    assert found is not None
+    assert found.expires_at == NOON + timedelta(hours=36)
 
 
 @pytest.mark.parametrize(("url", "expires_at", "scheme", "parameter"), SIGNED)

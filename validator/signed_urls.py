@@ -487,4 +487,4 @@ def _on_aws(url: str) -> bool:
         host = urlsplit(url).hostname or ""
     except ValueError:  # a broken [IPv6] host
         return False
-    return host.endswith((".amazonaws.com", ".amazonaws.com.cn"))
+    return host.rstrip(".").endswith((".amazonaws.com", ".amazonaws.com.cn"))  # a root "." too

@@ -178,6 +178,57 @@ def test_a_publish_date_without_a_time_must_be_outlived_all_day() -> None:
     assert f"only 2 hours after the end of {day:%Y-%m-%d} (UTC), the day the pin" in finding.message
 
 
+def _whole_day_finding(url: str, day: datetime, now: datetime) -> tuple[str, str, str | None]:
+    item = PinInput(
+        Location("cal.csv", 0, 2), pin_with(url), row=True, publish_at=day, publish_day=True
+    )
+    (finding,) = Engine(Settings(offline=True), now=now).check(item).findings
+    return finding.code, finding.message, finding.hint
+
+
+def test_a_whole_days_url_dead_before_the_day_says_how_long_before_and_when_to_sign() -> None:
+    # The message said only "before the end of the day... it may go out later that day", of a
+    # URL dead two weeks before the day; the hint counted from the day's last second, so that a
+    # URL signed again as it said still warned.
+    now = datetime(2099, 11, 28, 12, 0, tzinfo=UTC)
+    day = datetime(2099, 12, 20, tzinfo=UTC)
+    code, message, hint = _whole_day_finding(sigv4_url(now, timedelta(days=7)), day, now)
+    assert code == "media.url_expires"
+    assert message.endswith(
+        "expires at 2099-12-05 12:00 UTC, 14 days before 2099-12-20 (UTC), the day the pin is "
+        "published"
+    )
+    assert hint is not None
+    assert "sign it again less than 5 days before 2099-12-20 starts (00:00 UTC), so that it " \
+        "outlives that day and the 24 hours margin" in hint  # fmt: skip
+    # Signed again just inside those 5 days, it is clean.
+    again = day - timedelta(days=5) + timedelta(minutes=1)
+    item = PinInput(
+        Location("cal.csv", 0, 2), pin_with(sigv4_url(again, timedelta(days=7))), row=True,
+        publish_at=day, publish_day=True,
+    )  # fmt: skip
+    assert Engine(Settings(offline=True), now=again).check(item).findings == ()
+    # Without a margin, the day alone is left to outlive.
+    item = PinInput(
+        Location("cal.csv", 0, 2), pin_with(sigv4_url(now, timedelta(days=7))), row=True,
+        publish_at=day, publish_day=True,
+    )  # fmt: skip
+    (finding,) = Engine(Settings(offline=True, expiry_margin_hours=0), now=now).check(item).findings
+    assert "less than 6 days before 2099-12-20 starts (00:00 UTC), so that it outlives that " \
+        "day, or use" in (finding.hint or "")  # fmt: skip
+
+
+def test_a_whole_days_url_dead_at_the_next_midnight_dies_as_the_day_ends() -> None:
+    now = datetime(2099, 12, 19, 0, 0, tzinfo=UTC)
+    day = datetime(2099, 12, 20, tzinfo=UTC)
+    code, message, _ = _whole_day_finding(sigv4_url(now, timedelta(days=2)), day, now)
+    assert code == "media.url_expires_soon"  # "1 second after the end of" the day, it said
+    assert message.endswith(
+        "expires at 2099-12-21 00:00 UTC, at the end of 2099-12-20 (UTC), the day the pin is "
+        "published, within the 24 hours margin (expiry_margin_hours)"
+    )
+
+
 def test_a_url_that_dies_as_the_pin_is_published_says_so() -> None:
     signed = datetime(2099, 1, 1, 10, 0, 0, tzinfo=UTC)
     url = sigv4_url(signed, timedelta(hours=1))

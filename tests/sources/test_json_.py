@@ -511,7 +511,10 @@ def test_a_row_of_objects_run_together_is_a_pin_each_told_apart_by_column(betwee
 @pytest.mark.parametrize(
     ("written", "day"),
     [("2099-01-01", True), ("20990101", True), ("2099-01-01T00:00:00Z", False),
-     ("2099-01-01 08:00", False)],
+     ("2099-01-01 08:00", False),
+     # ISO week dates, which fromisoformat reads too: they were taken for 00:00 that day.
+     ("2099-W01-4", True), ("2099W014", True), ("2099-W01", True), ("2099W01", True),
+     ("2099-W01-4T08:00Z", False)],
 )  # fmt: skip
 def test_a_publish_at_without_a_time_is_a_whole_day(
     tmp_path: Path, written: str, day: bool

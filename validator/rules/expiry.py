@@ -38,7 +38,8 @@ def check_expiry(
     found: list[Finding] = []
     expired: set[str] = set()
     day = f"{publish_at.astimezone(UTC):%Y-%m-%d}" if whole_day and publish_at is not None else None
-    if day is not None and publish_at is not None:
+    day_start = publish_at if day is not None else None
+    if day_start is not None and publish_at is not None:
         publish_at += _DAY - _LAST_SECOND
     for slot in slots:
         verdict = expiry_problem(slot.url, now=now, publish_at=publish_at, margin=margin)
@@ -53,7 +54,12 @@ def check_expiry(
             expired.add(slot.field)
         elif verdict.kind is ExpiryKind.EXPIRES_BEFORE_PUBLISH and publish_at is not None:
             published = _utc(publish_at) if day is None else f"on {day}"
-            if day is not None:
+            if day_start is not None and signed.expires_at < day_start:
+                message = (
+                    f"{what} expires at {when}, {_span(day_start - signed.expires_at)} before "
+                    f"{day} (UTC), the day the pin is published"
+                )
+            elif day is not None:
                 message = (
                     f"{what} expires at {when}, before the end of {day} (UTC), the day the pin "
                     "is published: its calendar gives no time, so it may go out later that day"
@@ -68,13 +74,21 @@ def check_expiry(
             hint = signed.hint
             if signed.longest is not None and publish_at - now > signed.longest:
                 # Signing again with a longer lifetime, as the catalogue says, is not possible;
-                # signed later than its lifetime less the margin, it would still warn.
+                # signed later than its lifetime less the margin, it would still warn. A whole
+                # day is counted from its start, as "before 2026-12-20" is read, less the day
+                # itself: the URL must outlive the day's last second.
                 days = plural(signed.longest.days, "day")
+                lead, before, outlives = signed.longest - margin, f"publishing ({published})", []
+                if day_start is not None:
+                    lead -= publish_at - day_start
+                    before, outlives = f"{day} starts (00:00 UTC)", ["that day"]
+                if margin:
+                    outlives.append(f"the {_span(margin)} margin")
                 when_to = f"within the {days} before publishing ({published})"
-                if margin and margin < signed.longest:
+                if timedelta(0) < lead < signed.longest:
                     when_to = (
-                        f"less than {_span(signed.longest - margin)} before publishing "
-                        f"({published}), so that it outlives the {_span(margin)} margin"
+                        f"less than {_span(lead)} before {before}, so that it outlives "
+                        f"{' and '.join(outlives)}"
                     )
                 hint = (
                     f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
@@ -82,14 +96,19 @@ def check_expiry(
                 )
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:
-            moment = "now"
+            moment, gap = "now", verdict.gap
             if verdict.from_publish and day is not None:
-                moment = f"the end of {day} (UTC), the day the pin is published"
+                # The day ends at the next midnight, which its last second stands for above.
+                moment, gap = (
+                    f"the end of {day} (UTC), the day the pin is published",
+                    gap - _LAST_SECOND,
+                )
             elif verdict.from_publish and publish_at is not None:
                 moment = f"publishing ({_utc(publish_at)})"
+            after = f"only {_span(gap)} after {moment}" if gap > timedelta(0) else f"at {moment}"
             message = (
-                f"{what} expires at {when}, only {_span(verdict.gap)} after {moment}, within the "
-                f"{_span(margin)} margin (expiry_margin_hours)"
+                f"{what} expires at {when}, {after}, within the {_span(margin)} margin "
+                "(expiry_margin_hours)"
             )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, signed.hint))
     return found, expired

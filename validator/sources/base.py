@@ -77,12 +77,16 @@ def not_utf8(text: str, what: str) -> Finding | None:
 def date_only(text: str) -> bool:
     """Whether a publish date as written is a day without a time: ``2026-12-01``, ``20261201``.
 
-    The pin may then go out at any time that day (``PinInput.publish_day``).
+    The pin may then go out at any time that day (``PinInput.publish_day``). ISO week dates
+    (``2026-W49-1``, ``2026W49``: the week's Monday when no day is given) are days too, as
+    ``datetime.fromisoformat`` reads them for a JSON ``publish_at``.
     """
     return _DATE_ONLY.fullmatch(text) is not None
 
 
-_DATE_ONLY = re.compile(r"[0-9]{4}-?[0-9]{2}-?[0-9]{2}", re.ASCII)
+_DATE_ONLY = re.compile(
+    r"[0-9]{4}(?:-?[0-9]{2}-?[0-9]{2}|-W[0-9]{2}(?:-[1-7])?|W[0-9]{2}[1-7]?)", re.ASCII
+)
 
 
 def spreadsheet_date_hint(value: str) -> str | None:
