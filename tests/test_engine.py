@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 from pathlib import Path
@@ -204,6 +205,44 @@ def test_a_cancel_scope_that_cancels_every_await_still_closes_every_client() -> 
         assert all(client.is_closed for client in session._fetcher._clients)
         assert session._account is not None
         assert session._account._api._client.is_closed
+
+
+def test_a_source_stopped_early_leaves_the_session_able_to_check_the_next() -> None:
+    """A board question and a probe in flight when a source stops are shared, not cancelled.
+
+    The board's question was cancelled with the pin that asked it, and a pin of the next source
+    that came while it was still being cancelled got its CancelledError: that source's pins were
+    lost. A timeout around one source did the same to the probes of its URLs.
+    """
+    slow = dataclasses.replace(ACCOUNT, slow={"/v5/boards/1001": 0.5})
+    with serve_pinterest(slow) as fake, serve_media(latency=0.5) as media:
+        settings = Settings(api_base=fake.base, allow_private_hosts=True)
+        engine = Engine(settings, token="pina_good")
+        photo = media.url("/media/photo-baseline.jpg")
+
+        def pins(count: int, board: str, query: str) -> list[dict[str, object]]:
+            return _pins(count, f"{photo}?{query}", board=board)
+
+        async def run() -> tuple[list[Report], list[Report]]:
+            async with engine.session() as session:
+                first = from_objects(pins(1, "1002", "a") + pins(1, "1001", "b"))
+                async with contextlib.aclosing(session.check_all(first)) as reports:
+                    async for _ in reports:
+                        break  # board 1001 is still being asked
+                again = [r async for r in session.check_all(from_objects(pins(2, "1001", "b")))]
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(0.2):  # the photo is still being fetched
+                        async for _ in session.check_all(from_objects(pins(1, "1002", "c"))):
+                            pass
+                later = [r async for r in session.check_all(from_objects(pins(1, "1002", "c")))]
+                return again, later
+
+        again, later = asyncio.run(run())
+        assert fake.asked("/v5/boards/1001") == 1  # answered once, for both sources
+        fetched = len(media.settled_requests_to("?c?0"))
+        assert fetched == len(media.settled_requests_to("?a?0"))  # fetched once, as another
+    assert [report.ok for report in again] == [True, True]
+    assert [report.ok for report in later] == [True]
 
 
 def test_a_failure_while_closing_keeps_the_runs_own_error_in_its_context(

@@ -213,6 +213,25 @@ def test_an_api_base_with_credentials_is_refused_without_showing_them(base: str)
 
 
 @pytest.mark.parametrize(
+    ("base", "said"),
+    [
+        ("https://api.pinterest.com/v5?access_token=pina_SECRET1234567890abc", "without a query"),
+        ("https://api.pinterest.com/v5#pina_SECRET1234567890abc", "without a query or fragment"),
+        ("http://api.example.com/v5/pina_SECRET1234567890abc", "sent unencrypted"),
+        ("https://localhost:99999/v5/SECRET1234567890abc", "the port is not a number"),
+        ("https://api.pinterest.com/v5/SECRET1234567890abc\n", "holds '\\n'"),
+        ("pina_SECRET1234567890abcdefghij", "is not an http(s) URL"),
+    ],
+)
+def test_an_api_base_refused_does_not_repeat_a_token_in_it(base: str, said: str) -> None:
+    # pydantic's error quoted the whole base, token and all, to tracebacks and logs.
+    with pytest.raises(pydantic.ValidationError) as raised:
+        Settings(api_base=base)
+    assert said in str(raised.value)
+    assert "SECRET" not in str(raised.value)
+
+
+@pytest.mark.parametrize(
     "agent", ["caf\u00e9-bot", "a\nb", "tab\there", "", "  ", "pin-preflight ", " pin"]
 )
 def test_a_user_agent_no_server_can_read_is_refused(agent: str) -> None:

@@ -447,7 +447,11 @@ class Session:
                 if not ahead:
                     break
                 checked, slots, tasks, ask = ahead.popleft()
-                probes: list[Probe] = list(await asyncio.gather(*tasks)) if tasks else []
+                # Shielded: a probe is shared by every pin of the session with its URL, so this
+                # caller's cancel (a timeout) leaves it running for the session's next source.
+                probes: list[Probe] = (
+                    list(await asyncio.gather(*map(asyncio.shield, tasks))) if tasks else []
+                )
                 found = await ask if ask is not None else []
                 yield self._report(checked, slots, probes, found)
         finally:  # the caller stopped early: no account task is left behind

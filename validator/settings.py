@@ -34,7 +34,13 @@ from pydantic_core import ErrorDetails
 from validator.codes import CATALOGUE, suggestion
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes, unknown_selectors
 from validator.errors import ConfigError
-from validator.messages import did_you_mean, folded, json_type, looks_like_token
+from validator.messages import (
+    did_you_mean,
+    folded,
+    json_type,
+    looks_like_token,
+    without_tokens,
+)
 
 __all__ = [
     "CSV_FIELDS",
@@ -291,25 +297,27 @@ class Settings(BaseModel):
                 "the URL holds a user name or password (before an @): remove them; the access "
                 "token is the one credential Pinterest takes"
             )
+        shown = _base_shown(value)
         if not _VISIBLE_ASCII.fullmatch(value):  # urlsplit drops tabs and line ends unseen
-            shown = repr(value[:60])
+            odd = "".join(sorted({ch for ch in value if not _VISIBLE_ASCII.fullmatch(ch)})[:4])
             raise ValueError(
-                f"{shown}: write the URL in visible ASCII, without spaces or line ends"
+                f"{shown} holds {odd!r}: write the URL in visible ASCII, without spaces or line "
+                "ends"
             )
         parts = urlsplit(value)
         if parts.scheme not in ("https", "http") or not parts.hostname:
-            raise ValueError(f"{value!r} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
+            raise ValueError(f"{shown} is not an http(s) URL such as {DEFAULT_API_BASE!r}")
         try:
             port = parts.port
         except ValueError:  # not a number, or over 65535
             port = 0
         if port == 0:
-            raise ValueError(f"{value!r}: the port is not a number from 1 to 65535")
+            raise ValueError(f"{shown}: the port is not a number from 1 to 65535")
         if parts.query or parts.fragment:
-            raise ValueError(f"{value!r}: give the base alone, without a query or fragment")
+            raise ValueError(f"{shown}: give the base alone, without a query or fragment")
         if parts.scheme == "http" and not _loopback(parts.hostname):
             raise ValueError(
-                f"{value!r}: the access token would be sent unencrypted; use https "
+                f"{shown}: the access token would be sent unencrypted; use https "
                 "(plain http is accepted only on a loopback host, for local fakes)"
             )
         return value.rstrip("/")
@@ -339,6 +347,23 @@ class Settings(BaseModel):
 
 
 _NOT_A_TABLE = 'give a table of field = "column name" (strings)'
+
+
+def _base_shown(value: str) -> str:
+    """An API base as its errors show it: up to its host and port, where it has them.
+
+    Its path, query or fragment may hold the access token pasted in (``?access_token=pina_…``),
+    and pydantic's error, shown whole in a traceback or a log, would repeat it. Not a URL at
+    all, it is shown cut short with anything shaped like a token masked.
+    """
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a broken [IPv6] host
+        parts = None
+    if parts is not None and parts.scheme and parts.netloc:
+        start = f"{parts.scheme}://{parts.netloc}"
+        return repr(start + ("/…" if value.rstrip("/") != start else ""))
+    return without_tokens(repr(value[:60]))
 
 
 def _loopback(host: str) -> bool:

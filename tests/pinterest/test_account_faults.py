@@ -78,6 +78,8 @@ class _Odd(BaseHTTPRequestHandler):
             self._answer(json.dumps({"username": "someone"}).encode())
         elif route.startswith("firewall/"):  # a proxy's page, not Pinterest's JSON
             self._answer(b"<html><h1>Access denied</h1></html>", status=403)
+        elif route.startswith("gateway/"):  # a gateway's page for a path it does not route
+            self._answer(b"<html><h1>404 Not Found</h1></html>", status=404)
         elif route.startswith("teapot/"):  # an answer nobody expects, and an odd request id
             self._answer(b'{"code": 418}', status=418, request_id="pina_token 7f\u00e9")
         elif route == "endless":
@@ -326,6 +328,23 @@ def test_a_403_page_that_is_not_json_is_no_verdict_on_the_board(base: str) -> No
     assert problem.message == "GET /v5/boards/1 answered 403 with a body that is not JSON"
     assert problem.hint is not None
     assert "proxy, firewall" in problem.hint
+
+
+def test_a_404_page_that_is_not_json_is_no_verdict_on_a_board_or_a_video(base: str) -> None:
+    # A gateway's HTML 404 was a firm board.not_found (and media.media_id_not_found).
+    async def run() -> list[object]:
+        checker = AccountChecker(Settings(api_base=f"{base}/gateway"), "pina_token")
+        try:
+            return [await checker._ask_board("1"), await checker._ask_media("2")]
+        finally:
+            await checker.aclose()
+
+    board, media = asyncio.run(run())
+    for problem, path in ((board, "boards/1"), (media, "media/2")):
+        assert isinstance(problem, client.Problem)
+        assert problem.code is PLATFORM_UNKNOWN
+        assert problem.message == f"GET /v5/{path} answered 404 with a body that is not JSON"
+        assert "proxy, firewall" in (problem.hint or "")
 
 
 def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) -> None:

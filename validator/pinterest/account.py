@@ -179,9 +179,9 @@ class AccountChecker:
         """The account's findings for one pin (none when everything it names is usable)."""
         if self._malformed is not None:
             return [self._malformed.finding(None)]
-        if self._user is None or self._user.cancelled():  # cancelled: see ``_cached``
+        if self._user is None or self._user.cancelled():  # shared and shielded: see ``_cached``
             self._user = asyncio.ensure_future(self._ask_user())
-        user = await self._user
+        user = await asyncio.shield(self._user)
         if isinstance(user, Problem):
             if user.stops or user.code in (AUTH_UNAUTHORIZED, AUTH_INVALID_TOKEN):
                 return [user.finding(None)]  # nothing else can be asked with this token
@@ -279,9 +279,9 @@ class AccountChecker:
     # --- the questions, each asked once ----------------------------------------------------------
 
     async def _all_boards(self) -> _Listing | Problem:
-        if self._boards is None or self._boards.cancelled():  # cancelled: see ``_cached``
+        if self._boards is None or self._boards.cancelled():  # shared and shielded: ``_cached``
             self._boards = asyncio.ensure_future(self._ask_listing("boards", "the board list"))
-        return await self._boards
+        return await asyncio.shield(self._boards)
 
     async def _ask_user(self) -> dict[str, Any] | Problem:
         reply = await self._api.get("user_account")
@@ -312,7 +312,8 @@ class AccountChecker:
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
-        if reply.status == 404 or reply.code == 40:
+        # A 404 page that is not JSON is a proxy's or a gateway's, no verdict of Pinterest's.
+        if (reply.status == 404 and reply.body is not None) or reply.code == 40:
             message = (
                 f"Pinterest has no board {board_id} for this account ({self._api.said(reply)})"
             )
@@ -339,7 +340,7 @@ class AccountChecker:
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             return reply.body
-        if reply.status == 404:
+        if reply.status == 404 and reply.body is not None:  # not JSON: see ``_ask_board``
             message = f"Pinterest has no uploaded media {media_id} ({self._api.said(reply)})"
             return Problem(MEDIA_MEDIA_ID_NOT_FOUND, message)
         return self._refusal(reply, path, f"the uploaded video {media_id}")
@@ -470,13 +471,16 @@ async def _cached(
 ) -> _T:
     """The answer for ``key``, asking (``ask()``) only the first time it is wanted.
 
-    A question cancelled with the caller that asked it first (a source stopped early) is asked
-    again by the next: the session goes on, and a CancelledError is no answer.
+    Shared by every pin that wants it, so a pin cancelled while it waits (a source stopped
+    early, a timeout) does not cancel it: the session goes on, and the next source's pins get
+    the answer. Before, the question was cancelled with that pin, and a pin of the next source
+    that came while it was still being cancelled got the CancelledError. Only ``aclose``
+    cancels it; asked after that, it is asked again.
     """
     task = tasks.get(key)
     if task is None or task.cancelled():
         task = tasks[key] = asyncio.ensure_future(ask())
-    return await task
+    return await asyncio.shield(task)
 
 
 def _malformed(token: str) -> Problem | None:
