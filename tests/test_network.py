@@ -870,6 +870,49 @@ def test_a_server_capping_its_answers_still_gets_a_fragmented_video_read(
     assert report.findings == ()  # it was read whole: "only its first bytes were read" was false
 
 
+def _padded_fragments(data: bytes, pad: int) -> bytes:
+    """``data`` (a fragmented MP4) with ``pad`` zero bytes more at the end of each ``mdat``.
+
+    The samples stay where their fragments say (offsets count from each ``moof``): a valid file
+    whose fragment headers lie farther apart than a capped server's answers.
+    """
+    out = bytearray()
+    for box in iso_boxes(data, len(data)):
+        if box.type == "mdat":
+            out += struct.pack(">I", box.size + pad) + data[box.start + 4 : box.end] + bytes(pad)
+        else:
+            out += data[box.start : box.end]
+    return bytes(out)
+
+
+def _with_big_index_box(data: bytes, size: int) -> bytes:
+    """``data`` (an MP4 whose ``moov`` comes last) with a vendor box of ``size`` bytes first in
+    its ``moov``: no sample moves."""
+    moov = next(box for box in iso_boxes(data, len(data)) if box.type == "moov")
+    assert moov.end == len(data)
+    vendor = struct.pack(">I4s", size, b"uuid") + bytes(size - 8)
+    grown = struct.pack(">I4s", moov.size + size, b"moov")
+    return data[: moov.start] + grown + vendor + data[moov.start + 8 :]
+
+
+def test_a_capping_server_gets_a_valid_video_read_as_it_is(tmp_path: Path) -> None:
+    # Its answers ended before the position the parser read, which took that for the file's end:
+    # a fragmented video "read in part", a video with a big box in its index "judged on part of
+    # it" though every byte of the index was read.
+    (tmp_path / "padded.mp4").write_bytes(
+        _padded_fragments((MEDIA / "fragmented.mp4").read_bytes(), 70_000)
+    )
+    (tmp_path / "vendor.mp4").write_bytes(
+        _with_big_index_box((MEDIA / "h264-moov-end.mp4").read_bytes(), 150_000)
+    )
+    with serve((tmp_path,)) as own:
+        for name in ("vendor.mp4", "padded.mp4"):
+            for route in ("media", "capped/16384"):
+                url = own.url(f"/{route}/{name}")
+                (report,) = validate_media([url], "video", settings=NETWORK)
+                assert report.findings == (), (route, name)
+
+
 def test_a_200_over_the_cap_is_read_no_further_than_its_first_block(server: MediaServer) -> None:
     settings = NETWORK.model_copy(update={"max_bytes_per_url": 100_000})
 

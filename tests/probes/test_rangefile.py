@@ -176,6 +176,23 @@ def test_short_answers_do_not_loop() -> None:
     assert longer.read() == DATA[:100]
 
 
+def test_a_capped_answer_short_of_the_position_read_is_asked_on_from_there() -> None:
+    # The widened request (from the block's start) was answered 16 bytes, far short of the
+    # position read: the read gave b"", which a parser takes for the end of the file.
+    calls: list[tuple[int, int]] = []
+
+    def capped(start: int, end_inclusive: int) -> bytes:
+        calls.append((start, end_inclusive))
+        return DATA[start : min(end_inclusive + 1, start + 16)]
+
+    file = RangeFile(len(DATA), capped, block_size=4096)
+    file.seek(4000)
+    assert file.read(10) == DATA[4000:4010]
+    assert calls == [(0, 4095), (4000, 4095)]  # once more, from the position: no loop
+    assert file.cut_short
+    assert not file.stopped
+
+
 def test_readinto_and_buffered_reader() -> None:
     file = RangeFile(len(DATA), Fetch())
     buffer = bytearray(1000)

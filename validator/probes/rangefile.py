@@ -135,7 +135,8 @@ class RangeFile(io.RawIOBase):
         """Up to ``size`` bytes from the position (all the rest if negative); ``b""`` at the end.
 
         Fetches the missing blocks of the range; the answer is short only at the end of the file,
-        at the budget, or when a fetch failed or came back short.
+        at the budget, or when a fetch failed or came back short. It is empty only at the end, at
+        the budget, or when a fetch failed or came back empty (``stopped``).
         """
         self._check_open()
         start = self._pos
@@ -292,6 +293,13 @@ class RangeFile(io.RawIOBase):
             self.exhausted = True
             return False
         got = len(self._request(left, right))
+        if got > 0 and left + got <= gap_start and self.fetch_error is None:
+            # A server that caps each answer (16 KiB) ended the widened request before the
+            # position read: asked once more from there, so that the reader gets a byte of it.
+            # Given nothing, a parser takes the end of the file for there (MediaInfo then found
+            # no video track in a valid file).
+            left = gap_start
+            got = len(self._request(left, right))
         if left + got < right:
             self.cut_short = self.fetch_error is None
             self.stopped = self.stopped or (got == 0 and self.cut_short)

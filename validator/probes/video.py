@@ -654,7 +654,7 @@ def _facts(
         truncated=truncated,
         fragmented=fragmented,
         faststart=None if moov is None or mdat is None else moov.start < mdat.start,
-        partial=file.exhausted or (file.cut_short and not file.whole),
+        partial=file.exhausted or file.stopped,  # a short answer was read on from
         pixel_aspect=_pixel_aspect(video.pixel_aspect_ratio),
     )
 
