@@ -772,6 +772,10 @@ def test_an_interrupted_run_leaves_the_previous_report_whole(tmp_path: Path) -> 
         ("socks5://127.0.0.1:9", "socksio"),  # needs a package not installed
         ("ftp://127.0.0.1:9", "Unknown scheme"),
         ("http://127.0.0.1:notaport", "port"),
+        # httpx takes it; connecting raised an exception group out of every online call.
+        ("http://127.0.0.1:99999", "the https proxy's port 99999 is over 65535"),
+        # httpx's words hide a password, not a user name (often a token).
+        ("ftp://ghp_S3cretT0ken@127.0.0.1:9", "ftp://***@127.0.0.1:9"),
     ],
 )
 def test_a_proxy_httpx_cannot_use_is_a_clear_error(
@@ -786,6 +790,7 @@ def test_a_proxy_httpx_cannot_use_is_a_clear_error(
     assert "a proxy set in the environment" in err
     assert words in err
     assert "Traceback" not in err
+    assert "S3cret" not in err
 
 
 @pytest.mark.parametrize("content", [None, "not a certificate\n"], ids=["missing", "not-pem"])

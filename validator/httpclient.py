@@ -2,10 +2,10 @@
 
 Both honour the environment's proxies and CA certificates (``trust_env``), and httpx builds a
 proxy's transport and the TLS context with the client. A proxy it cannot use (``socks5://``
-without the ``socksio`` package, a scheme it does not know, a port that is no number), or an
-``SSL_CERT_FILE`` that is missing or holds no certificate, then fails deep in httpx or ssl; here
-it becomes a ``ConfigError`` that says which setting of the environment is at fault (the command
-line's exit 2).
+without the ``socksio`` package, a scheme it does not know, a port that is no number or is over
+65535), or an ``SSL_CERT_FILE`` that is missing or holds no certificate, then fails deep in httpx,
+anyio or ssl; here it becomes a ``ConfigError`` that says which setting of the environment is at
+fault (the command line's exit 2).
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from __future__ import annotations
 import os
 import ssl
 import threading
+import urllib.request
 from typing import Any
 
 import httpx
 
 from validator.errors import ConfigError
+from validator.messages import without_credentials
 
 __all__ = ["async_client", "caused_by", "check_environment", "tls_context", "user_agent"]
 
@@ -107,8 +109,11 @@ def async_client(**options: Any) -> httpx.AsyncClient:
 
     Without ``verify``, the client gets ``tls_context``'s, as httpx would make it.
     """
+    trust_env = options.get("trust_env", True)
     if "verify" not in options:
-        options["verify"] = tls_context(trust_env=options.get("trust_env", True))
+        options["verify"] = tls_context(trust_env=trust_env)
+    if trust_env:
+        _check_proxy_ports()
     try:
         return httpx.AsyncClient(**options)
     except ValueError as exc:
@@ -133,8 +138,31 @@ def _certificates_message(exc: OSError | ssl.SSLError) -> str:
 _CA_VARIABLES = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 
 
-def _proxy_message(exc: Exception) -> str:
+def _check_proxy_ports() -> None:
+    """A ``ConfigError`` for an environment proxy whose port is over 65535.
+
+    httpx takes such a URL, and the connection then fails deep in anyio (an ``OverflowError``
+    in an exception group) out of every online call. The proxies are read as httpx reads them
+    (``urllib.request.getproxies``).
+    """
+    for scheme, value in urllib.request.getproxies().items():
+        if scheme == "no":
+            continue
+        try:
+            port = httpx.URL(value if "://" in value else f"http://{value}").port
+        except httpx.InvalidURL:  # httpx says what is wrong with it when the client is made
+            continue
+        if port is not None and port > _MAX_PORT:
+            raise ConfigError(_proxy_message(f"the {scheme} proxy's port {port} is over 65535"))
+
+
+_MAX_PORT = 65535
+
+
+def _proxy_message(exc: Exception | str) -> str:
+    # httpx's words quote the proxy URL, whose user name is often a token (httpx hides the
+    # password alone).
     return (
         "a proxy set in the environment (HTTP_PROXY, HTTPS_PROXY or ALL_PROXY) cannot be used: "
-        f"{exc}"
+        f"{without_credentials(str(exc))}"
     )
