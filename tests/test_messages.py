@@ -88,6 +88,11 @@ def test_quote(value: object, shown: str) -> None:
             "https://img.example.com/i?url=https://***@b.s3.amazonaws.com/a.jpg"
             "?X-Amz-Signature=***&w=640",
         ),
+        # A Location header's protocol-relative URL, and a URL of a scheme without "//": a
+        # redirect's target, shown as it was written.
+        ("//admin:hunter2@cdn.example.com:99999/x.jpg", "//***@cdn.example.com:99999/x.jpg"),
+        ("mailto:x@example.com?token=t0k", "mailto:x@example.com?token=***"),
+        ("a//b@example.com", "a//b@example.com"),  # no URL: a word before the slashes
     ],
 )
 def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:

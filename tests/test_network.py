@@ -301,6 +301,26 @@ def test_a_redirect_to_an_impossible_port_is_a_finding_and_the_run_goes_on(
     assert second.findings == ()
 
 
+def test_a_redirect_target_that_fails_is_named_not_the_pins_url(server: MediaServer) -> None:
+    # "the URL X cannot be connected to", of an X that had answered 302: the target, where the
+    # fault was, appeared nowhere; a deadline met after redirects lost the chain too.
+    refused = "http://127.0.0.1:1/x.jpg"  # nothing listens on port 1
+    reset = server.url("/reset/photo-baseline.jpg")
+    slow = server.url("/slow/photo-baseline.jpg")
+    settings = NETWORK.model_copy(update={"retries": 0, "deadline": 1.0})
+    reports = validate_many(
+        [image_pin(server.url(f"/redirect?to={target}")) for target in (refused, reset, slow)],
+        settings=settings,
+    )
+    said = [(report.findings[0].code, report.findings[0].message) for report in reports]
+    assert said[0][0] == "media.unreachable"
+    assert f'redirects to "{refused}", which cannot be connected to (' in said[0][1]
+    assert said[1][0] == "media.connection_lost"
+    assert f'redirects to "{reset}", which dropped the connection (' in said[1][1]
+    assert said[2][0] == "media.timeout"
+    assert f'redirects to "{slow}", which gave no complete answer within 1 s' in said[2][1]
+
+
 def test_a_later_read_that_fails_is_the_servers_fault_not_the_files(server: MediaServer) -> None:
     # big-header.jpg needs a second read for its header; the server answers it 503.
     report = one(image_pin(server.url("/laterfail/503/big-header.jpg")))

@@ -74,7 +74,7 @@ def quote(value: object, width: int = 60) -> str:
     access token are masked.
     """
     text = value if isinstance(value, str) else as_json(value)
-    if "://" in text:  # masked before it is cut: a cut password would no longer look like one
+    if "//" in text or "=" in text:  # masked before it is cut: a cut one would not look like one
         text = without_credentials(text)
     if "pina_" in text:  # a Pinterest access token pasted into the payload
         text = _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text)
@@ -135,9 +135,10 @@ _PINTEREST_TOKEN = re.compile(r"(?<![\w./-])pina_[\w-]{16,}(?![\w/-]|\.\w)")
 
 # ":", "/", "?", "=", "&", "@", "#" percent-encoded: the delimiters of a URL inside a URL.
 _ENCODED_DELIMITER = re.compile(r"%(?:3[AaDdFf]|2[Ff6]|40|23)")
-# "scheme://" (starting where no scheme's letter is before it: one scan per scheme, not one
-# per letter of a long word) then everything up to the authority's last "@", as urlsplit does.
-_USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s\"]*@")
+# "scheme://", or "//" alone (a protocol-relative URL, as a Location header may be), starting
+# where no scheme's letter is before it (one scan per scheme, not one per letter of a long
+# word), then everything up to the authority's last "@", as urlsplit does.
+_USERINFO = re.compile(r"(?<![A-Za-z0-9+.-])((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)[^/?#\s\"]*@")
 # A parameter: its separator, its name, its value (up to a "?" too: a URL in a value has
 # parameters of its own). A name holds no separator, so no two scans of names overlap: linear.
 _PARAMETER = re.compile(r"([?&;#])([\w.%-]+)=[^?&;#\s\"]*")

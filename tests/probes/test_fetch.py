@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import socket
 import ssl
 import threading
@@ -366,6 +367,46 @@ def test_another_protocol_on_the_port_is_no_http_and_its_banner_is_not_repeated(
     assert isinstance(outcome, Failure)
     assert outcome.detail == "answered with something that is not HTTP"
     assert outcome.attempts == 1  # the same on every try
+
+
+@pytest.mark.parametrize(
+    ("head", "said"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Type image/jpeg\r\n\r\n", "illegal header line"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", "Length"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", "Transfer-Encoding"),
+    ],
+)
+def test_an_answer_that_breaks_http_is_the_servers_every_time_not_a_drop(
+    head: bytes, said: str
+) -> None:
+    # It was "dropped the connection", retried, and reported as one to try again later.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    server.settimeout(5)
+
+    def answer() -> None:
+        with contextlib.suppress(OSError):  # closed by the test once it has its verdict
+            while True:
+                connection, _ = server.accept()
+                with connection:
+                    connection.recv(65536)
+                    connection.sendall(head)
+                    time.sleep(0.1)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        outcome = fetch(f"http://127.0.0.1:{server.getsockname()[1]}/a.jpg", retries=2)
+    finally:
+        server.close()
+        thread.join(timeout=5)
+    assert isinstance(outcome, Failure)
+    assert outcome.kind is FailureKind.HTTP_ERROR
+    assert outcome.detail.startswith("answered with a response that breaks HTTP (")
+    assert said in outcome.detail
+    assert outcome.attempts == 1
 
 
 def test_a_port_out_of_range_given_to_the_fetcher_is_an_invalid_url() -> None:

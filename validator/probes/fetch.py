@@ -67,6 +67,9 @@ _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with 
 _HEADERS_TOO_LARGE = "Receive buffer too long"
 # ... and when the first line is no HTTP status line (an SSH or SMTP banner, say).
 _NOT_HTTP = "illegal status line"
+# How httpcore and h11 say that the connection ended early; their other protocol errors are
+# answers that break HTTP.
+_DROPPED = ("Server disconnected", "peer closed connection", "peer unexpectedly closed")
 _T = TypeVar("_T")
 # How a non-public address completes "the URL X ...", before netguard's reason.
 _NOT_PUBLIC = "is not on the public internet: "
@@ -83,6 +86,22 @@ class _Host:
 
     slots: asyncio.Semaphore
     not_before: float = 0.0
+
+
+@dataclass(slots=True)
+class _Trail:
+    """Where a URL's redirects have led so far.
+
+    Kept by the caller of the walk (``Fetcher.open``): a deadline that ends it still names the
+    hops answered and the URL asked then.
+    """
+
+    current: str
+    chain: list[Hop] = dataclasses.field(default_factory=list)
+
+    def which(self, url: str) -> str:
+        """The start of a failure's detail that names the URL asked last (``_which``)."""
+        return _which(url, self.current)
 
 
 class _HostPaused(Exception):
@@ -156,12 +175,14 @@ class Fetcher:
         want = self.settings.block_size
 
         async def attempt() -> Response | Failure:
+            trail = _Trail(url)
             try:
                 async with asyncio.timeout(self.settings.deadline) as clock:
-                    return await self._follow(url, want, budget, clock)
+                    return await self._follow(url, want, budget, clock, trail)
             except TimeoutError:
-                detail = f"gave no complete answer within {self.settings.deadline:g} s"
-                return Failure(FailureKind.TIMEOUT, url, detail)
+                late = f"gave no complete answer within {self.settings.deadline:g} s"
+                detail = f"{trail.which(url)}{late}"
+                return Failure(FailureKind.TIMEOUT, url, detail, tuple(trail.chain))
 
         return await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
 
@@ -224,12 +245,13 @@ class Fetcher:
                 host = paused.host
 
     async def _follow(
-        self, url: str, want: int, budget: Budget, clock: asyncio.Timeout
+        self, url: str, want: int, budget: Budget, clock: asyncio.Timeout, trail: _Trail
     ) -> Response | Failure:
-        chain: list[Hop] = []
+        chain = trail.chain
         seen: set[str] = set()
         current = url
         while True:
+            trail.current = current
             refused = await self._refuse(current, tuple(chain))
             if refused is not None:
                 return refused
@@ -300,27 +322,37 @@ class Fetcher:
     def _transport_failure(
         self, exc: Exception, url: str, current: str, chain: tuple[Hop, ...]
     ) -> Failure:
-        """What a request of ``current`` (``url`` or a redirect of it) that raised ``exc`` gives."""
+        """What a request of ``current`` (``url`` or a redirect of it) that raised ``exc`` gives.
+
+        A redirect's target is named ("redirects to X, which cannot be connected to"): the URL
+        the pin holds answered, and the failure is not its own.
+        """
+        where = _which(url, current)
         if isinstance(exc, _PeerNotPublic):  # the name answered otherwise when connecting
-            where = f"redirects to {quote(current)}, which " if current != url else ""
             detail = f"{where}{_NOT_PUBLIC}{exc.verdict.message} (the address it connected to)"
             return Failure(FailureKind.NOT_PUBLIC, url, detail, chain)
         if isinstance(exc, httpx.TimeoutException):
-            return Failure(FailureKind.TIMEOUT, url, _timeout_detail(exc, self.settings), chain)
+            detail = f"{where}{_timeout_detail(exc, self.settings)}"
+            return Failure(FailureKind.TIMEOUT, url, detail, chain)
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
-                detail = "answered with headers too large to read"
+                detail = f"{where}answered with headers too large to read"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
             if str(exc).startswith(_NOT_HTTP) and self._reused_not_http(current):
                 detail = (
-                    "sent something that is not HTTP on a connection it had answered on before "
-                    "(bytes past the end of its earlier answer)"
+                    f"{where}sent something that is not HTTP on a connection it had answered on "
+                    "before (bytes past the end of its earlier answer)"
                 )
                 return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
             if str(exc).startswith(_NOT_HTTP):  # another protocol on that port: no retry
-                detail = "answered with something that is not HTTP"
+                detail = f"{where}answered with something that is not HTTP"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
-            detail = f"dropped the connection ({_reason(exc)})"
+            if isinstance(exc, httpx.RemoteProtocolError) and not str(exc).startswith(_DROPPED):
+                # A header line without a colon, two Content-Lengths, a Transfer-Encoding HTTP/1.1
+                # has not: the server answers so every time, so it is not asked again.
+                detail = f"{where}answered with a response that breaks HTTP ({_reason(exc)})"
+                return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
+            detail = f"{where}dropped the connection ({_reason(exc)})"
             return Failure(FailureKind.DROPPED, url, detail, chain, temporary=True)
         connecting = isinstance(exc, httpx.ConnectError | httpx.ProxyError)
         if connecting and not caused_by(exc, ssl.SSLError) and self._proxied(current):
@@ -329,13 +361,15 @@ class Fetcher:
             unresolved = self._unresolved_failure(url, current, chain, _reason(exc))
             if unresolved is not None:  # a name that exists nowhere, most likely: a typo
                 return unresolved
-            detail = f"cannot be connected to through the environment's proxy ({_reason(exc)})"
+            proxy = f"cannot be connected to through the environment's proxy ({_reason(exc)})"
+            detail = f"{where}{proxy}"
             return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_PROXY_HINT)
         if isinstance(exc, httpx.ConnectError):
-            detail = f"cannot be connected to ({_reason(exc)})"
+            detail = f"{where}cannot be connected to ({_reason(exc)})"
             return Failure(FailureKind.UNREACHABLE, url, detail, chain)
         if isinstance(exc, httpx.HTTPError):
-            return Failure(FailureKind.UNREACHABLE, url, _reason(exc), chain)
+            detail = f"{where}failed ({_reason(exc)})" if where else _reason(exc)
+            return Failure(FailureKind.UNREACHABLE, url, detail, chain)
         # httpx.InvalidURL or ValueError: an IDNA error in the host, say. A redirect's target
         # passed _valid_url, so this is the first URL; should httpx refuse a target all the
         # same, it is the redirect that is invalid.
@@ -372,8 +406,8 @@ class Fetcher:
         if reason is None:
             return None
         detail = (
-            f"has a host name that does not resolve here ({reason}), and the environment's "
-            f"proxy could not reach it either ({proxy_said})"
+            f"{_which(url, current)}has a host name that does not resolve here ({reason}), and "
+            f"the environment's proxy could not reach it either ({proxy_said})"
         )
         return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_UNRESOLVED_HINT)
 
@@ -690,15 +724,15 @@ class Fetcher:
         except ValueError:  # out of range: a caller of Fetcher itself (the rules refuse it)
             return Failure(FailureKind.INVALID_URL, url, "has a port out of range", chain)
         verdict = await self._verdict(_connected_name(url) or parts.hostname, port)
+        where = _which(given, url)
         if isinstance(verdict, netguard.NotPublic):
-            where = f"redirects to {quote(url)}, which " if chain else ""
             detail = f"{where}{_NOT_PUBLIC}{verdict.message}"
             return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if isinstance(verdict, netguard.ResolveError):
             if self._proxied(url):  # behind a proxy that alone may resolve public names
                 self._unresolved[_host_key(url)] = verdict.reason  # named if the proxy fails
                 return None  # the proxy looks the name up; what it answers is the verdict
-            detail = f"has a host name that does not resolve ({verdict.reason})"
+            detail = f"{where}has a host name that does not resolve ({verdict.reason})"
             kind = FailureKind.UNREACHABLE
             return Failure(kind, given, detail, chain, temporary=verdict.temporary)
         return None
@@ -1033,6 +1067,15 @@ def _with_attempts(outcome: _T | Failure, attempts: int) -> _T | Failure:
     if isinstance(outcome, Failure) and attempts > 1:
         return dataclasses.replace(outcome, attempts=attempts)
     return outcome
+
+
+def _which(url: str, current: str) -> str:
+    """The start of a failure's detail when a redirect of ``url`` led to ``current``.
+
+    "redirects to CURRENT, which " (then "cannot be connected to"...); nothing when ``url``
+    itself was asked.
+    """
+    return f"redirects to {quote(current)}, which " if current != url else ""
 
 
 def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
