@@ -10,6 +10,7 @@ import base64
 import contextlib
 import json
 import struct
+import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
+from validator.probes.image import read_image_facts
 from validator.probes.sniff import PNG_IEND, iso_boxes
 from validator.sources import PinInput, from_objects, load
 from validator.urls import MediaKind
@@ -113,6 +115,25 @@ def test_an_endless_body_is_cut_at_the_byte_cap(server: MediaServer) -> None:
     assert "media.invalid" in report.codes or "media.unsupported_format" in report.codes
     (entry,) = server.settled_requests_to("/endless")[-1:]
     assert entry.sent < 50 * 1024 * 1024
+
+
+def test_a_large_read_is_judged_off_the_event_loop(
+    server: MediaServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pillow stepped through 4 MiB of an endless JPEG's zeros on the loop, holding every other
+    # probe and the caller's loop for about 250 ms; a first block alone is read there at once.
+    from validator.probes import media
+
+    judged_in: list[bool] = []
+
+    def recording(data: bytes, *, prefix: bool) -> object:
+        judged_in.append(threading.current_thread() is threading.main_thread())
+        return read_image_facts(data, prefix=prefix)
+
+    monkeypatch.setattr(media, "read_image_facts", recording)
+    one(image_pin(server.url("/endless")))
+    one(image_pin(server.url("/media/photo-baseline.jpg")))
+    assert judged_in == [False, True]
 
 
 def test_too_large_follows_the_configured_limit(server: MediaServer) -> None:
