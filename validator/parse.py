@@ -155,10 +155,11 @@ def _printable_tag(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _as_serialized(pin: PinCreate) -> dict[str, Any]:
-    """A model as pydantic sends it (``model_dump_json``): a ``datetime`` in an extra field is text.
+    """A model as ``model_dump_json(exclude_unset=True)`` sends it: only the fields set.
 
-    What pydantic cannot write either (a caller's own object, in ``model_construct``) is kept as
-    it is, for the dict's checks to name.
+    A ``datetime`` in an extra field is text, as in that JSON. What pydantic cannot write either
+    (a caller's own object, in ``model_construct``) is kept as it is, for the dict's checks to
+    name.
     """
     try:
         return pin.model_dump(exclude_unset=True, warnings=False, mode="json")
