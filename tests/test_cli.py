@@ -353,6 +353,47 @@ def test_a_file_given_twice_is_checked_once(capsys: pytest.CaptureFixture[str]) 
     assert err.count("is given twice: checked once") == 2
 
 
+def test_standard_input_reading_a_file_given_is_that_file(tmp_path: Path) -> None:
+    # "-" had no identity: `- in.json < in.json` checked every pin twice, and
+    # `- -o in.json < in.json` replaced the calendar with the report.
+    calendar = tmp_path / "in.json"
+    before = Path(MIXED).read_text(encoding="utf-8")
+    calendar.write_text(before, encoding="utf-8")
+
+    def check(*argv: str) -> subprocess.CompletedProcess[str]:
+        with calendar.open(encoding="utf-8") as stdin:
+            return subprocess.run(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "validator", "check", "--offline", "-q", *argv],
+                stdin=stdin, capture_output=True, text=True, check=False, timeout=60,
+            )  # fmt: skip
+
+    twice = check("--format", "json", "-", str(calendar))
+    once = check("--format", "json", str(calendar))
+    assert json.loads(twice.stdout)["summary"] == json.loads(once.stdout)["summary"]
+    assert "in.json is given twice: checked once" in twice.stderr
+    overwrite = check("--format", "json", "-o", str(calendar), "-")
+    assert overwrite.returncode == EXIT_UNUSABLE
+    assert "is also an input file" in overwrite.stderr
+    assert calendar.read_text(encoding="utf-8") == before
+
+
+def test_a_notice_masks_a_token_and_needs_no_standard_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token = "pina_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    status, _, err = run(capsys, token, token)
+    assert status == EXIT_UNUSABLE  # no such file
+    assert token not in err
+    assert "(a token: not shown) is given twice" in err
+    # Started with standard error closed, the notice crashed a clean run into exit 1.
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "validator", "check", "--offline", VALID, VALID],
+        stdout=subprocess.DEVNULL, check=False, timeout=60,
+        preexec_fn=lambda: os.close(2),  # in the child, before it starts: no standard error
+    )  # fmt: skip
+    assert done.returncode == EXIT_OK
+
+
 def test_a_hard_link_of_a_file_given_is_the_same_file(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -1228,6 +1269,22 @@ def test_a_signal_while_the_report_is_written_leaves_the_old_one(
     )  # fmt: skip
     assert report.read_text(encoding="utf-8") == "old"
     assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
+
+
+@pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
+def test_a_signal_while_the_command_line_is_read_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Building the parser reads the installed version (tens of milliseconds): a SIGTERM there
+    # was a traceback and exit 1, "errors found", for a cancelled CI job.
+    parser = cli._parser
+
+    def interrupted_parser() -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return parser()
+
+    monkeypatch.setattr(cli, "_parser", interrupted_parser)
+    assert run(capsys, "--offline", VALID) == (143, "", "pin-preflight: error: terminated\n")
 
 
 def test_pillow_s_warnings_about_a_file_are_not_printed(tmp_path: Path) -> None:

@@ -6,11 +6,18 @@ import asyncio
 import os
 import signal
 import threading
+import time
+import weakref
 
 import pytest
 from support import sigterm_is_ours_to_take
 
-from validator.interrupts import Terminated, run_interruptibly, signals_handled
+from validator.interrupts import (
+    Terminated,
+    dropped_interrupt,
+    run_interruptibly,
+    signals_handled,
+)
 
 
 @pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
@@ -24,6 +31,53 @@ def test_sigterm_while_a_loop_callback_runs_stops_the_run() -> None:
 
     with signals_handled(), pytest.raises(Terminated):
         run_interruptibly(run())
+
+
+@pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
+def test_a_signal_python_drops_inside_a_callback_is_raised_again(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Raised inside a C callback (here a weakref's; in a run, a pydantic-core validator's), the
+    # interrupt was dropped with "Exception ignored" and the run went on to its end.
+    class Thing:
+        pass
+
+    def callback(_: object) -> None:
+        signal.raise_signal(signal.SIGTERM)
+        assert True  # a line to run: the handler raises here, inside the callback
+
+    def run() -> None:
+        with signals_handled():
+            thing = Thing()
+            ref = weakref.ref(thing, callback)
+            del thing
+            assert ref() is None
+            time.sleep(5)  # where the signal, raised again, lands
+
+    with pytest.raises(Terminated):
+        run()
+    assert "Exception ignored" not in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
+def test_a_command_that_ends_before_a_dropped_signal_is_raised_again_is_told_of_it() -> None:
+    def callback(_: object) -> None:
+        signal.raise_signal(signal.SIGTERM)
+        assert True  # the handler raises here, and Python drops it
+
+    class Thing:
+        pass
+
+    with signals_handled():
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        stopped = dropped_interrupt()  # the command is done: it reports the signal itself
+    time.sleep(0.1)  # and the signal is not raised again, now that no handler would take it
+    assert ref() is None
+    assert isinstance(stopped, Terminated)
+    assert stopped.status == 143
+    assert dropped_interrupt() is None
 
 
 def test_sigterm_is_taken_even_when_sigint_is_ignored() -> None:

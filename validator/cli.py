@@ -36,7 +36,12 @@ from validator.codes import CATALOGUE, lookup, matching, suggestion
 from validator.codes.selection import unknown_selectors
 from validator.engine import Engine
 from validator.errors import ConfigError, SourceError, ValidatorError
-from validator.interrupts import Terminated, run_interruptibly, signals_handled
+from validator.interrupts import (
+    Terminated,
+    dropped_interrupt,
+    run_interruptibly,
+    signals_handled,
+)
 from validator.messages import printable, without_tokens
 from validator.report import Report, Summary, Tally
 from validator.report_file import ReportFile, silence_stdout, write_stdout
@@ -68,37 +73,51 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     test, a host program) the collector is left as it was: a host's own freeze is its own.
     """
     with signals_handled():
-        parser = _parser()
         try:
-            args = parser.parse_args(argv)
-            args.own_process = own_process
-        except SystemExit as exc:  # argparse has printed the usage error (or --help)
-            return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
-        except ConfigError as exc:  # --help or --version on a full disk
-            _error(str(exc))
-            return EXIT_UNUSABLE
-        except BrokenPipeError:  # `--help | head`
-            silence_stdout()
-            return _EXIT_BROKEN_PIPE
-        try:
-            with warnings.catch_warnings():
-                # Pillow warns about the files it reads (a phone photo's odd EXIF): about the
-                # media checked, not this program, and its findings say what matters.
-                warnings.filterwarnings("ignore", module=r"PIL\.")
-                status: int = args.handler(args)
-        except ValidatorError as exc:
-            _error(str(exc))
-            return EXIT_UNUSABLE
+            status = _interruptible_main(argv, own_process=own_process)
+            stopped = dropped_interrupt()  # the run outran its being raised again
+            if stopped is not None:
+                raise stopped
+            return status
         except Terminated as stopped:  # before KeyboardInterrupt, which it is a kind of
             _error(stopped.said)
             return stopped.status
         except KeyboardInterrupt:
             _error("interrupted")
             return _EXIT_INTERRUPTED
-        except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
-            silence_stdout()
-            return _EXIT_BROKEN_PIPE
-        return status
+
+
+def _interruptible_main(argv: Sequence[str] | None, *, own_process: bool) -> int:
+    """``main`` inside its signal handlers: a signal from the first line on is one line, too.
+
+    Building the parser reads the installed version (tens of milliseconds): a SIGTERM there
+    printed a traceback and exited 1, "errors found", for a cancelled CI job.
+    """
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        args.own_process = own_process
+    except SystemExit as exc:  # argparse has printed the usage error (or --help)
+        return exc.code if isinstance(exc.code, int) else EXIT_UNUSABLE
+    except ConfigError as exc:  # --help or --version on a full disk
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # `--help | head`
+        silence_stdout()
+        return _EXIT_BROKEN_PIPE
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns about the files it reads (a phone photo's odd EXIF): about the
+            # media checked, not this program, and its findings say what matters.
+            warnings.filterwarnings("ignore", module=r"PIL\.")
+            status: int = args.handler(args)
+    except ValidatorError as exc:
+        _error(str(exc))
+        return EXIT_UNUSABLE
+    except BrokenPipeError:  # the reader went away (`| head`): nothing more to say to it
+        silence_stdout()
+        return _EXIT_BROKEN_PIPE
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -468,7 +487,7 @@ def _open_output(path: str, inputs: Iterable[str], config: Path | None) -> Repor
     if path == "-":  # what a user means by it goes without -o; ./- is a file named "-"
         raise ConfigError("--output -: leave --output out to write the report to standard output")
     target = _identity(path)
-    if any(name != "-" and _identity(name) == target for name in inputs):
+    if any(_identity(name) == target for name in inputs):  # "-" too: `- -o in.json < in.json`
         raise ConfigError(f"--output {path}: is also an input file; it would be overwritten")
     if config is not None and _identity(str(config)) == target:
         raise ConfigError(f"--output {path}: is the configuration file; it would be overwritten")
@@ -499,10 +518,9 @@ def _once_each(paths: Sequence[str]) -> list[str]:
     seen: set[object] = set()
     kept: list[str] = []
     for name in paths:
-        key = _identity(name) if name != "-" else None
+        key = _identity(name)
         if key is not None and key in seen:
-            shown = printable(sources.display_name(name))
-            sys.stderr.write(f"pin-preflight: {shown} is given twice: checked once\n")
+            _stderr_line(f"{sources.display_name(name)} is given twice: checked once")
             continue
         if key is not None:
             seen.add(key)
@@ -513,8 +531,18 @@ def _once_each(paths: Sequence[str]) -> list[str]:
 def _identity(name: str) -> object:
     """What makes a file the same file: its device and inode (through symlinks and hard links).
 
-    A file not there (yet) is known by its resolved path.
+    A file not there (yet) is known by its resolved path. Standard input (``-``) is the file or
+    pipe it reads (``< pins.json`` is pins.json, and so is ``/dev/stdin``); a terminal or a
+    device such as /dev/null is no file of the user's, and ``None``.
     """
+    if name == "-":
+        try:
+            status = os.fstat(0)
+        except OSError:  # closed (0<&-)
+            return None
+        if not (stat.S_ISREG(status.st_mode) or stat.S_ISFIFO(status.st_mode)):
+            return None
+        return (status.st_dev, status.st_ino)
     try:
         status = os.stat(name)
     except (OSError, ValueError):
@@ -663,9 +691,17 @@ def _console(*, stderr: bool = False) -> Console:
 
 
 def _error(message: str) -> None:
-    # Messages quote file names, which may hold a line break (a forged line, or a workflow
-    # command in a CI log) or an escape sequence: shown escaped, one line.
+    _stderr_line(f"error: {message}")
+
+
+def _stderr_line(message: str) -> None:
+    """``pin-preflight: MESSAGE`` on standard error, if it is there to take it.
+
+    Messages quote file names, which may hold a line break (a forged line, or a workflow command
+    in a CI log), an escape sequence, or a token given where a file goes: shown escaped, on one
+    line, the token masked.
+    """
     if sys.stderr is None:  # started with standard error closed (2>&-): the status says it
         return
     with suppress(OSError):  # its terminal is gone (hung up): the status says it
-        sys.stderr.write(f"pin-preflight: error: {printable(without_tokens(message))}\n")
+        sys.stderr.write(f"pin-preflight: {printable(without_tokens(message))}\n")

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import sys
 import threading
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
-__all__ = ["Terminated", "run_interruptibly", "signals_handled"]
+__all__ = ["Terminated", "dropped_interrupt", "run_interruptibly", "signals_handled"]
 
 _T = TypeVar("_T")
 
@@ -49,6 +50,10 @@ class _Stop:
     """Whether a signal stopped the command: what the run's tasks raise after it is not news."""
 
     signalled = False
+    signum: int | None = None
+    """The signal last raised as an interrupt: raised again if Python dropped it."""
+    again: threading.Timer | None = None
+    """A dropped interrupt's signal, about to be raised again."""
 
 
 @contextmanager
@@ -63,7 +68,7 @@ def signals_handled() -> Iterator[None]:
     terminal, which left ``--output``'s temporary file behind. Each is taken only when nobody
     else set a handler for it (an embedding host, ``nohup``): their choice stands.
     """
-    _Stop.signalled = False
+    _Stop.signalled, _Stop.signum, _Stop.again = False, None, None
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -75,19 +80,81 @@ def signals_handled() -> Iterator[None]:
     ):
         if number is not None and signal.getsignal(number) == default:
             taken[number] = signal.signal(number, _raising(raised))
+    unraisable = sys.unraisablehook
+    if taken:
+        sys.unraisablehook = _dropped_interrupts_raised_again(unraisable)
     try:
         yield
     finally:
+        dropped_interrupt()  # no signal is raised again once the handlers are gone
+        sys.unraisablehook = unraisable
         for number, previous in taken.items():
             signal.signal(number, previous)
 
 
+def dropped_interrupt() -> KeyboardInterrupt | None:
+    """The interrupt Python dropped that the command ended before it was raised again, if any.
+
+    Its signal is then not raised: the caller raises (or reports) the interrupt itself.
+    """
+    again, _Stop.again = _Stop.again, None
+    if again is None or not again.is_alive():
+        return None
+    again.cancel()
+    if _Stop.signum == signal.SIGINT:
+        return KeyboardInterrupt()
+    return Terminated(_Stop.signum if _Stop.signum is not None else signal.SIGTERM)
+
+
 def _raising(raised: type[KeyboardInterrupt]) -> Callable[[int, object], NoReturn]:
     def handler(signum: int, frame: object) -> NoReturn:
-        _Stop.signalled = True
+        _Stop.signalled, _Stop.signum, _Stop.again = True, signum, None
         raise raised(signum) if raised is Terminated else raised
 
     return handler
+
+
+def _dropped_interrupts_raised_again(
+    hook: Callable[[Any], object],
+) -> Callable[[Any], object]:
+    """An ``unraisablehook`` that raises a dropped interrupt's signal again, and prints nothing.
+
+    Raised while Python code runs inside a C callback (a pydantic-core validator, a weakref's
+    callback), an exception cannot unwind through C: Python prints "Exception ignored" and drops
+    it, and the run went on to its end as if Ctrl-C had never been pressed (then exited 1). Each
+    dropped interrupt is raised again, once, as its signal, a moment later from another thread:
+    raised at once, its handler would run inside this hook (or the callback) and be dropped too.
+    Its handler runs in the main thread wherever the command has got to, almost always outside
+    such a callback, and stops the command in one line (dropped again, it is raised again).
+    """
+
+    def raised_again(unraisable: Any) -> object:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and _Stop.signum is not None:
+            later = _Stop.again = threading.Timer(_AGAIN_AFTER, _to_main_thread, (_Stop.signum,))
+            later.daemon = True
+            later.start()
+            return None
+        return hook(unraisable)
+
+    return raised_again
+
+
+def _to_main_thread(signum: int) -> None:
+    """Send ``signum`` to the main thread: it wakes there from a sleep or a wait, as Ctrl-C does.
+
+    Raised in another thread, a signal is seen by the main thread only at its next line of
+    Python: after a sleep or a select that it does not interrupt.
+    """
+    main = threading.main_thread().ident
+    if hasattr(signal, "pthread_kill") and main is not None:
+        signal.pthread_kill(main, signum)
+    else:  # Windows: no threads to aim at
+        signal.raise_signal(signum)
+
+
+# Seconds before a dropped interrupt's signal is raised again: long enough for the hook and the
+# callback that dropped it to have returned, too short for a person to notice.
+_AGAIN_AFTER = 0.05
 
 
 def run_interruptibly(run: Coroutine[Any, Any, _T]) -> _T:
