@@ -23,10 +23,12 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
 import inspect
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from validator.compression import inflate
 from validator.probes.fetch import Fetcher
@@ -74,6 +76,8 @@ _APPENDED_SEARCH = 64 * 1024
 # answers under this many bytes, short of the end).
 _CRUMB = 4096
 _CRUMBS = 3
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +261,9 @@ class Prober:
                 facts, undecoded = await asyncio.to_thread(decode_or_read, data)
             if undecoded is not None:  # its header and end are still judged
                 note = f"the image {undecoded} (--deep)"
-        elif len(data) > _ON_LOOP_BYTES:
-            facts = await asyncio.to_thread(read_image_facts, data, prefix=not whole)
         else:
-            facts = read_image_facts(data, prefix=not whole)
+            read = functools.partial(read_image_facts, data, prefix=not whole)
+            facts = await _judged(len(data), read)
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:
                 note = (
@@ -273,11 +276,7 @@ class Prober:
         if total is not None and len(data) >= total:  # every byte at hand: judged as inline
             # image data is, whole (decoded or not: a decoder stops at an APNG's first frame,
             # and LOAD_TRUNCATED_IMAGES, set by many web apps, pads a cut file)
-            whole_file = data[:total]
-            if len(whole_file) > _ON_LOOP_BYTES:
-                broken = await asyncio.to_thread(image_cut, container, whole_file)
-            else:
-                broken = image_cut(container, whole_file)
+            broken = await _judged(total, functools.partial(image_cut, container, data[:total]))
         elif not opened.ranges:
             note = (
                 f"the server ignores Range and the file is larger than the "
@@ -399,10 +398,17 @@ class Prober:
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
 
 
-# Image bytes judged on the event loop; more go to a thread. Pillow and the JPEG walk step
-# through junk (zeros after a JPEG's start, a run of standalone markers) in Python: 4 MiB of it
-# held every other probe of the run, and the caller's loop, for about 250 ms. A real image's
-# header is read in well under a millisecond, whole or not.
+async def _judged(size: int, judge: Callable[[], _T]) -> _T:
+    """``judge()`` of ``size`` bytes of an image: on the event loop, or in a thread if large.
+
+    Pillow and the JPEG walk step through junk (zeros after a JPEG's start, a run of standalone
+    markers) in Python: 4 MiB of it held every other probe of the run, and an async caller's
+    loop, for about 250 ms. A real image's header is read in well under a millisecond, whole or
+    not, and a thread costs more than that.
+    """
+    return await asyncio.to_thread(judge) if size > _ON_LOOP_BYTES else judge()
+
+
 _ON_LOOP_BYTES = 128 * 1024
 
 _READ_TURN = 0.25  # seconds a video thread waits on a read before it looks whether to stop

@@ -89,15 +89,6 @@ class RangeFile(io.RawIOBase):
         """The total size of the resource (from ``Content-Range: bytes 0-N/TOTAL``)."""
         return self._size
 
-    @property
-    def whole(self) -> bool:
-        """Every byte of the resource is cached: a short answer on the way cost nothing.
-
-        A server that caps its answers (16 KiB, say) sets ``cut_short`` on the first read it
-        cuts, and the parser's next reads fetch on from there.
-        """
-        return sum(map(len, self._chunks)) >= self._size  # extents are disjoint
-
     def readable(self) -> bool:
         """Always readable (the io protocol asks)."""
         return True
