@@ -208,6 +208,18 @@ def test_budget_exhausted_before_the_index(remote: Remote) -> None:
     assert file.bytes_fetched <= 100
     assert isinstance(result, VideoProblem)
     assert result.kind is VideoProblemKind.INCOMPLETE
+    assert result.reason.startswith("has an index larger than the byte budget (")  # its header
+
+
+def test_no_index_within_the_budget_is_not_called_a_large_index(remote: Remote) -> None:
+    # ftyp, then 8-byte boxes of reserved space past the budget: no index was ever seen.
+    ftyp = struct.pack(">I4s4sI4s", 20, b"ftyp", b"isom", 512, b"isom")
+    file, _ = remote(ftyp + box(b"free", 8) * 100_000, head=16 * KiB, budget=64 * KiB)
+    result = read_video_facts(file)
+    assert file.exhausted
+    assert isinstance(result, VideoProblem)
+    assert result.kind is VideoProblemKind.INCOMPLETE
+    assert result.reason.startswith("has no index (moov box) within the byte budget (")
 
 
 def test_budget_cut_inside_the_index_is_partial(remote: Remote) -> None:

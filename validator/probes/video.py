@@ -672,10 +672,13 @@ def _no_video(
 ) -> VideoProblem:
     if file.exhausted:
         fetched = file.bytes_fetched + file.bytes_seeded
+        what = (
+            "has an index larger than the byte budget"
+            if has_moov  # no index found in what the budget read: not shown to have none
+            else "has no index (moov box) within the byte budget"
+        )
         return VideoProblem(
-            VideoProblemKind.INCOMPLETE,
-            f"has an index larger than the byte budget ({fetched:,} bytes fetched)",
-            container,
+            VideoProblemKind.INCOMPLETE, f"{what} ({fetched:,} bytes fetched)", container
         )
     if truncated:
         return VideoProblem(
