@@ -214,7 +214,9 @@ def test_a_source_stopped_early_leaves_the_session_able_to_check_the_next() -> N
     that came while it was still being cancelled got its CancelledError: that source's pins were
     lost. A timeout around one source did the same to the probes of its URLs.
     """
-    slow = dataclasses.replace(ACCOUNT, slow={"/v5/boards/1001": 0.5})
+    # Board 1001 is still being asked when the first source stops (its first pin's photo
+    # takes 0.5 s): its question is the one shared with the next source.
+    slow = dataclasses.replace(ACCOUNT, slow={"/v5/boards/1001": 2.0})
     with serve_pinterest(slow) as fake, serve_media(latency=0.5) as media:
         settings = Settings(api_base=fake.base, allow_private_hosts=True)
         engine = Engine(settings, token="pina_good")

@@ -77,3 +77,22 @@ def test_a_ca_file_that_cannot_be_loaded_is_refused_every_time(broken_bundle: Pa
             tls_context(trust_env=True)
     broken_bundle.write_bytes(Path(certifi.where()).read_bytes())
     tls_context(trust_env=True)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"FTP_PROXY": "http://proxy.example:99999"},  # httpx reads http, https and all alone
+        {"HTTPS_PROXY": "http://proxy.example:99999", "NO_PROXY": "*"},  # no proxy at all
+    ],
+)
+def test_a_proxy_httpx_does_not_use_is_not_judged(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str]
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    async_client(trust_env=True)  # no ConfigError: every online run failed on it
+    monkeypatch.setenv("ALL_PROXY", "http://proxy.example:70000")
+    if "NO_PROXY" not in environment:
+        with pytest.raises(ConfigError, match="the all proxy's port 70000 is over 65535"):
+            async_client(trust_env=True)

@@ -80,6 +80,42 @@ def test_a_command_that_ends_before_a_dropped_signal_is_raised_again_is_told_of_
     assert dropped_interrupt() is None
 
 
+@pytest.mark.skipif(not sigterm_is_ours_to_take(), reason="SIGTERM handled by the host")
+@pytest.mark.parametrize("then", ["a signal that lands", "a second dropped signal"])
+def test_no_signal_is_raised_again_after_the_command(then: str) -> None:
+    # A dropped signal's timer was forgotten, not cancelled, when another signal came within
+    # its 50 ms: it fired after the command, into the host program (a SIGTERM killed it).
+    def callback(_: object) -> None:
+        signal.raise_signal(signal.SIGTERM)
+        assert True  # the handler raises here, and Python drops it
+
+    class Thing:
+        pass
+
+    def drop() -> None:
+        thing = Thing()
+        ref = weakref.ref(thing, callback)
+        del thing
+        assert ref() is None
+
+    stopped: KeyboardInterrupt | None = None
+    try:
+        with signals_handled():
+            drop()
+            if then == "a signal that lands":
+                signal.raise_signal(signal.SIGTERM)
+            drop()
+            stopped = dropped_interrupt()
+    except Terminated as landed:
+        stopped = landed
+    assert isinstance(stopped, Terminated)
+    previous = signal.signal(signal.SIGTERM, lambda *_: pytest.fail("raised after the command"))
+    try:
+        time.sleep(0.2)  # four times the wait before a dropped signal is raised again
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_sigterm_is_taken_even_when_sigint_is_ignored() -> None:
     # A background job (`pin-preflight check ... &` in a script) starts with SIGINT ignored:
     # SIGTERM was then left to kill the process mid-write.

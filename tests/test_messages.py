@@ -14,6 +14,7 @@ from validator.messages import (
     did_you_mean,
     json_type,
     quote,
+    quote_url,
     seconds,
     without_credentials,
     without_tokens,
@@ -88,17 +89,29 @@ def test_quote(value: object, shown: str) -> None:
             "https://img.example.com/i?url=https://***@b.s3.amazonaws.com/a.jpg"
             "?X-Amz-Signature=***&w=640",
         ),
-        # A Location header's protocol-relative URL, and a URL of a scheme without "//": a
-        # redirect's target, shown as it was written.
-        ("//admin:hunter2@cdn.example.com:99999/x.jpg", "//***@cdn.example.com:99999/x.jpg"),
-        ("mailto:x@example.com?token=t0k", "mailto:x@example.com?token=***"),
-        ("a//b@example.com", "a//b@example.com"),  # no URL: a word before the slashes
     ],
 )
 def test_credentials_in_urls_are_masked(text: str, shown: str) -> None:
     # Findings quote URLs, and reports go to CI logs that may be public.
     assert without_credentials(text) == shown
     assert quote(text, 1000) == f'"{shown}"'
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [  # a redirect's Location, shown as it was written: it was not masked
+        ("//admin:hunter2@cdn.example.com:99999/x.jpg", "//***@cdn.example.com:99999/x.jpg"),
+        ("mailto:x@example.com?token=t0k", "mailto:x@example.com?token=***"),
+        ("a//b@example.com", "a//b@example.com"),  # no URL: a word before the slashes
+    ],
+)
+def test_a_url_of_any_form_has_its_credentials_masked(url: str, shown: str) -> None:
+    assert quote_url(url, 1000) == f'"{shown}"'
+
+
+@pytest.mark.parametrize("title", ["Recipes //chef@home: best cakes", "Rates #tokens=5 a day"])
+def test_text_that_is_no_url_is_quoted_as_written(title: str) -> None:
+    assert quote(title) == f'"{title}"'
 
 
 @pytest.mark.parametrize(

@@ -320,6 +320,14 @@ def test_a_redirect_to_an_impossible_port_is_a_finding_and_the_run_goes_on(
     assert first.codes == {"media.unreachable"}
     assert "not a valid URL" in first.findings[0].message
     assert second.findings == ()
+    # Protocol-relative, as written in the Location header: its credentials were shown.
+    (report,) = validate_many(
+        [image_pin(server.url("/redirect?to=//admin:hunter2@127.0.0.1:99999/x.jpg"))],
+        settings=NETWORK,
+    )
+    assert 'redirects to "//***@127.0.0.1:99999/x.jpg", which is not a valid URL' in (
+        report.findings[0].message
+    )
 
 
 def test_a_redirect_target_that_fails_is_named_not_the_pins_url(server: MediaServer) -> None:

@@ -219,6 +219,7 @@ def test_an_api_base_with_credentials_is_refused_without_showing_them(base: str)
         ("https://api.pinterest.com/v5#pina_SECRET1234567890abc", "without a query or fragment"),
         ("http://api.example.com/v5/pina_SECRET1234567890abc", "sent unencrypted"),
         ("https://localhost:99999/v5/SECRET1234567890abc", "the port is not a number"),
+        ("https://api.pinterest.com:SECRET1234567890abc/v5", "'https://api.pinterest.com:…/…'"),
         ("https://api.pinterest.com/v5/SECRET1234567890abc\n", "holds '\\n'"),
         ("pina_SECRET1234567890abcdefghij", "is not an http(s) URL"),
     ],

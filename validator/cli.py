@@ -72,19 +72,19 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     so what a run loads and keeps is frozen for the garbage collector (``_run``). Elsewhere (a
     test, a host program) the collector is left as it was: a host's own freeze is its own.
     """
-    with signals_handled():
-        try:
+    try:
+        with signals_handled():  # inside the try: a signal as its handlers are put back too
             status = _interruptible_main(argv, own_process=own_process)
             stopped = dropped_interrupt()  # the run outran its being raised again
             if stopped is not None:
                 raise stopped
             return status
-        except Terminated as stopped:  # before KeyboardInterrupt, which it is a kind of
-            _error(stopped.said)
-            return stopped.status
-        except KeyboardInterrupt:
-            _error("interrupted")
-            return _EXIT_INTERRUPTED
+    except Terminated as stopped:  # before KeyboardInterrupt, which it is a kind of
+        _error(stopped.said)
+        return stopped.status
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return _EXIT_INTERRUPTED
 
 
 def _interruptible_main(argv: Sequence[str] | None, *, own_process: bool) -> int:

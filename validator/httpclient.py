@@ -142,11 +142,16 @@ def _check_proxy_ports() -> None:
     """A ``ConfigError`` for an environment proxy whose port is over 65535.
 
     httpx takes such a URL, and the connection then fails deep in anyio (an ``OverflowError``
-    in an exception group) out of every online call. The proxies are read as httpx reads them
-    (``urllib.request.getproxies``).
+    in an exception group) out of every online call. The proxies are the ones httpx uses
+    (``urllib.request.getproxies``' http, https and all; none under ``NO_PROXY=*``): an
+    ``FTP_PROXY`` is nobody's business here.
     """
-    for scheme, value in urllib.request.getproxies().items():
-        if scheme == "no":
+    found = urllib.request.getproxies()
+    if "*" in (host.strip() for host in found.get("no", "").split(",")):
+        return
+    for scheme in ("http", "https", "all"):
+        value = found.get(scheme)
+        if not value:
             continue
         try:
             port = httpx.URL(value if "://" in value else f"http://{value}").port

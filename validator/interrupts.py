@@ -52,8 +52,37 @@ class _Stop:
     signalled = False
     signum: int | None = None
     """The signal last raised as an interrupt: raised again if Python dropped it."""
-    again: threading.Timer | None = None
+    again: _Again | None = None
     """A dropped interrupt's signal, about to be raised again."""
+
+
+class _Again:
+    """A dropped interrupt's signal, sent to the main thread a moment later unless cancelled.
+
+    Sent or cancelled, never both: ``cancel`` says which it was, under a lock the sending holds.
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self._lock = threading.Lock()
+        self._pending = True
+        self._timer = threading.Timer(_AGAIN_AFTER, self._send)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _send(self) -> None:
+        with self._lock:
+            if not self._pending:
+                return
+            self._pending = False
+            _to_main_thread(self.signum)
+
+    def cancel(self) -> bool:
+        """Cancel the sending; whether it was still to come (else the signal was sent)."""
+        with self._lock:
+            pending, self._pending = self._pending, False
+        self._timer.cancel()
+        return pending
 
 
 @contextmanager
@@ -98,17 +127,19 @@ def dropped_interrupt() -> KeyboardInterrupt | None:
     Its signal is then not raised: the caller raises (or reports) the interrupt itself.
     """
     again, _Stop.again = _Stop.again, None
-    if again is None or not again.is_alive():
+    if again is None or not again.cancel():  # none, or sent: its handler raises it
         return None
-    again.cancel()
-    if _Stop.signum == signal.SIGINT:
+    if again.signum == signal.SIGINT:
         return KeyboardInterrupt()
-    return Terminated(_Stop.signum if _Stop.signum is not None else signal.SIGTERM)
+    return Terminated(again.signum)
 
 
 def _raising(raised: type[KeyboardInterrupt]) -> Callable[[int, object], NoReturn]:
     def handler(signum: int, frame: object) -> NoReturn:
-        _Stop.signalled, _Stop.signum, _Stop.again = True, signum, None
+        _Stop.signalled, _Stop.signum = True, signum
+        if _Stop.again is not None:  # this one stands for it, whether it lands or is dropped
+            _Stop.again.cancel()
+            _Stop.again = None
         raise raised(signum) if raised is Terminated else raised
 
     return handler
@@ -130,9 +161,9 @@ def _dropped_interrupts_raised_again(
 
     def raised_again(unraisable: Any) -> object:
         if isinstance(unraisable.exc_value, KeyboardInterrupt) and _Stop.signum is not None:
-            later = _Stop.again = threading.Timer(_AGAIN_AFTER, _to_main_thread, (_Stop.signum,))
-            later.daemon = True
-            later.start()
+            if _Stop.again is not None:  # one signal to come stands for every one dropped
+                _Stop.again.cancel()
+            _Stop.again = _Again(_Stop.signum)
             return None
         return hook(unraisable)
 

@@ -27,6 +27,7 @@ __all__ = [
     "plural",
     "printable",
     "quote",
+    "quote_url",
     "without_credentials",
     "without_tokens",
 ]
@@ -74,7 +75,7 @@ def quote(value: object, width: int = 60) -> str:
     access token are masked.
     """
     text = value if isinstance(value, str) else as_json(value)
-    if "//" in text or "=" in text:  # masked before it is cut: a cut one would not look like one
+    if "://" in text:  # masked before it is cut: a cut password would no longer look like one
         text = without_credentials(text)
     if "pina_" in text:  # a Pinterest access token pasted into the payload
         text = _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text)
@@ -83,6 +84,16 @@ def quote(value: object, width: int = 60) -> str:
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return f'"{text.translate(_ESCAPES)}"'
+
+
+def quote_url(url: str, width: int = 60) -> str:
+    """``quote`` for what is known to be a URL, whatever its form: its credentials are masked.
+
+    A redirect's ``Location`` may be protocol-relative (``//user:password@host/``) or of a
+    scheme without ``//`` (``mailto:x@y?token=…``), which ``quote`` alone leaves as written: a
+    title such as "Recipes //chef@home" is no URL.
+    """
+    return quote(without_credentials(url), width)
 
 
 def without_credentials(text: str) -> str:

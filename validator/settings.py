@@ -361,7 +361,9 @@ def _base_shown(value: str) -> str:
     except ValueError:  # a broken [IPv6] host
         parts = None
     if parts is not None and parts.scheme and parts.netloc:
-        start = f"{parts.scheme}://{parts.netloc}"
+        host, colon, port = parts.netloc.rpartition(":")
+        netloc = f"{host}:…" if colon and "]" not in port and not port.isdigit() else parts.netloc
+        start = f"{parts.scheme}://{netloc}"  # a port that is no number may be a token
         return repr(start + ("/…" if value.rstrip("/") != start else ""))
     return without_tokens(repr(value[:60]))
 

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 from media_server import serve
 
 from validator import Report, validate_many
@@ -216,6 +217,24 @@ def test_a_whole_days_url_dead_before_the_day_says_how_long_before_and_when_to_s
     (finding,) = Engine(Settings(offline=True, expiry_margin_hours=0), now=now).check(item).findings
     assert "less than 6 days before 2099-12-20 starts (00:00 UTC), so that it outlives that " \
         "day, or use" in (finding.hint or "")  # fmt: skip
+
+
+@pytest.mark.parametrize("margin_hours", [144.0001, 150.0, 200.0])
+def test_a_margin_no_url_can_outlive_gets_a_hint_that_says_so(margin_hours: float) -> None:
+    # Signed as the hint said ("within the 7 days before publishing"), it still warned; just
+    # over 144 hours, the hint read "less than less than a second before".
+    now = datetime(2099, 11, 28, 12, 0, tzinfo=UTC)
+    day = datetime(2099, 12, 20, tzinfo=UTC)
+    item = PinInput(
+        Location("cal.csv", 0, 2), pin_with(sigv4_url(now, timedelta(days=7))), row=True,
+        publish_at=day, publish_day=True,
+    )  # fmt: skip
+    settings = Settings(offline=True, expiry_margin_hours=margin_hours)
+    (finding,) = Engine(settings, now=now).check(item).findings
+    assert finding.hint is not None
+    assert "sign it again within the 7 days before the end of 2099-12-20 (it will still warn: " \
+        "it cannot also outlive the" in finding.hint  # fmt: skip
+    assert "less than less" not in finding.hint
 
 
 def test_a_whole_days_url_dead_at_the_next_midnight_dies_as_the_day_ends() -> None:

@@ -32,7 +32,7 @@ import httpx
 
 from validator import netguard
 from validator.httpclient import async_client, caused_by, tls_context, user_agent
-from validator.messages import quote, seconds
+from validator.messages import quote, quote_url, seconds
 from validator.probes.outcome import (
     Budget,
     Failure,
@@ -304,7 +304,7 @@ class Fetcher:
             return Failure(FailureKind.HTTP_ERROR, current, detail, chain, status)
         target = _joined(current, location)
         if target is None:
-            detail = f"redirects to {quote(location)}, which is not a valid URL"
+            detail = f"redirects to {quote_url(location)}, which is not a valid URL"
             return Failure(FailureKind.HTTP_ERROR, url, detail, chain, status)
         if target in seen:
             detail = f"redirects back to {quote(target)}"
@@ -715,7 +715,7 @@ class Fetcher:
         given = chain[0].url if chain else url  # what the pin holds, which the finding names
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             where = "redirects to" if chain else "is"
-            detail = f"{where} {quote(url)}, which is not an http(s) URL"
+            detail = f"{where} {quote_url(url)}, which is not an http(s) URL"
             return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
         if self.settings.allow_private_hosts:
             return None

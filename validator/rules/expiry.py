@@ -84,11 +84,18 @@ def check_expiry(
                     before, outlives = f"{day} starts (00:00 UTC)", ["that day"]
                 if margin:
                     outlives.append(f"the {_span(margin)} margin")
-                when_to = f"within the {days} before publishing ({published})"
-                if timedelta(0) < lead < signed.longest:
+                if _LAST_SECOND <= lead < signed.longest:
                     when_to = (
                         f"less than {_span(lead)} before {before}, so that it outlives "
                         f"{' and '.join(outlives)}"
+                    )
+                elif lead >= signed.longest:  # no margin: only the publishing to outlive
+                    when_to = f"within the {days} before publishing ({published})"
+                else:  # a margin no such URL can outlive (expiry_margin_hours of a week)
+                    end = f"publishing ({published})" if day is None else f"the end of {day}"
+                    when_to = (
+                        f"within the {days} before {end} (it will still warn: it cannot also "
+                        f"outlive the {_span(margin)} margin)"
                     )
                 hint = (
                     f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
