@@ -285,8 +285,9 @@ class _NotJSON(Exception):
 
 #: What a Python caller's pin holding NaN or Infinity gets, as its ``malformed`` finding.
 NOT_JSON_NUMBER = (
-    "the pin holds NaN or Infinity, which JSON has no value for: json.dumps writes no JSON for "
-    "it, and httpx and requests refuse to send it; send None, or leave the field out"
+    "the pin holds NaN or Infinity (or a number too large for a float, such as 1e999, which "
+    "Python reads as Infinity), which JSON has no value for: json.dumps writes no JSON for it, "
+    "and httpx and requests refuse to send it; send None, or leave the field out"
 )
 _CYCLE = (
     "the pin holds itself (a dict or list inside itself): json.dumps cannot write it, so it "

@@ -301,6 +301,23 @@ def test_pins_before_a_syntax_error_are_yielded_first(tmp_path: Path) -> None:
         next(pins)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"title": "a\tb"}', ":1:13: invalid JSON: a raw control character (U+0009) in a string: "
+         "write it \\t"),
+        ('[{"title": "a\x01"}]', ":1:14: invalid JSON: a raw control character (U+0001) in a "
+         "string: write it \\u0001"),
+        ('{"title": "never closed}', ":1:11: invalid JSON: a string starts here and never ends"),
+    ],
+)  # fmt: skip
+def test_a_syntax_error_is_said_in_words_that_end(tmp_path: Path, text: str, said: str) -> None:
+    # Two of Python's messages end in "at", before a position it prints and we do not.
+    with pytest.raises(SourceError) as raised:
+        list(load(write(tmp_path, "pins.json", text)))
+    assert str(raised.value).startswith(f"{tmp_path / 'pins.json'}{said}")
+
+
 @pytest.mark.parametrize("text", ["", "  \n\t\n", "\ufeff"], ids=["empty", "blank", "bom-only"])
 def test_empty_document_is_a_source_error(tmp_path: Path, text: str) -> None:
     name = write(tmp_path, "pins.json", text)
@@ -799,7 +816,9 @@ def test_a_json_document_larger_than_any_calendar_is_refused_unread(
          "is an MP4 video, not a calendar"),
         ("pins.json", (Path(__file__).parents[2] / "fixtures/media/cover.jpg").read_bytes(),
          "is a JPEG image, not a calendar"),
-        ("pins.jsonl", b'{"a": 1}\x00\x00\n', "is binary data"),
+        ("pins.jsonl", '{"board_id": "1"}\n'.encode("utf-16-le"), "is binary data"),  # no BOM
+        ("pins.csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00[Content_Types].xml",
+         "is binary data"),  # an .xlsx renamed
     ],
 )  # fmt: skip
 def test_a_file_that_is_no_text_calendar_is_refused_from_its_first_bytes(
@@ -808,6 +827,18 @@ def test_a_file_that_is_no_text_calendar_is_refused_from_its_first_bytes(
     (tmp_path / name).write_bytes(content)
     with pytest.raises(SourceError, match=said):
         list(load(str(tmp_path / name)))
+
+
+def test_a_stray_control_character_in_the_first_bytes_is_one_rows_not_the_files(
+    tmp_path: Path,
+) -> None:
+    # A DEL in the first pin's title (which JSON allows) had the whole file refused as binary
+    # data; a NUL in the first row lost every row after it.
+    path = tmp_path / "pins.jsonl"
+    first = json.dumps({**PIN_A, "title": "Sale\x7f"}, ensure_ascii=False)
+    path.write_text(f"{first}\n{json.dumps(PIN_B)}\n\x00\n", "utf-8")
+    pins = list(load(str(path)))
+    assert [pin.location.line for pin in pins] == [1, 2, 3]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -229,17 +229,34 @@ def _refuse_no_text(head: bytes, source: str, expected: str = CALENDAR) -> None:
     """
     if head.startswith(_UTF16_BOMS):
         raise _utf16(source)
-    if _CONTROL_BYTES.search(head) is None:  # text (a JSON key "free" is no QuickTime atom)
+    controls = len(_CONTROL_BYTES.findall(head))
+    if not controls:  # text (a JSON key "free" is no QuickTime atom)
         return
     container = sniff(head)
     if container.is_image or container.is_video or container in _BINARY:
         raise SourceError(f"{source}: is {container.a_label}, not {expected}")
+    if controls <= _STRAY_CONTROLS and _utf8_start(head):
+        # A text calendar with a stray control character (a NUL, a DEL in a title): the row
+        # that holds it is reported, and the others are checked.
+        return
     raise SourceError(f"{source}: is binary data (or UTF-16 text), not UTF-8 text: not {expected}")
 
 
+def _utf8_start(head: bytes) -> bool:
+    """Whether ``head`` is UTF-8, but for a character the first bytes' end may cut."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.reason == "unexpected end of data"
+    return True
+
+
 # Bytes no text calendar holds (tab, line breaks, form feed and ESC aside): every image and video
-# format has some in its first bytes (sizes, magic numbers).
+# format has some in its first bytes (sizes, magic numbers), and so do archives (an .xlsx) and
+# UTF-16 text without its BOM (a NUL every other byte), many of them.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+# As many as a text calendar may hold in its first bytes by mistake, and still be read as text.
+_STRAY_CONTROLS = 2
 
 
 class _Ahead(io.RawIOBase):
