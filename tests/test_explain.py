@@ -329,3 +329,23 @@ def test_a_token_in_pinterest_s_message_is_masked_in_every_format(
         _, out = run(capsys, str(response), *argv)
         assert token not in out
         assert "(a token: not shown)" in out
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_secrets_in_what_pinterest_wrote_are_masked_in_either_format(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    output: str,
+) -> None:
+    # JSON showed a signed URL's password, signature and token, which text masked; text showed
+    # the value of the environment's token, which JSON masked.
+    monkeypatch.setenv("PINTEREST_ACCESS_TOKEN", "MySecretTok3n-live.xyz")
+    url = "https://alice:hunter2@cdn.example.com/a.jpg?X-Amz-Signature=deadbeef&access_token=s3cr3t"
+    message = f"Could not fetch {url}; token MySecretTok3n-live.xyz"
+    answer = tmp_path / "answer.json"
+    answer.write_text(json.dumps({"status": 400, "body": {"code": 1, "message": message}}))
+    _, out = run(capsys, str(answer), "--format", output)
+    for secret in ("hunter2", "deadbeef", "s3cr3t", "MySecretTok3n"):
+        assert secret not in out, secret
+    assert "cdn.example.com/a.jpg" in out

@@ -21,7 +21,14 @@ import httpx
 from validator.errors import ConfigError
 from validator.messages import without_credentials
 
-__all__ = ["async_client", "caused_by", "check_environment", "tls_context", "user_agent"]
+__all__ = [
+    "async_client",
+    "caused_by",
+    "certificate_refused",
+    "check_environment",
+    "tls_context",
+    "user_agent",
+]
 
 
 def user_agent(template: str) -> str:
@@ -93,6 +100,14 @@ def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
     return False
+
+
+def certificate_refused(exc: BaseException) -> bool:
+    """Whether a connection failed on the server's certificate (a TLS-inspecting proxy, say).
+
+    It fails the same way on every try: not worth retrying.
+    """
+    return caused_by(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc)
 
 
 def check_environment(*, trust_env: bool) -> None:

@@ -8,13 +8,12 @@ classifier's ``retry_after``).
 from __future__ import annotations
 
 import email.utils
-import math
 import random
 import re
 import time
 from datetime import UTC
 
-__all__ = ["backoff", "parse_retry_after"]
+__all__ = ["FOREVER", "backoff", "parse_retry_after"]
 
 _SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits: float() reads other scripts too
 _MAX_EXPONENT = 62  # 2**62 seconds is already forever; larger exponents only overflow floats
@@ -24,14 +23,30 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     """``Retry-After`` in seconds: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
 
     A date in the past is 0 (retry now); anything unreadable is ``None``, as if absent: waiting
-    on a guess would be worse than the backoff's own delay. ``now`` (a Unix time) is for tests.
+    on a guess would be worse than the backoff's own delay. A header sent twice (joined by a
+    comma, as httpx joins it) is its longest wait: a request sent before any of them fails again.
+    A number too large for a float is ``FOREVER``, more than any caller waits, not "absent"
+    (which retried at once). ``now`` (a Unix time) is for tests.
     """
     if value is None:
         return None
-    value = value.strip()
+    parts = _REPEATED.split(value.strip())
+    if len(parts) == 1:
+        return _one_retry_after(parts[0], now)
+    waits = [_one_retry_after(part, now) for part in parts]
+    return None if None in waits else max(wait for wait in waits if wait is not None)
+
+
+#: What a ``Retry-After`` beyond any float stands for: about 31,700 years, past every cap.
+FOREVER = 1e12
+# Between the values of a header sent twice: a comma after digits or after a date's "GMT" (a
+# date holds a comma of its own, after its weekday).
+_REPEATED = re.compile(r"(?<=[0-9])\s*,\s*(?=[0-9A-Za-z])|(?<=GMT)\s*,\s*", re.ASCII)
+
+
+def _one_retry_after(value: str, now: float | None) -> float | None:
     if _SECONDS.fullmatch(value):
-        seconds = float(value)
-        return seconds if math.isfinite(seconds) else None
+        return min(float(value), FOREVER)  # inf, for 309 digits or more
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits

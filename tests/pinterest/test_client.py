@@ -11,7 +11,9 @@ import ssl
 
 import httpx
 
+from validator.httpclient import certificate_refused
 from validator.pinterest import client
+from validator.pinterest.retry import should_retry
 
 
 def test_only_texts_are_scrubbed_never_numbers_or_the_json_around_them() -> None:
@@ -32,5 +34,8 @@ def test_a_certificate_refused_is_told_apart_from_a_failure_of_the_moment() -> N
     # checked by hand against a self-signed server: one request, no retry, the hint below.
     refused = httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     refused.__cause__ = ssl.SSLCertVerificationError(1, "certificate verify failed")
-    assert client._certificate_refused(refused)
-    assert not client._certificate_refused(httpx.ConnectError("Connection refused"))
+    assert certificate_refused(refused)
+    assert not certificate_refused(httpx.ConnectError("Connection refused"))
+    # The publishing helper sent such a request four times.
+    assert not should_retry(refused, 1)
+    assert should_retry(httpx.ConnectError("Connection refused"), 1)

@@ -26,6 +26,7 @@ from validator.pinterest.errors import (
     possible_codes,
 )
 from validator.settings import Settings
+from validator.waiting import FOREVER
 
 RESPONSES = FIXTURES / "responses"
 
@@ -177,6 +178,25 @@ def test_platform_message_request_id_and_summary() -> None:
     assert result.matched_by == 'message: "exceeded a rate limit"'
 
 
+def test_the_summary_is_one_line_whatever_pinterest_sent() -> None:
+    body = {"code": 8, "message": "exceeded a rate limit\nHTTP 200 ok: fake line pina_" + "x" * 30}
+    result = classify(429, body, {"x-pinterest-rid": "abc\r\nforged"})
+    line = result.summary()
+    assert "\n" not in line
+    assert "\r" not in line
+    assert "pina_xxx" not in line  # a token in the message is masked
+    assert len(classify(500, {"message": "m" * 5_000_000}).summary()) < 500
+
+
+def test_a_body_that_starts_with_a_byte_order_mark_is_read() -> None:
+    # Read as no JSON at all: a spam block was a 429 to retry, an expired token a plain 401.
+    spam = "\ufeff" + json.dumps(
+        {"code": 8, "message": "Sorry! You've hit a block (Pins) we have in place to combat spam."}
+    )
+    assert classify(429, spam.encode("utf-8")).code == "platform.spam_block"
+    assert classify(429, spam).code == "platform.spam_block"
+
+
 def test_message_detail_is_kept_after_the_message() -> None:
     result = classify_case("spam-message-detail")
     assert result.platform_message == (
@@ -293,8 +313,13 @@ def test_retry_after_seconds_and_dates() -> None:
     assert parse_retry_after("Fri, 01 Jan 2100 00:00:00 -0000", now=now) == pytest.approx(
         4102444800.0 - now
     )
-    for unreadable in (None, "", "soon", "-5", "1e3", "Fri, 99 Foo 2100"):
+    for unreadable in (None, "", "soon", "-5", "1e3", "Fri, 99 Foo 2100", "30, soon"):
         assert parse_retry_after(unreadable, now=now) is None, unreadable
+    # Sent twice (httpx joins them with a comma): the longest wait, a date's own comma kept.
+    assert parse_retry_after("30, 120") == 120.0
+    assert parse_retry_after(f"{in_two_minutes}, 30", now=now) == pytest.approx(120.0)
+    assert parse_retry_after(f"30, {in_two_minutes}, 10", now=now) == pytest.approx(120.0)
+    assert parse_retry_after("9" * 400) == FOREVER  # past a float: "forever", not absent
 
 
 def test_retry_after_date_from_a_fixture_uses_the_clock() -> None:

@@ -159,3 +159,28 @@ def test_backoff_refuses_nonsense() -> None:
         backoff(0)
     with pytest.raises(ValueError, match="negative"):
         backoff(1, cap=-1.0)
+
+
+@pytest.mark.parametrize(("status", "retried"), [(503, True), (429, True), (400, False)])
+def test_the_error_raise_for_status_raises_is_judged_by_its_answer(
+    status: int, retried: bool
+) -> None:
+    # Judged as an exception, it was never retried, and its Retry-After was lost.
+    answer = response(status, RATE_LIMIT if status == 429 else None)
+    with pytest.raises(httpx.HTTPStatusError) as raised:
+        answer.raise_for_status()
+    assert should_retry(raised.value, 1) is retried
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "retried"),
+    [("120, 120", False), ("30, 600", False), ("30, 60", True), ("9" * 400, False)],
+)
+def test_a_retry_after_sent_twice_or_beyond_a_float_is_waited_for(
+    retry_after: str, retried: bool
+) -> None:
+    # Both were read as no Retry-After at all: the loop tried again within a second.
+    answer = httpx.Response(
+        429, json=RATE_LIMIT, headers={"Retry-After": retry_after}, request=REQUEST
+    )
+    assert should_retry(answer, 1, max_wait=100) is retried

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PL
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client, caused_by, user_agent
+from validator.httpclient import async_client, certificate_refused, user_agent
 from validator.messages import plural, quote, seconds
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
@@ -212,7 +211,7 @@ class ApiClient:
                 self._heard_nothing(failure)
             except httpx.HTTPError as exc:
                 reason = self.scrub(f"{type(exc).__name__}: {exc}")
-                if isinstance(exc, httpx.ConnectError) and _certificate_refused(exc):
+                if isinstance(exc, httpx.ConnectError) and certificate_refused(exc):
                     message = (  # the same on every try: not retried
                         f"GET {self.base}/{path}: the server's TLS certificate is not trusted "
                         f"({reason}){NOT_MADE}"
@@ -386,8 +385,3 @@ def _without_secret(body: Any, secret: str) -> Any:
         elif isinstance(value, list):
             stack.extend((value, index) for index in range(len(value)))
     return root[0]
-
-
-def _certificate_refused(exc: httpx.ConnectError) -> bool:
-    """Whether the connection failed on the server's certificate (a TLS-inspecting proxy)."""
-    return caused_by(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc)

@@ -83,6 +83,8 @@ __all__ = [
 REQUEST_ID_HEADER: Final = "x-pinterest-rid"
 
 _REQUEST_ID_WIDTH = 100
+# Pinterest's words in a log line, at most (a 5 MB message made a 5 MB line).
+_SUMMARY_WIDTH = 300
 
 
 def shown_request_id(value: str) -> str:
@@ -132,7 +134,11 @@ class Classification:
         return lookup(self.code)
 
     def summary(self) -> str:
-        """One line for a log: status, code, remedy, Pinterest's words and the request id."""
+        """One line for a log: status, code, remedy, Pinterest's words and the request id.
+
+        Pinterest's words and the id are what the server (or a proxy before it) sent: quoted,
+        shortened, and with a token in them masked, no line break of theirs can forge a line.
+        """
         remedy = self.action.label
         if self.retry_after is not None and self.retryable:
             remedy += f" (after {seconds(self.retry_after)})"
@@ -142,10 +148,10 @@ class Classification:
             if self.platform_code is not None:
                 said += f" code {self.platform_code}"
             if self.platform_message:
-                said += f' "{self.platform_message}"'
+                said += f" {quote(self.platform_message, _SUMMARY_WIDTH)}"
             parts.append(said)
         if self.request_id:
-            parts.append(f"request id {self.request_id}")
+            parts.append(f"request id {shown_request_id(self.request_id)}")
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
@@ -369,10 +375,10 @@ def _body_object(body: bytes | str | Mapping[str, object] | None) -> Mapping[str
         return {}
     if isinstance(body, Mapping):
         return body
-    if isinstance(body, bytes | bytearray):
-        text = bytes(body).decode("utf-8", errors="replace")
+    if isinstance(body, bytes | bytearray):  # a byte order mark too, as httpx's .json() reads
+        text = bytes(body).decode("utf-8-sig", errors="replace")
     elif isinstance(body, str):
-        text = body
+        text = body.removeprefix("\ufeff")
     else:  # already parsed, but not an object: response.json() of a list, say
         return {}
     if not text.strip():

@@ -35,6 +35,7 @@ from __future__ import annotations
 import httpx
 
 from validator.codes.platform import PLATFORM_SPAM_BLOCK
+from validator.httpclient import certificate_refused
 from validator.pinterest.errors import Classification, classify_response
 from validator.waiting import backoff
 
@@ -76,8 +77,11 @@ def should_retry(
         raise ValueError(f"max_wait must be 0 or more seconds, not {max_wait}")
     if attempt >= max_attempts:
         return False
-    if isinstance(outcome, BaseException):
-        return isinstance(outcome, _RETRYABLE_EXCEPTIONS)
+    if isinstance(outcome, httpx.HTTPStatusError):  # raise_for_status(): judged by its answer
+        outcome = outcome.response
+    elif isinstance(outcome, BaseException):
+        # A certificate the machine does not trust fails the same way on every try.
+        return isinstance(outcome, _RETRYABLE_EXCEPTIONS) and not certificate_refused(outcome)
     if isinstance(outcome, httpx.Response):
         if outcome.status_code < 400 or outcome.status_code > 599:
             return False
