@@ -286,8 +286,10 @@ class Engine:
                     if parsed.covers(finding.field):
                         continue
                     if finding.code == _COVER_MISSING and parsed.covers(_COVER_DATA):
-                        # The cover's data was given; parsing reported it and took it out.
-                        findings.extend(cover_type_missing(pin))
+                        # The cover's data was given; parsing reported it and took it out. Its
+                        # type is still wanted, unless parsing reported that too (invalid).
+                        missing = cover_type_missing(pin)
+                        findings.extend(f for f in missing if not parsed.covers(f.field))
                         continue
                     if (
                         finding.code == _COVER_MISSING

@@ -205,6 +205,19 @@ def test_base64_that_only_lacks_its_padding_is_told_so() -> None:
     assert finding.hint == f"Only its padding is missing: add {missing} at the end."
 
 
+@pytest.mark.parametrize("extra", ["=", "==", "===="])
+def test_base64_padded_past_its_end_is_refused(extra: str) -> None:
+    # Python's strict decoding took it; RFC 4648 and other languages' decoders do not.
+    padded = _encoded("small.jpg")
+    assert len(padded) % 4 == 0
+    pin = {"board_id": BOARD_ID, "media_source": {"source_type": "image_base64",
+           "content_type": "image/jpeg", "data": padded + extra}}  # fmt: skip
+    codes = {finding.code: finding for finding in check(pin).findings}
+    finding = codes["media.base64_invalid"]
+    assert finding.hint is not None
+    assert finding.hint.startswith(f"Remove {extra} from the end: base64 pads to a multiple of 4")
+
+
 @pytest.mark.parametrize(
     ("value", "hint"),
     [
@@ -274,6 +287,12 @@ def test_cover_data_taken_out_while_parsing_is_not_also_a_missing_cover() -> Non
     assert check(untyped).codes == {
         "media.base64_invalid", "video.cover_image_content_type_missing"
     }  # fmt: skip
+    # A type given but invalid is that, not missing too (the two contradicted each other).
+    webp = video_pin(cover_image_url=None, cover_image_content_type="image/webp",
+                     cover_image_data=wrapped)  # fmt: skip
+    assert check(webp).codes == {
+        "media.base64_invalid", "video.cover_image_content_type_invalid"
+    }  # fmt: skip
 
 
 def test_a_cover_url_and_cover_data_of_two_formats_are_two_covers() -> None:
@@ -285,6 +304,12 @@ def test_a_cover_url_and_cover_data_of_two_formats_are_two_covers() -> None:
     assert finding.hint.startswith("Give one cover")
 
 
+_ILLUSTRATOR_SVG = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="no"?>\n<!-- Generator: Adobe '
+    b'Illustrator 27.0.0, SVG Export Plug-In -->\n<svg xmlns="http://www.w3.org/2000/svg"/>'
+)
+
+
 @pytest.mark.parametrize(
     ("data", "code", "words"),
     [
@@ -292,6 +317,10 @@ def test_a_cover_url_and_cover_data_of_two_formats_are_two_covers() -> None:
         ("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "media.unsupported_format",
          "a GIF image"),
         (PNG_BASE64, "media.content_type_invalid", "is image/jpeg but media_source.data holds"),
+        # An SVG after its XML prolog and an editor's comment: past the 48 bytes once sniffed,
+        # it was "no image" at all.
+        (base64.b64encode(_ILLUSTRATOR_SVG).decode(), "media.unsupported_format",
+         "holds an SVG image"),
     ],
 )  # fmt: skip
 def test_inline_image_data_is_sniffed_offline(data: str, code: str, words: str) -> None:
@@ -523,3 +552,14 @@ def test_a_remembered_inline_image_follows_pillow_s_pixel_limit(
     assert check(pin).codes == {"media.check_incomplete"}
     monkeypatch.undo()
     assert check(pin).codes == {"media.image_too_small"}
+
+
+def test_a_mislabelled_inline_image_is_still_judged_whole() -> None:
+    # The wrong type alone was said: fixing it, the user then learnt the PNG was cut off.
+    source = {"source_type": "image_base64", "content_type": "image/jpeg",
+              "data": _encoded("truncated.png")}  # fmt: skip
+    report = check({"board_id": "549755885175", "media_source": source})
+    assert [(f.code, f.field) for f in report.findings] == [
+        ("media.content_type_invalid", "media_source.content_type"),
+        ("media.invalid", "media_source.data"),
+    ]

@@ -961,3 +961,15 @@ def test_a_value_nested_deeper_than_python_reads_is_one_malformed_pin(tmp_path: 
         assert "nested too deeply" in verdicts[1].findings[0].message
     with pytest.raises(SourceError, match=r"deep\.json:2:1: invalid JSON: a value is nested too"):
         list(load(write(tmp_path, "deep.json", f"[{pin},\n{deep[:-1]}")))  # never closed
+
+
+def test_a_row_holds_a_carousel_of_five_inline_images_at_the_size_limit() -> None:
+    # Rows were cut at 64 MiB, "more than any pin holds": a carousel of three 17 MB images passed
+    # in a .json file and was refused in a .jsonl one.
+    from validator.model import CAROUSEL_MAX_ITEMS
+    from validator.settings import Settings
+    from validator.sources import json_
+
+    image = Settings().image_max_bytes
+    base64_length = -(-image // 3) * 4
+    assert CAROUSEL_MAX_ITEMS * (base64_length + 100) + 1000 < json_.MAX_LINE

@@ -26,7 +26,7 @@ from validator.codes.media import (
 from validator.codes.text import TEXT_LINK_INVALID
 from validator.error_findings import base64_problem
 from validator.findings import Finding
-from validator.messages import quote
+from validator.messages import plural, quote
 from validator.probes.image import (
     RESIZE_FIX,
     ImageFacts,
@@ -99,6 +99,17 @@ def check_base64(data: str | None, field: str) -> Finding | None:
     problem = base64_problem(data)
     if problem is not None:  # a PinCreate made with model_construct skips the model's pattern
         return MEDIA_BASE64_INVALID.finding(field, f"{field} {problem[0]}", problem[1])
+    padding = 0  # counted from the end: the data may be 27 MB, not to be copied or scanned
+    while padding < len(data) and data[-1 - padding] == "=":
+        padding += 1
+    whole = len(data) - padding + (-(len(data) - padding) % 4)  # its length, padded right
+    if len(data) > whole and _decodes(data[:whole]):
+        # Python's strict decoding takes "=" past a whole group ("AAAA="); RFC 4648 does not,
+        # nor do other languages' decoders (Java's, Go's): the length must be a multiple of 4.
+        extra = len(data) - whole
+        message = f"{field} has {plural(extra, 'padding character')} ('=') past its end"
+        hint = f"Remove {'=' * extra} from the end: base64 pads to a multiple of 4 characters."
+        return MEDIA_BASE64_INVALID.finding(field, message, hint)
     try:
         binascii.a2b_base64(data, strict_mode=True)
     except binascii.Error as exc:
@@ -156,11 +167,15 @@ def check_inline_image(
         message = f"{field} holds {container.a_label}; Pinterest takes JPEG or PNG"
         hint = f"Convert the {container.label} to JPEG or PNG, then encode that file."
         return InlineImage([MEDIA_UNSUPPORTED_FORMAT.finding(field, message, hint)])
+    read = _read_inline(data, field, settings, cover=cover)
     real = CONTENT_TYPES[container]
     if declared is not None and declared != real:
+        # Said with what else the image has (cut off, too large), as for a fetched URL: fixing
+        # the type alone would not be the end of it.
         message = f"{type_field} is {declared} but {field} holds {container.a_label}"
-        return InlineImage([mismatch.finding(type_field, message, f"Set {type_field} to {real}.")])
-    return _read_inline(data, field, settings, cover=cover)
+        wrong = mismatch.finding(type_field, message, f"Set {type_field} to {real}.")
+        return InlineImage([wrong, *read.findings], read.size)
+    return read
 
 
 def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> InlineImage:
@@ -237,8 +252,10 @@ def _inline_container(data: str) -> Container:
     return sniff(binascii.a2b_base64(data[:_SNIFFED_CHARACTERS]))
 
 
-# Base64 characters decoded to see what inline data is: 48 bytes, past every format's magic.
-_SNIFFED_CHARACTERS = 64
+# Base64 characters decoded to see what inline data is: 1,026 bytes, as much as ``sniff`` reads
+# of text. 48 were past every binary format's magic, but not past an SVG's XML prolog or comment
+# before its root element, which was then "no image" instead of an unsupported format.
+_SNIFFED_CHARACTERS = 1368
 
 
 def check_content_type(content_type: str | None, field: str) -> Finding | None:
