@@ -507,9 +507,24 @@ def test_nan_or_infinity_in_json_text_is_malformed(constant: str) -> None:
 def test_a_broken_row_is_located_by_its_column_not_by_line_1() -> None:
     # "line 1 column 11 (char 10)" beside a location at line 7 of the file.
     row = parse('  {"board_id": "1",, "title": "B"}', malformed=calendar.CALENDAR_ROW_MALFORMED)
-    assert row.findings[0].message.endswith("enclosed in double quotes at column 20")
+    assert row.findings[0].message.endswith("enclosed in double quotes (column 20)")
     api = parse('{"board_id": "1",\n,}')  # an API caller's text keeps its lines
-    assert api.findings[0].message.endswith("line 2 column 1 (char 18)")
+    assert api.findings[0].message.endswith("enclosed in double quotes (line 2, column 1)")
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"title": "a\tb"}', "a raw control character (U+0009) in a string: write it \\t "
+         "(column 13)"),
+        ('{"title": "abc', "a string starts here and never ends (its closing quote is missing) "
+         "(column 11)"),
+    ],
+)  # fmt: skip
+def test_a_broken_row_is_said_in_words_that_end(text: str, said: str) -> None:
+    # "Invalid control character at at column 13": Python's words end before its position.
+    row = parse(text, malformed=calendar.CALENDAR_ROW_MALFORMED)
+    assert row.findings[0].message == f"the pin is not valid JSON: {said}"
 
 
 @pytest.mark.parametrize("tag", [["image_url"], {"type": "image_url"}])

@@ -21,6 +21,7 @@ __all__ = [
     "did_you_mean",
     "encodable",
     "folded",
+    "json_error",
     "json_type",
     "looks_like_token",
     "number",
@@ -246,6 +247,24 @@ def as_json(value: object) -> str:
         return repr(value)  # not from JSON (a caller's own object): Python's view
     except (ValueError, RecursionError):
         return f"<{json_type(value)} too large or too deeply nested to show>"
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """The JSON decoder's words, whole, without its position (each caller gives its own).
+
+    Two of its messages end in "at", before the position it prints; a raw control character is
+    named, with how to write it inside a string.
+    """
+    if exc.msg == "Unterminated string starting at":
+        return "a string starts here and never ends (its closing quote is missing)"
+    if exc.msg == "Invalid control character at" and exc.pos < len(exc.doc):
+        character = exc.doc[exc.pos]
+        escaped = _ESCAPED.get(character, f"\\u{ord(character):04x}")
+        return f"a raw control character (U+{ord(character):04X}) in a string: write it {escaped}"
+    return exc.msg.removesuffix(" at")
+
+
+_ESCAPED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
 
 
 def json_type(value: object) -> str:

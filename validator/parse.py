@@ -25,7 +25,7 @@ from validator.codes import pin
 from validator.codes.base import Code
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
-from validator.messages import json_type, quote
+from validator.messages import json_error, json_type, quote
 from validator.model import PinCreate
 
 __all__ = [
@@ -88,9 +88,9 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             try:  # the standard library's message says where the text breaks, in its words
                 raw = json.loads(payload)
             except json.JSONDecodeError as exc:
-                where = str(exc)
+                where = f"{json_error(exc)} (line {exc.lineno}, column {exc.colno})"
                 if malformed is not pin.PIN_MALFORMED and exc.lineno == 1:  # a row: its line
-                    where = f"{exc.msg} at column {exc.colno}"  # is the location's, not "line 1"
+                    where = f"{json_error(exc)} (column {exc.colno})"  # is the location's
                 message = f"the pin is not valid JSON: {where}"
                 return Parsed(None, (malformed.finding(None, message),))
             except UnicodeDecodeError as exc:  # bytes in another encoding (Latin-1, say)

@@ -41,7 +41,7 @@ from validator.codes.media import MEDIA_URL_INVALID
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
-from validator.messages import encodable, json_type, quote
+from validator.messages import encodable, json_error, json_type, quote
 from validator.model import PinCreate
 from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
@@ -559,7 +559,7 @@ def _decoded(
     try:
         return decoder.raw_decode(text, position)
     except json.JSONDecodeError as exc:  # its line and column count LF only: ours count CR too
-        raise _syntax_error(text, exc.pos, source, _said(exc)) from None
+        raise _syntax_error(text, exc.pos, source, json_error(exc)) from None
     except RecursionError:  # deeper than Python reads: that pin is malformed, not the file
         end = _nested_end(text, position)
         if end is None:
@@ -609,23 +609,6 @@ _DIGITS_AS_TEXT = json.JSONDecoder(parse_int=str)  # finds a value's end, whatev
 def _skip(text: str, position: int) -> int:
     match = _WHITESPACE.match(text, position)
     return match.end() if match else position
-
-
-def _said(exc: json.JSONDecodeError) -> str:
-    """The decoder's words, whole: two of its messages end in "at", before a position we give.
-
-    A raw control character is named, with how to write it inside a string.
-    """
-    if exc.msg == "Unterminated string starting at":
-        return "a string starts here and never ends (its closing quote is missing)"
-    if exc.msg == "Invalid control character at" and exc.pos < len(exc.doc):
-        character = exc.doc[exc.pos]
-        escaped = _ESCAPED.get(character, f"\\u{ord(character):04x}")
-        return f"a raw control character (U+{ord(character):04X}) in a string: write it {escaped}"
-    return exc.msg.removesuffix(" at")
-
-
-_ESCAPED = {"\t": "\\t", "\n": "\\n", "\r": "\\r", "\b": "\\b", "\f": "\\f"}
 
 
 def _syntax_error(text: str, position: int, source: str, what: str) -> SourceError:
