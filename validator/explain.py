@@ -23,14 +23,7 @@ from typing import Any, TypeVar
 from validator import sources
 from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
-from validator.messages import (
-    as_json,
-    encodable,
-    quote,
-    seconds,
-    without_credentials,
-    without_tokens,
-)
+from validator.messages import as_json, encodable, quote, seconds, unsecret
 from validator.pinterest.errors import Classification, classify, shown_request_id
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
@@ -171,7 +164,7 @@ def render(classification: Classification) -> str:
             part
             for part in (
                 f"code {c.platform_code}" if c.platform_code is not None else "",
-                quote(_unsecret(c.platform_message), _MESSAGE_WIDTH) if c.platform_message else "",
+                quote(unsecret(c.platform_message), _MESSAGE_WIDTH) if c.platform_message else "",
             )
             if part
         )
@@ -195,16 +188,7 @@ _MESSAGE_WIDTH = 300
 
 
 def _request_id(value: str | None) -> str:
-    return shown_request_id(_unsecret(value)) if value else "none"
-
-
-def _unsecret(text: str) -> str:
-    """What Pinterest (or a proxy) wrote, its secrets masked alike in text and in JSON.
-
-    A URL's credentials (a signed URL echoed back), the values of the environment's secret
-    variables, and words shaped like tokens.
-    """
-    return without_tokens(without_credentials(text))
+    return shown_request_id(unsecret(value)) if value else "none"
 
 
 def _json(classification: Classification) -> dict[str, object]:
@@ -213,7 +197,7 @@ def _json(classification: Classification) -> dict[str, object]:
     for key in ("platform_message", "request_id"):  # what Pinterest wrote: masked as in text
         value = said[key]
         if isinstance(value, str):
-            said[key] = _unsecret(value)
+            said[key] = unsecret(value)
     return {
         **said,
         # The decision the text's "retry" line states: a retryable code can still be one not to

@@ -29,6 +29,7 @@ __all__ = [
     "printable",
     "quote",
     "quote_url",
+    "unsecret",
     "without_credentials",
     "without_tokens",
 ]
@@ -205,6 +206,15 @@ def _secrets() -> set[str]:
 
 
 _SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|API_?KEY", re.IGNORECASE)
+
+
+def unsecret(text: str) -> str:
+    """What a server wrote, its secrets masked before it is shown or logged.
+
+    A URL's credentials (a signed URL echoed back), the values of the environment's secret
+    variables, and words shaped like tokens (``without_credentials``, ``without_tokens``).
+    """
+    return without_tokens(without_credentials(text))
 
 
 def without_tokens(message: str) -> str:

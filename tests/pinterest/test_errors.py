@@ -178,13 +178,16 @@ def test_platform_message_request_id_and_summary() -> None:
     assert result.matched_by == 'message: "exceeded a rate limit"'
 
 
-def test_the_summary_is_one_line_whatever_pinterest_sent() -> None:
-    body = {"code": 8, "message": "exceeded a rate limit\nHTTP 200 ok: fake line pina_" + "x" * 30}
+def test_the_summary_is_one_line_whatever_pinterest_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MY_API_TOKEN", "LiveSecretValue-1234567")
+    body = {"code": 8, "message": "exceeded a rate limit\nHTTP 200 ok: fake line pina_" + "x" * 30
+            + " and LiveSecretValue-1234567"}  # fmt: skip
     result = classify(429, body, {"x-pinterest-rid": "abc\r\nforged"})
     line = result.summary()
     assert "\n" not in line
     assert "\r" not in line
-    assert "pina_xxx" not in line  # a token in the message is masked
+    assert "pina_xxx" not in line  # a token in the message is masked, as explain masks it
+    assert "LiveSecretValue" not in line
     assert len(classify(500, {"message": "m" * 5_000_000}).summary()) < 500
 
 

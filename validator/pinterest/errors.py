@@ -66,7 +66,7 @@ from validator.codes.platform import (
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.findings import Action
-from validator.messages import quote, seconds
+from validator.messages import quote, seconds, unsecret
 from validator.waiting import parse_retry_after
 
 __all__ = [
@@ -148,10 +148,10 @@ class Classification:
             if self.platform_code is not None:
                 said += f" code {self.platform_code}"
             if self.platform_message:
-                said += f" {quote(self.platform_message, _SUMMARY_WIDTH)}"
+                said += f" {quote(unsecret(self.platform_message), _SUMMARY_WIDTH)}"
             parts.append(said)
         if self.request_id:
-            parts.append(f"request id {shown_request_id(self.request_id)}")
+            parts.append(f"request id {shown_request_id(unsecret(self.request_id))}")
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
