@@ -498,6 +498,40 @@ def test_pins_are_located_from_where_pytest_started_whatever_the_working_directo
     )
 
 
+def test_a_calendar_is_read_by_its_path_whatever_a_conftest_did_to_the_working_directory(
+    pytester: pytest.Pytester,
+) -> None:
+    # A conftest beside it that changes directory (a common pattern) left the name relative to
+    # where pytest started naming no file ("unreadable"), or another file of the same name.
+    (pytester.path / "sub").mkdir()
+    (pytester.path / "sub" / "conftest.py").write_text(
+        "import os\n\nos.chdir(os.path.dirname(os.path.abspath(__file__)))\n", encoding="utf-8"
+    )
+    broken = {**WARNED_PIN, "dominant_color": "#FFFFFF", "board_id": None}
+    lines = "".join(json.dumps(pin) + "\n" for pin in (WARNED_PIN, broken, WARNED_PIN))
+    (pytester.path / "sub" / "w.pins.jsonl").write_text(lines, encoding="utf-8")
+    (pytester.path / "sub" / "sub").mkdir()  # what "sub/w.pins.jsonl" names from "sub"
+    (pytester.path / "sub" / "sub" / "w.pins.jsonl").write_text(
+        json.dumps(WARNED_PIN) + "\n", encoding="utf-8"
+    )
+    result = pytester.runpytest(
+        "--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly", "--tb=line",
+        "-o", "norecursedirs=sub/sub",
+    )  # fmt: skip
+    result.assert_outcomes(passed=2, failed=1, warnings=3)  # the colours, and a duplicate
+    result.stdout.fnmatch_lines(["sub/w.pins.jsonl:2: 1 error: board.missing"])
+
+
+def test_a_file_name_holding_colons_is_headed_as_it_is(pytester: pytest.Pytester) -> None:
+    # "pin a::b.pins.jsonll:1": the heading cut the item's name by the file name's length, which
+    # the name's escaped "::" had made one character longer.
+    broken = {**WARNED_PIN, "dominant_color": "#FFFFFF", "board_id": None}
+    (pytester.path / "a::b.pins.jsonl").write_text(json.dumps(broken) + "\n", encoding="utf-8")
+    result = pytester.runpytest("--pin-preflight", "--pin-preflight-offline", "-p", "no:randomly")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(['_* pin a::b.pins.jsonl:1 "Sandy tote" _*'])
+
+
 def test_a_bug_while_checking_shows_the_same_traceback_on_every_pin(
     pytester: pytest.Pytester,
 ) -> None:

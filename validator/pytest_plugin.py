@@ -428,13 +428,14 @@ class CalendarFile(pytest.File):
         problem = None
         try:
             # A bulk-upload CSV is checked as it is read: against these settings and this "now".
-            # Local video files are found beside the calendar's absolute path when the pins run
-            # (a test may have changed the working directory by then); messages keep the short name.
+            # The calendar is opened, and local video files are found beside it, by its absolute
+            # path: a conftest or a test module collected before it may have changed the working
+            # directory (the short name then named no file, or another). Messages keep the name.
             read = sources.load(
-                shown,
+                str(self.path),
                 settings=engine.settings,
                 now=engine.now,
-                origin=str(self.path),
+                shown=sources.display_name(shown),
             )
             for item in read:  # pins run together on a line: an item each, as a report each
                 inputs.extend(run_together(item) or (item,))
@@ -575,7 +576,7 @@ class PinItem(pytest.Item):
         return (
             self.path,
             (self.line or 1) - 1,
-            f"pin {file.nodeid}{self.name[len(self.path.name) :]}",
+            f"pin {file.nodeid}{self.name.removeprefix(_node_safe(self.path.name))}",
         )
 
 
@@ -718,7 +719,11 @@ def _item_name(path: Path, item: PinInput, *, position: bool = False) -> str:
     elif position or location.line is None:
         where += f"#{location.position}"
     title = item.title if item.title is not None else _peek_title(item.payload)
-    name = f"{where} {quote(title, 50)}" if title else where
+    return _node_safe(f"{where} {quote(title, 50)}" if title else where)
+
+
+def _node_safe(name: str) -> str:
+    """``name`` with what pytest reads in a node id (``::``, ``[``) written otherwise."""
     return name.replace("::", ": :").replace("[", "(").replace("]", ")")
 
 
