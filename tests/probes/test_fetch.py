@@ -345,25 +345,41 @@ def test_the_name_checked_is_the_name_connected_to(
     assert "xn--strae-oqa.example resolves to 127.0.0.1" in outcome.detail
 
 
-def test_another_protocol_on_the_port_is_no_http_and_its_banner_is_not_repeated() -> None:
-    # What an internal service says must not reach a report (a rebinding attacker reads them).
+@contextlib.contextmanager
+def answering(raw: bytes, *, greets: bool = False) -> Iterator[str]:
+    """A URL on 127.0.0.1 whose server sends ``raw`` bytes to every connection, then closes it.
+
+    ``greets``: sent as soon as the connection opens (an SSH or SMTP banner), before the request
+    is read. The server stops when the block ends.
+    """
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
-    server.listen(1)
+    server.listen(4)
+    server.settimeout(5)
 
-    def banner() -> None:
-        connection, _ = server.accept()
-        with connection:
-            connection.sendall(b"SSH-2.0-OpenSSH_9.2p1 internal-secret\r\n\r\n")
-            time.sleep(0.5)
+    def answer() -> None:
+        with contextlib.suppress(OSError):  # closed once the test has its verdict
+            while True:
+                connection, _ = server.accept()
+                with connection:
+                    if not greets:
+                        connection.recv(65536)
+                    connection.sendall(raw)
+                    time.sleep(0.1)
 
-    thread = threading.Thread(target=banner, daemon=True)
+    thread = threading.Thread(target=answer, daemon=True)
     thread.start()
     try:
-        outcome = fetch(f"http://127.0.0.1:{server.getsockname()[1]}/a.jpg", retries=2)
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/a.jpg"
     finally:
-        thread.join(timeout=5)
         server.close()
+        thread.join(timeout=5)
+
+
+def test_another_protocol_on_the_port_is_no_http_and_its_banner_is_not_repeated() -> None:
+    # What an internal service says must not reach a report (a rebinding attacker reads them).
+    with answering(b"SSH-2.0-OpenSSH_9.2p1 internal-secret\r\n\r\n", greets=True) as url:
+        outcome = fetch(url, retries=2)
     assert isinstance(outcome, Failure)
     assert outcome.detail == "answered with something that is not HTTP"
     assert outcome.attempts == 1  # the same on every try
@@ -381,27 +397,8 @@ def test_an_answer_that_breaks_http_is_the_servers_every_time_not_a_drop(
     head: bytes, said: str
 ) -> None:
     # It was "dropped the connection", retried, and reported as one to try again later.
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(4)
-    server.settimeout(5)
-
-    def answer() -> None:
-        with contextlib.suppress(OSError):  # closed by the test once it has its verdict
-            while True:
-                connection, _ = server.accept()
-                with connection:
-                    connection.recv(65536)
-                    connection.sendall(head)
-                    time.sleep(0.1)
-
-    thread = threading.Thread(target=answer, daemon=True)
-    thread.start()
-    try:
-        outcome = fetch(f"http://127.0.0.1:{server.getsockname()[1]}/a.jpg", retries=2)
-    finally:
-        server.close()
-        thread.join(timeout=5)
+    with answering(head) as url:
+        outcome = fetch(url, retries=2)
     assert isinstance(outcome, Failure)
     assert outcome.kind is FailureKind.HTTP_ERROR
     assert outcome.detail.startswith("answered with a response that breaks HTTP (")
