@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic_core import ErrorDetails
 
-from validator.codes import board, media, pin, text, video
+from validator.codes import board, carousel, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import as_json, json_type, quote
@@ -108,7 +108,11 @@ def translate(error: ErrorDetails) -> tuple[Finding, Path]:
         code = video.VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID
         return _content_type(code, field, value), path
     if leaf == "cover_image_key_frame_time":
-        return _key_frame(field, kind, value), path
+        code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
+        return _whole_number(code, field, kind, value, "whole seconds"), path
+    if path == ("media_source", "index"):
+        code = carousel.CAROUSEL_INDEX_INVALID
+        return _whole_number(code, field, kind, value, "a whole number"), path
     return _wrong_type(field, kind, value, error["msg"]), path
 
 
@@ -300,14 +304,20 @@ def _content_type(code: Code, field: str, value: object) -> Finding:
     return code.finding(field, message, hint)
 
 
-def _key_frame(field: str, kind: str, value: object) -> Finding:
-    code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
+def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -> Finding:
+    """An integer field with minimum 0 (a key frame's time, a carousel's index), given otherwise.
+
+    The hint names the number meant where the value shows it: a fraction rounded (half up, as
+    people round: 2.5 is 3), digits without their quotes.
+    """
     if kind == "greater_than_equal":
         return code.finding(field, f"{field} is {as_json(value)}; it must be 0 or more")
-    message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be whole seconds"
+    message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be {unit}"
     hint = None
     if isinstance(value, float) and math.isfinite(value) and value >= 0:  # 1e400 is infinity
-        hint = f"Use {round(value)}."
+        hint = f"Use {math.floor(value + 0.5)}."
+    elif isinstance(value, str) and value.isascii() and value.isdigit():
+        hint = f"Write {int(value)}, without quotes: it is a JSON number."
     return code.finding(field, message, hint)
 
 
@@ -316,8 +326,6 @@ def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
     expected = _EXPECTED.get(kind)
     if expected is not None:
         message = f"{field} is {json_type(value)}; it must be {expected}"
-    elif kind == "greater_than_equal":
-        message = f"{field} is {as_json(value)}; it must be 0 or more"
     else:
         message = f"{field}: {fallback}"
     return code.finding(field or None, message)

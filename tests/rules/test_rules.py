@@ -11,6 +11,7 @@ import pytest
 from support import FIXTURES, png_header
 
 from validator import Report, Settings, validate
+from validator.codes import CATALOGUE, Stage
 from validator.codes.examples import BOARD_ID, COVER_URL, IMAGE_URL, PNG_BASE64
 from validator.findings import Finding
 from validator.model import PinCreate
@@ -454,6 +455,18 @@ def test_an_inline_image_is_judged_by_its_bytes(
     assert report.findings[0].field == "media_source.data"
 
 
+def test_what_inline_images_get_offline_is_catalogued_as_read_from_bytes() -> None:
+    # `pin-preflight codes` labels a code by what decides it: offline runs judge inline images,
+    # so their codes must not read as network checks (which an offline run never makes).
+    names = ["truncated.jpg", "small.jpg", "tall.jpg", "photo-baseline.jpg"]
+    small = Settings(offline=True, image_max_bytes=1000)
+    emitted = {code for name in names for code in check(_inline(name)).codes}
+    emitted |= check(_inline("photo-baseline.jpg"), settings=small).codes
+    emitted |= check(_inline("photo-baseline.jpg", "image/png")).codes  # a mismatch
+    assert len(emitted) >= 5
+    assert {CATALOGUE[code].stage for code in emitted} <= {Stage.OFFLINE, Stage.MEDIA}
+
+
 def test_an_inline_image_with_data_appended_is_whole() -> None:
     assert check(_inline("motion-photo.jpg")).findings == ()  # a phone's video after its EOI
     assert check(_inline("photo-baseline.jpg")).findings == ()
@@ -510,6 +523,33 @@ def test_a_carousel_index_past_its_items_is_a_warning() -> None:
     (finding,) = report.findings
     assert (finding.code, finding.field) == ("carousel.index_out_of_range", "media_source.index")
     assert finding.message == "index is 3, but the carousel's 3 items are numbered 0 to 2"
+
+
+@pytest.mark.parametrize(
+    ("index", "message", "hint"),
+    [
+        (-1, "media_source.index is -1; it must be 0 or more", "Set index to the position"),
+        ("1", 'media_source.index is a string ("1"); it must be a whole number', "Write 1, with"),
+        (0.5, 'media_source.index is a number ("0.5"); it must be a whole number', "Use 1."),
+    ],
+)
+def test_a_carousel_index_the_api_refuses_is_an_error_of_its_own(
+    index: object, message: str, hint: str
+) -> None:
+    # Not pin.field_type_invalid ("the wrong JSON type"): -1 is an integer, out of the range.
+    items = [{"url": f"https://cdn.example.com/pins/slide-{i}.jpg"} for i in range(2)]
+    source = {"source_type": "multiple_image_urls", "items": items, "index": index}
+    (finding,) = check(image_pin(media_source=source)).findings
+    assert (finding.code, finding.field) == ("carousel.index_invalid", "media_source.index")
+    assert finding.message == message
+    assert finding.hint is not None
+    assert finding.hint.startswith(hint)
+
+
+def test_a_key_frame_time_halfway_between_seconds_rounds_up_as_people_round() -> None:
+    pin = video_pin(cover_image_key_frame_time=2.5)
+    finding = check(pin).findings[0]
+    assert (finding.code, finding.hint) == ("video.cover_key_frame_time_invalid", "Use 3.")
 
 
 def test_numbers_too_long_to_print_are_findings_shortened_not_exceptions() -> None:

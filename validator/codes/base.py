@@ -28,12 +28,15 @@ REGISTRY: dict[str, Code] = {}
 class Stage(enum.StrEnum):
     """When a code can be decided.
 
-    From the payload alone, by fetching the media, by asking Pinterest with the user's token, or
-    from Pinterest's answer to a publish call.
+    From the payload alone, by fetching the media, from the media's bytes, by asking Pinterest
+    with the user's token, or from Pinterest's answer to a publish call. ``MEDIA`` codes judge
+    bytes wherever they come from: fetched, or read even offline from inline base64 data and
+    from local files, so they are not ``NETWORK`` ones, which only a request can decide.
     """
 
     OFFLINE = "offline"
     NETWORK = "network"
+    MEDIA = "media"
     ACCOUNT = "account"
     RESPONSE = "response"
 

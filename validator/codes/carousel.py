@@ -23,6 +23,21 @@ CAROUSEL_ITEM_COUNT: Final = Code(
     example_good=media_pin(carousel_source(3)),
 )
 
+CAROUSEL_INDEX_INVALID: Final = Code(
+    id="carousel.index_invalid",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A carousel's index is not a whole number, 0 or more.",
+    why=(
+        "The API declares index an integer with minimum 0 and validates the body against its "
+        "schema: a negative index, a fraction or a quoted number fails the create call."
+    ),
+    fix="Set index to the position of the item to show first, counted from 0, or leave it out.",
+    reference="pinterest-api.md §2 (index: integer, minimum 0)",
+    since="0.2.0",
+    example_bad=media_pin({**carousel_source(2), "index": -1}),
+    example_good=media_pin({**carousel_source(2), "index": 0}),
+)
 CAROUSEL_INDEX_OUT_OF_RANGE: Final = Code(
     id="carousel.index_out_of_range",
     severity=Severity.WARNING,

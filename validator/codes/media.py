@@ -164,6 +164,7 @@ MEDIA_MEDIA_ID_INVALID: Final = Code(
 def _network(
     id: str, summary: str, why: str, fix: str, *, severity: Severity = Severity.ERROR,
     action: Action = Action.USER_ERROR, reference: str = "pinterest-api.md §5.3 (code 2786)",
+    stage: Stage = Stage.NETWORK,
 ) -> Code:  # fmt: skip
     return Code(
         id=id,
@@ -173,7 +174,7 @@ def _network(
         why=why,
         fix=fix,
         reference=reference,
-        stage=Stage.NETWORK,
+        stage=stage,
     )
 
 
@@ -278,6 +279,7 @@ MEDIA_INVALID: Final = _network(
     "transcode broken video.",
     "Export or upload the file again, completely, and check that it opens.",
     reference="pinterest-api.md §4.1 (code 235), §5.3",
+    stage=Stage.MEDIA,
 )
 MEDIA_CHECK_INCOMPLETE: Final = _network(
     "media.check_incomplete",
@@ -289,6 +291,7 @@ MEDIA_CHECK_INCOMPLETE: Final = _network(
     "store does), or raise max_bytes_per_url.",
     severity=Severity.WARNING,
     reference="media-probing.md (Traps: Range answers)",
+    stage=Stage.MEDIA,
 )
 MEDIA_TYPE_MISMATCH: Final = _network(
     "media.type_mismatch",
@@ -298,6 +301,7 @@ MEDIA_TYPE_MISMATCH: Final = _network(
     "Serve the file with the Content-Type of its real format, and name it accordingly.",
     severity=Severity.WARNING,
     reference="pinterest-api.md §4.1, §4.2",
+    stage=Stage.MEDIA,
 )
 MEDIA_TOO_LARGE: Final = _network(
     "media.too_large",
@@ -306,6 +310,7 @@ MEDIA_TOO_LARGE: Final = _network(
     "20 MB is the common ground).",
     "Compress or resize the image (a 1000x1500 JPEG is a few hundred KB), or shorten the video.",
     reference="pinterest-api.md §4.1, §4.2 (size limits, CONFLICT)",
+    stage=Stage.MEDIA,
 )
 MEDIA_IMAGE_TOO_SMALL: Final = _network(
     "media.image_too_small",
@@ -315,6 +320,7 @@ MEDIA_IMAGE_TOO_SMALL: Final = _network(
     "Use an image at least 600 px wide; 1000x1500 (2:3) is what Pinterest recommends.",
     severity=Severity.WARNING,
     reference="pinterest-api.md §4.1 (code 233, min size UNCERTAIN)",
+    stage=Stage.MEDIA,
 )
 MEDIA_ASPECT_RATIO: Final = _network(
     "media.aspect_ratio",
@@ -324,6 +330,7 @@ MEDIA_ASPECT_RATIO: Final = _network(
     "Crop to 2:3 (1000x1500) or 1:1; give all carousel images the same dimensions.",
     severity=Severity.WARNING,
     reference="pinterest-api.md §4.1 (ratio), §4.3 (carousel same dimensions)",
+    stage=Stage.MEDIA,
 )
 MEDIA_URL_EXPIRES_SOON: Final = Code(
     id="media.url_expires_soon",

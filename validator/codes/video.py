@@ -76,7 +76,7 @@ VIDEO_COVER_KEY_FRAME_TIME_INVALID: Final = Code(
 # --- Decided by reading the video or cover file (issue 3). pinterest-api.md §4.2. ----------------
 
 
-def _network(id: str, summary: str, why: str, fix: str) -> Code:
+def _from_file(id: str, summary: str, why: str, fix: str) -> Code:
     return Code(
         id=id,
         severity=Severity.ERROR,
@@ -85,30 +85,30 @@ def _network(id: str, summary: str, why: str, fix: str) -> Code:
         why=why,
         fix=fix,
         reference="pinterest-api.md §4.2 (video specs)",
-        stage=Stage.NETWORK,
+        stage=Stage.MEDIA,
     )
 
 
-VIDEO_CODEC_UNSUPPORTED: Final = _network(
+VIDEO_CODEC_UNSUPPORTED: Final = _from_file(
     "video.codec_unsupported",
     "The video is not encoded with H.264 or H.265.",
     "Pinterest transcodes H.264 and H.265 video; other codecs (MPEG-4 Part 2, ProRes, VP9, AV1) "
     "fail processing after the upload.",
     "Re-encode to H.264 (e.g. ffmpeg -c:v libx264 -c:a aac -movflags +faststart).",
 )
-VIDEO_DURATION_OUT_OF_RANGE: Final = _network(
+VIDEO_DURATION_OUT_OF_RANGE: Final = _from_file(
     "video.duration_out_of_range",
     "The video is shorter than 4 seconds or longer than 15 minutes.",
     "Pinterest takes video pins of 4 s to 15 min.",
     "Trim or extend the video into that range.",
 )
-VIDEO_ASPECT_RATIO_OUT_OF_RANGE: Final = _network(
+VIDEO_ASPECT_RATIO_OUT_OF_RANGE: Final = _from_file(
     "video.aspect_ratio_out_of_range",
     "The video is narrower than 1:2 or wider than 1.91:1.",
     "Pinterest refuses video outside 1:2 (tall) to 1.91:1 (wide); 9:16, 2:3, 4:5 and 1:1 suit it.",
     "Crop or pad the video to a ratio between 1:2 and 1.91:1.",
 )
-VIDEO_COVER_IMAGE_CONTENT_TYPE_MISMATCH: Final = _network(
+VIDEO_COVER_IMAGE_CONTENT_TYPE_MISMATCH: Final = _from_file(
     "video.cover_image_content_type_mismatch",
     "cover_image_content_type says one format, the cover file is another.",
     "Pinterest reads the cover by its declared type; a PNG declared image/jpeg fails to process.",
