@@ -880,11 +880,17 @@ def test_piped_run_prints_no_progress_escape_codes() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-@pytest.mark.parametrize(("extra_env", "drawn"), [({}, True), ({"CI": "true"}, False)])
+@pytest.mark.parametrize(
+    ("extra_env", "drawn", "coloured"),
+    [({}, True, False), ({"CI": "true"}, False, False), ({"FORCE_COLOR": "1"}, True, True)],
+)
 def test_progress_is_drawn_on_a_terminal_stderr_unless_in_ci(
-    extra_env: dict[str, str], drawn: bool
+    extra_env: dict[str, str], drawn: bool, coloured: bool
 ) -> None:
-    """stderr is a pseudo-terminal, stdout a pipe: the run a person watches while saving output."""
+    """stderr is a pseudo-terminal, stdout a pipe: the run a person watches while saving output.
+
+    FORCE_COLOR colours the report in the pipe; its lines stay there, not on the terminal.
+    """
     import pty
 
     leader, follower = pty.openpty()
@@ -908,7 +914,9 @@ def test_progress_is_drawn_on_a_terminal_stderr_unless_in_ci(
     os.close(leader)
     assert process.returncode == EXIT_ERRORS
     assert b"13 pins checked" in stdout
-    assert b"\x1b" not in stdout
+    assert b"board.missing" in stdout
+    assert b"board.missing" not in terminal
+    assert (b"\x1b" in stdout) is coloured
     assert (b"pins/s" in terminal) is drawn
     assert (b"\x1b[?25l" in terminal) is drawn
 

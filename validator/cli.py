@@ -26,7 +26,7 @@ from contextlib import ExitStack, nullcontext, suppress
 from pathlib import Path
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.text import Text
 
 import validator
@@ -333,12 +333,15 @@ def _check(
         else None
     )
     # With the progress line drawn on the terminal, text for that same terminal goes through the
-    # progress console, which keeps the line below it; text for a pipe or file goes straight.
+    # progress console, which keeps the line below it; text for a pipe or file goes straight,
+    # coloured or not (FORCE_COLOR makes the console call any stream a terminal: not the test).
     # Text for a pipe or file is written plain: rich renders styles nobody will see at ~0.1 ms
     # a line, which made a 100,000-row calendar several times slower to report than to check.
     # The console decides, as it does for the summary: a terminal, or FORCE_COLOR set.
     plain = not console.is_terminal
-    print_ = progress.print if progress is not None else console.print
+    print_: Callable[[RenderableType], None] = console.print
+    if progress is not None and progress_.is_terminal(sys.stdout):
+        print_ = progress.print
 
     listed = verbosity >= text.Verbosity.VERBOSE  # whether pins without findings are listed
     # With --output, the file is what the run is for: a reader of standard output that goes away
