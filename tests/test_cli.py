@@ -639,6 +639,11 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
             "unrecognized arguments: --ofline; did you mean --offline? A command's flags go "
             "after it: pin-preflight check FLAGS …",
         ),
+        (  # a file name a glob matched, taken for a flag: no line or colour of its own
+            ["check", VALID, "--x\n::error::forged\x1b[2J.json"],
+            "usage: pin-preflight check ",
+            "unrecognized arguments: --x\\n::error::forged\\x1b[2J.json\n",
+        ),
         (  # flags it knows, abbreviated or not: only PATH is missing
             ["check", "--off", "-q", "--format=json", "--"],
             "usage: pin-preflight check ",
@@ -657,6 +662,7 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
         "flag-and-no-path",
         "flag-and-no-command",
         "flag-before-the-command-and-no-path",
+        "file-name-taken-for-a-flag",
         "no-path",
     ],
 )
@@ -852,6 +858,25 @@ def test_a_ca_file_that_cannot_be_loaded_is_a_clear_error(
         f"pin-preflight: error: the CA certificates named by SSL_CERT_FILE={bundle}"
     )
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_payload_cannot_issue_a_ci_log_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    # GitHub's runner acts on "##[error]", "##[stop-commands]"... anywhere in a line of the log.
+    pin = {
+        "board_id": "Summer ##[error]forged",
+        "title": "##[stop-commands]token",
+        "##[add-mask]key": 1,
+        "media_source": {"source_type": "image_url", "url": "https://cdn.example.com/##[a].jpg"},
+    }
+    calendar = tmp_path / "##[group]calendar.json"
+    calendar.write_text(json.dumps(pin), encoding="utf-8")
+    status, out, err = run(capsys, "--format", fmt, str(calendar))
+    assert status == EXIT_ERRORS
+    assert "board.invalid_id" in out
+    assert "##[" not in out + err
 
 
 def test_no_progress_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,6 +13,7 @@ from validator.messages import (
     as_json,
     did_you_mean,
     json_type,
+    printable,
     quote,
     quote_url,
     seconds,
@@ -31,6 +32,8 @@ from validator.messages import (
         ("abc\u202edcba", '"abc\\u202edcba"'),  # no reordering of what is shown
         ("lone \ud800", '"lone \\ud800"'),  # cannot be written as UTF-8: shown as its escape
         ("caf\u00e9 \u2713 \U0001f337", '"caf\u00e9 \u2713 \U0001f337"'),  # printable stays
+        ("##[stop-commands]x", '"##\\[stop-commands]x"'),  # GitHub's runner acts on "##["
+        ("a\\##[b", '"a\\\\##\\[b"'),  # a backslash written is doubled: reads apart
         (True, '"true"'),  # as the user wrote it in JSON, not as Python shows it
         (["image_url"], '"[\\"image_url\\"]"'),
     ],
@@ -171,6 +174,12 @@ def test_anything_quoted_is_printable_and_encodes(text: str) -> None:
     shown = quote(text, 1000)
     shown.encode("utf-8")  # no lone surrogate left
     assert not [ch for ch in shown if _acts(ch)]
+
+
+@given(st.text(alphabet="#[\\\x1bab", max_size=12))
+def test_nothing_quoted_or_printable_holds_a_log_command(text: str) -> None:
+    assert "##[" not in quote(text, 1000)
+    assert "##[" not in printable(text)
 
 
 def _acts(ch: str) -> bool:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
-from validator.messages import did_you_mean, without_tokens
+from validator.messages import did_you_mean, printable, without_tokens
 from validator.report_file import write_stdout
 from validator.reporters import ReportFormat
 
@@ -116,8 +116,9 @@ class Parser(argparse.ArgumentParser):
             options = [option.strip("'\"") for option in choice["choices"].split(", ")]
             message += did_you_mean(choice["value"].strip("'\""), options)
         # argparse quotes the arguments it refuses: a token given as a flag's value (a flag
-        # mistyped, or put before the command) would land in the CI log.
-        super().error(without_tokens(message))
+        # mistyped, or put before the command) would land in the CI log, and a file name a glob
+        # matched (`--x\n::error::…`) would write lines and colours of its own there.
+        super().error(printable(without_tokens(message)))
 
 
 class _MissingArgument(Exception):

@@ -55,9 +55,20 @@ _CONTROLS = _controls()
 _ESCAPES = {**_CONTROLS, ord("\\"): "\\\\", ord('"'): '\\"'}  # inside quotes, these too
 
 
+#: GitHub's runner acts on ``##[command]`` anywhere in a line of a step's log (its older command
+#: syntax: ``##[error]``, ``##[stop-commands]``, ``##[add-mask]``): shown as ``##\[``, it is text.
+_LOG_COMMAND = "##["
+_LOG_COMMAND_SHOWN = "##\\["
+
+
 def printable(text: str) -> str:
-    """``text`` as it may be shown: what a terminal would act on escaped (``_controls``)."""
-    return text if text.isprintable() else text.translate(_CONTROLS)
+    """``text`` as it may be shown: what a terminal or a CI log would act on escaped.
+
+    Controls as ``_controls`` says, and the ``##[`` of a log command (``_LOG_COMMAND``).
+    """
+    if not text.isprintable():
+        text = text.translate(_CONTROLS)
+    return text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN) if _LOG_COMMAND in text else text
 
 
 def encodable(text: str) -> bool:
@@ -84,8 +95,12 @@ def quote(value: object, width: int = 60) -> str:
     if len(text) > width:
         text = text[: width - 1] + "…"
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f'"{text.translate(_ESCAPES)}"'
+        text = text.replace("\\", "\\\\").replace('"', '\\"')
+    else:
+        text = text.translate(_ESCAPES)
+    if _LOG_COMMAND in text:  # after the doubling: a backslash written before "##[" reads apart
+        text = text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN)
+    return f'"{text}"'
 
 
 def quote_url(url: str, width: int = 60) -> str:

@@ -84,7 +84,7 @@ class Code:
             code=self.id,
             severity=self.severity,
             action=self.action,
-            field=field if field is None or field.isprintable() else printable(field),
-            message=message if message.isprintable() else printable(message),
+            field=field if field is None else printable(field),
+            message=printable(message),
             hint=printable(hint) if hint is not None else self.fix,
         )
