@@ -87,6 +87,30 @@ def test_a_path_that_cannot_take_the_report_fails_before_the_run(tmp_path: Path,
         ReportFile(tmp_path / name)
 
 
+def test_a_name_near_the_system_s_limit_is_written(tmp_path: Path) -> None:
+    # Its temporary file was named after it whole: 14 characters more, past 255.
+    target = tmp_path / ("r" * 250 + ".xml")
+    output = ReportFile(target)
+    output.write("<testsuites/>")
+    output.close()
+    assert target.read_text(encoding="utf-8") == "<testsuites/>"
+    assert leftovers(tmp_path) == []
+
+
+def test_a_report_on_a_read_only_mount_is_refused_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # os.access says only "no": the mount is what to tell, not a permission a chmod would fix.
+    target = tmp_path / "report.xml"
+    target.write_text("old", encoding="utf-8")
+    monkeypatch.setattr("os.access", lambda *_, **__: False)
+    real = os.statvfs(tmp_path)
+    read_only = os.statvfs_result((*real[:8], real.f_flag | os.ST_RDONLY, real.f_namemax))
+    monkeypatch.setattr("os.statvfs", lambda _: read_only)
+    with pytest.raises(ConfigError, match=r"cannot write it: Read-only file system$"):
+        ReportFile(target)
+
+
 @pytest.fixture
 def read_only_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing can be made beside the report (a read-only mount), as for a user who is not root."""

@@ -31,6 +31,7 @@ __all__ = ["ReportFile", "silence_stdout", "write_stdout"]
 
 # Why a temporary file cannot be made beside the report: the folder takes no new file.
 _FOLDER_READ_ONLY = frozenset({errno.EACCES, errno.EPERM, errno.EROFS})
+_NAME_KEPT = 40  # characters of the report's name in its temporary file's
 # Names of descriptors the shell opened: written as named, never replaced.
 _STANDARD_NAMES = frozenset({"/dev/stdout", "/dev/stderr"})
 _PROC_FD = re.compile(r"/proc/[^/]+/fd/")
@@ -61,10 +62,13 @@ class ReportFile:
                 self._stream = path.open("a", encoding="utf-8", newline="\n")
                 return
             if target.exists() and not os.access(target, os.W_OK):  # as open("w") would refuse
-                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+                refusal = errno.EROFS if _read_only_mount(target) else errno.EACCES
+                raise PermissionError(refusal, os.strerror(refusal))
             try:
+                # The name's start only: a name near the system's limit (255 bytes) leaves no
+                # room for a longer one beside it.
                 descriptor, name = tempfile.mkstemp(
-                    dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+                    dir=target.parent, prefix=f".{target.name[:_NAME_KEPT]}.", suffix=".tmp"
                 )
             except OSError as exc:
                 if exc.errno not in _FOLDER_READ_ONLY or not target.is_file():
@@ -259,3 +263,11 @@ def silence_stdout() -> None:
         pass
     finally:
         os.close(devnull)  # the copy on standard output's descriptor is the one kept
+
+
+def _read_only_mount(path: Path) -> bool:
+    """Whether ``path`` is on a file system mounted read-only (``os.access`` says only "no")."""
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
