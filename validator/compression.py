@@ -26,5 +26,21 @@ def inflate(data: bytes, coding: str, limit: int) -> tuple[bytes, bool] | None:
             inflated = inflater.decompress(data, limit)
         except zlib.error:
             continue
-        return inflated, bool(inflater.unconsumed_tail)
+        more = bool(inflater.unconsumed_tail)
+        # gzip may come in members, one after another (RFC 1952 §2.2): each is read in turn, as
+        # Python's gzip, curl and browsers read them; a broken later member ends the text there.
+        while inflater.eof and inflater.unused_data.startswith(_GZIP_MAGIC):
+            if len(inflated) >= limit:  # (a max_length of 0 would read the member whole)
+                more = True
+                break
+            rest, inflater = inflater.unused_data, zlib.decompressobj(window)
+            try:
+                inflated += inflater.decompress(rest, limit - len(inflated))
+            except zlib.error:
+                break
+            more = bool(inflater.unconsumed_tail)
+        return inflated, more
     return None
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
