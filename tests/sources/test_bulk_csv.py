@@ -126,7 +126,7 @@ def test_the_good_calendar_hands_its_media_to_the_network_stage() -> None:
 
 PROBLEMS = {
     2: [],  # the control row
-    3: ["calendar.row_malformed"],  # 3 fields
+    3: ["calendar.row_malformed"],  # 6 fields: the Link left out, the date under Link
     4: ["calendar.row_malformed"],  # an unquoted comma: 9 fields
     5: ["calendar.description_multiline"],  # a quoted line break: the row spans lines 5 and 6
     7: ["calendar.duplicate_link"],
@@ -887,6 +887,62 @@ def test_a_cell_over_lines_after_a_media_url_column_is_one_row(tmp_path: Path) -
     found = codes_by_line(rows_of(path))
     assert sorted(found) == [2, 4]
     assert "calendar.row_malformed" not in found[2]
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # Excel leaves out a row's empty cells at its end on some rows (no Keywords here).
+        "Cap,https://cdn.example.com/2.jpg,Summer,,Nice,https://shop.example.com/2,2099-06-02",
+        "Cap,https://cdn.example.com/2.jpg,Summer",  # a writer that never writes empty cells
+        # Blank cells past the header's width add nothing.
+        "Cap,https://cdn.example.com/2.jpg,Summer,,Nice,https://shop.example.com/2,2099-06-02,,,",
+        # A description over lines holding comma lists, in a row that stops early.
+        'Cake,https://cdn.example.com/1.jpg,Summer,,"You need:\nflour, sugar, eggs\nbutter, '
+        'milk",https://shop.example.com/1,2099-06-02',
+    ],
+    ids=["no-keywords", "three-cells", "blank-cells-past-the-header", "lines-and-comma-lists"],
+)
+def test_a_row_with_empty_cells_left_out_or_added_at_its_end_is_read(
+    tmp_path: Path, cells: str
+) -> None:
+    path = write_csv(tmp_path, cells, row(title="Next"))
+    items = rows_of(path)
+    assert len(items) == 2  # each row is one pin: none read again line by line
+    found = codes_by_line(items)
+    assert "calendar.row_malformed" not in {code for codes in found.values() for code in codes}
+    assert items[0].title == cells.partition(",")[0]
+
+
+def test_a_row_that_stops_early_with_its_cells_under_the_wrong_columns_is_malformed(
+    tmp_path: Path,
+) -> None:
+    # The Link left out in the middle: the date sits under Link, so the end is not what is missing.
+    path = write_csv(tmp_path, "Cap,https://cdn.example.com/2.jpg,Summer,,Nice,2099-06-02")
+    ((finding,),) = [report.findings for report in check(rows_of(path))]
+    assert finding.code == "calendar.row_malformed"
+    assert finding.message == (
+        "the row has 6 fields, the header 8, and its values are not under their columns"
+    )
+    assert finding.hint is not None
+    assert finding.hint.startswith("A value is missing with its comma before the row's end")
+
+
+def test_a_row_with_comma_lists_over_lines_and_a_field_too_many_is_one_row(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path,
+        'Cake,https://cdn.example.com/1.jpg,Summer,,"You need:\nflour, sugar, eggs\nbutter, milk",'
+        "https://shop.example.com/1,2099-06-02,cake,extra",
+        row(title="Next"),
+    )
+    items = rows_of(path)
+    assert [item.location.line for item in items] == [2, 5]
+    (report, after) = check(items)
+    assert report.codes == {"calendar.row_malformed"}
+    assert "the row has 9 fields, the header 8" in report.findings[0].message
+    assert report.findings[0].hint is not None
+    assert report.findings[0].hint.startswith("A comma inside a value splits it in two")
+    assert after.ok
 
 
 def test_a_row_whose_cells_hold_line_breaks_and_one_field_too_many_is_one_finding(

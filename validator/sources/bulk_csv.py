@@ -168,13 +168,14 @@ def iter_bulk_csv(
             findings = [_unreadable(row)]
         elif not any(cell.strip() for cell in cells):
             continue
-        elif not shortest <= len(cells) <= width:
+        elif (fitted := _fitted(cells, shape[0])) is None:
             findings = [_wrong_width(len(cells), shortest)]
-        elif not mapped and (stray := _unnamed_value(cells, shortest)) is not None:
+        elif not mapped and (stray := _unnamed_value(fitted, shortest)) is not None:
             findings = [stray]
-        elif mapped and _repeats(cells, named_as):  # a bulk row is asked once it has findings
+        elif mapped and _repeats(fitted, named_as):  # a bulk row is asked once it has findings
             findings = [_header_again(header_line)]
         else:
+            cells = fitted  # blank cells left out at its end, or added there: as the header's
             # What the row is read for: a mapping reads its own columns, never the notes beside.
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
@@ -300,6 +301,32 @@ _QUOTE_FIX = (
 )
 
 
+def _fitted(cells: list[str], shape: _Shape) -> list[str] | None:
+    """``cells`` as a row of the header's width, or ``None`` if they are not one.
+
+    A row may leave out the blank columns after the header's last named one. It may also stop
+    before the header's last named column (Excel leaves out a row's empty cells at its end on
+    some rows; other writers never write them), or run past the header's width with blank
+    cells: then it is read as the header's width when its cells line up with the header, each
+    cell that shows a row (``_evidence``: a media URL, a link, a publish date, an id) blank or
+    holding what its column holds. A value left out in the middle, or an unquoted comma that
+    split one in two, moves those cells to the wrong columns, and the row stays malformed.
+    """
+    count = len(cells)
+    if shape.shortest <= count <= shape.widest:
+        return cells
+    if count > shape.widest:
+        if any(cell.strip() for cell in cells[shape.widest :]):
+            return None
+        fitted = cells[: shape.widest]
+    else:
+        fitted = cells + [""] * (shape.shortest - count)
+    for column, test in shape.evidence:
+        if column < count and cells[column].strip() and not test(cells[column]):
+            return None
+    return fitted
+
+
 class _Shape(NamedTuple):
     """What a row of this file looks like: how many cells, and which cells show it is one."""
 
@@ -329,7 +356,7 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
         return None
     expected = shape[0]
     inside = [line for cell in cells for line in cell.splitlines()[1:]]  # lines after a break
-    fits = expected.shortest <= len(cells) <= expected.widest
+    fits = _fitted(cells, expected) is not None
     broken = [line for cell in cells if "\n" in cell or "\r" in cell for line in cell.splitlines()]
     if any(_reads_as_row(line, expected) for line in broken) or any(
         _closes_a_row(lines[last], expected, column, anywhere=not fits)
@@ -337,8 +364,8 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
         if last < len(lines)
     ):
         return "a quote in it runs on over the rows after it: they are read into one cell"
-    if fits or not any("," in x for x in inside):
-        return None
+    if fits or not any(x.count(",") >= expected.shortest - 1 for x in inside):
+        return None  # a comma list in a cell ("flour, sugar, eggs") is no row's commas
     return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
 
 
@@ -739,6 +766,13 @@ def _wrong_width(count: int, width: int) -> Finding:
         "A comma inside a value splits it in two: put that value in double quotes, or check "
         "that the spreadsheet saved the file with commas (not semicolons) between fields."
     )
+    if count < width:  # _fitted: its cells do not line up with the header's columns
+        message += ", and its values are not under their columns"
+        hint = (
+            "A value is missing with its comma before the row's end, so the values after it sit "
+            "under the wrong columns: compare the row with the header (a row may leave out only "
+            "the empty cells at its end)."
+        )
     return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
 
