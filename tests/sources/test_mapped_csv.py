@@ -227,6 +227,30 @@ def test_a_row_that_leaves_out_its_empty_last_cells_is_read_if_its_cells_line_up
     ]
 
 
+def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Board ID,Headline,Image,Caption\n"
+        '549755885175,"=CONCAT(A2,"" sale"")",https://cdn.example.com/a.jpg,=B2\n'
+        "549755885175,= not a formula,https://cdn.example.com/b.jpg,Fine\n"
+    )
+    settings = Settings(
+        offline=True,
+        csv_columns={
+            "board_id": "Board ID", "title": "Headline", "image_url": "Image",
+            "description": "Caption",
+        },
+    )  # fmt: skip
+    first, second = Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW))
+    assert [(f.code, f.field) for f in first.findings] == [
+        ("calendar.formula_cell", "title"),
+        ("calendar.formula_cell", "description"),
+    ]
+    assert first.findings[1].message == 'the description cell holds a spreadsheet formula: "=B2"'
+    assert first.ok  # a warning, as in the bulk CSV
+    assert second.findings == ()
+
+
 def test_one_field_spelled_two_ways_is_refused() -> None:
     with pytest.raises(ValueError, match="'board_id' is given twice"):
         Settings(csv_columns={"board-id": "Board ID", "board_id": "Headline"})

@@ -98,7 +98,7 @@ CALENDAR_FORMULA_CELL: Final = Code(
     id="calendar.formula_cell",
     severity=Severity.WARNING,
     action=Action.USER_ERROR,
-    summary="A bulk-upload CSV cell holds a spreadsheet formula (=CONCAT(...), =A2), not a value.",
+    summary="A text cell of a CSV calendar holds a spreadsheet formula (=CONCAT(...), =A2).",
     why=(
         "A sheet exported with its formulas instead of their values writes the formula's text "
         "into the CSV: Pinterest would publish '=CONCAT(A2, \" sale\")' as the title, "
@@ -108,7 +108,7 @@ CALENDAR_FORMULA_CELL: Final = Code(
         "Write the value into the cell: copy the column and paste it as values (Paste special, "
         "Values only), then save the CSV again."
     ),
-    reference="README.md (Calendars: Pinterest's bulk-upload CSV)",
+    reference="README.md (Calendars: Pinterest's bulk-upload CSV, a spreadsheet of your own)",
 )
 
 CALENDAR_TITLE_MISSING: Final = Code(

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.codes.calendar import CALENDAR_ROW_MALFORMED
+from validator.codes.calendar import CALENDAR_FORMULA_CELL, CALENDAR_ROW_MALFORMED
 from validator.findings import Finding, Location
-from validator.messages import folded
+from validator.messages import folded, quote
 from validator.sources.base import PinInput
 from validator.sources.json_ import PIN_KEY, unwrap_entry
+from validator.urls import is_formula
 
 __all__ = ["column_positions", "mapped_cells", "mapped_row"]
 
@@ -81,9 +82,25 @@ def mapped_row(
     entry: dict[str, object] = {PIN_KEY: pin}
     entry.update({field: values[field] for field in _ENTRY_FIELDS if field in values})
     found = unwrap_entry(entry, location, origin)
-    if not left_out:
-        return found
-    return found._replace(extra=(*found.extra, _both_media(left_out, "media_id" in values)))
+    extra = [
+        _formula(field, values[field])
+        for field in _TEXT_FIELDS
+        if field in values and is_formula(values[field])
+    ]
+    if left_out:
+        extra.append(_both_media(left_out, "media_id" in values))
+    return found._replace(extra=(*found.extra, *extra)) if extra else found
+
+
+# Free text, which no other rule reads for a formula: a URL's, an id's and a date's findings
+# already say when their cell holds one.
+_TEXT_FIELDS = ("title", "description", "alt_text")
+
+
+def _formula(field: str, value: str) -> Finding:
+    """``calendar.formula_cell`` for a text cell exported as its formula, as in a bulk CSV."""
+    message = f"the {field} cell holds a spreadsheet formula: {quote(value)}"
+    return CALENDAR_FORMULA_CELL.finding(field, message)
 
 
 def _both_media(left_out: list[str], video: bool) -> Finding:
