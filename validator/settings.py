@@ -263,7 +263,9 @@ class Settings(BaseModel):
         Pairs are taken too, in a tuple or a list: what ``model_dump`` gives back (JSON makes
         them lists), so that settings written out read back in.
         """
+        written: dict[str, str] = {}  # each field as the table wrote it (board-id), for messages
         if isinstance(value, Mapping):  # keys as pyproject.toml writes them too: board-id
+            written = {str(k).replace("-", "_"): str(k) for k in value}
             value = tuple(sorted((str(k).replace("-", "_"), v) for k, v in value.items()))
         elif isinstance(value, list):
             value = tuple(tuple(pair) if isinstance(pair, list) else pair for pair in value)
@@ -278,14 +280,21 @@ class Settings(BaseModel):
             raise ValueError(f"{', '.join(map(repr, twice))} is given twice (dash and underscore)")
         unknown = sorted(field for field, _ in value if field not in CSV_FIELDS)
         if unknown:
-            known = ", ".join(CSV_FIELDS)
-            raise ValueError(f"unknown field {', '.join(map(repr, unknown))} (known: {known})")
+            known = ", ".join(field.replace("_", "-") for field in CSV_FIELDS)
+            first = unknown[0]
+            meant = did_you_mean(first, CSV_FIELDS).replace("_", "-")
+            shown = ", ".join(repr(written.get(field, field)) for field in unknown)
+            raise ValueError(f"unknown field {shown}{meant} (known: {known})")
         names = [folded(column) for _, column in value]
         if not all(names):
             raise ValueError("a column name is empty")
-        repeated = sorted({column for column in names if names.count(column) > 1})
-        if repeated:
-            raise ValueError(f"two fields read the same column {', '.join(map(repr, repeated))}")
+        readers: dict[str, list[str]] = {}  # folded column name -> the fields that read it
+        for (field, _), name in zip(value, names, strict=True):
+            readers.setdefault(name, []).append(repr(written.get(field, field)))
+        for (_, column), name in zip(value, names, strict=True):
+            if len(readers[name]) > 1:
+                together = " and ".join(readers[name])
+                raise ValueError(f"{together} read the same column {column!r}: pick one")
         return value
 
     @field_validator("api_base")

@@ -117,8 +117,16 @@ def test_a_header_with_none_of_the_sheet_s_columns_is_told_as_a_bulk_header(
 @pytest.mark.parametrize(
     ("table", "message"),
     [
-        ('titel = "Headline"', "unknown field 'titel'"),
-        ('title = "Headline"\ndescription = " headline "', "two fields read the same column"),
+        ('titel = "Headline"', "unknown field 'titel'; did you mean title? (known: board-id, "),
+        ('image-ur = "Image"', "unknown field 'image-ur'; did you mean image-url?"),  # as written
+        (
+            'title = "Headline"\ndescription = " headline "',
+            "'description' and 'title' read the same column ' headline ': pick one",
+        ),
+        (
+            'board-id = "Board ID"\nalt_text = "board id"',
+            "'alt_text' and 'board-id' read the same column",
+        ),
         ('title = ""', "a column name is empty"),
         ("title = 3", 'give a table of field = "column name"'),
         (None, 'give a table of field = "column name"'),  # csv-columns = []: read as no mapping
