@@ -34,6 +34,9 @@ from validator.messages import (
         ("caf\u00e9 \u2713 \U0001f337", '"caf\u00e9 \u2713 \U0001f337"'),  # printable stays
         ("##[stop-commands]x", '"##\\[stop-commands]x"'),  # GitHub's runner acts on "##["
         ("a\\##[b", '"a\\\\##\\[b"'),  # a backslash written is doubled: reads apart
+        ("Title\u200b", '"Title\\u200b"'),  # invisible: two names would look alike
+        ("\ufeffBoard", '"\\ufeffBoard"'),
+        ("\U0001f468\u200d\U0001f469", '"\U0001f468\u200d\U0001f469"'),  # an emoji's joiner stays
         (True, '"true"'),  # as the user wrote it in JSON, not as Python shows it
         (["image_url"], '"[\\"image_url\\"]"'),
     ],

@@ -41,12 +41,16 @@ def _controls() -> dict[int, str]:
     Control characters (C0, DEL, C1) would move the cursor, clear lines or recolour text (or,
     as a line of their own, issue GitHub workflow commands); bidi controls and marks reorder
     what is shown; line separators break lines; lone surrogates (a JSON escape such as
-    ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all.
+    ``\ud800``, or bytes that are not UTF-8) cannot be written as UTF-8 at all. Characters that
+    show nothing (a zero-width space, a word joiner, a byte order mark, a soft hyphen) are shown
+    too: pasted into a header or a board name, they make two names look alike. The joiners of
+    emoji and of scripts (U+200C, U+200D) stay: they are part of what is written.
     """
     table = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"}
     controls = [*range(0x20), *range(0x7F, 0xA0)]
     bidi = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
-    for code in [*controls, 0x2028, 0x2029, *bidi, *range(0xD800, 0xE000)]:
+    invisible = [0x00AD, 0x180E, 0x200B, 0x2060, 0xFEFF]
+    for code in [*controls, 0x2028, 0x2029, *bidi, *invisible, *range(0xD800, 0xE000)]:
         table.setdefault(code, f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
     return table
 
