@@ -8,6 +8,7 @@ path that ``parse`` removes before it validates the rest again.
 
 from __future__ import annotations
 
+import binascii
 import math
 import re
 from collections.abc import Mapping
@@ -20,6 +21,7 @@ from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import as_json, json_type, quote
 from validator.model import SOURCE_TYPES
+from validator.urls import IMAGE_TYPE_BY_EXTENSION, extension
 
 __all__ = [
     "BROKEN_CHARACTER",
@@ -75,8 +77,14 @@ _EXPECTED = {
 }
 
 
-def translate(error: ErrorDetails) -> tuple[Finding, Path]:
-    """One pydantic error as a finding, and the payload path to remove before validating again."""
+def translate(
+    error: ErrorDetails, payload: Mapping[str, Any] | None = None
+) -> tuple[Finding, Path]:
+    """One pydantic error as a finding, and the payload path to remove before validating again.
+
+    ``payload`` is the pin the error is about: what a content type should be is read from the
+    image beside it (its data, or its URL's extension), so that the hint names the type to set.
+    """
     path = raw_path(error["loc"])
     field = field_path(path)
     kind = error["type"]
@@ -103,10 +111,11 @@ def translate(error: ErrorDetails) -> tuple[Finding, Path]:
     if leaf in ("data", "cover_image_data"):
         return _base64(field, value), path
     if leaf == "content_type":
-        return _content_type(media.MEDIA_CONTENT_TYPE_INVALID, field, value), path
+        code = media.MEDIA_CONTENT_TYPE_INVALID
+        return _content_type(code, field, value, _image_beside(path, payload)), path
     if leaf == "cover_image_content_type":
         code = video.VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID
-        return _content_type(code, field, value), path
+        return _content_type(code, field, value, _image_beside(path, payload)), path
     if leaf == "cover_image_key_frame_time":
         code = video.VIDEO_COVER_KEY_FRAME_TIME_INVALID
         return _whole_number(code, field, kind, value, "whole seconds"), path
@@ -287,10 +296,19 @@ def _base64(field: str, value: object) -> Finding:
     return code.finding(field, f"{field} {problem[0]}", problem[1])
 
 
-def _content_type(code: Code, field: str, value: object) -> Finding:
+def _content_type(
+    code: Code, field: str, value: object, image: tuple[str, str] | None = None
+) -> Finding:
+    """A content type pydantic refused; ``image``: the type the image is, and what shows it."""
     if not isinstance(value, str):
-        return code.finding(field, f"{field} is {json_type(value)}; it must be a string")
-    message = f"{field} is {quote(value)}; Pinterest takes image/jpeg or image/png"
+        message = f"{field} is {json_type(value)}; it must be a string"
+    else:
+        message = f"{field} is {quote(value)}; Pinterest takes image/jpeg or image/png"
+    if image is not None:
+        real, shown_by = image
+        return code.finding(field, message, f'Write "{real}": {shown_by}.')
+    if not isinstance(value, str):
+        return code.finding(field, message)
     lowered = value.strip().lower()
     hint = None
     if lowered in ("image/jpg", "jpg", "jpeg", "image/pjpeg"):
@@ -302,6 +320,48 @@ def _content_type(code: Code, field: str, value: object) -> Finding:
     elif lowered.startswith("image/"):
         hint = f"Pinterest does not take {lowered}: convert the image to JPEG or PNG and say which."
     return code.finding(field, message, hint)
+
+
+def _image_beside(path: Path, payload: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """The type of the image a content type at ``path`` declares, and what shows it, if known.
+
+    Base64 data beside it shows its type in its first bytes; a cover URL, by its extension (as
+    the cover rules read it), unless cover data says otherwise.
+    """
+    if payload is None:
+        return None
+    parent: Any = payload
+    for part in path[:-1]:
+        try:
+            parent = parent[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    if not isinstance(parent, Mapping):
+        return None
+    field = field_path(path[:-1])
+    data_key = "data" if path[-1] == "content_type" else "cover_image_data"
+    data = parent.get(data_key)
+    if isinstance(data, str):
+        real = _inline_type(data)
+        what = "a JPEG" if real == "image/jpeg" else "a PNG"
+        return None if real is None else (real, f"{field}.{data_key} holds {what} image")
+    url = parent.get("cover_image_url") if path[-1] == "cover_image_content_type" else None
+    if isinstance(url, str):
+        ext = extension(url)
+        real = IMAGE_TYPE_BY_EXTENSION.get(ext or "")
+        return None if real is None else (real, f"the cover URL ends in .{ext}")
+    return None
+
+
+def _inline_type(data: str) -> str | None:
+    """JPEG or PNG, from the magic bytes base64 data starts with; ``None`` for anything else."""
+    try:
+        head = binascii.a2b_base64(data[:12])
+    except binascii.Error:
+        return None
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    return "image/png" if head.startswith(b"\x89PNG\r\n\x1a\n") else None
 
 
 def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -> Finding:

@@ -374,7 +374,7 @@ def _parse_mapping(
             if container is not None:
                 with_bad_keys.append(container)
                 continue
-            finding, path = translate(error)
+            finding, path = translate(error, raw)
             if not _within(field_path(raw_path(error["loc"])), earlier):
                 findings.append(finding)
                 reported.append(field_path(path))

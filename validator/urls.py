@@ -17,6 +17,7 @@ from validator.messages import quote
 
 __all__ = [
     "ASCII_HOST",
+    "IMAGE_TYPE_BY_EXTENSION",
     "MAX_URL_LENGTH",
     "DeclaredFormat",
     "MediaKind",
@@ -187,6 +188,12 @@ class DeclaredFormat(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
+#: The content type an image URL's extension declares: what its ``cover_image_content_type``
+#: must say (pinterest-api.md §2).
+IMAGE_TYPE_BY_EXTENSION: dict[str, str] = {
+    **dict.fromkeys(("jpg", "jpeg", "jpe", "jfif"), "image/jpeg"),
+    "png": "image/png",
+}
 # pinterest-api.md §4.1: images are JPEG or PNG (.jfif is a JPEG); §4.2: video is MP4, MOV or M4V.
 _EXTENSIONS: dict[str, DeclaredFormat] = {
     **dict.fromkeys(("jpg", "jpeg", "jpe", "jfif", "png"), DeclaredFormat.IMAGE_OK),

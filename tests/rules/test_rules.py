@@ -467,6 +467,55 @@ def test_what_inline_images_get_offline_is_catalogued_as_read_from_bytes() -> No
     assert {CATALOGUE[code].stage for code in emitted} <= {Stage.OFFLINE, Stage.MEDIA}
 
 
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        (  # the catalogue's own example: the data is a PNG, so no conversion is needed
+            {"source_type": "image_base64", "content_type": "image/webp", "data": PNG_BASE64},
+            'Write "image/png": media_source.data holds a PNG image.',
+        ),
+        (  # "image/jpeg" would only have made the next run report a mismatch
+            {"source_type": "image_base64", "content_type": "image/jpg", "data": PNG_BASE64},
+            'Write "image/png": media_source.data holds a PNG image.',
+        ),
+        (
+            {
+                "source_type": "multiple_image_base64",
+                "items": [
+                    {"content_type": "png", "data": _encoded("photo-baseline.jpg")},
+                    {"content_type": "image/png", "data": PNG_BASE64},
+                ],
+            },
+            'Write "image/jpeg": media_source.items[0].data holds a JPEG image.',
+        ),
+        (
+            {
+                "source_type": "video_id",
+                "media_id": "8832716253",
+                "cover_image_url": COVER_URL.replace(".jpg", ".png"),
+                "cover_image_content_type": "jpg",
+            },
+            'Write "image/png": the cover URL ends in .png.',
+        ),
+        (  # nothing beside it says which: the type it meant, from what it says
+            {
+                "source_type": "video_id",
+                "media_id": "8832716253",
+                "cover_image_url": "https://cdn.example.com/covers/frame",
+                "cover_image_content_type": "jpg",
+            },
+            'Write "image/jpeg".',
+        ),
+    ],
+    ids=["webp-on-png-data", "jpg-on-png-data", "carousel-item", "cover-url", "nothing-beside"],
+)
+def test_a_refused_content_type_is_told_the_type_the_image_is(
+    source: dict[str, Any], hint: str
+) -> None:
+    (finding,) = [f for f in check(image_pin(media_source=source)).findings if "type" in f.code]
+    assert finding.hint == hint
+
+
 def test_an_inline_image_with_data_appended_is_whole() -> None:
     assert check(_inline("motion-photo.jpg")).findings == ()  # a phone's video after its EOI
     assert check(_inline("photo-baseline.jpg")).findings == ()

@@ -20,12 +20,9 @@ from validator.messages import number, quote
 from validator.model import PinCreate, VideoSource
 from validator.rules.common import check_inline_image, check_media_url, inline_image_type
 from validator.settings import Settings
-from validator.urls import MediaKind, extension
+from validator.urls import IMAGE_TYPE_BY_EXTENSION, MediaKind, extension
 
 __all__ = ["check_video_cover", "cover_type_missing"]
-
-_TYPE_BY_EXTENSION = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "jpe": "image/jpeg",
-                      "jfif": "image/jpeg", "png": "image/png"}  # fmt: skip
 
 
 def cover_type_missing(pin: PinCreate) -> list[Finding]:
@@ -65,7 +62,7 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     found: list[Finding | None] = list(cover_type_missing(pin))
     field = "media_source.cover_image_content_type"
     ext = extension(url) if url is not None else None
-    implied = _TYPE_BY_EXTENSION.get(ext or "")
+    implied = IMAGE_TYPE_BY_EXTENSION.get(ext or "")
     held = inline_image_type(data)
     if url is not None and implied is not None and held is not None and implied != held:
         # Two covers, not one mistyped: no content type can be right for both.
