@@ -347,6 +347,66 @@ def test_unknown_field_hints(name: str, hint_part: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "field", "hint"),
+    [
+        (  # other APIs' name for it: the fix is a rename, not a removal
+            {"source_type": "image_url", "image_url": IMAGE_URL},
+            "media_source.image_url",
+            "Rename it to url.",
+        ),
+        (
+            {
+                "source_type": "multiple_image_urls",
+                "items": [{"url": IMAGE_URL}, {"mediaUrl": IMAGE_URL}],
+            },
+            "media_source.items[1].mediaUrl",
+            "Rename it to url.",
+        ),
+        (  # uploaded already: the URL is left over, not the way to send the video
+            {
+                "source_type": "video_id",
+                "media_id": "8832716253",
+                "url": "https://cdn.example.com/v.mp4",
+                "cover_image_url": COVER_URL,
+                "cover_image_content_type": "image/jpeg",
+            },
+            "media_source.url",
+            "Remove it: the pin's video is the upload its media_id names",
+        ),
+        (
+            {
+                "source_type": "video_id",
+                "video_url": "https://cdn.example.com/v.mp4",
+                "cover_image_url": COVER_URL,
+                "cover_image_content_type": "image/jpeg",
+            },
+            "media_source.video_url",
+            "Upload the video with POST /v5/media and send its media_id",
+        ),
+    ],
+    ids=["image-url-key", "carousel-item-key", "video-uploaded", "video-not-uploaded"],
+)
+def test_a_media_source_field_under_another_name_is_told_what_to_do(
+    source: dict[str, Any], field: str, hint: str
+) -> None:
+    (finding,) = [f for f in check(image_pin(media_source=source)).findings if f.field == field]
+    assert finding.code == "pin.unknown_field"
+    assert finding.hint is not None
+    assert finding.hint.startswith(hint)
+
+
+def test_a_video_given_as_a_video_s_cover_is_told_to_give_an_image() -> None:
+    pin = video_pin(cover_image_url="https://cdn.example.com/clips/tulips.mp4")
+    (finding,) = check(pin).findings
+    assert (finding.code, finding.field) == (
+        "media.unsupported_format",
+        "media_source.cover_image_url",
+    )
+    assert finding.hint is not None
+    assert finding.hint.startswith("Point cover_image_url at a JPEG or PNG image")
+
+
+@pytest.mark.parametrize(
     ("value", "said"),
     [
         ({"spring"}, "a value of type set"),

@@ -1127,3 +1127,14 @@ def test_the_schedule_window_s_hint_is_in_utc_whatever_zone_now_is_in(tmp_path: 
     (finding,) = [f for f in item.extra if f.code == "calendar.publish_date_too_far"]
     assert "2026-10-20T16:00:00Z" in finding.message
     assert "before 2026-11-19T16:00:00Z" in (finding.hint or "")
+
+
+def test_a_video_as_a_video_row_s_thumbnail_is_told_to_give_an_image_or_a_time(
+    tmp_path: Path,
+) -> None:
+    video = "https://cdn.example.com/video/tulips.mp4"
+    path = write_csv(tmp_path, row(media=video, thumbnail="https://cdn.example.com/video/t.mp4"))
+    ((finding,),) = [report.findings for report in check(rows_of(path))]
+    assert (finding.code, finding.field) == ("media.unsupported_format", "Thumbnail")
+    assert finding.hint is not None
+    assert finding.hint.startswith("Give a JPEG or PNG image's URL")

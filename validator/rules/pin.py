@@ -11,7 +11,13 @@ from pydantic import BaseModel
 from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
 from validator.messages import quote
-from validator.model import ImagesBase64Source, ImagesURLSource, PinCreate, VideoSource
+from validator.model import (
+    ImagesBase64Source,
+    ImagesURLSource,
+    ImageURLSource,
+    PinCreate,
+    VideoSource,
+)
 from validator.parse import unsendable
 from validator.settings import Settings
 
@@ -49,6 +55,19 @@ _VIDEO_SOURCE: Mapping[str, tuple[str, str]] = {
     "url": ("is not taken by a video_id pin", _UPLOAD_HINT),
     "video_url": ("is not taken by a video_id pin", _UPLOAD_HINT),
 }
+# A video pin with its media_id: the video was uploaded, and the URL beside it is left over.
+_UPLOADED = (
+    "Remove it: the pin's video is the upload its media_id names (a calendar entry's video_url "
+    "checks the file before it is uploaded)."
+)
+_UPLOADED_VIDEO_SOURCE: Mapping[str, tuple[str, str]] = dict.fromkeys(
+    _VIDEO_SOURCE, ("is not taken by a video_id pin", _UPLOADED)
+)
+# Where an image's URL goes in ``url``: the names other APIs and schedulers give it.
+_URL_NAMES = ("image_url", "media_url", "imageUrl", "mediaUrl")
+_IMAGE_URL: Mapping[str, tuple[str, str]] = dict.fromkeys(
+    _URL_NAMES, ("is not a field Pinterest takes here", "Rename it to url.")
+)
 
 
 # A key longer than this is shown cut (a field name is a few words; a typo is no longer).
@@ -64,12 +83,17 @@ def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding
     if source is None:
         return found
     if source.model_extra:
-        special = _VIDEO_SOURCE if isinstance(source, VideoSource) else {}
+        special: Mapping[str, tuple[str, str]] = {}
+        if isinstance(source, VideoSource):
+            special = _UPLOADED_VIDEO_SOURCE if source.media_id else _VIDEO_SOURCE
+        elif isinstance(source, ImageURLSource):
+            special = _IMAGE_URL
         found.extend(_unknown(source, "media_source.", special))
     if isinstance(source, ImagesURLSource | ImagesBase64Source) and source.items:
+        item_special = _IMAGE_URL if isinstance(source, ImagesURLSource) else {}
         for index, item in enumerate(source.items):
             if item.model_extra:
-                found.extend(_unknown(item, f"media_source.items[{index}].", {}))
+                found.extend(_unknown(item, f"media_source.items[{index}].", item_special))
     return found
 
 
