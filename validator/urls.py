@@ -140,8 +140,8 @@ def url_problem(url: str) -> str | None:
             return f"has no valid host name ({quote(host)} is no IPv6 address)"
     elif any(map(_bad_label, host.removesuffix(".").split("."))):
         return f"has no valid host name ({quote(host)})"
-    port = host_port["port"]
-    if port is not None and (port == "" or not 0 < int(port) <= 65535):  # the TCP port range
+    port = host_port["port"]  # empty after its ":" is the scheme's own (RFC 3986 §3.2.3)
+    if port and not 0 < int(port) <= 65535:  # the TCP port range
         return f"has an invalid port {port!r}"
     userinfo = authority.rpartition("@")[0]
     if "[" in userinfo or "]" in userinfo:  # urlsplit takes it for a broken [IPv6] host
