@@ -283,13 +283,16 @@ class Engine:
             found = rule(pin, settings)
             if found:
                 for finding in found:
-                    if parsed.covers(finding.field):
-                        continue
-                    if finding.code == _COVER_MISSING and parsed.covers(_COVER_DATA):
-                        # The cover's data was given; parsing reported it and took it out. Its
-                        # type is still wanted, unless parsing reported that too (invalid).
+                    if finding.code == _COVER_MISSING and (
+                        parsed.covers(_COVER_DATA) or parsed.covers(finding.field)
+                    ):
+                        # A cover was given (its data, or its URL of the wrong type); parsing
+                        # reported it and took it out. Its type is still wanted, unless parsing
+                        # reported that too (invalid).
                         missing = cover_type_missing(pin)
                         findings.extend(f for f in missing if not parsed.covers(f.field))
+                        continue
+                    if parsed.covers(finding.field):
                         continue
                     if (
                         finding.code == _COVER_MISSING

@@ -277,6 +277,15 @@ def test_cover_data_instead_of_a_url_is_checked_as_base64() -> None:
     assert finding.hint == "Set media_source.cover_image_content_type to image/png."
 
 
+@pytest.mark.parametrize("url", [5, ["https://cdn.example.com/covers/a.jpg"], ""])
+def test_a_cover_url_taken_out_while_parsing_is_told_with_its_missing_type(url: object) -> None:
+    # As cover data taken out is: what else the cover lacks, said in the same run.
+    pin = video_pin(cover_image_url=url, cover_image_content_type=None)
+    codes = check(pin).codes
+    assert "video.cover_image_content_type_missing" in codes
+    assert "video.cover_image_url_missing" not in codes
+
+
 def test_cover_data_taken_out_while_parsing_is_not_also_a_missing_cover() -> None:
     wrapped = PNG_BASE64[:40] + "\n" + PNG_BASE64[40:]  # MIME-style line break
     pin = video_pin(cover_image_url=None, cover_image_content_type="image/png",
