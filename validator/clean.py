@@ -34,6 +34,7 @@ from validator.model import (
     CAROUSEL_MAX_ITEMS,
     CAROUSEL_MIN_ITEMS,
     LINK_MAX_LENGTH,
+    AiDisclosures,
     CarouselURLItem,
     ImagesURLSource,
     ImageURLSource,
@@ -146,10 +147,15 @@ CleanVideoSource = Annotated[
 ]
 
 
+class CleanAiDisclosures(AiDisclosures):
+    model_config = _NO_EXTRA
+
+
 class CleanPin(PinCreate):
     """A pin the offline rules have nothing to say about (see the module docstring)."""
 
     model_config = _NO_EXTRA
+    ai_disclosures: CleanAiDisclosures | None = None
     board_id: Digits
     board_section_id: Digits | None = None
     description: Annotated[str, Field(max_length=CLEAN_DESCRIPTION_LENGTH)] | None = None

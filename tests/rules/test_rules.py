@@ -404,6 +404,12 @@ def test_a_media_source_field_under_another_name_is_told_what_to_do(
     assert finding.hint.startswith(hint)
 
 
+def test_an_unknown_key_in_ai_disclosures_is_an_unknown_field() -> None:
+    pin = image_pin(ai_disclosures={"values": ["AI_MODIFIED"], "is_ai": True})
+    (finding,) = check(pin).findings
+    assert (finding.code, finding.field) == ("pin.unknown_field", "ai_disclosures.is_ai")
+
+
 def test_a_video_given_as_a_video_s_cover_is_told_to_give_an_image() -> None:
     pin = video_pin(cover_image_url="https://cdn.example.com/clips/tulips.mp4")
     (finding,) = check(pin).findings

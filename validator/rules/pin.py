@@ -75,10 +75,12 @@ _NAME_WIDTH = 60
 
 
 def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
-    """``pin.unknown_field`` for extra keys of the pin, its media source and carousel items."""
+    """``pin.unknown_field`` for extra keys of the pin and of each object in it."""
     found: list[Finding] = []
     if pin.model_extra:
         found.extend(_unknown(pin, "", _TOP_LEVEL))
+    if pin.ai_disclosures is not None and pin.ai_disclosures.model_extra:
+        found.extend(_unknown(pin.ai_disclosures, "ai_disclosures.", {}))
     source = pin.media_source
     if source is None:
         return found
