@@ -215,26 +215,6 @@ def test_blank_columns_right_of_the_header_may_be_left_out_or_hold_notes(tmp_pat
     ]
 
 
-def test_a_row_that_leaves_out_its_empty_last_cells_is_read_if_its_cells_line_up(
-    tmp_path: Path,
-) -> None:
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
-        "Board ID,Headline,Image,Notes\n"
-        "549755885175,Short,https://cdn.example.com/a.jpg\n"  # no Notes: Excel left it out
-        "Short,https://cdn.example.com/b.jpg,Other\n"  # the board id left out: shifted
-    )
-    settings = Settings(
-        offline=True,
-        csv_columns={"board_id": "Board ID", "title": "Headline", "image_url": "Image"},
-    )
-    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
-    assert [(r.location.line, r.codes) for r in reports] == [
-        (2, frozenset()),
-        (3, {"calendar.row_malformed"}),
-    ]
-
-
 def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: Path) -> None:
     sheet = tmp_path / "sheet.csv"
     sheet.write_text(

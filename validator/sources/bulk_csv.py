@@ -304,27 +304,22 @@ _QUOTE_FIX = (
 def _fitted(cells: list[str], shape: _Shape) -> list[str] | None:
     """``cells`` as a row of the header's width, or ``None`` if they are not one.
 
-    A row may leave out the blank columns after the header's last named one. It may also stop
-    before the header's last named column (Excel leaves out a row's empty cells at its end on
-    some rows; other writers never write them), or run past the header's width with blank
-    cells: then it is read as the header's width when its cells line up with the header, each
-    cell that shows a row (``_evidence``: a media URL, a link, a publish date, an id) blank or
-    holding what its column holds. A value left out in the middle, or an unquoted comma that
-    split one in two, moves those cells to the wrong columns, and the row stays malformed.
+    A row may leave out the blank columns after the header's last named one, and may run past
+    the header's width with blank cells, which add nothing, when its cells line up with the
+    header: each cell that shows a row (``_evidence``: a media URL, a link, a publish date, an
+    id) is blank or holds what its column holds. An unquoted comma that split a value in two
+    moves them to the wrong columns: that row is malformed. A row shorter than the header is
+    too, though Excel leaves out a row's empty cells at its end on some rows: a value left out
+    in the middle looks the same where the cells that would show it are past the row's end.
     """
     count = len(cells)
     if shape.shortest <= count <= shape.widest:
         return cells
-    if count > shape.widest:
-        if any(cell.strip() for cell in cells[shape.widest :]):
-            return None
-        fitted = cells[: shape.widest]
-    else:
-        fitted = cells + [""] * (shape.shortest - count)
-    for column, test in shape.evidence:
-        if column < count and cells[column].strip() and not test(cells[column]):
-            return None
-    return fitted
+    if count < shape.shortest or any(cell.strip() for cell in cells[shape.widest :]):
+        return None
+    if any(cells[column].strip() and not test(cells[column]) for column, test in shape.evidence):
+        return None
+    return cells[: shape.widest]
 
 
 class _Shape(NamedTuple):
@@ -364,8 +359,8 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
         if last < len(lines)
     ):
         return "a quote in it runs on over the rows after it: they are read into one cell"
-    if fits or not any(x.count(",") >= expected.shortest - 1 for x in inside):
-        return None  # a comma list in a cell ("flour, sugar, eggs") is no row's commas
+    if fits or not any("," in x for x in inside):
+        return None
     return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
 
 
@@ -766,12 +761,11 @@ def _wrong_width(count: int, width: int) -> Finding:
         "A comma inside a value splits it in two: put that value in double quotes, or check "
         "that the spreadsheet saved the file with commas (not semicolons) between fields."
     )
-    if count < width:  # _fitted: its cells do not line up with the header's columns
-        message += ", and its values are not under their columns"
+    if count < width:
         hint = (
-            "A value is missing with its comma before the row's end, so the values after it sit "
-            "under the wrong columns: compare the row with the header (a row may leave out only "
-            "the empty cells at its end)."
+            "A value is missing with its comma, or the spreadsheet left out the empty cells at "
+            f"the row's end (Excel does on some rows): give the row its {width} fields, empty "
+            "ones included, so that each value is under its column."
         )
     return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
