@@ -29,7 +29,10 @@ from validator.codes.calendar import CALENDAR_ROW_MALFORMED, duplicate_pin
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes
-from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
+from validator.codes.video import (
+    VIDEO_COVER_IMAGE_CONTENT_TYPE_MISSING,
+    VIDEO_COVER_IMAGE_URL_MISSING,
+)
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
 from validator.messages import json_type
@@ -277,30 +280,30 @@ class Engine:
         return [slot for slot in slots if slot.field not in expired]
 
     def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
-        """Append the rules' findings, except on fields that parsing already reported."""
+        """Append the rules' findings, except on fields that parsing already reported.
+
+        A cover parsing reported and took out (data with a line break, a URL of the wrong JSON
+        type) was given all the same: it is not missing, but its type is still wanted in the
+        same run, unless parsing reported that too (invalid).
+        """
         settings = self.settings
+        cover_taken_out = isinstance(pin.media_source, VideoSource) and (
+            parsed.covers(_COVER_DATA) or parsed.covers(_COVER_URL)
+        )
         for rule in rules_for(pin):  # one dict lookup: the rules of this pin's kind of media
             found = rule(pin, settings)
             if found:
                 for finding in found:
-                    if finding.code == _COVER_MISSING and (
-                        parsed.covers(_COVER_DATA) or parsed.covers(finding.field)
-                    ):
-                        # A cover was given (its data, or its URL of the wrong type); parsing
-                        # reported it and took it out. Its type is still wanted, unless parsing
-                        # reported that too (invalid).
-                        missing = cover_type_missing(pin)
-                        findings.extend(f for f in missing if not parsed.covers(f.field))
-                        continue
                     if parsed.covers(finding.field):
                         continue
-                    if (
-                        finding.code == _COVER_MISSING
-                        and settings.accept_key_frame_cover
-                        and parsed.covers(_KEY_FRAME)
+                    if finding.code == _COVER_MISSING and (
+                        cover_taken_out
+                        or (settings.accept_key_frame_cover and parsed.covers(_KEY_FRAME))
                     ):
-                        continue  # a key frame, mistyped: reported; as a cover it was accepted
+                        continue  # given (reported), or a key frame mistyped but accepted
                     findings.append(finding)
+        if cover_taken_out and not any(f.code == _COVER_TYPE_MISSING for f in findings):
+            findings.extend(f for f in cover_type_missing(pin) if not parsed.covers(f.field))
 
     def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
         """Apply ``select`` / ``ignore``, then ``strict`` (every warning becomes an error).
@@ -484,6 +487,8 @@ class Session:
 
 _COVER_MISSING = VIDEO_COVER_IMAGE_URL_MISSING.id
 _COVER_DATA = "media_source.cover_image_data"
+_COVER_URL = "media_source.cover_image_url"
+_COVER_TYPE_MISSING = VIDEO_COVER_IMAGE_CONTENT_TYPE_MISSING.id
 _KEY_FRAME = "media_source.cover_image_key_frame_time"
 
 

@@ -277,11 +277,16 @@ def test_cover_data_instead_of_a_url_is_checked_as_base64() -> None:
     assert finding.hint == "Set media_source.cover_image_content_type to image/png."
 
 
+@pytest.mark.parametrize("key_frames", [False, True], ids=["cover-needed", "key-frames-accepted"])
 @pytest.mark.parametrize("url", [5, ["https://cdn.example.com/covers/a.jpg"], ""])
-def test_a_cover_url_taken_out_while_parsing_is_told_with_its_missing_type(url: object) -> None:
+def test_a_cover_url_taken_out_while_parsing_is_told_with_its_missing_type(
+    url: object, key_frames: bool
+) -> None:
     # As cover data taken out is: what else the cover lacks, said in the same run.
     pin = video_pin(cover_image_url=url, cover_image_content_type=None)
-    codes = check(pin).codes
+    pin["media_source"]["cover_image_key_frame_time"] = 3
+    settings = Settings(offline=True, accept_key_frame_cover=key_frames)
+    codes = check(pin, settings=settings).codes
     assert "video.cover_image_content_type_missing" in codes
     assert "video.cover_image_url_missing" not in codes
 
