@@ -65,14 +65,19 @@ _LOG_COMMAND = "##["
 _LOG_COMMAND_SHOWN = "##\\["
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, log_commands: bool = True) -> str:
     """``text`` as it may be shown: what a terminal or a CI log would act on escaped.
 
-    Controls as ``_controls`` says, and the ``##[`` of a log command (``_LOG_COMMAND``).
+    Controls as ``_controls`` says, and the ``##[`` of a log command (``_LOG_COMMAND``), unless
+    ``log_commands`` is false: in a line that is a workflow command itself (``::error ...``),
+    which the runner reads as one and no further, ``##[`` is text, and a file name must stay
+    the name of its file.
     """
     if not text.isprintable():
         text = text.translate(_CONTROLS)
-    return text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN) if _LOG_COMMAND in text else text
+    if log_commands and _LOG_COMMAND in text:
+        return text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN)
+    return text
 
 
 def encodable(text: str) -> bool:

@@ -135,6 +135,16 @@ def test_a_file_name_with_an_escape_sequence_is_shown_escaped() -> None:
     assert "gone\\x1b[31mred.json: no such file" in document
 
 
+def test_a_file_name_holding_a_log_command_s_start_is_annotated_on_that_file() -> None:
+    # The line is a command (it starts with "::"): "##[" in it is text, and the file property
+    # must name the file; the text report escapes it (test_cli).
+    report = Report(
+        Location("g##[x/pins.json", 0, 2), validate_many([{}], offline=True)[0].findings
+    )
+    _, props, _ = commands(render([report], Summary.of([report])))[0]
+    assert props["file"] == "g##[x/pins.json"
+
+
 def test_escaping_follows_the_toolkit() -> None:
     assert escape_data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b"
     assert escape_property("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext%3A a%2C b"

@@ -139,6 +139,9 @@ def _file(source: str) -> str | None:
     """The ``file`` property: none for ``<stdin>``, ``<input>`` and other unnamed sources.
 
     Control characters are escaped: a name holding one is in no repository GitHub could
-    annotate, and raw it would act on the terminal the command is shown on.
+    annotate, and raw it would act on the terminal the command is shown on. A ``##[`` stays:
+    the line is a command, read as one (``printable``).
     """
-    return None if source.startswith("<") and source.endswith(">") else printable(source)
+    if source.startswith("<") and source.endswith(">"):
+        return None
+    return printable(source, log_commands=False)
