@@ -1126,3 +1126,27 @@ def test_a_video_as_a_video_row_s_thumbnail_is_told_to_give_an_image_or_a_time(
     assert (finding.code, finding.field) == ("media.unsupported_format", "Thumbnail")
     assert finding.hint is not None
     assert finding.hint.startswith("Give a JPEG or PNG image's URL")
+
+
+def test_values_quoted_after_a_space_are_told_to_lose_the_space(tmp_path: Path) -> None:
+    # `a, "b"`: CSV opens a quote only right after the comma; after a space the quotes stay in
+    # the value (a board "Summer" with its quotes), and a comma inside splits the value.
+    path = write_csv(
+        tmp_path,
+        '"Hat", "https://cdn.example.com/1.jpg", "Summer", "Nice hat"',
+        'Cap, https://cdn.example.com/2.jpg, Summer, "Red, white"',
+        'Ok,https://cdn.example.com/3.jpg,Summer,"  ""Quoted"" at the start"',
+        header="Title, Media URL, Pinterest board, Description",
+    )
+    first, second, third = check(rows_of(path))
+    (finding,) = first.findings
+    assert finding.code == "calendar.row_malformed"
+    assert finding.message.startswith(
+        'the "Media URL", "Pinterest board" and "Description" cells start with a space before '
+        "an opening quote"
+    )
+    assert finding.hint is not None
+    assert finding.hint.startswith("Remove the spaces after the commas")
+    (split,) = second.findings
+    assert split.message.startswith('the "Description" cell starts with a space before an')
+    assert third.ok  # quoted right, its value starts with spaces and a quote: not wrapped whole

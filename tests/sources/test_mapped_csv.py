@@ -239,6 +239,23 @@ def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: 
     assert second.findings == ()
 
 
+def test_a_mapped_value_quoted_after_a_space_is_told_and_a_note_s_is_not(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(
+        "Board ID,Headline,Image,Notes\n"
+        '549755885175, "Spring",https://cdn.example.com/a.jpg,\n'
+        '549755885175,Fine,https://cdn.example.com/b.jpg, "see brief"\n'
+    )
+    settings = Settings(
+        offline=True,
+        csv_columns={"board_id": "Board ID", "title": "Headline", "image_url": "Image"},
+    )
+    first, second = Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW))
+    assert first.codes == {"calendar.row_malformed"}
+    assert first.findings[0].message.startswith('the "Headline" cell starts with a space')
+    assert second.findings == ()
+
+
 def test_one_field_spelled_two_ways_is_refused() -> None:
     with pytest.raises(ValueError, match="'board_id' is given twice"):
         Settings(csv_columns={"board-id": "Board ID", "board_id": "Headline"})

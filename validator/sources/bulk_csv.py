@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
@@ -162,6 +162,7 @@ def iter_bulk_csv(
     pins: dict[DuplicateKey, int] = {}
     index = 0
     named_as = [folded(name) for name in header[:named]]
+    read_columns = sorted(positions.values()) if mapped else range(named)
     for row in rows:
         cells, line = row.cells, row.first
         if cells is None:
@@ -169,11 +170,14 @@ def iter_bulk_csv(
         elif not any(cell.strip() for cell in cells):
             continue
         elif (fitted := _fitted(cells, shape[0])) is None:
-            findings = [_wrong_width(len(cells), shortest)]
+            spaced = _spaced_quotes(cells, range(len(cells)), header, split=True)  # a, "b, c"
+            findings = [spaced or _wrong_width(len(cells), shortest)]
         elif not mapped and (stray := _unnamed_value(fitted, shortest)) is not None:
             findings = [stray]
         elif mapped and _repeats(fitted, named_as):  # a bulk row is asked once it has findings
             findings = [_header_again(header_line)]
+        elif (spaced := _spaced_quotes(fitted, read_columns, header)) is not None:
+            findings = [spaced]
         else:
             cells = fitted  # blank cells left out at its end, or added there: as the header's
             # What the row is read for: a mapping reads its own columns, never the notes beside.
@@ -753,6 +757,41 @@ _NO_SECONDS = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})")
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _spaced_quotes(
+    cells: list[str], columns: Iterable[int], header: list[str], *, split: bool = False
+) -> Finding | None:
+    """``calendar.row_malformed`` for values quoted after a space (``a, "b"``), or ``None``.
+
+    CSV opens a quoted value only right after the comma: after a space, the quotes are part of
+    the value (a board named ``"Summer"`` with its quotes, a URL that starts with one), and a
+    comma inside splits the value in two. Hand-written files and ``", ".join`` write them so.
+    A cell wrapped in quotes whole after its space is taken for one; in a row of the wrong
+    width (``split``), one that starts so will do: its closing quote went with the split.
+    """
+    spaced = [
+        column
+        for column in columns
+        if column < len(cells)
+        and cells[column][:1].isspace()
+        and (value := cells[column].strip())[:1] == '"'
+        and (split or (len(value) > 1 and value[-1] == '"'))
+    ]
+    if not spaced:
+        return None
+    names = [quote(header[c].strip()) if c < len(header) else f"column {c + 1}" for c in spaced]
+    shown = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    cells_word = "cells start" if len(names) > 1 else "cell starts"
+    message = (
+        f"the {shown} {cells_word} with a space before an opening quote "
+        f"({quote(cells[spaced[0]].strip(), 30)}): the quotes are read as part of the value"
+    )
+    hint = (
+        "Remove the spaces after the commas: a quote opens a quoted value only right after the "
+        'comma (,"Summer" rather than , "Summer").'
+    )
+    return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
 
 
 def _wrong_width(count: int, width: int) -> Finding:
