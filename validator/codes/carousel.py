@@ -34,7 +34,6 @@ CAROUSEL_INDEX_INVALID: Final = Code(
     ),
     fix="Set index to the position of the item to show first, counted from 0, or leave it out.",
     reference="pinterest-api.md §2 (index: integer, minimum 0)",
-    since="0.2.0",
     example_bad=media_pin({**carousel_source(2), "index": -1}),
     example_good=media_pin({**carousel_source(2), "index": 0}),
 )
