@@ -179,7 +179,7 @@ def iter_bulk_csv(
         elif (spaced := _spaced_quotes(fitted, read_columns, header)) is not None:
             findings = [spaced]
         else:
-            cells = fitted  # blank cells left out at its end, or added there: as the header's
+            cells = fitted  # without blank cells past the header's width
             # What the row is read for: a mapping reads its own columns, never the notes beside.
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
