@@ -61,6 +61,7 @@ EXIT_ERRORS = 1
 EXIT_UNUSABLE = 2
 _EXIT_INTERRUPTED = 130
 _EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell shows for a writer whose reader went away
+_UNAWAITED = r"coroutine .* was never awaited"
 # Settings whose flag is not their name with dashes (errors name the flag the user typed).
 _FLAG_NAMES = {"deadline": "--timeout"}
 
@@ -72,6 +73,12 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     so what a run loads and keeps is frozen for the garbage collector (``_run``). Elsewhere (a
     test, a host program) the collector is left as it was: a host's own freeze is its own.
     """
+    if own_process:
+        # An interrupt can land between httpcore making a coroutine and awaiting it; Python
+        # warns when that coroutine is collected: a line after "interrupted" that tells the
+        # person who pressed Ctrl-C nothing. In a process of its own only: a host's (and the
+        # tests') warnings are theirs.
+        warnings.filterwarnings("ignore", _UNAWAITED, RuntimeWarning)
     try:
         with signals_handled():  # inside the try: a signal as its handlers are put back too
             status = _interruptible_main(argv, own_process=own_process)
