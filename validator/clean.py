@@ -148,6 +148,8 @@ CleanVideoSource = Annotated[
 
 
 class CleanAiDisclosures(AiDisclosures):
+    """No key but ``values``: another is the rules' ``pin.unknown_field``."""
+
     model_config = _NO_EXTRA
 
 
