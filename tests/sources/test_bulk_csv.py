@@ -889,14 +889,6 @@ def test_a_cell_over_lines_after_a_media_url_column_is_one_row(tmp_path: Path) -
     assert "calendar.row_malformed" not in found[2]
 
 
-def test_a_row_with_blank_cells_past_the_header_is_read(tmp_path: Path) -> None:
-    cells = (
-        "Cap,https://cdn.example.com/2.jpg,Summer,,Nice,https://shop.example.com/2,2099-06-02,,,"
-    )
-    path = write_csv(tmp_path, cells, row(title="Next"))
-    assert codes_by_line(rows_of(path)) == {2: [], 3: []}
-
-
 def test_a_row_with_blank_cells_past_the_header_and_a_comma_split_value_is_malformed(
     tmp_path: Path,
 ) -> None:
@@ -1142,11 +1134,36 @@ def test_values_quoted_after_a_space_are_told_to_lose_the_space(tmp_path: Path) 
     (finding,) = first.findings
     assert finding.code == "calendar.row_malformed"
     assert finding.message.startswith(
-        'the "Media URL", "Pinterest board" and "Description" cells start with a space before '
-        "an opening quote"
+        'the "Media URL", "Pinterest board" and "Description" cells are quoted after a space '
+        '("https://cdn.example.com/1.jpg"): CSV reads those quotes as part of the value'
     )
     assert finding.hint is not None
     assert finding.hint.startswith("Remove the spaces after the commas")
-    (split,) = second.findings
-    assert split.message.startswith('the "Description" cell starts with a space before an')
-    assert third.ok  # quoted right, its value starts with spaces and a quote: not wrapped whole
+    (split,) = second.findings  # the cells after it moved: only the split one is named
+    assert split.message.startswith('the "Description" cell is quoted after a space ("Red, white")')
+    assert third.ok  # quoted right, its value starts with spaces and a quote
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # What a spreadsheet writes for a value that starts with a space and a quote.
+        '" ""Summer""",https://cdn.example.com/a.jpg,Board,,Fine,https://s.example.com/a,,',
+        # ", " inside a quoted value: the same read either way.
+        'Cap,https://cdn.example.com/d.jpg,Board,,"He said, ""hi""",,,',
+    ],
+)
+def test_a_quote_after_a_space_inside_a_value_is_no_spaced_quote(
+    tmp_path: Path, cells: str
+) -> None:
+    path = write_csv(tmp_path, cells)
+    assert codes_by_line(rows_of(path)) == {2: []}
+
+
+def test_an_unquoted_comma_before_a_quoted_word_keeps_the_comma_hint(tmp_path: Path) -> None:
+    # `Red, "white" and blue`: read with the spaces skipped, the row is as wide: no spaced quote.
+    cells = 'T,https://cdn.example.com/b.jpg,Board,,Red, "white" and blue,https://s.example.com/b,,'
+    ((finding,),) = [report.findings for report in check(rows_of(write_csv(tmp_path, cells)))]
+    assert finding.message == "the row has 9 fields, the header 8"
+    assert finding.hint is not None
+    assert finding.hint.startswith("A comma inside a value splits it in two")

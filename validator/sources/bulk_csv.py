@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
@@ -169,17 +169,15 @@ def iter_bulk_csv(
             findings = [_unreadable(row)]
         elif not any(cell.strip() for cell in cells):
             continue
-        elif (fitted := _fitted(cells, shape[0])) is None:
-            spaced = _spaced_quotes(cells, range(len(cells)), header, split=True)  # a, "b, c"
-            findings = [spaced or _wrong_width(len(cells), shortest)]
-        elif not mapped and (stray := _unnamed_value(fitted, shortest)) is not None:
-            findings = [stray]
-        elif mapped and _repeats(fitted, named_as):  # a bulk row is asked once it has findings
-            findings = [_header_again(header_line)]
-        elif (spaced := _spaced_quotes(fitted, read_columns, header)) is not None:
+        elif (spaced := _spaced_quotes(row, read_columns, header, shape[0])) is not None:
             findings = [spaced]
+        elif not shortest <= len(cells) <= width:
+            findings = [_wrong_width(len(cells), shortest)]
+        elif not mapped and (stray := _unnamed_value(cells, shortest)) is not None:
+            findings = [stray]
+        elif mapped and _repeats(cells, named_as):  # a bulk row is asked once it has findings
+            findings = [_header_again(header_line)]
         else:
-            cells = fitted  # without blank cells past the header's width
             # What the row is read for: a mapping reads its own columns, never the notes beside.
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
@@ -305,27 +303,6 @@ _QUOTE_FIX = (
 )
 
 
-def _fitted(cells: list[str], shape: _Shape) -> list[str] | None:
-    """``cells`` as a row of the header's width, or ``None`` if they are not one.
-
-    A row may leave out the blank columns after the header's last named one, and may run past
-    the header's width with blank cells, which add nothing, when its cells line up with the
-    header: each cell that shows a row (``_evidence``: a media URL, a link, a publish date, an
-    id) is blank or holds what its column holds. An unquoted comma that split a value in two
-    moves them to the wrong columns: that row is malformed. A row shorter than the header is
-    too, though Excel leaves out a row's empty cells at its end on some rows: a value left out
-    in the middle looks the same where the cells that would show it are past the row's end.
-    """
-    count = len(cells)
-    if shape.shortest <= count <= shape.widest:
-        return cells
-    if count < shape.shortest or any(cell.strip() for cell in cells[shape.widest :]):
-        return None
-    if any(cells[column].strip() and not test(cells[column]) for column, test in shape.evidence):
-        return None
-    return cells[: shape.widest]
-
-
 class _Shape(NamedTuple):
     """What a row of this file looks like: how many cells, and which cells show it is one."""
 
@@ -355,7 +332,7 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
         return None
     expected = shape[0]
     inside = [line for cell in cells for line in cell.splitlines()[1:]]  # lines after a break
-    fits = _fitted(cells, expected) is not None
+    fits = expected.shortest <= len(cells) <= expected.widest
     broken = [line for cell in cells if "\n" in cell or "\r" in cell for line in cell.splitlines()]
     if any(_reads_as_row(line, expected) for line in broken) or any(
         _closes_a_row(lines[last], expected, column, anywhere=not fits)
@@ -760,38 +737,61 @@ def _utc(moment: datetime) -> str:
 
 
 def _spaced_quotes(
-    cells: list[str], columns: Iterable[int], header: list[str], *, split: bool = False
+    row: Record, columns: Container[int], header: list[str], shape: _Shape
 ) -> Finding | None:
     """``calendar.row_malformed`` for values quoted after a space (``a, "b"``), or ``None``.
 
     CSV opens a quoted value only right after the comma: after a space, the quotes are part of
-    the value (a board named ``"Summer"`` with its quotes, a URL that starts with one), and a
-    comma inside splits the value in two. Hand-written files and ``", ".join`` write them so.
-    A cell wrapped in quotes whole after its space is taken for one; in a row of the wrong
-    width (``split``), one that starts so will do: its closing quote went with the split.
+    the value (a board named ``"Summer"`` with its quotes), and a comma inside splits the value
+    in two. Hand-written files and ``", ".join`` write them so. The row's text is read again
+    with the spaces after its commas skipped: where that reads as a row of the header's width
+    and changes a cell the row is read for, that cell was quoted after a space. A spreadsheet's
+    value that starts with a space and a quote is written inside quotes whole, its own quotes
+    doubled, which reads the same either way.
     """
-    spaced = [
-        column
-        for column in columns
-        if column < len(cells)
-        and cells[column][:1].isspace()
-        and (value := cells[column].strip())[:1] == '"'
-        and (split or (len(value) > 1 and value[-1] == '"'))
-    ]
-    if not spaced:
+    text = "".join(row.lines)
+    if not _SPACE_THEN_QUOTE.search(text):
         return None
-    names = [quote(header[c].strip()) if c < len(header) else f"column {c + 1}" for c in spaced]
+    try:
+        respaced = next(csv.reader(row.lines, skipinitialspace=True), [])
+    except csv.Error:
+        return None
+    if not shape.shortest <= len(respaced) <= shape.widest:
+        return None
+    changed = [c for c in _quoted_after_a_space(row.cells or [], respaced) if c in columns]
+    if not changed:
+        return None
+    names = [quote(header[c].strip()) if c < len(header) else f"column {c + 1}" for c in changed]
     shown = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    cells_word = "cells start" if len(names) > 1 else "cell starts"
+    cells_word = "cells are" if len(names) > 1 else "cell is"
     message = (
-        f"the {shown} {cells_word} with a space before an opening quote "
-        f"({quote(cells[spaced[0]].strip(), 30)}): the quotes are read as part of the value"
+        f"the {shown} {cells_word} quoted after a space ({quote(respaced[changed[0]], 30)}): "
+        "CSV reads those quotes as part of the value, and a comma inside as the next cell"
     )
     hint = (
         "Remove the spaces after the commas: a quote opens a quoted value only right after the "
         'comma (,"Summer" rather than , "Summer").'
     )
     return CALENDAR_ROW_MALFORMED.finding(None, message, hint)
+
+
+def _quoted_after_a_space(cells: list[str], respaced: list[str]) -> Iterator[int]:
+    """The columns whose cell was quoted after a space: as read, and read with spaces skipped.
+
+    Read as written, such a cell keeps its quotes (`` "Summer"``); one with a comma inside was
+    split in two, and every cell after it moved: the walk stops there.
+    """
+    for column, value in enumerate(respaced):
+        written = cells[column].strip() if column < len(cells) else ""
+        if written == value:
+            continue
+        yield column
+        if written[1:-1].replace('""', '"') != value or written[-1:] != '"':
+            return  # split by a comma inside its quotes: the cells after it moved
+
+
+# A comma, spaces, then a quote; or a row that starts so.
+_SPACE_THEN_QUOTE = re.compile(r'(?:^|,)[ \t]+"')
 
 
 def _wrong_width(count: int, width: int) -> Finding:

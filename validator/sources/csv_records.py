@@ -42,6 +42,8 @@ class Record(NamedTuple):
     problem: str | None = None
     reread: bool = False
     """Its lines after the first were read again as records."""
+    lines: tuple[str, ...] = ()
+    """The record's lines as written (a record that was read whole)."""
 
 
 def records(
@@ -77,7 +79,7 @@ def records(
         rest = record[1:]
         cost = sum(map(len, rest))
         if problem is None:
-            yield Record(first, last, cells)
+            yield Record(first, last, cells, lines=tuple(record))
         elif not rest:
             yield Record(first, last, None, problem)
         elif replayed + cost <= max(_REREAD_FLOOR, 2 * consumed[0]):
@@ -109,7 +111,7 @@ def _one_line(text: str, line: int) -> Record:
         cells = next(csv.reader([text], strict=True), [])
     except csv.Error as exc:
         return Record(line, line, None, _problem(exc))
-    return Record(line, line, cells)
+    return Record(line, line, cells, lines=(text,))
 
 
 def _allow_long_cells() -> None:
