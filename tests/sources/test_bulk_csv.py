@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import hypothesis
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -1151,6 +1153,9 @@ def test_values_quoted_after_a_space_are_told_to_lose_the_space(tmp_path: Path) 
         '" ""Summer""",https://cdn.example.com/a.jpg,Board,,Fine,https://s.example.com/a,,',
         # ", " inside a quoted value: the same read either way.
         'Cap,https://cdn.example.com/d.jpg,Board,,"He said, ""hi""",,,',
+        # ...also at the start of a line of it (found by fuzzing csv.writer's output), and
+        # beside a plain value with a space before it.
+        '"\n, ""lines"" ",https://cdn.example.com/d.jpg, Board,,Fine,,,',
     ],
 )
 def test_a_quote_after_a_space_inside_a_value_is_no_spaced_quote(
@@ -1167,3 +1172,28 @@ def test_an_unquoted_comma_before_a_quoted_word_keeps_the_comma_hint(tmp_path: P
     assert finding.message == "the row has 9 fields, the header 8"
     assert finding.hint is not None
     assert finding.hint.startswith("A comma inside a value splits it in two")
+
+
+# What makes a quote look spaced in a row's text: ", \"" and spaces, inside quoted values.
+_PIECES = [" ", '"', ",", "a", "\n", ', "', '" ', "Summer"]
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=5).map("".join), min_size=3, max_size=3)
+)
+def test_no_row_a_csv_writer_writes_is_quoted_after_a_space(texts: list[str]) -> None:
+    # What a spreadsheet or csv.writer writes is never "a, "b"": nothing of it may say so.
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(
+        [texts[0], "https://cdn.example.com/a.jpg", f"Board{texts[1]}", "", texts[2], "", "", ""]
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "calendar.csv"
+        path.write_text(out.getvalue(), encoding="utf-8", newline="")
+        messages = [
+            finding.message for report in check(rows_of(path)) for finding in report.findings
+        ]
+    assert not [message for message in messages if "quoted after a space" in message]

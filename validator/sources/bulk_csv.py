@@ -782,9 +782,12 @@ def _quoted_after_a_space(cells: list[str], respaced: list[str]) -> Iterator[int
     split in two, and every cell after it moved: the walk stops there.
     """
     for column, value in enumerate(respaced):
-        written = cells[column].strip() if column < len(cells) else ""
-        if written == value:
+        cell = cells[column] if column < len(cells) else ""
+        if cell == value or cell.lstrip() == value:  # the same, or a plain value's spaces skipped
             continue
+        written = cell.strip()
+        if not (cell[:1].isspace() and written[:1] == '"'):
+            return  # no quote after a space: nothing this reading tells apart
         yield column
         if written[1:-1].replace('""', '"') != value or written[-1:] != '"':
             return  # split by a comma inside its quotes: the cells after it moved
