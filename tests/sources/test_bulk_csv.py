@@ -1165,6 +1165,13 @@ def test_a_quote_after_a_space_inside_a_value_is_no_spaced_quote(
     assert codes_by_line(rows_of(path)) == {2: []}
 
 
+def test_a_split_value_quoted_after_a_space_is_told_in_a_row_that_then_fits(tmp_path: Path) -> None:
+    # Seven fields as written; the comma inside the quotes made them eight, the header's width.
+    path = write_csv(tmp_path, 'Hat,https://cdn.example.com/a.jpg, "Summer, fun",,,,')
+    ((finding,),) = [report.findings for report in check(rows_of(path))]
+    assert finding.message.startswith('the "Pinterest board" cell is quoted after a space')
+
+
 def test_an_unquoted_comma_before_a_quoted_word_keeps_the_comma_hint(tmp_path: Path) -> None:
     # `Red, "white" and blue`: read with the spaces skipped, the row is as wide: no spaced quote.
     cells = 'T,https://cdn.example.com/b.jpg,Board,,Red, "white" and blue,https://s.example.com/b,,'

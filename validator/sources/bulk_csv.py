@@ -744,8 +744,9 @@ def _spaced_quotes(
     CSV opens a quoted value only right after the comma: after a space, the quotes are part of
     the value (a board named ``"Summer"`` with its quotes), and a comma inside splits the value
     in two. Hand-written files and ``", ".join`` write them so. The row's text is read again
-    with the spaces after its commas skipped: where that reads as a row of the header's width
-    and changes a cell the row is read for, that cell was quoted after a space. A spreadsheet's
+    with the spaces after its commas skipped: where that reads as a row no wider than the
+    header and changes a cell the row is read for, that cell was quoted after a space (read so,
+    a row may come out short: the next run says so). A spreadsheet's
     value that starts with a space and a quote is written inside quotes whole, its own quotes
     doubled, which reads the same either way.
     """
@@ -756,7 +757,7 @@ def _spaced_quotes(
         respaced = next(csv.reader(row.lines, skipinitialspace=True), [])
     except csv.Error:
         return None
-    if not shape.shortest <= len(respaced) <= shape.widest:
+    if len(respaced) > shape.widest:  # wider still: a comma the quotes do not explain
         return None
     changed = [c for c in _quoted_after_a_space(row.cells or [], respaced) if c in columns]
     if not changed:
@@ -793,8 +794,9 @@ def _quoted_after_a_space(cells: list[str], respaced: list[str]) -> Iterator[int
             return  # split by a comma inside its quotes: the cells after it moved
 
 
-# A comma, spaces, then a quote; or a row that starts so.
-_SPACE_THEN_QUOTE = re.compile(r'(?:^|,)[ \t]+"')
+# A comma, spaces, then a quote; or a row that starts so. Spaces only: they are what the csv
+# module's skipinitialspace skips (a tab before a quote reads the same either way).
+_SPACE_THEN_QUOTE = re.compile(r'(?:^|,) +"')
 
 
 def _wrong_width(count: int, width: int) -> Finding:
