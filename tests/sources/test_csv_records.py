@@ -27,6 +27,15 @@ def test_good_records_keep_their_lines_and_cells() -> None:
     ]
 
 
+def test_a_record_read_whole_keeps_its_lines_as_written() -> None:
+    # What a caller reads again another way (bulk_csv: with the spaces after commas skipped).
+    got = read('a, "b"\r\n"multi\nline",c\n')
+    assert [r.lines for r in got] == [('a, "b"\r\n',), ('"multi\n', 'line",c\n')]
+    # A record read again a line at a time keeps its own line.
+    many = read('x,"a\ny,"b"c\nz,1\n')
+    assert many[-1].lines == ("z,1\n",)
+
+
 def test_a_quote_never_closed_gives_its_lines_back() -> None:
     got = read('a,"open\nb,c\nd,e\n')
     assert got[0] == Record(1, 3, None, "a quote opened in this row is never closed", reread=True)
