@@ -750,8 +750,9 @@ def _spaced_quotes(
     value that starts with a space and a quote is written inside quotes whole, its own quotes
     doubled, which reads the same either way.
     """
-    text = "".join(row.lines)
-    if not _SPACE_THEN_QUOTE.search(text):
+    if not any(' "' in line for line in row.lines):  # most rows: one substring search each
+        return None
+    if not _SPACE_THEN_QUOTE.search("".join(row.lines)):
         return None
     try:
         respaced = next(csv.reader(row.lines, skipinitialspace=True), [])
