@@ -746,9 +746,9 @@ def _spaced_quotes(
     in two. Hand-written files and ``", ".join`` write them so. The row's text is read again
     with the spaces after its commas skipped: where that reads as a row no wider than the
     header and changes a cell the row is read for, that cell was quoted after a space (read so,
-    a row may come out short: the next run says so). A spreadsheet's
-    value that starts with a space and a quote is written inside quotes whole, its own quotes
-    doubled, which reads the same either way.
+    a row may come out short: the next run says so). A spreadsheet's value that starts with a
+    space and a quote is written inside quotes whole, its own quotes doubled, which reads the
+    same either way.
     """
     if not any(' "' in line for line in row.lines):  # most rows: one substring search each
         return None
