@@ -1204,3 +1204,17 @@ def test_no_row_a_csv_writer_writes_is_quoted_after_a_space(texts: list[str]) ->
             finding.message for report in check(rows_of(path)) for finding in report.findings
         ]
     assert not [message for message in messages if "quoted after a space" in message]
+
+
+def test_a_row_over_lines_of_the_wrong_width_is_not_told_to_close_a_quote(
+    tmp_path: Path,
+) -> None:
+    # Its quote may be fine (a comma list on a line of a description, in a row Excel cut
+    # short), or it may have swallowed rows: the hint names both, not "Close the quote" alone.
+    path = write_csv(
+        tmp_path, 'Cake,https://cdn.example.com/a.jpg,Board,,"You need:\nflour, sugar"'
+    )
+    first = check(rows_of(path))[0].findings[0]
+    assert first.message.startswith("the row has 5 fields, the header 8 (it runs over lines 2")
+    assert first.hint is not None
+    assert first.hint.startswith("Give the row as many fields as the header")

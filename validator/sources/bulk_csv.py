@@ -288,7 +288,11 @@ def _unreadable(row: Record) -> Finding:
         problem += f" (it runs over lines {row.first} to {row.last})"
     if row.reread:
         problem += "; the lines after its first are read as rows of their own"
-    fix = _LONG_CELL_FIX if problem.startswith(CELL_TOO_LONG) else _QUOTE_FIX
+    fix = _QUOTE_FIX
+    if problem.startswith(CELL_TOO_LONG):
+        fix = _LONG_CELL_FIX
+    elif problem.startswith(_WIDTH_OVER_LINES):  # _joined_rows: no quote is known to be open
+        fix = _WIDTH_OVER_LINES_FIX
     return CALENDAR_ROW_MALFORMED.finding(None, problem, fix)
 
 
@@ -300,6 +304,12 @@ _LONG_CELL_FIX = (
 _QUOTE_FIX = (
     'Close the quote: a value in double quotes ends with a double quote, and a " inside it is '
     'written twice ("").'
+)
+_WIDTH_OVER_LINES = "the row has "
+_WIDTH_OVER_LINES_FIX = (
+    "Give the row as many fields as the header: a value and its comma may be missing or extra "
+    "(a comma inside a value splits it unless the value is in double quotes), or a quote opened "
+    'in the row may close only rows later, with a " of the text.'
 )
 
 
@@ -342,7 +352,7 @@ def _joined_rows(cells: list[str], lines: list[str], shape: list[_Shape]) -> str
         return "a quote in it runs on over the rows after it: they are read into one cell"
     if fits or not any("," in x for x in inside):
         return None
-    return f"the row has {plural(len(cells), 'field')}, the header {expected.shortest}"
+    return f"{_WIDTH_OVER_LINES}{plural(len(cells), 'field')}, the header {expected.shortest}"
 
 
 def _closing_lines(cells: list[str]) -> Iterator[tuple[int, int]]:
