@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from support import FIXTURES
 from validator.cli import EXIT_ERRORS, EXIT_UNUSABLE, main
 from validator.engine import Engine
 from validator.errors import SourceError
+from validator.report import Report
 from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources import load
@@ -36,6 +38,20 @@ EXPECTED = {
     # 10 is all blank cells: no pin
     11: set(),  # a quoted line break inside the title: one row over lines 11-12
 }
+
+
+# The three columns most sheets here map.
+SHEET_COLUMNS = {"board_id": "Board ID", "title": "Headline", "image_url": "Image"}
+
+
+def checked_sheet(
+    tmp_path: Path, text: str, columns: Mapping[str, str] = SHEET_COLUMNS
+) -> list[Report]:
+    """A sheet of ``text``, checked offline with ``columns`` mapped, as the command checks one."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(text, encoding="utf-8")
+    settings = Settings(offline=True, csv_columns=columns)
+    return list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
 
 
 def test_each_row_is_checked_as_the_api_payload_it_stands_for() -> None:
@@ -194,19 +210,14 @@ def test_a_row_with_only_a_note_in_an_unread_column_is_no_pin(tmp_path: Path) ->
 def test_blank_columns_right_of_the_header_may_be_left_out_or_hold_notes(tmp_path: Path) -> None:
     # Excel's export of a sheet with a column once typed in: the header ends in commas, and
     # the rows may or may not carry them; the mapping never reads those columns.
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
+    reports = checked_sheet(
+        tmp_path,
         "Board ID,Headline,Image,,\n"
         "549755885175,Short,https://cdn.example.com/a.jpg\n"
         "549755885175,Full,https://cdn.example.com/b.jpg,,\n"
         "549755885175,Noted,https://cdn.example.com/c.jpg,,see brief\n"
-        "549755885175,Long,https://cdn.example.com/d.jpg,,,\n"
+        "549755885175,Long,https://cdn.example.com/d.jpg,,,\n",
     )
-    settings = Settings(
-        offline=True,
-        csv_columns={"board_id": "Board ID", "title": "Headline", "image_url": "Image"},
-    )
-    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
     assert [(r.location.line, r.codes) for r in reports] == [
         (2, frozenset()),
         (3, frozenset()),
@@ -216,20 +227,13 @@ def test_blank_columns_right_of_the_header_may_be_left_out_or_hold_notes(tmp_pat
 
 
 def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: Path) -> None:
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
+    first, second = checked_sheet(
+        tmp_path,
         "Board ID,Headline,Image,Caption\n"
         '549755885175,"=CONCAT(A2,"" sale"")",https://cdn.example.com/a.jpg,=B2\n'
-        "549755885175,= not a formula,https://cdn.example.com/b.jpg,Fine\n"
+        "549755885175,= not a formula,https://cdn.example.com/b.jpg,Fine\n",
+        {**SHEET_COLUMNS, "description": "Caption"},
     )
-    settings = Settings(
-        offline=True,
-        csv_columns={
-            "board_id": "Board ID", "title": "Headline", "image_url": "Image",
-            "description": "Caption",
-        },
-    )  # fmt: skip
-    first, second = Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW))
     assert [(f.code, f.field) for f in first.findings] == [
         ("calendar.formula_cell", "title"),
         ("calendar.formula_cell", "description"),
@@ -240,17 +244,12 @@ def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: 
 
 
 def test_a_mapped_value_quoted_after_a_space_is_told_and_a_note_s_is_not(tmp_path: Path) -> None:
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
+    first, second = checked_sheet(
+        tmp_path,
         "Board ID,Headline,Image,Notes\n"
         '549755885175, "Spring",https://cdn.example.com/a.jpg,\n'
-        '549755885175,Fine,https://cdn.example.com/b.jpg, "see brief"\n'
+        '549755885175,Fine,https://cdn.example.com/b.jpg, "see brief"\n',
     )
-    settings = Settings(
-        offline=True,
-        csv_columns={"board_id": "Board ID", "title": "Headline", "image_url": "Image"},
-    )
-    first, second = Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW))
     assert first.codes == {"calendar.row_malformed"}
     assert first.findings[0].message.startswith('the "Headline" cell is quoted after a space')
     assert second.findings == ()
@@ -262,17 +261,16 @@ def test_one_field_spelled_two_ways_is_refused() -> None:
 
 
 def test_a_row_filling_the_media_of_two_kinds_of_pin_says_so(tmp_path: Path) -> None:
-    sheet = tmp_path / "sheet.csv"
     header = "Board ID,Headline,Caption,Image,Go live (UTC),Video file,Video id,Cover,Cover type"
-    sheet.write_text(
+    reports = checked_sheet(
+        tmp_path,
         f"{header}\n"
         "549755885175,Both,,https://cdn.example.com/a.webp,,,4876543210987654321,"
         "https://cdn.example.com/c.png,image/png\n"
         "549755885175,Stray cover,,https://cdn.example.com/b.jpg,,,,https://cdn.example.com/c.gif,"
         "image/gif\n",
-        encoding="utf-8",
+        COLUMNS,
     )
-    reports = list(Engine(SETTINGS).check_all(load(str(sheet), settings=SETTINGS, now=NOW)))
     assert [r.codes for r in reports] == [{"calendar.row_malformed"}] * 2
     both, stray = (r.findings[0].message for r in reports)
     assert both == (
@@ -284,31 +282,26 @@ def test_a_row_filling_the_media_of_two_kinds_of_pin_says_so(tmp_path: Path) -> 
 
 def test_a_caption_over_lines_with_commas_stays_one_row(tmp_path: Path) -> None:
     # Three columns: a caption line with two commas is as wide as a row, but holds no image URL.
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
+    reports = checked_sheet(
+        tmp_path,
         "Board ID,Image,Caption\n"
         '549755885175,https://cdn.example.com/a.jpg,"Cake.\nFlour, sugar, eggs."\n'
         "549755885175,https://cdn.example.com/b.jpg,Plain\n",
-        encoding="utf-8",
+        {"board_id": "Board ID", "image_url": "Image", "description": "Caption"},
     )
-    columns = {"board_id": "Board ID", "image_url": "Image", "description": "Caption"}
-    settings = Settings(offline=True, csv_columns=columns)
-    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
     assert [(r.location.line, r.codes) for r in reports] == [(2, frozenset()), (4, frozenset())]
 
 
 def test_rows_a_stray_quote_swallowed_are_found_without_an_image_column(tmp_path: Path) -> None:
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
+    columns = {"board_id": "Board ID", "media_id": "Video id", "cover_image_url": "Cover",
+               "cover_image_content_type": "Cover type", "description": "Caption"}  # fmt: skip
+    reports = checked_sheet(
+        tmp_path,
         "Board ID,Video id,Cover,Cover type,Caption\n"
         '549755885175,4876543210987654321,https://cdn.example.com/c.png,image/png,"oops\n'
         "549755885175,abc,https://cdn.example.com/d.png,image/png,d\n"
         '549755885175,4876543210987654321,https://cdn.example.com/e.png,image/png,end"\n',
-        encoding="utf-8",
+        columns,
     )
-    columns = {"board_id": "Board ID", "media_id": "Video id", "cover_image_url": "Cover",
-               "cover_image_content_type": "Cover type", "description": "Caption"}  # fmt: skip
-    settings = Settings(offline=True, csv_columns=columns)
-    reports = list(Engine(settings).check_all(load(str(sheet), settings=settings, now=NOW)))
     assert [r.location.line for r in reports] == [2, 3, 4]
     assert "media.media_id_invalid" in reports[1].codes
