@@ -155,6 +155,29 @@ def test_a_broken_pin_s_video_file_is_still_checked_for_its_deadline(tmp_path: P
     assert [f.field for f in report.findings] == ["pin", "video_url"]
 
 
+@pytest.mark.parametrize("name", ["calendar.jsonl", "calendar.json"])
+def test_a_pin_given_as_text_of_objects_run_together_is_one_broken_entry(
+    tmp_path: Path, name: str
+) -> None:
+    # The string is never read as JSON again, not even as pins run together on a row: that
+    # passed two pins at columns of the string, and lost the entry's own findings.
+    text = json.dumps(PIN) + json.dumps(PIN)
+    row = {"pin": text, "publish_at": "bogus", "video_url": 5, "extra": 1}
+    path = tmp_path / name
+    path.write_text(json.dumps(row if name.endswith("l") else [row]) + "\n", encoding="utf-8")
+
+    (report,) = Engine(Settings(offline=True)).check_all(load(str(path)))
+
+    assert not report.ok
+    assert [f.code for f in report.findings] == [
+        "calendar.row_malformed",
+        "calendar.publish_date_invalid",
+        "media.url_invalid",
+        "calendar.entry_unknown_key",
+    ]
+    assert report.location == next(load(str(path))).location  # the entry's, not the string's
+
+
 @pytest.mark.parametrize(
     "line",
     [

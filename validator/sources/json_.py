@@ -136,8 +136,10 @@ def run_together(row: PinInput) -> list[PinInput] | None:
     row keeps the indent of its line, so columns count from the line's start.
     """
     text = row.payload
-    if not row.row or not isinstance(text, str) or _JOINED.search(text) is None:
-        return None  # an API caller's string is one pin, whatever it holds
+    if not row.row or row.problem is not None or not isinstance(text, str):
+        return None  # an API caller's string is one pin; an entry's "pin" string is no row
+    if _JOINED.search(text) is None:
+        return None
     spans: list[tuple[int, int]] = []
     position = _between(text, 0)
     while position < len(text):
