@@ -6,6 +6,9 @@ import io
 import json
 import os
 import re
+import shlex
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -603,8 +606,12 @@ def test_a_byte_order_mark_at_a_joined_file_s_start_is_not_part_of_its_row(
         ({"items": [PIN_A, PIN_B], "bookmark": None}, "items", "jq '.items'"),
         ({"my pins": [{"pin": PIN_A}]}, "my pins", """jq '.["my pins"]'"""),
         ({"data": {"page": 1, "items": [PIN_A]}}, "data.items", "jq '.data.items'"),
+        # jq 1.6 refuses .data.["my items"]; its names are ASCII; the shell's quotes end at '.
+        ({"data": {"my items": [PIN_A]}}, "data.my items", """jq '.data["my items"]'"""),
+        ({"données": [PIN_A]}, "données", """jq '.["donn\\u00e9es"]'"""),
+        ({"it's": [PIN_A]}, "it's", """jq '.["it'\\''s"]'"""),
     ],
-    ids=["list-response", "entries", "nested"],
+    ids=["list-response", "entries", "nested", "nested-spaced", "non-ascii", "apostrophe"],
 )
 def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
     tmp_path: Path, envelope: dict[str, object], key: str, reads: str
@@ -614,11 +621,21 @@ def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
     with pytest.raises(SourceError) as raised:
         list(load(name))
 
-    count = 1 if key == "data.items" else len(envelope[key])  # type: ignore[arg-type]
-    assert str(raised.value).startswith(
-        f'{name}:1: an object that holds {count} pins under "{key}"'
-    )
+    count = len(envelope["items"]) if key == "items" else 1  # type: ignore[arg-type]
+    pins = "2 pins" if count == 2 else "1 pin"
+    assert str(raised.value).startswith(f"{name}:1: an object that holds {pins} under ")
     assert reads in str(raised.value)
+    shell = shutil.which("sh")
+    if shutil.which("jq") and shell:  # the command as given reads the pins out
+        command = re.search(r"\((jq '.*') reads it out\)", str(raised.value))
+        assert command is not None
+        run = subprocess.run(  # noqa: S603 - the message's own command, on our own file
+            [shell, "-c", f"{command.group(1)} {shlex.quote(name)}"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert len(json.loads(run.stdout)) == count
 
 
 def test_a_pin_with_a_list_of_objects_is_still_a_pin(tmp_path: Path) -> None:
@@ -839,6 +856,15 @@ def test_a_stray_control_character_in_the_first_bytes_is_one_rows_not_the_files(
     path.write_text(f"{first}\n{json.dumps(PIN_B)}\n\x00\n", "utf-8")
     pins = list(load(str(path)))
     assert [pin.location.line for pin in pins] == [1, 2, 3]
+
+
+def test_control_characters_in_a_utf8_calendar_s_first_bytes_leave_it_text(tmp_path: Path) -> None:
+    # Three DELs in the first title had every pin lost: "binary data", for a file JSON reads.
+    path = tmp_path / "pins.jsonl"
+    path.write_text(
+        f'{{"board_id": "1", "title": "a\x7f\x7f\x7f\x01"}}\n{json.dumps(PIN_B)}\n', "utf-8"
+    )
+    assert [pin.location.line for pin in load(str(path))] == [1, 2]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")

@@ -235,9 +235,10 @@ def _refuse_no_text(head: bytes, source: str, expected: str = CALENDAR) -> None:
     container = sniff(head)
     if container.is_image or container.is_video or container in _BINARY:
         raise SourceError(f"{source}: is {container.a_label}, not {expected}")
-    if controls <= _STRAY_CONTROLS and _utf8_start(head):
-        # A text calendar with a stray control character (a NUL, a DEL in a title): the row
-        # that holds it is reported, and the others are checked.
+    if head.count(0) <= _STRAY_CONTROLS and _utf8_start(head):
+        # UTF-8 text with control characters in its first rows (DELs in a title, which JSON
+        # allows; a NUL, which it does not): each row is read and judged, none is lost. Binary
+        # data is seldom UTF-8, and UTF-16 text without its BOM has a NUL every other byte.
         return
     raise SourceError(f"{source}: is binary data (or UTF-16 text), not UTF-8 text: not {expected}")
 
@@ -255,7 +256,8 @@ def _utf8_start(head: bytes) -> bool:
 # format has some in its first bytes (sizes, magic numbers), and so do archives (an .xlsx) and
 # UTF-16 text without its BOM (a NUL every other byte), many of them.
 _CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
-# As many as a text calendar may hold in its first bytes by mistake, and still be read as text.
+# As many NULs as a text calendar may hold in its first bytes by mistake, and still be read as
+# text.
 _STRAY_CONTROLS = 2
 
 

@@ -41,7 +41,7 @@ from validator.codes.media import MEDIA_URL_INVALID
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
-from validator.messages import encodable, json_error, json_type, quote
+from validator.messages import encodable, json_error, json_type, plural, quote
 from validator.model import PinCreate
 from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
@@ -310,12 +310,30 @@ def _refuse_pins_inside(value: object, where: str) -> None:
     if found is None:
         return
     keys, count = found
-    path = "".join(f".{key}" if key.isidentifier() else f".[{json.dumps(key)}]" for key in keys)
+    program = _jq_path(keys).replace("'", "'\\''")  # inside the shell's single quotes
     raise SourceError(
-        f"{where}: an object that holds {count} pins under {quote('.'.join(keys))}, not a pin: "
-        f"save the list itself as the calendar (jq '{path}' reads it out), or one pin per line "
-        "(JSON Lines)"
+        f"{where}: an object that holds {plural(count, 'pin')} under {quote('.'.join(keys))}, "
+        f"not a pin: save the list itself as the calendar (jq '{program}' reads it out), or one "
+        "pin per line (JSON Lines)"
     )
+
+
+def _jq_path(keys: tuple[str, ...]) -> str:
+    """The jq filter that reads out the value under ``keys`` (``.data["my items"]``).
+
+    jq takes ``.name`` for ASCII names alone; any other key is a quoted index, written without
+    the leading dot after a name (jq 1.6 refuses ``.data.["my items"]``).
+    """
+    path = ""
+    for key in keys:
+        if _JQ_NAME.fullmatch(key):
+            path += f".{key}"
+        else:
+            path += f"{'' if path else '.'}[{json.dumps(key)}]"
+    return path
+
+
+_JQ_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # How many objects deep a list of pins is looked for, inside objects that are no pins.
