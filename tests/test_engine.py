@@ -73,6 +73,25 @@ def test_pins_run_together_on_a_line_get_a_report_each_online_and_offline(
         assert "calendar.duplicate_pin" in reports[2].codes
 
 
+def test_the_pins_before_a_broken_object_run_together_with_them_are_still_checked(
+    tmp_path: Path,
+) -> None:
+    good = json.dumps({"board_id": "549755885175", "media_source": {"source_type": "image_url",
+                       "url": "https://cdn.example.com/a.jpg"}})  # fmt: skip
+    path = tmp_path / "pins.jsonl"
+    path.write_text(f'{good}{good.replace("a.jpg", "b.jpg")} {{"board_id": x}}\n{good}x\n')
+
+    reports = list(Engine(Settings(offline=True)).check_all(load(str(path))))
+
+    assert [str(r.location) for r in reports] == [
+        f"{path}:1:1", f"{path}:1:{len(good) + 1}", f"{path}:1:{2 * len(good) + 2}", f"{path}:2",
+    ]  # fmt: skip
+    assert [r.ok for r in reports] == [True, True, False, False]
+    assert [f.code for f in reports[2].findings] == ["calendar.row_malformed"]
+    assert reports[2].findings[0].message.endswith(f"(column {2 * len(good) + 15})")
+    assert "Extra data" in reports[3].findings[0].message  # no object after it: the row's own
+
+
 def test_indented_wrapped_entries_run_together_are_located_by_the_line_s_columns(
     tmp_path: Path,
 ) -> None:

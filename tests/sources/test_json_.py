@@ -549,12 +549,45 @@ def test_a_publish_at_without_a_time_is_a_whole_day(
     "text",
     [
         json.dumps({"board_id": "1", "title": "a }{ b"}),  # one pin: the marks are in a string
-        json.dumps(PIN_A) + "}{",  # broken after the first: one broken row
+        json.dumps(PIN_A) + "}{",  # broken after the first, by no object: one broken row
+        '{"board_id": x}{"board_id": "1"}',  # broken from its first: one broken row
     ],
-    ids=["in-a-string", "broken"],
+    ids=["in-a-string", "broken", "broken-first"],
 )
 def test_a_row_that_is_not_objects_run_together_stays_one(text: str) -> None:
     assert run_together(PinInput(Location("a.jsonl", 0, 1), text, row=True)) is None
+
+
+@pytest.mark.parametrize(
+    ("broken", "said"),
+    [
+        ('{"board_id": x}', "Expecting value (column 32)"),  # the line's column: 19 + 13
+        ('{"board_id": ' + "1" * 5000 + "}", "a number too long"),
+        ('{"a": ' + "[" * 5000 + "]" * 5000 + "}", "nested too deeply"),
+    ],
+    ids=["syntax", "huge-number", "too-deep"],
+)
+def test_a_broken_object_among_objects_run_together_is_a_broken_pin_of_its_own(
+    broken: str, said: str
+) -> None:
+    # The row was one result, "Extra data (column 17)": the start of a well-formed object, the
+    # real error elsewhere, and the pins around it unchecked.
+    first = '{"board_id": "1"}'
+    text = f"{first} {broken}"
+    row = PinInput(Location("a.jsonl", 0, 1), text, row=True)
+
+    pins = run_together(row)
+
+    assert pins is not None
+    good, bad = pins
+    assert (good.payload, good.location.column, good.problem) == (first, 1, None)
+    assert bad.location == Location("a.jsonl", 0, 1, len(first) + 2)
+    assert bad.problem is not None
+    assert bad.problem.code == "calendar.row_malformed"
+    assert bad.problem.message.startswith(
+        f"the JSON objects run together on this line break at the one in column {len(first) + 2}:"
+    )
+    assert said in bad.problem.message
 
 
 def test_an_api_caller_s_string_is_never_split() -> None:

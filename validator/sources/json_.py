@@ -141,18 +141,42 @@ def run_together(row: PinInput) -> list[PinInput] | None:
     if _JOINED.search(text) is None:
         return None
     spans: list[tuple[int, int]] = []
+    broken: PinInput | None = None
+    at = row.location  # a wrapped entry's local video_url is found beside the file it names
     position = _between(text, 0)
     while position < len(text):
         try:
             _, end = _DECODER.raw_decode(text, position)
-        except (ValueError, RecursionError):
-            return None  # not values from end to end: one broken row, as parsing words it
+        except (ValueError, RecursionError) as exc:
+            if not spans or text[position] != "{":
+                return None  # not objects from end to end: one broken row, as parsing words it
+            broken = _broken_among(exc, at._replace(column=position + 1))
+            break
         spans.append((position, end))
         position = _between(text, end)
-    if len(spans) < 2:
+    if len(spans) + (broken is not None) < 2:
         return None
-    at = row.location  # a wrapped entry's local video_url is found beside the file it names
-    return [_line(text[start:end], at._replace(column=start + 1), None) for start, end in spans]
+    pins = [_line(text[start:end], at._replace(column=start + 1), None) for start, end in spans]
+    return [*pins, broken] if broken is not None else pins
+
+
+def _broken_among(exc: ValueError | RecursionError, location: Location) -> PinInput:
+    """The rest of a row of objects run together, from one that does not parse: a broken pin.
+
+    The objects before it are pins of their own; where the rest ends is unknown, so it is one.
+    """
+    if isinstance(exc, json.JSONDecodeError):  # its column counts from the line's start too
+        why = f"{json_error(exc)} (column {exc.colno})"
+    elif isinstance(exc, RecursionError):
+        why = "it holds values nested too deeply to read"
+    else:  # int() refuses over 4,300 digits
+        why = "it holds a number too long to read"
+    message = (
+        "the JSON objects run together on this line break at the one in column "
+        f"{location.column}: {why}"
+    )
+    problem = CALENDAR_ROW_MALFORMED.finding(None, message)
+    return PinInput(location, None, row=True, problem=problem)
 
 
 def _between(text: str, position: int) -> int:
