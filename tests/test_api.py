@@ -187,6 +187,32 @@ def test_an_error_of_a_sync_run_is_shown_as_itself(monkeypatch: pytest.MonkeyPat
         validate_media(["https://cdn.example.com/a.mp4"], "vidoe")
 
 
+def test_a_token_given_as_text_is_in_no_local_of_the_api_s_frames(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # pytest -l and error trackers show every frame's locals: validate's "token" was the text.
+    secret = "pina_Zq8xVw3SECRETtoken91"
+
+    def broken(self: object) -> None:
+        raise ValueError("raised by the run")
+
+    monkeypatch.setattr("validator.engine.Engine.session", broken)
+    calls = (
+        lambda: validate(GOOD, token=secret),
+        lambda: validate_many([GOOD], token=secret),
+        lambda: asyncio.run(avalidate(GOOD, token=secret)),
+        lambda: asyncio.run(avalidate_many([GOOD], token=secret)),
+    )
+    for call in calls:
+        with pytest.raises(ValueError, match="raised by the run") as raised:
+            call()
+        frames = [entry.frame for entry in raised.traceback]
+        ours = [f for f in frames if f.code.path.parent.name == "validator"]
+        assert ours
+        for frame in ours:
+            assert secret not in repr(frame.f_locals), frame.code.name
+
+
 def test_every_setting_documents_itself_at_run_time() -> None:
     # The attribute docstrings are what help(Settings), IDEs and the JSON schema show.
     undocumented = [name for name, f in Settings.model_fields.items() if not f.description]

@@ -513,6 +513,21 @@ def test_the_token_is_not_in_the_error_of_an_unreachable_api(media: MediaServer)
     assert SECRET not in json.dumps([dataclasses.asdict(f) for f in report.findings])
 
 
+def test_a_token_pasted_into_the_api_base_is_not_shown_when_the_base_is_wrong(
+    media: MediaServer,
+) -> None:
+    # The 404 ("not Pinterest's API v5") quoted the base whole: the token, in every report.
+    account = dataclasses.replace(ACCOUNT, tokens={SECRET: "ok"})
+    with serve_pinterest(account) as fake:
+        base = f"{fake.base.removesuffix('/v5')}/{SECRET}"
+        settings = Settings(api_base=base, allow_private_hosts=True, retries=0)
+        report = validate(image_pin(media), settings=settings, token=SECRET)
+    (finding,) = [f for f in report.findings if f.code == "platform.unknown"]
+    assert "is not Pinterest's API v5" in finding.message
+    assert "/[token]" in finding.message
+    assert SECRET not in json.dumps([dataclasses.asdict(f) for f in report.findings])
+
+
 # --- settings ------------------------------------------------------------------------------------
 
 

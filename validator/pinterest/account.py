@@ -297,9 +297,10 @@ class AccountChecker:
             return reply.body
         if reply.status == 404 or (300 <= reply.status < 400):
             # No such endpoint: every board and video would be "not found" for the wrong reason.
+            base = self._api.base_shown
             message = (
-                f"GET {self._api.base}/user_account answered {reply.status}: api-base "
-                f"{self._api.base} is not Pinterest's API v5, so nothing was asked about this pin"
+                f"GET {base}/user_account answered {reply.status}: api-base {base} is not "
+                "Pinterest's API v5, so nothing was asked about this pin"
             )
             hint = f"Set api-base to {DEFAULT_API_BASE} (or {SANDBOX_API_BASE}), with /v5."
             return Problem(PLATFORM_UNKNOWN, message, hint, stops=True)

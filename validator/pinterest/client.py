@@ -33,7 +33,7 @@ from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client, certificate_refused, user_agent
-from validator.messages import plural, quote, seconds
+from validator.messages import plural, quote, seconds, without_tokens
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
@@ -158,6 +158,11 @@ class ApiClient:
         """
         return f"; request id {shown_request_id(reply.request_id)}" if reply.request_id else ""
 
+    @property
+    def base_shown(self) -> str:
+        """The API base as messages quote it: a token pasted into its path is masked."""
+        return without_tokens(self.scrub(self.base))
+
     def scrub(self, text: str) -> str:
         """``text`` without the token, should a server ever echo it."""
         secret = self._token.get_secret_value()
@@ -213,8 +218,8 @@ class ApiClient:
                 reason = self.scrub(f"{type(exc).__name__}: {exc}")
                 if isinstance(exc, httpx.ConnectError) and certificate_refused(exc):
                     message = (  # the same on every try: not retried
-                        f"GET {self.base}/{path}: the server's TLS certificate is not trusted "
-                        f"({reason}){NOT_MADE}"
+                        f"GET {self.base_shown}/{path}: the server's TLS certificate is not "
+                        f"trusted ({reason}){NOT_MADE}"
                     )
                     hint = (
                         "A proxy or firewall that inspects TLS needs its certificate trusted: "
