@@ -69,7 +69,8 @@ SERVER_ERROR = {"code": 12, "message": "Something went wrong on our end. Sorry a
 #: ``echo`` (401 whose message repeats the Authorization header: a server must never make the
 #: token show up in a report); ``no_scope`` (403 code 3 on boards and media, the user is
 #: readable); ``no_user_scope`` (403 code 3 on user_account only); ``trial`` (403 code 29 with
-#: Trial access's message on boards and media, the user is readable).
+#: Trial access's message on boards and media, the user is readable); ``pending`` (403 code 3,
+#: ``PENDING``, the same); ``trial_401`` and ``pending_401`` (the same answers with status 401).
 BEHAVIOURS = (
     "ok",
     "unauthorized",
@@ -79,6 +80,8 @@ BEHAVIOURS = (
     "no_user_scope",
     "trial",
     "pending",
+    "trial_401",
+    "pending_401",
 )
 
 
@@ -147,6 +150,8 @@ ACCOUNT = FakeAccount(
         "pina_nouser": "no_user_scope",
         "pina_trial": "trial",
         "pina_pending": "pending",
+        "pina_trial401": "trial_401",
+        "pina_pending401": "pending_401",
     },
     boards=(
         FakeBoard(
@@ -263,10 +268,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send(200, {"username": account.username, "account_type": "BUSINESS"})
         if behaviour == "no_scope":
             return self._send(403, MISSING_SCOPE)
-        if behaviour == "trial":
-            return self._send(403, TRIAL)
-        if behaviour == "pending":
-            return self._send(403, PENDING)
+        if behaviour in ("trial", "trial_401"):
+            return self._send(401 if behaviour.endswith("401") else 403, TRIAL)
+        if behaviour in ("pending", "pending_401"):
+            return self._send(401 if behaviour.endswith("401") else 403, PENDING)
         if route == ["boards"]:
             return self._page([_board(board) for board in account.listed()], query)
         if route[0] == "boards" and len(route) in (2, 3):

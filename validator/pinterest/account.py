@@ -382,6 +382,8 @@ class AccountChecker:
     def _refusal(self, reply: Reply, path: str, what: str) -> Problem:
         """What a non-200 answer that no endpoint explains means for ``what``."""
         said = self._api.said(reply)
+        if self._trial(reply):  # first: "consumer type is not supported" comes with code 3
+            return Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         if reply.status == 401:
             # Pinterest's whole message (message_detail too), judged as explain judges it.
             if classify(401, reply.body if isinstance(reply.body, dict) else None).code == (
@@ -389,8 +391,6 @@ class AccountChecker:
             ):
                 return Problem(AUTH_INVALID_TOKEN, f"Pinterest refuses the access token ({said})")
             return Problem(AUTH_UNAUTHORIZED, f"Pinterest refuses the access token ({said})")
-        if self._trial(reply):  # first: "consumer type is not supported" comes with code 3
-            return Problem(PLATFORM_TRIAL_ACCESS, f"Pinterest refuses {what} to this app ({said})")
         if reply.status == 403 and reply.code == 3:
             scopes = ", ".join(PIN_SCOPES)
             message = f"the token may not read {what}: it lacks a scope ({said})"
@@ -415,15 +415,16 @@ class AccountChecker:
 
     @staticmethod
     def _trial(reply: Reply) -> bool:
-        """Whether a 403 is the app's Trial access, as explain reads it.
+        """Whether a 401 or 403 is the app's Trial access, as explain reads it.
 
         Code 29 ("use API Sandbox"), or code 3 for an app whose consumer type is not supported
-        (its access still pending).
+        (its access still pending). Which status comes with them is not documented
+        (pinterest-api.md §5.3): reconnecting, what a 401 asks for, cannot help with either.
         """
-        if reply.status != 403:
+        if reply.status not in (401, 403):
             return False
         body = reply.body if isinstance(reply.body, dict) else None
-        return classify(403, body).code == PLATFORM_TRIAL_ACCESS.id
+        return classify(reply.status, body).code == PLATFORM_TRIAL_ACCESS.id
 
 
 def _name_problem(name: str, boards: _Listing) -> Problem | None:
