@@ -82,6 +82,14 @@ class _Odd(BaseHTTPRequestHandler):
             self._answer(b"<html><h1>404 Not Found</h1></html>", status=404)
         elif route.startswith("teapot/"):  # an answer nobody expects, and an odd request id
             self._answer(b'{"code": 418}', status=418, request_id="pina_token 7f\u00e9")
+        elif route.startswith("rid/"):  # answers nobody expects, each with its request id
+            bodies = {
+                "rid/huge": {"name": "x" * (6 * 1024 * 1024)},
+                "rid/media/5": {"media_id": "5", "status": "weird"},
+                "rid/boards": {"boards": []},
+                "rid/looping": {"items": [], "bookmark": "same"},
+            }
+            self._answer(json.dumps(bodies[route]).encode(), request_id="rid-7")
         elif route == "endless":
             page = int(parse_qs(parts.query).get("bookmark", ["0"])[0])
             self._answer(json.dumps({"items": [], "bookmark": str(page + 1)}).encode())
@@ -318,6 +326,37 @@ def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str
     assert problem.message == (
         'GET /v5/boards/1 answered unexpectedly (418, code 418; request id "[token] 7f\u00e9")'
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("huge", "answered with more than 5,242,880 bytes"),
+        ("media", 'answered an unknown status "weird"'),
+        ("boards", "answered without items"),
+        ("looping", "gave a bookmark it had given before"),
+    ],
+)
+def test_every_answer_nobody_expected_gives_its_request_id(
+    base: str, question: str, said: str
+) -> None:
+    # platform.unknown's fix is "ask Pinterest's support with the request id": these had none.
+    async def run() -> object:
+        checker = AccountChecker(Settings(api_base=f"{base}/rid", retries=0), "pina_token")
+        try:
+            if question == "media":
+                return await checker._ask_media("5")
+            if question == "huge":
+                return await checker._api.get("huge")
+            return await checker._ask_listing(question, "the board list")
+        finally:
+            await checker.aclose()
+
+    problem = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert problem.code is PLATFORM_UNKNOWN
+    assert said in problem.message
+    assert "; request id rid-7" in problem.message
 
 
 def test_a_403_page_that_is_not_json_is_no_verdict_on_the_board(base: str) -> None:

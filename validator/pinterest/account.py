@@ -108,6 +108,7 @@ MEDIA_ID_FIELD: Final = "media_source.media_id"
 _PAGE_SIZE = 250  # the largest page_size the list endpoints take
 _MAX_PAGES = 400  # a listing whose bookmarks never end is cut off here (100,000 boards)
 _PROCESSING = ("registered", "processing")
+_MEDIA_STATUSES = frozenset({*_PROCESSING, "succeeded", "failed"})
 _SHOWN_NAMES = 3
 
 
@@ -270,11 +271,8 @@ class AccountChecker:
         if status in _PROCESSING:
             message = f"the uploaded video {media_id} is still {status} at Pinterest"
             return [MEDIA_NOT_PROCESSED.finding(MEDIA_ID_FIELD, message)]
-        if status == "failed":
-            message = f"Pinterest failed to process the uploaded video {media_id} (status failed)"
-            return [MEDIA_PROCESSING_FAILED.finding(MEDIA_ID_FIELD, message)]
-        message = f"GET /v5/media/{media_id} answered an unknown status {quote(status)}"
-        return [PLATFORM_UNKNOWN.finding(MEDIA_ID_FIELD, message)]
+        message = f"Pinterest failed to process the uploaded video {media_id} (status failed)"
+        return [MEDIA_PROCESSING_FAILED.finding(MEDIA_ID_FIELD, message)]  # _ask_media: known
 
     # --- the questions, each asked once ----------------------------------------------------------
 
@@ -340,6 +338,13 @@ class AccountChecker:
         if isinstance(reply, Problem):
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
+            status = reply.body.get("status")
+            if status not in _MEDIA_STATUSES:  # judged here, where its request id is known
+                message = (
+                    f"GET /v5/media/{media_id} answered an unknown status {quote(status)}"
+                    f"{self._api.request_id(reply)}"
+                )
+                return Problem(PLATFORM_UNKNOWN, message)
             return reply.body
         if reply.status == 404 and reply.body is not None:  # not JSON: see ``_ask_board``
             message = f"Pinterest has no uploaded media {media_id} ({self._api.said(reply)})"
@@ -362,8 +367,10 @@ class AccountChecker:
             if reply.status != 200 or not isinstance(body, dict):
                 return self._refusal(reply, path, what)
             page = body.get("items")
+            request_id = self._api.request_id(reply)
             if not isinstance(page, list):
-                return Problem(PLATFORM_UNKNOWN, f"GET /v5/{path} answered without items")
+                message = f"GET /v5/{path} answered without items{request_id}"
+                return Problem(PLATFORM_UNKNOWN, message)
             for item in page:
                 if isinstance(item, dict) and isinstance(item.get("id"), str):
                     name = item.get("name")
@@ -372,10 +379,10 @@ class AccountChecker:
             if not isinstance(following, str) or not following:
                 return items
             if following in seen:  # the pages go round: where the list ends is unknown
-                return _unfinished(path, what, "gave a bookmark it had given before")
+                return _unfinished(path, what, "gave a bookmark it had given before", request_id)
             seen.add(following)
             bookmark = following
-        return _unfinished(path, what, f"went on for more than {_MAX_PAGES} pages")
+        return _unfinished(path, what, f"went on for more than {_MAX_PAGES} pages", request_id)
 
     # --- HTTP ------------------------------------------------------------------------------------
 
@@ -503,7 +510,13 @@ def _malformed(token: str) -> Problem | None:
     return None
 
 
-def _unfinished(path: str, what: str, why: str) -> Problem:
-    """A list read part of the way: never taken for complete (a board would look missing)."""
-    message = f"GET /v5/{path} {why}: {what} was not read to its end, so it could not be checked"
+def _unfinished(path: str, what: str, why: str, request_id: str) -> Problem:
+    """A list read part of the way: never taken for complete (a board would look missing).
+
+    ``request_id``: the last page's (``ApiClient.request_id``), for Pinterest's support.
+    """
+    message = (
+        f"GET /v5/{path} {why}{request_id}: {what} was not read to its end, so it could not be "
+        "checked"
+    )
     return Problem(PLATFORM_UNKNOWN, message)

@@ -156,7 +156,7 @@ class ApiClient:
 
         Only such messages carry it: their fix is to ask Pinterest's support, which wants it.
         """
-        return f"; request id {shown_request_id(reply.request_id)}" if reply.request_id else ""
+        return _request_id(reply.request_id)
 
     @property
     def base_shown(self) -> str:
@@ -199,8 +199,11 @@ class ApiClient:
                         # tracebacks that show locals (pytest --showlocals, error trackers)
                         # would show the token.
                         response, body = await self._send(url, params)
-            except _TooLarge:
-                message = f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
+            except _TooLarge as exc:
+                message = (
+                    f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
+                    f"{_request_id(self.scrub(exc.request_id))}"
+                )
                 return Problem(PLATFORM_UNKNOWN, message + NOT_MADE)
             except (ValueError, OverflowError, httpx.InvalidURL) as exc:
                 # A URL httpx cannot build (a bookmark it cannot encode, a host name it refuses)
@@ -324,16 +327,27 @@ class ApiClient:
             headers={"Authorization": f"Bearer {self._token.get_secret_value()}"},
         ) as response:
             content = bytearray()
-            async for chunk in response.aiter_raw():  # as sent: counted before anything inflates
-                content += chunk
-                if len(content) > _MAX_BODY:
-                    raise _TooLarge
-            body = _inflated(bytes(content), response.headers.get("content-encoding", ""))
+            try:
+                async for chunk in response.aiter_raw():  # as sent: counted before inflating
+                    content += chunk
+                    if len(content) > _MAX_BODY:
+                        raise _TooLarge
+                body = _inflated(bytes(content), response.headers.get("content-encoding", ""))
+            except _TooLarge as exc:
+                exc.request_id = response.headers.get(REQUEST_ID_HEADER, "").strip()
+                raise
         return response, _without_secret(_json(body), self._token.get_secret_value())
+
+
+def _request_id(request_id: str | None) -> str:
+    return f"; request id {shown_request_id(request_id)}" if request_id else ""
 
 
 class _TooLarge(Exception):
     """A response body over ``_MAX_BODY``: not read further."""
+
+    request_id = ""
+    """Its ``x-pinterest-rid``, as sent (``_send`` sets it): the message gives it."""
 
 
 def _inflated(body: bytes, encoding: str) -> bytes:
