@@ -27,6 +27,44 @@ def test_a_ca_file_that_cannot_be_loaded_names_the_variable(broken_bundle: Path)
             make()
 
 
+@pytest.mark.parametrize("trust_env", [True, False])
+def test_a_key_log_file_that_cannot_be_written_names_its_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, trust_env: bool
+) -> None:
+    # The standard library opens it for every TLS context: a traceback (trust-env = false), or
+    # an error that blamed SSL_CERT_FILE.
+    keylog = tmp_path / "missing" / "keys.log"
+    monkeypatch.setenv("SSLKEYLOGFILE", str(keylog))
+    with pytest.raises(ConfigError, match=f"^SSLKEYLOGFILE={keylog} cannot be written: No such"):
+        tls_context(trust_env=trust_env)
+
+
+@pytest.mark.parametrize("kind", ["missing", "empty", "unhashed"])
+def test_a_ca_folder_that_holds_no_certificate_openssl_finds_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
+    # The folder is read lazily: the context trusted nothing, and every https URL was blamed.
+    folder = tmp_path / "certs"
+    if kind != "missing":
+        folder.mkdir()
+    if kind == "unhashed":
+        (folder / "ca.pem").write_text(Path(certifi.where()).read_text())
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.setenv("SSL_CERT_DIR", str(folder))
+    with pytest.raises(ConfigError, match=f"named by SSL_CERT_DIR={folder} cannot be loaded"):
+        tls_context(trust_env=True)
+    tls_context(trust_env=False)  # not read
+
+
+def test_a_ca_folder_of_hashed_names_is_taken(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "5ad8a5d6.0").write_text(Path(certifi.where()).read_text())
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    assert isinstance(tls_context(trust_env=True), ssl.SSLContext)
+
+
 @pytest.mark.usefixtures("broken_bundle")
 def test_an_untrusted_environment_is_not_read() -> None:
     tls_context(trust_env=False)  # the CA bundle shipped with certifi, whatever the variable says

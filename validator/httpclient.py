@@ -11,6 +11,7 @@ fault (the command line's exit 2).
 from __future__ import annotations
 
 import os
+import re
 import ssl
 import threading
 import urllib.request
@@ -78,12 +79,46 @@ def _version_of(path: str | None) -> tuple[int, ...] | None:
 
 
 def _new_tls_context(*, trust_env: bool) -> ssl.SSLContext:
+    folder = os.environ.get("SSL_CERT_DIR")
+    if trust_env and folder and not os.environ.get("SSL_CERT_FILE"):  # httpx reads one of them
+        _check_ca_folder(folder)
     try:
         return httpx.create_ssl_context(trust_env=trust_env)
     except (OSError, ssl.SSLError) as exc:  # SSL_CERT_FILE / SSL_CERT_DIR missing or not PEM
+        keylog = os.environ.get("SSLKEYLOGFILE")
+        if isinstance(exc, OSError) and keylog and exc.filename == keylog:
+            # The standard library opens it for every context, whatever trust_env says.
+            raise ConfigError(
+                f"SSLKEYLOGFILE={keylog} cannot be written: {exc.strerror or exc} (it names "
+                "the file TLS session keys are logged to, a debugging aid: point it at a "
+                "writable file, or unset it)"
+            ) from None
         if not trust_env:
             raise
         raise ConfigError(_certificates_message(exc)) from None
+
+
+def _check_ca_folder(folder: str) -> None:
+    """A ``ConfigError`` for an ``SSL_CERT_DIR`` that can hold no certificate OpenSSL finds.
+
+    The folder is read lazily, certificate by certificate as servers need them, and only under
+    names made of their hash (``5ad8a5d6.0``, as ``openssl rehash`` writes them): missing or
+    without such names, the context is made without a word and trusts nothing, and every https
+    URL would be blamed for its certificate.
+    """
+    try:
+        names = os.listdir(folder)
+    except OSError as exc:
+        raise ConfigError(_certificates_message(exc)) from None
+    if not any(_HASHED_NAME.fullmatch(name) for name in names):
+        reason = (
+            "it holds no certificate named by its hash (such as 5ad8a5d6.0, which "
+            "'openssl rehash' writes), the only names OpenSSL looks up in a folder"
+        )
+        raise ConfigError(_certificates_message(reason))
+
+
+_HASHED_NAME = re.compile(r"[0-9a-f]{8}\.[0-9]+")
 
 
 def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
@@ -139,7 +174,7 @@ def async_client(**options: Any) -> httpx.AsyncClient:
         raise ConfigError(_proxy_message(exc)) from None
 
 
-def _certificates_message(exc: OSError | ssl.SSLError) -> str:
+def _certificates_message(exc: OSError | ssl.SSLError | str) -> str:
     # httpx reads SSL_CERT_FILE if set, else SSL_CERT_DIR: the one it read is at fault.
     named = [f"{name}={os.environ[name]}" for name in _CA_VARIABLES if os.environ.get(name)]
     where = named[0] if named else "the environment's CA settings"
