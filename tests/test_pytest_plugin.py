@@ -596,13 +596,21 @@ def test_the_command_line_undoes_what_the_pyproject_table_says(pytester: pytest.
     result.assert_outcomes(passed=1, warnings=1)
 
 
-def test_an_option_without_the_plugin_on_says_so(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize("filters", [False, True], ids=["", "filterwarnings-error"])
+def test_an_option_without_the_plugin_on_says_so(pytester: pytest.Pytester, filters: bool) -> None:
+    # A warning, under filterwarnings = error: an INTERNALERROR traceback, and no test ran.
     write_pins(pytester.path / "warned.pins.json", WARNED_PIN)
+    pytester.makepyfile("def test_own():\n    pass\n")
+    if filters:
+        pytester.makeini("[pytest]\nfilterwarnings = error\n")
     result = pytester.runpytest("--pin-preflight-offline")
-    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
-        ["*--pin-preflight-offline: pin-preflight is off; turn it on with --pin-preflight*"]
-    )
+        ["pin-preflight: --pin-preflight-offline given, but pin-preflight is off: turn it on with "
+         "--pin-preflight or the pin_preflight_calendars ini setting"]
+    )  # fmt: skip
+    assert "INTERNALERROR" not in result.stdout.str()
+    assert "pytest_plugin.py" not in result.stdout.str()
 
 
 @pytest.mark.parametrize(

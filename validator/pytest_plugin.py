@@ -126,19 +126,35 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+class _OffNotice:
+    """Says at the end of the run that options were given while the plugin is off.
+
+    A line, not a ``PytestConfigWarning``: under ``filterwarnings = error`` the warning was an
+    INTERNALERROR that ran no test at all (an option set for every project in ``PYTEST_ADDOPTS``
+    reaches the projects without calendars too), and it showed this file's path and source.
+    """
+
+    def __init__(self, config: pytest.Config, given: list[str]) -> None:
+        self.config = config
+        self.given = given
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if hasattr(self.config, "workerinput"):  # an xdist worker: the controller says it
+            return
+        terminalreporter.write_line(
+            f"pin-preflight: {', '.join(self.given)} given, but pin-preflight is off: turn it on "
+            f"with --pin-preflight or the {_INI} ini setting",
+            yellow=True,
+        )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the collector when asked to (flag or ini); otherwise do nothing at all."""
     patterns: list[str] = config.getini(_INI)
     if not config.getoption("pin_preflight") and not patterns:
         given = [flag for flag, name in _FLAGS if config.getoption(name) is not None]
         if given:  # "no tests ran", and nothing said why
-            config.issue_config_time_warning(
-                pytest.PytestConfigWarning(
-                    f"{', '.join(given)}: pin-preflight is off; turn it on with --pin-preflight "
-                    f"or the {_INI} ini setting"
-                ),
-                stacklevel=2,
-            )
+            config.pluginmanager.register(_OffNotice(config, given), _CHECKER)
         return
     config.addinivalue_line("markers", f"{_MARKER}: a pin checked by pin-preflight")
     settings = _settings(config)
