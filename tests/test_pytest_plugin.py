@@ -663,6 +663,16 @@ def test_a_pattern_from_here_or_from_the_root_of_the_disk_collects(
     pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=3, failed=3)
 
 
+def test_a_double_star_pattern_matches_no_folder_too(pytester: pytest.Pytester) -> None:
+    # fnmatch's "*" crosses "/": content/**/*.jsonl skipped content/top.jsonl, unsaid.
+    sub = pytester.path / "content" / "june"
+    sub.mkdir(parents=True)
+    for where in (pytester.path / "content", sub):
+        shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", where / "calendar.jsonl")
+    pytester.makeini("[pytest]\npin_preflight_calendars = content/**/*.jsonl\n")
+    pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=6, failed=6)
+
+
 def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:
     # testpaths kept pytest out of content/: the run passed, having checked no calendar.
     (pytester.path / "content").mkdir()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import itertools
 import json
 import os
 import warnings
@@ -124,6 +125,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type="args",
         default=[],
     )
+
+
+def _matches(path: str, pattern: str) -> bool:
+    """``fnmatch``, with each ``**/`` also standing for no folder at all."""
+    parts = pattern.split("**/")
+    for kept in itertools.product(("**/", ""), repeat=len(parts) - 1):  # a pattern has few
+        variant = parts[0] + "".join(sep + part for sep, part in zip(kept, parts[1:], strict=True))
+        if fnmatch.fnmatch(path, variant):
+            return True
+    return False
 
 
 class _OffNotice:
@@ -261,7 +272,9 @@ class _Checker:
         """Like ``python_files``: a pattern with ``/`` matches the path from the rootdir.
 
         ``./content/*.jsonl`` is ``content/*.jsonl``, and an absolute pattern matches the
-        absolute path: either matched nothing before, and nothing said so.
+        absolute path: either matched nothing before, and nothing said so. ``**/`` matches any
+        folders, none included, as in git and pathlib (``*`` crosses ``/`` already: ``cal/**/x``
+        skipped ``cal/x``).
         """
         if session.isinitpath(path) and path.suffix.lower() in _CALENDAR_SUFFIXES:
             return True
@@ -272,7 +285,7 @@ class _Checker:
                     return True
                 continue
             if pattern.startswith("/"):
-                if fnmatch.fnmatch(path.as_posix(), pattern):
+                if _matches(path.as_posix(), pattern):
                     return True
                 continue
             if relative is None:
@@ -280,7 +293,7 @@ class _Checker:
                     relative = path.relative_to(self.config.rootpath).as_posix()
                 except ValueError:
                     relative = path.as_posix()
-            if fnmatch.fnmatch(relative, pattern.removeprefix("./")):
+            if _matches(relative, pattern.removeprefix("./")):
                 return True
         return False
 
