@@ -216,7 +216,9 @@ MEDIA_URL_NOT_PUBLIC: Final = _network(
     "or is not http(s).",
     "Pinterest fetches media over the public internet; an intranet or localhost address can never "
     "be reached by it.",
-    "Host the file on a public server or CDN. (For local tests: allow_private_hosts.)",
+    "Host the file on a public server or CDN. (For local tests: --allow-private-hosts, "
+    "allow-private-hosts = true in [tool.pin-preflight], --pin-preflight-allow-private-hosts "
+    "in pytest, allow_private_hosts=True in Settings.)",
 )
 MEDIA_SERVER_ERROR: Final = _network(
     "media.server_error",
