@@ -294,6 +294,10 @@ def test_what_pinterest_wrote_cannot_forge_lines_or_colours(
     assert "\x1b" not in out
     assert sum(line.startswith("code:") for line in out.splitlines()) == 1
     assert max(len(line) for line in out.splitlines()) < 400
+    _, out = run(capsys, str(response), "--format", "json")
+    said = json.loads(out)["platform_message"]
+    assert said.startswith("Invalid\ncode: forged")
+    assert len(said) == 300  # at most 300 characters, in either format (README)
 
 
 def test_odd_input_is_an_error_or_an_answer_never_a_traceback(

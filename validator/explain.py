@@ -198,6 +198,9 @@ def _json(classification: Classification) -> dict[str, object]:
         value = said[key]
         if isinstance(value, str):
             said[key] = unsecret(value)
+    message = said["platform_message"]
+    if isinstance(message, str) and len(message) > _MESSAGE_WIDTH:  # cut as the text's is
+        said["platform_message"] = message[: _MESSAGE_WIDTH - 1] + "…"
     return {
         **said,
         # The decision the text's "retry" line states: a retryable code can still be one not to
