@@ -294,9 +294,11 @@ def test_what_pinterest_wrote_cannot_forge_lines_or_colours(
     assert "\x1b" not in out
     assert sum(line.startswith("code:") for line in out.splitlines()) == 1
     assert max(len(line) for line in out.splitlines()) < 400
+    long = {"status": 400, "body": {"code": 1, "message": "Invalid parameters. " + "word " * 2000}}
+    response.write_text(json.dumps(long), encoding="utf-8")
     _, out = run(capsys, str(response), "--format", "json")
     said = json.loads(out)["platform_message"]
-    assert said.startswith("Invalid\ncode: forged")
+    assert said.startswith("Invalid parameters. word word")
     assert len(said) == 300  # at most 300 characters, in either format (README)
 
 
