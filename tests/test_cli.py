@@ -649,6 +649,17 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
             "usage: pin-preflight check ",
             "the following arguments are required: PATH\n",
         ),
+        (  # its value was taken for the command: "invalid choice: 'json'"
+            ["--format", "json", "check", VALID],
+            "usage: pin-preflight [-h]",
+            "pin-preflight: error: --format goes after the command: "
+            "pin-preflight check --format json …\n",
+        ),
+        (
+            ["-o", "r.json", "check", VALID],
+            "usage: pin-preflight [-h]",
+            "pin-preflight: error: -o goes after the command: pin-preflight check -o r.json …\n",
+        ),
     ],
     ids=[
         "flag",
@@ -664,6 +675,8 @@ def test_an_unknown_format_lists_the_choices(capsys: pytest.CaptureFixture[str])
         "flag-before-the-command-and-no-path",
         "file-name-taken-for-a-flag",
         "no-path",
+        "flag-and-value-before-the-command",
+        "short-flag-and-value-before-the-command",
     ],
 )
 def test_a_mistyped_flag_or_command_gets_its_command_s_usage_and_a_suggestion(

@@ -60,11 +60,13 @@ class Parser(argparse.ArgumentParser):
     """
 
     commands: Mapping[str, argparse.ArgumentParser] | None = None
+    _given: Sequence[str] = ()
 
     def parse_args(  # type: ignore[override]  # argparse's overloads; this one use suffices
         self, args: Sequence[str] | None = None, namespace: None = None
     ) -> argparse.Namespace:
         given = list(sys.argv[1:] if args is None else args)
+        self._given = given
         try:
             parsed, extras = self.parse_known_args(given)
         except _MissingArgument as missing:
@@ -112,6 +114,8 @@ class Parser(argparse.ArgumentParser):
         if message.startswith(_REQUIRED):
             raise _MissingArgument(self, message)  # parse_args first looks for a mistyped flag
         choice = _INVALID_CHOICE.search(message)
+        if choice is not None and self.commands and message.startswith(_COMMAND_CHOICE):
+            self._refuse_flag_before_command(choice["value"].strip("'\""))
         if choice is not None:  # the choices quoted ('a', 'b') or not (a, b): Python 3.12.7+
             options = [option.strip("'\"") for option in choice["choices"].split(", ")]
             message += did_you_mean(choice["value"].strip("'\""), options)
@@ -119,6 +123,22 @@ class Parser(argparse.ArgumentParser):
         # mistyped, or put before the command) would land in the CI log, and a file name a glob
         # matched (`--x\n::error::…`) would write lines and colours of its own there.
         super().error(printable(without_tokens(message)))
+
+    def _refuse_flag_before_command(self, value: str) -> None:
+        """A command's flag put before the command, whose value argparse took for the command.
+
+        ``--format json check``: argparse said "invalid choice: 'json'", naming no flag.
+        """
+        given = list(self._given)
+        if value not in given:
+            return
+        at = given.index(value)
+        flag = given[at - 1] if at > 0 else ""
+        command = _command_in(given[at + 1 :], self.commands)
+        chosen = (self.commands or {}).get(command or "")
+        if chosen is None or flag not in _flags(chosen) or flag in _flags(self):
+            return
+        self.error(f"{flag} goes after the command: pin-preflight {command} {flag} {value} …")
 
 
 class _MissingArgument(Exception):
@@ -130,6 +150,7 @@ class _MissingArgument(Exception):
 
 
 _REQUIRED = "the following arguments are required"
+_COMMAND_CHOICE = "argument COMMAND: "
 
 
 def _flags(parser: argparse.ArgumentParser) -> list[str]:
