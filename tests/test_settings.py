@@ -417,6 +417,17 @@ def test_the_table_spelt_with_an_underscore_is_named_not_ignored(tmp_path: Path)
         load_settings(pyproject)
 
 
+def test_the_table_spelt_with_an_underscore_beside_the_right_one_is_named_too(
+    tmp_path: Path,
+) -> None:
+    # Ignored without a word when [tool.pin-preflight] was there too: strict never applied.
+    text = "[tool.pin-preflight]\noffline = true\n\n[tool.pin_preflight]\nstrict = true\n"
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[tool\.pin_preflight\] is not read: move its keys"):
+        load_settings(pyproject)
+
+
 def test_an_unknown_key_gets_the_setting_that_was_meant(tmp_path: Path) -> None:
     path = pyproject(tmp_path, "[tool.pin-preflight]\ntimeout = 5\nconcurency = 3\nzzz = 1\n")
     with pytest.raises(ConfigError) as raised:

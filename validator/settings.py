@@ -322,7 +322,7 @@ class Settings(BaseModel):
             port = 0
         if port == 0:
             raise ValueError(f"{shown}: the port is not a number from 1 to 65535")
-        if parts.query or parts.fragment:
+        if "?" in value or "#" in value:  # an empty query or fragment too: urlsplit drops it
             raise ValueError(f"{shown}: give the base alone, without a query or fragment")
         if parts.scheme == "http" and not _loopback(parts.hostname):
             raise ValueError(
@@ -579,11 +579,16 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
         raise ConfigError(f"{pyproject}: cannot read it: values nested too deeply") from None
     tool = document.get("tool", {})
     table = tool.get(PYPROJECT_TABLE) if isinstance(tool, dict) else None  # `tool = "x"`: not ours
-    if table is None:
-        misspelt = PYPROJECT_TABLE.replace("-", "_")
-        if isinstance(tool, dict) and misspelt in tool:  # a setting the user meant to make
+    misspelt = PYPROJECT_TABLE.replace("-", "_")
+    if isinstance(tool, dict) and misspelt in tool:  # settings the user meant to make
+        if table is None:
             message = f"rename [tool.{misspelt}] to [tool.{PYPROJECT_TABLE}] (with a dash)"
             raise ConfigError(f"{pyproject}: {message}; as it is, it is not read")
+        raise ConfigError(
+            f"{pyproject}: [tool.{misspelt}] is not read: move its keys into "
+            f"[tool.{PYPROJECT_TABLE}] (with a dash), and remove it"
+        )
+    if table is None:
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{pyproject}: [tool.{PYPROJECT_TABLE}] must be a table")

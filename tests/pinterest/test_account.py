@@ -533,8 +533,10 @@ def test_a_token_pasted_into_the_api_base_is_not_shown_when_the_base_is_wrong(
 
 @pytest.mark.parametrize(
     "base",
-    ["http://api.pinterest.com/v5", "ftp://127.0.0.1/v5", "https://api.pinterest.com/v5?x=1", "v5"],
-)
+    ["http://api.pinterest.com/v5", "ftp://127.0.0.1/v5", "https://api.pinterest.com/v5?x=1", "v5",
+     # every path asked went into the query, or was dropped with the fragment
+     "https://api.pinterest.com/v5?", "https://api.pinterest.com/v5#"],
+)  # fmt: skip
 def test_an_api_base_that_would_leak_the_token_is_refused(base: str) -> None:
     with pytest.raises(ConfigError, match="api_base"):
         load_settings(None, {"api_base": base})
