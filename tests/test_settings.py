@@ -428,6 +428,25 @@ def test_the_table_spelt_with_an_underscore_beside_the_right_one_is_named_too(
         load_settings(pyproject)
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('strict = "yes"', 'strict: "yes" is not true or false: write true or false, without '
+         "quotes"),
+        ("strict = [1]", "strict: a list is not true or false"),
+        ("concurrency = 0", "concurrency: Input should be greater than or equal to 1, not 0"),
+        ('retries = "3"', 'retries: Input should be a valid integer, not "3"'),
+        ("user-agent = 5", "user-agent: Input should be a valid string, not 5"),
+    ],
+)  # fmt: skip
+def test_a_value_of_the_wrong_type_or_range_is_quoted(tmp_path: Path, line: str, said: str) -> None:
+    # pydantic's words alone ("Input should be a valid boolean") showed neither the value nor
+    # what to write instead.
+    with pytest.raises(ConfigError) as raised:
+        load_settings(pyproject(tmp_path, f"[tool.pin-preflight]\n{line}\n"))
+    assert said in str(raised.value)
+
+
 def test_an_unknown_key_gets_the_setting_that_was_meant(tmp_path: Path) -> None:
     path = pyproject(tmp_path, "[tool.pin-preflight]\ntimeout = 5\nconcurency = 3\nzzz = 1\n")
     with pytest.raises(ConfigError) as raised:

@@ -39,6 +39,7 @@ from validator.messages import (
     folded,
     json_type,
     looks_like_token,
+    quote,
     without_tokens,
 )
 
@@ -554,14 +555,29 @@ def _reason(error: ErrorDetails) -> str:
         return "not a finite number"
     if error["type"] == "tuple_type":  # select = "media": TOML's string where an array goes
         return f'give an array of strings, such as ["media"], not {json_type(value)}'
-    return error["msg"].removeprefix("Value error, ")
+    if error["type"].startswith("value_error") or str(error["loc"][0]) in _UNQUOTED:
+        return error["msg"].removeprefix("Value error, ")  # the validators' own, which quote
+    shown = quote(value) if isinstance(value, str) else json_type(_as_toml(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = repr(value)
+    if error["type"] in ("bool_type", "bool_parsing"):  # strict = "yes"
+        return f"{shown} is not true or false: write true or false, without quotes"
+    return f"{error['msg']}, not {shown}"  # concurrency = 0, retries = "3"
 
 
 # What the one check across keys (``Settings._something_reported``) is about.
 _PAIR = ("select", "ignore")
 
+# Settings whose value may be a secret pasted in: their errors never quote it.
+_UNQUOTED = frozenset({"token_env", "api_base"})
+
 # Keys that name a flag rather than the setting it sets (``--timeout`` sets ``deadline``).
 _MEANT = {"timeout": "deadline"}
+
+
+def _as_toml(value: Any) -> Any:
+    """A field's value as TOML wrote it: ``_as_field``'s tuples are arrays."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _as_field(value: Any) -> Any:
