@@ -206,7 +206,9 @@ MEDIA_TOO_MANY_REDIRECTS: Final = _network(
 )
 MEDIA_UNREACHABLE: Final = _network(
     "media.unreachable",
-    "The media host cannot be reached: unknown host name, connection refused or TLS failure.",
+    "The media host cannot be reached (unknown host name, connection refused, TLS failure), or "
+    "answers without the file (a status such as 400 or 204, a reply that is not HTTP or does "
+    "not hold together).",
     "If the host cannot be reached from here it most likely cannot be reached by Pinterest either.",
     "Check the host name, that the server is up and that its TLS certificate is valid.",
 )

@@ -35,6 +35,8 @@ fetches:
                                 ``&untagged=1``: OTHER sent without its ETag
 ``/promise/N/NAME``             the first block's Content-Range as asked, but only N bytes sent
 ``/claim/TOTAL/NAME``           the first block's Content-Range says the file is TOTAL bytes
+``/partwhole/NAME``             each range sent with its Content-Range, but as 200 (a proxy that
+                                rewrote the 206's status)
 ``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``)
                                 for every other range (a CDN sending later reads to an origin)
 ``/cookiewall/NAME``            the file to a request with the cookie ``wall=passed``; to any
@@ -324,6 +326,9 @@ class _Handler(BaseHTTPRequestHandler):
         count, _, name = rest.partition("/")
         self._file(name, ranges=True, send_only=int(count))
 
+    def _route_partwhole(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._file(rest, ranges=True, as_whole=True)
+
     def _route_claim(self, rest: str, query: dict[str, list[str]]) -> None:
         total, _, name = rest.partition("/")
         self._file(name, ranges=True, claimed_size=int(total))
@@ -427,6 +432,7 @@ class _Handler(BaseHTTPRequestHandler):
         send_only: int | None = None,
         claimed_size: int | None = None,
         overrun: bytes = b"",
+        as_whole: bool = False,
     ) -> None:
         path = self.server.file(name)
         if path is None:
@@ -456,7 +462,7 @@ class _Handler(BaseHTTPRequestHandler):
                 start, end = min(start + shift, size - 1), min(end + shift, size - 1)
             if cap is not None:
                 end = min(end, start + cap - 1)
-        self.send_response(status)
+        self.send_response(200 if as_whole else status)
         kind = content_type or _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
         self.send_header("Content-Type", kind or "application/octet-stream")
         self.send_header("Accept-Ranges", "bytes" if ranges else "none")

@@ -468,6 +468,18 @@ class Fetcher:
             budget.size, budget.validator = total, _strong_etag(answer)
             complete = total is not None and len(data) >= total
             return Response(url, chain, 206, content_type, total, data, complete, ranges=True)
+        part = _content_range(answer) if "content-range" in answer.headers else None
+        if part is not None and (part[0] != 0 or (part[2] is not None and part[1] + 1 < part[2])):
+            # A 206 whose status a proxy or an edge function rewrote: judged as the whole file,
+            # its first block was "cut off".
+            shown = answer.headers.get("content-range")
+            detail = (
+                f"answered {answer.status_code} with the Content-Range of a part of the file "
+                f"({shown}): whole and a part at once"
+            )
+            return Failure(
+                FailureKind.HTTP_ERROR, url, detail, chain, answer.status_code, hint=_PART_HINT
+            )
         return await self._read_whole(url, answer, want, budget, chain, content_type)
 
     async def _read_whole(
@@ -844,6 +856,11 @@ async def _get(
         await answer.aclose()
 
 
+_PART_HINT = (
+    "Fix the server, CDN or edge function between: it answers a range request with the part "
+    "asked for, but as a whole file (status 200). Pinterest asks without a range, so it may get "
+    "the file whole: the file itself could not be judged here."
+)
 _PROXY_HINT = (
     "Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY names (is it up, is its name "
     "right?), or run without it (trust-env = false in [tool.pin-preflight]); if the proxy is "
@@ -1037,7 +1054,7 @@ def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) ->
         kind = FailureKind.NOT_FOUND
     elif status == 429:
         kind = FailureKind.RATE_LIMITED
-    elif status >= 500:
+    elif 500 <= status < 600:  # 600 and up are no HTTP status: not worth a retry
         kind = FailureKind.SERVER_ERROR
     else:
         kind = FailureKind.HTTP_ERROR

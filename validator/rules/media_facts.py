@@ -135,7 +135,15 @@ def _failure(slot: Slot, failure: Failure) -> Finding:
     if failure.attempts > 1:
         message += f" ({failure.attempts} attempts)"
     hint = _LOCAL_HINTS.get(failure.kind) if slot.local else failure.hint
+    if hint is None and failure.kind is FailureKind.HTTP_ERROR:  # not the catalogue's "host
+        hint = _ANSWERED_HINT  # name, server down, TLS": the server was reached, and answered
     return code.finding(slot.field, message, hint)
+
+
+_ANSWERED_HINT = (
+    "The server answered, but not with the file: check the URL, and the configuration of the "
+    "server (or of the CDN or proxy in front of it); Pinterest's crawler gets the same answer."
+)
 
 
 # A file on this machine has no host, server or certificate to check: its own remedies.
