@@ -9,6 +9,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import socket
 import struct
 import threading
 import time
@@ -692,6 +693,49 @@ def test_a_status_that_carries_no_file_is_not_an_empty_file(
     report = one(image_pin(server.url(f"/status/{status}")))
     assert report.codes == {"media.unreachable"}
     assert "carries no file" in report.findings[0].message
+
+
+@contextlib.contextmanager
+def hanging_up() -> Iterator[int]:
+    """A port on 127.0.0.1 whose server reads what is sent, then closes: the port of each."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    stop = threading.Event()
+
+    def serve_forever() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                with contextlib.suppress(OSError):
+                    conn.recv(4096)
+
+    thread = threading.Thread(target=serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        listener.close()
+
+
+def test_a_tls_handshake_that_fails_says_why_and_what_to_check(server: MediaServer) -> None:
+    # https to a port that hangs up (or speaks plain http): "cannot be connected to
+    # (ConnectError)", and a hint about the host name.
+    with hanging_up() as port:
+        urls = [f"https://127.0.0.1:{port}/a.jpg", server.url("/a.jpg").replace("http:", "https:")]
+        reports = validate_media(urls, settings=NETWORK)
+    for report in reports:
+        (finding,) = report.findings
+        assert finding.code == "media.unreachable"
+        assert "[SSL: " in finding.message
+        assert "(ConnectError)" not in finding.message
+        assert finding.hint is not None
+        assert finding.hint.startswith("The TLS handshake failed")
 
 
 @pytest.mark.parametrize("status", [400, 405, 418, 204, 600, 999])

@@ -31,7 +31,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from validator import netguard
-from validator.httpclient import async_client, caused_by, tls_context, user_agent
+from validator.httpclient import (
+    async_client,
+    caused_by,
+    certificate_refused,
+    tls_context,
+    user_agent,
+)
 from validator.messages import quote, quote_url, seconds
 from validator.probes.outcome import (
     Budget,
@@ -366,7 +372,9 @@ class Fetcher:
             return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=_PROXY_HINT)
         if isinstance(exc, httpx.ConnectError):
             detail = f"{where}cannot be connected to ({_reason(exc)})"
-            return Failure(FailureKind.UNREACHABLE, url, detail, chain)
+            handshake = caused_by(exc, ssl.SSLError) and not certificate_refused(exc)
+            hint = _HANDSHAKE_HINT if handshake else None
+            return Failure(FailureKind.UNREACHABLE, url, detail, chain, hint=hint)
         if isinstance(exc, httpx.HTTPError):
             detail = f"{where}failed ({_reason(exc)})" if where else _reason(exc)
             return Failure(FailureKind.UNREACHABLE, url, detail, chain)
@@ -856,6 +864,10 @@ async def _get(
         await answer.aclose()
 
 
+_HANDSHAKE_HINT = (
+    "The TLS handshake failed: check that the server speaks https on that port (or whether the "
+    "URL should be http://, or name another port), and its TLS setup."
+)
 _PART_HINT = (
     "Fix the server, CDN or edge function between: it answers a range request with the part "
     "asked for, but as a whole file (status 200). Pinterest asks without a range, so it may get "
@@ -1103,9 +1115,20 @@ def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    """The exception's words, without the raw bytes h11 quotes (what another service said)."""
-    text = _RAW_BYTES.sub("…", str(exc).strip())
-    return text or type(exc).__name__
+    """The exception's words, without the raw bytes h11 quotes (what another service said).
+
+    httpx's and anyio's errors are often wordless (a TLS handshake the server hung up on: a
+    ConnectError from an EndOfStream): the first words along the chain of causes are given.
+    """
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        text = _RAW_BYTES.sub("…", str(cause).strip())
+        if text:
+            return text
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return type(exc).__name__
 
 
 _RAW_BYTES = re.compile(r"bytearray\(b(['\"]).*?\1\)|\bb(['\"]).*?\2", re.DOTALL)
