@@ -215,6 +215,19 @@ def test_bytes_past_an_answer_do_not_fail_the_next_url_on_that_connection(
     assert [report.findings for report in reports] == [()] * len(pins)
 
 
+def test_a_url_that_answers_no_http_on_a_new_connection_too_is_not_http() -> None:
+    # Its origin had answered HTTP before: "bytes past the end of its earlier answer" was kept
+    # on every try, though the tries after the first went on new connections (retry later).
+    with serve() as own:
+        pins = [image_pin(own.url("/media/photo-baseline.jpg")), image_pin(own.url("/nothttp/a"))]
+        settings = NETWORK.model_copy(update={"concurrency": 1, "per_host": 1, "retries": 2})
+        good, bad = validate_many(pins, settings=settings)
+    assert good.findings == ()
+    (finding,) = bad.findings
+    assert finding.code == "media.unreachable"
+    assert "answered with something that is not HTTP" in finding.message
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
     [

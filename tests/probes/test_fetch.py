@@ -654,8 +654,8 @@ def test_a_server_s_tls_failure_through_a_proxy_is_not_the_proxy_s(
     async def run() -> tuple[Failure, Failure]:
         async with Fetcher(Settings()) as fetcher:
             return (
-                fetcher._transport_failure(refused, url, url, ()),
-                fetcher._transport_failure(down, url, url, ()),
+                fetcher._transport_failure(refused, url, url, (), fresh=False),
+                fetcher._transport_failure(down, url, url, (), fresh=False),
             )
 
     tls, proxy = asyncio.run(run())

@@ -26,6 +26,8 @@ fetches:
                                 is asked for, the file afterwards
 ``/slow/NAME``                  headers at once, then one byte a second
 ``/reset/NAME``                 the connection is reset before any answer
+``/nothttp/NAME``               a first line that is no HTTP status line, then the connection is
+                                closed
 ``/endless``                    200 and an endless body, Range ignored
 ``/signed/NAME``                the file, whatever the query string says (signed-URL stand-in)
 ``/laterzip/NAME``              the first block as is, every later range gzip-compressed
@@ -394,6 +396,11 @@ class _Handler(BaseHTTPRequestHandler):
     def _route_reset(self, rest: str, query: dict[str, list[str]]) -> None:
         # SO_LINGER with a zero timeout turns close() into a TCP RST.
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.server.record(Logged(self.path, self.headers.get("Range"), 0, 0))
+
+    def _route_nothttp(self, rest: str, query: dict[str, list[str]]) -> None:
+        self.wfile.write(b"220 mail.example.com ESMTP\r\n\r\n")  # another service's banner
         self.close_connection = True
         self.server.record(Logged(self.path, self.headers.get("Range"), 0, 0))
 

@@ -263,6 +263,8 @@ class Fetcher:
                 return refused
             seen.add(current)
             headers = {"Range": f"bytes=0-{want - 1}"}
+            # Its origin's connections are not reused (``_reused_not_http``): a new one.
+            fresh = _origin(current) in self._no_reuse
             try:
                 async with self._request(current, headers, budget, clock) as answer:
                     chain.append(Hop(current, answer.status_code))
@@ -292,7 +294,7 @@ class Fetcher:
                         )
                     return await self._first_block(current, answer, want, budget, tuple(chain))
             except (_PeerNotPublic, httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
-                return self._transport_failure(exc, url, current, tuple(chain))
+                return self._transport_failure(exc, url, current, tuple(chain), fresh=fresh)
 
     def _redirect_target(
         self,
@@ -326,12 +328,13 @@ class Fetcher:
         return target
 
     def _transport_failure(
-        self, exc: Exception, url: str, current: str, chain: tuple[Hop, ...]
+        self, exc: Exception, url: str, current: str, chain: tuple[Hop, ...], *, fresh: bool
     ) -> Failure:
         """What a request of ``current`` (``url`` or a redirect of it) that raised ``exc`` gives.
 
         A redirect's target is named ("redirects to X, which cannot be connected to"): the URL
-        the pin holds answered, and the failure is not its own.
+        the pin holds answered, and the failure is not its own. ``fresh``: the request went on a
+        new connection, where what is not HTTP was the answer itself.
         """
         where = _which(url, current)
         if isinstance(exc, _PeerNotPublic):  # the name answered otherwise when connecting
@@ -344,7 +347,7 @@ class Fetcher:
             if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
                 detail = f"{where}answered with headers too large to read"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain)
-            if str(exc).startswith(_NOT_HTTP) and self._reused_not_http(current):
+            if str(exc).startswith(_NOT_HTTP) and not fresh and self._reused_not_http(current):
                 detail = (
                     f"{where}sent something that is not HTTP on a connection it had answered on "
                     "before (bytes past the end of its earlier answer)"
