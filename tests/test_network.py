@@ -215,6 +215,18 @@ def test_bytes_past_an_answer_do_not_fail_the_next_url_on_that_connection(
     assert [report.findings for report in reports] == [()] * len(pins)
 
 
+def test_a_redirect_with_two_locations_is_refused_not_joined(server: MediaServer) -> None:
+    # httpx joins the two with ", ": the URL asked next was one the server never sent.
+    url = server.url("/redirect?to=/media/small.jpg&to=/media/square.jpg")
+    report = one(image_pin(url))
+    (finding,) = report.findings
+    assert finding.code == "media.unreachable"
+    assert 'with two Location headers ("/media/small.jpg" and "/media/square.jpg")' in (
+        finding.message
+    )
+    assert server.settled_requests_to("small.jpg,") == []
+
+
 def test_a_url_that_answers_no_http_on_a_new_connection_too_is_not_http() -> None:
     # Its origin had answered HTTP before: "bytes past the end of its earlier answer" was kept
     # on every try, though the tries after the first went on new connections (retry later).

@@ -21,7 +21,7 @@ fetches:
 ``/status/CODE``                an empty answer with that status
 ``/loop/a``, ``/loop/b``        redirect to each other
 ``/chain/N/NAME``               N redirects, then the file
-``/redirect?to=URL``            one 302 to URL
+``/redirect?to=URL``            one 302 to URL (``&to=OTHER``: a Location header each)
 ``/flaky/KEY/STATUS/NAME``      STATUS (with ``Retry-After: 1`` for 429/503) the first time KEY
                                 is asked for, the file afterwards
 ``/slow/NAME``                  headers at once, then one byte a second
@@ -369,7 +369,15 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect(f"/chain/{int(count) - 1}/{name}")
 
     def _route_redirect(self, rest: str, query: dict[str, list[str]]) -> None:
-        self._redirect(query["to"][0])
+        if len(query["to"]) == 1:
+            self._redirect(query["to"][0])
+            return
+        self.send_response(302)  # one Location header each
+        for location in query["to"]:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.server.record(Logged(self.path, self.headers.get("Range"), 302, 0))
 
     def _route_flaky(self, rest: str, query: dict[str, list[str]]) -> None:
         key, status, name = rest.split("/", 2)

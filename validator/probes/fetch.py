@@ -306,7 +306,12 @@ class Fetcher:
     ) -> str | Failure:
         """Where a redirect of ``current`` leads, or why the chain ends there."""
         status = answer.status_code
-        location = answer.headers.get("location")
+        locations = list(dict.fromkeys(answer.headers.get_list("location")))
+        if len(locations) > 1:  # httpx joins them with ", ": a URL nobody sent
+            shown = " and ".join(quote_url(location) for location in locations[:2])
+            detail = f"answered {status} with two Location headers ({shown}), which browsers refuse"
+            return Failure(FailureKind.HTTP_ERROR, current, detail, chain, status)
+        location = locations[0] if locations else None
         if not location:
             detail = f"answered {status} without a Location header"
             return Failure(FailureKind.HTTP_ERROR, current, detail, chain, status)
