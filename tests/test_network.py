@@ -908,6 +908,8 @@ def test_a_later_part_sent_compressed_is_not_judged_as_the_file(cut_server: Medi
     assert one(image_pin(cut_server.url("/media/cut-big.jpg"))).codes == {"media.invalid"}
     whole = one(image_pin(cut_server.url("/laterzip/big-header.jpg")))
     assert whole.codes == {"media.check_incomplete"}
+    # Its reason was "(the server)", which said nothing.
+    assert "not read (the server gave no usable answer for them)" in cut.findings[0].message
 
 
 def test_a_size_stated_larger_than_the_file_does_not_hide_a_cut(tmp_path: Path) -> None:

@@ -455,7 +455,7 @@ class Fetcher:
             )
         if answer.status_code == 206:
             span = _content_range(answer)
-            shown = answer.headers.get("content-range")
+            shown = _shown_range(answer)
             if span is None or span[0] != 0 or (span[2] is not None and span[1] >= span[2]):
                 # A part that cannot be placed in the file says nothing about the file; and a
                 # 206's Content-Length is the part's, so it cannot stand for the file's size.
@@ -466,7 +466,7 @@ class Fetcher:
                     if span[0] != 0
                     else "a Content-Range past the end of the file it states"
                 )
-                detail = f"answered bytes=0- with {what} (Content-Range: {shown})"
+                detail = f"answered bytes=0- with {what} ({shown})"
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
             total = span[2]
             asked = min(want, budget.remaining)
@@ -476,9 +476,10 @@ class Fetcher:
             if len(data) < min(asked, span[1] + 1):
                 # Judged as the file's start, the few bytes sent would make it "of unknown
                 # type", "empty" or "cut off": the server's answer does not hold together.
+                stated = answer.headers.get("content-range")  # readable: span is not None
                 detail = (
                     f"answered bytes=0- with {len(data):,} bytes where its Content-Range "
-                    f"({shown}) promised {span[1] + 1:,}"
+                    f"({stated}) promised {span[1] + 1:,}"
                 )
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
             budget.size, budget.validator = total, _strong_etag(answer)
@@ -653,8 +654,7 @@ class Fetcher:
         if not _span_matches(answer, start, length):
             within = _span_holding(answer, start, length)
             if within is None:
-                span = answer.headers.get("content-range")
-                detail = f"answered {spec} with other bytes (Content-Range: {span})"
+                detail = f"answered {spec} with other bytes ({_shown_range(answer)})"
                 return Failure(FailureKind.HTTP_ERROR, url, detail)
             # More than asked, the bytes asked for among them (the whole file, to a suffix):
             # read through to them, within the byte cap, or not at all.
@@ -1120,6 +1120,12 @@ def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
         # TCP's handshake, or TLS's after it: both within the connect timeout.
         return f"did not set up a connection within {settings.connect_timeout:g} s"
     return f"stopped sending for more than {settings.read_timeout:g} s"
+
+
+def _shown_range(answer: httpx.Response) -> str:
+    """``Content-Range: …`` as the answer has it, for a message; or that it has none."""
+    value = answer.headers.get("content-range")
+    return "no Content-Range header" if value is None else f"Content-Range: {value}"
 
 
 def _reason(exc: Exception) -> str:

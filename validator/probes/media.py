@@ -289,7 +289,7 @@ class Prober:
                 if budget.past_cap
                 else "the byte cap"
                 if budget.remaining < _END_MARKER_BYTES
-                else "the server"
+                else "the server gave no usable answer for them"
             )
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
         elif not end_marker_ok(container, tail):
