@@ -706,6 +706,18 @@ def test_later_ranges_not_honoured_leave_the_file_unjudged(
     assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
 
 
+@pytest.mark.parametrize(
+    ("path", "kind"), [("/capped/7/cover.png", "image"), ("/capped/1/h264-faststart.mp4", "video")]
+)
+def test_a_first_answer_of_fewer_bytes_than_a_signature_is_no_verdict_on_the_type(
+    server: MediaServer, path: str, kind: str
+) -> None:
+    # "a file of unknown type; convert it to JPEG or PNG", for a good file a server sent in crumbs.
+    (report,) = validate_media([server.url(path)], kind, settings=NETWORK)
+    assert report.codes == {"media.check_incomplete"}
+    assert "too few to tell what the file is" in report.findings[0].message
+
+
 def test_answers_shorter_than_asked_are_read_on(server: MediaServer) -> None:
     report = one(image_pin(server.url("/capped/16384/big-header.jpg")))
     assert report.codes == set(), [f.message for f in report.findings]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from validator.compression import inflate
+from validator.messages import plural
 from validator.probes.fetch import Fetcher
 from validator.probes.image import (
     RESIZE_FIX,
@@ -197,6 +198,12 @@ class Prober:
         if opened.encoding is not None:
             return _counted(_compressed(url, opened), budget)
         container = sniff(opened.data)
+        if container is Container.UNKNOWN and _too_few_to_sniff(opened):
+            note = (
+                f"the server sent {plural(len(opened.data), 'byte')} of its start where more "
+                "were asked for: too few to tell what the file is"
+            )
+            return _counted(MediaProbe(opened.url, opened, container, note=note), budget)
         try:
             if container.is_image_ok:
                 probe = await self._image(reader, opened, container, budget)
@@ -410,6 +417,20 @@ async def _judged(size: int, judge: Callable[[], _T]) -> _T:
 
 
 _ON_LOOP_BYTES = 128 * 1024
+
+
+def _too_few_to_sniff(opened: Response) -> bool:
+    """Whether a first answer is a few bytes of a larger file: fewer than its type shows in.
+
+    The longest signature read (an ISO-BMFF brand, WebP's RIFF) ends at byte 12; what the server
+    did not send is not held against the file ("a file of unknown type"). A server that states
+    no size, and sends less than asked, has sent the whole file.
+    """
+    total = opened.total_size
+    return total is not None and len(opened.data) < min(total, _SNIFF_MIN)
+
+
+_SNIFF_MIN = 16
 
 _READ_TURN = 0.25  # seconds a video thread waits on a read before it looks whether to stop
 
