@@ -816,7 +816,7 @@ def test_a_video_url_serving_a_page_says_so(tmp_path: Path) -> None:
 def test_a_motion_photo_is_judged_where_its_xmp_says_its_image_ends(tmp_path: Path) -> None:
     whole = (MEDIA / "motion-photo.jpg").read_bytes()
     (tmp_path / "whole.jpg").write_bytes(whole)
-    (tmp_path / "cut.jpg").write_bytes(whole[:120_000])  # cut inside its image
+    (tmp_path / "cut.jpg").write_bytes(whole[:200_000])  # cut inside its image
     (tmp_path / "small.jpg").write_bytes(whole[:60_000])  # read whole in the first block
     stale = whole.replace(b'MicroVideoOffset="', b'MicroVideoOffset="1')  # XMP an editor kept
     (tmp_path / "stale.jpg").write_bytes(stale)
@@ -825,7 +825,8 @@ def test_a_motion_photo_is_judged_where_its_xmp_says_its_image_ends(tmp_path: Pa
                    ("whole", "cut", "stale", "small")]  # fmt: skip
     whole_report, cut, stale_report, small = reports
     assert whole_report.codes == set()
-    # Its video may run past the last 64 KiB: not called cut, but not passed either.
+    # Its video may run past the last 64 KiB, between them and the first block: not called cut,
+    # but not passed either. (Cut at 100,000 bytes, the two meet: cut, as tested below.)
     assert cut.codes == {"media.check_incomplete"}
     assert "a cut was not ruled out" in cut.findings[0].message
     assert "media.invalid" not in stale_report.codes  # the end marker is found by the search
@@ -909,6 +910,7 @@ def cut_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MediaServer
     """The fixtures, and a JPEG cut past its first block: its end needs a later read."""
     folder = tmp_path_factory.mktemp("cut")
     (folder / "cut-big.jpg").write_bytes((MEDIA / "photo-baseline.jpg").read_bytes()[:110_000])
+    (folder / "cut-motion.jpg").write_bytes((MEDIA / "motion-photo.jpg").read_bytes()[:100_000])
     with serve((MEDIA, folder)) as running:
         yield running
 
@@ -922,6 +924,16 @@ def test_a_later_part_sent_compressed_is_not_judged_as_the_file(cut_server: Medi
     assert whole.codes == {"media.check_incomplete"}
     # Its reason was "(the server)", which said nothing.
     assert "not read (the server gave no usable answer for them)" in cut.findings[0].message
+
+
+@pytest.mark.parametrize("prefix", ["/media/", "/norange/"])
+def test_a_motion_photo_read_to_its_last_byte_without_its_end_marker_is_cut(
+    cut_server: MediaServer, prefix: str
+) -> None:
+    # Ranged, its first block and last 64 KiB were the whole file, and it was still "a cut was
+    # not ruled out" (with a fix about Range support); served whole, it was media.invalid.
+    report = one(image_pin(cut_server.url(f"{prefix}cut-motion.jpg")))
+    assert report.codes == {"media.invalid"}, [f.message for f in report.findings]
 
 
 def test_a_size_stated_larger_than_the_file_does_not_hide_a_cut(tmp_path: Path) -> None:

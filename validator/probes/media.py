@@ -537,8 +537,8 @@ async def _appended_or_cut(
     where the image ends; otherwise (or when that place holds no end marker: XMP outlives
     edits) the first block already read and the last 64 KiB (one more request) are searched,
     from the image data on: an EXIF thumbnail in the header ends with ``FF D9`` too, and a PNG's
-    text chunk may quote an IEND. A motion
-    photo found in neither place is not called cut: its video may be longer than 64 KiB.
+    text chunk may quote an IEND. A motion photo found in neither place is not called cut (its
+    video may be longer than 64 KiB), unless the two together are the whole file.
     """
     cut = f"is cut off: it does not end with the {container.label} end marker"
     video = appended_length(container, data)
@@ -573,7 +573,11 @@ async def _appended_or_cut(
         )
     if end_marker_in(container, window):
         return None, None
-    if appended_declared(container, data, tail) or video is not None:  # a motion photo
+    # Every byte after the header searched (the first block and the window meet): no longer
+    # video could hide the end marker.
+    searched = total is not None and max(0, total - _APPENDED_SEARCH) <= len(data)
+    motion = appended_declared(container, data, tail) or video is not None
+    if motion and not searched:
         return None, (
             "it says a video is appended to it, and its own end marker is neither where its XMP "
             f"says nor in its last {_APPENDED_SEARCH // 1024} KiB, so a cut was not ruled out"
