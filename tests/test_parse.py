@@ -130,6 +130,30 @@ def test_discriminator_tag_is_not_in_the_path() -> None:
 
 
 @pytest.mark.parametrize(
+    ("source", "codes"),
+    [
+        ({"source_type": "image_base64", "content_type": "image/gif", "data": "é"},
+         {"media.base64_invalid", "media.content_type_invalid"}),
+        ({"source_type": "image_base64", "content_type": 5, "data": "\u00a0iVBOR"},
+         {"media.base64_invalid", "media.content_type_invalid"}),
+        ({"source_type": "multiple_image_base64",
+          "items": [{"content_type": "jpg", "data": "ééé"}, {"content_type": "jpg", "data": "é"}]},
+         {"media.base64_invalid", "media.content_type_invalid"}),
+        ({"source_type": "video_id", "media_id": "1", "cover_image_content_type": "image/gif",
+          "cover_image_data": "“iVBOR"},
+         {"media.base64_invalid", "video.cover_image_content_type_invalid"}),
+    ],
+    ids=["image", "typed-5", "carousel", "cover"],
+)  # fmt: skip
+def test_a_wrong_type_beside_data_that_is_not_ascii_is_reported_not_raised(
+    source: dict[str, Any], codes: set[str]
+) -> None:
+    # Looking for the type the data shows, a non-ASCII character raised ValueError: a traceback.
+    parsed = parse({"board_id": "1", "media_source": source})
+    assert {f.code for f in parsed.findings} == codes
+
+
+@pytest.mark.parametrize(
     ("fields", "code", "field"),
     [
         pytest.param({"board_id": "Spring recipes"}, "board.invalid_id", "board_id", id="name"),

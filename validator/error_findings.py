@@ -357,7 +357,7 @@ def _inline_type(data: str) -> str | None:
     """JPEG or PNG, from the magic bytes base64 data starts with; ``None`` for anything else."""
     try:
         head = binascii.a2b_base64(data[:12])
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # ValueError: a str with a non-ASCII character
         return None
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
