@@ -196,7 +196,7 @@ _MEDIA_SOURCE = _mostly(
                     max_size=n,
                 )
             ),
-            index=_optional(st.integers(-1, 5)),
+            index=_optional(st.integers(-1, 5) | st.sampled_from([0.0, -0.0, False, 1.0])),
         ),
         _source(
             "multiple_image_base64",
@@ -313,6 +313,23 @@ _EXPIRED = "X-Amz-Date=20200101T000000Z&X-Amz-Expires=60"
 
 def _image(url: str) -> dict[str, str]:
     return {"source_type": "image_url", "url": url}
+
+
+_CAROUSEL = {
+    "source_type": "multiple_image_urls",
+    "items": [{"url": "https://cdn.example.com/1.jpg"}, {"url": "https://cdn.example.com/2.jpg"}],
+}
+
+
+@pytest.mark.parametrize("index", [0.0, -0.0, False])
+def test_an_index_of_zero_that_is_no_integer_is_reported_on_both_paths(index: object) -> None:
+    # Literal[0] took them: the fast path passed what the full path reports.
+    payload = {**load_json(VALID_PAYLOADS[0].parent / "image-url.json")}
+    payload["media_source"] = {**_CAROUSEL, "index": index}
+    assert not _is_clean(payload)
+    _compare(payload)
+    found = ENGINES[0][1].check(PinInput(Location("<input>", 0), payload)).codes
+    assert found == {"carousel.index_invalid"}
 
 
 @pytest.mark.parametrize(

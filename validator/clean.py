@@ -113,7 +113,9 @@ class CleanImagesURLSource(ImagesURLSource):
     """A ``multiple_image_urls`` carousel of clean slides; an ``index`` past 0 is its rule's."""
 
     model_config = _NO_EXTRA
-    index: Literal[0] | None = None  # narrower than the model's: 0 is always an item
+    # Narrower than the model's: 0 is always an item. An int, strictly: Literal[0] took 0.0,
+    # -0.0 and false, which the full path reports (carousel.index_invalid).
+    index: Annotated[int, Field(strict=True, ge=0, le=0)] | None = None
     items: Annotated[  # type: ignore[assignment]  # list is invariant; these items are a subtype
         list[CleanCarouselURLItem],
         Field(min_length=CAROUSEL_MIN_ITEMS, max_length=CAROUSEL_MAX_ITEMS),
