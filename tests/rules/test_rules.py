@@ -409,6 +409,16 @@ def test_a_media_source_field_under_another_name_is_told_what_to_do(
     assert finding.hint.startswith(hint)
 
 
+def test_an_empty_unknown_key_is_shown_as_quotes_and_its_field_is_null() -> None:
+    # Its field was "" (not null) and its message began " is not a field".
+    (finding,) = check(image_pin(**{"": 2})).findings
+    assert (finding.code, finding.field) == ("pin.unknown_field", None)
+    assert finding.message.startswith('"" is not a field')
+    source = {"source_type": "image_url", "url": IMAGE_URL, "": 1}
+    (nested,) = check(image_pin(media_source=source)).findings
+    assert nested.message.startswith('media_source."" is not a field')
+
+
 def test_an_unknown_key_in_ai_disclosures_is_an_unknown_field() -> None:
     pin = image_pin(ai_disclosures={"values": ["AI_MODIFIED"], "is_ai": True})
     (finding,) = check(pin).findings

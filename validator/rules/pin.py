@@ -105,18 +105,22 @@ def _unknown(
     known = [name for name in type(model).model_fields if name != "source_type"]
     extra = model.model_extra or {}
     for name, value in extra.items():
-        shown = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
-        field = f"{prefix}{shown}"
+        # Cut, the field too: a report line per finding, whatever a payload's keys (a path cut
+        # with "…" reads as what it is). An empty key is shown as "", and is the pin's own field
+        # (null) at the top level, as other whole-pin findings are.
+        cut = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
+        shown = f"{prefix}{cut}" if name else f'{prefix}""'
+        field = f"{prefix}{cut}" or None
         # Validation keeps an unknown field's value as given: a Python caller's set or datetime
         # makes json.dumps (httpx's json=) raise, though another encoder may write it.
         problem = unsendable(value)
         unsent = f"; and it holds {problem}, which json.dumps cannot write" if problem else ""
         if name in special:
             what, hint = special[name]
-            yield PIN_UNKNOWN_FIELD.finding(field, f"{field} {what}{unsent}", hint)
+            yield PIN_UNKNOWN_FIELD.finding(field, f"{shown} {what}{unsent}", hint)
             continue
-        message = f"{field} is not a field Pinterest takes here; it would be ignored{unsent}"
-        close = difflib.get_close_matches(shown, known, n=1, cutoff=0.7)
+        message = f"{shown} is not a field Pinterest takes here; it would be ignored{unsent}"
+        close = difflib.get_close_matches(cut, known, n=1, cutoff=0.7)
         if close:
             hint = f"Did you mean {close[0]}? Rename it."
         else:
