@@ -348,14 +348,26 @@ def test_a_plain_image_url_has_no_problem_and_declares_an_image(url: str) -> Non
         ("https://cdn.example.com/a\u00a0b.jpg", "contains whitespace"),  # a no-break space
         ("https://cdn.example.com/a.jpg#\u3000", "contains whitespace"),
         ("https://cdn.example.com/" + "q" * 70_000 + ".jpg", "70,028 characters long"),
+        # Copied from a page or a document: sent, they are part of another file's name.
+        ("https://cdn.example.com/a.jpg\u200b", 'invisible character ("\\u200b" at character 29)'),
+        ("https://cdn.example.com/\ufeffa.jpg", "an invisible character"),
+        ("https://cdn.example.com/a\u00adb.jpg", "an invisible character"),
+        ("https://cdn.example.com/a.jpg?v=1\u2060", "an invisible character"),
     ],
-    ids=["NUL", "DEL", "lone surrogate", "no-break space", "ideographic space", "too long"],
-)
+    ids=["NUL", "DEL", "lone surrogate", "no-break space", "ideographic space", "too long",
+         "zero-width space", "byte order mark", "soft hyphen", "word joiner"],
+)  # fmt: skip
 def test_a_url_no_client_can_send_is_not_plain_and_says_why(url: str, said: str) -> None:
     assert not is_plain_image_url(url)
     problem = url_problem(url)
     assert problem is not None
     assert said in problem
+
+
+def test_the_joiners_of_persian_words_and_emoji_are_not_invisible_mistakes() -> None:
+    for url in ("https://cdn.example.com/\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.jpg",
+                "https://cdn.example.com/\U0001f468\u200d\U0001f469.jpg"):  # fmt: skip
+        assert url_problem(url) is None
 
 
 @pytest.mark.parametrize(

@@ -48,12 +48,17 @@ _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
 ASCII_HOST = rf"(?:{_LABEL}\.)*{_LABEL}\.?"
 # A port of one to four digits, the first not 0, cannot leave the TCP range or be port 0.
 _PLAIN_PORT = r"(?::[1-9][0-9]{0,3})?"
+# Invisible characters a copy from a web page or a document brings along (zero-width space,
+# soft hyphen, word joiner, BOM, direction marks): sent, a URL holds them percent-encoded, and
+# names another file. The joiners that Persian words and emoji sequences need are not among them.
+_INVISIBLE = r"\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
 # What a plain URL's path and query never hold: whitespace (Unicode's too: the image pattern is
-# ASCII-only, where \s is not), control characters (C0 and C1), lone surrogates. A URL with any
-# of them takes the long way, which says what is wrong.
+# ASCII-only, where \s is not), control characters (C0 and C1), lone surrogates, invisible
+# characters. A URL with any of them takes the long way, which says what is wrong.
 _ODD = (
     r"\s\x00-\x1f\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-    r"\ud800-\udfff"
+    rf"\ud800-\udfff{_INVISIBLE}"
 )
 # The shape nearly every real media URL has: decided in one match, without the diagnosis below.
 # Anything unusual (a long port, a Unicode host) takes the long way.
@@ -110,6 +115,9 @@ def url_problem(url: str) -> str | None:
     if (bad := _UNSENDABLE.search(url)) is not None:
         what = "a control character" if bad.group() < "\ud800" else "a broken character"
         return f"contains {what} ({quote(bad.group())} at character {bad.start()})"
+    if (hidden := _HIDDEN.search(url)) is not None:
+        where = f"{quote(hidden.group())} at character {hidden.start()}"
+        return f"contains an invisible character ({where}): delete it"
     if len(url) > MAX_URL_LENGTH:
         return f"is {len(url):,} characters long; no client sends a URL over {MAX_URL_LENGTH:,}"
     match = _URL.fullmatch(url)
