@@ -260,11 +260,15 @@ class Engine:
     def _check_deadlines(
         self, slots: list[Slot], item: PinInput, findings: list[Finding]
     ) -> list[Slot]:
-        """Append the signed-URL findings of ``slots``; return the slots still worth probing."""
-        if not any(may_have_deadline(slot.url) for slot in slots):  # a cache buster, or no query
-            return slots
+        """Append the signed-URL findings of ``slots``; return the slots still worth probing.
+
+        A local file (a calendar's ``video_url`` before upload) has no signature, whatever its
+        name holds.
+        """
+        if not any(may_have_deadline(slot.url) and not slot.local for slot in slots):
+            return slots  # a cache buster, no query, or files on this machine
         found, expired = check_expiry(
-            slots,
+            [slot for slot in slots if not slot.local],
             now=self.now,
             publish_at=item.publish_at,
             whole_day=item.publish_day,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from validator import Report, validate_many
 from validator.engine import Engine
 from validator.findings import Location
 from validator.settings import Settings
-from validator.sources import PinInput
+from validator.sources import PinInput, load
 
 
 def sigv4_url(signed: datetime, lifetime: timedelta) -> str:
@@ -75,6 +76,37 @@ def test_messages_name_the_margin_and_the_publish_time() -> None:
     item = PinInput(Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=later)
     message = engine.check(item).findings[0].message
     assert "before the pin is published (2099-01-02 03:04 UTC)" in message
+
+
+@pytest.mark.parametrize(
+    ("hours", "said"), [(47.5, "47.5 hours"), (143, "143 hours"), (1, "1 hour")]
+)
+def test_the_margin_is_named_as_set(hours: float, said: str) -> None:
+    # Rounded down as a span: 47.5 read "47 hours", 143 "5 days".
+    url = sigv4_url(datetime.now(UTC), timedelta(minutes=30))
+    (report,) = validate_many(
+        [pin_with(url)], settings=Settings(offline=True, expiry_margin_hours=hours)
+    )
+    assert f"within the {said} margin (expiry_margin_hours)" in report.findings[0].message
+
+
+def test_a_local_file_is_never_taken_for_a_signed_url(tmp_path: Path) -> None:
+    # A video file whose name holds a CloudFront query was "expired", and never read.
+    name = "clip.mp4?Expires=1577836800&Signature=x&Key-Pair-Id=K"
+    (tmp_path / name).write_bytes(b"not a video at all")
+    pin = {"board_id": "549755885175", "media_source": {"source_type": "video_id",
+           "media_id": "1", "cover_image_url": "https://cdn.example.com/c.jpg",
+           "cover_image_content_type": "image/jpeg"}}  # fmt: skip
+    calendar = tmp_path / "calendar.jsonl"
+    calendar.write_text(json.dumps({"pin": pin, "video_url": f"./{name}"}) + "\n")
+
+    async def run() -> list[Report]:
+        async with Engine(Settings(offline=True)).session() as session:
+            return [r async for r in session.check_all(load(str(calendar)))]
+
+    (report,) = asyncio.run(run())
+    assert "media.url_expires" not in report.codes
+    assert "media.unsupported_format" in report.codes  # read, and judged by its bytes
 
 
 def test_years_before_1000_are_written_with_four_digits() -> None:

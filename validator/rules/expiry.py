@@ -83,7 +83,7 @@ def check_expiry(
                     lead -= publish_at - day_start
                     before, outlives = f"{day} starts (00:00 UTC)", ["that day"]
                 if margin:
-                    outlives.append(f"the {_span(margin)} margin")
+                    outlives.append(f"the {_hours(margin_hours)} margin")
                 if _LAST_SECOND <= lead < signed.longest:
                     when_to = (
                         f"less than {_span(lead)} before {before}, so that it outlives "
@@ -95,7 +95,7 @@ def check_expiry(
                     end = f"publishing ({published})" if day is None else f"the end of {day}"
                     when_to = (
                         f"within the {days} before {end} (it will still warn: it cannot also "
-                        f"outlive the {_span(margin)} margin)"
+                        f"outlive the {_hours(margin_hours)} margin)"
                     )
                 hint = (
                     f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
@@ -114,7 +114,7 @@ def check_expiry(
                 moment = f"publishing ({_utc(publish_at)})"
             after = f"only {_span(gap)} after {moment}" if gap > timedelta(0) else f"at {moment}"
             message = (
-                f"{what} expires at {when}, {after}, within the {_span(margin)} margin "
+                f"{what} expires at {when}, {after}, within the {_hours(margin_hours)} margin "
                 "(expiry_margin_hours)"
             )
             found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, signed.hint))
@@ -139,6 +139,13 @@ def _utc(moment: datetime) -> str:
     moment = moment.astimezone(UTC)
     clock = "%H:%M:%S" if moment.second else "%H:%M"
     return f"{moment.year:04d}-{moment:%m-%d} {moment:{clock}} UTC"
+
+
+def _hours(hours: float) -> str:
+    """The margin as set (``expiry_margin_hours``): 47.5 is not "47 hours", nor 143 "5 days"."""
+    if hours % 24 == 0 and hours >= 48:
+        return plural(int(hours // 24), "day")
+    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"
 
 
 def _span(gap: timedelta) -> str:
