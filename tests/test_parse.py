@@ -393,6 +393,30 @@ def test_an_infinite_key_frame_time_is_a_finding(text: str) -> None:
 # --- what a Python caller or a broken export can hand over: a finding, never a traceback --------
 
 
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        (549755885175, 'Quote the id: "549755885175".'),
+        # what pandas writes for an id column with gaps: the README gives the id back
+        (549755885175.0, 'Send "549755885175" if that is the id'),
+        (-5, None),  # "-5" is no id either
+        (10**60, "Send the id as a string of digits, in quotes."),  # not copied whole
+    ],
+    ids=["int", "float", "negative", "long"],
+)
+def test_an_id_given_as_a_json_number_gets_a_hint_that_fits_it(
+    value: object, hint: str | None
+) -> None:
+    (finding,) = parse(image_pin(board_id=value)).findings
+    assert finding.code == "board.invalid_id"
+    if hint is None:
+        assert finding.hint is None or "Quote" not in finding.hint
+    else:
+        assert finding.hint is not None
+        assert hint in finding.hint
+        assert len(finding.hint) < 300
+
+
 def test_an_integer_too_long_to_print_is_a_finding() -> None:
     parsed = parse({**image_pin(), "board_id": 10**5000})
     assert [f.code for f in parsed.findings] == ["board.invalid_id"]

@@ -211,10 +211,28 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
             hint = f"{hint} {code.fix}"
         return code.finding(field, message, hint)
     message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
-    shown = as_json(value)  # an integer too long to print is shown by its length
-    quotable = type(value) is int and shown.lstrip("-").isdigit()
-    hint = f'Quote the id: "{shown}".' if quotable else None
-    return code.finding(field, message, hint)
+    return code.finding(field, message, _number_id_fix(value))
+
+
+def _number_id_fix(value: object) -> str | None:
+    """What to send for an id given as a JSON number, when the number shows the digits."""
+    if type(value) is int and value >= 0:
+        shown = as_json(value)  # an integer too long to print is shown by its length
+        if not shown.isdigit() or len(shown) > _QUOTED_DIGITS:
+            return "Send the id as a string of digits, in quotes."
+        return f'Quote the id: "{shown}".'
+    if type(value) is float and value.is_integer() and 0 <= value < 10**_QUOTED_DIGITS:
+        # pandas reads a column of ids with gaps as floats, and writes them so (549755885175.0)
+        digits = str(int(value))
+        return (
+            f'Send "{digits}" if that is the id: a float keeps 15 to 17 digits, so check it '
+            "against the board. Read the column as text (dtype=str) to keep ids as they are."
+        )
+    return None  # a negative or a fraction: no id in it
+
+
+# The longest id quoted back in a hint: Pinterest's ids have 18 digits at most.
+_QUOTED_DIGITS = 30
 
 
 def _spreadsheet_fix(text: str) -> str | None:
