@@ -206,6 +206,18 @@ def test_base64_that_only_lacks_its_padding_is_told_so() -> None:
     assert finding.hint == f"Only its padding is missing: add {missing} at the end."
 
 
+def test_base64_cut_at_a_length_padding_would_fix_is_told_it_is_cut() -> None:
+    # Excel's 32,767-character cell: "only its padding is missing", and padded, media.invalid.
+    cut = _encoded("cover.jpg")[:32767]
+    pin = {"board_id": BOARD_ID, "media_source": {"source_type": "image_base64",
+           "content_type": "image/jpeg", "data": cut}}  # fmt: skip
+    (finding,) = check(pin).findings
+    assert finding.code == "media.base64_invalid"
+    assert finding.hint is not None
+    assert finding.hint.startswith("The text is cut off: padded, it decodes to an image that is "
+                                   "cut off")  # fmt: skip
+
+
 @pytest.mark.parametrize("extra", ["=", "==", "===="])
 def test_base64_padded_past_its_end_is_refused(extra: str) -> None:
     # Python's strict decoding took it; RFC 4648 and other languages' decoders do not.

@@ -132,8 +132,21 @@ def check_base64(data: str | None, field: str) -> Finding | None:
         if "=" not in data and len(data) % 4 in (2, 3) and _decodes(data + "=" * (-len(data) % 4)):
             missing = -len(data) % 4
             hint = f"Only its padding is missing: add {'=' * missing} at the end."
+            cut = _cut_image(data + "=" * missing)
+            if cut is not None:  # a cell limit (Excel's 32,767 characters) cut it short
+                hint = (
+                    f"The text is cut off: padded, it decodes to an image that {cut}. Encode the "
+                    "whole file again (a spreadsheet cell holds at most 32,767 characters)."
+                )
         return MEDIA_BASE64_INVALID.finding(field, message, hint)
     return None
+
+
+def _cut_image(data: str) -> str | None:
+    """Why the JPEG or PNG that ``data`` (whole base64) decodes to is cut, or ``None``."""
+    decoded = binascii.a2b_base64(data)
+    container = sniff(decoded[:64])
+    return image_cut(container, decoded) if container.is_image_ok else None
 
 
 def _decodes(data: str) -> bool:
