@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from validator.error_findings import base64_problem, field_path
+from validator.parse import parse
 
 # --- field_path ----------------------------------------------------------------------------------
 
@@ -51,3 +52,25 @@ def test_base64_problem_names_what_is_wrong(value: str, problem: str) -> None:
     assert found is not None
     assert found[0] == problem
     assert found[1]  # always a fix to go with it
+
+
+@pytest.mark.parametrize(
+    ("tag", "hint"),
+    [
+        ("multiple_image_url", 'Did you mean "multiple_image_urls"?'),
+        ("multiple_images_urls", 'Did you mean "multiple_image_urls"?'),
+        (" image_url", 'Write it as "image_url": the names are lower case, without spaces.'),
+        ("IMAGE_URL", 'Write it as "image_url": the names are lower case, without spaces.'),
+        ("image_base_64", 'Did you mean "image_base64"?'),
+        ("base64", "An image sent inline is source_type 'image_base64'"),
+        ("video", "A video must be uploaded first"),
+        ("photo", "A single image fetched from a URL is source_type 'image_url'."),
+    ],
+)
+def test_an_unknown_source_type_gets_the_name_it_was_meant_to_be(tag: str, hint: str) -> None:
+    # "multiple_image_url" (a carousel, items and all) was told to use 'image_url'.
+    pin = {"board_id": "1", "media_source": {"source_type": tag, "url": "https://a.example/a.jpg"}}
+    (finding,) = parse(pin).findings
+    assert finding.code == "media.source_type_invalid"
+    assert finding.hint is not None
+    assert finding.hint.startswith(hint)

@@ -9,6 +9,7 @@ path that ``parse`` removes before it validates the rest again.
 from __future__ import annotations
 
 import binascii
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -164,9 +165,18 @@ def _wrapped_name(value: object) -> str | None:
 
 def _tag_hint(tag: str) -> str | None:
     """What an unknown ``source_type`` was likely meant to be."""
-    lowered = tag.lower()
+    lowered = tag.strip().lower()
+    if lowered in SOURCE_TYPES:  # " image_url", "IMAGE_URL"
+        return f'Write it as "{lowered}": the names are lower case, without spaces.'
+    close = difflib.get_close_matches(lowered, SOURCE_TYPES, n=1, cutoff=0.8)
+    if close:  # "multiple_image_url", "image_base_64": a letter off
+        return f'Did you mean "{close[0]}"?'
     if "video" in lowered:
         return "A video must be uploaded first (POST /v5/media); then use source_type 'video_id'."
+    if "base64" in lowered or "base_64" in lowered:
+        return (
+            "An image sent inline is source_type 'image_base64' (several: 'multiple_image_base64')."
+        )
     if "url" in lowered or lowered in ("image", "img", "photo", "picture"):
         return "A single image fetched from a URL is source_type 'image_url'."
     return None
