@@ -431,6 +431,29 @@ def test_an_empty_unknown_key_is_shown_as_quotes_and_its_field_is_null() -> None
     assert nested.message.startswith('media_source."" is not a field')
 
 
+@pytest.mark.parametrize(
+    ("source", "field", "meant"),
+    [
+        ({"source_type": "image_url", "data": "iVBOR", "content_type": "image/png"},
+         "media_source.data", "set source_type to image_base64"),
+        ({"source_type": "image_base64", "url": IMAGE_URL},
+         "media_source.url", "set source_type to image_url"),
+        ({"source_type": "multiple_image_urls",
+          "items": [{"data": "iVBOR"}, {"url": IMAGE_URL}]},
+         "media_source.items[0].data", "set source_type to image_base64"),
+    ],
+    ids=["inline-under-image-url", "url-under-image-base64", "carousel-item"],
+)  # fmt: skip
+def test_the_other_variant_s_fields_say_to_change_the_source_type(
+    source: dict[str, Any], field: str, meant: str
+) -> None:
+    # "Remove it; the fields here are: url, ..." had the image itself deleted.
+    (finding,) = [f for f in check(image_pin(media_source=source)).findings if f.field == field]
+    assert finding.code == "pin.unknown_field"
+    assert finding.hint is not None
+    assert meant in finding.hint
+
+
 def test_an_unknown_key_in_ai_disclosures_is_an_unknown_field() -> None:
     pin = image_pin(ai_disclosures={"values": ["AI_MODIFIED"], "is_ai": True})
     (finding,) = check(pin).findings

@@ -12,6 +12,7 @@ from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
 from validator.messages import quote
 from validator.model import (
+    ImageBase64Source,
     ImagesBase64Source,
     ImagesURLSource,
     ImageURLSource,
@@ -65,9 +66,22 @@ _UPLOADED_VIDEO_SOURCE: Mapping[str, tuple[str, str]] = dict.fromkeys(
 )
 # Where an image's URL goes in ``url``: the names other APIs and schedulers give it.
 _URL_NAMES = ("image_url", "media_url", "imageUrl", "mediaUrl")
-_IMAGE_URL: Mapping[str, tuple[str, str]] = dict.fromkeys(
-    _URL_NAMES, ("is not a field Pinterest takes here", "Rename it to url.")
+# The fields of the other way to send an image: a source_type that does not match them.
+_INLINE = (
+    "is a field of an image sent inline",
+    "If the image is sent as base64, set source_type to image_base64 (multiple_image_base64 for "
+    "a carousel); else remove it and give the image's url.",
 )
+_FETCHED = (
+    "is a field of an image fetched from a URL",
+    "If the image is fetched from a URL, set source_type to image_url (multiple_image_urls for "
+    "a carousel); else remove it and give the image's data and content_type.",
+)
+_IMAGE_URL: Mapping[str, tuple[str, str]] = {
+    **dict.fromkeys(_URL_NAMES, ("is not a field Pinterest takes here", "Rename it to url.")),
+    **dict.fromkeys(("data", "content_type"), _INLINE),
+}
+_IMAGE_BASE64: Mapping[str, tuple[str, str]] = {"url": _FETCHED}
 
 
 # A key longer than this is shown cut (a field name is a few words; a typo is no longer).
@@ -90,9 +104,11 @@ def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding
             special = _UPLOADED_VIDEO_SOURCE if source.media_id else _VIDEO_SOURCE
         elif isinstance(source, ImageURLSource):
             special = _IMAGE_URL
+        elif isinstance(source, ImageBase64Source):
+            special = _IMAGE_BASE64
         found.extend(_unknown(source, "media_source.", special))
     if isinstance(source, ImagesURLSource | ImagesBase64Source) and source.items:
-        item_special = _IMAGE_URL if isinstance(source, ImagesURLSource) else {}
+        item_special = _IMAGE_URL if isinstance(source, ImagesURLSource) else _IMAGE_BASE64
         for index, item in enumerate(source.items):
             if item.model_extra:
                 found.extend(_unknown(item, f"media_source.items[{index}].", item_special))
