@@ -417,6 +417,12 @@ def test_an_id_given_as_a_json_number_gets_a_hint_that_fits_it(
         assert len(finding.hint) < 300
 
 
+def test_a_value_of_the_wrong_type_is_quoted() -> None:
+    # "title is an integer; it must be a string", and the hint said the message names it.
+    (finding,) = parse(image_pin(title=5, alt_text=None)).findings
+    assert finding.message == 'title is an integer ("5"); it must be a string'
+
+
 def test_an_integer_too_long_to_print_is_a_finding() -> None:
     parsed = parse({**image_pin(), "board_id": 10**5000})
     assert [f.code for f in parsed.findings] == ["board.invalid_id"]

@@ -413,7 +413,8 @@ def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
     code = pin.PIN_FIELD_TYPE_INVALID
     expected = _EXPECTED.get(kind)
     if expected is not None:
-        message = f"{field} is {json_type(value)}; it must be {expected}"
+        shown = "" if value is None else f" ({quote(value, 20)})"  # "null" says it all
+        message = f"{field} is {json_type(value)}{shown}; it must be {expected}"
     else:
         message = f"{field}: {fallback}"
     return code.finding(field or None, message)
