@@ -477,6 +477,16 @@ def test_a_list_item_taken_out_is_not_reported_again_as_its_stand_in() -> None:
     assert parsed.pin.ai_disclosures is None
 
 
+@pytest.mark.parametrize(
+    ("value", "held"), [(None, "holds null,"), (3, 'holds an integer ("3"),'), ("X", 'holds "X",')]
+)
+def test_an_ai_disclosure_that_is_no_text_is_said_by_its_type(value: object, held: str) -> None:
+    # null and 3 read 'holds "null"' and 'holds "3"': strings, which they were not.
+    (finding,) = parse(image_pin(ai_disclosures={"values": [value]})).findings
+    assert finding.code == "pin.ai_disclosures_invalid"
+    assert f"ai_disclosures.values {held} not AI_MODIFIED" in finding.message
+
+
 def test_a_source_type_with_a_lone_surrogate_is_quoted_as_written() -> None:
     parsed = parse(image_pin(media_source={"source_type": "\ud800x", "url": IMAGE_URL}))
     (finding,) = parsed.findings

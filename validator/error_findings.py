@@ -192,9 +192,8 @@ def _ai_disclosures(kind: str, value: object) -> Finding:
     if kind == "too_short":
         return code.finding(field, "ai_disclosures.values is empty")
     if kind == "literal_error":
-        message = (
-            f"ai_disclosures.values holds {quote(value)}, not AI_MODIFIED or SYNTHETIC_PERFORMER"
-        )
+        held = quote(value) if isinstance(value, str) else _typed(value)  # null is no "null"
+        message = f"ai_disclosures.values holds {held}, not AI_MODIFIED or SYNTHETIC_PERFORMER"
         return code.finding(field, message)
     return code.finding(field, f"ai_disclosures.values is {json_type(value)}, not a list")
 
@@ -409,12 +408,16 @@ def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -
     return code.finding(field, message, hint)
 
 
+def _typed(value: object) -> str:
+    """``an integer ("3")``: a value's JSON type, and the value unless it is null."""
+    return json_type(value) + ("" if value is None else f" ({quote(value, 20)})")
+
+
 def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:
     code = pin.PIN_FIELD_TYPE_INVALID
     expected = _EXPECTED.get(kind)
     if expected is not None:
-        shown = "" if value is None else f" ({quote(value, 20)})"  # "null" says it all
-        message = f"{field} is {json_type(value)}{shown}; it must be {expected}"
+        message = f"{field} is {_typed(value)}; it must be {expected}"
     else:
         message = f"{field}: {fallback}"
     return code.finding(field or None, message)
