@@ -86,6 +86,7 @@ class _Odd(BaseHTTPRequestHandler):
             bodies = {
                 "rid/huge": {"name": "x" * (6 * 1024 * 1024)},
                 "rid/media/5": {"media_id": "5", "status": "weird"},
+                "rid/media/6": {"media_id": "6", "status": ["failed"]},  # unhashable
                 "rid/boards": {"boards": []},
                 "rid/looping": {"items": [], "bookmark": "same"},
             }
@@ -333,6 +334,7 @@ def test_an_unexpected_answer_gives_its_request_id_scrubbed_and_quoted(base: str
     [
         ("huge", "answered with more than 5,242,880 bytes"),
         ("media", 'answered an unknown status "weird"'),
+        ("media-list", 'answered an unknown status "[\\"failed\\"]"'),
         ("boards", "answered without items"),
         ("looping", "gave a bookmark it had given before"),
     ],
@@ -344,8 +346,8 @@ def test_every_answer_nobody_expected_gives_its_request_id(
     async def run() -> object:
         checker = AccountChecker(Settings(api_base=f"{base}/rid", retries=0), "pina_token")
         try:
-            if question == "media":
-                return await checker._ask_media("5")
+            if question.startswith("media"):
+                return await checker._ask_media("6" if question == "media-list" else "5")
             if question == "huge":
                 return await checker._api.get("huge")
             return await checker._ask_listing(question, "the board list")

@@ -339,7 +339,8 @@ class AccountChecker:
             return reply
         if reply.status == 200 and isinstance(reply.body, dict):
             status = reply.body.get("status")
-            if status not in _MEDIA_STATUSES:  # judged here, where its request id is known
+            if not isinstance(status, str) or status not in _MEDIA_STATUSES:  # a list: unhashable
+                # Judged here, where its request id is known.
                 message = (
                     f"GET /v5/media/{media_id} answered an unknown status {quote(status)}"
                     f"{self._api.request_id(reply)}"
