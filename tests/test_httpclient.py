@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import ssl
 import threading
 from pathlib import Path
@@ -56,12 +57,18 @@ def test_a_ca_folder_that_holds_no_certificate_openssl_finds_names_the_variable(
     tls_context(trust_env=False)  # not read
 
 
+@pytest.mark.parametrize("listed", [False, True], ids=["one", "listed-after-an-empty-one"])
 def test_a_ca_folder_of_hashed_names_is_taken(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, listed: bool
 ) -> None:
-    (tmp_path / "5ad8a5d6.0").write_text(Path(certifi.where()).read_text())
+    hashed, empty = tmp_path / "hashed", tmp_path / "empty"
+    hashed.mkdir()
+    empty.mkdir()
+    (hashed / "5ad8a5d6.0").write_text(Path(certifi.where()).read_text())
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    monkeypatch.setenv("SSL_CERT_DIR", str(tmp_path))
+    # OpenSSL takes a list of folders: one with certificates among them is enough.
+    value = f"{empty}{os.pathsep}{tmp_path / 'missing'}{os.pathsep}{hashed}" if listed else hashed
+    monkeypatch.setenv("SSL_CERT_DIR", str(value))
     assert isinstance(tls_context(trust_env=True), ssl.SSLContext)
 
 

@@ -101,21 +101,27 @@ def _new_tls_context(*, trust_env: bool) -> ssl.SSLContext:
 def _check_ca_folder(folder: str) -> None:
     """A ``ConfigError`` for an ``SSL_CERT_DIR`` that can hold no certificate OpenSSL finds.
 
-    The folder is read lazily, certificate by certificate as servers need them, and only under
-    names made of their hash (``5ad8a5d6.0``, as ``openssl rehash`` writes them): missing or
-    without such names, the context is made without a word and trusts nothing, and every https
-    URL would be blamed for its certificate.
+    The folders (OpenSSL takes a list, ``dir1:dir2``) are read lazily, certificate by
+    certificate as servers need them, and only under names made of their hash (``5ad8a5d6.0``,
+    as ``openssl rehash`` writes them): missing or without such names, the context is made
+    without a word and trusts nothing, and every https URL would be blamed for its certificate.
     """
-    try:
-        names = os.listdir(folder)
-    except OSError as exc:
-        raise ConfigError(_certificates_message(exc)) from None
-    if not any(_HASHED_NAME.fullmatch(name) for name in names):
-        reason = (
-            "it holds no certificate named by its hash (such as 5ad8a5d6.0, which "
-            "'openssl rehash' writes), the only names OpenSSL looks up in a folder"
-        )
-        raise ConfigError(_certificates_message(reason))
+    failed: OSError | None = None
+    for each in filter(None, folder.split(os.pathsep)):
+        try:
+            names = os.listdir(each)
+        except OSError as exc:
+            failed = exc
+            continue
+        if any(_HASHED_NAME.fullmatch(name) for name in names):
+            return
+    if failed is not None and os.pathsep not in folder:
+        raise ConfigError(_certificates_message(failed))
+    reason = (
+        "it holds no certificate named by its hash (such as 5ad8a5d6.0, which 'openssl rehash' "
+        "writes), the only names OpenSSL looks up in a folder"
+    )
+    raise ConfigError(_certificates_message(reason))
 
 
 _HASHED_NAME = re.compile(r"[0-9a-f]{8}\.[0-9]+")
