@@ -227,6 +227,15 @@ def test_a_redirect_with_two_locations_is_refused_not_joined(server: MediaServer
     assert server.settled_requests_to("small.jpg,") == []
 
 
+def test_a_later_read_redirected_with_two_locations_is_not_followed(server: MediaServer) -> None:
+    # The first read is answered; later ranges get a 302 with two Location headers, which were
+    # joined into a URL nobody sent, asked twice, and the file passed on what it answered.
+    url = server.url("/mirror/big-header.jpg?to=/media/small.jpg&to=/media/square.jpg")
+    report = one(image_pin(url))
+    assert report.codes == {"media.check_incomplete"}, [f.message for f in report.findings]
+    assert server.settled_requests_to("small.jpg,") == []
+
+
 def test_a_url_that_answers_no_http_on_a_new_connection_too_is_not_http() -> None:
     # Its origin had answered HTTP before: "bytes past the end of its earlier answer" was kept
     # on every try, though the tries after the first went on new connections (retry later).

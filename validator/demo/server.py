@@ -39,8 +39,9 @@ fetches:
 ``/claim/TOTAL/NAME``           the first block's Content-Range says the file is TOTAL bytes
 ``/partwhole/NAME``             each range sent with its Content-Range, but as 200 (a proxy that
                                 rewrote the 206's status)
-``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``)
-                                for every other range (a CDN sending later reads to an origin)
+``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``,
+                                a Location header for each ``to``) for every other range (a CDN
+                                sending later reads to an origin)
 ``/cookiewall/NAME``            the file to a request with the cookie ``wall=passed``; to any
                                 other, a 302 to ``/cookiewall/NAME?checked`` that sets it
 
@@ -339,7 +340,7 @@ class _Handler(BaseHTTPRequestHandler):
         if self._first_block():
             self._file(rest, ranges=True)
         else:
-            self._redirect(query["to"][0] if "to" in query else f"/media/{rest}")
+            self._redirect(*query.get("to", [f"/media/{rest}"]))
 
     def _route_cookiewall(self, rest: str, query: dict[str, list[str]]) -> None:
         if "wall=passed" in (self.headers.get("Cookie") or ""):
@@ -369,15 +370,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._redirect(f"/chain/{int(count) - 1}/{name}")
 
     def _route_redirect(self, rest: str, query: dict[str, list[str]]) -> None:
-        if len(query["to"]) == 1:
-            self._redirect(query["to"][0])
-            return
-        self.send_response(302)  # one Location header each
-        for location in query["to"]:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-        self.server.record(Logged(self.path, self.headers.get("Range"), 302, 0))
+        self._redirect(*query["to"])
 
     def _route_flaky(self, rest: str, query: dict[str, list[str]]) -> None:
         key, status, name = rest.split("/", 2)
@@ -531,8 +524,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.server.record(Logged(self.path, self.headers.get("Range"), status, 0))
 
-    def _redirect(self, location: str) -> None:
-        self._status(302, {"Location": location})
+    def _redirect(self, *locations: str) -> None:
+        """A 302 with one Location header per location (two: a broken server's)."""
+        self.send_response(302)
+        for location in locations:
+            self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.server.record(Logged(self.path, self.headers.get("Range"), 302, 0))
 
 
 def _span(header: str, size: int) -> tuple[int, int] | None:

@@ -306,7 +306,7 @@ class Fetcher:
     ) -> str | Failure:
         """Where a redirect of ``current`` leads, or why the chain ends there."""
         status = answer.status_code
-        locations = list(dict.fromkeys(answer.headers.get_list("location")))
+        locations = _locations(answer)
         if len(locations) > 1:  # httpx joins them with ", ": a URL nobody sent
             shown = " and ".join(quote_url(location) for location in locations[:2])
             detail = f"answered {status} with two Location headers ({shown}), which browsers refuse"
@@ -590,8 +590,9 @@ class Fetcher:
                             # A CDN may send the reads after the first to its origin: followed
                             # as the first one was, within the same limit.
                             hops += 1
-                            location = answer.headers.get("location") or ""
-                            following = _joined(target, location) if location else None
+                            locations = _locations(answer)
+                            one = locations[0] if len(locations) == 1 else None  # two: none
+                            following = _joined(target, one) if one else None
                             if (
                                 following is None
                                 or not following.lower().startswith(("http://", "https://"))
@@ -1120,6 +1121,11 @@ def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
         # TCP's handshake, or TLS's after it: both within the connect timeout.
         return f"did not set up a connection within {settings.connect_timeout:g} s"
     return f"stopped sending for more than {settings.read_timeout:g} s"
+
+
+def _locations(answer: httpx.Response) -> list[str]:
+    """A redirect's Location headers, each once: ``headers.get`` joins two with ", "."""
+    return list(dict.fromkeys(answer.headers.get_list("location")))
 
 
 def _shown_range(answer: httpx.Response) -> str:
