@@ -19,6 +19,7 @@ from validator.messages import (
     seconds,
     without_credentials,
     without_tokens,
+    without_url_tokens,
 )
 
 
@@ -250,3 +251,10 @@ def test_words_that_look_like_tokens_are_not_shown(
 def test_a_wait_is_shown_as_people_read_it(value: float, shown: str) -> None:
     # A server's Retry-After of 999999999999 was written "1e+12 s".
     assert seconds(value) == shown
+
+
+def test_a_token_in_a_url_s_path_or_query_is_masked() -> None:
+    # The URL is one word to without_tokens: an api-base with a token pasted in was shown whole.
+    masked = without_url_tokens("http://127.0.0.1:8765/v5/pina_OTHERTOKEN1234567890XYZ?a=b")
+    assert masked == "http://127.0.0.1:8765/v5/(a token: not shown)?a=b"
+    assert without_url_tokens("https://api.pinterest.com/v5") == "https://api.pinterest.com/v5"

@@ -32,6 +32,7 @@ __all__ = [
     "unsecret",
     "without_credentials",
     "without_tokens",
+    "without_url_tokens",
 ]
 
 
@@ -255,6 +256,20 @@ def without_tokens(message: str) -> str:
 
 
 _WORD = re.compile(r"[^\s'\"=,;()]+")
+
+
+def without_url_tokens(url: str) -> str:
+    """``without_tokens`` for a URL, whose path segments and query values are words each.
+
+    A token pasted into a URL's path (an API base, ``…/v5/pina_…``) is no word of its own to
+    ``without_tokens``: the URL is one.
+    """
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        url = url.replace(secret, TOKEN_HIDDEN)
+    return _URL_WORD.sub(_unless_token, url)
+
+
+_URL_WORD = re.compile(r"[^\s'\"=,;()/?&#]+")
 
 
 def _unless_token(word: re.Match[str]) -> str:

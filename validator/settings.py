@@ -14,7 +14,7 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -41,6 +41,7 @@ from validator.messages import (
     looks_like_token,
     quote,
     without_tokens,
+    without_url_tokens,
 )
 
 __all__ = [
@@ -297,6 +298,16 @@ class Settings(BaseModel):
                 together = " and ".join(readers[name])
                 raise ValueError(f"{together} read the same column {column!r}: pick one")
         return value
+
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        """The fields as ``repr`` shows them: a token pasted into ``api_base`` masked.
+
+        Settings are shown (a traceback's locals, a log line); the token is never one of them.
+        """
+        for name, value in super().__repr_args__():
+            if name == "api_base" and isinstance(value, str):
+                value = without_url_tokens(value)
+            yield name, value
 
     @field_validator("api_base")
     @classmethod

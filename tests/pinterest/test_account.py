@@ -526,6 +526,10 @@ def test_a_token_pasted_into_the_api_base_is_not_shown_when_the_base_is_wrong(
     assert "is not Pinterest's API v5" in finding.message
     assert "/[token]" in finding.message
     assert SECRET not in json.dumps([dataclasses.asdict(f) for f in report.findings])
+    # Nor in the reprs a traceback's locals show.
+    checker = AccountChecker(settings, SecretStr(SECRET))
+    for shown in (repr(settings), str(settings), repr(checker)):
+        assert SECRET not in shown
 
 
 # --- settings ------------------------------------------------------------------------------------

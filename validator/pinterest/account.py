@@ -166,7 +166,7 @@ class AccountChecker:
         return self._api.requests
 
     def __repr__(self) -> str:
-        return f"AccountChecker(api_base={self._api.base!r}, requests={self.requests})"
+        return f"AccountChecker(api_base={self._api.base_shown!r}, requests={self.requests})"
 
     async def aclose(self) -> None:
         """Cancel what is still asked and close the connections."""

@@ -33,7 +33,7 @@ from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
 from validator.httpclient import async_client, certificate_refused, user_agent
-from validator.messages import plural, quote, seconds, without_tokens
+from validator.messages import plural, quote, seconds, without_url_tokens
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
@@ -161,7 +161,7 @@ class ApiClient:
     @property
     def base_shown(self) -> str:
         """The API base as messages quote it: a token pasted into its path is masked."""
-        return without_tokens(self.scrub(self.base))
+        return without_url_tokens(self.scrub(self.base))
 
     def scrub(self, text: str) -> str:
         """``text`` without the token, should a server ever echo it."""
