@@ -1012,6 +1012,8 @@ def test_a_video_replaced_while_it_is_read_is_not_called_cut(cut_server: MediaSe
         # A 206 rewritten to 200: its first block was judged as the whole file, "cut off".
         ("/partwhole/photo-baseline.jpg", "answered 200 with the Content-Range of a part"),
         ("/partwhole/h264-moov-end.mp4", "answered 200 with the Content-Range of a part"),
+        # The header's absence was shown as "(Content-Range: None)".
+        ("/unplaced/photo-baseline.jpg", "cannot be read (no Content-Range header)"),
     ],
 )
 def test_a_first_answer_that_does_not_hold_together_is_the_server_s_fault(

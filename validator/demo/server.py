@@ -37,6 +37,7 @@ fetches:
                                 ``&untagged=1``: OTHER sent without its ETag
 ``/promise/N/NAME``             the first block's Content-Range as asked, but only N bytes sent
 ``/claim/TOTAL/NAME``           the first block's Content-Range says the file is TOTAL bytes
+``/unplaced/NAME``              each range answered 206, without a Content-Range header
 ``/partwhole/NAME``             each range sent with its Content-Range, but as 200 (a proxy that
                                 rewrote the 206's status)
 ``/mirror/NAME``                the first block, then a 302 to ``/media/NAME`` (or ``?to=URL``,
@@ -329,6 +330,9 @@ class _Handler(BaseHTTPRequestHandler):
         count, _, name = rest.partition("/")
         self._file(name, ranges=True, send_only=int(count))
 
+    def _route_unplaced(self, rest: str, query: dict[str, list[str]]) -> None:
+        self._file(rest, ranges=True, range_header=False)
+
     def _route_partwhole(self, rest: str, query: dict[str, list[str]]) -> None:
         self._file(rest, ranges=True, as_whole=True)
 
@@ -441,6 +445,7 @@ class _Handler(BaseHTTPRequestHandler):
         claimed_size: int | None = None,
         overrun: bytes = b"",
         as_whole: bool = False,
+        range_header: bool = True,
     ) -> None:
         path = self.server.file(name)
         if path is None:
@@ -486,7 +491,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif send_only is not None:
             length = min(length, send_only)
         self.send_header("Content-Length", str(len(body) if body is not None else length))
-        if status == 206:
+        if status == 206 and range_header:
             stated = claimed_size if claimed_size is not None else size if state_size else "*"
             self.send_header("Content-Range", f"bytes {start}-{end}/{stated}")
         self.end_headers()
