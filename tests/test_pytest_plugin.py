@@ -26,7 +26,7 @@ from fake_pinterest import serve as serve_pinterest
 from media_server import serve
 from support import FIXTURES, VALID_PAYLOADS
 
-from validator.pytest_plugin import PinPreflightWarning
+from validator.pytest_plugin import PinPreflightWarning, _matches
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.filterwarnings(
@@ -671,6 +671,24 @@ def test_a_double_star_pattern_matches_no_folder_too(pytester: pytest.Pytester) 
         shutil.copy(FIXTURES / "payloads" / "calendar.jsonl", where / "calendar.jsonl")
     pytester.makeini("[pytest]\npin_preflight_calendars = content/**/*.jsonl\n")
     pytester.runpytest("--pin-preflight-offline").assert_outcomes(passed=6, failed=6)
+
+
+@pytest.mark.parametrize(
+    ("path", "pattern", "matched"),
+    [
+        ("cal/top.jsonl", "cal/**/*.jsonl", True),
+        ("cal/a/b/deep.jsonl", "cal/**/*.jsonl", True),
+        ("top.jsonl", "**/*.jsonl", True),
+        ("a/b/c", "a/**/b/**/c", True),
+        ("a/x/b/y/c", "a/**/b/**/c", True),
+        # Not after a "/": fnmatch's "**", a "*" (it glued two names into one).
+        ("contentjune.jsonl", "content**/june.jsonl", False),
+        ("content-june.jsonl", "content-**/*.jsonl", False),
+        ("content-x/june.jsonl", "content-**/*.jsonl", True),
+    ],
+)
+def test_a_double_star_folder_may_be_none(path: str, pattern: str, matched: bool) -> None:
+    assert _matches(path, pattern) is matched
 
 
 def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:

@@ -24,6 +24,7 @@ import fnmatch
 import itertools
 import json
 import os
+import re
 import warnings
 from collections import Counter
 from collections.abc import Callable, Coroutine, Iterator
@@ -128,13 +129,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _matches(path: str, pattern: str) -> bool:
-    """``fnmatch``, with each ``**/`` also standing for no folder at all."""
-    parts = pattern.split("**/")
-    for kept in itertools.product(("**/", ""), repeat=len(parts) - 1):  # a pattern has few
-        variant = parts[0] + "".join(sep + part for sep, part in zip(kept, parts[1:], strict=True))
+    """``fnmatch``, each ``**/`` that starts the pattern or a folder standing for no folder too.
+
+    Elsewhere (``content**/x``) it is fnmatch's: its ``**`` is a ``*``, as in git.
+    """
+    parts = _FOLDERS_STAR.split(pattern)
+    for kept in itertools.product((True, False), repeat=len(parts) - 1):  # a pattern has few
+        variant = parts[0]
+        for keep, part in zip(kept, parts[1:], strict=True):
+            variant += ("**/" if keep else "") + part
         if fnmatch.fnmatch(path, variant):
             return True
     return False
+
+
+# A "**/" at the start of a pattern or right after a "/": the place of any folders.
+_FOLDERS_STAR = re.compile(r"(?:(?<=/)|^)\*\*/")
 
 
 class _OffNotice:
