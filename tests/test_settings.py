@@ -434,6 +434,7 @@ def test_the_table_spelt_with_an_underscore_beside_the_right_one_is_named_too(
         ('strict = "yes"', 'strict: "yes" is not true or false: write true or false, without '
          "quotes"),
         ("strict = [1]", "strict: a list is not true or false"),
+        ("offline = 1", "offline: 1 is not true or false: write true or false\n"),  # no quotes
         ("concurrency = 0", "concurrency: Input should be greater than or equal to 1, not 0"),
         ('retries = "3"', 'retries: Input should be a valid integer, not "3"'),
         ("user-agent = 5", "user-agent: Input should be a valid string, not 5"),
@@ -444,7 +445,7 @@ def test_a_value_of_the_wrong_type_or_range_is_quoted(tmp_path: Path, line: str,
     # what to write instead.
     with pytest.raises(ConfigError) as raised:
         load_settings(pyproject(tmp_path, f"[tool.pin-preflight]\n{line}\n"))
-    assert said in str(raised.value)
+    assert said in f"{raised.value}\n"
 
 
 def test_an_unknown_key_gets_the_setting_that_was_meant(tmp_path: Path) -> None:

@@ -572,7 +572,8 @@ def _reason(error: ErrorDetails) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         shown = repr(value)
     if error["type"] in ("bool_type", "bool_parsing"):  # strict = "yes"
-        return f"{shown} is not true or false: write true or false, without quotes"
+        unquoted = ", without quotes" if isinstance(value, str) else ""
+        return f"{shown} is not true or false: write true or false{unquoted}"
     return f"{error['msg']}, not {shown}"  # concurrency = 0, retries = "3"
 
 
