@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, SecretStr
 
 from validator.engine import Engine
-from validator.pinterest.account import as_secret
+from validator.pinterest.account import optional_secret
 from validator.report import Report
 from validator.settings import Settings
 from validator.sources import from_objects
@@ -62,7 +62,7 @@ def validate(
         now: the moment signed URLs' deadlines are judged at (timezone-aware); the call's
             start when omitted. A test that fixes it keeps its verdicts as time passes.
     """
-    token = _secret(token)  # from here on: no traceback's locals show it
+    token = optional_secret(token)  # from here on, no traceback's locals show it (pytest -l)
     return validate_many(
         [pin], settings=settings, offline=offline, strict=strict, token=token, now=now
     )[0]
@@ -82,7 +82,7 @@ def validate_many(
     With ``token``, each account question (a board, a section list, a video) is asked once for
     all the pins that share it.
     """
-    token = _secret(token)
+    token = optional_secret(token)
     _refuse_single(pins, "validate_many() takes an iterable of pins; use validate() for one pin")
     engine = Engine(_settings(settings, offline=offline, strict=strict), token=token, now=now)
     if engine.settings.offline:
@@ -104,7 +104,7 @@ async def avalidate(
     now: datetime | None = None,
 ) -> Report:
     """``validate`` for code that runs in an event loop."""
-    token = _secret(token)
+    token = optional_secret(token)
     reports = await avalidate_many(
         [pin], settings=settings, offline=offline, strict=strict, token=token, now=now
     )
@@ -121,18 +121,10 @@ async def avalidate_many(
     now: datetime | None = None,
 ) -> list[Report]:
     """``validate_many`` for code that runs in an event loop."""
-    token = _secret(token)
+    token = optional_secret(token)
     _refuse_single(pins, "avalidate_many() takes an iterable of pins; use avalidate() for one pin")
     engine = Engine(_settings(settings, offline=offline, strict=strict), token=token, now=now)
     return await _run(engine, pins)
-
-
-def _secret(token: str | SecretStr | None) -> SecretStr | None:
-    """The caller's token as a ``SecretStr``: rebound so, it is in no frame's locals as text.
-
-    pytest's ``-l`` and error trackers show the locals of every frame of a traceback.
-    """
-    return None if token is None else as_secret(token)
 
 
 def validate_media(

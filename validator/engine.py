@@ -38,7 +38,12 @@ from validator.findings import Finding, Location, Severity
 from validator.messages import json_type
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.parse import Parsed, parse
-from validator.pinterest.account import MEDIA_ID_FIELD, AccountChecker, AccountTarget, as_secret
+from validator.pinterest.account import (
+    MEDIA_ID_FIELD,
+    AccountChecker,
+    AccountTarget,
+    optional_secret,
+)
 from validator.probes.fetch import Fetcher, Guard
 from validator.probes.media import Probe, Prober
 from validator.report import Report
@@ -111,7 +116,7 @@ class Engine:
     ) -> None:
         self.settings = settings if settings is not None else Settings()
         self.guard = guard
-        self._token = as_secret(token) if token is not None else None
+        self._token = optional_secret(token)
         """Pinterest access token; kept apart from ``settings`` (which are shown) and masked."""
         if now is not None and not isinstance(now, datetime):  # "2026-06-01": no .utcoffset()
             raise TypeError(f"now must be a datetime, not {type(now).__name__}")

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from validator import sources
 from validator.arguments import file_name
 from validator.errors import ConfigError, SourceError
-from validator.messages import as_json, encodable, quote, seconds, unsecret
+from validator.messages import as_json, encodable, quote, seconds, shortened, unsecret
 from validator.pinterest.errors import Classification, classify, shown_request_id
 from validator.pinterest.retry import MAX_WAIT, should_retry
 from validator.report_file import write_stdout
@@ -199,8 +199,8 @@ def _json(classification: Classification) -> dict[str, object]:
         if isinstance(value, str):
             said[key] = unsecret(value)
     message = said["platform_message"]
-    if isinstance(message, str) and len(message) > _MESSAGE_WIDTH:  # cut as the text's is
-        said["platform_message"] = message[: _MESSAGE_WIDTH - 1] + "…"
+    if isinstance(message, str):  # cut as the text's is
+        said["platform_message"] = shortened(message, _MESSAGE_WIDTH)
     return {
         **said,
         # The decision the text's "retry" line states: a retryable code can still be one not to

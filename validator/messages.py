@@ -29,6 +29,7 @@ __all__ = [
     "printable",
     "quote",
     "quote_url",
+    "shortened",
     "unsecret",
     "without_credentials",
     "without_tokens",
@@ -102,8 +103,7 @@ def quote(value: object, width: int = 60) -> str:
         text = without_credentials(text)
     if "pina_" in text:  # a Pinterest access token pasted into the payload
         text = _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text)
-    if len(text) > width:
-        text = text[: width - 1] + "…"
+    text = shortened(text, width)
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
         text = text.replace("\\", "\\\\").replace('"', '\\"')
     else:
@@ -349,6 +349,14 @@ def number(value: object, width: int = 24) -> str:
     (``as_json``).
     """
     text = as_json(value)
+    return shortened(text, width)
+
+
+def shortened(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, an ellipsis last, when it is longer.
+
+    The one way this tool shortens what it shows, so that a value reads the same everywhere.
+    """
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

@@ -112,6 +112,11 @@ _MEDIA_STATUSES = frozenset({*_PROCESSING, "succeeded", "failed"})
 _SHOWN_NAMES = 3
 
 
+def optional_secret(token: str | SecretStr | None) -> SecretStr | None:
+    """``as_secret``, or ``None`` for no token: what the API and the engine hold."""
+    return None if token is None else as_secret(token)
+
+
 def as_secret(token: str | SecretStr) -> SecretStr:
     """``token`` wrapped so that no repr, log line or traceback local can show it.
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
-from validator.messages import quote
+from validator.messages import quote, shortened
 from validator.model import (
     ImageBase64Source,
     ImagesBase64Source,
@@ -124,7 +124,7 @@ def _unknown(
         # Cut, the field too: a report line per finding, whatever a payload's keys (a path cut
         # with "…" reads as what it is). An empty key is shown as "", and is the pin's own field
         # (null) at the top level, as other whole-pin findings are.
-        cut = name if len(name) <= _NAME_WIDTH else name[: _NAME_WIDTH - 1] + "…"
+        cut = shortened(name, _NAME_WIDTH)
         shown = f"{prefix}{cut}" if name else f'{prefix}""'
         field = f"{prefix}{cut}" or None
         # Validation keeps an unknown field's value as given: a Python caller's set or datetime
