@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -647,6 +649,31 @@ def test_each_table_layout_is_read_as_the_standard_lays_it_out(
     table: str, body: bytes, entries: tuple[int, int] | None
 ) -> None:
     assert video._TABLES[table](body) == entries
+
+
+def test_a_colour_table_of_0xffff_colours_is_a_corrupt_index_not_an_endless_parse(
+    tmp_path: Path,
+) -> None:
+    # A 16-byte ctab in moov held MediaInfo in a loop forever (its 16-bit counter never passes
+    # 0xFFFF): the run hung, Ctrl-C and all. Checked in a child process, so that a regression
+    # fails this test instead of hanging the suite.
+    data = read("h264-moov-end.mp4")
+    at = data.rfind(b"moov") - 4
+    (size,) = struct.unpack_from(">I", data, at)
+    ctab = struct.pack(">I4sIHH", 16, b"ctab", 0, 0, 0xFFFF)
+    path = tmp_path / "ctab.mp4"
+    moov = struct.pack(">I", size + 16) + data[at + 4 : at + size] + ctab
+    path.write_bytes(data[:at] + moov + data[at + size :])
+    code = (
+        "import sys; from pathlib import Path; from validator import validate_media; "
+        "(r,) = validate_media([Path(sys.argv[1])], 'video'); "
+        "print(*sorted(r.codes), *(f.message for f in r.findings), sep='\\n')"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.splitlines()[0] == "media.invalid", done.stderr
+    assert "its ctab table lists 65,536 entries" in done.stdout
 
 
 def table_body(data: bytes, kind: str) -> int:

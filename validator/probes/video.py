@@ -473,6 +473,16 @@ def _trun(body: bytes) -> _Entries:
     return found
 
 
+def _ctab(body: bytes) -> _Entries:
+    """A QuickTime colour table: no version; its colours less one, 16 bits, at byte 6.
+
+    MediaInfo walks them with a 16-bit counter up to and including that number: 0xFFFF never
+    ends (a 16-byte box held the run forever, Ctrl-C and all).
+    """
+    (last,) = struct.unpack_from(">H", body, 6)
+    return last + 1, 8 + (last + 1) * 8
+
+
 def _tfra(body: bytes) -> _Entries:
     if len(body) < 12:
         return None
@@ -482,14 +492,16 @@ def _tfra(body: bytes) -> _Entries:
 
 
 # A QuickTime sound entry's channel layout: its descriptions, 20 bytes each, which MediaInfo
-# walks one by one (a count of a billion: minutes). Searched for in sample entries only.
-_NESTED = ("chan",)
+# walks one by one (a count of a billion: minutes); a video entry's colour table. Searched for
+# in sample entries only.
+_NESTED = ("chan", "ctab")
 
 # A fragment whose samples all take their defaults states no bytes per sample; beyond this
 # count (4.8 hours at 60 frames a second in one fragment) it is no fragment a player makes.
 _MOST_SAMPLES = 1 << 20
 
-# Boxes that hold the tables, from moov, moof and mfra down.
+# Boxes that hold the tables, from moov, moof and mfra down (a colour table, ctab, is moov's own
+# child in QuickTime files).
 _INDEXES = frozenset({"moov", "moof", "mfra"})
 _TABLE_PARENTS = frozenset({"trak", "edts", "mdia", "minf", "stbl", "dinf", "traf"})
 # stsd and dref hold boxes of 8 bytes or more; subs entries are 6 bytes at least.
@@ -514,6 +526,7 @@ _TABLES: dict[str, Callable[[bytes], _Entries]] = {
     "trun": _trun,
     "tfra": _tfra,
     "chan": _simple(12, 16, 20),
+    "ctab": _ctab,
 }
 
 
