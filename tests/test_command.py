@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -53,3 +54,25 @@ def test_a_pipe_in_another_encoding_gets_utf8_not_a_traceback(
     assert 'board_id "桜の写真" is not a numeric id' in done.stdout.decode("utf-8")
     assert "nowhere-桜.json: no such file" in done.stderr.decode("utf-8")
     assert b"Traceback" not in done.stderr
+
+
+def test_a_worker_stuck_after_the_run_does_not_hold_the_process() -> None:
+    # A parser stuck in its own C loop: Python joins threads at exit, and the command stayed
+    # after its report, Ctrl-C and all. The stuck thread is a sleeping one here.
+    code = (
+        "import sys, threading, time, validator.cli\n"
+        "def run(own_process):\n"
+        "    threading.Thread(target=time.sleep, args=(3600,), name='stuck').start()\n"
+        "    print('report')\n"
+        "    return 1\n"
+        "validator.cli.main = run\n"
+        "from validator import command\n"
+        "sys.exit(command.main())\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout) == (1, "report\n")
+    assert "a worker (stuck) did not finish" in done.stderr
+    assert time.monotonic() - started < 30

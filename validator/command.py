@@ -7,7 +7,11 @@ imports. The command itself is ``validator.cli.main``.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import threading
+import time
 
 __all__ = ["main"]
 
@@ -22,7 +26,42 @@ def main() -> int:
     except KeyboardInterrupt:
         sys.stderr.write("pin-preflight: error: interrupted\n")
         return _EXIT_INTERRUPTED
-    return run(own_process=True)
+    before = set(threading.enumerate())
+    status = run(own_process=True)
+    _not_held_by_stuck_threads(status, before)
+    return status
+
+
+def _not_held_by_stuck_threads(status: int, before: set[threading.Thread]) -> None:
+    """End the process now if a worker thread is still running after the command is done.
+
+    Python joins its threads at exit, and a media parser stuck in a loop of its own C code (one
+    was, on a corrupt colour table) never returns: the command had printed its report, and then
+    stayed, through Ctrl-C and all. The run's threads end within moments of the run otherwise.
+    """
+    deadline = time.monotonic() + _GRACE_SECONDS
+    try:
+        for thread in threading.enumerate():
+            if thread in before or thread.daemon:  # the run's own threads only
+                continue
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                sys.stderr.write(
+                    f"pin-preflight: warning: a worker ({thread.name}) did not finish; exiting "
+                    "without it\n"
+                )
+                break
+        else:
+            return
+    except KeyboardInterrupt:
+        status = _EXIT_INTERRUPTED
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(status)
+
+
+_GRACE_SECONDS = 2.0
 
 
 def _unicode_streams() -> None:
