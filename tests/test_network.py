@@ -249,6 +249,25 @@ def test_a_url_that_answers_no_http_on_a_new_connection_too_is_not_http() -> Non
     assert "answered with something that is not HTTP" in finding.message
 
 
+def test_a_video_without_frames_or_media_data_does_not_pass(tmp_path: Path) -> None:
+    # An initialization segment (its fragments elsewhere) and a faststart MP4 cut right after
+    # its index passed with no finding, served and as files.
+    fragmented = (MEDIA / "fragmented.mp4").read_bytes()
+    moov = next(box for box in iso_boxes(fragmented, len(fragmented)) if box.type == "moov")
+    (tmp_path / "init.mp4").write_bytes(fragmented[: moov.end])
+    faststart = (MEDIA / "h264-faststart.mp4").read_bytes()
+    mdat = next(box for box in iso_boxes(faststart, len(faststart)) if box.type == "mdat")
+    (tmp_path / "index-only.mp4").write_bytes(faststart[: mdat.start])
+    expected = {"init.mp4": "media.check_incomplete", "index-only.mp4": "media.invalid"}
+    with serve((tmp_path,)) as running:
+        for name, code in expected.items():
+            served = validate_media([running.url(f"/media/{name}")], "video", settings=NETWORK)
+            local = validate_media([tmp_path / name], "video")
+            for (report,) in (served, local):
+                assert report.codes == {code}, [f.message for f in report.findings]
+    assert "no media data (no mdat box)" in local[0].findings[0].message
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
     [

@@ -388,6 +388,14 @@ class Prober:
                 "byte cap, or the server), so it was judged on part of it"
             )
             return MediaProbe(opened.url, opened, container, video=facts, note=note)
+        if facts.duration_s is None and not facts.truncated:
+            # An initialization segment without its fragments, an index of no frames: MediaInfo
+            # states no duration, and the length check had nothing to judge (it passed).
+            note = (
+                "the video states no duration (an index without frames, or an initialization "
+                "segment whose media is in other files), so its length was not checked"
+            )
+            return MediaProbe(opened.url, opened, container, video=facts, note=note)
         broken = "is cut off: the container says data is missing" if facts.truncated else None
         return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
 

@@ -656,6 +656,15 @@ def _facts(
     if not duration_ms and general is not None:  # 0: a fragmenting muxer's track header
         duration_ms = _number(general.duration)
     mdat = _first(boxes, "mdat")
+    whole = bool(boxes) and boxes[-1].end == file.size  # every top-level box seen, to the end
+    if mdat is None and not fragmented and not cut and whole and moov is not None:
+        # An index whose frames are nowhere: the file cut right after it (a faststart upload
+        # stopped there), or a reference to media in other files. It passed, 5 KB of 105.
+        return VideoProblem(
+            VideoProblemKind.TRUNCATED,
+            "has its index but no media data (no mdat box): it was cut right after its index",
+            container,
+        )
     return VideoFacts(
         container=container,
         codec=str(video.format or "unknown"),
