@@ -651,18 +651,20 @@ def test_each_table_layout_is_read_as_the_standard_lays_it_out(
     assert video._TABLES[table](body) == entries
 
 
+@pytest.mark.parametrize("full", [False, True], ids=["16-byte-box", "box-that-holds-them"])
 def test_a_colour_table_of_0xffff_colours_is_a_corrupt_index_not_an_endless_parse(
-    tmp_path: Path,
+    tmp_path: Path, full: bool
 ) -> None:
-    # A 16-byte ctab in moov held MediaInfo in a loop forever (its 16-bit counter never passes
-    # 0xFFFF): the run hung, Ctrl-C and all. Checked in a child process, so that a regression
-    # fails this test instead of hanging the suite.
+    # A ctab in moov held MediaInfo in a loop forever (its 16-bit counter never passes 0xFFFF),
+    # whatever the box holds: the run hung, Ctrl-C and all. Checked in a child process, so that
+    # a regression fails this test instead of hanging the suite.
     data = read("h264-moov-end.mp4")
     at = data.rfind(b"moov") - 4
     (size,) = struct.unpack_from(">I", data, at)
-    ctab = struct.pack(">I4sIHH", 16, b"ctab", 0, 0, 0xFFFF)
+    colours = bytes(0x10000 * 8) if full else b""
+    ctab = struct.pack(">I4sIHH", 16 + len(colours), b"ctab", 0, 0, 0xFFFF) + colours
     path = tmp_path / "ctab.mp4"
-    moov = struct.pack(">I", size + 16) + data[at + 4 : at + size] + ctab
+    moov = struct.pack(">I", size + len(ctab)) + data[at + 4 : at + size] + ctab
     path.write_bytes(data[:at] + moov + data[at + size :])
     code = (
         "import sys; from pathlib import Path; from validator import validate_media; "
@@ -673,7 +675,7 @@ def test_a_colour_table_of_0xffff_colours_is_a_corrupt_index_not_an_endless_pars
         [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.splitlines()[0] == "media.invalid", done.stderr
-    assert "its ctab table lists 65,536 entries" in done.stdout
+    assert "its ctab table states 65,536 colours (0xFFFF)" in done.stdout
 
 
 def table_body(data: bytes, kind: str) -> int:

@@ -354,6 +354,12 @@ def _overfull_in(data: bytes, first: int) -> str | None:
                 body = data[at + head : at + head + 24]
                 entries = _TABLES[table](body) if table in _TABLES and len(body) >= 8 else None
                 room = length - head
+                if table == "ctab" and entries is not None and entries[0] == _ENDLESS_COLOURS:
+                    return (
+                        "has a corrupt index: its ctab table states 65,536 colours (0xFFFF), "
+                        "more than a colour table holds, and a count MediaInfo never stops "
+                        "reading"
+                    )
                 if entries is not None and entries[1] > room:
                     count, needed = entries
                     return (
@@ -477,7 +483,8 @@ def _ctab(body: bytes) -> _Entries:
     """A QuickTime colour table: no version; its colours less one, 16 bits, at byte 6.
 
     MediaInfo walks them with a 16-bit counter up to and including that number: 0xFFFF never
-    ends (a 16-byte box held the run forever, Ctrl-C and all).
+    ends, whatever the box holds (a 16-byte one held the run forever, Ctrl-C and all), and is
+    refused as such (``_ENDLESS_COLOURS``).
     """
     (last,) = struct.unpack_from(">H", body, 6)
     return last + 1, 8 + (last + 1) * 8
@@ -499,6 +506,9 @@ _NESTED = ("chan", "ctab")
 # A fragment whose samples all take their defaults states no bytes per sample; beyond this
 # count (4.8 hours at 60 frames a second in one fragment) it is no fragment a player makes.
 _MOST_SAMPLES = 1 << 20
+
+# A colour table's count that MediaInfo's 16-bit loop never reaches the end of (0xFFFF + 1).
+_ENDLESS_COLOURS = 0x10000
 
 # Boxes that hold the tables, from moov, moof and mfra down (a colour table, ctab, is moov's own
 # child in QuickTime files).
