@@ -398,11 +398,12 @@ def test_an_infinite_key_frame_time_is_a_finding(text: str) -> None:
     [
         (549755885175, 'Quote the id: "549755885175".'),
         # what pandas writes for an id column with gaps: the README gives the id back
-        (549755885175.0, 'Send "549755885175" if that is the id'),
+        (549755885175.0, 'Send "549755885175", in quotes, if that is the id'),
+        (1234567890123456789.0, "its last digits are lost"),  # past 2**53: never its digits
         (-5, None),  # "-5" is no id either
         (10**60, "Send the id as a string of digits, in quotes."),  # not copied whole
     ],
-    ids=["int", "float", "negative", "long"],
+    ids=["int", "float", "float-past-2-53", "negative", "long"],
 )
 def test_an_id_given_as_a_json_number_gets_a_hint_that_fits_it(
     value: object, hint: str | None

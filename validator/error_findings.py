@@ -230,18 +230,21 @@ def _number_id_fix(value: object) -> str | None:
         if not shown.isdigit() or len(shown) > _QUOTED_DIGITS:
             return "Send the id as a string of digits, in quotes."
         return f'Quote the id: "{shown}".'
-    if type(value) is float and value.is_integer() and 0 <= value < 10**_QUOTED_DIGITS:
+    if type(value) is float and value.is_integer() and 0 <= value < _EXACT_FLOAT:
         # pandas reads a column of ids with gaps as floats, and writes them so (549755885175.0)
-        digits = str(int(value))
         return (
-            f'Send "{digits}" if that is the id: a float keeps 15 to 17 digits, so check it '
-            "against the board. Read the column as text (dtype=str) to keep ids as they are."
+            f'Send "{int(value)}", in quotes, if that is the id: as a float, check its digits '
+            "(a float keeps 15 to 17). Read the column as text (dtype=str) to keep ids as they are."
         )
+    if type(value) is float and value.is_integer() and value >= _EXACT_FLOAT:  # digits gone
+        return "Send the id as a string of digits, in quotes: as a float, its last digits are lost."
     return None  # a negative or a fraction: no id in it
 
 
-# The longest id quoted back in a hint: Pinterest's ids have 18 digits at most.
-_QUOTED_DIGITS = 30
+# The longest id quoted back in a hint: a 64-bit id has 19 digits at most.
+_QUOTED_DIGITS = 19
+# Every integer below 2**53 is a float exactly: a float above it may hold another id's digits.
+_EXACT_FLOAT = 2.0**53
 
 
 def _spreadsheet_fix(text: str) -> str | None:

@@ -218,6 +218,21 @@ def test_base64_cut_at_a_length_padding_would_fix_is_told_it_is_cut() -> None:
                                    "cut off")  # fmt: skip
 
 
+def test_base64_whose_image_ends_but_holds_no_picture_is_not_called_cut_text() -> None:
+    # Only a missing end marker means the text was cut: headers then an end marker is the
+    # image's own problem, which the next run (padded) reports.
+    jpeg = (FIXTURES / "media" / "small.jpg").read_bytes()
+    scan = jpeg.index(b"\xff\xda")
+    text = base64.b64encode(jpeg[:scan] + b"\xff\xd9").decode()
+    unpadded = text.rstrip("=")
+    assert len(unpadded) % 4 in (2, 3)
+    pin = {"board_id": BOARD_ID, "media_source": {"source_type": "image_base64",
+           "content_type": "image/jpeg", "data": unpadded}}  # fmt: skip
+    (finding,) = check(pin).findings
+    assert finding.hint is not None
+    assert finding.hint.startswith("Only its padding is missing")
+
+
 @pytest.mark.parametrize("extra", ["=", "==", "===="])
 def test_base64_padded_past_its_end_is_refused(extra: str) -> None:
     # Python's strict decoding took it; RFC 4648 and other languages' decoders do not.

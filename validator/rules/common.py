@@ -133,7 +133,7 @@ def check_base64(data: str | None, field: str) -> Finding | None:
             missing = -len(data) % 4
             hint = f"Only its padding is missing: add {'=' * missing} at the end."
             cut = _cut_image(data + "=" * missing)
-            if cut is not None:  # a cell limit (Excel's 32,767 characters) cut it short
+            if cut is not None and cut.startswith("is cut off"):  # a cell limit cut it short
                 hint = (
                     f"The text is cut off: padded, it decodes to an image that {cut}. Encode the "
                     "whole file again (a spreadsheet cell holds at most 32,767 characters)."
