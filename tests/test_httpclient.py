@@ -40,20 +40,25 @@ def test_a_key_log_file_that_cannot_be_written_names_its_variable(
         tls_context(trust_env=trust_env)
 
 
-@pytest.mark.parametrize("kind", ["missing", "empty", "unhashed"])
+@pytest.mark.parametrize("kind", ["missing", "empty", "unhashed", "missing-listed"])
 def test_a_ca_folder_that_holds_no_certificate_openssl_finds_names_the_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
 ) -> None:
     # The folder is read lazily: the context trusted nothing, and every https URL was blamed.
     folder = tmp_path / "certs"
-    if kind != "missing":
+    if not kind.startswith("missing"):
         folder.mkdir()
     if kind == "unhashed":
         (folder / "ca.pem").write_text(Path(certifi.where()).read_text())
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
-    monkeypatch.setenv("SSL_CERT_DIR", str(folder))
-    with pytest.raises(ConfigError, match=f"named by SSL_CERT_DIR={folder} cannot be loaded"):
+    value = f"{folder}{os.pathsep}{tmp_path / 'other'}" if kind == "missing-listed" else str(folder)
+    monkeypatch.setenv("SSL_CERT_DIR", value)
+    with pytest.raises(
+        ConfigError, match=f"named by SSL_CERT_DIR={value} cannot be loaded"
+    ) as raised:
         tls_context(trust_env=True)
+    if kind.startswith("missing"):  # every folder named is missing: said so, not "no hash"
+        assert "No such file or directory" in str(raised.value)
     tls_context(trust_env=False)  # not read
 
 

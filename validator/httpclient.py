@@ -107,15 +107,17 @@ def _check_ca_folder(folder: str) -> None:
     without a word and trusts nothing, and every https URL would be blamed for its certificate.
     """
     failed: OSError | None = None
+    listed = False
     for each in filter(None, folder.split(os.pathsep)):
         try:
             names = os.listdir(each)
         except OSError as exc:
             failed = exc
             continue
+        listed = True
         if any(_HASHED_NAME.fullmatch(name) for name in names):
             return
-    if failed is not None and os.pathsep not in folder:
+    if failed is not None and not listed:  # not one folder there: why, in the system's words
         raise ConfigError(_certificates_message(failed))
     reason = (
         "it holds no certificate named by its hash (such as 5ad8a5d6.0, which 'openssl rehash' "
