@@ -444,6 +444,7 @@ def test_an_empty_unknown_key_is_shown_as_quotes_and_its_field_is_null() -> None
     source = {"source_type": "image_url", "url": IMAGE_URL, "": 1}
     (nested,) = check(image_pin(media_source=source)).findings
     assert nested.message.startswith('media_source."" is not a field')
+    assert nested.field == "media_source"  # the object that holds it, not "media_source."
 
 
 @pytest.mark.parametrize(

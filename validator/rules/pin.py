@@ -122,11 +122,11 @@ def _unknown(
     extra = model.model_extra or {}
     for name, value in extra.items():
         # Cut, the field too: a report line per finding, whatever a payload's keys (a path cut
-        # with "…" reads as what it is). An empty key is shown as "", and is the pin's own field
-        # (null) at the top level, as other whole-pin findings are.
+        # with "…" reads as what it is). An empty key is shown as "".
         cut = shortened(name, _NAME_WIDTH)
         shown = f"{prefix}{cut}" if name else f'{prefix}""'
-        field = f"{prefix}{cut}" or None
+        # An empty key names no path: the finding is on the object that holds it (the pin's).
+        field = f"{prefix}{cut}" if name else prefix.removesuffix(".") or None
         # Validation keeps an unknown field's value as given: a Python caller's set or datetime
         # makes json.dumps (httpx's json=) raise, though another encoder may write it.
         problem = unsendable(value)
