@@ -366,7 +366,9 @@ def test_a_url_no_client_can_send_is_not_plain_and_says_why(url: str, said: str)
 
 def test_the_joiners_of_persian_words_and_emoji_are_not_invisible_mistakes() -> None:
     for url in ("https://cdn.example.com/\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645.jpg",
-                "https://cdn.example.com/\U0001f468\u200d\U0001f469.jpg"):  # fmt: skip
+                "https://cdn.example.com/\U0001f468\u200d\U0001f469.jpg",
+                "https://cdn.example.com/\u182a\u1820\u180e\u1821.jpg",  # Mongolian
+                "https://cdn.example.com/a.jpg#\u200b"):  # a fragment is not sent  # fmt: skip
         assert url_problem(url) is None
 
 

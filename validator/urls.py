@@ -50,8 +50,9 @@ ASCII_HOST = rf"(?:{_LABEL}\.)*{_LABEL}\.?"
 _PLAIN_PORT = r"(?::[1-9][0-9]{0,3})?"
 # Invisible characters a copy from a web page or a document brings along (zero-width space,
 # soft hyphen, word joiner, BOM, direction marks): sent, a URL holds them percent-encoded, and
-# names another file. The joiners that Persian words and emoji sequences need are not among them.
-_INVISIBLE = r"\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+# names another file. What scripts need is not among them: the joiners of Persian words and emoji
+# sequences, Mongolian's vowel separator.
+_INVISIBLE = r"\u00ad\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
 _HIDDEN = re.compile(f"[{_INVISIBLE}]")
 # What a plain URL's path and query never hold: whitespace (Unicode's too: the image pattern is
 # ASCII-only, where \s is not), control characters (C0 and C1), lone surrogates, invisible
@@ -115,7 +116,7 @@ def url_problem(url: str) -> str | None:
     if (bad := _UNSENDABLE.search(url)) is not None:
         what = "a control character" if bad.group() < "\ud800" else "a broken character"
         return f"contains {what} ({quote(bad.group())} at character {bad.start()})"
-    if (hidden := _HIDDEN.search(url)) is not None:
+    if (hidden := _HIDDEN.search(url, 0, _fragment_start(url))) is not None:  # one is not sent
         where = f"{quote(hidden.group())} at character {hidden.start()}"
         return f"contains an invisible character ({where}): delete it"
     if len(url) > MAX_URL_LENGTH:
@@ -160,6 +161,12 @@ def url_problem(url: str) -> str | None:
         except ValueError:  # its words quote the host, which may hold a password: not shown
             return "has a host with a character that reads as a delimiter (a full-width # or @)"
     return None
+
+
+def _fragment_start(url: str) -> int:
+    """Where ``url``'s fragment starts (its ``#``), or its length: what is sent ends there."""
+    found = url.find("#")
+    return len(url) if found == -1 else found
 
 
 def _is_ipv6(text: str) -> bool:
