@@ -250,9 +250,7 @@ def without_tokens(message: str) -> str:
     holding ``=`` or a dot, a base64 key or a JWT, is no word); then each word is judged, cut at
     spaces, quotes and ``=`` (``--token_env=pina_…``).
     """
-    for secret in sorted(_secrets(), key=len, reverse=True):
-        message = message.replace(secret, TOKEN_HIDDEN)
-    return _WORD.sub(_unless_token, message)
+    return _masked_words(message, _WORD)
 
 
 _WORD = re.compile(r"[^\s'\"=,;()]+")
@@ -264,12 +262,17 @@ def without_url_tokens(url: str) -> str:
     A token pasted into a URL's path (an API base, ``…/v5/pina_…``) is no word of its own to
     ``without_tokens``: the URL is one.
     """
-    for secret in sorted(_secrets(), key=len, reverse=True):
-        url = url.replace(secret, TOKEN_HIDDEN)
-    return _URL_WORD.sub(_unless_token, url)
+    return _masked_words(url, _URL_WORD)
 
 
 _URL_WORD = re.compile(r"[^\s'\"=,;()/?&#]+")
+
+
+def _masked_words(text: str, words: re.Pattern[str]) -> str:
+    """``text`` without the secret variables' values, then without its token-shaped ``words``."""
+    for secret in sorted(_secrets(), key=len, reverse=True):
+        text = text.replace(secret, TOKEN_HIDDEN)
+    return words.sub(_unless_token, text)
 
 
 def _unless_token(word: re.Match[str]) -> str:

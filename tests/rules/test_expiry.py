@@ -79,7 +79,8 @@ def test_messages_name_the_margin_and_the_publish_time() -> None:
 
 
 @pytest.mark.parametrize(
-    ("hours", "said"), [(47.5, "47.5 hours"), (143, "143 hours"), (1, "1 hour")]
+    ("hours", "said"),
+    [(47.5, "47.5 hours"), (143, "143 hours"), (1, "1 hour"), (12345.75, "12,345.75 hours")],
 )
 def test_the_margin_is_named_as_set(hours: float, said: str) -> None:
     # Rounded down as a span: 47.5 read "47 hours", 143 "5 days".

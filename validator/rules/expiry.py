@@ -145,7 +145,8 @@ def _hours(hours: float) -> str:
     """The margin as set (``expiry_margin_hours``): 47.5 is not "47 hours", nor 143 "5 days"."""
     if hours % 24 == 0 and hours >= 48:
         return plural(int(hours // 24), "day")
-    return f"{hours:g} hour" if hours == 1 else f"{hours:g} hours"
+    shown = f"{hours:,.0f}" if hours == int(hours) else f"{hours:,}"  # 12,345.75, not 12345.8
+    return f"{shown} hour" if hours == 1 else f"{shown} hours"
 
 
 def _span(gap: timedelta) -> str:
