@@ -375,7 +375,8 @@ def _v4(
     token = _get(params, f"{prefix}-security-token") if temporary is not None else None
     if temporary is not None and token is not None and session_ends < expires_at:
         parameter = f"{date[0]} + 36 hours at most: it carries {token[0]}"
-        return SignedExpiry(session_ends, temporary, parameter, hint=_SESSION_HINT)
+        # Signed again as the hint says (an IAM user's key), it lives as long as any V4 URL.
+        return SignedExpiry(session_ends, temporary, parameter, MAX_V4_LIFETIME, _SESSION_HINT)
     return SignedExpiry(expires_at, scheme, f"{date[0]} + {lifetime[0]}", MAX_V4_LIFETIME)
 
 

@@ -60,6 +60,22 @@ def test_a_url_of_temporary_credentials_says_how_to_sign_one_that_lasts() -> Non
     assert finding.hint.startswith("A URL signed with temporary credentials")
 
 
+def test_a_url_of_temporary_credentials_far_from_publishing_says_when_to_sign_it_again() -> None:
+    # "Sign it with an IAM user's access key (up to 7 days)": signed so today, it still died 12
+    # days before a publish date 19 days away; when to sign was not said.
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    url = sigv4_url(now, timedelta(days=7)) + "&X-Amz-Security-Token=IQoJb3JpZ2luX2VjEFAKE"
+    later = datetime(2026, 6, 20, 10, tzinfo=UTC)
+    item = PinInput(Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=later)
+    (finding,) = Engine(Settings(offline=True), now=now).check(item).findings
+    assert finding.hint is not None
+    assert finding.hint.startswith("A URL signed with temporary credentials")
+    assert finding.hint.endswith(
+        "Signed so, it lives at most 7 days: sign it less than 6 days before publishing "
+        "(2026-06-20 10:00 UTC), so that it outlives the 24 hours margin."
+    )
+
+
 def test_the_margin_is_configurable() -> None:
     url = sigv4_url(datetime.now(UTC), timedelta(hours=3))
     assert validate_many([pin_with(url)], offline=True)[0].codes == {"media.url_expires_soon"}

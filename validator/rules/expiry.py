@@ -101,6 +101,8 @@ def check_expiry(
                     f"{_article(signed.scheme)} {signed.scheme} lives at most {days}: sign it "
                     f"again {when_to}, or use a public URL."
                 )
+                if signed.hint is not None:  # how to sign one that lives so long, then when
+                    hint = f"{signed.hint} Signed so, it lives at most {days}: sign it {when_to}."
             found.append(MEDIA_URL_EXPIRES.finding(slot.field, message, hint))
         else:
             moment, gap = "now", verdict.gap
