@@ -327,6 +327,15 @@ def test_plan_truncated_or_garbage_reads_nothing() -> None:
     assert plan(b"", 0) is None
 
 
+def test_plan_reads_through_short_reserved_space_with_the_next_block() -> None:
+    # A 70 KB free box before moov: one block from its end, then MediaInfo read the stretch
+    # skipped in a round trip of its own (three such boxes: 7 requests for a 300 KB file).
+    data, total = layout((b"ftyp", 32), (b"free", 70_000), (b"moov", 6_000), (b"mdat", 500_000))
+    first = data[: 64 * KiB]
+    step = next_index_read(lambda at, n: first[at : at + n], total, 64 * KiB)
+    assert step == (64 * KiB, 70_032 + 64 * KiB - 1)  # from the known end, through the box
+
+
 def test_plan_steps_over_reserved_space_before_moov_to_fetch_moov_alone() -> None:
     # A 1 MB free box before moov read as a moov-last file: the "tail" fetched was moov and the
     # whole mdat after it, up to the byte cap (4 MB for a 6 KB index).
