@@ -249,6 +249,20 @@ def test_a_url_that_answers_no_http_on_a_new_connection_too_is_not_http() -> Non
     assert "answered with something that is not HTTP" in finding.message
 
 
+def test_bytes_appended_after_a_whole_video_do_not_make_it_cut(tmp_path: Path) -> None:
+    # A tool's signature after the last box: a moov-last MP4 was "cut off" (media.invalid),
+    # the same bytes after a moov-first one passed. Served and as files.
+    signature = b"Created with SomeTool v1.2\n"
+    for name in ("h264-moov-end.mp4", "h264-faststart.mp4"):
+        (tmp_path / name).write_bytes((MEDIA / name).read_bytes() + signature)
+    with serve((tmp_path,)) as running:
+        for name in ("h264-moov-end.mp4", "h264-faststart.mp4"):
+            served = validate_media([running.url(f"/media/{name}")], "video", settings=NETWORK)
+            local = validate_media([tmp_path / name], "video")
+            for (report,) in (served, local):
+                assert report.findings == (), [f.message for f in report.findings]
+
+
 def test_a_video_without_frames_or_media_data_does_not_pass(tmp_path: Path) -> None:
     # An initialization segment (its fragments elsewhere) and a faststart MP4 cut right after
     # its index passed with no finding, served and as files.

@@ -659,8 +659,11 @@ def _facts(
         )
     general = info.general_tracks[0] if info.general_tracks else None
     video = info.video_tracks[0] if info.video_tracks else None
-    cut = any(box.end > file.size for box in boxes)
-    truncated = cut or (general is not None and general.istruncated == "Yes")
+    if _trailing_data(boxes, file.size):  # bytes a tool appended: the movie itself is whole
+        cut, truncated = False, False
+    else:
+        cut = any(box.end > file.size for box in boxes)
+        truncated = cut or (general is not None and general.istruncated == "Yes")
     if video is None:
         return _no_video(file, container, truncated=truncated, has_moov=moov is not None)
     width, height = _integer(video.width), _integer(video.height)
@@ -695,6 +698,28 @@ def _facts(
         partial=file.exhausted or file.stopped,  # a short answer was read on from
         pixel_aspect=_pixel_aspect(video.pixel_aspect_ratio),
     )
+
+
+def _trailing_data(boxes: list[Box], size: int) -> bool:
+    """Whether the only box past the file's end is bytes appended after a whole movie.
+
+    A tool's signature or stray bytes after the last box read as a box whose size runs past the
+    end, and MediaInfo calls the file truncated: a complete moov-last MP4 was "cut off", the same
+    bytes after a moov-first one passed. Appended, they follow a whole ``moov`` and ``mdat``, and
+    name no box type any muxer writes; a cut leaves a box of a known type short.
+    """
+    past = [box for box in boxes if box.end > size]
+    if len(past) != 1 or past[0] is not boxes[-1] or past[0].type in _TOP_LEVEL_TYPES:
+        return False
+    whole = [box.type for box in boxes[:-1]]
+    return "moov" in whole and "mdat" in whole
+
+
+# The top-level box types of MP4 and QuickTime files (ISO/IEC 14496-12, QuickTime File Format).
+_TOP_LEVEL_TYPES = frozenset({
+    "ftyp", "moov", "mdat", "free", "skip", "wide", "uuid", "moof", "mfra", "meta", "pdin",
+    "styp", "sidx", "ssix", "prft", "emsg", "udta", "pnot", "junk", "PICT", "prfl", "imdat",
+})  # fmt: skip
 
 
 def _pixel_aspect(value: object) -> float:
