@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 from media_server import MEDIA, Logged, MediaServer, serve
 from PIL import Image
+from support import tcp_server
 
 from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
@@ -776,38 +777,17 @@ def test_a_status_that_carries_no_file_is_not_an_empty_file(
     assert "carries no file" in report.findings[0].message
 
 
-@contextlib.contextmanager
-def hanging_up() -> Iterator[int]:
-    """A port on 127.0.0.1 whose server reads what is sent, then closes: the port of each."""
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.2)
-    stop = threading.Event()
-
-    def serve_forever() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-            except TimeoutError:
-                continue
-            with conn:
-                conn.settimeout(1)
-                with contextlib.suppress(OSError):
-                    conn.recv(4096)
-
-    thread = threading.Thread(target=serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=2)
-        listener.close()
+def _hang_up(connection: socket.socket) -> None:
+    """Read what the client sends, then close: a TLS handshake that never gets an answer."""
+    connection.settimeout(1)
+    with contextlib.suppress(OSError):
+        connection.recv(4096)
 
 
 def test_a_tls_handshake_that_fails_says_why_and_what_to_check(server: MediaServer) -> None:
     # https to a port that hangs up (or speaks plain http): "cannot be connected to
     # (ConnectError)", and a hint about the host name.
-    with hanging_up() as port:
+    with tcp_server(_hang_up) as port:
         urls = [f"https://127.0.0.1:{port}/a.jpg", server.url("/a.jpg").replace("http:", "https:")]
         reports = validate_media(urls, settings=NETWORK)
     for report in reports:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import httpx
 import pytest
+from support import tcp_server
 
 from validator.probes import polling
 from validator.probes.polling import _PolledBackend, _readable, poll_sockets_directly
@@ -25,30 +25,15 @@ def closing_server() -> Iterator[tuple[str, list[int]]]:
     and only polling its socket tells that the server is gone. Yields the base URL and the
     number of connections it accepted (a list of one, updated).
     """
-    listener = socket.create_server(("127.0.0.1", 0))
-    listener.settimeout(0.05)  # closing a socket does not wake an accept() on Linux
     accepted = [0]
-    done = threading.Event()
 
-    def serve() -> None:
-        while not done.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            accepted[0] += 1
-            with connection:
-                connection.recv(65536)
-                connection.sendall(_ANSWER)
+    def answer(connection: socket.socket) -> None:
+        accepted[0] += 1
+        connection.recv(65536)
+        connection.sendall(_ANSWER)
 
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
-    finally:
-        done.set()
-        thread.join(5)
-        listener.close()
+    with tcp_server(answer) as port:
+        yield f"http://127.0.0.1:{port}", accepted
 
 
 async def _two_requests(base: str) -> list[str]:
