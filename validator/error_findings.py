@@ -22,6 +22,7 @@ from validator.codes.base import Code
 from validator.findings import Finding
 from validator.messages import as_json, json_type, quote
 from validator.model import SOURCE_TYPES
+from validator.probes.sniff import CONTENT_TYPES, sniff
 from validator.urls import IMAGE_TYPE_BY_EXTENSION, extension
 
 __all__ = [
@@ -389,9 +390,7 @@ def _inline_type(data: str) -> str | None:
         head = binascii.a2b_base64(data[:12])
     except (binascii.Error, ValueError):  # ValueError: a str with a non-ASCII character
         return None
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    return "image/png" if head.startswith(b"\x89PNG\r\n\x1a\n") else None
+    return CONTENT_TYPES.get(sniff(head))
 
 
 def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -> Finding:

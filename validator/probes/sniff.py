@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = [
+    "CONTENT_TYPES",
     "PNG_IEND",
     "Box",
     "Container",
@@ -182,6 +183,9 @@ _LABELS = {
     Container.EMPTY: "empty file",
     Container.UNKNOWN: "file of unknown type",
 }
+
+#: The content type an image of each format Pinterest takes is declared with.
+CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
 
 # ISO-BMFF brands (the `ftyp` box). MOV is brand "qt  "; HEIF and AVIF are still images (an AVIF
 # often has major brand mif1 with avif among the compatible brands); anything else is MP4 (isom,

@@ -18,7 +18,7 @@ from validator.messages import quote
 from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
 from validator.probes.outcome import Failure, FailureKind, Hop
-from validator.probes.sniff import Container
+from validator.probes.sniff import CONTENT_TYPES, Container
 from validator.probes.video import VideoFacts
 from validator.settings import Settings
 from validator.slots import Slot
@@ -56,8 +56,6 @@ _BY_FAILURE: dict[FailureKind, Code] = {
     FailureKind.TIMEOUT: codes.MEDIA_TIMEOUT,
     FailureKind.RATE_LIMITED: codes.MEDIA_RATE_LIMITED,
 }
-#: The content type an image of each format Pinterest takes is declared with.
-CONTENT_TYPES = {Container.JPEG: "image/jpeg", Container.PNG: "image/png"}
 
 
 def probe_findings(slot: Slot, probe: Probe, settings: Settings) -> list[Finding]:
