@@ -237,15 +237,12 @@ def next_index_read(
     if after >= total_size:
         return None
     known_to = last.start + len(known(last.start, last.size))
-    if known_to < after and last.type == "mdat":
-        first = known_to if after - known_to <= _READ_THROUGH else after
-        if total_size - after <= tail_limit:
-            return (first, total_size - 1)
-        return (first, min(total_size, after + block) - 1)
     if known_to < after:
         # MediaInfo reads through a stretch this short rather than seek past it: fetched with
         # the next block, not in a round trip of its own (three 70 KB free boxes: 7 requests).
         first = known_to if after - known_to <= _READ_THROUGH else after
+        if last.type == "mdat" and total_size - after <= tail_limit:  # moov-last: its tail
+            return (first, total_size - 1)
         return (first, min(total_size, after + block) - 1)
     if len(known(after, _NEXT_HEADER)) < min(_NEXT_HEADER, total_size - after):
         return (after, min(total_size, after + block) - 1)
