@@ -144,9 +144,8 @@ def check_base64(data: str | None, field: str) -> Finding | None:
 
 def _cut_image(data: str) -> str | None:
     """Why the JPEG or PNG that ``data`` (whole base64) decodes to is cut, or ``None``."""
-    decoded = binascii.a2b_base64(data)
-    container = sniff(decoded[:64])
-    return image_cut(container, decoded) if container.is_image_ok else None
+    container = _inline_container(data)
+    return image_cut(container, binascii.a2b_base64(data)) if container.is_image_ok else None
 
 
 def _decodes(data: str) -> bool:
