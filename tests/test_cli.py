@@ -291,6 +291,31 @@ def test_output_writes_the_format_to_a_file_and_keeps_text_on_the_terminal(
     assert "7 pins checked" in out
 
 
+@pytest.mark.parametrize("flags", [[], ["-q"], ["-v"]])
+@pytest.mark.parametrize(
+    "pins",
+    [
+        '{"board_id": "1", "title": "t", "dominant_color": "sand", "media_source": '
+        '{"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}}\n',  # a warning
+        '{"board_id": "1", "media_source": {"source_type": "image_url", "url": "x"}}\n',  # error
+        '{"board_id": "1", "media_source": '  # no finding at all
+        '{"source_type": "image_url", "url": "https://cdn.example.com/a.jpg"}}\n',
+    ],
+)
+def test_a_text_output_file_holds_what_the_terminal_shows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, flags: list[str], pins: str
+) -> None:
+    # The blank line before the summary came by two rules: after any pin in the file, only
+    # after failures (and not with -q) on the terminal.
+    calendar = tmp_path / "calendar.jsonl"
+    calendar.write_text(pins, encoding="utf-8")
+    target = tmp_path / "report.txt"
+    _, out, _ = run(capsys, *flags, "--output", str(target), str(calendar))
+    assert target.read_text(encoding="utf-8") == out
+    _, alone, _ = run(capsys, *flags, str(calendar))
+    assert alone == out
+
+
 def test_text_output_file_is_plain_even_when_the_terminal_has_colours(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -362,8 +362,10 @@ def _check(
     streamed = report_format is ReportFormat.GITHUB and output is None and sys.stdout is not None
     stdout_open = text_on_stdout or streamed
 
+    pins_shown = False  # a blank line then parts them from the summary, as in a --output file
+
     def show(report: Report) -> None:
-        nonlocal stdout_open
+        nonlocal stdout_open, pins_shown
         if progress is not None:
             progress.advance(report)
         if not stdout_open or not (report.findings or listed):  # most pins: nothing to say
@@ -372,9 +374,12 @@ def _check(
             if streamed:  # UTF-8 by the descriptor, as the whole document was (a cp1252 pipe)
                 write_stdout(github.pin_annotations(report))
             elif plain:
-                sys.stdout.write(text.pin_plain(report, verbosity))
+                said = text.pin_plain(report, verbosity)
+                pins_shown = pins_shown or bool(said)
+                sys.stdout.write(said)
             else:
                 for line in text.pin_lines(report, verbosity):
+                    pins_shown = True
                     print_(line)
         except OSError as exc:  # the reader went away (| head), or the disk is full
             stdout_open = _stdout_failed(exc, output)
@@ -392,7 +397,7 @@ def _check(
             output.write(_render(report_format, reports, summary, unreadable, verbosity, shown))
         if stdout_open and not streamed:
             try:
-                if summary.pins and verbosity > text.Verbosity.QUIET and summary.pins != summary.ok:
+                if pins_shown:
                     console.print()
                 for line in text.summary_lines(summary):
                     console.print(line)
