@@ -1320,3 +1320,31 @@ def test_deep_refuses_to_decode_a_jpeg_of_thousands_of_scans(tmp_path: Path) -> 
     comment = b"\xff\xda" * 600
     noted = whole[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + whole[2:]
     assert validate_many([_inline(noted, "image/jpeg")], settings=deep)[0].findings == ()
+
+
+def test_a_video_where_an_image_goes_is_told_what_to_do_in_the_place_it_was_given(
+    server: MediaServer, tmp_path: Path
+) -> None:
+    # Known a video only once fetched (no extension in the URL): the hint was always the API's
+    # "upload it with POST /v5/media", wrong for a cover and for a bulk CSV row.
+    video = server.url("/redirect?to=/media/landscape.mp4")
+    calendar = tmp_path / "c.csv"
+    calendar.write_text(
+        "Title,Media URL,Pinterest board,Thumbnail\n"
+        f"Row,{video},Summer,\n"
+        f"Cover,{server.url('/media/landscape.mp4')},Summer,{video}\n"
+    )
+
+    async def run() -> list[Report]:
+        async with Engine(NETWORK).session() as session:
+            pins = from_objects([image_pin(video), video_pin(video)])
+            return [r async for r in session.check_all([*pins, *load(str(calendar))])]
+
+    hints = {}
+    for report in asyncio.run(run()):
+        (finding,) = [f for f in report.findings if f.code == "media.unsupported_format"]
+        hints[finding.field] = finding.hint
+    assert hints["media_source.url"].startswith("Upload the video with POST /v5/media")
+    assert hints["media_source.cover_image_url"].startswith("Point cover_image_url at a JPEG")
+    assert hints["Media URL"].startswith("The row was checked as an image row")
+    assert hints["Thumbnail"].startswith("Give a JPEG or PNG image's URL")

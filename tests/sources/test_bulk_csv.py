@@ -710,6 +710,30 @@ def test_a_row_that_is_not_utf8_is_one_malformed_row_and_the_rest_is_read(tmp_pa
     assert "UTF-8" in finding.hint
 
 
+@pytest.mark.parametrize(
+    ("data", "after"),
+    [
+        (b"Title,Media URL,Pinterest board,,\nA,https://e.com/a.jpg,B,,Caf\xe9\n", "B,,Caf"),
+        (
+            b'Title,Media URL,Pinterest board,Description\nA,https://e.com/a.jpg,B, "Caf\xe9, x"\n',
+            'B, \\"Caf',
+        ),  # a quote after a space
+        (b"Title,Media URL,Pinterest board\nA,https://e.com/a.jpg,B,x,Caf\xe9\n", "B,x,Caf"),
+    ],
+)
+def test_a_row_not_utf8_is_told_so_before_its_shape_whose_message_would_quote_the_bytes(
+    tmp_path: Path, data: bytes, after: str
+) -> None:
+    # A value in an unnamed column, a quote after a space, a row too wide: each message quoted
+    # the byte as Python's "\udce9", and the finding that says what to do was never given.
+    path = tmp_path / "calendar.csv"
+    path.write_bytes(data)
+    (report,) = check(rows_of(path))
+    (finding,) = report.findings
+    assert finding.message.startswith('the row is not UTF-8 text: byte 0xE9 after "')
+    assert finding.message.endswith(f'{after}"')
+
+
 def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
     path = tmp_path / "calendar.csv"
     path.write_text(HEADER + "\n" + row() + "\n", encoding="utf-16")

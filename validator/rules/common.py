@@ -36,7 +36,12 @@ from validator.probes.image import (
     read_image_facts,
 )
 from validator.probes.sniff import Container, image_cut, sniff
-from validator.rules.media_facts import CONTENT_TYPES, image_findings, size_findings
+from validator.rules.media_facts import (
+    CONTENT_TYPES,
+    image_findings,
+    size_findings,
+    video_where_image_goes,
+)
 from validator.settings import Settings
 from validator.urls import (
     DeclaredFormat,
@@ -57,19 +62,6 @@ __all__ = [
 ]
 
 
-# What to do with a video given as a video's cover: the API's field, and the bulk CSV's column.
-_VIDEO_AS_COVER = {
-    "media_source.cover_image_url": (
-        "Point cover_image_url at a JPEG or PNG image (a frame of the video saved as one); the "
-        "video itself is the upload media_id names."
-    ),
-    "Thumbnail": (
-        "Give a JPEG or PNG image's URL (a frame of the video saved as one), or the time of the "
-        "frame to show (mm:ss); the video itself goes in Media URL."
-    ),
-}
-
-
 def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | None:
     """A URL Pinterest must fetch: present, absolute http(s), and not declaring a wrong format."""
     if url is None:
@@ -85,11 +77,7 @@ def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | N
     if kind is MediaKind.IMAGE and declared is not DeclaredFormat.IMAGE_OK:
         if declared in (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED):
             message = f"the URL {quote(url)} is a .{ext} video where an image (JPEG or PNG) belongs"
-            hint = (
-                "Upload the video with POST /v5/media and publish it as source_type 'video_id'; "
-                "image slots take JPEG or PNG only."
-            )
-            hint = _VIDEO_AS_COVER.get(field, hint)  # a cover's pin is a video pin already
+            hint = video_where_image_goes(field)
         else:
             message = f"the URL {quote(url)} is a .{ext} image; Pinterest takes JPEG or PNG"
             hint = f"Convert the .{ext} file to JPEG or PNG and point the URL at the new file."

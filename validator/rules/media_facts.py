@@ -31,6 +31,7 @@ __all__ = [
     "probe_findings",
     "size_findings",
     "sizes_differ",
+    "video_where_image_goes",
 ]
 
 # pinterest-api.md §4.1: pins taller than 2:3 may be cut off; beyond 1:2.1 they are (third-party).
@@ -164,6 +165,35 @@ def _where(slot: Slot, probe: MediaProbe) -> str:
     return f"the file at {named}"
 
 
+# What to do with a video where an image goes: by default (an image pin's media), upload it; as
+# a video's cover (the API's field, the bulk CSV's column), give a frame instead; as a bulk CSV
+# row's media, known a video only once fetched, name it so that the row is a video row.
+_UPLOAD_VIDEO = (
+    "Upload the video with POST /v5/media and publish it as source_type 'video_id'; image slots "
+    "take JPEG or PNG only."
+)
+_VIDEO_WHERE_IMAGE_GOES = {
+    "media_source.cover_image_url": (
+        "Point cover_image_url at a JPEG or PNG image (a frame of the video saved as one); the "
+        "video itself is the upload media_id names."
+    ),
+    "Thumbnail": (
+        "Give a JPEG or PNG image's URL (a frame of the video saved as one), or the time of the "
+        "frame to show (mm:ss); the video itself goes in Media URL."
+    ),
+    "Media URL": (
+        "The row was checked as an image row: its Media URL does not end in .mp4, .mov or .m4v. "
+        "For a video pin, give the video's URL ending in its extension and a Thumbnail (mm:ss, "
+        "or a cover image's URL); for an image pin, a JPEG or PNG image's URL."
+    ),
+}
+
+
+def video_where_image_goes(field: str) -> str:
+    """The hint for a video found in ``field``, where an image (JPEG or PNG) belongs."""
+    return _VIDEO_WHERE_IMAGE_GOES.get(field, _UPLOAD_VIDEO)
+
+
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
     label = probe.container.a_label
     wanted = "JPEG or PNG" if slot.kind is MediaKind.IMAGE else "MP4, MOV or M4V"
@@ -172,7 +202,7 @@ def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
     elif slot.kind is MediaKind.VIDEO:
         hint = "Convert the video to MP4 (H.264) and point the URL at it."
     elif probe.container.is_video:
-        hint = "Upload videos with POST /v5/media and publish them as source_type 'video_id'."
+        hint = video_where_image_goes(slot.field)
     else:
         hint = "Convert the file to JPEG or PNG and point the URL at the converted file."
     message = f"{where} is {label}; Pinterest takes {wanted} here"

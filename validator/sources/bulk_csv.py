@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
@@ -169,6 +169,8 @@ def iter_bulk_csv(
             findings = [_unreadable(row)]
         elif not any(cell.strip() for cell in cells):
             continue
+        elif (bad := _undecodable(cells, read_columns, mapped)) is not None:
+            findings = [bad]  # first: the other findings would quote its bytes as \udce9
         elif (spaced := _spaced_quotes(row, read_columns, header, shape[0])) is not None:
             findings = [spaced]
         elif not shortest <= len(cells) <= width:
@@ -182,18 +184,15 @@ def iter_bulk_csv(
             read = mapped_cells(cells, positions) if mapped else cells
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
-            text = ",".join(read)
-            bad = not_utf8(text, "the row") if "\x00" not in text else _nul(text)
-            if bad is not None:
-                findings = [bad]
-            elif mapped:
+            if mapped:
                 yield mapped_row(cells, positions, Location(source, index, line), origin)
                 index += 1
                 continue
             else:
                 values = {name: cells[i].strip() for name, i in columns.items()}
                 here = Location(source, index, line)
-                item = _row(values, here, settings, now, links, pins, formulas="=" in text)
+                formulas = any("=" in cell for cell in cells)
+                item = _row(values, here, settings, now, links, pins, formulas=formulas)
                 if not item.extra or not _repeats(cells, named_as):
                     yield item
                     index += 1
@@ -455,6 +454,17 @@ def _evidence(
         PUBLISH_DATE: lambda cell: parse_publish_date(cell.strip()) is not None,
     }
     return tuple((columns[name], test) for name, test in bulk.items() if name in columns)
+
+
+def _undecodable(cells: list[str], read_columns: Iterable[int], mapped: bool) -> Finding | None:
+    """Bytes that are not UTF-8 (or NULs) in the cells the row is read by.
+
+    Asked before any other problem of the row, whose message would quote them. A mapping's notes
+    are not read.
+    """
+    read = [cells[i] for i in read_columns if i < len(cells)] if mapped else cells
+    text = ",".join(read)
+    return not_utf8(text, "the row") if "\x00" not in text else _nul(text)
 
 
 def _unnamed_value(cells: list[str], named: int) -> Finding | None:
