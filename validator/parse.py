@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValida
 from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import pin
 from validator.codes.base import Code
+from validator.envelopes import API_KEYS, described, jq_path, pins_inside
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
 from validator.messages import json_error, json_type, quote
@@ -77,6 +78,8 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             return Parsed(None, (malformed.finding(None, NON_JSON_CONSTANT),))
         try:
             model = validator.validate_json(payload)
+            if model.model_extra and API_KEYS.isdisjoint(model.model_fields_set):  # no pin field
+                return _envelope(model.model_extra, malformed) or Parsed(model, title=model.title)
             return Parsed(model, title=model.title, clean=type(model) is CleanPin)
         except ValidationError as exc:  # the first pass of the slow path, for free
             errors = _errors(exc, validator)
@@ -113,6 +116,8 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         message = f"the pin is {json_type(raw)}, not a JSON object"
         hint = _LIST_ROW if isinstance(raw, list) and malformed is not pin.PIN_MALFORMED else None
         return Parsed(None, (malformed.finding(None, message, hint),))
+    if (envelope := _envelope(raw, malformed)) is not None:
+        return envelope
     if raw is payload and not isinstance(raw, dict):  # json.dumps writes dicts, no other mapping
         message = (
             f"the pin is a {type(raw).__name__}, which json.dumps cannot write, so it cannot be "
@@ -325,6 +330,31 @@ _LIST_ROW = (
     "A row holds one pin: give each pin of the list a row of its own (in JSON Lines, one a "
     "line: jq -c '.[]' writes them so), or save the list alone as a .json file."
 )
+
+
+def _envelope(raw: object, malformed: Code) -> Parsed | None:
+    """``malformed`` for an object that is no pin but holds a list of them; else ``None``.
+
+    ``{"items": [...]}``, what Pinterest's list endpoints answer (``validator.envelopes``): read
+    as a pin, it was findings about its keys ("remove items"), and its pins went unchecked.
+    """
+    inside = pins_inside(raw)
+    if inside is None:
+        return None
+    keys = inside[0]
+    if malformed is pin.PIN_MALFORMED:  # a Python caller's
+        held = "".join(f"[{key!r}]" for key in keys)
+        message = f"the payload is {described(*inside)}"
+        hint = f"Check the pins themselves: validate_many(payload{held})."
+    else:
+        program = jq_path(keys).replace("'", "'\\''")  # inside the shell's single quotes
+        message = f"the row is {described(*inside)}"
+        hint = (
+            "A row holds one pin: give each pin of the list a row of its own (jq -c "
+            f"'{program}[]' writes them one a line)."
+        )
+    return Parsed(None, (malformed.finding(None, message, hint),))
+
 
 #: What a pin that ``non_json_constant`` finds gets, as its ``malformed`` finding.
 NON_JSON_CONSTANT = (

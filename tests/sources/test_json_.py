@@ -19,9 +19,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from validator.codes import calendar
+from validator.engine import Engine
 from validator.errors import SourceError
 from validator.findings import Location
 from validator.parse import parse
+from validator.settings import Settings
 from validator.sources import STDIN, PinInput, load
 from validator.sources.json_ import iter_document, run_together
 
@@ -669,6 +671,59 @@ def test_an_object_holding_a_list_of_pins_is_refused_with_how_to_read_it_out(
             check=True,
         )
         assert len(json.loads(run.stdout)) == count
+
+
+@pytest.mark.parametrize(
+    ("name", "joined"),
+    [("pins.jsonl", "\n"), ("pins.ndjson", "\n"), ("pins.json", "\n"), ("pins.json", "\n\n")],
+)
+def test_an_object_holding_pins_among_other_pins_is_a_malformed_row_with_how_to_split_it(
+    tmp_path: Path, name: str, joined: str
+) -> None:
+    # Saved list pages appended to a calendar (curl ... | jq -c . >> pins.jsonl): each was one
+    # pin with "remove items", and the pins inside went unchecked. A file that is one such
+    # object is refused whole (above); among other pins it is one row.
+    page = {"items": [PIN_A, PIN_B], "bookmark": None}
+    text = joined.join(
+        json.dumps(value) for value in (PIN_A, page, {"data": {"my items": [PIN_B]}})
+    )
+    path = write(tmp_path, name, text + "\n")
+    engine = Engine(Settings(offline=True))
+
+    reports = list(engine.check_all(load(path)))
+
+    assert [r.location.line for r in reports] == [1, 2 + len(joined) - 1, 3 + 2 * (len(joined) - 1)]
+    assert reports[0].codes == {"media.missing"}  # a pin as any other
+    messages = []
+    for report in reports[1:]:
+        (finding,) = report.findings
+        assert finding.code == "calendar.row_malformed"
+        messages.append((finding.message, finding.hint))
+    assert messages[0][0] == 'the row is an object that holds 2 pins under "items", not a pin'
+    assert (
+        messages[1][0] == 'the row is an object that holds 1 pin under "data.my items", not a pin'
+    )
+    shell = shutil.which("sh")
+    if shutil.which("jq") and shell:  # the hint's command writes the pins one a line
+        command = re.search(r"\((jq -c '.*') writes them", messages[0][1] or "")
+        assert command is not None
+        run = subprocess.run(  # noqa: S603 - the hint's own command, on our own page
+            [shell, "-c", command.group(1)],
+            input=json.dumps(page),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert [json.loads(line) for line in run.stdout.splitlines()] == [PIN_A, PIN_B]
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_python_caller_s_list_page_is_a_malformed_payload(as_text: bool) -> None:
+    page = {"items": [PIN_A], "bookmark": "abc"}
+    (finding,) = parse(json.dumps(page) if as_text else page).findings
+    assert finding.code == "pin.malformed"
+    assert finding.message == 'the payload is an object that holds 1 pin under "items", not a pin'
+    assert finding.hint == "Check the pins themselves: validate_many(payload['items'])."
 
 
 def test_a_pin_with_a_list_of_objects_is_still_a_pin(tmp_path: Path) -> None:

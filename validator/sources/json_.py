@@ -38,11 +38,11 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
 )
 from validator.codes.media import MEDIA_URL_INVALID
+from validator.envelopes import API_KEYS, PIN_KEY, described, jq_path, pins_inside
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
-from validator.messages import encodable, json_error, json_type, plural, quote
-from validator.model import PinCreate
+from validator.messages import encodable, json_error, json_type, quote
 from validator.parse import NON_JSON_CONSTANT, non_json_constant
 from validator.probes.local import local_path
 from validator.rules.common import check_media_url
@@ -56,7 +56,7 @@ from validator.sources.base import (
 )
 from validator.urls import MediaKind
 
-__all__ = ["PIN_KEY", "iter_document", "iter_lines", "run_together", "unwrap_entry"]
+__all__ = ["iter_document", "iter_lines", "run_together", "unwrap_entry"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SPACE = " \t"  # what may follow a row's opening brace before its first key
@@ -75,11 +75,9 @@ _TOO_LONG_FIX = (
     "server, as an image_url, not inline."
 )
 
-PIN_KEY = "pin"
 PUBLISH_AT_KEY = "publish_at"
 VIDEO_URL_KEY = "video_url"
 _WRAPPER_KEYS = (PIN_KEY, PUBLISH_AT_KEY, VIDEO_URL_KEY)
-_API_KEYS = frozenset(PinCreate.model_fields)
 # How a JSON Lines row of a wrapped entry starts: the wrapper's keys are its only valid keys, so
 # its first key is one of them. Decided with one startswith, to leave plain rows as fast as before.
 _WRAPPED_LINE = tuple(f"{{{space}{json.dumps(key)}" for key in _WRAPPER_KEYS for space in ("", " "))
@@ -330,57 +328,14 @@ def _refuse_pins_inside(value: object, where: str) -> None:
     (``{"data": {"items": [...]}}``): read as one pin, it was one result of findings about its
     keys, and the pins inside were never checked.
     """
-    found = _pins_inside(value, (), _ENVELOPES)
+    found = pins_inside(value)
     if found is None:
         return
-    keys, count = found
-    program = _jq_path(keys).replace("'", "'\\''")  # inside the shell's single quotes
+    program = jq_path(found[0]).replace("'", "'\\''")  # inside the shell's single quotes
     raise SourceError(
-        f"{where}: an object that holds {plural(count, 'pin')} under {quote('.'.join(keys))}, "
-        f"not a pin: save the list itself as the calendar (jq '{program}' reads it out), or one "
-        "pin per line (JSON Lines)"
+        f"{where}: {described(*found)}: save the list itself as the calendar (jq '{program}' reads "
+        "it out), or one pin per line (JSON Lines)"
     )
-
-
-def _jq_path(keys: tuple[str, ...]) -> str:
-    """The jq filter that reads out the value under ``keys`` (``.data["my items"]``).
-
-    jq takes ``.name`` for ASCII names alone; any other key is a quoted index, written without
-    the leading dot after a name (jq 1.6 refuses ``.data.["my items"]``).
-    """
-    path = ""
-    for key in keys:
-        if _JQ_NAME.fullmatch(key):
-            path += f".{key}"
-        else:
-            path += f"{'' if path else '.'}[{json.dumps(key)}]"
-    return path
-
-
-_JQ_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-# How many objects deep a list of pins is looked for, inside objects that are no pins.
-_ENVELOPES = 3
-
-
-def _pins_inside(
-    value: object, keys: tuple[str, ...], depth: int
-) -> tuple[tuple[str, ...], int] | None:
-    """The keys down to a list of pins inside ``value`` and its length, if ``value`` is no pin."""
-    if not isinstance(value, dict) or _API_KEYS & value.keys() or PIN_KEY in value:
-        return None
-    for key, inside in value.items():
-        if isinstance(inside, list) and any(
-            isinstance(item, dict) and (_API_KEYS & item.keys() or PIN_KEY in item)
-            for item in inside
-        ):
-            return (*keys, key), len(inside)
-        if depth > 1 and isinstance(inside, dict):
-            found = _pins_inside(inside, (*keys, key), depth - 1)
-            if found is not None:
-                return found
-    return None
 
 
 def _object_on_next_line(text: str, start: int) -> bool:
@@ -473,7 +428,7 @@ def _entry(
 
 
 def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
-    return isinstance(value, dict) and PIN_KEY in value and _API_KEYS.isdisjoint(value)
+    return isinstance(value, dict) and PIN_KEY in value and API_KEYS.isdisjoint(value)
 
 
 def unwrap_entry(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:

@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from validator.codes.calendar import CALENDAR_FORMULA_CELL, CALENDAR_ROW_MALFORMED
+from validator.envelopes import PIN_KEY
 from validator.findings import Finding, Location
 from validator.messages import folded, quote
 from validator.sources.base import PinInput
-from validator.sources.json_ import PIN_KEY, unwrap_entry
+from validator.sources.json_ import unwrap_entry
 from validator.urls import is_formula
 
 __all__ = ["column_positions", "mapped_cells", "mapped_row"]
