@@ -25,6 +25,7 @@ from validator import (
     validate_media,
 )
 from validator.codes.examples import BOARD_ID, IMAGE_URL
+from validator.errors import ConfigError
 from validator.httpclient import user_agent
 
 GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
@@ -237,3 +238,39 @@ def test_a_fixed_now_keeps_a_test_s_verdict_as_time_passes() -> None:
     for wrong in ("2026-12-01", 1780000000, True):  # an AttributeError from deep inside, before
         with pytest.raises(TypeError, match="now must be a datetime, not"):
             validate(pin, offline=True, now=wrong)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("update", "named"),
+    [
+        ({"per_host": 0}, "per_host"),  # hung every request: a semaphore of 0
+        ({"concurrency": 0}, "concurrency"),  # ZeroDivisionError
+        ({"concurrency": "4"}, "concurrency"),  # TypeError
+        ({"offline": "false"}, "offline"),  # a true value: the network silently off
+    ],
+)
+def test_settings_copied_without_validation_are_a_config_error_naming_the_field(
+    update: dict[str, object], named: str
+) -> None:
+    settings = Settings(allow_private_hosts=True).model_copy(update=update)
+    for call in (
+        lambda: validate(GOOD, settings=settings),
+        lambda: validate_many([GOOD], settings=settings),
+        lambda: validate_media(["https://cdn.example.com/a.jpg"], settings=settings),
+        lambda: asyncio.run(avalidate(GOOD, settings=settings)),
+    ):
+        with pytest.raises(ConfigError, match=rf"^settings: .*{named}: "):
+            call()
+
+
+def test_a_value_whose_repr_raises_is_shown_by_its_type_and_the_batch_goes_on() -> None:
+    class Detached:  # an ORM object out of its session
+        def __repr__(self) -> str:
+            raise RuntimeError("Instance is not bound to a Session")
+
+    reports = validate_many([GOOD, {**GOOD, "board_id": Detached()}, {**GOOD, "title": "x"}],
+                            offline=True)  # fmt: skip
+    assert [report.ok for report in reports] == [True, False, True]
+    (finding,) = reports[1].findings
+    assert finding.code == "board.invalid_id"
+    assert "<a Detached object>" in finding.message

@@ -52,7 +52,7 @@ from validator.rules.common import check_media_url
 from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
 from validator.rules.video import cover_type_missing
-from validator.settings import Settings
+from validator.settings import Settings, revalidated
 from validator.signed_urls import may_have_deadline
 from validator.slots import Slot, may_be_signed, media_slots
 from validator.sources import PinInput
@@ -114,7 +114,7 @@ class Engine:
         token: str | SecretStr | None = None,
         now: datetime | None = None,
     ) -> None:
-        self.settings = settings if settings is not None else Settings()
+        self.settings = revalidated(settings) if settings is not None else Settings()
         self.guard = guard
         self._token = optional_secret(token)
         """Pinterest access token; kept apart from ``settings`` (which are shown) and masked."""

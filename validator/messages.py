@@ -32,6 +32,7 @@ __all__ = [
     "shortened",
     "unsecret",
     "without_credentials",
+    "without_pinterest_tokens",
     "without_tokens",
     "without_url_tokens",
 ]
@@ -101,8 +102,7 @@ def quote(value: object, width: int = 60) -> str:
     text = value if isinstance(value, str) else as_json(value)
     if "://" in text:  # masked before it is cut: a cut password would no longer look like one
         text = without_credentials(text)
-    if "pina_" in text:  # a Pinterest access token pasted into the payload
-        text = _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text)
+    text = without_pinterest_tokens(text)
     text = shortened(text, width)
     if text.isprintable():  # the usual case, checked in C: only the quote and backslash to escape
         text = text.replace("\\", "\\\\").replace('"', '\\"')
@@ -111,6 +111,14 @@ def quote(value: object, width: int = 60) -> str:
     if _LOG_COMMAND in text:  # after the doubling: a backslash written before "##[" reads apart
         text = text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN)
     return f'"{text}"'
+
+
+def without_pinterest_tokens(text: str) -> str:
+    """``text`` with each Pinterest access token (``pina_…``) pasted into it masked.
+
+    For what a payload holds: a value a finding quotes, and a key it names (an unknown field).
+    """
+    return _PINTEREST_TOKEN.sub(TOKEN_HIDDEN, text) if "pina_" in text else text
 
 
 def quote_url(url: str, width: int = 60) -> str:
@@ -285,9 +293,9 @@ def _unless_token(word: re.Match[str]) -> str:
 def as_json(value: object) -> str:
     """A value as the JSON the user wrote (``true``, ``["a"]``), not as Python shows it.
 
-    Never raises: a caller's own object is shown as Python shows it, an integer too long for
-    Python to print (``sys.get_int_max_str_digits``) by its length, a value nested too deeply
-    by its type.
+    Never raises: a caller's own object is shown as Python shows it (by its type, if its
+    ``__repr__`` raises), an integer too long for Python to print (``sys.get_int_max_str_digits``)
+    by its length, a value nested too deeply by its type.
     """
     try:
         return json.dumps(value, ensure_ascii=False)
@@ -299,6 +307,8 @@ def as_json(value: object) -> str:
         return repr(value)  # not from JSON (a caller's own object): Python's view
     except (ValueError, RecursionError):
         return f"<{json_type(value)} too large or too deeply nested to show>"
+    except Exception:  # its own __repr__ failed (a detached ORM object): not the batch's end
+        return f"<a {type(value).__name__} object>"
 
 
 def json_error(exc: json.JSONDecodeError) -> str:

@@ -89,6 +89,22 @@ def test_local_videos_are_checked_offline_by_the_same_rules(
     assert missing["field"] == "video_url"
     assert missing["message"].startswith("the file ")
     assert "does not exist on this machine" in missing["message"]
+    assert "read from the calendar file's folder" in missing["hint"]
+
+
+@pytest.mark.parametrize("kind", ["video", "image"])
+def test_a_missing_file_given_to_validate_media_is_looked_for_from_the_current_folder(
+    kind: str,
+) -> None:
+    # The hint spoke of the calendar's folder, which a Python caller has none of, and of a video
+    # for an image.
+    (report,) = validate_media([Path("no-such-folder/launch.mp4")], kind)
+    (finding,) = report.findings
+    assert finding.code == "media.not_found"
+    assert finding.hint == (
+        "Check the path: a relative one is read from the current folder. Name the file itself, "
+        "not a folder or a link to nowhere."
+    )
 
 
 def test_names_no_file_can_have_are_findings_on_their_row(

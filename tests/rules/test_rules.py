@@ -466,6 +466,14 @@ def test_an_empty_unknown_key_is_shown_as_quotes_and_its_field_is_null() -> None
     assert nested.field == "media_source"  # the object that holds it, not "media_source."
 
 
+def test_a_token_pasted_as_a_key_is_masked_in_the_field_and_the_message() -> None:
+    token = "pina_AbCdEfGhIjKlMnOpQrStUvWxYz0123"
+    source = {"source_type": "image_url", "url": IMAGE_URL, token: 1}
+    found = check(image_pin(media_source=source, **{token: 1})).findings
+    assert [f.field for f in found] == ["(a token: not shown)", "media_source.(a token: not shown)"]
+    assert all(token not in f.message for f in found)
+
+
 def test_an_unknown_key_in_ai_disclosures_is_an_unknown_field() -> None:
     pin = image_pin(ai_disclosures={"values": ["AI_MODIFIED"], "is_ai": True})
     (finding,) = check(pin).findings

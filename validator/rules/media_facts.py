@@ -133,7 +133,7 @@ def _failure(slot: Slot, failure: Failure) -> Finding:
         message += f"; chain: {_chain(failure.chain)}"
     if failure.attempts > 1:
         message += f" ({failure.attempts} attempts)"
-    hint = _LOCAL_HINTS.get(failure.kind) if slot.local else failure.hint
+    hint = _local_hint(slot, failure.kind) if slot.local else failure.hint
     if hint is None and failure.kind is FailureKind.HTTP_ERROR:  # not the catalogue's "host
         hint = _ANSWERED_HINT  # name, server down, TLS": the server was reached, and answered
     return code.finding(slot.field, message, hint)
@@ -145,13 +145,24 @@ _ANSWERED_HINT = (
 )
 
 
-# A file on this machine has no host, server or certificate to check: its own remedies.
-_LOCAL_HINTS = {
-    FailureKind.NOT_FOUND: "Check the path: a relative one is read from the calendar file's "
-    "folder. Name the video file itself, not a folder or a link to nowhere.",
-    FailureKind.UNREACHABLE: "Check that this user may read the file (its permissions, and its "
-    "folders'), and that it is a file on a disk, not a device or a system file.",
-}
+def _local_hint(slot: Slot, kind: FailureKind) -> str | None:
+    """A file on this machine has no host, server or certificate to check: its own remedies.
+
+    A calendar's ``video_url`` is read from the calendar's folder; a path given to
+    ``validate_media`` from the caller's current directory, as Python opens it.
+    """
+    if kind is FailureKind.NOT_FOUND:
+        base = "the calendar file's folder" if slot.field == "video_url" else "the current folder"
+        return (
+            f"Check the path: a relative one is read from {base}. Name the file itself, not a "
+            "folder or a link to nowhere."
+        )
+    if kind is FailureKind.UNREACHABLE:
+        return (
+            "Check that this user may read the file (its permissions, and its folders'), and "
+            "that it is a file on a disk, not a device or a system file."
+        )
+    return None
 
 
 def _chain(hops: Iterable[Hop]) -> str:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from validator.codes.pin import PIN_DOMINANT_COLOR_INVALID, PIN_UNKNOWN_FIELD
 from validator.findings import Finding
-from validator.messages import quote, shortened
+from validator.messages import quote, shortened, without_pinterest_tokens
 from validator.model import (
     ImageBase64Source,
     ImagesBase64Source,
@@ -123,7 +123,7 @@ def _unknown(
     for name, value in extra.items():
         # Cut, the field too: a report line per finding, whatever a payload's keys (a path cut
         # with "…" reads as what it is). An empty key is shown as "".
-        cut = shortened(name, _NAME_WIDTH)
+        cut = shortened(without_pinterest_tokens(name), _NAME_WIDTH)  # a token pasted as a key
         shown = f"{prefix}{cut}" if name else f'{prefix}""'
         # An empty key names no path: the finding is on the object that holds it (the pin's).
         field = f"{prefix}{cut}" if name else prefix.removesuffix(".") or None
