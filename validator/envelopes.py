@@ -15,7 +15,7 @@ import re
 from validator.messages import plural, quote
 from validator.model import PinCreate
 
-__all__ = ["API_KEYS", "PIN_KEY", "described", "jq_path", "pins_inside"]
+__all__ = ["API_KEYS", "PIN_KEY", "described", "jq_command", "jq_path", "pins_inside"]
 
 #: The fields of a pin payload: an object with any of them is a pin, however broken.
 API_KEYS = frozenset(PinCreate.model_fields)
@@ -66,3 +66,13 @@ def jq_path(keys: tuple[str, ...]) -> str:
         else:
             path += f"{'' if path else '.'}[{json.dumps(key)}]"
     return path
+
+
+def jq_command(keys: tuple[str, ...], *, each: bool = False) -> str:
+    """The shell command that reads out the list under ``keys``: ``jq '.items'``.
+
+    ``each``: its pins one a line instead (``jq -c '.items[]'``), for JSON Lines.
+    """
+    program = jq_path(keys) + ("[]" if each else "")
+    quoted = program.replace("'", "'\\''")  # inside the shell's single quotes
+    return f"jq -c '{quoted}'" if each else f"jq '{quoted}'"

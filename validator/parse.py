@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValida
 from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import pin
 from validator.codes.base import Code
-from validator.envelopes import API_KEYS, described, jq_path, pins_inside
+from validator.envelopes import API_KEYS, described, jq_command, pins_inside
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
 from validator.messages import json_error, json_type, quote
@@ -347,11 +347,10 @@ def _envelope(raw: object, malformed: Code) -> Parsed | None:
         message = f"the payload is {described(*inside)}"
         hint = f"Check the pins themselves: validate_many(payload{held})."
     else:
-        program = jq_path(keys).replace("'", "'\\''")  # inside the shell's single quotes
         message = f"the row is {described(*inside)}"
         hint = (
-            "A row holds one pin: give each pin of the list a row of its own (jq -c "
-            f"'{program}[]' writes them one a line)."
+            "A row holds one pin: give each pin of the list a row of its own "
+            f"({jq_command(keys, each=True)} writes them one a line)."
         )
     return Parsed(None, (malformed.finding(None, message, hint),))
 

@@ -38,7 +38,7 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
 )
 from validator.codes.media import MEDIA_URL_INVALID
-from validator.envelopes import API_KEYS, PIN_KEY, described, jq_path, pins_inside
+from validator.envelopes import API_KEYS, PIN_KEY, described, jq_command, pins_inside
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
@@ -331,10 +331,9 @@ def _refuse_pins_inside(value: object, where: str) -> None:
     found = pins_inside(value)
     if found is None:
         return
-    program = jq_path(found[0]).replace("'", "'\\''")  # inside the shell's single quotes
     raise SourceError(
-        f"{where}: {described(*found)}: save the list itself as the calendar (jq '{program}' reads "
-        "it out), or one pin per line (JSON Lines)"
+        f"{where}: {described(*found)}: save the list itself as the calendar "
+        f"({jq_command(found[0])} reads it out), or one pin per line (JSON Lines)"
     )
 
 
