@@ -946,8 +946,13 @@ def test_a_later_part_sent_compressed_is_not_judged_as_the_file(cut_server: Medi
     assert one(image_pin(cut_server.url("/media/cut-big.jpg"))).codes == {"media.invalid"}
     whole = one(image_pin(cut_server.url("/laterzip/big-header.jpg")))
     assert whole.codes == {"media.check_incomplete"}
-    # Its reason was "(the server)", which said nothing.
-    assert "not read (the server gave no usable answer for them)" in cut.findings[0].message
+    # Its reason was "(the server)", then "the server gave no usable answer": what it did is said.
+    (finding,) = cut.findings
+    assert "the server compressed a read past its first block (Content-Encoding: gzip)" in (
+        finding.message
+    )
+    assert finding.hint is not None
+    assert "no gzip or brotli" in finding.hint
 
 
 @pytest.mark.parametrize("prefix", ["/media/", "/norange/"])
@@ -1198,7 +1203,9 @@ def test_a_video_without_an_index_is_invalid_also_on_a_server_that_caps_each_ans
     assert capped.codes == {"media.invalid"}
     assert "has no index (moov box)" in capped.findings[0].message
     assert stopped.codes == {"media.check_incomplete"}  # then the index may be what was not sent
-    assert "the server stopped sending the byte ranges" in stopped.findings[0].message
+    assert "the server refused a read past its first block as out of range (416)" in (
+        stopped.findings[0].message
+    )
 
 
 @pytest.mark.parametrize("name", ["graphic.png", "small.jpg"])
@@ -1348,3 +1355,106 @@ def test_a_video_where_an_image_goes_is_told_what_to_do_in_the_place_it_was_give
     assert hints["media_source.cover_image_url"].startswith("Point cover_image_url at a JPEG")
     assert hints["Media URL"].startswith("The row was checked as an image row")
     assert hints["Thumbnail"].startswith("Give a JPEG or PNG image's URL")
+
+
+# --- later reads that are redirected, and failures told of the URL the pin holds ----------------
+
+
+@pytest.mark.parametrize(
+    ("target", "said"),
+    [
+        ("/loop/a", 'it redirects back to "{base}/loop/a"'),
+        ("/chain/12/big-header.jpg", "it redirects more than 10 times"),
+        ("mailto:files@example.com", 'redirects to "mailto:files@example.com", which is not'),
+    ],
+    ids=["loop", "too many", "not http"],
+)
+@pytest.mark.parametrize("name", ["big-header.jpg", "photo-baseline.jpg", "h264-moov-end.mp4"])
+def test_later_reads_redirected_nowhere_say_so_and_leave_the_file_unjudged(
+    server: MediaServer, target: str, said: str, name: str
+) -> None:
+    # The first read is answered; the later ones are redirected, and their redirects lead nowhere.
+    # That was "the server sent 65,536 bytes of its start where more were asked for", and the
+    # hint to raise max_bytes_per_url, which could not help.
+    kind = "video" if name.endswith(".mp4") else "image"
+    (report,) = validate_media([server.url(f"/mirror/{name}?to={target}")], kind, settings=NETWORK)
+    (finding,) = report.findings
+    assert finding.code == "media.check_incomplete"
+    assert "the server redirects a read past its first block, and the redirects lead nowhere" in (
+        finding.message
+    )
+    assert said.format(base=server.url("")) in finding.message
+    assert "(chain: " in finding.message
+    assert finding.hint is not None
+    assert "fix where it redirects such requests" in finding.hint
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "said"),
+    [
+        ("/status/404", "media.not_found", "sent its first block, then answered 404 Not Found"),
+        ("/status/503", "media.server_error", "sent its first block, then answered 503"),
+        ("/reset/big-header.jpg", "media.connection_lost", "which dropped the connection"),
+    ],
+)
+def test_a_later_read_failing_where_it_was_redirected_names_where(
+    server: MediaServer, target: str, code: str, said: str
+) -> None:
+    report = one(image_pin(server.url(f"/mirror/big-header.jpg?to={target}")))
+    (finding,) = report.findings
+    assert finding.code == code
+    assert said in finding.message
+    assert target.split("/")[1] in finding.message  # the chain or the target: where it failed
+
+
+def test_a_later_failure_of_a_redirected_url_is_told_of_the_url_it_redirected_to(
+    server: MediaServer,
+) -> None:
+    # The pin's URL redirects to a server whose second read fails: the message said the pin's
+    # URL answered 503, which it never did.
+    report = one(image_pin(server.url("/redirect?to=/laterfail/503/big-header.jpg")))
+    (finding,) = report.findings
+    assert finding.code == "media.server_error"
+    target = server.url("/laterfail/503/big-header.jpg")
+    assert f'redirects to "{target}", which sent its first block, then answered 503' in (
+        finding.message
+    )
+    assert "; redirects: " in finding.message
+
+
+@pytest.mark.parametrize(
+    ("route", "reason"),
+    [
+        ("/laterfail/200/", "the server ignored Range on a read past its first block"),
+        ("/laterfail/416/", "the server refused a read past its first block as out of range"),
+        ("/laterzip/", "the server compressed a read past its first block"),
+    ],
+)
+@pytest.mark.parametrize("name", ["big-header.jpg", "photo-baseline.jpg", "h264-moov-end.mp4"])
+def test_an_incomplete_check_says_what_the_server_did(
+    server: MediaServer, route: str, reason: str, name: str
+) -> None:
+    kind = "video" if name.endswith(".mp4") else "image"
+    (report,) = validate_media([server.url(f"{route}{name}")], kind, settings=NETWORK)
+    (finding,) = report.findings
+    assert finding.code == "media.check_incomplete"
+    assert reason in finding.message
+
+
+def test_a_compressed_answer_gets_the_fix_for_compression_and_names_where_it_came_from(
+    server: MediaServer,
+) -> None:
+    # The hint was the catalogue's "support Range, or raise max_bytes_per_url": neither helps.
+    report = one(image_pin(server.url("/redirect?to=/gzipped/big-header.jpg")))
+    (finding,) = report.findings
+    assert finding.code == "media.check_incomplete"
+    assert f'(redirected to "{server.url("/gzipped/big-header.jpg")}")' in finding.message
+    assert finding.hint is not None
+    assert "no gzip or brotli" in finding.hint
+
+
+def test_a_file_of_another_format_names_where_it_was_redirected_to(server: MediaServer) -> None:
+    report = one(image_pin(server.url("/redirect?to=/media/image.webp")))
+    (finding,) = report.findings
+    assert finding.code == "media.unsupported_format"
+    assert f'(redirected to "{server.url("/media/image.webp")}")' in finding.message

@@ -47,12 +47,14 @@ from validator.probes.outcome import (
     ReadFailed,
     ResourceChanged,
     Response,
+    Shortfall,
+    chain_text,
 )
 from validator.probes.polling import Origin, poll_sockets_directly
 from validator.settings import Settings
 from validator.waiting import backoff, parse_retry_after
 
-__all__ = ["Fetcher", "Guard"]
+__all__ = ["COMPRESSED_FIX", "Fetcher", "Guard"]
 
 #: Decides whether a host may be fetched (``netguard.check_public``); injectable for tests that
 #: must reach 127.0.0.1 and still see a redirect to another private address refused.
@@ -108,6 +110,21 @@ class _Trail:
     def which(self, url: str) -> str:
         """The start of a failure's detail that names the URL asked last (``_which``)."""
         return _which(url, self.current)
+
+    @property
+    def hops(self) -> tuple[Hop, ...]:
+        """The chain so far, as a ``Failure`` holds it."""
+        return tuple(self.chain)
+
+
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """A later read's request: its headers, and the part of the file they ask for."""
+
+    headers: dict[str, str]
+    spec: str  # the Range header's value, as messages quote it
+    start: int | None  # None for a suffix (bytes=-N)
+    length: int
 
 
 class _HostPaused(Exception):
@@ -577,60 +594,86 @@ class Fetcher:
             headers["If-Range"] = budget.validator
 
         async def attempt() -> bytes | Failure:
+            trail = _Trail(url)
             try:
                 async with asyncio.timeout_at(budget.reads_deadline) as clock:
-                    target, hops = url, 0
-                    while True:
-                        refused = await self._refuse(target, ()) if hops else None
-                        if refused is not None:  # a redirect to where Pinterest cannot go
-                            return refused
-                        async with self._request(target, headers, budget, clock) as answer:
-                            if answer.status_code not in _REDIRECTS:
-                                return await self._later_part(answer, spec, start, length, budget)
-                            # A CDN may send the reads after the first to its origin: followed
-                            # as the first one was, within the same limit.
-                            hops += 1
-                            locations = _locations(answer)
-                            one = locations[0] if len(locations) == 1 else None  # two: none
-                            following = _joined(target, one) if one else None
-                            if (
-                                following is None
-                                or not following.lower().startswith(("http://", "https://"))
-                                or hops > self.settings.max_redirects
-                            ):
-                                return b""  # no part to be had (mailto:?): the check stops short
-                            target = following
-            except _PeerNotPublic as exc:
-                detail = f"{_NOT_PUBLIC}{exc.verdict.message} (the address a later read reached)"
-                return Failure(FailureKind.NOT_PUBLIC, url, detail)
-            except (TimeoutError, httpx.TimeoutException):
-                detail = "stopped answering the ranged reads within the deadline"
-                return Failure(FailureKind.TIMEOUT, url, detail)
-            except httpx.HTTPError as exc:
-                if str(exc).startswith(_NOT_HTTP):  # asked again on a new connection
-                    self._reused_not_http(url)
-                detail = f"dropped the connection ({_reason(exc)})"
-                return Failure(FailureKind.DROPPED, url, detail, temporary=True)
-            except (httpx.InvalidURL, ValueError):  # httpx refused a target _valid_url passed
-                return b""  # no part to be had: the check stops short
+                    asked = _Asked(headers, spec, start, length)
+                    return await self._follow_later(url, asked, budget, clock, trail)
+            except TimeoutError:
+                late = "stopped answering the ranged reads within the deadline"
+                return Failure(FailureKind.TIMEOUT, url, f"{trail.which(url)}{late}", trail.hops)
 
         outcome = await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
-        if isinstance(outcome, Failure):
-            raise ReadFailed(outcome)
+        if isinstance(outcome, Failure):  # said so: the URL that fails had answered the first read
+            raise ReadFailed(dataclasses.replace(outcome, detail=f"{_LATER}{outcome.detail}"))
         budget.take(len(outcome))
         self.bytes_read += len(outcome)
         return outcome
 
-    async def _later_part(
-        self,
-        answer: httpx.Response,
-        spec: str,
-        start: int | None,
-        length: int,
-        budget: Budget,
+    async def _follow_later(
+        self, url: str, asked: _Asked, budget: Budget, clock: asyncio.Timeout, trail: _Trail
     ) -> bytes | Failure:
-        """The bytes of a later read's answer; ``b""`` when it holds none of the file's."""
-        url = str(answer.request.url)
+        """One later ranged read of ``url``, its redirects followed as the first read's were.
+
+        A CDN may send the reads after the first to its origin. Redirects that lead nowhere (a
+        loop, too many, no Location or two, a scheme that is not http(s), an invalid target)
+        give no bytes, and say why (``Budget.shortfall``): the URL answered its first read, so
+        it does not fail (the crawler may never ask for a range), but nothing more can be read
+        of it. What fails where a redirect led is told as the first read's failures are
+        ("redirects to X, which ...").
+        """
+        chain = trail.chain
+        seen: set[str] = set()
+        current = url
+        while True:
+            trail.current = current
+            if current != url:
+                if not current.lower().startswith(("http://", "https://")):
+                    scheme = f"redirects to {quote_url(current)}, which is not an http(s) URL"
+                    failure = Failure(FailureKind.HTTP_ERROR, chain[-1].url, scheme, trail.hops)
+                    return _dead_end(budget, failure, url)
+                refused = await self._refuse(current, trail.hops)
+                if refused is not None:  # a redirect to where Pinterest cannot go
+                    return refused
+            seen.add(current)
+            fresh = _origin(current) in self._no_reuse
+            try:
+                async with self._request(current, asked.headers, budget, clock) as answer:
+                    chain.append(Hop(current, answer.status_code))
+                    if answer.status_code not in _REDIRECTS:
+                        return await self._later_part(answer, asked, budget, url, trail)
+                    target = self._redirect_target(url, current, answer, trail.hops, seen)
+                    if isinstance(target, Failure):
+                        return _dead_end(budget, target, url)
+                    current = target
+            except _PeerNotPublic as exc:
+                if current != url:
+                    return self._transport_failure(exc, url, current, trail.hops, fresh=fresh)
+                where = f"{_NOT_PUBLIC}{exc.verdict.message} (the address a later read reached)"
+                return Failure(FailureKind.NOT_PUBLIC, url, where)
+            except httpx.HTTPError as exc:
+                if current != url:
+                    return self._transport_failure(exc, url, current, trail.hops, fresh=fresh)
+                if isinstance(exc, httpx.TimeoutException):
+                    late = "stopped answering the ranged reads within the deadline"
+                    return Failure(FailureKind.TIMEOUT, url, late)
+                if str(exc).startswith(_NOT_HTTP):  # asked again on a new connection
+                    self._reused_not_http(url)
+                detail = f"dropped the connection ({_reason(exc)})"
+                return Failure(FailureKind.DROPPED, url, detail, temporary=True)
+            except (httpx.InvalidURL, ValueError) as exc:  # httpx refused a target _joined passed
+                invalid = f"redirects to an invalid URL ({_reason(exc)})"
+                failure = Failure(FailureKind.HTTP_ERROR, url, invalid, trail.hops)
+                return _dead_end(budget, failure, url)
+
+    async def _later_part(
+        self, answer: httpx.Response, asked: _Asked, budget: Budget, url: str, trail: _Trail
+    ) -> bytes | Failure:
+        """The bytes of a later read's answer; ``b""`` when it holds none of the file's.
+
+        A failure is told of ``url``, the URL read, through the redirects in ``trail``.
+        """
+        spec, start, length = asked.spec, asked.start, asked.length
         status = answer.status_code
         if status in (200, 206) and budget.validator is not None:
             # A 200 to If-Range is the new file whole; a 206 under another ETag, a server
@@ -644,19 +687,30 @@ class Fetcher:
                 )
         if status == 416:  # nothing there: the file may be shorter than the first answer said
             _check_size(budget, _unsatisfiable_size(answer))
+            budget.shortfall = Shortfall(f"the server refused {_LATER_READ} as out of range (416)")
             return b""
         if status == 200:  # Range not honoured after all: its body is not read (the whole file)
+            ignored = f"the server ignored Range on {_LATER_READ} (it answered 200, the whole file)"
+            budget.shortfall = Shortfall(ignored)
             return b""
         if status != 206:
-            return _status_failure(url, answer, ())
-        if _compressed(answer) is not None:  # compressed bytes are not the file's bytes
+            return _status_failure(url, answer, trail.hops)
+        encoding = _compressed(answer)
+        if encoding is not None:  # compressed bytes are not the file's bytes
+            compressed = (
+                f"the server compressed {_LATER_READ} (Content-Encoding: {encoding}), although "
+                "asked for the file as it is (identity)"
+            )
+            budget.shortfall = Shortfall(compressed, COMPRESSED_FIX)
             return b""
         skip = 0
         if not _span_matches(answer, start, length):
             within = _span_holding(answer, start, length)
             if within is None:
-                detail = f"answered {spec} with other bytes ({_shown_range(answer)})"
-                return Failure(FailureKind.HTTP_ERROR, url, detail)
+                other = f"answered {spec} with other bytes ({_shown_range(answer)})"
+                return Failure(
+                    FailureKind.HTTP_ERROR, url, f"{trail.which(url)}{other}", trail.hops
+                )
             # More than asked, the bytes asked for among them (the whole file, to a suffix):
             # read through to them, within the byte cap, or not at all.
             skip = within
@@ -1085,6 +1139,34 @@ def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) ->
     if retry_after is not None:
         detail += f", Retry-After {seconds(retry_after)}"
     return Failure(kind, url, detail, chain, status, retry_after)
+
+
+#: What to do about a server that compresses what was asked for as it is: no byte cap or Range
+#: support mends it.
+COMPRESSED_FIX = (
+    "Have the server (or the CDN in front of it) send media files as they are: no gzip or "
+    "brotli for images and videos (they are compressed already), and Accept-Encoding: identity "
+    "honoured."
+)
+# What the shortfalls of later reads are about (``Budget.shortfall``).
+_LATER_READ = "a read past its first block"
+# How a later read's failure begins: the URL answered the first read, so what failed is not a
+# URL that cannot be fetched at all (the user who opens it sees the file).
+_LATER = "sent its first block, then "
+_REDIRECTED_FIX = (
+    "Have the server (or the CDN in front of it) answer a ranged request for this file as it "
+    "answers the first one, or fix where it redirects such requests to."
+)
+
+
+def _dead_end(budget: Budget, failure: Failure, url: str) -> bytes:
+    """No bytes from a later read of ``url`` whose redirects lead nowhere, and why."""
+    said = (
+        f"it {failure.detail}" if failure.url == url else f"{quote(failure.url)} {failure.detail}"
+    )
+    reason = f"the server redirects {_LATER_READ}, and the redirects lead nowhere: {said}"
+    budget.shortfall = Shortfall(f"{reason} (chain: {chain_text(failure.chain)})", _REDIRECTED_FIX)
+    return b""
 
 
 def _empty_resource(answer: httpx.Response) -> bool:

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from validator.compression import inflate
-from validator.messages import plural
-from validator.probes.fetch import Fetcher
+from validator.messages import plural, quote
+from validator.probes.fetch import COMPRESSED_FIX, Fetcher
 from validator.probes.image import (
     RESIZE_FIX,
     ImageFacts,
@@ -196,7 +196,7 @@ class Prober:
         if isinstance(opened, Failure):
             return opened
         if opened.encoding is not None:
-            return _counted(_compressed(url, opened), budget)
+            return _counted(_compressed(opened), budget)
         container = sniff(opened.data)
         if container is Container.UNKNOWN and _too_few_to_sniff(opened):
             note = (
@@ -210,9 +210,9 @@ class Prober:
             elif container.is_video_ok:
                 probe = await self._video(reader, opened, container, budget)
             else:
-                probe = MediaProbe(url, opened, container)
+                probe = MediaProbe(opened.url, opened, container)
         except ReadFailed as failed:  # a 503 or a timeout halfway says nothing about the file
-            return failed.failure
+            return _told_of(url, opened, failed.failure)
         except ResourceChanged as changed:  # two files' bytes judged as one would mislead
             note = f"the file {changed.detail}"
             fix = (
@@ -273,11 +273,9 @@ class Prober:
             facts = await _judged(len(data), read)
         if isinstance(facts, ImageProblem):
             if short and facts.kind is not ImageProblemKind.UNSUPPORTED:
-                note = (
-                    f"the server sent {len(data):,} bytes of its start where more were asked "
-                    "for, so the image could not be read"
-                )
-                return MediaProbe(opened.url, opened, container, note=note)
+                sent = f"the server sent {len(data):,} bytes of its start where more were asked for"
+                note = f"{_shortfall(budget, sent)}, so the image could not be read"
+                return MediaProbe(opened.url, opened, container, note=note, note_fix=_fix(budget))
             return self._image_problem(opened, container, facts)
         broken = None
         if total is not None and len(data) >= total:  # every byte at hand: judged as inline
@@ -296,8 +294,14 @@ class Prober:
                 if budget.past_cap
                 else "the byte cap"
                 if budget.remaining < _END_MARKER_BYTES
-                else "the server gave no usable answer for them"
+                else None
             )
+            if note is None and why is None and budget.shortfall is not None:
+                note = f"{budget.shortfall.reason}, so its end was not checked"
+                return MediaProbe(
+                    opened.url, opened, container, image=facts, note=note, note_fix=_fix(budget)
+                )
+            why = why or "the server gave no usable answer for them"
             note = note or f"its last bytes were not read ({why}), so its end was not checked"
         elif not end_marker_ok(container, tail):
             broken, missing = await _appended_or_cut(
@@ -370,12 +374,12 @@ class Prober:
 
         facts = await loop.run_in_executor(self._threads, parse)
         if isinstance(facts, VideoProblem):
-            return self._video_problem(opened, container, facts)
+            return self._video_problem(opened, container, facts, budget)
         if facts.truncated and facts.partial:  # missing from what was read, not from the file
-            note = (
-                "the video was not read whole (the byte cap, or the server): a cut is not ruled out"
-            )
-            return MediaProbe(opened.url, opened, container, video=facts, note=note)
+            why = _shortfall(budget, "the byte cap, or the server")
+            note = f"the video was not read whole ({why}): a cut is not ruled out"
+            fix = _fix(budget)
+            return MediaProbe(opened.url, opened, container, video=facts, note=note, note_fix=fix)
         if facts.duration_is_lower_bound:
             note = (
                 f"the video is fragmented and only its first {budget.received:,} bytes were "
@@ -383,11 +387,13 @@ class Prober:
             )
             return MediaProbe(opened.url, opened, container, video=facts, note=note)
         if facts.partial and not facts.truncated:  # judged on the part of its index read
+            why = _shortfall(budget, "the byte cap, or the server")
             note = (
-                f"the video's index was not read whole ({budget.received:,} bytes read: the "
-                "byte cap, or the server), so it was judged on part of it"
+                f"the video's index was not read whole ({budget.received:,} bytes read: {why}), "
+                "so it was judged on part of it"
             )
-            return MediaProbe(opened.url, opened, container, video=facts, note=note)
+            fix = _fix(budget)
+            return MediaProbe(opened.url, opened, container, video=facts, note=note, note_fix=fix)
         if facts.duration_s is None and not facts.truncated:
             # An initialization segment without its fragments, an index of no frames: MediaInfo
             # states no duration, and the length check had nothing to judge (it passed).
@@ -400,13 +406,16 @@ class Prober:
         return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
 
     def _video_problem(
-        self, opened: Response, container: Container, problem: VideoProblem
+        self, opened: Response, container: Container, problem: VideoProblem, budget: Budget
     ) -> MediaProbe:
         if problem.kind is VideoProblemKind.INCOMPLETE:
             cap = self.settings.max_bytes_per_url
             note = f"the video {problem.reason}, so it was not parsed (max_bytes_per_url {cap:,})"
             return MediaProbe(opened.url, opened, container, note=note)
-        if problem.kind is VideoProblemKind.NOT_SERVED:
+        if problem.kind is VideoProblemKind.NOT_SERVED and budget.shortfall is not None:
+            note = f"the video could not be read: {budget.shortfall.reason}"
+            return MediaProbe(opened.url, opened, container, note=note, note_fix=_fix(budget))
+        if problem.kind is VideoProblemKind.NOT_SERVED:  # crumbs, or an empty answer
             return MediaProbe(opened.url, opened, container, note=f"the video {problem.reason}")
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
@@ -510,7 +519,7 @@ def _never(first: int, last: int) -> bytes:
     raise AssertionError(f"bytes {first}-{last} were read from a planning cache")
 
 
-def _compressed(url: str, opened: Response) -> MediaProbe:
+def _compressed(opened: Response) -> MediaProbe:
     """An answer compressed against our asking: what its first bytes are once inflated.
 
     A media file is then reported as not checked completely (its ranges are of the compressed
@@ -525,8 +534,32 @@ def _compressed(url: str, opened: Response) -> MediaProbe:
             f"the server compressed it (Content-Encoding: {opened.encoding}) although asked for "
             "the file as it is (identity), so it was not read further"
         )
-        return MediaProbe(url, opened, container, note=note)
-    return MediaProbe(url, opened, container)
+        return MediaProbe(opened.url, opened, container, note=note, note_fix=COMPRESSED_FIX)
+    return MediaProbe(opened.url, opened, container)
+
+
+def _shortfall(budget: Budget, otherwise: str) -> str:
+    """Why the reads stopped short: what the server's answer was (``Budget.shortfall``)."""
+    return budget.shortfall.reason if budget.shortfall is not None else otherwise
+
+
+def _fix(budget: Budget) -> str | None:
+    """What to do about the shortfall, where the catalogue's fix is not it."""
+    return budget.shortfall.fix if budget.shortfall is not None else None
+
+
+def _told_of(url: str, opened: Response, failure: Failure) -> Failure:
+    """A later read's failure told of ``url``, the URL the pin holds, which it redirected from.
+
+    Later reads go to where the first one's redirects led (``opened.url``): without this, the
+    failure of that URL would read as the pin's own.
+    """
+    if opened.url == url:
+        return failure
+    detail = f"redirects to {quote(opened.url)}, which {failure.detail}"
+    return dataclasses.replace(
+        failure, url=url, detail=detail, chain=opened.chain[:-1] + failure.chain
+    )
 
 
 async def _appended_or_cut(

@@ -9,7 +9,10 @@ a ``Failure`` (no usable answer, and why); later reads raise ``ReadFailed`` or
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+
+from validator.messages import quote
 
 __all__ = [
     "Budget",
@@ -19,6 +22,8 @@ __all__ = [
     "ReadFailed",
     "ResourceChanged",
     "Response",
+    "Shortfall",
+    "chain_text",
 ]
 
 
@@ -113,11 +118,26 @@ class Budget:
     past_cap: bool = False
     """A later read was answered with more than the byte cap lets read (the whole file, to a
     suffix), and left unread."""
+    shortfall: Shortfall | None = None
+    """Why the server's answer to a later read held none of the file's bytes (the last such)."""
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
         self.remaining -= count
         self.received += count
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    """Why a later read brought none of the file's bytes, when the server's answer is why.
+
+    Not a failure: the URL answered, and the file may be fine; the check stops short and says
+    so (``media.check_incomplete``). ``reason`` is a clause ("the server ignored Range ...");
+    ``fix`` what to do, where the catalogue's fix for an incomplete check is not it.
+    """
+
+    reason: str
+    fix: str | None = None
 
 
 class ReadFailed(Exception):
@@ -139,3 +159,8 @@ class ResourceChanged(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+def chain_text(hops: Iterable[Hop]) -> str:
+    """A redirect chain as messages show it: ``"A" (302) → "B" (404)``."""
+    return " → ".join(f"{quote(hop.url, 50)} ({hop.status})" for hop in hops)

@@ -8,7 +8,7 @@ the answer came from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from validator.codes import media as codes
 from validator.codes import video as video_codes
@@ -17,7 +17,7 @@ from validator.findings import Finding
 from validator.messages import quote
 from validator.probes.image import ImageFacts
 from validator.probes.media import MediaProbe, Probe
-from validator.probes.outcome import Failure, FailureKind, Hop
+from validator.probes.outcome import Failure, FailureKind, chain_text
 from validator.probes.sniff import CONTENT_TYPES, Container
 from validator.probes.video import VideoFacts
 from validator.settings import Settings
@@ -128,9 +128,9 @@ def _failure(slot: Slot, failure: Failure) -> Finding:
     what = "the file" if slot.local else "the URL"
     message = f"{what} {quote(slot.shown or slot.url)} {failure.detail}"
     if len(failure.chain) > 1 and failure.kind is not FailureKind.REDIRECT_LOOP:
-        message += f"; redirects: {_chain(failure.chain)}"
+        message += f"; redirects: {chain_text(failure.chain)}"
     elif failure.kind is FailureKind.REDIRECT_LOOP:
-        message += f"; chain: {_chain(failure.chain)}"
+        message += f"; chain: {chain_text(failure.chain)}"
     if failure.attempts > 1:
         message += f" ({failure.attempts} attempts)"
     hint = _local_hint(slot, failure.kind) if slot.local else failure.hint
@@ -163,10 +163,6 @@ def _local_hint(slot: Slot, kind: FailureKind) -> str | None:
             "that it is a file on a disk, not a device or a system file."
         )
     return None
-
-
-def _chain(hops: Iterable[Hop]) -> str:
-    return " → ".join(f"{quote(hop.url, 50)} ({hop.status})" for hop in hops)
 
 
 def _where(slot: Slot, probe: MediaProbe) -> str:
