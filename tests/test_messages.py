@@ -173,6 +173,34 @@ def test_long_values_are_cut() -> None:
     assert quote("x" * 100, 10) == '"xxxxxxxxx…"'
 
 
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        # The file name was what a cut at the end lost: every hop of a chain read alike.
+        (
+            "https://cdn.shopify.com/s/files/1/0123/4567/8901/products/spring_1024x1024.jpg?v=17",
+            "https://cdn.shopify.com/…/spring_1024x1024.jpg?…",
+        ),
+        (
+            "https://bucket.s3.amazonaws.com/uploads/2026/05/spring.jpg?X-Amz-Date=20260501T0000Z",
+            "https://bucket.s3.amazonaws.com/…/05/spring.jpg?…",
+        ),
+        # The path fits: as much of the query as fits (a script's file is told by it).
+        (
+            "https://example.com/image.php?id=123456789012345678901234567890",
+            "https://example.com/image.php?id=1234567890123456…",
+        ),
+        # A host that fills the width: cut at the end, as any text.
+        ("https://" + "h" * 60 + ".com/a.jpg", "https://" + "h" * 41 + "…"),
+        # Prose holding a URL is not a URL.
+        ("see https://example.com/" + "a" * 60, "see https://example.com/" + "a" * 25 + "…"),
+    ],
+)
+def test_a_long_url_keeps_its_host_and_the_end_of_its_path(url: str, shown: str) -> None:
+    assert quote(url, 50) == f'"{shown}"'
+    assert len(shown) <= 50
+
+
 @given(st.text())
 def test_anything_quoted_is_printable_and_encodes(text: str) -> None:
     shown = quote(text, 1000)

@@ -180,6 +180,7 @@ TOKEN_HIDDEN = "(a token: not shown)"  # noqa: S105 - the placeholder, not a sec
 _PINTEREST_TOKEN = re.compile(r"(?<![\w./-])pina_[\w-]{16,}(?![\w/-]|\.\w)")
 
 # ":", "/", "?", "=", "&", "@", "#" percent-encoded: the delimiters of a URL inside a URL.
+_SPACE = re.compile(r"\s")  # a URL has none: text with one is prose that holds a URL
 _ENCODED_DELIMITER = re.compile(r"%(?:3[AaDdFf]|2[Ff6]|40|23)")
 # "scheme://", or "//" alone (a protocol-relative URL, as a Location header may be), starting
 # where no scheme's letter is before it (one scan per scheme, not one per letter of a long
@@ -368,9 +369,42 @@ def number(value: object, width: int = 24) -> str:
 def shortened(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters, an ellipsis last, when it is longer.
 
-    The one way this tool shortens what it shows, so that a value reads the same everywhere.
+    The one way this tool shortens what it shows, so that a value reads the same everywhere. A
+    URL keeps its host and the end of its path (``_shortened_url``).
     """
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if len(text) <= width:
+        return text
+    if text[:8].lower().startswith(("http://", "https://")) and not _SPACE.search(text):
+        return _shortened_url(text, width)
+    return text[: width - 1] + "…"
+
+
+def _shortened_url(url: str, width: int) -> str:
+    """``url`` in about ``width`` characters that still say which file it is.
+
+    Cut at its end, a CDN's URL kept its host and folders and lost the file name
+    (``https://cdn.shopify.com/s/files/1/0123/4567/8901/products/s…``), and a redirect chain's
+    hops all read alike. The host and the whole path come first, then as much of the query as
+    fits (``image.php?id=…`` is told by it); a path too long loses its start, up to a ``/``
+    where it can, and the query goes: ``https://cdn.shopify.com/…/spring_1024x1024.jpg?…``.
+    """
+    scheme_end = url.index("://") + 3
+    host_end = url.find("/", scheme_end)
+    if host_end < 0:  # no path: the host itself is long
+        return url[: width - 1] + "…"
+    origin = url[:host_end]
+    path, mark, query = url[host_end:].partition("?")
+    if len(origin) + len(path) + 2 <= width and mark:  # the path, and the query's start
+        return f"{origin}{path}?{query[: width - len(origin) - len(path) - 2]}…"
+    after = "?…" if mark else ""
+    room = width - len(origin) - len(after) - 2
+    if room < 8:  # a host that fills the width: the end goes
+        return url[: width - 1] + "…"
+    tail = path[-room:]
+    segment = tail.find("/")
+    if 0 <= segment < len(tail) - 1:
+        tail = tail[segment:]
+    return f"{origin}/…{tail}{after}"
 
 
 def plural(count: int, noun: str) -> str:
