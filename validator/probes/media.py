@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from validator.compression import inflate
-from validator.messages import plural, quote
+from validator.messages import plural, quote, seconds
 from validator.probes.fetch import COMPRESSED_FIX, Fetcher
 from validator.probes.image import (
     RESIZE_FIX,
@@ -358,13 +358,14 @@ class Prober:
             index.append((first, data))
         known.close()
 
+        fetch = _ThreadReads(self, reader, opened, budget, loop)
+
         def parse() -> VideoFacts | VideoProblem:
             # Queueing for a thread or for a turn at MediaInfo's options is not the server's
             # time: the reads from here on get a deadline of their own.
             budget.reads_deadline = None
             # The file stops at the URL's byte cap itself, so that running out of it reads as
             # "incomplete", not as a file that ends early.
-            fetch = _ThreadReads(self, reader, opened, budget, loop)
             file = RangeFile(
                 total, fetch, head=opened.data, block_size=block, budget=budget.remaining
             )
@@ -372,7 +373,14 @@ class Prober:
                 file.seed(first, data)
             return read_video_facts(file)
 
-        facts = await loop.run_in_executor(self._threads, parse)
+        facts = await self._within_parse_limit(loop.run_in_executor(self._threads, parse), fetch)
+        if facts is None:
+            limit = self.settings.deadline
+            note = (
+                f"MediaInfo did not finish reading the video within {seconds(limit)} (the time "
+                "its reads waited for the server not counted), so it was not checked"
+            )
+            return MediaProbe(opened.url, opened, container, note=note, note_fix=_LOOPING_FIX)
         if isinstance(facts, VideoProblem):
             return self._video_problem(opened, container, facts, budget)
         if facts.truncated and facts.partial:  # missing from what was read, not from the file
@@ -404,6 +412,35 @@ class Prober:
             return MediaProbe(opened.url, opened, container, video=facts, note=note)
         broken = "is cut off: the container says data is missing" if facts.truncated else None
         return MediaProbe(opened.url, opened, container, video=facts, broken=broken)
+
+    async def _within_parse_limit(
+        self, work: asyncio.Future[VideoFacts | VideoProblem], reads: _ThreadReads
+    ) -> VideoFacts | VideoProblem | None:
+        """``work``'s result, or ``None`` once it has parsed for ``deadline`` seconds.
+
+        MediaInfo looped forever on a fuzzed colour table (``ctab``, refused before the parse
+        since); another such loop would have held the run for ever. Its thread cannot be
+        stopped: it is left, its result unused (the command ends the process if it is still
+        running at exit). Time the parse spends waiting for its reads is the server's, already
+        held to the reads' own deadline: it is not counted here.
+        """
+        loop = asyncio.get_running_loop()
+        limit = self.settings.deadline
+        started = loop.time()
+        left = limit
+        while True:
+            try:
+                async with asyncio.timeout(left):
+                    return await asyncio.shield(work)
+            except TimeoutError:
+                now = loop.time()
+                left = limit - (now - started - reads.seconds_waiting(now))
+                if left <= 0:
+                    work.cancel()
+                    return None
+            except asyncio.CancelledError:
+                work.cancel()  # as an await of it would: a result that is no longer wanted
+                raise
 
     def _video_problem(
         self, opened: Response, container: Container, problem: VideoProblem, budget: Budget
@@ -475,6 +512,13 @@ class _ThreadReads:
         self._budget = budget
         self._loop = loop
         self._crumbs = 0
+        self._waited = 0.0
+        self._waiting_since: float | None = None
+
+    def seconds_waiting(self, now: float) -> float:
+        """Seconds the parse has spent waiting for reads, by the loop's clock, up to ``now``."""
+        since = self._waiting_since
+        return self._waited + (now - since if since is not None else 0.0)
 
     def __call__(self, first: int, last: int) -> bytes:
         """Bytes ``first..last`` of the video, or ``b""`` once nothing more is to be read."""
@@ -488,6 +532,7 @@ class _ThreadReads:
             read.close()  # ... nor reported at exit as "never awaited"
             return b""
         prober._reads.add(pending)
+        self._waiting_since = loop.time()  # read from the loop's thread: a float, set whole
         try:
             # Waited for in turns: a read the closing prober never saw (added after it swept
             # ``reads``), or one the loop never ran (closed first), would hold this thread, and
@@ -512,6 +557,8 @@ class _ThreadReads:
             return b""  # closed: the probe is cancelled, this parse's answer is not used
         finally:
             prober._reads.discard(pending)
+            self._waited += loop.time() - self._waiting_since
+            self._waiting_since = None
 
 
 def _never(first: int, last: int) -> bytes:
@@ -536,6 +583,14 @@ def _compressed(opened: Response) -> MediaProbe:
         )
         return MediaProbe(opened.url, opened, container, note=note, note_fix=COMPRESSED_FIX)
     return MediaProbe(opened.url, opened, container)
+
+
+#: What to do about a video MediaInfo never finished reading: what loops it is a broken index.
+_LOOPING_FIX = (
+    "Export the video again, or rewrite its index (ffmpeg -i in.mp4 -c copy -movflags +faststart "
+    "out.mp4), then check it again; if it still does not finish, upload it to Pinterest to see "
+    "whether Pinterest takes it."
+)
 
 
 def _shortfall(budget: Budget, otherwise: str) -> str:
