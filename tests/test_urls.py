@@ -16,6 +16,7 @@ from validator.urls import (
     extension,
     is_formula,
     is_plain_image_url,
+    same_resource,
     url_problem,
 )
 
@@ -392,3 +393,19 @@ def test_a_formula_is_told_from_text_that_starts_with_an_equals_sign(
     cell: str, formula: bool
 ) -> None:
     assert is_formula(cell) is formula
+
+
+@pytest.mark.parametrize(
+    ("url", "sent"),
+    [
+        ("https://CDN.Example.com/A.jpg#x", "https://cdn.example.com/A.jpg"),
+        ("HTTPS://cdn.example.com?V=1#top", "https://cdn.example.com?V=1"),
+        (
+            "https://User:PW@Host.example.com:8443/a.jpg",
+            "https://User:PW@host.example.com:8443/a.jpg",
+        ),
+        ("https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"),
+    ],
+)
+def test_same_resource_is_the_request_a_url_makes(url: str, sent: str) -> None:
+    assert same_resource(url) == sent

@@ -163,6 +163,28 @@ def url_problem(url: str) -> str | None:
     return None
 
 
+def same_resource(url: str) -> str:
+    """``url`` as the request it makes: what a probe of it is shared by.
+
+    A fragment is never sent, and a scheme and host name are the same in any case: a calendar
+    that writes one file as ``https://CDN.example.com/a.jpg`` and ``https://cdn.example.com/a.jpg#1``
+    had it fetched twice. The path and query are kept as written (servers may tell their case).
+    """
+    sent = url[: _fragment_start(url)]
+    scheme_end = sent.find("://")
+    if scheme_end < 0:
+        return sent
+    host_end = len(sent)
+    for delimiter in "/?":
+        found = sent.find(delimiter, scheme_end + 3)
+        if found != -1:
+            host_end = min(host_end, found)
+    authority = sent[scheme_end + 3 : host_end]
+    host = authority.rpartition("@")[2]  # a user name and password are case-sensitive
+    userinfo = authority[: len(authority) - len(host)]
+    return f"{sent[:scheme_end].lower()}://{userinfo}{host.lower()}{sent[host_end:]}"
+
+
 def _fragment_start(url: str) -> int:
     """Where ``url``'s fragment starts (its ``#``), or its length: what is sent ends there."""
     found = url.find("#")

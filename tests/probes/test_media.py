@@ -76,3 +76,18 @@ def test_the_time_a_parse_waits_for_its_reads_is_not_counted_against_it(
     with serve(latency=0.3) as server:
         (report,) = validate_media([server.url(f"/media/{FINE}")], "video", settings=settings)
     assert report.findings == ()
+
+
+def test_urls_that_make_the_same_request_are_probed_once() -> None:
+    # A fragment is never sent, and a scheme's case says nothing: each spelling was fetched
+    # again, and the second was said to be "redirected to" the first.
+    with serve() as server:
+        plain = server.url("/media/webp-named.jpg")
+        spellings = [plain, plain + "#v2", "HTTP" + plain[4:] + "#top"]
+        reports = validate_media(spellings, "image", settings=Settings(allow_private_hosts=True))
+        fetched = server.settled_requests_to("/media/webp-named.jpg")
+    assert len(fetched) == 1
+    for spelling, report in zip(spellings, reports, strict=True):
+        (finding,) = report.findings
+        assert finding.code == "media.unsupported_format"
+        assert finding.message.startswith(f'the file at "{spelling}" is a WebP image')

@@ -608,6 +608,8 @@ class Fetcher:
             raise ReadFailed(dataclasses.replace(outcome, detail=f"{_LATER}{outcome.detail}"))
         budget.take(len(outcome))
         self.bytes_read += len(outcome)
+        if outcome:  # the reads went on: an earlier one's shortfall is not why they stop
+            budget.shortfall = None
         return outcome
 
     async def _follow_later(
@@ -649,7 +651,7 @@ class Fetcher:
             except _PeerNotPublic as exc:
                 if current != url:
                     return self._transport_failure(exc, url, current, trail.hops, fresh=fresh)
-                where = f"{_NOT_PUBLIC}{exc.verdict.message} (the address a later read reached)"
+                where = f"reached an address that {_NOT_PUBLIC}{exc.verdict.message}"
                 return Failure(FailureKind.NOT_PUBLIC, url, where)
             except httpx.HTTPError as exc:
                 if current != url:
@@ -687,14 +689,17 @@ class Fetcher:
                 )
         if status == 416:  # nothing there: the file may be shorter than the first answer said
             _check_size(budget, _unsatisfiable_size(answer))
-            budget.shortfall = Shortfall(f"the server refused {_LATER_READ} as out of range (416)")
+            refused = f"the server refused {_LATER_READ} as out of range (416)"
+            budget.shortfall = Shortfall(refused, _SIZE_FIX)
             return b""
         if status == 200:  # Range not honoured after all: its body is not read (the whole file)
             ignored = f"the server ignored Range on {_LATER_READ} (it answered 200, the whole file)"
-            budget.shortfall = Shortfall(ignored)
+            budget.shortfall = Shortfall(ignored, _RANGE_FIX)
             return b""
         if status != 206:
-            return _status_failure(url, answer, trail.hops)
+            failure = _status_failure(url, answer, ())  # "(after 1 redirect)": named instead
+            said = f"{trail.which(url)}{failure.detail}"
+            return dataclasses.replace(failure, detail=said, chain=trail.hops)
         encoding = _compressed(answer)
         if encoding is not None:  # compressed bytes are not the file's bytes
             compressed = (
@@ -1157,6 +1162,18 @@ _REDIRECTED_FIX = (
     "Have the server (or the CDN in front of it) answer a ranged request for this file as it "
     "answers the first one, or fix where it redirects such requests to."
 )
+_LIMIT_FIX = (
+    "Raise max_redirects if the chain is right, or have the server answer a ranged request for "
+    "this file where it answers the first one."
+)
+_RANGE_FIX = (
+    "Have the server (or the CDN in front of it) honour Range on every request for this file, as "
+    "it did on the first: a whole file sent for a part is not read, whatever the byte cap."
+)
+_SIZE_FIX = (
+    "Check again: the file may have been replaced by a shorter one while it was read. If this "
+    "comes back, the server states a size (Content-Range) larger than the file it serves."
+)
 
 
 def _dead_end(budget: Budget, failure: Failure, url: str) -> bytes:
@@ -1164,8 +1181,13 @@ def _dead_end(budget: Budget, failure: Failure, url: str) -> bytes:
     said = (
         f"it {failure.detail}" if failure.url == url else f"{quote(failure.url)} {failure.detail}"
     )
-    reason = f"the server redirects {_LATER_READ}, and the redirects lead nowhere: {said}"
-    budget.shortfall = Shortfall(f"{reason} (chain: {chain_text(failure.chain)})", _REDIRECTED_FIX)
+    if failure.kind is FailureKind.TOO_MANY_REDIRECTS:  # the limit set here stopped them
+        reason = f"the server redirects {_LATER_READ}, past max_redirects: {said}"
+        fix = _LIMIT_FIX
+    else:
+        reason = f"the server redirects {_LATER_READ}, and the redirects lead nowhere: {said}"
+        fix = _REDIRECTED_FIX
+    budget.shortfall = Shortfall(f"{reason} (chain: {chain_text(failure.chain)})", fix)
     return b""
 
 

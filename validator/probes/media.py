@@ -64,6 +64,7 @@ from validator.probes.video import (
 )
 from validator.settings import Settings
 from validator.slots import Slot
+from validator.urls import same_resource
 
 __all__ = ["MediaProbe", "Probe", "Prober", "Reader"]
 
@@ -165,7 +166,10 @@ class Prober:
         return len(self._tasks)
 
     def finished(self) -> dict[str, Probe]:
-        """Every probe that has finished, by URL: what each URL cost and what it showed."""
+        """Every probe that has finished, by URL (as sent: no fragment, the host in lower case).
+
+        What each URL cost and what it showed.
+        """
         return {
             url: task.result()
             for url, task in self._tasks.items()
@@ -179,15 +183,20 @@ class Prober:
         return [slot for slot in slots if slot.local]  # offline; most calendars have none
 
     def probe(self, slot: Slot) -> asyncio.Task[Probe]:
-        """The probe of the slot's URL (or local file): started on first request, then shared."""
-        task = self._tasks.get(slot.url)
+        """The probe of the slot's URL (or local file): started on first request, then shared.
+
+        Shared by URLs that make the same request (``same_resource``): a fragment or a host's
+        case does not cost another fetch.
+        """
+        key = slot.url if slot.local else same_resource(slot.url)
+        task = self._tasks.get(key)
         if task is None or (task.cancelled() and not self._closed):
             # Cancelled with the caller that started it (a source stopped early): a later pin
             # of the same session gets a probe of its own, not the CancelledError.
             reader: Reader | None = self._local if slot.local else self.fetcher
             if reader is None:
                 raise RuntimeError(f"{slot.url} is a URL, and this prober is offline")
-            task = self._tasks[slot.url] = asyncio.ensure_future(self._probe(slot.url, reader))
+            task = self._tasks[key] = asyncio.ensure_future(self._probe(slot.url, reader))
         return task
 
     async def _probe(self, url: str, reader: Reader) -> Probe:
@@ -231,6 +240,7 @@ class Prober:
         url = opened.url
         total = opened.total_size
         deep, note = self.settings.deep, None
+        note_fix: str | None = None
         if deep and not opened.complete and (total is None or total > budget.remaining + len(data)):
             # A part decoded as if it were the whole would look cut short: read the header only.
             deep = False
@@ -244,7 +254,8 @@ class Prober:
         if deep and not opened.complete and opened.ranges and total is not None:
             data += await _read_span(reader, url, len(data), total - 1, budget)
             if len(data) < total:  # the server stopped short (a 200 or 416 to the range)
-                deep, note = False, "the server did not send the whole file: not decoded (--deep)"
+                stopped = _shortfall(budget, "the server did not send the whole file")
+                deep, note, note_fix = False, f"{stopped}: not decoded (--deep)", _fix(budget)
         elif not opened.complete and opened.ranges:
             # Without a stated size (Content-Range: .../*), a header read may run past the end:
             # the server then sends what there is.
@@ -289,20 +300,21 @@ class Prober:
             )
             return MediaProbe(opened.url, opened, container, image=facts, note=note)
         elif not (tail := await reader.read_suffix(url, _END_MARKER_BYTES, budget)):
-            why = (
+            capped = (
                 "the server answered with the whole file, past the byte cap"
                 if budget.past_cap
                 else "the byte cap"
                 if budget.remaining < _END_MARKER_BYTES
                 else None
             )
-            if note is None and why is None and budget.shortfall is not None:
-                note = f"{budget.shortfall.reason}, so its end was not checked"
-                return MediaProbe(
-                    opened.url, opened, container, image=facts, note=note, note_fix=_fix(budget)
+            if note is None and capped is None and budget.shortfall is not None:
+                note, note_fix = (
+                    f"{budget.shortfall.reason}, so its end was not checked",
+                    _fix(budget),
                 )
-            why = why or "the server gave no usable answer for them"
-            note = note or f"its last bytes were not read ({why}), so its end was not checked"
+            elif note is None:
+                why = capped or "the server gave no usable answer for them"
+                note = f"its last bytes were not read ({why}), so its end was not checked"
         elif not end_marker_ok(container, tail):
             broken, missing = await _appended_or_cut(
                 reader, url, container, data, tail, total, budget
@@ -313,7 +325,9 @@ class Prober:
                 "the server does not state the file's size (Content-Range: .../*), so it was "
                 f"not held to the {self.settings.image_max_bytes:,}-byte limit"
             )
-        return MediaProbe(opened.url, opened, container, image=facts, broken=broken, note=note)
+        return MediaProbe(
+            opened.url, opened, container, image=facts, broken=broken, note=note, note_fix=note_fix
+        )
 
     @staticmethod
     def _image_problem(opened: Response, container: Container, problem: ImageProblem) -> MediaProbe:
@@ -389,11 +403,13 @@ class Prober:
             fix = _fix(budget)
             return MediaProbe(opened.url, opened, container, video=facts, note=note, note_fix=fix)
         if facts.duration_is_lower_bound:
+            why = _shortfall(budget, "")
             note = (
                 f"the video is fragmented and only its first {budget.received:,} bytes were "
-                "read, so its whole duration is not known"
+                f"read{f' ({why})' if why else ''}, so its whole duration is not known"
             )
-            return MediaProbe(opened.url, opened, container, video=facts, note=note)
+            fix = _fix(budget)
+            return MediaProbe(opened.url, opened, container, video=facts, note=note, note_fix=fix)
         if facts.partial and not facts.truncated:  # judged on the part of its index read
             why = _shortfall(budget, "the byte cap, or the server")
             note = (

@@ -22,7 +22,7 @@ from validator.probes.sniff import CONTENT_TYPES, Container
 from validator.probes.video import VideoFacts
 from validator.settings import Settings
 from validator.slots import Slot
-from validator.urls import MediaKind, extension
+from validator.urls import MediaKind, extension, same_resource
 
 __all__ = [
     "CONTENT_TYPES",
@@ -167,7 +167,7 @@ def _local_hint(slot: Slot, kind: FailureKind) -> str | None:
 
 def _where(slot: Slot, probe: MediaProbe) -> str:
     named = quote(slot.shown or slot.url)
-    if probe.url != slot.url:
+    if same_resource(probe.url) != same_resource(slot.url):  # not another URL's fragment
         return f"the file at {named} (redirected to {quote(probe.url)})"
     return f"the file at {named}"
 
