@@ -29,7 +29,7 @@ class Slot(NamedTuple):
     declared_type: str | None = None
     """The content type the payload declares for it (``cover_image_content_type``)."""
     cover: bool = False
-    """A video's cover: shown in the video's frame, so the pin's image size rules do not apply."""
+    """A video's cover: held to the image shape rule, not the width one (a frame of the video)."""
     local: bool = False
     """``url`` is a file on this machine (media not hosted yet): probed even offline."""
     shown: str | None = None

@@ -700,12 +700,19 @@ def test_an_inline_carousel_of_different_sizes_is_told_as_a_url_one_is() -> None
     assert "size of media_source.items[0].data, 1000x1000" in finding.hint
 
 
-def test_an_inline_cover_is_judged_whole_but_not_by_the_pin_s_shape() -> None:
+def test_an_inline_cover_is_judged_whole_and_by_its_shape_not_its_width() -> None:
     cut = video_pin(cover_image_url=None, cover_image_data=_encoded("truncated.jpg"))
     (finding,) = check(cut).findings
     assert (finding.code, finding.field) == ("media.invalid", "media_source.cover_image_data")
+    # A cover is a frame of the video: narrower than an image pin's 600 px is fine (videos of
+    # 240p are taken), taller than any video Pinterest takes is not.
+    small = video_pin(cover_image_url=None, cover_image_data=_encoded("small.jpg"))
+    assert check(small).findings == ()
     tall = video_pin(cover_image_url=None, cover_image_data=_encoded("tall.jpg"))
-    assert check(tall).findings == ()  # shown in the video's frame: no feed crop
+    (finding,) = check(tall).findings
+    assert (finding.code, finding.field) == ("media.aspect_ratio", "media_source.cover_image_data")
+    assert finding.hint is not None
+    assert finding.hint.startswith("Use a frame of the video as its cover")
 
 
 def test_a_carousel_index_past_its_items_is_a_warning() -> None:

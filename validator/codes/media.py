@@ -299,7 +299,7 @@ MEDIA_CHECK_INCOMPLETE: Final = _network(
 )
 MEDIA_TYPE_MISMATCH: Final = _network(
     "media.type_mismatch",
-    "An image Content-Type header (image/*) or a .jpg/.png name disagrees with what the bytes are.",
+    "The Content-Type header or a .jpg/.png name disagrees with what the bytes are.",
     "Some fetchers trust the header or the extension; a PNG served as image/jpeg or named .jpg "
     "works by luck and breaks on stricter paths (covers, previews).",
     "Serve the file with the Content-Type of its real format, and name it accordingly.",

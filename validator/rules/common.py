@@ -164,10 +164,10 @@ def check_inline_image(
     """Base64 image data: a whole JPEG or PNG of the declared type, judged as a fetched file.
 
     The bytes are in the payload, so what the network stage learns of a URL's file is known
-    offline: its format from the first dozen bytes, then its size, its dimensions (not a
-    ``cover``'s: it is shown in the video's frame), and whether it is cut off, from all of
-    them. ``mismatch`` is the code for data that is not what ``type_field`` declares (a video
-    cover has its own).
+    offline: its format from the first dozen bytes, then its size, its dimensions (a
+    ``cover``'s shape only, ``image_findings``), and whether it is cut off, from all of them.
+    ``mismatch`` is the code for data that is not what ``type_field`` declares (a video cover
+    has its own).
     """
     problem = check_base64(data, field)
     if problem is not None or data is None:
@@ -215,8 +215,7 @@ def _read_inline(data: str, field: str, settings: Settings, *, cover: bool) -> I
     if undecoded is not None:  # --deep could not decode it: its header and end were judged
         message = f"{where} was not checked completely: the image {undecoded} (--deep)"
         found.append(MEDIA_CHECK_INCOMPLETE.finding(field, message))
-    if not cover:
-        found.extend(image_findings(field, facts, where, settings))
+    found.extend(image_findings(field, facts, where, settings, cover=cover))
     return InlineImage(found, facts.display_size)
 
 
