@@ -1550,3 +1550,14 @@ def test_a_content_type_that_claims_nothing_or_the_same_family_passes(
 ) -> None:
     (report,) = validate_media([server.url(path)], kind, settings=NETWORK)
     assert report.findings == ()
+
+
+def test_a_408_is_a_timeout_retried_not_bad_input(server: MediaServer) -> None:
+    # It was media.unreachable, "fix the input", asked once.
+    report = one(image_pin(server.url("/flaky/timeout-408/408/photo-baseline.jpg")))
+    assert report.findings == ()
+    (report,) = validate_media([server.url("/status/408")], "image", settings=NETWORK)
+    (finding,) = report.findings
+    assert finding.code == "media.timeout"
+    assert finding.retryable
+    assert "answered 408 Request Timeout (2 attempts)" in finding.message

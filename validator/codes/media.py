@@ -240,7 +240,7 @@ MEDIA_CONNECTION_LOST: Final = _network(
 )
 MEDIA_TIMEOUT: Final = _network(
     "media.timeout",
-    "The media server did not answer within the deadline, also after retries.",
+    "The media server did not answer within the deadline (or answered 408), also after retries.",
     "Pinterest's crawler gives up on slow hosts too.",
     "Try again later; if it persists, serve the file from a faster host or CDN.",
     action=Action.RETRY,

@@ -1132,6 +1132,8 @@ def _status_failure(url: str, answer: httpx.Response, chain: tuple[Hop, ...]) ->
         kind = FailureKind.FORBIDDEN
     elif status in (404, 410):
         kind = FailureKind.NOT_FOUND
+    elif status == 408:  # the server tired of waiting for the request: a timeout, retried
+        kind = FailureKind.TIMEOUT
     elif status == 429:
         kind = FailureKind.RATE_LIMITED
     elif 500 <= status < 600:  # 600 and up are no HTTP status: not worth a retry
