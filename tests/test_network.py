@@ -151,6 +151,20 @@ def test_a_timeout_is_retryable(server: MediaServer) -> None:
     assert report.findings[0].retryable
 
 
+def test_the_deadline_is_the_url_s_whole_not_each_attempt_s(server: MediaServer) -> None:
+    # A body that trickles a byte a second took `deadline` per attempt: 3 attempts, 3 deadlines
+    # (91 s for a 30 s deadline). It is now one window for all the URL's requests (issue 3).
+    settings = NETWORK.model_copy(update={"deadline": 1.0, "retries": 2})
+    started = time.monotonic()
+    report = one(image_pin(server.url("/slow/photo-baseline.jpg?whole-deadline")), settings)
+    took = time.monotonic() - started
+    (finding,) = report.findings
+    assert finding.code == "media.timeout"
+    assert "gave no complete answer within 1 s" in finding.message
+    assert "attempts" not in finding.message
+    assert took < 2.5  # one deadline (and a second to spare), not three
+
+
 def test_a_flaky_server_recovers_within_the_retries(server: MediaServer) -> None:
     report = one(image_pin(server.url("/flaky/net-503/503/photo-baseline.jpg")))
     assert report.findings == ()

@@ -222,7 +222,7 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         metavar="SECONDS",
         dest="deadline",
-        help="seconds for a URL's first request, and again for its later reads (default 30)",
+        help="seconds for all of a URL's requests, retries included (default 30)",
     )
     network.add_argument(
         "--max-redirects", type=int, metavar="N", help="redirects followed (default 10)"

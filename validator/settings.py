@@ -155,8 +155,10 @@ class Settings(BaseModel):
     """Seconds to wait for the next bytes of an answer."""
 
     deadline: Annotated[float, Field(gt=0, le=3600)] = 30.0
-    """Seconds for one attempt at a URL's first request, redirects included; and once more for
-    all the ranged reads after it (header, end marker, video index), retries included."""
+    """Seconds for all of a URL's requests together: the first, its redirects and retries, and
+    the ranged reads after it (header, end marker, video index). Time in line for a slot or a
+    thread, and waits for 429 pauses and backoff, do not count. A video's parse gets as long
+    again for its own work."""
 
     retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""

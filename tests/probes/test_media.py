@@ -16,6 +16,7 @@ from validator.probes.video import VideoFacts, VideoProblem
 
 STUCK = "h264-moov-end.mp4"
 FINE = "h265.mp4"
+FASTSTART = "h264-faststart.mp4"
 
 
 @pytest.fixture
@@ -58,24 +59,48 @@ def test_a_parse_that_does_not_finish_is_given_up_and_the_run_goes_on(
     assert "-movflags +faststart" in finding.hint
 
 
-def test_the_time_a_parse_waits_for_its_reads_is_not_counted_against_it(
+def test_a_parse_waiting_out_a_pause_of_its_server_is_not_given_up(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A slow server's video is not "a parse that does not finish": its reads have a deadline of
-    # their own. Here the parse waits 0.9 s for its reads and works 0.3 s, over a 1 s limit.
+    # The parse's first read is answered 429 with Retry-After: 1, past the 0.8 s deadline: the
+    # pause is the server's time (it moves the URL's deadline on), not the parse's.
     real = media.read_video_facts
 
     def parse(file: RangeFile) -> VideoFacts | VideoProblem:
-        time.sleep(0.3)
-        for block in (1, 2, 3):  # not cached: each one a request, 0.3 s of latency
-            file.pread(block * file.block_size, 16)
+        file.pread(file.size - 16, 16)  # not cached: the parse's own first read
         return real(file)
 
     monkeypatch.setattr(media, "read_video_facts", parse)
-    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0, block_size=16384)
-    with serve(latency=0.3) as server:
-        (report,) = validate_media([server.url(f"/media/{FINE}")], "video", settings=settings)
+    settings = Settings(allow_private_hosts=True, deadline=0.8, retries=1)
+    with serve() as server:
+        url = server.url(f"/laterfail/429/{FASTSTART}?once=parse-pause")  # its index in block 0
+        (report,) = validate_media([url], "video", settings=settings)
+        paused = [e for e in server.settled_requests_to(FASTSTART) if e.status == 429]
+    assert len(paused) == 1
     assert report.findings == ()
+
+
+def test_a_parse_waiting_for_a_thread_is_not_given_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    # One thread (concurrency 1): the second video's parse waits 1.5 s for it, past the 1 s
+    # limit. The limit counts from when a thread takes the parse, so only the first is given up.
+    real = media.read_video_facts
+    slow_size = (MEDIA / STUCK).stat().st_size
+
+    def parse(file: RangeFile) -> VideoFacts | VideoProblem:
+        if file.size == slow_size:
+            time.sleep(1.5)
+        return real(file)
+
+    monkeypatch.setattr(media, "read_video_facts", parse)
+    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0, concurrency=1)
+    with serve() as server:
+        slow, queued = validate_media(
+            [server.url(f"/media/{STUCK}"), server.url(f"/media/{FINE}")],
+            "video",
+            settings=settings,
+        )
+    assert [f.code for f in slow.findings] == ["media.check_incomplete"]
+    assert queued.findings == ()
 
 
 def test_urls_that_make_the_same_request_are_probed_once() -> None:

@@ -199,8 +199,10 @@ class Fetcher:
 
         async def attempt() -> Response | Failure:
             trail = _Trail(url)
+            if budget.deadline is None:  # the URL's one window, for every request and retry
+                budget.deadline = asyncio.get_running_loop().time() + self.settings.deadline
             try:
-                async with asyncio.timeout(self.settings.deadline) as clock:
+                async with asyncio.timeout_at(budget.deadline) as clock:
                     return await self._follow(url, want, budget, clock, trail)
             except TimeoutError:
                 late = f"gave no complete answer within {self.settings.deadline:g} s"
@@ -216,7 +218,9 @@ class Fetcher:
 
         A 429 pauses the host that answered it (``_Host.not_before``): the other requests to
         that host wait it out too, those to other hosts do not. Time spent waiting between
-        attempts moves ``budget.reads_deadline`` on: it is not the server's answering time.
+        attempts moves ``budget.deadline`` on: it is not the server's answering time. A timeout
+        with the URL's deadline passed is not tried again: the window is the URL's, not each
+        attempt's.
         """
         tries = 0
         while True:
@@ -238,7 +242,7 @@ class Fetcher:
                 host = self._host(_host_key(answered))
                 host.not_before = max(host.not_before, time.monotonic() + wait)
             await asyncio.sleep(wait)
-            _extend(budget, wait)
+            budget.waited(wait)
 
     async def _outside_pauses(
         self, url: str, budget: Budget, run: Callable[[], Awaitable[_T | Failure]]
@@ -261,7 +265,7 @@ class Fetcher:
                     return Failure(FailureKind.RATE_LIMITED, url, detail)
                 await asyncio.sleep(pause)
                 budget.paused += pause
-                _extend(budget, pause)
+                budget.waited(pause)
             try:
                 return await run()
             except _HostPaused as paused:
@@ -586,8 +590,8 @@ class Fetcher:
     ) -> bytes:
         if budget.remaining <= 0:
             return b""
-        if budget.reads_deadline is None:  # the first later read starts the window for them all
-            budget.reads_deadline = asyncio.get_running_loop().time() + self.settings.deadline
+        if budget.deadline is None:  # a file opened elsewhere: its window starts here
+            budget.deadline = asyncio.get_running_loop().time() + self.settings.deadline
 
         headers = {"Range": spec}
         if budget.validator is not None:  # a file replaced since is sent whole (200), not mixed
@@ -596,7 +600,7 @@ class Fetcher:
         async def attempt() -> bytes | Failure:
             trail = _Trail(url)
             try:
-                async with asyncio.timeout_at(budget.reads_deadline) as clock:
+                async with asyncio.timeout_at(budget.deadline) as clock:
                     asked = _Asked(headers, spec, start, length)
                     return await self._follow_later(url, asked, budget, clock, trail)
             except TimeoutError:
@@ -756,7 +760,7 @@ class Fetcher:
                 waited = loop.time() - queued
                 if when is not None:
                     clock.reschedule(when + waited)
-                _extend(budget, waited)
+                budget.waited(waited)
                 self.requests += 1
                 budget.requests += 1
                 in_flight = self._in_flight
@@ -883,15 +887,9 @@ def _new_client(
     return client
 
 
-def _extend(budget: Budget, seconds: float) -> None:
-    """Move the later reads' deadline on by time spent waiting (pauses, backoff)."""
-    if budget.reads_deadline is not None:
-        budget.reads_deadline += seconds
-
-
 def _window_spent(failure: Failure, budget: Budget) -> bool:
-    """A later read that timed out with its window spent: another attempt would time out too."""
-    deadline = budget.reads_deadline
+    """A request that timed out with the URL's window spent: another would time out too."""
+    deadline = budget.deadline
     if failure.kind is not FailureKind.TIMEOUT or deadline is None:
         return False
     return asyncio.get_running_loop().time() >= deadline

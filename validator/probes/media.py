@@ -374,10 +374,13 @@ class Prober:
 
         fetch = _ThreadReads(self, reader, opened, budget, loop)
 
+        queued = loop.time()
+
         def parse() -> VideoFacts | VideoProblem:
-            # Queueing for a thread or for a turn at MediaInfo's options is not the server's
-            # time: the reads from here on get a deadline of their own.
-            budget.reads_deadline = None
+            # Queueing for a thread is not the server's time (read from this thread: the loop's
+            # side does not touch the budget until this parse asks for a read).
+            budget.waited(loop.time() - queued)
+            fetch.begin()
             # The file stops at the URL's byte cap itself, so that running out of it reads as
             # "incomplete", not as a file that ends early.
             file = RangeFile(
@@ -437,20 +440,19 @@ class Prober:
         MediaInfo looped forever on a fuzzed colour table (``ctab``, refused before the parse
         since); another such loop would have held the run for ever. Its thread cannot be
         stopped: it is left, its result unused (the command ends the process if it is still
-        running at exit). Time the parse spends waiting for its reads is the server's, already
-        held to the reads' own deadline: it is not counted here.
+        running at exit). Counted from when a thread takes the parse, not from when it was
+        queued (a calendar of 500 videos queues for the threads); time the parse spends waiting
+        for its reads is the server's, held to the URL's own deadline: not counted either.
         """
         loop = asyncio.get_running_loop()
         limit = self.settings.deadline
-        started = loop.time()
         left = limit
         while True:
             try:
                 async with asyncio.timeout(left):
                     return await asyncio.shield(work)
             except TimeoutError:
-                now = loop.time()
-                left = limit - (now - started - reads.seconds_waiting(now))
+                left = limit - reads.seconds_working(loop.time())
                 if left <= 0:
                     work.cancel()
                     return None
@@ -528,8 +530,18 @@ class _ThreadReads:
         self._budget = budget
         self._loop = loop
         self._crumbs = 0
+        self._begun: float | None = None
         self._waited = 0.0
         self._waiting_since: float | None = None
+
+    def begin(self) -> None:
+        """The parse starts, in its thread: what it does from now on is its own time."""
+        self._begun = self._loop.time()  # a float, set whole: the loop's side only reads it
+
+    def seconds_working(self, now: float) -> float:
+        """Seconds the parse has run by ``now`` (the loop's clock), its waits for reads left out."""
+        begun = self._begun
+        return 0.0 if begun is None else now - begun - self.seconds_waiting(now)
 
     def seconds_waiting(self, now: float) -> float:
         """Seconds the parse has spent waiting for reads, by the loop's clock, up to ``now``."""

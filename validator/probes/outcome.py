@@ -99,16 +99,16 @@ class Response:
 class Budget:
     """What one URL may still cost, over all its requests.
 
-    ``remaining`` bytes (``max_bytes_per_url``); ``reads_deadline``, the moment (``loop.time()``)
-    by which the reads after the first must be done: set by the first of them, moved on by time
-    spent in line for a slot or waiting out pauses and backoff, and cleared (``None``) to give a
-    window anew. ``paused``, the seconds spent waiting out 429 pauses, over all the URL's requests.
+    ``remaining`` bytes (``max_bytes_per_url``); ``deadline``, the moment (``loop.time()``) by
+    which all of the URL's requests must be done, retries included (issue 3: "a total deadline
+    per URL"): set when the first starts, moved on by time that is not the server's (``waited``).
+    ``paused``, the seconds spent waiting out 429 pauses, over all the URL's requests.
     """
 
     remaining: int
     requests: int = 0
     received: int = field(default=0)
-    reads_deadline: float | None = None
+    deadline: float | None = None
     paused: float = 0.0
     size: int | None = None
     """The file's size as the first answer stated it: a later part of another size is not of
@@ -120,6 +120,15 @@ class Budget:
     suffix), and left unread."""
     shortfall: Shortfall | None = None
     """Why the server's answer to a later read held none of the file's bytes (the last such)."""
+
+    def waited(self, seconds: float) -> None:
+        """Move the deadline on by ``seconds`` that were not the server's.
+
+        Spent in line (for a slot, a thread) or waiting out a pause or a backoff: a calendar of
+        10,000 pins on one CDN queues for long, and that is not the server being slow.
+        """
+        if self.deadline is not None:
+            self.deadline += seconds
 
     def take(self, count: int) -> None:
         """Count ``count`` bytes read."""
