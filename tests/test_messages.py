@@ -190,6 +190,11 @@ def test_long_values_are_cut() -> None:
             "https://example.com/image.php?id=123456789012345678901234567890",
             "https://example.com/image.php?id=1234567890123456…",
         ),
+        # A "/" in the query is no path: an image proxy's inner URL is cut at the end.
+        (
+            "https://img-proxy.example.com?url=https://cdn.example.com/a/b/dress.jpg&w=1",
+            "https://img-proxy.example.com?url=https://cdn.exa…",
+        ),
         # A host that fills the width: cut at the end, as any text.
         ("https://" + "h" * 60 + ".com/a.jpg", "https://" + "h" * 41 + "…"),
         # Prose holding a URL is not a URL.

@@ -389,8 +389,9 @@ def _shortened_url(url: str, width: int) -> str:
     where it can, and the query goes: ``https://cdn.shopify.com/…/spring_1024x1024.jpg?…``.
     """
     scheme_end = url.index("://") + 3
-    host_end = url.find("/", scheme_end)
-    if host_end < 0:  # no path: the host itself is long
+    ends = [found for mark in "/?#" if (found := url.find(mark, scheme_end)) != -1]
+    host_end = min(ends, default=len(url))  # a "/" in a query (?url=https://...) is no path
+    if host_end == len(url) or url[host_end] == "#":  # a long host, or a fragment: cut at the end
         return url[: width - 1] + "…"
     origin = url[:host_end]
     path, mark, query = url[host_end:].partition("?")

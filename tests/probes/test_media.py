@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from media_server import MEDIA, serve
 
 from validator import Settings, validate_media
-from validator.probes import media
+from validator.probes import media, video
 from validator.probes.rangefile import RangeFile
 from validator.probes.video import VideoFacts, VideoProblem
 
-STUCK = "h264-moov-end.mp4"
+STUCK = "h264-moov-end.mp4"  # told by its size, which h264-faststart.mp4 shares
 FINE = "h265.mp4"
 FASTSTART = "h264-faststart.mp4"
 
@@ -116,3 +121,65 @@ def test_urls_that_make_the_same_request_are_probed_once() -> None:
         (finding,) = report.findings
         assert finding.code == "media.unsupported_format"
         assert finding.message.startswith(f'the file at "{spelling}" is a WebP image')
+
+
+def test_a_parse_given_up_does_not_hold_back_the_parses_after_it(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # MediaInfo looping inside its options' gate kept it for ever: the next parse at another
+    # speed (a fragmented MP4's) waited at the gate, and every parse after that one too, each
+    # "not checked". Its hold is let go once it is given up.
+    real = video.MediaInfo
+    stuck_size = (MEDIA / STUCK).stat().st_size
+
+    class Looping:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            while file.size == stuck_size and not release.is_set():
+                time.sleep(0.05)  # as MediaInfo's loop, holding the gate
+            return real.parse(file, **options)
+
+    monkeypatch.setattr(video, "MediaInfo", Looping)
+    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0)
+    with serve() as server:
+        (stuck,) = validate_media([server.url(f"/media/{STUCK}")], "video", settings=settings)
+        after = validate_media(
+            [server.url(f"/media/{name}") for name in ("many-fragments.mp4", FINE, "clip.mov")],
+            "video",
+            settings=settings,
+        )
+    assert [f.code for f in stuck.findings] == ["media.check_incomplete"]
+    assert [report.findings for report in after] == [(), (), ()]
+
+
+def test_a_script_ends_though_a_parse_it_gave_up_never_does(tmp_path: Path) -> None:
+    # The parse threads were a ThreadPoolExecutor's, which Python joins at exit: a script (or a
+    # pytest session using the plugin) printed its results, then never ended.
+    script = tmp_path / "stuck.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import time
+            from pathlib import Path
+            from validator import Settings, validate_media
+            from validator.demo.server import serve
+            from validator.probes import media, video
+
+            def parse(file):
+                while True:
+                    time.sleep(0.05)  # a MediaInfo that never returns
+
+            media.read_video_facts = parse
+            settings = Settings(allow_private_hosts=True, deadline=0.5, retries=0)
+            with serve((Path({str(MEDIA)!r}),)) as server:
+                url = server.url("/media/{STUCK}")
+                (report,) = validate_media([url], "video", settings=settings)
+            print([finding.code for finding in report.findings])
+            """
+        )
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, on a script written above
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['media.check_incomplete']"

@@ -25,8 +25,8 @@ import contextlib
 import dataclasses
 import functools
 import inspect
+import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
@@ -55,10 +55,12 @@ from validator.probes.sniff import (
     image_cut,
     sniff,
 )
+from validator.probes.threads import DaemonPool
 from validator.probes.video import (
     VideoFacts,
     VideoProblem,
     VideoProblemKind,
+    abandon_parse,
     index_reads,
     read_video_facts,
 )
@@ -135,7 +137,8 @@ class Prober:
         self._closed = False
         # pymediainfo's parses wait on ranged reads: give them as many threads as there can be
         # requests in flight, not the default pool's few (cpu + 4).
-        self._threads = ThreadPoolExecutor(self.settings.concurrency, "pin-preflight-video")
+        # Daemon threads: a parse given up as never ending does not keep the process alive.
+        self._threads = DaemonPool(self.settings.concurrency, "pin-preflight-video")
         # --deep decodes one image at a time per run: a 360 KB PNG of 88 million pixels takes
         # 350 MB decoded, and a pool of decodes at once ran the machine out of memory.
         self._decoding = asyncio.Semaphore(1)
@@ -455,6 +458,8 @@ class Prober:
                 left = limit - reads.seconds_working(loop.time())
                 if left <= 0:
                     work.cancel()
+                    if reads.thread is not None:  # the others may take their turns now
+                        abandon_parse(reads.thread)
                     return None
             except asyncio.CancelledError:
                 work.cancel()  # as an await of it would: a result that is no longer wanted
@@ -531,11 +536,14 @@ class _ThreadReads:
         self._loop = loop
         self._crumbs = 0
         self._begun: float | None = None
+        self.thread: int | None = None
+        """The thread the parse runs in, once begun (``threading.get_ident``)."""
         self._waited = 0.0
         self._waiting_since: float | None = None
 
     def begin(self) -> None:
         """The parse starts, in its thread: what it does from now on is its own time."""
+        self.thread = threading.get_ident()
         self._begun = self._loop.time()  # a float, set whole: the loop's side only reads it
 
     def seconds_working(self, now: float) -> float:

@@ -39,6 +39,7 @@ __all__ = [
     "VideoFacts",
     "VideoProblem",
     "VideoProblemKind",
+    "abandon_parse",
     "fetch_index",
     "index_reads",
     "next_index_read",
@@ -86,6 +87,8 @@ class _OptionGate:
         self._changed = threading.Condition()
         self._speed: float | None = None
         self._users = 0
+        self._holders: set[int] = set()
+        """The threads inside (``threading.get_ident``), less those whose parse was given up."""
         self._waiting: Counter[float] = Counter()
         self._turn: float | None = None
         """The speed whose batch goes in next (``None``: any, or the running speed may join)."""
@@ -101,16 +104,32 @@ class _OptionGate:
             self._waiting[speed] -= 1
             self._speed = speed
             self._users += 1
+            self._holders.add(threading.get_ident())
             if self._turn == speed and not self._waiting[speed]:  # the whole batch is in
                 waiting = (other for other, count in self._waiting.items() if count)
                 self._turn = next(waiting, None)
         try:
             yield
         finally:
-            with self._changed:
-                self._users -= 1
-                if self._users == 0:
-                    self._changed.notify_all()
+            self._release(threading.get_ident())  # nothing left if its parse was given up
+
+    def abandon(self, thread: int) -> None:
+        """Let go of the hold of ``thread``'s parse, if it has one: it was given up.
+
+        A parse that never ends held the options for ever, and every parse at another speed
+        waited for it: one looping file cost the checks of all the videos after it, in that
+        process. Its result is not used, so the options may change under it.
+        """
+        self._release(thread)
+
+    def _release(self, thread: int) -> None:
+        with self._changed:
+            if thread not in self._holders:
+                return
+            self._holders.discard(thread)
+            self._users -= 1
+            if self._users == 0:
+                self._changed.notify_all()
 
     def _may_enter(self, speed: float) -> bool:
         if self._turn is not None and self._turn != speed:
@@ -119,6 +138,13 @@ class _OptionGate:
 
 
 _OPTIONS = _OptionGate()
+
+
+def abandon_parse(thread: int) -> None:
+    """Stop ``thread``'s parse, given up as never ending, from holding the others back."""
+    _OPTIONS.abandon(thread)
+
+
 _VIDEO_CONTAINERS = frozenset({Container.MP4, Container.MOV})
 
 
