@@ -660,8 +660,8 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 if current != url:
                     return self._transport_failure(exc, url, current, trail.hops, fresh=fresh)
-                if isinstance(exc, httpx.TimeoutException):
-                    late = "stopped answering the ranged reads within the deadline"
+                if isinstance(exc, httpx.TimeoutException):  # read_timeout, not the deadline
+                    late = _timeout_detail(exc, self.settings)
                     return Failure(FailureKind.TIMEOUT, url, late)
                 if str(exc).startswith(_NOT_HTTP):  # asked again on a new connection
                     self._reused_not_http(url)
