@@ -376,7 +376,6 @@ class Prober:
         known.close()
 
         fetch = _ThreadReads(self, reader, opened, budget, loop)
-
         queued = loop.time()
 
         def parse() -> VideoFacts | VideoProblem:
@@ -442,8 +441,9 @@ class Prober:
 
         MediaInfo looped forever on a fuzzed colour table (``ctab``, refused before the parse
         since); another such loop would have held the run for ever. Its thread cannot be
-        stopped: it is left, its result unused (the command ends the process if it is still
-        running at exit). Counted from when a thread takes the parse, not from when it was
+        stopped: it is left, its result unused, its turn at MediaInfo's options let go (a daemon
+        thread, ``DaemonPool``: it does not keep the process alive). Counted from when a thread
+        takes the parse, not from when it was
         queued (a calendar of 500 videos queues for the threads); time the parse spends waiting
         for its reads is the server's, held to the URL's own deadline: not counted either.
         """
