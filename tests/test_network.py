@@ -1557,6 +1557,10 @@ def test_a_content_type_of_another_kind_than_the_bytes_is_a_mismatch(
         ("/type/binary/octet-stream/h264-faststart.mp4", "video"),
         ("/type/video/quicktime/h264-faststart.mp4", "video"),
         ("/type/video/mp4/clip.mov", "video"),
+        ("/type/image/jpg/photo-baseline.jpg", "image"),
+        ("/type/image/pjpeg/photo-baseline.jpg", "image"),
+        ("/type/image/x-png/graphic.png", "image"),
+        ("/type/application/force-download/photo-baseline.jpg", "image"),
     ],
 )
 def test_a_content_type_that_claims_nothing_or_the_same_family_passes(
@@ -1575,3 +1579,26 @@ def test_a_408_is_a_timeout_retried_not_bad_input(server: MediaServer) -> None:
     assert finding.code == "media.timeout"
     assert finding.retryable
     assert "answered 408 Request Timeout (2 attempts)" in finding.message
+
+
+def test_time_in_line_before_a_pause_is_not_the_server_s(server: MediaServer) -> None:
+    # One request at a time to the host, 0.3 s each, and a 429 (Retry-After: 1) among them: the
+    # URLs that stood in line and then met the pause had their time in line held against their
+    # 1.5 s deadline, and timed out without being asked.
+    with serve(latency=0.3) as slow:
+        urls = [slow.url(f"/media/photo-baseline.jpg?n={n}") for n in range(4)]
+        urls.insert(2, slow.url("/flaky/line-429/429/photo-baseline.jpg"))
+        settings = NETWORK.model_copy(update={"per_host": 1, "deadline": 1.5, "retries": 1})
+        reports = validate_media(urls, "image", settings=settings)
+    assert [report.findings for report in reports] == [(), (), (), (), ()]
+
+
+def test_a_slow_503_is_told_as_a_503_when_the_retry_runs_out_of_time(server: MediaServer) -> None:
+    # The 503 came after 0.7 s of the 1 s deadline; the retry had 0.3 s and timed out, and the
+    # URL was said to have given no answer, hiding the answer it gave.
+    with serve(latency=0.7) as slow:
+        settings = NETWORK.model_copy(update={"deadline": 1.0, "retries": 1})
+        (report,) = validate_media([slow.url("/status/503")], "image", settings=settings)
+    (finding,) = report.findings
+    assert finding.code == "media.server_error"
+    assert "answered 503 Service Unavailable (2 attempts)" in finding.message

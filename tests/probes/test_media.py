@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import textwrap
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 from media_server import MEDIA, serve
 
-from validator import Settings, validate_media
+from validator import Report, Settings, avalidate_media, validate_media
 from validator.probes import media, video
 from validator.probes.rangefile import RangeFile
 from validator.probes.video import VideoFacts, VideoProblem
@@ -161,7 +162,7 @@ def test_a_script_ends_though_a_parse_it_gave_up_never_does(tmp_path: Path) -> N
             f"""
             import time
             from pathlib import Path
-            from validator import Settings, validate_media
+            from validator import Report, Settings, avalidate_media, validate_media
             from validator.demo.server import serve
             from validator.probes import media, video
 
@@ -183,3 +184,96 @@ def test_a_script_ends_though_a_parse_it_gave_up_never_does(tmp_path: Path) -> N
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "['media.check_incomplete']"
+
+
+def test_one_thread_stuck_for_good_does_not_leave_the_other_parses_queued(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # With one thread (concurrency 1) the parse that never ended kept it, and the next video's
+    # parse waited in the queue for ever: the run never ended. A thread takes the stuck one's
+    # place once it is given up.
+    real = video.MediaInfo
+    stuck_size = (MEDIA / STUCK).stat().st_size
+
+    class Looping:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            while file.size == stuck_size and not release.is_set():
+                time.sleep(0.05)
+            return real.parse(file, **options)
+
+    monkeypatch.setattr(video, "MediaInfo", Looping)
+    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0, concurrency=1)
+    with serve() as server:
+        stuck, fine = validate_media(
+            [server.url(f"/media/{STUCK}"), server.url(f"/media/{FINE}")],
+            "video",
+            settings=settings,
+        )
+    assert [f.code for f in stuck.findings] == ["media.check_incomplete"]
+    assert fine.findings == ()
+
+
+def test_a_parse_that_ends_as_its_time_runs_out_is_not_given_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # It ended inside its 2 s, but the loop was busy (other pins' rules) when the limit came: it
+    # was given up all the same, and its thread's hold at the options' gate let go, under the
+    # next parse.
+    real = video.MediaInfo
+    slow_size = (MEDIA / STUCK).stat().st_size
+
+    class Slow:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            if file.size == slow_size:
+                time.sleep(1.6)
+            return real.parse(file, **options)
+
+    monkeypatch.setattr(video, "MediaInfo", Slow)
+    settings = Settings(allow_private_hosts=True, deadline=2.0, retries=0)
+
+    async def run(url: str) -> list[Report]:
+        asyncio.get_running_loop().call_later(1.7, time.sleep, 0.6)  # busy from 1.7 to 2.3 s
+        return await avalidate_media([url], "video", settings=settings)
+
+    with serve() as server:
+        (report,) = asyncio.run(run(server.url(f"/media/{STUCK}")))
+    assert report.findings == ()
+
+
+def test_a_parse_given_up_before_its_turn_does_not_take_it_later(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # Given up while it was still short of MediaInfo (in a read, say), it went on later, took the
+    # options, and looped there: nothing gave it up again, and the parses after it waited.
+    real_parse, real_mediainfo = media.read_video_facts, video.MediaInfo
+    stuck_size = (MEDIA / STUCK).stat().st_size
+    short_of_mediainfo = threading.Event()
+
+    def parse(file: RangeFile) -> VideoFacts | VideoProblem:
+        if file.size == stuck_size:
+            short_of_mediainfo.wait(30)
+        return real_parse(file)
+
+    class Looping:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            while file.size == stuck_size and not release.is_set():
+                time.sleep(0.05)
+            return real_mediainfo.parse(file, **options)
+
+    monkeypatch.setattr(media, "read_video_facts", parse)
+    monkeypatch.setattr(video, "MediaInfo", Looping)
+    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0)
+    with serve() as server:
+        (stuck,) = validate_media([server.url(f"/media/{STUCK}")], "video", settings=settings)
+        short_of_mediainfo.set()  # it goes on now, given up
+        time.sleep(0.2)
+        after = validate_media(
+            [server.url(f"/media/{name}") for name in ("many-fragments.mp4", FINE)],
+            "video",
+            settings=settings,
+        )
+    assert [f.code for f in stuck.findings] == ["media.check_incomplete"]
+    assert [report.findings for report in after] == [(), ()]

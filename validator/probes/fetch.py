@@ -218,18 +218,26 @@ class Fetcher:
 
         A 429 pauses the host that answered it (``_Host.not_before``): the other requests to
         that host wait it out too, those to other hosts do not. Time spent waiting between
-        attempts moves ``budget.deadline`` on: it is not the server's answering time. A timeout
-        with the URL's deadline passed is not tried again: the window is the URL's, not each
-        attempt's.
+        attempts moves ``budget.deadline`` on: it is not the server's answering time. The window
+        is the URL's, not each attempt's: a failure with it spent is not tried again, and a retry
+        that only ran out of it does not hide what the server said before (a 503 that came
+        slowly is the verdict, not the timeout of the retry that had a second left).
         """
         tries = 0
+        earlier: Failure | None = None
         while True:
             tries += 1
             outcome = await attempt()
             if not isinstance(outcome, Failure) or not _is_temporary(outcome):
                 return _with_attempts(outcome, tries)
-            if tries > self.settings.retries or _window_spent(outcome, budget):
+            if _window_spent(budget):
+                if outcome.kind is FailureKind.TIMEOUT and earlier is not None:
+                    outcome = earlier  # the server's own answer, not the window's end
                 return _with_attempts(outcome, tries)
+            if tries > self.settings.retries:
+                return _with_attempts(outcome, tries)
+            if outcome.kind is not FailureKind.TIMEOUT:
+                earlier = outcome
             wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
                 # The server's pauses add up, over all the URL's requests (``_outside_pauses``);
@@ -251,7 +259,8 @@ class Fetcher:
 
         The pause of ``url``'s host is waited out first, holding no slot. A pause met on the way
         (set while the request queued, or on a host a redirect leads to) is waited out, then
-        ``run`` starts again, with its deadline anew. A host that keeps pausing is waited for at
+        ``run`` starts again, the URL's deadline moved on by the time in line and the pause
+        (``Budget.waited``). A host that keeps pausing is waited for at
         most ``retry_after_cap`` seconds in all, then the URL is ``RATE_LIMITED``.
         """
         host = self._hosts.get(_host_key(url))
@@ -755,6 +764,7 @@ class Fetcher:
         # The host's slot first: a request queued for a busy host holds none of the global ones.
         async with host.slots:
             if host.not_before > time.monotonic():
+                budget.waited(loop.time() - queued)  # in line: not the server's time either
                 raise _HostPaused(host)  # paused (429) while this one queued: waited out above
             async with self._slots:
                 waited = loop.time() - queued
@@ -887,12 +897,10 @@ def _new_client(
     return client
 
 
-def _window_spent(failure: Failure, budget: Budget) -> bool:
-    """A request that timed out with the URL's window spent: another would time out too."""
+def _window_spent(budget: Budget) -> bool:
+    """Whether the URL's deadline has passed: another attempt would time out at once."""
     deadline = budget.deadline
-    if failure.kind is not FailureKind.TIMEOUT or deadline is None:
-        return False
-    return asyncio.get_running_loop().time() >= deadline
+    return deadline is not None and asyncio.get_running_loop().time() >= deadline
 
 
 @asynccontextmanager

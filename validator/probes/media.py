@@ -25,7 +25,6 @@ import contextlib
 import dataclasses
 import functools
 import inspect
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -61,6 +60,7 @@ from validator.probes.video import (
     VideoProblem,
     VideoProblemKind,
     abandon_parse,
+    begin_parse,
     index_reads,
     read_video_facts,
 )
@@ -455,11 +455,14 @@ class Prober:
                 async with asyncio.timeout(left):
                     return await asyncio.shield(work)
             except TimeoutError:
+                if work.done():  # it finished as the time ran out: its result is good
+                    return work.result()
                 left = limit - reads.seconds_working(loop.time())
                 if left <= 0:
                     work.cancel()
-                    if reads.thread is not None:  # the others may take their turns now
-                        abandon_parse(reads.thread)
+                    if reads.parse is not None:  # the others may take their turns now
+                        abandon_parse(reads.parse)
+                    self._threads.replace_worker()  # its thread is not coming back
                     return None
             except asyncio.CancelledError:
                 work.cancel()  # as an await of it would: a result that is no longer wanted
@@ -536,14 +539,14 @@ class _ThreadReads:
         self._loop = loop
         self._crumbs = 0
         self._begun: float | None = None
-        self.thread: int | None = None
-        """The thread the parse runs in, once begun (``threading.get_ident``)."""
+        self.parse: object | None = None
+        """The parse's token, once begun (``video.begin_parse``)."""
         self._waited = 0.0
         self._waiting_since: float | None = None
 
     def begin(self) -> None:
         """The parse starts, in its thread: what it does from now on is its own time."""
-        self.thread = threading.get_ident()
+        self.parse = begin_parse()
         self._begun = self._loop.time()  # a float, set whole: the loop's side only reads it
 
     def seconds_working(self, now: float) -> float:

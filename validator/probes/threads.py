@@ -3,8 +3,7 @@
 ``ThreadPoolExecutor``'s workers are joined when the interpreter exits. A MediaInfo parse that
 never ends (given up by ``Prober``, its result unused) then kept a script that had printed its
 results, or a pytest session, from ever exiting. These workers are daemon threads: the process
-ends without them. The command line still names one that is busy at its end
-(``command.py``).
+ends without them; and a worker stuck on work given up is replaced (``replace_worker``).
 """
 
 from __future__ import annotations
@@ -45,12 +44,29 @@ class DaemonPool(Executor):
             future: Future[_T] = Future()
             self._work.put((future, functools.partial(fn, *args, **kwargs)))
             if not self._idle.acquire(blocking=False) and len(self._threads) < self._size:
-                worker = threading.Thread(
-                    target=self._serve, name=f"{self._name}_{len(self._threads)}", daemon=True
-                )
-                worker.start()
-                self._threads.append(worker)
+                self._start()
             return future
+
+    def _start(self) -> None:
+        """A new worker (the lock held)."""
+        worker = threading.Thread(
+            target=self._serve, name=f"{self._name}_{len(self._threads)}", daemon=True
+        )
+        worker.start()
+        self._threads.append(worker)
+
+    def replace_worker(self) -> None:
+        """One worker is stuck on work given up: another takes its place.
+
+        Without it, a run of ``concurrency`` 1 whose one parse never ended waited for ever with
+        the other videos' parses in the queue.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._size += 1
+            if not self._work.empty() and len(self._threads) < self._size:
+                self._start()  # queued work waits for a worker: one now
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         """No more work; what is queued is cancelled if ``cancel_futures``, else done first."""

@@ -36,10 +36,12 @@ __all__ = [
     "INDEX_READS",
     "SUPPORTED_CODECS",
     "TAIL_LIMIT",
+    "ParseGivenUp",
     "VideoFacts",
     "VideoProblem",
     "VideoProblemKind",
     "abandon_parse",
+    "begin_parse",
     "fetch_index",
     "index_reads",
     "next_index_read",
@@ -72,6 +74,10 @@ _MIN_BUFFER = 4096
 _ONE_REQUEST_BLOCKS = 4
 
 
+class ParseGivenUp(Exception):
+    """Raised in a parse given up (``abandon_parse``) when it comes to MediaInfo's options."""
+
+
 class _OptionGate:
     """Lets parses with the same options run at once, and takes turns between options.
 
@@ -87,49 +93,64 @@ class _OptionGate:
         self._changed = threading.Condition()
         self._speed: float | None = None
         self._users = 0
-        self._holders: set[int] = set()
-        """The threads inside (``threading.get_ident``), less those whose parse was given up."""
+        self._holders: set[object] = set()
+        """The parses inside (``parse_token``), less those given up."""
+        self._given_up: set[object] = set()
+        """The parses given up (``abandon``): none of them comes in again."""
         self._waiting: Counter[float] = Counter()
         self._turn: float | None = None
         """The speed whose batch goes in next (``None``: any, or the running speed may join)."""
 
     @contextmanager
     def using(self, speed: float) -> Iterator[None]:
-        """Hold the options at ``speed`` while parsing."""
+        """Hold the options at ``speed`` while parsing; ``ParseGivenUp`` if the parse was."""
+        holder = parse_token()
         with self._changed:
             self._waiting[speed] += 1
             if self._users and self._speed != speed and self._turn is None:
                 self._turn = speed
-            self._changed.wait_for(lambda: self._may_enter(speed))
+            self._changed.wait_for(lambda: holder in self._given_up or self._may_enter(speed))
             self._waiting[speed] -= 1
+            if holder in self._given_up:  # given up before, or while, it waited: not let in
+                self._pass_turn(speed)
+                raise ParseGivenUp
             self._speed = speed
             self._users += 1
-            self._holders.add(threading.get_ident())
-            if self._turn == speed and not self._waiting[speed]:  # the whole batch is in
-                waiting = (other for other, count in self._waiting.items() if count)
-                self._turn = next(waiting, None)
+            self._holders.add(holder)
+            self._pass_turn(speed)
         try:
             yield
         finally:
-            self._release(threading.get_ident())  # nothing left if its parse was given up
+            self._release(holder)  # nothing left if its parse was given up
 
-    def abandon(self, thread: int) -> None:
-        """Let go of the hold of ``thread``'s parse, if it has one: it was given up.
+    def abandon(self, parse: object) -> None:
+        """Let go of the hold of ``parse``, and keep it out from now on: it was given up.
 
         A parse that never ends held the options for ever, and every parse at another speed
         waited for it: one looping file cost the checks of all the videos after it, in that
-        process. Its result is not used, so the options may change under it.
+        process. Its result is not used, so the options may change under it; and one given up
+        before it came in (stuck in a read, say) does not come in later to hold them.
         """
-        self._release(thread)
-
-    def _release(self, thread: int) -> None:
         with self._changed:
-            if thread not in self._holders:
+            self._given_up.add(parse)
+            self._changed.notify_all()  # it may be among the waiting
+        self._release(parse)
+
+    def _release(self, parse: object) -> None:
+        with self._changed:
+            if parse not in self._holders:
                 return
-            self._holders.discard(thread)
+            self._holders.discard(parse)
             self._users -= 1
             if self._users == 0:
                 self._changed.notify_all()
+
+    def _pass_turn(self, speed: float) -> None:
+        """Once no parse at ``speed`` waits, the turn goes to a speed that does (lock held)."""
+        if self._turn == speed and not self._waiting[speed]:  # the whole batch is in
+            waiting = (other for other, count in self._waiting.items() if count)
+            self._turn = next(waiting, None)
+            self._changed.notify_all()
 
     def _may_enter(self, speed: float) -> bool:
         if self._turn is not None and self._turn != speed:
@@ -140,9 +161,28 @@ class _OptionGate:
 _OPTIONS = _OptionGate()
 
 
-def abandon_parse(thread: int) -> None:
-    """Stop ``thread``'s parse, given up as never ending, from holding the others back."""
-    _OPTIONS.abandon(thread)
+_PARSE = threading.local()
+
+
+def begin_parse() -> object:
+    """A token for the parse this thread starts now: what ``abandon_parse`` names it by.
+
+    A token, not the thread: a pool's thread goes on to other parses, and giving up one must
+    not let go of the next one's hold.
+    """
+    token = _PARSE.token = object()
+    return token
+
+
+def parse_token() -> object:
+    """The token of this thread's parse (``begin_parse``), or a new one for a parse of its own."""
+    token: object | None = getattr(_PARSE, "token", None)
+    return token if token is not None else object()
+
+
+def abandon_parse(parse: object) -> None:
+    """Stop ``parse`` (``begin_parse``), given up as never ending, from holding the others back."""
+    _OPTIONS.abandon(parse)
 
 
 _VIDEO_CONTAINERS = frozenset({Container.MP4, Container.MOV})

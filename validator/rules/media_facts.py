@@ -248,13 +248,20 @@ _VIDEO_TYPES = (
     *("video/3gpp", "video/3gpp2", "audio/3gpp", "audio/3gpp2"),
 )
 _SERVED_AS = {
-    Container.JPEG: ("image/jpeg",),
-    Container.PNG: ("image/png",),
+    Container.JPEG: ("image/jpeg", "image/jpg", "image/pjpeg"),  # names browsers take for JPEG
+    Container.PNG: ("image/png", "image/x-png"),
     Container.MP4: ("video/mp4", *_VIDEO_TYPES),
     Container.MOV: ("video/quicktime", *_VIDEO_TYPES),
 }
-# Headers that claim no format: an object store's default for a file uploaded without a type.
-_NO_CLAIM = frozenset({"", "application/octet-stream", "binary/octet-stream", "application/binary"})
+# Headers that claim no format: an object store's default for a file uploaded without a type,
+# and what servers send to make a browser save the file rather than show it.
+_NO_CLAIM = frozenset(
+    {
+        *("", "application/octet-stream", "binary/octet-stream", "application/binary"),
+        *("application/unknown", "application/force-download", "application/x-download"),
+        "application/download",
+    }
+)
 
 
 def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
