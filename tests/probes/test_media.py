@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 import textwrap
@@ -277,3 +278,64 @@ def test_a_parse_given_up_before_its_turn_does_not_take_it_later(
         )
     assert [f.code for f in stuck.findings] == ["media.check_incomplete"]
     assert [report.findings for report in after] == [(), ()]
+
+
+def test_a_parse_waiting_its_turn_behind_a_stuck_one_is_not_given_up(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # The fragmented video's second parse (another speed) waited for its turn behind the looping
+    # one, and that wait counted as its own work: it was given up a moment before the looper.
+    real = video.MediaInfo
+    stuck_size = (MEDIA / STUCK).stat().st_size
+
+    class Looping:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            while file.size == stuck_size and not release.is_set():
+                time.sleep(0.05)
+            return real.parse(file, **options)
+
+    monkeypatch.setattr(video, "MediaInfo", Looping)
+    settings = Settings(allow_private_hosts=True, deadline=1.0, retries=0)
+    with serve() as server:
+        fragmented, stuck = validate_media(
+            [server.url("/media/fragmented.mp4"), server.url(f"/media/{STUCK}")],
+            "video",
+            settings=settings,
+        )
+    assert fragmented.findings == ()
+    assert [f.code for f in stuck.findings] == ["media.check_incomplete"]
+
+
+def test_a_run_cancelled_during_a_stuck_parse_leaves_the_options_free(
+    monkeypatch: pytest.MonkeyPatch, release: threading.Event
+) -> None:
+    # A caller that gave up the run (asyncio.wait_for, Ctrl-C in a notebook) left the looping
+    # parse holding MediaInfo's options: every later video check in the process timed out.
+    real = video.MediaInfo
+    fragments_size = (MEDIA / "many-fragments.mp4").stat().st_size
+
+    class Looping:
+        @staticmethod
+        def parse(file: RangeFile, **options: Any) -> Any:
+            while file.size == fragments_size and options.get("parse_speed") == 0:
+                if release.is_set():
+                    break
+                time.sleep(0.05)
+            return real.parse(file, **options)
+
+    monkeypatch.setattr(video, "MediaInfo", Looping)
+    settings = Settings(allow_private_hosts=True, deadline=2.0, retries=0)
+
+    async def cancelled(url: str) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(avalidate_media([url], "video", settings=settings), 0.5)
+
+    with serve() as server:
+        asyncio.run(cancelled(server.url("/media/many-fragments.mp4")))
+        later = validate_media(
+            [server.url(f"/media/{name}") for name in (FINE, "fragmented.mp4")],
+            "video",
+            settings=settings,
+        )
+    assert [report.findings for report in later] == [(), ()]

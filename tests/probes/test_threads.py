@@ -66,3 +66,29 @@ def test_shutdown_cancels_what_is_queued_and_refuses_more() -> None:
 def test_a_size_of_zero_is_refused() -> None:
     with pytest.raises(ValueError, match="size must be > 0"):
         DaemonPool(0, "test-pool")
+
+
+def test_a_worker_stuck_on_work_given_up_is_replaced_and_retires_when_it_returns() -> None:
+    # A run of one thread whose parse never ended waited for ever with the others queued; and a
+    # replacement for each given-up parse grew the pool for good once they returned.
+    pool = DaemonPool(1, "test-pool")
+    started, release = threading.Event(), threading.Event()
+    workers: list[threading.Thread] = []
+
+    def stuck() -> None:
+        workers.append(threading.current_thread())
+        started.set()
+        release.wait(10)
+
+    given_up = pool.submit(stuck)
+    started.wait(10)
+    queued = pool.submit(lambda: threading.current_thread().name)
+    pool.replace_worker(workers[0])
+    assert queued.result(timeout=10) == "test-pool_1"  # the replacement took it
+    release.set()
+    given_up.result(timeout=10)
+    workers[0].join(10)
+    assert not workers[0].is_alive()  # it ended, back to one worker
+    names = {pool.submit(lambda: threading.current_thread().name).result(10) for _ in range(5)}
+    assert names == {"test-pool_1"}
+    pool.shutdown()

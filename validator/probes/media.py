@@ -25,6 +25,8 @@ import contextlib
 import dataclasses
 import functools
 import inspect
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
@@ -56,6 +58,7 @@ from validator.probes.sniff import (
 )
 from validator.probes.threads import DaemonPool
 from validator.probes.video import (
+    ParseTicket,
     VideoFacts,
     VideoProblem,
     VideoProblemKind,
@@ -442,12 +445,14 @@ class Prober:
         MediaInfo looped forever on a fuzzed colour table (``ctab``, refused before the parse
         since); another such loop would have held the run for ever. Its thread cannot be
         stopped: it is left, its result unused, its turn at MediaInfo's options let go (a daemon
-        thread, ``DaemonPool``: it does not keep the process alive). Counted from when a thread
-        takes the parse, not from when it was
-        queued (a calendar of 500 videos queues for the threads); time the parse spends waiting
-        for its reads is the server's, held to the URL's own deadline: not counted either.
+        thread, ``DaemonPool``: it does not keep the process alive; another takes its place).
+        Counted from when a thread takes the parse, not from when it was queued (a calendar of
+        500 videos queues for the threads); time the parse spends waiting for its reads (the
+        server's, held to the URL's own deadline) or for its turn at the options (another
+        parse's) is not counted either. A parse cancelled with its run lets go of the options
+        too: a caller that gave up the run (Ctrl-C, ``asyncio.wait_for``) would otherwise leave
+        one that never ends holding them for the life of the process.
         """
-        loop = asyncio.get_running_loop()
         limit = self.settings.deadline
         left = limit
         while True:
@@ -457,16 +462,21 @@ class Prober:
             except TimeoutError:
                 if work.done():  # it finished as the time ran out: its result is good
                     return work.result()
-                left = limit - reads.seconds_working(loop.time())
+                left = limit - reads.seconds_working(time.monotonic())
                 if left <= 0:
-                    work.cancel()
-                    if reads.parse is not None:  # the others may take their turns now
-                        abandon_parse(reads.parse)
-                    self._threads.replace_worker()  # its thread is not coming back
+                    self._give_up(work, reads)
+                    if reads.worker is not None:  # its thread is not coming back soon
+                        self._threads.replace_worker(reads.worker)
                     return None
             except asyncio.CancelledError:
-                work.cancel()  # as an await of it would: a result that is no longer wanted
+                self._give_up(work, reads)  # a result no longer wanted: as an await of it would
                 raise
+
+    @staticmethod
+    def _give_up(work: asyncio.Future[VideoFacts | VideoProblem], reads: _ThreadReads) -> None:
+        work.cancel()
+        if reads.ticket is not None:  # the others may take their turns at the options now
+            abandon_parse(reads.ticket)
 
     def _video_problem(
         self, opened: Response, container: Container, problem: VideoProblem, budget: Budget
@@ -538,24 +548,30 @@ class _ThreadReads:
         self._budget = budget
         self._loop = loop
         self._crumbs = 0
+        # Clocked with time.monotonic (as the gate's waits are), set in the parse's thread and
+        # read from the loop's: floats, each set whole.
         self._begun: float | None = None
-        self.parse: object | None = None
-        """The parse's token, once begun (``video.begin_parse``)."""
+        self.ticket: ParseTicket | None = None
+        """The parse's ticket at MediaInfo's options, once begun (``video.begin_parse``)."""
+        self.worker: threading.Thread | None = None
         self._waited = 0.0
         self._waiting_since: float | None = None
 
     def begin(self) -> None:
         """The parse starts, in its thread: what it does from now on is its own time."""
-        self.parse = begin_parse()
-        self._begun = self._loop.time()  # a float, set whole: the loop's side only reads it
+        self.ticket = begin_parse()
+        self.worker = threading.current_thread()
+        self._begun = time.monotonic()
 
     def seconds_working(self, now: float) -> float:
-        """Seconds the parse has run by ``now`` (the loop's clock), its waits for reads left out."""
-        begun = self._begun
-        return 0.0 if begun is None else now - begun - self.seconds_waiting(now)
+        """Seconds the parse has worked by ``now``, its waits (for reads, for its turn) left out."""
+        begun, ticket = self._begun, self.ticket
+        if begun is None or ticket is None:
+            return 0.0
+        return now - begun - self.seconds_waiting(now) - ticket.seconds_waiting(now)
 
     def seconds_waiting(self, now: float) -> float:
-        """Seconds the parse has spent waiting for reads, by the loop's clock, up to ``now``."""
+        """Seconds the parse has spent waiting for reads, up to ``now``."""
         since = self._waiting_since
         return self._waited + (now - since if since is not None else 0.0)
 
@@ -571,7 +587,7 @@ class _ThreadReads:
             read.close()  # ... nor reported at exit as "never awaited"
             return b""
         prober._reads.add(pending)
-        self._waiting_since = loop.time()  # read from the loop's thread: a float, set whole
+        self._waiting_since = time.monotonic()
         try:
             # Waited for in turns: a read the closing prober never saw (added after it swept
             # ``reads``), or one the loop never ran (closed first), would hold this thread, and
@@ -596,7 +612,7 @@ class _ThreadReads:
             return b""  # closed: the probe is cancelled, this parse's answer is not used
         finally:
             prober._reads.discard(pending)
-            self._waited += loop.time() - self._waiting_since
+            self._waited += time.monotonic() - self._waiting_since
             self._waiting_since = None
 
 

@@ -35,6 +35,8 @@ class DaemonPool(Executor):
         self._idle = threading.Semaphore(0)  # one count per worker waiting for work
         self._lock = threading.Lock()
         self._closed = False
+        self._started = 0  # workers ever started: their names' numbers
+        self._retiring: set[threading.Thread] = set()
 
     def submit(self, fn: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> Future[_T]:
         """Run ``fn(*args, **kwargs)`` on a worker; its outcome comes in the future returned."""
@@ -50,20 +52,23 @@ class DaemonPool(Executor):
     def _start(self) -> None:
         """A new worker (the lock held)."""
         worker = threading.Thread(
-            target=self._serve, name=f"{self._name}_{len(self._threads)}", daemon=True
+            target=self._serve, name=f"{self._name}_{self._started}", daemon=True
         )
+        self._started += 1
         worker.start()
         self._threads.append(worker)
 
-    def replace_worker(self) -> None:
-        """One worker is stuck on work given up: another takes its place.
+    def replace_worker(self, worker: threading.Thread) -> None:
+        """``worker`` is stuck on work given up: another takes its place.
 
         Without it, a run of ``concurrency`` 1 whose one parse never ended waited for ever with
-        the other videos' parses in the queue.
+        the other videos' parses in the queue. Should the stuck work ever return, its worker
+        ends there: the pool is back to its size, not one thread larger for each given up.
         """
         with self._lock:
-            if self._closed:
+            if self._closed or worker not in self._threads or worker in self._retiring:
                 return
+            self._retiring.add(worker)
             self._size += 1
             if not self._work.empty() and len(self._threads) < self._size:
                 self._start()  # queued work waits for a worker: one now
@@ -102,4 +107,11 @@ class DaemonPool(Executor):
                 else:
                     future.set_result(result)
             del future, call  # no reference held while waiting for the next
+            with self._lock:
+                me = threading.current_thread()
+                if me in self._retiring:  # replaced while its work was given up: it ends
+                    self._retiring.discard(me)
+                    self._threads.remove(me)
+                    self._size -= 1
+                    return
             self._idle.release()

@@ -20,6 +20,7 @@ from __future__ import annotations
 import enum
 import struct
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ __all__ = [
     "SUPPORTED_CODECS",
     "TAIL_LIMIT",
     "ParseGivenUp",
+    "ParseTicket",
     "VideoFacts",
     "VideoProblem",
     "VideoProblemKind",
@@ -94,7 +96,7 @@ class _OptionGate:
         self._speed: float | None = None
         self._users = 0
         self._holders: set[object] = set()
-        """The parses inside (``parse_token``), less those given up."""
+        """The parses inside (``current_ticket``), less those given up."""
         self._given_up: set[object] = set()
         """The parses given up (``abandon``): none of them comes in again."""
         self._waiting: Counter[float] = Counter()
@@ -104,12 +106,15 @@ class _OptionGate:
     @contextmanager
     def using(self, speed: float) -> Iterator[None]:
         """Hold the options at ``speed`` while parsing; ``ParseGivenUp`` if the parse was."""
-        holder = parse_token()
+        holder = current_ticket()
         with self._changed:
             self._waiting[speed] += 1
             if self._users and self._speed != speed and self._turn is None:
                 self._turn = speed
+            holder.waiting_since = time.monotonic()
             self._changed.wait_for(lambda: holder in self._given_up or self._may_enter(speed))
+            holder.waited += time.monotonic() - holder.waiting_since
+            holder.waiting_since = None
             self._waiting[speed] -= 1
             if holder in self._given_up:  # given up before, or while, it waited: not let in
                 self._pass_turn(speed)
@@ -164,20 +169,36 @@ _OPTIONS = _OptionGate()
 _PARSE = threading.local()
 
 
-def begin_parse() -> object:
-    """A token for the parse this thread starts now: what ``abandon_parse`` names it by.
+class ParseTicket:
+    """One parse as the options' gate knows it: what ``abandon_parse`` names, and its waits.
 
-    A token, not the thread: a pool's thread goes on to other parses, and giving up one must
-    not let go of the next one's hold.
+    A ticket, not the thread: a pool's thread goes on to other parses, and giving up one must
+    not let go of the next one's hold. The time it waited for its turn (``time.monotonic``) is
+    another parse's, not its own: a parse's time limit leaves it out.
     """
-    token = _PARSE.token = object()
-    return token
+
+    __slots__ = ("waited", "waiting_since")
+
+    def __init__(self) -> None:
+        self.waited = 0.0
+        self.waiting_since: float | None = None
+
+    def seconds_waiting(self, now: float) -> float:
+        """Seconds spent waiting for a turn at the gate, by ``now``."""
+        since = self.waiting_since
+        return self.waited + (now - since if since is not None else 0.0)
 
 
-def parse_token() -> object:
-    """The token of this thread's parse (``begin_parse``), or a new one for a parse of its own."""
-    token: object | None = getattr(_PARSE, "token", None)
-    return token if token is not None else object()
+def begin_parse() -> ParseTicket:
+    """The ticket of the parse this thread starts now."""
+    ticket = _PARSE.ticket = ParseTicket()
+    return ticket
+
+
+def current_ticket() -> ParseTicket:
+    """The ticket of the parse this thread runs (``begin_parse``), or one of its own."""
+    ticket: ParseTicket | None = getattr(_PARSE, "ticket", None)
+    return ticket if ticket is not None else ParseTicket()
 
 
 def abandon_parse(parse: object) -> None:
