@@ -19,7 +19,7 @@ from media_server import MEDIA, MediaServer, serve
 
 from validator import netguard, validate_many, validate_media
 from validator.demo.server import running
-from validator.probes.fetch import Fetcher, _shown_range
+from validator.probes.fetch import Fetcher
 from validator.probes.outcome import Budget, Failure, FailureKind, ReadFailed, Response
 from validator.settings import Settings
 
@@ -751,10 +751,3 @@ def test_a_lookup_that_may_pass_later_is_asked_again(server: MediaServer) -> Non
     assert second.kind is FailureKind.NOT_PUBLIC
     assert third == second
     assert asked == 2  # the refusal is kept; the temporary failure was not
-
-
-def test_a_missing_content_range_is_said_so_not_shown_as_none() -> None:
-    # "(Content-Range: None)" quoted Python's None to the user.
-    assert _shown_range(httpx.Response(206)) == "no Content-Range header"
-    stated = httpx.Response(206, headers={"Content-Range": "bytes 0-9/*"})
-    assert _shown_range(stated) == "Content-Range: bytes 0-9/*"

@@ -39,6 +39,7 @@ from validator.httpclient import (
     user_agent,
 )
 from validator.messages import quote, quote_url, seconds
+from validator.probes import answers
 from validator.probes.outcome import (
     Budget,
     Failure,
@@ -63,13 +64,6 @@ Guard = Callable[[str, int], Awaitable[_Verdict]]
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TEMPORARY_STATUSES = frozenset({429, 502, 503, 504})
-# At most 19 digits (any size up to 2^63): a longer number is no size a server could hold, and
-# int() refuses to read one past 4,300 digits at all.
-_CONTENT_RANGE = re.compile(
-    r"bytes\s+(\d{1,19})-(\d{1,19})/(\d{1,19}|\*)\s*", re.IGNORECASE | re.ASCII
-)
-_UNSATISFIABLE = re.compile(r"bytes\s+\*/(\d{1,19})\s*", re.IGNORECASE | re.ASCII)
-_LENGTH = re.compile(r"\d{1,19}", re.ASCII)  # a Content-Length, read as Content-Range's numbers
 _BACKOFF_BASE = 0.25  # seconds before the first retry; doubled each time, with full jitter
 # h11's words when a server's headers pass its buffer limit (a 431 in the other direction).
 _HEADERS_TOO_LARGE = "Receive buffer too long"
@@ -304,7 +298,7 @@ class Fetcher:
                             return target
                         current = target
                         continue
-                    if answer.status_code == 416 and _empty_resource(answer):
+                    if answer.status_code == 416 and answers.empty_resource(answer):
                         # nginx and others refuse any range of a 0-byte file
                         return Response(current, tuple(chain), 416, None, 0, b"", True, True)
                     if answer.status_code >= 400:
@@ -336,7 +330,7 @@ class Fetcher:
     ) -> str | Failure:
         """Where a redirect of ``current`` leads, or why the chain ends there."""
         status = answer.status_code
-        locations = _locations(answer)
+        locations = answers.locations(answer)
         if len(locations) > 1:  # httpx joins them with ", ": a URL nobody sent
             shown = " and ".join(quote_url(location) for location in locations[:2])
             detail = f"answered {status} with two Location headers ({shown}), which browsers refuse"
@@ -474,9 +468,9 @@ class Fetcher:
         chain: tuple[Hop, ...],
     ) -> Response | Failure:
         content_type = answer.headers.get("content-type")
-        encoding = _compressed(answer)
+        encoding = answers.compression(answer)
         if encoding is not None:  # compressed although asked not to: the prober
-            data = await _read_at_most(answer, min(want, budget.remaining))  # inflates it
+            data = await answers.read_at_most(answer, min(want, budget.remaining))  # inflates it
             budget.take(len(data))
             self.bytes_read += len(data)
             status = answer.status_code
@@ -484,8 +478,8 @@ class Fetcher:
                 url, chain, status, content_type, None, data, False, False, encoding=encoding
             )
         if answer.status_code == 206:
-            span = _content_range(answer)
-            shown = _shown_range(answer)
+            span = answers.content_range(answer)
+            shown = answers.shown_range(answer)
             if span is None or span[0] != 0 or (span[2] is not None and span[1] >= span[2]):
                 # A part that cannot be placed in the file says nothing about the file; and a
                 # 206's Content-Length is the part's, so it cannot stand for the file's size.
@@ -500,7 +494,7 @@ class Fetcher:
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
             total = span[2]
             asked = min(want, budget.remaining)
-            data = await _read_at_most(answer, asked)
+            data = await answers.read_at_most(answer, asked)
             budget.take(len(data))
             self.bytes_read += len(data)
             if len(data) < min(asked, span[1] + 1):
@@ -512,10 +506,10 @@ class Fetcher:
                     f"({stated}) promised {span[1] + 1:,}"
                 )
                 return Failure(FailureKind.HTTP_ERROR, url, detail, chain, 206)
-            budget.size, budget.validator = total, _strong_etag(answer)
+            budget.size, budget.validator = total, answers.strong_etag(answer)
             complete = total is not None and len(data) >= total
             return Response(url, chain, 206, content_type, total, data, complete, ranges=True)
-        part = _content_range(answer) if "content-range" in answer.headers else None
+        part = answers.content_range(answer) if "content-range" in answer.headers else None
         if part is not None and (part[0] != 0 or (part[2] is not None and part[1] + 1 < part[2])):
             # A 206 whose status a proxy or an edge function rewrote: judged as the whole file,
             # its first block was "cut off".
@@ -544,12 +538,11 @@ class Fetcher:
         (its end unchecked, a video not parsed): its first block, what says what it is and an
         image's size, is all that is read.
         """
-        declared = answer.headers.get("content-length")
-        total = int(declared) if declared and _LENGTH.fullmatch(declared) else None
+        total = answers.declared_length(answer)
         limit = budget.remaining
         if total is not None and total > limit:
             limit = min(limit, want)
-        data = await _read_at_most(answer, limit + 1)
+        data = await answers.read_at_most(answer, limit + 1)
         cut = len(data) > limit or (total is not None and total > limit)
         data = data[:limit]
         budget.take(len(data))
@@ -694,14 +687,14 @@ class Fetcher:
             # A 200 to If-Range is the new file whole; a 206 under another ETag, a server
             # that ignored If-Range. Either may also be a farm of servers whose ETags for one
             # file differ (its date on each): the parts cannot be told to be of one file.
-            etag = _strong_etag(answer)
+            etag = answers.strong_etag(answer)
             if etag is not None and etag != budget.validator:
                 raise ResourceChanged(
                     f"was replaced while it was read, or the servers behind it give it "
                     f"different ETags ({budget.validator}, then {etag})"
                 )
         if status == 416:  # nothing there: the file may be shorter than the first answer said
-            _check_size(budget, _unsatisfiable_size(answer))
+            _check_size(budget, answers.unsatisfiable_size(answer))
             refused = f"the server refused {_LATER_READ} as out of range (416)"
             budget.shortfall = Shortfall(refused, _SIZE_FIX)
             return b""
@@ -713,7 +706,7 @@ class Fetcher:
             failure = _status_failure(url, answer, ())  # "(after 1 redirect)": named instead
             said = f"{trail.which(url)}{failure.detail}"
             return dataclasses.replace(failure, detail=said, chain=trail.hops)
-        encoding = _compressed(answer)
+        encoding = answers.compression(answer)
         if encoding is not None:  # compressed bytes are not the file's bytes
             compressed = (
                 f"the server compressed {_LATER_READ} (Content-Encoding: {encoding}), although "
@@ -722,10 +715,10 @@ class Fetcher:
             budget.shortfall = Shortfall(compressed, COMPRESSED_FIX)
             return b""
         skip = 0
-        if not _span_matches(answer, start, length):
-            within = _span_holding(answer, start, length)
+        if not answers.span_matches(answer, start, length):
+            within = answers.span_holding(answer, start, length)
             if within is None:
-                other = f"answered {spec} with other bytes ({_shown_range(answer)})"
+                other = f"answered {spec} with other bytes ({answers.shown_range(answer)})"
                 return Failure(
                     FailureKind.HTTP_ERROR, url, f"{trail.which(url)}{other}", trail.hops
                 )
@@ -735,15 +728,15 @@ class Fetcher:
             if skip + length > budget.remaining:
                 budget.past_cap = True
                 return b""
-        total = _content_range(answer)
+        total = answers.content_range(answer)
         _check_size(budget, total[2] if total is not None else None)
         if skip:  # one read: the bytes asked for may begin inside a chunk
-            data = await _read_at_most(answer, skip + length)
+            data = await answers.read_at_most(answer, skip + length)
             passed = min(len(data), skip)  # counted here; the caller counts the rest
             budget.take(passed)
             self.bytes_read += passed
             return data[skip:]
-        return await _read_at_most(answer, min(length, budget.remaining))
+        return await answers.read_at_most(answer, min(length, budget.remaining))
 
     # --- plumbing ------------------------------------------------------------------------------
 
@@ -1022,95 +1015,6 @@ def _check_size(budget: Budget, size: int | None) -> None:
         )
 
 
-def _unsatisfiable_size(answer: httpx.Response) -> int | None:
-    """The size a 416 states (``Content-Range: bytes */SIZE``), if it states one."""
-    found = _UNSATISFIABLE.fullmatch(answer.headers.get("content-range", ""))
-    return int(found[1]) if found else None
-
-
-def _compressed(answer: httpx.Response) -> str | None:
-    """The answer's ``Content-Encoding`` (lower case) unless it is none or ``identity``."""
-    encoding = answer.headers.get("content-encoding", "").strip().lower()
-    return None if encoding in ("", "identity") else encoding
-
-
-def _content_range(answer: httpx.Response) -> tuple[int, int, int | None] | None:
-    """A 206's first and last byte and the file's size (``None`` for ``*``); ``None`` if unreadable.
-
-    Unreadable: no ``Content-Range``, another unit, a last byte before the first, or a number
-    longer than any file's size.
-    """
-    span = _CONTENT_RANGE.fullmatch(answer.headers.get("content-range", ""))
-    if span is None:
-        return None
-    first, last = int(span[1]), int(span[2])
-    if last < first:
-        return None
-    return first, last, None if span[3] == "*" else int(span[3])
-
-
-def _span_matches(answer: httpx.Response, start: int | None, length: int) -> bool:
-    """Whether a 206 holds the bytes asked for: from ``start``, or the last ``length``."""
-    span = _content_range(answer)
-    if span is None:
-        return False
-    first, last, total = span
-    if start is not None:
-        return first == start
-    # A suffix is the file's last bytes: it ends at the end, and starts `length` before it (or
-    # at 0, in a file shorter than that). Without a stated size, only its length tells.
-    if total is None:
-        return last - first + 1 == length or (first == 0 and last + 1 < length)
-    return last == total - 1 and first == max(0, total - length)
-
-
-def _span_holding(answer: httpx.Response, start: int | None, length: int) -> int | None:
-    """Where the bytes asked for begin in a 206 that sent more than them; ``None`` if it did not.
-
-    Some servers answer a suffix range with the whole file (``bytes 0-N/N+1``): the file's end is
-    in it all the same. Only a stated size tells where a suffix starts.
-    """
-    span = _content_range(answer)
-    if span is None:
-        return None
-    first, last, total = span
-    if start is None:
-        if total is None or last != total - 1:
-            return None
-        start = max(0, total - length)
-    end = start + length - 1 if total is None else min(start + length, total) - 1
-    return start - first if first <= start and last >= end else None
-
-
-async def _read_at_most(answer: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body; the rest is never read (the caller hangs up).
-
-    The loop runs on until the body ends or passes ``limit``: a 206 of exactly the bytes asked
-    for is then read to its end, and its connection goes back to the pool for the next request
-    instead of being closed (a new connection costs a round trip or three).
-    """
-    if limit <= 0:
-        return b""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in answer.aiter_raw():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-    return b"".join(chunks)[:limit]
-
-
-def _strong_etag(answer: httpx.Response) -> str | None:
-    """The answer's ``ETag`` when strong: only a strong one may be sent as ``If-Range``.
-
-    One with bytes past ASCII (HTTP allows them) is not sent: how the server wrote them is lost
-    once decoded, and another spelling of it would make the server send the whole file.
-    """
-    etag = answer.headers.get("etag", "").strip()
-    return etag if etag.startswith('"') and etag.isascii() else None
-
-
 _UNRESOLVED_HINT = (
     "Check the URL's host name (a typo, or a name only your own network knows, which Pinterest "
     "cannot fetch); if it is right, check the proxy, or retry later."
@@ -1199,12 +1103,6 @@ def _dead_end(budget: Budget, failure: Failure, url: str) -> bytes:
     return b""
 
 
-def _empty_resource(answer: httpx.Response) -> bool:
-    """A 416 that says the resource has no bytes at all (``Content-Range: bytes */0``)."""
-    span = str(answer.headers.get("content-range", ""))
-    return span.replace(" ", "").lower() == "bytes*/0"
-
-
 def _is_temporary(failure: Failure) -> bool:
     if failure.kind is FailureKind.TIMEOUT:
         return True
@@ -1233,17 +1131,6 @@ def _timeout_detail(exc: httpx.TimeoutException, settings: Settings) -> str:
         # TCP's handshake, or TLS's after it: both within the connect timeout.
         return f"did not set up a connection within {settings.connect_timeout:g} s"
     return f"stopped sending for more than {settings.read_timeout:g} s"
-
-
-def _locations(answer: httpx.Response) -> list[str]:
-    """A redirect's Location headers, each once: ``headers.get`` joins two with ", "."""
-    return list(dict.fromkeys(answer.headers.get_list("location")))
-
-
-def _shown_range(answer: httpx.Response) -> str:
-    """``Content-Range: …`` as the answer has it, for a message; or that it has none."""
-    value = answer.headers.get("content-range")
-    return "no Content-Range header" if value is None else f"Content-Range: {value}"
 
 
 def _reason(exc: Exception) -> str:
