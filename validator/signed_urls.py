@@ -156,7 +156,13 @@ def may_have_deadline(url: str) -> bool:
     if "?" not in url:  # most media URLs: asked of every pin, so the common answer comes first
         return False
     query = url.partition("#")[0].partition("?")[2].lower()
-    return bool(query) and ("%" in query or any(hint in query for hint in _DEADLINE_HINTS))
+    # Every scheme's deadline is a parameter whose lower-cased name holds one of these words:
+    # Expires (SigV2, CloudFront canned, GCS V2; X-Amz-Expires, X-Goog-Expires), Policy
+    # (CloudFront custom), se (Azure). A query without any of them, and without a percent-encoded
+    # name that might spell one, carries no deadline. Spelled out: any() over them costs twice.
+    return bool(query) and (
+        "%" in query or "expires" in query or "policy" in query or "se=" in query
+    )
 
 
 def expiry_problem(
@@ -224,12 +230,6 @@ def _require_aware(name: str, moment: datetime) -> None:
 class _Unreadable(Exception):
     """A scheme's parameters are present but cannot be read: that scheme claims nothing."""
 
-
-# Every scheme's deadline is a parameter whose lower-cased name holds one of these: Expires
-# (SigV2, CloudFront canned, GCS V2; X-Amz-Expires, X-Goog-Expires), Policy (CloudFront custom),
-# se (Azure). A query without any of them, and without a percent-encoded name that might spell
-# one, carries no deadline: most media URLs' queries are cache busters, read no further.
-_DEADLINE_HINTS = ("expires", "policy", "se=")
 
 # Lower-cased name -> every (name as written, value) pair with that name, in URL order.
 _Params = dict[str, list[tuple[str, str]]]
