@@ -353,14 +353,29 @@ def test_directory_is_a_source_error(tmp_path: Path) -> None:
     )
 
 
-def test_non_utf8_file_is_a_source_error_naming_the_byte(tmp_path: Path) -> None:
+def test_a_pin_that_is_not_utf8_is_malformed_naming_the_byte(tmp_path: Path) -> None:
     path = tmp_path / "pins.json"
     path.write_bytes(b'{"title": "caf\xe9"}')
+
+    (pin,) = list(load(str(path)))
+
+    assert pin.problem is not None
+    assert pin.problem.code == calendar.CALENDAR_ROW_MALFORMED.id
+    before = '"{\\"title\\": \\"caf"'  # the 20 characters before it, quoted
+    assert pin.problem.message == f"the pin is not UTF-8 text: byte 0xE9 after {before}"
+    assert pin.location == Location(str(path), 0, 1)
+
+
+def test_a_byte_that_is_not_utf8_outside_any_pin_stops_the_document_at_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "pins.json"
+    path.write_bytes(b'[{"title": "a"}\xe9]')
 
     with pytest.raises(SourceError) as raised:
         list(load(str(path)))
 
-    assert str(raised.value) == f"{path}:1: not UTF-8 text (byte 0xE9 at offset 14)"
+    assert str(raised.value) == f"{path}:1:16: invalid JSON: not UTF-8 text: byte 0xE9"
 
 
 # --- standard input ------------------------------------------------------------------------------
@@ -505,12 +520,18 @@ def test_a_syntax_error_is_located_whatever_ends_the_lines(
         list(load(name))
 
 
-def test_a_byte_that_is_not_utf8_is_located_whatever_ends_the_lines(tmp_path: Path) -> None:
+def test_a_pin_that_is_not_utf8_is_located_whatever_ends_the_lines(tmp_path: Path) -> None:
+    # Nothing is lost: the pins around the broken one are read (the whole file was refused).
     path = tmp_path / "pins.json"
-    path.write_bytes(b'[\r{"title": "a"},\r\n{"title": "Caf\xe9"}\r]\r')
+    path.write_bytes(b'[\r{"title": "a"},\r\n{"title": "Caf\xe9"},\n{"title": "b"}\r]\r')
 
-    with pytest.raises(SourceError, match=re.escape(f"{path}:3: not UTF-8 text (byte 0xE9")):
-        list(load(str(path)))
+    first, broken, last = list(load(str(path)))
+
+    assert (first.problem, last.problem) == (None, None)
+    assert (first.payload, last.payload) == ({"title": "a"}, {"title": "b"})
+    assert broken.location == Location(str(path), 1, 3)
+    assert broken.problem is not None
+    assert "not UTF-8 text: byte 0xE9" in broken.problem.message
 
 
 @pytest.mark.parametrize("between", ["", " ", "  ", "\t", "\ufeff"])  # \ufeff: cat a b
@@ -763,13 +784,38 @@ def test_a_csv_calendar_through_a_pipe_or_another_name_is_told_to_be_named(tmp_p
     assert "name a CSV calendar" not in str(raised.value)
 
 
-def test_standard_input_must_be_utf8(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b'{"board_id": "1"}\n{"title": "Caf\xe9"}\n{"title": "b"}\n', "the line"),  # JSON Lines
+        (b'[{"board_id": "1"},\n{"title": "Caf\xe9"},\n{"title": "b"}]', "the pin"),  # an array
+    ],
+)
+def test_standard_input_that_is_not_utf8_loses_only_its_broken_pin(
+    monkeypatch: pytest.MonkeyPatch, data: bytes, where: str
+) -> None:
+    # Standard input is read whole, as a document: one byte there refused every pin of it.
     class Bytes(io.StringIO):
-        buffer = io.BytesIO(b'{"board_id": "1"}\n{"title": "Caf\xe9"}\n')
+        buffer = io.BytesIO(data)
 
     monkeypatch.setattr(sys, "stdin", Bytes())
 
-    with pytest.raises(SourceError, match=r"^<stdin>:2: not UTF-8 text \(byte 0xE9 at offset"):
+    first, broken, last = list(load("-"))
+
+    assert (first.problem, last.problem) == (None, None)
+    assert broken.location.source == STDIN
+    assert broken.location.line == 2
+    assert broken.problem is not None
+    assert broken.problem.message.startswith(f"{where} is not UTF-8 text: byte 0xE9")
+
+
+def test_standard_input_in_utf16_is_still_refused_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Bytes(io.StringIO):
+        buffer = io.BytesIO('{"title": "a"}\n'.encode("utf-16"))
+
+    monkeypatch.setattr(sys, "stdin", Bytes())
+
+    with pytest.raises(SourceError, match=r"^<stdin>: UTF-16 text; save it as UTF-8"):
         list(load("-"))
 
 

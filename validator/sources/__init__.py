@@ -67,16 +67,17 @@ def load(
     and the columns (the defaults when ``None``), and ``now`` the moment publish dates must
     follow (the clock when ``None``; pass the engine's, so that one run has one "now").
 
-    Text must be UTF-8. A JSON document (and standard input) is decoded whole, so a byte that is
-    not UTF-8 stops it with its line; in JSON Lines and CSV, it makes its row malformed and the
-    other rows are read (``base.not_utf8``).
+    Text must be UTF-8. A byte that is not makes its pin (or row) malformed, and the others are
+    read (``base.not_utf8``): in a JSON document and standard input too, which are read whole.
 
     ``origin`` (default: ``name``) is the path local ``video_url`` files are found beside when
     they are probed, later: an absolute one holds even if the working directory changes.
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":  # also a descriptor 0 opened for writing only (0>>file): a SourceError
-        yield from _document(document_text("-", CALENDAR), STDIN, None, "standard input")
+        with _reading(STDIN, CALENDAR):
+            text = stdin_text(CALENDAR, lenient=True)
+        yield from _document(text, STDIN, None, "standard input")
         return
     path = Path(name)
     shown = shown if shown is not None else display_name(name)
@@ -106,7 +107,8 @@ def load(
                 with io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape") as stream:
                     yield from iter_lines(stream, shown, origin)
             else:
-                text = utf8_text(_read_document(opened, shown, head, rewind=True), shown)
+                data = _read_document(opened, shown, head, rewind=True)
+                text = utf8_text(data, shown, lenient=True)
                 yield from _document(text, shown, origin, "a file not named .csv")
 
 
@@ -153,10 +155,11 @@ def display_name(name: str) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def stdin_text(expected: str = CALENDAR) -> str:
+def stdin_text(expected: str = CALENDAR, *, lenient: bool = False) -> str:
     """Standard input as UTF-8 (strictly: the locale may say another encoding, or none).
 
     Refused as ``document_text`` refuses a file; ``expected`` says what it should have been.
+    ``lenient`` as for ``utf8_text``.
     """
     if sys.stdin is None:  # started with standard input closed (<&-)
         raise SourceError(f"{STDIN}: standard input is closed")
@@ -165,7 +168,8 @@ def stdin_text(expected: str = CALENDAR) -> str:
         return sys.stdin.read()
     head = binary.read(_SNIFFED)  # a video piped in is refused before it is read on
     _refuse_no_text(head, STDIN, expected)
-    return utf8_text(_read_document(binary, STDIN, head, rewind=False, expected=expected), STDIN)
+    data = _read_document(binary, STDIN, head, rewind=False, expected=expected)
+    return utf8_text(data, STDIN, lenient=lenient)
 
 
 def document_text(name: str, expected: str) -> str:
@@ -205,10 +209,17 @@ def _reading(shown: str, expected: str) -> Iterator[None]:
 _CSV_HEADER = re.compile(r"\ufeff?[^\[{\r\n]*,[^\r\n]*,")
 
 
-def utf8_text(data: bytes, source: str) -> str:
-    """``data`` decoded strictly as UTF-8; a ``SourceError`` naming ``source`` and the line."""
+def utf8_text(data: bytes, source: str, *, lenient: bool = False) -> str:
+    """``data`` decoded strictly as UTF-8; a ``SourceError`` naming ``source`` and the line.
+
+    ``lenient``: a byte that is not UTF-8 stands in the text as a lone surrogate (Python's
+    ``surrogateescape``), for a calendar's reader to make that pin malformed and read the
+    others (``base.not_utf8``). A UTF-16 file is refused all the same: every line of it would be.
+    """
     if data.startswith(_UTF16_BOMS):
         raise _utf16(source)
+    if lenient:
+        return data.decode("utf-8", "surrogateescape")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -11,15 +11,15 @@ from validator.findings import Finding, Location
 from validator.messages import quote
 from validator.slots import Slot
 
-__all__ = ["LINE_BREAK", "PinInput", "not_utf8"]
+__all__ = ["LINE_BREAK", "UNDECODED", "PinInput", "not_utf8"]
 
 #: A line end as the readers count lines: LF, CRLF or CR (not the other separators
 #: ``str.splitlines`` knows: U+2028 inside a title is no line break).
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
-# Line-oriented files are decoded with errors="surrogateescape": a byte that is not UTF-8 comes
+# Calendars are decoded with errors="surrogateescape": a byte that is not UTF-8 comes
 # through as one of these, so that one bad row is one finding and the rows around it still count.
-_UNDECODED = re.compile("[\udc80-\udcff]")
+UNDECODED = re.compile("[\udc80-\udcff]")
 _SAVE_AS_UTF8 = "Save the file as UTF-8 (in a spreadsheet: CSV UTF-8), or fix the characters at it."
 
 
@@ -65,7 +65,7 @@ def not_utf8(text: str, what: str) -> Finding | None:
     """
     if text.isascii():
         return None
-    found = _UNDECODED.search(text)
+    found = UNDECODED.search(text)
     if found is None:
         return None
     byte = ord(found.group()) - 0xDC00

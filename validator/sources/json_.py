@@ -49,6 +49,7 @@ from validator.rules.common import check_media_url
 from validator.slots import Slot
 from validator.sources.base import (
     LINE_BREAK,
+    UNDECODED,
     PinInput,
     date_only,
     not_utf8,
@@ -217,14 +218,18 @@ def _bounded_lines(stream: IO[str]) -> Iterator[str | None]:
 def iter_document(text: str, source: str, origin: str | None = None) -> Iterator[PinInput]:
     r"""A JSON document: an array yields its elements, anything else is one pin.
 
-    A document followed by more JSON values (``{...}\\n{...}``) is read as JSON Lines.
+    A document followed by more JSON values (``{...}\\n{...}``) is read as JSON Lines. A byte
+    that is not UTF-8 (a lone surrogate in ``text``, ``sources.utf8_text``) makes the pin that
+    holds it malformed; the others are read.
     """
     text = text.removeprefix("\ufeff")
     start = _skip(text, 0)
     if start == len(text):
         raise SourceError(f"{source}: the file is empty")
+    # Looked for once in the whole text: then each pin's own text only when one is there.
+    undecoded = not text.isascii() and UNDECODED.search(text) is not None
     if text[start] != "[":
-        yield from _single_or_lines(text, start, source, origin)
+        yield from _single_or_lines(text, start, source, origin, undecoded)
         return
     index, line, line_start, counted = 0, 1, 0, 0  # counted: where line and line_start are at
     opening = start
@@ -240,7 +245,7 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
             shared = not _breaks(text, separator + 1, position)
             column = position - line_start + 1 if shared else None
             where = Location(source, index, line, column)
-            yield _entry(value, text, (position, end), where, origin)
+            yield _entry(value, text, (position, end), where, origin, undecoded)
             index += 1
             after = _skip(text, end)
             if after < len(text) and text[after] == ",":
@@ -258,7 +263,9 @@ def iter_document(text: str, source: str, origin: str | None = None) -> Iterator
             raise _syntax_error(text, opening, source, "unexpected content after the closing ']'")
 
 
-def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> Iterator[PinInput]:
+def _single_or_lines(
+    text: str, start: int, source: str, origin: str | None, undecoded: bool
+) -> Iterator[PinInput]:
     r"""One value; or, when more follow, JSON Lines or a sequence of values.
 
     A first value that ends on its first line makes the text JSON Lines (a ``.json`` file or
@@ -279,12 +286,12 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
     after = _between(text, end)  # a joined file's byte order mark too
     if after == len(text):
         _refuse_pins_inside(value, f"{source}:{line}")
-        yield _entry(value, text, (start, end), Location(source, 0, line), origin)
+        yield _entry(value, text, (start, end), Location(source, 0, line), origin, undecoded)
         return
     if LINE_BREAK.search(text, start, end) is None and not opens_alone(text, after):
         yield from _as_lines(text, source, origin)
         return
-    yield _entry(value, text, (start, end), Location(source, 0, line), origin)
+    yield _entry(value, text, (start, end), Location(source, 0, line), origin, undecoded)
     line, line_start = _advance(text, start, end, line, line_start)
     index, position = 1, after
     while position < len(text):
@@ -292,7 +299,8 @@ def _single_or_lines(text: str, start: int, source: str, origin: str | None) -> 
         line, line_start = _advance(text, end, position, line, line_start)
         value, end = _decode(text, position, source)
         column = position - line_start + 1 if shared else None
-        yield _entry(value, text, (position, end), Location(source, index, line, column), origin)
+        where = Location(source, index, line, column)
+        yield _entry(value, text, (position, end), where, origin, undecoded)
         index += 1
         line, line_start = _advance(text, position, end, line, line_start)
         position = _between(text, end)
@@ -316,9 +324,12 @@ def _as_lines(text: str, source: str, origin: str | None) -> Iterator[PinInput]:
         if not row:
             continue
         location = Location(source, index, number)
+        index += 1
+        if not row.isascii() and (problem := not_utf8(row, "the line")) is not None:
+            yield PinInput(location, None, True, problem)
+            continue
         # An indented row keeps its indent: a column counted in it is the line's.
         yield _line(row, location, origin, _indented(line) if line[0] in _INDENT else None)
-        index += 1
 
 
 def _refuse_pins_inside(value: object, where: str) -> None:
@@ -392,8 +403,8 @@ def _line(
     """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry.
 
     ``text`` is stripped; ``indented``, the row with its line's indent, is what is handed on
-    when given. Bytes that are not UTF-8 are the caller's to catch (``iter_lines``): a
-    document's text was decoded strictly, whole.
+    when given. Bytes that are not UTF-8 are the caller's to catch (``iter_lines``,
+    ``_as_lines``).
     """
     if _looks_wrapped(text) and not non_json_constant(text):  # NaN: parsing reports the text
         try:
@@ -407,10 +418,20 @@ def _line(
 
 
 def _entry(
-    value: object, text: str, span: tuple[int, int], location: Location, origin: str | None
+    value: object,
+    text: str,
+    span: tuple[int, int],
+    location: Location,
+    origin: str | None,
+    undecoded: bool = False,
 ) -> PinInput:
-    """An element of a JSON document (``text[slice(*span)]``): a payload, or a wrapped entry."""
+    """An element of a JSON document (``text[slice(*span)]``): a payload, or a wrapped entry.
+
+    ``undecoded``: the document holds a byte that is not UTF-8 somewhere, maybe in this pin.
+    """
     start, end = span
+    if undecoded and (problem := not_utf8(text[start:end], "the pin")) is not None:
+        return PinInput(location, None, row=True, problem=problem)
     if (text.find("NaN", start, end) >= 0 or text.find("Infinity", start, end) >= 0) and (
         non_json_constant(text[start:end])
     ):
@@ -611,4 +632,6 @@ def _skip(text: str, position: int) -> int:
 
 def _syntax_error(text: str, position: int, source: str, what: str) -> SourceError:
     line, line_start = _advance(text, 0, position, 1, 0)
+    if UNDECODED.match(text, position):  # the parser stopped at a byte that is not UTF-8
+        what = f"not UTF-8 text: byte 0x{ord(text[position]) - 0xDC00:02X}"
     return SourceError(f"{source}:{line}:{position - line_start + 1}: invalid JSON: {what}")
