@@ -16,10 +16,10 @@ payload (and gets ``pin.unknown_field``). The entry's ``"pin"`` is the payload; 
 object makes the entry a malformed row (rather than a payload with unknown fields). ``publish_at``
 is ISO 8601, UTC when it names no offset; ``video_url`` is checked as a video URL and probed by the
 network stage, or, when it names a local file (``probes.local.local_path``), read from disk.
-Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only a line whose
-first key is one of the wrapper's (``{"pin"``, ``{"publish_at"``, ``{"video_url"``, spaces or tabs
-after the brace allowed) is decoded here; every other line is handed on as text, as before, so
-that plain JSON Lines costs one ``startswith`` more per line.
+Any other key of the wrapper is ``calendar.entry_unknown_key``. In JSON Lines, only a line that
+holds ``"pin"`` (with its quotes: a key, or a value that is just that word) is decoded here, in
+whatever order its keys come; every other line is handed on as text, so that plain JSON Lines
+costs one substring search more per line.
 """
 
 from __future__ import annotations
@@ -60,7 +60,6 @@ from validator.urls import MediaKind
 __all__ = ["iter_document", "iter_lines", "run_together", "unwrap_entry"]
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
-_SPACE = " \t"  # what may follow a row's opening brace before its first key
 _DECODER = json.JSONDecoder()
 
 #: The longest JSON Lines row read, in characters: an inline image at Pinterest's 20 MB limit is
@@ -79,10 +78,9 @@ _TOO_LONG_FIX = (
 PUBLISH_AT_KEY = "publish_at"
 VIDEO_URL_KEY = "video_url"
 _WRAPPER_KEYS = (PIN_KEY, PUBLISH_AT_KEY, VIDEO_URL_KEY)
-# How a JSON Lines row of a wrapped entry starts: the wrapper's keys are its only valid keys, so
-# its first key is one of them. Decided with one startswith, to leave plain rows as fast as before.
-_WRAPPED_LINE = tuple(f"{{{space}{json.dumps(key)}" for key in _WRAPPER_KEYS for space in ("", " "))
-_QUOTED_KEYS = tuple(json.dumps(key) for key in _WRAPPER_KEYS)
+# What every wrapped entry's row holds, wherever its key stands: an export may write an id or a
+# note first ({"id": 17, "pin": {...}}), and such rows were read as pins missing every field.
+_QUOTED_PIN = json.dumps(PIN_KEY)
 
 
 def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Iterator[PinInput]:
@@ -109,7 +107,7 @@ def iter_lines(stream: IO[str], source: str, origin: str | None = None) -> Itera
         indented = _indented(line) if line[0] in _INDENT else None
         if not text.isascii() and (problem := not_utf8(text, "the line")) is not None:
             yield PinInput(location, None, True, problem)
-        elif text.startswith(_WRAPPED_LINE) or (text[1:2] in _SPACE and _looks_wrapped(text)):
+        elif _QUOTED_PIN in text:  # maybe a wrapped entry: decoded to tell
             yield _line(text, location, origin, indented)
         else:  # a plain payload: the common row, built without a call (millions of them)
             yield PinInput(location, indented or text, True)
@@ -392,21 +390,16 @@ def _advance(text: str, start: int, end: int, line: int, line_start: int) -> tup
 # --- wrapped calendar entries --------------------------------------------------------------------
 
 
-def _looks_wrapped(text: str) -> bool:
-    """Whether a row starts like a wrapped entry: its first key is one of the wrapper's."""
-    return text.startswith(_WRAPPED_LINE) or text[1:].lstrip().startswith(_QUOTED_KEYS)
-
-
 def _line(
     text: str, location: Location, origin: str | None, indented: str | None = None
 ) -> PinInput:
-    """A JSON Lines row: as text (parsed later), unless it starts like a wrapped entry.
+    """A JSON Lines row: as text (parsed later), unless it is a wrapped entry.
 
     ``text`` is stripped; ``indented``, the row with its line's indent, is what is handed on
     when given. Bytes that are not UTF-8 are the caller's to catch (``iter_lines``,
     ``_as_lines``).
     """
-    if _looks_wrapped(text) and not non_json_constant(text):  # NaN: parsing reports the text
+    if _QUOTED_PIN in text and not non_json_constant(text):  # NaN: parsing reports the text
         try:
             value = json.loads(text)
         except (ValueError, RecursionError):
