@@ -748,17 +748,29 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
     assert str(raised.value).endswith(expected)
 
 
+REWROTE = "A spreadsheet rewrote the date: format the column as text and write "
+ANY_DATE = "the date as yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
+
+
 @pytest.mark.parametrize(
     ("value", "hint"),
     [
-        ("17.12.2026", "A spreadsheet rewrote the date"),
-        ("12/17/2026", "A spreadsheet rewrote the date"),
+        # The date meant, as it should be written (a fixed example read as the date's
+        # conversion, and soon as a date past).
+        ("17.12.2026", REWROTE + "2026-12-17 (yyyy-mm-dd)."),
+        ("06/17/2099", REWROTE + "2099-06-17 (yyyy-mm-dd)."),
+        ("17/06/2099", REWROTE + "2099-06-17 (yyyy-mm-dd)."),
+        ("2099/06/17", REWROTE + "2099-06-17 (yyyy-mm-dd)."),
+        ("03/05/2099", REWROTE + "2099-03-05 or 2099-05-03, whichever it means (yyyy-mm-dd)."),
+        ("6/17/99 8:30 PM", REWROTE + "2099-06-17T20:30:00 (yyyy-mm-ddThh:mm:ss, in UTC)."),
+        ("31/31/2099", REWROTE + ANY_DATE),
+        ("06/17/2099 13:00 PM", REWROTE + ANY_DATE),
         # A date cell formatted as a number: the day's serial number, a fraction its time.
         ("46373", "A spreadsheet wrote the date as its serial number (46373 is 2026-12-17T00:00"),
         ("46373.75", "A spreadsheet wrote the date as its serial number (46373.75 is 2026-12-17T1"),
         # Excel writes 8:00 as a fraction no float holds: rounded, not cut to 07:59:59.
         ("45658.3333333333", "A spreadsheet wrote the date as its serial number (45658.33333333"),
-        ("17.12.2026 08:00", "A spreadsheet rewrote the date"),
+        ("17.12.2026 08:00", REWROTE + "2026-12-17T08:00:00 (yyyy-mm-ddThh:mm:ss, in UTC)."),
         # A date-time format without seconds.
         ("2026-12-17 14:00", "Write the seconds too: 2026-12-17T14:00:00 (UTC)."),
         ("2026-02-30 14:00", None),  # no such day: adding the seconds would not make one

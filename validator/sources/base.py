@@ -94,14 +94,23 @@ def spreadsheet_date_hint(value: str) -> str | None:
 
     A date cell is exported as the locale shows it (12/17/2026, 17.12.2026 08:00), or, in a cell
     formatted as a number, as the spreadsheet's serial number of the day (46373 is 2026-12-17;
-    a fraction is the time of day, on the spreadsheet's clock). For a serial number the date it
-    stands for is given, to the nearest second (Excel writes 8:00 as .3333333333).
+    a fraction is the time of day, on the spreadsheet's clock). The date meant is given back as
+    it should be written, to the nearest second for a serial number (Excel writes 8:00 as
+    .3333333333); both readings of a day and month that could be either (03/05/2027).
     """
     text = value.strip()
     if "/" in text or _DOTTED_DATE.match(text):
+        readings = _locale_readings(text)
+        if not readings:
+            return (
+                "A spreadsheet rewrote the date: format the column as text and write the date as "
+                "yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
+            )
+        written = " or ".join(readings) + (", whichever it means" if len(readings) > 1 else "")
+        form = "yyyy-mm-ddThh:mm:ss, in UTC" if "T" in readings[0] else "yyyy-mm-dd"
         return (
-            "A spreadsheet rewrote the date: format the column as text and write 2026-12-17 or "
-            "2026-12-17T08:00:00 (UTC)."
+            f"A spreadsheet rewrote the date: format the column as text and write {written} "
+            f"({form})."
         )
     if _SERIAL_DATE.fullmatch(text):
         seconds = round(float(text.replace(",", ".")) * 86_400)
@@ -114,6 +123,65 @@ def spreadsheet_date_hint(value: str) -> str | None:
     return None
 
 
+def _locale_readings(text: str) -> list[str]:
+    """The ISO dates a locale's date (and time) may stand for: none, one, or two.
+
+    17.12.2026 is day first (the dotted form is European); 2026/12/17 year first; 12/17/2026
+    and 17/12/2026 are told apart by the number over 12, and 03/05/2027 is both. A two-digit
+    year is this century's.
+    """
+    found = _LOCALE_DATE.fullmatch(text)
+    if found is None:
+        return []
+    first, separator, second, third = found["a"], found["sep"], found["b"], found["c"]
+    if len(first) == 4:
+        if separator != "/":  # 2026.12.17 is no locale's
+            return []
+        orders = [(first, second, third)]
+    elif separator == ".":
+        orders = [(third, second, first)]
+    else:
+        orders = [(third, first, second), (third, second, first)]  # month first, then day first
+    time = _time_of(found)
+    if time is None:
+        return []
+    readings: list[str] = []
+    for year, month, day in orders:
+        full_year = int(year) + 2000 if len(year) == 2 else int(year)
+        try:
+            moment = datetime(full_year, int(month), int(day), *time)
+        except ValueError:  # no such day, or an hour past 23
+            continue
+        written = moment.isoformat() if found["hour"] else moment.date().isoformat()
+        if written not in readings:
+            readings.append(written)
+    return readings
+
+
+def _time_of(found: re.Match[str]) -> tuple[int, int, int] | None:
+    """The time of day a locale's date holds, on a 24-hour clock: midnight if none is written.
+
+    ``None`` for a 12-hour time past 12 (13:00 PM); datetime() refuses the other impossible ones.
+    """
+    if not found["hour"]:
+        return (0, 0, 0)
+    hour, minute, second = int(found["hour"]), int(found["minute"]), int(found["second"] or 0)
+    half = (found["half"] or "").lower()
+    if half and not 1 <= hour <= 12:
+        return None
+    if half == "pm" and hour != 12:
+        hour += 12
+    elif half == "am" and hour == 12:
+        hour = 0
+    return (hour, minute, second)
+
+
+_LOCALE_DATE = re.compile(
+    r"(?P<a>[0-9]{1,2}|[0-9]{4})(?P<sep>[/.])(?P<b>[0-9]{1,2})(?P=sep)(?P<c>[0-9]{2}|[0-9]{4})"
+    r"(?:[ T]+(?P<hour>[0-9]{1,2}):(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2}))?"
+    r"(?:\s*(?P<half>[AaPp][Mm]))?)?",
+    re.ASCII,
+)
 # 17.12.2026, 17.12.26 (a time may follow); a day number of late 2008 to 2064 (39,800 to
 # 59,999), its time if any (Excel writes at most 15 significant digits).
 _DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}(?![0-9.])")
