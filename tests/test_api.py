@@ -157,6 +157,33 @@ def test_media_functions_take_the_shortcuts_and_refuse_a_single_url() -> None:
         validate_media("https://cdn.example.com/a.jpg")  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        ("/srv/clips/a.mp4", '"/srv/clips/a.mp4"'),
+        ("./clips/a.mp4", '"./clips/a.mp4"'),
+        ("file:///srv/clips/a%20b.mp4", '"/srv/clips/a b.mp4"'),  # as Path reads it
+        ("C:\\clips\\a.mp4", '"C:\\\\clips\\\\a.mp4"'),  # escaped as a Python string
+    ],
+)
+def test_a_local_path_given_as_text_says_to_pass_a_path_object(given: str, shown: str) -> None:
+    # The hint said "not a local path", though a Path is read from disk: a user checking a
+    # video before its upload was told it could not be done.
+    (report,) = validate_media([given], "video", offline=True)
+
+    (finding,) = report.findings
+    assert finding.code == "media.url_invalid"
+    assert finding.hint.endswith(
+        f'pass it as a path object: validate_media([Path({shown})], "video").'
+    )
+
+
+def test_a_url_missing_its_scheme_keeps_the_url_hint() -> None:
+    (report,) = validate_media(["cdn.example.com/a.mp4"], "video", offline=True)
+
+    assert "Path" not in report.findings[0].hint
+
+
 def test_the_sync_functions_leave_the_callers_event_loop_alone() -> None:
     # asyncio.run() set the thread's current loop to None when done: a script that keeps its
     # own loop (run_until_complete between calls) lost it.

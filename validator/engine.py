@@ -35,7 +35,7 @@ from validator.codes.video import (
 )
 from validator.errors import SourceError
 from validator.findings import Finding, Location, Severity
-from validator.messages import json_type
+from validator.messages import json_type, quote
 from validator.model import ImagesURLSource, ImageURLSource, PinCreate, VideoSource
 from validator.parse import Parsed, parse
 from validator.pinterest.account import (
@@ -45,6 +45,7 @@ from validator.pinterest.account import (
     optional_secret,
 )
 from validator.probes.fetch import Fetcher, Guard
+from validator.probes.local import local_path
 from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
@@ -257,6 +258,13 @@ class Engine:
             return _Checked(item, [MEDIA_URL_INVALID.finding("url", message)], None, [])
         found = check_media_url(url, "url", kind)
         if found is not None:
+            if found.code == MEDIA_URL_INVALID.id and _path_shaped(url):
+                hint = (
+                    "Pinterest fetches media by its public https:// address. To check a file on "
+                    "this machine before it is hosted, pass it as a path object: "
+                    f'validate_media([Path({_shown_path(url)})], "{kind}").'
+                )
+                found = dataclasses.replace(found, hint=hint)
             return _Checked(item, [found], None, [])
         findings: list[Finding] = []
         slots = self._check_deadlines([Slot("url", url, kind)], item, findings)
@@ -539,6 +547,25 @@ def _offline_stage_of_each(
 
 
 _ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
+
+
+def _path_shaped(url: str) -> bool:
+    """Whether a string ``validate_media`` was given names a file here, by its form alone.
+
+    Never by looking on disk: a service checking its users' URLs must not tell them which of
+    its own files exist.
+    """
+    if url[:5].lower() == "file:":
+        return True
+    if url.startswith(("./", "../", "~/")) or (url.startswith("/") and not url.startswith("//")):
+        return True
+    return url[1:3] in (":\\", ":/") and url[:1].isalpha()  # C:\clips\a.mp4
+
+
+def _shown_path(url: str) -> str:
+    """The path ``url`` names, quoted as a Python string: a ``file:`` URL's as ``Path`` reads it."""
+    named = local_path(url, "") if url[:5].lower() == "file:" else None  # no disk read for these
+    return quote(str(named) if named is not None else url)
 
 
 def _same_pin_key(pin: PinCreate) -> tuple[str, str, str | None] | None:
