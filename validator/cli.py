@@ -399,7 +399,7 @@ def _check(
             try:
                 if pins_shown:
                     console.print()
-                for line in text.summary_lines(summary):
+                for line in text.summary_lines(summary, unreadable):
                     console.print(line)
             except OSError as exc:
                 _stdout_failed(exc, output)  # the file is written: the status says what it holds

@@ -8,6 +8,7 @@ from validator import validate_many
 from validator.codes.examples import BOARD_ID, IMAGE_URL
 from validator.findings import Action
 from validator.report import Summary
+from validator.reporters import Unreadable
 from validator.reporters.text import Verbosity, pin_lines, render, summary_lines
 
 GOOD = {"board_id": BOARD_ID, "media_source": {"source_type": "image_url", "url": IMAGE_URL}}
@@ -53,6 +54,24 @@ def test_severities_are_coloured_on_a_terminal() -> None:
             console.print(line)
     assert "\x1b[31m" in captured.get() or "\x1b[1;31m" in captured.get()  # red for errors
     assert "\x1b[33m" in captured.get()  # yellow for warnings
+
+
+def test_the_summary_names_the_files_not_read_after_its_counts() -> None:
+    summary = Summary.of(REPORTS)
+    few = [Unreadable("a.json", "a.json:3:1: invalid JSON: ...")]
+    many = [Unreadable(f"{name}.json", "no such file") for name in "abcde"]
+
+    assert [line.plain for line in summary_lines(summary, few)][1] == (
+        "1 file could not be read whole: a.json (see above)"
+    )
+    assert [line.plain for line in summary_lines(summary, many)][1] == (
+        "5 files could not be read whole: a.json, b.json, c.json and 2 more (see above)"
+    )
+    assert len(list(summary_lines(summary))) == len(list(summary_lines(summary, few))) - 1
+    # A file's report lists each in full above its summary, which names them too.
+    written = render(REPORTS, summary, unreadable=few)
+    assert "✗ unreadable: a.json:3:1: invalid JSON: ..." in written
+    assert "1 file could not be read whole: a.json (see above)" in written
 
 
 def plain_summary(summary: Summary) -> list[str]:

@@ -74,7 +74,7 @@ def ending(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> str:
         )
         for problem in unreadable
     ]
-    lines += [line.plain for line in summary_lines(summary)]
+    lines += [line.plain for line in summary_lines(summary, unreadable)]
     errors = summary.errors + len(unreadable)
     if errors > _SHOWN_A_STEP or summary.warnings > _SHOWN_A_STEP:
         lines.append(

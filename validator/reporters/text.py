@@ -106,14 +106,17 @@ def _finding_lines(finding: Finding) -> Iterator[Line]:
 
 #: How many codes the summary names, most frequent first.
 TOP_CODES = 5
+_NAMED_FILES = 3  # unreadable files the summary names; the others are counted
 
 
-def summary_lines(summary: Summary) -> Iterator[Text]:
-    """The closing summary: pins, ok, failed; the remedies needed; the most frequent codes.
+def summary_lines(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> Iterator[Text]:
+    """The closing summary: pins, ok, failed; files not read; remedies; the most frequent codes.
 
     The remedies tell who has to act (the author fixes input, someone reconnects the account,
     nobody but time fixes a 503); the top codes tell a team with a 10,000-row calendar which
-    mistake to fix at its source first.
+    mistake to fix at its source first. A file that could not be read is named here too: its
+    error was said as it happened, maybe thousands of lines up a CI log, and the exit status 2
+    it brings is otherwise unexplained at the end.
     """
     line = Text()
     line.append(f"{plural(summary.pins, 'pin')} checked: ")
@@ -124,6 +127,12 @@ def summary_lines(summary: Summary) -> Iterator[Text]:
         f" · {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}", style="dim"
     )
     yield line
+    if unreadable:
+        names = ", ".join(printable(problem.source) for problem in unreadable[:_NAMED_FILES])
+        if len(unreadable) > _NAMED_FILES:
+            names += f" and {len(unreadable) - _NAMED_FILES} more"
+        said = f"{plural(len(unreadable), 'file')} could not be read whole: {names} (see above)"
+        yield Text(said, style="bold red")
     if summary.by_action:
         parts = [
             f"{action.label}: {summary.by_action.get(action, 0)}"
@@ -159,5 +168,5 @@ def render(
     """
     pins = "".join(pin_plain(report, verbosity) for report in reports)
     lines = [f"✗ unreadable: {printable(problem.message)}" for problem in unreadable]
-    lines += [line.plain for line in summary_lines(summary)]
+    lines += [line.plain for line in summary_lines(summary, unreadable)]
     return (pins + "\n" if pins else "") + "\n".join(lines) + "\n"
