@@ -142,6 +142,8 @@ def test_a_pin_that_is_not_an_object_is_a_malformed_row(tmp_path: Path, pin: obj
     assert report.codes == {"calendar.row_malformed"}
     assert report.findings[0].field == "pin"
     assert "not a JSON object" in report.findings[0].message
+    # Its own hint: the code's general one spoke of a parser's complaint the message does not quote.
+    assert report.findings[0].hint.startswith('Give "pin" the payload itself, as a JSON object')
 
 
 def test_a_broken_pin_s_video_file_is_still_checked_for_its_deadline(tmp_path: Path) -> None:

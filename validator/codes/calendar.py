@@ -16,7 +16,7 @@ CALENDAR_ROW_MALFORMED: Final = Code(
         "A row that cannot be read is a pin that would never be published; it is reported at "
         "its line so that nothing in the calendar is silently skipped."
     ),
-    fix="Repair the row at the line given (the message quotes the parser's complaint).",
+    fix="Repair the row at the line given: its message says what is wrong with it.",
     reference="README.md (Calendars: every row, even a broken one, gets one result)",
 )
 

@@ -440,6 +440,12 @@ def _entry(
     return PinInput(location, value, row=True)
 
 
+_PIN_OBJECT = (
+    'Give "pin" the payload itself, as a JSON object ({"board_id": "…", "media_source": {…}}), '
+    "not text, a list or a number."
+)
+
+
 def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
     return isinstance(value, dict) and PIN_KEY in value and API_KEYS.isdisjoint(value)
 
@@ -479,7 +485,7 @@ def unwrap_entry(entry: dict[str, object], location: Location, origin: str | Non
     pin = entry[PIN_KEY]
     if not isinstance(pin, dict):  # a string would be read as JSON text by parse: say what it is
         message = f'the entry\'s "pin" is {json_type(pin)}, not a JSON object (the API payload)'
-        problem = CALENDAR_ROW_MALFORMED.finding(PIN_KEY, message)
+        problem = CALENDAR_ROW_MALFORMED.finding(PIN_KEY, message, _PIN_OBJECT)
         return PinInput(
             location,
             pin,
