@@ -9,6 +9,7 @@ import asyncio
 import base64
 import contextlib
 import json
+import re
 import socket
 import struct
 import threading
@@ -163,6 +164,61 @@ def test_the_deadline_is_the_url_s_whole_not_each_attempt_s(server: MediaServer)
     assert "gave no complete answer within 1 s" in finding.message
     assert "attempts" not in finding.message
     assert took < 2.5  # one deadline (and a second to spare), not three
+
+
+@contextlib.contextmanager
+def _silent_host() -> Iterator[int]:
+    """A port whose connections are taken (by the kernel) and never answered: a host gone."""
+    with socket.create_server(("127.0.0.1", 0), backlog=64) as listener:  # never accept()ed
+        yield listener.getsockname()[1]
+
+
+def test_a_host_that_stopped_answering_is_not_asked_for_each_of_its_urls(
+    server: MediaServer,
+) -> None:
+    # Each URL of a host that never answers waited out its deadline, per_host at a time: a CDN
+    # that is down cost a 200-pin calendar 25 minutes of a CI job that looks hung.
+    settings = NETWORK.model_copy(
+        update={"deadline": 1.0, "read_timeout": 0.3, "retries": 2, "per_host": 2}
+    )
+    with _silent_host() as port:
+        pins = [image_pin(f"http://127.0.0.1:{port}/{n}.jpg") for n in range(12)]
+        pins.append(image_pin(server.url("/media/photo-baseline.jpg")))  # another host: asked
+        started = time.monotonic()
+        reports = validate_many(pins, settings=settings)
+        took = time.monotonic() - started
+
+    *silent, answered = reports
+    assert answered.findings == ()
+    assert all(report.codes == {"media.timeout"} for report in silent)
+    messages = [report.findings[0].message for report in silent]
+    # Those asked once or more are not retried; those still in line are not asked at all.
+    stopped = re.compile(
+        r'the URL "http://127\.0\.0\.1:\d+/\d+\.jpg" was (not tried again after \d+ requests?|'
+        r"not requested): its host stopped answering during the run \((\d+) requests in a row "
+        r"got no answer\)"
+    )
+    told = [found for message in messages if (found := stopped.fullmatch(message))]
+    assert len(told) >= 8  # all but the first few, which may time out as the count is reached
+    assert any(found[1] == "not requested" for found in told)
+    assert all(int(found[2]) >= 6 for found in told)  # SILENT_LIMIT, and 2 x per_host
+    assert took < 4.0  # about one deadline; it was six (12 URLs, 2 at a time, 1 s each)
+
+
+def test_a_host_that_answers_between_silences_is_still_asked(server: MediaServer) -> None:
+    # Any answer starts the count again: a host that leaves some requests unanswered is not
+    # taken for gone while it answers others (a slow file among quick ones).
+    settings = NETWORK.model_copy(
+        update={"deadline": 1.0, "read_timeout": 0.3, "retries": 2, "per_host": 2}
+    )
+    pins = []
+    for n in range(6):
+        pins.append(image_pin(server.url(f"/hang/{n}.jpg?between")))
+        pins.append(image_pin(server.url(f"/media/photo-baseline.jpg?n={n}")))
+    reports = validate_many(pins, settings=settings)
+
+    assert [report.codes for report in reports[1::2]] == [frozenset()] * 6
+    assert all("was not requested" not in f.message for r in reports for f in r.findings)
 
 
 def test_a_flaky_server_recovers_within_the_retries(server: MediaServer) -> None:

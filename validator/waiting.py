@@ -1,8 +1,8 @@
-"""How long to wait before asking again: ``Retry-After`` and jittered exponential backoff.
+"""When to ask a server again (``Retry-After``, backoff), and when to stop asking (``Silence``).
 
 One implementation for every place that retries: media fetches (``probes.fetch``), account checks
-(``pinterest.account``), and the helpers publishing code uses (``pinterest.retry``, the
-classifier's ``retry_after``).
+(``pinterest.account``, ``pinterest.client``), and the helpers publishing code uses
+(``pinterest.retry``, the classifier's ``retry_after``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import re
 import time
 from datetime import UTC
 
-__all__ = ["FOREVER", "backoff", "parse_retry_after"]
+__all__ = ["FOREVER", "SILENT_LIMIT", "Silence", "backoff", "parse_retry_after"]
 
 _SECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")  # ASCII digits: float() reads other scripts too
 _MAX_EXPONENT = 62  # 2**62 seconds is already forever; larger exponents only overflow floats
@@ -83,3 +83,41 @@ def backoff(
     if retry_after is not None and retry_after > delay:
         return retry_after
     return delay
+
+
+# When a server counts as gone for the run, and nothing more is sent to it: the network or the
+# server went away mid-run, and every question or file still to ask would wait through all its
+# tries (30 s each by default: a hundred boards, or a CDN's hundred files four at a time, took a
+# quarter of an hour of a CI job that looks hung). Requests, not questions or URLs: they queue,
+# and by the time a few have used up their tries every other has sent its first. At least this
+# many requests in a row, and twice ``per_host`` (that many time out together), got no answer,
+# over ``deadline`` seconds at least since the last answer: a lost connection or a blip of a
+# second is no outage.
+SILENT_LIMIT = 6
+
+
+class Silence:
+    """One server's requests in a row that got no answer, and whether it has stopped answering.
+
+    An answer to any request starts the count again (``answered``); ``SILENT_LIMIT`` says when
+    the count means the server is gone.
+    """
+
+    __slots__ = ("_limit", "_window", "count", "heard")
+
+    def __init__(self, per_host: int, deadline: float) -> None:
+        self._limit = max(SILENT_LIMIT, 2 * per_host)
+        self._window = deadline
+        self.count = 0
+        """Requests in a row that got no answer."""
+        self.heard = time.monotonic()
+        """When the last answer came (or the count began)."""
+
+    def answered(self) -> None:
+        """An answer came: whatever went unanswered before was a blip."""
+        self.count, self.heard = 0, time.monotonic()
+
+    def unanswered(self) -> bool:
+        """Count a request that got no answer; whether the server now counts as gone."""
+        self.count += 1
+        return self.count >= self._limit and time.monotonic() - self.heard >= self._window

@@ -26,6 +26,7 @@ from validator.findings import Finding
 from validator.pinterest import account, client
 from validator.pinterest.account import AccountChecker
 from validator.settings import Settings
+from validator.waiting import SILENT_LIMIT
 
 
 @functools.cache
@@ -254,18 +255,18 @@ def test_a_pinterest_that_stops_answering_mid_run_is_asked_nothing_more(base: st
             await checker.aclose()
 
     found, requests = asyncio.run(run(retries=0))
-    assert requests == 1 + client.SILENT_LIMIT  # the token check, then six boards
+    assert requests == 1 + SILENT_LIMIT  # the token check, then six boards
     assert {finding.code for finding in found} == {"platform.timeout"}
     messages = [finding.message for finding in found]
-    assert sum("timed out (1 attempt)" in message for message in messages) == client.SILENT_LIMIT
+    assert sum("timed out (1 attempt)" in message for message in messages) == SILENT_LIMIT
     unsent = [message for message in messages if "was not sent" in message]
-    assert len(unsent) == 12 - client.SILENT_LIMIT
+    assert len(unsent) == 12 - SILENT_LIMIT
     assert unsent[0].startswith("GET /v5/boards/10")
     assert "Pinterest stopped answering during the run" in unsent[0]
     # Requests are counted, not questions: a board's retry waits its backoff while the next
     # board sends its first try, and the tries left are not sent either.
     found, requests = asyncio.run(run(retries=1))
-    assert requests == 1 + client.SILENT_LIMIT
+    assert requests == 1 + SILENT_LIMIT
     # A question whose first try went unanswered says so, rather than "was not sent".
     assert any("was not tried again after 1 attempt: " in f.message for f in found)
 
@@ -295,7 +296,7 @@ def test_an_answer_between_silences_keeps_pinterest_asked(base: str) -> None:
     async def run() -> list[object]:
         settings = Settings(api_base=base, retries=0, read_timeout=0.1, deadline=0.2, per_host=1)
         checker = AccountChecker(settings, "pina_token")
-        silence = [f"gone/{n}" for n in range(client.SILENT_LIMIT - 1)]
+        silence = [f"gone/{n}" for n in range(SILENT_LIMIT - 1)]
         try:
             paths = [*silence, "none/1", *silence, "none/2"]
             return [await checker._api.get(path) for path in paths]

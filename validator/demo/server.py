@@ -25,6 +25,7 @@ fetches:
 ``/flaky/KEY/STATUS/NAME``      STATUS (with ``Retry-After: 1`` for 429/503) the first time KEY
                                 is asked for, the file afterwards
 ``/slow/NAME``                  headers at once, then one byte a second
+``/hang/NAME``                  no answer at all for 3 s, then the connection is closed
 ``/reset/NAME``                 the connection is reset before any answer
 ``/nothttp/NAME``               a first line that is no HTTP status line, then the connection is
                                 closed
@@ -253,10 +254,13 @@ class _Handler(BaseHTTPRequestHandler):
         if self._first_block() or (once is not None and not self.server.first_time(once[0])):
             self._file(name, ranges=True)
         elif status == "stall":  # no answer at all for 3 s, then the connection closes
-            time.sleep(3)
-            self.close_connection = True
+            self._route_hang(name, query)
         else:
             self._status(int(status), {"Retry-After": "1"} if once is not None else None)
+
+    def _route_hang(self, rest: str, query: dict[str, list[str]]) -> None:
+        time.sleep(3)  # a file its server never answers for, among others it does answer
+        self.close_connection = True
 
     def _route_suffixwhole(self, rest: str, query: dict[str, list[str]]) -> None:
         # A suffix range (bytes=-N) answered with a 206 of the whole file.

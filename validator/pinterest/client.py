@@ -36,7 +36,7 @@ from validator.httpclient import async_client, certificate_refused, user_agent
 from validator.messages import plural, quote, seconds, without_url_tokens
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
-from validator.waiting import backoff, parse_retry_after
+from validator.waiting import Silence, backoff, parse_retry_after
 
 __all__ = ["NOT_MADE", "ApiClient", "Problem", "Reply"]
 
@@ -47,15 +47,6 @@ _MAX_BODY = 5 * 1024 * 1024
 # How a question that got no usable answer ends its message; the token check's replaces it with
 # what it means for the run (``AccountChecker._ask_user``).
 NOT_MADE = ": the check could not be made"
-
-# When Pinterest counts as gone for the run, and nothing more is sent: the network or Pinterest
-# went away mid-run, and every board still to ask would wait through all its tries (30 s a
-# question by default: a hundred boards took a quarter of an hour of a CI job that looks hung).
-# Requests, not questions: questions queue, and by the time a few have used up their tries every
-# other has sent its first. At least this many requests in a row, and twice ``per_host`` (that
-# many time out together), got no answer, over ``deadline`` seconds at least since the last
-# answer: a lost connection or a blip of a second is no outage.
-SILENT_LIMIT = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +120,8 @@ class ApiClient:
         self._paused = 0.0
         """Seconds the run has held every question back, in all: at most ``retry_after_cap``,
         then a 429 is reported, not waited out (each would push the pause on again)."""
-        self._silent = 0
+        self._silence = Silence(settings.per_host, settings.deadline)
         """Requests in a row that got no answer; an answer to any request sets it back."""
-        self._heard = time.monotonic()
-        """When the last answer came (or the client was made)."""
         self._gone: Problem | None = None
         """The failure after which Pinterest counts as gone for the run (``SILENT_LIMIT``)."""
 
@@ -237,7 +226,7 @@ class ApiClient:
                 self._heard_nothing(failure)
             else:
                 answered = True
-                self._silent, self._heard = 0, time.monotonic()
+                self._silence.answered()
                 request_id = response.headers.get(REQUEST_ID_HEADER, "").strip()
                 reply = Reply(response.status_code, body, self.scrub(request_id) or None)
                 if reply.status == 200 and body is None:
@@ -275,20 +264,14 @@ class ApiClient:
 
     def _heard_nothing(self, failure: Problem) -> None:
         """Count a request that got no answer (``failure``) towards ``SILENT_LIMIT``."""
-        self._silent += 1
-        settings = self.settings
-        if (
-            self._gone is None
-            and self._silent >= max(SILENT_LIMIT, 2 * settings.per_host)
-            and time.monotonic() - self._heard >= settings.deadline
-        ):
+        if self._silence.unanswered() and self._gone is None:
             self._gone = failure
 
     def _unsent(self, path: str, gone: Problem, tried: int, answered: bool) -> Problem:
         """Why ``path`` was not asked (again): Pinterest stopped answering (``SILENT_LIMIT``)."""
         stopped = (
-            f"Pinterest stopped answering during the run ({self._silent} requests in a row got "
-            f"no answer){NOT_MADE}"
+            "Pinterest stopped answering during the run "
+            f"({self._silence.count} requests in a row got no answer){NOT_MADE}"
         )
         if tried:
             message = f"GET /v5/{path} was not tried again after {plural(tried, 'attempt')}: "

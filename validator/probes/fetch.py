@@ -38,7 +38,7 @@ from validator.httpclient import (
     tls_context,
     user_agent,
 )
-from validator.messages import quote, quote_url, seconds
+from validator.messages import plural, quote, quote_url, seconds
 from validator.probes import answers
 from validator.probes.outcome import (
     Budget,
@@ -53,7 +53,7 @@ from validator.probes.outcome import (
 )
 from validator.probes.polling import Origin, poll_sockets_directly
 from validator.settings import Settings
-from validator.waiting import backoff, parse_retry_after
+from validator.waiting import Silence, backoff, parse_retry_after
 
 __all__ = ["COMPRESSED_FIX", "Fetcher", "Guard"]
 
@@ -84,10 +84,15 @@ _POOL_SIZE = 4
 
 @dataclass(slots=True)
 class _Host:
-    """Per-host politeness: a slot limit, and a time before which nothing is sent (after 429)."""
+    """Per-host politeness: a slot limit, a pause (429), and an end (it stopped answering).
+
+    Nothing is sent before ``not_before``, and nothing at all once ``gone`` (``Silence``).
+    """
 
     slots: asyncio.Semaphore
+    silence: Silence
     not_before: float = 0.0
+    gone: bool = False
 
 
 @dataclass(slots=True)
@@ -127,6 +132,31 @@ class _HostPaused(Exception):
     def __init__(self, host: _Host) -> None:
         super().__init__("host paused")
         self.host = host
+
+
+class _HostGone(Exception):
+    """``url``'s host stopped answering during the run: the request was not sent.
+
+    Raised past the retries (``Fetcher.open``, ``Fetcher._ranged`` catch it): a host that is down
+    would cost every URL on it its whole deadline, ``per_host`` at a time.
+    """
+
+    def __init__(self, url: str, silent: int) -> None:
+        super().__init__("host gone")
+        self.url = url
+        self.silent = silent
+
+    def failure(self, url: str, budget: Budget) -> Failure:
+        """The outcome of ``url`` (which asked ``self.url``, maybe through redirects)."""
+        gone = (
+            f"its host stopped answering during the run ({self.silent} requests in a row got no "
+            "answer)"
+        )
+        if budget.requests:
+            said = f"was not tried again after {plural(budget.requests, 'request')}: {gone}"
+        else:
+            said = f"was not requested: {gone}"
+        return Failure(FailureKind.TIMEOUT, url, f"{_which(url, self.url)}{said}")
 
 
 class _PeerNotPublic(Exception):
@@ -203,7 +233,10 @@ class Fetcher:
                 detail = f"{trail.which(url)}{late}"
                 return Failure(FailureKind.TIMEOUT, url, detail, tuple(trail.chain))
 
-        return await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
+        try:
+            return await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
+        except _HostGone as gone:
+            return gone.failure(url, budget)
 
     async def _retrying(
         self, attempt: Callable[[], Awaitable[_T | Failure]], budget: Budget
@@ -609,7 +642,12 @@ class Fetcher:
                 late = "stopped answering the ranged reads within the deadline"
                 return Failure(FailureKind.TIMEOUT, url, f"{trail.which(url)}{late}", trail.hops)
 
-        outcome = await self._retrying(lambda: self._outside_pauses(url, budget, attempt), budget)
+        try:
+            outcome = await self._retrying(
+                lambda: self._outside_pauses(url, budget, attempt), budget
+            )
+        except _HostGone as gone:
+            outcome = gone.failure(url, budget)
         if isinstance(outcome, Failure):  # said so: the URL that fails had answered the first read
             raise ReadFailed(dataclasses.replace(outcome, detail=f"{_LATER}{outcome.detail}"))
         budget.take(len(outcome))
@@ -748,7 +786,9 @@ class Fetcher:
 
         ``clock`` (the caller's deadline) and the later reads' deadline are moved on by the time
         spent queueing for the slots: a calendar of 10,000 pins on one CDN queues for long, and
-        that is not the server being slow.
+        that is not the server being slow. A request that times out before any answer comes
+        (connecting, or waiting for the headers) counts towards the host's ``Silence``; once the
+        host has stopped answering, nothing more is sent to it (``_HostGone``).
         """
         host = self._host(_host_key(url))
         loop = asyncio.get_running_loop()
@@ -759,6 +799,8 @@ class Fetcher:
             if host.not_before > time.monotonic():
                 budget.waited(loop.time() - queued)  # in line: not the server's time either
                 raise _HostPaused(host)  # paused (429) while this one queued: waited out above
+            if host.gone:  # while this one queued, maybe: its turn would be a deadline more
+                raise _HostGone(url, host.silence.count)
             async with self._slots:
                 waited = loop.time() - queued
                 if when is not None:
@@ -769,14 +811,25 @@ class Fetcher:
                 in_flight = self._in_flight
                 pool = in_flight.index(min(in_flight))
                 in_flight[pool] += 1
+                answered = False
                 try:
                     async with _get(self._clients[pool], url, headers) as (answer, proxied):
+                        answered = True
+                        host.silence.answered()
                         if not proxied:
                             self._answered.add(_answer_origin(answer.request.url))
                         refused = None if proxied else self._peer_refused(answer)
                         if refused is not None:
                             raise _PeerNotPublic(refused)
                         yield answer
+                except (httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout):
+                    if not answered:
+                        host.gone = host.gone or host.silence.unanswered()
+                    raise
+                except asyncio.CancelledError:  # the URL's deadline, if its clock says so
+                    if not answered and clock.expired():
+                        host.gone = host.gone or host.silence.unanswered()
+                    raise
                 finally:
                     in_flight[pool] -= 1
 
@@ -860,7 +913,9 @@ class Fetcher:
     def _host(self, key: str) -> _Host:
         host = self._hosts.get(key)
         if host is None:
-            host = self._hosts[key] = _Host(asyncio.Semaphore(self.settings.per_host))
+            settings = self.settings
+            silence = Silence(settings.per_host, settings.deadline)
+            host = self._hosts[key] = _Host(asyncio.Semaphore(settings.per_host), silence)
         return host
 
 
