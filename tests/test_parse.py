@@ -701,3 +701,36 @@ def test_a_tuple_beside_values_nested_too_deeply_is_no_crash() -> None:
     parsed = parse({"board_id": "1", "items": (1,), "deep": deep})
     assert parsed.pin is not None
     assert parsed.pin.board_id == "1"
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"pin": {"board_id": "1"}, "publish_at": "2099-06-02T10:00:00Z"},
+        {"video_url": "https://cdn.example.com/a.mp4", "pin": {"board_id": "1"}},
+        {"pin": "not an object"},
+    ],
+)
+def test_a_calendar_entry_given_to_the_api_is_named_not_read_as_a_pin(
+    entry: dict[str, Any], as_text: bool
+) -> None:
+    # It was told "board.missing", "media.missing" and "remove pin", though its board and media
+    # were there, under "pin".
+    (finding,) = parse(json.dumps(entry) if as_text else entry).findings
+    assert finding.code == "pin.malformed"
+    assert finding.message.startswith("the payload is a calendar entry")
+    assert (finding.hint or "").startswith('Check its pin: validate(entry["pin"]).')
+
+
+def test_a_pin_with_a_stray_pin_key_stays_a_pin() -> None:
+    # A "pin" key beside a pin's own fields is no entry: an unknown field, as the readers say.
+    parsed = parse({"board_id": "1", "pin": 1})
+    assert parsed.pin is not None
+    assert parsed.findings == ()
+
+
+def test_a_calendar_row_shaped_as_an_entry_is_left_to_its_reader() -> None:
+    # Rows are unwrapped by the calendar's reader before parsing: one that gets here is parsed.
+    parsed = parse({"pin": {"board_id": "1"}}, malformed=calendar.CALENDAR_ROW_MALFORMED)
+    assert parsed.pin is not None

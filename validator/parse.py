@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValida
 from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import pin
 from validator.codes.base import Code
-from validator.envelopes import API_KEYS, described, jq_command, pins_inside
+from validator.envelopes import API_KEYS, PIN_KEY, described, jq_command, pins_inside
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
 from validator.messages import json_error, json_type, quote
@@ -333,11 +333,24 @@ _LIST_ROW = (
 
 
 def _envelope(raw: object, malformed: Code) -> Parsed | None:
-    """``malformed`` for an object that is no pin but holds a list of them; else ``None``.
+    """``malformed`` for an object that is no pin but holds one or more; else ``None``.
 
     ``{"items": [...]}``, what Pinterest's list endpoints answer (``validator.envelopes``): read
-    as a pin, it was findings about its keys ("remove items"), and its pins went unchecked.
+    as a pin, it was findings about its keys ("remove items"), and its pins went unchecked. A
+    calendar entry (``{"pin": {...}, "publish_at": ...}``) given to the Python API, which takes
+    pins: it was told its board and media were missing, though both were under "pin". (A
+    calendar's reader unwraps entries: they never reach here as rows.)
     """
+    if malformed is pin.PIN_MALFORMED and _calendar_entry(raw):
+        message = (
+            'the payload is a calendar entry (its pin under "pin", beside the calendar\'s own '
+            "keys), not a pin"
+        )
+        hint = (
+            'Check its pin: validate(entry["pin"]). Its publish_at and video_url are read from '
+            "calendar files: pin-preflight check calendar.jsonl checks them too."
+        )
+        return Parsed(None, (malformed.finding(None, message, hint),))
     inside = pins_inside(raw)
     if inside is None:
         return None
@@ -353,6 +366,11 @@ def _envelope(raw: object, malformed: Code) -> Parsed | None:
             f"({jq_command(keys, each=True)} writes them one a line)."
         )
     return Parsed(None, (malformed.finding(None, message, hint),))
+
+
+def _calendar_entry(raw: object) -> bool:
+    """Whether ``raw`` is shaped as a calendar's wrapped entry: a "pin" and no pin field."""
+    return isinstance(raw, dict) and PIN_KEY in raw and API_KEYS.isdisjoint(raw)
 
 
 #: What a pin that ``non_json_constant`` finds gets, as its ``malformed`` finding.

@@ -14,8 +14,8 @@ PIN_MALFORMED: Final = Code(
     action=Action.USER_ERROR,
     summary=(
         "The pin is not a JSON object (unparseable JSON text, a list, a number, ...) or not a "
-        "pin (a list page holding pins), or holds a value JSON cannot carry (NaN, Infinity, a "
-        "dict inside itself)."
+        "pin (a list page holding pins, a calendar entry holding one), or holds a value JSON "
+        "cannot carry (NaN, Infinity, a dict inside itself)."
     ),
     why=(
         "The body of POST /v5/pins is one JSON object; nothing else can be sent or checked. "
