@@ -84,7 +84,7 @@ _POOL_SIZE = 4
 
 @dataclass(slots=True)
 class _Host:
-    """Per-host politeness: a slot limit, a pause (429), and an end (it stopped answering).
+    """Per-host politeness: a slot limit, a pause (429), and an end (it stopped connecting).
 
     Nothing is sent before ``not_before``, and nothing at all once ``gone`` (``Silence``).
     """
@@ -135,7 +135,7 @@ class _HostPaused(Exception):
 
 
 class _HostGone(Exception):
-    """``url``'s host stopped answering during the run: the request was not sent.
+    """``url``'s host stopped taking connections during the run: the request was not sent.
 
     Raised past the retries (``Fetcher.open``, ``Fetcher._ranged`` catch it): a host that is down
     would cost every URL on it its whole deadline, ``per_host`` at a time.
@@ -149,8 +149,8 @@ class _HostGone(Exception):
     def failure(self, url: str, budget: Budget) -> Failure:
         """The outcome of ``url`` (which asked ``self.url``, maybe through redirects)."""
         gone = (
-            f"its host stopped answering during the run ({self.silent} requests in a row got no "
-            "answer)"
+            f"its host stopped taking connections during the run ({self.silent} requests in a "
+            "row could not connect)"
         )
         if budget.requests:
             said = f"was not tried again after {plural(budget.requests, 'request')}: {gone}"
@@ -786,9 +786,9 @@ class Fetcher:
 
         ``clock`` (the caller's deadline) and the later reads' deadline are moved on by the time
         spent queueing for the slots: a calendar of 10,000 pins on one CDN queues for long, and
-        that is not the server being slow. A request that times out before any answer comes
-        (connecting, or waiting for the headers) counts towards the host's ``Silence``; once the
-        host has stopped answering, nothing more is sent to it (``_HostGone``).
+        that is not the server being slow. A request that cannot connect in time counts towards
+        the host's ``Silence``; once the host has stopped taking connections, nothing more is
+        sent to it (``_HostGone``).
         """
         host = self._host(_host_key(url))
         loop = asyncio.get_running_loop()
@@ -811,10 +811,8 @@ class Fetcher:
                 in_flight = self._in_flight
                 pool = in_flight.index(min(in_flight))
                 in_flight[pool] += 1
-                answered = False
                 try:
                     async with _get(self._clients[pool], url, headers) as (answer, proxied):
-                        answered = True
                         host.silence.answered()
                         if not proxied:
                             self._answered.add(_answer_origin(answer.request.url))
@@ -822,13 +820,14 @@ class Fetcher:
                         if refused is not None:
                             raise _PeerNotPublic(refused)
                         yield answer
-                except (httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout):
-                    if not answered:
-                        host.gone = host.gone or host.silence.unanswered()
+                except httpx.ConnectTimeout:
+                    # The host, not the file: no connection to it can be set up. A request that
+                    # connected and got no headers may be its file's fault (one route of a proxy
+                    # whose backend hangs, while the host's other files answer at once): not so.
+                    host.gone = host.gone or host.silence.unanswered()
                     raise
-                except asyncio.CancelledError:  # the URL's deadline, if its clock says so
-                    if not answered and clock.expired():
-                        host.gone = host.gone or host.silence.unanswered()
+                except (httpx.ReadTimeout, httpx.WriteTimeout):  # connected: the host is there
+                    host.silence.answered()
                     raise
                 finally:
                     in_flight[pool] -= 1
