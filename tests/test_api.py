@@ -158,28 +158,35 @@ def test_media_functions_take_the_shortcuts_and_refuse_a_single_url() -> None:
 
 
 @pytest.mark.parametrize(
-    ("given", "shown"),
+    ("given", "call"),
     [
-        ("/srv/clips/a.mp4", '"/srv/clips/a.mp4"'),
-        ("./clips/a.mp4", '"./clips/a.mp4"'),
-        ("file:///srv/clips/a%20b.mp4", '"/srv/clips/a b.mp4"'),  # as Path reads it
-        ("C:\\clips\\a.mp4", '"C:\\\\clips\\\\a.mp4"'),  # escaped as a Python string
+        ("/srv/clips/a.mp4", 'Path("/srv/clips/a.mp4")'),
+        ("./clips/a.mp4", 'Path("./clips/a.mp4")'),
+        ("file:///srv/clips/a%20b.mp4", 'Path("/srv/clips/a b.mp4")'),  # as Path reads it
+        ("C:\\clips\\a.mp4", 'Path("C:\\\\clips\\\\a.mp4")'),  # escaped as a Python string
+        ("~/clips/a.mp4", 'Path("~/clips/a.mp4").expanduser()'),  # Path() alone keeps the ~
     ],
 )
-def test_a_local_path_given_as_text_says_to_pass_a_path_object(given: str, shown: str) -> None:
+def test_a_local_path_given_as_text_says_to_pass_a_path_object(given: str, call: str) -> None:
     # The hint said "not a local path", though a Path is read from disk: a user checking a
     # video before its upload was told it could not be done.
     (report,) = validate_media([given], "video", offline=True)
 
     (finding,) = report.findings
     assert finding.code == "media.url_invalid"
-    assert finding.hint.endswith(
-        f'pass it as a path object: validate_media([Path({shown})], "video").'
-    )
+    assert finding.hint.endswith(f'pass it as a path object: validate_media([{call}], "video").')
 
 
-def test_a_url_missing_its_scheme_keeps_the_url_hint() -> None:
-    (report,) = validate_media(["cdn.example.com/a.mp4"], "video", offline=True)
+@pytest.mark.parametrize(
+    "given",
+    [
+        "cdn.example.com/a.mp4",  # a URL missing its scheme
+        "file:clips/a.mp4",  # a relative file: URL, which names no file by itself
+        "file://server/share/a.mp4",  # another machine's file
+    ],
+)
+def test_what_names_no_file_here_keeps_the_url_hint(given: str) -> None:
+    (report,) = validate_media([given], "video", offline=True)
 
     assert "Path" not in report.findings[0].hint
 

@@ -142,7 +142,7 @@ def test_unreadable_file_exits_two_with_location_and_other_files_still_run(
     assert "Traceback" not in err
     assert checked in out
     # ... and the summary names it: its error may be far up a CI log, the status 2 unexplained.
-    assert f"1 file could not be read whole: {broken} (see above)" in out
+    assert f"1 file not read, or not to the end: {broken} (see above)" in out
 
 
 def test_missing_file_and_bad_option_exit_two(capsys: pytest.CaptureFixture[str]) -> None:

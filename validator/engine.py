@@ -258,11 +258,12 @@ class Engine:
             return _Checked(item, [MEDIA_URL_INVALID.finding("url", message)], None, [])
         found = check_media_url(url, "url", kind)
         if found is not None:
-            if found.code == MEDIA_URL_INVALID.id and _path_shaped(url):
+            path = _as_path_call(url) if found.code == MEDIA_URL_INVALID.id else None
+            if path is not None:
                 hint = (
                     "Pinterest fetches media by its public https:// address. To check a file on "
                     "this machine before it is hosted, pass it as a path object: "
-                    f'validate_media([Path({_shown_path(url)})], "{kind}").'
+                    f'validate_media([{path}], "{kind}").'
                 )
                 found = dataclasses.replace(found, hint=hint)
             return _Checked(item, [found], None, [])
@@ -549,23 +550,24 @@ def _offline_stage_of_each(
 _ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
 
 
-def _path_shaped(url: str) -> bool:
-    """Whether a string ``validate_media`` was given names a file here, by its form alone.
+def _as_path_call(url: str) -> str | None:
+    """How to pass the file a string given to ``validate_media`` names, if it names one here.
 
-    Never by looking on disk: a service checking its users' URLs must not tell them which of
-    its own files exist.
+    Told by the string's form alone, never by looking on disk: a service checking its users'
+    URLs must not tell them which of its own files exist. A ``file:`` URL is given as the path
+    ``Path`` reads (``local_path``: ``%20`` decoded); one of another machine, or relative, is
+    no file here. ``~`` is the user's folder to a shell only: ``Path`` is told to expand it.
     """
     if url[:5].lower() == "file:":
-        return True
-    if url.startswith(("./", "../", "~/")) or (url.startswith("/") and not url.startswith("//")):
-        return True
-    return url[1:3] in (":\\", ":/") and url[:1].isalpha()  # C:\clips\a.mp4
-
-
-def _shown_path(url: str) -> str:
-    """The path ``url`` names, quoted as a Python string: a ``file:`` URL's as ``Path`` reads it."""
-    named = local_path(url, "") if url[:5].lower() == "file:" else None  # no disk read for these
-    return quote(str(named) if named is not None else url)
+        named = local_path(url, "")  # a file: URL is judged by its form alone: no disk read
+        return f"Path({quote(str(named))})" if named is not None and named.is_absolute() else None
+    if url.startswith("~/"):
+        return f"Path({quote(url)}).expanduser()"
+    if url.startswith(("./", "../")) or (url.startswith("/") and not url.startswith("//")):
+        return f"Path({quote(url)})"
+    if url[1:3] in (":\\", ":/") and url[:1].isalpha():  # C:\clips\a.mp4
+        return f"Path({quote(url)})"
+    return None
 
 
 def _same_pin_key(pin: PinCreate) -> tuple[str, str, str | None] | None:

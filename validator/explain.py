@@ -78,9 +78,10 @@ def run(args: argparse.Namespace) -> int:
 def load(name: str, status: int | None = None) -> Classification:
     """Read RESPONSE (a path, or ``-``) and classify it; ``status`` is ``--status``.
 
-    Read as ``check`` reads its input (``sources.utf8_text``, ``sources.stdin_text``): bytes
-    decoded strictly as UTF-8, whatever the locale says (a typographic apostrophe decides some
-    codes), and a byte order mark (PowerShell writes one) dropped.
+    Read as ``check`` reads a JSON document (``sources.document_text``): bytes decoded as UTF-8,
+    whatever the locale says (a typographic apostrophe decides some codes), strictly (one answer
+    is one document: a byte that is not UTF-8 stops it, with its line), and a byte order mark
+    (PowerShell writes one) dropped.
     """
     source = _STDIN if name == "-" else sources.display_name(name)
     text = sources.document_text(name, _RESPONSE).removeprefix("\ufeff")

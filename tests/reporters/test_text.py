@@ -62,16 +62,16 @@ def test_the_summary_names_the_files_not_read_after_its_counts() -> None:
     many = [Unreadable(f"{name}.json", "no such file") for name in "abcde"]
 
     assert [line.plain for line in summary_lines(summary, few)][1] == (
-        "1 file could not be read whole: a.json (see above)"
+        "1 file not read, or not to the end: a.json (see above)"
     )
     assert [line.plain for line in summary_lines(summary, many)][1] == (
-        "5 files could not be read whole: a.json, b.json, c.json and 2 more (see above)"
+        "5 files not read, or not to the end: a.json, b.json, c.json and 2 more (see above)"
     )
     assert len(list(summary_lines(summary))) == len(list(summary_lines(summary, few))) - 1
     # A file's report lists each in full above its summary, which names them too.
     written = render(REPORTS, summary, unreadable=few)
     assert "✗ unreadable: a.json:3:1: invalid JSON: ..." in written
-    assert "1 file could not be read whole: a.json (see above)" in written
+    assert "1 file not read, or not to the end: a.json (see above)" in written
 
 
 def plain_summary(summary: Summary) -> list[str]:

@@ -750,6 +750,8 @@ def test_utf16_csv_is_one_error_for_the_file(tmp_path: Path) -> None:
 
 REWROTE = "A spreadsheet rewrote the date: format the column as text and write "
 ANY_DATE = "the date as yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
+IN_UTC = "the date and time in UTC, as yyyy-mm-ddThh:mm:ss: "
+ON_ITS_CLOCK = " on the spreadsheet's clock is UTC."
 
 
 @pytest.mark.parametrize(
@@ -762,7 +764,8 @@ ANY_DATE = "the date as yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
         ("17/06/2099", REWROTE + "2099-06-17 (yyyy-mm-dd)."),
         ("2099/06/17", REWROTE + "2099-06-17 (yyyy-mm-dd)."),
         ("03/05/2099", REWROTE + "2099-03-05 or 2099-05-03, whichever it means (yyyy-mm-dd)."),
-        ("6/17/99 8:30 PM", REWROTE + "2099-06-17T20:30:00 (yyyy-mm-ddThh:mm:ss, in UTC)."),
+        # A time is on the spreadsheet's clock: not handed back as if it were UTC.
+        ("6/17/99 8:30 PM", REWROTE + IN_UTC + "2099-06-17T20:30:00 if 20:30" + ON_ITS_CLOCK),
         ("31/31/2099", REWROTE + ANY_DATE),
         ("06/17/2099 13:00 PM", REWROTE + ANY_DATE),
         # A date cell formatted as a number: the day's serial number, a fraction its time.
@@ -770,7 +773,7 @@ ANY_DATE = "the date as yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
         ("46373.75", "A spreadsheet wrote the date as its serial number (46373.75 is 2026-12-17T1"),
         # Excel writes 8:00 as a fraction no float holds: rounded, not cut to 07:59:59.
         ("45658.3333333333", "A spreadsheet wrote the date as its serial number (45658.33333333"),
-        ("17.12.2026 08:00", REWROTE + "2026-12-17T08:00:00 (yyyy-mm-ddThh:mm:ss, in UTC)."),
+        ("17.12.2026 08:00", REWROTE + IN_UTC + "2026-12-17T08:00:00 if 08:00" + ON_ITS_CLOCK),
         # A date-time format without seconds.
         ("2026-12-17 14:00", "Write the seconds too: 2026-12-17T14:00:00 (UTC)."),
         ("2026-02-30 14:00", None),  # no such day: adding the seconds would not make one

@@ -131,7 +131,7 @@ def summary_lines(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> It
         names = ", ".join(printable(problem.source) for problem in unreadable[:_NAMED_FILES])
         if len(unreadable) > _NAMED_FILES:
             names += f" and {len(unreadable) - _NAMED_FILES} more"
-        said = f"{plural(len(unreadable), 'file')} could not be read whole: {names} (see above)"
+        said = f"{plural(len(unreadable), 'file')} not read, or not to the end: {names} (see above)"
         yield Text(said, style="bold red")
     if summary.by_action:
         parts = [

@@ -106,11 +106,18 @@ def spreadsheet_date_hint(value: str) -> str | None:
                 "A spreadsheet rewrote the date: format the column as text and write the date as "
                 "yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
             )
-        written = " or ".join(readings) + (", whichever it means" if len(readings) > 1 else "")
-        form = "yyyy-mm-ddThh:mm:ss, in UTC" if "T" in readings[0] else "yyyy-mm-dd"
+        written = " or ".join(readings) + (", whichever it means," if len(readings) > 1 else "")
+        if "T" not in readings[0]:
+            return (
+                "A spreadsheet rewrote the date: format the column as text and write "
+                f"{written.rstrip(',')} (yyyy-mm-dd)."
+            )
+        # The time is on the spreadsheet's clock, which need not be UTC: not handed back as UTC.
+        clock = readings[0][11:16]
         return (
-            f"A spreadsheet rewrote the date: format the column as text and write {written} "
-            f"({form})."
+            "A spreadsheet rewrote the date: format the column as text and write the date and "
+            f"time in UTC, as yyyy-mm-ddThh:mm:ss: {written} if {clock} on the spreadsheet's "
+            "clock is UTC."
         )
     if _SERIAL_DATE.fullmatch(text):
         seconds = round(float(text.replace(",", ".")) * 86_400)
