@@ -438,6 +438,7 @@ class Session:
             raise RuntimeError("use the session inside 'async with engine.session()'")
         account = self._account
         ahead: deque[_InFlight] = deque()
+        asking: asyncio.Future[list[Finding]] | None = None  # the pin being reported's question
         at_once = 0
         more = True
         broken: SourceError | None = None
@@ -472,18 +473,18 @@ class Session:
                         await asyncio.sleep(0)
                 if not ahead:
                     break
-                checked, slots, tasks, ask = ahead.popleft()
+                checked, slots, tasks, asking = ahead.popleft()
                 # Shielded: a probe is shared by every pin of the session with its URL, so this
                 # caller's cancel (a timeout) leaves it running for the session's next source.
                 probes: list[Probe] = (
                     list(await asyncio.gather(*map(asyncio.shield, tasks))) if tasks else []
                 )
-                found = await ask if ask is not None else []
+                found = await asking if asking is not None else []
                 yield self._report(checked, slots, probes, found)
-        finally:  # the caller stopped early: no account task is left behind
-            for _, _, _, ask in ahead:
-                if ask is not None and not ask.done():
-                    ask.cancel()
+        finally:  # the caller stopped early: no account task is left behind, nor the one out
+            for question in (asking, *(in_flight[3] for in_flight in ahead)):
+                if question is not None and not question.done():
+                    question.cancel()
         if broken is not None:
             raise broken
 

@@ -625,6 +625,42 @@ def test_a_board_list_cancelled_with_its_source_is_asked_again(media: MediaServe
     assert account_findings(report) == [("board.no_access", "board_id")]
 
 
+def test_a_pin_cancelled_while_its_probes_run_leaves_no_account_question_behind(
+    media: MediaServer, fake: FakePinterest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pin being reported was out of the window while its probes were awaited: a cancel then
+    # left its question running past the call, which later asked on a closed client ("Task
+    # exception was never retrieved", in a service's log, once per timeout at the wrong moment).
+    asked = asyncio.Event()
+    ends: list[str] = []
+
+    async def never_answered(self: AccountChecker, target: AccountTarget) -> list[Any]:
+        asked.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            ends.append("cancelled")
+            raise
+        return []
+
+    monkeypatch.setattr(AccountChecker, "findings", never_answered)
+    pin = image_pin(media)
+    pin["media_source"]["url"] = media.url("/slow/photo-baseline.jpg?cancelled")  # takes long
+
+    async def run() -> None:
+        call = asyncio.ensure_future(avalidate_many([pin], settings=settings_for(fake), token=GOOD))
+        await asyncio.wait_for(asked.wait(), 5)
+        await asyncio.sleep(0.1)  # the pin is out of the window, its probe awaited
+        call.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await call
+        for _ in range(3):  # the question's cancel is delivered
+            await asyncio.sleep(0)
+        assert ends == ["cancelled"]  # here: asyncio.run() cancels what is left when it ends
+
+    asyncio.run(run())
+
+
 def test_a_429_holds_back_the_questions_after_it(media: MediaServer) -> None:
     # One request at a time: board 1001's 429 asks for a second; board 1002 waits for it too.
     throttled = dataclasses.replace(ACCOUNT, throttle={"/v5/boards/1001": 1}, retry_after="1")
