@@ -297,6 +297,19 @@ def test_settings_copied_without_validation_are_a_config_error_naming_the_field(
             call()
 
 
+def test_settings_copied_with_lists_where_tuples_are_kept_are_taken() -> None:
+    # Settings(ignore=[...]) takes a list; a copy with one was refused as "give an array of
+    # strings, such as ["media"], not a list", which is what it was.
+    pin = {**GOOD, "dominant_color": "sand"}
+    settings = Settings(offline=True)
+    ignored = settings.model_copy(update={"ignore": ["pin.dominant_color_invalid"]})
+    assert validate(pin, settings=ignored).codes == frozenset()
+    renamed = settings.model_copy(update={"csv_columns": [["title", "Name"]]})  # lists of pairs
+    assert validate(pin, settings=renamed).codes == {"pin.dominant_color_invalid"}
+    with pytest.raises(ConfigError, match=r"^settings: ignore\.0: "):  # checked all the same
+        validate(pin, settings=settings.model_copy(update={"ignore": [3]}))
+
+
 def test_a_value_whose_repr_raises_is_shown_by_its_type_and_the_batch_goes_on() -> None:
     class Detached:  # an ORM object out of its session
         def __repr__(self) -> str:

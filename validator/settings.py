@@ -513,13 +513,23 @@ def revalidated(settings: Settings) -> Settings:
     ``model_copy(update=...)`` and ``model_construct`` validate nothing, and the README shows
     ``model_copy`` to derive settings: a ``per_host`` of 0 then hung every request, and a
     ``concurrency`` of 0 was a ZeroDivisionError. Validating costs about 90 µs, so the last
-    object found valid is remembered: a caller passes the same one call after call.
+    object found valid is remembered: a caller passes the same one call after call. A list
+    where the model keeps a tuple (``update={"ignore": [...]}``, as ``Settings(ignore=[...])``
+    takes it) is taken as that tuple: the settings returned are the ones validated.
     """
     if _LAST_CHECKED and _LAST_CHECKED[0] is settings:
-        return settings
-    _validated(dict(settings), "settings", {}, {}, {})
-    _LAST_CHECKED[:] = [settings]
-    return settings
+        return _LAST_CHECKED[1]
+    values = {name: _as_tuples(value) for name, value in dict(settings).items()}
+    checked = _validated(values, "settings", {}, {}, {})
+    _LAST_CHECKED[:] = [settings, checked]
+    return checked
+
+
+def _as_tuples(value: Any) -> Any:
+    """``value`` with its lists (at any depth: ``csv_columns``' pairs) as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_as_tuples(item) for item in value)
+    return value
 
 
 _LAST_CHECKED: list[Settings] = []
