@@ -81,3 +81,17 @@ def tcp_server(handle: Callable[[socket.socket], None]) -> Iterator[int]:
         done.set()
         thread.join(5)
         listener.close()
+
+
+@contextmanager
+def black_hole() -> Iterator[int]:
+    """A port on 127.0.0.1 that takes no connection: its queue is full, so each new one is dropped.
+
+    A host that is down as a firewall or a dead route makes it (connecting times out); a refused
+    connection would fail at once, and costs no time to begin with.
+    """
+    with (
+        socket.create_server(("127.0.0.1", 0), backlog=0) as listener,  # never accept()ed
+        socket.create_connection(listener.getsockname()),  # fills the queue of one
+    ):
+        yield listener.getsockname()[1]

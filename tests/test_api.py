@@ -304,6 +304,8 @@ def test_settings_copied_with_lists_where_tuples_are_kept_are_taken() -> None:
     settings = Settings(offline=True)
     ignored = settings.model_copy(update={"ignore": ["pin.dominant_color_invalid"]})
     assert validate(pin, settings=ignored).codes == frozenset()
+    as_set = settings.model_copy(update={"ignore": {"pin.dominant_color_invalid"}})
+    assert validate(pin, settings=as_set).codes == frozenset()
     renamed = settings.model_copy(update={"csv_columns": [["title", "Name"]]})  # lists of pairs
     assert validate(pin, settings=renamed).codes == {"pin.dominant_color_invalid"}
     with pytest.raises(ConfigError, match=r"^settings: ignore\.0: "):  # checked all the same

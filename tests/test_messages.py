@@ -239,6 +239,10 @@ def test_as_json_never_raises() -> None:
     assert as_json(deep) == "<a list too large or too deeply nested to show>"
     assert as_json(("a", 1)) == '["a", 1]'
     assert json_type(("a", 1)) == "a tuple"  # the models take lists: "a list" would contradict
+    # Other Python types by name, with an article: "give an array of strings, not set" read so.
+    assert json_type({"a"}) == "a set"
+    assert json_type(x for x in ()) == "a generator"
+    assert json_type(Ellipsis) == "an ellipsis"
 
 
 def test_did_you_mean_words_a_guess_or_nothing() -> None:

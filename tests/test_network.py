@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from media_server import MEDIA, Logged, MediaServer, serve
 from PIL import Image
-from support import tcp_server
+from support import black_hole, tcp_server
 
 from validator import Report, Settings, validate_many, validate_media
 from validator.engine import Engine
@@ -166,20 +166,6 @@ def test_the_deadline_is_the_url_s_whole_not_each_attempt_s(server: MediaServer)
     assert took < 2.5  # one deadline (and a second to spare), not three
 
 
-@contextlib.contextmanager
-def _black_hole() -> Iterator[int]:
-    """A port that takes no connection: its queue is full, so the system drops each new one.
-
-    A host that is down as a firewall or a dead route makes it (connecting times out); a refused
-    connection would fail at once, and costs no time to begin with.
-    """
-    with (
-        socket.create_server(("127.0.0.1", 0), backlog=0) as listener,  # never accept()ed
-        socket.create_connection(listener.getsockname()),  # fills the queue of one
-    ):
-        yield listener.getsockname()[1]
-
-
 def test_a_host_that_stopped_taking_connections_is_not_asked_for_each_of_its_urls(
     server: MediaServer,
 ) -> None:
@@ -188,7 +174,7 @@ def test_a_host_that_stopped_taking_connections_is_not_asked_for_each_of_its_url
     settings = NETWORK.model_copy(
         update={"deadline": 1.0, "connect_timeout": 0.3, "retries": 2, "per_host": 2}
     )
-    with _black_hole() as port:
+    with black_hole() as port:
         pins = [image_pin(f"http://127.0.0.1:{port}/{n}.jpg") for n in range(12)]
         pins.append(image_pin(server.url("/media/photo-baseline.jpg")))  # another host: asked
         started = time.monotonic()

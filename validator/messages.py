@@ -348,7 +348,8 @@ def json_type(value: object) -> str:
         return "a tuple"
     if isinstance(value, dict):
         return "an object"
-    return type(value).__name__
+    name = type(value).__name__  # a Python caller's: "a set", "a generator", "an OrderedDict"
+    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
 
 
 def folded(name: str) -> str:

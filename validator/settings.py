@@ -526,8 +526,11 @@ def revalidated(settings: Settings) -> Settings:
 
 
 def _as_tuples(value: Any) -> Any:
-    """``value`` with its lists (at any depth: ``csv_columns``' pairs) as tuples."""
-    if isinstance(value, list | tuple):
+    """``value`` with its lists and sets (at any depth: ``csv_columns``' pairs) as tuples.
+
+    What ``Settings(...)`` takes for a tuple, a copy takes too; a set's order is its own.
+    """
+    if isinstance(value, list | tuple | set | frozenset):
         return tuple(_as_tuples(item) for item in value)
     return value
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 from media_server import MEDIA, MediaServer, serve
+from support import black_hole
 
 from validator import netguard, validate_many, validate_media
 from validator.demo.server import running
@@ -580,6 +581,26 @@ def test_an_untrusted_environment_s_proxy_is_not_used(
     assert finding.hint.startswith("Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY")
     (direct,) = validate_media([url], settings=trusting.model_copy(update={"trust_env": False}))
     assert direct.findings == ()
+
+
+def test_a_proxy_that_takes_no_connection_is_named_and_writes_off_no_host(
+    monkeypatch: pytest.MonkeyPatch, server: MediaServer
+) -> None:
+    # Connecting timed out at the proxy: the hint was the host's ("a faster host or CDN"), and
+    # the host was written off as one that "stopped taking connections", though never reached.
+    settings = Settings(
+        allow_private_hosts=True, deadline=1.0, connect_timeout=0.3, retries=2, per_host=1
+    )
+    with black_hole() as port:
+        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv("NO_PROXY", "")
+        urls = [server.url(f"/media/photo-baseline.jpg?through={n}") for n in range(3)]
+        reports = validate_media(urls, settings=settings)
+    for report in reports:
+        (finding,) = report.findings
+        assert finding.code == "media.timeout"
+        assert "stopped taking connections" not in finding.message
+        assert finding.hint.startswith("Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY")
 
 
 def test_a_name_only_the_environment_s_proxy_resolves_is_fetched_through_it(

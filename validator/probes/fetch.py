@@ -404,7 +404,10 @@ class Fetcher:
             return Failure(FailureKind.NOT_PUBLIC, url, detail, chain)
         if isinstance(exc, httpx.TimeoutException):
             detail = f"{where}{_timeout_detail(exc, self.settings)}"
-            return Failure(FailureKind.TIMEOUT, url, detail, chain)
+            # Through a proxy, the connection that could not be set up was the proxy's.
+            via_proxy = isinstance(exc, httpx.ConnectTimeout) and self._proxied(current)
+            hint = _PROXY_HINT if via_proxy else None
+            return Failure(FailureKind.TIMEOUT, url, detail, chain, hint=hint)
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
                 detail = f"{where}answered with headers too large to read"
@@ -813,7 +816,8 @@ class Fetcher:
                 in_flight[pool] += 1
                 try:
                     async with _get(self._clients[pool], url, headers) as (answer, proxied):
-                        host.silence.answered()
+                        if not proxied:  # a proxy's answer says nothing of the host
+                            host.silence.answered()
                         if not proxied:
                             self._answered.add(_answer_origin(answer.request.url))
                         refused = None if proxied else self._peer_refused(answer)
@@ -824,10 +828,13 @@ class Fetcher:
                     # The host, not the file: no connection to it can be set up. A request that
                     # connected and got no headers may be its file's fault (one route of a proxy
                     # whose backend hangs, while the host's other files answer at once): not so.
-                    host.gone = host.gone or host.silence.unanswered()
+                    # Through a proxy, neither tells anything of the host: it is never written off.
+                    if not self._proxied(url):
+                        host.gone = host.gone or host.silence.unanswered()
                     raise
                 except (httpx.ReadTimeout, httpx.WriteTimeout):  # connected: the host is there
-                    host.silence.answered()
+                    if not self._proxied(url):
+                        host.silence.answered()
                     raise
                 finally:
                     in_flight[pool] -= 1
