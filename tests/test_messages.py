@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import unicodedata
+import uuid
 
 import pytest
 from hypothesis import given
@@ -243,6 +244,8 @@ def test_as_json_never_raises() -> None:
     assert json_type({"a"}) == "a set"
     assert json_type(x for x in ()) == "a generator"
     assert json_type(Ellipsis) == "an ellipsis"
+    assert json_type(uuid.uuid4()) == "a UUID"  # by sound: an id type Python callers use
+    assert json_type(b"1") == "bytes"
 
 
 def test_did_you_mean_words_a_guess_or_nothing() -> None:

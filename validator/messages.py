@@ -348,8 +348,12 @@ def json_type(value: object) -> str:
         return "a tuple"
     if isinstance(value, dict):
         return "an object"
-    name = type(value).__name__  # a Python caller's: "a set", "a generator", "an OrderedDict"
-    return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+    if isinstance(value, bytes | bytearray | memoryview):
+        return "bytes"
+    # A Python caller's, with its article by sound: "a set", "an OrderedDict", "a UUID".
+    name = type(value).__name__
+    vowel = name[:1] in "AEFHILMNORSX" if name.isupper() else name[:1].lower() in "aeio"
+    return f"{'an' if vowel else 'a'} {name}"
 
 
 def folded(name: str) -> str:

@@ -583,24 +583,54 @@ def test_an_untrusted_environment_s_proxy_is_not_used(
     assert direct.findings == ()
 
 
+@pytest.mark.parametrize("scheme", ["http", "https"])
 def test_a_proxy_that_takes_no_connection_is_named_and_writes_off_no_host(
-    monkeypatch: pytest.MonkeyPatch, server: MediaServer
+    monkeypatch: pytest.MonkeyPatch, server: MediaServer, scheme: str
 ) -> None:
     # Connecting timed out at the proxy: the hint was the host's ("a faster host or CDN"), and
     # the host was written off as one that "stopped taking connections", though never reached.
+    # Through an https tunnel the server's TLS handshake shares that timeout: both are named.
     settings = Settings(
         allow_private_hosts=True, deadline=1.0, connect_timeout=0.3, retries=2, per_host=1
     )
     with black_hole() as port:
-        monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.setenv(f"{scheme.upper()}_PROXY", f"http://127.0.0.1:{port}")
         monkeypatch.setenv("NO_PROXY", "")
-        urls = [server.url(f"/media/photo-baseline.jpg?through={n}") for n in range(3)]
-        reports = validate_media(urls, settings=settings)
+        base = server.url("/media/photo-baseline.jpg").replace("http:", f"{scheme}:")
+        reports = validate_media([f"{base}?through={n}" for n in range(3)], settings=settings)
+    hint = {
+        "http": "Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY",
+        "https": "This went through the environment's proxy (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY)",
+    }[scheme]
     for report in reports:
         (finding,) = report.findings
         assert finding.code == "media.timeout"
         assert "stopped taking connections" not in finding.message
-        assert finding.hint.startswith("Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY")
+        assert finding.hint.startswith(hint)
+
+
+def test_a_host_written_off_directly_is_still_asked_through_the_proxy(
+    monkeypatch: pytest.MonkeyPatch, server: MediaServer
+) -> None:
+    # http:// and https:// of one host share its verdict, but only http:// goes through the
+    # proxy here: the direct https:// connections that time out wrote off the proxied URLs too.
+    settings = Settings(
+        allow_private_hosts=True, deadline=1.0, connect_timeout=0.3, retries=2, per_host=1
+    )
+    with black_hole() as port:
+        monkeypatch.setenv("HTTP_PROXY", server.url(""))  # the media server, as a plain proxy
+        monkeypatch.setenv("NO_PROXY", "")
+        monkeypatch.delenv("HTTPS_PROXY", raising=False)
+        monkeypatch.delenv("ALL_PROXY", raising=False)
+        urls = []
+        for n in range(5):
+            urls.append(f"https://127.0.0.1:{port}/media/photo-baseline.jpg?direct={n}")
+            urls.append(f"http://127.0.0.1:{port}/media/photo-baseline.jpg?proxied={n}")
+        reports = validate_media(urls, settings=settings)
+    direct, proxied = reports[0::2], reports[1::2]
+    assert all(report.codes == {"media.timeout"} for report in direct)
+    assert any("stopped taking connections" in r.findings[0].message for r in direct)
+    assert [report.codes for report in proxied] == [frozenset()] * 5
 
 
 def test_a_name_only_the_environment_s_proxy_resolves_is_fetched_through_it(

@@ -404,9 +404,12 @@ class Fetcher:
             return Failure(FailureKind.NOT_PUBLIC, url, detail, chain)
         if isinstance(exc, httpx.TimeoutException):
             detail = f"{where}{_timeout_detail(exc, self.settings)}"
-            # Through a proxy, the connection that could not be set up was the proxy's.
-            via_proxy = isinstance(exc, httpx.ConnectTimeout) and self._proxied(current)
-            hint = _PROXY_HINT if via_proxy else None
+            # Through a proxy, the connection that could not be set up was the proxy's; or, for
+            # https through its tunnel, maybe the server's TLS handshake, which shares its timeout.
+            hint = None
+            if isinstance(exc, httpx.ConnectTimeout) and self._proxied(current):
+                tunnel = current[:6].lower() == "https:"
+                hint = _PROXY_OR_SERVER_HINT if tunnel else _PROXY_HINT
             return Failure(FailureKind.TIMEOUT, url, detail, chain, hint=hint)
         if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
             if str(exc).startswith(_HEADERS_TOO_LARGE):  # the same on every try: no retry
@@ -802,7 +805,9 @@ class Fetcher:
             if host.not_before > time.monotonic():
                 budget.waited(loop.time() - queued)  # in line: not the server's time either
                 raise _HostPaused(host)  # paused (429) while this one queued: waited out above
-            if host.gone:  # while this one queued, maybe: its turn would be a deadline more
+            # While this one queued, maybe: its turn would be a deadline more. Not through a proxy
+            # (http:// and https:// of one host may go apart): the verdict is the direct ones'.
+            if host.gone and not self._proxied(url):
                 raise _HostGone(url, host.silence.count)
             async with self._slots:
                 waited = loop.time() - queued
@@ -1000,6 +1005,11 @@ _PART_HINT = (
     "Fix the server, CDN or edge function between: it answers a range request with the part "
     "asked for, but as a whole file (status 200). Pinterest asks without a range, so it may get "
     "the file whole: the file itself could not be judged here."
+)
+_PROXY_OR_SERVER_HINT = (
+    "This went through the environment's proxy (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY): the proxy, "
+    "or the server's TLS handshake through its tunnel, took too long. Check that the proxy is up; "
+    "if it is, retry later, or serve the file from a faster host or CDN."
 )
 _PROXY_HINT = (
     "Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY names (is it up, is its name "
