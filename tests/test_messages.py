@@ -18,6 +18,7 @@ from validator.messages import (
     quote,
     quote_url,
     seconds,
+    with_article,
     without_credentials,
     without_tokens,
     without_url_tokens,
@@ -246,6 +247,12 @@ def test_as_json_never_raises() -> None:
     assert json_type(Ellipsis) == "an ellipsis"
     assert json_type(uuid.uuid4()) == "a UUID"  # by sound: an id type Python callers use
     assert json_type(b"1") == "bytes"
+    # An initialism is read letter by letter: "an HTTPError", "an SSLObject", "a UUID".
+    assert [with_article(name) for name in ("HTTPError", "SSLObject", "ImmutableMultiDict")] == [
+        "an HTTPError",
+        "an SSLObject",
+        "an ImmutableMultiDict",
+    ]
 
 
 def test_did_you_mean_words_a_guess_or_nothing() -> None:

@@ -31,6 +31,7 @@ __all__ = [
     "quote_url",
     "shortened",
     "unsecret",
+    "with_article",
     "without_credentials",
     "without_pinterest_tokens",
     "without_tokens",
@@ -309,7 +310,7 @@ def as_json(value: object) -> str:
     except (ValueError, RecursionError):
         return f"<{json_type(value)} too large or too deeply nested to show>"
     except Exception:  # its own __repr__ failed (a detached ORM object): not the batch's end
-        return f"<a {type(value).__name__} object>"
+        return f"<{with_article(type(value).__name__)} object>"
 
 
 def json_error(exc: json.JSONDecodeError) -> str:
@@ -350,9 +351,13 @@ def json_type(value: object) -> str:
         return "an object"
     if isinstance(value, bytes | bytearray | memoryview):
         return "bytes"
-    # A Python caller's, with its article by sound: "a set", "an OrderedDict", "a UUID".
-    name = type(value).__name__
-    vowel = name[:1] in "AEFHILMNORSX" if name.isupper() else name[:1].lower() in "aeio"
+    return with_article(type(value).__name__)  # a Python caller's: "a set", "an OrderedDict"
+
+
+def with_article(name: str) -> str:
+    """A type's name after "a" or "an", by sound: "a UUID", "an HTTPError", "an OrderedDict"."""
+    initialism = name[:2].isupper()  # read letter by letter: "an S-S-L", "a U-U-I-D"
+    vowel = name[:1] in "AEFHILMNORSX" if initialism else name[:1].lower() in "aeio"
     return f"{'an' if vowel else 'a'} {name}"
 
 

@@ -26,7 +26,7 @@ from validator.codes.base import Code
 from validator.envelopes import API_KEYS, PIN_KEY, described, jq_command, pins_inside
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
-from validator.messages import json_error, json_type, quote
+from validator.messages import json_error, json_type, quote, with_article
 from validator.model import PinCreate
 
 __all__ = [
@@ -120,7 +120,8 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         return envelope
     if raw is payload and not isinstance(raw, dict):  # json.dumps writes dicts, no other mapping
         message = (
-            f"the pin is a {type(raw).__name__}, which json.dumps cannot write, so it cannot be "
+            f"the pin is {with_article(type(raw).__name__)}, which json.dumps cannot write, so it "
+            "cannot be "
             "sent; send a dict (dict(pin))"
         )
         return Parsed(None, (malformed.finding(None, message),))

@@ -152,7 +152,7 @@ class _HostGone(Exception):
             f"its host stopped taking connections during the run ({self.silent} requests in a "
             "row could not connect)"
         )
-        if budget.requests:
+        if budget.requests and self.url == url:  # a redirect's target: maybe never asked
             said = f"was not tried again after {plural(budget.requests, 'request')}: {gone}"
         else:
             said = f"was not requested: {gone}"
@@ -1007,9 +1007,10 @@ _PART_HINT = (
     "the file whole: the file itself could not be judged here."
 )
 _PROXY_OR_SERVER_HINT = (
-    "This went through the environment's proxy (HTTPS_PROXY, HTTP_PROXY or ALL_PROXY): the proxy, "
-    "or the server's TLS handshake through its tunnel, took too long. Check that the proxy is up; "
-    "if it is, retry later, or serve the file from a faster host or CDN."
+    "This went through the environment's proxy (HTTPS_PROXY or ALL_PROXY): the proxy, or the "
+    "server's TLS handshake through its tunnel, took too long. Check that the proxy is up, or run "
+    "without it (trust-env = false in [tool.pin-preflight]); if it is fine, retry later, or serve "
+    "the file from a faster host or CDN."
 )
 _PROXY_HINT = (
     "Check the proxy that HTTPS_PROXY, HTTP_PROXY or ALL_PROXY names (is it up, is its name "
