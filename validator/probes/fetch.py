@@ -152,7 +152,7 @@ class _HostGone(Exception):
             f"its host stopped taking connections during the run ({self.silent} requests in a "
             "row could not connect)"
         )
-        if budget.requests and self.url == url:  # a redirect's target: maybe never asked
+        if budget.requests and self.url == url:  # its own requests (a target may have had none)
             said = f"was not tried again after {plural(budget.requests, 'request')}: {gone}"
         else:
             said = f"was not requested: {gone}"
