@@ -11,11 +11,20 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TypeGuard
 
 from validator.messages import plural, quote
 from validator.model import PinCreate
 
-__all__ = ["API_KEYS", "PIN_KEY", "described", "jq_command", "jq_path", "pins_inside"]
+__all__ = [
+    "API_KEYS",
+    "PIN_KEY",
+    "described",
+    "is_calendar_entry",
+    "jq_command",
+    "jq_path",
+    "pins_inside",
+]
 
 #: The fields of a pin payload: an object with any of them is a pin, however broken.
 API_KEYS = frozenset(PinCreate.model_fields)
@@ -25,6 +34,15 @@ PIN_KEY = "pin"
 # How many objects deep a list of pins is looked for, inside objects that are no pins.
 _DEPTH = 3
 _JQ_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def is_calendar_entry(value: object) -> TypeGuard[dict[str, object]]:
+    """Whether ``value`` is a calendar's wrapped entry: a ``"pin"`` key and no pin field.
+
+    A calendar's readers unwrap it (``sources.json_``); the Python API, which takes pins, names
+    it (``parse``).
+    """
+    return isinstance(value, dict) and PIN_KEY in value and API_KEYS.isdisjoint(value)
 
 
 def pins_inside(value: object) -> tuple[tuple[str, ...], int] | None:

@@ -23,7 +23,13 @@ from pydantic_core import ErrorDetails, PydanticSerializationError, SchemaValida
 from validator.clean import EITHER, CleanPin, pin_create_errors
 from validator.codes import pin
 from validator.codes.base import Code
-from validator.envelopes import API_KEYS, PIN_KEY, described, jq_command, pins_inside
+from validator.envelopes import (
+    API_KEYS,
+    described,
+    is_calendar_entry,
+    jq_command,
+    pins_inside,
+)
 from validator.error_findings import Path, field_path, raw_path, translate
 from validator.findings import Finding
 from validator.messages import json_error, json_type, quote, with_article
@@ -342,7 +348,7 @@ def _envelope(raw: object, malformed: Code) -> Parsed | None:
     pins: it was told its board and media were missing, though both were under "pin". (A
     calendar's reader unwraps entries: they never reach here as rows.)
     """
-    if malformed is pin.PIN_MALFORMED and _calendar_entry(raw):
+    if malformed is pin.PIN_MALFORMED and is_calendar_entry(raw):
         message = (
             'the payload is a calendar entry (its pin under "pin", beside the calendar\'s own '
             "keys), not a pin"
@@ -367,11 +373,6 @@ def _envelope(raw: object, malformed: Code) -> Parsed | None:
             f"({jq_command(keys, each=True)} writes them one a line)."
         )
     return Parsed(None, (malformed.finding(None, message, hint),))
-
-
-def _calendar_entry(raw: object) -> bool:
-    """Whether ``raw`` is shaped as a calendar's wrapped entry: a "pin" and no pin field."""
-    return isinstance(raw, dict) and PIN_KEY in raw and API_KEYS.isdisjoint(raw)
 
 
 #: What a pin that ``non_json_constant`` finds gets, as its ``malformed`` finding.

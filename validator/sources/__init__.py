@@ -75,8 +75,7 @@ def load(
     ``shown`` (default: ``name``, printable) is how reports name the file.
     """
     if name == "-":  # also a descriptor 0 opened for writing only (0>>file): a SourceError
-        with _reading(STDIN, CALENDAR):
-            text = stdin_text(CALENDAR, lenient=True)
+        text = document_text("-", CALENDAR, lenient=True)
         yield from _document(text, STDIN, None, "standard input")
         return
     path = Path(name)
@@ -172,22 +171,22 @@ def stdin_text(expected: str = CALENDAR, *, lenient: bool = False) -> str:
     return utf8_text(data, STDIN, lenient=lenient)
 
 
-def document_text(name: str, expected: str) -> str:
+def document_text(name: str, expected: str, *, lenient: bool = False) -> str:
     """The UTF-8 text of the file ``name`` (``-``: standard input), read whole.
 
     Read as ``load`` reads a JSON document: refused unread when its first bytes are an image, a
     video or other binary data, and once it passes ``MAX_DOCUMENT``. ``expected`` says what it
-    should have been (``explain`` reads an API response so).
+    should have been (``explain`` reads an API response so); ``lenient`` as for ``utf8_text``.
     """
     if name == "-":
         with _reading(STDIN, expected):
-            return stdin_text(expected)
+            return stdin_text(expected, lenient=lenient)
     shown = display_name(name)
     with _reading(shown, expected), Path(name).open("rb") as opened:
         head = opened.read(_SNIFFED)
         _refuse_no_text(head, shown, expected)
         data = _read_document(opened, shown, head, rewind=True, expected=expected)
-    return utf8_text(data, shown)
+    return utf8_text(data, shown, lenient=lenient)
 
 
 @contextmanager

@@ -30,7 +30,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TypeGuard
+from typing import IO
 
 from validator.codes.calendar import (
     CALENDAR_ENTRY_UNKNOWN_KEY,
@@ -38,7 +38,7 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
 )
 from validator.codes.media import MEDIA_URL_INVALID
-from validator.envelopes import API_KEYS, PIN_KEY, described, jq_command, pins_inside
+from validator.envelopes import PIN_KEY, described, is_calendar_entry, jq_command, pins_inside
 from validator.error_findings import BROKEN_CHARACTER
 from validator.errors import SourceError
 from validator.findings import Finding, Location
@@ -405,7 +405,7 @@ def _line(
         except (ValueError, RecursionError):
             pass  # a broken row: parsing the text later reports it
         else:
-            if _is_wrapped(value):
+            if is_calendar_entry(value):
                 return unwrap_entry(value, location, origin)
     return PinInput(location, indented or text, row=True)
 
@@ -432,7 +432,7 @@ def _entry(
         return PinInput(location, None, row=True, problem=problem)
     if isinstance(value, _Undecoded):
         return PinInput(location, str(value), row=True)
-    if _is_wrapped(value):
+    if is_calendar_entry(value):
         return unwrap_entry(value, location, origin)
     if isinstance(value, str):  # decoded already: parsing must not read it as JSON text again
         problem = CALENDAR_ROW_MALFORMED.finding(None, "the pin is a string, not a JSON object")
@@ -444,10 +444,6 @@ _PIN_OBJECT = (
     'Give "pin" the payload itself, as a JSON object ({"board_id": "…", "media_source": {…}}), '
     "not text, a list or a number."
 )
-
-
-def _is_wrapped(value: object) -> TypeGuard[dict[str, object]]:
-    return isinstance(value, dict) and PIN_KEY in value and API_KEYS.isdisjoint(value)
 
 
 def unwrap_entry(entry: dict[str, object], location: Location, origin: str | None) -> PinInput:
