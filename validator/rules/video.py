@@ -63,8 +63,9 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     field = "media_source.cover_image_content_type"
     ext = extension(url) if url is not None else None
     implied = IMAGE_TYPE_BY_EXTENSION.get(ext or "")
-    held = inline_image_type(data)
-    if url is not None and implied is not None and held is not None and implied != held:
+    # Decoded here only when both covers are given: check_inline_image decodes the data anyway.
+    held = inline_image_type(data) if url is not None and implied is not None else None
+    if held is not None and implied != held:
         # Two covers, not one mistyped: no content type can be right for both.
         message = (
             f"the cover URL {quote(url)} ends in .{ext} but cover_image_data holds "
