@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import dataclasses
 import json
+import threading
 from pathlib import Path
 
 import httpx
@@ -13,10 +15,12 @@ import pytest
 from fake_pinterest import ACCOUNT
 from fake_pinterest import serve as serve_pinterest
 from media_server import serve as serve_media
+from support import FIXTURES
 
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED
 from validator.engine import Engine, Session
 from validator.findings import Location
+from validator.model import PinCreate
 from validator.report import Report
 from validator.settings import Settings
 from validator.slots import Slot
@@ -286,3 +290,89 @@ def test_a_failure_while_closing_keeps_the_runs_own_error_in_its_context(
         chain.append(error)
         error = error.__context__
     assert isinstance(chain[-1], ValueError)  # the cause of it all is still in the traceback
+
+
+def _inline_pin() -> dict[str, object]:
+    """A pin holding 700 KB of base64 PNG: slow enough to check to go to a worker thread."""
+    data = base64.b64encode((FIXTURES / "media" / "heavy-metadata.png").read_bytes()).decode()
+    source = {"source_type": "image_base64", "content_type": "image/png", "data": data}
+    return {"board_id": "549755885175", "media_source": source}
+
+
+def _staged_in(engine: Engine) -> dict[int, int]:
+    """Record the thread each pin's offline stage runs in, by the pin's position."""
+    threads: dict[int, int] = {}
+    stage = engine.offline_stage
+
+    def recorded(item: PinInput, **options: bool) -> object:
+        threads[item.location.position] = threading.get_ident()
+        return stage(item, **options)
+
+    engine.offline_stage = recorded  # type: ignore[method-assign,assignment]
+    return threads
+
+
+def test_a_pin_with_a_large_inline_image_is_checked_off_the_event_loop() -> None:
+    """Decoding megabytes of base64 held an async caller's loop (240 ms for 20 MB)."""
+    big = _inline_pin()
+    pins: list[object] = [
+        _pins(1)[0],
+        big,
+        json.dumps(big),
+        json.dumps(big).encode(),
+        PinCreate.model_validate(big),
+        {**_pins(1)[0], "description": "x" * 200_000},  # long, but no image: on the loop
+    ]
+    engine = Engine(Settings(offline=True))
+    threads = _staged_in(engine)
+
+    async def run() -> tuple[int, list[Report]]:
+        async with engine.session() as session:
+            return threading.get_ident(), [r async for r in session.check_all(from_objects(pins))]
+
+    loop_thread, reports = asyncio.run(run())
+    assert [report.location.position for report in reports] == list(range(len(pins)))
+    assert [report.ok for report in reports] == [True, True, True, True, True, False]
+    off_loop = [position for position, thread in threads.items() if thread != loop_thread]
+    assert off_loop == [1, 2, 3, 4]
+    # Offline and outside a session, nothing is handed to a thread.
+    assert list(Engine(Settings(offline=True)).check_all(from_objects(pins))) == reports
+
+
+def test_a_run_cancelled_while_a_pin_is_checked_in_a_thread_ends_quietly() -> None:
+    engine = Engine(Settings(offline=True))
+    threads = _staged_in(engine)
+    stage = engine.offline_stage
+    started, release = threading.Event(), threading.Event()
+
+    def held(item: PinInput, **options: bool) -> object:
+        if item.location.position == 1:
+            started.set()
+            release.wait(5)
+        return stage(item, **options)
+
+    engine.offline_stage = held  # type: ignore[method-assign,assignment]
+    unhandled: list[dict[str, object]] = []
+    reported: list[int] = []
+
+    async def run() -> None:
+        asyncio.get_running_loop().set_exception_handler(
+            lambda _, context: unhandled.append(context)
+        )
+        async with engine.session() as session:
+            pins = from_objects([_pins(1)[0], _inline_pin()])
+            async for report in session.check_all(pins):  # one by one: the run is cut short
+                reported.append(report.location.position)  # noqa: PERF401
+
+    async def cut_short() -> None:
+        task = asyncio.create_task(run())
+        await asyncio.to_thread(started.wait, 5)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        release.set()
+
+    asyncio.run(cut_short())
+    assert reported == [0]
+    assert 1 in threads  # it was being checked when the run was cancelled
+    assert unhandled == []

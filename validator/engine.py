@@ -14,15 +14,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import enum
 import os
 import re
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import NamedTuple
+from typing import NamedTuple, overload
 
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from validator import clean
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED, duplicate_pin
@@ -46,7 +47,7 @@ from validator.pinterest.account import (
 )
 from validator.probes.fetch import Fetcher, Guard
 from validator.probes.local import local_path
-from validator.probes.media import Probe, Prober
+from validator.probes.media import ON_LOOP_BYTES, Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
 from validator.rules.common import check_media_url
@@ -96,6 +97,14 @@ class _Checked(NamedTuple):
     account: AccountTarget | None = None
     """What to ask Pinterest about this pin (with a token); ``None``: not even the token."""
 
+
+class _Slow(enum.Enum):
+    """Said by a session's stream before a pin slow to check: the next step may go to a thread."""
+
+    NEXT = "next"
+
+
+_SLOW = _Slow.NEXT
 
 # A pin of a session's window: the slots it probes, their probes and its account check, started.
 # A plain tuple: offline, one is made and taken apart for every pin of a calendar.
@@ -412,7 +421,8 @@ class Session:
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
-        return self._windowed(_offline_stage_marking_duplicates(self.engine, items))
+        stream = _offline_stage_marking_duplicates(self.engine, items, slow=_slow_to_check)
+        return self._windowed(stream)
 
     def check_media(
         self, urls: Iterable[str | os.PathLike[str]], kind: MediaKind
@@ -425,8 +435,12 @@ class Session:
         stage = self.engine.media_stage
         return self._windowed(stage(url, i, kind, for_session=True) for i, url in enumerate(urls))
 
-    async def _windowed(self, stream: Iterator[_Checked]) -> AsyncIterator[Report]:
+    async def _windowed(self, stream: Iterator[_Checked | _Slow]) -> AsyncIterator[Report]:
         """Reports in input order, with the probes of up to ``_WINDOW`` pins in flight.
+
+        A pin the stream says is slow to check (``_SLOW``: megabytes of inline image) is checked
+        in a worker thread, so that the probes in flight, and an async caller's other tasks, go
+        on meanwhile.
 
         The window slides: when three quarters of it are reported it is filled again, so the
         connections never idle while the last probes of a batch finish. It is filled in runs
@@ -448,6 +462,8 @@ class Session:
                 while refill and len(ahead) < _WINDOW:
                     try:
                         checked = next(stream)
+                        if checked is _SLOW:  # the stream's next step checks that pin
+                            checked = await asyncio.to_thread(_next_checked, stream)
                     except StopIteration:
                         more = False
                         break
@@ -511,17 +527,41 @@ _COVER_TYPE_MISSING = VIDEO_COVER_IMAGE_CONTENT_TYPE_MISSING.id
 _KEY_FRAME = "media_source.cover_image_key_frame_time"
 
 
+@overload
 def _offline_stage_marking_duplicates(
-    engine: Engine, items: Iterable[PinInput], *, for_session: bool = True
-) -> Iterator[_Checked]:
+    engine: Engine, items: Iterable[PinInput], *, for_session: bool = ..., slow: None = ...
+) -> Iterator[_Checked]: ...
+
+
+@overload
+def _offline_stage_marking_duplicates(
+    engine: Engine,
+    items: Iterable[PinInput],
+    *,
+    for_session: bool = ...,
+    slow: Callable[[PinInput], bool],
+) -> Iterator[_Checked | _Slow]: ...
+
+
+def _offline_stage_marking_duplicates(
+    engine: Engine,
+    items: Iterable[PinInput],
+    *,
+    for_session: bool = True,
+    slow: Callable[[PinInput], bool] | None = None,
+) -> Iterator[_Checked | _Slow]:
     """The offline stage of each pin, and ``calendar.duplicate_pin`` on repeated pins.
 
     A repeat has the board, media and link of an earlier pin. Only the keys are kept (three
-    short strings per pin), so a long calendar stays cheap.
+    short strings per pin), so a long calendar stays cheap. ``slow``: see
+    ``_offline_stage_of_each``.
     """
     stage = engine.offline_stage
     first: dict[tuple[str, str, str | None], Location] = {}
-    for checked in _offline_stage_of_each(stage, items, for_session):
+    for checked in _offline_stage_of_each(stage, items, for_session, slow):
+        if checked is _SLOW:
+            yield checked
+            continue
         key = checked.same_pin
         if key is not None:
             here = checked.item.location
@@ -532,13 +572,20 @@ def _offline_stage_marking_duplicates(
 
 
 def _offline_stage_of_each(
-    stage: Callable[..., _Checked], items: Iterable[PinInput], for_session: bool
-) -> Iterator[_Checked]:
+    stage: Callable[..., _Checked],
+    items: Iterable[PinInput],
+    for_session: bool,
+    slow: Callable[[PinInput], bool] | None = None,
+) -> Iterator[_Checked | _Slow]:
     """The offline stage of each pin; a row of JSON objects run together is a pin each.
 
     Told on the error path only (its text did not parse), so the rows that parse pay nothing.
+    Before a pin ``slow`` says is slow to check, ``_SLOW`` is yielded: the step after it checks
+    that pin (and only that), and so may be taken in a worker thread.
     """
     for item in items:
+        if slow is not None and slow(item):
+            yield _SLOW
         checked = stage(item, for_session=for_session)
         findings = checked.findings
         if findings and findings[0].code == _ROW_MALFORMED and (pins := run_together(item)):
@@ -546,6 +593,47 @@ def _offline_stage_of_each(
                 yield stage(pin, for_session=for_session)
             continue
         yield checked
+
+
+def _next_checked(stream: Iterator[_Checked | _Slow]) -> _Checked:
+    """The pin ``stream`` checks next, once it said ``_SLOW`` (in a worker thread)."""
+    checked = next(stream)
+    if checked is _SLOW:  # said once before each slow pin, never twice in a row
+        raise RuntimeError("the stream said a pin was slow twice")
+    return checked
+
+
+def _slow_to_check(item: PinInput) -> bool:
+    """Whether checking ``item`` would hold an event loop: a payload with large inline images.
+
+    Their base64 is decoded and read whole, about 8 ms a megabyte of text here (a 20 MB image
+    held an async caller's loop for 240 ms). Told by length alone: a JSON text's, or that of a
+    payload's base64 fields, so a pin costs a few lookups. (A calendar entry's payload is its
+    ``"pin"``: the sources unwrap it.)
+    """
+    payload = item.payload
+    if isinstance(payload, str | bytes | bytearray):
+        return len(payload) > ON_LOOP_BYTES
+    source = _member(payload, "media_source")
+    held = _text_length(_member(source, "data"))
+    held += _text_length(_member(source, "cover_image_data"))
+    items = _member(source, "items")
+    if isinstance(items, list | tuple):
+        held += sum(_text_length(_member(entry, "data")) for entry in items)
+    return held > ON_LOOP_BYTES
+
+
+def _member(holder: object, name: str) -> object:
+    """``holder[name]`` of a mapping, ``holder.name`` of a model, or ``None``."""
+    if isinstance(holder, Mapping):
+        return holder.get(name)
+    if isinstance(holder, BaseModel):
+        return getattr(holder, name, None)
+    return None
+
+
+def _text_length(value: object) -> int:
+    return len(value) if isinstance(value, str | bytes) else 0
 
 
 _ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
