@@ -26,7 +26,7 @@ from typing import NamedTuple, overload
 from pydantic import BaseModel, SecretStr
 
 from validator import clean
-from validator.codes.calendar import CALENDAR_ROW_MALFORMED, duplicate_pin
+from validator.codes.calendar import CALENDAR_ERROR_CELL, CALENDAR_ROW_MALFORMED, duplicate_pin
 from validator.codes.media import MEDIA_URL_EXPIRES, MEDIA_URL_INVALID
 from validator.codes.pin import PIN_MALFORMED
 from validator.codes.selection import ALWAYS_REPORTED, dropped_codes
@@ -196,14 +196,20 @@ class Engine:
         if parsed.clean and parsed.pin is not None:
             return self._clean_stage(item, parsed.pin, parsed, for_session=for_session, keyed=keyed)
         findings = list(parsed.findings)
+        erred: set[str | None] = set()
         if item.extra:
+            # A spreadsheet's cell holding "#REF!" is reported as that alone, not also as a
+            # board name where an id belongs: neither parsing nor a rule speaks of its field.
+            erred = {finding.field for finding in item.extra if finding.code == _ERROR_CELL}
+            if erred:
+                findings = [finding for finding in findings if finding.field not in erred]
             findings.extend(item.extra)
         slots: list[Slot] = []
         same_pin = None
         account = None
         if parsed.pin is not None:
             pin = parsed.pin
-            self._run_rules(pin, parsed, findings)
+            self._run_rules(pin, parsed, findings, erred)
             slots = _unreported_slots(pin, findings)
             if keyed:
                 same_pin = _same_pin_key(pin)
@@ -306,8 +312,17 @@ class Engine:
             return slots
         return [slot for slot in slots if slot.field not in expired]
 
-    def _run_rules(self, pin: PinCreate, parsed: Parsed, findings: list[Finding]) -> None:
-        """Append the rules' findings, except on fields that parsing already reported.
+    def _run_rules(
+        self,
+        pin: PinCreate,
+        parsed: Parsed,
+        findings: list[Finding],
+        erred: set[str | None],
+    ) -> None:
+        """Append the rules' findings, except on fields already reported.
+
+        Those parsing reported, and ``erred``: fields whose spreadsheet cell holds an error value
+        (``calendar.error_cell``).
 
         A cover parsing reported and took out (data with a line break, a URL of the wrong JSON
         type) was given all the same: it is not missing, but its type is still wanted in the
@@ -321,7 +336,7 @@ class Engine:
             found = rule(pin, settings)
             if found:
                 for finding in found:
-                    if parsed.covers(finding.field):
+                    if parsed.covers(finding.field) or finding.field in erred:
                         continue
                     if finding.code == _COVER_MISSING and (
                         cover_taken_out
@@ -637,6 +652,7 @@ def _text_length(value: object) -> int:
 
 
 _ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
+_ERROR_CELL = CALENDAR_ERROR_CELL.id
 
 
 def _as_path_call(url: str) -> str | None:

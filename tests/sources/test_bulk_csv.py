@@ -149,6 +149,7 @@ PROBLEMS = {
     23: ["media.unsupported_format"],
     24: ["calendar.title_missing"],  # a warning: sources disagree whether the tool refuses it
     25: ["calendar.formula_cell"],  # exported as the formula, not its value
+    26: ["calendar.error_cell"],  # #NAME?, #REF! and ######## (a date too wide to show)
 }
 
 
@@ -186,7 +187,7 @@ def test_every_row_problem_is_found_on_its_line() -> None:
 def test_problem_findings_name_their_column() -> None:
     reports = {r.location.line: r for r in check(rows_of(CALENDARS / "problems.csv"))}
 
-    lines = (5, 7, 8, 11, 12, 17, 23, 25)
+    lines = (5, 7, 8, 11, 12, 17, 23, 25, 26)
     fields = {line: [f.field for f in reports[line].findings] for line in lines}
 
     assert fields == {
@@ -198,11 +199,19 @@ def test_problem_findings_name_their_column() -> None:
         17: ["Media URL"],
         23: ["Thumbnail"],
         25: ["Title"],
+        26: ["Title", "Pinterest board", "Publish date"],  # the date's own finding left out
     }
     duplicate = reports[7].findings[0]
     assert duplicate.message.endswith(f"{CALENDARS / 'problems.csv'}:2")
     assert "A spreadsheet rewrote the date" in reports[11].findings[0].hint
     assert "9 fields, the header 8" in reports[4].findings[0].message
+    assert [f.message for f in reports[26].findings] == [
+        'the "Title" cell holds the spreadsheet error #NAME?',
+        'the "Pinterest board" cell holds the spreadsheet error #REF!',
+        'the "Publish date" cell holds ########, what a spreadsheet shows of a value too wide '
+        "for its column",
+    ]
+    assert reports[26].findings[2].hint.startswith("Widen the column in the sheet")
     # Every problem fails its row except the duplicate pin, the blank title and the formula,
     # warnings.
     assert {line for line, report in reports.items() if report.ok} == {2, 5, 21, 22, 24, 25}

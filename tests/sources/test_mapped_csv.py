@@ -238,7 +238,9 @@ def test_a_text_cell_exported_as_its_formula_is_told_as_in_a_bulk_csv(tmp_path: 
         ("calendar.formula_cell", "title"),
         ("calendar.formula_cell", "description"),
     ]
-    assert first.findings[1].message == 'the description cell holds a spreadsheet formula: "=B2"'
+    assert first.findings[1].message == (
+        'the "Caption" cell (description) holds a spreadsheet formula: "=B2"'
+    )
     assert first.ok  # a warning, as in the bulk CSV
     assert second.findings == ()
 
@@ -305,3 +307,26 @@ def test_rows_a_stray_quote_swallowed_are_found_without_an_image_column(tmp_path
     )
     assert [r.location.line for r in reports] == [2, 3, 4]
     assert "media.media_id_invalid" in reports[1].codes
+
+
+def test_a_cell_holding_a_spreadsheet_error_is_told_as_that_alone(tmp_path: Path) -> None:
+    # "#REF!" in the Board ID column was "board_id '#REF!' looks like a name", and "#NAME?" in
+    # the Headline passed as the pin's title.
+    first, second, third = checked_sheet(
+        tmp_path,
+        "Board ID,Headline,Image\n"
+        "#REF!,#NAME?,https://cdn.example.com/a.jpg\n"
+        "549755885175,Spring,#N/A\n"
+        "549755885175,Mentions #N/A,https://cdn.example.com/c.jpg\n",
+    )
+    assert {f.code for f in first.findings} == {"calendar.error_cell"}
+    assert [(f.field, f.message) for f in first.findings] == [
+        ("board_id", 'the "Board ID" cell holds the spreadsheet error #REF!'),
+        ("title", 'the "Headline" cell holds the spreadsheet error #NAME?'),
+    ]
+    assert first.findings[0].hint.startswith("Repair the formula it comes from")
+    # Said of the field it fills, and the URL's own finding ("has no scheme") left out.
+    assert [(f.code, f.field) for f in second.findings] == [
+        ("calendar.error_cell", "media_source.url")
+    ]
+    assert third.findings == ()

@@ -111,6 +111,23 @@ CALENDAR_FORMULA_CELL: Final = Code(
     reference="README.md (Calendars: Pinterest's bulk-upload CSV, a spreadsheet of your own)",
 )
 
+CALENDAR_ERROR_CELL: Final = Code(
+    id="calendar.error_cell",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A cell of a CSV calendar holds a spreadsheet's error value (#REF!, #N/A, ####).",
+    why=(
+        "A formula that failed is exported as its error: Pinterest would publish '#NAME?' as the "
+        "title or look for a board named '#REF!'. A column too narrow for its number or date "
+        "shows ####, and a CSV saved from the sheet can hold that text instead of the value."
+    ),
+    fix=(
+        "Repair the formula the error comes from (a deleted column, a misspelt function, a "
+        "lookup that found nothing), or widen the column showing ####, then save the CSV again."
+    ),
+    reference="README.md (Calendars: Pinterest's bulk-upload CSV, a spreadsheet of your own)",
+)
+
 CALENDAR_TITLE_MISSING: Final = Code(
     id="calendar.title_missing",
     severity=Severity.WARNING,

@@ -6,7 +6,7 @@ import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from validator.codes.calendar import CALENDAR_ROW_MALFORMED
+from validator.codes.calendar import CALENDAR_ERROR_CELL, CALENDAR_ROW_MALFORMED
 from validator.findings import Finding, Location
 from validator.messages import quote
 from validator.slots import Slot
@@ -87,6 +87,41 @@ def date_only(text: str) -> bool:
 _DATE_ONLY = re.compile(
     r"[0-9]{4}(?:-?[0-9]{2}-?[0-9]{2}|-W[0-9]{2}(?:-[1-7])?|W[0-9]{2}[1-7]?)", re.ASCII
 )
+
+
+def spreadsheet_error(cell: str) -> tuple[str, str] | None:
+    """What a cell holding a spreadsheet's error value shows, and its fix; ``None`` if no error.
+
+    Excel's, Google Sheets' and LibreOffice's errors (``#REF!``, ``#N/A``, ``Err:502``), and the
+    ``####`` a column too narrow for its value shows. Told by the whole cell: a title that
+    mentions ``#N/A`` is a title.
+    """
+    if cell in _ERROR_VALUES or (cell[:4] == "Err:" and cell[4:].isdigit()):
+        return f"the spreadsheet error {cell}", _FORMULA_FAILED
+    if cell[:1] == "#" and len(cell) >= 3 and not cell.strip("#"):
+        return f"{cell}, what a spreadsheet shows of a value too wide for its column", _TOO_NARROW
+    return None
+
+
+def error_cell(value: str, field: str, named: str) -> Finding | None:
+    """``calendar.error_cell`` if ``value`` is a spreadsheet's error, else ``None``.
+
+    ``named``: how the message names the cell (its column as the file writes it, quoted).
+    """
+    error = spreadsheet_error(value)
+    if error is None:
+        return None
+    return CALENDAR_ERROR_CELL.finding(field, f"the {named} cell holds {error[0]}", error[1])
+
+
+# Excel's error values, with those of its newer functions; Google Sheets adds #ERROR!.
+_ERROR_VALUES = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    "#EXTERNAL!", "#PYTHON!", "#ERROR!",
+})  # fmt: skip
+_FORMULA_FAILED = "Repair the formula it comes from in the sheet, then save the CSV again."
+_TOO_NARROW = "Widen the column in the sheet until the value shows, then save the CSV again."
 
 
 def spreadsheet_date_hint(value: str) -> str | None:

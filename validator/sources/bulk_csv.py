@@ -71,6 +71,7 @@ from validator.sources.base import (
     LINE_BREAK,
     PinInput,
     date_only,
+    error_cell,
     not_utf8,
     spreadsheet_date_hint,
 )
@@ -185,7 +186,7 @@ def iter_bulk_csv(
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
             if mapped:
-                yield mapped_row(cells, positions, Location(source, index, line), origin)
+                yield mapped_row(cells, positions, header, Location(source, index, line), origin)
                 index += 1
                 continue
             else:
@@ -665,6 +666,10 @@ def _row(
             findings.append(duplicate_pin(f"{source}:{pins[key]}"))
         else:
             pins[key] = line
+    errors = [found for column, value in values.items() if (found := _error_cell(column, value))]
+    if errors:  # what else its cell got ("#REF!" has no scheme...) would not say why
+        erred = {error.field for error in errors}
+        findings = [finding for finding in findings if finding.field not in erred] + errors
     if location.position == settings.max_calendar_rows:
         findings.append(_too_many(location.position, settings))
 
@@ -681,6 +686,12 @@ def _row(
         board_name=board or None,
     )
 
+
+def _error_cell(column: str, value: str) -> Finding | None:
+    return error_cell(value, column, quote(column)) if value[:1] in _ERROR_STARTS else None
+
+
+_ERROR_STARTS = frozenset("#E")  # of what a spreadsheet's error value starts with: #REF!, Err:502
 
 # The columns whose text Pinterest would publish (or look a board up by) as written.
 _TEXT_COLUMNS = (TITLE, BOARD, DESCRIPTION, KEYWORDS)

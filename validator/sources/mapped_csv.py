@@ -18,7 +18,7 @@ from validator.codes.calendar import CALENDAR_FORMULA_CELL, CALENDAR_ROW_MALFORM
 from validator.envelopes import PIN_KEY
 from validator.findings import Finding, Location
 from validator.messages import folded, quote
-from validator.sources.base import PinInput
+from validator.sources.base import PinInput, error_cell
 from validator.sources.json_ import unwrap_entry
 from validator.urls import is_formula
 
@@ -27,6 +27,8 @@ __all__ = ["column_positions", "mapped_cells", "mapped_row"]
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
 _MEDIA_FIELDS = ("image_url", *_VIDEO_FIELDS)
+# Where a media column's value goes in the payload (the others keep their names).
+_PATHS = {"image_url": "media_source.url", **{f: f"media_source.{f}" for f in _VIDEO_FIELDS}}
 
 
 def column_positions(
@@ -61,9 +63,17 @@ def mapped_cells(cells: Sequence[str], positions: dict[str, int]) -> list[str]:
 
 
 def mapped_row(
-    cells: Sequence[str], positions: dict[str, int], location: Location, origin: str | None
+    cells: Sequence[str],
+    positions: dict[str, int],
+    header: Sequence[str],
+    location: Location,
+    origin: str | None,
 ) -> PinInput:
-    """The pin a row stands for, as a calendar entry would give it."""
+    """The pin a row stands for, as a calendar entry would give it.
+
+    What the row's cells hold as cells (a formula, an error value) is said of the column the
+    file names (``header``), with the field it fills.
+    """
     values = {field: cells[index].strip() for field, index in positions.items()}
     values = {field: value for field, value in values.items() if value}
     pin: dict[str, object] = {
@@ -83,11 +93,15 @@ def mapped_row(
     entry: dict[str, object] = {PIN_KEY: pin}
     entry.update({field: values[field] for field in _ENTRY_FIELDS if field in values})
     found = unwrap_entry(entry, location, origin)
-    extra = [
-        _formula(field, values[field])
-        for field in _TEXT_FIELDS
-        if field in values and is_formula(values[field])
-    ]
+    extra: list[Finding] = []
+    for field in sorted(values, key=positions.__getitem__):  # told left to right, as the file
+        value = values[field]
+        column = quote(header[positions[field]])
+        if field in _TEXT_FIELDS and is_formula(value):
+            extra.append(_formula(field, column, value))
+        error = error_cell(value, _PATHS.get(field, field), column)
+        if error is not None:
+            extra.append(error)
     if left_out:
         extra.append(_both_media(left_out, "media_id" in values))
     return found._replace(extra=(*found.extra, *extra)) if extra else found
@@ -98,9 +112,9 @@ def mapped_row(
 _TEXT_FIELDS = ("title", "description", "alt_text")
 
 
-def _formula(field: str, value: str) -> Finding:
+def _formula(field: str, column: str, value: str) -> Finding:
     """``calendar.formula_cell`` for a text cell exported as its formula, as in a bulk CSV."""
-    message = f"the {field} cell holds a spreadsheet formula: {quote(value)}"
+    message = f"the {column} cell ({field}) holds a spreadsheet formula: {quote(value)}"
     return CALENDAR_FORMULA_CELL.finding(field, message)
 
 
