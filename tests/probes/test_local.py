@@ -37,12 +37,16 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
         ("file://[abc]/a.mp4", None),
         # escapes are bytes of the name: a Latin-1 name, as the system hands it over
         ("file:///srv/lat%E9.mp4", Path(os.fsdecode(b"/srv/lat\xe9.mp4"))),
-        ("a" * 300 + ".mp4", None),  # a name the system refuses to look up is no local file
-        ("a\x00.mp4", None),
         ("/srv/clips/a.mp4", Path("/srv/clips/a.mp4")),
         ("./clips/a.mp4", Path("cal/clips/a.mp4")),
         ("../a.mp4", Path("cal/../a.mp4")),
         ("cdn.example.com/a.mp4", None),  # a URL without its scheme, not a file
+        ("localhost:8000/a.mp4", None),
+        ("example.com", None),
+        # No URL could be meant: a missing file is not found, not a URL without a scheme.
+        ("clips/a.mp4", Path("cal/clips/a.mp4")),
+        ("Clip one.mp4", Path("cal/Clip one.mp4")),
+        ("a.MOV", Path("cal/a.MOV")),
         ("https://cdn.example.com/a.mp4", None),
         ("//cdn.example.com/a.mp4", None),
         ("", None),
@@ -50,6 +54,11 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
 )
 def test_what_counts_as_a_local_file(reference: str, expected: Path | None) -> None:
     assert local_path(reference, "cal/calendar.json") == expected
+
+
+@pytest.mark.parametrize("name", ["a" * 300 + ".mp4", "a\x00.mp4"])
+def test_a_name_the_system_refuses_to_look_up_is_no_local_file(tmp_path: Path, name: str) -> None:
+    assert local_path(name, str(tmp_path / "calendar.json")) is None
 
 
 def test_a_bare_relative_path_is_local_when_the_file_exists(tmp_path: Path) -> None:
@@ -64,7 +73,8 @@ def test_local_videos_are_checked_offline_by_the_same_rules(
     for name in ("h264-moov-end.mp4", "short-2s.mp4", "clip.webm", "mpeg4-part2.mp4"):
         shutil.copy(MEDIA / name, tmp_path / name)
     videos = ["./h264-moov-end.mp4", "./short-2s.mp4", "./clip.webm", "./mpeg4-part2.mp4",
-              "./missing.mp4"]  # fmt: skip
+              "./missing.mp4", "clips/missing.mp4", "Short-2s.mp4",
+              "cdn.example.com/missing.mp4"]  # fmt: skip
     entries = [
         {"pin": {**PIN, "media_source": {**PIN["media_source"], "media_id": str(1000 + i)}},
          "video_url": video}
@@ -84,6 +94,9 @@ def test_local_videos_are_checked_offline_by_the_same_rules(
         ["media.unsupported_format"],
         ["video.codec_unsupported"],
         ["media.not_found"],
+        ["media.not_found"],  # no URL could be meant: not "no scheme: start it with https://"
+        ["media.not_found"],  # the name's case mistyped
+        ["media.url_invalid"],  # a URL without its scheme
     ]
     missing = results[4]["findings"][0]
     assert missing["field"] == "video_url"

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from validator.probes.outcome import Budget, Failure, FailureKind, Response
+from validator.urls import DeclaredFormat, declared_format
 
 __all__ = ["LocalFiles", "local_path"]
 
@@ -26,9 +27,11 @@ def local_path(reference: str, calendar: str) -> Path | None:
     """The file a media reference names, if it is a local path rather than a URL.
 
     ``file:///abs/clip.mp4``, ``/abs/clip.mp4`` and ``./clips/clip.mp4`` are local. A bare
-    relative reference (``clips/clip.mp4``, relative to the calendar file's folder) is local only
-    if that file exists: ``cdn.example.com/clip.mp4`` is far more often a URL missing its
-    ``https://``, and is left to the URL checks to say so.
+    relative reference (relative to the calendar file's folder) is local if that file exists, or
+    if no URL could be meant: ``clips/clip.mp4`` (a folder's name has no dot), ``clip one.mp4``
+    (a media file's name alone). Such a file missing is then "not found" with the folder it was
+    looked for in, not a URL without a scheme. ``cdn.example.com/clip.mp4`` is far more often a
+    URL missing its ``https://``, and is left to the URL checks to say so.
     """
     if reference[:5].lower() == "file:":  # a file URL: percent-encoded, maybe "localhost"
         try:
@@ -47,7 +50,31 @@ def local_path(reference: str, calendar: str) -> Path | None:
     beside = Path(calendar).parent / path
     if reference.startswith(("./", "../")) or _is_file(beside):
         return beside
+    if _only_a_file(reference) and _missing(beside):
+        return beside
     return None
+
+
+def _only_a_file(reference: str) -> bool:
+    """Whether a relative ``reference`` can only name a file: no host where a URL has one."""
+    head, slash, _ = reference.partition("/")
+    if slash:
+        return "." not in head and ":" not in head  # clips/a.mp4, not cdn.example.com/a.mp4
+    return declared_format(reference)[1] is not DeclaredFormat.UNKNOWN  # a.mp4, not example.com
+
+
+def _missing(path: Path) -> bool:
+    """Whether the system says there is no such file, rather than refusing the name.
+
+    A name too long, or holding a NUL, is no file: the URL checks say what is wrong with it.
+    """
+    try:
+        path.stat()
+    except FileNotFoundError:
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
 
 
 def _is_file(path: Path) -> bool:
