@@ -209,6 +209,9 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
         stripped = value.strip()
         if stripped.isascii() and stripped.isdigit():  # " 123", "123\n": pasted with them
             return code.finding(field, message, "Remove the spaces or line breaks around the id.")
+        if stripped[:1] == "'" and stripped[1:].isascii() and stripped[1:].isdigit():
+            # A spreadsheet's mark for "text", typed before the id and kept by some exports.
+            return code.finding(field, message, f'Remove the apostrophe: send "{stripped[1:]}".')
         fix = _spreadsheet_fix(stripped)
         if fix is not None:
             return code.finding(field, message, fix)

@@ -251,6 +251,7 @@ def test_base64_padded_past_its_end_is_refused(extra: str) -> None:
     [
         (" 549755885175", "Remove the spaces or line breaks around the id."),
         ("549755885175\n", "Remove the spaces or line breaks around the id."),
+        ("'549755885175", 'Remove the apostrophe: send "549755885175".'),  # a sheet's text mark
         ("5.49756E+11", "A spreadsheet turned the id into a number, which keeps its first 15"),
         # Excel in a European locale writes a decimal comma: "looks like a name" (the E).
         ("5,49756E+11", "A spreadsheet turned the id into a number, which keeps its first 15"),

@@ -330,3 +330,27 @@ def test_a_cell_holding_a_spreadsheet_error_is_told_as_that_alone(tmp_path: Path
         ("calendar.error_cell", "media_source.url")
     ]
     assert third.findings == ()
+
+
+def test_an_id_a_spreadsheet_rounded_to_15_digits_is_warned_of(tmp_path: Path) -> None:
+    # Excel's Number format writes an 18-digit id with zeros past its 15th digit, as plain digits:
+    # it passed as a good id, and named another board at publish time.
+    rounded, video, short, exact = checked_sheet(
+        tmp_path,
+        "Board ID,Headline,Image,Video id\n"
+        "987654321098765000,a,https://cdn.example.com/a.jpg,\n"
+        "549755885175,b,,4876543210987650000\n"
+        "98765432109876500,c,https://cdn.example.com/c.jpg,\n"  # 17 digits: 1 in 100 real ids
+        "987654321098765432,d,https://cdn.example.com/d.jpg,\n",
+        {**SHEET_COLUMNS, "media_id": "Video id"},
+    )
+    (finding,) = rounded.findings
+    assert (finding.code, finding.field) == ("calendar.id_rounded", "board_id")
+    assert finding.message.startswith('the "Board ID" cell holds 987654321098765000, zeros past')
+    assert finding.hint.endswith("GET /v5/boards lists your boards' ids.")
+    assert rounded.ok  # a warning: a real id may end so
+    assert ("calendar.id_rounded", "media_source.media_id") in {
+        (f.code, f.field) for f in video.findings
+    }
+    assert short.findings == ()
+    assert exact.findings == ()

@@ -128,6 +128,23 @@ CALENDAR_ERROR_CELL: Final = Code(
     reference="README.md (Calendars: Pinterest's bulk-upload CSV, a spreadsheet of your own)",
 )
 
+CALENDAR_ID_ROUNDED: Final = Code(
+    id="calendar.id_rounded",
+    severity=Severity.WARNING,
+    action=Action.USER_ERROR,
+    summary="An id in a spreadsheet of your own ends in zeros past its 15th digit (rounded?).",
+    why=(
+        "A spreadsheet keeps 15 significant digits of a number: an 18- or 19-digit board, "
+        "section or video id typed into a number cell is saved with zeros for its last digits, "
+        "and names another board, or none. A real id ends so once in a thousand (a warning)."
+    ),
+    fix=(
+        "Format the column as text, then enter the id again as Pinterest gave it. For an id "
+        "that really ends so, --ignore calendar.id_rounded."
+    ),
+    reference="README.md (Calendars: a spreadsheet of your own)",
+)
+
 CALENDAR_TITLE_MISSING: Final = Code(
     id="calendar.title_missing",
     severity=Severity.WARNING,

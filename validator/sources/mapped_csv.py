@@ -14,7 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.codes.calendar import CALENDAR_FORMULA_CELL, CALENDAR_ROW_MALFORMED
+from validator.codes.calendar import (
+    CALENDAR_FORMULA_CELL,
+    CALENDAR_ID_ROUNDED,
+    CALENDAR_ROW_MALFORMED,
+)
 from validator.envelopes import PIN_KEY
 from validator.findings import Finding, Location
 from validator.messages import folded, quote
@@ -102,10 +106,34 @@ def mapped_row(
         error = error_cell(value, _PATHS.get(field, field), column)
         if error is not None:
             extra.append(error)
+        elif field in _ID_FIELDS and _rounded(value):
+            message = (
+                f"the {column} cell holds {value}, zeros past its 15th digit: as a spreadsheet "
+                "saves an id it kept as a number, its last digits lost"
+            )
+            hint = f"Format the column as text, then enter the id again: {_ID_SOURCES[field]}."
+            extra.append(CALENDAR_ID_ROUNDED.finding(_PATHS.get(field, field), message, hint))
     if left_out:
         extra.append(_both_media(left_out, "media_id" in values))
     return found._replace(extra=(*found.extra, *extra)) if extra else found
 
+
+def _rounded(value: str) -> bool:
+    """Whether an id has only zeros past a spreadsheet's 15 significant digits, 3 at least.
+
+    Fewer would flag too many real ids: one in ten ends in a zero.
+    """
+    return len(value) >= _ROUNDED_LENGTH and value.isdigit() and not value[15:].strip("0")
+
+
+# Where each id comes from, for the hint.
+_ID_SOURCES = {
+    "board_id": "GET /v5/boards lists your boards' ids",
+    "board_section_id": "GET /v5/boards/{board_id}/sections lists a board's sections",
+    "media_id": "the media_id POST /v5/media answered for the upload",
+}
+_ID_FIELDS = frozenset(_ID_SOURCES)
+_ROUNDED_LENGTH = 18  # 15 digits kept, then 3 zeros: a real id ends so once in a thousand
 
 # Free text, which no other rule reads for a formula: a URL's, an id's and a date's findings
 # already say when their cell holds one.
