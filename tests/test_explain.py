@@ -117,6 +117,28 @@ def test_a_bare_body_needs_its_status(capsys: pytest.CaptureFixture[str], tmp_pa
         run(capsys, str(body))
 
 
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ("<html><body>502 Bad Gateway</body></html>\n", "502", "platform.server_error"),
+        ("", "503", "platform.server_error"),  # an empty body, saved as such
+        ('"Service Unavailable"', "503", "platform.server_error"),  # JSON, but no error object
+        ("upstream connect error", "401", "auth.unauthorized"),
+    ],
+)
+def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str, status: str, code: str
+) -> None:
+    # A proxy's HTML page saved from a failed publish was "not JSON: Expecting value", exit 2.
+    saved = tmp_path / "body.html"
+    saved.write_text(body)
+    _, out = run(capsys, str(saved), "--status", status, "--format", "json")
+    document = json.loads(out)
+    assert (document["code"], document["status"]) == (code, int(status))
+    with pytest.raises(SourceError):  # without a status, no HTTP answer can be told
+        run(capsys, str(saved))
+
+
 def test_status_overrides_the_envelope(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(capsys, str(RESPONSES / "empty-400.json"), "--status", "503", "--format", "json")
     assert json.loads(out)["code"] == "platform.server_error"

@@ -44,7 +44,8 @@ def add_parser(commands: argparse._SubParsersAction[_P]) -> None:
         description=(
             "Classify one Pinterest API error response: a JSON file (or - for standard input) "
             'holding {"status": N, "headers": {...}, "body": {...}}, or just the error body with '
-            "--status N. Exit status: 0 classified, 2 unreadable input."
+            "--status N (JSON, or any text: a gateway's HTML page). Exit status: 0 classified, "
+            "2 unreadable input."
         ),
     )
     parser.add_argument(
@@ -88,10 +89,14 @@ def load(name: str, status: int | None = None) -> Classification:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
+        if status is not None:  # the body alone, and no JSON: a gateway's HTML page, or nothing
+            return _classified(source, status, text, {})
         raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except (ValueError, RecursionError):  # a number of 4,300+ digits, nesting thousands deep
         raise SourceError(f"{source}: not JSON this tool can read (too long or too deep)") from None
     if not isinstance(document, dict):
+        if status is not None:  # a body that is a JSON string, a list...: no error body
+            return _classified(source, status, _body(document), {})
         raise SourceError(f"{source}: expected a JSON object (a response or an error body)")
     if _is_envelope(document):
         body: Any = document.get("body")
@@ -101,9 +106,15 @@ def load(name: str, status: int | None = None) -> Classification:
         body, headers, found = document, {}, None
     if status is None:
         status = _status(found, source)
+    return _classified(source, status, _body(body), headers)
+
+
+def _classified(
+    source: str, status: int, body: str | dict[str, Any] | None, headers: dict[str, object]
+) -> Classification:
     try:
-        return classify(status, _body(body), headers)
-    except ValueError as exc:
+        return classify(status, body, headers)
+    except ValueError as exc:  # a status no HTTP answer has
         raise ConfigError(f"{source}: {exc}") from None
 
 
