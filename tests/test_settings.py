@@ -579,3 +579,13 @@ def test_a_first_read_longer_than_the_byte_cap_is_refused() -> None:
     with pytest.raises(ValueError, match=r"max_bytes_per_url\n.*less than the block size"):
         Settings(block_size=4 * 1024 * 1024, max_bytes_per_url=65536)
     assert Settings(block_size=65536, max_bytes_per_url=65536).block_size == 65536
+
+
+def test_a_pyproject_saved_with_a_byte_order_mark_is_told_so(tmp_path: Path) -> None:
+    # Notepad's "UTF-8 with BOM": tomllib said only "Invalid statement (at line 1, column 1)".
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_bytes(b"\xef\xbb\xbf[tool.pin-preflight]\nstrict = true\n")
+
+    assert find_pyproject(tmp_path) == pyproject
+    with pytest.raises(ConfigError, match=r"it starts with a byte order mark \(EF BB BF\)"):
+        load_settings(pyproject)

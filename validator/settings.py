@@ -462,6 +462,14 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def _starts_with_bom(path: Path) -> bool:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
 # What stat() says of a path where no file is: missing, a file where a folder should be, a
 # symbolic link that loops (anyone may leave one in /tmp).
 _NOTHING_THERE = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
@@ -636,6 +644,11 @@ def _read_table(pyproject: Path) -> dict[str, Any] | None:
         with pyproject.open("rb") as handle:
             document = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:  # TOML is UTF-8
+        if _starts_with_bom(pyproject):  # Notepad's "UTF-8 with BOM": "Invalid statement (1, 1)"
+            raise ConfigError(
+                f"{pyproject}: cannot read it: it starts with a byte order mark (EF BB BF), "
+                "which TOML does not allow: save it as UTF-8 without one"
+            ) from None
         raise ConfigError(f"{pyproject}: cannot read it: {exc}") from None
     except RecursionError:  # arrays in arrays past Python's depth: valid TOML, but unreadable
         raise ConfigError(f"{pyproject}: cannot read it: values nested too deeply") from None
