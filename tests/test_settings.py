@@ -188,6 +188,12 @@ def test_one_setting_spelled_two_ways_is_refused(tmp_path: Path) -> None:
         load_settings(path)
 
 
+def test_an_empty_api_base_is_said_to_be_empty() -> None:
+    # It was "'' holds '': write the URL in visible ASCII".
+    with pytest.raises(ConfigError, match=r"^api_base: it is empty: give the API's base URL"):
+        load_settings(overrides={"api_base": ""})
+
+
 @pytest.mark.parametrize(
     "base", ["https://localhost:99999/v5", "http://localhost:abc/v5", "https://api.example:0/v5"]
 )

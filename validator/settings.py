@@ -322,6 +322,8 @@ class Settings(BaseModel):
                 "token is the one credential Pinterest takes"
             )
         shown = _base_shown(value)
+        if not value:
+            raise ValueError(f"it is empty: give the API's base URL, such as {DEFAULT_API_BASE!r}")
         if not _VISIBLE_ASCII.fullmatch(value):  # urlsplit drops tabs and line ends unseen
             odd = "".join(sorted({ch for ch in value if not _VISIBLE_ASCII.fullmatch(ch)})[:4])
             raise ValueError(

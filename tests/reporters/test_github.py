@@ -84,7 +84,7 @@ def test_more_annotations_than_github_shows_are_said_to_be_in_the_log() -> None:
     last = render(bad, Summary.of(bad)).splitlines()[-1]
     assert last == (
         "GitHub shows 10 error and 10 warning annotations a step: all 11 errors and 0 warnings "
-        "are in this log, above."
+        "are above."  # in the log, or in the file --output names
     )
     # An unreadable file is an error annotation too.
     unreadable = [Unreadable("gone.json", "gone.json: no such file")]

@@ -79,8 +79,8 @@ def ending(summary: Summary, unreadable: Sequence[Unreadable] = ()) -> str:
     if errors > _SHOWN_A_STEP or summary.warnings > _SHOWN_A_STEP:
         lines.append(
             f"GitHub shows {_SHOWN_A_STEP} error and {_SHOWN_A_STEP} warning annotations a step: "
-            f"all {plural(errors, 'error')} and {plural(summary.warnings, 'warning')} are in "
-            "this log, above."
+            f"all {plural(errors, 'error')} and {plural(summary.warnings, 'warning')} are "
+            "above."  # in the log, or in the file --output wrote: not "in this log"
         )
     return "\n".join(lines) + "\n"
 
