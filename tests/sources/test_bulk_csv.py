@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from support import FIXTURES
 
+from validator.codes import CATALOGUE
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.messages import quote
@@ -761,6 +762,8 @@ REWROTE = "A spreadsheet rewrote the date: format the column as text and write "
 ANY_DATE = "the date as yyyy-mm-dd, or yyyy-mm-ddThh:mm:ss with a time (UTC)."
 IN_UTC = "the date and time in UTC, as yyyy-mm-ddThh:mm:ss: "
 ON_ITS_CLOCK = " on the spreadsheet's clock is UTC."
+AS_BULK = "Write it as yyyy-mm-ddThh:mm:ss: "
+IN_UTC_ALONE = "Write the time in UTC, without its offset: "
 
 
 @pytest.mark.parametrize(
@@ -786,7 +789,17 @@ ON_ITS_CLOCK = " on the spreadsheet's clock is UTC."
         # A date-time format without seconds.
         ("2026-12-17 14:00", "Write the seconds too: 2026-12-17T14:00:00 (UTC)."),
         ("2026-02-30 14:00", None),  # no such day: adding the seconds would not make one
-        ("2026-12-17T08:00:00.000Z", None),
+        # ISO 8601 forms the bulk tool does not take: given back as it does, in UTC.
+        ("2026-12-17T08:00:00.000Z", AS_BULK + "2026-12-17T08:00:00 (UTC)."),
+        ("2026-12-17T10:30:00+01:00", IN_UTC_ALONE + "2026-12-17T09:30:00."),
+        ("2026-12-17T23:30:00-05:00", IN_UTC_ALONE + "2026-12-18T04:30:00."),
+        ("2026-12-17 8:00", AS_BULK + "2026-12-17T08:00:00 (UTC)."),
+        ("2026-W51-4", "Write the date as yyyy-mm-dd: 2026-12-17."),
+        ("0001-01-01T00:30:00+01:00", None),  # before year 1 in UTC: no date to give back
+        # Excel's d-mmm-yyyy, and a long date.
+        ("17-Dec-2026", REWROTE + "2026-12-17 (yyyy-mm-dd)."),
+        ("December 17, 2026", REWROTE + "2026-12-17 (yyyy-mm-dd)."),
+        ("31-Feb-2027", None),
         ("123", None),
     ],
 )  # fmt: skip
@@ -798,7 +811,7 @@ def test_the_spreadsheet_hint_is_given_for_a_spreadsheets_date_only(
     (finding,) = report.findings
     assert finding.code == "calendar.publish_date_invalid"
     if hint is None:
-        assert not finding.hint.startswith(("A spreadsheet", "Write the seconds"))
+        assert finding.hint == CATALOGUE["calendar.publish_date_invalid"].fix
     else:
         assert finding.hint.startswith(hint)
     if value == "45658.3333333333":

@@ -279,6 +279,7 @@ def test_publish_at_is_an_aware_datetime(
         "tomorrow",
         "12/01/2026",  # a spreadsheet's column mapped to publish_at (csv-columns): its own hint
         "46357",  # a date cell formatted as a number: its serial number
+        "1-Dec-2026",  # Excel's d-mmm-yyyy
         1780000000,
         True,
         {},
@@ -294,7 +295,7 @@ def test_a_bad_publish_at_is_reported(tmp_path: Path, value: object) -> None:
     assert report.codes == {"calendar.publish_date_invalid"}
     assert report.findings[0].field == "publish_at"
     assert item.publish_at is None
-    spreadsheet = value in ("12/01/2026", "46357")
+    spreadsheet = value in ("12/01/2026", "46357", "1-Dec-2026")
     assert report.findings[0].hint.startswith("A spreadsheet") is spreadsheet
 
 

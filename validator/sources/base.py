@@ -154,6 +154,12 @@ def spreadsheet_date_hint(value: str) -> str | None:
             f"time in UTC, as yyyy-mm-ddThh:mm:ss: {written} if {clock} on the spreadsheet's "
             "clock is UTC."
         )
+    named = _NAMED_MONTH.fullmatch(text) or _MONTH_FIRST.fullmatch(text)
+    if named is not None and (day := _named_date(named)) is not None:  # 17-Dec-2026
+        return (
+            "A spreadsheet rewrote the date: format the column as text and write "
+            f"{day} (yyyy-mm-dd)."
+        )
     if _SERIAL_DATE.fullmatch(text):
         seconds = round(float(text.replace(",", ".")) * 86_400)
         moment = _SPREADSHEET_EPOCH + timedelta(seconds=seconds)
@@ -163,6 +169,19 @@ def spreadsheet_date_hint(value: str) -> str | None:
             "and write the date and time in UTC."
         )
     return None
+
+
+def _named_date(found: re.Match[str]) -> str | None:
+    """The ISO date of a date written with its month's English name, if there is such a day."""
+    written = found["month"].lower()
+    months = [number for number, name in enumerate(_MONTH_NAMES, 1) if name.startswith(written)]
+    if written == "sept":
+        months = [9]
+    year = int(found["year"]) + (2000 if len(found["year"]) == 2 else 0)
+    try:
+        return datetime(year, months[0], int(found["day"])).date().isoformat() if months else None
+    except ValueError:  # 31-Feb-2027
+        return None
 
 
 def _locale_readings(text: str) -> list[str]:
@@ -227,5 +246,16 @@ _LOCALE_DATE = re.compile(
 # 17.12.2026, 17.12.26 (a time may follow); a day number of late 2008 to 2064 (39,800 to
 # 59,999), its time if any (Excel writes at most 15 significant digits).
 _DOTTED_DATE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{2,4}(?![0-9.])")
+# Excel's d-mmm-yy and d-mmm-yyyy (17-Dec-26, 17-Dec-2026), and a long date (December 17, 2026).
+_NAMED_MONTH = re.compile(
+    r"(?P<day>[0-9]{1,2})[- ](?P<month>[A-Za-z]{3,9})\.?[- ](?P<year>[0-9]{2}|[0-9]{4})", re.ASCII
+)
+_MONTH_FIRST = re.compile(
+    r"(?P<month>[A-Za-z]{3,9})\.? (?P<day>[0-9]{1,2}),? (?P<year>[0-9]{4})", re.ASCII
+)
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december",
+)  # fmt: skip
 _SERIAL_DATE = re.compile(r"(?:39[89][0-9]{2}|[45][0-9]{4})(?:[.,][0-9]{1,12})?")
 _SPREADSHEET_EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's (and Sheets') 1900 date system

@@ -743,6 +743,8 @@ def _publish_date(
             written = f"{minutes[1]}T{minutes[2]}:00"
             if parse_publish_date(written) is not None:  # not for 2026-02-30 08:00
                 hint = f"Write the seconds too: {written} (UTC)."
+        if hint is None:
+            hint = _iso_fix(value)
         findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_DATE, message, hint))
         return None
     if when <= now:
@@ -761,6 +763,32 @@ def _publish_date(
 
 # A date and time a spreadsheet's date-time format wrote without its seconds.
 _NO_SECONDS = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}:[0-9]{2})")
+
+
+def _iso_fix(value: str) -> str | None:
+    """How to write an ISO 8601 date the bulk tool does not read as it takes them, if it is one.
+
+    An offset (10:30:00+01:00), fractions of a second (.000Z), an hour of one digit (8:00), a
+    week date: what ``datetime.fromisoformat`` reads, given back in UTC as yyyy-mm-ddThh:mm:ss.
+    """
+    text = _ONE_DIGIT_HOUR.sub(r"\g<1>0\g<2>", value)
+    try:
+        moment = datetime.fromisoformat(text)
+        offset = moment.utcoffset()
+        utc = moment.astimezone(UTC) if offset is not None else moment
+    except (ValueError, OverflowError):  # no such day; a time in UTC before year 1
+        return None
+    if not _HAS_TIME.search(text):  # 2026-W51-4: a day
+        return f"Write the date as yyyy-mm-dd: {moment.date().isoformat()}."
+    written = utc.strftime(_BULK_FORM)
+    if offset:  # not UTC: said in UTC, as the bulk tool reads every time
+        return f"Write the time in UTC, without its offset: {written}."
+    return f"Write it as yyyy-mm-ddThh:mm:ss: {written} (UTC)."
+
+
+_BULK_FORM = "%Y-%m-%dT%H:%M:%S"
+_ONE_DIGIT_HOUR = re.compile(r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ])([0-9]:)", re.ASCII)
+_HAS_TIME = re.compile(r"[0-9][T ][0-9]", re.ASCII)
 
 
 def _utc(moment: datetime) -> str:
