@@ -278,6 +278,11 @@ class Settings(BaseModel):
             isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
             for pair in value
         ):
+            odd = _not_a_name(value)
+            if odd is not None:  # title = ["Headline"]: the key at fault, and what it holds
+                field, held = odd
+                named = written.get(field, field)
+                raise ValueError(f"{named!r} is {json_type(held)}: {_NOT_A_TABLE}")
             raise ValueError(_NOT_A_TABLE)
         fields = [field for field, _ in value]
         twice = sorted({field for field in fields if fields.count(field) > 1})
@@ -291,8 +296,13 @@ class Settings(BaseModel):
             shown = ", ".join(repr(written.get(field, field)) for field in unknown)
             raise ValueError(f"unknown field {shown}{meant} (known: {known})")
         names = [folded(column) for _, column in value]
-        if not all(names):
-            raise ValueError("a column name is empty")
+        empty = [
+            repr(written.get(field, field))
+            for (field, _), name in zip(value, names, strict=True)
+            if not name
+        ]
+        if empty:
+            raise ValueError(f"the column name of {', '.join(empty)} is empty")
         readers: dict[str, list[str]] = {}  # folded column name -> the fields that read it
         for (field, _), name in zip(value, names, strict=True):
             readers.setdefault(name, []).append(repr(written.get(field, field)))
@@ -373,6 +383,17 @@ class Settings(BaseModel):
 
 
 _NOT_A_TABLE = 'give a table of field = "column name" (strings)'
+
+
+def _not_a_name(pairs: object) -> tuple[str, object] | None:
+    """The first (field, value) of ``csv_columns`` pairs whose value is no column name."""
+    if isinstance(pairs, tuple):
+        for pair in pairs:
+            if isinstance(pair, tuple) and len(pair) == 2 and isinstance(pair[0], str):
+                field, column = pair
+                if not isinstance(column, str):
+                    return field, column
+    return None
 
 
 def _base_shown(value: str) -> str:

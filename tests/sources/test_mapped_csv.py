@@ -143,8 +143,10 @@ def test_a_header_with_none_of_the_sheet_s_columns_is_told_as_a_bulk_header(
             'board-id = "Board ID"\nalt_text = "board id"',
             "'alt_text' and 'board-id' read the same column",
         ),
-        ('title = ""', "a column name is empty"),
-        ("title = 3", 'give a table of field = "column name"'),
+        ('title = ""', "the column name of 'title' is empty"),
+        ('board-id = "Board ID"\nalt-text = " "', "the column name of 'alt-text' is empty"),
+        ("title = 3", "'title' is an integer: give a table of field = \"column name\""),
+        ('title = ["Headline"]', "'title' is a list: give a table of field = \"column name\""),
         (None, 'give a table of field = "column name"'),  # csv-columns = []: read as no mapping
     ],
 )
