@@ -9,6 +9,7 @@ import dataclasses
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +22,7 @@ from validator.codes.calendar import CALENDAR_ROW_MALFORMED
 from validator.engine import Engine, Session
 from validator.findings import Location
 from validator.model import PinCreate
+from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.settings import Settings
 from validator.slots import Slot
@@ -376,3 +378,41 @@ def test_a_run_cancelled_while_a_pin_is_checked_in_a_thread_ends_quietly() -> No
     assert reported == [0]
     assert 1 in threads  # it was being checked when the run was cancelled
     assert unhandled == []
+
+
+class _Interrupted(BaseException):
+    """What a signal handler raises into a probe as it runs (pytest-timeout's pytest.fail)."""
+
+
+def test_a_probe_cut_short_by_an_interruption_is_made_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The task kept the interruption as its outcome: every later pin of the session with that
+    # URL failed with it (the pytest plugin's next pins all timed out, never having waited).
+    real = Prober._probe
+    calls = 0
+
+    async def interrupted_once(self: Prober, url: str, reader: Any) -> Probe:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise _Interrupted
+        return await real(self, url, reader)
+
+    monkeypatch.setattr(Prober, "_probe", interrupted_once)
+    with serve_media() as media:
+        pins = _pins(1, media.url("/media/photo-baseline.jpg"))
+        engine = Engine(Settings(allow_private_hosts=True))
+
+        async def run() -> tuple[list[Report], dict[str, Probe]]:
+            async with engine.session() as session:
+                with pytest.raises(_Interrupted):
+                    [r async for r in session.check_all(from_objects(pins))]
+                assert session.probes() == {}  # nothing found: the URL was not judged
+                again = [r async for r in session.check_all(from_objects(pins))]
+                return again, session.probes()
+
+        again, probes = asyncio.run(run())
+    assert [report.ok for report in again] == [True]
+    assert len(probes) == 1
+    assert calls == 2

@@ -401,6 +401,24 @@ def test_an_unusable_proxy_stops_the_run_once_as_the_cli_does(
         assert "INTERNALERROR" not in output
 
 
+def test_an_unusable_proxy_does_not_stop_a_run_that_checks_no_pin(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the calendars configured, a developer's SOCKS proxy stopped every run, unit tests
+    # named alone included.
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://127.0.0.1:1")  # socksio is not installed
+    pin = {
+        "board_id": "1",
+        "media_source": {"source_type": "image_url", "url": "https://a.b/c.jpg"},
+    }
+    write_pins(pytester.path / "june.pins.json", pin)
+    pytester.makepyfile(test_models="def test_one():\n    assert True\n")
+    for argv in (["test_models.py"], ["test_models.py::test_one"], ["-m", "not pin_preflight"]):
+        pytester.runpytest("--pin-preflight", *argv).assert_outcomes(passed=1)
+    result = pytester.runpytest("--pin-preflight")  # the pins would run: stopped, as before
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+
+
 def test_library_warnings_while_checking_are_not_the_suites(pytester: pytest.Pytester) -> None:
     # Pillow warns about odd-exif.jpg's EXIF while reading it: the warning was shown under the
     # file's first pin, which has nothing to do with it (and, as an error, failed the photo).
@@ -772,3 +790,49 @@ def test_the_plugin_off_imports_nothing_heavy() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout == "[]\n"
+
+
+def test_a_pin_timed_out_while_its_file_is_checked_leaves_the_others_their_findings(
+    pytester: pytest.Pytester,
+) -> None:
+    # pytest-timeout's signal method raises pytest.fail from SIGALRM: the first pin, which
+    # checks the whole file, failed, and every other pin then failed with an IndexError.
+    pytester.makeconftest(
+        """
+        import signal
+
+        import pytest
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_call(item):
+            if '"First"' not in item.name:
+                return (yield)
+            def timeout(signum, frame):
+                pytest.fail("Timeout (>0.3s)")
+            signal.signal(signal.SIGALRM, timeout)
+            signal.setitimer(signal.ITIMER_REAL, 0.3)
+            try:
+                return (yield)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        """
+    )
+    with serve(latency=0.5) as server:
+
+        def pin(title: str, url: str, board: str = "549755885175") -> dict[str, object]:
+            source = {"source_type": "image_url", "url": url}
+            return {"board_id": board, "title": title, "media_source": source}
+
+        write_pins(
+            pytester.path / "slow.pins.json",
+            pin("First", server.url("/media/photo-baseline.jpg")),
+            pin("Second", server.url("/media/square.jpg")),
+            pin("Gone", server.url("/status/404")),
+            pin("Offline fail", server.url("/media/tall.jpg"), board="Bad board"),
+        )
+        result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
+    result.assert_outcomes(passed=1, failed=3)
+    output = result.stdout.str()
+    assert "Timeout (>0.3s)" in output
+    assert "IndexError" not in output
+    result.stdout.fnmatch_lines(["*1 error: media.not_found*", "*1 error: board.invalid_id*"])

@@ -179,7 +179,7 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     config.addinivalue_line("markers", f"{_MARKER}: a pin checked by pin-preflight")
     settings = _settings(config)
-    if not settings.offline:
+    if not settings.offline and not _no_pin_runs(config):
         _check_environment(settings)
     config.pluginmanager.register(
         _Checker(config, settings, tuple(patterns) or DEFAULT_PATTERNS),
@@ -192,6 +192,19 @@ _FLAGS = (
     ("--pin-preflight-allow-private-hosts", "pin_preflight_allow_private_hosts"),
     ("--pin-preflight-strict", "pin_preflight_strict"),
 )
+
+
+def _no_pin_runs(config: pytest.Config) -> bool:
+    """Whether the command line leaves no pin to run.
+
+    It names Python files only (or tests in them), or deselects the pins (``-m "not
+    pin_preflight"``). Then an environment the network checks cannot work in must not stop the
+    project's own tests: a developer with a SOCKS proxy set runs ``pytest tests/test_models.py``.
+    """
+    if config.getoption("markexpr", "").strip() == f"not {_MARKER}":
+        return True
+    named = config.args if config.args_source is pytest.Config.ArgsSource.ARGS else []
+    return bool(named) and all(arg.split("::", 1)[0].endswith(".py") for arg in named)
 
 
 def _check_environment(settings: Settings) -> None:
@@ -327,17 +340,24 @@ class _Checker:
         used, say) stops pytest with its message, as it stops ``pin-preflight check`` (exit 2).
         An unexpected exception (a bug, not a bad pin) is kept: every item of the file shows it,
         with the traceback it was raised with, instead of the file being checked again for each.
+        A check interrupted by what is no error (pytest-timeout's ``pytest.fail`` from a signal,
+        a ``KeyboardInterrupt``) fails the item it ran for; the file's next item checks it again,
+        and the probes the first one started go on (the session keeps them).
         """
         from validator.errors import ConfigError
 
         key = file.path
         if key not in self._reports:
+            inputs = file.take_inputs()
             try:
-                self._reports[key] = self._check(file.take_inputs())
+                self._reports[key] = self._check(inputs)
             except ConfigError as exc:
                 pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
             except Exception as exc:  # re-raised below, for this item and the file's others
                 self._reports[key] = (exc, exc.__traceback__)
+            except BaseException:
+                file.give_back(inputs)
+                raise
         found = self._reports[key]
         if isinstance(found, tuple):
             # Each raise adds its frames to the exception's traceback: raised from the traceback
@@ -508,6 +528,10 @@ class CalendarFile(pytest.File):
         """The pins read at collection, handed over once to be checked."""
         inputs, self._inputs = self._inputs or [], None
         return inputs
+
+    def give_back(self, inputs: list[PinInput]) -> None:
+        """The pins of a check that was interrupted, kept for the next item to check."""
+        self._inputs = inputs
 
 
 def _last_failed(config: pytest.Config) -> dict[Any, bool] | None:

@@ -179,7 +179,7 @@ class Prober:
         return {
             url: task.result()
             for url, task in self._tasks.items()
-            if task.done() and not task.cancelled()  # cancelled: the caller stopped early
+            if _came_back(task)  # not cancelled with a caller that stopped early, nor cut short
         }
 
     def reachable(self, slots: list[Slot]) -> list[Slot]:
@@ -196,9 +196,10 @@ class Prober:
         """
         key = slot.url if slot.local else same_resource(slot.url)
         task = self._tasks.get(key)
-        if task is None or (task.cancelled() and not self._closed):
-            # Cancelled with the caller that started it (a source stopped early): a later pin
-            # of the same session gets a probe of its own, not the CancelledError.
+        if task is None or (not self._closed and task.done() and not _came_back(task)):
+            # Cancelled with the caller that started it (a source stopped early), or cut short
+            # (pytest-timeout's pytest.fail raised from a signal while it ran): a later pin of
+            # the same session gets a probe of its own, not the CancelledError or the timeout.
             reader: Reader | None = self._local if slot.local else self.fetcher
             if reader is None:
                 raise RuntimeError(f"{slot.url} is a URL, and this prober is offline")
@@ -493,6 +494,19 @@ class Prober:
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+
+def _came_back(task: asyncio.Task[Probe]) -> bool:
+    """Whether a probe finished with what it found, or a bug of ours (an ``Exception``).
+
+    A probe answers every failure of a URL with a ``Failure``: what else ends it is a cancel, or
+    what interrupted the run (``BaseException``: a ``KeyboardInterrupt``, pytest's ``Failed``),
+    which says nothing of the URL.
+    """
+    if not task.done() or task.cancelled():
+        return False
+    error = task.exception()
+    return error is None or isinstance(error, Exception)
 
 
 async def _judged(size: int, judge: Callable[[], _T]) -> _T:
