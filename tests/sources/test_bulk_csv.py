@@ -834,8 +834,16 @@ def test_a_semicolon_or_tab_separated_export_is_named_so(
         rows_of(path)
 
 
-@pytest.mark.parametrize("hint", ["sep=,", "sep=;", "sep=\t"])
-def test_excels_separator_hint_is_named(tmp_path: Path, hint: str) -> None:
+@pytest.mark.parametrize(
+    ("hint", "separated"),
+    [
+        ("sep=,", ""),
+        # Deleting the line alone led to the next error: the rows are so separated too.
+        ("sep=;", ", then save the file as CSV with commas: it is separated by semicolons"),
+        ("sep=\t", ", then save the file as CSV with commas: it is separated by tabs"),
+    ],
+)
+def test_excels_separator_hint_is_named(tmp_path: Path, hint: str, separated: str) -> None:
     # "sep=," was quoted as "sep=": its comma read as a cell separator, the empty cell dropped.
     path = tmp_path / "calendar.csv"
     path.write_text(f"{hint}\n{HEADER}\n{row()}\n", encoding="utf-8")
@@ -844,8 +852,15 @@ def test_excels_separator_hint_is_named(tmp_path: Path, hint: str) -> None:
         rows_of(path)
     assert str(raised.value).endswith(
         f"calendar.csv:1: the first line is Excel's separator hint ({quote(hint)}), not the "
-        "bulk-upload header: delete that line"
+        f"bulk-upload header: delete that line{separated}"
     )
+
+
+def test_the_older_media_column_beside_the_new_one_is_to_be_deleted(tmp_path: Path) -> None:
+    # "write Media URL" would have made the column twice.
+    path = write_csv(tmp_path, header=HEADER + ",Media file URL")
+    with pytest.raises(SourceError, match=r'"Media file URL" \(delete it: "Media URL" is there'):
+        rows_of(path)
 
 
 def test_a_header_of_many_empty_columns_is_a_short_error(tmp_path: Path) -> None:

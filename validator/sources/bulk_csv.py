@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sized
 from datetime import UTC, datetime, timedelta
 from typing import IO, NamedTuple
 
@@ -524,21 +524,26 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     """Canonical column name → position; one ``SourceError`` naming every problem otherwise."""
     if header[0].strip().lower().startswith("sep="):  # Excel's separator hint, on request
         # "sep=," is read as the cells "sep=" and "", and an empty cell at the end is dropped.
-        hint = quote(",".join(header) if len(header) > 1 or header[0].lstrip()[4:] else "sep=,")
+        written = ",".join(header) if len(header) > 1 or header[0].lstrip()[4:] else "sep=,"
+        separator = written.lstrip()[4:5]
+        also = ""
+        if separator in _SEPARATOR_NAMES:  # the rows after it are so separated too
+            named = _SEPARATOR_NAMES[separator]
+            also = f", then save the file as CSV with commas: it is separated by {named}"
         raise SourceError(
-            f"{source}:{line}: the first line is Excel's separator hint ({hint}), not the "
-            "bulk-upload header: delete that line"
+            f"{source}:{line}: the first line is Excel's separator hint ({quote(written)}), not "
+            f"the bulk-upload header: delete that line{also}"
         )
     columns: dict[str, int] = {}
     unknown: list[str] = []
     repeated: list[str] = []
-    renamed: list[str] = []
+    renamed: list[tuple[str, str]] = []
     for position, cell in enumerate(header):
         key = folded(cell)
         name = _BY_KEY.get(key)
         if name is None:
             if key in _RENAMED:
-                renamed.append(f"{quote(cell.strip())} (write {quote(_RENAMED[key])})")
+                renamed.append((cell.strip(), _RENAMED[key]))
             else:
                 named = quote(cell.strip()) if key else f"#{position + 1} (unnamed: delete it)"
                 unknown.append(named)
@@ -551,7 +556,12 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     if unknown:
         problems.append(f"unknown {_columns_word(unknown)} {_listed(unknown)}")
     if renamed:
-        names = ", ".join(renamed)
+        names = ", ".join(
+            f"{quote(old)} (delete it: {quote(new)} is there too)"
+            if new in columns
+            else f"{quote(old)} (write {quote(new)})"
+            for old, new in renamed
+        )
         problems.append(f"Pinterest refuses the older {_columns_word(renamed)} {names}")
     if repeated:
         problems.append(f"repeated {_columns_word(repeated)} {', '.join(repeated)}")
@@ -570,6 +580,7 @@ def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
 
 
 _NOT_BULK = "not a Pinterest bulk-upload header"
+_SEPARATOR_NAMES = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
 
 
 def _listed(names: list[str], most: int = 10) -> str:
@@ -579,7 +590,7 @@ def _listed(names: list[str], most: int = 10) -> str:
     return f"{', '.join(names[:most])} and {len(names) - most:,} more"
 
 
-def _columns_word(names: list[str]) -> str:
+def _columns_word(names: Sized) -> str:
     return "column" if len(names) == 1 else "columns"
 
 
