@@ -156,7 +156,8 @@ class Engine:
     def check(self, item: PinInput) -> Report:
         """The offline verdict on one pin."""
         checked = self.offline_stage(item, for_session=False, keyed=False)
-        return Report(item.location, self.apply_policy(checked.findings), checked.title)
+        findings = self.apply_policy(checked.findings, item.columns)
+        return Report(item.location, findings, checked.title)
 
     def check_all(self, items: Iterable[PinInput]) -> Iterator[Report]:
         """``check`` over a stream of pins, lazily, in order (offline only).
@@ -166,7 +167,8 @@ class Engine:
         """
         policy = self.apply_policy
         for checked in _offline_stage_marking_duplicates(self, items, for_session=False):
-            yield Report(checked.item.location, policy(checked.findings), checked.title)
+            item = checked.item
+            yield Report(item.location, policy(checked.findings, item.columns), checked.title)
 
     def session(self) -> Session:
         """A run that shares one HTTP client and one probe per URL over many sources."""
@@ -347,13 +349,19 @@ class Engine:
         if cover_taken_out and not any(f.code == _COVER_TYPE_MISSING for f in findings):
             findings.extend(f for f in cover_type_missing(pin) if not parsed.covers(f.field))
 
-    def apply_policy(self, findings: list[Finding]) -> tuple[Finding, ...]:
+    def apply_policy(
+        self, findings: list[Finding], columns: tuple[tuple[str, str], ...] = ()
+    ) -> tuple[Finding, ...]:
         """Apply ``select`` / ``ignore``, then ``strict`` (every warning becomes an error).
 
         These are the run's choices, not the codes': the catalogue's severities stay as they are.
+        ``columns``: a row of a sheet of the user's own (``PinInput.columns``), whose findings
+        are also said of the columns their fields were read from.
         """
         if not findings:
             return ()
+        if columns:
+            findings = _said_of_columns(findings, columns)
         if self._dropped:
             findings = [f for f in findings if f.code not in self._dropped]
         if self.settings.strict:
@@ -531,7 +539,7 @@ class Session:
                 findings.extend(carousel_findings(slots, probes))
         if account:
             findings.extend(account)
-        policy = self.engine.apply_policy(findings)
+        policy = self.engine.apply_policy(findings, checked.item.columns)
         return Report(checked.item.location, policy, checked.title)
 
 
@@ -713,6 +721,24 @@ def _account_target(pin: PinCreate, findings: list[Finding]) -> AccountTarget:
         board_section_id=usable(pin.board_section_id, "board_section_id"),
         media_id=usable(media_id, MEDIA_ID_FIELD),
     )
+
+
+def _said_of_columns(
+    findings: list[Finding], columns: tuple[tuple[str, str], ...]
+) -> list[Finding]:
+    """Each finding on a field read from a sheet's column, told with that column.
+
+    "board_id" is "Board ID" in the sheet the user edits. Not twice: a cell's own finding
+    (a formula, an error value) names its column already.
+    """
+    said = []
+    for finding in findings:
+        field = finding.field
+        column = next((name for path, name in columns if field == path), None) if field else None
+        if column is not None and (shown := quote(column)) not in finding.message:
+            finding = dataclasses.replace(finding, message=f"{finding.message} (column {shown})")
+        said.append(finding)
+    return said
 
 
 def _reported(findings: list[Finding], field: str) -> bool:

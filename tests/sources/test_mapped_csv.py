@@ -277,11 +277,35 @@ def test_a_row_filling_the_media_of_two_kinds_of_pin_says_so(tmp_path: Path) -> 
     )
     assert [r.codes for r in reports] == [{"calendar.row_malformed"}] * 2
     both, stray = (r.findings[0].message for r in reports)
+    # Said of the columns as the header writes them, with the fields they fill.
     assert both == (
-        "the row fills both media-id and image-url: a pin has one media; the video was "
-        "checked, not the image"
+        'the row fills both "Video id" (media-id) and "Image" (image-url): a pin has one media; '
+        "the video was checked, not the image"
     )
-    assert stray.startswith("the row fills cover-image-url and cover-image-content-type without")
+    assert stray.startswith(
+        'the row fills "Cover" (cover-image-url) and "Cover type" (cover-image-content-type) '
+        'without "Video id" (media-id)'
+    )
+    assert reports[0].findings[0].hint == (
+        'Empty the "Image" (image-url) cell of a video pin, or the "Video id" (media-id) cell '
+        "of an image pin."
+    )
+
+
+def test_a_finding_on_a_mapped_field_names_its_column(tmp_path: Path) -> None:
+    # "board_id" and "title" are "Board ID" and "Headline" in the sheet the user edits.
+    report, missing = checked_sheet(
+        tmp_path,
+        "Board ID,Headline,Image\n"
+        f"Summer recipes,{'x' * 120},https://cdn.example.com/a.jpg\n"
+        ",Fine,https://cdn.example.com/b.jpg\n",
+    )
+    assert [(f.field, f.message.rsplit(" (", 1)[1]) for f in report.findings] == [
+        ("board_id", 'column "Board ID")'),
+        ("title", 'column "Headline")'),
+    ]
+    (finding,) = missing.findings  # a blank cell: the column to fill
+    assert finding.message == 'the pin has no board_id (column "Board ID")'
 
 
 def test_a_caption_over_lines_with_commas_stays_one_row(tmp_path: Path) -> None:

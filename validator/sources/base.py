@@ -56,6 +56,9 @@ class PinInput(NamedTuple):
     board_name: str | None = None
     """The board a ``prechecked`` row names (the bulk CSV names boards, the API takes ids):
     kept for the account checks, which look it up among the account's boards."""
+    columns: tuple[tuple[str, str], ...] = ()
+    """A row of a sheet of the user's own: each field's path and the column it was read from,
+    so that findings name the column as the sheet's header writes it."""
 
 
 def not_utf8(text: str, what: str) -> Finding | None:

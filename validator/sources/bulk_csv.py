@@ -76,7 +76,12 @@ from validator.sources.base import (
     spreadsheet_date_hint,
 )
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
-from validator.sources.mapped_csv import column_positions, mapped_cells, mapped_row
+from validator.sources.mapped_csv import (
+    column_positions,
+    field_columns,
+    mapped_cells,
+    mapped_row,
+)
 from validator.urls import DeclaredFormat, MediaKind, declared_format, is_formula
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "iter_bulk_csv", "parse_publish_date"]
@@ -164,6 +169,7 @@ def iter_bulk_csv(
     index = 0
     named_as = [folded(name) for name in header[:named]]
     read_columns = sorted(positions.values()) if mapped else range(named)
+    fields = field_columns(positions, header) if mapped else ()
     for row in rows:
         cells, line = row.cells, row.first
         if cells is None:
@@ -186,7 +192,7 @@ def iter_bulk_csv(
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
             if mapped:
-                yield mapped_row(cells, positions, header, Location(source, index, line), origin)
+                yield mapped_row(cells, positions, fields, Location(source, index, line), origin)
                 index += 1
                 continue
             else:

@@ -26,7 +26,7 @@ from validator.sources.base import PinInput, error_cell
 from validator.sources.json_ import unwrap_entry
 from validator.urls import is_formula
 
-__all__ = ["column_positions", "mapped_cells", "mapped_row"]
+__all__ = ["column_positions", "field_columns", "mapped_cells", "mapped_row"]
 
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
@@ -66,18 +66,29 @@ def mapped_cells(cells: Sequence[str], positions: dict[str, int]) -> list[str]:
     return [cells[index] for index in positions.values()]
 
 
+def field_columns(positions: dict[str, int], header: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """Each mapped field's path in the payload and its column as the header writes it.
+
+    Made once per file: every row's findings are said of these columns (``PinInput.columns``).
+    """
+    return tuple(
+        (_PATHS.get(field, field), header[index].strip()) for field, index in positions.items()
+    )
+
+
 def mapped_row(
     cells: Sequence[str],
     positions: dict[str, int],
-    header: Sequence[str],
+    columns: tuple[tuple[str, str], ...],
     location: Location,
     origin: str | None,
 ) -> PinInput:
     """The pin a row stands for, as a calendar entry would give it.
 
-    What the row's cells hold as cells (a formula, an error value) is said of the column the
-    file names (``header``), with the field it fills.
+    ``columns``: ``field_columns`` of the file. What the row's cells hold as cells (a formula,
+    an error value) is said of the column the file names, with the field it fills.
     """
+    named = dict(columns)
     values = {field: cells[index].strip() for field, index in positions.items()}
     values = {field: value for field, value in values.items() if value}
     pin: dict[str, object] = {
@@ -100,10 +111,11 @@ def mapped_row(
     extra: list[Finding] = []
     for field in sorted(values, key=positions.__getitem__):  # told left to right, as the file
         value = values[field]
-        column = quote(header[positions[field]])
+        path = _PATHS.get(field, field)
+        column = quote(named[path])
         if field in _TEXT_FIELDS and is_formula(value):
             extra.append(_formula(field, column, value))
-        error = error_cell(value, _PATHS.get(field, field), column)
+        error = error_cell(value, path, column)
         if error is not None:
             extra.append(error)
         elif field in _ID_FIELDS and _rounded(value):
@@ -112,10 +124,10 @@ def mapped_row(
                 "saves an id it kept as a number, its last digits lost"
             )
             hint = f"Format the column as text, then enter the id again: {_ID_SOURCES[field]}."
-            extra.append(CALENDAR_ID_ROUNDED.finding(_PATHS.get(field, field), message, hint))
+            extra.append(CALENDAR_ID_ROUNDED.finding(path, message, hint))
     if left_out:
-        extra.append(_both_media(left_out, "media_id" in values))
-    return found._replace(extra=(*found.extra, *extra)) if extra else found
+        extra.append(_both_media(left_out, "media_id" in values, named))
+    return found._replace(extra=(*found.extra, *extra), columns=columns)
 
 
 def _rounded(value: str) -> bool:
@@ -146,15 +158,23 @@ def _formula(field: str, column: str, value: str) -> Finding:
     return CALENDAR_FORMULA_CELL.finding(field, message)
 
 
-def _both_media(left_out: list[str], video: bool) -> Finding:
-    """The row fills media cells of two kinds of pin: which one it is cannot be told."""
-    names = " and ".join(field.replace("_", "-") for field in left_out)
+def _both_media(left_out: list[str], video: bool, columns: dict[str, str]) -> Finding:
+    """The row fills media cells of two kinds of pin: which one it is cannot be told.
+
+    ``columns``: each field's path and its column, which the message names (with the field).
+    """
+
+    def cell(field: str) -> str:
+        return f"{quote(columns[_PATHS[field]])} ({field.replace('_', '-')})"
+
+    names = " and ".join(map(cell, left_out))
+    media_id = cell("media_id") if _PATHS["media_id"] in columns else "media-id"
     if video:
-        message = f"the row fills both media-id and {names}: a pin has one media"
-        hint = "Empty the image-url cell of a video pin, or the media-id cell of an image pin."
+        message = f"the row fills both {media_id} and {names}: a pin has one media"
+        hint = f"Empty the {names} cell of a video pin, or the {media_id} cell of an image pin."
         taken = "the video was checked, not the image"
     else:
-        message = f"the row fills {names} without media-id: a cover belongs to a video pin"
-        hint = "Fill media-id with the uploaded video's id, or empty an image pin's cover cells."
+        message = f"the row fills {names} without {media_id}: a cover belongs to a video pin"
+        hint = f"Fill {media_id} with the uploaded video's id, or empty an image pin's cover cells."
         taken = "the image was checked, not the cover"
     return CALENDAR_ROW_MALFORMED.finding(None, f"{message}; {taken}", hint)
