@@ -26,7 +26,7 @@ FILE_ONLY |= {
     "calendar.publish_date_invalid", "calendar.publish_date_past", "calendar.publish_date_too_far",
     "calendar.duplicate_link", "calendar.too_many_rows", "calendar.entry_unknown_key",
     "calendar.title_missing", "calendar.description_multiline", "calendar.formula_cell",
-    "calendar.error_cell", "calendar.id_rounded",
+    "calendar.error_cell", "calendar.id_rounded", "calendar.board_multiline",
 }  # fmt: skip
 # The codes issue 2 promises by name, with their severity: users rely on these exact ids.
 PROMISED = {

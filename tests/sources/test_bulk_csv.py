@@ -151,6 +151,7 @@ PROBLEMS = {
     24: ["calendar.title_missing"],  # a warning: sources disagree whether the tool refuses it
     25: ["calendar.formula_cell"],  # exported as the formula, not its value
     26: ["calendar.error_cell"],  # #NAME?, #REF! and ######## (a date too wide to show)
+    27: ["calendar.board_multiline"],  # a line break in the board's name: it spans 27 and 28
 }
 
 

@@ -94,6 +94,20 @@ CALENDAR_DESCRIPTION_MULTILINE: Final = Code(
     reference="pinterest-api.md §6 (Description ≤500 chars, single line [3P])",
 )
 
+CALENDAR_BOARD_MULTILINE: Final = Code(
+    id="calendar.board_multiline",
+    severity=Severity.ERROR,
+    action=Action.USER_ERROR,
+    summary="A bulk-upload CSV's Pinterest board cell holds a line break.",
+    why=(
+        "The bulk tool finds the board by its exact name, and no board's name holds a line "
+        "break: the row is refused after the upload. A cell edited with Alt+Enter, or two names "
+        "pasted into one, looks like one name in the sheet."
+    ),
+    fix="Write the board's name on one line, exactly as Pinterest shows it.",
+    reference="pinterest-api.md §6 (Pinterest board: exact board name)",
+)
+
 CALENDAR_FORMULA_CELL: Final = Code(
     id="calendar.formula_cell",
     severity=Severity.WARNING,

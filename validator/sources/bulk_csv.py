@@ -45,6 +45,7 @@ from typing import IO, NamedTuple
 
 from validator.codes.board import BOARD_MISSING
 from validator.codes.calendar import (
+    CALENDAR_BOARD_MULTILINE,
     CALENDAR_DESCRIPTION_MULTILINE,
     CALENDAR_DESCRIPTION_TOO_LONG,
     CALENDAR_DUPLICATE_LINK,
@@ -643,6 +644,9 @@ def _row(
         message = f"the {quote(BOARD)} column is blank: the row has no board"
         hint = f"Write the exact name of one of your boards in the {quote(BOARD)} column."
         findings.append(BOARD_MISSING.finding(BOARD, message, hint))
+    elif "\n" in board or "\r" in board:  # §6: the board's exact name
+        message = f"the board {quote(board)} runs over lines: no board's name has a line break"
+        findings.append(CALENDAR_BOARD_MULTILINE.finding(BOARD, message))
 
     description = values.get(DESCRIPTION, "")
     if len(description) > _DESCRIPTION_MAX:
