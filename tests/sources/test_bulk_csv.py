@@ -161,7 +161,7 @@ def test_a_nul_in_a_row_makes_it_malformed(tmp_path: Path) -> None:
     path = write_csv(tmp_path, good, "\x00,https://cdn.example.com/b.jpg,\x00,,,,,")
     assert codes_by_line(rows_of(path)) == {2: [], 3: ["calendar.row_malformed"]}
     (report,) = check(rows_of(path)[1:])
-    assert report.findings[0].message == 'the row holds a NUL character (byte 0) after ""'
+    assert report.findings[0].message == "the row holds a NUL character (byte 0) at its start"
 
 
 def test_a_header_repeated_by_joined_files_is_one_malformed_row(tmp_path: Path) -> None:
@@ -719,6 +719,11 @@ def test_a_row_that_is_not_utf8_is_one_malformed_row_and_the_rest_is_read(tmp_pa
     (finding,) = reports[1].findings
     assert finding.message == 'the row is not UTF-8 text: byte 0xE9 after "Caf"'
     assert "UTF-8" in finding.hint
+    # At the row's start there is nothing before it: not 'after ""'.
+    cp1252 = b"\x93Quoted\x94 title,https://cdn.example.com/a.jpg,B,,,,,\n"
+    path.write_bytes(HEADER.encode() + b"\n" + cp1252)
+    (report,) = check(rows_of(path))
+    assert report.findings[0].message == "the row is not UTF-8 text: byte 0x93 at its start"
 
 
 @pytest.mark.parametrize(

@@ -73,7 +73,8 @@ def not_utf8(text: str, what: str) -> Finding | None:
         return None
     byte = ord(found.group()) - 0xDC00
     before = text[max(0, found.start() - 20) : found.start()]
-    message = f"{what} is not UTF-8 text: byte 0x{byte:02X} after {quote(before)}"
+    where = f"after {quote(before)}" if before else "at its start"
+    message = f"{what} is not UTF-8 text: byte 0x{byte:02X} {where}"
     return CALENDAR_ROW_MALFORMED.finding(None, message, _SAVE_AS_UTF8)
 
 

@@ -280,7 +280,8 @@ def _header_again(first: int) -> Finding:
 def _nul(text: str) -> Finding:
     """The finding of a row holding a NUL: a damaged file, or one in another encoding."""
     before = text[max(0, text.index("\x00") - 20) : text.index("\x00")]
-    message = f"the row holds a NUL character (byte 0) after {quote(before)}"
+    where = f"after {quote(before)}" if before else "at its start"
+    message = f"the row holds a NUL character (byte 0) {where}"
     hint = (
         "Save the sheet again as CSV, UTF-8: a NUL is no text, but the mark of a damaged file "
         "or of another encoding (UTF-16)."
