@@ -17,6 +17,7 @@ from validator.urls import (
     is_formula,
     is_plain_image_url,
     same_resource,
+    share_page,
     url_problem,
 )
 
@@ -409,3 +410,27 @@ def test_a_formula_is_told_from_text_that_starts_with_an_equals_sign(
 )
 def test_same_resource_is_the_request_a_url_makes(url: str, sent: str) -> None:
     assert same_resource(url) == sent
+
+
+@pytest.mark.parametrize(
+    ("url", "service"),
+    [
+        ("https://drive.google.com/file/d/1AbC/view?usp=sharing", "a Google Drive"),
+        ("https://docs.google.com/presentation/d/1AbC/edit", "a Google Drive"),
+        ("https://www.dropbox.com/scl/fi/abc/clip.mp4?rlkey=x&dl=0", "a Dropbox"),
+        ("https://www.dropbox.com/s/abc/photo", "a Dropbox"),
+        ("https://1drv.ms/i/s!abc", "a OneDrive"),
+        ("https://photos.app.goo.gl/abc", "a Google Photos"),
+        ("https://imgur.com/gallery/abc", "an imgur"),
+        # The file itself: served as it is.
+        ("https://drive.google.com/uc?export=download&id=1AbC", None),
+        ("https://www.dropbox.com/scl/fi/abc/clip.mp4?rlkey=x&raw=1", None),
+        ("https://dl.dropboxusercontent.com/s/abc/photo.jpg", None),
+        ("https://i.imgur.com/abc.jpg", None),
+        ("https://cdn.example.com/file/d/view", None),
+        ("https://[broken/a.jpg", None),
+    ],
+)
+def test_a_share_page_is_named_by_its_service(url: str, service: str | None) -> None:
+    found = share_page(url)
+    assert (found[0] if found else None) == service

@@ -24,6 +24,7 @@ __all__ = [
     "declared_format",
     "extension",
     "is_plain_image_url",
+    "share_page",
     "url_problem",
 ]
 
@@ -161,6 +162,44 @@ def url_problem(url: str) -> str | None:
         except ValueError:  # its words quote the host, which may hold a password: not shown
             return "has a host with a character that reads as a delimiter (a full-width # or @)"
     return None
+
+
+def share_page(url: str) -> tuple[str, str] | None:
+    """Whose share page ``url`` is, and how to link the file instead; ``None`` if it is none.
+
+    The service is named with its article ("a OneDrive"). A share link (Google Drive, Dropbox,
+    OneDrive, Google Photos, an imgur post) opens a page that shows the file: Pinterest's crawler
+    gets the page's HTML. Only links that are pages by their form are named: a Dropbox link to
+    ``photo.jpg?dl=0`` is a plain image URL offline, and the network stage finds the page.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    host = (parts.hostname or "").removeprefix("www.")
+    path = parts.path
+    if host in ("drive.google.com", "docs.google.com") and not path.startswith("/uc"):
+        return "a Google Drive", _OWN_HOST
+    if host == "dropbox.com" and path.startswith(("/s/", "/scl/", "/sh/")):
+        query = parts.query.lower()
+        if "raw=1" not in query and "dl=1" not in query:
+            return (
+                "a Dropbox",
+                "End the link with raw=1 instead of dl=0: Dropbox then serves the file.",
+            )
+    if host in ("onedrive.live.com", "1drv.ms") and "download" not in path:
+        return "a OneDrive", _OWN_HOST
+    if host in ("photos.google.com", "photos.app.goo.gl"):
+        return "a Google Photos", _OWN_HOST
+    if host in ("imgur.com", "m.imgur.com") and extension(url) is None:
+        return "an imgur", "Link the image itself: open it alone and copy its i.imgur.com address."
+    return None
+
+
+_OWN_HOST = (
+    "Host the file where its URL serves the file itself (your site, a CDN, a storage bucket): "
+    "this service's share links open a page."
+)
 
 
 def same_resource(url: str) -> str:

@@ -14,6 +14,7 @@ from validator import Report, Settings, validate
 from validator.codes import CATALOGUE, Stage
 from validator.codes.examples import BOARD_ID, COVER_URL, IMAGE_URL, PNG_BASE64
 from validator.findings import Finding
+from validator.messages import quote
 from validator.model import PinCreate
 
 
@@ -805,3 +806,14 @@ def test_a_mislabelled_inline_image_is_still_judged_whole() -> None:
         ("media.content_type_invalid", "media_source.content_type"),
         ("media.invalid", "media_source.data"),
     ]
+
+
+def test_a_share_link_is_not_the_media_file() -> None:
+    # A Drive share link passed offline: Pinterest's crawler would have fetched a page of HTML.
+    url = "https://drive.google.com/file/d/1AbC/view?usp=sharing"
+    (finding,) = check(image_pin(media_source={"source_type": "image_url", "url": url})).findings
+    assert finding.code == "media.url_invalid"
+    assert (
+        finding.message == f"the URL {quote(url)} is a Google Drive share page, not the file itself"
+    )
+    assert finding.hint.startswith("Host the file where its URL serves the file itself")

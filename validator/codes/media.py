@@ -64,7 +64,10 @@ MEDIA_URL_INVALID: Final = Code(
     id="media.url_invalid",
     severity=Severity.ERROR,
     action=Action.USER_ERROR,
-    summary="A media, cover or carousel URL is missing, empty, malformed, relative or not http(s).",
+    summary=(
+        "A media, cover or carousel URL is missing, empty, malformed, relative or not http(s), "
+        "or a share page."
+    ),
     why=(
         "Pinterest's crawler fetches the media itself, over the public web: it needs an absolute "
         'http(s) URL, and fails with "Unable to reach the URL" (code 2786) otherwise.'

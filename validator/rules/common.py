@@ -48,6 +48,7 @@ from validator.urls import (
     MediaKind,
     declared_format,
     is_plain_image_url,
+    share_page,
     url_problem,
 )
 
@@ -71,6 +72,11 @@ def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | N
     problem = url_problem(url)
     if problem is not None:
         return MEDIA_URL_INVALID.finding(field, f"the URL {quote(url)} {problem}")
+    page = share_page(url)
+    if page is not None:
+        service, hint = page
+        message = f"the URL {quote(url)} is {service} share page, not the file itself"
+        return MEDIA_URL_INVALID.finding(field, message, hint)
     ext, declared = declared_format(url)
     if declared is DeclaredFormat.UNKNOWN:
         return None
