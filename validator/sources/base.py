@@ -107,15 +107,17 @@ def spreadsheet_error(cell: str) -> tuple[str, str] | None:
     return None
 
 
-def error_cell(value: str, field: str, named: str) -> Finding | None:
+def error_cell(value: str, field: str, column: str) -> Finding | None:
     """``calendar.error_cell`` if ``value`` is a spreadsheet's error, else ``None``.
 
-    ``named``: how the message names the cell (its column as the file writes it, quoted).
+    ``column``: the cell's column as the file's header writes it, which the message names.
     """
     error = spreadsheet_error(value)
     if error is None:
         return None
-    return CALENDAR_ERROR_CELL.finding(field, f"the {named} cell holds {error[0]}", error[1])
+    return CALENDAR_ERROR_CELL.finding(
+        field, f"the {quote(column)} cell holds {error[0]}", error[1]
+    )
 
 
 # Excel's error values, with those of its newer functions; Google Sheets adds #ERROR!.

@@ -199,8 +199,11 @@ def iter_bulk_csv(
             else:
                 values = {name: cells[i].strip() for name, i in columns.items()}
                 here = Location(source, index, line)
-                formulas = any("=" in cell for cell in cells)
-                item = _row(values, here, settings, now, links, pins, formulas=formulas)
+                text = "".join(cells)  # one scan for signs of a formula or an error value
+                formulas, errors = "=" in text, "#" in text or "Err:" in text
+                item = _row(
+                    values, here, settings, now, links, pins, formulas=formulas, errors=errors
+                )
                 if not item.extra or not _repeats(cells, named_as):
                     yield item
                     index += 1
@@ -614,10 +617,12 @@ def _row(
     pins: dict[DuplicateKey, int],
     *,
     formulas: bool = True,
+    errors: bool = True,
 ) -> PinInput:
     """Check one well-formed row; record its keys in ``links`` and ``pins`` for later rows.
 
-    ``formulas``: whether a cell may hold a formula (an ``=`` somewhere in the row).
+    ``formulas``: whether a cell may hold a formula (an ``=`` somewhere in the row);
+    ``errors``: whether one may hold a spreadsheet's error value (a ``#`` or ``Err:``).
     """
     findings: list[Finding] = []
     slots: list[Slot] = []
@@ -688,10 +693,12 @@ def _row(
             findings.append(duplicate_pin(f"{source}:{pins[key]}"))
         else:
             pins[key] = line
-    errors = [found for column, value in values.items() if (found := _error_cell(column, value))]
-    if errors:  # what else its cell got ("#REF!" has no scheme...) would not say why
-        erred = {error.field for error in errors}
-        findings = [finding for finding in findings if finding.field not in erred] + errors
+    if errors:
+        erring = [error_cell(value, column, column) for column, value in values.items()]
+        if any(erring):  # what else its cell got ("#REF!" has no scheme...) would not say why
+            erred = {error.field for error in erring if error is not None}
+            findings = [finding for finding in findings if finding.field not in erred]
+            findings.extend(error for error in erring if error is not None)
     if location.position == settings.max_calendar_rows:
         findings.append(_too_many(location.position, settings))
 
@@ -708,12 +715,6 @@ def _row(
         board_name=board or None,
     )
 
-
-def _error_cell(column: str, value: str) -> Finding | None:
-    return error_cell(value, column, quote(column)) if value[:1] in _ERROR_STARTS else None
-
-
-_ERROR_STARTS = frozenset("#E")  # of what a spreadsheet's error value starts with: #REF!, Err:502
 
 # The columns whose text Pinterest would publish (or look a board up by) as written.
 _TEXT_COLUMNS = (TITLE, BOARD, DESCRIPTION, KEYWORDS)

@@ -112,16 +112,16 @@ def mapped_row(
     for field in sorted(values, key=positions.__getitem__):  # told left to right, as the file
         value = values[field]
         path = _PATHS.get(field, field)
-        column = quote(named[path])
+        column = named[path]
         if field in _TEXT_FIELDS and is_formula(value):
-            extra.append(_formula(field, column, value))
+            extra.append(_formula(field, quote(column), value))
         error = error_cell(value, path, column)
         if error is not None:
             extra.append(error)
         elif field in _ID_FIELDS and _rounded(value):
             message = (
-                f"the {column} cell holds {value}, zeros past its 15th digit: as a spreadsheet "
-                "saves an id it kept as a number, its last digits lost"
+                f"the {quote(column)} cell holds {value}, zeros past its 15th digit: as a "
+                "spreadsheet saves an id it kept as a number, its last digits lost"
             )
             hint = f"Format the column as text, then enter the id again: {_ID_SOURCES[field]}."
             extra.append(CALENDAR_ID_ROUNDED.finding(path, message, hint))
