@@ -78,6 +78,9 @@ def test_a_text_only_unpadded_is_told_so_whatever_its_size(small_pieces: int) ->
         ("data:image/png;base64,iVBORw0KGgo=", "media_source.data starts with a data: URI prefix"),
         ("AAAA\nAAAA", "media_source.data contains whitespace (at character 4)"),
         ("AAAA=", "media_source.data has 1 padding character ('=') past its end"),
+        # binascii raises ValueError, not its Error, for text that is not ASCII.
+        ("AAAA\u00e9", 'media_source.data contains "\u00e9", which is not a base64 character'),
+        ("AAAA\u00e9=", 'media_source.data contains "\u00e9", which is not a base64 character'),
     ],
 )
 def test_what_the_api_s_pattern_refuses_is_said_as_before(text: str, said: str) -> None:

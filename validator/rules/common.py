@@ -130,7 +130,7 @@ def decode_base64(data: str | None, field: str) -> bytes | Finding:
     if data:
         try:
             return _strict_decode(data)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or a character that is not ASCII
             error = str(exc)
     problem = base64_problem(data)  # the empty text, a data: prefix, a line break...
     if problem is not None:
@@ -164,7 +164,7 @@ def _strict_decode(data: str) -> bytes:
             binascii.a2b_base64(data[start : start + _DECODED_PIECE], strict_mode=True)
             for start in range(0, len(data), _DECODED_PIECE)
         )
-    except binascii.Error:
+    except ValueError:
         return binascii.a2b_base64(data, strict_mode=True)
 
 
@@ -181,7 +181,7 @@ def _cut_image(data: str) -> str | None:
 def _decodes(data: str) -> bool:
     try:
         binascii.a2b_base64(data, strict_mode=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or a character that is not ASCII
         return False
     return True
 
