@@ -139,6 +139,19 @@ def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
         run(capsys, str(saved))
 
 
+@pytest.mark.parametrize(
+    "body", ["{'code': 2, 'message': 'Authentication failed.'}", '{"code": 3,']
+)
+def test_broken_json_stays_an_error_even_with_a_status(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str
+) -> None:
+    # Read as text, it was classified by the status alone, Pinterest's code in it unread.
+    saved = tmp_path / "body.json"
+    saved.write_text(body)
+    with pytest.raises(SourceError, match="not JSON"):
+        run(capsys, str(saved), "--status", "403")
+
+
 def test_status_overrides_the_envelope(capsys: pytest.CaptureFixture[str]) -> None:
     _, out = run(capsys, str(RESPONSES / "empty-400.json"), "--status", "503", "--format", "json")
     assert json.loads(out)["code"] == "platform.server_error"

@@ -89,7 +89,10 @@ def load(name: str, status: int | None = None) -> Classification:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        if status is not None:  # the body alone, and no JSON: a gateway's HTML page, or nothing
+        if status is not None and not text.lstrip().startswith(("{", "[", '"')):
+            # The body alone, and no JSON: a gateway's HTML page, or nothing. Broken JSON (a
+            # Python dict printed, a body cut short) stays an error: Pinterest's code in it
+            # would decide, and the status alone could give a confident wrong remedy.
             return _classified(source, status, text, {})
         raise SourceError(f"{source}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except (ValueError, RecursionError):  # a number of 4,300+ digits, nesting thousands deep
