@@ -43,6 +43,12 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
         ("cdn.example.com/a.mp4", None),  # a URL without its scheme, not a file
         ("localhost:8000/a.mp4", None),
         ("example.com", None),
+        # A URL mistyped keeps a URL's marks: left to the URL checks, not a file "not found".
+        ("https//cdn.example.com/a.mp4", None),
+        ("https:\\cdn.example.com\\a.mp4", None),
+        ("http/a.mp4", None),
+        ("www.example.com.mp4", None),
+        ("C:\\clips\\a.mp4", None),  # a Windows path: the URL checks name it so
         # No URL could be meant: a missing file is not found, not a URL without a scheme.
         ("clips/a.mp4", Path("cal/clips/a.mp4")),
         ("Clip one.mp4", Path("cal/Clip one.mp4")),

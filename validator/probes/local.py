@@ -56,10 +56,19 @@ def local_path(reference: str, calendar: str) -> Path | None:
 
 
 def _only_a_file(reference: str) -> bool:
-    """Whether a relative ``reference`` can only name a file: no host where a URL has one."""
+    """Whether a relative ``reference`` can only name a file: nothing a URL has.
+
+    No host (``cdn.example.com/a.mp4``), nor what a mistyped URL keeps of its scheme
+    (``https//cdn...``, a backslash, ``www...``): those are URLs, and the URL checks
+    say what is wrong with them.
+    """
+    if ":" in reference or "\\" in reference or "//" in reference:
+        return False
     head, slash, _ = reference.partition("/")
+    if head.lower().startswith(("http", "www")):
+        return False
     if slash:
-        return "." not in head and ":" not in head  # clips/a.mp4, not cdn.example.com/a.mp4
+        return "." not in head  # clips/a.mp4, not cdn.example.com/a.mp4
     return declared_format(reference)[1] is not DeclaredFormat.UNKNOWN  # a.mp4, not example.com
 
 
