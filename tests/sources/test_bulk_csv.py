@@ -801,6 +801,11 @@ IN_UTC_ALONE = "Write the time in UTC, without its offset: "
         ("2026-12-17T23:30:00-05:00", IN_UTC_ALONE + "2026-12-18T04:30:00."),
         ("2026-12-17 8:00", AS_BULK + "2026-12-17T08:00:00 (UTC)."),
         ("2026-W51-4", "Write the date as yyyy-mm-dd: 2026-12-17."),
+        ("2026-W51", None),  # which day of the week is not said
+        # Python reads any one character between date and time: the time is kept.
+        ("2026-12-17t10:30:00", AS_BULK + "2026-12-17T10:30:00 (UTC)."),
+        ("2026-12-17_10:30:00", AS_BULK + "2026-12-17T10:30:00 (UTC)."),
+        ("20261217T103000", AS_BULK + "2026-12-17T10:30:00 (UTC)."),
         ("0001-01-01T00:30:00+01:00", None),  # before year 1 in UTC: no date to give back
         # Excel's d-mmm-yyyy, and a long date.
         ("17-Dec-2026", REWROTE + "2026-12-17 (yyyy-mm-dd)."),

@@ -801,7 +801,9 @@ def _iso_fix(value: str) -> str | None:
         utc = moment.astimezone(UTC) if offset is not None else moment
     except (ValueError, OverflowError):  # no such day; a time in UTC before year 1
         return None
-    if not _HAS_TIME.search(text):  # 2026-W51-4: a day
+    if ":" not in text and not _BASIC_TIME.search(text):  # 2026-W51-4: a day
+        if _WEEK_ALONE.fullmatch(text):  # 2026-W51: which day is not said
+            return None
         return f"Write the date as yyyy-mm-dd: {moment.date().isoformat()}."
     written = utc.strftime(_BULK_FORM)
     if offset:  # not UTC: said in UTC, as the bulk tool reads every time
@@ -811,7 +813,9 @@ def _iso_fix(value: str) -> str | None:
 
 _BULK_FORM = "%Y-%m-%dT%H:%M:%S"
 _ONE_DIGIT_HOUR = re.compile(r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ])([0-9]:)", re.ASCII)
-_HAS_TIME = re.compile(r"[0-9][T ][0-9]", re.ASCII)
+# A time in ISO 8601's basic form (20261217T103000), which has no colon.
+_BASIC_TIME = re.compile(r"[0-9][Tt][0-9]{4}", re.ASCII)
+_WEEK_ALONE = re.compile(r"[0-9]{4}-?W[0-9]{2}", re.ASCII)
 
 
 def _utc(moment: datetime) -> str:
