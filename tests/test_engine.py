@@ -301,13 +301,13 @@ def _inline_pin() -> dict[str, object]:
     return {"board_id": "549755885175", "media_source": source}
 
 
-def _staged_in(engine: Engine) -> dict[int, int]:
-    """Record the thread each pin's offline stage runs in, by the pin's position."""
-    threads: dict[int, int] = {}
+def _staged_in(engine: Engine) -> dict[str, int]:
+    """Record the thread each pin's offline stage runs in, by the pin's location."""
+    threads: dict[str, int] = {}
     stage = engine.offline_stage
 
     def recorded(item: PinInput, **options: bool) -> object:
-        threads[item.location.position] = threading.get_ident()
+        threads[str(item.location)] = threading.get_ident()
         return stage(item, **options)
 
     engine.offline_stage = recorded  # type: ignore[method-assign,assignment]
@@ -335,8 +335,8 @@ def test_a_pin_with_a_large_inline_image_is_checked_off_the_event_loop() -> None
     loop_thread, reports = asyncio.run(run())
     assert [report.location.position for report in reports] == list(range(len(pins)))
     assert [report.ok for report in reports] == [True, True, True, True, True, False]
-    off_loop = [position for position, thread in threads.items() if thread != loop_thread]
-    assert off_loop == [1, 2, 3, 4]
+    off_loop = [where for where, thread in threads.items() if thread != loop_thread]
+    assert off_loop == ["<input>[1]", "<input>[2]", "<input>[3]", "<input>[4]"]
     # Offline and outside a session, nothing is handed to a thread.
     assert list(Engine(Settings(offline=True)).check_all(from_objects(pins))) == reports
 
@@ -376,7 +376,7 @@ def test_a_run_cancelled_while_a_pin_is_checked_in_a_thread_ends_quietly() -> No
 
     asyncio.run(cut_short())
     assert reported == [0]
-    assert 1 in threads  # it was being checked when the run was cancelled
+    assert "<input>[1]" in threads  # it was being checked when the run was cancelled
     assert unhandled == []
 
 
@@ -416,3 +416,26 @@ def test_a_probe_cut_short_by_an_interruption_is_made_again(
     assert [report.ok for report in again] == [True]
     assert len(probes) == 1
     assert calls == 2
+
+
+def test_large_pins_run_together_on_a_line_are_each_checked_off_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    # Only the first went to the thread: the line's other pins were checked on the loop.
+    big = json.dumps(_inline_pin())
+    calendar = tmp_path / "cal.jsonl"
+    calendar.write_text(f"{big}{big} {big}\n{json.dumps(_pins(1)[0])}\n", encoding="utf-8")
+    engine = Engine(Settings(offline=True))
+    threads = _staged_in(engine)
+
+    async def run() -> tuple[int, list[Report]]:
+        async with engine.session() as session:
+            return threading.get_ident(), [r async for r in session.check_all(load(str(calendar)))]
+
+    loop_thread, reports = asyncio.run(run())
+    assert [report.ok for report in reports] == [True] * 4
+    where = {place: thread != loop_thread for place, thread in threads.items()}
+    run_together = [place for place in where if place.startswith(f"{calendar}:1:")]
+    assert len(run_together) == 3
+    assert all(where[place] for place in run_together)  # each pin of the line
+    assert where[f"{calendar}:2"] is False  # a small pin stays on the loop

@@ -613,16 +613,21 @@ def _offline_stage_of_each(
         findings = checked.findings
         if findings and findings[0].code == _ROW_MALFORMED and (pins := run_together(item)):
             for pin in pins:
+                if slow is not None and slow(pin):
+                    yield _SLOW
                 yield stage(pin, for_session=for_session)
             continue
         yield checked
 
 
 def _next_checked(stream: Iterator[_Checked | _Slow]) -> _Checked:
-    """The pin ``stream`` checks next, once it said ``_SLOW`` (in a worker thread)."""
+    """The pin ``stream`` checks next, once it said ``_SLOW`` (in a worker thread).
+
+    A row of slow pins run together says it again before its first pin: already in the thread.
+    """
     checked = next(stream)
-    if checked is _SLOW:  # said once before each slow pin, never twice in a row
-        raise RuntimeError("the stream said a pin was slow twice")
+    while checked is _SLOW:
+        checked = next(stream)
     return checked
 
 
