@@ -213,7 +213,7 @@ class Engine:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings, erred)
             slots = _unreported_slots(pin, findings)
-            if keyed:
+            if keyed and not erred:  # two lookups that failed alike are not one pin twice
                 same_pin = _same_pin_key(pin)
             if item.slots:
                 slots.extend(item.slots)

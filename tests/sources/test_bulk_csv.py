@@ -1305,3 +1305,16 @@ def test_a_row_over_lines_of_the_wrong_width_is_not_told_to_close_a_quote(
     assert first.message.startswith("the row has 5 fields, the header 8 (it runs over lines 2")
     assert first.hint is not None
     assert first.hint.startswith("Give the row as many fields as the header")
+
+
+def test_rows_alike_only_in_their_error_cells_are_no_repeats(tmp_path: Path) -> None:
+    # Two lookups that failed alike (#REF! media, #N/A link) read as "remove one of the two rows".
+    failed = row(media="#REF!", link="#N/A")
+    items = rows_of(write_csv(tmp_path, failed, failed.replace("Tulips", "Roses")))
+    assert [item.extra and {f.code for f in item.extra} for item in items] == [
+        {"calendar.error_cell"},
+        {"calendar.error_cell"},
+    ]
+    board = row(board="#REF!")
+    (item,) = rows_of(write_csv(tmp_path, board))
+    assert item.board_name is None  # no board is looked up by the error's name

@@ -380,3 +380,25 @@ def test_an_id_a_spreadsheet_rounded_to_15_digits_is_warned_of(tmp_path: Path) -
     }
     assert short.findings == ()
     assert exact.findings == ()
+
+
+def test_an_error_cell_for_the_schedule_or_the_video_file_is_that_alone(tmp_path: Path) -> None:
+    # publish_at "#VALUE!" was also "not an ISO 8601 date", and video_url "#N/A" a file "not
+    # found" on this machine; rows alike only in a failed lookup were a duplicate pin.
+    columns = {**SHEET_COLUMNS, "publish_at": "Go live", "video_url": "Video"}
+    first, second = checked_sheet(
+        tmp_path,
+        "Board ID,Headline,Image,Go live,Video\n"
+        "549755885175,A,#REF!,#VALUE!,#N/A\n"
+        "549755885175,A,#REF!,####,\n",
+        columns,
+    )
+    assert [(f.code, f.field) for f in first.findings] == [
+        ("calendar.error_cell", "media_source.url"),
+        ("calendar.error_cell", "publish_at"),
+        ("calendar.error_cell", "video_url"),
+    ]
+    assert [(f.code, f.field) for f in second.findings] == [
+        ("calendar.error_cell", "media_source.url"),
+        ("calendar.error_cell", "publish_at"),
+    ]

@@ -100,6 +100,9 @@ def spreadsheet_error(cell: str) -> tuple[str, str] | None:
     ``####`` a column too narrow for its value shows. Told by the whole cell: a title that
     mentions ``#N/A`` is a title.
     """
+    first = cell[:1]
+    if first != "#" and first != "E":  # every cell of every row is asked: the usual answer
+        return None
     if cell in _ERROR_VALUES or (cell[:4] == "Err:" and cell[4:].isdigit()):
         return f"the spreadsheet error {cell}", _FORMULA_FAILED
     if cell[:1] == "#" and len(cell) >= 3 and not cell.strip("#"):

@@ -79,9 +79,9 @@ from validator.sources.base import (
 from validator.sources.csv_records import CELL_TOO_LONG, Record, records
 from validator.sources.mapped_csv import (
     column_positions,
-    field_columns,
     mapped_cells,
     mapped_row,
+    sheet_of,
 )
 from validator.urls import DeclaredFormat, MediaKind, declared_format, is_formula
 
@@ -170,7 +170,7 @@ def iter_bulk_csv(
     index = 0
     named_as = [folded(name) for name in header[:named]]
     read_columns = sorted(positions.values()) if mapped else range(named)
-    fields = field_columns(positions, header) if mapped else ()
+    sheet = sheet_of(positions, header)  # a mapped sheet's columns (none in a bulk CSV)
     for row in rows:
         cells, line = row.cells, row.first
         if cells is None:
@@ -193,7 +193,7 @@ def iter_bulk_csv(
             if not any(cell.strip() for cell in read):
                 continue  # only a note in a column the mapping does not read: no pin
             if mapped:
-                yield mapped_row(cells, positions, fields, Location(source, index, line), origin)
+                yield mapped_row(cells, positions, sheet, Location(source, index, line), origin)
                 index += 1
                 continue
             else:
@@ -679,26 +679,28 @@ def _row(
             message = f"the {quote(column)} cell holds a spreadsheet formula: {quote(value)}"
             findings.append(CALENDAR_FORMULA_CELL.finding(column, message))
 
-    source, line = location.source, location.line or 0
-    if link:
-        if link in links:
-            earlier = f"{source}:{links[link]}"
-            message = f"the link {quote(link)} is also the link of the row at {earlier}"
-            findings.append(CALENDAR_DUPLICATE_LINK.finding(LINK, message))
-        else:
-            links[link] = line
-    if board and url:
-        key = (board, url, link or None)
-        if key in pins:
-            findings.append(duplicate_pin(f"{source}:{pins[key]}"))
-        else:
-            pins[key] = line
+    erred: set[str | None] = set()
     if errors:
         erring = [error_cell(value, column, column) for column, value in values.items()]
         if any(erring):  # what else its cell got ("#REF!" has no scheme...) would not say why
             erred = {error.field for error in erring if error is not None}
             findings = [finding for finding in findings if finding.field not in erred]
             findings.extend(error for error in erring if error is not None)
+            board = "" if BOARD in erred else board  # no board is looked up by an error's name
+    source, line = location.source, location.line or 0
+    if link and LINK not in erred:  # two lookups that failed alike are no repeated link
+        if link in links:
+            earlier = f"{source}:{links[link]}"
+            message = f"the link {quote(link)} is also the link of the row at {earlier}"
+            findings.append(CALENDAR_DUPLICATE_LINK.finding(LINK, message))
+        else:
+            links[link] = line
+    if board and url and not erred.intersection(_PIN_KEY_COLUMNS):
+        key = (board, url, link or None)
+        if key in pins:
+            findings.append(duplicate_pin(f"{source}:{pins[key]}"))
+        else:
+            pins[key] = line
     if location.position == settings.max_calendar_rows:
         findings.append(_too_many(location.position, settings))
 
@@ -715,6 +717,9 @@ def _row(
         board_name=board or None,
     )
 
+
+# What makes two rows one pin (calendar.duplicate_pin).
+_PIN_KEY_COLUMNS = frozenset({BOARD, MEDIA_URL, LINK})
 
 # The columns whose text Pinterest would publish (or look a board up by) as written.
 _TEXT_COLUMNS = (TITLE, BOARD, DESCRIPTION, KEYWORDS)

@@ -13,6 +13,7 @@ both kinds (or a cover without a video) says so.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from validator.codes.calendar import (
     CALENDAR_FORMULA_CELL,
@@ -26,7 +27,7 @@ from validator.sources.base import PinInput, error_cell
 from validator.sources.json_ import unwrap_entry
 from validator.urls import is_formula
 
-__all__ = ["column_positions", "field_columns", "mapped_cells", "mapped_row"]
+__all__ = ["Sheet", "column_positions", "mapped_cells", "mapped_row", "sheet_of"]
 
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
@@ -66,31 +67,58 @@ def mapped_cells(cells: Sequence[str], positions: dict[str, int]) -> list[str]:
     return [cells[index] for index in positions.values()]
 
 
-def field_columns(positions: dict[str, int], header: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    """Each mapped field's path in the payload and its column as the header writes it.
+class Sheet(NamedTuple):
+    """How a file's header names the fields it maps: made once per file, used by every row."""
 
-    Made once per file: every row's findings are said of these columns (``PinInput.columns``).
-    """
-    return tuple(
-        (_PATHS.get(field, field), header[index].strip()) for field, index in positions.items()
-    )
+    columns: tuple[tuple[str, str], ...]
+    """Each field's path in the payload and its column as the header writes it
+    (``PinInput.columns``: the row's findings are said of these)."""
+    order: tuple[tuple[str, str, str], ...]
+    """Field, path and column, left to right as the file has them: cells are told so."""
+
+
+def sheet_of(positions: dict[str, int], header: Sequence[str]) -> Sheet:
+    """The ``Sheet`` of a header whose mapped fields are at ``positions``."""
+    ordered = sorted(positions.items(), key=lambda pair: pair[1])
+    order = tuple((field, _PATHS.get(field, field), header[at].strip()) for field, at in ordered)
+    return Sheet(tuple((path, column) for _, path, column in order), order)
 
 
 def mapped_row(
     cells: Sequence[str],
     positions: dict[str, int],
-    columns: tuple[tuple[str, str], ...],
+    sheet: Sheet,
     location: Location,
     origin: str | None,
 ) -> PinInput:
     """The pin a row stands for, as a calendar entry would give it.
 
-    ``columns``: ``field_columns`` of the file. What the row's cells hold as cells (a formula,
-    an error value) is said of the column the file names, with the field it fills.
+    What the row's cells hold as cells (a formula, an error value) is said of the column the
+    file names (``sheet``), with the field it fills. A cell holding an error value is that
+    alone: its schedule or video file is not read, and what its payload field gets otherwise
+    is not reported (the engine leaves it out).
     """
-    named = dict(columns)
     values = {field: cells[index].strip() for field, index in positions.items()}
     values = {field: value for field, value in values.items() if value}
+    extra: list[Finding] = []
+    erred: list[str] = []
+    for field, path, column in sheet.order:
+        value = values.get(field)
+        if value is None:
+            continue
+        error = error_cell(value, path, column)
+        if error is not None:
+            extra.append(error)
+            erred.append(field)
+        elif field in _TEXT_FIELDS and is_formula(value):
+            extra.append(_formula(field, quote(column), value))
+        elif field in _ID_FIELDS and _rounded(value):
+            message = (
+                f"the {quote(column)} cell holds {value}, zeros past its 15th digit: as a "
+                "spreadsheet saves an id it kept as a number, its last digits lost"
+            )
+            hint = f"Format the column as text, then enter the id again: {_ID_SOURCES[field]}."
+            extra.append(CALENDAR_ID_ROUNDED.finding(path, message, hint))
     pin: dict[str, object] = {
         field: value
         for field, value in values.items()
@@ -106,28 +134,13 @@ def mapped_row(
         pin["media_source"] = {"source_type": "image_url", "url": values["image_url"]}
         left_out = [field for field in _VIDEO_FIELDS if field in values]
     entry: dict[str, object] = {PIN_KEY: pin}
-    entry.update({field: values[field] for field in _ENTRY_FIELDS if field in values})
+    entry.update(
+        {field: values[field] for field in _ENTRY_FIELDS if field in values and field not in erred}
+    )
     found = unwrap_entry(entry, location, origin)
-    extra: list[Finding] = []
-    for field in sorted(values, key=positions.__getitem__):  # told left to right, as the file
-        value = values[field]
-        path = _PATHS.get(field, field)
-        column = named[path]
-        if field in _TEXT_FIELDS and is_formula(value):
-            extra.append(_formula(field, quote(column), value))
-        error = error_cell(value, path, column)
-        if error is not None:
-            extra.append(error)
-        elif field in _ID_FIELDS and _rounded(value):
-            message = (
-                f"the {quote(column)} cell holds {value}, zeros past its 15th digit: as a "
-                "spreadsheet saves an id it kept as a number, its last digits lost"
-            )
-            hint = f"Format the column as text, then enter the id again: {_ID_SOURCES[field]}."
-            extra.append(CALENDAR_ID_ROUNDED.finding(path, message, hint))
     if left_out:
-        extra.append(_both_media(left_out, "media_id" in values, named))
-    return found._replace(extra=(*found.extra, *extra), columns=columns)
+        extra.append(_both_media(left_out, "media_id" in values, dict(sheet.columns)))
+    return found._replace(extra=(*found.extra, *extra), columns=sheet.columns)
 
 
 def _rounded(value: str) -> bool:
