@@ -6,18 +6,21 @@ import asyncio
 import base64
 import contextlib
 import dataclasses
+import io
 import json
 import threading
 from pathlib import Path
 from typing import Any
 
 import httpx
+import PIL.Image
 import pytest
 from fake_pinterest import ACCOUNT
 from fake_pinterest import serve as serve_pinterest
 from media_server import serve as serve_media
 from support import FIXTURES
 
+from validator import avalidate
 from validator.codes.calendar import CALENDAR_ROW_MALFORMED
 from validator.engine import Engine, Session
 from validator.findings import Location
@@ -439,3 +442,54 @@ def test_large_pins_run_together_on_a_line_are_each_checked_off_the_event_loop(
     assert len(run_together) == 3
     assert all(where[place] for place in run_together)  # each pin of the line
     assert where[f"{calendar}:2"] is False  # a small pin stays on the loop
+
+
+def test_slow_pins_of_calls_made_at_once_take_turns_in_one_thread_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each call sent its pin to the loop's default executor: six at once took the loop's turns
+    # six ways (890 ms), and host name lookups waited behind them in that executor.
+    threads: list[str] = []
+    stage = Engine.offline_stage
+
+    def recorded(self: Engine, item: PinInput, **options: bool) -> object:
+        threads.append(threading.current_thread().name)
+        return stage(self, item, **options)
+
+    monkeypatch.setattr(Engine, "offline_stage", recorded)
+    small = _pins(1)[0]
+    medium = {**small, "media_source": {"source_type": "image_base64",
+              "content_type": "image/png", "data": "A" * 20_000}}  # fmt: skip
+
+    async def run() -> list[Report]:
+        calls = [avalidate(pin, offline=True) for pin in (_inline_pin(), medium) * 3]
+        return [*await asyncio.gather(*calls), await avalidate(small, offline=True)]
+
+    reports = asyncio.run(run())
+    assert [report.ok for report in reports] == [True, False] * 3 + [True]  # "A"*: no image
+    inline = [name for name in threads if name != threading.main_thread().name]
+    assert len(inline) == 6  # 20 KB of base64 too: more than 16 KiB
+    assert len(set(inline)) == 1
+    assert inline[0].startswith("pin-preflight-inline")
+    assert threads[-1] == threading.main_thread().name  # a pin with a URL stays on the loop
+
+
+def test_with_deep_a_small_inline_image_is_checked_off_the_event_loop() -> None:
+    # 14 KB of base64 PNG can hold 88 million pixels: --deep decoded them on the loop.
+    picture = io.BytesIO()
+    PIL.Image.new("1", (64, 64)).save(picture, "PNG")
+    data = base64.b64encode(picture.getvalue()).decode()
+    pin = {**_pins(1)[0], "media_source": {"source_type": "image_base64",
+           "content_type": "image/png", "data": data}}  # fmt: skip
+    for deep, off_loop in ((False, []), (True, ["<input>[0]", "<input>[1]"])):
+        engine = Engine(Settings(offline=True, deep=deep, image_min_width=1))
+        threads = _staged_in(engine)
+
+        async def run(engine: Engine = engine) -> tuple[int, list[Report]]:
+            async with engine.session() as session:
+                pins = from_objects([pin, json.dumps(pin)])
+                return threading.get_ident(), [r async for r in session.check_all(pins)]
+
+        loop_thread, reports = asyncio.run(run())
+        assert [report.ok for report in reports] == [True, True]
+        assert [where for where, thread in threads.items() if thread != loop_thread] == off_loop

@@ -15,10 +15,12 @@ import asyncio
 import contextlib
 import dataclasses
 import enum
+import functools
 import os
 import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import NamedTuple, overload
@@ -47,7 +49,7 @@ from validator.pinterest.account import (
 )
 from validator.probes.fetch import Fetcher, Guard
 from validator.probes.local import local_path
-from validator.probes.media import ON_LOOP_BYTES, Probe, Prober
+from validator.probes.media import Probe, Prober
 from validator.report import Report
 from validator.rules import rules_for
 from validator.rules.common import check_media_url
@@ -444,7 +446,9 @@ class Session:
         A ``SourceError`` (a file that stops being readable halfway) is raised only after the
         pins read before it are reported: nothing that was readable is lost.
         """
-        stream = _offline_stage_marking_duplicates(self.engine, items, slow=_slow_to_check)
+        limit = 0 if self.engine.settings.deep else _INLINE_ON_LOOP
+        slow = functools.partial(_slow_to_check, limit=limit)
+        stream = _offline_stage_marking_duplicates(self.engine, items, slow=slow)
         return self._windowed(stream)
 
     def check_media(
@@ -486,7 +490,9 @@ class Session:
                     try:
                         checked = next(stream)
                         if checked is _SLOW:  # the stream's next step checks that pin
-                            checked = await asyncio.to_thread(_next_checked, stream)
+                            loop = asyncio.get_running_loop()
+                            worker = _inline_worker()
+                            checked = await loop.run_in_executor(worker, _next_checked, stream)
                     except StopIteration:
                         more = False
                         break
@@ -620,6 +626,18 @@ def _offline_stage_of_each(
         yield checked
 
 
+@functools.cache
+def _inline_worker() -> ThreadPoolExecutor:
+    """The one thread, for the process, where sessions check pins slow to check.
+
+    One: the work holds the GIL (pydantic's parse, base64 decoding), so threads of it would only
+    take turns, and each more took the event loop's turns too (six calls at once held it 890 ms
+    against 160 ms). Not the loop's default executor: host name lookups wait in that one, and
+    behind a queue of images a good host timed out.
+    """
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pin-preflight-inline")
+
+
 def _next_checked(stream: Iterator[_Checked | _Slow]) -> _Checked:
     """The pin ``stream`` checks next, once it said ``_SLOW`` (in a worker thread).
 
@@ -631,23 +649,26 @@ def _next_checked(stream: Iterator[_Checked | _Slow]) -> _Checked:
     return checked
 
 
-def _slow_to_check(item: PinInput) -> bool:
-    """Whether checking ``item`` would hold an event loop: a payload with large inline images.
+def _slow_to_check(item: PinInput, limit: int = 0) -> bool:
+    """Whether checking ``item`` would hold an event loop: a pin with inline images.
 
-    Their base64 is decoded and read whole, about 8 ms a megabyte of text here (a 20 MB image
-    held an async caller's loop for 240 ms). Told by length alone: a JSON text's, or that of a
+    More than ``limit`` characters of their base64 (``limit`` 0: any, for ``--deep``). Their
+    base64 is decoded and read whole: 34 KiB of text took 0.4 ms here, 14 MB about 100 ms; with
+    ``--deep`` an inline PNG of 112 KB held the loop 319 ms (25 million pixels). Told by length
+    alone: a JSON text's (or, for ``--deep``, whether it names a data field), or that of a
     payload's base64 fields. A pin with a URL costs 0.1 to 0.5 µs here (every pin of a session
     is asked). A calendar entry's payload is its ``"pin"``: the sources unwrap it.
     """
     payload = item.payload
     if type(payload) is str:  # a row of JSON Lines: the usual pin of a calendar
-        return len(payload) > ON_LOOP_BYTES
+        return len(payload) > limit if limit else ('data"' in payload)
     if type(payload) is dict:  # the usual pin of a JSON document or an API call: with a URL
         source = payload.get("media_source")
         if type(source) is dict and not _INLINE_KEYS.intersection(source):
             return False
     elif isinstance(payload, bytes | bytearray | memoryview):
-        return len(payload) > ON_LOOP_BYTES
+        text = bytes(payload)
+        return len(text) > limit if limit else (b'data"' in text)
     else:
         source = _member(payload, "media_source")
     held = _text_length(_member(source, "data"))
@@ -655,8 +676,13 @@ def _slow_to_check(item: PinInput) -> bool:
     items = _member(source, "items")
     if isinstance(items, list | tuple):
         held += sum(_text_length(_member(entry, "data")) for entry in items)
-    return held > ON_LOOP_BYTES
+    return held > limit
 
+
+# Characters of inline base64 a pin may hold and still be checked on the event loop: about
+# 0.2 ms of work here, three times what handing it to the thread costs (0.07 ms). 256 such pins
+# pass between the loop's turns (_YIELD_EVERY): 50 ms at most.
+_INLINE_ON_LOOP = 16 * 1024
 
 # The keys of a media_source that may hold inline base64 (its own, or its carousel items').
 _INLINE_KEYS = frozenset({"data", "cover_image_data", "items"})

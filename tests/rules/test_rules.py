@@ -217,6 +217,12 @@ def test_base64_cut_at_a_length_padding_would_fix_is_told_it_is_cut() -> None:
     assert finding.hint is not None
     assert finding.hint.startswith("The text is cut off: padded, it decodes to an image that is "
                                    "cut off")  # fmt: skip
+    assert finding.hint.endswith("(a spreadsheet cell holds at most 32,767 characters).")
+    # Cut at another length, the cell's limit is no explanation.
+    pin["media_source"]["data"] = _encoded("cover.jpg")[:32766]
+    (finding,) = check(pin).findings
+    assert finding.hint is not None
+    assert finding.hint.endswith("Encode the whole file again.")
 
 
 def test_base64_whose_image_ends_but_holds_no_picture_is_not_called_cut_text() -> None:

@@ -517,12 +517,10 @@ async def _judged(size: int, judge: Callable[[], _T]) -> _T:
     loop, for about 250 ms. A real image's header is read in well under a millisecond, whole or
     not, and a thread costs more than that.
     """
-    return await asyncio.to_thread(judge) if size > ON_LOOP_BYTES else judge()
+    return await asyncio.to_thread(judge) if size > _ON_LOOP_BYTES else judge()
 
 
-#: Bytes of media judged on the event loop; more go to a worker thread (the engine's offline
-#: stage too, for a pin holding that much inline image).
-ON_LOOP_BYTES = 128 * 1024
+_ON_LOOP_BYTES = 128 * 1024
 
 
 def _too_few_to_sniff(opened: Response) -> bool:

@@ -141,12 +141,17 @@ def decode_base64(data: str | None, field: str) -> bytes | Finding:
         missing = -len(data) % 4
         hint = f"Only its padding is missing: add {'=' * missing} at the end."
         cut = _cut_image(data + "=" * missing)
-        if cut is not None and cut.startswith("is cut off"):  # a cell limit cut it short
-            hint = (
-                f"The text is cut off: padded, it decodes to an image that {cut}. Encode the "
-                "whole file again (a spreadsheet cell holds at most 32,767 characters)."
-            )
+        if cut is not None and cut.startswith("is cut off"):  # something cut it short
+            hint = f"The text is cut off: padded, it decodes to an image that {cut}. Encode the "
+            hint += "whole file again"
+            if len(data) == _CELL_LIMIT:  # exactly as long as a spreadsheet's cell holds
+                hint += f" (a spreadsheet cell holds at most {_CELL_LIMIT:,} characters)"
+            hint += "."
     return MEDIA_BASE64_INVALID.finding(field, message, hint)
+
+
+# The characters Excel and Google Sheets keep of a cell: a longer text is cut at this length.
+_CELL_LIMIT = 32_767
 
 
 def _strict_decode(data: str) -> bytes:
