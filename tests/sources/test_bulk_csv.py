@@ -1318,3 +1318,19 @@ def test_rows_alike_only_in_their_error_cells_are_no_repeats(tmp_path: Path) -> 
     board = row(board="#REF!")
     (item,) = rows_of(write_csv(tmp_path, board))
     assert item.board_name is None  # no board is looked up by the error's name
+
+
+def test_a_title_row_above_the_header_is_to_be_deleted(tmp_path: Path) -> None:
+    # "unknown column 'December calendar'; missing required columns..." did not say the header
+    # was right there on the next line.
+    path = write_csv(tmp_path, HEADER, row(), header="December calendar,,,,,,,")
+    with pytest.raises(SourceError) as raised:
+        rows_of(path)
+    assert str(raised.value).endswith(
+        'calendar.csv:1: the first row is a title ("December calendar"), not the header, which '
+        "is on line 2: delete the title row, as the header must come first"
+    )
+    # One cell above rows that are no header either: the header's own error.
+    path = write_csv(tmp_path, row(), header="December calendar")
+    with pytest.raises(SourceError, match="not a Pinterest bulk-upload header"):
+        rows_of(path)

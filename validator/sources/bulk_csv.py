@@ -161,7 +161,11 @@ def iter_bulk_csv(
     shape: list[_Shape] = []  # the rows' shape, once the header is read
     rows = records(stream, suspect=lambda cells, lines: _joined_rows(cells, lines, shape))
     header, header_line = _read_header(rows, source)
-    columns, positions, mapped, named = _layout(header, header_line, source, settings)
+    try:
+        columns, positions, mapped, named = _layout(header, header_line, source, settings)
+    except SourceError:
+        _title_above_header(header, header_line, rows, source, settings)
+        raise
     width = len(header)
     shortest = named  # a row may leave out the blank columns at the end
     shape.append(_Shape(shortest, width, _evidence(columns, positions)))
@@ -265,6 +269,34 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
             names = ", ".join(map(quote, lacking))
             raise SourceError(f"{exc}; nor has it every csv-columns column: no {names}") from None
         return _Layout({}, positions, True, named)
+
+
+def _is_separator_hint(header: list[str]) -> bool:
+    return header[0].strip().lower().startswith("sep=")
+
+
+def _title_above_header(
+    header: list[str], line: int, rows: Iterator[Record], source: str, settings: Settings
+) -> None:
+    """Say so, as a ``SourceError``, when the first row is a title above the header.
+
+    A title is one cell ("December calendar"), and the row below it is a header. Pinterest
+    reads the first row as the header: the title row must go, not be renamed.
+    """
+    if sum(1 for cell in header if cell.strip()) != 1 or _is_separator_hint(header):
+        return
+    below = next(rows, None)
+    if below is None or below.cells is None:
+        return
+    try:
+        _layout(below.cells, below.first, source, settings)
+    except SourceError:
+        return
+    raise SourceError(
+        f"{source}:{line}: the first row is a title ({quote(header[0].strip())}), not the "
+        f"header, which is on line {below.first}: delete the title row, as the header must "
+        "come first"
+    )
 
 
 def _repeats(cells: list[str], header: list[str]) -> bool:
@@ -533,7 +565,7 @@ def _read_header(rows: Iterator[Record], source: str) -> tuple[list[str], int]:
 
 def _columns(header: list[str], line: int, source: str) -> dict[str, int]:
     """Canonical column name → position; one ``SourceError`` naming every problem otherwise."""
-    if header[0].strip().lower().startswith("sep="):  # Excel's separator hint, on request
+    if _is_separator_hint(header):  # Excel's separator hint, on request
         # "sep=," is read as the cells "sep=" and "", and an empty cell at the end is dropped.
         written = ",".join(header) if len(header) > 1 or header[0].lstrip()[4:] else "sep=,"
         separator = written.lstrip()[4:5]
