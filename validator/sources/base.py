@@ -105,7 +105,7 @@ def spreadsheet_error(cell: str) -> tuple[str, str] | None:
         return None
     if cell in _ERROR_VALUES or (cell[:4] == "Err:" and cell[4:].isdigit()):
         return f"the spreadsheet error {cell}", _FORMULA_FAILED
-    if cell[:1] == "#" and len(cell) >= 3 and not cell.strip("#"):
+    if first == "#" and len(cell) >= 3 and not cell.strip("#"):
         return f"{cell}, what a spreadsheet shows of a value too wide for its column", _TOO_NARROW
     return None
 
