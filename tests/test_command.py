@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +12,7 @@ import types
 from pathlib import Path
 
 import pytest
+from support import FIXTURES
 
 from validator import command
 
@@ -76,3 +79,24 @@ def test_a_worker_stuck_after_the_run_does_not_hold_the_process() -> None:
     assert (done.returncode, done.stdout) == (1, "report\n")
     assert "a worker (stuck) did not finish" in done.stderr
     assert time.monotonic() - started < 30
+
+
+def test_a_run_with_pins_checked_in_a_worker_thread_leaves_no_worker_behind(
+    tmp_path: Path,
+) -> None:
+    # A worker thread kept for the process outlived the run: the command waited 2 s for it,
+    # then warned that it "did not finish".
+    data = base64.b64encode((FIXTURES / "media" / "small.jpg").read_bytes()).decode()
+    source = {"source_type": "image_base64", "content_type": "image/jpeg", "data": data}
+    calendar = tmp_path / "inline.jsonl"
+    pin = {"board_id": "549755885175", "media_source": source}
+    calendar.write_text(json.dumps(pin) + "\n", encoding="utf-8")
+    code = "import sys\nfrom validator import command\nsys.exit(command.main())\n"
+    done = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-c", code, "check", "--offline", "-q", str(calendar)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    assert done.stderr == ""

@@ -18,9 +18,9 @@ import enum
 import functools
 import os
 import re
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import NamedTuple, overload
@@ -215,8 +215,8 @@ class Engine:
             pin = parsed.pin
             self._run_rules(pin, parsed, findings, erred)
             slots = _unreported_slots(pin, findings)
-            if keyed and not erred:  # two lookups that failed alike are not one pin twice
-                same_pin = _same_pin_key(pin)
+            if keyed and erred.isdisjoint(_PIN_KEY_FIELDS):  # lookups that failed alike
+                same_pin = _same_pin_key(pin)  # are not one pin twice
             if item.slots:
                 slots.extend(item.slots)
             slots = self._check_deadlines(slots, item, findings)
@@ -490,9 +490,7 @@ class Session:
                     try:
                         checked = next(stream)
                         if checked is _SLOW:  # the stream's next step checks that pin
-                            loop = asyncio.get_running_loop()
-                            worker = _inline_worker()
-                            checked = await loop.run_in_executor(worker, _next_checked, stream)
+                            checked = await _checked_off_loop(stream)
                     except StopIteration:
                         more = False
                         break
@@ -626,16 +624,33 @@ def _offline_stage_of_each(
         yield checked
 
 
-@functools.cache
-def _inline_worker() -> ThreadPoolExecutor:
-    """The one thread, for the process, where sessions check pins slow to check.
+async def _checked_off_loop(stream: Iterator[_Checked | _Slow]) -> _Checked:
+    """The pin ``stream`` checks next, checked in a worker thread, one such pin at a time.
 
-    One: the work holds the GIL (pydantic's parse, base64 decoding), so threads of it would only
-    take turns, and each more took the event loop's turns too (six calls at once held it 890 ms
-    against 160 ms). Not the loop's default executor: host name lookups wait in that one, and
-    behind a queue of images a good host timed out.
+    One at a time on each event loop: the work holds the GIL (pydantic's parse, base64
+    decoding), so more threads would only take turns, and each more took the loop's turns too
+    (six calls at once held the loop 228 ms, against 31 ms one at a time, with 6.3 MB JPEGs).
+    One default-executor thread at most, so host name lookups, which wait for one of those
+    threads, never queue behind images. Threads that come and go with the loop's executor, not
+    one of our own kept for the process: that one outlived every run (the command line waited
+    for it), and a forked child inherited it without its thread, and waited for ever. Once the
+    interpreter is shutting down, no thread can be started: the pin is checked here.
     """
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="pin-preflight-inline")
+    loop = asyncio.get_running_loop()
+    turn = _TURNS.get(loop)
+    if turn is None:
+        turn = _TURNS[loop] = asyncio.Lock()
+    async with turn:
+        try:
+            future = loop.run_in_executor(None, _next_checked, stream)
+        except RuntimeError:  # "cannot schedule new futures after interpreter shutdown"
+            return _next_checked(stream)
+        return await future
+
+
+# Each event loop's turn at checking a pin slow to check (``_checked_off_loop``).
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]
+_TURNS = weakref.WeakKeyDictionary()
 
 
 def _next_checked(stream: Iterator[_Checked | _Slow]) -> _Checked:
@@ -702,6 +717,8 @@ def _text_length(value: object) -> int:
 
 
 _ROW_MALFORMED = CALENDAR_ROW_MALFORMED.id
+# The fields ``_same_pin_key`` reads.
+_PIN_KEY_FIELDS = frozenset({"board_id", "media_source.url", "media_source.media_id", "link"})
 _ERROR_CELL = CALENDAR_ERROR_CELL.id
 
 
