@@ -424,6 +424,10 @@ def test_same_resource_is_the_request_a_url_makes(url: str, sent: str) -> None:
         ("https://imgur.com/gallery/abc", "an imgur"),
         # The file itself: served as it is.
         ("https://drive.google.com/uc?export=download&id=1AbC", None),
+        ("https://drive.google.com/u/0/uc?id=1AbC&export=download", None),
+        ("https://drive.google.com/thumbnail?id=1AbC&sz=w1000", None),
+        ("https://docs.google.com/drawings/d/1AbC/export/png", None),
+        ("https://onedrive.live.com/embed?resid=X&authkey=Y", None),
         ("https://www.dropbox.com/scl/fi/abc/clip.mp4?rlkey=x&raw=1", None),
         ("https://dl.dropboxusercontent.com/s/abc/photo.jpg", None),
         ("https://i.imgur.com/abc.jpg", None),

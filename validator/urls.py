@@ -169,7 +169,8 @@ def share_page(url: str) -> tuple[str, str] | None:
 
     The service is named with its article ("a OneDrive"). A share link (Google Drive, Dropbox,
     OneDrive, Google Photos, an imgur post) opens a page that shows the file: Pinterest's crawler
-    gets the page's HTML. Only links that are pages by their form are named: a Dropbox link to
+    gets the page's HTML. Only links that are certainly pages by their form are named (Drive's
+    ``/uc`` download, a thumbnail or an export serve the file); a Dropbox link to
     ``photo.jpg?dl=0`` is a plain image URL offline, and the network stage finds the page.
     """
     try:
@@ -178,7 +179,9 @@ def share_page(url: str) -> tuple[str, str] | None:
         return None
     host = (parts.hostname or "").removeprefix("www.")
     path = parts.path
-    if host in ("drive.google.com", "docs.google.com") and not path.startswith("/uc"):
+    if host == "drive.google.com" and path.startswith(("/file/d/", "/open", "/drive/")):
+        return "a Google Drive", _OWN_HOST
+    if host == "docs.google.com" and path.endswith(("/edit", "/view")):
         return "a Google Drive", _OWN_HOST
     if host == "dropbox.com" and path.startswith(("/s/", "/scl/", "/sh/")):
         query = parts.query.lower()
@@ -187,7 +190,7 @@ def share_page(url: str) -> tuple[str, str] | None:
                 "a Dropbox",
                 "End the link with raw=1 instead of dl=0: Dropbox then serves the file.",
             )
-    if host in ("onedrive.live.com", "1drv.ms") and "download" not in path:
+    if host == "1drv.ms":  # OneDrive's short share links; its other forms may be the file
         return "a OneDrive", _OWN_HOST
     if host in ("photos.google.com", "photos.app.goo.gl"):
         return "a Google Photos", _OWN_HOST

@@ -47,8 +47,11 @@ PIN: dict[str, Any] = {"board_id": "549755885175", "media_source": {"source_type
         ("https//cdn.example.com/a.mp4", None),
         ("https:\\cdn.example.com\\a.mp4", None),
         ("http/a.mp4", None),
-        ("www.example.com.mp4", None),
         ("C:\\clips\\a.mp4", None),  # a Windows path: the URL checks name it so
+        # A web root's folder is a folder.
+        ("www/clip.mp4", Path("cal/www/clip.mp4")),
+        ("httpdocs/clip.mp4", Path("cal/httpdocs/clip.mp4")),
+        ("videos\\clip one.mp4", Path("cal/videos\\clip one.mp4")),
         # No URL could be meant: a missing file is not found, not a URL without a scheme.
         ("clips/a.mp4", Path("cal/clips/a.mp4")),
         ("Clip one.mp4", Path("cal/Clip one.mp4")),

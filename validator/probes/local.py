@@ -59,16 +59,14 @@ def _only_a_file(reference: str) -> bool:
     """Whether a relative ``reference`` can only name a file: nothing a URL has.
 
     No host (``cdn.example.com/a.mp4``), nor what a mistyped URL keeps of its scheme
-    (``https//cdn...``, a backslash, ``www...``): those are URLs, and the URL checks
-    say what is wrong with them.
+    (``https//cdn...``, ``https:...``): those are URLs, and the URL checks say what is wrong with
+    them. A folder such as ``www/`` or ``httpdocs/`` (a web root) is a folder.
     """
-    if ":" in reference or "\\" in reference or "//" in reference:
+    if ":" in reference:
         return False
     head, slash, _ = reference.partition("/")
-    if head.lower().startswith(("http", "www")):
-        return False
-    if slash:
-        return "." not in head  # clips/a.mp4, not cdn.example.com/a.mp4
+    if slash:  # clips/a.mp4, not cdn.example.com/a.mp4 nor https//cdn.example.com/a.mp4
+        return "." not in head and head.lower() not in ("http", "https")
     return declared_format(reference)[1] is not DeclaredFormat.UNKNOWN  # a.mp4, not example.com
 
 
