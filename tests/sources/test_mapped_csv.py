@@ -402,3 +402,28 @@ def test_an_error_cell_for_the_schedule_or_the_video_file_is_that_alone(tmp_path
         ("calendar.error_cell", "media_source.url"),
         ("calendar.error_cell", "publish_at"),
     ]
+
+
+def test_an_error_cell_says_nothing_of_which_kind_of_pin_the_row_is(tmp_path: Path) -> None:
+    # "#N/A" in Video id made an image pin "fill both media-id and image-url".
+    columns = {**SHEET_COLUMNS, "media_id": "Video id", "cover_image_url": "Cover"}
+    image, video, only = checked_sheet(
+        tmp_path,
+        "Board ID,Headline,Image,Video id,Cover\n"
+        "549755885175,Image,https://cdn.example.com/a.jpg,#N/A,\n"
+        "549755885175,Video,#N/A,4876543210987654321,https://cdn.example.com/c.jpg\n"
+        "549755885175,Only,,#N/A,\n",
+        columns,
+    )
+    assert [(f.code, f.field) for f in image.findings] == [
+        ("calendar.error_cell", "media_source.media_id")
+    ]
+    assert ("calendar.error_cell", "media_source.url") in {
+        (f.code, f.field) for f in video.findings
+    }
+    assert "calendar.row_malformed" not in video.codes
+    # Its one media cell holds an error: a video pin still, which has no cover either.
+    assert [(f.code, f.field) for f in only.findings] == [
+        ("calendar.error_cell", "media_source.media_id"),
+        ("video.cover_image_url_missing", "media_source.cover_image_url"),
+    ]

@@ -32,6 +32,8 @@ __all__ = ["Sheet", "column_positions", "mapped_cells", "mapped_row", "sheet_of"
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
 _MEDIA_FIELDS = ("image_url", *_VIDEO_FIELDS)
+# The cells that say which kind of pin a row is: a video's id, or an image's URL.
+_KINDS = frozenset({"media_id", "image_url"})
 # Where a media column's value goes in the payload (the others keep their names).
 _PATHS = {"image_url": "media_source.url", **{f: f"media_source.{f}" for f in _VIDEO_FIELDS}}
 
@@ -124,15 +126,19 @@ def mapped_row(
         for field, value in values.items()
         if field not in _MEDIA_FIELDS and field not in _ENTRY_FIELDS
     }
-    left_out: list[str] = []  # media cells the pin does not take: said, never dropped silently
-    if "media_id" in values:
+    # Which pin the row is, told by its cells that hold a value: an error value (a lookup that
+    # failed) says nothing of it, unless nothing else does. The others are left out: said.
+    filled = values.keys() - erred
+    kind = (filled & _KINDS) or (values.keys() & _KINDS)
+    left_out: list[str] = []
+    if "media_id" in kind:
         source = {"source_type": "video_id"}
         source.update({field: values[field] for field in _VIDEO_FIELDS if field in values})
         pin["media_source"] = source
-        left_out = [field for field in ("image_url",) if field in values]
-    elif "image_url" in values:
+        left_out = [field for field in ("image_url",) if field in filled]
+    elif "image_url" in kind:
         pin["media_source"] = {"source_type": "image_url", "url": values["image_url"]}
-        left_out = [field for field in _VIDEO_FIELDS if field in values]
+        left_out = [field for field in _VIDEO_FIELDS if field in filled]
     entry: dict[str, object] = {PIN_KEY: pin}
     entry.update(
         {field: values[field] for field in _ENTRY_FIELDS if field in values and field not in erred}
