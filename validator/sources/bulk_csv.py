@@ -838,7 +838,8 @@ def _iso_fix(value: str) -> str | None:
         utc = moment.astimezone(UTC) if offset is not None else moment
     except (ValueError, OverflowError):  # no such day; a time in UTC before year 1
         return None
-    if ":" not in text and not _BASIC_TIME.search(text):  # 2026-W51-4: a day
+    day = _ISO_DAY.match(text)
+    if day is not None and day.end() == len(text):  # 2026-W51-4: a day, with no time after it
         if _WEEK_ALONE.fullmatch(text):  # 2026-W51: which day is not said
             return None
         return f"Write the date as yyyy-mm-dd: {moment.date().isoformat()}."
@@ -850,8 +851,8 @@ def _iso_fix(value: str) -> str | None:
 
 _BULK_FORM = "%Y-%m-%dT%H:%M:%S"
 _ONE_DIGIT_HOUR = re.compile(r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ])([0-9]:)", re.ASCII)
-# A time in ISO 8601's basic form (20261217T103000), which has no colon.
-_BASIC_TIME = re.compile(r"[0-9][Tt][0-9]{4}", re.ASCII)
+# An ISO 8601 day as fromisoformat reads one: what follows it is a time (T10, T10:30+02:00).
+_ISO_DAY = re.compile(r"[0-9]{4}-?(?:W[0-9]{2}(?:-?[1-7])?|[0-9]{2}-?[0-9]{2}|[0-9]{3})", re.ASCII)
 _WEEK_ALONE = re.compile(r"[0-9]{4}-?W[0-9]{2}", re.ASCII)
 
 
