@@ -124,6 +124,7 @@ def test_a_bare_body_needs_its_status(capsys: pytest.CaptureFixture[str], tmp_pa
         ("", "503", "platform.server_error"),  # an empty body, saved as such
         ('"Service Unavailable"', "503", "platform.server_error"),  # JSON, but no error object
         ("upstream connect error", "401", "auth.unauthorized"),
+        ("[error] upstream timed out\n", "503", "platform.server_error"),  # a log line
     ],
 )
 def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
@@ -140,7 +141,7 @@ def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
 
 
 @pytest.mark.parametrize(
-    "body", ["{'code': 2, 'message': 'Authentication failed.'}", '{"code": 3,']
+    "body", ["{'code': 2, 'message': 'Authentication failed.'}", '{"code": 3,', "[1, 2", '"cut']
 )
 def test_broken_json_stays_an_error_even_with_a_status(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str

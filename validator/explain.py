@@ -89,7 +89,7 @@ def load(name: str, status: int | None = None) -> Classification:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
-        if status is not None and not text.lstrip().startswith(("{", "[", '"')):
+        if status is not None and not _meant_as_json(text):
             # The body alone, and no JSON: a gateway's HTML page, or nothing. Broken JSON (a
             # Python dict printed, a body cut short) stays an error: Pinterest's code in it
             # would decide, and the status alone could give a confident wrong remedy.
@@ -119,6 +119,20 @@ def _classified(
         return classify(status, body, headers)
     except ValueError as exc:  # a status no HTTP answer has
         raise ConfigError(f"{source}: {exc}") from None
+
+
+def _meant_as_json(text: str) -> bool:
+    """Whether text that does not parse was meant as JSON: an object or array begun as one is.
+
+    ``{'code': 2`` and ``[1, 2`` were; ``[error] upstream timed out`` (a log line) was not.
+    """
+    stripped = text.lstrip()
+    if stripped[:1] == '"':
+        return True
+    if stripped[:1] not in ("{", "["):
+        return False
+    after = stripped[1:].lstrip()[:1]
+    return after == "" or after in "\"'{[]}-0123456789tfn"
 
 
 def _is_envelope(document: Mapping[str, Any]) -> bool:
