@@ -438,3 +438,17 @@ def test_same_resource_is_the_request_a_url_makes(url: str, sent: str) -> None:
 def test_a_share_page_is_named_by_its_service(url: str, service: str | None) -> None:
     found = share_page(url)
     assert (found[0] if found else None) == service
+
+
+@pytest.mark.parametrize(
+    ("url", "fix"),
+    [
+        ("https://www.dropbox.com/s/abc/clip.mp4?dl=0", "End the link with raw=1 instead of dl=0"),
+        ("https://www.dropbox.com/s/abc/photo", "End the link with ?raw=1"),
+        ("https://www.dropbox.com/scl/fi/abc/photo?rlkey=x", "End the link with &raw=1"),
+    ],
+)
+def test_a_dropbox_share_link_is_told_how_to_serve_the_file(url: str, fix: str) -> None:
+    found = share_page(url)
+    assert found is not None
+    assert found[1] == f"{fix}: Dropbox then serves the file itself."

@@ -186,10 +186,10 @@ def share_page(url: str) -> tuple[str, str] | None:
     if host == "dropbox.com" and path.startswith(("/s/", "/scl/", "/sh/")):
         query = parts.query.lower()
         if "raw=1" not in query and "dl=1" not in query:
-            return (
-                "a Dropbox",
-                "End the link with raw=1 instead of dl=0: Dropbox then serves the file.",
-            )
+            fix = "End the link with raw=1 instead of dl=0"
+            if "dl=0" not in query:
+                fix = f"End the link with {'&' if parts.query else '?'}raw=1"
+            return "a Dropbox", f"{fix}: Dropbox then serves the file itself."
     if host == "1drv.ms":  # OneDrive's short share links; its other forms may be the file
         return "a OneDrive", _OWN_HOST
     if host in ("photos.google.com", "photos.app.goo.gl"):

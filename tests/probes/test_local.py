@@ -74,6 +74,8 @@ def test_a_bare_relative_path_is_local_when_the_file_exists(tmp_path: Path) -> N
     (tmp_path / "clips").mkdir()
     (tmp_path / "clips" / "a.mp4").write_bytes(b"")
     assert local_path("clips/a.mp4", str(tmp_path / "c.json")) == tmp_path / "clips" / "a.mp4"
+    # A folder named so is local too: the probe says it is no file ("has no scheme" before).
+    assert local_path("clips", str(tmp_path / "c.json")) == tmp_path / "clips"
 
 
 def test_local_videos_are_checked_offline_by_the_same_rules(

@@ -427,3 +427,15 @@ def test_an_error_cell_says_nothing_of_which_kind_of_pin_the_row_is(tmp_path: Pa
         ("calendar.error_cell", "media_source.media_id"),
         ("video.cover_image_url_missing", "media_source.cover_image_url"),
     ]
+
+
+def test_excels_separator_line_above_a_sheet_of_ones_own_is_told_alone(tmp_path: Path) -> None:
+    # "...; nor has it every csv-columns column: no \"Board ID\"": every one is on the next line.
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("sep=;\nBoard ID;Headline;Image\n", encoding="utf-8")
+    settings = Settings(offline=True, csv_columns=SHEET_COLUMNS)
+    with pytest.raises(SourceError) as raised:
+        list(load(str(sheet), settings=settings, now=NOW))
+    assert str(raised.value).endswith(
+        "delete that line, then save the file as CSV with commas: it is separated by semicolons"
+    )

@@ -48,8 +48,8 @@ def local_path(reference: str, calendar: str) -> Path | None:
     if path.is_absolute():
         return path
     beside = Path(calendar).parent / path
-    if reference.startswith(("./", "../")) or _is_file(beside):
-        return beside
+    if reference.startswith(("./", "../")) or _is_file(beside) or _is_folder(beside):
+        return beside  # a folder: the probe says it is no file
     if _only_a_file(reference) and _missing(beside):
         return beside
     return None
@@ -68,6 +68,13 @@ def _only_a_file(reference: str) -> bool:
     if slash:  # clips/a.mp4, not cdn.example.com/a.mp4 nor https//cdn.example.com/a.mp4
         return "." not in head and head.lower() not in ("http", "https")
     return declared_format(reference)[1] is not DeclaredFormat.UNKNOWN  # a.mp4, not example.com
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):  # a name the system refuses
+        return False
 
 
 def _missing(path: Path) -> bool:

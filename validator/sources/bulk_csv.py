@@ -247,7 +247,7 @@ def _layout(header: list[str], line: int, source: str, settings: Settings) -> _L
     try:
         return _Layout(_columns(header[:named], line, source), {}, False, named)
     except SourceError as exc:
-        if not settings.csv_columns:
+        if not settings.csv_columns or _is_separator_hint(header):  # the hint's line: no sheet
             raise
         positions, lacking, repeated = column_positions(header, settings.csv_columns)
         if repeated:
