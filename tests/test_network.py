@@ -604,6 +604,16 @@ def test_deep_does_not_take_a_capped_download_for_a_cut_file(server: MediaServer
         update={"deep": True})).findings == ()  # fmt: skip
 
 
+def test_deep_on_a_file_of_no_stated_size_is_told_how_to_serve_it(server: MediaServer) -> None:
+    # The hint said to raise max_bytes_per_url, which no value of makes such a file whole.
+    deep = NETWORK.model_copy(update={"deep": True})
+    report = one(image_pin(server.url("/nosize/photo-baseline.jpg")), deep)
+    (finding,) = report.findings
+    assert finding.code == "media.check_incomplete"
+    assert "does not state its size" in finding.message
+    assert finding.hint.startswith("Serve the file with its size (Content-Length")
+
+
 def test_a_429_pause_is_not_counted_against_the_other_urls_of_the_host(
     server: MediaServer,
 ) -> None:

@@ -253,6 +253,7 @@ class Prober:
             deep = False
             if total is None:
                 note = "the server does not state its size, so it was not decoded (--deep)"
+                note_fix = _NO_SIZE_FIX  # no byte cap helps: a file of no size is never whole
             elif total <= self.settings.image_max_bytes:  # larger: media.too_large says it
                 cap = self.settings.max_bytes_per_url
                 note = f"it is {total:,} bytes, over the {cap:,}-byte cap: not decoded (--deep)"
@@ -494,6 +495,12 @@ class Prober:
         if problem.kind is VideoProblemKind.UNSUPPORTED:
             return MediaProbe(opened.url, opened, problem.container)
         return MediaProbe(opened.url, opened, container, broken=problem.reason)
+
+
+_NO_SIZE_FIX = (
+    "Serve the file with its size (Content-Length, or Content-Range: bytes 0-65535/SIZE), as any "
+    "CDN or object store does; --deep then decodes it."
+)
 
 
 def _came_back(task: asyncio.Task[Probe]) -> bool:
