@@ -836,3 +836,43 @@ def test_a_pin_timed_out_while_its_file_is_checked_leaves_the_others_their_findi
     assert "Timeout (>0.3s)" in output
     assert "IndexError" not in output
     result.stdout.fnmatch_lines(["*1 error: media.not_found*", "*1 error: board.invalid_id*"])
+
+
+def test_a_pin_does_not_wait_for_a_slow_url_after_it(pytester: pytest.Pytester) -> None:
+    # The first pin checked its whole file: under pytest-timeout, every pin run while a later
+    # URL of the file was still slow failed on the timeout, its own URL answered long before.
+    pytester.makeconftest(
+        """
+        import signal
+
+        import pytest
+
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_call(item):
+            def timeout(signum, frame):
+                pytest.fail("Timeout (>1.5s)")
+            signal.signal(signal.SIGALRM, timeout)
+            signal.setitimer(signal.ITIMER_REAL, 1.5)
+            try:
+                return (yield)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        """
+    )
+    with serve() as server:
+
+        def pin(title: str, url: str) -> dict[str, object]:
+            source = {"source_type": "image_url", "url": url}
+            return {"board_id": "549755885175", "title": title, "media_source": source}
+
+        write_pins(
+            pytester.path / "week.pins.json",
+            pin("Good", server.url("/media/photo-baseline.jpg")),
+            pin("Good too", server.url("/media/square.jpg")),
+            pin("Slow", server.url("/hang/tall.jpg")),  # no answer for 3 s
+        )
+        result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.fnmatch_lines(
+        ['FAILED week.pins.json::week.pins.json:18 "Slow" - Failed: Timeout*']
+    )

@@ -27,7 +27,7 @@ import os
 import re
 import warnings
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -261,7 +261,7 @@ class _Checker:
         self._engine: Engine | None = None
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
-        self._reports: dict[Path, list[Report] | tuple[BaseException, TracebackType | None]] = {}
+        self._reports: dict[Path, _FileCheck | tuple[BaseException, TracebackType | None]] = {}
         self.collected = 0
         """Calendar files collected in this process (``pytest_collectreport``)."""
         self._offered: set[str] = set()
@@ -333,49 +333,49 @@ class _Checker:
 
     # --- checking -----------------------------------------------------------------------------
 
-    def reports(self, file: CalendarFile) -> list[Report]:
-        """The reports of ``file``'s pins, checked on first use and kept for the session.
+    def report(self, file: CalendarFile, index: int) -> Report:
+        """The report of ``file``'s pin at ``index``: the file is checked as its pins run.
 
+        The file's pins are checked together (a verdict can depend on the others:
+        ``calendar.duplicate_pin``), and their reports come in order, each as soon as its own
+        probes are done: a pin waits for the pins before it, never for a slow URL after it.
         A configuration the run cannot work with (a proxy in the environment that cannot be
         used, say) stops pytest with its message, as it stops ``pin-preflight check`` (exit 2).
-        An unexpected exception (a bug, not a bad pin) is kept: every item of the file shows it,
-        with the traceback it was raised with, instead of the file being checked again for each.
-        A check interrupted by what is no error (pytest-timeout's ``pytest.fail`` from a signal,
-        a ``KeyboardInterrupt``) fails the item it ran for; the file's next item checks it again,
-        and the probes the first one started go on (the session keeps them).
+        An unexpected exception (a bug, not a bad pin) is kept: every later item of the file
+        shows it, with the traceback it was raised with. A wait interrupted by what is no error
+        (pytest-timeout's ``pytest.fail`` from a signal, a ``KeyboardInterrupt``) fails the item
+        it ran for; the next item goes on waiting for the same report, its probes still running.
         """
         from validator.errors import ConfigError
 
         key = file.path
-        if key not in self._reports:
-            inputs = file.take_inputs()
-            try:
-                self._reports[key] = self._check(inputs)
-            except ConfigError as exc:
-                pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
-            except Exception as exc:  # re-raised below, for this item and the file's others
-                self._reports[key] = (exc, exc.__traceback__)
-            except BaseException:
-                file.give_back(inputs)
-                raise
-        found = self._reports[key]
+        found = self._reports.get(key)
+        if found is None:
+            found = self._reports[key] = _FileCheck(self._open().check_all(file.take_inputs()))
         if isinstance(found, tuple):
             # Each raise adds its frames to the exception's traceback: raised from the traceback
             # it was caught with, every item shows the same one (not 200 ever longer ones).
             error, traceback = found
             raise error.with_traceback(traceback)
-        return found
-
-    def _check(self, inputs: list[PinInput]) -> list[Report]:
-        session = self._open()
-
-        async def check() -> list[Report]:
-            return [report async for report in session.check_all(inputs)]
-
-        reports = self._run(self._loop(), check())
-        if len(reports) != len(inputs):
-            raise RuntimeError(f"pin-preflight: {len(inputs)} pins but {len(reports)} reports")
-        return reports
+        failure: tuple[BaseException, TracebackType | None] | None = None
+        while failure is None and len(found.reports) <= index:
+            try:
+                report = self._run(self._loop(), found.next_report())
+            except ConfigError as exc:
+                pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+            except Exception as exc:  # raised for this item and the file's later ones
+                failure = (exc, exc.__traceback__)
+            else:
+                if report is None:
+                    missing = f"pin-preflight: pin {index} of {file.path} got no report"
+                    failure = (RuntimeError(missing), None)
+                else:
+                    found.reports.append(report)
+        if failure is not None:
+            self._reports[key] = failure
+            error, traceback = failure
+            raise error.with_traceback(traceback)
+        return found.reports[index]
 
     def _open(self) -> Session:
         """The engine session, opened for the first file checked."""
@@ -470,6 +470,26 @@ class _Checker:
             _outside_any_loop(runner.close)  # it runs the loop too: to end its async generators
 
 
+class _FileCheck:
+    """A calendar file's check under way: the reports so far, and the next one awaited."""
+
+    def __init__(self, reports: AsyncIterator[Report]) -> None:
+        self.stream = reports
+        self.reports: list[Report] = []
+        self.pending: asyncio.Future[Report | None] | None = None
+        """The next report, being awaited: kept when a wait for it is interrupted."""
+
+    async def next_report(self) -> Report | None:
+        """The file's next report (``None`` once there are no more)."""
+        import asyncio
+
+        if self.pending is None:
+            self.pending = asyncio.ensure_future(anext(self.stream, None))
+        report = await self.pending
+        self.pending = None
+        return report
+
+
 class CalendarFile(pytest.File):
     """A calendar file: one item per pin, or one failing item when the file cannot be read."""
 
@@ -529,10 +549,6 @@ class CalendarFile(pytest.File):
         inputs, self._inputs = self._inputs or [], None
         return inputs
 
-    def give_back(self, inputs: list[PinInput]) -> None:
-        """The pins of a check that was interrupted, kept for the next item to check."""
-        self._inputs = inputs
-
 
 def _last_failed(config: pytest.Config) -> dict[Any, bool] | None:
     """The record pytest keeps of the last failures (node id to ``True``), if it keeps one.
@@ -586,14 +602,14 @@ class PinItem(pytest.Item):
         self.line = line
 
     def runtest(self) -> None:
-        """Look the pin's report up (checking the file on first use) and judge it.
+        """Look the pin's report up (the file's check goes on up to it) and judge it.
 
         Warnings are issued before the verdict so that a failing pin's warnings reach the
         summary too; a filter that turns them into errors fails the pin with its whole report.
         """
         file = self.parent
         assert isinstance(file, CalendarFile)  # noqa: S101 - only CalendarFile makes PinItems
-        report = _checker(self.config).reports(file)[self.index]
+        report = _checker(self.config).report(file, self.index)
         # Located as "<calendar.jsonl>:3", not as the file itself (pytest's own ``self.warn``):
         # the warnings summary prints the source line under a warning whose file it can read,
         # and a calendar's line is the pin as written, signed URLs, tokens, escape codes and
@@ -715,12 +731,12 @@ def _outside_any_loop(call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwarg
 def _quiet() -> Iterator[None]:
     """Warnings raised while checking are not the test suite's to judge.
 
-    The whole file is checked inside its first item, under that item's warnings filters: with
-    ``filterwarnings = error`` a library's warning (Pillow's about a phone photo's odd EXIF)
-    became an exception that failed an image as broken, and without it the warning was shown
-    under a pin it had nothing to do with. The pins' own findings are issued afterwards, as
-    ``PinPreflightWarning``, where the suite's filters do apply. Items run one at a time in a
-    process, so the process-wide filters are changed by one check at a time.
+    A file is checked inside its items, the probes of later pins under an earlier item's
+    warnings filters: with ``filterwarnings = error`` a library's warning (Pillow's about a
+    phone photo's odd EXIF) became an exception that failed an image as broken, and without it
+    the warning was shown under a pin it had nothing to do with. The pins' own findings are
+    issued afterwards, as ``PinPreflightWarning``, where the suite's filters do apply. Items run
+    one at a time in a process, so the process-wide filters are changed by one check at a time.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
