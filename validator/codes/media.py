@@ -295,7 +295,7 @@ MEDIA_CHECK_INCOMPLETE: Final = _network(
     "file's size, or an image too large to decode within the cap: what was not read could still "
     "be broken, and silence must not pass for a clean bill.",
     "Serve the file from a host that supports Range requests and states sizes (any CDN or object "
-    "store does), or raise max-bytes-per-url.",
+    "store does), or raise max_bytes_per_url.",
     severity=Severity.WARNING,
     reference="media-probing.md (Traps: Range answers)",
     stage=Stage.MEDIA,
