@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from fake_pinterest import serve as serve_pinterest
 from media_server import serve
 from support import FIXTURES, VALID_PAYLOADS
 
-from validator.pytest_plugin import PinPreflightWarning, _matches
+from validator.pytest_plugin import PinPreflightWarning, _FileCheck, _matches
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.filterwarnings(
@@ -876,3 +877,37 @@ def test_a_pin_does_not_wait_for_a_slow_url_after_it(pytester: pytest.Pytester) 
     result.stdout.fnmatch_lines(
         ['FAILED week.pins.json::week.pins.json:18 "Slow" - Failed: Timeout*']
     )
+
+
+class _Interrupted(BaseException):
+    """What pytest-timeout's signal raises inside a check (pytest's Failed is no Exception)."""
+
+
+def test_a_check_an_interruption_ended_starts_again_past_the_reports_taken() -> None:
+    # The signal's exception ended the check's generator: every later pin of the file got the
+    # same exception back, or no report at all.
+    started: list[int] = []
+
+    async def check() -> AsyncIterator[str]:
+        started.append(len(started))
+        for report in ("first", "second", "third"):
+            if len(started) == 1 and report == "second":
+                raise _Interrupted
+            yield report
+
+    async def run() -> list[str | None]:
+        file = _FileCheck(check)  # type: ignore[arg-type]
+        taken: list[str | None] = []
+        for _ in range(5):
+            try:
+                report = await file.next_report()
+            except _Interrupted:
+                taken.append("interrupted")
+            else:
+                if report is not None:
+                    file.reports.append(report)
+                taken.append(report)
+        return taken
+
+    assert asyncio.run(run()) == ["first", "interrupted", "second", "third", None]
+    assert started == [0, 1]

@@ -351,7 +351,8 @@ class _Checker:
         key = file.path
         found = self._reports.get(key)
         if found is None:
-            found = self._reports[key] = _FileCheck(self._open().check_all(file.take_inputs()))
+            session, inputs = self._open(), file.take_inputs()
+            found = self._reports[key] = _FileCheck(lambda: session.check_all(inputs))
         if isinstance(found, tuple):
             # Each raise adds its frames to the exception's traceback: raised from the traceback
             # it was caught with, every item shows the same one (not 200 ever longer ones).
@@ -471,10 +472,16 @@ class _Checker:
 
 
 class _FileCheck:
-    """A calendar file's check under way: the reports so far, and the next one awaited."""
+    """A calendar file's check under way: the reports so far, and the next one awaited.
 
-    def __init__(self, reports: AsyncIterator[Report]) -> None:
-        self.stream = reports
+    ``check`` starts the file's check (a report per pin, in order), again if need be.
+    """
+
+    def __init__(self, check: Callable[[], AsyncIterator[Report]]) -> None:
+        self.check = check
+        self.stream = check()
+        self.skip = 0
+        """Reports the stream gives that were taken already (a check started again)."""
         self.reports: list[Report] = []
         self.pending: asyncio.Future[Report | None] | None = None
         """The next report, being awaited: kept when a wait for it is interrupted."""
@@ -483,11 +490,29 @@ class _FileCheck:
         """The file's next report (``None`` once there are no more)."""
         import asyncio
 
-        if self.pending is None:
-            self.pending = asyncio.ensure_future(anext(self.stream, None))
-        report = await self.pending
+        pending = self.pending
+        if pending is not None and pending.done() and _interrupted(pending):
+            # pytest-timeout's pytest.fail, raised by a signal inside the check itself, ended
+            # the check: it starts again, the reports already taken skipped (the session's
+            # probes are kept, or made again where the signal ended theirs).
+            self.stream, self.skip, pending = self.check(), len(self.reports), None
+        if pending is None:
+            pending = self.pending = asyncio.ensure_future(self._pull())
+        report = await pending
         self.pending = None
         return report
+
+    async def _pull(self) -> Report | None:
+        while self.skip:
+            if await anext(self.stream, None) is None:
+                return None
+            self.skip -= 1
+        return await anext(self.stream, None)
+
+
+def _interrupted(done: asyncio.Future[Report | None]) -> bool:
+    """Whether a finished wait for a report ended by no error: a cancel, or an interruption."""
+    return done.cancelled() or not isinstance(done.exception(), Exception | None)
 
 
 class CalendarFile(pytest.File):
