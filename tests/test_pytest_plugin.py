@@ -16,8 +16,8 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from fake_pinterest import serve as serve_pinterest
 from media_server import serve
 from support import FIXTURES, VALID_PAYLOADS
 
-from validator.pytest_plugin import PinPreflightWarning, _FileCheck, _matches
+from validator.pytest_plugin import PinPreflightWarning, _matches
 
 pytest_plugins = ["pytester"]
 pytestmark = pytest.mark.filterwarnings(
@@ -879,35 +879,70 @@ def test_a_pin_does_not_wait_for_a_slow_url_after_it(pytester: pytest.Pytester) 
     )
 
 
-class _Interrupted(BaseException):
-    """What pytest-timeout's signal raises inside a check (pytest's Failed is no Exception)."""
+def test_a_timeout_raised_while_many_pins_wait_fails_only_the_pins_that_waited(
+    pytester: pytest.Pytester,
+) -> None:
+    # Raised inside the checks' loop, the timeout ended a probe's task, and every later pin of
+    # the file failed at once with the same "Timeout" (286 of 401 in a review's run).
+    pytester.makeconftest(
+        """
+        import signal
 
+        import pytest
 
-def test_a_check_an_interruption_ended_starts_again_past_the_reports_taken() -> None:
-    # The signal's exception ended the check's generator: every later pin of the file got the
-    # same exception back, or no report at all.
-    started: list[int] = []
-
-    async def check() -> AsyncIterator[str]:
-        started.append(len(started))
-        for report in ("first", "second", "third"):
-            if len(started) == 1 and report == "second":
-                raise _Interrupted
-            yield report
-
-    async def run() -> list[str | None]:
-        file = _FileCheck(check)  # type: ignore[arg-type]
-        taken: list[str | None] = []
-        for _ in range(5):
+        @pytest.hookimpl(wrapper=True)
+        def pytest_runtest_call(item):
+            def timeout(signum, frame):
+                pytest.fail("Timeout (>1.0s)")
+            signal.signal(signal.SIGALRM, timeout)
+            signal.setitimer(signal.ITIMER_REAL, 1.0)
             try:
-                report = await file.next_report()
-            except _Interrupted:
-                taken.append("interrupted")
-            else:
-                if report is not None:
-                    file.reports.append(report)
-                taken.append(report)
-        return taken
+                return (yield)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        """
+    )
+    pytester.makepyprojecttoml("[tool.pin-preflight]\ndeadline = 2.0\nretries = 0\n")
+    with serve() as server:
 
-    assert asyncio.run(run()) == ["first", "interrupted", "second", "third", None]
-    assert started == [0, 1]
+        def pin(title: str, url: str) -> dict[str, object]:
+            source = {"source_type": "image_url", "url": url}
+            return {"board_id": "549755885175", "title": title, "media_source": source}
+
+        photos = [pin(f"Photo {n}", server.url(f"/media/photo-baseline.jpg?v={n}"))
+                  for n in range(20)]  # fmt: skip
+        slow = pin("Slow", server.url("/hang/tall.jpg"))  # no answer for 3 s
+        write_pins(pytester.path / "week.pins.json", photos[0], slow, *photos[1:])
+        result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
+    output = result.stdout.str()
+    failed = [line for line in output.splitlines() if line.startswith("FAILED ")]
+    assert failed[0].startswith('FAILED week.pins.json::week.pins.json:10 "Slow" - Failed: Timeout')
+    assert all("Failed: Timeout" in line for line in failed)  # a wait cut short, nothing else
+    assert len(failed) <= 3  # the slow pin, and those waiting behind it until it timed out
+    assert "Photo 19" not in output.rpartition("short test summary info")[2]
+
+
+def test_the_checks_run_on_no_thread_a_signal_reaches(pytester: pytest.Pytester) -> None:
+    # Python runs signal handlers in the main thread: a timeout's pytest.fail raised there ended
+    # whatever task of the checks' loop was running, a probe shared by later pins among them.
+    pytester.makeconftest(
+        """
+        import threading
+
+        import validator.engine
+
+        stage = validator.engine.Engine.offline_stage
+
+        def recorded(self, item, **options):
+            with open("threads.txt", "a") as out:
+                out.write(threading.current_thread().name + "\\n")
+            return stage(self, item, **options)
+
+        validator.engine.Engine.offline_stage = recorded
+        """
+    )
+    write_pins(pytester.path / "week.pins.json", WARNED_PIN, {**WARNED_PIN, "title": "Other"})
+    assert pytester.runpytest(*OFFLINE).ret == pytest.ExitCode.OK
+    threads = (pytester.path / "threads.txt").read_text().split()
+    assert len(threads) == 2
+    assert threading.main_thread().name not in threads

@@ -7,8 +7,8 @@ names nobody gives a test fixture by accident), and the ini setting ``pin_prefli
 turns it on with the project's own patterns. A calendar file named on the command line is
 collected whatever its name, as pytest does for a test module.
 
-Collection reads each file and makes one item per pin, named after its location and title. The
-pins are checked the first time one of the file's items runs, all of the file at once (a pin's
+Collection reads each file and makes one item per pin, named after its location and title. A
+file's pins are checked together as its items run, each item waiting for its own report (a pin's
 verdict can depend on the others: ``calendar.duplicate_pin``), in one engine session for the whole
 pytest session, that is one HTTP client and one probe per URL per process (per xdist worker).
 
@@ -45,6 +45,7 @@ from _pytest._code.code import (
 
 if TYPE_CHECKING:
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
     from types import TracebackType
 
     from validator.engine import Engine, Session
@@ -249,9 +250,10 @@ class _Checker:
 
     One event loop lives as long as the pytest session (an ``asyncio.Runner``), because the
     engine session's HTTP client belongs to the loop it was opened on: ``asyncio.run`` per file
-    would need one client per file and probe a URL shared by two files twice. Between files the
-    loop is idle, not running, so tests that start their own loops (``asyncio.run``,
-    pytest-asyncio) are unaffected; the loop is not installed as the thread's current loop.
+    would need one client per file and probe a URL shared by two files twice. It runs in a
+    thread of its own while an item waits for its report (``_run``), and is never the current
+    loop of the thread that runs the tests: tests that start their own loops (``asyncio.run``,
+    pytest-asyncio) are unaffected.
     """
 
     def __init__(self, config: pytest.Config, settings: Settings, patterns: tuple[str, ...]):
@@ -261,6 +263,8 @@ class _Checker:
         self._engine: Engine | None = None
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
+        self._thread: ThreadPoolExecutor | None = None
+        """Where the loop runs (``_run``)."""
         self._reports: dict[Path, _FileCheck | tuple[BaseException, TracebackType | None]] = {}
         self.collected = 0
         """Calendar files collected in this process (``pytest_collectreport``)."""
@@ -352,26 +356,21 @@ class _Checker:
         found = self._reports.get(key)
         if found is None:
             session, inputs = self._open(), file.take_inputs()
-            found = self._reports[key] = _FileCheck(lambda: session.check_all(inputs))
+            found = self._reports[key] = _FileCheck(session.check_all(inputs))
         if isinstance(found, tuple):
             # Each raise adds its frames to the exception's traceback: raised from the traceback
             # it was caught with, every item shows the same one (not 200 ever longer ones).
             error, traceback = found
             raise error.with_traceback(traceback)
         failure: tuple[BaseException, TracebackType | None] | None = None
-        while failure is None and len(found.reports) <= index:
-            try:
-                report = self._run(self._loop(), found.next_report())
-            except ConfigError as exc:
-                pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
-            except Exception as exc:  # raised for this item and the file's later ones
-                failure = (exc, exc.__traceback__)
-            else:
-                if report is None:
-                    missing = f"pin-preflight: pin {index} of {file.path} got no report"
-                    failure = (RuntimeError(missing), None)
-                else:
-                    found.reports.append(report)
+        try:
+            if not self._run(found.fill(index)):
+                missing = f"pin-preflight: pin {index} of {file.path} got no report"
+                failure = (RuntimeError(missing), None)
+        except ConfigError as exc:
+            pytest.exit(f"pin-preflight: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+        except Exception as exc:  # raised for this item and the file's later ones
+            failure = (exc, exc.__traceback__)
         if failure is not None:
             self._reports[key] = failure
             error, traceback = failure
@@ -382,7 +381,7 @@ class _Checker:
         """The engine session, opened for the first file checked."""
         if self._session is None:
             session = self.engine.session()
-            self._run(self._loop(), session.__aenter__())
+            self._run(session.__aenter__())
             self._session = session
         return self._session
 
@@ -394,11 +393,23 @@ class _Checker:
             self._runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
         return self._runner
 
-    @staticmethod
-    def _run(runner: asyncio.Runner, work: Coroutine[Any, Any, _T]) -> _T:
-        """``work`` on the session's loop (``_outside_any_loop``)."""
-        with _quiet():
-            return _outside_any_loop(runner.run, work)
+    def _run(self, work: Coroutine[Any, Any, _T]) -> _T:
+        """``work`` on the session's loop, which runs in a thread of its own; this one waits.
+
+        Signals reach the main thread only: pytest-timeout's ``pytest.fail`` ends this wait and
+        fails the item, while the check goes on. Raised inside the loop, it ended whatever task
+        was running (a probe, the loop's own bookkeeping), and every later pin of the file
+        failed with it. The next item's work waits behind what is still running: it goes on
+        where the cut-short wait stopped. A thread also lets pytest run inside a running event
+        loop (ipytest in a notebook, ``pytest.main`` awaited in async code), where no other
+        loop can run.
+        """
+        runner = self._loop()
+        if self._thread is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="pin-preflight")
+        return self._thread.submit(_quietly, runner.run, work).result()
 
     def pytest_report_collectionfinish(self) -> list[str]:
         """Which files run whole under ``--lf``, and why: pytest's own line counts only pins.
@@ -460,59 +471,50 @@ class _Checker:
             output[_STALE_OUTPUT] = list(self.stale)
             output[_COLLECTED_OUTPUT] = self.collected
             output[_RERUN_OUTPUT] = list(self.rerun)
-        runner, session = self._runner, self._session
-        self._runner = self._session = None
-        if runner is None:
+        runner, session, thread = self._runner, self._session, self._thread
+        if runner is None or thread is None:
             return
         try:
+            for found in self._reports.values():  # a wait cut short may have left one running
+                if isinstance(found, _FileCheck) and found.filling is not None:
+                    runner.get_loop().call_soon_threadsafe(found.filling.cancel)
             if session is not None:
-                self._run(runner, session.__aexit__(None, None, None))
+                self._run(session.__aexit__(None, None, None))
         finally:
-            _outside_any_loop(runner.close)  # it runs the loop too: to end its async generators
+            self._runner = self._session = None
+            try:
+                thread.submit(runner.close).result()  # it runs the loop: to end async generators
+            finally:
+                self._thread = None
+                thread.shutdown()
 
 
 class _FileCheck:
-    """A calendar file's check under way: the reports so far, and the next one awaited.
+    """A calendar file's check under way: its stream of reports, and those taken so far."""
 
-    ``check`` starts the file's check (a report per pin, in order), again if need be.
-    """
-
-    def __init__(self, check: Callable[[], AsyncIterator[Report]]) -> None:
-        self.check = check
-        self.stream = check()
-        self.skip = 0
-        """Reports the stream gives that were taken already (a check started again)."""
+    def __init__(self, stream: AsyncIterator[Report]) -> None:
+        self.stream = stream
         self.reports: list[Report] = []
-        self.pending: asyncio.Future[Report | None] | None = None
-        """The next report, being awaited: kept when a wait for it is interrupted."""
+        self.filling: asyncio.Task[Any] | None = None
+        """The ``fill`` running, if one is: the session's end cancels it."""
 
-    async def next_report(self) -> Report | None:
-        """The file's next report (``None`` once there are no more)."""
+    async def fill(self, index: int) -> bool:
+        """Take reports up to the one at ``index``; whether there is one.
+
+        Kept as they come, on the loop's side: a wait cut short loses none of them.
+        """
         import asyncio
 
-        pending = self.pending
-        if pending is not None and pending.done() and _interrupted(pending):
-            # pytest-timeout's pytest.fail, raised by a signal inside the check itself, ended
-            # the check: it starts again, the reports already taken skipped (the session's
-            # probes are kept, or made again where the signal ended theirs).
-            self.stream, self.skip, pending = self.check(), len(self.reports), None
-        if pending is None:
-            pending = self.pending = asyncio.ensure_future(self._pull())
-        report = await pending
-        self.pending = None
-        return report
-
-    async def _pull(self) -> Report | None:
-        while self.skip:
-            if await anext(self.stream, None) is None:
-                return None
-            self.skip -= 1
-        return await anext(self.stream, None)
-
-
-def _interrupted(done: asyncio.Future[Report | None]) -> bool:
-    """Whether a finished wait for a report ended by no error: a cancel, or an interruption."""
-    return done.cancelled() or not isinstance(done.exception(), Exception | None)
+        self.filling = asyncio.current_task()
+        try:
+            while len(self.reports) <= index:
+                report = await anext(self.stream, None)
+                if report is None:
+                    return False
+                self.reports.append(report)
+            return True
+        finally:
+            self.filling = None
 
 
 class CalendarFile(pytest.File):
@@ -733,23 +735,10 @@ def _located(text: str, path: Path, line: int | None, config: pytest.Config) -> 
     )
 
 
-def _outside_any_loop(call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
-    """``call(*args)``, from a thread of its own if this thread is running an event loop.
-
-    ipytest (pytest in a notebook) and ``pytest.main`` awaited in async code run the tests
-    inside a running loop, where no other loop can run: every pin failed on a traceback. The
-    session's loop then runs in a worker thread, one call at a time as always.
-    """
-    import asyncio
-
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:  # the usual case: pytest run from a shell
-        return call(*args, **kwargs)
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1, thread_name_prefix="pin-preflight") as worker:
-        return worker.submit(call, *args, **kwargs).result()
+def _quietly(call: Callable[[Coroutine[Any, Any, _T]], _T], work: Coroutine[Any, Any, _T]) -> _T:
+    """``call(work)`` with the library warnings of checking not raised (``_quiet``)."""
+    with _quiet():
+        return call(work)
 
 
 @contextmanager
