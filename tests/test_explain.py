@@ -125,6 +125,8 @@ def test_a_bare_body_needs_its_status(capsys: pytest.CaptureFixture[str], tmp_pa
         ('"Service Unavailable"', "503", "platform.server_error"),  # JSON, but no error object
         ("upstream connect error", "401", "auth.unauthorized"),
         ("[error] upstream timed out\n", "503", "platform.server_error"),  # a log line
+        ("[2026-12-01 06:00:01] upstream timed out\n", "503", "platform.server_error"),
+        ("[1, 2", "503", "platform.server_error"),  # a list holds no error body either way
     ],
 )
 def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
@@ -141,7 +143,7 @@ def test_a_body_that_is_no_json_object_is_classified_by_the_status_given(
 
 
 @pytest.mark.parametrize(
-    "body", ["{'code': 2, 'message': 'Authentication failed.'}", '{"code": 3,', "[1, 2", '"cut']
+    "body", ["{'code': 2, 'message': 'Authentication failed.'}", '{"code": 3,', '  {"code"']
 )
 def test_broken_json_stays_an_error_even_with_a_status(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str

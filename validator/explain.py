@@ -122,17 +122,13 @@ def _classified(
 
 
 def _meant_as_json(text: str) -> bool:
-    """Whether text that does not parse was meant as JSON: an object or array begun as one is.
+    """Whether text that does not parse was meant as an error body in JSON: an object begun.
 
-    ``{'code': 2`` and ``[1, 2`` were; ``[error] upstream timed out`` (a log line) was not.
+    ``{'code': 2`` (a Python dict printed) and ``{"code": 3,`` (a body cut short) were: the code
+    in them would decide, and is not read. A log line (``[error] ...``, ``[2026-12-01 06:00]``)
+    or a page was not; nor is a list or a string, which hold no error body anyway.
     """
-    stripped = text.lstrip()
-    if stripped[:1] == '"':
-        return True
-    if stripped[:1] not in ("{", "["):
-        return False
-    after = stripped[1:].lstrip()[:1]
-    return after == "" or after in "\"'{[]}-0123456789tfn"
+    return text.lstrip()[:1] == "{"
 
 
 def _is_envelope(document: Mapping[str, Any]) -> bool:

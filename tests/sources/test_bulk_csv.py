@@ -810,6 +810,8 @@ IN_UTC_ALONE = "Write the time in UTC, without its offset: "
         ("2026-12-17T10", AS_BULK + "2026-12-17T10:00:00 (UTC)."),
         ("2026-12-17T10+02", IN_UTC_ALONE + "2026-12-17T08:00:00."),
         ("2026-12-17T00Z", AS_BULK + "2026-12-17T00:00:00 (UTC)."),
+        ("2026-12-17T10.5", None),  # 10:30 to ISO 8601, 10:00:00.5 to Python: no guess
+        ("2026-12-17T10:30,5Z", None),
         ("0001-01-01T00:30:00+01:00", None),  # before year 1 in UTC: no date to give back
         # Excel's d-mmm-yyyy, and a long date.
         ("17-Dec-2026", REWROTE + "2026-12-17 (yyyy-mm-dd)."),

@@ -832,6 +832,8 @@ def _iso_fix(value: str) -> str | None:
     week date: what ``datetime.fromisoformat`` reads, given back in UTC as yyyy-mm-ddThh:mm:ss.
     """
     text = _ONE_DIGIT_HOUR.sub(r"\g<1>0\g<2>", value)
+    if _DECIMAL_HOUR.search(text):  # T10.5 is 10:30 to ISO 8601, 10:00:00.5 to Python
+        return None
     try:
         moment = datetime.fromisoformat(text)
         offset = moment.utcoffset()
@@ -854,6 +856,8 @@ _ONE_DIGIT_HOUR = re.compile(r"^([0-9]{4}-?[0-9]{2}-?[0-9]{2}[T ])([0-9]:)", re.
 # An ISO 8601 day as fromisoformat reads one: what follows it is a time (T10, T10:30+02:00).
 _ISO_DAY = re.compile(r"[0-9]{4}-?(?:W[0-9]{2}(?:-?[1-7])?|[0-9]{2}-?[0-9]{2}|[0-9]{3})", re.ASCII)
 _WEEK_ALONE = re.compile(r"[0-9]{4}-?W[0-9]{2}", re.ASCII)
+# An hour or a minute with a decimal part (T10.5, T10:30,5): no seconds for Python to read it as.
+_DECIMAL_HOUR = re.compile(r"[Tt ][0-9]{2}(?::?[0-9]{2})?[.,]", re.ASCII)
 
 
 def _utc(moment: datetime) -> str:
