@@ -946,3 +946,28 @@ def test_the_checks_run_on_no_thread_a_signal_reaches(pytester: pytest.Pytester)
     threads = (pytester.path / "threads.txt").read_text().split()
     assert len(threads) == 2
     assert threading.main_thread().name not in threads
+
+
+def test_reports_taken_while_an_earlier_pin_waited_need_no_wait_of_their_own(
+    pytester: pytest.Pytester,
+) -> None:
+    # Each item ran the loop for its own report: 5,000 offline pins took 60 % longer.
+    pytester.makeconftest(
+        """
+        from validator import pytest_plugin
+
+        run = pytest_plugin._Checker._run
+
+        def counted(self, work):
+            with open("runs.txt", "a") as out:
+                out.write("run\\n")
+            return run(self, work)
+
+        pytest_plugin._Checker._run = counted
+        """
+    )
+    pins = [{**WARNED_PIN, "title": f"Pin {n}", "dominant_color": "#AABBCC"} for n in range(300)]
+    write_pins(pytester.path / "many.pins.json", *pins)
+    pytester.runpytest(*OFFLINE).assert_outcomes(passed=300)
+    runs = (pytester.path / "runs.txt").read_text().split()
+    assert len(runs) <= 10  # the session opened, and a few waits: not one per pin

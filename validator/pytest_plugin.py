@@ -362,6 +362,8 @@ class _Checker:
             # it was caught with, every item shows the same one (not 200 ever longer ones).
             error, traceback = found
             raise error.with_traceback(traceback)
+        if index < len(found.reports):  # taken already, while an earlier pin waited
+            return found.reports[index]
         failure: tuple[BaseException, TracebackType | None] | None = None
         try:
             if not self._run(found.fill(index)):
@@ -490,31 +492,46 @@ class _Checker:
 
 
 class _FileCheck:
-    """A calendar file's check under way: its stream of reports, and those taken so far."""
+    """A calendar file's check under way: its stream of reports, and those taken so far.
+
+    The reports are taken by a task of the loop, as they come, whenever the loop runs: while a
+    pin waits for its own, those of the pins after it that are ready are taken too, and their
+    items find them without running the loop again (5,000 offline pins took 60 % longer when
+    each item ran the loop for its own report). Kept on the loop's side: a wait cut short loses
+    none of them.
+    """
 
     def __init__(self, stream: AsyncIterator[Report]) -> None:
+        import asyncio  # not at the top: this module is imported by every pytest run
+
         self.stream = stream
         self.reports: list[Report] = []
-        self.filling: asyncio.Task[Any] | None = None
-        """The ``fill`` running, if one is: the session's end cancels it."""
+        self.filling: asyncio.Task[None] | None = None
+        """The task that takes the reports: the session's end cancels it if it still runs."""
+        self._more = asyncio.Event()  # bound to the loop that first waits on it
 
     async def fill(self, index: int) -> bool:
-        """Take reports up to the one at ``index``; whether there is one.
-
-        Kept as they come, on the loop's side: a wait cut short loses none of them.
-        """
+        """Wait until the report at ``index`` is taken; whether there is one."""
         import asyncio
 
-        self.filling = asyncio.current_task()
-        try:
-            while len(self.reports) <= index:
-                report = await anext(self.stream, None)
-                if report is None:
-                    return False
-                self.reports.append(report)
+        if self.filling is None:
+            self.filling = asyncio.ensure_future(self._take())
+        filling = self.filling
+        while len(self.reports) <= index and not filling.done():
+            self._more.clear()
+            await self._more.wait()
+        if len(self.reports) > index:
             return True
+        filling.result()  # the check's own exception, if it ended on one
+        return False
+
+    async def _take(self) -> None:
+        try:
+            async for report in self.stream:
+                self.reports.append(report)
+                self._more.set()
         finally:
-            self.filling = None
+            self._more.set()  # the end, or an exception: a waiting ``fill`` looks again
 
 
 class CalendarFile(pytest.File):
