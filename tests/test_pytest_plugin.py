@@ -64,6 +64,32 @@ def copy_calendars(pytester: pytest.Pytester) -> None:
     shutil.copy(FIXTURES / "codes" / "board.missing.json", pytester.path / "fixtures")
 
 
+def url_pin(title: str, url: str, board: str = "549755885175") -> dict[str, object]:
+    """An ``image_url`` pin of ``url``, titled."""
+    source = {"source_type": "image_url", "url": url}
+    return {"board_id": board, "title": title, "media_source": source}
+
+
+def timeout_per_pin(pytester: pytest.Pytester, seconds: float, only: str | None = None) -> None:
+    """A conftest that fails each pin (or those named ``only``) after ``seconds``, as
+    pytest-timeout's signal method does: ``pytest.fail`` raised from ``SIGALRM``."""
+    guard = f"    if {only!r} not in item.name:\n        return (yield)\n" if only else ""
+    pytester.makeconftest(
+        "import signal\n\nimport pytest\n\n"
+        "@pytest.hookimpl(wrapper=True)\n"
+        "def pytest_runtest_call(item):\n"
+        f"{guard}"
+        "    def timeout(signum, frame):\n"
+        f"        pytest.fail('Timeout (>{seconds}s)')\n"
+        "    signal.signal(signal.SIGALRM, timeout)\n"
+        f"    signal.setitimer(signal.ITIMER_REAL, {seconds})\n"
+        "    try:\n"
+        "        return (yield)\n"
+        "    finally:\n"
+        "        signal.setitimer(signal.ITIMER_REAL, 0)\n"
+    )
+
+
 def write_pins(path: Path, *pins: object) -> Path:
     path.write_text(json.dumps(list(pins), indent=2), encoding="utf-8")
     return path
@@ -285,16 +311,12 @@ def test_media_urls_are_fetched_once_per_session(pytester: pytest.Pytester) -> N
     with serve() as server:
         photo = server.url("/media/photo-baseline.jpg")
 
-        def pin(title: str, url: str) -> dict[str, object]:
-            source = {"source_type": "image_url", "url": url}
-            return {"board_id": "549755885175", "title": title, "media_source": source}
-
         write_pins(
             pytester.path / "a.pins.json",
-            pin("Photo", photo),
-            pin("Gone", server.url("/status/404")),
+            url_pin("Photo", photo),
+            url_pin("Gone", server.url("/status/404")),
         )
-        write_pins(pytester.path / "b.pins.json", pin("Photo again", photo))
+        write_pins(pytester.path / "b.pins.json", url_pin("Photo again", photo))
 
         # Without the flag, a loopback URL is one Pinterest can never fetch; nothing is sent.
         result = pytester.runpytest("--pin-preflight")
@@ -798,38 +820,14 @@ def test_a_pin_timed_out_while_its_file_is_checked_leaves_the_others_their_findi
 ) -> None:
     # pytest-timeout's signal method raises pytest.fail from SIGALRM: the first pin, which
     # checks the whole file, failed, and every other pin then failed with an IndexError.
-    pytester.makeconftest(
-        """
-        import signal
-
-        import pytest
-
-        @pytest.hookimpl(wrapper=True)
-        def pytest_runtest_call(item):
-            if '"First"' not in item.name:
-                return (yield)
-            def timeout(signum, frame):
-                pytest.fail("Timeout (>0.3s)")
-            signal.signal(signal.SIGALRM, timeout)
-            signal.setitimer(signal.ITIMER_REAL, 0.3)
-            try:
-                return (yield)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        """
-    )
+    timeout_per_pin(pytester, 0.3, only='"First"')
     with serve(latency=0.5) as server:
-
-        def pin(title: str, url: str, board: str = "549755885175") -> dict[str, object]:
-            source = {"source_type": "image_url", "url": url}
-            return {"board_id": board, "title": title, "media_source": source}
-
         write_pins(
             pytester.path / "slow.pins.json",
-            pin("First", server.url("/media/photo-baseline.jpg")),
-            pin("Second", server.url("/media/square.jpg")),
-            pin("Gone", server.url("/status/404")),
-            pin("Offline fail", server.url("/media/tall.jpg"), board="Bad board"),
+            url_pin("First", server.url("/media/photo-baseline.jpg")),
+            url_pin("Second", server.url("/media/square.jpg")),
+            url_pin("Gone", server.url("/status/404")),
+            url_pin("Offline fail", server.url("/media/tall.jpg"), board="Bad board"),
         )
         result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
     result.assert_outcomes(passed=1, failed=3)
@@ -842,35 +840,13 @@ def test_a_pin_timed_out_while_its_file_is_checked_leaves_the_others_their_findi
 def test_a_pin_does_not_wait_for_a_slow_url_after_it(pytester: pytest.Pytester) -> None:
     # The first pin checked its whole file: under pytest-timeout, every pin run while a later
     # URL of the file was still slow failed on the timeout, its own URL answered long before.
-    pytester.makeconftest(
-        """
-        import signal
-
-        import pytest
-
-        @pytest.hookimpl(wrapper=True)
-        def pytest_runtest_call(item):
-            def timeout(signum, frame):
-                pytest.fail("Timeout (>1.5s)")
-            signal.signal(signal.SIGALRM, timeout)
-            signal.setitimer(signal.ITIMER_REAL, 1.5)
-            try:
-                return (yield)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        """
-    )
+    timeout_per_pin(pytester, 1.5)
     with serve() as server:
-
-        def pin(title: str, url: str) -> dict[str, object]:
-            source = {"source_type": "image_url", "url": url}
-            return {"board_id": "549755885175", "title": title, "media_source": source}
-
         write_pins(
             pytester.path / "week.pins.json",
-            pin("Good", server.url("/media/photo-baseline.jpg")),
-            pin("Good too", server.url("/media/square.jpg")),
-            pin("Slow", server.url("/hang/tall.jpg")),  # no answer for 3 s
+            url_pin("Good", server.url("/media/photo-baseline.jpg")),
+            url_pin("Good too", server.url("/media/square.jpg")),
+            url_pin("Slow", server.url("/hang/tall.jpg")),  # no answer for 3 s
         )
         result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
     result.assert_outcomes(passed=2, failed=1)
@@ -884,34 +860,12 @@ def test_a_timeout_raised_while_many_pins_wait_fails_only_the_pins_that_waited(
 ) -> None:
     # Raised inside the checks' loop, the timeout ended a probe's task, and every later pin of
     # the file failed at once with the same "Timeout" (286 of 401 in a review's run).
-    pytester.makeconftest(
-        """
-        import signal
-
-        import pytest
-
-        @pytest.hookimpl(wrapper=True)
-        def pytest_runtest_call(item):
-            def timeout(signum, frame):
-                pytest.fail("Timeout (>1.0s)")
-            signal.signal(signal.SIGALRM, timeout)
-            signal.setitimer(signal.ITIMER_REAL, 1.0)
-            try:
-                return (yield)
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-        """
-    )
+    timeout_per_pin(pytester, 1.0)
     pytester.makepyprojecttoml("[tool.pin-preflight]\ndeadline = 2.0\nretries = 0\n")
     with serve() as server:
-
-        def pin(title: str, url: str) -> dict[str, object]:
-            source = {"source_type": "image_url", "url": url}
-            return {"board_id": "549755885175", "title": title, "media_source": source}
-
-        photos = [pin(f"Photo {n}", server.url(f"/media/photo-baseline.jpg?v={n}"))
+        photos = [url_pin(f"Photo {n}", server.url(f"/media/photo-baseline.jpg?v={n}"))
                   for n in range(20)]  # fmt: skip
-        slow = pin("Slow", server.url("/hang/tall.jpg"))  # no answer for 3 s
+        slow = url_pin("Slow", server.url("/hang/tall.jpg"))  # no answer for 3 s
         write_pins(pytester.path / "week.pins.json", photos[0], slow, *photos[1:])
         result = pytester.runpytest("--pin-preflight", "--pin-preflight-allow-private-hosts")
     output = result.stdout.str()
