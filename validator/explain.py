@@ -44,8 +44,8 @@ def add_parser(commands: argparse._SubParsersAction[_P]) -> None:
         description=(
             "Classify one Pinterest API error response: a JSON file (or - for standard input) "
             'holding {"status": N, "headers": {...}, "body": {...}}, or just the error body with '
-            "--status N (JSON, or any text: a gateway's HTML page). Exit status: 0 classified, "
-            "2 unreadable input."
+            "--status N (JSON, or text that begins no JSON object: a gateway's HTML page). Exit "
+            "status: 0 classified, 2 unreadable input."
         ),
     )
     parser.add_argument(

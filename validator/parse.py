@@ -127,8 +127,7 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
     if raw is payload and not isinstance(raw, dict):  # json.dumps writes dicts, no other mapping
         message = (
             f"the pin is {with_article(type(raw).__name__)}, which json.dumps cannot write, so it "
-            "cannot be "
-            "sent; send a dict (dict(pin))"
+            "cannot be sent; send a dict (dict(pin))"
         )
         return Parsed(None, (malformed.finding(None, message),))
     mapping: Mapping[Any, Any] = raw
