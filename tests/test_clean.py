@@ -89,7 +89,9 @@ _HOST = _mostly(
         st.text(alphabet="abcXYZ019.-", min_size=1, max_size=8),
         st.sampled_from(["", ":8080", ":1", ":9999", ":0", ":0080"]),
     ),
-    st.sampled_from(["", ":99999", "[::1]", "exa mple.com", "例え.jp", "u@h.example", "h:"]),
+    st.sampled_from(
+        ["", ":99999", "[::1]", "exa mple.com", "例え.jp", "u@h.example", "h:", "www.DropBox.com"]
+    ),
 )
 _PATH = st.text(alphabet=_PRINTABLE + _NASTY_CHARS, max_size=8).filter(
     lambda path: not path.endswith(("/", "."))
@@ -341,6 +343,7 @@ def test_an_index_of_zero_that_is_no_integer_is_reported_on_both_paths(index: ob
         ({"media_source": _image("https://cdn.example.com/a.\u017fpg")}, "a Unicode look-alike"),
         ({"description": "d" * (CLEAN_DESCRIPTION_LENGTH + 1)}, "a description worth a warning"),
         ({"dominant_color": "#abc"}, "a short colour"),
+        ({"media_source": _image("https://www.dropbox.com/s/a/b.jpg?dl=0")}, "a share page"),
     ],
 )
 def test_what_the_fast_path_leaves_to_the_rules(change: dict[str, Any], why: str) -> None:

@@ -249,6 +249,7 @@ def test_plain_image_urls_are_recognised(url: str) -> None:
         pytest.param("https://cdn.example.com/spring pin.jpg", id="space"),
         pytest.param("https://cdn.example.com:12345/spring.jpg", id="five-digit-port"),
         pytest.param("https://cdn.example.com/spring", id="no-extension"),
+        pytest.param("https://www.DropBox.com/s/abc/spring.jpg", id="dropbox-share-page"),
     ],
 )
 def test_other_urls_are_not_plain_image_urls(url: str) -> None:
@@ -419,6 +420,7 @@ def test_same_resource_is_the_request_a_url_makes(url: str, sent: str) -> None:
         ("https://docs.google.com/presentation/d/1AbC/edit", "a Google Drive"),
         ("https://www.dropbox.com/scl/fi/abc/clip.mp4?rlkey=x&dl=0", "a Dropbox"),
         ("https://www.dropbox.com/s/abc/photo", "a Dropbox"),
+        ("https://www.dropbox.com/s/abc/photo.jpg?dl=0", "a Dropbox"),
         ("https://1drv.ms/i/s!abc", "a OneDrive"),
         ("https://photos.app.goo.gl/abc", "a Google Photos"),
         ("https://imgur.com/gallery/abc", "an imgur"),

@@ -1,13 +1,15 @@
-"""The clean-pin model: one validation in Rust that proves the offline rules would find nothing.
+"""The clean-pin model: one pydantic-core validation that proves the offline rules find nothing.
 
 Most pins of a calendar are fine, and for them the Python rules are pure cost. ``CleanPin`` is
 ``PinCreate`` with the rules written as pydantic constraints (required board and media, plain
 ASCII http(s) URLs whose names end in JPEG or PNG extensions, a description within the warning
 length, no unknown fields, a cover whose content type agrees with its name), so that
-pydantic-core alone can say that a pin is clean. ``validator.parse`` validates against
-``EITHER`` (``CleanPin``, else ``PinCreate``) in one pass: a pin that comes out clean needs no
-rules at all, and every other pin takes the full path (``validator.rules``), which alone words
-findings. The limits are the model's and the rules' (pinterest-api.md §1-2, §4).
+pydantic-core alone can say that a pin is clean. Only one constraint calls back into Python: a
+media URL may not be a Dropbox share link (``urls.may_be_share_page``), which names its image
+but opens a page. ``validator.parse`` validates against ``EITHER`` (``CleanPin``, else
+``PinCreate``) in one pass: a pin that comes out clean needs no rules at all, and every other pin
+takes the full path (``validator.rules``), which alone words findings. The limits are the
+model's and the rules' (pinterest-api.md §1-2, §4).
 
 The contract, held by ``tests/test_clean.py`` (a property test over generated payloads and a
 comparison of both paths over every fixture): **whatever ``CleanPin`` accepts, the full path
@@ -27,7 +29,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, cast
 
-from pydantic import ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails, SchemaValidator
 
 from validator.model import (
@@ -42,7 +51,7 @@ from validator.model import (
     VideoSource,
 )
 from validator.settings import Settings
-from validator.urls import ASCII_HOST, MAX_URL_LENGTH
+from validator.urls import ASCII_HOST, MAX_URL_LENGTH, may_be_share_page
 
 __all__ = [
     "CLEAN_DESCRIPTION_LENGTH",
@@ -69,15 +78,27 @@ _JPEG_EXTENSION = (
 _PNG_EXTENSION = "[Pp][Nn][Gg]"
 # validator.urls.url_problem's shortcut, narrowed to printable ASCII.
 _LINK = rf"^{_SCHEME_HOST}(?:[/?#][!-~]*)?$"
+
+
+def _no_share_page(url: str) -> str:
+    """A Dropbox share link names its file but opens a page: the rules say so (``share_page``)."""
+    if may_be_share_page(url):
+        raise ValueError("may be a share page")
+    return url
+
+
+_NOT_A_PAGE = AfterValidator(_no_share_page)
 JPEGURL = Annotated[
     str,
     StringConstraints(
         pattern=f"{_IMAGE_PATH}{_JPEG_EXTENSION}{_QUERY}$", max_length=MAX_URL_LENGTH
     ),
+    _NOT_A_PAGE,
 ]
 PNGURL = Annotated[
     str,
     StringConstraints(pattern=f"{_IMAGE_PATH}{_PNG_EXTENSION}{_QUERY}$", max_length=MAX_URL_LENGTH),
+    _NOT_A_PAGE,
 ]
 ImageURL = Annotated[
     str,
@@ -85,6 +106,7 @@ ImageURL = Annotated[
         pattern=f"{_IMAGE_PATH}(?:{_JPEG_EXTENSION}|{_PNG_EXTENSION}){_QUERY}$",
         max_length=MAX_URL_LENGTH,
     ),
+    _NOT_A_PAGE,
 ]
 Link = Annotated[str, StringConstraints(pattern=_LINK, max_length=LINK_MAX_LENGTH)]
 Digits = Annotated[str, StringConstraints(pattern=r"^[0-9]+$")]

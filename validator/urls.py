@@ -24,6 +24,7 @@ __all__ = [
     "declared_format",
     "extension",
     "is_plain_image_url",
+    "may_be_share_page",
     "share_page",
     "url_problem",
 ]
@@ -82,7 +83,20 @@ def is_plain_image_url(url: str) -> bool:
     ``False`` decides nothing: ``url_problem`` and ``declared_format`` say what, if anything, is
     wrong. This is the shortcut that keeps the common case of a calendar under a microsecond.
     """
-    return len(url) <= MAX_URL_LENGTH and _PLAIN_IMAGE_URL.fullmatch(url) is not None
+    return (
+        len(url) <= MAX_URL_LENGTH
+        and _PLAIN_IMAGE_URL.fullmatch(url) is not None
+        and not may_be_share_page(url)
+    )
+
+
+def may_be_share_page(url: str) -> bool:
+    """Whether ``url`` may be a share page though it names an image file; ``False`` is certain.
+
+    Of the services ``share_page`` knows, only Dropbox shows its files' names in its share links
+    (``dropbox.com/s/.../photo.jpg?dl=0`` opens a page that shows the photo).
+    """
+    return "dropbox" in url.lower()
 
 
 _FORMULA = re.compile(r"=\s*[A-Za-z][A-Za-z0-9_.]*\s*\(")
@@ -170,8 +184,8 @@ def share_page(url: str) -> tuple[str, str] | None:
     The service is named with its article ("a OneDrive"). A share link (Google Drive, Dropbox,
     OneDrive, Google Photos, an imgur post) opens a page that shows the file: Pinterest's crawler
     gets the page's HTML. Only links that are certainly pages by their form are named (Drive's
-    ``/uc`` download, a thumbnail or an export serve the file); a Dropbox link to
-    ``photo.jpg?dl=0`` is a plain image URL offline, and the network stage finds the page.
+    ``/uc`` download, a thumbnail or an export serve the file). A Dropbox link to ``photo.jpg``
+    is a page too, whatever its name: ``may_be_share_page`` keeps it off the shortcuts.
     """
     try:
         parts = urlsplit(url)

@@ -823,3 +823,41 @@ def test_a_share_link_is_not_the_media_file() -> None:
         finding.message == f"the URL {quote(url)} is a Google Drive share page, not the file itself"
     )
     assert finding.hint.startswith("Host the file where its URL serves the file itself")
+
+
+_DROPBOX = "https://www.dropbox.com/s/abc/brunch.jpg?dl=0"
+
+
+@pytest.mark.parametrize(
+    ("source", "field"),
+    [
+        ({"source_type": "image_url", "url": _DROPBOX}, "media_source.url"),
+        (
+            {
+                "source_type": "multiple_image_urls",
+                "items": [{"url": "https://cdn.example.com/a.png"}, {"url": _DROPBOX}],
+            },
+            "media_source.items[1].url",
+        ),
+        (
+            {
+                "source_type": "video_id",
+                "media_id": "4876543210987654321",
+                "cover_image_url": _DROPBOX,
+                "cover_image_content_type": "image/jpeg",
+            },
+            "media_source.cover_image_url",
+        ),
+    ],
+)
+def test_a_dropbox_share_link_is_a_page_though_it_names_a_jpeg(
+    source: dict[str, Any], field: str
+) -> None:
+    # It took the shortcut for plain image URLs: Pinterest's crawler would have got HTML.
+    (finding,) = check(image_pin(media_source=source)).findings
+    assert (finding.code, finding.field) == ("media.url_invalid", field)
+    assert finding.message.endswith("is a Dropbox share page, not the file itself")
+    assert (
+        finding.hint
+        == "End the link with raw=1 instead of dl=0: Dropbox then serves the file itself."
+    )
