@@ -62,6 +62,7 @@ from validator.slots import Slot, may_be_signed, media_slots
 from validator.sources import PinInput
 from validator.sources.bulk_csv import BOARD as CSV_BOARD
 from validator.sources.json_ import run_together
+from validator.sources.mapped_csv import said_of_columns
 from validator.urls import MediaKind
 
 __all__ = ["MEDIA_SOURCE", "Engine", "Session"]
@@ -363,7 +364,7 @@ class Engine:
         if not findings:
             return ()
         if columns:
-            findings = _said_of_columns(findings, columns)
+            findings = said_of_columns(findings, columns)
         if self._dropped:
             findings = [f for f in findings if f.code not in self._dropped]
         if self.settings.strict:
@@ -780,24 +781,6 @@ def _account_target(pin: PinCreate, findings: list[Finding]) -> AccountTarget:
         board_section_id=usable(pin.board_section_id, "board_section_id"),
         media_id=usable(media_id, MEDIA_ID_FIELD),
     )
-
-
-def _said_of_columns(
-    findings: list[Finding], columns: tuple[tuple[str, str], ...]
-) -> list[Finding]:
-    """Each finding on a field read from a sheet's column, told with that column.
-
-    "board_id" is "Board ID" in the sheet the user edits. Not twice: a cell's own finding
-    (a formula, an error value) names its column already.
-    """
-    said = []
-    for finding in findings:
-        field = finding.field
-        column = next((name for path, name in columns if field == path), None) if field else None
-        if column is not None and (shown := quote(column)) not in finding.message:
-            finding = dataclasses.replace(finding, message=f"{finding.message} (column {shown})")
-        said.append(finding)
-    return said
 
 
 def _reported(findings: list[Finding], field: str) -> bool:

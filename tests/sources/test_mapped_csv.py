@@ -10,12 +10,15 @@ import pytest
 from support import FIXTURES
 
 from validator.cli import EXIT_ERRORS, EXIT_UNUSABLE, main
+from validator.codes.board import BOARD_INVALID_ID
+from validator.codes.media import MEDIA_MISSING
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.report import Report
 from validator.settings import Settings
 from validator.slots import Slot
 from validator.sources import load
+from validator.sources.mapped_csv import said_of_columns
 from validator.urls import MediaKind
 
 SHEET = FIXTURES / "calendars" / "own-columns.csv"
@@ -306,6 +309,71 @@ def test_a_finding_on_a_mapped_field_names_its_column(tmp_path: Path) -> None:
     ]
     (finding,) = missing.findings  # a blank cell: the column to fill
     assert finding.message == 'the pin has no board_id (column "Board ID")'
+
+
+def test_hints_name_the_sheet_s_columns_not_the_api_s_fields(tmp_path: Path) -> None:
+    # "Add cover_image_url" asked a sheet's user for a field; the sheet has a column to fill.
+    columns = {
+        **SHEET_COLUMNS, "board_section_id": "Section", "media_id": "Video id",
+        "cover_image_url": "Cover", "cover_image_content_type": "Cover type",
+    }  # fmt: skip
+    cover, section, media = checked_sheet(
+        tmp_path,
+        "Board ID,Section,Headline,Image,Video id,Cover,Cover type\n"
+        "549755885175,,Tulips,,4876543210987654321,,\n"
+        "549755885175,sec 1,Hats,https://cdn.example.com/a.jpg,,,\n"
+        "549755885175,,No media,,,,\n",
+        columns,
+    )
+    assert cover.findings[0].hint.startswith(
+        'Fill in the "Cover" column (a public JPEG or PNG, ideally with the video\'s aspect ratio) '
+        'and the "Cover type" column. To trust key frames, set accept_key_frame_cover = true.'
+    )
+    # An endpoint's path keeps the API's name; a field to leave out is a cell to leave empty.
+    assert section.findings[0].hint.endswith(
+        "(GET /v5/boards/{board_id}/sections lists them), "
+        'or leave the "Section" column empty to publish to the board itself.'
+    )
+    assert media.findings[0].hint == (
+        'Fill in the "Image" column for an image pin, or "Video id" for an uploaded video.'
+    )
+
+
+@pytest.mark.parametrize(
+    ("hint", "said"),
+    [
+        ("Set board_id to the board's id.", 'Set the "Board ID" column to the board\'s id.'),
+        ("board_id must be digits.", 'The "Board ID" column must be digits.'),
+        (
+            "Add media_id and cover_image_url.",
+            'Fill in the "Video id" column and the "Cover" column.',
+        ),
+        (
+            'Send {"media_id": "1"}, not board_id.',
+            'Send {"media_id": "1"}, not the "Board ID" column.',
+        ),
+        ("Set upload_url first.", "Set upload_url first."),  # no column of the sheet's
+    ],
+)
+def test_an_api_name_in_a_hint_is_said_as_its_column(hint: str, said: str) -> None:
+    finding = BOARD_INVALID_ID.finding("board_id", "board_id is wrong", hint)
+    (told,) = said_of_columns([finding], SHEET_PATHS)
+    assert told.hint == said
+    assert told.message == 'board_id is wrong (column "Board ID")'
+
+
+def test_a_row_without_media_in_a_sheet_of_video_ids_only_is_told_that_column() -> None:
+    finding = MEDIA_MISSING.finding("media_source", "the pin has no media_source")
+    columns = (("board_id", "Board ID"), ("media_source.media_id", "Video id"))
+    (told,) = said_of_columns([finding], columns)
+    assert told.hint == 'Fill in the "Video id" column.'
+
+
+SHEET_PATHS = (
+    ("board_id", "Board ID"),
+    ("media_source.media_id", "Video id"),
+    ("media_source.cover_image_url", "Cover"),
+)
 
 
 def test_a_caption_over_lines_with_commas_stays_one_row(tmp_path: Path) -> None:

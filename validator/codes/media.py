@@ -151,7 +151,7 @@ MEDIA_MEDIA_ID_INVALID: Final = Code(
     ),
     fix=(
         "Register and upload the video (POST /v5/media, then the upload_url), wait until "
-        "GET /v5/media/{media_id} says 'succeeded', and send that media_id."
+        "GET /v5/media/{media_id} says 'succeeded', and send the id in media_id."
     ),
     reference="pinterest-api.md §2 (video_id.media_id pattern), §3 (upload flow)",
     example_bad=media_pin(video_source(media_id="https://cdn.example.com/spring.mp4")),

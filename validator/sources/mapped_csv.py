@@ -12,6 +12,8 @@ both kinds (or a cover without a video) says so.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -20,6 +22,7 @@ from validator.codes.calendar import (
     CALENDAR_ID_ROUNDED,
     CALENDAR_ROW_MALFORMED,
 )
+from validator.codes.media import MEDIA_MISSING
 from validator.envelopes import PIN_KEY
 from validator.findings import Finding, Location
 from validator.messages import folded, quote
@@ -27,7 +30,14 @@ from validator.sources.base import PinInput, error_cell
 from validator.sources.json_ import unwrap_entry
 from validator.urls import is_formula
 
-__all__ = ["Sheet", "column_positions", "mapped_cells", "mapped_row", "sheet_of"]
+__all__ = [
+    "Sheet",
+    "column_positions",
+    "mapped_cells",
+    "mapped_row",
+    "said_of_columns",
+    "sheet_of",
+]
 
 _ENTRY_FIELDS = ("publish_at", "video_url")
 _VIDEO_FIELDS = ("media_id", "cover_image_url", "cover_image_content_type")
@@ -197,3 +207,67 @@ def _both_media(left_out: list[str], video: bool, columns: dict[str, str]) -> Fi
         hint = f"Fill {media_id} with the uploaded video's id, or empty an image pin's cover cells."
         taken = "the image was checked, not the cover"
     return CALENDAR_ROW_MALFORMED.finding(None, f"{message}; {taken}", hint)
+
+
+def said_of_columns(
+    findings: Sequence[Finding], columns: tuple[tuple[str, str], ...]
+) -> list[Finding]:
+    """A row's findings in the words of the sheet the user edits (``Sheet.columns``).
+
+    "board_id" is "Board ID" there. A finding on a field read from a column names it after its
+    message (not twice: a cell's own finding, a formula or an error value, names it already),
+    and a hint's API field names become their columns: "point cover_image_url at the file" is
+    "point the "Cover" column at the file". A row without media is told which cells to fill.
+    """
+    by_name = {path.rpartition(".")[2]: column for path, column in columns}
+    said = []
+    for finding in findings:
+        field = finding.field
+        column = next((name for path, name in columns if field == path), None) if field else None
+        message = finding.message
+        if column is not None and (shown := quote(column)) not in message:
+            message = f"{message} (column {shown})"
+        if finding.code == MEDIA_MISSING.id and (fill := _media_to_fill(by_name)):
+            hint = fill
+        else:
+            hint = _API_NAME.sub(lambda match: _column_words(match, by_name), finding.hint)
+        if message != finding.message or hint != finding.hint:
+            finding = dataclasses.replace(finding, message=message, hint=hint)
+        said.append(finding)
+    return said
+
+
+# A payload field's API name in a hint: written with an underscore, which no word of prose has
+# ("title" and "link" are words), and not in a JSON example ({"media_id": ...}) or an endpoint's
+# path (GET /v5/media/{media_id}), which stay the API's. A field to add is a cell to fill, and
+# one to leave out a cell to leave empty.
+_API_NAME = re.compile(
+    r'(?P<add>\b[Aa]dd )?(?<![\w"{])(?P<name>[a-z]+(?:_[a-z]+)+)(?![\w"}])(?P<out> out\b)?'
+)
+
+
+def _column_words(match: re.Match[str], by_name: dict[str, str]) -> str:
+    column = by_name.get(match["name"])
+    if column is None:  # a field the sheet has no column for keeps the API's name
+        return match[0]
+    before = match.string[: match.start()]
+    sentence_start = not before or before.endswith(". ")
+    words = f"the {quote(column)} column"
+    if match["add"]:
+        words = f"{'Fill' if match['add'][0] == 'A' else 'fill'} in {words}"
+    elif sentence_start:
+        words = f"T{words[1:]}"
+    return f"{words} empty" if match["out"] else words
+
+
+def _media_to_fill(by_name: dict[str, str]) -> str | None:
+    """Which cells make a row's pin: the image URL's, or the uploaded video's id."""
+    image, video = by_name.get("url"), by_name.get("media_id")
+    if image and video:
+        return (
+            f"Fill in the {quote(image)} column for an image pin, or {quote(video)} for an "
+            "uploaded video."
+        )
+    if image or video:
+        return f"Fill in the {quote(image or video)} column."
+    return None
