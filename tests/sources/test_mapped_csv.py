@@ -353,6 +353,8 @@ def test_hints_name_the_sheet_s_columns_not_the_api_s_fields(tmp_path: Path) -> 
             'Send {"media_id": "1"}, not the "Board ID" column.',
         ),
         ("Set upload_url first.", "Set upload_url first."),  # no column of the sheet's
+        ("Use the media_id it returns.", "Use the media_id it returns."),  # the API's own
+        ("Send its media_id in media_source.", "Send its media_id in media_source."),
     ],
 )
 def test_an_api_name_in_a_hint_is_said_as_its_column(hint: str, said: str) -> None:

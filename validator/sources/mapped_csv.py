@@ -245,12 +245,16 @@ _API_NAME = re.compile(
     r'(?P<add>\b[Aa]dd )?(?<![\w"{])(?P<name>[a-z]+(?:_[a-z]+)+)(?![\w"}])(?P<out> out\b)?'
 )
 
+_DETERMINERS = ("the ", "its ", "a ", "an ", "that ", "this ", "your ", "their ")
+
 
 def _column_words(match: re.Match[str], by_name: dict[str, str]) -> str:
     column = by_name.get(match["name"])
-    if column is None:  # a field the sheet has no column for keeps the API's name
-        return match[0]
     before = match.string[: match.start()]
+    # A field the sheet has no column for keeps the API's name, and so does one a hint speaks
+    # of as the API's thing ("send its media_id", "use the media_id it returns").
+    if column is None or before.endswith(_DETERMINERS):
+        return match[0]
     sentence_start = not before or before.endswith(". ")
     words = f"the {quote(column)} column"
     if match["add"]:
