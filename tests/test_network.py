@@ -235,6 +235,20 @@ def test_video_cover_type_must_match_the_real_cover(server: MediaServer) -> None
     assert "video.cover_image_content_type_mismatch" in report.codes
 
 
+def test_a_cover_whose_bytes_are_its_declared_type_is_not_held_to_its_name(
+    server: MediaServer,
+) -> None:
+    # A CDN's cover.jpg?fm=png: declared image/png, it was refused by its name ("declare
+    # image/jpeg"), and declared image/jpeg, by its bytes ("declare image/png").
+    url = server.url("/media/png-named.jpg")
+    offline = one(video_pin(url, "image/png"), Settings(offline=True))
+    assert offline.codes == {"video.cover_image_content_type_invalid"}  # the name is all there is
+    report = one(video_pin(url, "image/png"))
+    assert report.codes == {"media.type_mismatch"}  # the name alone is wrong: a warning
+    assert report.ok
+    assert "video.cover_image_content_type_mismatch" in one(video_pin(url)).codes
+
+
 def test_carousel_items_are_probed_and_must_match_in_size(server: MediaServer) -> None:
     items = [
         {"url": server.url("/media/photo-baseline.jpg")},

@@ -55,7 +55,7 @@ from validator.rules import rules_for
 from validator.rules.common import check_media_url
 from validator.rules.expiry import check_expiry
 from validator.rules.media_facts import carousel_findings, probe_findings
-from validator.rules.video import cover_type_missing
+from validator.rules.video import cover_type_missing, overruled_by_bytes
 from validator.settings import Settings, revalidated
 from validator.signed_urls import may_have_deadline
 from validator.slots import Slot, may_be_signed, media_slots
@@ -539,6 +539,9 @@ class Session:
         if probes:
             settings = self.engine.settings
             for slot, probe in zip(slots, probes, strict=True):
+                overruled = overruled_by_bytes(slot, probe)
+                if overruled is not None and overruled in findings:
+                    findings.remove(overruled)
                 findings.extend(probe_findings(slot, probe, settings))
             if len(slots) > 1:
                 findings.extend(carousel_findings(slots, probes))

@@ -18,11 +18,14 @@ from validator.codes.video import (
 from validator.findings import Finding
 from validator.messages import number, quote
 from validator.model import PinCreate, VideoSource
+from validator.probes.media import MediaProbe, Probe
+from validator.probes.sniff import CONTENT_TYPES
 from validator.rules.common import check_inline_image, check_media_url, inline_image_type
 from validator.settings import Settings
+from validator.slots import Slot
 from validator.urls import IMAGE_TYPE_BY_EXTENSION, MediaKind, extension
 
-__all__ = ["check_video_cover", "cover_type_missing"]
+__all__ = ["check_video_cover", "cover_named_otherwise", "cover_type_missing", "overruled_by_bytes"]
 
 
 def cover_type_missing(pin: PinCreate) -> list[Finding]:
@@ -38,6 +41,27 @@ def cover_type_missing(pin: PinCreate) -> list[Finding]:
     message = "the video pin has a cover image but no cover_image_content_type"
     field = "media_source.cover_image_content_type"
     return [VIDEO_COVER_IMAGE_CONTENT_TYPE_MISSING.finding(field, message)]
+
+
+def cover_named_otherwise(url: str, content_type: str | None) -> Finding | None:
+    """``video.cover_image_content_type_invalid`` when the cover's name says another type.
+
+    Offline the name is all there is to go by. Online, the cover's bytes settle it: a CDN's
+    ``cover.jpg?fm=png`` is a PNG, and its declared image/png right (``overruled_by_bytes``).
+    """
+    ext = extension(url)
+    implied = IMAGE_TYPE_BY_EXTENSION.get(ext or "")
+    if implied is None or content_type is None or implied == content_type:
+        return None
+    message = (
+        f"cover_image_content_type is {content_type} but the cover URL {quote(url)} ends in .{ext}"
+    )
+    hint = (
+        f"Declare {implied}, or point cover_image_url at a file of type {content_type}. A name "
+        "that is not its file's format (a CDN's ?fm=png) is settled by the bytes online."
+    )
+    field = "media_source.cover_image_content_type"
+    return VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID.finding(field, message, hint)
 
 
 def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
@@ -77,13 +101,7 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         return [finding for finding in found if finding is not None]
     if url is not None:
         found.append(check_media_url(url, "media_source.cover_image_url", MediaKind.IMAGE))
-        if implied is not None and content_type is not None and implied != content_type:
-            message = (
-                f"cover_image_content_type is {content_type} but the cover URL "
-                f"{quote(url)} ends in .{extension(url)}"
-            )
-            hint = f"Declare {implied}, or point cover_image_url at a file of type {content_type}."
-            found.append(VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID.finding(field, message, hint))
+        found.append(cover_named_otherwise(url, content_type))
     if data is not None:
         found.extend(
             check_inline_image(
@@ -97,3 +115,18 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
             ).findings
         )
     return [finding for finding in found if finding is not None]
+
+
+def overruled_by_bytes(slot: Slot, probe: Probe) -> Finding | None:
+    """The offline finding that a cover's bytes prove wrong, if any.
+
+    A cover named ``.jpg`` but declared image/png is ``video.cover_image_content_type_invalid``
+    offline, where the name is all there is. When its bytes are a PNG, the declared type is
+    right and only the name is not (``media.type_mismatch`` says so): otherwise declaring
+    image/jpeg, as the offline hint says, became ``video.cover_image_content_type_mismatch``.
+    """
+    if not (slot.cover and isinstance(probe, MediaProbe) and slot.declared_type is not None):
+        return None
+    if CONTENT_TYPES.get(probe.container) != slot.declared_type:
+        return None
+    return cover_named_otherwise(slot.url, slot.declared_type)
