@@ -18,6 +18,7 @@ from validator.messages import (
     quote,
     quote_url,
     seconds,
+    shown,
     with_article,
     without_credentials,
     without_tokens,
@@ -305,3 +306,18 @@ def test_a_token_in_a_url_s_path_or_query_is_masked() -> None:
     masked = without_url_tokens("http://127.0.0.1:8765/v5/pina_OTHERTOKEN1234567890XYZ?a=b")
     assert masked == "http://127.0.0.1:8765/v5/(a token: not shown)?a=b"
     assert without_url_tokens("https://api.pinterest.com/v5") == "https://api.pinterest.com/v5"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        (123, "123"),  # not "123": that is the string the user did not send
+        (True, "true"),
+        (0.5, "0.5"),
+        ([1, "a"], '[1, "a"]'),
+        ("123", '"123"'),
+        ({"k": "\x1b[2J"}, '{"k": "\\u001b[2J"}'),  # JSON's own escape: nothing a terminal runs
+    ],
+)
+def test_a_value_is_shown_in_its_json_form(value: object, said: str) -> None:
+    assert shown(value) == said

@@ -421,7 +421,7 @@ def test_an_id_given_as_a_json_number_gets_a_hint_that_fits_it(
 def test_a_value_of_the_wrong_type_is_quoted() -> None:
     # "title is an integer; it must be a string", and the hint said the message names it.
     (finding,) = parse(image_pin(title=5, alt_text=None)).findings
-    assert finding.message == 'title is an integer ("5"); it must be a string'
+    assert finding.message == "title is an integer (5); it must be a string"
 
 
 def test_an_integer_too_long_to_print_is_a_finding() -> None:
@@ -479,7 +479,7 @@ def test_a_list_item_taken_out_is_not_reported_again_as_its_stand_in() -> None:
 
 
 @pytest.mark.parametrize(
-    ("value", "held"), [(None, "holds null,"), (3, 'holds an integer ("3"),'), ("X", 'holds "X",')]
+    ("value", "held"), [(None, "holds null,"), (3, "holds an integer (3),"), ("X", 'holds "X",')]
 )
 def test_an_ai_disclosure_that_is_no_text_is_said_by_its_type(value: object, held: str) -> None:
     # null and 3 read 'holds "null"' and 'holds "3"': strings, which they were not.

@@ -20,7 +20,7 @@ from pydantic_core import ErrorDetails
 from validator.codes import board, carousel, media, pin, text, video
 from validator.codes.base import Code
 from validator.findings import Finding
-from validator.messages import as_json, json_type, quote
+from validator.messages import as_json, json_type, quote, shown
 from validator.model import SOURCE_TYPES
 from validator.probes.sniff import CONTENT_TYPES, sniff
 from validator.urls import IMAGE_TYPE_BY_EXTENSION, extension
@@ -223,7 +223,7 @@ def _id_finding(code: Code, name: str, field: str, value: object) -> Finding:
         if hint is not None:
             hint = f"{hint} {code.fix}"
         return code.finding(field, message, hint)
-    message = f"{name} is {json_type(value)} ({quote(value, 30)}); it must be a string of digits"
+    message = f"{name} is {json_type(value)} ({shown(value, 30)}); it must be a string of digits"
     return code.finding(field, message, _number_id_fix(value))
 
 
@@ -404,7 +404,7 @@ def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -
     """
     if kind == "greater_than_equal":
         return code.finding(field, f"{field} is {as_json(value)}; it must be 0 or more")
-    message = f"{field} is {json_type(value)} ({quote(value, 20)}); it must be {unit}"
+    message = f"{field} is {json_type(value)} ({shown(value, 20)}); it must be {unit}"
     hint = None
     if isinstance(value, float) and math.isfinite(value) and value >= 0:  # 1e400 is infinity
         hint = f"Use {math.floor(value + 0.5)}."
@@ -414,8 +414,8 @@ def _whole_number(code: Code, field: str, kind: str, value: object, unit: str) -
 
 
 def _typed(value: object) -> str:
-    """``an integer ("3")``: a value's JSON type, and the value unless it is null."""
-    return json_type(value) + ("" if value is None else f" ({quote(value, 20)})")
+    """``an integer (3)``, ``a string ("3")``: a value's JSON type, and the value unless null."""
+    return json_type(value) + ("" if value is None else f" ({shown(value, 20)})")
 
 
 def _wrong_type(field: str, kind: str, value: object, fallback: str) -> Finding:

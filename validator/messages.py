@@ -30,6 +30,7 @@ __all__ = [
     "quote",
     "quote_url",
     "shortened",
+    "shown",
     "unsecret",
     "with_article",
     "without_credentials",
@@ -112,6 +113,17 @@ def quote(value: object, width: int = 60) -> str:
     if _LOG_COMMAND in text:  # after the doubling: a backslash written before "##[" reads apart
         text = text.replace(_LOG_COMMAND, _LOG_COMMAND_SHOWN)
     return f'"{text}"'
+
+
+def shown(value: object, width: int = 60) -> str:
+    """A JSON value as a message shows it: a string quoted (``quote``), any other in its JSON form.
+
+    ``board_id is an integer (123)``: quoted, ``"123"`` read as the string the user did not send.
+    """
+    if isinstance(value, str):
+        return quote(value, width)
+    text = shortened(without_pinterest_tokens(as_json(value)), width)
+    return printable(text)
 
 
 def without_pinterest_tokens(text: str) -> str:

@@ -739,7 +739,7 @@ def test_a_carousel_index_past_its_items_is_a_warning() -> None:
     [
         (-1, "media_source.index is -1; it must be 0 or more", "Set index to the position"),
         ("1", 'media_source.index is a string ("1"); it must be a whole number', "Write 1, with"),
-        (0.5, 'media_source.index is a number ("0.5"); it must be a whole number', "Use 1."),
+        (0.5, "media_source.index is a number (0.5); it must be a whole number", "Use 1."),
     ],
 )
 def test_a_carousel_index_the_api_refuses_is_an_error_of_its_own(
