@@ -84,6 +84,18 @@ def test_a_size_just_over_the_limit_is_shown_with_the_decimals_that_tell_them_ap
     assert found["media.too_large"].endswith("is 0.4 MB; the limit is 0.001 MB")
 
 
+def test_a_file_too_large_is_told_how_to_shrink_as_what_it_is() -> None:
+    # An image was told "... or shorten the video".
+    hints = {
+        slot.kind: {f.code: f.hint for f in probe_findings(slot, found, Settings())}
+        for slot, found in ((IMAGE, probe(Container.JPEG, 30_000_000)),
+                            (VIDEO, probe(Container.MP4, 3_000_000_000)))
+    }  # fmt: skip
+    assert hints[MediaKind.IMAGE]["media.too_large"].startswith("Compress or resize the image")
+    assert "video" not in hints[MediaKind.IMAGE]["media.too_large"]
+    assert hints[MediaKind.VIDEO]["media.too_large"].startswith("Shorten the video")
+
+
 def test_the_too_small_hint_names_the_configured_width() -> None:
     image = ImageFacts(Container.JPEG, 1000, 1500, "RGB", False, None)
     (finding,) = probe_findings(IMAGE, probe(Container.JPEG, 300_000, image=image),

@@ -180,6 +180,29 @@ def test_key_frame_cover_is_refused_by_default_and_accepted_on_request() -> None
     finding = only(pin, "video.cover_image_url_missing")
     assert "(2 s)" in finding.message
     assert check(pin, settings=Settings(accept_key_frame_cover=True)).ok
+    assert "set accept_key_frame_cover = true" in finding.hint
+
+
+def test_a_run_that_trusts_key_frames_is_not_told_to_set_its_setting() -> None:
+    pin = video_pin(cover_image_url=None, cover_image_content_type=None)
+    report = check(pin, settings=Settings(accept_key_frame_cover=True))
+    (finding,) = report.findings
+    assert finding.code == "video.cover_image_url_missing"
+    assert finding.hint.endswith(
+        "or cover_image_key_frame_time: the second of the frame to show "
+        "(accept_key_frame_cover is set)."
+    )
+
+
+@pytest.mark.parametrize("ext", ["mkv", "webm"])
+def test_a_video_pinterest_does_not_take_where_an_image_goes_is_to_be_converted_first(
+    ext: str,
+) -> None:
+    # "Upload the video with POST /v5/media": an upload of a .mkv fails there in its turn.
+    url = f"https://cdn.example.com/clip.{ext}"
+    (finding,) = check(image_pin(media_source={"source_type": "image_url", "url": url})).findings
+    assert finding.code == "media.unsupported_format"
+    assert finding.hint.startswith(f"Convert the .{ext} video to MP4 (H.264 or H.265). Upload ")
 
 
 @pytest.mark.parametrize("key_frame", [1.5, -1, "3"])

@@ -38,6 +38,7 @@ from validator.probes.image import (
 from validator.probes.sniff import Container, image_cut, sniff
 from validator.rules.media_facts import (
     CONTENT_TYPES,
+    UPLOAD_VIDEO,
     image_findings,
     size_findings,
     video_where_image_goes,
@@ -84,6 +85,8 @@ def check_media_url(url: str | None, field: str, kind: MediaKind) -> Finding | N
         if declared in (DeclaredFormat.VIDEO_OK, DeclaredFormat.VIDEO_UNSUPPORTED):
             message = f"the URL {quote(url)} is a .{ext} video where an image (JPEG or PNG) belongs"
             hint = video_where_image_goes(field)
+            if declared is DeclaredFormat.VIDEO_UNSUPPORTED and hint == UPLOAD_VIDEO:
+                hint = f"Convert the .{ext} video to MP4 (H.264 or H.265). {hint}"
         else:
             message = f"the URL {quote(url)} is a .{ext} image; Pinterest takes JPEG or PNG"
             hint = f"Convert the .{ext} file to JPEG or PNG and point the URL at the new file."

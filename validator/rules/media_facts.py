@@ -26,6 +26,7 @@ from validator.urls import MediaKind, extension, same_resource
 
 __all__ = [
     "CONTENT_TYPES",
+    "UPLOAD_VIDEO",
     "carousel_findings",
     "image_findings",
     "probe_findings",
@@ -175,7 +176,8 @@ def _where(slot: Slot, probe: MediaProbe) -> str:
 # What to do with a video where an image goes: by default (an image pin's media), upload it; as
 # a video's cover (the API's field, the bulk CSV's column), give a frame instead; as a bulk CSV
 # row's media, known a video only once fetched, name it so that the row is a video row.
-_UPLOAD_VIDEO = (
+#: The hint for a video where an image pin's media goes.
+UPLOAD_VIDEO = (
     "Upload the video with POST /v5/media and publish it as source_type 'video_id'; image slots "
     "take JPEG or PNG only."
 )
@@ -198,7 +200,7 @@ _VIDEO_WHERE_IMAGE_GOES = {
 
 def video_where_image_goes(field: str) -> str:
     """The hint for a video found in ``field``, where an image (JPEG or PNG) belongs."""
-    return _VIDEO_WHERE_IMAGE_GOES.get(field, _UPLOAD_VIDEO)
+    return _VIDEO_WHERE_IMAGE_GOES.get(field, UPLOAD_VIDEO)
 
 
 def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
@@ -210,6 +212,8 @@ def _unsupported(slot: Slot, probe: MediaProbe, where: str) -> Finding:
         hint = "Convert the video to MP4 (H.264) and point the URL at it."
     elif probe.container.is_video:
         hint = video_where_image_goes(slot.field)
+        if not probe.container.is_video_ok and hint == UPLOAD_VIDEO:
+            hint = f"Convert the video to MP4 (H.264 or H.265). {hint}"
     else:
         hint = "Convert the file to JPEG or PNG and point the URL at the converted file."
     message = f"{where} is {label}; Pinterest takes {wanted} here"
@@ -266,16 +270,26 @@ _NO_CLAIM = frozenset(
 
 def _size(slot: Slot, probe: MediaProbe, where: str, settings: Settings) -> list[Finding]:
     size = probe.size
-    limit = settings.image_max_bytes if slot.kind is MediaKind.IMAGE else settings.video_max_bytes
-    return [] if size is None else size_findings(slot.field, where, size, limit)
+    if size is None:
+        return []
+    if slot.kind is MediaKind.IMAGE:
+        return size_findings(slot.field, where, size, settings.image_max_bytes)
+    return size_findings(slot.field, where, size, settings.video_max_bytes, video=True)
 
 
-def size_findings(field: str, where: str, size: int, limit: int) -> list[Finding]:
-    """``media.too_large`` for a file of ``size`` bytes over ``limit``."""
+def size_findings(
+    field: str, where: str, size: int, limit: int, *, video: bool = False
+) -> list[Finding]:
+    """``media.too_large`` for a file of ``size`` bytes over ``limit``, told how to shrink it."""
     if size <= limit:
         return []
     message = f"{where} is {_megabytes(size, limit)}; the limit is {_megabytes(limit, size)}"
-    return [codes.MEDIA_TOO_LARGE.finding(field, message)]
+    hint = _SHORTEN_VIDEO if video else _COMPRESS_IMAGE
+    return [codes.MEDIA_TOO_LARGE.finding(field, message, hint)]
+
+
+_COMPRESS_IMAGE = "Compress or resize the image: a 1000x1500 JPEG is a few hundred KB."
+_SHORTEN_VIDEO = "Shorten the video, or encode it again at a lower bitrate (H.264 or H.265)."
 
 
 def image_findings(

@@ -64,6 +64,14 @@ def cover_named_otherwise(url: str, content_type: str | None) -> Finding | None:
     return VIDEO_COVER_IMAGE_CONTENT_TYPE_INVALID.finding(field, message, hint)
 
 
+# The catalogue's fix, for a run that trusts key frames already (it says to set the setting).
+_KEY_FRAME_TRUSTED = (
+    "Add cover_image_url (a public JPEG or PNG, ideally with the video's aspect ratio) and "
+    "cover_image_content_type, or cover_image_key_frame_time: the second of the frame to show "
+    "(accept_key_frame_cover is set)."
+)
+
+
 def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     """The cover of a ``video_id`` pin: present, typed, and typed as its name and data say.
 
@@ -80,8 +88,9 @@ def check_video_cover(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
             message = "the video pin has no cover_image_url (nor cover_image_data)"
             if key_frame is not None:
                 message += f"; only cover_image_key_frame_time ({number(key_frame)} s) is given"
+            hint = _KEY_FRAME_TRUSTED if settings.accept_key_frame_cover else None
             field = "media_source.cover_image_url"
-            return (VIDEO_COVER_IMAGE_URL_MISSING.finding(field, message),)
+            return (VIDEO_COVER_IMAGE_URL_MISSING.finding(field, message, hint),)
         return ()
     found: list[Finding | None] = list(cover_type_missing(pin))
     field = "media_source.cover_image_content_type"
