@@ -666,7 +666,16 @@ def test_nan_anywhere_in_a_dict_is_malformed_as_in_json_text(value: float) -> No
     assert finding.message.startswith("the pin holds NaN or Infinity")
 
 
-@pytest.mark.parametrize("tag", [10**5000, [10**5000]], ids=["int", "list"])
+def _nested(depth: int) -> object:
+    tag: object = "image_url"
+    for _ in range(depth):
+        tag = [tag]
+    return tag
+
+
+@pytest.mark.parametrize(
+    "tag", [10**5000, [10**5000], _nested(100_000)], ids=["int", "list", "nested-list"]
+)
 def test_a_source_type_too_long_to_write_is_named_quietly(
     tag: object, capsys: pytest.CaptureFixture[str]
 ) -> None:

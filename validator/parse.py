@@ -149,7 +149,8 @@ def _printable_tag(raw: dict[str, Any]) -> dict[str, Any]:
     """``raw``, with a ``source_type`` that ``str`` cannot write replaced by a small stand-in.
 
     pydantic writes an unknown tag into its error with ``str``: an int of 5,000 digits (past
-    Python's limit), or a list holding one, made it print "Exception ignored" twice. The
+    Python's limit), or a list holding one, made it print "Exception ignored" twice; a list
+    nested a thousand deep raised ``RecursionError`` and lost the whole batch. The
     finding names the tag's type (``error_findings``), which the stand-in keeps; a tag that can
     be written is kept, for the name it may wrap (``["image_url"]``).
     """
@@ -160,7 +161,7 @@ def _printable_tag(raw: dict[str, Any]) -> dict[str, Any]:
         if stand_in is not None:
             try:
                 str(tag)  # as pydantic will
-            except ValueError:
+            except (ValueError, RecursionError):  # a list nested past Python's depth, too
                 raw["media_source"] = {**source, "source_type": stand_in}
     return raw
 
