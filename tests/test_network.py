@@ -24,10 +24,11 @@ from media_server import MEDIA, Logged, MediaServer, serve
 from PIL import Image
 from support import black_hole, tcp_server
 
-from validator import Report, Settings, validate_many, validate_media
+from validator import Report, Settings, netguard, validate_many, validate_media
 from validator.engine import Engine
 from validator.errors import SourceError
-from validator.findings import Location
+from validator.findings import Action, Location
+from validator.probes.fetch import Guard
 from validator.probes.image import read_image_facts
 from validator.probes.sniff import PNG_IEND, iso_boxes
 from validator.sources import PinInput, from_objects, load
@@ -217,6 +218,39 @@ def test_files_that_never_answer_do_not_write_off_their_host(server: MediaServer
 def test_a_flaky_server_recovers_within_the_retries(server: MediaServer) -> None:
     report = one(image_pin(server.url("/flaky/net-503/503/photo-baseline.jpg")))
     assert report.findings == ()
+
+
+def test_a_lookup_the_resolver_says_to_try_later_is_to_be_retried() -> None:
+    # EAI_AGAIN (no DNS server reachable, say) was media.unreachable: "fix the input", and a
+    # publishing script dropped every pin of the run as bad. The guard stands in for the
+    # resolver (no request is sent: the name is refused before any connection).
+    async def not_now(host: str, port: int) -> netguard.ResolveError:
+        return netguard.ResolveError(host, "Temporary failure in name resolution", temporary=True)
+
+    async def no_such_name(host: str, port: int) -> netguard.ResolveError:
+        return netguard.ResolveError(host, "Name or service not known")
+
+    def checked(guard: Guard) -> Report:
+        pin = PinInput(Location("<input>", 0), image_pin("https://cdn.example.com/a.jpg"))
+
+        async def run() -> list[Report]:
+            async with Engine(Settings(retries=1), guard=guard).session() as session:
+                return [report async for report in session.check_all([pin])]
+
+        (report,) = asyncio.run(run())
+        return report
+
+    (finding,) = checked(not_now).findings
+    assert (finding.code, finding.action, finding.retryable) == (
+        "media.lookup_failed",
+        Action.RETRY,
+        True,
+    )
+    assert finding.message == (
+        'the URL "https://cdn.example.com/a.jpg" has a host name that could not be looked up '
+        "(Temporary failure in name resolution) (2 attempts)"
+    )
+    assert checked(no_such_name).codes == {"media.unreachable"}  # no such name: the input's
 
 
 def test_a_private_address_is_refused_unless_allowed(server: MediaServer) -> None:

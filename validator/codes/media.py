@@ -215,6 +215,15 @@ MEDIA_UNREACHABLE: Final = _network(
     "If the host cannot be reached from here it most likely cannot be reached by Pinterest either.",
     "Check the host name, that the server is up and that its TLS certificate is valid.",
 )
+MEDIA_LOOKUP_FAILED: Final = _network(
+    "media.lookup_failed",
+    "The media host's name could not be looked up for now: the resolver said to try again "
+    "later (EAI_AGAIN, or its DNS server did not answer), also after retries.",
+    "A lookup that failed for now says nothing of the URL: the same pin checked again, or "
+    "fetched by Pinterest, may well work. A name that does not exist is media.unreachable.",
+    "Try again later; if it persists, check this machine's DNS (its resolver, a VPN or firewall).",
+    action=Action.RETRY,
+)
 MEDIA_URL_NOT_PUBLIC: Final = _network(
     "media.url_not_public",
     "The media URL (or a redirect) points at a private, loopback, link-local or reserved address, "

@@ -891,7 +891,10 @@ class Fetcher:
             if self._proxied(url):  # behind a proxy that alone may resolve public names
                 self._unresolved[_host_key(url)] = verdict.reason  # named if the proxy fails
                 return None  # the proxy looks the name up; what it answers is the verdict
-            detail = f"{where}has a host name that does not resolve ({verdict.reason})"
+            if verdict.temporary:  # the resolver's "try again later": the name may be right
+                detail = f"{where}has a host name that could not be looked up ({verdict.reason})"
+            else:
+                detail = f"{where}has a host name that does not resolve ({verdict.reason})"
             kind = FailureKind.UNREACHABLE
             return Failure(kind, given, detail, chain, temporary=verdict.temporary)
         return None

@@ -126,6 +126,8 @@ def sizes_differ(sizes: Sequence[tuple[str, tuple[int, int]]]) -> list[Finding]:
 
 def _failure(slot: Slot, failure: Failure) -> Finding:
     code = _BY_FAILURE[failure.kind]
+    if failure.kind is FailureKind.UNREACHABLE and failure.temporary:  # the resolver's "later"
+        code = codes.MEDIA_LOOKUP_FAILED
     what = "the file" if slot.local else "the URL"
     message = f"{what} {quote(slot.shown or slot.url)} {failure.detail}"
     if len(failure.chain) > 1 and failure.kind is not FailureKind.REDIRECT_LOOP:
