@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from validator.codes import CATALOGUE, lookup
 from validator.reporters.catalogue import entry_dict, entry_text, listing, markdown_table
 
@@ -31,3 +33,20 @@ def test_markdown_table_escapes_pipes() -> None:
     rows = table.splitlines()[2:]
     assert len(rows) == len(CATALOGUE)
     assert all(row.count(" | ") - row.count("\\|") == 3 for row in rows)
+
+
+def test_every_example_reads_as_json_and_shows_what_fails() -> None:
+    # Cut at 300 characters, carousel.item_count's six items showed three, and base64 examples
+    # ended mid-string: the line pasted into json.loads was no JSON.
+    for code in CATALOGUE.values():
+        for line in entry_text(code).splitlines():
+            if line.startswith(("  fails:  ", "  passes: ")):
+                json.loads(line[10:].removesuffix(_CUT))
+    text = entry_text(lookup("carousel.item_count"))
+    assert text.count("slide-") == 6 + 3  # every item of both examples
+    described = entry_text(lookup("text.description_too_long"))
+    assert "… (960 characters)" in described
+    assert described.count(_CUT) == 1  # the fails example only: the other is short
+
+
+_CUT = "  (long texts cut; whole in --format json)"

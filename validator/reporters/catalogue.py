@@ -38,11 +38,37 @@ def entry_text(code: Code) -> str:
         parts += [
             "",
             "Example",
-            f"  fails:  {json.dumps(code.example_bad, ensure_ascii=False)[:300]}",
-            f"  passes: {json.dumps(code.example_good, ensure_ascii=False)[:300]}",
+            f"  fails:  {_example(code.example_bad)}",
+            f"  passes: {_example(code.example_good)}",
         ]
     parts += ["", f"Source: {code.reference}. Since {code.since}."]
     return "\n".join(parts) + "\n"
+
+
+def _example(payload: object) -> str:
+    """An example payload as JSON that still reads as one: whole, or with its long texts cut.
+
+    Cut at 300 characters, a carousel of six items showed three, and base64 ended mid-string.
+    """
+    whole = json.dumps(payload, ensure_ascii=False)
+    if len(whole) <= _EXAMPLE_WIDTH:
+        return whole
+    cut = json.dumps(_long_texts_cut(payload), ensure_ascii=False)
+    return f"{cut}  (long texts cut; whole in --format json)"
+
+
+_EXAMPLE_WIDTH = 600
+_TEXT_SHOWN = 40
+
+
+def _long_texts_cut(value: object) -> object:
+    if isinstance(value, str) and len(value) > 2 * _TEXT_SHOWN:
+        return f"{value[:_TEXT_SHOWN]}… ({len(value):,} characters)"
+    if isinstance(value, dict):
+        return {key: _long_texts_cut(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_long_texts_cut(item) for item in value]
+    return value
 
 
 def entry_dict(code: Code) -> dict[str, object]:
