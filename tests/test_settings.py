@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Any
 
 import pydantic
 import pytest
@@ -595,3 +596,25 @@ def test_a_pyproject_saved_with_a_byte_order_mark_is_told_so(tmp_path: Path) -> 
     assert find_pyproject(tmp_path) == pyproject
     with pytest.raises(ConfigError, match=r"it starts with a byte order mark \(EF BB BF\)"):
         load_settings(pyproject)
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"offline": "yes"},
+        {"deep": 1},
+        {"concurrency": True},
+        {"concurrency": "8"},
+        {"retries": 2.0},
+    ],
+)
+def test_settings_made_in_python_take_switches_and_counts_as_typed(given: dict[str, Any]) -> None:
+    # Settings(offline="yes") was true and Settings(concurrency=True) 1, where the shortcut
+    # validate(offline="yes") is a TypeError and a configuration file's "yes" an error.
+    with pytest.raises(pydantic.ValidationError):
+        Settings(**given)
+
+
+def test_settings_made_in_python_still_take_a_list_and_an_integer_number_of_seconds() -> None:
+    settings = Settings(ignore=["media.timeout"], deadline=5)
+    assert (settings.ignore, settings.deadline) == (("media.timeout",), 5.0)

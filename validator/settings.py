@@ -24,6 +24,8 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    Strict,
+    StrictBool,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -89,14 +91,16 @@ class Settings(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, use_attribute_docstrings=True, hide_input_in_errors=True
     )
+    # Switches and counts are strict, as a configuration file's are: Settings(offline="yes")
+    # was true and Settings(concurrency=True) 1, where validate(offline="yes") is a TypeError.
 
-    offline: bool = False
+    offline: StrictBool = False
     """Decide only what the payload shows; fetch nothing."""
 
-    strict: bool = False
+    strict: StrictBool = False
     """Treat warnings as errors: they fail the pin and the run."""
 
-    accept_key_frame_cover: bool = False
+    accept_key_frame_cover: StrictBool = False
     """Accept a video pin whose only cover is ``cover_image_key_frame_time``.
 
     Off by default: the API documents the field, but whether Pinterest accepts a video pin with a
@@ -108,20 +112,20 @@ class Settings(BaseModel):
     ignore: tuple[str, ...] = ()
     """Never report these codes (same forms as ``select``); applied after ``select``."""
 
-    description_warn_length: Annotated[int, Field(ge=0)] = 500
+    description_warn_length: Annotated[int, Strict(), Field(ge=0)] = 500
     """Warn (``text.description_long``) above this many characters: the help center's limit,
     below the API's 800 (pinterest-api.md §4.4)."""
 
     # --- Calendars (Pinterest's bulk-upload CSV). -----------------------------------------------
 
-    schedule_window_days: Annotated[int, Field(ge=1, le=3650)] = 30
+    schedule_window_days: Annotated[int, Strict(), Field(ge=1, le=3650)] = 30
     """``calendar.publish_date_too_far`` when a row is scheduled more than this many days ahead.
 
     pinterest-api.md §6 CONFLICT: 14 days (pinbuddy/pinbulk guides), 30 (the single-pin
     scheduler), 35 accepted in a CSV test. 30 refuses nothing the scheduler is known to take
     while still catching a date typed a year or a month off; set 14 to follow the strictest."""
 
-    max_calendar_rows: Annotated[int, Field(ge=1)] = 200
+    max_calendar_rows: Annotated[int, Strict(), Field(ge=1)] = 200
     """``calendar.too_many_rows`` past this many rows in one bulk-upload CSV.
 
     pinterest-api.md §6 CONFLICT: 200 (the reference doc, a CSV checker, generator scripts) vs
@@ -135,17 +139,17 @@ class Settings(BaseModel):
 
     # --- The network stage (media URLs are fetched unless ``offline``). -------------------------
 
-    allow_private_hosts: bool = False
+    allow_private_hosts: StrictBool = False
     """Fetch URLs on private, loopback and link-local addresses instead of reporting them
     (``media.url_not_public``). For tests and local demos: Pinterest can never fetch them."""
 
-    deep: bool = False
+    deep: StrictBool = False
     """Download and decode images completely (slower, catches corruption inside the file)."""
 
-    concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    concurrency: Annotated[int, Strict(), Field(ge=1, le=256)] = 16
     """Requests in flight at once, over all hosts."""
 
-    per_host: Annotated[int, Field(ge=1, le=64)] = 4
+    per_host: Annotated[int, Strict(), Field(ge=1, le=64)] = 4
     """Requests in flight at once to one host: polite to CDNs and origin servers alike."""
 
     connect_timeout: Annotated[float, Field(gt=0, le=3600)] = 5.0
@@ -160,38 +164,38 @@ class Settings(BaseModel):
     thread, and waits for 429 pauses and backoff, do not count. A video's parse gets as long
     again for its own work."""
 
-    retries: Annotated[int, Field(ge=0, le=10)] = 2
+    retries: Annotated[int, Strict(), Field(ge=0, le=10)] = 2
     """Extra attempts after a temporary failure (429, 502, 503, 504, timeout, reset)."""
 
     retry_after_cap: Annotated[float, Field(ge=0, le=3600)] = 30.0
     """Seconds one URL waits on ``Retry-After`` and its host's 429 pauses, in all: a wait that
     would pass it is reported (``media.rate_limited``), not awaited."""
 
-    max_redirects: Annotated[int, Field(ge=0, le=50)] = 10
+    max_redirects: Annotated[int, Strict(), Field(ge=0, le=50)] = 10
     """Redirects followed before ``media.too_many_redirects``."""
 
-    block_size: Annotated[int, Field(ge=4096, le=4 * 1024 * 1024)] = 64 * 1024
+    block_size: Annotated[int, Strict(), Field(ge=4096, le=4 * 1024 * 1024)] = 64 * 1024
     """Bytes asked for in the first ranged GET: format, size and most image headers fit in it
     (media-probing.md: 16 KiB suits cold connections, 64 KiB reused ones)."""
 
-    max_bytes_per_url: Annotated[int, Field(ge=65536)] = 4 * 1024 * 1024
+    max_bytes_per_url: Annotated[int, Strict(), Field(ge=65536)] = 4 * 1024 * 1024
     """Byte cap per URL over all its requests (a server that ignores Range is cut off here)."""
 
     user_agent: str = "pin-preflight/{version} (media checker)"
     """Sent with every request; ``{version}`` is replaced with pin-preflight's version."""
 
-    trust_env: bool = True
+    trust_env: StrictBool = True
     """Read proxies (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY) and SSL_CERT_FILE /
     SSL_CERT_DIR from the environment; false connects directly, with the default certificates."""
 
-    image_max_bytes: Annotated[int, Field(ge=1)] = 20 * 1000 * 1000
+    image_max_bytes: Annotated[int, Strict(), Field(ge=1)] = 20 * 1000 * 1000
     """``media.too_large`` above this size for images (pinterest-api.md §4.1: sources say 10, 20
     or 32 MB; 20 MB is what most publishing tools enforce)."""
 
-    video_max_bytes: Annotated[int, Field(ge=1)] = 2 * 1000 * 1000 * 1000
+    video_max_bytes: Annotated[int, Strict(), Field(ge=1)] = 2 * 1000 * 1000 * 1000
     """``media.too_large`` above this size for video (pinterest-api.md §4.2: 2 GB)."""
 
-    image_min_width: Annotated[int, Field(ge=1)] = 600
+    image_min_width: Annotated[int, Strict(), Field(ge=1)] = 600
     """``media.image_too_small`` below this width (pinterest-api.md §4.1: 600 px, third-party)."""
 
     expiry_margin_hours: Annotated[float, Field(ge=0, le=24 * 3650)] = 24.0
@@ -202,7 +206,7 @@ class Settings(BaseModel):
     # pyproject.toml, a file that is committed. It is passed beside them (the CLI reads it from
     # the environment variable ``token_env``; the Python API takes ``token=``).
 
-    account_checks: bool = True
+    account_checks: StrictBool = True
     """With a token, ask Pinterest about the account (token, boards, sections, uploaded videos).
     ``False`` never sends the token anywhere, even when one is set in the environment."""
 
@@ -503,7 +507,7 @@ def load_settings(
     overrides: Mapping[str, Any] | None = None,
     flags: Mapping[str, str] | None = None,
     *,
-    named: bool = False,
+    named: StrictBool = False,
 ) -> Settings:
     """Settings from ``pyproject`` (if given) with ``overrides`` (CLI flags) on top.
 
