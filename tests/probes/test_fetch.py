@@ -609,6 +609,19 @@ def test_a_proxy_that_takes_no_connection_is_named_and_writes_off_no_host(
         assert finding.hint.startswith(hint)
 
 
+def test_a_connection_never_set_up_is_said_so_when_the_window_ends_in_the_retry() -> None:
+    # deadline 10 s, connect_timeout 5 s: the first attempt's "did not set up a connection"
+    # gave way to the retry's "gave no complete answer within 10 s", and its "serve the file
+    # from a faster host" hint, for a host (or proxy) that was down.
+    settings = Settings(allow_private_hosts=True, deadline=0.5, connect_timeout=0.3, retries=2)
+    with black_hole() as port:
+        (report,) = validate_media([f"http://127.0.0.1:{port}/a.jpg"], settings=settings)
+    (finding,) = report.findings
+    assert finding.code == "media.timeout"
+    assert "did not set up a connection within 0.3 s" in finding.message
+    assert "gave no complete answer" not in finding.message
+
+
 def test_a_redirect_target_on_a_host_written_off_was_not_requested() -> None:
     # Its request was the first hop's (through the proxy): "not tried again after 1 request"
     # said of a target that got none.

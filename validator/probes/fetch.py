@@ -248,7 +248,9 @@ class Fetcher:
         attempts moves ``budget.deadline`` on: it is not the server's answering time. The window
         is the URL's, not each attempt's: a failure with it spent is not tried again, and a retry
         that only ran out of it does not hide what the server said before (a 503 that came
-        slowly is the verdict, not the timeout of the retry that had a second left).
+        slowly is the verdict, not the timeout of the retry that had a second left), nor a
+        connection that could not be set up ("gave no complete answer" blamed a slow host when
+        ``deadline`` was less than twice ``connect_timeout`` and the proxy was down).
         """
         tries = 0
         earlier: Failure | None = None
@@ -263,7 +265,9 @@ class Fetcher:
                 return _with_attempts(outcome, tries)
             if tries > self.settings.retries:
                 return _with_attempts(outcome, tries)
-            if outcome.kind is not FailureKind.TIMEOUT:
+            # Kept for the window's end: what the server said, else a timeout of its own within
+            # the window (a connection never set up, its hint the proxy's or the host's).
+            if outcome.kind is not FailureKind.TIMEOUT or earlier is None:
                 earlier = outcome
             wait = backoff(tries, base=_BACKOFF_BASE, cap=8.0)
             if outcome.retry_after is not None:
