@@ -879,7 +879,9 @@ class Fetcher:
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             where = "redirects to" if chain else "is"
             detail = f"{where} {quote_url(url)}, which is not an http(s) URL"
-            return Failure(FailureKind.NOT_PUBLIC, given, detail, chain)
+            # Not the catalogue's "host it publicly (for local tests: --allow-private-hosts)":
+            # no address makes an ftp: or file: URL one that Pinterest fetches.
+            return Failure(FailureKind.NOT_PUBLIC, given, detail, chain, hint=_NOT_HTTP_FIX)
         if self.settings.allow_private_hosts:
             return None
         try:
@@ -935,6 +937,12 @@ class Fetcher:
             silence = Silence(settings.per_host, settings.deadline)
             host = self._hosts[key] = _Host(asyncio.Semaphore(settings.per_host), silence)
         return host
+
+
+_NOT_HTTP_FIX = (
+    "Pinterest fetches media over http(s) only: point the URL (or the server's redirect) at the "
+    "file's https:// address."
+)
 
 
 def _new_client(
