@@ -402,3 +402,43 @@ def test_a_pinterest_that_answered_once_is_not_taken_for_unreachable(base: str) 
     assert isinstance(problem, client.Problem)
     assert problem.code.id == "platform.timeout"
     assert not problem.unanswered
+
+
+def test_an_https_api_base_on_a_plain_http_port_is_a_setting_to_fix_not_an_outage(
+    base: str,
+) -> None:
+    # "[SSL: WRONG_VERSION_NUMBER]" was platform.server_error: retried, "check Pinterest's
+    # status page", for an api-base that names https:// where the server speaks http.
+    async def run() -> tuple[object, int]:
+        settings = Settings(api_base=base.replace("http://", "https://"), retries=2)
+        checker = AccountChecker(settings, "pina_token")
+        try:
+            return await checker._api.get("user_account"), checker._api.requests
+        finally:
+            await checker.aclose()
+
+    problem, requests = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert (problem.code, problem.stops, requests) == (PLATFORM_UNKNOWN, True, 1)
+    assert "the TLS handshake failed" in problem.message
+    assert problem.hint is not None
+    assert problem.hint.startswith("Check that the API base speaks https on that port")
+
+
+def test_the_deadline_is_the_question_s_retries_included(base: str) -> None:
+    # Each try had a deadline of its own: a Pinterest that hung held a question three deadlines
+    # (--timeout 3 took 11.5 s), though --help says "for all of a URL's requests".
+    async def run() -> tuple[object, int, float]:
+        settings = Settings(api_base=base, retries=2, deadline=0.3)
+        checker = AccountChecker(settings, "pina_token")
+        started = time.monotonic()
+        try:
+            return await checker._api.get("gone/boards/1"), checker._api.requests, started
+        finally:
+            await checker.aclose()
+
+    problem, requests, started = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert "timed out (1 attempt)" in problem.message
+    assert requests == 1
+    assert time.monotonic() - started < 1.0

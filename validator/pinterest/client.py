@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PL
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client, certificate_refused, user_agent
+from validator.httpclient import async_client, caused_by, certificate_refused, user_agent
 from validator.messages import plural, quote, seconds, without_url_tokens
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
@@ -163,15 +164,19 @@ class ApiClient:
         """``GET {api_base}/{path}``: the final answer, or why there is none after the retries.
 
         429, 408, 5xx, a 200 whose body is not JSON, and transport failures are retried
-        ``retries`` times, after ``Retry-After`` when Pinterest gives one (and it is within
-        ``retry_after_cap``), else a jittered backoff. Once Pinterest has stopped answering
-        (``SILENT_LIMIT``), nothing more is sent, nor tried again: each question left is a
-        ``Problem`` at once.
+        ``retries`` times within the question's ``deadline``, after ``Retry-After`` when
+        Pinterest gives one (and it is within ``retry_after_cap``), else a jittered backoff.
+        Once Pinterest has stopped answering (``SILENT_LIMIT``), nothing more is sent, nor
+        tried again: each question left is a ``Problem`` at once.
         """
         settings = self.settings
         url = f"{self.base}/{path}"
         attempt = 0
         answered = False  # an HTTP answer came on some try: Pinterest is there
+        # ``deadline`` is the question's, retries included, as it is a media URL's: each try
+        # had its own, and a Pinterest that hung held a run three deadlines a question. Only
+        # the time requests take counts: not waiting in line for a slot, nor between tries.
+        remaining = settings.deadline
         while True:
             attempt += 1
             wait: float | None = None
@@ -183,11 +188,15 @@ class ApiClient:
                     if pause > 0:  # Pinterest throttled this account: every question waits
                         await asyncio.sleep(pause)
                     self.requests += 1
-                    async with asyncio.timeout(settings.deadline):
-                        # The header is built in the call, never kept in a local variable:
-                        # tracebacks that show locals (pytest --showlocals, error trackers)
-                        # would show the token.
-                        response, body = await self._send(url, params)
+                    sent_at = time.monotonic()
+                    try:
+                        async with asyncio.timeout(remaining):
+                            # The header is built in the call, never kept in a local variable:
+                            # tracebacks that show locals (pytest --showlocals, error trackers)
+                            # would show the token.
+                            response, body = await self._send(url, params)
+                    finally:
+                        remaining -= time.monotonic() - sent_at
             except _TooLarge as exc:
                 message = (
                     f"GET /v5/{path} answered with more than {_MAX_BODY:,} bytes"
@@ -218,6 +227,18 @@ class ApiClient:
                         "set SSL_CERT_FILE to a bundle that holds it."
                     )
                     return Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
+                if isinstance(exc, httpx.ConnectError) and caused_by(exc, ssl.SSLError):
+                    # No TLS there (an http server on the port of an https:// api-base): the
+                    # same on every try, and no outage of Pinterest's to retry or wait for.
+                    message = (
+                        f"GET {self.base_shown}/{path}: the TLS handshake failed ({reason})"
+                        f"{NOT_MADE}"
+                    )
+                    hint = (
+                        "Check that the API base speaks https on that port (or whether it should "
+                        "be http://, or name another port); the default needs no api-base."
+                    )
+                    return Problem(PLATFORM_UNKNOWN, message, hint, stops=True)
                 failure = Problem(
                     PLATFORM_SERVER_ERROR,
                     f"GET /v5/{path} failed ({reason}; {plural(attempt, 'attempt')}){NOT_MADE}",
@@ -256,7 +277,7 @@ class ApiClient:
                     )
                 else:
                     return reply
-            if attempt > settings.retries or self._gone is not None:
+            if attempt > settings.retries or self._gone is not None or remaining <= 0:
                 return failure
             if wait is not None and wait > settings.retry_after_cap:
                 return failure  # not worth waiting for within a run: reported, not awaited
