@@ -9,6 +9,7 @@ path that ``parse`` removes before it validates the rest again.
 from __future__ import annotations
 
 import binascii
+import dataclasses
 import difflib
 import math
 import re
@@ -109,7 +110,10 @@ def translate(
         return text.too_long(_TOO_LONG_CODES[leaf], field, written, limit, name=leaf), path
     if leaf in ("url", "cover_image_url"):
         message = f"{field} is {json_type(value)}, not a URL string"
-        return media.MEDIA_URL_INVALID.finding(field, message), path
+        hint = (
+            _SEVERAL_URLS if path == ("media_source", "url") and isinstance(value, list) else None
+        )
+        return media.MEDIA_URL_INVALID.finding(field, message, hint), path
     if leaf in ("data", "cover_image_data"):
         return _base64(field, value), path
     if leaf == "content_type":
@@ -124,8 +128,26 @@ def translate(
     if path == ("media_source", "index"):
         code = carousel.CAROUSEL_INDEX_INVALID
         return _whole_number(code, field, kind, value, "a whole number"), path
-    return _wrong_type(field, kind, value, error["msg"]), path
+    wrong = _wrong_type(field, kind, value, error["msg"])
+    if len(path) == 3 and path[:2] == ("media_source", "items") and isinstance(value, str):
+        return dataclasses.replace(wrong, hint=_item_as_object(payload)), path
+    return wrong, path
 
+
+def _item_as_object(payload: Mapping[str, Any] | None) -> str:
+    """How a carousel item given as text is written: an object of the source's fields."""
+    source = payload.get("media_source") if payload is not None else None
+    tag = source.get("source_type") if isinstance(source, Mapping) else None
+    if tag == "multiple_image_base64":
+        return 'Write each item as an object: {"content_type": "image/jpeg", "data": "…"}.'
+    return 'Write each item as an object: {"url": "https://…"}, not the URL alone.'
+
+
+# Several images where a pin's one URL goes: a carousel, written as an image_url pin.
+_SEVERAL_URLS = (
+    "For a carousel, set source_type to multiple_image_urls and list the images as items: "
+    '[{"url": "https://…"}, …]; for one image, give its URL as text.'
+)
 
 #: The hint of a text that holds a lone surrogate (a JSON escape such as \ud800).
 BROKEN_CHARACTER = (
@@ -137,8 +159,13 @@ BROKEN_CHARACTER = (
 def _source_type(kind: str, ctx: Mapping[str, Any], source: object) -> Finding:
     field = "media_source.source_type"
     code = media.MEDIA_SOURCE_TYPE_INVALID
+    hint: str | None = None
     if kind == "union_tag_not_found":
-        return code.finding(field, "media_source has no source_type")
+        if isinstance(source, Mapping):  # "sourceType", "source-type", "SourceType"
+            spelled = next((k for k in source if _folded_key(k) == "sourcetype"), None)
+            if spelled is not None:
+                hint = f'Its key is written {quote(spelled)}: the API\'s name is "source_type".'
+        return code.finding(field, "media_source has no source_type", hint)
     # The tag as written: pydantic-core's copy went through Rust, where a lone surrogate became
     # replacement characters ("\ud800x" was shown as "���x").
     written = source.get("source_type") if isinstance(source, Mapping) else None
@@ -147,13 +174,18 @@ def _source_type(kind: str, ctx: Mapping[str, Any], source: object) -> Finding:
         message = f"source_type is {json_type(written)}, not one of the names Pinterest knows"
         inner = _wrapped_name(written)  # ["image_url"], {"type": "image_url"}
         if inner in SOURCE_TYPES:
-            hint: str | None = f'Write the name alone, as text: "source_type": "{inner}".'
+            hint = f'Write the name alone, as text: "source_type": "{inner}".'
         else:
             hint = _tag_hint(inner) if inner is not None else None
         return code.finding(field, f"{message} ({known})", hint)
     tag = written if isinstance(written, str) else ctx.get("tag", "")
     message = f"source_type {quote(tag)} is not one Pinterest knows ({known})"
     return code.finding(field, message, _tag_hint(str(tag)))
+
+
+def _folded_key(key: object) -> str:
+    """A key without case, dashes and underscores: how ``source_type`` may be misspelt."""
+    return key.lower().replace("_", "").replace("-", "") if isinstance(key, str) else ""
 
 
 def _wrapped_name(value: object) -> str | None:

@@ -884,3 +884,54 @@ def test_a_dropbox_share_link_is_a_page_though_it_names_a_jpeg(
         finding.hint
         == "End the link with raw=1 instead of dl=0: Dropbox then serves the file itself."
     )
+
+
+_CDN = "https://cdn.example.com"
+_AS_CAROUSEL = "For a carousel of these images, set source_type to multiple_image_urls"
+
+
+@pytest.mark.parametrize(
+    ("source", "hints"),
+    [
+        pytest.param(
+            {"source_type": "image_url", "items": [{"url": f"{_CDN}/{n}.jpg"} for n in "ab"]},
+            dict.fromkeys(("media.url_invalid", "pin.unknown_field"), _AS_CAROUSEL),
+            id="a-carousel-sent-as-one-image",
+        ),
+        pytest.param(
+            {"source_type": "multiple_image_urls", "url": f"{_CDN}/a.jpg"},
+            {"carousel.item_count": "For one image, set source_type to image_url",
+             "pin.unknown_field": "For one image, set source_type to image_url"},
+            id="one-image-sent-as-a-carousel",
+        ),
+        pytest.param(
+            {"source_type": "multiple_image_urls", "items": [f"{_CDN}/a.jpg", f"{_CDN}/b.jpg"]},
+            {"pin.field_type_invalid": 'Write each item as an object: {"url": "https://…"}'},
+            id="items-as-urls",
+        ),
+        pytest.param(
+            {"source_type": "multiple_image_base64", "items": ["iVBORw0KGgo=", "iVBORw0KGgo="]},
+            {"pin.field_type_invalid": 'Write each item as an object: {"content_type": '},
+            id="items-as-base64",
+        ),
+        pytest.param(
+            {"sourceType": "image_url", "url": f"{_CDN}/a.jpg"},
+            {"media.source_type_invalid": 'Its key is written "sourceType": the API\'s name is'},
+            id="camel-case-key",
+        ),
+        pytest.param(
+            {"source_type": "image_url", "url": [f"{_CDN}/a.jpg", f"{_CDN}/b.jpg"]},
+            {"media.url_invalid": "For a carousel, set source_type to multiple_image_urls"},
+            id="several-urls-in-url",
+        ),
+    ],
+)  # fmt: skip
+def test_a_media_source_of_the_wrong_shape_is_told_the_shape_it_meant(
+    source: dict[str, Any], hints: dict[str, str]
+) -> None:
+    # "Remove it" for the items of a carousel sent as image_url would have deleted the carousel,
+    # and "Send the field with the type the API expects" did not say which.
+    report = check(image_pin(media_source=source))
+    assert {f.code for f in report.findings} == set(hints)
+    for finding in report.findings:
+        assert finding.hint.startswith(hints[finding.code]), finding.hint

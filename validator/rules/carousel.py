@@ -22,6 +22,7 @@ from validator.rules.common import (
     check_media_url,
 )
 from validator.rules.media_facts import sizes_differ
+from validator.rules.pin import URL_WITHOUT_IMAGE
 from validator.settings import Settings
 from validator.urls import MediaKind
 
@@ -35,7 +36,10 @@ def check_carousel(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         return ()
     if source.items is None:
         field = "media_source.items"
-        return (CAROUSEL_ITEM_COUNT.finding(field, "the carousel has no items; it takes 2 to 5"),)
+        message = "the carousel has no items; it takes 2 to 5"
+        one_image = isinstance(source, ImagesURLSource) and "url" in (source.model_extra or {})
+        hint = URL_WITHOUT_IMAGE if one_image else None  # a single image's url, sent as one
+        return (CAROUSEL_ITEM_COUNT.finding(field, message, hint),)
     count = len(source.items)
     # An index is judged against a carousel that could be sent: of one item, only the count is.
     found_index = _index_problem(source.index, count) if count >= CAROUSEL_MIN_ITEMS else None

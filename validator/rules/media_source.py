@@ -5,6 +5,7 @@ Carousels and video covers have their own rule modules.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from validator.codes.media import (
@@ -21,6 +22,7 @@ from validator.model import (
     VideoSource,
 )
 from validator.rules.common import check_content_type, check_inline_image, check_media_url
+from validator.rules.pin import ITEMS_WITHOUT_CAROUSEL
 from validator.settings import Settings
 from validator.urls import MediaKind
 
@@ -44,6 +46,8 @@ def check_image_url(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
     if not isinstance(source, ImageURLSource):
         return ()
     finding = check_media_url(source.url, "media_source.url", MediaKind.IMAGE)
+    if finding is not None and source.url is None and "items" in (source.model_extra or {}):
+        finding = dataclasses.replace(finding, hint=ITEMS_WITHOUT_CAROUSEL)  # a carousel's
     return () if finding is None else (finding,)
 
 

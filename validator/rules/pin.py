@@ -22,11 +22,26 @@ from validator.model import (
 from validator.parse import unsendable
 from validator.settings import Settings
 
-__all__ = ["check_dominant_color", "check_unknown_fields"]
+__all__ = [
+    "ITEMS_WITHOUT_CAROUSEL",
+    "URL_WITHOUT_IMAGE",
+    "check_dominant_color",
+    "check_unknown_fields",
+]
 
 _HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
 _SHORT_HEX_COLOR = re.compile(r"#?[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}")
 
+#: The hint for a carousel's ``items`` in an ``image_url`` source (its ``url`` missing).
+ITEMS_WITHOUT_CAROUSEL = (
+    "For a carousel of these images, set source_type to multiple_image_urls; for one image, "
+    "give its URL as url."
+)
+#: The hint for a ``url`` in a ``multiple_image_urls`` source (its ``items`` missing).
+URL_WITHOUT_IMAGE = (
+    "For one image, set source_type to image_url; for a carousel, list 2 to 5 images as items: "
+    '[{"url": "https://…"}, …].'
+)
 _MEDIA_SOURCE_HINT = 'Put it in media_source: {"source_type": "image_url", "url": "https://…"}.'
 _UPLOAD_HINT = "Upload the video with POST /v5/media and send its media_id in media_source."
 _NAME_HINT = "Put keywords in the title and description; the API has no such field."
@@ -82,6 +97,15 @@ _IMAGE_URL: Mapping[str, tuple[str, str]] = {
     **dict.fromkeys(("data", "content_type"), _INLINE),
 }
 _IMAGE_BASE64: Mapping[str, tuple[str, str]] = {"url": _FETCHED}
+# A carousel's items in a single image's source, and the other way round: "Remove it" would
+# have deleted the carousel (or the image).
+_IMAGE_URL_SOURCE: Mapping[str, tuple[str, str]] = {
+    **_IMAGE_URL,
+    "items": ("is a carousel's field: an image_url pin has one url", ITEMS_WITHOUT_CAROUSEL),
+}
+_IMAGES_URL_SOURCE: Mapping[str, tuple[str, str]] = {
+    "url": ("is a single image's field: a carousel lists its images in items", URL_WITHOUT_IMAGE),
+}
 
 
 # A key longer than this is shown cut (a field name is a few words; a typo is no longer).
@@ -103,7 +127,9 @@ def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding
         if isinstance(source, VideoSource):
             special = _UPLOADED_VIDEO_SOURCE if source.media_id else _VIDEO_SOURCE
         elif isinstance(source, ImageURLSource):
-            special = _IMAGE_URL
+            special = _IMAGE_URL_SOURCE
+        elif isinstance(source, ImagesURLSource):
+            special = _IMAGES_URL_SOURCE
         elif isinstance(source, ImageBase64Source):
             special = _IMAGE_BASE64
         found.extend(_unknown(source, "media_source.", special))
