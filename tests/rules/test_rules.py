@@ -935,3 +935,18 @@ def test_a_media_source_of_the_wrong_shape_is_told_the_shape_it_meant(
     assert {f.code for f in report.findings} == set(hints)
     for finding in report.findings:
         assert finding.hint.startswith(hints[finding.code]), finding.hint
+
+
+def test_a_text_long_only_while_its_accents_are_apart_is_told_to_compose_them() -> None:
+    # "e" and a combining accent are two characters: 51 "é"s written so were "102 characters,
+    # remove at least 2", though composed (NFC) they are 51, and nothing needs to go.
+    decomposed = image_pin(title="e\u0301" * 51, description="e\u0301" * 400)
+    found = {f.code: f.hint for f in check(decomposed).findings}
+    assert found["text.title_too_long"].startswith(
+        "Its accents are written as separate characters: composed (Unicode NFC) it is 51 "
+        "characters, within 100."
+    )
+    assert "it is 400 characters, within 500" in found["text.description_long"]
+    # Over the limit even composed: what to cut, as before.
+    (over,) = check(image_pin(title="é" * 101)).findings
+    assert over.hint.startswith("Remove at least 1 character.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Final
 
 from validator.codes.base import Code
@@ -96,5 +97,25 @@ def too_long(code: Code, field: str, value: str, limit: int, *, name: str | None
     """
     shown = f"{len(value)} characters ({quote(value, 40)})"
     message = f"{name or field} is {shown}; the limit is {limit}"
-    hint = f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
+    hint = composed_within(value, limit) or (
+        f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
+    )
     return code.finding(field, message, hint)
+
+
+def composed_within(value: str, limit: int) -> str | None:
+    """The hint for a text over ``limit`` only while its accents are separate characters.
+
+    "é" may be written as "e" and a combining accent (NFD, as macOS file names and some
+    editors write it): two characters to Pinterest's count. Composed (NFC), nothing is lost.
+    """
+    if value.isascii():
+        return None
+    composed = len(unicodedata.normalize("NFC", value))
+    if composed >= len(value) or composed > limit:
+        return None
+    return (
+        f"Its accents are written as separate characters: composed (Unicode NFC) it is "
+        f"{composed} characters, within {limit}. Normalize it rather than cut it "
+        '(unicodedata.normalize("NFC", text) in Python).'
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from validator.codes.text import TEXT_DESCRIPTION_LONG
+from validator.codes.text import TEXT_DESCRIPTION_LONG, composed_within
 from validator.findings import Finding
 from validator.messages import plural
 from validator.model import PinCreate
@@ -22,7 +22,9 @@ def check_text(pin: PinCreate, settings: Settings) -> Sequence[Finding]:
         limit = settings.description_warn_length
         message = f"description is {len(description)} characters; more than {limit} may be cut"
         over = plural(len(description) - limit, "character")
-        hint = f"Shorten it by {over}, keeping the key words first."
+        hint = composed_within(description, limit) or (
+            f"Shorten it by {over}, keeping the key words first."
+        )
         found.append(TEXT_DESCRIPTION_LONG.finding("description", message, hint))
     link_problem = check_link(pin.link, "link")
     if link_problem is not None:
