@@ -131,5 +131,5 @@ def test_the_carousel_size_hint_names_the_image_it_compares_with() -> None:
     (finding,) = carousel_findings(slots, [probe for _, probe in items])
     assert finding.hint == (
         "Give every image the size of media_source.items[1].url, 1000x1000: "
-        "media_source.items[2].url differ."
+        "media_source.items[2].url differs."
     )

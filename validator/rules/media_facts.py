@@ -117,7 +117,8 @@ def sizes_differ(sizes: Sequence[tuple[str, tuple[int, int]]]) -> list[Finding]:
     odd = [field for field, size in sizes if size != first]
     listed = ", ".join(f"{w}x{h}" for w, h in dict.fromkeys(size for _, size in sizes))
     message = f"the carousel's images differ in size ({listed})"
-    hint = f"Give every image the size of {model}, {first[0]}x{first[1]}: {', '.join(odd)} differ."
+    verb = "differs" if len(odd) == 1 else "differ"
+    hint = f"Give every image the size of {model}, {first[0]}x{first[1]}: {', '.join(odd)} {verb}."
     return [codes.MEDIA_ASPECT_RATIO.finding("media_source.items", message, hint)]
 
 
