@@ -115,6 +115,13 @@ def test_everything_the_rules_emit_is_in_the_catalogue() -> None:
     assert {code.id for code in OFFLINE} - FILE_ONLY <= emitted
 
 
+@pytest.mark.parametrize("given", [None, 3])
+def test_lookup_of_what_is_no_code_name_is_a_type_error(given: object) -> None:
+    # None was "AttributeError: 'NoneType' object has no attribute 'lower'", from the suggestion.
+    with pytest.raises(TypeError, match="takes a code's name"):
+        lookup(given)  # type: ignore[arg-type]
+
+
 def test_lookup_suggests_close_codes() -> None:
     with pytest.raises(KeyError, match=r"did you mean board\.missing"):
         lookup("board.mising")

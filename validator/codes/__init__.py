@@ -36,7 +36,12 @@ CATALOGUE: Mapping[str, Code] = MappingProxyType(REGISTRY)
 
 
 def lookup(code_id: str) -> Code:
-    """The entry for ``code_id``; a ``KeyError`` whose message suggests close ids otherwise."""
+    """The entry for ``code_id``; a ``KeyError`` whose message suggests close ids otherwise.
+
+    A ``TypeError`` for what is no code's name (``None``, a ``Finding``: pass its ``code``).
+    """
+    if not isinstance(code_id, str):
+        raise TypeError(f"lookup() takes a code's name (a str), not {type(code_id).__name__}")
     try:
         return CATALOGUE[code_id]
     except KeyError:
