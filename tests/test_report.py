@@ -156,6 +156,13 @@ def test_summary_counts_pins_findings_actions_and_codes() -> None:
     assert summary.to_dict() == {"pins": 4, "ok": 2, "failed": 2, "errors": 4, "warnings": 2}
 
 
+def test_a_summary_hashes_as_the_frozen_value_it_is() -> None:
+    # Frozen, like Report and Finding, but "unhashable type: 'dict'" for its counts.
+    reports = [Report(Location("f", 0, 1), (BAD_URL, LONG_DESCRIPTION))]
+    assert hash(Summary.of(reports)) == hash(Summary.of(list(reports)))
+    assert len({Summary.of(reports), Summary.of(reports), Summary()}) == 2
+
+
 def test_summary_reads_a_one_shot_iterable() -> None:
     reports = (Report(Location("f", n, n + 1), (BAD_URL,) * n) for n in range(3))
 

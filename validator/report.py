@@ -88,6 +88,11 @@ class Summary:
     by_action: Mapping[Action, int] = field(default_factory=dict)
     by_code: Mapping[str, int] = field(default_factory=dict)
 
+    def __hash__(self) -> int:
+        """A frozen summary hashes like a report (its counts' dicts alone cannot)."""
+        by_action, by_code = frozenset(self.by_action.items()), frozenset(self.by_code.items())
+        return hash((self.pins, self.ok, self.errors, self.warnings, by_action, by_code))
+
     @property
     def failed(self) -> int:
         """Pins with at least one error."""
