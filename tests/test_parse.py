@@ -527,10 +527,25 @@ def test_a_bad_key_inside_the_media_source_is_reported_there() -> None:
     assert isinstance(parsed.pin.media_source, ImageURLSource)
 
 
-def test_utf16_bytes_give_the_same_verdict_whatever_the_setting() -> None:
-    payload = json.dumps({**image_pin(), "board_id": "Recipes"}).encode("utf-16")
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("utf-16", "is UTF-16 text, not the UTF-8 that JSON sent between systems must be"),
+        ("utf-32-be", "is UTF-32-BE text, not the UTF-8"),
+        ("utf-8-sig", "starts with a byte order mark, which JSON sent between systems must not"),
+    ],
+)
+def test_bytes_that_are_not_utf8_are_no_pin_to_send(encoding: str, said: str) -> None:
+    # Read as json reads them, they passed: the same pin as text with a BOM was refused, and
+    # the command refuses such a file; a server reads the bytes as UTF-8 (RFC 8259 §8.1).
+    payload = json.dumps(image_pin()).encode(encoding)
     for clean in (False, True):
-        assert [f.code for f in parse(payload, clean=clean).findings] == ["board.invalid_id"]
+        (finding,) = parse(payload, clean=clean).findings
+        assert finding.code == "pin.malformed"
+        assert finding.message.startswith(f"the pin {said}")
+        assert finding.hint == (
+            'Send the text encoded as UTF-8, without a byte order mark (text.encode("utf-8")).'
+        )
 
 
 def test_a_memoryview_is_read_like_bytes() -> None:

@@ -115,7 +115,18 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
             except (ValueError, RecursionError):  # valid JSON that Python will not hold
                 message = "the pin holds a number too long or values nested too deeply to read"
                 return Parsed(None, (malformed.finding(None, message),))
-            errors = None  # what pydantic could not read (UTF-16, say) was not the pin's fault
+            if isinstance(payload, bytes | bytearray):
+                encoding = json.detect_encoding(payload)
+                if encoding != "utf-8":  # json read it (UTF-16, a BOM): no server need
+                    if encoding == "utf-8-sig":
+                        problem = "starts with a byte order mark, which JSON sent between systems"
+                        problem += " must not (RFC 8259 §8.1)"
+                    else:
+                        problem = f"is {encoding.upper()} text, not the UTF-8 that JSON sent "
+                        problem += "between systems must be (RFC 8259 §8.1)"
+                    message = f"the pin {problem}"
+                    return Parsed(None, (malformed.finding(None, message, _AS_UTF8),))
+            errors = None  # what pydantic could not read was not the pin's fault
     else:
         raw = payload
     if not isinstance(raw, Mapping):
@@ -139,6 +150,9 @@ def parse(payload: object, *, malformed: Code = pin.PIN_MALFORMED, clean: bool =
         except RecursionError:  # past Python's depth: validation judges what it can read
             pass
     return _parse_mapping(_printable_tag(dict(mapping)), errors, validator)
+
+
+_AS_UTF8 = 'Send the text encoded as UTF-8, without a byte order mark (text.encode("utf-8")).'
 
 
 # A source_type of each JSON type but text, as pydantic can write it into its error (``str``).
