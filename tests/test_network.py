@@ -1580,6 +1580,19 @@ def test_an_incomplete_check_says_what_the_server_did(
     assert "max_bytes_per_url" not in finding.hint
 
 
+def test_a_server_that_refuses_a_range_from_the_end_is_not_told_its_file_is_shorter(
+    server: MediaServer,
+) -> None:
+    # The end check asks for the last 12 bytes (bytes=-12), never past a file's end: a 416 to
+    # it was "the file may have been replaced by a shorter one", where suffixes are not taken.
+    (suffix,) = validate_media([server.url("/laterfail/416/photo-baseline.jpg")], "image",
+                               settings=NETWORK)[0].findings  # fmt: skip
+    assert suffix.hint.startswith("The server does not take a range counted from the file's end")
+    (span,) = validate_media([server.url("/laterfail/416/big-header.jpg")], "image",
+                             settings=NETWORK)[0].findings  # fmt: skip
+    assert span.hint.startswith("Check again: the file may have been replaced by a shorter one")
+
+
 def test_a_shortfall_the_reads_went_on_past_is_not_why_they_stopped(server: MediaServer) -> None:
     # The first later read is refused (416), the next ones answered, and the byte cap ends the
     # reads: that was put down to the 416, with its hint instead of the cap's.

@@ -744,7 +744,10 @@ class Fetcher:
         if status == 416:  # nothing there: the file may be shorter than the first answer said
             _check_size(budget, answers.unsatisfiable_size(answer))
             refused = f"the server refused {_LATER_READ} as out of range (416)"
-            budget.shortfall = Shortfall(refused, _SIZE_FIX)
+            # A suffix (bytes=-12, the file's last bytes) is never past a file's end: a server
+            # that refuses it does not take suffix ranges, and the file is not the shorter.
+            fix = _SUFFIX_FIX if start is None else _SIZE_FIX
+            budget.shortfall = Shortfall(refused, fix)
             return b""
         if status == 200:  # Range not honoured after all: its body is not read (the whole file)
             ignored = f"the server ignored Range on {_LATER_READ} (it answered 200, the whole file)"
@@ -1168,6 +1171,11 @@ _LIMIT_FIX = (
 _RANGE_FIX = (
     "Have the server (or the CDN in front of it) honour Range on every request for this file, as "
     "it did on the first: a whole file sent for a part is not read, whatever the byte cap."
+)
+_SUFFIX_FIX = (
+    "The server does not take a range counted from the file's end (Range: bytes=-N), so the "
+    "file's last bytes were not read; have it honour such ranges (RFC 9110 §14.1.2) to check "
+    "that the file is whole."
 )
 _SIZE_FIX = (
     "Check again: the file may have been replaced by a shorter one while it was read. If this "
