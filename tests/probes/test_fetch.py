@@ -622,6 +622,44 @@ def test_a_connection_never_set_up_is_said_so_when_the_window_ends_in_the_retry(
     assert "gave no complete answer" not in finding.message
 
 
+def test_a_host_that_connects_on_a_retry_and_then_stalls_is_said_slow_not_unreachable() -> None:
+    # The first try could not connect (the host's queue was full), a later one did, and the
+    # server then sent a status line and nothing more: that is a slow host, not one that "did
+    # not set up a connection" (nor, with a proxy set, a proxy to check).
+    held: list[socket.socket] = []
+    stop = threading.Event()
+    with socket.create_server(("127.0.0.1", 0), backlog=0) as listener:
+        filler = socket.create_connection(listener.getsockname())  # the queue of one, full
+
+        def take_connections_late() -> None:
+            time.sleep(0.5)
+            listener.settimeout(0.05)
+            while not stop.is_set():
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                held.append(connection)
+                if len(held) > 1:  # the filler's first; then the probe's, told a little
+                    connection.sendall(b"HTTP/1.1 200 OK\r\n")
+
+        server = threading.Thread(target=take_connections_late, daemon=True)
+        server.start()
+        settings = Settings(allow_private_hosts=True, deadline=1.5, connect_timeout=0.3, retries=5)
+        try:
+            url = f"http://127.0.0.1:{listener.getsockname()[1]}/a.jpg"
+            (report,) = validate_media([url], settings=settings)
+        finally:
+            stop.set()
+            server.join()
+            for connection in (filler, *held):
+                connection.close()
+    (finding,) = report.findings
+    assert finding.code == "media.timeout"
+    assert "gave no complete answer within 1.5 s" in finding.message
+    assert len(held) >= 2  # it did connect
+
+
 def test_a_redirect_target_on_a_host_written_off_was_not_requested() -> None:
     # Its request was the first hop's (through the proxy): "not tried again after 1 request"
     # said of a target that got none.

@@ -249,19 +249,32 @@ class Fetcher:
         is the URL's, not each attempt's: a failure with it spent is not tried again, and a retry
         that only ran out of it does not hide what the server said before (a 503 that came
         slowly is the verdict, not the timeout of the retry that had a second left), nor a
-        connection that could not be set up ("gave no complete answer" blamed a slow host when
-        ``deadline`` was less than twice ``connect_timeout`` and the proxy was down).
+        connection that could not be set up, when the retry had too little time to set one up
+        ("gave no complete answer" blamed a slow host when ``deadline`` was less than twice
+        ``connect_timeout`` and the proxy was down).
         """
         tries = 0
         earlier: Failure | None = None
+        clock = asyncio.get_running_loop().time
         while True:
             tries += 1
+            started = clock()
             outcome = await attempt()
             if not isinstance(outcome, Failure) or not _is_temporary(outcome):
                 return _with_attempts(outcome, tries)
             if _window_spent(budget):
-                if outcome.kind is FailureKind.TIMEOUT and earlier is not None:
-                    outcome = earlier  # the server's own answer, not the window's end
+                # The server's own answer, not the window's end; and an earlier timeout of its
+                # own only when this try was too short to connect (one that ran longer than
+                # connect_timeout had connected: the host was up, and slow).
+                if (
+                    outcome.kind is FailureKind.TIMEOUT
+                    and earlier is not None
+                    and (
+                        earlier.kind is not FailureKind.TIMEOUT
+                        or clock() - started < self.settings.connect_timeout
+                    )
+                ):
+                    outcome = earlier
                 return _with_attempts(outcome, tries)
             if tries > self.settings.retries:
                 return _with_attempts(outcome, tries)
