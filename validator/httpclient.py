@@ -15,6 +15,7 @@ import re
 import ssl
 import threading
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -27,6 +28,7 @@ __all__ = [
     "caused_by",
     "certificate_refused",
     "check_environment",
+    "speaks_no_tls",
     "tls_context",
     "user_agent",
 ]
@@ -135,14 +137,17 @@ def caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
     httpx raises its own errors from the ``ssl`` error a handshake failed with (httpcore's
     ``from``): what the TLS layer said is found along that chain.
     """
+    return any(isinstance(cause, kind) for cause in _chain(exc))
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it was raised from, each once (a chain may loop)."""
     seen: set[int] = set()
     cause: BaseException | None = exc
     while cause is not None and id(cause) not in seen:
-        if isinstance(cause, kind):
-            return True
+        yield cause
         seen.add(id(cause))
         cause = cause.__cause__ or cause.__context__
-    return False
 
 
 def certificate_refused(exc: BaseException) -> bool:
@@ -151,6 +156,26 @@ def certificate_refused(exc: BaseException) -> bool:
     It fails the same way on every try: not worth retrying.
     """
     return caused_by(exc, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(exc)
+
+
+def speaks_no_tls(exc: BaseException) -> bool:
+    """Whether a handshake failed because the other end speaks no TLS (an http port, say).
+
+    OpenSSL's words for bytes that are no TLS record. Not a handshake cut short (``SSLEOFError``:
+    a flaky network or proxy, worth another try) nor a certificate refused.
+    """
+    return any(
+        isinstance(cause, ssl.SSLError)
+        and not isinstance(cause, ssl.SSLEOFError | ssl.SSLZeroReturnError)
+        and getattr(cause, "reason", None) in _NOT_TLS
+        for cause in _chain(exc)
+    )
+
+
+_NOT_TLS = frozenset(
+    {"WRONG_VERSION_NUMBER", "UNKNOWN_PROTOCOL", "HTTP_REQUEST", "PACKET_LENGTH_TOO_LONG"}
+    | {"RECORD_LAYER_FAILURE"}
+)
 
 
 def check_environment(*, trust_env: bool) -> None:

@@ -12,6 +12,7 @@ import functools
 import gzip
 import json
 import socket
+import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -45,7 +46,10 @@ class _Odd(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         parts = urlsplit(self.path)
         route = parts.path.removeprefix("/v5/")
-        if route.startswith("slow"):
+        if route.startswith("failing-slowly/"):  # Pinterest failing, slowly
+            time.sleep(0.25)
+            self.send_error(503)
+        elif route.startswith("slow"):
             time.sleep(0.2)
             self._answer(json.dumps({"id": "1", "name": "Board"}).encode())
         elif route == "deep":
@@ -442,3 +446,56 @@ def test_the_deadline_is_the_question_s_retries_included(base: str) -> None:
     assert "timed out (1 attempt)" in problem.message
     assert requests == 1
     assert time.monotonic() - started < 1.0
+
+
+def test_a_retry_cut_short_by_the_deadline_does_not_hide_what_pinterest_answered(
+    base: str,
+) -> None:
+    # A 503 after 0.25 s, then a retry with 0.15 s left: "timed out (2 attempts)" was reported,
+    # platform.timeout, where Pinterest had said 503 (platform.server_error).
+    async def run() -> object:
+        checker = AccountChecker(Settings(api_base=base, retries=2, deadline=0.4), "pina_token")
+        try:
+            return await checker._api.get("failing-slowly/boards")
+        finally:
+            await checker.aclose()
+
+    problem = asyncio.run(run())
+    assert isinstance(problem, client.Problem)
+    assert problem.code is PLATFORM_SERVER_ERROR
+    assert "failed at Pinterest (503" in problem.message
+
+
+def test_a_handshake_cut_short_is_retried_not_taken_for_a_port_without_tls() -> None:
+    # A connection closed during the TLS handshake (a flaky network or proxy) is SSLEOFError, an
+    # SSLError too: it stopped every account check as "check the API base".
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        stop = threading.Event()
+
+        def hang_up() -> None:
+            listener.settimeout(0.05)
+            while not stop.is_set():
+                try:
+                    connection, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                connection.close()
+
+        closer = threading.Thread(target=hang_up, daemon=True)
+        closer.start()
+
+        async def run() -> tuple[object, int]:
+            api_base = f"https://127.0.0.1:{listener.getsockname()[1]}/v5"
+            checker = AccountChecker(Settings(api_base=api_base, retries=1), "pina_token")
+            try:
+                return await checker._api.get("user_account"), checker._api.requests
+            finally:
+                await checker.aclose()
+
+        try:
+            problem, requests = asyncio.run(run())
+        finally:
+            stop.set()
+            closer.join()
+    assert isinstance(problem, client.Problem)
+    assert (problem.code, problem.stops, requests) == (PLATFORM_SERVER_ERROR, False, 2)

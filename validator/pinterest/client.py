@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +32,7 @@ from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_TIMEOUT, PL
 from validator.codes.rate_limit import RATE_LIMIT_EXCEEDED
 from validator.compression import inflate
 from validator.findings import Finding
-from validator.httpclient import async_client, caused_by, certificate_refused, user_agent
+from validator.httpclient import async_client, certificate_refused, speaks_no_tls, user_agent
 from validator.messages import plural, quote, seconds, without_url_tokens
 from validator.pinterest.errors import REQUEST_ID_HEADER, shown_request_id
 from validator.settings import Settings
@@ -177,6 +176,7 @@ class ApiClient:
         # had its own, and a Pinterest that hung held a run three deadlines a question. Only
         # the time requests take counts: not waiting in line for a slot, nor between tries.
         remaining = settings.deadline
+        said: Problem | None = None  # Pinterest's last answer of a failure (a 503, a 429)
         while True:
             attempt += 1
             wait: float | None = None
@@ -209,6 +209,8 @@ class ApiClient:
                 message = f"GET /v5/{path} could not be sent ({reason})"
                 return Problem(PLATFORM_UNKNOWN, message + NOT_MADE)
             except (TimeoutError, httpx.TimeoutException):
+                if remaining <= 0 and said is not None:
+                    return said  # what Pinterest answered, not the deadline's end in a retry
                 failure = Problem(
                     PLATFORM_TIMEOUT,
                     f"GET /v5/{path} timed out ({plural(attempt, 'attempt')}){NOT_MADE}",
@@ -227,7 +229,7 @@ class ApiClient:
                         "set SSL_CERT_FILE to a bundle that holds it."
                     )
                     return Problem(PLATFORM_SERVER_ERROR, message, hint, stops=True)
-                if isinstance(exc, httpx.ConnectError) and caused_by(exc, ssl.SSLError):
+                if isinstance(exc, httpx.ConnectError) and speaks_no_tls(exc):
                     # No TLS there (an http server on the port of an https:// api-base): the
                     # same on every try, and no outage of Pinterest's to retry or wait for.
                     message = (
@@ -277,6 +279,7 @@ class ApiClient:
                     )
                 else:
                     return reply
+                said = failure
             if attempt > settings.retries or self._gone is not None or remaining <= 0:
                 return failure
             if wait is not None and wait > settings.retry_after_cap:
