@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from support import FIXTURES
 from validator.cli import EXIT_ERRORS, EXIT_UNUSABLE, main
 from validator.codes.board import BOARD_INVALID_ID
 from validator.codes.media import MEDIA_MISSING
+from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.engine import Engine
 from validator.errors import SourceError
 from validator.report import Report
@@ -325,9 +327,10 @@ def test_hints_name_the_sheet_s_columns_not_the_api_s_fields(tmp_path: Path) -> 
         "549755885175,,No media,,,,\n",
         columns,
     )
-    assert cover.findings[0].hint.startswith(
+    # A sheet has no key frame to give instead: not "set accept_key_frame_cover".
+    assert cover.findings[0].hint == (
         'Fill in the "Cover" column (a public JPEG or PNG, ideally with the video\'s aspect ratio) '
-        'and the "Cover type" column. To trust key frames, set accept_key_frame_cover = true.'
+        'and the "Cover type" column (image/jpeg or image/png).'
     )
     # An endpoint's path keeps the API's name; a field to leave out is a cell to leave empty.
     assert section.findings[0].hint.endswith(
@@ -362,6 +365,19 @@ def test_an_api_name_in_a_hint_is_said_as_its_column(hint: str, said: str) -> No
     (told,) = said_of_columns([finding], SHEET_PATHS)
     assert told.hint == said
     assert told.message == 'board_id is wrong (column "Board ID")'
+
+
+def test_a_video_row_without_a_cover_in_a_sheet_without_cover_columns_is_told_to_name_them() -> (
+    None
+):
+    finding = VIDEO_COVER_IMAGE_URL_MISSING.finding("media_source.cover_image_url", "no cover")
+    columns = (("board_id", "Board ID"), ("media_source.media_id", "Video id"))
+    for settings_hint in (None, "Add cover_image_url ..., or cover_image_key_frame_time ..."):
+        found = dataclasses.replace(finding, hint=settings_hint) if settings_hint else finding
+        (told,) = said_of_columns([found], columns)
+        assert told.hint.startswith(
+            "Name the columns that hold a video's cover in [tool.pin-preflight.csv-columns]"
+        )
 
 
 def test_a_row_without_media_in_a_sheet_of_video_ids_only_is_told_that_column() -> None:

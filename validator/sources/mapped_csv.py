@@ -23,6 +23,7 @@ from validator.codes.calendar import (
     CALENDAR_ROW_MALFORMED,
 )
 from validator.codes.media import MEDIA_MISSING
+from validator.codes.video import VIDEO_COVER_IMAGE_URL_MISSING
 from validator.envelopes import PIN_KEY
 from validator.findings import Finding, Location
 from validator.messages import folded, quote
@@ -229,6 +230,8 @@ def said_of_columns(
             message = f"{message} (column {shown})"
         if finding.code == MEDIA_MISSING.id and (fill := _media_to_fill(by_name)):
             hint = fill
+        elif finding.code == VIDEO_COVER_IMAGE_URL_MISSING.id:
+            hint = _cover_to_fill(by_name)  # a sheet has no key frame to give instead
         else:
             hint = _API_NAME.sub(lambda match: _column_words(match, by_name), finding.hint)
         if message != finding.message or hint != finding.hint:
@@ -275,3 +278,17 @@ def _media_to_fill(by_name: dict[str, str]) -> str | None:
     if image or video:
         return f"Fill in the {quote(image or video)} column."
     return None
+
+
+def _cover_to_fill(by_name: dict[str, str]) -> str:
+    """Which cells give a video row its cover: a sheet has no key-frame time to give instead."""
+    cover, kind = by_name.get("cover_image_url"), by_name.get("cover_image_content_type")
+    if cover and kind:
+        return (
+            f"Fill in the {quote(cover)} column (a public JPEG or PNG, ideally with the video's "
+            f"aspect ratio) and the {quote(kind)} column (image/jpeg or image/png)."
+        )
+    return (
+        "Name the columns that hold a video's cover in [tool.pin-preflight.csv-columns] "
+        "(cover-image-url and cover-image-content-type), and fill them in: a video pin needs one."
+    )
