@@ -1553,6 +1553,8 @@ def test_a_later_failure_of_a_redirected_url_is_told_of_the_url_it_redirected_to
         ("/laterfail/200/", "the server ignored Range on a read past its first block"),
         ("/laterfail/416/", "the server refused a read past its first block as out of range"),
         ("/laterzip/", "the server compressed a read past its first block"),
+        # A bot check's page was "the whole file" whose Range the server ignored.
+        ("/laterpage/", "answered a read past its first block with a page (200, Content-Type: "),
     ],
 )
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ fetches:
 ``/signed/NAME``                the file, whatever the query string says (signed-URL stand-in)
 ``/laterzip/NAME``              the first block as is, every later range gzip-compressed
                                 (Content-Encoding: gzip) under its right Content-Range
+``/laterpage/NAME``             the first block as is, every later read a 200 HTML page
 ``/changing/NAME?then=OTHER``   the first block of NAME, every later range from OTHER (a file
                                 replaced while it is read); ``&blind=1``: If-Range ignored;
                                 ``&untagged=1``: OTHER sent without its ETag
@@ -322,6 +323,18 @@ class _Handler(BaseHTTPRequestHandler):
             self._file(rest, ranges=True)
         else:
             self._file(rest, ranges=True, gzipped=True)
+
+    def _route_laterpage(self, rest: str, query: dict[str, list[str]]) -> None:
+        # The first block as is; every later read answered with a page (a bot check's, say).
+        if self._first_block():
+            self._file(rest, ranges=True)
+            return
+        body = b"<!doctype html><title>Just a moment...</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self._body(body, None, 200)
 
     def _route_changing(self, rest: str, query: dict[str, list[str]]) -> None:
         if self._first_block():

@@ -763,6 +763,14 @@ class Fetcher:
             budget.shortfall = Shortfall(refused, fix)
             return b""
         if status == 200:  # Range not honoured after all: its body is not read (the whole file)
+            kind = (answer.headers.get("content-type") or "").partition(";")[0].strip().lower()
+            if kind in _PAGE_TYPES:  # a bot check or a login page, not the file at all
+                paged = (
+                    f"the server answered {_LATER_READ} with a page (200, Content-Type: {kind}), "
+                    "not the file"
+                )
+                budget.shortfall = Shortfall(paged, _PAGE_FIX)
+                return b""
             ignored = f"the server ignored Range on {_LATER_READ} (it answered 200, the whole file)"
             budget.shortfall = Shortfall(ignored, _RANGE_FIX)
             return b""
@@ -1184,6 +1192,16 @@ _LIMIT_FIX = (
 _RANGE_FIX = (
     "Have the server (or the CDN in front of it) honour Range on every request for this file, as "
     "it did on the first: a whole file sent for a part is not read, whatever the byte cap."
+)
+# What a server sends instead of a file: a page (HTML, or an error in XML or JSON).
+_PAGE_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "text/xml", "application/xml", "application/json"}
+    | {"text/plain"}
+)
+_PAGE_FIX = (
+    "The server (or a bot check or firewall in front of it) answered a repeated request for the "
+    "file with a page: Pinterest's crawler may get that page too. Check the file's URL from "
+    "another network, and the CDN's bot protection or rate limits."
 )
 _SUFFIX_FIX = (
     "The server does not take a range counted from the file's end (Range: bytes=-N), so the "
