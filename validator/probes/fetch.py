@@ -1196,7 +1196,6 @@ _RANGE_FIX = (
 # What a server sends instead of a file: a page (HTML, or an error in XML or JSON).
 _PAGE_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/xml", "application/xml", "application/json"}
-    | {"text/plain"}
 )
 _PAGE_FIX = (
     "The server (or a bot check or firewall in front of it) answered a repeated request for the "
