@@ -622,7 +622,13 @@ def test_a_connection_never_set_up_is_said_so_when_the_window_ends_in_the_retry(
     assert "gave no complete answer" not in finding.message
 
 
-def test_a_host_that_connects_on_a_retry_and_then_stalls_is_said_slow_not_unreachable() -> None:
+@pytest.mark.parametrize(
+    ("deadline", "connect"),
+    [(1.5, 0.3), (1.0, 0.6)],  # the retry longer, and shorter, than a connection may take
+)
+def test_a_host_that_connects_on_a_retry_and_then_stalls_is_said_slow_not_unreachable(
+    deadline: float, connect: float
+) -> None:
     # The first try could not connect (the host's queue was full), a later one did, and the
     # server then sent a status line and nothing more: that is a slow host, not one that "did
     # not set up a connection" (nor, with a proxy set, a proxy to check).
@@ -645,7 +651,9 @@ def test_a_host_that_connects_on_a_retry_and_then_stalls_is_said_slow_not_unreac
 
         server = threading.Thread(target=take_connections_late, daemon=True)
         server.start()
-        settings = Settings(allow_private_hosts=True, deadline=1.5, connect_timeout=0.3, retries=5)
+        settings = Settings(
+            allow_private_hosts=True, deadline=deadline, connect_timeout=connect, retries=5
+        )
         try:
             url = f"http://127.0.0.1:{listener.getsockname()[1]}/a.jpg"
             (report,) = validate_media([url], settings=settings)
@@ -656,8 +664,22 @@ def test_a_host_that_connects_on_a_retry_and_then_stalls_is_said_slow_not_unreac
                 connection.close()
     (finding,) = report.findings
     assert finding.code == "media.timeout"
-    assert "gave no complete answer within 1.5 s" in finding.message
+    assert f"gave no complete answer within {deadline:g} s" in finding.message
     assert len(held) >= 2  # it did connect
+
+
+def test_urls_that_queued_for_a_host_that_takes_no_connection_say_so() -> None:
+    # Their time in line counted as the retry's: a retry "long enough to connect" was taken for
+    # one that had connected, and a dead host (or proxy) became "gave no complete answer".
+    settings = Settings(
+        allow_private_hosts=True, deadline=1.0, connect_timeout=0.6, retries=1, per_host=1
+    )
+    with black_hole() as port:
+        urls = [f"http://127.0.0.1:{port}/{name}.jpg" for name in "abc"]
+        reports = validate_media(urls, settings=settings)
+    for report in reports:
+        (finding,) = report.findings
+        assert "did not set up a connection within 0.6 s" in finding.message, finding.message
 
 
 def test_a_redirect_target_on_a_host_written_off_was_not_requested() -> None:

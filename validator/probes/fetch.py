@@ -25,7 +25,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -249,30 +249,25 @@ class Fetcher:
         is the URL's, not each attempt's: a failure with it spent is not tried again, and a retry
         that only ran out of it does not hide what the server said before (a 503 that came
         slowly is the verdict, not the timeout of the retry that had a second left), nor a
-        connection that could not be set up, when the retry had too little time to set one up
+        connection that could not be set up, when the retry's request did not go out either
         ("gave no complete answer" blamed a slow host when ``deadline`` was less than twice
         ``connect_timeout`` and the proxy was down).
         """
         tries = 0
         earlier: Failure | None = None
-        clock = asyncio.get_running_loop().time
         while True:
             tries += 1
-            started = clock()
             outcome = await attempt()
             if not isinstance(outcome, Failure) or not _is_temporary(outcome):
                 return _with_attempts(outcome, tries)
             if _window_spent(budget):
                 # The server's own answer, not the window's end; and an earlier timeout of its
-                # own only when this try was too short to connect (one that ran longer than
-                # connect_timeout had connected: the host was up, and slow).
+                # own (a connection never set up) only when this try's request did not go out
+                # either: once it had, the host (or proxy) was there, and slow.
                 if (
                     outcome.kind is FailureKind.TIMEOUT
                     and earlier is not None
-                    and (
-                        earlier.kind is not FailureKind.TIMEOUT
-                        or clock() - started < self.settings.connect_timeout
-                    )
+                    and (earlier.kind is not FailureKind.TIMEOUT or not budget.sent)
                 ):
                     outcome = earlier
                 return _with_attempts(outcome, tries)
@@ -847,8 +842,10 @@ class Fetcher:
                 in_flight = self._in_flight
                 pool = in_flight.index(min(in_flight))
                 in_flight[pool] += 1
+                budget.sent = False
+                trace = _telling_sent(budget)
                 try:
-                    async with _get(self._clients[pool], url, headers) as (answer, proxied):
+                    async with _get(self._clients[pool], url, headers, trace) as (answer, proxied):
                         if not proxied:  # a proxy's answer says nothing of the host
                             host.silence.answered()
                         if not proxied:
@@ -1001,9 +998,22 @@ def _window_spent(budget: Budget) -> bool:
     return deadline is not None and asyncio.get_running_loop().time() >= deadline
 
 
+def _telling_sent(budget: Budget) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    """The trace callback (httpcore's) of a request: ``budget.sent`` once its headers went out."""
+
+    async def trace(event: str, info: dict[str, Any]) -> None:
+        if event == "http11.send_request_headers.complete":
+            budget.sent = True
+
+    return trace
+
+
 @asynccontextmanager
 async def _get(
-    client: httpx.AsyncClient, url: str, headers: dict[str, str]
+    client: httpx.AsyncClient,
+    url: str,
+    headers: dict[str, str],
+    trace: Callable[[str, dict[str, Any]], Awaitable[None]] | None = None,
 ) -> AsyncIterator[tuple[httpx.Response, bool]]:
     """GET ``url`` with ``client``'s headers and timeouts; the answer, and whether it was proxied.
 
@@ -1021,9 +1031,10 @@ async def _get(
         raise RuntimeError("the run's HTTP client is closed")
     merged = client.headers.copy()
     merged.update(headers)
-    request = httpx.Request(
-        "GET", url, headers=merged, extensions={"timeout": client.timeout.as_dict()}
-    )
+    extensions: dict[str, Any] = {"timeout": client.timeout.as_dict()}
+    if trace is not None:  # httpcore's: told as the request goes out (``Budget.sent``)
+        extensions["trace"] = trace
+    request = httpx.Request("GET", url, headers=merged, extensions=extensions)
     if request.url.username or request.url.password:  # as the client did: "://:@" is none
         basic = httpx.BasicAuth(request.url.username, request.url.password)
         request = next(basic.sync_auth_flow(request))  # sets Authorization, as the client did

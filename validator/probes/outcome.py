@@ -120,6 +120,9 @@ class Budget:
     suffix), and left unread."""
     shortfall: Shortfall | None = None
     """Why the server's answer to a later read held none of the file's bytes (the last such)."""
+    sent: bool = False
+    """The last request went out: a connection (to the host, or to a proxy) was set up for it.
+    A window that ends after that is a slow answer, not a host that cannot be reached."""
 
     def waited(self, seconds: float) -> None:
         """Move the deadline on by ``seconds`` that were not the server's.
