@@ -536,8 +536,9 @@ def test_a_bad_key_inside_the_media_source_is_reported_there() -> None:
     ],
 )
 def test_bytes_that_are_not_utf8_are_no_pin_to_send(encoding: str, said: str) -> None:
-    # Read as json reads them, they passed: the same pin as text with a BOM was refused, and
-    # the command refuses such a file; a server reads the bytes as UTF-8 (RFC 8259 §8.1).
+    # Read as json reads them, they passed, though the same pin as text with a BOM was refused:
+    # bytes are the body as sent, which JSON between systems writes as UTF-8 without a BOM (RFC
+    # 8259 §8.1). A file's BOM, which the command drops, marks its encoding, not its pins.
     payload = json.dumps(image_pin()).encode(encoding)
     for clean in (False, True):
         (finding,) = parse(payload, clean=clean).findings

@@ -130,17 +130,33 @@ def translate(
         return _whole_number(code, field, kind, value, "a whole number"), path
     wrong = _wrong_type(field, kind, value, error["msg"])
     if len(path) == 3 and path[:2] == ("media_source", "items") and isinstance(value, str):
-        return dataclasses.replace(wrong, hint=_item_as_object(payload)), path
+        return dataclasses.replace(wrong, hint=_item_as_object(payload, value)), path
     return wrong, path
 
 
-def _item_as_object(payload: Mapping[str, Any] | None) -> str:
-    """How a carousel item given as text is written: an object of the source's fields."""
+def _item_as_object(payload: Mapping[str, Any] | None, item: str) -> str:
+    """How a carousel item given as text is written: an object of its kind of carousel's fields.
+
+    The text says which kind it is: a URL is fetched (multiple_image_urls), anything else is
+    taken for an image's base64 (multiple_image_base64), whichever source_type was given.
+    """
     source = payload.get("media_source") if payload is not None else None
     tag = source.get("source_type") if isinstance(source, Mapping) else None
+    by_url = "://" in item
+    if by_url and tag != "multiple_image_base64":
+        return 'Write each item as an object: {"url": "https://…"}, not the URL alone.'
+    if by_url:
+        return (
+            "Images fetched from URLs are a multiple_image_urls carousel: set source_type to it, "
+            'and write each item as {"url": "https://…"}.'
+        )
+    inline = '{"content_type": "image/jpeg", "data": "…"}'
     if tag == "multiple_image_base64":
-        return 'Write each item as an object: {"content_type": "image/jpeg", "data": "…"}.'
-    return 'Write each item as an object: {"url": "https://…"}, not the URL alone.'
+        return f"Write each item as an object: {inline}."
+    return (
+        "Images sent as base64 are a multiple_image_base64 carousel: set source_type to it, and "
+        f"write each item as {inline}."
+    )
 
 
 # Several images where a pin's one URL goes: a carousel, written as an image_url pin.

@@ -464,6 +464,9 @@ def test_a_retry_cut_short_by_the_deadline_does_not_hide_what_pinterest_answered
     assert isinstance(problem, client.Problem)
     assert problem.code is PLATFORM_SERVER_ERROR
     assert "failed at Pinterest (503" in problem.message
+    assert problem.message.endswith(
+        "1 attempt), then a retry ran out of time: the check could not be made"
+    )
 
 
 def test_a_handshake_cut_short_is_retried_not_taken_for_a_port_without_tls() -> None:

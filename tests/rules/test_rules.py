@@ -887,7 +887,7 @@ def test_a_dropbox_share_link_is_a_page_though_it_names_a_jpeg(
 
 
 _CDN = "https://cdn.example.com"
-_AS_CAROUSEL = "For a carousel of these images, set source_type to multiple_image_urls"
+_AS_CAROUSEL = "For a carousel, set source_type to multiple_image_urls"
 
 
 @pytest.mark.parametrize(
@@ -913,6 +913,29 @@ _AS_CAROUSEL = "For a carousel of these images, set source_type to multiple_imag
             {"source_type": "multiple_image_base64", "items": ["iVBORw0KGgo=", "iVBORw0KGgo="]},
             {"pin.field_type_invalid": 'Write each item as an object: {"content_type": '},
             id="items-as-base64",
+        ),
+        pytest.param(
+            {"source_type": "multiple_image_urls", "items": ["iVBORw0KGgo=", "iVBORw0KGgo="]},
+            {"pin.field_type_invalid": "Images sent as base64 are a multiple_image_base64"},
+            id="base64-items-of-a-url-carousel",
+        ),
+        pytest.param(
+            {"source_type": "multiple_image_base64", "items": [f"{_CDN}/a.jpg", f"{_CDN}/b.jpg"]},
+            {"pin.field_type_invalid": "Images fetched from URLs are a multiple_image_urls"},
+            id="url-items-of-a-base64-carousel",
+        ),
+        # A whole carousel, or a whole image, with a leftover of the other kind: "Remove it".
+        pytest.param(
+            {"source_type": "multiple_image_urls", "url": f"{_CDN}/a.jpg",
+             "items": [{"url": f"{_CDN}/{n}.jpg"} for n in "ab"]},
+            {"pin.unknown_field": "Remove it; the fields here are: items, index."},
+            id="a-carousel-with-a-leftover-url",
+        ),
+        pytest.param(
+            {"source_type": "image_url", "url": f"{_CDN}/a.jpg",
+             "items": [{"url": f"{_CDN}/{n}.jpg"} for n in "ab"]},
+            {"pin.unknown_field": "Remove it; the fields here are: url, is_standard."},
+            id="an-image-with-leftover-items",
         ),
         pytest.param(
             {"sourceType": "image_url", "url": f"{_CDN}/a.jpg"},
@@ -943,10 +966,15 @@ def test_a_text_long_only_while_its_accents_are_apart_is_told_to_compose_them() 
     decomposed = image_pin(title="e\u0301" * 51, description="e\u0301" * 400)
     found = {f.code: f.hint for f in check(decomposed).findings}
     assert found["text.title_too_long"].startswith(
-        "Its accents are written as separate characters: composed (Unicode NFC) it is 51 "
-        "characters, within 100."
+        "Some of its letters are written as several characters (an accent apart from its "
+        "letter): composed (Unicode NFC) it is 51 characters, within 100."
     )
     assert "it is 400 characters, within 500" in found["text.description_long"]
     # Over the limit even composed: what to cut, as before.
     (over,) = check(image_pin(title="é" * 101)).findings
     assert over.hint.startswith("Remove at least 1 character.")
+    # A link's path composed is other bytes, which its server may not match: cut, not composed.
+    link = "https://shop.example.com/" + "e\u0301" * 1100
+    (too_long,) = check(image_pin(link=link)).findings
+    assert too_long.code == "text.link_too_long"
+    assert too_long.hint.startswith("Remove at least")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -367,16 +366,27 @@ def test_an_api_name_in_a_hint_is_said_as_its_column(hint: str, said: str) -> No
     assert told.message == 'board_id is wrong (column "Board ID")'
 
 
-def test_a_video_row_without_a_cover_in_a_sheet_without_cover_columns_is_told_to_name_them() -> (
-    None
-):
+@pytest.mark.parametrize(
+    ("cover_columns", "hint"),
+    [
+        ((), "Name the columns of a video's cover (cover-image-url and cover-image-content-type)"),
+        ((("media_source.cover_image_url", "Cover"),), 'Fill in the "Cover" column (a public'),
+        ((("media_source.cover_image_content_type", "Cover type"),),
+         "Name the columns of a video's cover (cover-image-url) in"),
+    ],
+)  # fmt: skip
+def test_a_video_row_without_a_cover_is_told_the_cover_cells_its_sheet_has(
+    cover_columns: tuple[tuple[str, str], ...], hint: str
+) -> None:
+    # "Name the columns" was said with "Cover" named already; nor is a key frame any help.
+    columns = (("board_id", "Board ID"), ("media_source.media_id", "Video id"), *cover_columns)
     finding = VIDEO_COVER_IMAGE_URL_MISSING.finding("media_source.cover_image_url", "no cover")
-    columns = (("board_id", "Board ID"), ("media_source.media_id", "Video id"))
-    for settings_hint in (None, "Add cover_image_url ..., or cover_image_key_frame_time ..."):
-        found = dataclasses.replace(finding, hint=settings_hint) if settings_hint else finding
-        (told,) = said_of_columns([found], columns)
-        assert told.hint.startswith(
-            "Name the columns that hold a video's cover in [tool.pin-preflight.csv-columns]"
+    (told,) = said_of_columns([finding], columns)
+    assert told.hint.startswith(hint)
+    if len(cover_columns) == 1 and cover_columns[0][1] == "Cover":
+        assert told.hint.endswith(
+            "and name the column of its content type (cover-image-content-type) in "
+            "[tool.pin-preflight.csv-columns]."
         )
 
 

@@ -97,17 +97,18 @@ def too_long(code: Code, field: str, value: str, limit: int, *, name: str | None
     """
     shown = f"{len(value)} characters ({quote(value, 40)})"
     message = f"{name or field} is {shown}; the limit is {limit}"
-    hint = composed_within(value, limit) or (
-        f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
-    )
+    # Not a link's: composed, a URL's path is other bytes, which a server may not match.
+    composed = composed_within(value, limit) if code is not TEXT_LINK_TOO_LONG else None
+    hint = composed or f"Remove at least {plural(len(value) - limit, 'character')}. {code.fix}"
     return code.finding(field, message, hint)
 
 
 def composed_within(value: str, limit: int) -> str | None:
-    """The hint for a text over ``limit`` only while its accents are separate characters.
+    """The hint for a text over ``limit`` only while some letters are written in pieces.
 
-    "é" may be written as "e" and a combining accent (NFD, as macOS file names and some
-    editors write it): two characters to Pinterest's count. Composed (NFC), nothing is lost.
+    "é" may be written as "e" and a combining accent, and a Hangul syllable as its jamo (NFD,
+    as macOS file names and some editors write them): two or three characters to Pinterest's
+    count. Composed (NFC), nothing is lost.
     """
     if value.isascii():
         return None
@@ -115,7 +116,7 @@ def composed_within(value: str, limit: int) -> str | None:
     if composed >= len(value) or composed > limit:
         return None
     return (
-        f"Its accents are written as separate characters: composed (Unicode NFC) it is "
-        f"{composed} characters, within {limit}. Normalize it rather than cut it "
-        '(unicodedata.normalize("NFC", text) in Python).'
+        f"Some of its letters are written as several characters (an accent apart from its "
+        f"letter): composed (Unicode NFC) it is {composed} characters, within {limit}. "
+        'Normalize it rather than cut it (unicodedata.normalize("NFC", text) in Python).'
     )

@@ -18,6 +18,7 @@ token. Every call has the connect and read timeouts and the ``deadline`` of the 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import time
 from collections.abc import Mapping
@@ -209,14 +210,17 @@ class ApiClient:
                 message = f"GET /v5/{path} could not be sent ({reason})"
                 return Problem(PLATFORM_UNKNOWN, message + NOT_MADE)
             except (TimeoutError, httpx.TimeoutException):
-                if remaining <= 0 and said is not None:
-                    return said  # what Pinterest answered, not the deadline's end in a retry
                 failure = Problem(
                     PLATFORM_TIMEOUT,
                     f"GET /v5/{path} timed out ({plural(attempt, 'attempt')}){NOT_MADE}",
                     unanswered=not answered,
                 )
                 self._heard_nothing(failure)
+                if remaining <= 0 and said is not None:
+                    # What Pinterest answered, not the deadline's end in a retry of it.
+                    retried = said.message.removesuffix(NOT_MADE)
+                    message = f"{retried}, then a retry ran out of time{NOT_MADE}"
+                    return dataclasses.replace(said, message=message)
             except httpx.HTTPError as exc:
                 reason = self.scrub(f"{type(exc).__name__}: {exc}")
                 if isinstance(exc, httpx.ConnectError) and certificate_refused(exc):

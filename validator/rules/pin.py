@@ -34,8 +34,7 @@ _SHORT_HEX_COLOR = re.compile(r"#?[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6}")
 
 #: The hint for a carousel's ``items`` in an ``image_url`` source (its ``url`` missing).
 ITEMS_WITHOUT_CAROUSEL = (
-    "For a carousel of these images, set source_type to multiple_image_urls; for one image, "
-    "give its URL as url."
+    "For a carousel, set source_type to multiple_image_urls; for one image, give its URL as url."
 )
 #: The hint for a ``url`` in a ``multiple_image_urls`` source (its ``items`` missing).
 URL_WITHOUT_IMAGE = (
@@ -127,9 +126,10 @@ def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding
         if isinstance(source, VideoSource):
             special = _UPLOADED_VIDEO_SOURCE if source.media_id else _VIDEO_SOURCE
         elif isinstance(source, ImageURLSource):
-            special = _IMAGE_URL_SOURCE
-        elif isinstance(source, ImagesURLSource):
-            special = _IMAGES_URL_SOURCE
+            # Items where the url is missing: a carousel meant. Beside a url, a leftover.
+            special = _IMAGE_URL_SOURCE if source.url is None else _IMAGE_URL
+        elif isinstance(source, ImagesURLSource) and source.items is None:
+            special = _IMAGES_URL_SOURCE  # a url where the items are missing: one image meant
         elif isinstance(source, ImageBase64Source):
             special = _IMAGE_BASE64
         found.extend(_unknown(source, "media_source.", special))

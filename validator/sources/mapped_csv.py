@@ -283,12 +283,19 @@ def _media_to_fill(by_name: dict[str, str]) -> str | None:
 def _cover_to_fill(by_name: dict[str, str]) -> str:
     """Which cells give a video row its cover: a sheet has no key-frame time to give instead."""
     cover, kind = by_name.get("cover_image_url"), by_name.get("cover_image_content_type")
+    image = "a public JPEG or PNG, ideally with the video's aspect ratio"
     if cover and kind:
         return (
-            f"Fill in the {quote(cover)} column (a public JPEG or PNG, ideally with the video's "
-            f"aspect ratio) and the {quote(kind)} column (image/jpeg or image/png)."
+            f"Fill in the {quote(cover)} column ({image}) and the {quote(kind)} column "
+            "(image/jpeg or image/png)."
         )
+    if cover:
+        return (
+            f"Fill in the {quote(cover)} column ({image}), and name the column of its content "
+            "type (cover-image-content-type) in [tool.pin-preflight.csv-columns]."
+        )
+    named = "cover-image-url" if kind else "cover-image-url and cover-image-content-type"
     return (
-        "Name the columns that hold a video's cover in [tool.pin-preflight.csv-columns] "
-        "(cover-image-url and cover-image-content-type), and fill them in: a video pin needs one."
+        f"Name the columns of a video's cover ({named}) in [tool.pin-preflight.csv-columns], and "
+        "fill them in: a video pin needs one."
     )
