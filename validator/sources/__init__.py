@@ -216,7 +216,7 @@ def utf8_text(data: bytes, source: str, *, lenient: bool = False) -> str:
     others (``base.not_utf8``). A UTF-16 file is refused all the same: every line of it would be.
     """
     if data.startswith(_UTF16_BOMS):
-        raise _utf16(source)
+        raise _utf16(source, data)
     if lenient:
         return data.decode("utf-8", "surrogateescape")
     try:
@@ -238,7 +238,7 @@ def _refuse_no_text(head: bytes, source: str, expected: str = CALENDAR) -> None:
     error, not a malformed row per line.
     """
     if head.startswith(_UTF16_BOMS):
-        raise _utf16(source)
+        raise _utf16(source, head)
     controls = len(_CONTROL_BYTES.findall(head))
     if not controls:  # text (a JSON key "free" is no QuickTime atom)
         return
@@ -333,7 +333,10 @@ def _too_large(source: str, expected: str) -> SourceError:
     )
 
 
-def _utf16(source: str) -> SourceError:
+def _utf16(source: str, head: bytes) -> SourceError:
+    """The error for a file that starts with a UTF-16 byte order mark (or UTF-32-LE's)."""
+    if head.startswith(codecs.BOM_UTF32_LE):  # its first two bytes are UTF-16-LE's mark
+        return SourceError(f"{source}: UTF-32 text; save it as UTF-8")
     if source.lower().endswith(_CSV_SUFFIX):  # Excel's "Unicode Text" (tabs), PowerShell's >
         return SourceError(
             f"{source}: UTF-16 text (as Excel's \"Unicode Text\" and PowerShell's > write it); "
