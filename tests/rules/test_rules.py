@@ -418,6 +418,20 @@ def test_unknown_field_hints(name: str, hint_part: str) -> None:
     assert hint_part in finding.hint
 
 
+def test_a_calendar_entry_s_keys_among_pin_fields_are_not_to_be_removed() -> None:
+    # publish_at inside "pin" was "Remove it": the schedule went, and a signed URL's deadline
+    # was judged against none. An entry with a title beside its "pin" is read as a pin, and its
+    # "pin" too was "Remove it": the pin itself.
+    (inside,) = check(image_pin(publish_at="2026-12-20T10:00:00Z")).findings
+    assert inside.hint.startswith('Move it out of the pin, beside it: {"pin": {...}, "publish_at"')
+    entry = {"title": "Week 49", "pin": image_pin(), "publish_at": "2026-12-20T10:00:00Z"}
+    said = {f.field: f for f in check(entry).findings if f.code == "pin.unknown_field"}
+    assert set(said) == {"pin", "publish_at"}
+    assert said["pin"].message.endswith("the object was read as a pin, not as a calendar entry")
+    for finding in said.values():
+        assert finding.hint.startswith('Move the pin fields beside "pin" into it')
+
+
 @pytest.mark.parametrize(
     ("source", "field", "hint"),
     [

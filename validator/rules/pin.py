@@ -46,6 +46,17 @@ _UPLOAD_HINT = "Upload the video with POST /v5/media and send its media_id in me
 _NAME_HINT = "Put keywords in the title and description; the API has no such field."
 _READ_ONLY = ("is read-only: Pinterest sets it and ignores it on create", "Remove it.")
 
+# A calendar entry with a pin field beside its "pin" is read as a pin: its keys are said so.
+_ENTRY_READ_AS_PIN = (
+    "holds a pin, beside pin fields: the object was read as a pin, not as a calendar entry",
+    'Move the pin fields beside "pin" into it: an entry holds only "pin", "publish_at" and '
+    '"video_url".',
+)
+_ENTRY_KEYS_READ_AS_PIN = (
+    'is a calendar entry\'s, and this object was read as a pin (see its "pin")',
+    _ENTRY_READ_AS_PIN[1],
+)
+
 # Top-level names with a specific explanation: what is wrong (completing "FIELD ...") and the fix.
 # pinterest-api.md §1.2: read-only fields of the Pin model, and fields PinCreate no longer takes.
 _TOP_LEVEL: Mapping[str, tuple[str, str]] = {
@@ -63,6 +74,13 @@ _TOP_LEVEL: Mapping[str, tuple[str, str]] = {
     "url": ("is not a pin field", _MEDIA_SOURCE_HINT),
     "media_url": ("is not a pin field", _MEDIA_SOURCE_HINT),
     "video_url": ("is not a pin field", _UPLOAD_HINT),
+    # A calendar entry's own keys, found among the pin's fields: "Remove it" dropped the
+    # schedule (a signed URL's deadline was then judged against no publish time), or the pin.
+    "publish_at": (
+        "is not a pin field: a calendar entry gives it beside its pin",
+        'Move it out of the pin, beside it: {"pin": {...}, "publish_at": "2026-06-01T10:00:00Z"}.',
+    ),
+    "pin": _ENTRY_READ_AS_PIN,
     "tags": ("is not an API field", _NAME_HINT),
     "keywords": ("is not an API field", _NAME_HINT),
 }  # fmt: skip
@@ -115,7 +133,13 @@ def check_unknown_fields(pin: PinCreate, settings: Settings) -> Sequence[Finding
     """``pin.unknown_field`` for extra keys of the pin and of each object in it."""
     found: list[Finding] = []
     if pin.model_extra:
-        found.extend(_unknown(pin, "", _TOP_LEVEL))
+        top = _TOP_LEVEL
+        if "pin" in pin.model_extra:  # a calendar entry, read as a pin for a field beside it
+            top = {
+                **_TOP_LEVEL,
+                **dict.fromkeys(("publish_at", "video_url"), _ENTRY_KEYS_READ_AS_PIN),
+            }
+        found.extend(_unknown(pin, "", top))
     if pin.ai_disclosures is not None and pin.ai_disclosures.model_extra:
         found.extend(_unknown(pin.ai_disclosures, "ai_disclosures.", {}))
     source = pin.media_source
