@@ -86,11 +86,14 @@ def jq_path(keys: tuple[str, ...]) -> str:
     return path
 
 
-def jq_command(keys: tuple[str, ...], *, each: bool = False) -> str:
+def jq_command(keys: tuple[str, ...], *, each: bool = False, in_array: bool = False) -> str:
     """The shell command that reads out the list under ``keys``: ``jq '.items'``.
 
-    ``each``: its pins one a line instead (``jq -c '.items[]'``), for JSON Lines.
+    ``each``: its pins one a line instead (``jq -c '.items[]'``), for JSON Lines. ``in_array``:
+    of each element of an array holding such objects (``jq -c '.[].items[]'``).
     """
     program = jq_path(keys) + ("[]" if each else "")
+    if in_array:
+        program = ".[]" + program.removeprefix(".") if program.startswith(".[") else f".[]{program}"
     quoted = program.replace("'", "'\\''")  # inside the shell's single quotes
     return f"jq -c '{quoted}'" if each else f"jq '{quoted}'"

@@ -349,7 +349,8 @@ def non_json_constant(text: str | bytes | bytearray) -> bool:
 # The hint of a calendar row that holds a list (of pins, most likely) where one pin goes.
 _LIST_ROW = (
     "A row holds one pin: give each pin of the list a row of its own (in JSON Lines, one a "
-    "line: jq -c '.[]' writes them so), or save the list alone as a .json file."
+    "line: jq -c '.[]' writes them so from JSON Lines, jq -c '.[][]' from a .json array of such "
+    "lists), or save the list alone as a .json file."
 )
 
 
@@ -384,7 +385,8 @@ def _envelope(raw: object, malformed: Code) -> Parsed | None:
         message = f"the row is {described(*inside)}"
         hint = (
             "A row holds one pin: give each pin of the list a row of its own "
-            f"({jq_command(keys, each=True)} writes them one a line)."
+            f"({jq_command(keys, each=True)} writes them one a line from JSON Lines, "
+            f"{jq_command(keys, each=True, in_array=True)} from a .json array of such lists)."
         )
     return Parsed(None, (malformed.finding(None, message, hint),))
 

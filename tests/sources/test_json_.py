@@ -830,6 +830,31 @@ def test_a_file_in_utf16_or_utf32_is_named_as_what_it_is(
         list(load(str(path)))
 
 
+@pytest.mark.parametrize(
+    ("rows", "command"),
+    [
+        ([{"items": [PIN_A, PIN_B]}, {"items": [PIN_A]}], "jq -c '.[].items[]'"),
+        ([[PIN_A, PIN_B], [PIN_A]], "jq -c '.[][]'"),
+    ],
+    ids=["list-pages", "lists"],
+)
+def test_an_array_of_lists_of_pins_is_told_the_jq_command_for_an_array(
+    tmp_path: Path, rows: list[object], command: str
+) -> None:
+    # Its hint was jq -c '.items[]' (or '.[]'), right for JSON Lines; on the .json array it
+    # failed ("Cannot index array with string") or wrote the inner lists.
+    name = write(tmp_path, "pages.json", json.dumps(rows))
+    reports = list(Engine(Settings(offline=True)).check_all(load(name)))
+    assert [report.codes for report in reports] == [{"calendar.row_malformed"}] * 2
+    assert all(command in report.findings[0].hint for report in reports)
+    shell = shutil.which("sh")
+    if shutil.which("jq") and shell:  # the command as given writes the pins one a line
+        run = subprocess.run(  # noqa: S603 - the message's own command, on our own file
+            [shell, "-c", f"{command} {shlex.quote(name)}"], capture_output=True, check=True
+        )
+        assert [json.loads(line) for line in run.stdout.splitlines()] == [PIN_A, PIN_B, PIN_A]
+
+
 def test_file_names_that_are_not_utf8_are_shown_with_a_replacement_character(
     tmp_path: Path,
 ) -> None:
