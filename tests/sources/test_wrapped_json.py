@@ -369,3 +369,22 @@ def test_every_entry_gives_one_report(values: list[object]) -> None:
         elif not wrapped:
             assert item.payload == value
             assert item.extra == ()
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("2026-12-05T10:00:00-05:00[America/New_York]", "2026-12-05T10:00:00-05:00"),
+        ("2026-12-05T10:00:00-05:00 America/New_York", "2026-12-05T10:00:00-05:00"),
+        ("2026-12-05T10:00:00Z[UTC]", "2026-12-05T10:00:00Z"),
+    ],
+)
+def test_a_publish_date_with_its_zone_s_name_is_told_to_leave_the_name_out(
+    tmp_path: Path, written: str, meant: str
+) -> None:
+    # Java's ZonedDateTime writes the zone's name after the offset: the "/" in it got the hint
+    # of a date a spreadsheet rewrote.
+    (report,) = check([entry(tmp_path, {"pin": PIN, "publish_at": written})])
+    (finding,) = report.findings
+    assert finding.code == "calendar.publish_date_invalid"
+    assert finding.hint == f'Leave out the time zone\'s name: "{meant}" says the moment already.'

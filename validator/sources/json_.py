@@ -521,11 +521,24 @@ def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
             message = f"publish_at {quote(value)} is not an ISO 8601 date and time"
     else:
         message = f"publish_at is {json_type(value)}, not an ISO 8601 string"
-    rewritten = spreadsheet_date_hint(value) if isinstance(value, str) else None
-    hint = rewritten if rewritten is not None else _ISO_HINT
+    hint = _date_hint(value) if isinstance(value, str) else _ISO_HINT
     findings.append(CALENDAR_PUBLISH_DATE_INVALID.finding(PUBLISH_AT_KEY, message, hint))
     return None
 
+
+def _date_hint(value: str) -> str:
+    """How to write ``value``: without a time zone's name after its offset, or as a date."""
+    zoned = _ZONE_NAMED.fullmatch(value.strip())
+    if zoned is not None and _iso_datetime(zoned[1]) is not None:
+        # Java's ZonedDateTime and RFC 9557 write the zone's name after the offset: the
+        # offset already says the moment, and ISO 8601 has no place for the name.
+        return f"Leave out the time zone's name: {quote(zoned[1])} says the moment already."
+    rewritten = spreadsheet_date_hint(value)
+    return rewritten if rewritten is not None else _ISO_HINT
+
+
+# A date and time with an offset, then a time zone's name: [Europe/Paris] or " Europe/Paris".
+_ZONE_NAMED = re.compile(r"(.+(?:[Zz]|[+-]\d\d:?\d\d))(?:\[[^\]]+\]| [A-Za-z_]+(?:/[A-Za-z_+-]+)+)")
 
 _ISO_HINT = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
 
