@@ -326,6 +326,26 @@ def test_a_v4_url_for_a_pin_published_beyond_a_week_gets_a_fix_that_can_be_done(
     assert finding.hint.startswith("Sign the URL again with a lifetime")
 
 
+def test_a_v4_url_signed_for_a_week_that_ends_within_the_margin_is_told_when_to_sign_it() -> None:
+    # Signed for 7 days, the most SigV4 takes, 6.5 days before publishing: "Sign the URL again
+    # with a longer lifetime" could not be done. Signed later, it outlives the margin.
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    publish_at = now + timedelta(days=6, hours=12)
+    item = PinInput(
+        Location("cal.jsonl", 0, 1),
+        pin_with(sigv4_url(now, timedelta(days=7))),
+        row=True,
+        publish_at=publish_at,
+    )
+    (finding,) = Engine(Settings(offline=True)).check(item).findings
+    assert finding.code == "media.url_expires_soon"
+    assert finding.hint == (
+        "An S3 presigned URL (SigV4) lives at most 7 days: sign it again, for those 7 days, less "
+        f"than 6 days before publishing ({publish_at:%Y-%m-%d %H:%M} UTC), so that it outlives "
+        "the 24 hours margin, or use a public URL."
+    )
+
+
 def test_a_small_expires_on_an_unknown_host_is_no_1970_deadline() -> None:
     for expires in ("86400", "3600", "0"):
         url = f"https://img.example.com/a.jpg?expires={expires}&signature=abc"

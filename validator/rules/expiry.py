@@ -119,8 +119,29 @@ def check_expiry(
                 f"{what} expires at {when}, {after}, within the {_hours(margin_hours)} margin "
                 "(expiry_margin_hours)"
             )
-            found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, signed.hint))
+            hint = signed.hint
+            longest = signed.longest
+            if verdict.from_publish and day is None and publish_at is not None and longest:
+                # "Sign it with a longer lifetime" could not be followed by one signed for its
+                # scheme's longest already: when it is signed lets it outlive the margin.
+                hint = _sign_later(signed.scheme, longest, margin_hours, publish_at) or hint
+            found.append(MEDIA_URL_EXPIRES_SOON.finding(slot.field, message, hint))
     return found, expired
+
+
+def _sign_later(
+    scheme: str, longest: timedelta, margin_hours: float, publish_at: datetime
+) -> str | None:
+    """The hint for a URL of a scheme of ``longest`` lifetime, to outlive the margin."""
+    lead = longest - timedelta(hours=margin_hours)
+    if lead <= timedelta(0):  # a margin no such URL can outlive: the catalogue's words
+        return None
+    days = plural(longest.days, "day")
+    return (
+        f"{_article(scheme)} {scheme} lives at most {days}: sign it again, for those {days}, "
+        f"less than {_span(lead)} before publishing ({_utc(publish_at)}), so that it outlives "
+        f"the {_hours(margin_hours)} margin, or use a public URL."
+    )
 
 
 _DAY = timedelta(days=1)
