@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import unicodedata
 import uuid
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from validator.messages import (
     as_json,
     did_you_mean,
+    json_error,
     json_type,
     printable,
     quote,
@@ -321,3 +323,21 @@ def test_a_token_in_a_url_s_path_or_query_is_masked() -> None:
 )
 def test_a_value_is_shown_in_its_json_form(value: object, said: str) -> None:
     assert shown(value) == said
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"title": "a",}', "a comma after the last value, which JSON does not allow (remove it)"),
+        ("[1, 2, ]", "a comma after the last value, which JSON does not allow (remove it)"),
+        ("// spring pins", "a comment, which JSON has no place for (remove it)"),
+        ("# spring pins", "a comment, which JSON has no place for (remove it)"),
+        ('{"title": "a"},', "a comma after the value, which ends it (remove the comma)"),
+        ('{"title": }', "Expecting value"),  # the decoder's own words, where they say it
+    ],
+)
+def test_what_hand_edited_json_most_often_holds_is_named(text: str, said: str) -> None:
+    # "Expecting value (column 1)" for a comment line, "Extra data" for a trailing comma.
+    with pytest.raises(json.JSONDecodeError) as raised:
+        json.loads(text)
+    assert json_error(raised.value) == said

@@ -629,7 +629,7 @@ def test_nan_in_a_string_is_only_text() -> None:
     assert (
         parse(json.dumps({**image_pin(), "title": "NaN"}) + ",")
         .findings[0]
-        .message.startswith("the pin is not valid JSON: Extra data")
+        .message.startswith("the pin is not valid JSON: a comma after the value, which ends it")
     )
 
 

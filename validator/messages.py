@@ -337,6 +337,15 @@ def json_error(exc: json.JSONDecodeError) -> str:
         character = exc.doc[exc.pos]
         escaped = _ESCAPED.get(character, f"\\u{ord(character):04x}")
         return f"a raw control character (U+{ord(character):04X}) in a string: write it {escaped}"
+    # What hand-edited JSON most often holds, which the decoder's words do not name.
+    ahead = exc.doc[exc.pos : exc.pos + 2]
+    if exc.msg == "Expecting value" and (ahead in ("//", "/*") or ahead[:1] == "#"):
+        return "a comment, which JSON has no place for (remove it)"
+    before = exc.doc[: exc.pos].rstrip()
+    if exc.msg.startswith("Expecting") and before.endswith(",") and ahead[:1] in ("]", "}"):
+        return "a comma after the last value, which JSON does not allow (remove it)"
+    if exc.msg == "Extra data" and ahead[:1] == ",":
+        return "a comma after the value, which ends it (remove the comma)"
     return exc.msg.removesuffix(" at")
 
 
