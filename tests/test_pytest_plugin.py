@@ -761,6 +761,46 @@ def test_patterns_that_match_no_file_say_so(pytester: pytest.Pytester) -> None:
         result.stdout.no_fnmatch_line(said)
 
 
+def test_the_header_names_the_configuration_the_pins_are_checked_with(
+    pytester: pytest.Pytester,
+) -> None:
+    # Found from the rootdir: a pytest.ini above the project's pyproject.toml made the plugin
+    # run on the defaults (online, no csv-columns) while the command read the project's, and
+    # nothing said which file the plugin had read.
+    pytester.makeini("[pytest]\npin_preflight_calendars = site/content/*.json\n")
+    site = pytester.mkdir("site")
+    (site / "pyproject.toml").write_text("[tool.pin-preflight]\noffline = true\n")
+    result = pytester.runpytest("--pin-preflight-offline")
+    result.stdout.fnmatch_lines(
+        ["pin-preflight: default settings (no [tool.pin-preflight] in a pyproject.toml at or "
+         f"above the rootdir, {pytester.path})"]
+    )  # fmt: skip
+    result = pytester.runpytest("--pin-preflight-offline", "--rootdir", str(site))
+    result.stdout.fnmatch_lines([f"pin-preflight: settings from {site / 'pyproject.toml'}"])
+
+
+def test_an_interrupted_run_does_not_say_no_calendar_was_checked(
+    pytester: pytest.Pytester,
+) -> None:
+    # Under xdist the count comes from the workers as they end cleanly: after Ctrl-C, a run that
+    # had checked pins said none matched, and sent the user to check testpaths.
+    pytester.makepyprojecttoml(
+        '[tool.pytest.ini_options]\npin_preflight_calendars = ["content/*.json"]\n'
+    )
+    config = pytester.parseconfigure("--pin-preflight-offline")
+    checker = config.pluginmanager.get_plugin("pin-preflight-checker")
+    said: list[str] = []
+
+    class Reporter:
+        def write_line(self, line: str, **markup: bool) -> None:
+            said.append(line)
+
+    checker.pytest_terminal_summary(Reporter(), pytest.ExitCode.INTERRUPTED)
+    assert said == []
+    checker.pytest_terminal_summary(Reporter(), pytest.ExitCode.OK)
+    assert said[0].startswith("pin-preflight: no calendar file matched")
+
+
 def test_a_calendar_beside_testpaths_is_not_counted_as_checked(pytester: pytest.Pytester) -> None:
     # pytest offers the rootdir's own files on its way down to testpaths, then drops them: the
     # calendar offered was counted, and the run stayed silent about checking none.

@@ -179,11 +179,11 @@ def pytest_configure(config: pytest.Config) -> None:
             config.pluginmanager.register(_OffNotice(config, given), _CHECKER)
         return
     config.addinivalue_line("markers", f"{_MARKER}: a pin checked by pin-preflight")
-    settings = _settings(config)
+    settings, source = _settings(config)
     if not settings.offline and not _no_pin_runs(config):
         _check_environment(settings)
     config.pluginmanager.register(
-        _Checker(config, settings, tuple(patterns) or DEFAULT_PATTERNS),
+        _Checker(config, settings, tuple(patterns) or DEFAULT_PATTERNS, source),
         _CHECKER,
     )
 
@@ -223,7 +223,7 @@ def _check_environment(settings: Settings) -> None:
         raise pytest.UsageError(f"pin-preflight: {exc}") from None
 
 
-def _settings(config: pytest.Config) -> Settings:
+def _settings(config: pytest.Config) -> tuple[Settings, Path | None]:
     """``[tool.pin-preflight]`` found from the rootdir, with the command line's flags on top.
 
     The lookup is the CLI's (the nearest ``pyproject.toml`` with the table, at or above the
@@ -240,7 +240,8 @@ def _settings(config: pytest.Config) -> Settings:
     }
     overrides = {key: value for key, value in flags.items() if value is not None}
     try:
-        return load_settings(find_pyproject(config.rootpath), overrides)
+        source = find_pyproject(config.rootpath)
+        return load_settings(source, overrides), source
     except ConfigError as exc:
         raise pytest.UsageError(f"pin-preflight: {exc}") from None
 
@@ -256,10 +257,18 @@ class _Checker:
     pytest-asyncio) are unaffected.
     """
 
-    def __init__(self, config: pytest.Config, settings: Settings, patterns: tuple[str, ...]):
+    def __init__(
+        self,
+        config: pytest.Config,
+        settings: Settings,
+        patterns: tuple[str, ...],
+        source: Path | None = None,
+    ):
         self.config = config
         self.settings = settings
         self.patterns = patterns
+        self.source = source
+        """The ``pyproject.toml`` the settings were read from (``None``: the defaults)."""
         self._engine: Engine | None = None
         self._runner: asyncio.Runner | None = None
         self._session: Session | None = None
@@ -413,6 +422,19 @@ class _Checker:
             self._thread = ThreadPoolExecutor(1, thread_name_prefix="pin-preflight")
         return self._thread.submit(_quietly, runner.run, work).result()
 
+    def pytest_report_header(self) -> str:
+        """The configuration the pins are checked with, in pytest's header.
+
+        It is found from the rootdir, which may be above the project (a pytest.ini at a
+        repository's root), where the command finds its own from the current folder.
+        """
+        if self.source is None:
+            return (
+                f"pin-preflight: default settings (no [tool.pin-preflight] in a pyproject.toml at "
+                f"or above the rootdir, {self.config.rootpath})"
+            )
+        return f"pin-preflight: settings from {self.source}"
+
     def pytest_report_collectionfinish(self) -> list[str]:
         """Which files run whole under ``--lf``, and why: pytest's own line counts only pins.
 
@@ -422,13 +444,14 @@ class _Checker:
         self._rerun_told = bool(lines)
         return lines
 
-    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+    def pytest_terminal_summary(self, terminalreporter: Any, exitstatus: int) -> None:
         """Say so when the plugin is on and no file matched: the run passed, having checked none.
 
         With ``testpaths = ["tests"]``, a pattern for ``content/`` matches nothing: pytest is never
         shown that folder. Not said when paths were named on the command line (one test file run
-        on its own has no calendar in it). A line, not a warning: under ``filterwarnings =
-        error`` a warning raised here would be an INTERNALERROR.
+        on its own has no calendar in it), nor after an interrupt: under xdist, the count comes
+        from workers that ended cleanly. A line, not a warning: under ``filterwarnings = error``
+        a warning raised here would be an INTERNALERROR.
         """
         config = self.config
         if hasattr(config, "workerinput"):  # an xdist worker: the controller sums them up
@@ -437,6 +460,8 @@ class _Checker:
             for nodeid in self.rerun:
                 terminalreporter.write_line(_rerun_line(nodeid))
         if self.collected or config.args_source is pytest.Config.ArgsSource.ARGS:
+            return
+        if exitstatus == pytest.ExitCode.INTERRUPTED:
             return
         where = f"{_INI} = {list(self.patterns)}" if config.getini(_INI) else "--pin-preflight"
         terminalreporter.write_line(
