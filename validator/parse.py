@@ -348,9 +348,9 @@ def non_json_constant(text: str | bytes | bytearray) -> bool:
 
 # The hint of a calendar row that holds a list (of pins, most likely) where one pin goes.
 _LIST_ROW = (
-    "A row holds one pin: give each pin of the list a row of its own (in JSON Lines, one a "
-    "line: jq -c '.[]' writes them so from JSON Lines, jq -c '.[][]' from a .json array of such "
-    "lists), or save the list alone as a .json file."
+    "A row holds one pin: give each pin of the list a row of its own (jq -c '.[]' writes them "
+    "one a line from JSON Lines, jq -c '.[][]' from a .json array of such lists), or save the "
+    "list alone as a .json file."
 )
 
 
