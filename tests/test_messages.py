@@ -334,6 +334,9 @@ def test_a_value_is_shown_in_its_json_form(value: object, said: str) -> None:
         ("# spring pins", "a comment, which JSON has no place for (remove it)"),
         ('{"title": "a"},', "a comma after the value, which ends it (remove the comma)"),
         ('{"title": }', "Expecting value"),  # the decoder's own words, where they say it
+        ('{\n "title": "a", // spring\n}', "a comment, which JSON has no place for (remove it)"),
+        ('{"link": "x" // spring\n}', "a comment, which JSON has no place for (remove it)"),
+        ('{"dominant_color": #6E7874}', "Expecting value"),  # a value, unquoted: no comment
     ],
 )
 def test_what_hand_edited_json_most_often_holds_is_named(text: str, said: str) -> None:

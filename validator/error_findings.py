@@ -137,12 +137,13 @@ def translate(
 def _item_as_object(payload: Mapping[str, Any] | None, item: str) -> str:
     """How a carousel item given as text is written: an object of its kind of carousel's fields.
 
-    The text says which kind it is: a URL is fetched (multiple_image_urls), anything else is
-    taken for an image's base64 (multiple_image_base64), whichever source_type was given.
+    The text says which kind it is: a URL, with a scheme or not (a dot: base64 has none), is
+    fetched (multiple_image_urls); other text is taken for an image's base64
+    (multiple_image_base64), whichever source_type was given.
     """
     source = payload.get("media_source") if payload is not None else None
     tag = source.get("source_type") if isinstance(source, Mapping) else None
-    by_url = "://" in item
+    by_url = "." in item or "://" in item
     if by_url and tag != "multiple_image_base64":
         return 'Write each item as an object: {"url": "https://…"}, not the URL alone.'
     if by_url:

@@ -339,7 +339,10 @@ def json_error(exc: json.JSONDecodeError) -> str:
         return f"a raw control character (U+{ord(character):04X}) in a string: write it {escaped}"
     # What hand-edited JSON most often holds, which the decoder's words do not name.
     ahead = exc.doc[exc.pos : exc.pos + 2]
-    if exc.msg == "Expecting value" and (ahead in ("//", "/*") or ahead[:1] == "#"):
+    # "/" is no JSON outside a string; "#" is a comment only where a line starts (an unquoted
+    # #6E7874 is a value).
+    hashed = ahead[:1] == "#" and not exc.doc[: exc.pos].rpartition("\n")[2].strip()
+    if exc.msg.startswith("Expecting") and (ahead in ("//", "/*") or hashed):
         return "a comment, which JSON has no place for (remove it)"
     before = exc.doc[: exc.pos].rstrip()
     if exc.msg.startswith("Expecting") and before.endswith(",") and ahead[:1] in ("]", "}"):

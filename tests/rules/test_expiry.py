@@ -346,6 +346,20 @@ def test_a_v4_url_signed_for_a_week_that_ends_within_the_margin_is_told_when_to_
     )
 
 
+def test_a_url_of_temporary_credentials_that_ends_within_the_margin_keeps_its_own_hint() -> None:
+    # It dies with its session (36 hours), whatever its X-Amz-Expires: "sign it again, for those
+    # 7 days" could not be done with the same credentials.
+    now = datetime.now(UTC)
+    url = sigv4_url(now, timedelta(days=7)) + "&X-Amz-Security-Token=t0ken"
+    item = PinInput(
+        Location("cal.jsonl", 0, 1), pin_with(url), row=True, publish_at=now + timedelta(hours=30)
+    )
+    (finding,) = Engine(Settings(offline=True)).check(item).findings
+    assert finding.code == "media.url_expires_soon"
+    assert "IAM user's access key" in finding.hint
+    assert "for those 7 days" not in finding.hint
+
+
 def test_a_small_expires_on_an_unknown_host_is_no_1970_deadline() -> None:
     for expires in ("86400", "3600", "0"):
         url = f"https://img.example.com/a.jpg?expires={expires}&signature=abc"

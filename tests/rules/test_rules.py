@@ -423,7 +423,9 @@ def test_a_calendar_entry_s_keys_among_pin_fields_are_not_to_be_removed() -> Non
     # was judged against none. An entry with a title beside its "pin" is read as a pin, and its
     # "pin" too was "Remove it": the pin itself.
     (inside,) = check(image_pin(publish_at="2026-12-20T10:00:00Z")).findings
-    assert inside.hint.startswith('Move it out of the pin, beside it: {"pin": {...}, "publish_at"')
+    assert inside.hint.startswith(
+        'Remove it from the pin; in a calendar, give it beside the pin: {"pin": {...}, "publish_at"'
+    )
     entry = {"title": "Week 49", "pin": image_pin(), "publish_at": "2026-12-20T10:00:00Z"}
     said = {f.field: f for f in check(entry).findings if f.code == "pin.unknown_field"}
     assert set(said) == {"pin", "publish_at"}
@@ -928,6 +930,11 @@ _AS_CAROUSEL = "For a carousel, set source_type to multiple_image_urls"
             {"pin.field_type_invalid": 'Write each item as an object: {"content_type": '},
             id="items-as-base64",
         ),
+        pytest.param(  # no scheme, yet a URL all the same: not base64, which has no dot
+            {"source_type": "multiple_image_urls", "items": ["cdn.example.com/a.jpg", "/b.jpg"]},
+            {"pin.field_type_invalid": 'Write each item as an object: {"url": "https://…"}'},
+            id="items-as-urls-without-a-scheme",
+        ),
         pytest.param(
             {"source_type": "multiple_image_urls", "items": ["iVBORw0KGgo=", "iVBORw0KGgo="]},
             {"pin.field_type_invalid": "Images sent as base64 are a multiple_image_base64"},
@@ -981,7 +988,7 @@ def test_a_text_long_only_while_its_accents_are_apart_is_told_to_compose_them() 
     found = {f.code: f.hint for f in check(decomposed).findings}
     assert found["text.title_too_long"].startswith(
         "Some of its letters are written as several characters (an accent apart from its "
-        "letter): composed (Unicode NFC) it is 51 characters, within 100."
+        "letter, say): composed (Unicode NFC) it is 51 characters, within 100."
     )
     assert "it is 400 characters, within 500" in found["text.description_long"]
     # Over the limit even composed: what to cut, as before.

@@ -819,13 +819,16 @@ def test_standard_input_in_utf16_is_still_refused_whole(monkeypatch: pytest.Monk
         list(load("-"))
 
 
-@pytest.mark.parametrize(("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32")])
+@pytest.mark.parametrize(
+    ("encoding", "named"), [("utf-16", "UTF-16"), ("utf-32", "UTF-32"), ("utf-32-be", "UTF-32")]
+)
 def test_a_file_in_utf16_or_utf32_is_named_as_what_it_is(
     tmp_path: Path, encoding: str, named: str
 ) -> None:
     # UTF-32-LE's byte order mark starts as UTF-16-LE's does: it was called UTF-16.
     path = tmp_path / "pins.json"
-    path.write_bytes('{"title": "a"}'.encode(encoding))
+    mark = b"\x00\x00\xfe\xff" if encoding == "utf-32-be" else b""  # Python writes BE bare
+    path.write_bytes(mark + '{"title": "a"}'.encode(encoding))
     with pytest.raises(SourceError, match=f": {named} text; save it as UTF-8$"):
         list(load(str(path)))
 

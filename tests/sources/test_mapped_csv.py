@@ -372,7 +372,7 @@ def test_an_api_name_in_a_hint_is_said_as_its_column(hint: str, said: str) -> No
         ((), "Name the columns of a video's cover (cover-image-url and cover-image-content-type)"),
         ((("media_source.cover_image_url", "Cover"),), 'Fill in the "Cover" column (a public'),
         ((("media_source.cover_image_content_type", "Cover type"),),
-         "Name the columns of a video's cover (cover-image-url) in"),
+         "Name the column of a video's cover image URL (cover-image-url) in"),
     ],
 )  # fmt: skip
 def test_a_video_row_without_a_cover_is_told_the_cover_cells_its_sheet_has(

@@ -372,19 +372,35 @@ def test_every_entry_gives_one_report(values: list[object]) -> None:
 
 
 @pytest.mark.parametrize(
-    ("written", "meant"),
+    ("written", "hint"),
     [
-        ("2026-12-05T10:00:00-05:00[America/New_York]", "2026-12-05T10:00:00-05:00"),
-        ("2026-12-05T10:00:00-05:00 America/New_York", "2026-12-05T10:00:00-05:00"),
-        ("2026-12-05T10:00:00Z[UTC]", "2026-12-05T10:00:00Z"),
+        (
+            "2026-12-05T10:00:00-05:00[America/New_York]",
+            'Leave out "[America/New_York]": "2026-12-05T10:00:00-05:00" says the moment already.',
+        ),
+        (
+            "2026-12-05T10:00:00+01:00[Europe/Paris][u-ca=iso8601]",
+            'Leave out "[Europe/Paris][u-ca=iso8601]": "2026-12-05T10:00:00+01:00" says the '
+            "moment already.",
+        ),
+        (
+            "2026-12-05T10:00:00-05:00 America/New_York",
+            'Leave out "America/New_York": "2026-12-05T10:00:00-05:00" says the moment already.',
+        ),
+        # No offset: the name was the only word of the zone, which is not to be lost ("(UTC)").
+        (
+            "2026-12-05T10:00:00[Europe/Paris]",
+            'Write the offset in place of "[Europe/Paris]" ("2026-12-05T10:00:00+01:00" for a '
+            "clock an hour ahead of UTC), or the time in UTC with a Z.",
+        ),
     ],
 )
 def test_a_publish_date_with_its_zone_s_name_is_told_to_leave_the_name_out(
-    tmp_path: Path, written: str, meant: str
+    tmp_path: Path, written: str, hint: str
 ) -> None:
     # Java's ZonedDateTime writes the zone's name after the offset: the "/" in it got the hint
-    # of a date a spreadsheet rewrote.
+    # of a date a spreadsheet rewrote, which said to write the time in UTC.
     (report,) = check([entry(tmp_path, {"pin": PIN, "publish_at": written})])
     (finding,) = report.findings
     assert finding.code == "calendar.publish_date_invalid"
-    assert finding.hint == f'Leave out the time zone\'s name: "{meant}" says the moment already.'
+    assert finding.hint == hint

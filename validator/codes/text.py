@@ -117,6 +117,6 @@ def composed_within(value: str, limit: int) -> str | None:
         return None
     return (
         f"Some of its letters are written as several characters (an accent apart from its "
-        f"letter): composed (Unicode NFC) it is {composed} characters, within {limit}. "
+        f"letter, say): composed (Unicode NFC) it is {composed} characters, within {limit}. "
         'Normalize it rather than cut it (unicodedata.normalize("NFC", text) in Python).'
     )

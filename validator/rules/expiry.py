@@ -121,7 +121,8 @@ def check_expiry(
             )
             hint = signed.hint
             longest = signed.longest
-            if verdict.from_publish and day is None and publish_at is not None and longest:
+            # A scheme's own hint (temporary credentials: sign with a lasting key) comes first.
+            if verdict.from_publish and day is None and publish_at and longest and not hint:
                 # "Sign it with a longer lifetime" could not be followed by one signed for its
                 # scheme's longest already: when it is signed lets it outlive the margin.
                 hint = _sign_later(signed.scheme, longest, margin_hours, publish_at) or hint

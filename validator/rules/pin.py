@@ -78,7 +78,8 @@ _TOP_LEVEL: Mapping[str, tuple[str, str]] = {
     # schedule (a signed URL's deadline was then judged against no publish time), or the pin.
     "publish_at": (
         "is not a pin field: a calendar entry gives it beside its pin",
-        'Move it out of the pin, beside it: {"pin": {...}, "publish_at": "2026-06-01T10:00:00Z"}.',
+        "Remove it from the pin; in a calendar, give it beside the pin: "
+        '{"pin": {...}, "publish_at": "2026-06-01T10:00:00Z"}.',
     ),
     "pin": _ENTRY_READ_AS_PIN,
     "tags": ("is not an API field", _NAME_HINT),

@@ -44,7 +44,8 @@ STDIN = "<stdin>"
 CALENDAR = "a calendar (JSON, JSON Lines or CSV)"
 _LINES_SUFFIXES = (".jsonl", ".ndjson")
 _CSV_SUFFIX = ".csv"
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32-LE's BOM starts like the first
+# UTF-32-LE's BOM starts like the first; UTF-32-BE's is told apart too (``_utf16``).
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)
 #: The largest JSON document read (it is read whole): 100,000 pins take about 55 MB.
 MAX_DOCUMENT = 256 * 2**20
 _SNIFFED = 64  # first bytes that tell a video or an image from text
@@ -335,7 +336,7 @@ def _too_large(source: str, expected: str) -> SourceError:
 
 def _utf16(source: str, head: bytes) -> SourceError:
     """The error for a file that starts with a UTF-16 byte order mark (or UTF-32-LE's)."""
-    if head.startswith(codecs.BOM_UTF32_LE):  # its first two bytes are UTF-16-LE's mark
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # LE's starts as UTF-16-LE's
         return SourceError(f"{source}: UTF-32 text; save it as UTF-8")
     if source.lower().endswith(_CSV_SUFFIX):  # Excel's "Unicode Text" (tabs), PowerShell's >
         return SourceError(

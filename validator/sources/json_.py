@@ -527,18 +527,29 @@ def _publish_at(value: object, findings: list[Finding]) -> datetime | None:
 
 
 def _date_hint(value: str) -> str:
-    """How to write ``value``: without a time zone's name after its offset, or as a date."""
-    zoned = _ZONE_NAMED.fullmatch(value.strip())
-    if zoned is not None and _iso_datetime(zoned[1]) is not None:
-        # Java's ZonedDateTime and RFC 9557 write the zone's name after the offset: the
-        # offset already says the moment, and ISO 8601 has no place for the name.
-        return f"Leave out the time zone's name: {quote(zoned[1])} says the moment already."
+    """How to write ``value``: without what follows its time (a zone's name), or as a date."""
+    text = value.strip()
+    # Java's ZonedDateTime and RFC 9557 write the zone's name (and more) in brackets after the
+    # offset, and some tools a name after a space: ISO 8601 has no place for either.
+    bare = _BRACKETED.sub("", text).rstrip()
+    if bare == text:
+        bare = _NAMED_ZONE.sub("", text)
+    if bare != text and (when := _iso_datetime(bare)) is not None:
+        left = quote(text[len(bare) :].strip())
+        if when.tzinfo is not None:
+            return f"Leave out {left}: {quote(bare)} says the moment already."
+        return (
+            f"Write the offset in place of {left} ({quote(bare + '+01:00')} for a clock an hour "
+            "ahead of UTC), or the time in UTC with a Z."
+        )
     rewritten = spreadsheet_date_hint(value)
     return rewritten if rewritten is not None else _ISO_HINT
 
 
-# A date and time with an offset, then a time zone's name: [Europe/Paris] or " Europe/Paris".
-_ZONE_NAMED = re.compile(r"(.+(?:[Zz]|[+-]\d\d:?\d\d))(?:\[[^\]]+\]| [A-Za-z_]+(?:/[A-Za-z_+-]+)+)")
+# What may follow a date and time: bracketed suffixes ([Europe/Paris][u-ca=iso8601]), or a zone's
+# name after a space (" Europe/Paris", " Etc/GMT+5", " UTC").
+_BRACKETED = re.compile(r"(?:\s*\[[^\]]*\])+$")
+_NAMED_ZONE = re.compile(r" +(?:[A-Za-z_]+(?:/[A-Za-z0-9_+-]+)+|UTC|GMT)$")
 
 _ISO_HINT = 'Write it as "2026-12-01T10:00:00Z" (UTC) or with its offset ("...T11:00:00+01:00").'
 

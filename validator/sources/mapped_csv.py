@@ -294,8 +294,13 @@ def _cover_to_fill(by_name: dict[str, str]) -> str:
             f"Fill in the {quote(cover)} column ({image}), and name the column of its content "
             "type (cover-image-content-type) in [tool.pin-preflight.csv-columns]."
         )
-    named = "cover-image-url" if kind else "cover-image-url and cover-image-content-type"
+    if kind:
+        return (
+            "Name the column of a video's cover image URL (cover-image-url) in "
+            f"[tool.pin-preflight.csv-columns], and fill it in with the {quote(kind)} column: a "
+            "video pin needs a cover."
+        )
     return (
-        f"Name the columns of a video's cover ({named}) in [tool.pin-preflight.csv-columns], and "
-        "fill them in: a video pin needs one."
+        "Name the columns of a video's cover (cover-image-url and cover-image-content-type) in "
+        "[tool.pin-preflight.csv-columns], and fill them in: a video pin needs a cover."
     )
