@@ -12,7 +12,6 @@ import functools
 import gzip
 import json
 import socket
-import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from support import tcp_server
 
 from validator.codes.platform import PLATFORM_SERVER_ERROR, PLATFORM_UNKNOWN
 from validator.demo.server import running
@@ -472,33 +472,15 @@ def test_a_retry_cut_short_by_the_deadline_does_not_hide_what_pinterest_answered
 def test_a_handshake_cut_short_is_retried_not_taken_for_a_port_without_tls() -> None:
     # A connection closed during the TLS handshake (a flaky network or proxy) is SSLEOFError, an
     # SSLError too: it stopped every account check as "check the API base".
-    with socket.create_server(("127.0.0.1", 0)) as listener:
-        stop = threading.Event()
-
-        def hang_up() -> None:
-            listener.settimeout(0.05)
-            while not stop.is_set():
-                try:
-                    connection, _ = listener.accept()
-                except TimeoutError:
-                    continue
-                connection.close()
-
-        closer = threading.Thread(target=hang_up, daemon=True)
-        closer.start()
-
-        async def run() -> tuple[object, int]:
-            api_base = f"https://127.0.0.1:{listener.getsockname()[1]}/v5"
-            checker = AccountChecker(Settings(api_base=api_base, retries=1), "pina_token")
-            try:
-                return await checker._api.get("user_account"), checker._api.requests
-            finally:
-                await checker.aclose()
-
+    async def run(port: int) -> tuple[object, int]:
+        api_base = f"https://127.0.0.1:{port}/v5"
+        checker = AccountChecker(Settings(api_base=api_base, retries=1), "pina_token")
         try:
-            problem, requests = asyncio.run(run())
+            return await checker._api.get("user_account"), checker._api.requests
         finally:
-            stop.set()
-            closer.join()
+            await checker.aclose()
+
+    with tcp_server(lambda connection: None) as port:  # each connection closed at once
+        problem, requests = asyncio.run(run(port))
     assert isinstance(problem, client.Problem)
     assert (problem.code, problem.stops, requests) == (PLATFORM_SERVER_ERROR, False, 2)
